@@ -1,0 +1,62 @@
+"""Errors as values with a stable code.
+
+Every layer raises :class:`GraphqError`; the API translates it to an RFC 9457 problem
+document once, and the queue decides from :attr:`GraphqError.retryable` whether a failed job
+is retried or dead-lettered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Codes whose cause does not go away by trying again: the job goes straight to the DLQ.
+NON_RETRYABLE_CODES = frozenset(
+    {
+        "INVALID_IMAGE",
+        "INVALID_PARAMETERS",
+        "NO_CURVES_FOUND",
+        "CANCELLED",
+        "MISSING_CURVES",
+        "MODEL_REJECTED",
+        "NOT_FOUND",
+        "UNKNOWN_JOB_KIND",
+        "LLM_NOT_CONFIGURED",
+    }
+)
+
+
+class GraphqError(Exception):
+    """A failure with a stable machine-readable ``code`` and a human ``message``.
+
+    ``status`` is the HTTP status the API answers with when the error reaches it directly.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int = 400,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+        self.detail = detail or {}
+
+    @property
+    def retryable(self) -> bool:
+        return self.code not in NON_RETRYABLE_CODES
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Keyword-only arguments are lost by the default pickling, and errors cross the
+        # worker-process boundary.
+        return (_rebuild_error, (self.code, self.message, self.status, self.detail))
+
+    def __repr__(self) -> str:
+        return f"GraphqError({self.code!r}, {self.message!r})"
+
+
+def _rebuild_error(code: str, message: str, status: int, detail: dict[str, Any]) -> GraphqError:
+    return GraphqError(code, message, status=status, detail=detail)
