@@ -1,0 +1,134 @@
+"""Settings: ``config.toml`` defaults overridden by ``GRAPHQ_<SECTION>_<KEY>`` variables.
+
+The defaults live in the Structs below and in ``config.toml`` alike, so a missing file still
+gives a working server; the environment wins over the file, and CLI flags win over both.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+
+class ServerSettings(msgspec.Struct):
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_json: bool = False
+    log_level: str = "INFO"
+    max_request_mb: int = 200
+    cors_origins: str = ""
+
+
+class StorageSettings(msgspec.Struct):
+    data_dir: str = "./data"
+    database_url: str = ""
+
+
+class AuthSettings(msgspec.Struct):
+    enabled: bool = True
+    rate_limit_per_minute: int = 120
+    rate_limit_burst: int = 60
+
+
+class UploadSettings(msgspec.Struct):
+    max_file_mb: int = 20
+    max_pixels: int = 40_000_000
+    max_files: int = 50
+    max_parts: int = 200
+
+
+class QueueSettings(msgspec.Struct):
+    worker_slots: int = 2
+    lease_s: float = 30.0
+    max_attempts: int = 3
+    retry_base_s: float = 1.0
+    retry_cap_s: float = 30.0
+    job_timeout_s: float = 300.0
+    shutdown_timeout_s: float = 10.0
+    backpressure_depth: int = 1000
+
+
+class EventSettings(msgspec.Struct):
+    replay_size: int = 2000
+    keepalive_s: float = 15.0
+
+
+class MonitorSettings(msgspec.Struct):
+    max_queue_depth: int = 500
+    max_dlq_size: int = 50
+    min_success_rate: float = 0.9
+    max_avg_duration_s: float = 120.0
+
+
+class LlmSettings(msgspec.Struct):
+    endpoint: str = ""
+    api_key: str = ""
+    model: str = ""
+
+
+class Settings(msgspec.Struct):
+    server: ServerSettings = msgspec.field(default_factory=ServerSettings)
+    storage: StorageSettings = msgspec.field(default_factory=StorageSettings)
+    auth: AuthSettings = msgspec.field(default_factory=AuthSettings)
+    uploads: UploadSettings = msgspec.field(default_factory=UploadSettings)
+    queue: QueueSettings = msgspec.field(default_factory=QueueSettings)
+    events: EventSettings = msgspec.field(default_factory=EventSettings)
+    monitor: MonitorSettings = msgspec.field(default_factory=MonitorSettings)
+    llm: LlmSettings = msgspec.field(default_factory=LlmSettings)
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.storage.data_dir).resolve()
+
+    @property
+    def database_url(self) -> str:
+        if self.storage.database_url:
+            return self.storage.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir / 'graphq.db'}"
+
+
+def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, str]]:
+    sections = {field: getattr(Settings(), field) for field in Settings.__struct_fields__}
+    overrides: dict[str, dict[str, str]] = {}
+    for section, defaults in sections.items():
+        for key in type(defaults).__struct_fields__:
+            name = f"GRAPHQ_{section}_{key}".upper()
+            if name in environ:
+                overrides.setdefault(section, {})[key] = environ[name]
+    return overrides
+
+
+def _merge(base: dict[str, Any], extra: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    merged = {section: dict(values) for section, values in base.items()}
+    for section, values in extra.items():
+        merged.setdefault(section, {}).update(values)
+    return merged
+
+
+def default_config_path() -> Path:
+    return Path(os.environ.get("GRAPHQ_CONFIG", "config.toml"))
+
+
+def load_settings(
+    path: Path | None = None,
+    *,
+    environ: dict[str, str] | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
+) -> Settings:
+    """Read the file (if present), then the environment, then explicit overrides (CLI flags).
+
+    Environment values are strings; ``strict=False`` lets msgspec convert ``"9000"`` to an int
+    and ``"false"`` to a bool, and rejects anything that does not convert.
+    """
+    path = path or default_config_path()
+    from_file: dict[str, Any] = tomllib.loads(path.read_text()) if path.is_file() else {}
+    merged = _merge(from_file, _env_overrides(dict(os.environ if environ is None else environ)))
+    merged = _merge(merged, overrides or {})
+    try:
+        return msgspec.convert(merged, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ValueError(f"invalid configuration: {exc}") from exc

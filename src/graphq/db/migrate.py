@@ -1,0 +1,24 @@
+"""Alembic migrations, run programmatically by ``graphq serve`` and ``graphq db upgrade``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+from graphq.config import Settings
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "alembic"
+
+
+def alembic_config(settings: Settings) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", settings.database_url)
+    return config
+
+
+def upgrade(settings: Settings, revision: str = "head") -> None:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(settings), revision)

@@ -1,0 +1,222 @@
+"""The product database (SPEC §1) as SQLAlchemy 2 typed mappings.
+
+Every schema change goes through an Alembic migration; the server never calls
+``create_all``. Timestamps are timezone-aware UTC. JSON columns hold the graph metadata,
+job parameters and results exactly as the API speaks them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Stores UTC and always hands back aware datetimes (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UtcDateTime,
+        dict[str, Any]: JSON,
+        list[Any]: JSON,
+    }
+
+
+class Timestamped:
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Product(Timestamped, Base):
+    __tablename__ = "products"
+
+    name: Mapped[str] = mapped_column(String(200))
+    manufacturer: Mapped[str] = mapped_column(String(200), default="")
+    part_number: Mapped[str] = mapped_column(String(200), unique=True)
+    device_type: Mapped[str] = mapped_column(String(40), default="Si-MOSFET")
+    package: Mapped[str] = mapped_column(String(100), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="active")
+
+    images: Mapped[list[GraphImage]] = relationship(
+        back_populates="product", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class GraphImage(Timestamped, Base):
+    __tablename__ = "graph_images"
+
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    file_path: Mapped[str] = mapped_column(String(500))
+    upload_date: Mapped[datetime] = mapped_column(default=utcnow)
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    file_size: Mapped[int] = mapped_column(Integer)
+    mime_type: Mapped[str] = mapped_column(String(50))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    graph_type: Mapped[str] = mapped_column(String(40), default="custom")
+    graph_meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    product: Mapped[Product] = relationship(back_populates="images")
+
+    __table_args__ = (Index("ix_graph_images_product", "product_id"),)
+
+
+class ExtractionQueue(Timestamped, Base):
+    __tablename__ = "extraction_queues"
+
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    mode: Mapped[str] = mapped_column(String(20), default="automatic")
+    status: Mapped[str] = mapped_column(String(20), default="active")
+    max_concurrent_jobs: Mapped[int] = mapped_column(Integer, default=3)
+    priority_policy: Mapped[str] = mapped_column(String(20), default="priority")
+    description: Mapped[str] = mapped_column(Text, default="")
+    settings: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class Batch(Timestamped, Base):
+    __tablename__ = "batches"
+
+    name: Mapped[str] = mapped_column(String(200), default="")
+    queue_id: Mapped[str] = mapped_column(ForeignKey("extraction_queues.id", ondelete="CASCADE"))
+
+
+class Job(Timestamped, Base):
+    __tablename__ = "jobs"
+
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    image_id: Mapped[str | None] = mapped_column(
+        ForeignKey("graph_images.id", ondelete="CASCADE"), default=None
+    )
+    queue_id: Mapped[str] = mapped_column(ForeignKey("extraction_queues.id", ondelete="CASCADE"))
+    batch_id: Mapped[str | None] = mapped_column(
+        ForeignKey("batches.id", ondelete="SET NULL"), default=None
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="digitize")
+    status: Mapped[str] = mapped_column(String(20), default="queued")
+    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    # FIFO order inside a priority; nanoseconds at enqueue (and at each re-enqueue).
+    enqueued_ns: Mapped[int] = mapped_column(BigInteger, default=0)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    current_step: Mapped[str] = mapped_column(String(200), default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=None)
+    error_code: Mapped[str | None] = mapped_column(String(50), default=None)
+    error_message: Mapped[str | None] = mapped_column(Text, default=None)
+    extraction_method: Mapped[str] = mapped_column(String(20), default="standard")
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    completed_at: Mapped[datetime | None] = mapped_column(default=None)
+    estimated_duration: Mapped[float | None] = mapped_column(Float, default=None)
+    actual_duration: Mapped[float | None] = mapped_column(Float, default=None)
+    lease_owner: Mapped[str | None] = mapped_column(String(64), default=None)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    __table_args__ = (
+        Index("ix_jobs_status_queue", "status", "queue_id"),
+        Index("ix_jobs_product", "product_id"),
+        Index("ix_jobs_batch", "batch_id"),
+    )
+
+
+class ExtractionResult(Timestamped, Base):
+    __tablename__ = "extraction_results"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), unique=True)
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    image_id: Mapped[str | None] = mapped_column(
+        ForeignKey("graph_images.id", ondelete="CASCADE"), default=None
+    )
+    csv_file_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    csv_data: Mapped[str | None] = mapped_column(Text, default=None)
+    overlay_file_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    result_metadata: Mapped[dict[str, Any]] = mapped_column("metadata", default=dict)
+    confidence: Mapped[float] = mapped_column(Float, default=0.0)
+    data_points: Mapped[int] = mapped_column(Integer, default=0)
+    processing_time: Mapped[float] = mapped_column(Float, default=0.0)
+    extraction_method: Mapped[str] = mapped_column(String(20), default="standard")
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class DeadLetter(Timestamped, Base):
+    __tablename__ = "dead_letters"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
+    error_code: Mapped[str] = mapped_column(String(50))
+    error_message: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    reprocessed_at: Mapped[datetime | None] = mapped_column(default=None)
+    reprocess_notes: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class SpiceModel(Timestamped, Base):
+    __tablename__ = "spice_models"
+
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), unique=True)
+    model_type: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    model_text: Mapped[str] = mapped_column(Text)
+    model_file_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    report_file_path: Mapped[str | None] = mapped_column(String(500), default=None)
+    fit_report: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    verification: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    version: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (UniqueConstraint("product_id", "version"),)
+
+
+class ApiKey(Timestamped, Base):
+    __tablename__ = "api_keys"
+
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    last_used_at: Mapped[datetime | None] = mapped_column(default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,0 +1,502 @@
+"""The queue engine: schedules waiting jobs into worker slots and drives each run.
+
+The database is the source of truth; the engine keeps an in-memory index of it (one priority
+heap per queue and a timer heap for retries), rebuilt at start. One dispatcher task fills free
+slots in priority order, honouring each queue's mode, status and ``maxConcurrentJobs`` and the
+global slot count. Each run holds a lease that a maintenance task renews; leases left behind by
+a crashed server expire and their jobs run again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+from anyio.abc import TaskGroup, TaskStatus
+from sqlalchemy import select
+
+from graphq.config import Settings
+from graphq.db.database import Database
+from graphq.db.models import ExtractionQueue
+from graphq.errors import GraphqError
+from graphq.queue import store
+from graphq.queue.backoff import retry_delay_s
+from graphq.queue.events import EventBus
+from graphq.queue.heap import DelayHeap, QueueHeap
+from graphq.queue.registry import HandlerRegistry, JobContext, JobHandler, JobSnapshot
+from graphq.queue.workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+# Share of a job's progress bar given to each stage: prepare, compute, store.
+_PREPARE_END, _COMPUTE_END = 5.0, 95.0
+_PROGRESS_PERSIST_INTERVAL_S = 0.25
+
+
+@dataclass
+class QueueState:
+    id: str
+    name: str
+    mode: str
+    status: str
+    max_concurrent: int
+    max_attempts: int
+    retry_base_s: float
+    retry_cap_s: float
+    job_timeout_s: float
+    heap: QueueHeap
+    running: set[str] = field(default_factory=set)
+    dispatch_credits: int = 0
+
+    def can_start(self) -> bool:
+        if self.status != "active" or len(self.running) >= self.max_concurrent:
+            return False
+        return self.mode == "automatic" or self.dispatch_credits > 0
+
+
+@dataclass
+class RunningJob:
+    job_id: str
+    queue_id: str
+    scope: anyio.CancelScope | None = None
+    stop_reason: str | None = None
+    done: anyio.Event = field(default_factory=anyio.Event)
+    progress: float = 0.0
+    step: str = ""
+    persisted_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    queue_id: str
+    priority: str
+
+
+class QueueEngine:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        registry: HandlerRegistry,
+        events: EventBus,
+        pool: WorkerPool,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.registry = registry
+        self.events = events
+        self.pool = pool
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.queues: dict[str, QueueState] = {}
+        self.running: dict[str, RunningJob] = {}
+        self._waiting: dict[str, _Waiting] = {}
+        self._delayed = DelayHeap()
+        self._delayed_ns: dict[str, int] = {}
+        self._wake = anyio.Event()
+        self._stopping = False
+        self._tg: TaskGroup | None = None
+
+    @property
+    def slots(self) -> int:
+        return self.settings.queue.worker_slots
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
+        """Load the queues and waiting jobs, then dispatch until :meth:`shutdown`."""
+        await self.reload_queues()
+        await self._recover_expired_leases()
+        for job in await store.load_waiting(self.db):
+            delay_s = 0.0
+            if job.not_before is not None:
+                delay_s = (job.not_before - store.utcnow()).total_seconds()
+            self._index(job.id, job.queue_id, job.priority, job.enqueued_ns, delay_s)
+        async with anyio.create_task_group() as tg:
+            self._tg = tg
+            tg.start_soon(self.pool.start)
+            tg.start_soon(self._maintain)
+            task_status.started()
+            await self._dispatch_loop()
+            tg.cancel_scope.cancel()
+
+    async def shutdown(self) -> None:
+        """Stop starting jobs, let running ones finish for a while, release the rest."""
+        self._stopping = True
+        self.wake()
+        with anyio.move_on_after(self.settings.queue.shutdown_timeout_s):
+            while self.running:
+                await next(iter(self.running.values())).done.wait()
+        leftover = list(self.running.values())
+        for run in leftover:
+            run.stop_reason = "shutdown"
+            if run.scope is not None:
+                run.scope.cancel()
+        with anyio.CancelScope(shield=True):
+            for run in leftover:
+                await run.done.wait()
+            await store.release(self.db, [r.job_id for r in leftover], self.owner)
+            await self.pool.close()
+        if leftover:
+            log.info("released %d running jobs at shutdown", len(leftover))
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    # -- queue configuration -----------------------------------------------------------------
+
+    async def reload_queues(self) -> None:
+        async with self.db.read() as session:
+            rows = (await session.execute(select(ExtractionQueue))).scalars().all()
+        seen = set()
+        for row in rows:
+            seen.add(row.id)
+            self._apply_queue(row)
+        for queue_id in set(self.queues) - seen:
+            self.queues.pop(queue_id)
+        self.wake()
+
+    def _apply_queue(self, row: ExtractionQueue) -> None:
+        qs = self.settings.queue
+        settings: dict[str, Any] = row.settings or {}
+        state = self.queues.get(row.id)
+        by_priority = row.priority_policy == "priority"
+        if state is None:
+            state = QueueState(
+                id=row.id,
+                name=row.name,
+                mode=row.mode,
+                status=row.status,
+                max_concurrent=row.max_concurrent_jobs,
+                max_attempts=0,
+                retry_base_s=0.0,
+                retry_cap_s=0.0,
+                job_timeout_s=0.0,
+                heap=QueueHeap(by_priority=by_priority),
+            )
+            self.queues[row.id] = state
+        state.name, state.mode, state.status = row.name, row.mode, row.status
+        state.max_concurrent = row.max_concurrent_jobs
+        state.max_attempts = int(settings.get("maxAttempts", qs.max_attempts))
+        state.retry_base_s = float(settings.get("retryBaseS", qs.retry_base_s))
+        state.retry_cap_s = float(settings.get("retryCapS", qs.retry_cap_s))
+        state.job_timeout_s = float(settings.get("jobTimeoutS", qs.job_timeout_s))
+        state.heap.set_policy(by_priority)
+
+    async def queue_changed(self, queue_id: str) -> None:
+        async with self.db.read() as session:
+            row = await session.get(ExtractionQueue, queue_id)
+        if row is None:
+            self.queues.pop(queue_id, None)
+        else:
+            self._apply_queue(row)
+        self.events.publish(
+            "queue:status_changed",
+            {"queueId": queue_id, "status": row.status if row else "deleted"},
+            queue_id=queue_id,
+        )
+        self.wake()
+
+    def dispatch(self, queue_id: str, count: int) -> int:
+        """Let a manual queue start ``count`` more jobs; returns how many are waiting."""
+        state = self.queues[queue_id]
+        state.dispatch_credits += count
+        self.wake()
+        return len(state.heap)
+
+    # -- jobs in and out of the index ---------------------------------------------------------
+
+    def enqueued(self, job_id: str, queue_id: str, priority: str, enqueued_ns: int) -> None:
+        """Index a job that was just committed as ``queued``."""
+        self._index(job_id, queue_id, priority, enqueued_ns, 0.0)
+        state = self.queues.get(queue_id)
+        depth = len(state.heap) if state else 0
+        self.events.publish(
+            "queue:job_added",
+            {"queueId": queue_id, "jobId": job_id, "priority": priority, "depth": depth},
+            queue_id=queue_id,
+            job_id=job_id,
+        )
+        if depth >= self.settings.queue.backpressure_depth:
+            self.events.publish(
+                "queue:backpressure",
+                {"queueId": queue_id, "depth": depth},
+                queue_id=queue_id,
+            )
+        self.wake()
+
+    def _index(
+        self, job_id: str, queue_id: str, priority: str, enqueued_ns: int, delay_s: float
+    ) -> None:
+        state = self.queues.get(queue_id)
+        if state is None:
+            return
+        self._waiting[job_id] = _Waiting(queue_id, priority)
+        if delay_s > 0:
+            self._delayed.push(job_id, delay_s)
+            state.heap.discard(job_id)
+            self._delayed_ns[job_id] = enqueued_ns
+        else:
+            state.heap.push(job_id, priority, enqueued_ns)
+
+    def forget(self, job_id: str) -> None:
+        waiting = self._waiting.pop(job_id, None)
+        if waiting and waiting.queue_id in self.queues:
+            self.queues[waiting.queue_id].heap.discard(job_id)
+
+    def reprioritized(self, job_id: str, priority: str, enqueued_ns: int) -> None:
+        waiting = self._waiting.get(job_id)
+        if waiting is None:
+            return
+        self._index(job_id, waiting.queue_id, priority, enqueued_ns, 0.0)
+        self.wake()
+
+    def position(self, job_id: str) -> int | None:
+        waiting = self._waiting.get(job_id)
+        if waiting is None or waiting.queue_id not in self.queues:
+            return None
+        return self.queues[waiting.queue_id].heap.position(job_id)
+
+    def depth(self, queue_id: str) -> int:
+        state = self.queues.get(queue_id)
+        return len(state.heap) if state else 0
+
+    async def cancel(self, job_id: str) -> bool:
+        """Cancel a waiting or running job; a running one is stopped before this returns."""
+        run = self.running.get(job_id)
+        if run is not None:
+            run.stop_reason = "cancelled"
+            if run.scope is not None:
+                run.scope.cancel()
+            with anyio.move_on_after(5):
+                await run.done.wait()
+            return True
+        self.forget(job_id)
+        changed = await store.mark_cancelled(self.db, job_id)
+        if changed:
+            self.events.publish(
+                "job:cancelled", {"jobId": job_id, "status": "cancelled"}, job_id=job_id
+            )
+        return changed
+
+    # -- dispatching ----------------------------------------------------------------------
+
+    async def _dispatch_loop(self) -> None:
+        while not self._stopping:
+            self._wake = anyio.Event()
+            for job_id in self._delayed.pop_due():
+                waiting = self._waiting.get(job_id)
+                if waiting is not None and waiting.queue_id in self.queues:
+                    ns = self._delayed_ns.pop(job_id, time.time_ns())
+                    self.queues[waiting.queue_id].heap.push(job_id, waiting.priority, ns)
+            self._fill_slots()
+            next_timer = self._delayed.seconds_to_next()
+            with anyio.move_on_after(min(next_timer if next_timer is not None else 1.0, 1.0)):
+                await self._wake.wait()
+
+    def _fill_slots(self) -> None:
+        assert self._tg is not None
+        while len(self.running) < self.slots:
+            best: tuple[QueueState, tuple[int, int]] | None = None
+            for state in self.queues.values():
+                if not state.can_start():
+                    continue
+                head = state.heap.peek()
+                if head is not None and (best is None or head[0] < best[1]):
+                    best = (state, head[0])
+            if best is None:
+                return
+            state = best[0]
+            job_id = state.heap.pop()
+            assert job_id is not None
+            self._waiting.pop(job_id, None)
+            if state.mode == "manual":
+                state.dispatch_credits -= 1
+            self.running[job_id] = RunningJob(job_id, state.id)
+            state.running.add(job_id)
+            self._tg.start_soon(self._execute, job_id, state.id)
+
+    # -- one run ------------------------------------------------------------------------------
+
+    async def _execute(self, job_id: str, queue_id: str) -> None:
+        run = self.running[job_id]
+        try:
+            job = await store.claim(self.db, job_id, self.owner, self.settings.queue.lease_s)
+            if job is None:
+                return
+            self._publish_status(job, "processing")
+            await self._attempt(job, run)
+        except Exception:
+            log.exception("job %s: engine error", job_id)
+        finally:
+            self.running.pop(job_id, None)
+            state = self.queues.get(queue_id)
+            if state is not None:
+                state.running.discard(job_id)
+            run.done.set()
+            self.wake()
+
+    async def _attempt(self, job: JobSnapshot, run: RunningJob) -> None:
+        state = self.queues.get(job.queue_id)
+        timeout_s = state.job_timeout_s if state else self.settings.queue.job_timeout_s
+        failure: GraphqError | None = None
+        with anyio.CancelScope() as scope:
+            run.scope = scope
+            if run.stop_reason is not None:
+                scope.cancel()
+            try:
+                with anyio.fail_after(timeout_s):
+                    await self._work(job, run)
+            except TimeoutError:
+                failure = GraphqError("TIMEOUT", f"job exceeded its {timeout_s:g} s timeout")
+            except GraphqError as exc:
+                failure = exc
+            except Exception as exc:
+                log.exception("job %s failed", job.id)
+                failure = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}", status=500)
+        with anyio.CancelScope(shield=True):
+            if scope.cancelled_caught:
+                if run.stop_reason == "cancelled" and await store.mark_cancelled(self.db, job.id):
+                    self._publish_status(job, "cancelled", event="job:cancelled")
+                return
+            if failure is not None:
+                await self._fail(job, failure)
+                return
+            self._publish_status(job, "completed", event="job:completed", progress=100.0)
+
+    async def _work(self, job: JobSnapshot, run: RunningJob) -> None:
+        handler = self.registry.get(job.kind)
+        ctx = JobContext(job, self.db, self.settings)
+        await self._report(run, 0.0, "preparing", force=True)
+        payload = await handler.prepare(ctx)
+        await self._report(run, _PREPARE_END, "computing", force=True)
+        output = await self._compute(handler, payload, run)
+        await self._report(run, _COMPUTE_END, "storing result", force=True)
+        async with self.db.write() as session:
+            if not await store.mark_completed(session, job.id, self.owner):
+                raise GraphqError("LEASE_LOST", "the job's lease passed to another worker")
+            await handler.store(ctx, session, output)
+
+    async def _compute(self, handler: JobHandler, payload: Any, run: RunningJob) -> Any:
+        span = _COMPUTE_END - _PREPARE_END
+
+        async def on_progress(fraction: float, step: str) -> None:
+            await self._report(run, _PREPARE_END + min(max(fraction, 0.0), 1.0) * span, step)
+
+        if handler.runs_in == "loop":
+            return handler.compute(payload, lambda fraction, step: None)
+        return await self.pool.run(handler.compute, payload, on_progress)
+
+    async def _report(
+        self, run: RunningJob, progress: float, step: str, *, force: bool = False
+    ) -> None:
+        """Persist and publish progress; throttled, except at stage boundaries."""
+        changed_step = step != run.step
+        run.progress, run.step = round(progress, 1), step
+        now = time.monotonic()
+        if not (force or changed_step or now - run.persisted_at >= _PROGRESS_PERSIST_INTERVAL_S):
+            return
+        run.persisted_at = now
+        await store.record_progress(self.db, run.job_id, self.owner, run.progress, step)
+        self.events.publish(
+            "job:progress_updated",
+            {
+                "jobId": run.job_id,
+                "queueId": run.queue_id,
+                "progress": run.progress,
+                "currentStep": step,
+            },
+            queue_id=run.queue_id,
+            job_id=run.job_id,
+        )
+
+    async def _fail(self, job: JobSnapshot, error: GraphqError) -> None:
+        state = self.queues.get(job.queue_id)
+        attempts_left = job.attempts < job.max_attempts
+        will_retry = error.retryable and attempts_left and state is not None
+        self._publish_status(
+            job,
+            "failed",
+            event="job:failed",
+            error={"code": error.code, "message": error.message},
+            willRetry=will_retry,
+        )
+        if will_retry:
+            assert state is not None
+            delay_s = retry_delay_s(
+                job.attempts, base_s=state.retry_base_s, cap_s=state.retry_cap_s
+            )
+            ns = time.time_ns()
+            not_before = await store.schedule_retry(
+                self.db, job.id, self.owner, (error.code, error.message), delay_s, ns
+            )
+            if not_before is None:
+                return
+            self._index(job.id, job.queue_id, job.priority, ns, delay_s)
+            self.events.publish(
+                "job:retry",
+                {
+                    "jobId": job.id,
+                    "queueId": job.queue_id,
+                    "attempt": job.attempts,
+                    "delayS": round(delay_s, 3),
+                    "nextAttemptAt": not_before.isoformat(),
+                    "error": {"code": error.code, "message": error.message},
+                },
+                queue_id=job.queue_id,
+                job_id=job.id,
+            )
+            return
+        if await store.dead_letter(self.db, job.id, self.owner, error.code, error.message):
+            self._publish_status(
+                job, "dead", event="job:dlq", error={"code": error.code, "message": error.message}
+            )
+
+    def _publish_status(
+        self, job: JobSnapshot, status: str, *, event: str = "job:status_changed", **extra: Any
+    ) -> None:
+        data = {
+            "jobId": job.id,
+            "queueId": job.queue_id,
+            "productId": job.product_id,
+            "kind": job.kind,
+            "status": status,
+            **extra,
+        }
+        self.events.publish(event, data, queue_id=job.queue_id, job_id=job.id)
+        if event != "job:status_changed":
+            self.events.publish("job:status_changed", data, queue_id=job.queue_id, job_id=job.id)
+
+    # -- leases -----------------------------------------------------------------------------
+
+    async def _maintain(self) -> None:
+        interval_s = max(self.settings.queue.lease_s / 3, 0.2)
+        while True:
+            await anyio.sleep(interval_s)
+            try:
+                await store.renew_leases(
+                    self.db, self.owner, list(self.running), self.settings.queue.lease_s
+                )
+                await self._recover_expired_leases()
+            except Exception:
+                log.exception("lease maintenance failed; retrying")
+
+    async def _recover_expired_leases(self) -> None:
+        for job_id, attempts, max_attempts in await store.expired_leases(self.db):
+            if job_id in self.running:
+                continue
+            if attempts >= max_attempts:
+                await store.dead_letter(
+                    self.db, job_id, None, "LEASE_EXPIRED", "the server running the job stopped"
+                )
+                continue
+            job = await store.requeue_expired(self.db, job_id)
+            if job is not None:
+                log.warning("job %s recovered after its lease expired", job_id)
+                self._index(job.id, job.queue_id, job.priority, job.enqueued_ns, 0.0)
+                self.wake()

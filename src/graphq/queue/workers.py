@@ -1,0 +1,141 @@
+"""A pool of worker processes for CPU-heavy job work.
+
+Processes, not threads: digitizing and fitting hold the GIL in long stretches of Python and
+would stall the API. Each worker runs one call at a time and reports progress over its pipe;
+cancelling a call kills its process (the only way to stop numpy mid-loop within a second) and
+a fresh worker takes its place.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import multiprocessing
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+import anyio
+
+from graphq.errors import GraphqError
+
+log = logging.getLogger(__name__)
+
+OnProgress = Callable[[float, str], Awaitable[None]]
+
+_PROGRESS_MIN_INTERVAL_S = 0.1
+
+
+class _ProgressSender:
+    """Sends progress up the pipe, at most every 0.1 s unless the step changes."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.sent_at = 0.0
+        self.step: str | None = None
+
+    def __call__(self, fraction: float, step: str) -> None:
+        now = time.monotonic()
+        if step != self.step or now - self.sent_at >= _PROGRESS_MIN_INTERVAL_S:
+            self.sent_at, self.step = now, step
+            self.conn.send(("progress", float(fraction), step))
+
+
+def _worker_main(conn: Connection, preload: list[str]) -> None:
+    for module in preload:
+        importlib.import_module(module)
+    while True:
+        try:
+            fn, payload = conn.recv()
+        except EOFError:
+            return
+        try:
+            result = fn(payload, _ProgressSender(conn))
+        except GraphqError as exc:
+            conn.send(("error", exc))
+        except Exception as exc:
+            error = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}", status=500)
+            conn.send(("error", error))
+        else:
+            conn.send(("ok", result))
+
+
+@dataclass
+class _Worker:
+    process: BaseProcess
+    conn: Connection
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+class WorkerPool:
+    def __init__(self, size: int, preload: Iterable[str] = ()) -> None:
+        self.size = size
+        self.preload = list(preload)
+        self._context = multiprocessing.get_context("spawn")
+        self._idle: list[_Worker] = []
+        self._available = anyio.Semaphore(size)
+        self._closed = False
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe(duplex=True)
+        process = self._context.Process(
+            target=_worker_main, args=(child, self.preload), daemon=True, name="graphq-worker"
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        return worker
+
+    async def start(self) -> None:
+        """Spawn the workers in a thread: importing numpy in each takes a moment."""
+        workers = await anyio.to_thread.run_sync(lambda: [self._spawn() for _ in range(self.size)])
+        self._idle.extend(workers)
+
+    async def run(
+        self, fn: Callable[[Any, Any], Any], payload: Any, on_progress: OnProgress
+    ) -> Any:
+        if self._closed:
+            raise GraphqError("SHUTTING_DOWN", "the worker pool is closed", status=503)
+        async with self._available:
+            worker = self._idle.pop() if self._idle else self._spawn()
+            try:
+                result = await self._exchange(worker, fn, payload, on_progress)
+            except BaseException:
+                # Cancelled, timed out or the pipe broke: the worker's state is unknown.
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(worker.kill)
+                raise
+            self._idle.append(worker)
+            return result
+
+    async def _exchange(
+        self, worker: _Worker, fn: Callable[[Any, Any], Any], payload: Any, on_progress: OnProgress
+    ) -> Any:
+        worker.conn.send((fn, payload))
+        while True:
+            await anyio.wait_readable(worker.conn.fileno())
+            try:
+                message = worker.conn.recv()
+            except EOFError:
+                raise GraphqError(
+                    "WORKER_CRASHED", "the worker process died while running the job", status=500
+                ) from None
+            match message:
+                case ("progress", fraction, step):
+                    await on_progress(fraction, step)
+                case ("ok", result):
+                    return result
+                case ("error", error):
+                    raise error
+
+    async def close(self) -> None:
+        self._closed = True
+        idle, self._idle = self._idle, []
+        await anyio.to_thread.run_sync(lambda: [w.kill() for w in idle])
