@@ -1,0 +1,189 @@
+"""Simulating a written model file with ngspice under datasheet conditions.
+
+One netlist holds a separate copy of the device for every condition (each output curve's
+Vgs, each transfer curve's Vds, each capacitance bias point, the body diode), so a single
+``ngspice -b`` run measures everything. All voltages and currents in a :class:`SweepPlan`
+and a :class:`SweepResult` are magnitudes in the N-channel sense; the device's polarity
+flips them on the way in and out.
+
+Capacitances come from one small-signal analysis at 1 MHz: with the drain driven,
+``Coss = Im(Id)/ω`` and ``Crss = -Im(Ig)/ω``; with the gate driven, ``Ciss = Im(Ig)/ω``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from graphq.spice.ngspice import control_block, run_batch
+
+CAPACITANCE_FREQUENCY_HZ = 1e6
+MODEL_FILE_NAME = "model.lib"
+
+
+@dataclass(frozen=True)
+class DeviceUnderTest:
+    """A model file and how to instantiate it: ``m`` for a ``.model`` card, ``x`` for a
+    ``.subckt`` whose pins are ``drain gate source``."""
+
+    model_text: str
+    model_name: str
+    instance_prefix: Literal["m", "x"] = "m"
+    pchan: bool = False
+
+
+@dataclass(frozen=True)
+class SweepPlan:
+    """What to simulate. Sweep axes are uniform grids ``(start, stop, step)`` in V."""
+
+    output_vgs_v: list[float] = field(default_factory=list)
+    output_vds_grid_v: tuple[float, float, float] = (0.0, 10.0, 0.1)
+    transfer_vds_v: list[float] = field(default_factory=list)
+    transfer_vgs_grid_v: tuple[float, float, float] = (0.0, 10.0, 0.05)
+    capacitance_vds_v: list[float] = field(default_factory=list)
+    diode_vsd_grid_v: tuple[float, float, float] | None = None
+    temperature_c: float = 25.0
+
+
+@dataclass
+class SweepResult:
+    """Simulated curves: one row of current per output/transfer condition, in A and F."""
+
+    output_vds_v: np.ndarray
+    output_id_a: np.ndarray
+    transfer_vgs_v: np.ndarray
+    transfer_id_a: np.ndarray
+    capacitance_vds_v: np.ndarray
+    capacitance_f: dict[str, np.ndarray]
+    diode_vsd_v: np.ndarray
+    diode_isd_a: np.ndarray
+
+
+def grid(spec: tuple[float, float, float]) -> np.ndarray:
+    """The points ngspice visits for ``dc SRC start stop step``."""
+    start, stop, step = spec
+    count = math.floor((stop - start) / step + 1e-9) + 1
+    return start + step * np.arange(count)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.9g}"
+
+
+def build_netlist(dut: DeviceUnderTest, plan: SweepPlan) -> tuple[str, list[str]]:
+    """The netlist that measures ``plan`` and the tables its control block writes."""
+    sign = -1.0 if dut.pchan else 1.0
+    name, prefix = dut.model_name, dut.instance_prefix
+    lines = [f"graphq verification of {name}", f".include {MODEL_FILE_NAME}"]
+    lines.append(f".options temp={_fmt(plan.temperature_c)} gmin=1e-15")
+    commands: list[str] = []
+    outputs: list[str] = []
+
+    if plan.output_vgs_v:
+        lines.append("vdo dsw 0 dc 0")
+        for k, vgs in enumerate(plan.output_vgs_v):
+            lines += [
+                f"vamo{k} dsw do{k} dc 0",
+                f"vgo{k} go{k} 0 dc {_fmt(sign * vgs)}",
+                f"{prefix}o{k} do{k} go{k} 0 {name}",
+            ]
+        start, stop, step = plan.output_vds_grid_v
+        commands.append(f"dc vdo {_fmt(sign * start)} {_fmt(sign * stop)} {_fmt(sign * step)}")
+        vectors = " ".join(f"i(vamo{k})" for k in range(len(plan.output_vgs_v)))
+        commands.append(f"wrdata output.txt {vectors}")
+        outputs.append("output.txt")
+
+    if plan.transfer_vds_v:
+        lines.append("vgt gsw 0 dc 0")
+        for k, vds in enumerate(plan.transfer_vds_v):
+            lines += [
+                f"vdt{k} dt{k} 0 dc {_fmt(sign * vds)}",
+                f"{prefix}t{k} dt{k} gsw 0 {name}",
+            ]
+        start, stop, step = plan.transfer_vgs_grid_v
+        commands.append(f"dc vgt {_fmt(sign * start)} {_fmt(sign * stop)} {_fmt(sign * step)}")
+        vectors = " ".join(f"i(vdt{k})" for k in range(len(plan.transfer_vds_v)))
+        commands.append(f"wrdata transfer.txt {vectors}")
+        outputs.append("transfer.txt")
+
+    if plan.capacitance_vds_v:
+        vectors_list = []
+        for k, vds in enumerate(plan.capacitance_vds_v):
+            bias = _fmt(sign * vds)
+            lines += [
+                f"vdc{k} dc{k} 0 dc {bias} ac 1",
+                f"vgc{k} gc{k} 0 dc 0",
+                f"{prefix}c{k} dc{k} gc{k} 0 {name}",
+                f"vdi{k} di{k} 0 dc {bias}",
+                f"vgi{k} gi{k} 0 dc 0 ac 1",
+                f"{prefix}i{k} di{k} gi{k} 0 {name}",
+            ]
+            vectors_list += [f"i(vdc{k})", f"i(vgc{k})", f"i(vgi{k})"]
+        commands.append(
+            f"ac lin 1 {_fmt(CAPACITANCE_FREQUENCY_HZ)} {_fmt(CAPACITANCE_FREQUENCY_HZ)}"
+        )
+        commands.append("wrdata capacitance.txt " + " ".join(vectors_list))
+        outputs.append("capacitance.txt")
+
+    if plan.diode_vsd_grid_v is not None:
+        lines += ["vdb db 0 dc 0", f"{prefix}b db 0 0 {name}"]
+        start, stop, step = plan.diode_vsd_grid_v
+        # The source-drain voltage is the negative of the drain source's voltage.
+        commands.append(f"dc vdb {_fmt(-sign * start)} {_fmt(-sign * stop)} {_fmt(-sign * step)}")
+        commands.append("wrdata diode.txt i(vdb)")
+        outputs.append("diode.txt")
+
+    netlist = "\n".join([*lines, control_block(commands), ".end"])
+    return netlist, outputs
+
+
+def simulate(dut: DeviceUnderTest, plan: SweepPlan) -> SweepResult:
+    """Run ``plan`` on ``dut`` in one ngspice batch run."""
+    netlist, outputs = build_netlist(dut, plan)
+    tables = run_batch(netlist, outputs, files={MODEL_FILE_NAME: dut.model_text})
+    sign = -1.0 if dut.pchan else 1.0
+    empty = np.zeros(0)
+
+    output_vds, output_id = empty, np.zeros((0, 0))
+    if "output.txt" in tables:
+        table = tables["output.txt"]
+        output_vds = sign * table[:, 0]
+        output_id = sign * table[:, 1:].T
+
+    transfer_vgs, transfer_id = empty, np.zeros((0, 0))
+    if "transfer.txt" in tables:
+        table = tables["transfer.txt"]
+        transfer_vgs = sign * table[:, 0]
+        transfer_id = -sign * table[:, 1:].T
+
+    cap_vds = np.asarray(plan.capacitance_vds_v, float)
+    caps: dict[str, np.ndarray] = {}
+    if "capacitance.txt" in tables:
+        # Columns after the frequency: re/im of i(vdc), i(vgc), i(vgi) for each bias point.
+        row = tables["capacitance.txt"][0, 1:].reshape(len(cap_vds), 3, 2)
+        omega = 2.0 * math.pi * CAPACITANCE_FREQUENCY_HZ
+        caps = {
+            "coss": -row[:, 0, 1] / omega,
+            "crss": row[:, 1, 1] / omega,
+            "ciss": -row[:, 2, 1] / omega,
+        }
+
+    diode_vsd, diode_isd = empty, empty
+    if "diode.txt" in tables:
+        table = tables["diode.txt"]
+        diode_vsd = -sign * table[:, 0]
+        diode_isd = sign * table[:, 1]
+
+    return SweepResult(
+        output_vds_v=output_vds,
+        output_id_a=output_id,
+        transfer_vgs_v=transfer_vgs,
+        transfer_id_a=transfer_id,
+        capacitance_vds_v=cap_vds,
+        capacitance_f=caps,
+        diode_vsd_v=diode_vsd,
+        diode_isd_a=diode_isd,
+    )

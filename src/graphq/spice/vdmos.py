@@ -1,0 +1,179 @@
+"""The VDMOS power-MOSFET model in numpy, equation for equation with ngspice 39.
+
+Parameters are a mapping of lower-case SPICE names (``vto``, ``kp``, ``lambda``, ``is`` …)
+to floats; missing ones take ngspice's defaults (:data:`VDMOS_DEFAULTS`). Voltages and
+currents are terminal quantities as a simulator reports them: for a P-channel device
+(``pchan`` true) they are negative in normal operation, and ``vto`` is negative for an
+enhancement P-channel part, as in LTspice and ngspice model cards.
+
+Everything is evaluated at the model's ``tnom`` (the temperature the datasheet curves were
+measured at), so no temperature scaling appears. ``tests/spice/test_vdmos.py`` proves each
+function against the real ngspice binary point by point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+from scipy.special import wrightomega
+
+BOLTZMANN_J_PER_K = 1.380649e-23
+ELECTRON_CHARGE_C = 1.602176634e-19
+TNOM_C = 25.0
+THERMAL_VOLTAGE_V = BOLTZMANN_J_PER_K * (TNOM_C + 273.15) / ELECTRON_CHARGE_C
+
+# ngspice's defaults for the parameters graphq reads or writes.
+VDMOS_DEFAULTS: dict[str, float] = {
+    "vto": 0.0,
+    "kp": 1.0,
+    "ksubthres": 0.1,
+    "subshift": 0.0,
+    "lambda": 0.0,
+    "mtriode": 1.0,
+    "theta": 0.0,
+    "rd": 0.0,
+    "rs": 0.0,
+    "cgs": 0.0,
+    "cgdmax": 0.0,
+    "cgdmin": 0.0,
+    "a": 1.0,
+    "cjo": 0.0,
+    "vj": 0.8,
+    "m": 0.5,
+    "fc": 0.5,
+    "is": 1e-14,
+    "n": 1.0,
+    "rb": 0.0,
+}
+
+_BISECTION_STEPS = 44
+
+
+def with_defaults(params: Mapping[str, float]) -> dict[str, float]:
+    return {**VDMOS_DEFAULTS, **params}
+
+
+def _polarity(pchan: bool) -> float:
+    return -1.0 if pchan else 1.0
+
+
+def intrinsic_current(
+    params: Mapping[str, float], vgs: np.ndarray, vds: np.ndarray, *, pchan: bool = False
+) -> np.ndarray:
+    """Drain current of the channel between the internal nodes (no Rs/Rd), in A.
+
+    ngspice's vdmosload.c: the overdrive ``Vgs - Vto`` is smoothed by
+    ``ksubthres·ln(1 + exp((Vgs - Vto - subshift)/ksubthres))``; saturation gives
+    ``β/2·Vov²``, the triode region ``β·Vds'(Vov - Vds'/2)`` with ``Vds' = mtriode·Vds``,
+    the switch between them at ``Vov = Vds'``; ``β = Kp(1 + λ·Vds)/(1 + θ·Vgs)``.
+    In inverse mode (``Vds < 0``) drain and source swap roles.
+    """
+    p = with_defaults(params)
+    sign = _polarity(pchan)
+    vgs_n = sign * np.asarray(vgs, dtype=float)
+    vds_n = sign * np.asarray(vds, dtype=float)
+    forward = vds_n >= 0
+    vds_abs = np.abs(vds_n)
+    # In inverse mode the gate drive is taken from the drain, which acts as source.
+    vgx = np.where(forward, vgs_n, vgs_n - vds_n)
+    von = p["vto"] * sign
+    slope = p["ksubthres"]
+    overdrive = slope * np.logaddexp(0.0, (vgx - von - p["subshift"]) / slope)
+    beta = p["kp"] * (1.0 + p["lambda"] * vds_abs) / (1.0 + p["theta"] * vgx)
+    vdss = vds_abs * p["mtriode"]
+    saturated = overdrive <= vdss
+    current = np.where(
+        saturated,
+        0.5 * beta * overdrive**2,
+        beta * vdss * (overdrive - 0.5 * vdss),
+    )
+    return sign * np.where(forward, current, -current)
+
+
+def drain_current(
+    params: Mapping[str, float], vgs: np.ndarray, vds: np.ndarray, *, pchan: bool = False
+) -> np.ndarray:
+    """Terminal drain current in A with the drops across Rs and Rd solved per point.
+
+    The channel sees ``Vgs - Id·Rs`` and ``Vds - Id·(Rs + Rd)``; the current that satisfies
+    this lies between zero and both the current without the resistors and ``Vds/(Rs + Rd)``,
+    and bisection finds it to ``2⁻⁴⁴`` of that bracket, vectorised over all points.
+    The body diode's reverse saturation current (``Is``, picoamperes) is not included.
+    """
+    p = with_defaults(params)
+    vgs_a, vds_a = np.broadcast_arrays(np.asarray(vgs, float), np.asarray(vds, float))
+    rs, rd = p["rs"], p["rd"]
+    unloaded = intrinsic_current(p, vgs_a, vds_a, pchan=pchan)
+    if rs == 0.0 and rd == 0.0:
+        return unloaded
+    direction = np.sign(unloaded)
+    low = np.zeros_like(unloaded)
+    high = direction * np.minimum(np.abs(unloaded), np.abs(vds_a) / (rs + rd))
+    for _ in range(_BISECTION_STEPS):
+        mid = 0.5 * (low + high)
+        loaded = intrinsic_current(p, vgs_a - mid * rs, vds_a - mid * (rs + rd), pchan=pchan)
+        # mid - loaded grows along the current's direction; past the root it is positive.
+        too_far = (mid - loaded) * direction > 0
+        high = np.where(too_far, mid, high)
+        low = np.where(too_far, low, mid)
+    return 0.5 * (low + high)
+
+
+def gate_drain_capacitance(
+    params: Mapping[str, float], vgs: np.ndarray, vds: np.ndarray, *, pchan: bool = False
+) -> np.ndarray:
+    """Cgd in F from devsup.c DevCapVDMOS: ``s·atan(a·Vgd) + y`` for ``Vgd ≤ 0`` and
+    ``s·tanh(a·Vgd) + y`` above, with ``s = (Cgdmax - Cgdmin)/(1 + π/2)`` and
+    ``y = Cgdmax - s``, so Cgd runs from Cgdmin (large Vds) to Cgdmax (gate above drain).
+    """
+    p = with_defaults(params)
+    sign = _polarity(pchan)
+    vgd = sign * (np.asarray(vgs, float) - np.asarray(vds, float))
+    s = (p["cgdmax"] - p["cgdmin"]) / (1.0 + np.pi / 2.0)
+    y = p["cgdmax"] - s
+    a = p["a"]
+    return np.where(vgd > 0, s * np.tanh(a * vgd) + y, s * np.arctan(a * vgd) + y)
+
+
+def drain_source_capacitance(
+    params: Mapping[str, float], vds: np.ndarray, *, pchan: bool = False
+) -> np.ndarray:
+    """Cds in F: the body diode's depletion capacitance ``Cjo/(1 - Vd/Vj)^M`` at the diode
+    voltage ``Vd = -Vds``, linearised above ``fc·Vj`` as in SPICE's junction diode."""
+    p = with_defaults(params)
+    vd = -_polarity(pchan) * np.asarray(vds, float)
+    cjo, vj, m, fc = p["cjo"], p["vj"], p["m"], p["fc"]
+    depleted = cjo / np.power(np.maximum(1.0 - vd / vj, 1.0 - fc), m)
+    forward = cjo / (1.0 - fc) ** (1.0 + m) * (1.0 - fc * (1.0 + m) + m * vd / vj)
+    return np.where(vd < fc * vj, depleted, forward)
+
+
+def body_diode_current(
+    params: Mapping[str, float], vsd: np.ndarray, *, pchan: bool = False
+) -> np.ndarray:
+    """Forward current of the body diode in A at source-drain voltage ``vsd`` (V).
+
+    ``I = Is(exp(Vd/(N·Vt)) - 1)`` behind the series resistance Rb; with Rb the implicit
+    equation has the closed form of the Wright omega function. Both are magnitudes for
+    a P-channel part (its ``vsd`` and current are negative).
+    """
+    p = with_defaults(params)
+    sign = _polarity(pchan)
+    v = sign * np.asarray(vsd, float)
+    i_s, nvt, rb = p["is"], p["n"] * THERMAL_VOLTAGE_V, p["rb"]
+    if rb == 0.0:
+        return sign * i_s * np.expm1(v / nvt)
+    z = np.log(i_s * rb / nvt) + (v + i_s * rb) / nvt
+    return sign * (nvt / rb * np.real(wrightomega(z)) - i_s)
+
+
+def capacitances(
+    params: Mapping[str, float], vds: np.ndarray, *, pchan: bool = False
+) -> dict[str, np.ndarray]:
+    """Ciss, Coss and Crss in F at ``Vgs = 0`` against ``vds``, as datasheets plot them."""
+    vds_a = np.asarray(vds, float)
+    p = with_defaults(params)
+    cgd = gate_drain_capacitance(p, np.zeros_like(vds_a), vds_a, pchan=pchan)
+    cds = drain_source_capacitance(p, vds_a, pchan=pchan)
+    return {"ciss": p["cgs"] + cgd, "coss": cds + cgd, "crss": cgd}
