@@ -1,0 +1,35 @@
+"""Ink: how much darker than the paper each pixel is.
+
+Datasheet graphs are dark marks on light paper, so every later stage works on one float
+image, 0 for paper and 1 for black, normalised by the paper's own brightness (scans and JPEGs
+are rarely pure white).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+# Luma weights (ITU-R BT.601), as PIL and most scanners use.
+_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+
+
+def luminance(image: np.ndarray) -> np.ndarray:
+    """H × W float32 luminance in 0..1 from an RGB uint8 image (or a grey one)."""
+    if image.ndim == 2:
+        return image.astype(np.float32) / 255.0
+    return (image[:, :, :3].astype(np.float32) @ _LUMA) / 255.0
+
+
+def darkness(image: np.ndarray) -> np.ndarray:
+    """H × W float32 darkness 0..1 relative to the paper brightness."""
+    grey = luminance(image)
+    # The paper is the bright majority; a high percentile ignores specks of pure white.
+    paper = float(np.percentile(grey[:: max(1, grey.shape[0] // 200), ::2], 90))
+    paper = max(paper, 0.2)
+    return np.clip((paper - grey) / paper, 0.0, 1.0)
+
+
+def chroma(image: np.ndarray) -> np.ndarray:
+    """H × W float32 colourfulness 0..1: max minus min channel."""
+    rgb = image[:, :, :3].astype(np.float32) / 255.0
+    return rgb.max(axis=2) - rgb.min(axis=2)

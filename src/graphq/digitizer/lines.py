@@ -1,0 +1,77 @@
+"""Long axis-aligned lines in an ink mask: the frame, grid lines and box borders.
+
+A line is a band of adjacent rows (or columns) each holding a long run of ink once small
+gaps are closed, so dashed and dotted grid lines count and a short tick or a letter does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+
+@dataclass(frozen=True)
+class Line:
+    """A horizontal (rows) or vertical (columns) line band.
+
+    ``position`` is the ink-weighted centre across the band, ``start``/``end`` the extent of
+    its longest run along the line, ``coverage`` the inked fraction of that extent.
+    """
+
+    position: float
+    first: int
+    last: int
+    start: int
+    end: int
+    coverage: float
+
+    @property
+    def length(self) -> int:
+        return self.end - self.start
+
+
+def longest_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per row: length, start and end (exclusive) of the longest run of True."""
+    rows, width = mask.shape
+    padded = np.zeros((rows, width + 2), dtype=np.int8)
+    padded[:, 1:-1] = mask
+    edges = np.diff(padded, axis=1)
+    start_rows, start_cols = np.nonzero(edges == 1)
+    _, end_cols = np.nonzero(edges == -1)
+    lengths = end_cols - start_cols
+    best_length = np.zeros(rows, dtype=np.int64)
+    best_start = np.zeros(rows, dtype=np.int64)
+    if lengths.size:
+        # Sort by length so the last write per row is its longest run.
+        order = np.argsort(lengths, kind="stable")
+        best_length[start_rows[order]] = lengths[order]
+        best_start[start_rows[order]] = start_cols[order]
+    return best_length, best_start, best_start + best_length
+
+
+def find_lines(ink: np.ndarray, mask: np.ndarray, *, min_length: float, gap_px: int) -> list[Line]:
+    """Horizontal lines in ``mask`` whose longest gap-closed run is at least ``min_length``.
+
+    Transpose both arrays for vertical lines.
+    """
+    closed = ndimage.binary_closing(mask, structure=np.ones((1, 2 * gap_px + 1), bool))
+    length, start, end = longest_runs(closed)
+    candidate = length >= min_length
+    labels, _ = ndimage.label(candidate)
+    lines: list[Line] = []
+    for band in ndimage.find_objects(labels):
+        first, last = band[0].start, band[0].stop - 1
+        lo = int(np.median(start[first : last + 1]))
+        hi = int(np.median(end[first : last + 1]))
+        weights = ink[first : last + 1, lo:hi].sum(axis=1).astype(np.float64)
+        rows = np.arange(first, last + 1, dtype=np.float64)
+        position = (
+            float((weights * rows).sum() / weights.sum())
+            if weights.sum() > 0
+            else ((first + last) / 2.0)
+        )
+        coverage = float(mask[first : last + 1, lo:hi].any(axis=0).mean()) if hi > lo else 0.0
+        lines.append(Line(position, first, last, lo, hi, coverage))
+    return lines

@@ -1,0 +1,130 @@
+"""The ``standard`` method: frame → grid removal → text removal → tracking → curves.
+
+Confidence of a curve is the share of its columns where its ink was seen rather than
+bridged, weighted towards columns where it ran alone (a curve hidden in a bundle for most of
+its length is located less surely), times how much of the plot's width it spans relative to
+the longest curve found.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from graphq.digitizer.calibration import build_calibration
+from graphq.digitizer.frame import detect_plot_area
+from graphq.digitizer.grid import remove_grid
+from graphq.digitizer.ink import darkness
+from graphq.digitizer.labels import order_top_to_bottom, parse_value
+from graphq.digitizer.resample import curve_points
+from graphq.digitizer.runs import column_runs, single_line_width
+from graphq.digitizer.text import remove_text
+from graphq.digitizer.tracker import TrackerSettings, track_pass
+from graphq.digitizer.tracks import (
+    TracedCurve,
+    drop_duplicates,
+    join_passes,
+    link_fragments,
+    to_curve,
+)
+from graphq.digitizer.types import Curve, DigitizeResult, GraphMeta, ProgressCallback
+from graphq.errors import GraphqError
+
+# Curve ink is at least this dark, and at least this fraction of the darkest curve ink.
+_MIN_CURVE_INK = 0.2
+_CURVE_INK_FRACTION = 0.45
+# A curve is at least this long (fraction of the plot's mean side) to count.
+_MIN_CURVE_LENGTH_FRACTION = 0.08
+
+
+def _no_progress(fraction: float, step: str) -> None:
+    del fraction, step
+
+
+def digitize_standard(
+    image: np.ndarray, meta: GraphMeta, progress: ProgressCallback | None = None
+) -> DigitizeResult:
+    report = progress or _no_progress
+    warnings: list[str] = []
+    ink = darkness(image)
+    report(0.05, "detecting plot frame")
+    plot_area = list(meta.plot_area) if meta.plot_area else detect_plot_area(ink)
+    calibration = build_calibration(meta, plot_area)
+    height, width = ink.shape
+    x0, y0, x1, y1 = plot_area
+    left, top = max(0, math.floor(x0) - 1), max(0, math.floor(y0) - 1)
+    right, bottom = min(width, math.ceil(x1) + 2), min(height, math.ceil(y1) + 2)
+    plot_ink = ink[top:bottom, left:right]
+
+    report(0.2, "removing grid")
+    cleaned, _, _ = remove_grid(plot_ink)
+    threshold = _curve_threshold(cleaned)
+    if threshold is None:
+        raise GraphqError("NO_CURVES_FOUND", "no curve ink inside the plot frame", status=422)
+    line_width = single_line_width(column_runs(cleaned, threshold))
+    report(0.3, "removing text and boxes")
+    cleaned = remove_text(cleaned, threshold, line_width)
+
+    report(0.4, "separating curves")
+    runs = column_runs(cleaned, threshold)
+    plot_columns = right - left
+    settings = TrackerSettings(line_width_px=line_width, max_gap=max(6, round(0.02 * plot_columns)))
+    forward = [to_curve(t) for t in track_pass(runs, range(plot_columns), settings)]
+    report(0.6, "separating curves (reverse pass)")
+    backward = [to_curve(t) for t in track_pass(runs, range(plot_columns - 1, -1, -1), settings)]
+    tolerance = settings.gate_px
+    curves = join_passes(forward, backward, tolerance)
+    curves = link_fragments(curves, max(10, round(0.15 * plot_columns)), tolerance)
+    curves = drop_duplicates(curves, 0.75 * line_width + 0.5)
+    mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
+    curves = [c for c in curves if c.arc_length_px >= _MIN_CURVE_LENGTH_FRACTION * mean_side]
+    if meta.curves is not None and len(curves) > meta.curves:
+        curves = sorted(curves, key=_evidence, reverse=True)[: meta.curves]
+    if not curves:
+        raise GraphqError("NO_CURVES_FOUND", "no curves found inside the plot frame", status=422)
+    if meta.curves is not None and len(curves) < meta.curves:
+        warnings.append(f"expected {meta.curves} curves, found {len(curves)}")
+
+    spacing = max(1.0, (x1 - x0) / 800.0)
+    result: list[Curve] = []
+    heights = [np.column_stack((c.column, -c.middle)) for c in curves]
+    labels = list(meta.labels or [])
+    if labels and len(labels) != len(curves):
+        warnings.append(f"{len(labels)} labels given for {len(curves)} curves found")
+    longest = max(c.span for c in curves)
+    for rank, index in enumerate(order_top_to_bottom(heights)):
+        curve = curves[index]
+        report(0.7 + 0.25 * rank / len(curves), f"tracing curve {rank + 1}/{len(curves)}")
+        label = labels[rank] if rank < len(labels) else f"curve {rank + 1}"
+        points = curve_points(curve, (float(left), float(top)), calibration, spacing)
+        result.append(
+            Curve(
+                label=label,
+                value=parse_value(label),
+                color="#000000",
+                points=points.tolist(),
+                confidence=_confidence(curve, longest),
+            )
+        )
+    report(1.0, "done")
+    return DigitizeResult(plot_area=plot_area, curves=result, warnings=warnings)
+
+
+def _curve_threshold(cleaned: np.ndarray) -> float | None:
+    inked = cleaned[cleaned > _MIN_CURVE_INK]
+    if inked.size < 10:
+        return None
+    peak = float(np.percentile(inked, 99))
+    return max(_MIN_CURVE_INK, _CURVE_INK_FRACTION * peak)
+
+
+def _evidence(curve: TracedCurve) -> float:
+    return float(curve.column.size + (curve.shared == 1).sum())
+
+
+def _confidence(curve: TracedCurve, longest_span: int) -> float:
+    seen = curve.column.size / curve.span
+    lone = float((curve.shared == 1).mean())
+    extent = curve.span / max(1, longest_span)
+    return round(float(np.clip(seen * (0.6 + 0.4 * lone) * (0.5 + 0.5 * extent), 0, 1)), 3)

@@ -1,0 +1,268 @@
+"""Following curves column by column through touches, crossings, gaps and steep stretches.
+
+One pass walks the columns in one direction. Each live track predicts its row from its
+position and slope and takes the nearest run within a gate. Several tracks may share a run:
+touching or crossing curves form one run, which is divided between them in the order of
+their predictions, so a crossing swaps them exactly when their slopes say so. A lone track on
+a run much taller than a line follows it as a steep stretch (entering at the end it came
+from, leaving at the other); a track whose prediction falls deep inside a tall run it does
+not end at is crossing a steep curve and coasts. A track that finds nothing coasts on its
+slope through dash gaps and erased grid crossings, up to ``max_gap`` columns.
+
+A curve seen from the left fans out of a bundle (output characteristics) while one seen from
+the right merges into one (thermal impedance); a pass only splits bundles it walks *into*,
+so the caller runs one pass each way and joins them (:mod:`graphq.digitizer.tracks`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+
+from graphq.digitizer.runs import ColumnRuns
+
+# Slope smoothing gains: a lone run is good evidence, a divided shared run is weak evidence.
+_LONE_GAIN = 0.35
+_SHARED_GAIN = 0.1
+# Observations before a track's slope is trusted enough for the normal gate.
+_YOUNG_AGE = 4
+
+
+@dataclass
+class Sample:
+    """One column of a track: where the curve enters and leaves it (rows, walk order)."""
+
+    column: int
+    enter: float
+    leave: float
+    run: int
+    shared: int
+
+
+@dataclass
+class Track:
+    y: float
+    slope: float
+    column: int
+    samples: list[Sample] = field(default_factory=list)
+    misses: int = 0
+
+    @property
+    def age(self) -> int:
+        return len(self.samples)
+
+
+@dataclass(frozen=True)
+class TrackerSettings:
+    line_width_px: float
+    max_gap: int
+
+    @property
+    def gate_px(self) -> float:
+        return max(1.5, 0.75 * self.line_width_px) + 1.0
+
+    @property
+    def steep_height_px(self) -> float:
+        return 2.5 * self.line_width_px + 2.0
+
+
+def track_pass(runs: ColumnRuns, columns: range, settings: TrackerSettings) -> list[Track]:
+    """Track every curve along ``columns`` (ascending or descending)."""
+    live: list[Track] = []
+    done: list[Track] = []
+    half_width = settings.line_width_px / 2.0
+    for column in columns:
+        ids = runs.in_column(column)
+        tops = runs.top[ids.start : ids.stop].tolist()
+        bottoms = runs.bottom[ids.start : ids.stop].tolist()
+        centroids = runs.centroid[ids.start : ids.stop].tolist()
+        claims = _claim_runs(live, column, tops, bottoms, centroids, settings)
+        taken: set[int] = set()
+        for index, members in claims.items():
+            taken.add(index)
+            top, bottom = tops[index], bottoms[index]
+            if len(members) == 1:
+                _follow_lone(
+                    members[0],
+                    column,
+                    ids.start + index,
+                    top,
+                    bottom,
+                    centroids[index],
+                    half_width,
+                    settings,
+                )
+            else:
+                _divide_shared(members, column, ids.start + index, top, bottom)
+        claimed = {id(track) for members in claims.values() for track in members}
+        still_live: list[Track] = []
+        for track in live:
+            if id(track) not in claimed:
+                track.misses += 1
+            if track.misses > settings.max_gap:
+                done.append(track)
+            else:
+                still_live.append(track)
+        for index in range(len(tops)):
+            if index not in taken:
+                still_live.append(
+                    _start_track(
+                        column,
+                        ids.start + index,
+                        tops[index],
+                        bottoms[index],
+                        centroids[index],
+                        half_width,
+                        settings,
+                    )
+                )
+        live = still_live
+    return done + live
+
+
+def _predict(track: Track, column: int) -> float:
+    return track.y + track.slope * abs(column - track.column)
+
+
+def _gate(track: Track, column: int, settings: TrackerSettings) -> float:
+    steps = abs(column - track.column)
+    gate = settings.gate_px + 0.5 * abs(track.slope) * steps + 0.25 * (steps - 1)
+    return gate + (1.5 if track.age < _YOUNG_AGE else 0.0)
+
+
+def _claim_runs(
+    live: list[Track],
+    column: int,
+    tops: list[int],
+    bottoms: list[int],
+    centroids: list[float],
+    settings: TrackerSettings,
+) -> dict[int, list[Track]]:
+    """Each track claims its nearest run within its gate; returns run index → tracks."""
+    claims: dict[int, list[Track]] = {}
+    if not tops:
+        return claims
+    gates: dict[int, float] = {}
+    for track in live:
+        predicted = _predict(track, column)
+        gate = _gate(track, column, settings)
+        after = bisect.bisect_right(tops, predicted)
+        best, best_cost = -1, gate
+        for index in (after - 1, after):
+            if 0 <= index < len(tops):
+                distance = max(tops[index] - predicted, predicted - bottoms[index], 0.0)
+                if distance <= best_cost:
+                    best, best_cost = index, distance
+        if best < 0:
+            continue
+        if _crosses_steep_run(track, tops[best], bottoms[best], predicted, gate, settings):
+            continue
+        claims.setdefault(best, []).append(track)
+        gates[id(track)] = gate
+    _release_to_free_runs(claims, column, tops, bottoms, centroids, gates, settings)
+    return claims
+
+
+def _crosses_steep_run(
+    track: Track,
+    top: int,
+    bottom: int,
+    predicted: float,
+    gate: float,
+    settings: TrackerSettings,
+) -> bool:
+    """A flat track meeting a tall run far from both its ends is crossing a steep curve."""
+    if bottom - top + 1 <= settings.steep_height_px:
+        return False
+    near_end = min(abs(track.y - top), abs(track.y - bottom)) <= gate
+    return not near_end and top + gate < predicted < bottom - gate
+
+
+def _release_to_free_runs(
+    claims: dict[int, list[Track]],
+    column: int,
+    tops: list[int],
+    bottoms: list[int],
+    centroids: list[float],
+    gates: dict[int, float],
+    settings: TrackerSettings,
+) -> None:
+    """A track sharing a run no taller than one line moves to an unclaimed run in its gate.
+
+    Two tracks whose predictions both lean to one of two neighbouring curves would otherwise
+    share it and leave the other curve to a new track.
+    """
+    for index in range(len(tops)):
+        if index in claims:
+            continue
+        best: tuple[float, int, Track] | None = None
+        for other, members in claims.items():
+            height = bottoms[other] - tops[other] + 1
+            if len(members) < 2 or height > len(members) * settings.line_width_px + 1:
+                continue
+            for track in members:
+                predicted = _predict(track, column)
+                distance = max(tops[index] - predicted, predicted - bottoms[index], 0.0)
+                if distance <= gates[id(track)] and (best is None or distance < best[0]):
+                    best = (distance, other, track)
+        if best is not None:
+            _, other, track = best
+            claims[other].remove(track)
+            claims[index] = [track]
+
+
+def _follow_lone(
+    track: Track,
+    column: int,
+    run: int,
+    top: int,
+    bottom: int,
+    centroid: float,
+    half_width: float,
+    settings: TrackerSettings,
+) -> None:
+    steps = max(1, abs(column - track.column))
+    if bottom - top + 1 > settings.steep_height_px:
+        upper, lower = top + half_width - 0.5, bottom - half_width + 0.5
+        enter, leave = (
+            (upper, lower) if abs(track.y - upper) <= abs(track.y - lower) else (lower, upper)
+        )
+        track.slope = (leave - track.y) / steps
+    else:
+        enter = leave = centroid
+        measured = (centroid - track.y) / steps
+        gain = 1.0 if track.age < 2 else _LONE_GAIN
+        track.slope += gain * (measured - track.slope)
+    track.samples.append(Sample(column, enter, leave, run, 1))
+    track.y, track.column, track.misses = leave, column, 0
+
+
+def _divide_shared(members: list[Track], column: int, run: int, top: int, bottom: int) -> None:
+    """Split a run among the tracks in it, in the order their predictions say."""
+    members.sort(key=lambda track: _predict(track, column))
+    share = (bottom - top + 1) / len(members)
+    for order, track in enumerate(members):
+        position = top - 0.5 + (order + 0.5) * share
+        steps = max(1, abs(column - track.column))
+        track.slope += _SHARED_GAIN * ((position - track.y) / steps - track.slope)
+        track.samples.append(Sample(column, position, position, run, len(members)))
+        track.y, track.column, track.misses = position, column, 0
+
+
+def _start_track(
+    column: int,
+    run: int,
+    top: int,
+    bottom: int,
+    centroid: float,
+    half_width: float,
+    settings: TrackerSettings,
+) -> Track:
+    track = Track(y=centroid, slope=0.0, column=column)
+    if bottom - top + 1 > settings.steep_height_px:
+        track.samples.append(
+            Sample(column, top + half_width - 0.5, bottom - half_width + 0.5, run, 1)
+        )
+    else:
+        track.samples.append(Sample(column, centroid, centroid, run, 1))
+    return track

@@ -1,0 +1,167 @@
+"""From raw tracks to curves: joining both passes, bridging gaps, dropping duplicates.
+
+A track walked right-to-left is turned to left-to-right order first. Tracks of the two
+passes that claimed the same lone runs are one curve seen from both sides; their union keeps,
+per column, the sample that divided its run among the most tracks (a bundle seen from the
+side where its curves are told apart). Fragments of one curve cut by a label or a long dash
+gap are joined when each one's end extrapolates onto the other. A curve whose columns lie
+almost all on a better curve is a duplicate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphq.digitizer.tracker import Track
+
+# Two tracks are one curve when they agree on this fraction of their common columns.
+_AGREEMENT = 0.9
+# A curve lying on other curves over this fraction of its columns is a duplicate.
+_DUPLICATE_FRACTION = 0.85
+
+
+@dataclass(frozen=True)
+class TracedCurve:
+    """A curve in plot pixels, one sample per column, ascending.
+
+    ``enter``/``leave`` are the rows where the curve comes in from the left and goes out to
+    the right of the column (they differ on steep stretches); ``shared`` counts the curves
+    whose touching ink that column's run held.
+    """
+
+    column: np.ndarray
+    enter: np.ndarray
+    leave: np.ndarray
+    shared: np.ndarray
+    run: np.ndarray
+
+    @property
+    def middle(self) -> np.ndarray:
+        return (self.enter + self.leave) / 2.0
+
+    @property
+    def span(self) -> int:
+        return int(self.column[-1] - self.column[0] + 1)
+
+    @property
+    def arc_length_px(self) -> float:
+        xs = np.repeat(self.column, 2).astype(np.float64)
+        ys = np.column_stack((self.enter, self.leave)).ravel()
+        return float(np.hypot(np.diff(xs), np.diff(ys)).sum())
+
+
+def to_curve(track: Track) -> TracedCurve:
+    samples = track.samples
+    column = np.array([s.column for s in samples], dtype=np.int64)
+    enter = np.array([s.enter for s in samples])
+    leave = np.array([s.leave for s in samples])
+    shared = np.array([s.shared for s in samples], dtype=np.int64)
+    run = np.array([s.run for s in samples], dtype=np.int64)
+    if column.size > 1 and column[0] > column[-1]:
+        return TracedCurve(column[::-1], leave[::-1], enter[::-1], shared[::-1], run[::-1])
+    return TracedCurve(column, enter, leave, shared, run)
+
+
+def _agree(a: TracedCurve, b: TracedCurve, tolerance_px: float) -> bool:
+    common, ia, ib = np.intersect1d(a.column, b.column, return_indices=True)
+    if common.size == 0:
+        return False
+    close = np.abs(a.middle[ia] - b.middle[ib]) <= tolerance_px
+    return bool(close.mean() >= _AGREEMENT)
+
+
+def _union(curves: list[TracedCurve]) -> TracedCurve:
+    column = np.concatenate([c.column for c in curves])
+    shared = np.concatenate([c.shared for c in curves])
+    order = np.lexsort((-shared, column))
+    column = column[order]
+    keep = order[np.concatenate(([True], column[1:] != column[:-1]))]
+    pick = [
+        np.concatenate([getattr(c, name) for c in curves])[keep]
+        for name in ("column", "enter", "leave", "shared", "run")
+    ]
+    return TracedCurve(*pick)
+
+
+def join_passes(
+    forward: list[TracedCurve], backward: list[TracedCurve], tolerance_px: float
+) -> list[TracedCurve]:
+    """One curve per group of tracks that share lone runs and agree where they overlap."""
+    curves = forward + backward
+    parent = list(range(len(curves)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[int, int] = {}
+    for index, curve in enumerate(forward):
+        for run in curve.run[curve.shared == 1].tolist():
+            owner[run] = index
+    for offset, curve in enumerate(backward):
+        index = len(forward) + offset
+        runs = curve.run[curve.shared == 1].tolist()
+        partners = {owner[run] for run in runs if run in owner}
+        for partner in partners:
+            if _agree(curves[partner], curve, tolerance_px):
+                parent[find(index)] = find(partner)
+    groups: dict[int, list[TracedCurve]] = {}
+    for index, curve in enumerate(curves):
+        groups.setdefault(find(index), []).append(curve)
+    return [_union(group) if len(group) > 1 else group[0] for group in groups.values()]
+
+
+def _end_slope(curve: TracedCurve, at_end: bool, window: int = 12) -> float:
+    part = slice(-window, None) if at_end else slice(0, window)
+    columns = curve.column[part].astype(np.float64)
+    rows = curve.middle[part]
+    if columns.size < 3 or np.ptp(columns) == 0:
+        return 0.0
+    return float(np.polyfit(columns, rows, 1)[0])
+
+
+def link_fragments(
+    curves: list[TracedCurve], max_gap_columns: int, tolerance_px: float
+) -> list[TracedCurve]:
+    """Join a curve's fragments across gaps their ends' tangents agree on."""
+    curves = sorted(curves, key=lambda c: int(c.column[0]))
+    while True:
+        best: tuple[float, int, int] | None = None
+        for i, left in enumerate(curves):
+            right_end, right_row = int(left.column[-1]), float(left.leave[-1])
+            slope_out = _end_slope(left, at_end=True)
+            for j, right in enumerate(curves):
+                gap = int(right.column[0]) - right_end
+                if j == i or gap < 1 or gap > max_gap_columns:
+                    continue
+                slope_in = _end_slope(right, at_end=False)
+                miss_forward = abs(right_row + slope_out * gap - float(right.enter[0]))
+                miss_backward = abs(float(right.enter[0]) - slope_in * gap - right_row)
+                allowed = tolerance_px + 0.05 * gap
+                cost = max(miss_forward, miss_backward)
+                if cost <= allowed and (best is None or cost < best[0]):
+                    best = (cost, i, j)
+        if best is None:
+            return curves
+        _, i, j = best
+        joined = _union([curves[i], curves[j]])
+        curves = [c for k, c in enumerate(curves) if k not in (i, j)] + [joined]
+        curves.sort(key=lambda c: int(c.column[0]))
+
+
+def drop_duplicates(curves: list[TracedCurve], tolerance_px: float) -> list[TracedCurve]:
+    """Keep curves best first; drop one that lies on the kept ones almost everywhere."""
+    ranked = sorted(curves, key=lambda c: -float((c.shared == 1).sum() + 0.5 * c.span))
+    kept: list[TracedCurve] = []
+    for curve in ranked:
+        covered = np.zeros(curve.column.size, dtype=bool)
+        for other in kept:
+            _, ia, ib = np.intersect1d(curve.column, other.column, return_indices=True)
+            covered[ia] |= np.abs(curve.middle[ia] - other.middle[ib]) <= tolerance_px
+        if covered.mean() < _DUPLICATE_FRACTION:
+            kept.append(curve)
+    return kept
