@@ -50,6 +50,7 @@ class QueueSettings(msgspec.Struct):
     job_timeout_s: float = 300.0
     shutdown_timeout_s: float = 10.0
     backpressure_depth: int = 1000
+    handler_modules: list[str] = msgspec.field(default_factory=list)
 
 
 class EventSettings(msgspec.Struct):
@@ -128,6 +129,9 @@ def load_settings(
     from_file: dict[str, Any] = tomllib.loads(path.read_text()) if path.is_file() else {}
     merged = _merge(from_file, _env_overrides(dict(os.environ if environ is None else environ)))
     merged = _merge(merged, overrides or {})
+    handler_modules = merged.get("queue", {}).get("handler_modules")
+    if isinstance(handler_modules, str):
+        merged["queue"]["handler_modules"] = [m for m in handler_modules.split(",") if m]
     try:
         return msgspec.convert(merged, Settings, strict=False)
     except msgspec.ValidationError as exc:

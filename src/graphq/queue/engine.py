@@ -100,6 +100,7 @@ class QueueEngine:
         self._delayed_ns: dict[str, int] = {}
         self._wake = anyio.Event()
         self._stopping = False
+        self._drained = anyio.Event()
         self._tg: TaskGroup | None = None
 
     @property
@@ -123,6 +124,7 @@ class QueueEngine:
             tg.start_soon(self._maintain)
             task_status.started()
             await self._dispatch_loop()
+            await self._drained.wait()
             tg.cancel_scope.cancel()
 
     async def shutdown(self) -> None:
@@ -142,6 +144,7 @@ class QueueEngine:
                 await run.done.wait()
             await store.release(self.db, [r.job_id for r in leftover], self.owner)
             await self.pool.close()
+        self._drained.set()
         if leftover:
             log.info("released %d running jobs at shutdown", len(leftover))
 

@@ -1,0 +1,37 @@
+"""Batches of jobs created together."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+
+from graphq.api import views
+from graphq.api.auth import operator
+from graphq.api.jobs import job_request
+from graphq.api.schemas import BatchCreate, BatchOut
+from graphq.runtime import Runtime
+from graphq.services import batches
+
+
+class BatchController(Controller):
+    path = "/api/batch"
+    tags = ["batches"]
+
+    @post("/create", guards=[operator])
+    async def create_batch(self, rt: Runtime, data: BatchCreate) -> BatchOut:
+        requests = [job_request(j) for j in data.jobs]
+        batch, jobs = await batches.create_batch(
+            rt, data.name, data.queue_id, data.priority, requests
+        )
+        return views.batch(batch, jobs)
+
+    @get("/{batch_id:str}")
+    async def get_batch(self, rt: Runtime, batch_id: str) -> BatchOut:
+        return views.batch(*await batches.get_batch(rt, batch_id))
+
+    @post("/{batch_id:str}/cancel", guards=[operator], status_code=200)
+    async def cancel_batch(self, rt: Runtime, batch_id: str) -> BatchOut:
+        return views.batch(*await batches.cancel_batch(rt, batch_id))
+
+    @post("/{batch_id:str}/retry-failed", guards=[operator], status_code=200)
+    async def retry_failed(self, rt: Runtime, batch_id: str) -> BatchOut:
+        return views.batch(*await batches.retry_failed(rt, batch_id))

@@ -1,0 +1,18 @@
+"""Dependencies injected into controllers."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar.datastructures import State
+from litestar.params import Parameter
+
+from graphq.runtime import Runtime
+
+
+def provide_runtime(state: State) -> Runtime:
+    return state.runtime
+
+
+Limit = Annotated[int, Parameter(ge=1, le=500, description="page size")]
+Offset = Annotated[int, Parameter(ge=0, description="items to skip")]

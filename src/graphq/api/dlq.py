@@ -1,0 +1,41 @@
+"""The dead-letter queue."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+
+from graphq.api import views
+from graphq.api.auth import admin
+from graphq.api.deps import Limit, Offset
+from graphq.api.schemas import DeadLetterOut, JobOut, Page, ReprocessRequest, Struct
+from graphq.runtime import Runtime
+from graphq.services import dlq
+
+
+class Reprocessed(Struct):
+    dead_letter: DeadLetterOut
+    job: JobOut
+
+
+class DeadLetterController(Controller):
+    path = "/api/dlq"
+    tags = ["dlq"]
+
+    @get("/")
+    async def list_dead_letters(
+        self, rt: Runtime, include_reprocessed: bool = False, limit: Limit = 50, offset: Offset = 0
+    ) -> Page:
+        rows, total = await dlq.list_dead_letters(
+            rt, include_reprocessed=include_reprocessed, limit=limit, offset=offset
+        )
+        return Page(
+            items=[views.dead_letter(r) for r in rows], total=total, limit=limit, offset=offset
+        )
+
+    @post("/{dead_letter_id:str}/reprocess", guards=[admin], status_code=200)
+    async def reprocess(
+        self, rt: Runtime, dead_letter_id: str, data: ReprocessRequest | None = None
+    ) -> Reprocessed:
+        request = data or ReprocessRequest()
+        letter, job = await dlq.reprocess(rt, dead_letter_id, request.notes, request.priority)
+        return Reprocessed(dead_letter=views.dead_letter(letter), job=views.job(job))

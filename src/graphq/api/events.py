@@ -1,0 +1,74 @@
+"""Server-sent event streams with ``Last-Event-ID`` replay and keep-alive comments."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+
+import anyio
+from litestar import Controller, Request, get
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from graphq.queue.events import Event, EventFilter
+from graphq.runtime import Runtime
+from graphq.services.jobs import get_job
+from graphq.services.queues import get_queue
+
+
+def _message(event: Event) -> ServerSentEventMessage:
+    return ServerSentEventMessage(data=json.dumps(event.data), event=event.name, id=event.id)
+
+
+def _last_event_id(request: Request) -> int:
+    raw = request.headers.get("last-event-id") or request.query_params.get("lastEventId") or ""
+    try:
+        return int(raw)
+    except ValueError:
+        return 0
+
+
+async def _stream(
+    rt: Runtime, event_filter: EventFilter, after_id: int
+) -> AsyncIterator[ServerSentEventMessage]:
+    """Subscribe first, then replay, so nothing published in between is lost."""
+    token, receive = rt.events.subscribe(event_filter)
+    try:
+        replayed = list(rt.events.replay(after_id, event_filter)) if after_id else []
+        last_sent = after_id
+        for event in replayed:
+            last_sent = event.id
+            yield _message(event)
+        yield ServerSentEventMessage(comment="connected")
+        async with receive:
+            while True:
+                with anyio.move_on_after(rt.settings.events.keepalive_s) as idle:
+                    event = await receive.receive()
+                if idle.cancelled_caught:
+                    yield ServerSentEventMessage(comment="keep-alive")
+                    continue
+                if event.id > last_sent:
+                    last_sent = event.id
+                    yield _message(event)
+    except anyio.EndOfStream:
+        return
+    finally:
+        rt.events.unsubscribe(token)
+
+
+class EventController(Controller):
+    path = "/api/events"
+    tags = ["events"]
+
+    @get("/")
+    async def all_events(self, rt: Runtime, request: Request) -> ServerSentEvent:
+        return ServerSentEvent(_stream(rt, EventFilter(), _last_event_id(request)))
+
+    @get("/queue/{queue_id:str}")
+    async def queue_events(self, rt: Runtime, request: Request, queue_id: str) -> ServerSentEvent:
+        await get_queue(rt, queue_id)
+        return ServerSentEvent(_stream(rt, EventFilter(queue_id=queue_id), _last_event_id(request)))
+
+    @get("/job/{job_id:str}")
+    async def job_events(self, rt: Runtime, request: Request, job_id: str) -> ServerSentEvent:
+        await get_job(rt, job_id)
+        return ServerSentEvent(_stream(rt, EventFilter(job_id=job_id), _last_event_id(request)))

@@ -1,0 +1,42 @@
+"""Products CRUD."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Controller, delete, get, post, put
+
+from graphq.api import views
+from graphq.api.auth import admin, operator
+from graphq.api.deps import Limit, Offset
+from graphq.api.schemas import Page, ProductCreate, ProductOut, ProductUpdate
+from graphq.runtime import Runtime
+from graphq.services import products
+
+
+class ProductController(Controller):
+    path = "/api/products"
+    tags = ["products"]
+
+    @get("/")
+    async def list_products(
+        self, rt: Runtime, search: str | None = None, limit: Limit = 50, offset: Offset = 0
+    ) -> Page:
+        rows, total = await products.list_products(rt, search=search, limit=limit, offset=offset)
+        return Page(items=[views.product(r) for r in rows], total=total, limit=limit, offset=offset)
+
+    @post("/", guards=[operator])
+    async def create_product(self, rt: Runtime, data: ProductCreate) -> ProductOut:
+        return views.product(await products.create_product(rt, msgspec.structs.asdict(data)))
+
+    @get("/{product_id:str}")
+    async def get_product(self, rt: Runtime, product_id: str) -> ProductOut:
+        return views.product(await products.get_product(rt, product_id))
+
+    @put("/{product_id:str}", guards=[operator])
+    async def update_product(self, rt: Runtime, product_id: str, data: ProductUpdate) -> ProductOut:
+        changes = {k: v for k, v in msgspec.structs.asdict(data).items() if v is not None}
+        return views.product(await products.update_product(rt, product_id, changes))
+
+    @delete("/{product_id:str}", guards=[admin])
+    async def delete_product(self, rt: Runtime, product_id: str) -> None:
+        await products.delete_product(rt, product_id)

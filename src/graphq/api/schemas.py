@@ -1,0 +1,323 @@
+"""API request and response shapes (msgspec Structs, camelCase on the wire)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+Priority = Literal["low", "normal", "high", "urgent"]
+Method = Literal["standard", "legacy", "llm"]
+JobStatus = Literal["pending", "queued", "processing", "completed", "failed", "cancelled", "dead"]
+JobKind = Annotated[str, msgspec.Meta(min_length=1, max_length=20, pattern=r"^[a-z_]+$")]
+NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Text = Annotated[str, msgspec.Meta(max_length=10_000)]
+
+
+class Struct(msgspec.Struct, rename="camel", forbid_unknown_fields=False):
+    pass
+
+
+class Page(Struct):
+    items: list[Any]
+    total: int
+    limit: int
+    offset: int
+
+
+# -- products -----------------------------------------------------------------------------
+
+
+class ProductCreate(Struct):
+    name: NonEmpty
+    part_number: NonEmpty
+    manufacturer: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    device_type: Annotated[str, msgspec.Meta(max_length=40)] = "Si-MOSFET"
+    package: Annotated[str, msgspec.Meta(max_length=100)] = ""
+    description: Text = ""
+    status: Literal["active", "archived"] = "active"
+
+
+class ProductUpdate(Struct):
+    name: NonEmpty | None = None
+    part_number: NonEmpty | None = None
+    manufacturer: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    device_type: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    package: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    description: Text | None = None
+    status: Literal["active", "archived"] | None = None
+
+
+class ProductOut(Struct):
+    id: str
+    name: str
+    manufacturer: str
+    part_number: str
+    device_type: str
+    package: str
+    description: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+# -- images ---------------------------------------------------------------------------------
+
+
+class Dimensions(Struct):
+    width: int
+    height: int
+
+
+class ImageOut(Struct):
+    id: str
+    product_id: str
+    filename: str
+    upload_date: datetime
+    description: str
+    status: str
+    file_size: int
+    mime_type: str
+    dimensions: Dimensions
+    sha256: str
+    graph_type: str
+    metadata: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+# -- queues ---------------------------------------------------------------------------------
+
+
+class QueueSettingsIn(Struct, omit_defaults=True):
+    max_attempts: Annotated[int, msgspec.Meta(ge=1, le=100)] | None = None
+    retry_base_s: Annotated[float, msgspec.Meta(ge=0, le=3600)] | None = None
+    retry_cap_s: Annotated[float, msgspec.Meta(ge=0, le=86400)] | None = None
+    job_timeout_s: Annotated[float, msgspec.Meta(gt=0, le=86400)] | None = None
+
+
+class QueueCreate(Struct):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[\w .:-]+$")]
+    mode: Literal["automatic", "manual"] = "automatic"
+    max_concurrent_jobs: Annotated[int, msgspec.Meta(ge=1, le=64)] = 3
+    priority_policy: Literal["fifo", "priority"] = "priority"
+    description: Text = ""
+    settings: QueueSettingsIn | None = None
+
+
+class QueueUpdate(Struct):
+    name: (
+        Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"^[\w .:-]+$")] | None
+    ) = None
+    mode: Literal["automatic", "manual"] | None = None
+    status: Literal["active", "paused", "stopped"] | None = None
+    max_concurrent_jobs: Annotated[int, msgspec.Meta(ge=1, le=64)] | None = None
+    priority_policy: Literal["fifo", "priority"] | None = None
+    description: Text | None = None
+    settings: QueueSettingsIn | None = None
+
+
+class QueueOut(Struct):
+    id: str
+    name: str
+    mode: str
+    status: str
+    max_concurrent_jobs: int
+    priority_policy: str
+    description: str
+    settings: dict[str, Any]
+    depth: int
+    running: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class DispatchRequest(Struct):
+    count: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 1
+
+
+class DispatchOut(Struct):
+    queue_id: str
+    dispatched: int
+    waiting: int
+
+
+# -- jobs -----------------------------------------------------------------------------------
+
+
+class JobError(Struct):
+    code: str
+    message: str
+
+
+class JobCreate(Struct):
+    product_id: str
+    image_id: str | None = None
+    queue_id: str | None = None
+    priority: Priority = "normal"
+    kind: JobKind = "digitize"
+    extraction_method: Method = "standard"
+    parameters: dict[str, Any] = msgspec.field(default_factory=dict)
+
+
+class JobOut(Struct):
+    id: str
+    product_id: str
+    image_id: str | None
+    queue_id: str
+    batch_id: str | None
+    kind: str
+    status: str
+    priority: str
+    progress: float
+    current_step: str
+    attempts: int
+    max_attempts: int
+    next_attempt_at: datetime | None
+    error: JobError | None
+    extraction_method: str
+    parameters: dict[str, Any]
+    started_at: datetime | None
+    completed_at: datetime | None
+    estimated_duration: float | None
+    actual_duration: float | None
+    lease_owner: str | None
+    lease_expires_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class JobCreated(Struct):
+    job: JobOut
+    queue_position: int | None
+    estimated_wait_s: float | None
+
+
+class PriorityUpdate(Struct):
+    priority: Priority
+
+
+class JobList(Struct):
+    items: list[JobOut]
+    total: int
+    limit: int
+    offset: int
+
+
+# -- batches ----------------------------------------------------------------------------------
+
+
+class BatchCreate(Struct):
+    jobs: Annotated[list[JobCreate], msgspec.Meta(min_length=1, max_length=1000)]
+    name: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    queue_id: str | None = None
+    priority: Priority | None = None
+
+
+class BatchOut(Struct):
+    id: str
+    name: str
+    queue_id: str
+    status: str
+    counts: dict[str, int]
+    total: int
+    jobs: list[JobOut]
+    created_at: datetime
+
+
+# -- dead letters ------------------------------------------------------------------------------
+
+
+class DeadLetterOut(Struct):
+    id: str
+    job_id: str
+    error: JobError
+    attempts: int
+    payload: dict[str, Any]
+    created_at: datetime
+    reprocessed_at: datetime | None
+    reprocess_notes: str | None
+
+
+class ReprocessRequest(Struct):
+    notes: Annotated[str, msgspec.Meta(max_length=2000)] = ""
+    priority: Priority | None = None
+
+
+# -- extraction -------------------------------------------------------------------------------
+
+
+class ExtractRequest(Struct):
+    image_ids: list[str] | None = None
+    priority: Priority = "normal"
+    method: Method = "standard"
+    queue_id: str | None = None
+
+
+class JobsOut(Struct):
+    jobs: list[JobOut]
+
+
+class UploadOut(Struct):
+    images: list[ImageOut]
+    jobs: list[JobOut]
+
+
+class ResultOut(Struct):
+    id: str
+    job_id: str
+    product_id: str
+    image_id: str | None
+    confidence: float
+    data_points: int
+    processing_time: float
+    extraction_method: str
+    parameters: dict[str, Any]
+    metadata: dict[str, Any]
+    csv_data: str | None
+    created_at: datetime
+
+
+class SpiceRequest(Struct):
+    model_type: Literal["vdmos", "gan-epc"] | None = None
+    name: Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[A-Za-z0-9_.+-]*$")] | None = None
+    priority: Priority = "normal"
+    queue_id: str | None = None
+
+
+class SpiceModelOut(Struct):
+    id: str
+    product_id: str
+    job_id: str
+    model_type: str
+    name: str
+    version: int
+    parameters: dict[str, Any]
+    fit_report: dict[str, Any]
+    verification: dict[str, Any] | None
+    model_text: str
+    created_at: datetime
+
+
+# -- keys --------------------------------------------------------------------------------------
+
+
+class KeyCreate(Struct):
+    name: NonEmpty
+    role: Literal["viewer", "operator", "admin"] = "viewer"
+
+
+class KeyOut(Struct):
+    id: str
+    name: str
+    role: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class KeyCreated(Struct):
+    key: KeyOut
+    secret: str

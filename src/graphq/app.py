@@ -1,0 +1,121 @@
+"""The Litestar application: routes, auth, problem documents, and the queue's lifetime."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import anyio
+from litestar import Litestar
+from litestar.config.cors import CORSConfig
+from litestar.datastructures import ResponseHeader, State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.spec import Components, SecurityScheme
+
+from graphq import __version__
+from graphq.api.auth import ApiKeyMiddleware
+from graphq.api.batches import BatchController
+from graphq.api.deps import provide_runtime
+from graphq.api.dlq import DeadLetterController
+from graphq.api.events import EventController
+from graphq.api.health import health, ready
+from graphq.api.jobs import JobController
+from graphq.api.keys import KeyController
+from graphq.api.problems import EXCEPTION_HANDLERS
+from graphq.api.products import ProductController
+from graphq.api.queues import QueueController
+from graphq.config import Settings, load_settings
+from graphq.logs import RequestIdMiddleware
+from graphq.runtime import Runtime, build_runtime
+from graphq.services.queues import ensure_default_queue
+
+log = logging.getLogger(__name__)
+
+SECURITY_HEADERS = [
+    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
+    ResponseHeader(name="X-Frame-Options", value="DENY"),
+    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
+    ResponseHeader(name="Cache-Control", value="no-store"),
+    ResponseHeader(
+        name="Content-Security-Policy",
+        value="default-src 'none'; frame-ancestors 'none'; img-src 'self' data:; "
+        "script-src 'self' 'unsafe-inline' cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' "
+        "cdn.jsdelivr.net",
+    ),
+]
+
+ROUTES = [
+    health,
+    ready,
+    ProductController,
+    QueueController,
+    JobController,
+    BatchController,
+    DeadLetterController,
+    EventController,
+    KeyController,
+]
+
+
+def _lifespan(rt: Runtime):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(_app: Litestar) -> AsyncIterator[None]:
+        if not rt.settings.auth.enabled:
+            log.warning(
+                "AUTHENTICATION IS DISABLED (auth.enabled = false): every request acts as admin. "
+                "Use this for local development only."
+            )
+        await ensure_default_queue(rt)
+        try:
+            async with anyio.create_task_group() as tg:
+                await tg.start(rt.engine.run)
+                try:
+                    yield
+                finally:
+                    with anyio.CancelScope(shield=True):
+                        await rt.engine.shutdown()
+        finally:
+            await rt.db.dispose()
+
+    return lifespan
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Litestar:
+    """Build the app; the database must already be migrated (``graphq db upgrade``)."""
+    settings = settings or load_settings()
+    rt = runtime or build_runtime(settings)
+    cors = None
+    if settings.server.cors_origins:
+        cors = CORSConfig(
+            allow_origins=[o.strip() for o in settings.server.cors_origins.split(",")]
+        )
+    return Litestar(
+        route_handlers=ROUTES,
+        dependencies={"rt": Provide(provide_runtime, sync_to_thread=False)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[RequestIdMiddleware, DefineMiddleware(ApiKeyMiddleware)],
+        lifespan=[_lifespan(rt)],
+        state=State(
+            {"runtime": rt, "settings": settings, "db": rt.db, "rate_limiter": rt.rate_limiter}
+        ),
+        response_headers=SECURITY_HEADERS,
+        cors_config=cors,
+        request_max_body_size=settings.server.max_request_mb * 2**20,
+        multipart_form_part_limit=settings.uploads.max_parts,
+        openapi_config=OpenAPIConfig(
+            title="graphq",
+            version=__version__,
+            path="/schema",
+            components=Components(
+                security_schemes={
+                    "apiKey": SecurityScheme(
+                        type="http", scheme="bearer", description="graphq API key"
+                    )
+                }
+            ),
+            security=[{"apiKey": []}],
+        ),
+    )

@@ -1,0 +1,48 @@
+"""The dead-letter queue: jobs that failed for good, kept with their error for a person."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from graphq.db.models import DeadLetter, Job, utcnow
+from graphq.errors import GraphqError
+from graphq.runtime import Runtime
+from graphq.services.jobs import requeue
+
+
+async def list_dead_letters(
+    rt: Runtime, *, include_reprocessed: bool, limit: int, offset: int
+) -> tuple[list[DeadLetter], int]:
+    query = select(DeadLetter)
+    if not include_reprocessed:
+        query = query.where(DeadLetter.reprocessed_at.is_(None))
+    async with rt.db.read() as session:
+        total = (
+            await session.execute(select(func.count()).select_from(query.subquery()))
+        ).scalar_one()
+        rows = await session.execute(
+            query.order_by(DeadLetter.created_at.desc()).limit(limit).offset(offset)
+        )
+        return list(rows.scalars()), int(total)
+
+
+async def reprocess(
+    rt: Runtime, dead_letter_id: str, notes: str, priority: str | None
+) -> tuple[DeadLetter, Job]:
+    async with rt.db.write() as session:
+        letter = await session.get(DeadLetter, dead_letter_id)
+        if letter is None:
+            raise GraphqError("NOT_FOUND", f"no dead letter {dead_letter_id}", status=404)
+        if letter.reprocessed_at is not None:
+            raise GraphqError(
+                "ALREADY_REPROCESSED", "this dead letter was reprocessed already", status=409
+            )
+        job = await session.get(Job, letter.job_id)
+        if job is None or job.status != "dead":
+            raise GraphqError(
+                "JOB_NOT_DEAD", "the job is no longer in the dead-letter queue", status=409
+            )
+        letter.reprocessed_at = utcnow()
+        letter.reprocess_notes = notes
+    requeued = await requeue(rt, [letter.job_id], priority=priority)
+    return letter, requeued[0]

@@ -1,0 +1,84 @@
+"""Products: the transistor part numbers everything else hangs off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from graphq.db.models import Product
+from graphq.errors import GraphqError
+from graphq.runtime import Runtime
+from graphq.services.jobs import cancel_product_jobs
+
+
+async def get_product(rt: Runtime, product_id: str) -> Product:
+    async with rt.db.read() as session:
+        product = await session.get(Product, product_id)
+    if product is None:
+        raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+    return product
+
+
+async def create_product(rt: Runtime, fields: dict[str, Any]) -> Product:
+    product = Product(**fields)
+    try:
+        async with rt.db.write() as session:
+            session.add(product)
+    except IntegrityError:
+        raise GraphqError(
+            "DUPLICATE_PART_NUMBER",
+            f"a product with part number {fields['part_number']!r} exists",
+            status=409,
+        ) from None
+    return product
+
+
+async def list_products(
+    rt: Runtime, *, search: str | None, limit: int, offset: int
+) -> tuple[list[Product], int]:
+    query = select(Product)
+    if search:
+        pattern = f"%{search}%"
+        query = query.where(
+            or_(
+                Product.name.ilike(pattern),
+                Product.part_number.ilike(pattern),
+                Product.manufacturer.ilike(pattern),
+            )
+        )
+    async with rt.db.read() as session:
+        total = (
+            await session.execute(select(func.count()).select_from(query.subquery()))
+        ).scalar_one()
+        rows = await session.execute(
+            query.order_by(Product.created_at.desc()).limit(limit).offset(offset)
+        )
+        return list(rows.scalars()), int(total)
+
+
+async def update_product(rt: Runtime, product_id: str, changes: dict[str, Any]) -> Product:
+    try:
+        async with rt.db.write() as session:
+            product = await session.get(Product, product_id)
+            if product is None:
+                raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+            for name, value in changes.items():
+                setattr(product, name, value)
+    except IntegrityError:
+        raise GraphqError(
+            "DUPLICATE_PART_NUMBER", "another product has that part number", status=409
+        ) from None
+    return product
+
+
+async def delete_product(rt: Runtime, product_id: str) -> None:
+    """Delete the product, its rows (by cascade) and its files; running jobs are cancelled first."""
+    await get_product(rt, product_id)
+    await cancel_product_jobs(rt, product_id)
+    async with rt.db.write() as session:
+        product = await session.get(Product, product_id)
+        if product is not None:
+            await session.delete(product)
+    rt.storage.remove_product(product_id)

@@ -1,0 +1,57 @@
+"""Files in the data directory: names are generated here, never taken from a client.
+
+Every path is built from ids the server generated and checked to stay inside the data
+directory, so no client-supplied string can reach the filesystem.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+class Storage:
+    def __init__(self, data_dir: Path) -> None:
+        self.root = data_dir.resolve()
+
+    def _inside(self, *parts: str) -> Path:
+        path = self.root.joinpath(*parts).resolve()
+        if not path.is_relative_to(self.root):
+            raise ValueError(f"path escapes the data directory: {parts}")
+        return path
+
+    def image_path(self, product_id: str, image_id: str, extension: str) -> Path:
+        return self._inside("images", product_id, f"{image_id}.{extension}")
+
+    def result_path(self, product_id: str, job_id: str, suffix: str) -> Path:
+        return self._inside("results", product_id, f"{job_id}{suffix}")
+
+    def model_path(self, product_id: str, model_id: str, suffix: str) -> Path:
+        return self._inside("models", product_id, f"{model_id}{suffix}")
+
+    def relative(self, path: Path) -> str:
+        return str(path.relative_to(self.root))
+
+    def absolute(self, relative: str) -> Path:
+        return self._inside(relative)
+
+    def write_atomic(self, path: Path, data: bytes) -> None:
+        """Write to a temporary file and rename, so a crash never leaves half a file."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def remove(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+
+    def remove_product(self, product_id: str) -> None:
+        for area in ("images", "results", "models"):
+            shutil.rmtree(self._inside(area, product_id), ignore_errors=True)

@@ -1,0 +1,95 @@
+"""Job kinds for exercising the queue: they do real work in real worker processes.
+
+Registered through the ``queue.handler_modules`` plug-in setting, exactly as a deployment
+would add a job kind of its own.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from graphq.db.models import ExtractionResult
+from graphq.errors import GraphqError
+from graphq.queue.registry import HandlerRegistry, JobContext, Progress
+
+
+def sleep_steps(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Sleep ``seconds`` in ``steps`` slices, reporting progress after each."""
+    steps = int(payload.get("steps", 4))
+    for step in range(steps):
+        time.sleep(float(payload.get("seconds", 0.2)) / steps)
+        progress((step + 1) / steps, f"slept {step + 1}/{steps}")
+    return {"slept": payload.get("seconds", 0.2), "pid_work_done": True}
+
+
+def fail_with(payload: dict[str, Any], progress: Progress) -> None:
+    progress(0.5, "about to fail")
+    raise GraphqError(payload.get("code", "FLAKY"), payload.get("message", "failed on purpose"))
+
+
+def fail_then_succeed(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    if payload["attempt"] < payload["succeed_on"]:
+        raise GraphqError("FLAKY", f"attempt {payload['attempt']} fails on purpose")
+    return {"attempt": payload["attempt"]}
+
+
+def noop(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    return {}
+
+
+class _StoringHandler:
+    """Stores one result row per completed job, so exactly-once completion is checkable."""
+
+    kind: str
+    runs_in: Literal["process", "loop"] = "process"
+
+    async def store(self, ctx: JobContext, session: AsyncSession, output: Any) -> None:
+        session.add(
+            ExtractionResult(
+                job_id=ctx.job.id,
+                product_id=ctx.job.product_id,
+                result_metadata=output or {},
+                extraction_method="test",
+            )
+        )
+
+
+class SleepHandler(_StoringHandler):
+    kind = "sleep"
+    compute = staticmethod(sleep_steps)
+
+    async def prepare(self, ctx: JobContext) -> dict[str, Any]:
+        return ctx.job.parameters
+
+
+class FailHandler(_StoringHandler):
+    kind = "fail"
+    compute = staticmethod(fail_with)
+
+    async def prepare(self, ctx: JobContext) -> dict[str, Any]:
+        return ctx.job.parameters
+
+
+class FlakyHandler(_StoringHandler):
+    kind = "flaky"
+    compute = staticmethod(fail_then_succeed)
+
+    async def prepare(self, ctx: JobContext) -> dict[str, Any]:
+        return {"attempt": ctx.job.attempts, "succeed_on": ctx.job.parameters.get("succeedOn", 3)}
+
+
+class NoopHandler(_StoringHandler):
+    kind = "noop"
+    runs_in: Literal["process", "loop"] = "loop"
+    compute = staticmethod(noop)
+
+    async def prepare(self, ctx: JobContext) -> dict[str, Any]:
+        return {}
+
+
+def register(registry: HandlerRegistry) -> None:
+    for handler in (SleepHandler(), FailHandler(), FlakyHandler(), NoopHandler()):
+        registry.register(handler)
