@@ -120,6 +120,27 @@ def drain_current(
     return 0.5 * (low + high)
 
 
+def on_resistance(params: Mapping[str, float], vgs: np.ndarray, id_a: np.ndarray) -> np.ndarray:
+    """Rds(on) = Vds/Id in Ω of an N-channel device at gate voltage ``vgs`` and drain
+    current ``id_a``, from the triode equation solved for Vds.
+
+    ``β`` depends on Vds through λ; three fixed-point passes settle it. A current beyond
+    saturation at this Vgs answers with the resistance at the saturation knee.
+    """
+    p = with_defaults(params)
+    current = np.maximum(np.asarray(id_a, float), 1e-30)
+    vgs_i = np.asarray(vgs, float) - current * p["rs"]
+    slope = p["ksubthres"]
+    overdrive = slope * np.logaddexp(0.0, (vgs_i - p["vto"] - p["subshift"]) / slope)
+    beta_0 = p["kp"] / (1.0 + p["theta"] * vgs_i)
+    vds_i = np.zeros_like(current)
+    for _ in range(3):
+        beta = beta_0 * (1.0 + p["lambda"] * vds_i)
+        vdss = overdrive - np.sqrt(np.maximum(overdrive**2 - 2.0 * current / beta, 0.0))
+        vds_i = vdss / p["mtriode"]
+    return (vds_i + current * (p["rs"] + p["rd"])) / current
+
+
 def gate_drain_capacitance(
     params: Mapping[str, float], vgs: np.ndarray, vds: np.ndarray, *, pchan: bool = False
 ) -> np.ndarray:

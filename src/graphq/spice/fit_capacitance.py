@@ -1,0 +1,87 @@
+"""Fitting VDMOS capacitances (Cgs, Cgdmax, Cgdmin, a, Cjo, Vj, M) to Ciss, Coss and Crss.
+
+Datasheets measure at Vgs = 0, where Crss = Cgd, Ciss = Cgs + Cgd and Coss = Cds + Cgd.
+The starting values decompose the curves that way: Cgd from Crss (its value near 0 V, its
+floor and the voltage where it has fallen half way, which is 1/a), Cgs as the median of
+Ciss - Crss, the junction's Cjo from Coss - Crss at the lowest voltage. Then bounded least
+squares on the three curves' log errors together.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphq.spice.curves import CurveData
+from graphq.spice.fit_channel import VDMOS_EQUATIONS
+from graphq.spice.optimise import Bound, curve_residuals, fit_parameters
+
+CAPACITANCE_BOUNDS = {
+    "cgs": Bound(1e-16, 1e-5, log=True),
+    "cgdmax": Bound(1e-16, 1e-5, log=True),
+    "cgdmin": Bound(1e-17, 1e-5, log=True),
+    "a": Bound(1e-4, 1e3, log=True),
+    "cjo": Bound(1e-16, 1e-4, log=True),
+    "vj": Bound(0.02, 100.0, log=True),
+    "m": Bound(0.05, 0.99),
+}
+_JUNCTION_START = {"vj": 0.7, "m": 0.5}
+
+
+def capacitance_parameters_determined(curves: list[CurveData]) -> list[str]:
+    names = {c.capacitance for c in curves if c.kind == "capacitance"}
+    determined = []
+    if "ciss" in names:
+        determined.append("cgs")
+    if "crss" in names:
+        determined += ["cgdmax", "cgdmin", "a"]
+    if "coss" in names:
+        determined += ["cjo", "vj", "m"]
+    return determined
+
+
+def _named(curves: list[CurveData], name: str) -> CurveData | None:
+    return next((c for c in curves if c.capacitance == name), None)
+
+
+def _at(curve: CurveData | None, vds: np.ndarray) -> np.ndarray:
+    if curve is None:
+        return np.zeros_like(vds)
+    return np.interp(vds, curve.x, curve.y)
+
+
+def initial_capacitance_guess(curves: list[CurveData]) -> dict[str, float]:
+    ciss, coss, crss = (_named(curves, n) for n in ("ciss", "coss", "crss"))
+    guess = {"cgs": 0.0, "cgdmax": 0.0, "cgdmin": 0.0, "a": 1.0, "cjo": 0.0, **_JUNCTION_START}
+    if crss is not None:
+        near_zero = float(crss.y[0])
+        floor = 0.8 * float(crss.y.min())
+        half = floor + 0.5 * (near_zero - floor)
+        v_half = float(crss.x[np.argmax(crss.y <= half)]) if np.any(crss.y <= half) else 1.0
+        a = 1.0 / max(v_half, 1e-3)
+        s = (near_zero - floor) / (np.pi / 2.0)
+        guess.update(cgdmin=floor, cgdmax=near_zero + s, a=a)
+    if ciss is not None:
+        gate_source = ciss.y - _at(crss, ciss.x)
+        guess["cgs"] = float(max(np.median(gate_source), 0.1 * ciss.y.min()))
+    if coss is not None:
+        drain_source = coss.y - _at(crss, coss.x)
+        v0 = float(coss.x[0])
+        c0 = float(max(drain_source[0], 0.1 * coss.y[0]))
+        guess["cjo"] = c0 * (1.0 + max(v0, 0.0) / _JUNCTION_START["vj"]) ** _JUNCTION_START["m"]
+    return guess
+
+
+def fit_capacitances(curves: list[CurveData]) -> tuple[dict[str, float], list[str]]:
+    """Fit the capacitance parameters to the Ciss/Coss/Crss ``curves``.
+
+    Returns the parameters (zero for capacitances no curve shows) and the fitted names.
+    """
+    caps = [c for c in curves if c.kind == "capacitance"]
+    names = capacitance_parameters_determined(caps)
+    start = initial_capacitance_guess(caps)
+
+    def residuals(params: dict[str, float]) -> np.ndarray:
+        return curve_residuals(VDMOS_EQUATIONS, params, caps)
+
+    fitted, _ = fit_parameters(residuals, start, names, CAPACITANCE_BOUNDS)
+    return fitted, names

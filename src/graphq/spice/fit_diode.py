@@ -1,0 +1,50 @@
+"""Fitting the VDMOS body diode (Is, N, Rb) to its forward curve.
+
+Above a few Vt the diode obeys ``Vsd = N·Vt·ln(I) - N·Vt·ln(Is) + Rb·I``, linear in
+``N·Vt``, ``N·Vt·ln(Is)`` and ``Rb``: ordinary least squares gives the start, bounded
+least squares on the current's display error refines it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphq.spice.curves import CurveData
+from graphq.spice.fit_channel import VDMOS_EQUATIONS
+from graphq.spice.optimise import Bound, curve_residuals, fit_parameters
+from graphq.spice.vdmos import THERMAL_VOLTAGE_V, VDMOS_DEFAULTS
+
+DIODE_BOUNDS = {
+    "is": Bound(1e-30, 1e-2, log=True),
+    "n": Bound(0.3, 30.0, log=True),
+    "rb": Bound(1e-7, 100.0, log=True),
+}
+DIODE_NAMES = ["is", "n", "rb"]
+
+
+def initial_diode_guess(curves: list[CurveData]) -> dict[str, float]:
+    x = np.concatenate([c.x for c in curves])
+    y = np.concatenate([c.y for c in curves])
+    forward = y > 0
+    design = np.column_stack([np.log(y[forward]), np.ones(forward.sum()), y[forward]])
+    (nvt, offset, rb), *_ = np.linalg.lstsq(design, x[forward], rcond=None)
+    nvt = float(np.clip(nvt, 0.3 * THERMAL_VOLTAGE_V, 30.0 * THERMAL_VOLTAGE_V))
+    return {
+        "is": float(np.clip(np.exp(-offset / nvt), 1e-30, 1e-2)),
+        "n": nvt / THERMAL_VOLTAGE_V,
+        "rb": float(max(rb, 1e-6)),
+    }
+
+
+def fit_diode(curves: list[CurveData]) -> tuple[dict[str, float], list[str]]:
+    """Fit Is, N and Rb to the body-diode ``curves``; ngspice's defaults without them."""
+    diode = [c for c in curves if c.kind == "body_diode"]
+    if not diode:
+        return {n: VDMOS_DEFAULTS[n] for n in DIODE_NAMES}, []
+    start = initial_diode_guess(diode)
+
+    def residuals(params: dict[str, float]) -> np.ndarray:
+        return curve_residuals(VDMOS_EQUATIONS, params, diode)
+
+    fitted, _ = fit_parameters(residuals, start, DIODE_NAMES, DIODE_BOUNDS)
+    return {n: fitted[n] for n in DIODE_NAMES}, list(DIODE_NAMES)

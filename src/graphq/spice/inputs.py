@@ -1,0 +1,88 @@
+"""What the fitter consumes: digitized curves with their conditions, in SI units.
+
+All numbers in a :class:`FitInput` are in the N-channel sense: for a P-channel part the
+voltages and currents are stored as magnitudes (``VGS = -10 V`` becomes ``vgs_v = 10``) and
+``pchan`` says how to write the model. An N-channel depletion part keeps its negative Vgs.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import msgspec
+
+CapacitanceName = Literal["ciss", "coss", "crss"]
+GraphKind = Literal["output", "transfer", "capacitance", "rdson", "body_diode"]
+
+
+class OutputCurve(msgspec.Struct):
+    """Id against Vds at one Vgs: ``points`` are ``[[vds_v, id_a], …]``."""
+
+    vgs_v: float
+    points: list[list[float]]
+    label: str = ""
+
+
+class TransferCurve(msgspec.Struct):
+    """Id against Vgs at one Vds: ``points`` are ``[[vgs_v, id_a], …]``."""
+
+    vds_v: float
+    points: list[list[float]]
+    temperature_c: float | None = None
+    label: str = ""
+
+
+class CapacitanceCurve(msgspec.Struct):
+    """Ciss, Coss or Crss against Vds at Vgs = 0: ``points`` are ``[[vds_v, c_f], …]``."""
+
+    name: CapacitanceName
+    points: list[list[float]]
+    label: str = ""
+
+
+class RdsonCurve(msgspec.Struct):
+    """Rds(on) in Ω against drain current at one Vgs: ``points`` are ``[[id_a, r_ohm], …]``."""
+
+    vgs_v: float
+    points: list[list[float]]
+    temperature_c: float | None = None
+    label: str = ""
+
+
+class DiodeCurve(msgspec.Struct):
+    """Body-diode forward current against Vsd: ``points`` are ``[[vsd_v, isd_a], …]``."""
+
+    points: list[list[float]]
+    temperature_c: float | None = None
+    label: str = ""
+
+
+class AxisScale(msgspec.Struct):
+    """How a graph's y axis was drawn: errors are measured as a fraction of it."""
+
+    log: bool
+    low: float
+    high: float
+
+
+class FitInput(msgspec.Struct):
+    output: list[OutputCurve] = msgspec.field(default_factory=list)
+    transfer: list[TransferCurve] = msgspec.field(default_factory=list)
+    capacitance: list[CapacitanceCurve] = msgspec.field(default_factory=list)
+    rdson: list[RdsonCurve] = msgspec.field(default_factory=list)
+    body_diode: list[DiodeCurve] = msgspec.field(default_factory=list)
+    pchan: bool = False
+    device_type: str = "Si-MOSFET"
+    # y-axis scale per graph kind (``output``, ``transfer`` …) when it is known.
+    y_scales: dict[str, AxisScale] = msgspec.field(default_factory=dict)
+    warnings: list[str] = msgspec.field(default_factory=list)
+
+
+def is_pchan_device_type(device_type: str) -> bool:
+    text = device_type.lower().replace(" ", "").replace("-", "")
+    return "pchan" in text or "pchannel" in text
+
+
+def default_model_type(device_type: str) -> str:
+    """``gan-epc`` for GaN HEMTs, ``vdmos`` for Si and SiC MOSFETs (SPEC §3, §5)."""
+    return "gan-epc" if "gan" in device_type.lower() else "vdmos"

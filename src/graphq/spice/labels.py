@@ -1,0 +1,119 @@
+"""Curve conditions and unit prefixes from the text printed on datasheet graphs.
+
+Labels arrive as the digitizer read them or as a user typed them: ``"VGS = 10 V"``,
+``"V<sub>GS</sub>=4.5V"``, ``"Tj = 150 °C"``, ``"C_iss"``, ``"Cᵢₛₛ"``, ``"−3 V"``. Everything
+here normalises that text first (lower case, no markup, no subscripts, ASCII minus).
+"""
+
+from __future__ import annotations
+
+import re
+
+_SUBSCRIPTS = str.maketrans(
+    {
+        "ᵢ": "i",
+        "ₛ": "s",
+        "ₒ": "o",
+        "ᵣ": "r",
+        "ₐ": "a",
+        "ₑ": "e",
+        "ₜ": "t",
+        "ⱼ": "j",
+        "ᴅ": "d",
+        "ɢ": "g",
+        "ꜱ": "s",
+        "−": "-",
+        "–": "-",
+        "μ": "µ",
+    }
+)
+_MARKUP = re.compile(r"</?\s*(sub|sup)\s*>|[_{}]")
+_NUMBER = r"([-+]?\d+(?:[.,]\d+)?(?:e[-+]?\d+)?)"
+
+# Quantity name as printed (after normalising) → condition key.
+_QUANTITIES = {
+    "vgs": "vgs",
+    "vds": "vds",
+    "vsd": "vds",
+    "id": "id",
+    "tj": "temperature",
+    "tc": "temperature",
+    "ta": "temperature",
+    "t": "temperature",
+}
+_CONDITION = re.compile(r"\b(vgs|vds|vsd|id|tj|tc|ta|t)\s*[=:]\s*" + _NUMBER)
+_TEMPERATURE = re.compile(_NUMBER + r"\s*(?:°|º|deg)\s*c\b")
+_VOLTAGE = re.compile(_NUMBER + r"\s*v\b")
+
+SI_PREFIXES = {
+    "f": 1e-15,
+    "p": 1e-12,
+    "n": 1e-9,
+    "u": 1e-6,
+    "µ": 1e-6,
+    "m": 1e-3,
+    "k": 1e3,
+    "M": 1e6,
+}
+_BASE_UNITS = ("F", "A", "V", "Ω", "OHM", "S", "W", "C")
+
+
+def normalise(label: str) -> str:
+    """Lower-case ASCII-ish text without markup, subscripts or spaces around ``=``."""
+    text = _MARKUP.sub("", label.translate(_SUBSCRIPTS)).lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def parse_conditions(label: str) -> dict[str, float]:
+    """Every ``NAME = value`` condition in ``label`` plus a bare temperature (``150 °C``).
+
+    Keys are ``vgs``, ``vds``, ``id`` (A as printed) and ``temperature`` (°C).
+    """
+    text = normalise(label)
+    found: dict[str, float] = {}
+    for name, value in _CONDITION.findall(text):
+        found.setdefault(_QUANTITIES[name], _number(value))
+    if "temperature" not in found:
+        match = _TEMPERATURE.search(text)
+        if match:
+            found["temperature"] = _number(match.group(1))
+    return found
+
+
+def bare_voltage(label: str) -> float | None:
+    """The first ``<number> V`` in ``label`` (``"10 V"``, ``"-3V"``), if any."""
+    match = _VOLTAGE.search(normalise(label))
+    return _number(match.group(1)) if match else None
+
+
+def capacitance_name(label: str) -> str | None:
+    """``ciss``, ``coss`` or ``crss`` when the label names one."""
+    text = normalise(label).replace(" ", "")
+    for name in ("iss", "oss", "rss"):
+        if name in text:
+            return "c" + name
+    return None
+
+
+def unit_factor(unit: str) -> float:
+    """The factor from ``unit`` to its SI base unit: ``pF`` → 1e-12, ``mΩ`` → 1e-3, ``A`` → 1.
+
+    An empty or unknown unit counts as already in base units.
+    """
+    text = unit.strip().replace("μ", "µ")
+    if not text:
+        return 1.0
+    for base in _BASE_UNITS:
+        if text.upper().endswith(base):
+            prefix = text[: len(text) - len(base)].strip()
+            if prefix == "":
+                return 1.0
+            if prefix in SI_PREFIXES:
+                return SI_PREFIXES[prefix]
+            if prefix.lower() in SI_PREFIXES and prefix.lower() != "m":
+                return SI_PREFIXES[prefix.lower()]
+    return 1.0
