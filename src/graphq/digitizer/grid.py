@@ -18,7 +18,7 @@ MIN_GRID_FRACTION = 0.5
 # A pixel on a grid line survives when its ink exceeds the line's median ink by this much.
 CURVE_OVER_GRID = 0.25
 # Percentile of a grid row's ink taken as the line's own level.
-_LEVEL_PERCENTILE = 30
+_LEVEL_PERCENTILE = 75
 
 
 def remove_grid(ink: np.ndarray) -> tuple[np.ndarray, list[Line], list[Line]]:
@@ -38,8 +38,8 @@ def _erase(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None:
     """Erase each horizontal band of ``lines`` in place (pass transposes for vertical).
 
     Each row of a band has its own level (the core of an anti-aliased line is darker than
-    its fringe); a low percentile of the row's ink keeps a curve that runs along the line
-    for a while from setting it.
+    its fringe); the level is an upper percentile of the row's ink so dashes fade in and out
+    under it, yet a curve running along the line for a while does not set it.
     """
     rows = cleaned.shape[0]
     for line in lines:

@@ -36,6 +36,8 @@ _MIN_CURVE_INK = 0.2
 _CURVE_INK_FRACTION = 0.45
 # A curve is at least this long (fraction of the plot's mean side) to count.
 _MIN_CURVE_LENGTH_FRACTION = 0.08
+# ... and its ink is seen in at least this fraction of the columns it spans.
+_MIN_SEEN_FRACTION = 0.5
 
 
 def _no_progress(fraction: float, step: str) -> None:
@@ -53,8 +55,10 @@ def digitize_standard(
     calibration = build_calibration(meta, plot_area)
     height, width = ink.shape
     x0, y0, x1, y1 = plot_area
-    left, top = max(0, math.floor(x0) - 1), max(0, math.floor(y0) - 1)
-    right, bottom = min(width, math.ceil(x1) + 2), min(height, math.ceil(y1) + 2)
+    # The frame lines sit on the crop's border, where grid removal erases them; ticks and
+    # labels outside the frame stay out.
+    left, top = max(0, round(x0)), max(0, round(y0))
+    right, bottom = min(width, round(x1) + 1), min(height, round(y1) + 1)
     plot_ink = ink[top:bottom, left:right]
 
     report(0.2, "removing grid")
@@ -78,7 +82,12 @@ def digitize_standard(
     curves = link_fragments(curves, max(10, round(0.15 * plot_columns)), tolerance)
     curves = drop_duplicates(curves, 0.75 * line_width + 0.5)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
-    curves = [c for c in curves if c.arc_length_px >= _MIN_CURVE_LENGTH_FRACTION * mean_side]
+    curves = [
+        c
+        for c in curves
+        if c.arc_length_px >= _MIN_CURVE_LENGTH_FRACTION * mean_side
+        and c.column.size >= _MIN_SEEN_FRACTION * c.span
+    ]
     if meta.curves is not None and len(curves) > meta.curves:
         curves = sorted(curves, key=_evidence, reverse=True)[: meta.curves]
     if not curves:

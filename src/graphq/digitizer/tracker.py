@@ -238,15 +238,22 @@ def _follow_lone(
 
 
 def _divide_shared(members: list[Track], column: int, run: int, top: int, bottom: int) -> None:
-    """Split a run among the tracks in it, in the order their predictions say."""
-    members.sort(key=lambda track: _predict(track, column))
+    """Split a run among the tracks in it, in the order their predictions say.
+
+    Each track's own state keeps extrapolating its slope inside the run (clamped to it):
+    the division is forced into order, so feeding it back would make two curves that cross
+    at a shallow angle bounce off each other instead.
+    """
+    predictions = {id(track): _predict(track, column) for track in members}
+    members.sort(key=lambda track: predictions[id(track)])
     share = (bottom - top + 1) / len(members)
     for order, track in enumerate(members):
         position = top - 0.5 + (order + 0.5) * share
+        inside = min(max(predictions[id(track)], top - 0.5), bottom + 0.5)
         steps = max(1, abs(column - track.column))
-        track.slope += _SHARED_GAIN * ((position - track.y) / steps - track.slope)
+        track.slope += _SHARED_GAIN * ((inside - track.y) / steps - track.slope)
         track.samples.append(Sample(column, position, position, run, len(members)))
-        track.y, track.column, track.misses = position, column, 0
+        track.y, track.column, track.misses = inside, column, 0
 
 
 def _start_track(

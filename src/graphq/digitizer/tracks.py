@@ -136,7 +136,9 @@ def link_fragments(
             slope_out = _end_slope(left, at_end=True)
             for j, right in enumerate(curves):
                 gap = int(right.column[0]) - right_end
-                if j == i or gap < 1 or gap > max_gap_columns:
+                # A jump is only as believable as the pieces on either side are long.
+                reach = min(max_gap_columns, 2 * min(left.span, right.span))
+                if j == i or gap < 1 or gap > reach:
                     continue
                 slope_in = _end_slope(right, at_end=False)
                 miss_forward = abs(right_row + slope_out * gap - float(right.enter[0]))
