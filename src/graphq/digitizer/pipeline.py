@@ -8,11 +8,10 @@ the longest curve found.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from graphq.digitizer.calibration import build_calibration
+from graphq.digitizer.colors import colour_ink
 from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.ink import darkness
@@ -60,6 +59,9 @@ def digitize_standard(
     left, top = max(0, round(x0)), max(0, round(y0))
     right, bottom = min(width, round(x1) + 1), min(height, round(y1) + 1)
     plot_ink = ink[top:bottom, left:right]
+    if meta.colors:
+        plot_image = image[top:bottom, left:right]
+        plot_ink = np.maximum.reduce([colour_ink(plot_image, c) for c in meta.colors])
 
     report(0.2, "removing grid")
     cleaned, _, _ = remove_grid(plot_ink)
@@ -111,7 +113,7 @@ def digitize_standard(
             Curve(
                 label=label,
                 value=parse_value(label),
-                color="#000000",
+                color=_curve_colour(image, curve, left, top),
                 points=points.tolist(),
                 confidence=_confidence(curve, longest),
             )
@@ -137,3 +139,15 @@ def _confidence(curve: TracedCurve, longest_span: int) -> float:
     lone = float((curve.shared == 1).mean())
     extent = curve.span / max(1, longest_span)
     return round(float(np.clip(seen * (0.6 + 0.4 * lone) * (0.5 + 0.5 * extent), 0, 1)), 3)
+
+
+def _curve_colour(image: np.ndarray, curve: TracedCurve, left: int, top: int) -> str:
+    """``#rrggbb`` of the median of the curve's darkest pixels, where it runs alone."""
+    lone = curve.shared == 1
+    columns = curve.column[lone] if lone.any() else curve.column
+    rows = curve.middle[lone] if lone.any() else curve.middle
+    height, width = image.shape[:2]
+    xs = np.clip(columns + left, 0, width - 1)
+    ys = np.clip(np.round(rows).astype(np.int64) + top, 0, height - 1)
+    red, green, blue = np.median(image[ys, xs, :3], axis=0).astype(int).tolist()
+    return f"#{red:02x}{green:02x}{blue:02x}"

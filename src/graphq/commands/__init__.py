@@ -1,0 +1,1 @@
+"""Subcommands of the ``graphq`` command line, one module each."""

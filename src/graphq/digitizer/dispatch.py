@@ -1,0 +1,47 @@
+"""The digitizer's entry point: validate the request, pick the method, run it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphq.digitizer.calibration import build_calibration, validate_axis, validate_plot_area
+from graphq.digitizer.frame import detect_plot_area
+from graphq.digitizer.ink import darkness
+from graphq.digitizer.legacy import digitize_legacy
+from graphq.digitizer.pipeline import digitize_standard
+from graphq.digitizer.types import DigitizeResult, GraphMeta, ProgressCallback
+from graphq.errors import GraphqError
+
+
+def validate_meta(meta: GraphMeta, width: int, height: int) -> None:
+    """INVALID_PARAMETERS for metadata no method could use on this image."""
+    validate_axis("x", meta.axes.x)
+    validate_axis("y", meta.axes.y)
+    if meta.plot_area is not None:
+        validate_plot_area(meta.plot_area, width, height)
+    if meta.curves is not None and meta.curves < 1:
+        raise GraphqError(
+            "INVALID_PARAMETERS", f"curves must be at least 1, got {meta.curves}", status=422
+        )
+
+
+def digitize(
+    image: np.ndarray, meta: GraphMeta, *, progress: ProgressCallback | None = None
+) -> DigitizeResult:
+    """Curves in axis units from an RGB image (H × W × 3 uint8) and its graph metadata."""
+    if image.ndim != 3 or image.shape[2] < 3 or image.shape[0] < 8 or image.shape[1] < 8:
+        raise GraphqError(
+            "INVALID_IMAGE", f"expected an RGB image, got shape {image.shape}", status=400
+        )
+    height, width = image.shape[:2]
+    validate_meta(meta, width, height)
+    if meta.method == "llm":
+        raise GraphqError(
+            "LLM_NOT_CONFIGURED",
+            "the llm method needs an OpenAI-compatible endpoint, and none is configured",
+            status=501,
+        )
+    if meta.method == "legacy":
+        plot_area = list(meta.plot_area) if meta.plot_area else detect_plot_area(darkness(image))
+        return digitize_legacy(image, meta, plot_area, build_calibration(meta, plot_area))
+    return digitize_standard(image, meta, progress)
