@@ -204,22 +204,22 @@ def _arrow_labels(scene: Scene, texts: list[str]) -> int:
 
 
 def _column_labels(scene: Scene, texts: list[str], colours: list[str]) -> int:
-    """A column of labels stacked beside the curve ends, pushed apart so they never overlap."""
+    """A column of labels right of the curve ends, each at its curve's end height, pushed
+    apart so that they never overlap; nothing when the column does not fit in the frame."""
     ends = [d[-1] for d in scene.curves_display]
-    rows = [
-        (float(e[1]), t, c, float(e[0]))
-        for e, t, c in zip(ends, texts, colours, strict=True)
-        if 0.0 <= e[1] <= 1.0
-    ]
-    rows.sort(reverse=True)
-    line_frac = 1.25 * scene.font_px / scene.occupancy.height_px
-    placed: list[float] = []
-    for y, _, _, _ in rows:
-        placed.append(min(y, placed[-1] - line_frac) if placed else min(y, 1 - line_frac / 2))
-    for target, (_, text, colour, x_end) in zip(placed, rows, strict=True):
+    column_x = max(min(float(e[0]), 1.0) for e in ends) + 0.012
+    rows = sorted(
+        (
+            (float(e[1]), t, c)
+            for e, t, c in zip(ends, texts, colours, strict=True)
+            if 0.0 <= e[1] <= 1.0
+        ),
+        key=lambda row: -row[0],
+    )
+    artists = [
         scene.ax.text(
-            x_end + 0.012,
-            target,
+            column_x,
+            0,
             text,
             transform=scene.ax.transAxes,
             fontsize=scene.style["font_pt"],
@@ -227,7 +227,20 @@ def _column_labels(scene: Scene, texts: list[str], colours: list[str]) -> int:
             ha="left",
             va="center",
         )
-    return len(rows)
+        for _, text, colour in rows
+    ]
+    widths = [a.get_window_extent(scene.renderer).width for a in artists]
+    if not artists or column_x + max(widths) / scene.occupancy.width_px > 0.99:
+        for artist in artists:
+            artist.remove()
+        return 0
+    line = 1.25 * scene.font_px / scene.occupancy.height_px
+    target = 1.0 - line / 2
+    for artist, (end_y, _, _) in zip(artists, rows, strict=True):
+        target = min(end_y, target)
+        artist.set_y(target)
+        target -= line
+    return len(artists)
 
 
 def add_curve_labels(

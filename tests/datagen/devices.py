@@ -309,7 +309,7 @@ def gate_charge_family(rng: np.random.Generator) -> CurveFamily:
         rise = charges * plateau_v / qgs_nc
         plateau = plateau_v + 0.05 * (charges - qgs_nc) * plateau_v / qgs_nc
         final = plateau_v + (charges - qgs_nc - qgd_nc) * final_slope
-        vgs = -_soft_min(-_soft_min(rise, plateau, corner), -final, corner)
+        vgs = _soft_min(rise, -_soft_min(-plateau, -final, corner), corner)
         keep = vgs <= drive_v
         curves.append(_curve(f"VDS = {_fmt(vds)} V", vds, charges[keep], vgs[keep]))
     q_max = max(float(c.points[-1, 0]) for c in curves)

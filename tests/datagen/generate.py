@@ -13,6 +13,17 @@ from .render import render_graph
 GRAPH_TYPES = tuple(FAMILIES)
 
 
+def pick_graph_type(rng: np.random.Generator) -> str:
+    """A graph type drawn with the frequencies of real datasheets."""
+    weights = np.array([FAMILY_WEIGHTS[name] for name in GRAPH_TYPES])
+    return GRAPH_TYPES[int(rng.choice(len(GRAPH_TYPES), p=weights / weights.sum()))]
+
+
+def graph_type_of_seed(seed: int) -> str:
+    """The graph type :func:`generate_graph` draws for ``seed``, without rendering it."""
+    return pick_graph_type(np.random.default_rng([seed, 0]))
+
+
 def generate_graph(
     seed: int,
     *,
@@ -26,8 +37,7 @@ def generate_graph(
     """
     rng = np.random.default_rng([seed, 0])
     if graph_type is None:
-        weights = np.array([FAMILY_WEIGHTS[name] for name in GRAPH_TYPES])
-        graph_type = GRAPH_TYPES[int(rng.choice(len(GRAPH_TYPES), p=weights / weights.sum()))]
+        graph_type = pick_graph_type(rng)
     elif graph_type not in FAMILIES:
         raise ValueError(f"unknown graph type {graph_type!r}; expected one of {GRAPH_TYPES}")
     family = FAMILIES[graph_type](rng)

@@ -1,7 +1,7 @@
 """Render curves as a datasheet graph with matplotlib, keeping exact pixel ground truth.
 
-The frame is placed so that its edges fall on pixel centres, the frame lines and curves are
-drawn without pixel snapping, and the truth is the very polyline handed to matplotlib,
+The frame is placed so that its edges fall on pixel centres, nothing is snapped to pixels
+(as in a PDF rendered with anti-aliasing), and the truth is the very polyline handed to matplotlib,
 resampled every half pixel in display space and clipped to the frame. After drawing, the
 frame's pixel box is read back from matplotlib's transforms, so value ↔ pixel is exact.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -136,14 +137,13 @@ def _style_axes(ax: Any, axes: Axes, style: dict[str, Any]) -> None:
         ax.grid(True, which="minor", **_grid_kwargs(style["grid_minor"], dpi, minor=True))
     for spine in ax.spines.values():
         spine.set_linewidth(style["frame_px"] * pt)
-        spine.set_snap(False)
         spine.set_visible(style["frame"] != "grid_edge")
     if style["frame"] == "grid_edge":
         edge = _grid_kwargs(style["grid_major"], dpi, minor=False)
         for value in (axes.y.min, axes.y.max):
-            ax.axhline(value, clip_on=False, snap=False, **edge)
+            ax.axhline(value, clip_on=False, **edge)
         for value in (axes.x.min, axes.x.max):
-            ax.axvline(value, clip_on=False, snap=False, **edge)
+            ax.axvline(value, clip_on=False, **edge)
     if style["axis_labels"]:
         ax.set_xlabel(_axis_title(axes.x.quantity, axes.x.unit, style), fontsize=style["font_pt"])
         ax.set_ylabel(_axis_title(axes.y.quantity, axes.y.unit, style), fontsize=style["font_pt"])
@@ -151,7 +151,7 @@ def _style_axes(ax: Any, axes: Axes, style: dict[str, Any]) -> None:
 
 def _clip_truth(display: np.ndarray, margin_y: float) -> np.ndarray:
     """The part inside the frame; a curve lying along the top or bottom frame line is hidden
-    by it, so points within the frame line's half width of those edges are left out."""
+    by it, so points that touch the frame line (``margin_y``) are left out."""
     inside = (
         (display[:, 0] >= 0.0)
         & (display[:, 0] <= 1.0)
@@ -170,6 +170,66 @@ def _vertical_order(displays: list[np.ndarray]) -> list[int]:
     probe = np.linspace(low, high, 64)
     heights = [np.mean(np.interp(probe, d[:, 0], np.clip(d[:, 1], -0.5, 1.5))) for d in displays]
     return sorted(range(len(displays)), key=lambda i: -heights[i])
+
+
+def _draw(
+    displays: list[np.ndarray],
+    labels: list[str],
+    colours: list[str],
+    axes: Axes,
+    style: dict[str, Any],
+    rng: np.random.Generator,
+    box_texts: dict[str, str],
+) -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """The RGB pixels and the frame's box in array coordinates (pixel i centred on i).
+
+    Records in ``style`` how many labels and which boxes found room.
+    """
+    width_px, height_px, (left, bottom, right, top) = _layout(style)
+    plot_w_px, plot_h_px = right - left, top - bottom
+    figure = Figure(figsize=(width_px / style["dpi"], height_px / style["dpi"]), dpi=style["dpi"])
+    canvas = FigureCanvasAgg(figure)
+    figure.patch.set_facecolor("#ffffff")
+    ax = figure.add_axes(
+        (left / width_px, bottom / height_px, plot_w_px / width_px, plot_h_px / height_px)
+    )
+    _style_axes(ax, axes, style)
+    pt = 72.0 / style["dpi"]
+    handles = []
+    dash_patterns = curve_dashes(style, len(displays), style["line_px"])
+    for display, colour, dashes in zip(displays, colours, dash_patterns, strict=True):
+        (line,) = ax.plot(
+            from_display(display[:, 0], axes.x),
+            from_display(display[:, 1], axes.y),
+            color=colour,
+            linewidth=style["line_px"] * pt,
+            solid_capstyle="butt",
+            dash_capstyle="butt",
+        )
+        if dashes:
+            line.set_dashes([d * pt for d in dashes])
+        handles.append(line)
+    if style["title"]:
+        figure.text(
+            0.5,
+            1.0 - 0.9 * style["font_pt"] * style["dpi"] / 72.0 / height_px,
+            style["title"],
+            ha="center",
+            va="center",
+            fontsize=style["font_pt"] * 1.1,
+            fontweight="bold",
+        )
+    occupancy = Occupancy(plot_w_px, plot_h_px)
+    for display in displays:
+        occupancy.mark_polyline(display, 3.0 + style["line_px"])
+    scene = Scene(ax, canvas.get_renderer(), style, rng, occupancy, displays)
+    style["labels_drawn"] = add_curve_labels(scene, labels, colours, handles)
+    style["boxes"] = add_boxes(scene, box_texts)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[..., :3].copy()
+    frame = ax.get_window_extent()
+    rows = pixels.shape[0]
+    return pixels, (frame.x0 - 0.5, rows - frame.y1 - 0.5, frame.x1 - 0.5, rows - frame.y0 - 0.5)
 
 
 def render_graph(
@@ -193,10 +253,11 @@ def render_graph(
     if unknown:
         raise ValueError(f"unknown style keys: {sorted(unknown)}")
     style.update(style_overrides or {})
-    width_px, height_px, (left, bottom, right, top) = _layout(style)
+    _, _, (left, bottom, right, top) = _layout(style)
     plot_w_px, plot_h_px = right - left, top - bottom
-    end_fraction = float(rng.uniform(0.72, 0.8)) if style["label_mode"] == "column" else 2.0
-    margin_y = (style["frame_px"] / 2 + 0.5) / plot_h_px
+    # Column labels need the curves to end inside the frame, as vendors draw them.
+    end_fraction = float(rng.uniform(0.62, 0.78)) if style["label_mode"] == "column" else 2.0
+    margin_y = (style["frame_px"] / 2 + style["line_px"] / 2 + 1.5) / plot_h_px
     displays = [
         _densify(_display_polyline(c, axes, end_fraction), plot_w_px, plot_h_px) for c in curves
     ]
@@ -210,56 +271,10 @@ def render_graph(
     drawn_colours = curve_colours(style, len(curves), rng)
     colours = [c.color or drawn for c, drawn in zip(curves, drawn_colours, strict=True)]
 
-    figure = Figure(figsize=(width_px / style["dpi"], height_px / style["dpi"]), dpi=style["dpi"])
-    canvas = FigureCanvasAgg(figure)
-    figure.patch.set_facecolor("#ffffff")
-    ax = figure.add_axes(
-        (left / width_px, bottom / height_px, plot_w_px / width_px, plot_h_px / height_px)
-    )
-    _style_axes(ax, axes, style)
-    pt = 72.0 / style["dpi"]
-    handles = []
-    for display, colour, dashes in zip(
-        displays, colours, curve_dashes(style, len(curves), style["line_px"]), strict=True
-    ):
-        x = from_display(display[:, 0], axes.x)
-        y = from_display(display[:, 1], axes.y)
-        (line,) = ax.plot(
-            x,
-            y,
-            color=colour,
-            linewidth=style["line_px"] * pt,
-            snap=False,
-            solid_capstyle="butt",
-            dash_capstyle="butt",
+    with matplotlib.rc_context({"path.snap": False}):
+        pixels, plot_area = _draw(
+            displays, [c.label for c in curves], colours, axes, style, rng, box_texts or {}
         )
-        if dashes:
-            line.set_dashes([d * pt for d in dashes])
-        handles.append(line)
-    if style["title"]:
-        figure.text(
-            0.5,
-            1.0 - 0.9 * style["font_pt"] * style["dpi"] / 72.0 / height_px,
-            style["title"],
-            ha="center",
-            va="center",
-            fontsize=style["font_pt"] * 1.1,
-            fontweight="bold",
-        )
-
-    occupancy = Occupancy(plot_w_px, plot_h_px)
-    for display in displays:
-        occupancy.mark_polyline(display, 3.0 + style["line_px"])
-    scene = Scene(ax, canvas.get_renderer(), style, rng, occupancy, displays)
-    style["labels_drawn"] = add_curve_labels(scene, [c.label for c in curves], colours, handles)
-    style["boxes"] = add_boxes(scene, box_texts or {})
-
-    canvas.draw()
-    pixels = np.asarray(canvas.buffer_rgba())[..., :3].copy()
-    frame = ax.get_window_extent()
-    rows = pixels.shape[0]
-    plot_area = (frame.x0 - 0.5, rows - frame.y1 - 0.5, frame.x1 - 0.5, rows - frame.y0 - 0.5)
-
     data = encode(degrade(pixels, style, rng), style)
     truth = []
     for curve, display, colour in zip(curves, displays, colours, strict=True):
