@@ -7,6 +7,7 @@ would add a job kind of its own.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,10 +31,11 @@ def fail_with(payload: dict[str, Any], progress: Progress) -> None:
     raise GraphqError(payload.get("code", "FLAKY"), payload.get("message", "failed on purpose"))
 
 
-def fail_then_succeed(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    if payload["attempt"] < payload["succeed_on"]:
-        raise GraphqError("FLAKY", f"attempt {payload['attempt']} fails on purpose")
-    return {"attempt": payload["attempt"]}
+def fail_until_file_exists(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """A dependency that is down until someone fixes it (creates the file)."""
+    if not Path(payload["path"]).exists():
+        raise GraphqError("DEPENDENCY_DOWN", f"{payload['path']} does not exist yet")
+    return {"fixed": True}
 
 
 def noop(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -75,10 +77,10 @@ class FailHandler(_StoringHandler):
 
 class FlakyHandler(_StoringHandler):
     kind = "flaky"
-    compute = staticmethod(fail_then_succeed)
+    compute = staticmethod(fail_until_file_exists)
 
     async def prepare(self, ctx: JobContext) -> dict[str, Any]:
-        return {"attempt": ctx.job.attempts, "succeed_on": ctx.job.parameters.get("succeedOn", 3)}
+        return ctx.job.parameters
 
 
 class NoopHandler(_StoringHandler):

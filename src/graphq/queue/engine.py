@@ -26,7 +26,7 @@ from graphq.db.database import Database
 from graphq.db.models import ExtractionQueue
 from graphq.errors import GraphqError
 from graphq.queue import store
-from graphq.queue.backoff import retry_delay_s
+from graphq.queue.backoff import retry_ceiling_s, retry_delay_s
 from graphq.queue.events import EventBus
 from graphq.queue.heap import DelayHeap, QueueHeap
 from graphq.queue.registry import HandlerRegistry, JobContext, JobHandler, JobSnapshot
@@ -448,6 +448,9 @@ class QueueEngine:
                     "queueId": job.queue_id,
                     "attempt": job.attempts,
                     "delayS": round(delay_s, 3),
+                    "ceilingS": retry_ceiling_s(
+                        job.attempts, base_s=state.retry_base_s, cap_s=state.retry_cap_s
+                    ),
                     "nextAttemptAt": not_before.isoformat(),
                     "error": {"code": error.code, "message": error.message},
                 },
