@@ -65,13 +65,15 @@ def _sniff_format(data: bytes) -> tuple[str, str]:
     )
 
 
-def _open_header(data: bytes, pil_format: str) -> Image.Image:
+def _open_header(data: bytes, pil_format: str, max_pixels: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(io.BytesIO(data), formats=[pil_format])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _invalid(f"image has too many pixels: {exc}", status=413) from exc
+        raise _invalid(
+            f"the header claims far more pixels than the limit of {max_pixels}", status=413
+        ) from exc
     except Exception as exc:
         raise _invalid(
             f"the file starts like a {pil_format} image but its header cannot be read"
@@ -92,7 +94,7 @@ def _probe(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[ImageInfo, 
     if len(data) > max_bytes:
         raise _invalid(f"the file is {len(data)} bytes; the limit is {max_bytes} bytes", status=413)
     pil_format, mime = _sniff_format(data)
-    header = _open_header(data, pil_format)
+    header = _open_header(data, pil_format, max_pixels)
     width, height = header.size
     if width <= 0 or height <= 0:
         raise _invalid(f"the header claims an empty image ({width} × {height} pixels)")

@@ -66,6 +66,9 @@ def find_lines(ink: np.ndarray, mask: np.ndarray, *, min_length: float, gap_px: 
         lo = int(np.median(start[first : last + 1]))
         hi = int(np.median(end[first : last + 1]))
         weights = ink[first : last + 1, lo:hi].sum(axis=1).astype(np.float64)
+        # The centre of the band's dark core: a lighter grid line or tick row fused to a
+        # thick frame must not pull it.
+        weights[weights < 0.5 * weights.max()] = 0.0
         rows = np.arange(first, last + 1, dtype=np.float64)
         position = (
             float((weights * rows).sum() / weights.sum())

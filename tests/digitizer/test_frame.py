@@ -1,0 +1,40 @@
+import numpy as np
+import pytest
+
+from graphq.digitizer.frame import detect_plot_area
+from graphq.digitizer.ink import darkness
+from graphq.errors import GraphqError
+from tests.datagen import generate_graph
+from tests.digitizer.plots import render_plot
+
+
+def _assert_frame(found: list[float], expected: list[float], tolerance_px: float) -> None:
+    np.testing.assert_allclose(found, expected, atol=tolerance_px)
+
+
+def test_thin_frame_is_found_at_its_line_centres() -> None:
+    pixels, box = render_plot()
+    _assert_frame(detect_plot_area(darkness(pixels)), box, 1.0)
+
+
+def test_thick_frame_with_inward_ticks_and_title() -> None:
+    pixels, box = render_plot(frame_px=4, ticks_inside=True, title="Fig. 13. Capacitance")
+    _assert_frame(detect_plot_area(darkness(pixels)), box, 1.5)
+
+
+@pytest.mark.parametrize("seed", [3, 15, 42])
+def test_frame_made_only_of_edge_grid_lines(seed: int) -> None:
+    graph = generate_graph(seed, style_overrides={"frame": "grid_edge"})
+    _assert_frame(detect_plot_area(darkness(graph.image)), list(graph.plot_area), 1.5)
+
+
+@pytest.mark.parametrize("seed", [5, 27])
+def test_thick_generated_frame_is_found_at_its_centre(seed: int) -> None:
+    graph = generate_graph(seed, style_overrides={"frame": "thick", "frame_px": 3.0})
+    _assert_frame(detect_plot_area(darkness(graph.image)), list(graph.plot_area), 1.5)
+
+
+def test_blank_page_has_no_frame() -> None:
+    with pytest.raises(GraphqError) as caught:
+        detect_plot_area(np.zeros((300, 400), dtype=np.float32))
+    assert caught.value.code == "NO_CURVES_FOUND"
