@@ -78,7 +78,7 @@ def build_netlist(dut: DeviceUnderTest, plan: SweepPlan) -> tuple[str, list[str]
     sign = -1.0 if dut.pchan else 1.0
     name, prefix = dut.model_name, dut.instance_prefix
     lines = [f"graphq verification of {name}", f".include {MODEL_FILE_NAME}"]
-    lines.append(f".options temp={_fmt(plan.temperature_c)} gmin=1e-15")
+    lines.append(f".options temp={_fmt(plan.temperature_c)} gmin=1e-15 reltol=1e-5")
     commands: list[str] = []
     outputs: list[str] = []
 
