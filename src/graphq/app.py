@@ -27,6 +27,8 @@ from graphq.api.keys import KeyController
 from graphq.api.problems import EXCEPTION_HANDLERS
 from graphq.api.products import ProductController
 from graphq.api.queues import QueueController
+from graphq.api.results import ExtractionController
+from graphq.api.spice import SpiceController
 from graphq.config import Settings, load_settings
 from graphq.logs import RequestIdMiddleware
 from graphq.runtime import Runtime, build_runtime
@@ -57,6 +59,8 @@ ROUTES = [
     DeadLetterController,
     EventController,
     KeyController,
+    ExtractionController,
+    SpiceController,
 ]
 
 

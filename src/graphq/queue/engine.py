@@ -462,6 +462,19 @@ class QueueEngine:
             self._publish_status(
                 job, "dead", event="job:dlq", error={"code": error.code, "message": error.message}
             )
+            await self._after_dead(job)
+
+    async def _after_dead(self, job: JobSnapshot) -> None:
+        """Let the handler mark what the job was for (an image, say) as failed."""
+        if job.kind not in self.registry:
+            return
+        on_dead = getattr(self.registry.get(job.kind), "on_dead", None)
+        if on_dead is None:
+            return
+        try:
+            await on_dead(JobContext(job, self.db, self.settings))
+        except Exception:
+            log.exception("job %s: on_dead hook failed", job.id)
 
     def _publish_status(
         self, job: JobSnapshot, status: str, *, event: str = "job:status_changed", **extra: Any

@@ -1,0 +1,52 @@
+"""SPICE models: start a fit, list versions, download the model file and its report."""
+
+from __future__ import annotations
+
+from litestar import Controller, get, post
+from litestar.response import File
+
+from graphq.api import views
+from graphq.api.auth import operator
+from graphq.api.schemas import JobOut, SpiceModelOut, SpiceRequest
+from graphq.runtime import Runtime
+from graphq.services import results
+
+
+class SpiceController(Controller):
+    path = "/api"
+    tags = ["spice"]
+
+    @post("/product/{product_id:str}/spice", guards=[operator])
+    async def start_fit(
+        self, rt: Runtime, product_id: str, data: SpiceRequest | None = None
+    ) -> JobOut:
+        request = data or SpiceRequest()
+        job = await results.start_fit(
+            rt,
+            product_id,
+            model_type=request.model_type,
+            name=request.name,
+            priority=request.priority,
+            queue_id=request.queue_id,
+        )
+        return views.job(job)
+
+    @get("/product/{product_id:str}/spice-models")
+    async def product_models(self, rt: Runtime, product_id: str) -> list[SpiceModelOut]:
+        return [views.spice_model(m) for m in await results.product_models(rt, product_id)]
+
+    @get("/spice-models/{model_id:str}")
+    async def get_model(self, rt: Runtime, model_id: str) -> SpiceModelOut:
+        return views.spice_model(await results.get_model(rt, model_id))
+
+    @get("/spice-models/{model_id:str}/model.lib", media_type="text/plain")
+    async def model_file(self, rt: Runtime, model_id: str) -> File:
+        model = await results.get_model(rt, model_id)
+        path = results.stored_file(rt, model.model_file_path, "model")
+        return File(path, filename=f"{model.name}.lib", media_type="text/plain")
+
+    @get("/spice-models/{model_id:str}/report.png", media_type="image/png")
+    async def report_image(self, rt: Runtime, model_id: str) -> File:
+        model = await results.get_model(rt, model_id)
+        path = results.stored_file(rt, model.report_file_path, "report")
+        return File(path, media_type="image/png", content_disposition_type="inline")

@@ -1,0 +1,143 @@
+"""The ``digitize`` job kind: one graph image to curves, CSV and overlay.
+
+The compute half runs in a worker process and touches no database: it gets the file path
+and the graph metadata, and returns plain values that the store half writes.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any, Literal
+
+import msgspec
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from graphq.db.models import ExtractionResult, GraphImage
+from graphq.digitizer import (
+    GraphMeta,
+    digitize,
+    load_image,
+    render_overlay,
+    result_to_csv,
+)
+from graphq.errors import GraphqError
+from graphq.queue.registry import HandlerRegistry, JobContext, Progress
+from graphq.storage import Storage
+
+
+class DigitizeOutput(msgspec.Struct):
+    result: dict[str, Any]
+    csv: str
+    overlay_png: bytes
+    confidence: float
+    data_points: int
+    processing_time_s: float
+
+
+def decode_meta(raw: dict[str, Any], method: str | None = None) -> GraphMeta:
+    """Graph metadata from JSON-shaped values; bad metadata is the client's error."""
+    if method is not None:
+        raw = {**raw, "method": method}
+    try:
+        return msgspec.convert(raw, GraphMeta)
+    except msgspec.ValidationError as exc:
+        raise GraphqError("INVALID_PARAMETERS", f"graph metadata: {exc}", status=422) from None
+
+
+def digitize_bytes(
+    data: bytes,
+    meta: GraphMeta,
+    progress: Progress,
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    with_overlay: bool = True,
+) -> DigitizeOutput:
+    began = time.perf_counter()
+    image = load_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
+    result = digitize(image.pixels, meta, progress=progress)
+    overlay = render_overlay(image.pixels, result, meta) if with_overlay else b""
+    points = sum(len(curve.points) for curve in result.curves)
+    confidences = [curve.confidence for curve in result.curves]
+    return DigitizeOutput(
+        result=msgspec.to_builtins(result),
+        csv=result_to_csv(result, meta),
+        overlay_png=overlay,
+        confidence=sum(confidences) / len(confidences) if confidences else 0.0,
+        data_points=points,
+        processing_time_s=time.perf_counter() - began,
+    )
+
+
+def digitize_file(payload: dict[str, Any], progress: Progress) -> DigitizeOutput:
+    meta = decode_meta(payload["meta"])
+    data = Path(payload["path"]).read_bytes()
+    return digitize_bytes(
+        data, meta, progress, max_bytes=payload["max_bytes"], max_pixels=payload["max_pixels"]
+    )
+
+
+class DigitizeHandler:
+    kind = "digitize"
+    runs_in: Literal["process", "loop"] = "process"
+    compute = staticmethod(digitize_file)
+
+    async def prepare(self, ctx: JobContext) -> dict[str, Any]:
+        async with ctx.db.write() as session:
+            image = await session.get(GraphImage, ctx.job.image_id)
+            if image is None:
+                raise GraphqError("NOT_FOUND", f"image {ctx.job.image_id} no longer exists")
+            image.status = "processing"
+            # Job parameters refine the image's stored metadata (e.g. a corrected plot area).
+            raw = {**(image.graph_meta or {}), **ctx.job.parameters}
+            path = image.file_path
+        meta = decode_meta(raw, ctx.job.extraction_method)
+        uploads = ctx.settings.uploads
+        return {
+            "path": str(ctx.settings.data_dir / path),
+            "meta": msgspec.to_builtins(meta),
+            "max_bytes": uploads.max_file_mb * 2**20,
+            "max_pixels": uploads.max_pixels,
+        }
+
+    async def store(self, ctx: JobContext, session: AsyncSession, output: DigitizeOutput) -> None:
+        job = ctx.job
+        storage = Storage(ctx.settings.data_dir)
+        csv_path = storage.result_path(job.product_id, job.id, ".csv")
+        overlay_path = storage.result_path(job.product_id, job.id, ".overlay.png")
+        storage.write_atomic(csv_path, output.csv.encode())
+        storage.write_atomic(overlay_path, output.overlay_png)
+        image = await session.get(GraphImage, job.image_id)
+        if image is not None:
+            image.status = "completed"
+        session.add(
+            ExtractionResult(
+                job_id=job.id,
+                product_id=job.product_id,
+                image_id=job.image_id,
+                csv_file_path=storage.relative(csv_path),
+                csv_data=output.csv,
+                overlay_file_path=storage.relative(overlay_path),
+                result_metadata={
+                    **output.result,
+                    "graphType": image.graph_type if image else "custom",
+                    "axes": (image.graph_meta or {}).get("axes") if image else None,
+                },
+                confidence=output.confidence,
+                data_points=output.data_points,
+                processing_time=output.processing_time_s,
+                extraction_method=job.extraction_method,
+                parameters=job.parameters,
+            )
+        )
+
+    async def on_dead(self, ctx: JobContext) -> None:
+        async with ctx.db.write() as session:
+            image = await session.get(GraphImage, ctx.job.image_id)
+            if image is not None:
+                image.status = "failed"
+
+
+def register(registry: HandlerRegistry) -> None:
+    registry.register(DigitizeHandler())

@@ -1,0 +1,151 @@
+"""The ``spice_fit`` job kind: a product's digitized curves to a verified SPICE model.
+
+``prepare`` gathers the newest completed extraction of each image; ``compute`` (worker
+process) fits, simulates the written file with ngspice when installed, and draws the report;
+``store`` numbers the model as the product's next version. A model ngspice refuses raises
+MODEL_REJECTED and never becomes a result.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from graphq.db.models import ExtractionResult, Job, Product, SpiceModel, new_id
+from graphq.errors import GraphqError
+from graphq.queue.registry import HandlerRegistry, JobContext, Progress
+from graphq.spice import (
+    GraphCurves,
+    default_model_type,
+    fit_input_from_graphs,
+    fit_model,
+    render_report_png,
+    spice_name,
+    verify_with_ngspice,
+)
+from graphq.storage import Storage
+
+# Share of the compute stage: fitting, then verification in ngspice, then the report image.
+_FIT_SHARE, _VERIFY_SHARE = 0.7, 0.2
+
+
+class SpiceOutput(msgspec.Struct):
+    fit: dict[str, Any]
+    verification: dict[str, Any] | None
+    report_png: bytes
+
+
+def fit_product(payload: dict[str, Any], progress: Progress) -> SpiceOutput:
+    graphs = [msgspec.convert(g, GraphCurves) for g in payload["graphs"]]
+    inputs = fit_input_from_graphs(graphs, payload["device_type"])
+    fit = fit_model(
+        inputs,
+        model_type=payload["model_type"],
+        name=payload["name"],
+        progress=lambda fraction, step: progress(fraction * _FIT_SHARE, step),
+    )
+    progress(_FIT_SHARE, "verifying the model in ngspice")
+    verification = verify_with_ngspice(fit, inputs)
+    progress(_FIT_SHARE + _VERIFY_SHARE, "drawing the fit report")
+    return SpiceOutput(
+        fit=msgspec.to_builtins(fit),
+        verification=msgspec.to_builtins(verification) if verification is not None else None,
+        report_png=render_report_png(fit, inputs),
+    )
+
+
+async def latest_graphs(session: AsyncSession, product_id: str) -> list[dict[str, Any]]:
+    """The newest completed digitization of each image of the product."""
+    rows = (
+        await session.execute(
+            select(ExtractionResult)
+            .join(Job, Job.id == ExtractionResult.job_id)
+            .where(
+                ExtractionResult.product_id == product_id,
+                ExtractionResult.image_id.is_not(None),
+                Job.kind == "digitize",
+            )
+            .order_by(ExtractionResult.created_at)
+        )
+    ).scalars()
+    newest: dict[str, ExtractionResult] = {}
+    for row in rows:
+        newest[row.image_id or ""] = row
+    return [
+        {
+            "graph_type": r.result_metadata.get("graphType", "custom"),
+            "axes": r.result_metadata.get("axes") or {},
+            "curves": r.result_metadata.get("curves") or [],
+        }
+        for r in newest.values()
+    ]
+
+
+class SpiceFitHandler:
+    kind = "spice_fit"
+    runs_in: Literal["process", "loop"] = "process"
+    compute = staticmethod(fit_product)
+
+    async def prepare(self, ctx: JobContext) -> dict[str, Any]:
+        async with ctx.db.read() as session:
+            product = await session.get(Product, ctx.job.product_id)
+            if product is None:
+                raise GraphqError("NOT_FOUND", f"product {ctx.job.product_id} no longer exists")
+            graphs = await latest_graphs(session, product.id)
+        if not graphs:
+            raise GraphqError(
+                "MISSING_CURVES",
+                "the product has no digitized graphs yet; extract its images first",
+            )
+        parameters = ctx.job.parameters
+        return {
+            "graphs": graphs,
+            "device_type": product.device_type,
+            "model_type": parameters.get("modelType") or default_model_type(product.device_type),
+            "name": parameters.get("name") or spice_name(product.part_number),
+        }
+
+    async def store(self, ctx: JobContext, session: AsyncSession, output: SpiceOutput) -> None:
+        job = ctx.job
+        latest = (
+            await session.execute(
+                select(func.max(SpiceModel.version)).where(SpiceModel.product_id == job.product_id)
+            )
+        ).scalar_one()
+        model_id = new_id()
+        storage = Storage(ctx.settings.data_dir)
+        lib_path = storage.model_path(job.product_id, model_id, ".lib")
+        report_path = storage.model_path(job.product_id, model_id, ".report.png")
+        fit = output.fit
+        storage.write_atomic(lib_path, fit["modelText"].encode())
+        storage.write_atomic(report_path, output.report_png)
+        session.add(
+            SpiceModel(
+                id=model_id,
+                product_id=job.product_id,
+                job_id=job.id,
+                model_type=fit["modelType"],
+                name=fit["name"],
+                parameters=fit["parameters"],
+                model_text=fit["modelText"],
+                model_file_path=storage.relative(lib_path),
+                report_file_path=storage.relative(report_path),
+                fit_report={
+                    "curves": fit["report"],
+                    "fitted": fit["fitted"],
+                    "defaulted": fit["defaulted"],
+                    "fitTimeS": fit["fitTimeS"],
+                    "warnings": fit.get("warnings", []),
+                    "pchan": fit["pchan"],
+                },
+                verification=output.verification,
+                version=(latest or 0) + 1,
+            )
+        )
+
+
+def register(registry: HandlerRegistry) -> None:
+    registry.register(SpiceFitHandler())

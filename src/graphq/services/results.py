@@ -1,0 +1,93 @@
+"""Extraction results and SPICE models: reading them and starting fits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from graphq.db.models import ExtractionResult, Job, Product, SpiceModel
+from graphq.errors import GraphqError
+from graphq.runtime import Runtime
+from graphq.services.jobs import JobRequest, create_jobs
+from graphq.spice.inputs import default_model_type
+
+
+async def job_result(rt: Runtime, job_id: str) -> ExtractionResult:
+    async with rt.db.read() as session:
+        row = (
+            await session.execute(select(ExtractionResult).where(ExtractionResult.job_id == job_id))
+        ).scalar_one_or_none()
+        if row is None:
+            job = await session.get(Job, job_id)
+            detail = f"job {job_id} has no result" + (
+                f" (it is {job.status})" if job else " (no such job)"
+            )
+            raise GraphqError("NOT_FOUND", detail, status=404)
+    return row
+
+
+async def product_results(rt: Runtime, product_id: str) -> list[ExtractionResult]:
+    async with rt.db.read() as session:
+        if await session.get(Product, product_id) is None:
+            raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+        rows = await session.execute(
+            select(ExtractionResult)
+            .where(ExtractionResult.product_id == product_id)
+            .order_by(ExtractionResult.created_at)
+        )
+        return list(rows.scalars())
+
+
+def stored_file(rt: Runtime, relative: str | None, what: str) -> Path:
+    path = rt.storage.absolute(relative) if relative else None
+    if path is None or not path.is_file():
+        raise GraphqError("NOT_FOUND", f"the {what} file is not available", status=404)
+    return path
+
+
+async def start_fit(
+    rt: Runtime,
+    product_id: str,
+    *,
+    model_type: str | None,
+    name: str | None,
+    priority: str,
+    queue_id: str | None,
+) -> Job:
+    async with rt.db.read() as session:
+        product = await session.get(Product, product_id)
+    if product is None:
+        raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+    parameters = {"modelType": model_type or default_model_type(product.device_type)}
+    if name:
+        parameters["name"] = name
+    request = JobRequest(
+        product_id=product_id,
+        kind="spice_fit",
+        queue_id=queue_id,
+        priority=priority,
+        parameters=parameters,
+    )
+    (job,) = await create_jobs(rt, [request])
+    return job
+
+
+async def product_models(rt: Runtime, product_id: str) -> list[SpiceModel]:
+    async with rt.db.read() as session:
+        if await session.get(Product, product_id) is None:
+            raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+        rows = await session.execute(
+            select(SpiceModel)
+            .where(SpiceModel.product_id == product_id)
+            .order_by(SpiceModel.version)
+        )
+        return list(rows.scalars())
+
+
+async def get_model(rt: Runtime, model_id: str) -> SpiceModel:
+    async with rt.db.read() as session:
+        model = await session.get(SpiceModel, model_id)
+    if model is None:
+        raise GraphqError("NOT_FOUND", f"no SPICE model {model_id}", status=404)
+    return model
