@@ -45,18 +45,28 @@ def output_family(rng: np.random.Generator) -> CurveFamily:
     device = random_mosfet(rng)
     vgs_list = _pick_gate_voltages(rng, device.vto_v)
     kp = device.kp_a_per_v2 * 10.0 ** rng.uniform(-0.7, 1.0)
-    # Series resistance comparable to the channel's at full drive: the top curves share
-    # one line at low VDS.
-    series_ohm = rng.uniform(1.0, 5.0) / (kp * (vgs_list[0] - device.vto_v))
+    # Series resistance from comparable to the channel's at full drive (curves fan out
+    # early) up to many times the channel's at the second curve (the top curves run as one
+    # line over much of the plot, 1-3 px apart).
+    merged = rng.random() < 0.5
+    overdrives_v = [v - device.vto_v for v in vgs_list]
+    if merged:
+        series_ohm = rng.uniform(6.0, 20.0) / (kp * overdrives_v[1])
+        knee_overdrive_v = overdrives_v[1]
+    else:
+        series_ohm = rng.uniform(1.0, 5.0) / (kp * overdrives_v[0])
+        knee_overdrive_v = overdrives_v[len(vgs_list) // 2]
     split = rng.uniform(0.6, 0.9)
     device = replace(
         device, kp_a_per_v2=kp, rd_ohm=series_ohm * split, rs_ohm=series_ohm * (1 - split) * 0.2
     )
-    mid_overdrive_v = vgs_list[len(vgs_list) // 2] - device.vto_v
-    knee_v = 0.5 * kp * mid_overdrive_v**2 * series_ohm + mid_overdrive_v
+    saturation_a = 0.5 * kp * knee_overdrive_v**2 / (1.0 + device.theta_per_v * knee_overdrive_v)
+    knee_v = saturation_a * series_ohm + knee_overdrive_v
     log_log = rng.random() < 0.3
     vds_max_v = (
-        float(rng.choice([10.0, 100.0])) if log_log else nice_ceil(knee_v * rng.uniform(1.5, 5.0))
+        float(rng.choice([10.0, 100.0]))
+        if log_log
+        else nice_ceil(knee_v * (rng.uniform(1.2, 2.0) if merged else rng.uniform(1.5, 5.0)))
     )
     vds_min_v = float(rng.choice([0.1, 1.0]) if vds_max_v >= 100 else 0.1) if log_log else 0.0
     vds = (
@@ -341,7 +351,10 @@ def thermal_impedance_family(rng: np.random.Generator) -> CurveFamily:
     ]
     curves.append(_curve("Single pulse", None, pulse_s, single))
     y_axis = log_axis(
-        decade_floor(float(single[0])) * (10.0 if rng.random() < 0.5 else 1.0),
+        min(
+            decade_floor(float(single[0])) * (10.0 if rng.random() < 0.5 else 1.0),
+            decade_floor(rth_k_per_w) / 10.0,
+        ),
         rth_k_per_w * rng.uniform(1.1, 3.0),
         "ZthJC",
         "K/W",

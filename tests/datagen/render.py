@@ -52,6 +52,8 @@ AXIS_NAMES = {
 
 def _densify(display: np.ndarray, plot_w_px: float, plot_h_px: float) -> np.ndarray:
     """Resample a display-space polyline every half pixel along its length."""
+    if len(display) < 2:
+        return display
     steps_px = np.hypot(np.diff(display[:, 0]) * plot_w_px, np.diff(display[:, 1]) * plot_h_px)
     along_px = np.concatenate([[0.0], np.cumsum(steps_px)])
     samples = np.linspace(0.0, along_px[-1], max(2, math.ceil(along_px[-1] / TRUTH_STEP_PX) + 1))
