@@ -91,7 +91,8 @@ def keys_command(args: argparse.Namespace) -> int:
                     state = "revoked" if key.revoked_at else "active"
                     used = key.last_used_at.isoformat() if key.last_used_at else "never"
                     print(
-                        f"{key.id}\t{key.role}\t{state}\t{key.prefix}…\tlast used {used}\t{key.name}"
+                        f"{key.id}\t{key.role}\t{state}\t{key.prefix}…"
+                        f"\tlast used {used}\t{key.name}"
                     )
             else:
                 key = await keys.revoke_key(db, args.key_id)

@@ -11,6 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+# Fraction of a line's run that must be its own ink rather than bridged gaps.
+_MIN_OWN_INK = 0.3
+
 
 @dataclass(frozen=True)
 class Line:
@@ -58,7 +61,13 @@ def find_lines(ink: np.ndarray, mask: np.ndarray, *, min_length: float, gap_px: 
     """
     closed = ndimage.binary_closing(mask, structure=np.ones((1, 2 * gap_px + 1), bool))
     length, start, end = longest_runs(closed)
-    candidate = length >= min_length
+    # Closing also bridges the gaps between dense perpendicular grid lines; a real line has
+    # its own ink along most of the run (a dotted one about a third).
+    inked = np.zeros((mask.shape[0], mask.shape[1] + 1), dtype=np.int64)
+    inked[:, 1:] = np.cumsum(mask, axis=1)
+    rows = np.arange(mask.shape[0])
+    own = (inked[rows, end] - inked[rows, start]) / np.maximum(length, 1)
+    candidate = (length >= min_length) & (own >= _MIN_OWN_INK)
     labels, _ = ndimage.label(candidate)
     lines: list[Line] = []
     for band in ndimage.find_objects(labels):

@@ -1,0 +1,41 @@
+import math
+
+import numpy as np
+
+from graphq.digitizer.grid import remove_grid
+from graphq.digitizer.ink import darkness
+from tests.datagen import generate_graph
+
+
+def _plot_ink(seed: int, **style: object) -> tuple[np.ndarray, object]:
+    graph = generate_graph(seed, style_overrides=dict(style))
+    x0, y0, x1, y1 = graph.plot_area
+    ink = darkness(graph.image)[round(y0) : round(y1) + 1, round(x0) : round(x1) + 1]
+    return ink, graph
+
+
+def test_dashed_grid_and_frame_are_erased() -> None:
+    ink, _ = _plot_ink(1, grid_major="dashed", grid_minor="none")
+    cleaned, horizontal, vertical = remove_grid(ink)
+    assert len(horizontal) >= 3 and len(vertical) >= 3
+    for line in horizontal:
+        row = round(line.position)
+        assert (cleaned[row] > 0.45).mean() < 0.05
+
+
+def test_curve_pixels_crossing_a_grey_grid_survive() -> None:
+    ink, graph = _plot_ink(15, grid_major="solid_grey", color_mode="black", line_px=1.5)
+    cleaned, horizontal, _ = remove_grid(ink)
+    # Truth crossings of the first grid row: the curve ink there must stay.
+    row = round(horizontal[2].position)
+    x0, y0, x1, y1 = graph.plot_area
+    kept = 0
+    for truth in graph.truth:
+        axes = graph.meta.axes
+        ys = y1 - (truth.points[:, 1] - axes.y.min) / (axes.y.max - axes.y.min) * (y1 - y0)
+        crossing = np.flatnonzero(np.diff(np.sign(ys - (row + round(y0)))))
+        for index in crossing:
+            x = (truth.points[index, 0] - axes.x.min) / (axes.x.max - axes.x.min) * (x1 - x0)
+            column = math.floor(x)
+            kept += cleaned[row - 1 : row + 2, column - 1 : column + 2].max() > 0.45
+    assert kept >= 1
