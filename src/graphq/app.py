@@ -9,11 +9,12 @@ from contextlib import asynccontextmanager
 import anyio
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
-from litestar.datastructures import ResponseHeader, State
+from litestar.datastructures import MutableScopeHeaders, State
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import Message, Scope
 
 from graphq import __version__
 from graphq.api.auth import ApiKeyMiddleware
@@ -22,13 +23,16 @@ from graphq.api.deps import provide_runtime
 from graphq.api.dlq import DeadLetterController
 from graphq.api.events import EventController
 from graphq.api.health import health, ready
+from graphq.api.images import ImageController
 from graphq.api.jobs import JobController
 from graphq.api.keys import KeyController
+from graphq.api.monitor import MonitorController
 from graphq.api.problems import EXCEPTION_HANDLERS
 from graphq.api.products import ProductController
 from graphq.api.queues import QueueController
 from graphq.api.results import ExtractionController
 from graphq.api.spice import SpiceController
+from graphq.api.stats import StatsController
 from graphq.config import Settings, load_settings
 from graphq.logs import RequestIdMiddleware
 from graphq.runtime import Runtime, build_runtime
@@ -36,18 +40,31 @@ from graphq.services.queues import ensure_default_queue
 
 log = logging.getLogger(__name__)
 
-SECURITY_HEADERS = [
-    ResponseHeader(name="X-Content-Type-Options", value="nosniff"),
-    ResponseHeader(name="X-Frame-Options", value="DENY"),
-    ResponseHeader(name="Referrer-Policy", value="no-referrer"),
-    ResponseHeader(name="Cache-Control", value="no-store"),
-    ResponseHeader(
-        name="Content-Security-Policy",
-        value="default-src 'none'; frame-ancestors 'none'; img-src 'self' data:; "
-        "script-src 'self' 'unsafe-inline' cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' "
-        "cdn.jsdelivr.net",
-    ),
-]
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; img-src 'self' data:; "
+    "script-src 'self' 'unsafe-inline' cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' "
+    "cdn.jsdelivr.net",
+}
+
+
+async def add_security_headers(message: Message, _scope: Scope) -> None:
+    """Stamp the security headers on every response, errors included.
+
+    A ``before_send`` hook rather than ``response_headers``: those only reach responses of
+    matched route handlers, so a 401 from the auth middleware or a 404 for an unknown path
+    went out bare. A header a handler set itself is left alone.
+    """
+    if message["type"] != "http.response.start":
+        return
+    headers = MutableScopeHeaders.from_message(message)
+    for name, value in SECURITY_HEADERS.items():
+        if name not in headers:
+            headers[name] = value
+
 
 ROUTES = [
     health,
@@ -61,6 +78,9 @@ ROUTES = [
     KeyController,
     ExtractionController,
     SpiceController,
+    ImageController,
+    StatsController,
+    MonitorController,
 ]
 
 
@@ -105,7 +125,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         state=State(
             {"runtime": rt, "settings": settings, "db": rt.db, "rate_limiter": rt.rate_limiter}
         ),
-        response_headers=SECURITY_HEADERS,
+        before_send=[add_security_headers],
+        # graphq.logs configures logging; Litestar's default would replace its handlers at
+        # start-up and switch uvicorn's access log (URLs with an event stream's key) back on.
+        logging_config=None,
         cors_config=cors,
         request_max_body_size=settings.server.max_request_mb * 2**20,
         multipart_form_part_limit=settings.uploads.max_parts,

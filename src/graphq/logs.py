@@ -1,13 +1,19 @@
 """Logging: plain or JSON lines, with the request id or job id on every line.
 
 Ids travel in context variables, so a line logged deep inside a service still carries the
-request that caused it. Secrets never reach a log line: keys are not logged at all.
+request that caused it.
+
+Secrets never reach a log line. graphq itself never logs a key, but a key can sit in a URL
+(``/api/events?key=…``, for EventSource) and third-party loggers print URLs, so uvicorn's access
+log is switched off and, as a second line of defence, both formatters mask anything shaped like
+a graphq key (``gq_`` and its random part) in the finished line, tracebacks included.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import uuid
 from contextvars import ContextVar
@@ -18,6 +24,15 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 job_id: ContextVar[str | None] = ContextVar("job_id", default=None)
+
+# graphq secrets are "gq_" + 43 URL-safe base64 characters (services.keys); the short display
+# prefix (``gq_`` + 7) stays readable so a masked key can still be told apart.
+_SECRET = re.compile(r"(gq_[A-Za-z0-9_-]{7})[A-Za-z0-9_-]{8,}")
+
+
+def redact(text: str) -> str:
+    """``text`` with every graphq API key cut to its display prefix."""
+    return _SECRET.sub(r"\1…", text)
 
 
 class _ContextFilter(logging.Filter):
@@ -41,7 +56,7 @@ class JsonFormatter(logging.Formatter):
                 line[name] = value
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line)
+        return redact(json.dumps(line))
 
 
 class PlainFormatter(logging.Formatter):
@@ -52,7 +67,7 @@ class PlainFormatter(logging.Formatter):
             if (value := getattr(record, name, None))
         )
         text = super().format(record)
-        return f"{text} [{ids}]" if ids else text
+        return redact(f"{text} [{ids}]" if ids else text)
 
 
 def configure_logging(level: str = "INFO", *, as_json: bool = False) -> None:
@@ -66,7 +81,7 @@ def configure_logging(level: str = "INFO", *, as_json: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    # uvicorn's access log would print query strings, which may hold an SSE access token.
+    # uvicorn's access log prints query strings, which may hold an event stream's key.
     logging.getLogger("uvicorn.access").disabled = True
 
 

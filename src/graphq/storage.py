@@ -37,16 +37,29 @@ class Storage:
     def absolute(self, relative: str) -> Path:
         return self._inside(relative)
 
-    def write_atomic(self, path: Path, data: bytes) -> None:
-        """Write to a temporary file and rename, so a crash never leaves half a file."""
+    def stage(self, path: Path, data: bytes) -> Path:
+        """Write ``data`` to a hidden temporary file beside ``path`` and return it.
+
+        Renaming the staged file onto ``path`` is atomic (same directory, same filesystem),
+        so a caller can stage several files and publish them only once it has committed.
+        """
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
-            os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
+            raise
+        return Path(tmp)
+
+    def write_atomic(self, path: Path, data: bytes) -> None:
+        """Write to a temporary file and rename, so a crash never leaves half a file."""
+        staged = self.stage(path, data)
+        try:
+            os.replace(staged, path)
+        except BaseException:
+            staged.unlink(missing_ok=True)
             raise
 
     def remove(self, path: Path) -> None:

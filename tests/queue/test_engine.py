@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,25 +13,7 @@ from sqlalchemy import func, select
 from graphq.db.models import ExtractionResult
 from graphq.queue.events import EventFilter
 from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
-
-
-async def make_queue(service: Service, name: str, **fields: Any) -> dict[str, Any]:
-    response = await service.client.post("/api/queue/create", json={"name": name, **fields})
-    assert response.status_code == 201, response.text
-    return response.json()
-
-
-async def add_job(
-    service: Service, product_id: str, queue_id: str, kind: str = "sleep", **fields: Any
-) -> dict[str, Any]:
-    body = {"productId": product_id, "queueId": queue_id, "kind": kind, **fields}
-    response = await service.client.post("/api/job/create", json=body)
-    assert response.status_code == 201, response.text
-    return response.json()["job"]
-
-
-def started(job: dict[str, Any]) -> datetime:
-    return datetime.fromisoformat(job["startedAt"])
+from tests.queue.helpers import add_job, make_queue, peak_overlap, started
 
 
 async def test_jobs_start_by_priority_and_in_arrival_order_within_a_priority(
@@ -92,17 +73,7 @@ async def test_max_concurrent_jobs_is_never_exceeded(tmp_path: Path) -> None:
             for _ in range(10)
         ]
         done = [await service.wait_for_job(j["id"], {"completed"}, timeout_s=30) for j in jobs]
-        # The most jobs whose [start, end] intervals overlap at any instant.
-        edges = sorted(
-            [(started(j), 1) for j in done]
-            + [(datetime.fromisoformat(j["completedAt"]), -1) for j in done],
-            key=lambda edge: (edge[0], edge[1]),
-        )
-        running, peak = 0, 0
-        for _, change in edges:
-            running += change
-            peak = max(peak, running)
-        assert peak == 2
+        assert peak_overlap(done) == 2
 
 
 async def test_manual_queue_starts_nothing_until_dispatched(service: Service) -> None:

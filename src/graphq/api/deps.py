@@ -15,4 +15,4 @@ def provide_runtime(state: State) -> Runtime:
 
 
 Limit = Annotated[int, Parameter(ge=1, le=500, description="page size")]
-Offset = Annotated[int, Parameter(ge=0, description="items to skip")]
+Offset = Annotated[int, Parameter(ge=0, le=2**31 - 1, description="items to skip")]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, get, post
+from litestar.params import QueryParameter
 
 from graphq.api import views
 from graphq.api.auth import admin
@@ -23,7 +26,14 @@ class DeadLetterController(Controller):
 
     @get("/")
     async def list_dead_letters(
-        self, rt: Runtime, include_reprocessed: bool = False, limit: Limit = 50, offset: Offset = 0
+        self,
+        rt: Runtime,
+        include_reprocessed: Annotated[
+            bool,
+            QueryParameter(name="includeReprocessed", description="also list reprocessed entries"),
+        ] = False,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> Page:
         rows, total = await dlq.list_dead_letters(
             rt, include_reprocessed=include_reprocessed, limit=limit, offset=offset

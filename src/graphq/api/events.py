@@ -19,6 +19,11 @@ def _message(event: Event) -> ServerSentEventMessage:
     return ServerSentEventMessage(data=json.dumps(event.data), event=event.name, id=event.id)
 
 
+def _comment(text: str) -> ServerSentEventMessage:
+    """A comment line only: with a ``data:`` line, EventSource would dispatch an empty message."""
+    return ServerSentEventMessage(comment=text, data=None)
+
+
 def _last_event_id(request: Request) -> int:
     raw = request.headers.get("last-event-id") or request.query_params.get("lastEventId") or ""
     try:
@@ -38,13 +43,13 @@ async def _stream(
         for event in replayed:
             last_sent = event.id
             yield _message(event)
-        yield ServerSentEventMessage(comment="connected")
+        yield _comment("connected")
         async with receive:
             while True:
                 with anyio.move_on_after(rt.settings.events.keepalive_s) as idle:
                     event = await receive.receive()
                 if idle.cancelled_caught:
-                    yield ServerSentEventMessage(comment="keep-alive")
+                    yield _comment("keep-alive")
                     continue
                 if event.id > last_sent:
                     last_sent = event.id

@@ -72,6 +72,21 @@ def http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> R
     )
 
 
+def number_too_large_handler(request: Request[Any, Any, Any], exc: OverflowError) -> Response[Any]:
+    """An integer beyond what the database stores (``?offset=10**30``) is the client's error.
+
+    Parameters are validated for type and sign, not always for size; the database driver is
+    where an oversized integer finally fails, and that must not look like a server fault.
+    """
+    log.info("number out of range on %s %s: %s", request.method, request.url.path, exc)
+    return problem(
+        request,
+        status=400,
+        code="INVALID_REQUEST",
+        detail="a number in the request is too large",
+    )
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
@@ -85,6 +100,7 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
 EXCEPTION_HANDLERS: dict[Any, Any] = {
     GraphqError: graphq_error_handler,
     HTTPException: http_error_handler,
+    OverflowError: number_too_large_handler,
     Exception: internal_error_handler,
 }
 

@@ -1,4 +1,8 @@
-"""Per-key token buckets for mutating requests."""
+"""Per-key token buckets for mutating requests.
+
+The buckets live in the process: graphq is one process per database (SQLite), so that is the
+whole truth. Only authenticated keys get a bucket, so their number is bounded by the key table.
+"""
 
 from __future__ import annotations
 

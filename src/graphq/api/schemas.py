@@ -74,6 +74,7 @@ class ImageOut(Struct):
     id: str
     product_id: str
     filename: str
+    file_path: str
     upload_date: datetime
     description: str
     status: str

@@ -30,6 +30,7 @@ def image(row: m.GraphImage) -> s.ImageOut:
         id=row.id,
         product_id=row.product_id,
         filename=row.filename,
+        file_path=row.file_path,
         upload_date=row.upload_date,
         description=row.description,
         status=row.status,

@@ -3,8 +3,11 @@
 The database is the source of truth; the engine keeps an in-memory index of it (one priority
 heap per queue and a timer heap for retries), rebuilt at start. One dispatcher task fills free
 slots in priority order, honouring each queue's mode, status and ``maxConcurrentJobs`` and the
-global slot count. Each run holds a lease that a maintenance task renews; leases left behind by
-a crashed server expire and their jobs run again.
+global slot count, claiming the chosen jobs in one statement; :mod:`graphq.queue.runs` drives
+each run. Each run holds a lease that a maintenance task renews; leases left behind by a
+crashed server expire and their jobs run again. Progress is published at once and written for
+all running jobs together every quarter second, so a short job costs two writes: its claim and
+its completion (with its result).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import os
 import socket
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -24,58 +27,24 @@ from sqlalchemy import select
 from graphq.config import Settings
 from graphq.db.database import Database
 from graphq.db.models import ExtractionQueue
-from graphq.errors import GraphqError
 from graphq.queue import store
-from graphq.queue.backoff import retry_ceiling_s, retry_delay_s
 from graphq.queue.events import EventBus
 from graphq.queue.heap import DelayHeap, QueueHeap
-from graphq.queue.registry import HandlerRegistry, JobContext, JobHandler, JobSnapshot
+from graphq.queue.registry import HandlerRegistry, JobSnapshot
+from graphq.queue.runs import JobRunner
+from graphq.queue.state import QueueState, RunningJob
 from graphq.queue.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
-# Share of a job's progress bar given to each stage: prepare, compute, store.
-_PREPARE_END, _COMPUTE_END = 5.0, 95.0
-_PROGRESS_PERSIST_INTERVAL_S = 0.25
-
-
-@dataclass
-class QueueState:
-    id: str
-    name: str
-    mode: str
-    status: str
-    max_concurrent: int
-    max_attempts: int
-    retry_base_s: float
-    retry_cap_s: float
-    job_timeout_s: float
-    heap: QueueHeap
-    running: set[str] = field(default_factory=set)
-    dispatch_credits: int = 0
-
-    def can_start(self) -> bool:
-        if self.status != "active" or len(self.running) >= self.max_concurrent:
-            return False
-        return self.mode == "automatic" or self.dispatch_credits > 0
-
-
-@dataclass
-class RunningJob:
-    job_id: str
-    queue_id: str
-    scope: anyio.CancelScope | None = None
-    stop_reason: str | None = None
-    done: anyio.Event = field(default_factory=anyio.Event)
-    progress: float = 0.0
-    step: str = ""
-    persisted_at: float = 0.0
+PROGRESS_FLUSH_INTERVAL_S = 0.25
 
 
 @dataclass(frozen=True)
 class _Waiting:
     queue_id: str
     priority: str
+    enqueued_ns: int
 
 
 class QueueEngine:
@@ -93,6 +62,7 @@ class QueueEngine:
         self.events = events
         self.pool = pool
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.runner = JobRunner(db, settings, registry, events, pool, self.owner)
         self.queues: dict[str, QueueState] = {}
         self.running: dict[str, RunningJob] = {}
         self._waiting: dict[str, _Waiting] = {}
@@ -122,6 +92,7 @@ class QueueEngine:
             self._tg = tg
             tg.start_soon(self.pool.start)
             tg.start_soon(self._maintain)
+            tg.start_soon(self._flush_progress)
             task_status.started()
             await self._dispatch_loop()
             await self._drained.wait()
@@ -225,13 +196,24 @@ class QueueEngine:
             queue_id=queue_id,
             job_id=job_id,
         )
-        if depth >= self.settings.queue.backpressure_depth:
+        if state is not None:
+            self._check_backpressure(state, depth)
+        self.wake()
+
+    def _check_backpressure(self, state: QueueState, depth: int) -> None:
+        """Announce once when the depth reaches the threshold, again only after it fell below."""
+        over = depth >= self.settings.queue.backpressure_depth
+        if over and not state.over_backpressure:
             self.events.publish(
                 "queue:backpressure",
-                {"queueId": queue_id, "depth": depth},
-                queue_id=queue_id,
+                {
+                    "queueId": state.id,
+                    "depth": depth,
+                    "threshold": self.settings.queue.backpressure_depth,
+                },
+                queue_id=state.id,
             )
-        self.wake()
+        state.over_backpressure = over
 
     def _index(
         self, job_id: str, queue_id: str, priority: str, enqueued_ns: int, delay_s: float
@@ -239,7 +221,7 @@ class QueueEngine:
         state = self.queues.get(queue_id)
         if state is None:
             return
-        self._waiting[job_id] = _Waiting(queue_id, priority)
+        self._waiting[job_id] = _Waiting(queue_id, priority, enqueued_ns)
         if delay_s > 0:
             self._delayed.push(job_id, delay_s)
             state.heap.discard(job_id)
@@ -303,7 +285,9 @@ class QueueEngine:
                 await self._wake.wait()
 
     def _fill_slots(self) -> None:
+        """Take the best waiting jobs into the free slots, then claim them all in one write."""
         assert self._tg is not None
+        picked: list[RunningJob] = []
         while len(self.running) < self.slots:
             best: tuple[QueueState, tuple[int, int]] | None = None
             for state in self.queues.values():
@@ -313,183 +297,65 @@ class QueueEngine:
                 if head is not None and (best is None or head[0] < best[1]):
                     best = (state, head[0])
             if best is None:
-                return
+                break
             state = best[0]
             job_id = state.heap.pop()
             assert job_id is not None
-            self._waiting.pop(job_id, None)
+            waiting = self._waiting.pop(job_id)
             if state.mode == "manual":
                 state.dispatch_credits -= 1
-            self.running[job_id] = RunningJob(job_id, state.id)
+            run = RunningJob(job_id, state.id, waiting.priority, waiting.enqueued_ns)
+            self.running[job_id] = run
             state.running.add(job_id)
-            self._tg.start_soon(self._execute, job_id, state.id)
+            picked.append(run)
+        if picked:
+            self._tg.start_soon(self._claim_and_start, picked)
 
-    # -- one run ------------------------------------------------------------------------------
-
-    async def _execute(self, job_id: str, queue_id: str) -> None:
-        run = self.running[job_id]
+    async def _claim_and_start(self, picked: list[RunningJob]) -> None:
+        assert self._tg is not None
         try:
-            job = await store.claim(self.db, job_id, self.owner, self.settings.queue.lease_s)
-            if job is None:
-                return
-            self._publish_status(job, "processing")
-            await self._attempt(job, run)
+            started_at, claimed = await store.claim(
+                self.db, [run.job_id for run in picked], self.owner, self.settings.queue.lease_s
+            )
         except Exception:
-            log.exception("job %s: engine error", job_id)
+            # The jobs are still waiting in the database: put them back in line, a moment later.
+            log.exception("claiming %d jobs failed; retrying shortly", len(picked))
+            for run in picked:
+                self._release_slot(run)
+                self._index(run.job_id, run.queue_id, run.priority, run.enqueued_ns, 1.0)
+            return
+        for run in picked:
+            job = claimed.get(run.job_id)
+            if job is None:  # no longer waiting: cancelled meanwhile
+                self._release_slot(run)
+                continue
+            run.started_at = started_at
+            self._tg.start_soon(self._execute, job, run)
+
+    async def _execute(self, job: JobSnapshot, run: RunningJob) -> None:
+        try:
+            self.runner.publish_status(job, "processing")
+            await self.runner.attempt(job, run, self.queues.get(job.queue_id), self._index)
+        except Exception:
+            log.exception("job %s: engine error", job.id)
         finally:
-            self.running.pop(job_id, None)
-            state = self.queues.get(queue_id)
-            if state is not None:
-                state.running.discard(job_id)
-            run.done.set()
-            self.wake()
+            self._release_slot(run)
 
-    async def _attempt(self, job: JobSnapshot, run: RunningJob) -> None:
-        state = self.queues.get(job.queue_id)
-        timeout_s = state.job_timeout_s if state else self.settings.queue.job_timeout_s
-        failure: GraphqError | None = None
-        with anyio.CancelScope() as scope:
-            run.scope = scope
-            if run.stop_reason is not None:
-                scope.cancel()
+    def _release_slot(self, run: RunningJob) -> None:
+        self.running.pop(run.job_id, None)
+        state = self.queues.get(run.queue_id)
+        if state is not None:
+            state.running.discard(run.job_id)
+        run.done.set()
+        self.wake()
+
+    async def _flush_progress(self) -> None:
+        while True:
+            await anyio.sleep(PROGRESS_FLUSH_INTERVAL_S)
             try:
-                with anyio.fail_after(timeout_s):
-                    await self._work(job, run)
-            except TimeoutError:
-                failure = GraphqError("TIMEOUT", f"job exceeded its {timeout_s:g} s timeout")
-            except GraphqError as exc:
-                failure = exc
-            except Exception as exc:
-                log.exception("job %s failed", job.id)
-                failure = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}", status=500)
-        with anyio.CancelScope(shield=True):
-            if scope.cancelled_caught:
-                if run.stop_reason == "cancelled" and await store.mark_cancelled(self.db, job.id):
-                    self._publish_status(job, "cancelled", event="job:cancelled")
-                return
-            if failure is not None:
-                await self._fail(job, failure)
-                return
-            self._publish_status(job, "completed", event="job:completed", progress=100.0)
-
-    async def _work(self, job: JobSnapshot, run: RunningJob) -> None:
-        handler = self.registry.get(job.kind)
-        ctx = JobContext(job, self.db, self.settings)
-        await self._report(run, 0.0, "preparing", force=True)
-        payload = await handler.prepare(ctx)
-        await self._report(run, _PREPARE_END, "computing", force=True)
-        output = await self._compute(handler, payload, run)
-        await self._report(run, _COMPUTE_END, "storing result", force=True)
-        async with self.db.write() as session:
-            if not await store.mark_completed(session, job.id, self.owner):
-                raise GraphqError("LEASE_LOST", "the job's lease passed to another worker")
-            await handler.store(ctx, session, output)
-
-    async def _compute(self, handler: JobHandler, payload: Any, run: RunningJob) -> Any:
-        span = _COMPUTE_END - _PREPARE_END
-
-        async def on_progress(fraction: float, step: str) -> None:
-            await self._report(run, _PREPARE_END + min(max(fraction, 0.0), 1.0) * span, step)
-
-        if handler.runs_in == "loop":
-            return handler.compute(payload, lambda fraction, step: None)
-        return await self.pool.run(handler.compute, payload, on_progress)
-
-    async def _report(
-        self, run: RunningJob, progress: float, step: str, *, force: bool = False
-    ) -> None:
-        """Persist and publish progress; throttled, except at stage boundaries."""
-        changed_step = step != run.step
-        run.progress, run.step = round(progress, 1), step
-        now = time.monotonic()
-        if not (force or changed_step or now - run.persisted_at >= _PROGRESS_PERSIST_INTERVAL_S):
-            return
-        run.persisted_at = now
-        await store.record_progress(self.db, run.job_id, self.owner, run.progress, step)
-        self.events.publish(
-            "job:progress_updated",
-            {
-                "jobId": run.job_id,
-                "queueId": run.queue_id,
-                "progress": run.progress,
-                "currentStep": step,
-            },
-            queue_id=run.queue_id,
-            job_id=run.job_id,
-        )
-
-    async def _fail(self, job: JobSnapshot, error: GraphqError) -> None:
-        state = self.queues.get(job.queue_id)
-        attempts_left = job.attempts < job.max_attempts
-        will_retry = error.retryable and attempts_left and state is not None
-        self._publish_status(
-            job,
-            "failed",
-            event="job:failed",
-            error={"code": error.code, "message": error.message},
-            willRetry=will_retry,
-        )
-        if will_retry:
-            assert state is not None
-            delay_s = retry_delay_s(
-                job.attempts, base_s=state.retry_base_s, cap_s=state.retry_cap_s
-            )
-            ns = time.time_ns()
-            not_before = await store.schedule_retry(
-                self.db, job.id, self.owner, (error.code, error.message), delay_s, ns
-            )
-            if not_before is None:
-                return
-            self._index(job.id, job.queue_id, job.priority, ns, delay_s)
-            self.events.publish(
-                "job:retry",
-                {
-                    "jobId": job.id,
-                    "queueId": job.queue_id,
-                    "attempt": job.attempts,
-                    "delayS": round(delay_s, 3),
-                    "ceilingS": retry_ceiling_s(
-                        job.attempts, base_s=state.retry_base_s, cap_s=state.retry_cap_s
-                    ),
-                    "nextAttemptAt": not_before.isoformat(),
-                    "error": {"code": error.code, "message": error.message},
-                },
-                queue_id=job.queue_id,
-                job_id=job.id,
-            )
-            return
-        if await store.dead_letter(self.db, job.id, self.owner, error.code, error.message):
-            self._publish_status(
-                job, "dead", event="job:dlq", error={"code": error.code, "message": error.message}
-            )
-            await self._after_dead(job)
-
-    async def _after_dead(self, job: JobSnapshot) -> None:
-        """Let the handler mark what the job was for (an image, say) as failed."""
-        if job.kind not in self.registry:
-            return
-        on_dead = getattr(self.registry.get(job.kind), "on_dead", None)
-        if on_dead is None:
-            return
-        try:
-            await on_dead(JobContext(job, self.db, self.settings))
-        except Exception:
-            log.exception("job %s: on_dead hook failed", job.id)
-
-    def _publish_status(
-        self, job: JobSnapshot, status: str, *, event: str = "job:status_changed", **extra: Any
-    ) -> None:
-        data = {
-            "jobId": job.id,
-            "queueId": job.queue_id,
-            "productId": job.product_id,
-            "kind": job.kind,
-            "status": status,
-            **extra,
-        }
-        self.events.publish(event, data, queue_id=job.queue_id, job_id=job.id)
-        if event != "job:status_changed":
-            self.events.publish("job:status_changed", data, queue_id=job.queue_id, job_id=job.id)
+                await self.runner.flush_progress(list(self.running.values()))
+            except Exception:
+                log.exception("writing job progress failed; retrying")
 
     # -- leases -----------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,21 +32,6 @@ class ReadyJob:
     not_before: datetime | None
 
 
-def _snapshot(job: Job) -> JobSnapshot:
-    return JobSnapshot(
-        id=job.id,
-        kind=job.kind,
-        queue_id=job.queue_id,
-        product_id=job.product_id,
-        image_id=job.image_id,
-        priority=job.priority,
-        attempts=job.attempts,
-        max_attempts=job.max_attempts,
-        extraction_method=job.extraction_method,
-        parameters=dict(job.parameters or {}),
-    )
-
-
 def _rowcount(result: Any) -> int:
     assert isinstance(result, CursorResult)
     return result.rowcount
@@ -62,13 +47,33 @@ async def load_waiting(db: Database) -> list[ReadyJob]:
         return [ReadyJob(*row) for row in rows]
 
 
-async def claim(db: Database, job_id: str, owner: str, lease_s: float) -> JobSnapshot | None:
-    """Move a waiting job to ``processing`` under our lease; None if it is no longer waiting."""
+_SNAPSHOT_COLUMNS = (
+    Job.id,
+    Job.kind,
+    Job.queue_id,
+    Job.product_id,
+    Job.image_id,
+    Job.priority,
+    Job.attempts,
+    Job.max_attempts,
+    Job.extraction_method,
+    Job.parameters,
+)
+
+
+async def claim(
+    db: Database, job_ids: list[str], owner: str, lease_s: float
+) -> tuple[datetime, dict[str, JobSnapshot]]:
+    """Move waiting jobs to ``processing`` under our lease in one statement.
+
+    Returns the claim time and the jobs claimed; a job missing from the answer was no longer
+    waiting (cancelled, say).
+    """
     now = utcnow()
     async with db.write() as session:
-        result = await session.execute(
+        rows = await session.execute(
             update(Job)
-            .where(Job.id == job_id, Job.status.in_(WAITING))
+            .where(Job.id.in_(job_ids), Job.status.in_(WAITING))
             .values(
                 status="processing",
                 attempts=Job.attempts + 1,
@@ -78,14 +83,13 @@ async def claim(db: Database, job_id: str, owner: str, lease_s: float) -> JobSna
                 completed_at=None,
                 next_attempt_at=None,
                 progress=0.0,
-                current_step="starting",
+                current_step="preparing",
             )
+            .returning(*_SNAPSHOT_COLUMNS),
+            execution_options={"synchronize_session": False},
         )
-        if _rowcount(result) == 0:
-            return None
-        job = await session.get(Job, job_id)
-        assert job is not None
-        return _snapshot(job)
+        claimed = [JobSnapshot(*row[:-1], parameters=dict(row[-1] or {})) for row in rows]
+    return now, {job.id: job for job in claimed}
 
 
 async def renew_leases(db: Database, owner: str, job_ids: list[str], lease_s: float) -> None:
@@ -99,33 +103,52 @@ async def renew_leases(db: Database, owner: str, job_ids: list[str], lease_s: fl
         )
 
 
-async def record_progress(
-    db: Database, job_id: str, owner: str, progress: float, step: str
-) -> None:
+async def record_progress(db: Database, owner: str, updates: list[tuple[str, float, str]]) -> None:
+    """Write the latest (job id, progress, step) of several running jobs in one transaction."""
+    if not updates:
+        return
+    jobs = Job.__table__
+    statement = (
+        update(jobs)
+        .where(
+            jobs.c.id == bindparam("job_id"),
+            jobs.c.lease_owner == owner,
+            jobs.c.status == "processing",
+        )
+        .values(progress=bindparam("new_progress"), current_step=bindparam("new_step"))
+    )
     async with db.write() as session:
         await session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.lease_owner == owner, Job.status == "processing")
-            .values(progress=progress, current_step=step)
+            statement,
+            [{"job_id": j, "new_progress": p, "new_step": s} for j, p, s in updates],
         )
 
 
-async def mark_completed(session: AsyncSession, job_id: str, owner: str) -> bool:
-    """Inside the caller's transaction, so the result rows and the completion commit together."""
-    job = await session.get(Job, job_id)
-    if job is None or job.status != "processing" or job.lease_owner != owner:
-        return False
+async def mark_completed(
+    session: AsyncSession, job_id: str, owner: str, started_at: datetime | None
+) -> bool:
+    """Inside the caller's transaction, so the result rows and the completion commit together.
+
+    False when the job is no longer ours (its lease expired and another run took it over).
+    """
     now = utcnow()
-    job.status = "completed"
-    job.progress = 100.0
-    job.current_step = "completed"
-    job.completed_at = now
-    job.actual_duration = (now - job.started_at).total_seconds() if job.started_at else None
-    job.lease_owner = None
-    job.lease_expires_at = None
-    job.error_code = None
-    job.error_message = None
-    return True
+    result = await session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == "processing", Job.lease_owner == owner)
+        .values(
+            status="completed",
+            progress=100.0,
+            current_step="completed",
+            completed_at=now,
+            actual_duration=(now - started_at).total_seconds() if started_at else None,
+            lease_owner=None,
+            lease_expires_at=None,
+            error_code=None,
+            error_message=None,
+        ),
+        execution_options={"synchronize_session": False},
+    )
+    return _rowcount(result) == 1
 
 
 async def schedule_retry(
@@ -154,32 +177,52 @@ async def schedule_retry(
 async def dead_letter(
     db: Database, job_id: str, owner: str | None, code: str, message: str
 ) -> bool:
-    """Move a job to the DLQ; ``owner`` None means the job is not running (recovery)."""
+    """Move a job to the DLQ; ``owner`` None means its lease expired (crash recovery)."""
+    now = utcnow()
+    still_ours = Job.lease_owner == owner if owner is not None else Job.lease_expires_at < now
     async with db.write() as session:
-        job = await session.get(Job, job_id)
-        if job is None or (owner is not None and job.lease_owner != owner):
-            return False
-        job.status = "dead"
-        job.error_code = code
-        job.error_message = message
-        job.completed_at = utcnow()
-        job.lease_owner = None
-        job.lease_expires_at = None
-        job.current_step = f"dead-lettered: {code}"
-        session.add(
-            DeadLetter(
-                job_id=job.id,
+        rows = await session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.status == "processing", still_ours)
+            .values(
+                status="dead",
                 error_code=code,
                 error_message=message,
-                attempts=job.attempts,
+                completed_at=now,
+                lease_owner=None,
+                lease_expires_at=None,
+                current_step=f"dead-lettered: {code}",
+            )
+            .returning(
+                Job.attempts,
+                Job.kind,
+                Job.product_id,
+                Job.image_id,
+                Job.queue_id,
+                Job.priority,
+                Job.extraction_method,
+                Job.parameters,
+            ),
+            execution_options={"synchronize_session": False},
+        )
+        row = rows.first()
+        if row is None:
+            return False
+        attempts, kind, product_id, image_id, queue_id, priority, method, parameters = row
+        session.add(
+            DeadLetter(
+                job_id=job_id,
+                error_code=code,
+                error_message=message,
+                attempts=attempts,
                 payload={
-                    "kind": job.kind,
-                    "productId": job.product_id,
-                    "imageId": job.image_id,
-                    "queueId": job.queue_id,
-                    "priority": job.priority,
-                    "extractionMethod": job.extraction_method,
-                    "parameters": job.parameters,
+                    "kind": kind,
+                    "productId": product_id,
+                    "imageId": image_id,
+                    "queueId": queue_id,
+                    "priority": priority,
+                    "extractionMethod": method,
+                    "parameters": parameters,
                 },
             )
         )

@@ -1,7 +1,9 @@
 """A pool of worker processes for CPU-heavy job work.
 
 Processes, not threads: digitizing and fitting hold the GIL in long stretches of Python and
-would stall the API. Each worker runs one call at a time and reports progress over its pipe;
+would stall the API (``benchmarks/queue_responsiveness.py``: with two CPU-bound jobs running,
+``GET /api/job/{id}`` stays near its idle latency with processes and slows ~50-fold with
+threads). Each worker runs one call at a time and reports progress over its pipe;
 cancelling a call kills its process (the only way to stop numpy mid-loop within a second) and
 a fresh worker takes its place.
 """
@@ -75,13 +77,17 @@ class _Worker:
 
 
 class WorkerPool:
+    """``size`` worker processes, spawned once at start and replaced when one is killed."""
+
     def __init__(self, size: int, preload: Iterable[str] = ()) -> None:
         self.size = size
         self.preload = list(preload)
         self._context = multiprocessing.get_context("spawn")
         self._idle: list[_Worker] = []
+        self._alive = 0
         self._available = anyio.Semaphore(size)
         self._closed = False
+        self.started = anyio.Event()
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe(duplex=True)
@@ -90,13 +96,31 @@ class WorkerPool:
         )
         process.start()
         child.close()
-        worker = _Worker(process, parent)
-        return worker
+        return _Worker(process, parent)
 
     async def start(self) -> None:
         """Spawn the workers in a thread: importing numpy in each takes a moment."""
-        workers = await anyio.to_thread.run_sync(lambda: [self._spawn() for _ in range(self.size)])
+        missing = self.size - self._alive
+        self._alive += missing
+        workers = await anyio.to_thread.run_sync(lambda: [self._spawn() for _ in range(missing)])
+        if self._closed:  # shut down while they were starting
+            await anyio.to_thread.run_sync(lambda: [w.kill() for w in workers])
+            return
         self._idle.extend(workers)
+        self.started.set()
+
+    async def _checkout(self) -> _Worker:
+        if not self._idle and self._alive >= self.size:
+            await self.started.wait()
+        if self._idle:
+            return self._idle.pop()
+        # A worker was killed (cancelled job): its replacement starts off the event loop.
+        self._alive += 1
+        try:
+            return await anyio.to_thread.run_sync(self._spawn)
+        except BaseException:
+            self._alive -= 1
+            raise
 
     async def run(
         self, fn: Callable[[Any, Any], Any], payload: Any, on_progress: OnProgress
@@ -104,13 +128,14 @@ class WorkerPool:
         if self._closed:
             raise GraphqError("SHUTTING_DOWN", "the worker pool is closed", status=503)
         async with self._available:
-            worker = self._idle.pop() if self._idle else self._spawn()
+            worker = await self._checkout()
             try:
                 result = await self._exchange(worker, fn, payload, on_progress)
             except BaseException:
                 # Cancelled, timed out or the pipe broke: the worker's state is unknown.
                 with anyio.CancelScope(shield=True):
                     await anyio.to_thread.run_sync(worker.kill)
+                    self._alive -= 1
                 raise
             self._idle.append(worker)
             return result
@@ -138,4 +163,5 @@ class WorkerPool:
     async def close(self) -> None:
         self._closed = True
         idle, self._idle = self._idle, []
+        self._alive -= len(idle)
         await anyio.to_thread.run_sync(lambda: [w.kill() for w in idle])

@@ -71,8 +71,9 @@ async def get_batch(rt: Runtime, batch_id: str) -> tuple[Batch, list[Job]]:
 
 
 async def cancel_batch(rt: Runtime, batch_id: str) -> tuple[Batch, list[Job]]:
+    """Cancel waiting jobs before running ones, so a freed slot never starts a batch job."""
     _, jobs = await get_batch(rt, batch_id)
-    for job in jobs:
+    for job in sorted(jobs, key=lambda j: j.status == "processing"):
         if job.status not in FINISHED:
             try:
                 await cancel_job(rt, job.id)

@@ -19,12 +19,18 @@ from graphq.errors import GraphqError
 
 ROLES = ("viewer", "operator", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
+# The prefix marks a string as a graphq key, so logs can mask it (graphq.logs.redact) and
+# secret scanners can spot a leaked one.
 _SECRET_PREFIX = "gq_"
+# lastUsedAt is written at most once a minute per key: a write on every request would queue
+# every read behind SQLite's single writer.
 _LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
 class Principal:
+    """Who is calling: the key's id (``None`` when auth is disabled), name and role."""
+
     key_id: str | None
     name: str
     role: str
@@ -69,6 +75,7 @@ async def count_keys(db: Database) -> int:
 
 
 async def authenticate(db: Database, secret: str) -> Principal | None:
+    """The key's principal, or ``None`` for an unknown or revoked secret; marks it used."""
     async with db.read() as session:
         key = (
             await session.execute(select(ApiKey).where(ApiKey.secret_hash == hash_secret(secret)))

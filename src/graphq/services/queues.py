@@ -87,7 +87,9 @@ async def update_queue(rt: Runtime, queue_id: str, changes: dict[str, Any]) -> E
             if queue is None:
                 raise GraphqError("NOT_FOUND", f"no queue {queue_id}", status=404)
             if queue.name == DEFAULT_QUEUE and changes.get("name", DEFAULT_QUEUE) != DEFAULT_QUEUE:
-                raise GraphqError("INVALID_PARAMETERS", "the default queue cannot be renamed")
+                raise GraphqError(
+                    "INVALID_PARAMETERS", "the default queue cannot be renamed", status=409
+                )
             settings = changes.pop("settings", None)
             if settings:
                 queue.settings = {**(queue.settings or {}), **settings}

@@ -8,13 +8,15 @@ span, or of the decades it shows when the axis is logarithmic (SPEC §4's measur
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from graphq.spice.inputs import AxisScale, FitInput
 
 Params = Mapping[str, float]
+# Points per curve the least-squares fit sees (the report scores every point).
+FIT_POINTS_PER_CURVE = 64
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,19 @@ def curve_table(inputs: FitInput, *, transfer_temperature_c: float = 25.0) -> li
             keep = y > 0 if scale.log else np.isfinite(y)
             table.append(CurveData(kind, name, condition, x[keep], y[keep], scale, cap))
     return [c for c in table if c.x.size > 0]
+
+
+def thinned(curve: CurveData, max_points: int = FIT_POINTS_PER_CURVE) -> CurveData:
+    """``curve`` with at most ``max_points`` of its points, evenly spaced by index.
+
+    A digitizer reads a point per pixel column, a thousand per curve; the fit needs a few
+    dozen, and its time grows with every one. The digitizer's points are evenly spaced on
+    the graph as drawn, so even spacing by index keeps that (linear or log axis alike).
+    """
+    if curve.x.size <= max_points:
+        return curve
+    keep = np.unique(np.linspace(0, curve.x.size - 1, max_points).round().astype(int))
+    return replace(curve, x=curve.x[keep], y=curve.y[keep])
 
 
 def display_error(model: np.ndarray, data: np.ndarray, scale: AxisScale) -> np.ndarray:

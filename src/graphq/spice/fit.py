@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from graphq.errors import GraphqError
 from graphq.spice import gan_epc
-from graphq.spice.curves import CurveData, DeviceEquations, curve_table, predict
+from graphq.spice.curves import CurveData, DeviceEquations, curve_table, predict, thinned
 from graphq.spice.fit_capacitance import fit_capacitances
 from graphq.spice.fit_channel import VDMOS_EQUATIONS, fit_channel
 from graphq.spice.fit_diode import fit_diode
@@ -86,15 +86,16 @@ def fit_model(
     if skipped:
         warnings.append(f"{skipped} transfer curve(s) away from 25 °C were not fitted")
 
+    fit_curves = [thinned(curve) for curve in curves]
     if model_type == "vdmos":
-        normalised, fitted = _fit_vdmos(curves, report_progress)
+        normalised, fitted = _fit_vdmos(fit_curves, report_progress)
         card = dict(normalised)
         if inputs.pchan:
             card["vto"] = -card["vto"]
         model_text = vdmos_model_text(name, card, pchan=inputs.pchan)
         defaulted = [key for key in VDMOS_CARD_ORDER if key not in fitted]
     else:
-        normalised, fitted = _fit_gan(curves, report_progress)
+        normalised, fitted = _fit_gan(fit_curves, report_progress)
         card = normalised
         if inputs.pchan:
             warnings.append("the GaN model is N-channel; the P-channel polarity was ignored")

@@ -25,6 +25,10 @@ CAPACITANCE_BOUNDS = {
     "m": Bound(0.05, 0.99),
 }
 _JUNCTION_START = {"vj": 0.7, "m": 0.5}
+# Once Crss lies flat, Cgdmin is no less than this fraction of its lowest reading.
+CGDMIN_FLOOR_FRACTION = 0.5
+# Crss "lies flat" when it changes by less than this over the last third of its span.
+_FLAT_TAIL_RATIO = 1.3
 
 
 def capacitance_parameters_determined(curves: list[CurveData]) -> list[str]:
@@ -71,6 +75,24 @@ def initial_capacitance_guess(curves: list[CurveData]) -> dict[str, float]:
     return guess
 
 
+def _bounds_for(caps: list[CurveData]) -> dict[str, Bound]:
+    """:data:`CAPACITANCE_BOUNDS`, with Cgdmin kept near the floor a flat Crss shows.
+
+    Cgd approaches Cgdmin only as 1/Vds, so a Crss curve that flattens out is followed
+    about as well by an arctangent falling towards zero as by its real floor, and beyond
+    the last point read the first keeps falling where the real curve does not. A Crss
+    still falling steeply at its end says nothing about the floor and leaves it free.
+    """
+    crss = _named(caps, "crss")
+    if crss is None or crss.x.size < 3:
+        return CAPACITANCE_BOUNDS
+    tail_start = crss.x[-1] - (crss.x[-1] - crss.x[0]) / 3.0
+    if float(np.interp(tail_start, crss.x, crss.y)) > _FLAT_TAIL_RATIO * float(crss.y[-1]):
+        return CAPACITANCE_BOUNDS
+    floor = CGDMIN_FLOOR_FRACTION * float(crss.y.min())
+    return {**CAPACITANCE_BOUNDS, "cgdmin": Bound(floor, float(crss.y.max()), log=True)}
+
+
 def fit_capacitances(curves: list[CurveData]) -> tuple[dict[str, float], list[str]]:
     """Fit the capacitance parameters to the Ciss/Coss/Crss ``curves``.
 
@@ -83,5 +105,5 @@ def fit_capacitances(curves: list[CurveData]) -> tuple[dict[str, float], list[st
     def residuals(params: dict[str, float]) -> np.ndarray:
         return curve_residuals(VDMOS_EQUATIONS, params, caps)
 
-    fitted, _ = fit_parameters(residuals, start, names, CAPACITANCE_BOUNDS)
+    fitted, _ = fit_parameters(residuals, start, names, _bounds_for(caps))
     return fitted, names

@@ -3,7 +3,9 @@
 Closed-form starting values first: the √Id line of saturated points gives Vto and Kp, the
 log-slope of the lowest transfer currents gives ksubthres, the first points of the output
 curve at the highest Vgs give Rd + Rs. Then bounded least squares on output, transfer and
-Rds(on) curves together, from a few starts that differ in the triode shape; the best wins.
+Rds(on) curves together, from a few starts that differ in the triode shape: each gets a
+short run, the best is carried on to convergence. A curve of a family far worse matched
+than its siblings (a digitizer misread) is then trusted less and the fit repeated.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from graphq.spice import vdmos
-from graphq.spice.curves import CurveData, DeviceEquations
+from graphq.spice.curves import CurveData, DeviceEquations, display_error, predict
 from graphq.spice.optimise import Bound, curve_residuals, fit_parameters
 
 
@@ -28,12 +30,20 @@ VDMOS_EQUATIONS = DeviceEquations(
     diode_current=_diode_current,
 )
 
+# Subthreshold current grows at most a decade per 60 mV at 25 °C (ideality 1): ksubthres
+# ≥ 2·Vt. Below that nothing physical is described, and ngspice's exp((Vgs - Vto)/ksubthres)
+# overflows within an ordinary gate drive, so the written model would not simulate.
+KSUBTHRES_MIN = 2.0 * vdmos.THERMAL_VOLTAGE_V
+
+# Kp and mtriode trade off in triode (only Kp·mtriode counts there); bounds at what real
+# parts need (Kp ≤ 10⁴ A/V² for sub-milliohm channels, mtriode within 5× of 1) keep a fit
+# to curves the model cannot follow from sliding down that valley to absurd values.
 CHANNEL_BOUNDS = {
     "vto": Bound(-15.0, 15.0),
-    "kp": Bound(1e-4, 1e5, log=True),
-    "ksubthres": Bound(0.005, 2.0, log=True),
+    "kp": Bound(1e-4, 1e4, log=True),
+    "ksubthres": Bound(KSUBTHRES_MIN, 2.0, log=True),
     "lambda": Bound(0.0, 0.5),
-    "mtriode": Bound(0.05, 20.0, log=True),
+    "mtriode": Bound(0.2, 5.0, log=True),
     "theta": Bound(0.0, 10.0),
     "rd": Bound(1e-7, 100.0, log=True),
     "rs": Bound(1e-7, 100.0, log=True),
@@ -48,6 +58,15 @@ CHANNEL_DEFAULTS = {
     "rs": 0.0,
 }
 _TRIODE_STARTS = (1.0, 2.0, 0.6)
+# Misread curves (see misread_curve_trust): the limit, and how often the weights are renewed.
+_MISREAD_FACTOR = 1.5
+_MISREAD_FLOOR = 0.005
+_REWEIGHTING_PASSES = 4
+# Evaluations each start gets before the best one is carried on (the rest are dropped).
+_SCOUTING_EVALUATIONS = 60
+# A start that leaves every graph within 0.1 % of full scale RMS (cost = half the sum of the
+# graphs' mean squared errors) cannot be bettered visibly and is taken as it stands.
+_GOOD_ENOUGH_COST = 0.5 * 1e-3**2
 
 
 def channel_parameters_determined(curves: list[CurveData]) -> list[str]:
@@ -104,7 +123,7 @@ def _ksubthres_start(curves: list[CurveData]) -> float:
             slopes.append(np.polyfit(curve.x[low], np.log(curve.y[low]), 1)[0])
     if not slopes:
         return CHANNEL_DEFAULTS["ksubthres"]
-    return float(np.clip(2.0 / max(np.median(slopes), 1e-3), 0.01, 1.0))
+    return float(np.clip(2.0 / max(np.median(slopes), 1e-3), KSUBTHRES_MIN, 1.0))
 
 
 def _series_resistance_start(curves: list[CurveData], vto: float, kp: float) -> float:
@@ -154,10 +173,52 @@ def fit_channel(curves: list[CurveData]) -> tuple[dict[str, float], list[str]]:
     starts = [start]
     if "mtriode" in names:
         starts = [{**start, "mtriode": m} for m in _TRIODE_STARTS]
+    # Every start gets a short run; only the best is carried on to convergence.
     best: tuple[dict[str, float], float] | None = None
     for trial in starts:
-        fitted, cost = fit_parameters(residuals, trial, names, CHANNEL_BOUNDS)
+        fitted, cost = fit_parameters(
+            residuals, trial, names, CHANNEL_BOUNDS, max_evaluations=_SCOUTING_EVALUATIONS
+        )
         if best is None or cost < best[1]:
             best = (fitted, cost)
+        if cost < _GOOD_ENOUGH_COST:
+            return fitted, names
     assert best is not None
-    return best[0], names
+    fitted, _ = fit_parameters(residuals, best[0], names, CHANNEL_BOUNDS)
+    for _ in range(_REWEIGHTING_PASSES):
+        trust = misread_curve_trust(channel, fitted)
+        if trust is None:
+            break
+        fitted, _ = fit_parameters(
+            lambda params, trust=trust: curve_residuals(VDMOS_EQUATIONS, params, channel, trust),
+            fitted,
+            names,
+            CHANNEL_BOUNDS,
+        )
+    return fitted, names
+
+
+def misread_curve_trust(curves: list[CurveData], params: dict[str, float]) -> list[float] | None:
+    """Less weight for a curve the model misses far more than the other curves of its graph.
+
+    A digitizer that swaps two curves where they cross, or follows a label off its curve,
+    leaves one curve of a family wrong as a whole, and the model fitted to all of them is
+    pulled off the correct ones too. Within a graph of three or more curves, a curve whose
+    RMS error exceeds ``_MISREAD_FACTOR`` times the graph's median (and ``_MISREAD_FLOOR``
+    of full scale) keeps only the weight it would have at that limit: a Huber loss per
+    curve, refitted a few times. None when every curve is in line.
+    """
+    models = predict(VDMOS_EQUATIONS, params, curves)
+    rms = [
+        float(np.sqrt(np.mean(display_error(model, curve.y, curve.scale) ** 2)))
+        for curve, model in zip(curves, models, strict=True)
+    ]
+    trust = [1.0] * len(curves)
+    for kind in {curve.kind for curve in curves}:
+        members = [i for i, curve in enumerate(curves) if curve.kind == kind]
+        if len(members) < 3:
+            continue
+        limit = max(_MISREAD_FACTOR * float(np.median([rms[i] for i in members])), _MISREAD_FLOOR)
+        for i in members:
+            trust[i] = min(1.0, limit / rms[i]) if rms[i] > 0 else 1.0
+    return trust if min(trust) < 1.0 else None

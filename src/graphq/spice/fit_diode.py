@@ -17,7 +17,7 @@ from graphq.spice.vdmos import THERMAL_VOLTAGE_V, VDMOS_DEFAULTS
 DIODE_BOUNDS = {
     "is": Bound(1e-30, 1e-2, log=True),
     "n": Bound(0.3, 30.0, log=True),
-    "rb": Bound(1e-7, 100.0, log=True),
+    "rb": Bound(1e-9, 100.0, log=True),
 }
 DIODE_NAMES = ["is", "n", "rb"]
 
@@ -29,10 +29,13 @@ def initial_diode_guess(curves: list[CurveData]) -> dict[str, float]:
     design = np.column_stack([np.log(y[forward]), np.ones(forward.sum()), y[forward]])
     (nvt, offset, rb), *_ = np.linalg.lstsq(design, x[forward], rcond=None)
     nvt = float(np.clip(nvt, 0.3 * THERMAL_VOLTAGE_V, 30.0 * THERMAL_VOLTAGE_V))
+    # A curve without visible series resistance starts Rb where its drop at the highest
+    # current is a hundredth of N·Vt, not at a fixed floor that could dominate kiloamperes.
+    negligible = 0.01 * nvt / float(y[forward].max())
     return {
         "is": float(np.clip(np.exp(-offset / nvt), 1e-30, 1e-2)),
         "n": nvt / THERMAL_VOLTAGE_V,
-        "rb": float(max(rb, 1e-6)),
+        "rb": float(max(rb, negligible)),
     }
 
 

@@ -26,6 +26,7 @@ from graphq.spice.inputs import (
 from graphq.spice.labels import (
     bare_voltage,
     capacitance_name,
+    is_placeholder,
     parse_conditions,
     unit_factor,
 )
@@ -77,7 +78,7 @@ def _voltage_condition(curve: dict[str, Any], key: str) -> float | None:
     if voltage is not None:
         return voltage
     value = curve.get("value")
-    if value is not None and "temperature" not in conditions:
+    if value is not None and "temperature" not in conditions and not is_placeholder(label):
         return float(value)
     return None
 

@@ -90,6 +90,12 @@ def bare_voltage(label: str) -> float | None:
     return _number(match.group(1)) if match else None
 
 
+def is_placeholder(label: str) -> bool:
+    """True for the name the digitizer gives a curve nobody labelled (``curve 3``): its
+    number counts curves from the top and says nothing about the curve's condition."""
+    return re.fullmatch(r"curve ?\d+", normalise(label)) is not None
+
+
 def capacitance_name(label: str) -> str | None:
     """``ciss``, ``coss`` or ``crss`` when the label names one."""
     text = normalise(label).replace(" ", "")

@@ -45,12 +45,20 @@ def curve_weights(curves: Sequence[CurveData]) -> list[float]:
 
 
 def curve_residuals(
-    equations: DeviceEquations, params: Params, curves: Sequence[CurveData]
+    equations: DeviceEquations,
+    params: Params,
+    curves: Sequence[CurveData],
+    trust: Sequence[float] | None = None,
 ) -> np.ndarray:
+    """Every point's weighted display error; ``trust`` (one factor per curve, 1 when not
+    given) scales a curve's weight further."""
     predictions = predict(equations, params, list(curves))
+    weights = curve_weights(curves)
+    if trust is not None:
+        weights = [weight * factor for weight, factor in zip(weights, trust, strict=True)]
     parts = [
         weight * display_error(model, curve.y, curve.scale)
-        for curve, model, weight in zip(curves, predictions, curve_weights(curves), strict=True)
+        for curve, model, weight in zip(curves, predictions, weights, strict=True)
     ]
     residual = np.concatenate(parts) if parts else np.zeros(0)
     # A diverging trial point (overflow in the model) must look bad, not crash the solver.

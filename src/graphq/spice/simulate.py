@@ -1,8 +1,8 @@
 """Simulating a written model file with ngspice under datasheet conditions.
 
-One netlist holds a separate copy of the device for every condition (each output curve's
-Vgs, each transfer curve's Vds, each capacitance bias point, the body diode), so a single
-``ngspice -b`` run measures everything. All voltages and currents in a :class:`SweepPlan`
+Each analysis is one netlist holding a copy of the device for each of its conditions (each
+output curve's Vgs, each transfer curve's Vds, each capacitance bias point), so one
+``ngspice -b`` run measures a whole graph. All voltages and currents in a :class:`SweepPlan`
 and a :class:`SweepResult` are magnitudes in the N-channel sense; the device's polarity
 flips them on the way in and out.
 
@@ -73,77 +73,103 @@ def _fmt(value: float) -> str:
     return f"{value:.9g}"
 
 
-def build_netlist(dut: DeviceUnderTest, plan: SweepPlan) -> tuple[str, list[str]]:
-    """The netlist that measures ``plan`` and the tables its control block writes."""
-    sign = -1.0 if dut.pchan else 1.0
+def _netlist(dut: DeviceUnderTest, plan: SweepPlan, lines: list[str], commands: list[str]) -> str:
+    head = [f"graphq verification of {dut.model_name}", f".include {MODEL_FILE_NAME}"]
+    head.append(f".options temp={_fmt(plan.temperature_c)} gmin=1e-15 reltol=1e-5")
+    return "\n".join([*head, *lines, control_block(commands), ".end"])
+
+
+def _output_netlist(dut: DeviceUnderTest, plan: SweepPlan, sign: float) -> str:
     name, prefix = dut.model_name, dut.instance_prefix
-    lines = [f"graphq verification of {name}", f".include {MODEL_FILE_NAME}"]
-    lines.append(f".options temp={_fmt(plan.temperature_c)} gmin=1e-15 reltol=1e-5")
-    commands: list[str] = []
-    outputs: list[str] = []
+    lines = ["vdo dsw 0 dc 0"]
+    for k, vgs in enumerate(plan.output_vgs_v):
+        lines += [
+            f"vamo{k} dsw do{k} dc 0",
+            f"vgo{k} go{k} 0 dc {_fmt(sign * vgs)}",
+            f"{prefix}o{k} do{k} go{k} 0 {name}",
+        ]
+    start, stop, step = plan.output_vds_grid_v
+    vectors = " ".join(f"i(vamo{k})" for k in range(len(plan.output_vgs_v)))
+    commands = [
+        f"dc vdo {_fmt(sign * start)} {_fmt(sign * stop)} {_fmt(sign * step)}",
+        f"wrdata output.txt {vectors}",
+    ]
+    return _netlist(dut, plan, lines, commands)
 
+
+def _transfer_netlist(dut: DeviceUnderTest, plan: SweepPlan, sign: float) -> str:
+    name, prefix = dut.model_name, dut.instance_prefix
+    lines = ["vgt gsw 0 dc 0"]
+    for k, vds in enumerate(plan.transfer_vds_v):
+        lines += [f"vdt{k} dt{k} 0 dc {_fmt(sign * vds)}", f"{prefix}t{k} dt{k} gsw 0 {name}"]
+    start, stop, step = plan.transfer_vgs_grid_v
+    vectors = " ".join(f"i(vdt{k})" for k in range(len(plan.transfer_vds_v)))
+    commands = [
+        f"dc vgt {_fmt(sign * start)} {_fmt(sign * stop)} {_fmt(sign * step)}",
+        f"wrdata transfer.txt {vectors}",
+    ]
+    return _netlist(dut, plan, lines, commands)
+
+
+def _capacitance_netlist(dut: DeviceUnderTest, plan: SweepPlan, sign: float) -> str:
+    name, prefix = dut.model_name, dut.instance_prefix
+    lines: list[str] = []
+    vectors: list[str] = []
+    for k, vds in enumerate(plan.capacitance_vds_v):
+        bias = _fmt(sign * vds)
+        lines += [
+            f"vdc{k} dc{k} 0 dc {bias} ac 1",
+            f"vgc{k} gc{k} 0 dc 0",
+            f"{prefix}c{k} dc{k} gc{k} 0 {name}",
+            f"vdi{k} di{k} 0 dc {bias}",
+            f"vgi{k} gi{k} 0 dc 0 ac 1",
+            f"{prefix}i{k} di{k} gi{k} 0 {name}",
+        ]
+        vectors += [f"i(vdc{k})", f"i(vgc{k})", f"i(vgi{k})"]
+    frequency = _fmt(CAPACITANCE_FREQUENCY_HZ)
+    commands = [f"ac lin 1 {frequency} {frequency}", "wrdata capacitance.txt " + " ".join(vectors)]
+    return _netlist(dut, plan, lines, commands)
+
+
+def _diode_netlist(
+    dut: DeviceUnderTest, plan: SweepPlan, sign: float, grid_v: tuple[float, float, float]
+) -> str:
+    lines = ["vdb db 0 dc 0", f"{dut.instance_prefix}b db 0 0 {dut.model_name}"]
+    start, stop, step = grid_v
+    # The source-drain voltage is the negative of the drain source's voltage.
+    commands = [
+        f"dc vdb {_fmt(-sign * start)} {_fmt(-sign * stop)} {_fmt(-sign * step)}",
+        "wrdata diode.txt i(vdb)",
+    ]
+    return _netlist(dut, plan, lines, commands)
+
+
+def build_netlists(dut: DeviceUnderTest, plan: SweepPlan) -> dict[str, str]:
+    """One netlist per analysis in ``plan``, by the table its control block writes.
+
+    Separate circuits, because a DC sweep solves every device in its netlist at every
+    step: the forty-odd copies a capacitance plan holds would make each sweep of a
+    behavioural subcircuit tens of times slower.
+    """
+    sign = -1.0 if dut.pchan else 1.0
+    netlists: dict[str, str] = {}
     if plan.output_vgs_v:
-        lines.append("vdo dsw 0 dc 0")
-        for k, vgs in enumerate(plan.output_vgs_v):
-            lines += [
-                f"vamo{k} dsw do{k} dc 0",
-                f"vgo{k} go{k} 0 dc {_fmt(sign * vgs)}",
-                f"{prefix}o{k} do{k} go{k} 0 {name}",
-            ]
-        start, stop, step = plan.output_vds_grid_v
-        commands.append(f"dc vdo {_fmt(sign * start)} {_fmt(sign * stop)} {_fmt(sign * step)}")
-        vectors = " ".join(f"i(vamo{k})" for k in range(len(plan.output_vgs_v)))
-        commands.append(f"wrdata output.txt {vectors}")
-        outputs.append("output.txt")
-
+        netlists["output.txt"] = _output_netlist(dut, plan, sign)
     if plan.transfer_vds_v:
-        lines.append("vgt gsw 0 dc 0")
-        for k, vds in enumerate(plan.transfer_vds_v):
-            lines += [
-                f"vdt{k} dt{k} 0 dc {_fmt(sign * vds)}",
-                f"{prefix}t{k} dt{k} gsw 0 {name}",
-            ]
-        start, stop, step = plan.transfer_vgs_grid_v
-        commands.append(f"dc vgt {_fmt(sign * start)} {_fmt(sign * stop)} {_fmt(sign * step)}")
-        vectors = " ".join(f"i(vdt{k})" for k in range(len(plan.transfer_vds_v)))
-        commands.append(f"wrdata transfer.txt {vectors}")
-        outputs.append("transfer.txt")
-
+        netlists["transfer.txt"] = _transfer_netlist(dut, plan, sign)
     if plan.capacitance_vds_v:
-        vectors_list = []
-        for k, vds in enumerate(plan.capacitance_vds_v):
-            bias = _fmt(sign * vds)
-            lines += [
-                f"vdc{k} dc{k} 0 dc {bias} ac 1",
-                f"vgc{k} gc{k} 0 dc 0",
-                f"{prefix}c{k} dc{k} gc{k} 0 {name}",
-                f"vdi{k} di{k} 0 dc {bias}",
-                f"vgi{k} gi{k} 0 dc 0 ac 1",
-                f"{prefix}i{k} di{k} gi{k} 0 {name}",
-            ]
-            vectors_list += [f"i(vdc{k})", f"i(vgc{k})", f"i(vgi{k})"]
-        commands.append(
-            f"ac lin 1 {_fmt(CAPACITANCE_FREQUENCY_HZ)} {_fmt(CAPACITANCE_FREQUENCY_HZ)}"
-        )
-        commands.append("wrdata capacitance.txt " + " ".join(vectors_list))
-        outputs.append("capacitance.txt")
-
+        netlists["capacitance.txt"] = _capacitance_netlist(dut, plan, sign)
     if plan.diode_vsd_grid_v is not None:
-        lines += ["vdb db 0 dc 0", f"{prefix}b db 0 0 {name}"]
-        start, stop, step = plan.diode_vsd_grid_v
-        # The source-drain voltage is the negative of the drain source's voltage.
-        commands.append(f"dc vdb {_fmt(-sign * start)} {_fmt(-sign * stop)} {_fmt(-sign * step)}")
-        commands.append("wrdata diode.txt i(vdb)")
-        outputs.append("diode.txt")
-
-    netlist = "\n".join([*lines, control_block(commands), ".end"])
-    return netlist, outputs
+        netlists["diode.txt"] = _diode_netlist(dut, plan, sign, plan.diode_vsd_grid_v)
+    return netlists
 
 
 def simulate(dut: DeviceUnderTest, plan: SweepPlan) -> SweepResult:
-    """Run ``plan`` on ``dut`` in one ngspice batch run."""
-    netlist, outputs = build_netlist(dut, plan)
-    tables = run_batch(netlist, outputs, files={MODEL_FILE_NAME: dut.model_text})
+    """Run ``plan`` on ``dut``, one ngspice batch run per analysis."""
+    files = {MODEL_FILE_NAME: dut.model_text}
+    tables: dict[str, np.ndarray] = {}
+    for table, netlist in build_netlists(dut, plan).items():
+        tables.update(run_batch(netlist, [table], files=files))
     sign = -1.0 if dut.pchan else 1.0
     empty = np.zeros(0)
 

@@ -1,0 +1,171 @@
+"""Queue throughput: no-op jobs through graphq's durable path, and the same on Huey's SQLite queue.
+
+graphq: each job is created through the service the API uses (validated, committed as
+``queued``), claimed under a lease, run, and completed together with its result row, all in
+one SQLite file. Huey: ``SqliteHuey`` on a file, a consumer with worker threads, a task that
+returns ``True`` (so a result is stored). Both clocks run from the first enqueue until every
+result is stored, both polled every 5 ms.
+
+    .venv/bin/python -m benchmarks.queue_throughput [--jobs 1000] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+
+import anyio
+
+from graphq.config import Settings, load_settings
+from graphq.db.migrate import upgrade
+from graphq.db.models import Job
+from graphq.runtime import build_runtime
+from graphq.services import jobs, products
+from graphq.services.queues import ensure_default_queue
+
+POLL_S = 0.005
+
+
+def graphq_settings(data_dir: Path, workers: int) -> Settings:
+    return load_settings(
+        Path("/nonexistent/config.toml"),
+        environ={},
+        overrides={
+            "storage": {"data_dir": str(data_dir)},
+            "queue": {"worker_slots": workers, "backpressure_depth": 1_000_000},
+            "server": {"log_level": "WARNING"},
+        },
+    )
+
+
+ENQUEUE_PATHS = {
+    "service": "graphq, enqueue via job service",
+    "table": "graphq, enqueue via queue table",
+    "batch": "graphq, one batch (api/batch/create)",
+}
+
+
+async def run_graphq(count: int, workers: int, data_dir: Path, *, path: str) -> float:
+    """Enqueue one job at a time through the job service (what ``POST /api/job/create`` runs:
+    it validates the product, resolves the queue and estimates the wait, then commits), or
+    straight into the queue's table and index (one INSERT per job, as Huey does); or all jobs
+    in one service call, as ``POST /api/batch/create`` does."""
+    settings = graphq_settings(data_dir, workers)
+    await anyio.to_thread.run_sync(upgrade, settings)
+    rt = build_runtime(settings, handler_modules=["benchmarks.queue_handlers"])
+    queue = await ensure_default_queue(rt)
+    product = await products.create_product(rt, {"name": "bench", "part_number": "BENCH"})
+
+    def request() -> jobs.JobRequest:
+        return jobs.JobRequest(product.id, kind="bench_noop", queue_id=queue.id)
+
+    async def enqueue() -> None:
+        if path == "service":
+            await jobs.create_jobs(rt, [request()])
+            return
+        job = Job(
+            product_id=product.id,
+            queue_id=queue.id,
+            kind="bench_noop",
+            status="queued",
+            enqueued_ns=time.time_ns(),
+            current_step="queued",
+        )
+        async with rt.db.write() as session:
+            session.add(job)
+        rt.engine.enqueued(job.id, job.queue_id, job.priority, job.enqueued_ns)
+
+    done = completed_counter(data_dir / "graphq.db", "SELECT count(*) FROM extraction_results")
+    async with anyio.create_task_group() as tg:
+        await tg.start(rt.engine.run)
+        await rt.engine.pool.started.wait()  # like Huey's consumer: workers up before the clock
+        began = time.perf_counter()
+        if path == "batch":
+            await jobs.create_jobs(rt, [request() for _ in range(count)])
+        else:
+            for _ in range(count):
+                await enqueue()
+        while done() < count:  # noqa: ASYNC110 - polled like the Huey run, for a fair clock
+            await anyio.sleep(POLL_S)
+        elapsed = time.perf_counter() - began
+        await rt.engine.shutdown()
+    await rt.db.dispose()
+    return elapsed
+
+
+def completed_counter(db_path: Path, sql: str) -> Callable[[], int]:
+    conn = sqlite3.connect(db_path, timeout=10, check_same_thread=False)
+    return lambda: int(conn.execute(sql).fetchone()[0])
+
+
+def run_huey(count: int, workers: int, data_dir: Path, *, synchronous: str | None) -> float:
+    """Huey with its defaults (``synchronous`` None) or with graphq's ``synchronous=NORMAL``."""
+    from huey import SqliteHuey
+    from huey.storage import SqliteStorage
+
+    class Storage(SqliteStorage):
+        def _create_connection(self) -> sqlite3.Connection:
+            conn = super()._create_connection()
+            if synchronous is not None:
+                conn.execute(f"pragma synchronous={synchronous}")
+            return conn
+
+    class Huey(SqliteHuey):
+        storage_class = Storage
+
+    db_path = data_dir / f"huey-{synchronous or 'default'}.db"
+    huey = Huey("bench", filename=str(db_path))
+
+    @huey.task()
+    def nothing() -> bool:
+        return True
+
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=False)
+    consumer.start()
+    try:
+        done = completed_counter(db_path, "SELECT count(*) FROM kv")
+        began = time.perf_counter()
+        for _ in range(count):
+            nothing()
+        while done() < count:
+            time.sleep(POLL_S)
+        return time.perf_counter() - began
+    finally:
+        consumer.stop(graceful=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2, help="worker slots / Huey threads")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("huey").setLevel(logging.ERROR)
+
+    rows: list[tuple[str, float]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for path, label in ENQUEUE_PATHS.items():
+            data_dir = Path(tmp) / f"graphq-{path}"
+            seconds = anyio.run(partial(run_graphq, args.jobs, args.workers, data_dir, path=path))
+            rows.append((label, seconds))
+        data_dir = Path(tmp)
+        for synchronous in (None, "NORMAL"):
+            label = f"huey SqliteHuey ({'synchronous=NORMAL' if synchronous else 'defaults'})"
+            seconds = run_huey(args.jobs, args.workers, data_dir, synchronous=synchronous)
+            rows.append((label, seconds))
+
+    print(f"\n{args.jobs} no-op jobs, {args.workers} workers\n")
+    print(f"| {'system':<38} | {'jobs':>6} | {'seconds':>8} | {'jobs/s':>8} |")
+    print(f"|{'-' * 40}|{'-' * 8}|{'-' * 10}|{'-' * 10}|")
+    for name, seconds in rows:
+        print(f"| {name:<38} | {args.jobs:>6} | {seconds:>8.2f} | {args.jobs / seconds:>8.0f} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""One monitoring endpoint with several views, all read from the database."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from litestar import Controller, get
+from litestar.params import Parameter
+
+from graphq.api import views
+from graphq.api.schemas import DeadLetterOut, JobOut, Struct
+from graphq.runtime import Runtime
+from graphq.services import monitor, stats
+from graphq.services.monitor import ErrorReport, Health, HourStats, Performance
+from graphq.services.stats import GlobalStats, QueueStats
+
+View = Literal[
+    "dashboard", "health", "queue", "performance", "errors", "dlq", "recent-jobs", "hourly-stats"
+]
+DASHBOARD_RECENT_JOBS = 10
+
+
+class Dashboard(Struct):
+    health: Health
+    stats: GlobalStats
+    queues: list[QueueStats]
+    recent_jobs: list[JobOut]
+
+
+class QueuesView(Struct):
+    queues: list[QueueStats]
+
+
+class DeadLetterView(Struct):
+    size: int
+    by_code: dict[str, int]
+    oldest_at: datetime | None
+    items: list[DeadLetterOut]
+
+
+class RecentJobs(Struct):
+    items: list[JobOut]
+
+
+class HourlyStats(Struct):
+    hours: list[HourStats]
+
+
+MonitorOut = (
+    Dashboard
+    | Health
+    | QueuesView
+    | Performance
+    | ErrorReport
+    | DeadLetterView
+    | RecentJobs
+    | HourlyStats
+)
+
+
+class MonitorController(Controller):
+    path = "/api/monitor"
+    tags = ["monitoring"]
+
+    @get("/")
+    async def monitor(
+        self,
+        rt: Runtime,
+        view: View = "dashboard",
+        limit: Annotated[int, Parameter(ge=1, le=500, description="rows in list views")] = 50,
+        hours: Annotated[int, Parameter(ge=1, le=168, description="hourly-stats window")] = 24,
+    ) -> MonitorOut:
+        """``health`` is healthy, degraded or unhealthy from the ``[monitor]`` thresholds."""
+        if view == "health":
+            return await monitor.health(rt)
+        if view == "queue":
+            return QueuesView(queues=await stats.all_queue_stats(rt))
+        if view == "performance":
+            return await monitor.performance(rt)
+        if view == "errors":
+            return await monitor.errors(rt)
+        if view == "dlq":
+            size, by_code, oldest, letters = await monitor.dead_letter_summary(rt, limit)
+            return DeadLetterView(
+                size=size,
+                by_code=by_code,
+                oldest_at=oldest,
+                items=[views.dead_letter(d) for d in letters],
+            )
+        if view == "recent-jobs":
+            return RecentJobs(items=[views.job(j) for j in await monitor.recent_jobs(rt, limit)])
+        if view == "hourly-stats":
+            return HourlyStats(hours=await monitor.hourly_stats(rt, hours))
+        return Dashboard(
+            health=await monitor.health(rt),
+            stats=await stats.global_stats(rt),
+            queues=await stats.all_queue_stats(rt),
+            recent_jobs=[
+                views.job(j) for j in await monitor.recent_jobs(rt, DASHBOARD_RECENT_JOBS)
+            ],
+        )

@@ -1,0 +1,22 @@
+"""Queue statistics, counted from the database."""
+
+from __future__ import annotations
+
+from litestar import Controller, get
+
+from graphq.runtime import Runtime
+from graphq.services import stats
+from graphq.services.stats import GlobalStats, QueueStats
+
+
+class StatsController(Controller):
+    path = "/api/stats"
+    tags = ["monitoring"]
+
+    @get("/queue/{queue_id:str}")
+    async def queue_stats(self, rt: Runtime, queue_id: str) -> QueueStats:
+        return await stats.queue_stats(rt, queue_id)
+
+    @get("/global")
+    async def global_stats(self, rt: Runtime) -> GlobalStats:
+        return await stats.global_stats(rt)

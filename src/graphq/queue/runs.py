@@ -1,0 +1,212 @@
+"""One run of a claimed job: prepare, compute, store; then complete, retry or dead-letter it.
+
+The runner owns nothing but behaviour: the engine hands it a claimed job and the job's
+:class:`RunningJob`, and learns of a retry through ``schedule_retry``. Every transition is a
+conditional write (see :mod:`graphq.queue.store`), so a run whose lease passed to another run
+changes nothing and announces nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import anyio
+
+from graphq.config import Settings
+from graphq.db.database import Database
+from graphq.errors import GraphqError
+from graphq.queue import store
+from graphq.queue.backoff import retry_ceiling_s, retry_delay_s
+from graphq.queue.events import EventBus
+from graphq.queue.registry import HandlerRegistry, JobContext, JobHandler, JobSnapshot
+from graphq.queue.state import QueueState, RunningJob
+from graphq.queue.workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+# Share of a job's progress bar given to each stage: prepare, compute, store.
+_PREPARE_END, _COMPUTE_END = 5.0, 95.0
+
+# (job id, queue id, priority, enqueued_ns, delay_s): put a failed job back in line.
+ScheduleRetry = Callable[[str, str, str, int, float], None]
+
+
+class LeaseLostError(Exception):
+    """The job's lease expired and another run took the job over; this run must keep quiet."""
+
+
+class JobRunner:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        registry: HandlerRegistry,
+        events: EventBus,
+        pool: WorkerPool,
+        owner: str,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.registry = registry
+        self.events = events
+        self.pool = pool
+        self.owner = owner
+
+    async def attempt(
+        self, job: JobSnapshot, run: RunningJob, queue: QueueState | None, retry: ScheduleRetry
+    ) -> None:
+        timeout_s = queue.job_timeout_s if queue else self.settings.queue.job_timeout_s
+        failure: GraphqError | None = None
+        with anyio.CancelScope() as scope:
+            run.scope = scope
+            if run.stop_reason is not None:
+                scope.cancel()
+            try:
+                with anyio.fail_after(timeout_s):
+                    await self._work(job, run)
+            except TimeoutError:
+                failure = GraphqError("TIMEOUT", f"job exceeded its {timeout_s:g} s timeout")
+            except LeaseLostError:
+                log.warning("job %s: lease lost before completion; the other run keeps it", job.id)
+                return
+            except GraphqError as exc:
+                failure = exc
+            except Exception as exc:
+                log.exception("job %s failed", job.id)
+                failure = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}", status=500)
+        with anyio.CancelScope(shield=True):
+            if scope.cancelled_caught:
+                if run.stop_reason == "cancelled" and await store.mark_cancelled(self.db, job.id):
+                    self.publish_status(job, "cancelled", event="job:cancelled")
+                return
+            if failure is not None:
+                await self._fail(job, failure, queue, retry)
+                return
+            self.publish_status(job, "completed", event="job:completed", progress=100.0)
+
+    async def _work(self, job: JobSnapshot, run: RunningJob) -> None:
+        handler = self.registry.get(job.kind)
+        ctx = JobContext(job, self.db, self.settings)
+        self.report(run, 0.0, "preparing", persisted=True)
+        payload = await handler.prepare(ctx)
+        self.report(run, _PREPARE_END, "computing")
+        output = await self._compute(handler, payload, run)
+        self.report(run, _COMPUTE_END, "storing result")
+        async with self.db.write() as session:
+            if not await store.mark_completed(session, job.id, self.owner, run.started_at):
+                raise LeaseLostError(job.id)
+            await handler.store(ctx, session, output)
+        run.dirty = False
+
+    async def _compute(self, handler: JobHandler, payload: Any, run: RunningJob) -> Any:
+        span = _COMPUTE_END - _PREPARE_END
+
+        async def on_progress(fraction: float, step: str) -> None:
+            self.report(run, _PREPARE_END + min(max(fraction, 0.0), 1.0) * span, step)
+
+        if handler.runs_in == "loop":
+            return handler.compute(payload, lambda fraction, step: None)
+        return await self.pool.run(handler.compute, payload, on_progress)
+
+    def report(
+        self, run: RunningJob, progress: float, step: str, *, persisted: bool = False
+    ) -> None:
+        """Publish progress now; the engine's flusher persists it within a fraction of a second."""
+        run.progress, run.step, run.dirty = round(progress, 1), step, not persisted
+        self.events.publish(
+            "job:progress_updated",
+            {
+                "jobId": run.job_id,
+                "queueId": run.queue_id,
+                "progress": run.progress,
+                "currentStep": step,
+            },
+            queue_id=run.queue_id,
+            job_id=run.job_id,
+        )
+
+    async def flush_progress(self, runs: Iterable[RunningJob]) -> None:
+        """Persist the latest progress of every running job that changed, in one transaction."""
+        dirty = [run for run in runs if run.dirty]
+        for run in dirty:
+            run.dirty = False
+        await store.record_progress(
+            self.db, self.owner, [(run.job_id, run.progress, run.step) for run in dirty]
+        )
+
+    async def _fail(
+        self, job: JobSnapshot, error: GraphqError, queue: QueueState | None, retry: ScheduleRetry
+    ) -> None:
+        will_retry = error.retryable and job.attempts < job.max_attempts and queue is not None
+        if will_retry:
+            assert queue is not None
+            base_s, cap_s = queue.retry_base_s, queue.retry_cap_s
+            delay_s = retry_delay_s(job.attempts, base_s=base_s, cap_s=cap_s)
+            ns = time.time_ns()
+            not_before = await store.schedule_retry(
+                self.db, job.id, self.owner, (error.code, error.message), delay_s, ns
+            )
+            if not_before is None:
+                return
+            self._publish_failed(job, error, will_retry=True)
+            retry(job.id, job.queue_id, job.priority, ns, delay_s)
+            self.events.publish(
+                "job:retry",
+                {
+                    "jobId": job.id,
+                    "queueId": job.queue_id,
+                    "attempt": job.attempts,
+                    "delayS": round(delay_s, 3),
+                    "ceilingS": retry_ceiling_s(job.attempts, base_s=base_s, cap_s=cap_s),
+                    "nextAttemptAt": not_before.isoformat(),
+                    "error": {"code": error.code, "message": error.message},
+                },
+                queue_id=job.queue_id,
+                job_id=job.id,
+            )
+            return
+        if await store.dead_letter(self.db, job.id, self.owner, error.code, error.message):
+            self._publish_failed(job, error, will_retry=False)
+            self.publish_status(
+                job, "dead", event="job:dlq", error={"code": error.code, "message": error.message}
+            )
+            await self._after_dead(job)
+
+    def _publish_failed(self, job: JobSnapshot, error: GraphqError, *, will_retry: bool) -> None:
+        self.publish_status(
+            job,
+            "failed",
+            event="job:failed",
+            error={"code": error.code, "message": error.message},
+            willRetry=will_retry,
+        )
+
+    async def _after_dead(self, job: JobSnapshot) -> None:
+        """Let the handler mark what the job was for (an image, say) as failed."""
+        if job.kind not in self.registry:
+            return
+        on_dead = getattr(self.registry.get(job.kind), "on_dead", None)
+        if on_dead is None:
+            return
+        try:
+            await on_dead(JobContext(job, self.db, self.settings))
+        except Exception:
+            log.exception("job %s: on_dead hook failed", job.id)
+
+    def publish_status(
+        self, job: JobSnapshot, status: str, *, event: str = "job:status_changed", **extra: Any
+    ) -> None:
+        data = {
+            "jobId": job.id,
+            "queueId": job.queue_id,
+            "productId": job.product_id,
+            "kind": job.kind,
+            "status": status,
+            **extra,
+        }
+        self.events.publish(event, data, queue_id=job.queue_id, job_id=job.id)
+        if event != "job:status_changed":
+            self.events.publish("job:status_changed", data, queue_id=job.queue_id, job_id=job.id)

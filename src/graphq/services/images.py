@@ -1,0 +1,220 @@
+"""Graph images: stored all or nothing, listed, served and deleted.
+
+An upload is atomic. Every file and metadata entry is checked before anything is written;
+then the files are staged beside their final names, the rows are added, the staged files are
+renamed into place, and only then does the transaction commit. A failure at any step removes
+whatever was staged or renamed and rolls the rows back, so a rejected upload leaves no row and
+no file. Digitize jobs for ``autoExtract`` are created after the commit; if that fails the
+images are removed again, so the request still has no effect.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+import msgspec
+from sqlalchemy import select
+
+from graphq.db.models import ExtractionResult, GraphImage, Job, Product, new_id
+from graphq.digitizer import GraphMeta
+from graphq.errors import GraphqError
+from graphq.runtime import Runtime
+from graphq.services.jobs import FINISHED, JobRequest, create_jobs
+from graphq.services.queues import resolve_queue
+from graphq.services.uploads import (
+    EXTENSIONS,
+    CheckedUpload,
+    Upload,
+    check_uploads,
+    decode_metadata,
+)
+
+
+@dataclass(frozen=True)
+class ExtractOptions:
+    """``autoExtract`` and its job settings, as the upload form gives them."""
+
+    priority: str = "normal"
+    queue_id: str | None = None
+
+
+async def _require_product(rt: Runtime, product_id: str) -> None:
+    async with rt.db.read() as session:
+        if await session.get(Product, product_id) is None:
+            raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+
+
+async def upload_images(
+    rt: Runtime,
+    product_id: str,
+    uploads: list[Upload],
+    metadata: bytes | str | None,
+    extract: ExtractOptions | None,
+) -> tuple[list[GraphImage], list[Job]]:
+    """Check, store and optionally start digitizing a set of files; all or nothing."""
+    await _require_product(rt, product_id)
+    limits = rt.settings.uploads
+    if not uploads:
+        raise GraphqError("NO_FILES", "send one or more image files as multipart parts 'files'")
+    if len(uploads) > limits.max_files:
+        raise GraphqError(
+            "TOO_MANY_FILES",
+            f"{len(uploads)} files in one upload; the limit is {limits.max_files}",
+            status=413,
+        )
+    metas = decode_metadata(metadata, len(uploads))
+    if extract is not None:
+        await _check_extractable(rt, metas, extract)
+    checked = await check_uploads(uploads, metas, limits)
+    images = await _store(rt, product_id, checked)
+    if extract is None:
+        return images, []
+    requests = [
+        JobRequest(
+            product_id=product_id,
+            image_id=image.id,
+            queue_id=extract.queue_id,
+            priority=extract.priority,
+            extraction_method=upload.meta.method if upload.meta else "standard",
+        )
+        for image, upload in zip(images, checked, strict=True)
+    ]
+    try:
+        jobs = await create_jobs(rt, requests)
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await _remove_images(rt, [image.id for image in images])
+        raise
+    return images, jobs
+
+
+async def _check_extractable(
+    rt: Runtime, metas: list[GraphMeta | None], extract: ExtractOptions
+) -> None:
+    """Refuse ``autoExtract`` up front when its jobs could not be created or could not run."""
+    if "digitize" not in rt.registry:
+        raise GraphqError(
+            "INVALID_PARAMETERS", "this server has no digitize job kind to extract with", status=422
+        )
+    missing = [index for index, meta in enumerate(metas) if meta is None]
+    if missing:
+        raise GraphqError(
+            "INVALID_METADATA",
+            "autoExtract needs graph metadata with axes for every file; missing for files "
+            + ", ".join(str(index + 1) for index in missing),
+            status=422,
+            detail={"indexes": missing},
+        )
+    await resolve_queue(rt, extract.queue_id)
+
+
+def _image_row(
+    image_id: str, product_id: str, upload: CheckedUpload, relative_path: str
+) -> GraphImage:
+    meta = upload.meta
+    return GraphImage(
+        id=image_id,
+        product_id=product_id,
+        filename=upload.filename,
+        file_path=relative_path,
+        description=meta.description if meta else "",
+        file_size=len(upload.data),
+        mime_type=upload.info.mime_type,
+        width=upload.info.width,
+        height=upload.info.height,
+        sha256=hashlib.sha256(upload.data).hexdigest(),
+        graph_type=meta.graph_type if meta else "custom",
+        graph_meta=msgspec.to_builtins(meta) if meta else {},
+    )
+
+
+async def _store(rt: Runtime, product_id: str, checked: list[CheckedUpload]) -> list[GraphImage]:
+    staged: list[tuple[Path, Path]] = []
+    published: list[Path] = []
+    images: list[GraphImage] = []
+    try:
+        for upload in checked:
+            image_id = new_id()
+            final = rt.storage.image_path(product_id, image_id, EXTENSIONS[upload.info.mime_type])
+            # Shielded, so a cancelled request still learns the staged name and removes it.
+            with anyio.CancelScope(shield=True):
+                temporary = await anyio.to_thread.run_sync(rt.storage.stage, final, upload.data)
+            staged.append((temporary, final))
+            images.append(_image_row(image_id, product_id, upload, rt.storage.relative(final)))
+        async with rt.db.write() as session:
+            if await session.get(Product, product_id) is None:
+                raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+            session.add_all(images)
+            await session.flush()
+            for temporary, final in staged:
+                os.replace(temporary, final)
+                published.append(final)
+    except BaseException:
+        for path in [*(temporary for temporary, _ in staged), *published]:
+            path.unlink(missing_ok=True)
+        raise
+    return images
+
+
+async def list_images(rt: Runtime, product_id: str) -> list[GraphImage]:
+    await _require_product(rt, product_id)
+    async with rt.db.read() as session:
+        rows = await session.execute(
+            select(GraphImage)
+            .where(GraphImage.product_id == product_id)
+            .order_by(GraphImage.upload_date, GraphImage.created_at)
+        )
+        return list(rows.scalars())
+
+
+async def get_image(rt: Runtime, image_id: str) -> GraphImage:
+    async with rt.db.read() as session:
+        image = await session.get(GraphImage, image_id)
+    if image is None:
+        raise GraphqError("NOT_FOUND", f"no image {image_id}", status=404)
+    return image
+
+
+async def image_file(rt: Runtime, image_id: str) -> tuple[GraphImage, Path]:
+    image = await get_image(rt, image_id)
+    path = rt.storage.absolute(image.file_path)
+    if not path.is_file():
+        raise GraphqError("NOT_FOUND", f"the file of image {image_id} is missing", status=404)
+    return image, path
+
+
+async def delete_image(rt: Runtime, image_id: str) -> None:
+    """Delete an image with its jobs and results (rows and files); running jobs stop first."""
+    await get_image(rt, image_id)
+    await _remove_images(rt, [image_id])
+
+
+async def _remove_images(rt: Runtime, image_ids: list[str]) -> None:
+    async with rt.db.read() as session:
+        unfinished = (
+            await session.execute(
+                select(Job.id).where(Job.image_id.in_(image_ids), Job.status.not_in(FINISHED))
+            )
+        ).scalars()
+        job_ids = list(unfinished)
+    for job_id in job_ids:
+        await rt.engine.cancel(job_id)
+    files: list[str | None] = []
+    async with rt.db.write() as session:
+        results = await session.execute(
+            select(ExtractionResult).where(ExtractionResult.image_id.in_(image_ids))
+        )
+        for result in results.scalars():
+            files += [result.csv_file_path, result.overlay_file_path]
+        for image_id in image_ids:
+            image = await session.get(GraphImage, image_id)
+            if image is not None:
+                files.append(image.file_path)
+                await session.delete(image)
+    for relative in files:
+        if relative:
+            rt.storage.remove(rt.storage.absolute(relative))

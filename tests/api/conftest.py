@@ -1,0 +1,18 @@
+"""API fixtures beyond the shared ``service``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
+
+
+@pytest.fixture
+async def extracting_service(tmp_path: Path) -> AsyncIterator[Service]:
+    """The app with the real ``digitize`` job kind as well as the test kinds."""
+    settings = make_settings(tmp_path / "data")
+    async for running in start_service(settings, ["graphq.jobs.digitize", TEST_HANDLERS]):
+        yield running

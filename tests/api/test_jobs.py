@@ -1,0 +1,213 @@
+"""Jobs over HTTP: creation with place in line, listing with filters, cancel, priority, retry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api.helpers import assert_problem, graph_png, upload
+from tests.conftest import Service
+
+
+async def paused_queue(service: Service, name: str, **fields: Any) -> dict[str, Any]:
+    queue = (await service.client.post("/api/queue/create", json={"name": name, **fields})).json()
+    await service.client.post(f"/api/queue/{queue['id']}/pause")
+    return queue
+
+
+async def create_job(service: Service, **body: Any) -> dict[str, Any]:
+    response = await service.client.post("/api/job/create", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_job_create_answers_its_place_in_line_and_an_estimated_wait(
+    service: Service,
+) -> None:
+    product = await service.create_product()
+    warmup = await create_job(
+        service, productId=product["id"], kind="sleep", parameters={"seconds": 0.2, "steps": 1}
+    )
+    finished = await service.wait_for_job(warmup["job"]["id"], {"completed"})
+    queue = await paused_queue(service, "waiting-room", maxConcurrentJobs=1)
+
+    answers = [
+        await create_job(service, productId=product["id"], queueId=queue["id"], kind="sleep")
+        for _ in range(3)
+    ]
+    assert [a["queuePosition"] for a in answers] == [0, 1, 2]
+    waits = [a["estimatedWaitS"] for a in answers]
+    assert all(w is not None for w in waits)
+    assert waits[0] < waits[1] < waits[2]
+    assert answers[0]["job"]["estimatedDuration"] == pytest.approx(finished["actualDuration"])
+
+
+async def test_urgent_job_goes_to_the_front_of_the_line(service: Service) -> None:
+    product = await service.create_product()
+    queue = await paused_queue(service, "line")
+    for _ in range(2):
+        await create_job(service, productId=product["id"], queueId=queue["id"], kind="noop")
+    urgent = await create_job(
+        service, productId=product["id"], queueId=queue["id"], kind="noop", priority="urgent"
+    )
+    assert urgent["queuePosition"] == 0
+
+
+async def test_job_without_a_queue_goes_to_the_default_queue(service: Service) -> None:
+    product = await service.create_product()
+    (default,) = (await service.client.get("/api/queues")).json()
+    answer = await create_job(service, productId=product["id"], kind="noop")
+    assert answer["job"]["queueId"] == default["id"]
+    done = await service.wait_for_job(answer["job"]["id"], {"completed"})
+    assert (done["progress"], done["attempts"]) == (100, 1)
+
+
+async def test_jobs_list_filters_by_status_queue_product_and_kind(service: Service) -> None:
+    one, two = await service.create_product("ONE"), await service.create_product("TWO")
+    queue = await paused_queue(service, "filters")
+    held = [
+        (await create_job(service, productId=one["id"], queueId=queue["id"], kind="sleep"))["job"]
+        for _ in range(2)
+    ]
+    done = (await create_job(service, productId=two["id"], kind="noop"))["job"]
+    await service.wait_for_job(done["id"], {"completed"})
+
+    async def ids(**params: str) -> set[str]:
+        page = (await service.client.get("/api/jobs", params=params)).json()
+        assert page["total"] == len(page["items"])
+        return {j["id"] for j in page["items"]}
+
+    assert await ids(queue=queue["id"]) == {j["id"] for j in held}
+    assert await ids(product=two["id"]) == {done["id"]}
+    assert await ids(status="completed") == {done["id"]}
+    assert await ids(status="queued", kind="sleep") == {j["id"] for j in held}
+    assert await ids(kind="digitize") == set()
+    page = (await service.client.get("/api/jobs", params={"limit": 1, "offset": 1})).json()
+    assert (page["total"], len(page["items"])) == (3, 1)
+
+
+async def test_digitize_job_for_an_uploaded_image_names_the_image(
+    extracting_service: Service,
+) -> None:
+    service = extracting_service
+    product = await service.create_product()
+    image = (await upload(service, product["id"], [("a.png", graph_png())])).json()["images"][0]
+    queue = await paused_queue(service, "digitize-held")
+    answer = await create_job(
+        service,
+        productId=product["id"],
+        imageId=image["id"],
+        queueId=queue["id"],
+        extractionMethod="legacy",
+        parameters={"axes": {"x": {"min": 0, "max": 1}, "y": {"min": 0, "max": 1}}},
+    )
+    job = answer["job"]
+    assert (job["kind"], job["imageId"], job["extractionMethod"]) == (
+        "digitize",
+        image["id"],
+        "legacy",
+    )
+
+
+async def test_cancelling_twice_is_a_conflict(service: Service) -> None:
+    product = await service.create_product()
+    queue = await paused_queue(service, "cancel-twice")
+    job = (await create_job(service, productId=product["id"], queueId=queue["id"], kind="noop"))[
+        "job"
+    ]
+    assert (await service.client.delete(f"/api/job/{job['id']}")).json()["status"] == "cancelled"
+    assert_problem(await service.client.delete(f"/api/job/{job['id']}"), 409, "JOB_FINISHED")
+
+
+async def test_cancelled_job_can_be_retried_and_then_completes(service: Service) -> None:
+    product = await service.create_product()
+    queue = await paused_queue(service, "retry-me")
+    job = (await create_job(service, productId=product["id"], queueId=queue["id"], kind="noop"))[
+        "job"
+    ]
+    await service.client.delete(f"/api/job/{job['id']}")
+    retried = (await service.client.post(f"/api/job/{job['id']}/retry")).json()
+    assert retried["status"] == "queued"
+    await service.client.post(f"/api/queue/{queue['id']}/resume")
+    await service.wait_for_job(job["id"], {"completed"})
+    again = await service.client.post(f"/api/job/{job['id']}/retry")
+    assert_problem(again, 409, "JOB_NOT_RETRYABLE")
+
+
+async def test_priority_of_a_running_job_cannot_change(service: Service) -> None:
+    product = await service.create_product()
+    job = (
+        await create_job(
+            service, productId=product["id"], kind="sleep", parameters={"seconds": 5, "steps": 5}
+        )
+    )["job"]
+    await service.wait_for_job(job["id"], {"processing"})
+    response = await service.client.put(f"/api/job/{job['id']}/priority", json={"priority": "low"})
+    assert_problem(response, 409, "JOB_NOT_WAITING")
+    await service.client.delete(f"/api/job/{job['id']}")
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "code"),
+    [
+        ({"productId": "missing", "kind": "noop"}, 404, "NOT_FOUND"),
+        ({"productId": "{product}", "kind": "digitize"}, 422, "INVALID_PARAMETERS"),
+        ({"productId": "{product}", "kind": "nonexistent"}, 422, "INVALID_PARAMETERS"),
+        ({"productId": "{product}", "kind": "noop", "imageId": "missing"}, 404, "NOT_FOUND"),
+        ({"productId": "{product}", "kind": "noop", "queueId": "missing"}, 404, "NOT_FOUND"),
+        ({"productId": "{product}", "kind": "noop", "priority": "asap"}, 400, "INVALID_REQUEST"),
+        ({"productId": "{product}", "extractionMethod": "magic"}, 400, "INVALID_REQUEST"),
+        ({"productId": "{product}", "kind": "Bad Kind!"}, 400, "INVALID_REQUEST"),
+        ({"kind": "noop"}, 400, "INVALID_REQUEST"),
+    ],
+    ids=[
+        "unknown-product",
+        "digitize-without-image",
+        "unknown-kind",
+        "unknown-image",
+        "unknown-queue",
+        "unknown-priority",
+        "unknown-method",
+        "malformed-kind",
+        "missing-product",
+    ],
+)
+async def test_bad_job_requests_are_refused_and_create_nothing(
+    service: Service, body: dict[str, Any], status: int, code: str
+) -> None:
+    product = await service.create_product()
+    filled = {
+        k: v.format(product=product["id"]) if isinstance(v, str) else v for k, v in body.items()
+    }
+    assert_problem(await service.client.post("/api/job/create", json=filled), status, code)
+    assert (await service.client.get("/api/jobs")).json()["total"] == 0
+
+
+async def test_malformed_json_job_body_is_a_bad_request(service: Service) -> None:
+    response = await service.client.post(
+        "/api/job/create", content=b"{productId:", headers={"content-type": "application/json"}
+    )
+    assert_problem(response, 400, "INVALID_REQUEST")
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/job/missing", None),
+        ("DELETE", "/api/job/missing", None),
+        ("PUT", "/api/job/missing/priority", {"priority": "high"}),
+        ("POST", "/api/job/missing/retry", None),
+        ("GET", "/api/job/missing/result", None),
+    ],
+)
+async def test_unknown_job_is_not_found(
+    service: Service, method: str, path: str, body: dict[str, Any] | None
+) -> None:
+    response = await service.client.request(method, path, json=body)
+    assert_problem(response, 404, "NOT_FOUND")
+
+
+async def test_unknown_status_filter_is_refused(service: Service) -> None:
+    response = await service.client.get("/api/jobs", params={"status": "sleeping"})
+    assert_problem(response, 400, "INVALID_REQUEST")

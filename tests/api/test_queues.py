@@ -1,0 +1,140 @@
+"""Queues over HTTP: create, configure, pause and resume, dispatch, delete, and what is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.api.helpers import assert_problem
+from tests.conftest import Service
+
+
+async def create_queue(service: Service, **body: Any) -> dict[str, Any]:
+    response = await service.client.post("/api/queue/create", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def test_created_queue_keeps_its_configuration(service: Service) -> None:
+    queue = await create_queue(
+        service,
+        name="gpu",
+        mode="manual",
+        maxConcurrentJobs=5,
+        priorityPolicy="fifo",
+        description="big images",
+        settings={"maxAttempts": 7, "jobTimeoutS": 60},
+    )
+    fetched = (await service.client.get(f"/api/queue/{queue['id']}")).json()
+    assert fetched == queue
+    assert (fetched["mode"], fetched["maxConcurrentJobs"], fetched["priorityPolicy"]) == (
+        "manual",
+        5,
+        "fifo",
+    )
+    assert fetched["settings"] == {"maxAttempts": 7, "jobTimeoutS": 60}
+    assert (fetched["status"], fetched["depth"], fetched["running"]) == ("active", 0, 0)
+    names = [q["name"] for q in (await service.client.get("/api/queues")).json()]
+    assert names == ["default", "gpu"]
+
+
+async def test_update_merges_settings_and_changes_only_what_is_given(service: Service) -> None:
+    queue = await create_queue(service, name="tuned", settings={"maxAttempts": 2})
+    response = await service.client.put(
+        f"/api/queue/{queue['id']}",
+        json={"maxConcurrentJobs": 1, "settings": {"retryBaseS": 0.5}},
+    )
+    assert response.status_code == 200, response.text
+    updated = response.json()
+    assert (updated["name"], updated["maxConcurrentJobs"]) == ("tuned", 1)
+    assert updated["settings"] == {"maxAttempts": 2, "retryBaseS": 0.5}
+
+
+async def test_pause_and_resume_change_the_status(service: Service) -> None:
+    queue = await create_queue(service, name="toggled")
+    paused = (await service.client.post(f"/api/queue/{queue['id']}/pause")).json()
+    assert paused["status"] == "paused"
+    resumed = (await service.client.post(f"/api/queue/{queue['id']}/resume")).json()
+    assert resumed["status"] == "active"
+
+
+async def test_queue_names_are_unique(service: Service) -> None:
+    await create_queue(service, name="twin")
+    assert_problem(
+        await service.client.post("/api/queue/create", json={"name": "twin"}),
+        409,
+        "DUPLICATE_QUEUE",
+    )
+
+
+async def test_default_queue_can_be_neither_renamed_nor_deleted(service: Service) -> None:
+    (default,) = (await service.client.get("/api/queues")).json()
+    renamed = await service.client.put(f"/api/queue/{default['id']}", json={"name": "other"})
+    assert_problem(renamed, 409, "INVALID_PARAMETERS")
+    deleted = await service.client.delete(f"/api/queue/{default['id']}")
+    assert_problem(deleted, 409, "INVALID_PARAMETERS")
+
+
+async def test_queue_with_waiting_jobs_cannot_be_deleted_until_they_are_cancelled(
+    service: Service,
+) -> None:
+    product = await service.create_product()
+    queue = await create_queue(service, name="busy")
+    await service.client.post(f"/api/queue/{queue['id']}/pause")
+    body = {"productId": product["id"], "queueId": queue["id"], "kind": "noop"}
+    job = (await service.client.post("/api/job/create", json=body)).json()["job"]
+    assert_problem(await service.client.delete(f"/api/queue/{queue['id']}"), 409, "QUEUE_NOT_EMPTY")
+    await service.client.delete(f"/api/job/{job['id']}")
+    assert (await service.client.delete(f"/api/queue/{queue['id']}")).status_code == 204
+    assert_problem(await service.client.get(f"/api/queue/{queue['id']}"), 404, "NOT_FOUND")
+
+
+async def test_stopped_queue_takes_no_new_jobs(service: Service) -> None:
+    product = await service.create_product()
+    queue = await create_queue(service, name="stopped")
+    await service.client.put(f"/api/queue/{queue['id']}", json={"status": "stopped"})
+    body = {"productId": product["id"], "queueId": queue["id"], "kind": "noop"}
+    assert_problem(await service.client.post("/api/job/create", json=body), 409, "QUEUE_STOPPED")
+
+
+async def test_only_a_manual_queue_is_dispatched_by_hand(service: Service) -> None:
+    automatic = await create_queue(service, name="automatic")
+    response = await service.client.post(f"/api/queue/{automatic['id']}/dispatch", json={})
+    assert_problem(response, 409, "INVALID_PARAMETERS")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": ""},
+        {"name": "../escape"},
+        {"name": "ok", "mode": "sometimes"},
+        {"name": "ok", "maxConcurrentJobs": 0},
+        {"name": "ok", "priorityPolicy": "random"},
+        {"name": "ok", "settings": {"maxAttempts": 0}},
+    ],
+    ids=["empty-name", "slash-in-name", "bad-mode", "zero-slots", "bad-policy", "zero-attempts"],
+)
+async def test_invalid_queue_bodies_are_refused(service: Service, body: dict[str, Any]) -> None:
+    assert_problem(
+        await service.client.post("/api/queue/create", json=body), 400, "INVALID_REQUEST"
+    )
+    assert len((await service.client.get("/api/queues")).json()) == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("GET", "/api/queue/missing", None),
+        ("PUT", "/api/queue/missing", {"description": "x"}),
+        ("DELETE", "/api/queue/missing", None),
+        ("POST", "/api/queue/missing/pause", None),
+        ("POST", "/api/queue/missing/dispatch", {"count": 1}),
+        ("GET", "/api/events/queue/missing", None),
+    ],
+)
+async def test_unknown_queue_is_not_found(
+    service: Service, method: str, path: str, body: dict[str, Any] | None
+) -> None:
+    assert_problem(await service.client.request(method, path, json=body), 404, "NOT_FOUND")

@@ -1,0 +1,107 @@
+"""Per-key rate limits on mutating routes: a burst, then 429 with Retry-After; reads are free."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from graphq.api.ratelimit import RateLimiter
+from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
+
+BURST = 3
+PER_MINUTE = 6  # one token every 10 s: nothing refills while a test runs
+
+
+@pytest.fixture
+async def limited(tmp_path: Path) -> AsyncIterator[Service]:
+    settings = make_settings(
+        tmp_path / "data", auth={"rate_limit_per_minute": PER_MINUTE, "rate_limit_burst": BURST}
+    )
+    async for running in start_service(settings, [TEST_HANDLERS]):
+        yield running
+
+
+def _bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+async def _create_products(service: Service, key: str, count: int, tag: str) -> list[int]:
+    statuses = []
+    for i in range(count):
+        body = {"name": f"{tag} {i}", "partNumber": f"{tag}-{i}"}
+        response = await service.client.post("/api/products", json=body, headers=_bearer(key))
+        statuses.append(response.status_code)
+    return statuses
+
+
+async def test_mutations_beyond_the_burst_get_a_429_problem_with_retry_after(
+    limited: Service,
+) -> None:
+    key = await limited.key("operator")
+    assert await _create_products(limited, key, BURST, "ok") == [201] * BURST
+
+    response = await limited.client.post(
+        "/api/products", json={"name": "one too many", "partNumber": "X"}, headers=_bearer(key)
+    )
+    assert response.status_code == 429
+    assert response.headers["content-type"].startswith("application/problem+json")
+    problem = response.json()
+    assert problem["code"] == "RATE_LIMITED"
+    retry_after = int(response.headers["Retry-After"])
+    assert 1 <= retry_after <= 60 // PER_MINUTE
+    assert problem["errors"]["retryAfterS"] == retry_after
+
+
+async def test_a_limited_request_has_no_effect(limited: Service) -> None:
+    key = await limited.key("operator")
+    statuses = await _create_products(limited, key, BURST + 2, "effect")
+    assert statuses == [201] * BURST + [429, 429]
+    page = (await limited.client.get("/api/products", headers=_bearer(key))).json()
+    assert page["total"] == BURST
+
+
+async def test_reads_are_not_limited(limited: Service) -> None:
+    key = await limited.key("viewer")
+    for _ in range(BURST * 5):
+        assert (await limited.client.get("/api/queues", headers=_bearer(key))).status_code == 200
+
+
+async def test_a_read_still_works_for_a_key_that_is_over_its_limit(limited: Service) -> None:
+    key = await limited.key("operator")
+    await _create_products(limited, key, BURST + 1, "over")
+    assert (await limited.client.get("/api/products", headers=_bearer(key))).status_code == 200
+
+
+async def test_another_key_is_unaffected_by_a_limited_one(limited: Service) -> None:
+    noisy, quiet = await limited.key("operator"), await limited.key("operator")
+    assert (await _create_products(limited, noisy, BURST + 1, "noisy"))[-1] == 429
+    assert await _create_products(limited, quiet, BURST, "quiet") == [201] * BURST
+
+
+async def test_every_mutating_method_spends_the_budget(limited: Service) -> None:
+    key = await limited.key("operator")
+    product = await limited.create_product("RL1")
+    path = f"/api/products/{product['id']}"
+    answers = [
+        await limited.client.put(path, json={"name": "renamed"}, headers=_bearer(key)),
+        await limited.client.post("/api/products", json={}, headers=_bearer(key)),
+        await limited.client.delete(path, headers=_bearer(key)),
+        await limited.client.put(path, json={"name": "again"}, headers=_bearer(key)),
+    ]
+    # Invalid and forbidden requests count too: they cost the server work all the same.
+    assert [a.status_code for a in answers] == [200, 400, 403, 429]
+
+
+def test_the_bucket_refills_at_the_sustained_rate(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]
+    monkeypatch.setattr("graphq.api.ratelimit.time.monotonic", lambda: now[0])
+    limiter = RateLimiter(per_minute=60, burst=2)
+    assert [limiter.check("k"), limiter.check("k")] == [0, 0]
+    assert limiter.check("k") == 1
+    now[0] += 1.0
+    assert limiter.check("k") == 0
+    assert limiter.check("k") == 1
+    now[0] += 3600
+    assert [limiter.check("k"), limiter.check("k"), limiter.check("k")] == [0, 0, 1]

@@ -1,0 +1,77 @@
+"""SPICE fits over HTTP: starting one, what it needs, and the model routes' refusals."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.api.helpers import assert_problem
+from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
+
+
+@pytest.fixture
+async def fitting_service(tmp_path: Path) -> AsyncIterator[Service]:
+    settings = make_settings(tmp_path / "data")
+    async for running in start_service(settings, ["graphq.jobs.spice_fit", TEST_HANDLERS]):
+        yield running
+
+
+async def test_model_type_defaults_from_the_device_type(fitting_service: Service) -> None:
+    service = fitting_service
+    queue = (await service.client.post("/api/queue/create", json={"name": "fits"})).json()
+    await service.client.post(f"/api/queue/{queue['id']}/pause")
+    gan = await service.create_product("EPC2045", deviceType="GaN-HEMT")
+    sic = await service.create_product("C3M0065090D", deviceType="SiC-MOSFET")
+
+    async def fit(product_id: str, **body: str) -> dict[str, object]:
+        response = await service.client.post(
+            f"/api/product/{product_id}/spice", json={"queueId": queue["id"], **body}
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    assert (await fit(gan["id"]))["parameters"] == {"modelType": "gan-epc"}
+    assert (await fit(sic["id"]))["parameters"] == {"modelType": "vdmos"}
+    chosen = await fit(gan["id"], modelType="vdmos", name="EPC2045_alt", priority="high")
+    assert chosen["parameters"] == {"modelType": "vdmos", "name": "EPC2045_alt"}
+    assert (chosen["kind"], chosen["priority"]) == ("spice_fit", "high")
+
+
+async def test_fit_without_digitized_graphs_is_dead_lettered_with_missing_curves(
+    fitting_service: Service,
+) -> None:
+    service = fitting_service
+    product = await service.create_product()
+    job = (await service.client.post(f"/api/product/{product['id']}/spice", json={})).json()
+    dead = await service.wait_for_job(job["id"], {"dead", "completed"})
+    assert (dead["status"], dead["error"]["code"]) == ("dead", "MISSING_CURVES")
+    assert (await service.client.get(f"/api/product/{product['id']}/spice-models")).json() == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"modelType": "bsim4"}, {"name": "bad name!"}, {"priority": "whenever"}],
+    ids=["unknown-model-type", "unsafe-name", "unknown-priority"],
+)
+async def test_invalid_fit_requests_are_refused(service: Service, body: dict[str, str]) -> None:
+    product = await service.create_product()
+    response = await service.client.post(f"/api/product/{product['id']}/spice", json=body)
+    assert_problem(response, 400, "INVALID_REQUEST")
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/api/product/missing/spice"),
+        ("GET", "/api/product/missing/spice-models"),
+        ("GET", "/api/spice-models/missing"),
+        ("GET", "/api/spice-models/missing/model.lib"),
+        ("GET", "/api/spice-models/missing/report.png"),
+    ],
+)
+async def test_unknown_product_or_model_is_not_found(
+    service: Service, method: str, path: str
+) -> None:
+    assert_problem(await service.client.request(method, path, json={}), 404, "NOT_FOUND")

@@ -1,0 +1,91 @@
+"""Helpers the queue tests share: a restartable app, queues and jobs over HTTP, overlap."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import datetime
+from typing import Any
+
+import anyio
+from litestar.testing import AsyncTestClient
+
+from graphq.app import create_app
+from graphq.config import Settings
+from graphq.db.database import Database
+from graphq.db.migrate import upgrade
+from graphq.runtime import build_runtime
+from graphq.services.keys import create_key
+from tests.conftest import TEST_HANDLERS, Service
+
+
+async def make_queue(service: Service, name: str, **fields: Any) -> dict[str, Any]:
+    response = await service.client.post("/api/queue/create", json={"name": name, **fields})
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+async def add_job(
+    service: Service, product_id: str, queue_id: str, kind: str = "sleep", **fields: Any
+) -> dict[str, Any]:
+    body = {"productId": product_id, "queueId": queue_id, "kind": kind, **fields}
+    response = await service.client.post("/api/job/create", json=body)
+    assert response.status_code == 201, response.text
+    return response.json()["job"]
+
+
+def started(job: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(job["startedAt"])
+
+
+def peak_overlap(jobs: list[dict[str, Any]]) -> int:
+    """The most jobs whose [start, end] intervals overlap at any instant."""
+    edges = sorted(
+        [(started(j), 1) for j in jobs]
+        + [(datetime.fromisoformat(j["completedAt"]), -1) for j in jobs],
+        key=lambda edge: (edge[0], edge[1]),
+    )
+    running, peak = 0, 0
+    for _, change in edges:
+        running += change
+        peak = max(peak, running)
+    return peak
+
+
+@asynccontextmanager
+async def serve(settings: Settings, *, stall_renewals: bool = False) -> AsyncIterator[Service]:
+    """The app on an existing data directory, with the test job kinds.
+
+    Unlike ``start_service`` the admin key is made before the app starts, on the test's own
+    event loop: the app runs on the test client's loop, and a restarted app starts claiming
+    jobs at once, so sharing its database (and its write lock) across loops could deadlock.
+    ``stall_renewals`` models a server whose lease renewals stop getting through.
+    """
+    await anyio.to_thread.run_sync(upgrade, settings)
+    db = Database(settings.database_url)
+    try:
+        _, secret = await create_key(db, name="test admin", role="admin")
+    finally:
+        await db.dispose()
+    rt = build_runtime(settings, handler_modules=[TEST_HANDLERS])
+    if stall_renewals:
+
+        async def renewals_stalled() -> None:
+            await anyio.sleep_forever()
+
+        rt.engine._maintain = renewals_stalled  # type: ignore[method-assign]
+    async with AsyncTestClient(create_app(settings, runtime=rt)) as client:
+        client.headers["Authorization"] = f"Bearer {secret}"
+        yield Service(client, rt, secret)
+
+
+def job_row(settings: Settings, job_id: str) -> dict[str, Any]:
+    """The job's row, read through a connection of the test's own."""
+    with sqlite3.connect(settings.data_dir / "graphq.db") as conn:
+        conn.row_factory = sqlite3.Row
+        row = conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        results = conn.execute(
+            "SELECT count(*) FROM extraction_results WHERE job_id = ?", (job_id,)
+        ).fetchone()[0]
+    return {**dict(row), "result_rows": results}

@@ -1,0 +1,196 @@
+"""``graphq fit``: digitizer CSV files in, a model file ngspice loads out."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphq.cli import main as graphq
+from graphq.digitizer.export import result_to_csv
+from graphq.digitizer.types import Axes, Axis, Curve, DigitizeResult, GraphMeta
+from graphq.spice.ngspice import ngspice_available
+from graphq.spice.simulate import DeviceUnderTest, SweepPlan, simulate
+
+from .devices import VDMOS_DEVICES, KnownDevice, datasheet_graphs
+
+needs_ngspice = pytest.mark.skipif(not ngspice_available(), reason="ngspice is not installed")
+
+
+def write_csvs(device: KnownDevice, directory: Path) -> dict[str, Path]:
+    """The device's graphs as ``graphq digitize --format csv`` writes them, one per kind."""
+    paths = {}
+    for graph in datasheet_graphs(device.datasheet()):
+        axes: dict[str, Any] = graph["axes"]
+        meta = GraphMeta(
+            axes=Axes(
+                x=Axis(min=0.0, max=1.0, quantity=axes["x"]["quantity"], unit=axes["x"]["unit"]),
+                y=Axis(min=0.0, max=1.0, quantity=axes["y"]["quantity"], unit=axes["y"]["unit"]),
+            ),
+            graph_type=graph["graph_type"],
+        )
+        result = DigitizeResult(
+            plot_area=[0.0, 0.0, 1.0, 1.0],
+            curves=[
+                Curve(
+                    label=c["label"], value=None, color="#000000", points=c["points"], confidence=1
+                )
+                for c in graph["curves"]
+            ],
+        )
+        path = directory / f"{graph['graph_type']}.csv"
+        path.write_text(result_to_csv(result, meta))
+        paths[graph["graph_type"]] = path
+    return paths
+
+
+@pytest.fixture(scope="module")
+def csvs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_csvs(VDMOS_DEVICES[2], tmp_path_factory.mktemp("csv"))
+
+
+def fit_arguments(csvs: dict[str, Path]) -> list[str]:
+    return [
+        "fit",
+        "--model",
+        "vdmos",
+        "--output",
+        str(csvs["output"]),
+        "--transfer",
+        str(csvs["transfer"]),
+        "--capacitance",
+        str(csvs["capacitance"]),
+        "--name",
+        "PART",
+    ]
+
+
+def loads_in_ngspice(model_text: str, name: str, *, pchan: bool = False) -> bool:
+    plan = SweepPlan(output_vgs_v=[10.0], output_vds_grid_v=(0.0, 5.0, 1.0))
+    result = simulate(DeviceUnderTest(model_text, name, pchan=pchan), plan)
+    return bool(result.output_id_a[0, -1] > 0)
+
+
+def test_the_csv_header_carries_quantities_and_units(csvs: dict[str, Path]) -> None:
+    assert csvs["capacitance"].read_text().startswith("VDS [V],C [pF],curve\n")
+    assert csvs["output"].read_text().startswith("VDS [V],ID [A],curve\n")
+
+
+@needs_ngspice
+def test_fit_writes_a_vdmos_model_ngspice_loads(
+    csvs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = tmp_path / "model.lib"
+    report = tmp_path / "fit.png"
+    status = graphq([*fit_arguments(csvs), "-o", str(model), "--report", str(report)])
+
+    err = capsys.readouterr().err
+    assert status == 0, err
+    text = model.read_text()
+    assert ".model PART VDMOS(nchan" in text
+    assert "tnom=25" in text
+    assert loads_in_ngspice(text, "PART")
+    assert report.read_bytes().startswith(b"\x89PNG")
+    assert "capacitance  Ciss" in err
+    assert "ngspice worst rms" in err
+    assert "fitted vto, kp" in err
+
+
+@needs_ngspice
+def test_without_an_output_file_the_model_goes_to_stdout(
+    csvs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert graphq(fit_arguments(csvs)) == 0
+    assert ".model PART VDMOS(nchan" in capsys.readouterr().out
+
+
+@needs_ngspice
+def test_negative_p_channel_curves_give_a_pchan_card(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    device = next(d for d in VDMOS_DEVICES if d.pchan)
+    paths = write_csvs(device, tmp_path)
+    model = tmp_path / "p.lib"
+    arguments = ["fit", "--output", str(paths["output"]), "--transfer", str(paths["transfer"])]
+    assert graphq([*arguments, "--name", "PFET", "-o", str(model)]) == 0
+    text = model.read_text()
+    assert ".model PFET VDMOS(pchan" in text
+    assert "vto=-" in text
+    assert loads_in_ngspice(text, "PFET", pchan=True)
+
+
+def bad_csv(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "bad.csv"
+    path.write_text(text)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("VDS [V],ID [A],curve\n0,0,VGS = 10 V\n1,lots,VGS = 10 V\n", "bad.csv line 3"),
+        ("VDS [V],ID [A],curve\n", "expected a header"),
+        ("just one column\n1\n2\n", "expected a header"),
+        ("", "expected a header"),
+    ],
+    ids=["text for a number", "header only", "one column", "empty"],
+)
+def test_a_bad_csv_gives_one_error_line_and_a_failing_status(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
+    model = tmp_path / "model.lib"
+    status = graphq(["fit", "--output", str(bad_csv(tmp_path, text)), "-o", str(model)])
+
+    captured = capsys.readouterr()
+    assert status != 0
+    lines = captured.err.splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith("error: INVALID_PARAMETERS:")
+    assert message in lines[0]
+    assert captured.out == ""
+    assert not model.exists()
+
+
+def test_a_missing_file_gives_one_error_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = graphq(["fit", "--output", str(tmp_path / "nowhere.csv")])
+    lines = capsys.readouterr().err.splitlines()
+    assert status != 0
+    assert len(lines) == 1
+    assert "nowhere.csv" in lines[0]
+
+
+def test_capacitances_alone_are_refused_with_missing_curves(
+    csvs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    status = graphq(["fit", "--capacitance", str(csvs["capacitance"])])
+    lines = capsys.readouterr().err.splitlines()
+    assert status != 0
+    assert len(lines) == 1
+    assert lines[0].startswith("error: MISSING_CURVES:")
+
+
+@needs_ngspice
+def test_the_installed_command_fits_csv_files_named_as_in_the_spec(
+    csvs: dict[str, Path], tmp_path: Path
+) -> None:
+    names = {"output": "out.csv", "transfer": "tr.csv", "capacitance": "cap.csv"}
+    for kind, name in names.items():
+        shutil.copy(csvs[kind], tmp_path / name)
+    command = Path(sys.executable).with_name("graphq")
+    arguments = "fit --model vdmos --output out.csv --transfer tr.csv --capacitance cap.csv"
+    completed = subprocess.run(
+        [str(command), *arguments.split(), "--name", "PART", "-o", "model.lib"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert loads_in_ngspice((tmp_path / "model.lib").read_text(), "PART")
