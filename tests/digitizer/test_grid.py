@@ -39,3 +39,30 @@ def test_curve_pixels_crossing_a_grey_grid_survive() -> None:
             column = math.floor(x)
             kept += cleaned[row - 1 : row + 2, column - 1 : column + 2].max() > 0.45
     assert kept >= 1
+
+
+def _grey_grid(height: int = 200, width: int = 300) -> np.ndarray:
+    ink = np.zeros((height, width), dtype=np.float32)
+    ink[0, :] = ink[-1, :] = 1.0
+    ink[:, 0] = ink[:, -1] = 1.0
+    for row in range(20, height - 1, 20):
+        ink[row, :] = 0.25
+    for column in range(30, width - 1, 30):
+        ink[:, column] = 0.25
+    return ink
+
+
+def test_a_flat_stretch_of_a_curve_is_not_taken_for_a_grid_line() -> None:
+    ink = _grey_grid()
+    ink[55, 100:] = 1.0  # Ciss flat from a third of the way to the right edge
+    cleaned, _, _ = remove_grid(ink)
+    assert (cleaned[55, 101:-2] > 0.9).all()
+    assert cleaned[40, 5:-5].max() == 0.0 and cleaned[5:-5, 60].max() == 0.0
+
+
+def test_a_curve_running_along_a_grid_line_survives_its_erasure() -> None:
+    ink = _grey_grid()
+    ink[80, 150:] = 1.0  # a curve settling onto the grid row at y = 80
+    cleaned, _, _ = remove_grid(ink)
+    assert (cleaned[80, 151:-2] > 0.9).all()
+    assert cleaned[80, 5:140].max() == 0.0

@@ -1,10 +1,7 @@
 """Curve separation through touches and crossings, and dash bridging, on generated graphs."""
 
-import numpy as np
-
 from graphq.digitizer import digitize
-from tests.datagen import generate_graph
-from tests.digitizer.scoring import best_match, to_display
+from tests.datagen import CurveScore, generate_graph, score_result
 
 _CLEAN = {
     "label_mode": "none",
@@ -16,26 +13,31 @@ _CLEAN = {
 }
 
 
-def _recovered(seed: int, graph_type: str, **style: object) -> list[tuple[float, float]]:
+def _scores(seed: int, graph_type: str, **style: object) -> list[CurveScore]:
     graph = generate_graph(seed, graph_type=graph_type, style_overrides={**_CLEAN, **style})
-    result = digitize(graph.image, graph.meta)
-    return [
-        best_match(to_display(t.points, graph.meta.axes), result, graph.meta.axes)
-        for t in graph.truth
-    ]
+    return score_result(digitize(graph.image, graph.meta), graph).curves
 
 
 def test_output_curves_fanning_out_of_one_line_are_separated() -> None:
-    matches = _recovered(3, "output", dash_mode="solid")
-    assert all(error <= 0.01 and coverage >= 0.9 for error, coverage in matches)
+    scores = _scores(3, "output", dash_mode="solid")
+    assert all(score.recovered for score in scores)
 
 
 def test_thermal_impedance_curves_merging_on_the_right_are_separated() -> None:
-    matches = _recovered(4, "thermal_impedance", dash_mode="solid")
-    good = [error <= 0.01 and coverage >= 0.9 for error, coverage in matches]
-    assert np.mean(good) >= 0.8
+    scores = _scores(4, "thermal_impedance", dash_mode="solid")
+    assert sum(score.recovered for score in scores) >= 0.8 * len(scores)
+
+
+def test_ciss_and_coss_crossing_twice_are_both_followed() -> None:
+    scores = _scores(2, "capacitance", dash_mode="solid", grid_major="solid_grey")
+    assert all(score.recovered for score in scores)
 
 
 def test_dashed_curves_are_bridged_into_whole_curves() -> None:
-    matches = _recovered(15, "rdson_temperature", dash_mode="dashed")
-    assert all(error <= 0.01 and coverage >= 0.9 for error, coverage in matches)
+    scores = _scores(15, "rdson_temperature", dash_mode="dashed")
+    assert all(score.recovered for score in scores)
+
+
+def test_dotted_curves_are_bridged_into_whole_curves() -> None:
+    scores = _scores(18, "gate_charge", dash_mode="mixed", line_px=1.5)
+    assert all(score.recovered for score in scores)

@@ -42,6 +42,13 @@ def digitize(
             status=501,
         )
     if meta.method == "legacy":
+        if progress is not None:
+            progress(0.1, "detecting plot frame")
         plot_area = list(meta.plot_area) if meta.plot_area else detect_plot_area(darkness(image))
-        return digitize_legacy(image, meta, plot_area, build_calibration(meta, plot_area))
+        if progress is not None:
+            progress(0.5, "averaging columns")
+        result = digitize_legacy(image, meta, plot_area, build_calibration(meta, plot_area))
+        if progress is not None:
+            progress(1.0, "done")
+        return result
     return digitize_standard(image, meta, progress)

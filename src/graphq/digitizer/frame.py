@@ -1,9 +1,10 @@
 """Finding the plot frame: the box whose edges carry the axis range.
 
-The frame is the outermost pair of long horizontal lines and the outermost pair of long
-vertical lines that reach each other. Tick marks, tick labels and titles never form runs that
-long; a thick frame is one band whose centre is the edge; a frame drawn only as the outermost
-grid lines is found the same way, because the ink threshold is low enough for grey.
+The frame is the largest box of two long horizontal and two long vertical lines that reach
+each other at its corners. Tick marks never form runs that long, and a title or an axis
+label that closes into a long run never closes a box with the frame; a thick frame is one
+band whose centre is the edge; a frame drawn only as the outermost grid lines is found the
+same way, because the ink threshold is low enough for grey.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from graphq.errors import GraphqError
 LINE_INK_THRESHOLD = 0.1
 # Frame edges are at least this fraction of the image size long.
 MIN_FRAME_FRACTION = 0.25
-# How far (fraction of the frame size) a line's run may stop short of the other edges.
-REACH_TOLERANCE = 0.08
+# How far (fraction of the frame size, plus one closed gap) a line's run may stop short of
+# the other edges.
+REACH_TOLERANCE = 0.03
 
 
 def detect_plot_area(ink: np.ndarray) -> list[float]:
@@ -33,7 +35,7 @@ def detect_plot_area(ink: np.ndarray) -> list[float]:
     gap_px = max(3, round(0.01 * max(width, height)))
     horizontal = find_lines(ink, mask, min_length=MIN_FRAME_FRACTION * width, gap_px=gap_px)
     vertical = find_lines(ink.T, mask.T, min_length=MIN_FRAME_FRACTION * height, gap_px=gap_px)
-    frame = _outermost_box(horizontal, vertical)
+    frame = _largest_box(horizontal, vertical, gap_px)
     if frame is None:
         raise GraphqError(
             "NO_CURVES_FOUND",
@@ -43,31 +45,51 @@ def detect_plot_area(ink: np.ndarray) -> list[float]:
     return frame
 
 
-def _reaches(line: Line, lo: float, hi: float, size: float) -> bool:
-    slack = REACH_TOLERANCE * size + 2
+def _reaches(line: Line, lo: float, hi: float, size: float, gap_px: int) -> bool:
+    slack = REACH_TOLERANCE * size + gap_px + 2
     return line.start <= lo + slack and line.end >= hi - slack
 
 
-def _outermost_box(horizontal: list[Line], vertical: list[Line]) -> list[float] | None:
-    """Shrink the candidate sets until the outermost lines reach each other."""
-    while len(horizontal) >= 2 and len(vertical) >= 2:
-        top, bottom = horizontal[0], horizontal[-1]
-        left, right = vertical[0], vertical[-1]
+def _largest_box(horizontal: list[Line], vertical: list[Line], gap_px: int) -> list[float] | None:
+    """The largest box whose four sides reach each other at the corners.
+
+    For every pair of vertical lines, the horizontal lines that span between them and lie
+    within their extent are the candidate top and bottom; the outermost of those must in
+    turn be reached by both verticals. A line of text, a legend rule or a long flat curve
+    never closes such a box, so it cannot pull the frame off the real edges.
+    """
+    best: list[float] | None = None
+    best_area = 0.0
+    position = np.array([line.position for line in horizontal])
+    start = np.array([line.start for line in horizontal])
+    end = np.array([line.end for line in horizontal])
+    pairs = sorted(
+        ((a, b) for i, a in enumerate(vertical) for b in vertical[i + 1 :]),
+        key=lambda pair: pair[0].position - pair[1].position,
+    )
+    for left, right in pairs:
         box_w = right.position - left.position
+        top_limit = max(left.start, right.start) - gap_px - 2
+        bottom_limit = min(left.end, right.end) + gap_px + 2
+        # Widest pairs come first; a pair that cannot beat the best box is skipped cheaply.
+        if box_w * (bottom_limit - top_limit) <= best_area:
+            continue
+        slack = REACH_TOLERANCE * box_w + gap_px + 2
+        spanning = np.flatnonzero(
+            (position >= top_limit)
+            & (position <= bottom_limit)
+            & (start <= left.position + slack)
+            & (end >= right.position - slack)
+        )
+        if spanning.size < 2:
+            continue
+        top, bottom = horizontal[spanning[0]], horizontal[spanning[-1]]
         box_h = bottom.position - top.position
-        misfits = [
-            (lines, index)
-            for lines, index, line, lo, hi, size in (
-                (horizontal, 0, top, left.position, right.position, box_w),
-                (horizontal, -1, bottom, left.position, right.position, box_w),
-                (vertical, 0, left, top.position, bottom.position, box_h),
-                (vertical, -1, right, top.position, bottom.position, box_h),
-            )
-            if not _reaches(line, lo, hi, size)
-        ]
-        if not misfits:
-            return [left.position, top.position, right.position, bottom.position]
-        # Drop the shortest misfit: a long flat curve or a legend rule, never the real frame.
-        lines, index = min(misfits, key=lambda item: item[0][item[1]].length)
-        del lines[index]
-    return None
+        if box_w * box_h <= best_area:
+            continue
+        if _reaches(left, top.position, bottom.position, box_h, gap_px) and _reaches(
+            right, top.position, bottom.position, box_h, gap_px
+        ):
+            best = [left.position, top.position, right.position, bottom.position]
+            best_area = box_w * box_h
+    return best

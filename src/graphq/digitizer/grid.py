@@ -1,9 +1,11 @@
 """Removing grid lines (and the frame) from the plot's ink.
 
-A grid line is a row or column of ink that runs most of the plot's width or height, solid,
-dashed or dotted. Where a curve crosses it, the curve is usually darker than the grid, so a
-pixel is kept when it is clearly darker than that line's own typical ink; a curve as dark as
-the grid loses one line-width there, which the tracker bridges like a dash gap.
+A grid line is a row or column of ink that runs most of the plot's width or height from one
+of its edges, solid, dashed or dotted, one of a family of look-alikes. Where a curve crosses
+it, the curve is usually darker than the grid, so a pixel is kept when it is clearly darker
+than that line's own typical ink; a curve as dark as the grid loses one line-width there,
+which the tracker bridges like a dash gap. A lone line much darker than the grid is a flat
+stretch of a curve and stays.
 """
 
 from __future__ import annotations
@@ -17,6 +19,15 @@ from graphq.digitizer.lines import Line, find_lines
 MIN_GRID_FRACTION = 0.5
 # A pixel on a grid line survives when its ink exceeds the line's median ink by this much.
 CURVE_OVER_GRID = 0.25
+# A line with at least this many others within this ink level of it is one of a grid family.
+_FAMILY_SIZE = 3
+_FAMILY_LEVEL = 0.12
+# Lines this close (px) to the crop's border are the frame.
+_FRAME_MARGIN_PX = 6
+# Percentile of a line's ink that tells a grid line from a flat curve.
+_LIGHT_PERCENTILE = 10
+# A row whose upper ink level exceeds its light level by this much has a curve along it.
+_CURVE_ALONG_GRID = 0.4
 # Percentile of a grid row's ink taken as the line's own level.
 _LEVEL_PERCENTILE = 75
 
@@ -26,12 +37,87 @@ def remove_grid(ink: np.ndarray) -> tuple[np.ndarray, list[Line], list[Line]]:
     height, width = ink.shape
     mask = ink > LINE_INK_THRESHOLD
     gap_px = max(3, round(0.015 * max(width, height)))
-    horizontal = find_lines(ink, mask, min_length=MIN_GRID_FRACTION * width, gap_px=gap_px)
-    vertical = find_lines(ink.T, mask.T, min_length=MIN_GRID_FRACTION * height, gap_px=gap_px)
+    horizontal = _edge_to_edge(
+        find_lines(ink, mask, min_length=MIN_GRID_FRACTION * width, gap_px=gap_px), mask
+    )
+    vertical = _edge_to_edge(
+        find_lines(ink.T, mask.T, min_length=MIN_GRID_FRACTION * height, gap_px=gap_px), mask.T
+    )
+    horizontal, vertical = _without_flat_curves(ink, horizontal, vertical)
     cleaned = ink.copy()
     _erase(cleaned, ink, horizontal)
     _erase(cleaned.T, ink.T, vertical)
     return cleaned, horizontal, vertical
+
+
+def _line_level(ink: np.ndarray, line: Line) -> float:
+    """The ink of a line where it is lightest: a grid line that a curve runs along for a
+    while is still grey elsewhere, while a flat curve is curve ink all along its run."""
+    rows = ink[line.first : line.last + 1, line.start : line.end]
+    return float(np.percentile(rows.max(axis=0), _LIGHT_PERCENTILE)) if rows.size else 0.0
+
+
+def _without_flat_curves(
+    ink: np.ndarray, horizontal: list[Line], vertical: list[Line]
+) -> tuple[list[Line], list[Line]]:
+    """Drop lines much darker than the grid: a flat stretch of a curve (Ciss, ZthJC at long
+    pulses) runs as straight as a grid line, but curves are drawn darker than the grid.
+
+    The frame (at the crop's border) is always erased.
+    """
+    height, width = ink.shape
+    levels_h = [_line_level(ink, line) for line in horizontal]
+    levels_v = [_line_level(ink.T, line) for line in vertical]
+    inner = [
+        level
+        for lines, levels, size in ((horizontal, levels_h, height), (vertical, levels_v, width))
+        for line, level in zip(lines, levels, strict=True)
+        if _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX
+    ]
+    grid_level = float(np.median(inner)) if inner else 0.0
+    levels = np.array(inner)
+
+    def is_grid(level: float) -> bool:
+        # Fewer than three long lines inside the frame are no grid, but flat curves.
+        if len(inner) < _FAMILY_SIZE:
+            return False
+        # Major grid lines are darker than minor ones but come as a family of look-alikes.
+        family = np.count_nonzero(np.abs(levels - level) <= _FAMILY_LEVEL) - 1
+        return level <= grid_level + CURVE_OVER_GRID or family >= _FAMILY_SIZE
+
+    def keep(lines: list[Line], levels: list[float], size: int) -> list[Line]:
+        return [
+            line
+            for line, level in zip(lines, levels, strict=True)
+            if is_grid(level) or not _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX
+        ]
+
+    return keep(horizontal, levels_h, height), keep(vertical, levels_v, width)
+
+
+def _edge_to_edge(lines: list[Line], mask: np.ndarray) -> list[Line]:
+    """The lines whose ink reaches the frame at one end at least (and the frame itself).
+
+    A grid line runs from frame to frame, or from the frame to a box drawn over it; a long
+    side of a legend box stops short of both, and must survive for the box to be found.
+    """
+    width = mask.shape[1]
+    lead = _solid_edge(mask.T)
+    trail = _solid_edge(mask.T[::-1])
+    kept = []
+    for line in lines:
+        inked = np.flatnonzero(mask[line.first : line.last + 1, lead : width - trail].any(axis=0))
+        if inked.size == 0 or inked[0] <= 2 or inked[-1] >= width - lead - trail - 3:
+            kept.append(line)
+    return kept
+
+
+def _solid_edge(mask: np.ndarray) -> int:
+    """How many leading rows of ``mask`` are (almost) solid ink: the frame's thickness."""
+    rows = 0
+    while rows < min(8, mask.shape[0]) and mask[rows].mean() >= 0.8:
+        rows += 1
+    return rows
 
 
 def _erase(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None:
@@ -50,5 +136,10 @@ def _erase(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None:
             if inked.size < 0.25 * values.size:
                 continue
             level = float(np.percentile(inked, _LEVEL_PERCENTILE))
+            light = float(np.percentile(inked, _LIGHT_PERCENTILE))
+            if level - light > _CURVE_ALONG_GRID:
+                # A curve runs along this grid line for a good part of it: the line's own
+                # level is that of its lighter, curve-free part.
+                level = float(np.percentile(inked[inked <= light + CURVE_OVER_GRID], 75))
             target = cleaned[row]
             target[target < level + CURVE_OVER_GRID] = 0.0

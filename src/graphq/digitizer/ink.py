@@ -31,5 +31,9 @@ def darkness(image: np.ndarray) -> np.ndarray:
 
 def chroma(image: np.ndarray) -> np.ndarray:
     """H × W float32 colourfulness 0..1: max minus min channel."""
-    rgb = image[:, :, :3].astype(np.float32) / 255.0
-    return rgb.max(axis=2) - rgb.min(axis=2)
+    if image.ndim == 2:
+        return np.zeros(image.shape, dtype=np.float32)
+    red, green, blue = image[:, :, 0], image[:, :, 1], image[:, :, 2]
+    # On uint8 channels (max ≥ min, so no wrap-around), then scaled: a quarter the memory.
+    spread = np.maximum(np.maximum(red, green), blue) - np.minimum(np.minimum(red, green), blue)
+    return spread.astype(np.float32) / 255.0

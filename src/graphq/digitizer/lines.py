@@ -13,6 +13,10 @@ from scipy import ndimage
 
 # Fraction of a line's run that must be its own ink rather than bridged gaps.
 _MIN_OWN_INK = 0.3
+# A band thicker than this many rows is a line only when one of its rows holds an unbroken
+# run of this fraction of the minimum line length.
+_MAX_THIN_ROWS = 4
+_SOLID_CORE = 0.5
 
 
 @dataclass(frozen=True)
@@ -54,12 +58,22 @@ def longest_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return best_length, best_start, best_start + best_length
 
 
+def close_gaps(mask: np.ndarray, gap_px: int) -> np.ndarray:
+    """Fill gaps of up to ``2 * gap_px`` pixels along each row (a 1-D binary closing).
+
+    Running max/min filters cost the same whatever the gap, unlike a structuring element.
+    """
+    size = 2 * gap_px + 1
+    grown = ndimage.maximum_filter1d(mask.view(np.uint8), size, axis=1, mode="constant")
+    return ndimage.minimum_filter1d(grown, size, axis=1, mode="nearest").astype(bool)
+
+
 def find_lines(ink: np.ndarray, mask: np.ndarray, *, min_length: float, gap_px: int) -> list[Line]:
     """Horizontal lines in ``mask`` whose longest gap-closed run is at least ``min_length``.
 
     Transpose both arrays for vertical lines.
     """
-    closed = ndimage.binary_closing(mask, structure=np.ones((1, 2 * gap_px + 1), bool))
+    closed = close_gaps(mask, gap_px)
     length, start, end = longest_runs(closed)
     # Closing also bridges the gaps between dense perpendicular grid lines; a real line has
     # its own ink along most of the run (a dotted one about a third).
@@ -72,8 +86,17 @@ def find_lines(ink: np.ndarray, mask: np.ndarray, *, min_length: float, gap_px: 
     lines: list[Line] = []
     for band in ndimage.find_objects(labels):
         first, last = band[0].start, band[0].stop - 1
-        lo = int(np.median(start[first : last + 1]))
-        hi = int(np.median(end[first : last + 1]))
+        # A line of text closes into a thick band none of whose rows holds a long unbroken
+        # run; a drawn line, however thick, has a solid core (a thin one may be dotted).
+        if last - first + 1 > _MAX_THIN_ROWS:
+            solid, _, _ = longest_runs(mask[first : last + 1])
+            if solid.max() < _SOLID_CORE * min_length:
+                continue
+        # The extent is the band's union: a row of tick marks or a curve running along the
+        # line joins the band without shortening it.
+        union = closed[first : last + 1].any(axis=0, keepdims=True)
+        _, union_start, union_end = longest_runs(union)
+        lo, hi = int(union_start[0]), int(union_end[0])
         weights = ink[first : last + 1, lo:hi].sum(axis=1).astype(np.float64)
         # The centre of the band's dark core: a lighter grid line or tick row fused to a
         # thick frame must not pull it.

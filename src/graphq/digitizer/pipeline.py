@@ -1,4 +1,4 @@
-"""The ``standard`` method: frame → grid removal → text removal → tracking → curves.
+"""The ``standard`` method: frame → grid → boxes and text → tracking → curves.
 
 Confidence of a curve is the share of its columns where its ink was seen rather than
 bridged, weighted towards columns where it ran alone (a curve hidden in a bundle for most of
@@ -9,16 +9,18 @@ the longest curve found.
 from __future__ import annotations
 
 import numpy as np
+from scipy import ndimage
 
+from graphq.digitizer.boxes import erase_boxes, find_boxes
 from graphq.digitizer.calibration import build_calibration
 from graphq.digitizer.colors import colour_ink
 from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.grid import remove_grid
-from graphq.digitizer.ink import darkness
+from graphq.digitizer.ink import chroma, darkness
 from graphq.digitizer.labels import order_top_to_bottom, parse_value
 from graphq.digitizer.resample import curve_points
 from graphq.digitizer.runs import column_runs, single_line_width
-from graphq.digitizer.text import remove_text
+from graphq.digitizer.text import remove_text, text_height_px
 from graphq.digitizer.tracker import TrackerSettings, track_pass
 from graphq.digitizer.tracks import (
     TracedCurve,
@@ -30,11 +32,21 @@ from graphq.digitizer.tracks import (
 from graphq.digitizer.types import Curve, DigitizeResult, GraphMeta, ProgressCallback
 from graphq.errors import GraphqError
 
-# Curve ink is at least this dark, and at least this fraction of the darkest curve ink.
+# Curve ink is at least this dark, and at least this fraction of the darkest ink nearby.
 _MIN_CURVE_INK = 0.2
 _CURVE_INK_FRACTION = 0.45
+# Fragments of one curve are joined across gaps up to this fraction of the plot's width (a
+# label with a white background can hide a fifth of a curve).
+_MAX_LINK_FRACTION = 0.25
+# A curve leaves the curves already kept for at least this fraction of the plot's width.
+_MIN_OWN_FRACTION = 0.08
+# Side of the window (px) whose darkest ink sets a pixel's curve threshold.
+_PEAK_WINDOW_PX = 5
 # A curve is at least this long (fraction of the plot's mean side) to count.
 _MIN_CURVE_LENGTH_FRACTION = 0.08
+# ... spans at least this fraction of the plot's width (a leader arrow, a legend's line
+# sample or a letter's stem is short; even a near-vertical transfer curve bends over) ...
+_MIN_CURVE_SPAN_FRACTION = 0.04
 # ... and its ink is seen in at least this fraction of the columns it spans.
 _MIN_SEEN_FRACTION = 0.5
 
@@ -58,7 +70,9 @@ def digitize_standard(
     # labels outside the frame stay out.
     left, top = max(0, round(x0)), max(0, round(y0))
     right, bottom = min(width, round(x1) + 1), min(height, round(y1) + 1)
-    plot_ink = ink[top:bottom, left:right]
+    # A yellow curve is barely darker than a grey grid line yet far more colourful than
+    # anything else on the page, so colour counts as ink too.
+    plot_ink = np.maximum(ink[top:bottom, left:right], chroma(image[top:bottom, left:right]))
     if meta.colors:
         plot_image = image[top:bottom, left:right]
         plot_ink = np.maximum.reduce([colour_ink(plot_image, c) for c in meta.colors])
@@ -70,7 +84,11 @@ def digitize_standard(
         raise GraphqError("NO_CURVES_FOUND", "no curve ink inside the plot frame", status=422)
     line_width = single_line_width(column_runs(cleaned, threshold))
     report(0.3, "removing text and boxes")
-    cleaned = remove_text(cleaned, threshold, line_width)
+    text_px = text_height_px(ink, plot_area)
+    min_box_side = max(8.0, 1.2 * text_px) if text_px else max(8.0, 0.03 * (bottom - top))
+    boxes = find_boxes(cleaned > threshold, min_box_side, line_width)
+    erase_boxes(cleaned, boxes, margin_px=round(line_width) + 1)
+    cleaned = remove_text(cleaned, threshold, line_width, text_px)
 
     report(0.4, "separating curves")
     runs = column_runs(cleaned, threshold)
@@ -81,13 +99,16 @@ def digitize_standard(
     backward = [to_curve(t) for t in track_pass(runs, range(plot_columns - 1, -1, -1), settings)]
     tolerance = settings.gate_px
     curves = join_passes(forward, backward, tolerance)
-    curves = link_fragments(curves, max(10, round(0.15 * plot_columns)), tolerance)
-    curves = drop_duplicates(curves, 0.75 * line_width + 0.5)
+    curves = link_fragments(curves, max(10, round(_MAX_LINK_FRACTION * plot_columns)), tolerance)
+    curves = drop_duplicates(
+        curves, 0.5 * line_width + 0.25, cleaned.shape, round(_MIN_OWN_FRACTION * plot_columns)
+    )
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     curves = [
         c
         for c in curves
         if c.arc_length_px >= _MIN_CURVE_LENGTH_FRACTION * mean_side
+        and c.span >= _MIN_CURVE_SPAN_FRACTION * plot_columns
         and c.column.size >= _MIN_SEEN_FRACTION * c.span
     ]
     if meta.curves is not None and len(curves) > meta.curves:
@@ -122,12 +143,17 @@ def digitize_standard(
     return DigitizeResult(plot_area=plot_area, curves=result, warnings=warnings)
 
 
-def _curve_threshold(cleaned: np.ndarray) -> float | None:
-    inked = cleaned[cleaned > _MIN_CURVE_INK]
-    if inked.size < 10:
+def _curve_threshold(cleaned: np.ndarray) -> np.ndarray | None:
+    """Per-pixel curve threshold: a fraction of the darkest ink nearby, above a floor.
+
+    Relative to the neighbourhood rather than the whole plot, so a pale yellow curve is
+    kept whole beside a black one, while two black curves 2 px apart stay apart at the
+    lighter pixel between them.
+    """
+    if np.count_nonzero(cleaned > _MIN_CURVE_INK) < 10:
         return None
-    peak = float(np.percentile(inked, 99))
-    return max(_MIN_CURVE_INK, _CURVE_INK_FRACTION * peak)
+    local_peak = ndimage.maximum_filter(cleaned, size=_PEAK_WINDOW_PX)
+    return np.maximum(_MIN_CURVE_INK, _CURVE_INK_FRACTION * local_peak)
 
 
 def _evidence(curve: TracedCurve) -> float:

@@ -35,7 +35,7 @@ class ColumnRuns:
         return range(int(self.offsets[column]), int(self.offsets[column + 1]))
 
 
-def column_runs(ink: np.ndarray, threshold: float) -> ColumnRuns:
+def column_runs(ink: np.ndarray, threshold: float | np.ndarray) -> ColumnRuns:
     """Runs of ``ink > threshold`` per column, with ink-weighted centroids."""
     height, width = ink.shape
     mask = (ink > threshold).T

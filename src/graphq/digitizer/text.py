@@ -1,8 +1,11 @@
 """Suppressing text inside the plot: condition labels, legends, notes.
 
-A character is a small connected component whose ink is long for its size: its pixel
-count is well over what one stroke along its bounding-box diagonal would hold ("o", "e", "V"
-are loops and corners). A dash or a dot of a curve is a single stroke and is kept. Strokes
+The text's size is read off the tick labels outside the frame: datasheets print labels
+inside the plot in the same font, so a glyph inside is at most a little taller than a digit
+outside, whatever the image's resolution. A character is a small connected component whose
+ink is long for its size: its pixel count is well over what one stroke along its
+bounding-box diagonal would hold ("o", "e", "V" are loops and corners), or whose pixels
+spread in two directions. A dash or a dot of a curve is a single stroke and is kept. Strokes
 that are characters too ("1", "l", "-", "=") are taken with the words they stand in: small
 components beside a character, on its text line, go with it.
 """
@@ -14,13 +17,57 @@ from scipy import ndimage
 
 # A character's ink is at least this many strokes along its bounding-box diagonal.
 _MIN_STROKES = 1.7
-# Characters are no taller than this fraction of the plot height (and no more than 60 px).
+# Without tick labels to measure, characters are no taller than this fraction of the plot
+# height (and no more than 60 px).
 _MAX_TEXT_FRACTION = 0.07
 _MAX_TEXT_PX = 60
+# A glyph inside the plot is at most this many tick-label digit heights tall (descenders,
+# subscripts and anti-aliased fringes included).
+_GLYPH_OVER_DIGIT = 1.8
+# A letter's pixels spread across its main direction by at least this fraction of its size.
+_MIN_SPREAD = 0.15
+# Small components this many character heights beside a glyph belong to its text line.
+_NEIGHBOUR_REACH = 1.6
+# Ink darker than this outside the frame is tick-label text.
+_LABEL_INK = 0.35
 
 
-def remove_text(ink: np.ndarray, threshold: float, line_width_px: float) -> np.ndarray:
-    """A copy of ``ink`` with text-like components erased."""
+def text_height_px(ink: np.ndarray, plot_area: list[float]) -> float | None:
+    """Median height of the glyphs left of and below the frame (tick labels, axis titles).
+
+    None when there are too few to measure (a cropped plot).
+    """
+    height, width = ink.shape
+    x0, y0, x1, y1 = (round(v) for v in plot_area)
+    margin = 3
+    regions = (
+        ink[max(0, y0) : min(height, y1 + 1), : max(0, x0 - margin)],
+        ink[min(height, y1 + margin) :, max(0, x0) : min(width, x1 + 1)],
+    )
+    heights: list[int] = []
+    for region in regions:
+        if region.size == 0:
+            continue
+        labels, _ = ndimage.label(region > _LABEL_INK)
+        for box in ndimage.find_objects(labels):
+            box_h = box[0].stop - box[0].start
+            box_w = box[1].stop - box[1].start
+            # Tick marks cut off at the frame are flat; a glyph is taller than 3 px.
+            if box_h >= 4 and box_w >= 2 and box_h <= 0.15 * height:
+                heights.append(box_h)
+    return float(np.median(heights)) if len(heights) >= 3 else None
+
+
+def remove_text(
+    ink: np.ndarray,
+    threshold: float | np.ndarray,
+    line_width_px: float,
+    text_px: float | None = None,
+) -> np.ndarray:
+    """A copy of ``ink`` with text-like components erased.
+
+    ``text_px`` is the height of a tick-label digit (:func:`text_height_px`), when known.
+    """
     height, _ = ink.shape
     mask = ink > threshold
     # Anti-aliased glyphs fall apart at a curve threshold; join their strokes first.
@@ -30,12 +77,25 @@ def remove_text(ink: np.ndarray, threshold: float, line_width_px: float) -> np.n
     labels = np.where(mask, labels, 0)
     boxes = ndimage.find_objects(labels)
     sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:]
-    max_text = min(_MAX_TEXT_PX, max(8.0, _MAX_TEXT_FRACTION * height))
+    max_text = (
+        max(8.0, _GLYPH_OVER_DIGIT * text_px)
+        if text_px is not None
+        else min(_MAX_TEXT_PX, max(8.0, _MAX_TEXT_FRACTION * height))
+    )
     box_h = np.array([b[0].stop - b[0].start if b else 0 for b in boxes], dtype=np.float64)
     box_w = np.array([b[1].stop - b[1].start if b else 0 for b in boxes], dtype=np.float64)
     small = (box_h > 0) & (box_h <= max_text) & (box_w <= 2 * max_text)
     strokes = sizes / (np.hypot(box_h, box_w) * max(line_width_px, 1.0) + 1e-9)
     glyph = small & (strokes >= _MIN_STROKES) & (box_h >= 4)
+    # Letters drawn thinner than thick curves hold few strokes' worth of ink, but they spread
+    # in two directions, where a dash of a curve is one straight stroke.
+    spread = _minor_spread(labels, count)
+    glyph |= (
+        small
+        & (box_h >= 4)
+        & (spread >= max(1.0, 0.5 * line_width_px + 0.5))
+        & (spread >= _MIN_SPREAD * np.maximum(box_h, box_w))
+    )
     glyph |= _neighbours_on_text_lines(boxes, small, glyph)
     erase = np.concatenate(([False], glyph))[labels]
     cleaned = ink.copy()
@@ -43,10 +103,27 @@ def remove_text(ink: np.ndarray, threshold: float, line_width_px: float) -> np.n
     return cleaned
 
 
+def _minor_spread(labels: np.ndarray, count: int) -> np.ndarray:
+    """Per component, the standard deviation (px) of its pixels across their main direction."""
+    rows, cols = np.nonzero(labels)
+    index = labels[rows, cols]
+    n = np.maximum(np.bincount(index, minlength=count + 1)[1:], 1)
+
+    def mean(values: np.ndarray) -> np.ndarray:
+        return np.bincount(index, weights=values, minlength=count + 1)[1:] / n
+
+    my, mx = mean(rows.astype(np.float64)), mean(cols.astype(np.float64))
+    vyy = mean(rows.astype(np.float64) ** 2) - my**2
+    vxx = mean(cols.astype(np.float64) ** 2) - mx**2
+    vxy = mean(rows.astype(np.float64) * cols) - mx * my
+    minor = (vxx + vyy) / 2 - np.sqrt(((vxx - vyy) / 2) ** 2 + vxy**2)
+    return np.sqrt(np.maximum(minor, 0.0))
+
+
 def _neighbours_on_text_lines(
     boxes: list[tuple[slice, slice] | None], small: np.ndarray, glyph: np.ndarray
 ) -> np.ndarray:
-    """Small components within one character height of a glyph, on the same text line."""
+    """Small components close beside a glyph, on the same text line."""
     found = np.zeros_like(glyph)
     seeds = [boxes[i] for i in np.flatnonzero(glyph)]
     if not seeds:
@@ -60,6 +137,8 @@ def _neighbours_on_text_lines(
         box = boxes[index]
         centre_row = (box[0].start + box[0].stop) / 2.0
         same_line = (centre_row >= seed_top) & (centre_row <= seed_bottom)
-        near = (box[1].start <= seed_right + seed_height) & (box[1].stop >= seed_left - seed_height)
+        # A legend's line sample sits up to about one and a half characters left of its text.
+        reach = _NEIGHBOUR_REACH * seed_height
+        near = (box[1].start <= seed_right + reach) & (box[1].stop >= seed_left - reach)
         found[index] = bool(np.any(same_line & near))
     return found

@@ -24,6 +24,8 @@ from graphq.digitizer.runs import ColumnRuns
 # Slope smoothing gains: a lone run is good evidence, a divided shared run is weak evidence.
 _LONE_GAIN = 0.35
 _SHARED_GAIN = 0.1
+# Columns a track coasts past a steep run before it takes the run as its own continuation.
+_STEEP_PATIENCE = 3
 # Observations before a track's slope is trusted enough for the normal gate.
 _YOUNG_AGE = 4
 
@@ -155,7 +157,11 @@ def _claim_runs(
                     best, best_cost = index, distance
         if best < 0:
             continue
-        if _crosses_steep_run(track, tops[best], bottoms[best], predicted, gate, settings):
+        # Coasting past a steep curve takes a few columns; a track still inside tall runs
+        # after that has bent into a steep stretch (or a bundle) and follows it.
+        if track.misses < _STEEP_PATIENCE and _crosses_steep_run(
+            track, tops[best], bottoms[best], predicted, gate, settings
+        ):
             continue
         claims.setdefault(best, []).append(track)
         gates[id(track)] = gate

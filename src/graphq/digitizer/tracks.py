@@ -115,7 +115,10 @@ def join_passes(
     return [_union(group) if len(group) > 1 else group[0] for group in groups.values()]
 
 
-def _end_slope(curve: TracedCurve, at_end: bool, window: int = 12) -> float:
+def _end_slope(curve: TracedCurve, at_end: bool) -> float:
+    """Slope of the curve's last (or first) stretch: long enough that pixel steps average
+    out, short enough to follow a bend."""
+    window = max(12, min(60, curve.column.size // 3))
     part = slice(-window, None) if at_end else slice(0, window)
     columns = curve.column[part].astype(np.float64)
     rows = curve.middle[part]
@@ -129,20 +132,18 @@ def link_fragments(
 ) -> list[TracedCurve]:
     """Join a curve's fragments across gaps their ends' tangents agree on."""
     curves = sorted(curves, key=lambda c: int(c.column[0]))
+    ends = [_Ends.of(c) for c in curves]
     while True:
         best: tuple[float, int, int] | None = None
-        for i, left in enumerate(curves):
-            right_end, right_row = int(left.column[-1]), float(left.leave[-1])
-            slope_out = _end_slope(left, at_end=True)
-            for j, right in enumerate(curves):
-                gap = int(right.column[0]) - right_end
+        for i, left in enumerate(ends):
+            for j, right in enumerate(ends):
+                gap = right.first - left.last
                 # A jump is only as believable as the pieces on either side are long.
                 reach = min(max_gap_columns, 2 * min(left.span, right.span))
                 if j == i or gap < 1 or gap > reach:
                     continue
-                slope_in = _end_slope(right, at_end=False)
-                miss_forward = abs(right_row + slope_out * gap - float(right.enter[0]))
-                miss_backward = abs(float(right.enter[0]) - slope_in * gap - right_row)
+                miss_forward = abs(left.last_row + left.slope_out * gap - right.first_row)
+                miss_backward = abs(right.first_row - right.slope_in * gap - left.last_row)
                 allowed = tolerance_px + 0.05 * gap
                 cost = max(miss_forward, miss_backward)
                 if cost <= allowed and (best is None or cost < best[0]):
@@ -151,19 +152,61 @@ def link_fragments(
             return curves
         _, i, j = best
         joined = _union([curves[i], curves[j]])
-        curves = [c for k, c in enumerate(curves) if k not in (i, j)] + [joined]
-        curves.sort(key=lambda c: int(c.column[0]))
+        keep = [k for k in range(len(curves)) if k not in (i, j)]
+        curves = [curves[k] for k in keep] + [joined]
+        ends = [ends[k] for k in keep] + [_Ends.of(joined)]
 
 
-def drop_duplicates(curves: list[TracedCurve], tolerance_px: float) -> list[TracedCurve]:
-    """Keep curves best first; drop one that lies on the kept ones almost everywhere."""
+@dataclass(frozen=True)
+class _Ends:
+    """What linking needs of a curve: where and how steeply it starts and stops."""
+
+    first: int
+    last: int
+    span: int
+    first_row: float
+    last_row: float
+    slope_in: float
+    slope_out: float
+
+    @classmethod
+    def of(cls, curve: TracedCurve) -> _Ends:
+        return cls(
+            first=int(curve.column[0]),
+            last=int(curve.column[-1]),
+            span=curve.span,
+            first_row=float(curve.enter[0]),
+            last_row=float(curve.leave[-1]),
+            slope_in=_end_slope(curve, at_end=False),
+            slope_out=_end_slope(curve, at_end=True),
+        )
+
+
+def drop_duplicates(
+    curves: list[TracedCurve], tolerance_px: float, shape: tuple[int, int], min_own_columns: int
+) -> list[TracedCurve]:
+    """Keep curves best first; drop one that lies on the kept ones almost everywhere, or
+    leaves them for fewer than ``min_own_columns`` (a leader arrow running into its curve).
+
+    "On" is measured in the plane, not per column: a fragment of a steep stretch lies on it
+    even where the rows of the same column differ.
+    """
     ranked = sorted(curves, key=lambda c: -float((c.shared == 1).sum() + 0.5 * c.span))
+    height, width = shape
+    reach = max(1, round(tolerance_px))
+    taken = np.zeros((height + 2 * reach + 1, width + 2 * reach + 1), dtype=bool)
     kept: list[TracedCurve] = []
     for curve in ranked:
-        covered = np.zeros(curve.column.size, dtype=bool)
-        for other in kept:
-            _, ia, ib = np.intersect1d(curve.column, other.column, return_indices=True)
-            covered[ia] |= np.abs(curve.middle[ia] - other.middle[ib]) <= tolerance_px
-        if covered.mean() < _DUPLICATE_FRACTION:
-            kept.append(curve)
+        rows = np.clip(np.round(curve.middle).astype(np.int64), -reach, height + reach)
+        covered = taken[rows + reach, curve.column + reach]
+        if covered.mean() >= _DUPLICATE_FRACTION or (~covered).sum() < min_own_columns:
+            continue
+        kept.append(curve)
+        low = np.floor(np.minimum(curve.enter, curve.leave)).astype(np.int64)
+        high = np.ceil(np.maximum(curve.enter, curve.leave)).astype(np.int64)
+        for column, top, bottom in zip(
+            curve.column.tolist(), low.tolist(), high.tolist(), strict=True
+        ):
+            first, last = max(top, -reach), min(bottom, height + reach)
+            taken[first : last + 2 * reach + 1, column : column + 2 * reach + 1] = True
     return kept

@@ -45,6 +45,19 @@ def decode_meta(raw: dict[str, Any], method: str | None = None) -> GraphMeta:
         raise GraphqError("INVALID_PARAMETERS", f"graph metadata: {exc}", status=422) from None
 
 
+# Shares of the compute stage: decoding, the digitizer itself, then overlay and CSV.
+_DECODE_END, _DIGITIZE_END = 0.05, 0.9
+
+
+def _stage(progress: Progress, start: float, span: float) -> Progress:
+    """The progress of one stage (0..1 of it) as progress of the whole compute stage."""
+
+    def report(fraction: float, step: str) -> None:
+        progress(start + min(max(fraction, 0.0), 1.0) * span, step)
+
+    return report
+
+
 def digitize_bytes(
     data: bytes,
     meta: GraphMeta,
@@ -54,13 +67,17 @@ def digitize_bytes(
     max_pixels: int,
     with_overlay: bool = True,
 ) -> DigitizeOutput:
+    """Decode, digitize and render one image, reporting progress through every stage."""
     began = time.perf_counter()
+    progress(0.0, "decoding image")
     image = load_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
-    result = digitize(image.pixels, meta, progress=progress)
+    digitizing = _stage(progress, _DECODE_END, _DIGITIZE_END - _DECODE_END)
+    result = digitize(image.pixels, meta, progress=digitizing)
+    progress(_DIGITIZE_END, "rendering overlay and CSV")
     overlay = render_overlay(image.pixels, result, meta) if with_overlay else b""
     points = sum(len(curve.points) for curve in result.curves)
     confidences = [curve.confidence for curve in result.curves]
-    return DigitizeOutput(
+    output = DigitizeOutput(
         result=msgspec.to_builtins(result),
         csv=result_to_csv(result, meta),
         overlay_png=overlay,
@@ -68,6 +85,8 @@ def digitize_bytes(
         data_points=points,
         processing_time_s=time.perf_counter() - began,
     )
+    progress(1.0, "digitized")
+    return output
 
 
 def digitize_file(payload: dict[str, Any], progress: Progress) -> DigitizeOutput:

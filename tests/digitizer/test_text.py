@@ -1,0 +1,46 @@
+"""Text inside the plot is erased; dashes, dots and curves are kept."""
+
+import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from graphq.digitizer.ink import darkness
+from graphq.digitizer.text import remove_text, text_height_px
+from tests.digitizer.plots import render_plot
+
+
+def _canvas() -> tuple[Image.Image, ImageDraw.ImageDraw]:
+    image = Image.new("RGB", (400, 200), "white")
+    return image, ImageDraw.Draw(image)
+
+
+def test_text_height_is_read_off_the_tick_labels() -> None:
+    pixels, box = render_plot()
+    height = text_height_px(darkness(pixels), box)
+    # Matplotlib's 10 pt tick labels at 100 dpi: digits about 7 px tall.
+    assert height is not None and 5 <= height <= 11
+
+
+def test_a_cropped_plot_has_no_text_height() -> None:
+    ink = np.zeros((100, 100), dtype=np.float32)
+    assert text_height_px(ink, [0, 0, 99, 99]) is None
+
+
+def test_letters_are_erased_and_dashes_kept() -> None:
+    image, draw = _canvas()
+    draw.text((40, 30), "VGS = 10 V", fill="black", font=ImageFont.load_default(size=22))
+    for start in range(20, 380, 15):
+        draw.line([(start, 150), (start + 9, 146)], fill="black", width=2)
+    ink = darkness(np.asarray(image))
+    cleaned = remove_text(ink, 0.4, line_width_px=2.0, text_px=16.0)
+    text_area = (slice(25, 60), slice(35, 200))
+    dashes_area = (slice(140, 156), slice(15, 390))
+    assert (cleaned[text_area] > 0.4).sum() < 0.05 * (ink[text_area] > 0.4).sum()
+    assert (cleaned[dashes_area] > 0.4).sum() == (ink[dashes_area] > 0.4).sum()
+
+
+def test_a_long_curve_through_the_plot_is_kept() -> None:
+    image, draw = _canvas()
+    draw.line([(0, 180), (399, 20)], fill="black", width=2)
+    ink = darkness(np.asarray(image))
+    cleaned = remove_text(ink, 0.4, line_width_px=2.0, text_px=16.0)
+    np.testing.assert_array_equal(cleaned, ink)

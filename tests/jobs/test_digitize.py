@@ -1,0 +1,135 @@
+"""The digitize job kind: compute on a generated graph, progress, and what store writes."""
+
+from __future__ import annotations
+
+import anyio
+import msgspec
+import pytest
+
+from graphq.config import Settings
+from graphq.db.database import Database
+from graphq.db.migrate import upgrade
+from graphq.db.models import ExtractionQueue, ExtractionResult, GraphImage, Job, Product
+from graphq.digitizer import DigitizeResult
+from graphq.errors import GraphqError
+from graphq.jobs.digitize import DigitizeHandler, digitize_bytes, digitize_file
+from graphq.queue.registry import JobContext, JobSnapshot
+from tests.datagen import generate_graph, score_result
+
+_CLEAN = {"label_mode": "none", "boxes": [], "width_px": 800, "color_mode": "black"}
+_LIMITS = {"max_bytes": 20 * 2**20, "max_pixels": 40_000_000}
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, str]] = []
+
+    def __call__(self, fraction: float, step: str) -> None:
+        self.calls.append((fraction, step))
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return generate_graph(7, graph_type="output", style_overrides=_CLEAN)
+
+
+def test_compute_digitizes_a_generated_graph(graph) -> None:
+    output = digitize_bytes(graph.data, graph.meta, Recorder(), **_LIMITS)
+    score = score_result(msgspec.convert(output.result, DigitizeResult), graph)
+    assert score.recovered_count >= score.truth_count - 1
+    assert output.csv.startswith("VDS [V],ID [A],curve\n")
+    assert output.overlay_png.startswith(b"\x89PNG")
+    assert 0.0 < output.confidence <= 1.0
+    assert output.data_points == sum(len(c["points"]) for c in output.result["curves"])
+
+
+def test_progress_rises_through_every_stage_to_one(graph) -> None:
+    recorder = Recorder()
+    digitize_bytes(graph.data, graph.meta, recorder, **_LIMITS)
+    fractions = [fraction for fraction, _ in recorder.calls]
+    steps = [step for _, step in recorder.calls]
+    assert fractions == sorted(fractions)
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0
+    assert all(0.0 <= f <= 1.0 for f in fractions)
+    assert "decoding image" in steps and "rendering overlay and CSV" in steps
+    tracing = [f for f, step in recorder.calls if step.startswith("tracing curve")]
+    # Each curve's step is stageStart + done/total × stageSpan, inside the digitizer's share.
+    assert len(tracing) >= 2
+    assert all(0.05 < f < 0.9 for f in tracing)
+
+
+def test_bad_bytes_fail_with_invalid_image(graph) -> None:
+    with pytest.raises(GraphqError) as caught:
+        digitize_bytes(graph.data[: len(graph.data) // 3], graph.meta, Recorder(), **_LIMITS)
+    assert caught.value.code == "INVALID_IMAGE"
+
+
+async def test_prepare_compute_store_writes_result_row_csv_and_overlay(
+    settings: Settings, graph
+) -> None:
+    await anyio.to_thread.run_sync(upgrade, settings)
+    db = Database(settings.database_url)
+    image_dir = settings.data_dir / "images"
+    image_dir.mkdir(parents=True, exist_ok=True)
+    (image_dir / "graph.png").write_bytes(graph.data)
+    meta = msgspec.to_builtins(graph.meta)
+    try:
+        async with db.write() as session:
+            product = Product(name="Test", part_number="TST-DIG")
+            queue = ExtractionQueue(name="digitize-test")
+            session.add_all([product, queue])
+            await session.flush()
+            image = GraphImage(
+                product_id=product.id,
+                filename="graph.png",
+                file_path="images/graph.png",
+                file_size=len(graph.data),
+                mime_type="image/png",
+                width=graph.image.shape[1],
+                height=graph.image.shape[0],
+                sha256="0" * 64,
+                graph_type="output",
+                graph_meta=meta,
+            )
+            session.add(image)
+            await session.flush()
+            job = Job(product_id=product.id, image_id=image.id, queue_id=queue.id)
+            session.add(job)
+            await session.flush()
+            snapshot = JobSnapshot(
+                id=job.id,
+                kind="digitize",
+                queue_id=queue.id,
+                product_id=product.id,
+                image_id=image.id,
+                priority="normal",
+                attempts=1,
+                max_attempts=3,
+                extraction_method="standard",
+                parameters={},
+            )
+        ctx = JobContext(job=snapshot, db=db, settings=settings)
+        handler = DigitizeHandler()
+        payload = await handler.prepare(ctx)
+        output = digitize_file(payload, Recorder())
+        async with db.write() as session:
+            await handler.store(ctx, session, output)
+        async with db.read() as session:
+            stored = (
+                await session.execute(
+                    ExtractionResult.__table__.select().where(
+                        ExtractionResult.job_id == snapshot.id
+                    )
+                )
+            ).one()
+            image_row = await session.get(GraphImage, snapshot.image_id)
+        assert image_row is not None and image_row.status == "completed"
+        assert stored.csv_data == output.csv
+        assert stored.data_points == output.data_points
+        assert (settings.data_dir / stored.csv_file_path).read_text() == output.csv
+        overlay = (settings.data_dir / stored.overlay_file_path).read_bytes()
+        assert overlay.startswith(b"\x89PNG")
+        assert stored.metadata["graphType"] == "output"
+        assert len(stored.metadata["curves"]) >= 1
+    finally:
+        await db.dispose()
