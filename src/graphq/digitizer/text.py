@@ -27,7 +27,7 @@ _GLYPH_OVER_DIGIT = 1.8
 # A letter's pixels spread across its main direction by at least this fraction of its size.
 _MIN_SPREAD = 0.15
 # Small components this many character heights beside a glyph belong to its text line.
-_NEIGHBOUR_REACH = 1.6
+_NEIGHBOUR_REACH = 1.3
 # Ink darker than this outside the frame is tick-label text.
 _LABEL_INK = 0.35
 
@@ -137,7 +137,8 @@ def _neighbours_on_text_lines(
         box = boxes[index]
         centre_row = (box[0].start + box[0].stop) / 2.0
         same_line = (centre_row >= seed_top) & (centre_row <= seed_bottom)
-        # A legend's line sample sits up to about one and a half characters left of its text.
+        # A legend's line sample sits about a character left of its text; further out, a
+        # dash of a dashed curve passing by is not text.
         reach = _NEIGHBOUR_REACH * seed_height
         near = (box[1].start <= seed_right + reach) & (box[1].stop >= seed_left - reach)
         found[index] = bool(np.any(same_line & near))
