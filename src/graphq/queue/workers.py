@@ -13,6 +13,7 @@ from __future__ import annotations
 import importlib
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -69,6 +70,15 @@ def _worker_main(conn: Connection, preload: list[str]) -> None:
 class _Worker:
     process: BaseProcess
     conn: Connection
+
+    def receive(self) -> Any:
+        """One whole message, blocking until it has all arrived.
+
+        uvloop leaves a pipe it watched in non-blocking mode, and a message larger than the
+        pipe buffer (a result with an overlay image) would then fail halfway with EAGAIN.
+        """
+        os.set_blocking(self.conn.fileno(), True)
+        return self.conn.recv()
 
     def kill(self) -> None:
         self.process.kill()
@@ -147,7 +157,8 @@ class WorkerPool:
         while True:
             await anyio.wait_readable(worker.conn.fileno())
             try:
-                message = worker.conn.recv()
+                # In a thread: a large message must not hold the event loop while it streams.
+                message = await anyio.to_thread.run_sync(worker.receive)
             except EOFError:
                 raise GraphqError(
                     "WORKER_CRASHED", "the worker process died while running the job", status=500
