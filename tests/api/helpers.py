@@ -9,7 +9,9 @@ from typing import Any
 
 import httpx
 from PIL import Image, ImageDraw
+from sqlalchemy import func, select
 
+from graphq.db.models import GraphImage
 from tests.conftest import Service
 
 AXES = {"x": {"min": 0, "max": 10, "unit": "V"}, "y": {"min": 0, "max": 100, "unit": "A"}}
@@ -67,3 +69,9 @@ def stored_files(service: Service) -> list[Path]:
     """Every file in the data directory except the database."""
     root = service.rt.settings.data_dir
     return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("graphq.db"))
+
+
+async def image_rows(service: Service) -> int:
+    """How many image rows the database holds."""
+    async with service.rt.db.read() as session:
+        return (await session.execute(select(func.count(GraphImage.id)))).scalar_one()

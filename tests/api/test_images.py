@@ -11,17 +11,18 @@ from typing import Any
 import msgspec
 import pytest
 from PIL import Image
-from sqlalchemy import func, select
 
-from graphq.db.models import GraphImage
-from tests.api.helpers import AXES, assert_problem, graph_png, meta, stored_files, upload
+from tests.api.helpers import (
+    AXES,
+    assert_problem,
+    graph_png,
+    image_rows,
+    meta,
+    stored_files,
+    upload,
+)
 from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
 from tests.datagen.generate import generate_graph
-
-
-async def image_rows(service: Service) -> int:
-    async with service.rt.db.read() as session:
-        return (await session.execute(select(func.count(GraphImage.id)))).scalar_one()
 
 
 async def test_multi_file_upload_stores_each_image_with_its_metadata(service: Service) -> None:
