@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import get_args
 
 import msgspec
 
@@ -17,20 +18,10 @@ from graphq.digitizer import (
     render_overlay,
     result_to_csv,
 )
+from graphq.digitizer.types import GraphType
 from graphq.errors import GraphqError
 
-GRAPH_TYPES = (
-    "output",
-    "transfer",
-    "capacitance",
-    "body_diode",
-    "rdson_temperature",
-    "rdson_current",
-    "gate_charge",
-    "breakdown_temperature",
-    "thermal_impedance",
-    "custom",
-)
+GRAPH_TYPES = get_args(GraphType)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
