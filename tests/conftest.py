@@ -13,6 +13,7 @@ from litestar.testing import AsyncTestClient
 
 from graphq.app import create_app
 from graphq.config import Settings, load_settings
+from graphq.db.database import Database
 from graphq.db.migrate import upgrade
 from graphq.runtime import Runtime, build_runtime
 from graphq.services.keys import create_key
@@ -46,8 +47,7 @@ class Service:
     admin_key: str
 
     async def key(self, role: str) -> str:
-        _, secret = await create_key(self.rt.db, name=f"test {role}", role=role)
-        return secret
+        return await make_key(self.rt.settings, role)
 
     async def wait_for_job(
         self, job_id: str, statuses: set[str], timeout_s: float = 20
@@ -66,14 +66,28 @@ class Service:
         return response.json()
 
 
+async def make_key(settings: Settings, role: str) -> str:
+    """An API key, made through a database connection of the test's own.
+
+    The app runs on the test client's event loop; going through its ``Database`` from the
+    test's loop would share its write lock across two loops, which can deadlock.
+    """
+    db = Database(settings.database_url)
+    try:
+        _, secret = await create_key(db, name=f"test {role}", role=role)
+    finally:
+        await db.dispose()
+    return secret
+
+
 async def start_service(
     settings: Settings, handler_modules: list[str] | None
 ) -> AsyncIterator[Service]:
+    """Migrate, make the admin key before the app starts, then run the app."""
     await anyio.to_thread.run_sync(upgrade, settings)
+    secret = await make_key(settings, "admin")
     rt = build_runtime(settings, handler_modules=handler_modules)
-    app = create_app(settings, runtime=rt)
-    async with AsyncTestClient(app) as client:
-        _, secret = await create_key(rt.db, name="test admin", role="admin")
+    async with AsyncTestClient(create_app(settings, runtime=rt)) as client:
         client.headers["Authorization"] = f"Bearer {secret}"
         yield Service(client, rt, secret)
 

@@ -92,6 +92,17 @@ class NoopHandler(_StoringHandler):
         return {}
 
 
+class StoreFailsHandler(NoopHandler):
+    """Computes fine, then its ``store`` refuses the output, after adding a result row."""
+
+    kind = "store_fails"
+
+    async def store(self, ctx: JobContext, session: AsyncSession, output: Any) -> None:
+        await super().store(ctx, session, output)
+        raise GraphqError("INVALID_PARAMETERS", "the output cannot be stored")
+
+
 def register(registry: HandlerRegistry) -> None:
-    for handler in (SleepHandler(), FailHandler(), FlakyHandler(), NoopHandler()):
+    handlers = (SleepHandler(), FailHandler(), FlakyHandler(), NoopHandler(), StoreFailsHandler())
+    for handler in handlers:
         registry.register(handler)

@@ -13,11 +13,9 @@ from litestar.testing import AsyncTestClient
 
 from graphq.app import create_app
 from graphq.config import Settings
-from graphq.db.database import Database
 from graphq.db.migrate import upgrade
 from graphq.runtime import build_runtime
-from graphq.services.keys import create_key
-from tests.conftest import TEST_HANDLERS, Service
+from tests.conftest import TEST_HANDLERS, Service, make_key
 
 
 async def make_queue(service: Service, name: str, **fields: Any) -> dict[str, Any]:
@@ -55,19 +53,12 @@ def peak_overlap(jobs: list[dict[str, Any]]) -> int:
 
 @asynccontextmanager
 async def serve(settings: Settings, *, stall_renewals: bool = False) -> AsyncIterator[Service]:
-    """The app on an existing data directory, with the test job kinds.
+    """The app on an existing data directory, with the test job kinds, restartable.
 
-    Unlike ``start_service`` the admin key is made before the app starts, on the test's own
-    event loop: the app runs on the test client's loop, and a restarted app starts claiming
-    jobs at once, so sharing its database (and its write lock) across loops could deadlock.
     ``stall_renewals`` models a server whose lease renewals stop getting through.
     """
     await anyio.to_thread.run_sync(upgrade, settings)
-    db = Database(settings.database_url)
-    try:
-        _, secret = await create_key(db, name="test admin", role="admin")
-    finally:
-        await db.dispose()
+    secret = await make_key(settings, "admin")
     rt = build_runtime(settings, handler_modules=[TEST_HANDLERS])
     if stall_renewals:
 

@@ -283,3 +283,27 @@ async def test_reprioritising_a_waiting_job_changes_its_place(
     done = [await service.wait_for_job(j["id"], {"completed"}) for j in (first, second)]
     first_started = min(done, key=started)["id"]
     assert first_started == (second["id"] if priority == "urgent" else first["id"])
+
+
+async def test_a_store_that_fails_undoes_only_its_own_job_among_jobs_completing_together(
+    service: Service,
+) -> None:
+    product = await service.create_product()
+    queue = await make_queue(service, "grouped", maxConcurrentJobs=2)
+    await service.client.post(f"/api/queue/{queue['id']}/pause")
+    kinds = ["noop", "store_fails", "noop", "noop", "store_fails", "noop"]
+    jobs = [await add_job(service, product["id"], queue["id"], kind=kind) for kind in kinds]
+    await service.client.post(f"/api/queue/{queue['id']}/resume")
+    final = [await service.wait_for_job(j["id"], {"completed", "dead"}) for j in jobs]
+
+    expected = ["dead" if kind == "store_fails" else "completed" for kind in kinds]
+    assert [j["status"] for j in final] == expected
+    async with service.rt.db.read() as session:
+        rows = dict(
+            (
+                await session.execute(
+                    select(ExtractionResult.job_id, func.count()).group_by(ExtractionResult.job_id)
+                )
+            ).all()
+        )
+    assert [rows.get(j["id"], 0) for j in jobs] == [int(s == "completed") for s in expected]

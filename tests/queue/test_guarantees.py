@@ -23,6 +23,20 @@ async def wait_until_computing(service: Service, job_id: str) -> None:
             await anyio.sleep(0.05)
 
 
+async def warm_up_workers(service: Service, product_id: str, queue_id: str) -> None:
+    """Run one job in each worker process, so none is still importing when the test starts.
+
+    A freshly spawned worker can take a second to import on a busy machine; two jobs meant to
+    run side by side would otherwise start that far apart.
+    """
+    jobs = [
+        await add_job(service, product_id, queue_id, parameters={"seconds": 0.3, "steps": 1})
+        for _ in range(2)
+    ]
+    for job in jobs:
+        await service.wait_for_job(job["id"], {"completed"})
+
+
 async def test_graceful_shutdown_lets_short_jobs_finish_and_hands_the_rest_to_the_next_start(
     tmp_path: Path,
 ) -> None:
@@ -32,6 +46,7 @@ async def test_graceful_shutdown_lets_short_jobs_finish_and_hands_the_rest_to_th
     async with serve(settings) as service:
         product = await service.create_product()
         queue = await make_queue(service, "draining", maxConcurrentJobs=2)
+        await warm_up_workers(service, product["id"], queue["id"])
         short, long, waiting = [
             await add_job(
                 service, product["id"], queue["id"], parameters={"seconds": s, "steps": 10}

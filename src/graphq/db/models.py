@@ -159,6 +159,7 @@ class Job(Timestamped, Base):
         Index("ix_jobs_status_queue", "status", "queue_id"),
         Index("ix_jobs_product", "product_id"),
         Index("ix_jobs_batch", "batch_id"),
+        Index("ix_jobs_kind_completed", "kind", "status", "completed_at"),
     )
 
 

@@ -58,15 +58,18 @@ def find_boxes(
             # An edge stands in for a side of any length.
             drawn = bottom if top in edges else top
             other = top if top in edges else bottom
-            if other not in edges and (
-                abs(drawn.start - other.start) > slack or abs(drawn.end - other.end) > slack
-            ):
+            if other not in edges and not _same_extent(mask, top, bottom, slack):
                 continue
+            if other not in edges:
+                drawn = top if top.length >= bottom.length else bottom
             rows = slice(top.last, bottom.first + 1)
             sides = [
                 _vertical_side(mask, rows, column, slack) for column in (drawn.start, drawn.end - 1)
             ]
-            if None in sides or not any(sides):
+            # Two drawn sides that start and end together need only one vertical side: the
+            # other may lie on a grid line, erased with it.
+            needed = 1 if other not in edges else 2
+            if sum(side is not None for side in sides) < needed or not any(sides):
                 continue
             # What is left of the frame itself is no box inside the plot.
             if (bottom.position - top.position) * (drawn.end - drawn.start) > 0.5 * height * width:
@@ -75,6 +78,20 @@ def find_boxes(
             used.update((i, j))
             break
     return boxes
+
+
+def _same_extent(mask: np.ndarray, top: Line, bottom: Line, slack: int) -> bool:
+    """Both sides start and end together, or the shorter one's missing part is inked all
+    along (curves crossing a side thicken it there, so it was not found as a thin line)."""
+    for ends in ((top.start, bottom.start), (top.end, bottom.end)):
+        if abs(ends[0] - ends[1]) <= slack:
+            continue
+        shorter = top if top.length < bottom.length else bottom
+        low, high = min(ends), max(ends)
+        inked = mask[shorter.first : shorter.last + 1, low:high].any(axis=0)
+        if inked.mean() < _SIDE_COVERAGE:
+            return False
+    return True
 
 
 def _vertical_side(mask: np.ndarray, rows: slice, column: int, slack: int) -> bool | None:

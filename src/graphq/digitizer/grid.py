@@ -30,6 +30,17 @@ _LIGHT_PERCENTILE = 10
 _CURVE_ALONG_GRID = 0.4
 # Percentile of a grid row's ink taken as the line's own level.
 _LEVEL_PERCENTILE = 75
+# Lines this close (px) to the middle of two others are evenly spaced among them ...
+_SPACING_TOLERANCE_PX = 1.5
+# ... when those are at least this fraction of the plot apart ...
+_MIN_SPACING_FRACTION = 0.04
+# ... and a line that spans this fraction of the plot and is evenly spaced is grid.
+_FULL_SPAN_FRACTION = 0.97
+# A line that stops short of the frame, with ink beside its end in this fraction of the few
+# columns beyond it, runs on as curves (a bundle merging into one line), not into a box.
+_CONTINUED_FRACTION = 0.8
+_BEYOND_END_PX = (2, 8)
+_BESIDE_PX = 4
 
 
 def remove_grid(ink: np.ndarray) -> tuple[np.ndarray, list[Line], list[Line]]:
@@ -64,6 +75,9 @@ def _without_flat_curves(
     pulses) runs as straight as a grid line, but curves are drawn darker than the grid.
 
     The frame (at the crop's border) is always erased.
+    A grid drawn as dark as the curves (a black grid whose major lines some box hides in
+    part) has no family of look-alike levels, but it is still evenly spaced from edge to
+    edge; a flat curve is not.
     """
     height, width = ink.shape
     levels_h = [_line_level(ink, line) for line in horizontal]
@@ -77,22 +91,75 @@ def _without_flat_curves(
     grid_level = float(np.median(inner)) if inner else 0.0
     levels = np.array(inner)
 
-    def is_grid(level: float) -> bool:
+    def is_grid(line: Line, level: float, mask: np.ndarray | None) -> bool:
         # Fewer than three long lines inside the frame are no grid, but flat curves.
         if len(inner) < _FAMILY_SIZE:
             return False
         # Major grid lines are darker than minor ones but come as a family of look-alikes.
         family = np.count_nonzero(np.abs(levels - level) <= _FAMILY_LEVEL) - 1
-        return level <= grid_level + CURVE_OVER_GRID or family >= _FAMILY_SIZE
+        if family >= _FAMILY_SIZE:
+            return True
+        merging = mask is not None and _runs_on_as_curve(mask, line)
+        return level <= grid_level + CURVE_OVER_GRID and not merging
 
-    def keep(lines: list[Line], levels: list[float], size: int) -> list[Line]:
+    def keep(
+        lines: list[Line], levels: list[float], size: int, mask: np.ndarray | None
+    ) -> list[Line]:
+        spaced = _evenly_spaced(lines, size)
         return [
             line
-            for line, level in zip(lines, levels, strict=True)
-            if is_grid(level) or not _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX
+            for line, level, regular in zip(lines, levels, spaced, strict=True)
+            if is_grid(line, level, mask)
+            or regular
+            or not _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX
         ]
 
-    return keep(horizontal, levels_h, height), keep(vertical, levels_v, width)
+    # Bundles merge into flat lines (thermal impedance); a steep one merges into no grid line.
+    merging_mask = ink > LINE_INK_THRESHOLD
+    return keep(horizontal, levels_h, height, merging_mask), keep(vertical, levels_v, width, None)
+
+
+def _runs_on_as_curve(mask: np.ndarray, line: Line) -> bool:
+    """A line stopping short of the frame where ink goes on beside it: curves that merge
+    into one flat line (thermal impedance at long pulses). A grid line stops at a box,
+    whose blank inside follows its border."""
+    length = mask.shape[1]
+    rows = slice(max(0, line.first - _BESIDE_PX), line.last + _BESIDE_PX + 1)
+    near, far = _BEYOND_END_PX
+    for beyond in (
+        range(line.start - far, line.start - near + 1),
+        range(line.end - 1 + near, line.end + far),
+    ):
+        columns = [c for c in beyond if 0 <= c < length]
+        if len(columns) < far - near + 1:
+            continue
+        if mask[rows, columns[0] : columns[-1] + 1].any(axis=0).mean() >= _CONTINUED_FRACTION:
+            return True
+    return False
+
+
+def _evenly_spaced(lines: list[Line], size: int) -> list[bool]:
+    """Per line: it spans the plot and sits midway between two other lines (or the frame)."""
+    positions = np.array([0.0, size - 1.0] + [line.position for line in lines])
+    length = size if not lines else max(line.end for line in lines)
+    regular = []
+    for line in lines:
+        if line.end - line.start < _FULL_SPAN_FRACTION * length:
+            regular.append(False)
+            continue
+        before = positions[positions < line.position - _MIN_SPACING_FRACTION * size]
+        after = positions[positions > line.position + _MIN_SPACING_FRACTION * size]
+        gaps_before = line.position - before
+        gaps_after = after - line.position
+        regular.append(
+            bool(
+                gaps_before.size
+                and gaps_after.size
+                and np.min(np.abs(gaps_before[:, None] - gaps_after[None, :]))
+                <= _SPACING_TOLERANCE_PX
+            )
+        )
+    return regular
 
 
 def _edge_to_edge(lines: list[Line], mask: np.ndarray) -> list[Line]:

@@ -39,7 +39,7 @@ _CURVE_INK_FRACTION = 0.45
 # label with a white background can hide a fifth of a curve).
 _MAX_LINK_FRACTION = 0.25
 # A curve leaves the curves already kept for at least this fraction of the plot's width.
-_MIN_OWN_FRACTION = 0.08
+_MIN_OWN_FRACTION = 0.1
 # Side of the window (px) whose darkest ink sets a pixel's curve threshold.
 _PEAK_WINDOW_PX = 5
 # A curve is at least this long (fraction of the plot's mean side) to count.
@@ -49,6 +49,11 @@ _MIN_CURVE_LENGTH_FRACTION = 0.08
 _MIN_CURVE_SPAN_FRACTION = 0.04
 # ... and its ink is seen in at least this fraction of the columns it spans.
 _MIN_SEEN_FRACTION = 0.5
+# A curve narrower than this fraction of the plot's width must reach the frame (a curve
+# leaving through the top edge); one floating inside is an arrow or a legend sample.
+_MIN_FREE_SPAN_FRACTION = 0.12
+# "Reaches the frame": an end within this many px of it.
+_FRAME_REACH_PX = 4
 
 
 def _no_progress(fraction: float, step: str) -> None:
@@ -110,6 +115,7 @@ def digitize_standard(
         if c.arc_length_px >= _MIN_CURVE_LENGTH_FRACTION * mean_side
         and c.span >= _MIN_CURVE_SPAN_FRACTION * plot_columns
         and c.column.size >= _MIN_SEEN_FRACTION * c.span
+        and (c.span >= _MIN_FREE_SPAN_FRACTION * plot_columns or _reaches_frame(c, cleaned.shape))
     ]
     if meta.curves is not None and len(curves) > meta.curves:
         curves = sorted(curves, key=_evidence, reverse=True)[: meta.curves]
@@ -154,6 +160,16 @@ def _curve_threshold(cleaned: np.ndarray) -> np.ndarray | None:
         return None
     local_peak = ndimage.maximum_filter(cleaned, size=_PEAK_WINDOW_PX)
     return np.maximum(_MIN_CURVE_INK, _CURVE_INK_FRACTION * local_peak)
+
+
+def _reaches_frame(curve: TracedCurve, shape: tuple[int, int]) -> bool:
+    height, width = shape
+    reach = _FRAME_REACH_PX
+    rows = (float(curve.enter[0]), float(curve.leave[-1]))
+    columns = (int(curve.column[0]), int(curve.column[-1]))
+    return any(row <= reach or row >= height - 1 - reach for row in rows) or any(
+        column <= reach or column >= width - 1 - reach for column in columns
+    )
 
 
 def _evidence(curve: TracedCurve) -> float:

@@ -18,8 +18,12 @@ from graphq.digitizer.tracker import Track
 
 # Two tracks are one curve when they agree on this fraction of their common columns.
 _AGREEMENT = 0.9
-# A curve lying on other curves over this fraction of its columns is a duplicate.
+# A curve lying on other curves over this fraction of its columns is a duplicate ...
 _DUPLICATE_FRACTION = 0.85
+# ... and so is one lying on them over this fraction unless it leaves them at one end, as
+# a curve fanning out of (or merging into) a bundle does; one that leaves only in its
+# middle is a piece of two curves bounced off each other at a crossing.
+_DUPLICATE_INSIDE_FRACTION = 0.75
 
 
 @dataclass(frozen=True)
@@ -185,8 +189,9 @@ class _Ends:
 def drop_duplicates(
     curves: list[TracedCurve], tolerance_px: float, shape: tuple[int, int], min_own_columns: int
 ) -> list[TracedCurve]:
-    """Keep curves best first; drop one that lies on the kept ones almost everywhere, or
-    leaves them for fewer than ``min_own_columns`` (a leader arrow running into its curve).
+    """Keep curves best first; drop one that lies on the kept ones almost everywhere, leaves
+    them for fewer than ``min_own_columns`` (a leader arrow running into its curve), or
+    mostly lies on them and leaves them only in its middle (bounced at a crossing).
 
     "On" is measured in the plane, not per column: a fragment of a steep stretch lies on it
     even where the rows of the same column differ.
@@ -200,6 +205,9 @@ def drop_duplicates(
         rows = np.clip(np.round(curve.middle).astype(np.int64), -reach, height + reach)
         covered = taken[rows + reach, curve.column + reach]
         if covered.mean() >= _DUPLICATE_FRACTION or (~covered).sum() < min_own_columns:
+            continue
+        leaves_at_end = not covered[:min_own_columns].any() or not covered[-min_own_columns:].any()
+        if covered.mean() >= _DUPLICATE_INSIDE_FRACTION and not leaves_at_end:
             continue
         kept.append(curve)
         low = np.floor(np.minimum(curve.enter, curve.leave)).astype(np.int64)

@@ -4,10 +4,12 @@ The database is the source of truth; the engine keeps an in-memory index of it (
 heap per queue and a timer heap for retries), rebuilt at start. One dispatcher task fills free
 slots in priority order, honouring each queue's mode, status and ``maxConcurrentJobs`` and the
 global slot count, claiming the chosen jobs in one statement; :mod:`graphq.queue.runs` drives
-each run. Each run holds a lease that a maintenance task renews; leases left behind by a
-crashed server expire and their jobs run again. Progress is published at once and written for
-all running jobs together every quarter second, so a short job costs two writes: its claim and
-its completion (with its result).
+each run. When runs complete, their slots pass straight to the next jobs, claimed in the
+completion's own transaction (:mod:`graphq.queue.completions`). Each run holds a lease that a
+maintenance task renews; leases left behind by a crashed server expire and their jobs run
+again. Progress is published at once and written for all running jobs together every quarter
+second, so in a busy queue a short job costs one write: its completion, with its result and
+the claim of the job after it.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class QueueEngine:
         self.pool = pool
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.runner = JobRunner(db, settings, registry, events, pool, self.owner)
+        self.runner.completer.handover = self
         self.queues: dict[str, QueueState] = {}
         self.running: dict[str, RunningJob] = {}
         self._waiting: dict[str, _Waiting] = {}
@@ -287,6 +290,12 @@ class QueueEngine:
     def _fill_slots(self) -> None:
         """Take the best waiting jobs into the free slots, then claim them all in one write."""
         assert self._tg is not None
+        picked = self._pick()
+        if picked:
+            self._tg.start_soon(self._claim_and_start, picked)
+
+    def _pick(self) -> list[RunningJob]:
+        """Move the best waiting jobs into free slots (in memory; the caller claims them)."""
         picked: list[RunningJob] = []
         while len(self.running) < self.slots:
             best: tuple[QueueState, tuple[int, int]] | None = None
@@ -308,29 +317,51 @@ class QueueEngine:
             self.running[job_id] = run
             state.running.add(job_id)
             picked.append(run)
-        if picked:
-            self._tg.start_soon(self._claim_and_start, picked)
+        return picked
 
     async def _claim_and_start(self, picked: list[RunningJob]) -> None:
-        assert self._tg is not None
         try:
-            started_at, claimed = await store.claim(
+            claimed = await store.claim(
                 self.db, [run.job_id for run in picked], self.owner, self.settings.queue.lease_s
             )
         except Exception:
-            # The jobs are still waiting in the database: put them back in line, a moment later.
             log.exception("claiming %d jobs failed; retrying shortly", len(picked))
-            for run in picked:
-                self._release_slot(run)
-                self._index(run.job_id, run.queue_id, run.priority, run.enqueued_ns, 1.0)
+            self.return_unclaimed(picked)
             return
+        self.start_claimed(picked, claimed)
+
+    # -- slot hand-over from completing runs (graphq.queue.completions) ------------------------
+
+    def hand_over(self, finished: list[RunningJob]) -> list[RunningJob]:
+        """Free the slots of runs whose completion is committing; pick the jobs that take them.
+
+        Called inside that completion's transaction, which also claims the picked jobs.
+        """
+        if self._stopping:
+            return []
+        for run in finished:
+            self.running.pop(run.job_id, None)
+            state = self.queues.get(run.queue_id)
+            if state is not None:
+                state.running.discard(run.job_id)
+        return self._pick()
+
+    def start_claimed(self, picked: list[RunningJob], claimed: store.Claimed) -> None:
+        assert self._tg is not None
+        started_at, jobs = claimed
         for run in picked:
-            job = claimed.get(run.job_id)
+            job = jobs.get(run.job_id)
             if job is None:  # no longer waiting: cancelled meanwhile
                 self._release_slot(run)
                 continue
             run.started_at = started_at
             self._tg.start_soon(self._execute, job, run)
+
+    def return_unclaimed(self, picked: list[RunningJob]) -> None:
+        """The claim did not commit: the jobs still wait in the database; back in line shortly."""
+        for run in picked:
+            self._release_slot(run)
+            self._index(run.job_id, run.queue_id, run.priority, run.enqueued_ns, 1.0)
 
     async def _execute(self, job: JobSnapshot, run: RunningJob) -> None:
         try:

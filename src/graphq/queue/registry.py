@@ -3,8 +3,10 @@
 A handler splits its work in three so that only the CPU-heavy middle leaves the event loop:
 ``prepare`` loads inputs (async, database), ``compute`` is a plain picklable module-level
 function run in a worker process, ``store`` writes the outcome inside the same transaction
-that marks the job completed, so a job is never completed twice. A handler may also define
-``async on_dead(ctx)``, called once the job lands in the dead-letter queue.
+that marks the job completed, so a job is never completed twice. ``store`` runs where that
+transaction runs (on SQLite, the database writer's thread and loop, see
+:meth:`graphq.db.database.Database.transact_session`): it awaits only its session. A handler
+may also define ``async on_dead(ctx)``, called once the job lands in the dead-letter queue.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from graphq.db.database import Database
 from graphq.errors import GraphqError
 from graphq.queue import store
 from graphq.queue.backoff import retry_ceiling_s, retry_delay_s
+from graphq.queue.completions import Completer, Completion
 from graphq.queue.events import EventBus
 from graphq.queue.registry import HandlerRegistry, JobContext, JobHandler, JobSnapshot
 from graphq.queue.state import QueueState, RunningJob
@@ -54,6 +55,7 @@ class JobRunner:
         self.events = events
         self.pool = pool
         self.owner = owner
+        self.completer = Completer(db, owner, settings.queue.lease_s)
 
     async def attempt(
         self, job: JobSnapshot, run: RunningJob, queue: QueueState | None, retry: ScheduleRetry
@@ -95,10 +97,11 @@ class JobRunner:
         self.report(run, _PREPARE_END, "computing")
         output = await self._compute(handler, payload, run)
         self.report(run, _COMPUTE_END, "storing result")
-        async with self.db.write() as session:
-            if not await store.mark_completed(session, job.id, self.owner, run.started_at):
-                raise LeaseLostError(job.id)
-            await handler.store(ctx, session, output)
+        # Shielded: once the result goes to the database, the run learns whether it committed.
+        with anyio.CancelScope(shield=True):
+            completed = await self.completer.complete(Completion(ctx, handler, output, run))
+        if not completed:
+            raise LeaseLostError(job.id)
         run.dirty = False
 
     async def _compute(self, handler: JobHandler, payload: Any, run: RunningJob) -> Any:

@@ -2,23 +2,27 @@
 
 Each transition is one conditional UPDATE (``WHERE status = … AND lease_owner = …``), so a
 transition that lost a race changes nothing and the caller learns it from the row count.
+Each runs as a single write transaction of Core statements (:meth:`Database.transact`): on
+SQLite that is one hop to the writer thread, whatever the number of statements.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.engine import CursorResult
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from graphq.db.database import Database
 from graphq.db.models import DeadLetter, Job, utcnow
 from graphq.queue.registry import JobSnapshot
 
 WAITING = ("queued", "pending")
+
+JOBS = cast(Table, Job.__table__)
+DEAD_LETTERS = cast(Table, DeadLetter.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,11 +36,6 @@ class ReadyJob:
     not_before: datetime | None
 
 
-def _rowcount(result: Any) -> int:
-    assert isinstance(result, CursorResult)
-    return result.rowcount
-
-
 async def load_waiting(db: Database) -> list[ReadyJob]:
     async with db.read() as session:
         rows = await session.execute(
@@ -47,108 +46,134 @@ async def load_waiting(db: Database) -> list[ReadyJob]:
         return [ReadyJob(*row) for row in rows]
 
 
+_ENQUEUE = insert(JOBS)
+
+
+async def enqueue(db: Database, rows: Sequence[dict[str, Any]]) -> None:
+    """Commit new jobs as ``queued`` in one INSERT; each row names at least its ``id``."""
+    if rows:
+        await db.transact(lambda conn: conn.execute(_ENQUEUE, list(rows)))
+
+
 _SNAPSHOT_COLUMNS = (
-    Job.id,
-    Job.kind,
-    Job.queue_id,
-    Job.product_id,
-    Job.image_id,
-    Job.priority,
-    Job.attempts,
-    Job.max_attempts,
-    Job.extraction_method,
-    Job.parameters,
+    JOBS.c.id,
+    JOBS.c.kind,
+    JOBS.c.queue_id,
+    JOBS.c.product_id,
+    JOBS.c.image_id,
+    JOBS.c.priority,
+    JOBS.c.attempts,
+    JOBS.c.max_attempts,
+    JOBS.c.extraction_method,
+    JOBS.c.parameters,
 )
 
 
-async def claim(
-    db: Database, job_ids: list[str], owner: str, lease_s: float
-) -> tuple[datetime, dict[str, JobSnapshot]]:
-    """Move waiting jobs to ``processing`` under our lease in one statement.
+_CLAIM = (
+    update(JOBS)
+    .where(JOBS.c.id.in_(bindparam("job_ids", expanding=True)), JOBS.c.status.in_(WAITING))
+    .values(
+        status="processing",
+        attempts=JOBS.c.attempts + 1,
+        lease_owner=bindparam("owner"),
+        lease_expires_at=bindparam("lease_expires_at"),
+        started_at=bindparam("now"),
+        completed_at=None,
+        next_attempt_at=None,
+        progress=0.0,
+        current_step="preparing",
+    )
+    .returning(*_SNAPSHOT_COLUMNS)
+)
+
+Claimed = tuple[datetime, dict[str, JobSnapshot]]
+
+
+def claim_in(conn: Connection, job_ids: list[str], owner: str, lease_s: float) -> Claimed:
+    """Move waiting jobs to ``processing`` under our lease, inside the caller's transaction.
 
     Returns the claim time and the jobs claimed; a job missing from the answer was no longer
     waiting (cancelled, say).
     """
     now = utcnow()
-    async with db.write() as session:
-        rows = await session.execute(
-            update(Job)
-            .where(Job.id.in_(job_ids), Job.status.in_(WAITING))
-            .values(
-                status="processing",
-                attempts=Job.attempts + 1,
-                lease_owner=owner,
-                lease_expires_at=now + timedelta(seconds=lease_s),
-                started_at=now,
-                completed_at=None,
-                next_attempt_at=None,
-                progress=0.0,
-                current_step="preparing",
-            )
-            .returning(*_SNAPSHOT_COLUMNS),
-            execution_options={"synchronize_session": False},
-        )
-        claimed = [JobSnapshot(*row[:-1], parameters=dict(row[-1] or {})) for row in rows]
+    params = {
+        "job_ids": job_ids,
+        "owner": owner,
+        "lease_expires_at": now + timedelta(seconds=lease_s),
+        "now": now,
+    }
+    rows = conn.execute(_CLAIM, params).all()
+    claimed = [JobSnapshot(*row[:-1], parameters=dict(row[-1] or {})) for row in rows]
     return now, {job.id: job for job in claimed}
+
+
+async def claim(db: Database, job_ids: list[str], owner: str, lease_s: float) -> Claimed:
+    """:func:`claim_in` as a transaction of its own."""
+    return await db.transact(lambda conn: claim_in(conn, job_ids, owner, lease_s))
 
 
 async def renew_leases(db: Database, owner: str, job_ids: list[str], lease_s: float) -> None:
     if not job_ids:
         return
-    async with db.write() as session:
-        await session.execute(
-            update(Job)
-            .where(Job.id.in_(job_ids), Job.lease_owner == owner, Job.status == "processing")
-            .values(lease_expires_at=utcnow() + timedelta(seconds=lease_s))
-        )
+    statement = (
+        update(JOBS)
+        .where(JOBS.c.id.in_(job_ids), JOBS.c.lease_owner == owner, JOBS.c.status == "processing")
+        .values(lease_expires_at=utcnow() + timedelta(seconds=lease_s))
+    )
+    await db.transact(lambda conn: conn.execute(statement))
+
+
+_PROGRESS = (
+    update(JOBS)
+    .where(
+        JOBS.c.id == bindparam("job_id"),
+        JOBS.c.lease_owner == bindparam("owner"),
+        JOBS.c.status == "processing",
+    )
+    .values(progress=bindparam("new_progress"), current_step=bindparam("new_step"))
+)
 
 
 async def record_progress(db: Database, owner: str, updates: list[tuple[str, float, str]]) -> None:
     """Write the latest (job id, progress, step) of several running jobs in one transaction."""
     if not updates:
         return
-    jobs = Job.__table__
-    statement = (
-        update(jobs)
-        .where(
-            jobs.c.id == bindparam("job_id"),
-            jobs.c.lease_owner == owner,
-            jobs.c.status == "processing",
-        )
-        .values(progress=bindparam("new_progress"), current_step=bindparam("new_step"))
+    params = [
+        {"job_id": j, "owner": owner, "new_progress": p, "new_step": s} for j, p, s in updates
+    ]
+    await db.transact(lambda conn: conn.execute(_PROGRESS, params))
+
+
+_COMPLETE = (
+    update(JOBS)
+    .where(
+        JOBS.c.id == bindparam("job_id"),
+        JOBS.c.status == "processing",
+        JOBS.c.lease_owner == bindparam("owner"),
     )
-    async with db.write() as session:
-        await session.execute(
-            statement,
-            [{"job_id": j, "new_progress": p, "new_step": s} for j, p, s in updates],
-        )
+    .values(
+        status="completed",
+        progress=100.0,
+        current_step="completed",
+        completed_at=bindparam("now"),
+        actual_duration=bindparam("duration_s"),
+        lease_owner=None,
+        lease_expires_at=None,
+        error_code=None,
+        error_message=None,
+    )
+)
 
 
-async def mark_completed(
-    session: AsyncSession, job_id: str, owner: str, started_at: datetime | None
-) -> bool:
+def mark_completed(conn: Connection, job_id: str, owner: str, started_at: datetime | None) -> bool:
     """Inside the caller's transaction, so the result rows and the completion commit together.
 
     False when the job is no longer ours (its lease expired and another run took it over).
     """
     now = utcnow()
-    result = await session.execute(
-        update(Job)
-        .where(Job.id == job_id, Job.status == "processing", Job.lease_owner == owner)
-        .values(
-            status="completed",
-            progress=100.0,
-            current_step="completed",
-            completed_at=now,
-            actual_duration=(now - started_at).total_seconds() if started_at else None,
-            lease_owner=None,
-            lease_expires_at=None,
-            error_code=None,
-            error_message=None,
-        ),
-        execution_options={"synchronize_session": False},
-    )
-    return _rowcount(result) == 1
+    duration_s = (now - started_at).total_seconds() if started_at else None
+    params = {"job_id": job_id, "owner": owner, "now": now, "duration_s": duration_s}
+    return conn.execute(_COMPLETE, params).rowcount == 1
 
 
 async def schedule_retry(
@@ -156,22 +181,22 @@ async def schedule_retry(
 ) -> datetime | None:
     code, message = error
     not_before = utcnow() + timedelta(seconds=delay_s)
-    async with db.write() as session:
-        result = await session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.lease_owner == owner, Job.status == "processing")
-            .values(
-                status="pending",
-                error_code=code,
-                error_message=message,
-                next_attempt_at=not_before,
-                enqueued_ns=enqueued_ns,
-                lease_owner=None,
-                lease_expires_at=None,
-                current_step=f"retry after {code}",
-            )
+    statement = (
+        update(JOBS)
+        .where(JOBS.c.id == job_id, JOBS.c.lease_owner == owner, JOBS.c.status == "processing")
+        .values(
+            status="pending",
+            error_code=code,
+            error_message=message,
+            next_attempt_at=not_before,
+            enqueued_ns=enqueued_ns,
+            lease_owner=None,
+            lease_expires_at=None,
+            current_step=f"retry after {code}",
         )
-        return not_before if _rowcount(result) else None
+    )
+    changed = await db.transact(lambda conn: conn.execute(statement).rowcount)
+    return not_before if changed else None
 
 
 async def dead_letter(
@@ -179,38 +204,38 @@ async def dead_letter(
 ) -> bool:
     """Move a job to the DLQ; ``owner`` None means its lease expired (crash recovery)."""
     now = utcnow()
-    still_ours = Job.lease_owner == owner if owner is not None else Job.lease_expires_at < now
-    async with db.write() as session:
-        rows = await session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status == "processing", still_ours)
-            .values(
-                status="dead",
-                error_code=code,
-                error_message=message,
-                completed_at=now,
-                lease_owner=None,
-                lease_expires_at=None,
-                current_step=f"dead-lettered: {code}",
-            )
-            .returning(
-                Job.attempts,
-                Job.kind,
-                Job.product_id,
-                Job.image_id,
-                Job.queue_id,
-                Job.priority,
-                Job.extraction_method,
-                Job.parameters,
-            ),
-            execution_options={"synchronize_session": False},
+    still_ours = JOBS.c.lease_owner == owner if owner is not None else JOBS.c.lease_expires_at < now
+    statement = (
+        update(JOBS)
+        .where(JOBS.c.id == job_id, JOBS.c.status == "processing", still_ours)
+        .values(
+            status="dead",
+            error_code=code,
+            error_message=message,
+            completed_at=now,
+            lease_owner=None,
+            lease_expires_at=None,
+            current_step=f"dead-lettered: {code}",
         )
-        row = rows.first()
-        if row is None:
+        .returning(
+            JOBS.c.attempts,
+            JOBS.c.kind,
+            JOBS.c.product_id,
+            JOBS.c.image_id,
+            JOBS.c.queue_id,
+            JOBS.c.priority,
+            JOBS.c.extraction_method,
+            JOBS.c.parameters,
+        )
+    )
+
+    def transition(conn: Connection) -> bool:
+        rows = conn.execute(statement).all()
+        if not rows:
             return False
-        attempts, kind, product_id, image_id, queue_id, priority, method, parameters = row
-        session.add(
-            DeadLetter(
+        attempts, kind, product_id, image_id, queue_id, priority, method, parameters = rows[0]
+        conn.execute(
+            insert(DEAD_LETTERS).values(
                 job_id=job_id,
                 error_code=code,
                 error_message=message,
@@ -228,43 +253,44 @@ async def dead_letter(
         )
         return True
 
+    return await db.transact(transition)
+
 
 async def mark_cancelled(db: Database, job_id: str) -> bool:
     """Cancel a job that has not finished; True if this call changed it."""
-    async with db.write() as session:
-        result = await session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status.in_((*WAITING, "processing")))
-            .values(
-                status="cancelled",
-                completed_at=utcnow(),
-                lease_owner=None,
-                lease_expires_at=None,
-                error_code="CANCELLED",
-                error_message="cancelled by request",
-                current_step="cancelled",
-            )
+    statement = (
+        update(JOBS)
+        .where(JOBS.c.id == job_id, JOBS.c.status.in_((*WAITING, "processing")))
+        .values(
+            status="cancelled",
+            completed_at=utcnow(),
+            lease_owner=None,
+            lease_expires_at=None,
+            error_code="CANCELLED",
+            error_message="cancelled by request",
+            current_step="cancelled",
         )
-        return _rowcount(result) > 0
+    )
+    return bool(await db.transact(lambda conn: conn.execute(statement).rowcount))
 
 
 async def release(db: Database, job_ids: list[str], owner: str) -> None:
     """Hand running jobs back to the queue at shutdown; the interrupted attempt doesn't count."""
     if not job_ids:
         return
-    async with db.write() as session:
-        await session.execute(
-            update(Job)
-            .where(Job.id.in_(job_ids), Job.lease_owner == owner, Job.status == "processing")
-            .values(
-                status="queued",
-                attempts=Job.attempts - 1,
-                lease_owner=None,
-                lease_expires_at=None,
-                progress=0.0,
-                current_step="released at shutdown",
-            )
+    statement = (
+        update(JOBS)
+        .where(JOBS.c.id.in_(job_ids), JOBS.c.lease_owner == owner, JOBS.c.status == "processing")
+        .values(
+            status="queued",
+            attempts=JOBS.c.attempts - 1,
+            lease_owner=None,
+            lease_expires_at=None,
+            progress=0.0,
+            current_step="released at shutdown",
         )
+    )
+    await db.transact(lambda conn: conn.execute(statement))
 
 
 async def expired_leases(db: Database) -> list[tuple[str, int, int]]:
@@ -279,20 +305,21 @@ async def expired_leases(db: Database) -> list[tuple[str, int, int]]:
 
 
 async def requeue_expired(db: Database, job_id: str) -> ReadyJob | None:
-    async with db.write() as session:
-        result = await session.execute(
-            update(Job)
-            .where(Job.id == job_id, Job.status == "processing", Job.lease_expires_at < utcnow())
-            .values(
-                status="queued",
-                lease_owner=None,
-                lease_expires_at=None,
-                progress=0.0,
-                current_step="recovered after lease expiry",
-            )
+    statement = (
+        update(JOBS)
+        .where(
+            JOBS.c.id == job_id,
+            JOBS.c.status == "processing",
+            JOBS.c.lease_expires_at < utcnow(),
         )
-        if _rowcount(result) == 0:
-            return None
-        job = await session.get(Job, job_id)
-        assert job is not None
-        return ReadyJob(job.id, job.queue_id, job.priority, job.enqueued_ns, None)
+        .values(
+            status="queued",
+            lease_owner=None,
+            lease_expires_at=None,
+            progress=0.0,
+            current_step="recovered after lease expiry",
+        )
+        .returning(JOBS.c.id, JOBS.c.queue_id, JOBS.c.priority, JOBS.c.enqueued_ns)
+    )
+    rows = await db.transact(lambda conn: conn.execute(statement).all())
+    return ReadyJob(*rows[0], None) if rows else None

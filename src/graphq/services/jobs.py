@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, Table, bindparam, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphq.db.models import GraphImage, Job, Product
+from graphq.db.models import ExtractionQueue, GraphImage, Job, Product
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
-from graphq.services.queues import resolve_queue
+from graphq.services.queues import DEFAULT_QUEUE, ensure_default_queue
 
 FINISHED = ("completed", "cancelled", "dead", "failed")
 RETRYABLE_STATES = ("dead", "cancelled", "failed")
@@ -32,73 +33,125 @@ class JobRequest:
     parameters: dict[str, Any] = field(default_factory=dict)
 
 
-async def _validate_target(rt: Runtime, request: JobRequest) -> None:
+def _check_request(rt: Runtime, request: JobRequest) -> None:
     if request.kind not in rt.registry:
         raise GraphqError("INVALID_PARAMETERS", f"unknown job kind {request.kind!r}", status=422)
     if request.kind == "digitize" and request.image_id is None:
         raise GraphqError("INVALID_PARAMETERS", "a digitize job needs an imageId", status=422)
-    async with rt.db.read() as session:
-        if await session.get(Product, request.product_id) is None:
-            raise GraphqError("NOT_FOUND", f"no product {request.product_id}", status=404)
-        if request.image_id is not None:
-            image = await session.get(GraphImage, request.image_id)
-            if image is None or image.product_id != request.product_id:
-                raise GraphqError(
-                    "NOT_FOUND",
-                    f"no image {request.image_id} in product {request.product_id}",
-                    status=404,
-                )
 
 
-async def _average_duration_s(rt: Runtime, kind: str) -> float | None:
-    async with rt.db.read() as session:
-        recent = (
-            select(Job.actual_duration)
-            .where(Job.kind == kind, Job.status == "completed", Job.actual_duration.is_not(None))
-            .order_by(Job.completed_at.desc())
-            .limit(50)
-            .subquery()
-        )
-        average = (await session.execute(select(func.avg(recent.c.actual_duration)))).scalar_one()
+PRODUCTS = cast(Table, Product.__table__)
+IMAGES = cast(Table, GraphImage.__table__)
+QUEUES = cast(Table, ExtractionQueue.__table__)
+JOBS = cast(Table, Job.__table__)
+
+# Built once: creating a job runs these on every request.
+_PRODUCT_ID = select(PRODUCTS.c.id).where(PRODUCTS.c.id == bindparam("product_id"))
+_IMAGE_PRODUCT = select(IMAGES.c.product_id).where(IMAGES.c.id == bindparam("image_id"))
+_QUEUE = select(QUEUES.c.id, QUEUES.c.name, QUEUES.c.status, QUEUES.c.settings)
+_QUEUE_BY_ID = _QUEUE.where(QUEUES.c.id == bindparam("queue_id"))
+_QUEUE_BY_NAME = _QUEUE.where(QUEUES.c.name == bindparam("name"))
+_RECENT_DURATIONS = (
+    select(JOBS.c.actual_duration)
+    .where(
+        JOBS.c.kind == bindparam("kind"),
+        JOBS.c.status == "completed",
+        JOBS.c.actual_duration.is_not(None),
+    )
+    .order_by(JOBS.c.completed_at.desc())
+    .limit(50)
+    .subquery()
+)
+_AVERAGE_DURATION = select(func.avg(_RECENT_DURATIONS.c.actual_duration))
+
+
+async def _check_target(session: AsyncSession, request: JobRequest) -> None:
+    found = await session.execute(_PRODUCT_ID, {"product_id": request.product_id})
+    if found.first() is None:
+        raise GraphqError("NOT_FOUND", f"no product {request.product_id}", status=404)
+    if request.image_id is not None:
+        owner = (await session.execute(_IMAGE_PRODUCT, {"image_id": request.image_id})).first()
+        if owner is None or owner.product_id != request.product_id:
+            raise GraphqError(
+                "NOT_FOUND",
+                f"no image {request.image_id} in product {request.product_id}",
+                status=404,
+            )
+
+
+async def _queue_for(session: AsyncSession, queue_id: str | None) -> Row[Any]:
+    """The named queue, or ``default``; a stopped queue takes no new jobs."""
+    if queue_id is None:
+        found = await session.execute(_QUEUE_BY_NAME, {"name": DEFAULT_QUEUE})
+    else:
+        found = await session.execute(_QUEUE_BY_ID, {"queue_id": queue_id})
+    queue = found.first()
+    if queue is None:
+        raise GraphqError("NOT_FOUND", f"no queue {queue_id}", status=404)
+    if queue.status == "stopped":
+        raise GraphqError("QUEUE_STOPPED", f"queue {queue.name!r} is stopped", status=409)
+    return queue
+
+
+async def _average_duration_s(session: AsyncSession, kind: str) -> float | None:
+    """Mean run time of the kind's last 50 completed jobs (index ``ix_jobs_kind_completed``)."""
+    average = (await session.execute(_AVERAGE_DURATION, {"kind": kind})).scalar_one()
     return float(average) if average is not None else None
 
 
 async def create_jobs(
     rt: Runtime, requests: list[JobRequest], *, batch_id: str | None = None
 ) -> list[Job]:
-    """Validate every request first, then commit all jobs in one transaction (all or none)."""
-    queues = {}
+    """Validate every request, then commit all jobs (all or none).
+
+    The checks that need the database (product, image, queue, the wait estimate) run in the
+    transaction that inserts the jobs, so creating a job is one write transaction in all.
+    """
     for request in requests:
-        await _validate_target(rt, request)
-        queue = await resolve_queue(rt, request.queue_id)
-        queues[queue.id] = queue
-        request.queue_id = queue.id
-    estimates = {kind: await _average_duration_s(rt, kind) for kind in {r.kind for r in requests}}
-    base_ns = time.time_ns()
-    jobs = []
-    for offset, request in enumerate(requests):
-        queue = queues[request.queue_id]  # type: ignore[index]
-        jobs.append(
-            Job(
-                product_id=request.product_id,
-                image_id=request.image_id,
-                queue_id=queue.id,
-                batch_id=batch_id,
-                kind=request.kind,
-                status="queued",
-                priority=request.priority,
-                enqueued_ns=base_ns + offset,
-                max_attempts=int(
-                    (queue.settings or {}).get("maxAttempts", rt.settings.queue.max_attempts)
-                ),
-                extraction_method=request.extraction_method,
-                parameters=request.parameters,
-                estimated_duration=estimates[request.kind],
-                current_step="queued",
+        _check_request(rt, request)
+    if any(r.queue_id is None for r in requests) and not any(
+        q.name == DEFAULT_QUEUE for q in rt.engine.queues.values()
+    ):
+        await ensure_default_queue(rt)
+
+    async def insert(session: AsyncSession) -> list[Job]:
+        queues: dict[str | None, Row[Any]] = {}
+        checked: set[tuple[str, str | None]] = set()
+        for request in requests:
+            if (request.product_id, request.image_id) not in checked:
+                await _check_target(session, request)
+                checked.add((request.product_id, request.image_id))
+            if request.queue_id not in queues:
+                queues[request.queue_id] = await _queue_for(session, request.queue_id)
+        kinds = {r.kind for r in requests}
+        estimates = {kind: await _average_duration_s(session, kind) for kind in kinds}
+        base_ns = time.time_ns()
+        jobs = []
+        for offset, request in enumerate(requests):
+            queue = queues[request.queue_id]
+            jobs.append(
+                Job(
+                    product_id=request.product_id,
+                    image_id=request.image_id,
+                    queue_id=queue.id,
+                    batch_id=batch_id,
+                    kind=request.kind,
+                    status="queued",
+                    priority=request.priority,
+                    enqueued_ns=base_ns + offset,
+                    max_attempts=int(
+                        (queue.settings or {}).get("maxAttempts", rt.settings.queue.max_attempts)
+                    ),
+                    extraction_method=request.extraction_method,
+                    parameters=request.parameters,
+                    estimated_duration=estimates[request.kind],
+                    current_step="queued",
+                )
             )
-        )
-    async with rt.db.write() as session:
         session.add_all(jobs)
+        return jobs
+
+    jobs = await rt.db.transact_session(insert)
     for job in jobs:
         rt.engine.enqueued(job.id, job.queue_id, job.priority, job.enqueued_ns)
     return jobs

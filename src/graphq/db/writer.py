@@ -1,0 +1,114 @@
+"""The queue's write transactions, run whole on the caller's thread: no hop per statement.
+
+Through aiosqlite every statement costs several round trips to aiosqlite's thread (cursor,
+execute, fetch, close, then commit and the pool's reset), about nineteen for each queued job,
+and on a busy machine each round trip waits for a core. The queue's transactions are short
+and, with WAL and ``synchronous=NORMAL``, never wait for the disk, so they run here directly
+on pysqlite: a plain function of a sync :class:`~sqlalchemy.engine.Connection`, or an async
+function of an :class:`AsyncSession` whose I/O is synchronous (its awaits never suspend).
+
+The one thing that could block the event loop is another process's write lock. So a
+transaction starts with ``BEGIN IMMEDIATE`` under ``busy_timeout=0`` — it takes the write lock
+up front or fails at once — and a refused start is retried with an async sleep, never a
+blocking wait.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio
+from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import SingletonThreadPool
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA synchronous=NORMAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA busy_timeout=10000",
+)
+
+LOCK_WAIT_S = 10.0
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+class _Cursor(sqlite3.Cursor):
+    """pysqlite's cursor plus the hook :class:`AsyncSession` calls on a result it hands back.
+
+    An async driver's cursor closes itself there once its rows are buffered; a synchronous
+    cursor has nothing to do, and SQLAlchemy closes it when its result is consumed.
+    """
+
+    async def _async_soft_close(self) -> None:
+        return None
+
+
+class _Connection(sqlite3.Connection):
+    def cursor(self, factory: Any = _Cursor) -> Any:
+        return super().cursor(factory)
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return getattr(exc, "sqlite_errorcode", None) in _BUSY
+
+
+class Writer:
+    """Write transactions on pysqlite, one connection per thread that uses it."""
+
+    def __init__(self, async_url: str) -> None:
+        self.engine = create_engine(
+            make_url(async_url).set(drivername="sqlite"),
+            poolclass=SingletonThreadPool,
+            connect_args={"check_same_thread": False, "factory": _Connection},
+        )
+
+        @event.listens_for(self.engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.isolation_level = None  # Writer._begin issues BEGIN itself
+            for pragma in SQLITE_PRAGMAS:
+                dbapi_connection.execute(pragma)
+            dbapi_connection.execute("PRAGMA busy_timeout=0")
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        """A connection in a write transaction: committed if the block succeeds."""
+        connection = await self._begin()
+        try:
+            yield connection
+        except BaseException:
+            connection.rollback()
+            raise
+        else:
+            connection.commit()
+        finally:
+            connection.close()
+
+    async def _begin(self) -> Connection:
+        """A connection holding the write lock, in a transaction SQLAlchemy knows of.
+
+        ``BEGIN IMMEDIATE`` goes straight to pysqlite (in autocommit mode, so SQLAlchemy's own
+        begin emits nothing and its commit or rollback ends this transaction).
+        """
+        deadline = time.monotonic() + LOCK_WAIT_S
+        delay_s = 0.001
+        while True:
+            connection = self.engine.connect()
+            try:
+                connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+            except sqlite3.OperationalError as exc:
+                connection.close()
+                if not _is_busy(exc) or time.monotonic() > deadline:
+                    raise
+            else:
+                connection.begin()
+                return connection
+            await anyio.sleep(delay_s)
+            delay_s = min(delay_s * 2, 0.05)
+
+    def close(self) -> None:
+        self.engine.dispose()
