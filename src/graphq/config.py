@@ -69,6 +69,7 @@ class LlmSettings(msgspec.Struct):
     endpoint: str = ""
     api_key: str = ""
     model: str = ""
+    timeout_s: float = 60.0
 
 
 class Settings(msgspec.Struct):

@@ -21,6 +21,7 @@ NON_RETRYABLE_CODES = frozenset(
         "NOT_FOUND",
         "UNKNOWN_JOB_KIND",
         "LLM_NOT_CONFIGURED",
+        "LLM_REJECTED",
     }
 )
 

@@ -109,3 +109,18 @@ def test_missing_file_exits_non_zero_from_a_subprocess(tmp_path: Path) -> None:
     assert completed.returncode != 0
     assert completed.stdout == ""
     assert completed.stderr.count("\n") == 1 and "INVALID_IMAGE" in completed.stderr
+
+
+def test_llm_method_uses_the_configured_endpoint(
+    graph_file, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, args = graph_file
+    unconfigured = tmp_path / "none.toml"
+    unconfigured.write_text('[llm]\nendpoint = ""\n')
+    assert main(["--config", str(unconfigured), *args, "--method", "llm"]) != 0
+    assert "LLM_NOT_CONFIGURED" in capsys.readouterr().err
+
+    unreachable = tmp_path / "closed.toml"
+    unreachable.write_text('[llm]\nendpoint = "http://127.0.0.1:9"\ntimeout_s = 5\n')
+    assert main(["--config", str(unreachable), *args, "--method", "llm"]) != 0
+    assert "LLM_UNAVAILABLE" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from typing import get_args
 
 import msgspec
 
+from graphq.config import load_settings
 from graphq.digitizer import (
     Axes,
     Axis,
@@ -20,6 +21,7 @@ from graphq.digitizer import (
 )
 from graphq.digitizer.types import GraphType
 from graphq.errors import GraphqError
+from graphq.jobs.digitize import llm_endpoint
 
 GRAPH_TYPES = get_args(GraphType)
 
@@ -81,7 +83,10 @@ def run_digitize(args: argparse.Namespace) -> int:
             raise GraphqError("INVALID_IMAGE", f"cannot read {args.image}: {exc.strerror}") from exc
         image = load_image(data).pixels
         meta = _meta_from_args(args)
-        result = digitize(image, meta)
+        llm = None
+        if args.method == "llm":
+            llm = llm_endpoint(load_settings(Path(args.config) if args.config else None))
+        result = digitize(image, meta, llm=llm)
         if args.overlay is not None:
             args.overlay.write_bytes(render_overlay(image, result, meta))
     except GraphqError as exc:

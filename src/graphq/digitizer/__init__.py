@@ -11,6 +11,7 @@ from graphq.digitizer.types import (
     Curve,
     DigitizeResult,
     GraphMeta,
+    LlmEndpoint,
     ProgressCallback,
 )
 
@@ -21,6 +22,7 @@ __all__ = [
     "DigitizeResult",
     "GraphMeta",
     "ImageInfo",
+    "LlmEndpoint",
     "LoadedImage",
     "ProgressCallback",
     "digitize",

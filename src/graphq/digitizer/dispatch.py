@@ -8,8 +8,9 @@ from graphq.digitizer.calibration import build_calibration, validate_axis, valid
 from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.ink import darkness
 from graphq.digitizer.legacy import digitize_legacy
+from graphq.digitizer.llm import digitize_llm
 from graphq.digitizer.pipeline import digitize_standard
-from graphq.digitizer.types import DigitizeResult, GraphMeta, ProgressCallback
+from graphq.digitizer.types import DigitizeResult, GraphMeta, LlmEndpoint, ProgressCallback
 from graphq.errors import GraphqError
 
 
@@ -26,29 +27,38 @@ def validate_meta(meta: GraphMeta, width: int, height: int) -> None:
 
 
 def digitize(
-    image: np.ndarray, meta: GraphMeta, *, progress: ProgressCallback | None = None
+    image: np.ndarray,
+    meta: GraphMeta,
+    *,
+    progress: ProgressCallback | None = None,
+    llm: LlmEndpoint | None = None,
 ) -> DigitizeResult:
-    """Curves in axis units from an RGB image (H × W × 3 uint8) and its graph metadata."""
+    """Curves in axis units from an RGB image (H × W × 3 uint8) and its graph metadata.
+
+    ``llm`` is the endpoint the ``llm`` method asks; without one that method is refused.
+    """
     if image.ndim != 3 or image.shape[2] < 3 or image.shape[0] < 8 or image.shape[1] < 8:
         raise GraphqError(
             "INVALID_IMAGE", f"expected an RGB image, got shape {image.shape}", status=400
         )
     height, width = image.shape[:2]
     validate_meta(meta, width, height)
-    if meta.method == "llm":
+    if meta.method == "standard":
+        return digitize_standard(image, meta, progress)
+    if meta.method == "llm" and llm is None:
         raise GraphqError(
             "LLM_NOT_CONFIGURED",
             "the llm method needs an OpenAI-compatible endpoint, and none is configured",
             status=501,
         )
-    if meta.method == "legacy":
-        if progress is not None:
-            progress(0.1, "detecting plot frame")
-        plot_area = list(meta.plot_area) if meta.plot_area else detect_plot_area(darkness(image))
-        if progress is not None:
-            progress(0.5, "averaging columns")
+    report = progress or (lambda _fraction, _step: None)
+    report(0.1, "detecting plot frame")
+    plot_area = list(meta.plot_area) if meta.plot_area else detect_plot_area(darkness(image))
+    if llm is not None and meta.method == "llm":
+        report(0.2, "asking the language model")
+        result = digitize_llm(image, meta, plot_area, llm)
+    else:
+        report(0.5, "averaging columns")
         result = digitize_legacy(image, meta, plot_area, build_calibration(meta, plot_area))
-        if progress is not None:
-            progress(1.0, "done")
-        return result
-    return digitize_standard(image, meta, progress)
+    report(1.0, "done")
+    return result

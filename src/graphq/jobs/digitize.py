@@ -13,9 +13,11 @@ from typing import Any, Literal
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphq.config import Settings
 from graphq.db.models import ExtractionResult, GraphImage
 from graphq.digitizer import (
     GraphMeta,
+    LlmEndpoint,
     digitize,
     load_image,
     render_overlay,
@@ -45,6 +47,16 @@ def decode_meta(raw: dict[str, Any], method: str | None = None) -> GraphMeta:
         raise GraphqError("INVALID_PARAMETERS", f"graph metadata: {exc}", status=422) from None
 
 
+def llm_endpoint(settings: Settings) -> LlmEndpoint | None:
+    """The configured LLM endpoint for the ``llm`` method; None when none is set."""
+    llm = settings.llm
+    if not llm.endpoint:
+        return None
+    return LlmEndpoint(
+        url=llm.endpoint, model=llm.model, api_key=llm.api_key, timeout_s=llm.timeout_s
+    )
+
+
 # Shares of the compute stage: decoding, the digitizer itself, then overlay and CSV.
 _DECODE_END, _DIGITIZE_END = 0.05, 0.9
 
@@ -66,13 +78,14 @@ def digitize_bytes(
     max_bytes: int,
     max_pixels: int,
     with_overlay: bool = True,
+    llm: LlmEndpoint | None = None,
 ) -> DigitizeOutput:
     """Decode, digitize and render one image, reporting progress through every stage."""
     began = time.perf_counter()
     progress(0.0, "decoding image")
     image = load_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
     digitizing = _stage(progress, _DECODE_END, _DIGITIZE_END - _DECODE_END)
-    result = digitize(image.pixels, meta, progress=digitizing)
+    result = digitize(image.pixels, meta, progress=digitizing, llm=llm)
     progress(_DIGITIZE_END, "rendering overlay and CSV")
     overlay = render_overlay(image.pixels, result, meta) if with_overlay else b""
     points = sum(len(curve.points) for curve in result.curves)
@@ -93,7 +106,12 @@ def digitize_file(payload: dict[str, Any], progress: Progress) -> DigitizeOutput
     meta = decode_meta(payload["meta"])
     data = Path(payload["path"]).read_bytes()
     return digitize_bytes(
-        data, meta, progress, max_bytes=payload["max_bytes"], max_pixels=payload["max_pixels"]
+        data,
+        meta,
+        progress,
+        max_bytes=payload["max_bytes"],
+        max_pixels=payload["max_pixels"],
+        llm=payload["llm"],
     )
 
 
@@ -118,6 +136,7 @@ class DigitizeHandler:
             "meta": msgspec.to_builtins(meta),
             "max_bytes": uploads.max_file_mb * 2**20,
             "max_pixels": uploads.max_pixels,
+            "llm": llm_endpoint(ctx.settings),
         }
 
     async def store(self, ctx: JobContext, session: AsyncSession, output: DigitizeOutput) -> None:

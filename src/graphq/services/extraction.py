@@ -10,7 +10,7 @@ from sqlalchemy import select
 from graphq.db.models import GraphImage, Job
 from graphq.digitizer import probe_image
 from graphq.errors import GraphqError
-from graphq.jobs.digitize import decode_meta, digitize_bytes
+from graphq.jobs.digitize import decode_meta, digitize_bytes, llm_endpoint
 from graphq.queue.registry import Progress
 from graphq.runtime import Runtime
 from graphq.services.jobs import JobRequest, create_jobs
@@ -76,6 +76,7 @@ def _digitize_upload(payload: dict[str, Any], progress: Progress) -> dict[str, A
         max_bytes=payload["max_bytes"],
         max_pixels=payload["max_pixels"],
         with_overlay=False,
+        llm=payload["llm"],
     )
     return output.result
 
@@ -84,7 +85,8 @@ async def extract_once(
     rt: Runtime, data: bytes, meta_json: bytes | str, method: str
 ) -> dict[str, Any]:
     """Digitize an uploaded file directly (no job, nothing stored), in the worker pool."""
-    if method == "llm" and not rt.settings.llm.endpoint:
+    llm = llm_endpoint(rt.settings)
+    if method == "llm" and llm is None:
         raise GraphqError(
             "LLM_NOT_CONFIGURED",
             "no LLM endpoint is configured (set [llm] endpoint in config.toml)",
@@ -106,5 +108,5 @@ async def extract_once(
     async def ignore_progress(_fraction: float, _step: str) -> None:
         return None
 
-    payload = {"data": data, "meta": raw_meta, "method": method, **limits}
+    payload = {"data": data, "meta": raw_meta, "method": method, "llm": llm, **limits}
     return await rt.engine.pool.run(_digitize_upload, payload, ignore_progress)
