@@ -58,3 +58,10 @@ def test_erasing_blanks_the_box_and_its_margin() -> None:
     erase_boxes(ink, [(10, 10, 20, 30)], margin_px=2)
     assert ink[8:23, 8:33].max() == 0.0
     assert ink[7, 8] == 1.0 and ink[23, 33] == 1.0
+
+
+def test_a_box_whose_side_lies_on_an_erased_grid_line_is_found_from_three_sides() -> None:
+    mask = _plot()
+    _rectangle(mask, 40, 150, 100, 260)
+    mask[41:100, 150] = False  # the left side went with the grid line it lay on
+    _assert_boxes(find_boxes(mask, min_side_px=12, line_width_px=1), [(40, 150, 100, 260)])

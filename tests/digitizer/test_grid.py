@@ -66,3 +66,21 @@ def test_a_curve_running_along_a_grid_line_survives_its_erasure() -> None:
     cleaned, _, _ = remove_grid(ink)
     assert (cleaned[80, 151:-2] > 0.9).all()
     assert cleaned[80, 5:140].max() == 0.0
+
+
+def test_a_black_grid_as_dark_as_the_curves_is_erased_for_its_even_spacing() -> None:
+    ink = _grey_grid()
+    for row in (50, 100, 150):
+        ink[row, :] = 1.0  # major lines drawn black, like the curves
+    cleaned, _, _ = remove_grid(ink)
+    assert cleaned[[50, 100, 150], 5:-5].max() == 0.0
+
+
+def test_a_bundle_merging_into_one_flat_line_is_not_taken_for_a_grid_line() -> None:
+    ink = _grey_grid()
+    ink[75, 100:] = 0.45  # curves merged into one line at long pulse widths ...
+    for column in range(70, 100):
+        ink[75 - (100 - column) // 10, column] = 0.45  # ... fanning out to its left
+    cleaned, _, _ = remove_grid(ink)
+    # Only the crossings of the grid's columns go, as for any curve as pale as the grid.
+    assert (cleaned[75, 101:-2] > 0.4).mean() > 0.95

@@ -14,6 +14,7 @@ from scipy import ndimage
 from graphq.digitizer.boxes import erase_boxes, find_boxes
 from graphq.digitizer.calibration import build_calibration
 from graphq.digitizer.colors import colour_ink
+from graphq.digitizer.crossings import uncross
 from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.ink import chroma, darkness
@@ -51,7 +52,7 @@ _MIN_CURVE_SPAN_FRACTION = 0.04
 _MIN_SEEN_FRACTION = 0.5
 # A curve narrower than this fraction of the plot's width must reach the frame (a curve
 # leaving through the top edge); one floating inside is an arrow or a legend sample.
-_MIN_FREE_SPAN_FRACTION = 0.12
+_MIN_FREE_SPAN_FRACTION = 0.2
 # "Reaches the frame": an end within this many px of it.
 _FRAME_REACH_PX = 4
 
@@ -105,9 +106,11 @@ def digitize_standard(
     tolerance = settings.gate_px
     curves = join_passes(forward, backward, tolerance)
     curves = link_fragments(curves, max(10, round(_MAX_LINK_FRACTION * plot_columns)), tolerance)
-    curves = drop_duplicates(
-        curves, 0.5 * line_width + 0.25, cleaned.shape, round(_MIN_OWN_FRACTION * plot_columns)
-    )
+    min_own = round(_MIN_OWN_FRACTION * plot_columns)
+    on_curve_px = 0.5 * line_width + 0.25
+    curves = drop_duplicates(curves, on_curve_px, cleaned.shape, min_own)
+    curves = drop_duplicates(curves, on_curve_px, cleaned.shape, min_own, longest_first=True)
+    curves = uncross(curves, tolerance, plot_columns)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     curves = [
         c

@@ -187,16 +187,26 @@ class _Ends:
 
 
 def drop_duplicates(
-    curves: list[TracedCurve], tolerance_px: float, shape: tuple[int, int], min_own_columns: int
+    curves: list[TracedCurve],
+    tolerance_px: float,
+    shape: tuple[int, int],
+    min_own_columns: int,
+    longest_first: bool = False,
 ) -> list[TracedCurve]:
     """Keep curves best first; drop one that lies on the kept ones almost everywhere, leaves
     them for fewer than ``min_own_columns`` (a leader arrow running into its curve), or
     mostly lies on them and leaves them only in its middle (bounced at a crossing).
 
+    Best is the most lone evidence; ``longest_first`` ranks by span instead, which drops a
+    piece of a curve (cut off by a leader arrow) that was kept before the whole curve.
+
     "On" is measured in the plane, not per column: a fragment of a steep stretch lies on it
     even where the rows of the same column differ.
     """
-    ranked = sorted(curves, key=lambda c: -float((c.shared == 1).sum() + 0.5 * c.span))
+    if longest_first:
+        ranked = sorted(curves, key=lambda c: -c.span)
+    else:
+        ranked = sorted(curves, key=lambda c: -float((c.shared == 1).sum() + 0.5 * c.span))
     height, width = shape
     reach = max(1, round(tolerance_px))
     taken = np.zeros((height + 2 * reach + 1, width + 2 * reach + 1), dtype=bool)
