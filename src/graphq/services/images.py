@@ -24,6 +24,8 @@ from graphq.digitizer import GraphMeta
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services.jobs import FINISHED, JobRequest, create_jobs
+from graphq.services.lookup import fetch
+from graphq.services.products import get_product
 from graphq.services.queues import resolve_queue
 from graphq.services.uploads import (
     EXTENSIONS,
@@ -42,12 +44,6 @@ class ExtractOptions:
     queue_id: str | None = None
 
 
-async def _require_product(rt: Runtime, product_id: str) -> None:
-    async with rt.db.read() as session:
-        if await session.get(Product, product_id) is None:
-            raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
-
-
 async def upload_images(
     rt: Runtime,
     product_id: str,
@@ -56,7 +52,7 @@ async def upload_images(
     extract: ExtractOptions | None,
 ) -> tuple[list[GraphImage], list[Job]]:
     """Check, store and optionally start digitizing a set of files; all or nothing."""
-    await _require_product(rt, product_id)
+    await get_product(rt, product_id)
     limits = rt.settings.uploads
     if not uploads:
         raise GraphqError("NO_FILES", "send one or more image files as multipart parts 'files'")
@@ -146,8 +142,7 @@ async def _store(rt: Runtime, product_id: str, checked: list[CheckedUpload]) -> 
             staged.append((temporary, final))
             images.append(_image_row(image_id, product_id, upload, rt.storage.relative(final)))
         async with rt.db.write() as session:
-            if await session.get(Product, product_id) is None:
-                raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+            await fetch(session, Product, product_id, "product")
             session.add_all(images)
             await session.flush()
             for temporary, final in staged:
@@ -161,7 +156,7 @@ async def _store(rt: Runtime, product_id: str, checked: list[CheckedUpload]) -> 
 
 
 async def list_images(rt: Runtime, product_id: str) -> list[GraphImage]:
-    await _require_product(rt, product_id)
+    await get_product(rt, product_id)
     async with rt.db.read() as session:
         rows = await session.execute(
             select(GraphImage)
@@ -173,10 +168,7 @@ async def list_images(rt: Runtime, product_id: str) -> list[GraphImage]:
 
 async def get_image(rt: Runtime, image_id: str) -> GraphImage:
     async with rt.db.read() as session:
-        image = await session.get(GraphImage, image_id)
-    if image is None:
-        raise GraphqError("NOT_FOUND", f"no image {image_id}", status=404)
-    return image
+        return await fetch(session, GraphImage, image_id, "image")
 
 
 async def image_file(rt: Runtime, image_id: str) -> tuple[GraphImage, Path]:

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from graphq.db.models import ExtractionQueue, GraphImage, Job, Product
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
+from graphq.services.lookup import fetch
 from graphq.services.queues import DEFAULT_QUEUE, ensure_default_queue
 
 FINISHED = ("completed", "cancelled", "dead", "failed")
@@ -159,10 +160,7 @@ async def create_jobs(
 
 async def get_job(rt: Runtime, job_id: str) -> Job:
     async with rt.db.read() as session:
-        job = await session.get(Job, job_id)
-    if job is None:
-        raise GraphqError("NOT_FOUND", f"no job {job_id}", status=404)
-    return job
+        return await fetch(session, Job, job_id, "job")
 
 
 def estimated_wait_s(rt: Runtime, job: Job) -> tuple[int | None, float | None]:

@@ -11,14 +11,12 @@ from graphq.db.models import Product
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services.jobs import cancel_product_jobs
+from graphq.services.lookup import fetch
 
 
 async def get_product(rt: Runtime, product_id: str) -> Product:
     async with rt.db.read() as session:
-        product = await session.get(Product, product_id)
-    if product is None:
-        raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
-    return product
+        return await fetch(session, Product, product_id, "product")
 
 
 async def create_product(rt: Runtime, fields: dict[str, Any]) -> Product:
@@ -61,9 +59,7 @@ async def list_products(
 async def update_product(rt: Runtime, product_id: str, changes: dict[str, Any]) -> Product:
     try:
         async with rt.db.write() as session:
-            product = await session.get(Product, product_id)
-            if product is None:
-                raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+            product = await fetch(session, Product, product_id, "product")
             for name, value in changes.items():
                 setattr(product, name, value)
     except IntegrityError:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from graphq.db.models import ExtractionQueue, Job
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
+from graphq.services.lookup import fetch
 
 DEFAULT_QUEUE = "default"
 UNFINISHED = ("pending", "queued", "processing")
@@ -34,10 +35,7 @@ async def ensure_default_queue(rt: Runtime) -> ExtractionQueue:
 
 async def get_queue(rt: Runtime, queue_id: str) -> ExtractionQueue:
     async with rt.db.read() as session:
-        queue = await session.get(ExtractionQueue, queue_id)
-    if queue is None:
-        raise GraphqError("NOT_FOUND", f"no queue {queue_id}", status=404)
-    return queue
+        return await fetch(session, ExtractionQueue, queue_id, "queue")
 
 
 async def resolve_queue(rt: Runtime, queue_id: str | None) -> ExtractionQueue:

@@ -10,6 +10,7 @@ from graphq.db.models import ExtractionResult, Job, Product, SpiceModel
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services.jobs import JobRequest, create_jobs
+from graphq.services.lookup import fetch
 from graphq.spice.inputs import default_model_type
 
 
@@ -29,8 +30,7 @@ async def job_result(rt: Runtime, job_id: str) -> ExtractionResult:
 
 async def product_results(rt: Runtime, product_id: str) -> list[ExtractionResult]:
     async with rt.db.read() as session:
-        if await session.get(Product, product_id) is None:
-            raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+        await fetch(session, Product, product_id, "product")
         rows = await session.execute(
             select(ExtractionResult)
             .where(ExtractionResult.product_id == product_id)
@@ -56,9 +56,7 @@ async def start_fit(
     queue_id: str | None,
 ) -> Job:
     async with rt.db.read() as session:
-        product = await session.get(Product, product_id)
-    if product is None:
-        raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+        product = await fetch(session, Product, product_id, "product")
     parameters = {"modelType": model_type or default_model_type(product.device_type)}
     if name:
         parameters["name"] = name
@@ -75,8 +73,7 @@ async def start_fit(
 
 async def product_models(rt: Runtime, product_id: str) -> list[SpiceModel]:
     async with rt.db.read() as session:
-        if await session.get(Product, product_id) is None:
-            raise GraphqError("NOT_FOUND", f"no product {product_id}", status=404)
+        await fetch(session, Product, product_id, "product")
         rows = await session.execute(
             select(SpiceModel)
             .where(SpiceModel.product_id == product_id)
@@ -87,7 +84,4 @@ async def product_models(rt: Runtime, product_id: str) -> list[SpiceModel]:
 
 async def get_model(rt: Runtime, model_id: str) -> SpiceModel:
     async with rt.db.read() as session:
-        model = await session.get(SpiceModel, model_id)
-    if model is None:
-        raise GraphqError("NOT_FOUND", f"no SPICE model {model_id}", status=404)
-    return model
+        return await fetch(session, SpiceModel, model_id, "SPICE model")
