@@ -243,6 +243,49 @@ def _column_labels(scene: Scene, texts: list[str], colours: list[str]) -> int:
     return len(artists)
 
 
+def _legend(scene: Scene, texts: list[str], handles: list[Line2D]) -> int:
+    """A legend in free space inside the frame, as vendors place it; none if it fits nowhere.
+
+    matplotlib's ``loc="best"`` only minimises overlap, and an opaque legend over the curves
+    would hide ink no digitizer can see.
+    """
+    legend = scene.ax.legend(
+        handles,
+        texts,
+        loc="upper left",
+        bbox_to_anchor=(0.0, 1.0),
+        fontsize=scene.style["font_pt"],
+        fancybox=False,
+        framealpha=1.0,
+        edgecolor="#000000",
+        frameon=bool(scene.rng.random() < 0.7),
+    )
+    legend.get_frame().set_linewidth(scene.pt(1.0))
+    extent = legend.get_window_extent(scene.renderer)
+    width, height = float(extent.width) + 4, float(extent.height) + 4
+    occupancy = scene.occupancy
+    # Half a line of paper between the legend and the frame, as matplotlib leaves.
+    pad = 0.5 * scene.font_px
+    spots = occupancy.free_spots(width, height)
+    spots = spots[
+        (spots[:, 0] >= pad)
+        & (spots[:, 1] >= pad)
+        & (spots[:, 0] + width <= occupancy.width_px - pad)
+        & (spots[:, 1] + height <= occupancy.height_px - pad)
+    ]
+    if len(spots) == 0:
+        legend.remove()
+        return 0
+    corner = scene.rng.integers(0, 2, size=2) * [occupancy.width_px, occupancy.height_px]
+    centres = spots + np.array([width / 2, height / 2])
+    left, top = spots[int(np.argmin(np.hypot(*(centres - corner).T)))]
+    legend.set_bbox_to_anchor(
+        (float(left + 2) / occupancy.width_px, 1.0 - float(top + 2) / occupancy.height_px)
+    )
+    occupancy.mark_box((left, top, left + width, top + height))
+    return len(texts)
+
+
 def add_curve_labels(
     scene: Scene, labels: list[str], colours: list[str], handles: list[Line2D]
 ) -> int:
@@ -258,17 +301,7 @@ def add_curve_labels(
     if mode == "column":
         return _column_labels(scene, texts, colours)
     if mode == "legend":
-        scene.ax.legend(
-            handles,
-            texts,
-            loc="best",
-            fontsize=scene.style["font_pt"],
-            fancybox=False,
-            framealpha=1.0,
-            edgecolor="#000000",
-            frameon=bool(scene.rng.random() < 0.7),
-        ).get_frame().set_linewidth(scene.pt(1.0))
-        return len(texts)
+        return _legend(scene, texts, handles)
     return 0
 
 

@@ -82,9 +82,8 @@ def find_lines(ink: np.ndarray, mask: np.ndarray, *, min_length: float, gap_px: 
     rows = np.arange(mask.shape[0])
     own = (inked[rows, end] - inked[rows, start]) / np.maximum(length, 1)
     candidate = (length >= min_length) & (own >= _MIN_OWN_INK)
-    labels, _ = ndimage.label(candidate)
     lines: list[Line] = []
-    for band in ndimage.find_objects(labels):
+    for band in _bands(candidate, start, end):
         first, last = band[0].start, band[0].stop - 1
         # A line of text closes into a thick band none of whose rows holds a long unbroken
         # run; a drawn line, however thick, has a solid core (a thin one may be dotted).
@@ -110,3 +109,16 @@ def find_lines(ink: np.ndarray, mask: np.ndarray, *, min_length: float, gap_px: 
         coverage = float(mask[first : last + 1, lo:hi].any(axis=0).mean()) if hi > lo else 0.0
         lines.append(Line(position, first, last, lo, hi, coverage))
     return lines
+
+
+def _bands(candidate: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[tuple[slice]]:
+    """Runs of adjacent candidate rows whose long runs overlap along the line.
+
+    Rows holding long runs side by side (a box's border beside a flat curve) are two
+    lines, not one thick band.
+    """
+    overlap = np.minimum(end[1:], end[:-1]) - np.maximum(start[1:], start[:-1])
+    shorter = np.minimum(end[1:] - start[1:], end[:-1] - start[:-1])
+    joined = candidate[1:] & candidate[:-1] & (overlap >= 0.5 * shorter)
+    labels = np.cumsum(np.concatenate(([True], ~joined))) * candidate
+    return [band for band in ndimage.find_objects(labels) if band is not None]

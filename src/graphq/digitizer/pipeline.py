@@ -41,6 +41,10 @@ _CURVE_INK_FRACTION = 0.45
 _MAX_LINK_FRACTION = 0.25
 # A curve leaves the curves already kept for at least this fraction of the plot's width.
 _MIN_OWN_FRACTION = 0.1
+# ... unless it leaves them at the frame's left or right edge, as the curves of a bundle
+# fan out there, for this fraction of the plot's width (longer than a tick mark on the
+# frame, which a curve's track can start on) and four line widths.
+_MIN_EDGE_OWN_FRACTION = 0.025
 # Side of the window (px) whose darkest ink sets a pixel's curve threshold.
 _PEAK_WINDOW_PX = 5
 # A curve is at least this long (fraction of the plot's mean side) to count.
@@ -108,8 +112,11 @@ def digitize_standard(
     curves = link_fragments(curves, max(10, round(_MAX_LINK_FRACTION * plot_columns)), tolerance)
     min_own = round(_MIN_OWN_FRACTION * plot_columns)
     on_curve_px = 0.5 * line_width + 0.25
-    curves = drop_duplicates(curves, on_curve_px, cleaned.shape, min_own)
-    curves = drop_duplicates(curves, on_curve_px, cleaned.shape, min_own, longest_first=True)
+    min_edge = max(round(_MIN_EDGE_OWN_FRACTION * plot_columns), round(4 * line_width))
+    curves = drop_duplicates(curves, on_curve_px, cleaned.shape, min_own, min_edge)
+    curves = drop_duplicates(
+        curves, on_curve_px, cleaned.shape, min_own, min_edge, longest_first=True
+    )
     curves = uncross(curves, tolerance, plot_columns)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     curves = [

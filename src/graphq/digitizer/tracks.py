@@ -191,11 +191,17 @@ def drop_duplicates(
     tolerance_px: float,
     shape: tuple[int, int],
     min_own_columns: int,
+    min_edge_columns: int,
     longest_first: bool = False,
 ) -> list[TracedCurve]:
     """Keep curves best first; drop one that lies on the kept ones almost everywhere, leaves
     them for fewer than ``min_own_columns`` (a leader arrow running into its curve), or
     mostly lies on them and leaves them only in its middle (bounced at a crossing).
+
+    A curve that leaves them for ``min_edge_columns`` at an end on the frame's left or right
+    edge is kept all the same: it is one curve of a bundle, told apart only where the bundle
+    fans out at the edge (thermal-impedance curves at short pulses); an arrow starts at its
+    label, inside the plot.
 
     Best is the most lone evidence; ``longest_first`` ranks by span instead, which drops a
     piece of a curve (cut off by a leader arrow) that was kept before the whole curve.
@@ -214,10 +220,9 @@ def drop_duplicates(
     for curve in ranked:
         rows = np.clip(np.round(curve.middle).astype(np.int64), -reach, height + reach)
         covered = taken[rows + reach, curve.column + reach]
-        if covered.mean() >= _DUPLICATE_FRACTION or (~covered).sum() < min_own_columns:
-            continue
-        leaves_at_end = not covered[:min_own_columns].any() or not covered[-min_own_columns:].any()
-        if covered.mean() >= _DUPLICATE_INSIDE_FRACTION and not leaves_at_end:
+        if _is_duplicate(covered, min_own_columns) and (
+            _own_edge_columns(curve, covered, width, reach) < min_edge_columns
+        ):
             continue
         kept.append(curve)
         low = np.floor(np.minimum(curve.enter, curve.leave)).astype(np.int64)
@@ -228,3 +233,22 @@ def drop_duplicates(
             first, last = max(top, -reach), min(bottom, height + reach)
             taken[first : last + 2 * reach + 1, column : column + 2 * reach + 1] = True
     return kept
+
+
+def _is_duplicate(covered: np.ndarray, min_own_columns: int) -> bool:
+    """Whether a curve whose columns lie on kept curves where ``covered`` adds nothing."""
+    if covered.mean() >= _DUPLICATE_FRACTION or (~covered).sum() < min_own_columns:
+        return True
+    leaves_at_end = not covered[:min_own_columns].any() or not covered[-min_own_columns:].any()
+    return bool(covered.mean() >= _DUPLICATE_INSIDE_FRACTION and not leaves_at_end)
+
+
+def _own_edge_columns(curve: TracedCurve, covered: np.ndarray, width: int, reach: int) -> int:
+    """Columns the curve runs apart from kept curves from an end on the left or right edge."""
+    own = 0
+    if curve.column[0] <= reach:
+        own = int(np.argmax(covered)) if covered.any() else covered.size
+    if curve.column[-1] >= width - 1 - reach:
+        tail = covered[::-1]
+        own = max(own, int(np.argmax(tail)) if tail.any() else tail.size)
+    return own
