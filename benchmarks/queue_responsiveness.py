@@ -80,7 +80,7 @@ def serve(mode: str, port: int, data_dir: Path) -> None:
     upgrade(settings)
     rt = build_runtime(settings, handler_modules=["benchmarks.queue_handlers"])
     if mode == "thread":
-        rt.engine.pool = rt.engine.runner.pool = ThreadWorkerPool(2)  # type: ignore[assignment]
+        rt.engine.ctx.pool = ThreadWorkerPool(2)  # type: ignore[assignment]
     config = uvicorn.Config(
         create_app(settings, runtime=rt), host="127.0.0.1", port=port, log_level="warning"
     )

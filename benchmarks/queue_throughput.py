@@ -98,7 +98,7 @@ async def run_graphq(count: int, workers: int, data_dir: Path, *, path: str) -> 
     done = completed_counter(data_dir / "graphq.db", "SELECT count(*) FROM extraction_results")
     async with anyio.create_task_group() as tg:
         await tg.start(rt.engine.run)
-        await rt.engine.pool.started.wait()  # like Huey's consumer: workers up before the clock
+        await rt.engine.ctx.pool.started.wait()  # like Huey's consumer: workers up before the clock
         began = time.perf_counter()
         if path == "batch":
             await jobs.create_jobs(rt, [request() for _ in range(count)])

@@ -34,7 +34,7 @@ from graphq.api.results import ExtractionController
 from graphq.api.spice import SpiceController
 from graphq.api.stats import StatsController
 from graphq.config import Settings, load_settings
-from graphq.logs import RequestIdMiddleware
+from graphq.logs import RequestIdMiddleware, add_request_id_header
 from graphq.runtime import Runtime, build_runtime
 from graphq.services.queues import ensure_default_queue
 
@@ -125,7 +125,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         state=State(
             {"runtime": rt, "settings": settings, "db": rt.db, "rate_limiter": rt.rate_limiter}
         ),
-        before_send=[add_security_headers],
+        before_send=[add_security_headers, add_request_id_header],
         # graphq.logs configures logging; Litestar's default would replace its handlers at
         # start-up and switch uvicorn's access log (URLs with an event stream's key) back on.
         logging_config=None,

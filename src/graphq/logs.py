@@ -20,6 +20,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
@@ -85,8 +86,23 @@ def configure_logging(level: str = "INFO", *, as_json: bool = False) -> None:
     logging.getLogger("uvicorn.access").disabled = True
 
 
+def request_id_of(scope: Scope) -> str:
+    """The request's id: the client's ``X-Request-ID`` if sane, else a new one.
+
+    Fixed on first use and kept in the scope's state, so the log lines and the response header
+    agree even when the response is sent from outside the middleware: a 404 for an unknown
+    path or a 401 from authentication is answered by the app-level exception handler.
+    """
+    state = scope["state"]
+    if "request_id" not in state:
+        supplied = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        sane = 0 < len(supplied) <= 64 and supplied.isprintable()
+        state["request_id"] = supplied if sane else uuid.uuid4().hex
+    return str(state["request_id"])
+
+
 class RequestIdMiddleware:
-    """Takes ``X-Request-ID`` from the client (if sane) or makes one, and echoes it back."""
+    """Puts the request's id in :data:`request_id`, for every log line of the request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -95,17 +111,17 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        supplied = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        rid = supplied if 0 < len(supplied) <= 64 and supplied.isprintable() else uuid.uuid4().hex
-        token = request_id.set(rid)
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode("latin-1"))]
-            await send(message)
-
+        token = request_id.set(request_id_of(scope))
         try:
-            await self.app(scope, receive, send_with_id)
+            await self.app(scope, receive, send)
         finally:
             request_id.reset(token)
+
+
+async def add_request_id_header(message: Message, scope: Scope) -> None:
+    """Echo the request's id as ``X-Request-ID`` on every response, errors included.
+
+    A ``before_send`` hook, not the middleware: middleware only wraps matched routes.
+    """
+    if message["type"] == "http.response.start":
+        MutableScopeHeaders.from_message(message)["X-Request-ID"] = request_id_of(scope)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from graphq.api.ratelimit import RateLimiter
 from graphq.config import Settings
 from graphq.db.database import Database
+from graphq.queue.context import QueueContext
 from graphq.queue.engine import QueueEngine
 from graphq.queue.events import EventBus
 from graphq.queue.registry import HandlerRegistry
@@ -41,7 +42,7 @@ def build_runtime(settings: Settings, *, handler_modules: Sequence[str] | None =
     for name in modules:
         importlib.import_module(name).register(registry)
     pool = WorkerPool(settings.queue.worker_slots, preload=modules)
-    engine = QueueEngine(db, settings, registry, events, pool)
+    engine = QueueEngine(QueueContext(db, settings, registry, events, pool))
     return Runtime(
         settings=settings,
         db=db,

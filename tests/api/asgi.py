@@ -95,10 +95,11 @@ def call(
     key: str | None = None,
     json_body: Any = None,
     query: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
     timeout_s: float = 15.0,
 ) -> Answer:
     """One request to ``client.app``; ``key`` goes in the Authorization header when given."""
-    headers = {"host": "testserver"}
+    headers = {"host": "testserver", **(headers or {})}
     if key is not None:
         headers["authorization"] = f"Bearer {key}"
     body = b""

@@ -223,9 +223,10 @@ def _break_queue_listing(monkeypatch: pytest.MonkeyPatch, message: str) -> None:
     monkeypatch.setattr("graphq.services.queues.list_queues", broken)
 
 
-async def test_every_kind_of_response_carries_the_security_headers(
+async def _every_kind_of_response(
     service: Service, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> dict[str, Answer]:
+    """One answer of each kind: open, schema, success, created, every error, a stream."""
     viewer = await service.key("viewer")
     admin = service.admin_key
     answers = {
@@ -259,12 +260,43 @@ async def test_every_kind_of_response_carries_the_security_headers(
         200,
         500,
     ]
-    for name, answer in answers.items():
+    return answers
+
+
+async def test_every_kind_of_response_carries_the_security_headers(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, answer in (await _every_kind_of_response(service, monkeypatch)).items():
         for header, value in SECURITY_HEADERS.items():
             assert answer.headers.get(header) == value, f"{name}: {header}"
         assert "default-src 'none'" in answer.headers["content-security-policy"], name
         # Event streams say no-cache themselves; everything else is never stored.
         assert answer.headers["cache-control"] in {"no-store", "no-cache"}, name
+
+
+async def test_every_kind_of_response_carries_a_request_id(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, answer in (await _every_kind_of_response(service, monkeypatch)).items():
+        assert re.fullmatch(r"[0-9a-f]{32}", answer.headers.get("x-request-id", "")), name
+
+
+@pytest.mark.parametrize(
+    ("path", "key", "status"),
+    [("/api/queues", True, 200), ("/api/queues", False, 401), ("/no/such/route", True, 404)],
+)
+async def test_a_request_id_the_client_sent_comes_back(
+    service: Service, path: str, key: bool, status: int
+) -> None:
+    answer = call(
+        service.client,
+        "GET",
+        path,
+        key=service.admin_key if key else None,
+        headers={"X-Request-ID": "client-chosen-42"},
+    )
+    assert answer.status == status
+    assert answer.headers["x-request-id"] == "client-chosen-42"
 
 
 async def test_an_internal_error_answers_a_generic_problem_without_its_traceback(

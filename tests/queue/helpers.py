@@ -60,12 +60,7 @@ async def serve(settings: Settings, *, stall_renewals: bool = False) -> AsyncIte
     await anyio.to_thread.run_sync(upgrade, settings)
     secret = await make_key(settings, "admin")
     rt = build_runtime(settings, handler_modules=[TEST_HANDLERS])
-    if stall_renewals:
-
-        async def renewals_stalled() -> None:
-            await anyio.sleep_forever()
-
-        rt.engine._maintain = renewals_stalled  # type: ignore[method-assign]
+    rt.engine.lease_renewal = not stall_renewals
     async with AsyncTestClient(create_app(settings, runtime=rt)) as client:
         client.headers["Authorization"] = f"Bearer {secret}"
         yield Service(client, rt, secret)

@@ -6,6 +6,7 @@ import time
 from pathlib import Path
 
 import anyio
+import pytest
 from anyio.streams.memory import MemoryObjectReceiveStream
 
 from graphq.queue.events import Event, EventFilter
@@ -83,6 +84,25 @@ def drain(stream: MemoryObjectReceiveStream[Event]) -> list[Event]:
 
 def is_outcome(event: Event) -> bool:
     return event.name in {"job:completed", "job:failed", "job:dlq", "job:cancelled"}
+
+
+@pytest.mark.parametrize("renewal", [True, False])
+async def test_a_running_jobs_lease_is_renewed_only_while_lease_renewal_is_on(
+    tmp_path: Path, renewal: bool
+) -> None:
+    settings = make_settings(tmp_path / "data", queue={"lease_s": 1.0})
+    async with serve(settings, stall_renewals=not renewal) as server:
+        product = await server.create_product()
+        queue = await make_queue(server, "leased")
+        job = await add_job(
+            server, product["id"], queue["id"], parameters={"seconds": 2.0, "steps": 4}
+        )
+        await server.wait_for_job(job["id"], {"processing"})
+        claimed_until = job_row(settings, job["id"])["lease_expires_at"]
+        await anyio.sleep(1.0)  # renewals come every lease_s / 3
+        row = job_row(settings, job["id"])
+        assert row["status"] == "processing"
+        assert (row["lease_expires_at"] > claimed_until) == renewal
 
 
 async def test_a_run_whose_lease_lapsed_does_not_complete_the_job_a_second_time(

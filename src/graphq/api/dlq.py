@@ -10,8 +10,9 @@ from litestar.params import QueryParameter
 from graphq.api import views
 from graphq.api.auth import admin
 from graphq.api.deps import Limit, Offset
-from graphq.api.schemas import DeadLetterOut, JobOut, Page, ReprocessRequest, Struct
+from graphq.api.schemas import DeadLetterOut, JobOut, Page, ReprocessRequest
 from graphq.runtime import Runtime
+from graphq.schema_base import Struct
 from graphq.services import dlq
 
 

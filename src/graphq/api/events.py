@@ -14,6 +14,9 @@ from graphq.runtime import Runtime
 from graphq.services.jobs import get_job
 from graphq.services.queues import get_queue
 
+# The streams' media type, so the OpenAPI schema documents them as event streams, not JSON.
+EVENT_STREAM = "text/event-stream"
+
 
 def _message(event: Event) -> ServerSentEventMessage:
     return ServerSentEventMessage(data=json.dumps(event.data), event=event.name, id=event.id)
@@ -64,16 +67,16 @@ class EventController(Controller):
     path = "/api/events"
     tags = ["events"]
 
-    @get("/")
+    @get("/", media_type=EVENT_STREAM)
     async def all_events(self, rt: Runtime, request: Request) -> ServerSentEvent:
         return ServerSentEvent(_stream(rt, EventFilter(), _last_event_id(request)))
 
-    @get("/queue/{queue_id:str}")
+    @get("/queue/{queue_id:str}", media_type=EVENT_STREAM)
     async def queue_events(self, rt: Runtime, request: Request, queue_id: str) -> ServerSentEvent:
         await get_queue(rt, queue_id)
         return ServerSentEvent(_stream(rt, EventFilter(queue_id=queue_id), _last_event_id(request)))
 
-    @get("/job/{job_id:str}")
+    @get("/job/{job_id:str}", media_type=EVENT_STREAM)
     async def job_events(self, rt: Runtime, request: Request, job_id: str) -> ServerSentEvent:
         await get_job(rt, job_id)
         return ServerSentEvent(_stream(rt, EventFilter(job_id=job_id), _last_event_id(request)))

@@ -9,8 +9,9 @@ from litestar import Controller, get
 from litestar.params import Parameter
 
 from graphq.api import views
-from graphq.api.schemas import DeadLetterOut, JobOut, Struct
+from graphq.api.schemas import DeadLetterOut, JobOut
 from graphq.runtime import Runtime
+from graphq.schema_base import Struct
 from graphq.services import monitor, stats
 from graphq.services.monitor import ErrorReport, Health, HourStats, Performance
 from graphq.services.stats import GlobalStats, QueueStats

@@ -7,16 +7,14 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from graphq.schema_base import Struct
+
 Priority = Literal["low", "normal", "high", "urgent"]
 Method = Literal["standard", "legacy", "llm"]
 JobStatus = Literal["pending", "queued", "processing", "completed", "failed", "cancelled", "dead"]
 JobKind = Annotated[str, msgspec.Meta(min_length=1, max_length=20, pattern=r"^[a-z_]+$")]
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=10_000)]
-
-
-class Struct(msgspec.Struct, rename="camel", forbid_unknown_fields=False):
-    pass
 
 
 class Page(Struct):

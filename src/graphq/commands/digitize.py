@@ -21,7 +21,7 @@ from graphq.digitizer import (
 )
 from graphq.digitizer.types import GraphType
 from graphq.errors import GraphqError
-from graphq.jobs.digitize import llm_endpoint
+from graphq.llm_client import llm_endpoint
 
 GRAPH_TYPES = get_args(GraphType)
 

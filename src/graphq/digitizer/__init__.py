@@ -4,6 +4,7 @@ from graphq.digitizer.dispatch import digitize, validate_meta
 from graphq.digitizer.export import result_to_csv
 from graphq.digitizer.image import ImageInfo, LoadedImage, load_image, probe_image
 from graphq.digitizer.labels import parse_value
+from graphq.digitizer.llm import ChatCompletion
 from graphq.digitizer.overlay import render_overlay
 from graphq.digitizer.types import (
     Axes,
@@ -11,18 +12,17 @@ from graphq.digitizer.types import (
     Curve,
     DigitizeResult,
     GraphMeta,
-    LlmEndpoint,
     ProgressCallback,
 )
 
 __all__ = [
     "Axes",
     "Axis",
+    "ChatCompletion",
     "Curve",
     "DigitizeResult",
     "GraphMeta",
     "ImageInfo",
-    "LlmEndpoint",
     "LoadedImage",
     "ProgressCallback",
     "digitize",

@@ -8,9 +8,9 @@ from graphq.digitizer.calibration import build_calibration, validate_axis, valid
 from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.ink import darkness
 from graphq.digitizer.legacy import digitize_legacy
-from graphq.digitizer.llm import digitize_llm
+from graphq.digitizer.llm import ChatCompletion, digitize_llm
 from graphq.digitizer.pipeline import digitize_standard
-from graphq.digitizer.types import DigitizeResult, GraphMeta, LlmEndpoint, ProgressCallback
+from graphq.digitizer.types import DigitizeResult, GraphMeta, ProgressCallback
 from graphq.errors import GraphqError
 
 
@@ -31,11 +31,11 @@ def digitize(
     meta: GraphMeta,
     *,
     progress: ProgressCallback | None = None,
-    llm: LlmEndpoint | None = None,
+    llm: ChatCompletion | None = None,
 ) -> DigitizeResult:
     """Curves in axis units from an RGB image (H × W × 3 uint8) and its graph metadata.
 
-    ``llm`` is the endpoint the ``llm`` method asks; without one that method is refused.
+    ``llm`` is the chat call the ``llm`` method makes; without one that method is refused.
     """
     if image.ndim != 3 or image.shape[2] < 3 or image.shape[0] < 8 or image.shape[1] < 8:
         raise GraphqError(

@@ -2,8 +2,11 @@
 
 The model sees the image and what the client knows about the graph, and answers curves in
 axis units as JSON. Nothing it says is trusted: the answer is validated, points outside the
-axes are clipped or dropped, and the result says plainly where it came from. The request is
-synchronous because it runs in a worker process, where there is no event loop to share.
+axes are clipped or dropped, and the result says plainly where it came from.
+
+The digitizer is a pure library and makes no network calls: it builds the request and reads
+the reply, and the caller injects the call itself as a :class:`ChatCompletion`
+(``graphq.llm_client`` sends it over HTTP).
 """
 
 from __future__ import annotations
@@ -11,15 +14,27 @@ from __future__ import annotations
 import base64
 import io
 import json
+from typing import Any, Protocol
 
-import httpx
 import msgspec
 import numpy as np
 from PIL import Image
 
 from graphq.digitizer.labels import order_top_to_bottom, parse_value
-from graphq.digitizer.types import Axis, Curve, DigitizeResult, GraphMeta, LlmEndpoint
+from graphq.digitizer.types import Axis, Curve, DigitizeResult, GraphMeta
 from graphq.errors import GraphqError
+
+
+class ChatCompletion(Protocol):
+    """One chat-completions call: the request body in, the decoded response body out.
+
+    The request has no ``model``; which model answers is the endpoint's choice. A failed call
+    raises a GraphqError (``LLM_UNAVAILABLE`` when a retry may help, ``LLM_REJECTED`` when
+    not). Digitize jobs hand it to a worker process, so there it must pickle.
+    """
+
+    def __call__(self, request: dict[str, Any], /) -> dict[str, Any]: ...
+
 
 # A language model reads a graph roughly: its curves are worth less than a traced one.
 LLM_CONFIDENCE = 0.5
@@ -44,11 +59,15 @@ class _Answer(msgspec.Struct):
 
 
 def digitize_llm(
-    image: np.ndarray, meta: GraphMeta, plot_area: list[float], endpoint: LlmEndpoint
+    image: np.ndarray, meta: GraphMeta, plot_area: list[float], chat: ChatCompletion
 ) -> DigitizeResult:
-    """Curves of an RGB image as read by the model at ``endpoint``."""
-    content = _chat(endpoint, _messages(image, meta))
-    answer = _parse_answer(content)
+    """Curves of an RGB image as read by the model that ``chat`` asks."""
+    request = {
+        "messages": _messages(image, meta),
+        "temperature": 0,
+        "response_format": {"type": "json_object"},
+    }
+    answer = _parse_answer(_reply_text(chat(request)))
     return _result(answer, meta, plot_area)
 
 
@@ -77,43 +96,11 @@ def _messages(image: np.ndarray, meta: GraphMeta) -> list[dict[str, object]]:
     ]
 
 
-def _chat(endpoint: LlmEndpoint, messages: list[dict[str, object]]) -> str:
-    """The assistant's reply text; transport failures and refusals become GraphqErrors.
-
-    Network errors, rate limits and 5xx answers may pass (LLM_UNAVAILABLE, retried by the
-    queue); any other 4xx means the request or the key is wrong (LLM_REJECTED).
-    """
-    headers = {"Authorization": f"Bearer {endpoint.api_key}"} if endpoint.api_key else {}
-    body = {
-        "model": endpoint.model,
-        "messages": messages,
-        "temperature": 0,
-        "response_format": {"type": "json_object"},
-    }
-    url = endpoint.url.rstrip("/") + "/chat/completions"
+def _reply_text(response: dict[str, Any]) -> str:
+    """The assistant's reply text from a chat-completions response body."""
     try:
-        response = httpx.post(url, json=body, headers=headers, timeout=endpoint.timeout_s)
-    except httpx.HTTPError as exc:
-        raise GraphqError(
-            "LLM_UNAVAILABLE", f"the LLM endpoint could not be reached: {exc}", status=502
-        ) from None
-    if response.status_code == 429 or response.status_code >= 500:
-        raise GraphqError(
-            "LLM_UNAVAILABLE", f"the LLM endpoint answered {response.status_code}", status=502
-        )
-    if response.status_code >= 400:
-        # Some endpoints echo the key they refused; the message must not carry it on.
-        reason = response.text[:200]
-        if endpoint.api_key:
-            reason = reason.replace(endpoint.api_key, "***")
-        raise GraphqError(
-            "LLM_REJECTED",
-            f"the LLM endpoint rejected the request with {response.status_code}: {reason}",
-            status=502,
-        )
-    try:
-        content = response.json()["choices"][0]["message"]["content"]
-    except (ValueError, LookupError, TypeError):
+        content = response["choices"][0]["message"]["content"]
+    except (LookupError, TypeError):
         raise _bad("the reply is not a chat completion") from None
     if not isinstance(content, str):
         raise _bad("the reply's message has no text content")

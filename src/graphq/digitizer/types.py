@@ -8,7 +8,6 @@ camelCase, as the API speaks.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Literal
 
 import msgspec
@@ -89,17 +88,3 @@ class DigitizeResult(msgspec.Struct, rename="camel"):
     plot_area: list[float]
     curves: list[Curve]
     warnings: list[str] = msgspec.field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class LlmEndpoint:
-    """Where the ``llm`` method sends its request: an OpenAI-compatible API.
-
-    A plain frozen dataclass so it crosses into worker processes by pickling; the key is
-    left out of ``repr`` so a logged payload or traceback never shows it.
-    """
-
-    url: str
-    model: str
-    api_key: str = field(default="", repr=False)
-    timeout_s: float = 60.0

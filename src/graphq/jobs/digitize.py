@@ -13,17 +13,17 @@ from typing import Any, Literal
 import msgspec
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphq.config import Settings
 from graphq.db.models import ExtractionResult, GraphImage
 from graphq.digitizer import (
+    ChatCompletion,
     GraphMeta,
-    LlmEndpoint,
     digitize,
     load_image,
     render_overlay,
     result_to_csv,
 )
 from graphq.errors import GraphqError
+from graphq.llm_client import llm_endpoint
 from graphq.queue.registry import HandlerRegistry, JobContext, Progress
 from graphq.storage import Storage
 
@@ -47,16 +47,6 @@ def decode_meta(raw: dict[str, Any], method: str | None = None) -> GraphMeta:
         raise GraphqError("INVALID_PARAMETERS", f"graph metadata: {exc}", status=422) from None
 
 
-def llm_endpoint(settings: Settings) -> LlmEndpoint | None:
-    """The configured LLM endpoint for the ``llm`` method; None when none is set."""
-    llm = settings.llm
-    if not llm.endpoint:
-        return None
-    return LlmEndpoint(
-        url=llm.endpoint, model=llm.model, api_key=llm.api_key, timeout_s=llm.timeout_s
-    )
-
-
 # Shares of the compute stage: decoding, the digitizer itself, then overlay and CSV.
 _DECODE_END, _DIGITIZE_END = 0.05, 0.9
 
@@ -78,7 +68,7 @@ def digitize_bytes(
     max_bytes: int,
     max_pixels: int,
     with_overlay: bool = True,
-    llm: LlmEndpoint | None = None,
+    llm: ChatCompletion | None = None,
 ) -> DigitizeOutput:
     """Decode, digitize and render one image, reporting progress through every stage."""
     began = time.perf_counter()

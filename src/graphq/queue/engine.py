@@ -26,16 +26,13 @@ import anyio
 from anyio.abc import TaskGroup, TaskStatus
 from sqlalchemy import select
 
-from graphq.config import Settings
-from graphq.db.database import Database
 from graphq.db.models import ExtractionQueue
 from graphq.queue import store
-from graphq.queue.events import EventBus
+from graphq.queue.context import QueueContext
 from graphq.queue.heap import DelayHeap, QueueHeap
-from graphq.queue.registry import HandlerRegistry, JobSnapshot
+from graphq.queue.registry import JobSnapshot
 from graphq.queue.runs import JobRunner
 from graphq.queue.state import QueueState, RunningJob
-from graphq.queue.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -50,21 +47,20 @@ class _Waiting:
 
 
 class QueueEngine:
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        registry: HandlerRegistry,
-        events: EventBus,
-        pool: WorkerPool,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.registry = registry
-        self.events = events
-        self.pool = pool
+    """Schedules the jobs of every queue into this process's worker slots.
+
+    ``lease_renewal`` (default on) renews the leases of running jobs in the background. With
+    it off, they lapse after ``queue.lease_s`` as if this server had stopped answering, and
+    another server takes the jobs over; tests use that to model a stalled server. Expired
+    leases of other servers are recovered either way. It is read at every renewal, so it may
+    be switched while the engine runs.
+    """
+
+    def __init__(self, ctx: QueueContext, *, lease_renewal: bool = True) -> None:
+        self.ctx = ctx
+        self.lease_renewal = lease_renewal
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-        self.runner = JobRunner(db, settings, registry, events, pool, self.owner)
+        self.runner = JobRunner(ctx, self.owner)
         self.runner.completer.handover = self
         self.queues: dict[str, QueueState] = {}
         self.running: dict[str, RunningJob] = {}
@@ -78,7 +74,7 @@ class QueueEngine:
 
     @property
     def slots(self) -> int:
-        return self.settings.queue.worker_slots
+        return self.ctx.settings.queue.worker_slots
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -86,14 +82,14 @@ class QueueEngine:
         """Load the queues and waiting jobs, then dispatch until :meth:`shutdown`."""
         await self.reload_queues()
         await self._recover_expired_leases()
-        for job in await store.load_waiting(self.db):
+        for job in await store.load_waiting(self.ctx.db):
             delay_s = 0.0
             if job.not_before is not None:
                 delay_s = (job.not_before - store.utcnow()).total_seconds()
             self._index(job.id, job.queue_id, job.priority, job.enqueued_ns, delay_s)
         async with anyio.create_task_group() as tg:
             self._tg = tg
-            tg.start_soon(self.pool.start)
+            tg.start_soon(self.ctx.pool.start)
             tg.start_soon(self._maintain)
             tg.start_soon(self._flush_progress)
             task_status.started()
@@ -105,7 +101,7 @@ class QueueEngine:
         """Stop starting jobs, let running ones finish for a while, release the rest."""
         self._stopping = True
         self.wake()
-        with anyio.move_on_after(self.settings.queue.shutdown_timeout_s):
+        with anyio.move_on_after(self.ctx.settings.queue.shutdown_timeout_s):
             while self.running:
                 await next(iter(self.running.values())).done.wait()
         leftover = list(self.running.values())
@@ -116,8 +112,8 @@ class QueueEngine:
         with anyio.CancelScope(shield=True):
             for run in leftover:
                 await run.done.wait()
-            await store.release(self.db, [r.job_id for r in leftover], self.owner)
-            await self.pool.close()
+            await store.release(self.ctx.db, [r.job_id for r in leftover], self.owner)
+            await self.ctx.pool.close()
         self._drained.set()
         if leftover:
             log.info("released %d running jobs at shutdown", len(leftover))
@@ -128,7 +124,7 @@ class QueueEngine:
     # -- queue configuration -----------------------------------------------------------------
 
     async def reload_queues(self) -> None:
-        async with self.db.read() as session:
+        async with self.ctx.db.read() as session:
             rows = (await session.execute(select(ExtractionQueue))).scalars().all()
         seen = set()
         for row in rows:
@@ -139,7 +135,7 @@ class QueueEngine:
         self.wake()
 
     def _apply_queue(self, row: ExtractionQueue) -> None:
-        qs = self.settings.queue
+        qs = self.ctx.settings.queue
         settings: dict[str, Any] = row.settings or {}
         state = self.queues.get(row.id)
         by_priority = row.priority_policy == "priority"
@@ -166,13 +162,13 @@ class QueueEngine:
         state.heap.set_policy(by_priority)
 
     async def queue_changed(self, queue_id: str) -> None:
-        async with self.db.read() as session:
+        async with self.ctx.db.read() as session:
             row = await session.get(ExtractionQueue, queue_id)
         if row is None:
             self.queues.pop(queue_id, None)
         else:
             self._apply_queue(row)
-        self.events.publish(
+        self.ctx.events.publish(
             "queue:status_changed",
             {"queueId": queue_id, "status": row.status if row else "deleted"},
             queue_id=queue_id,
@@ -193,7 +189,7 @@ class QueueEngine:
         self._index(job_id, queue_id, priority, enqueued_ns, 0.0)
         state = self.queues.get(queue_id)
         depth = len(state.heap) if state else 0
-        self.events.publish(
+        self.ctx.events.publish(
             "queue:job_added",
             {"queueId": queue_id, "jobId": job_id, "priority": priority, "depth": depth},
             queue_id=queue_id,
@@ -205,14 +201,14 @@ class QueueEngine:
 
     def _check_backpressure(self, state: QueueState, depth: int) -> None:
         """Announce once when the depth reaches the threshold, again only after it fell below."""
-        over = depth >= self.settings.queue.backpressure_depth
+        over = depth >= self.ctx.settings.queue.backpressure_depth
         if over and not state.over_backpressure:
-            self.events.publish(
+            self.ctx.events.publish(
                 "queue:backpressure",
                 {
                     "queueId": state.id,
                     "depth": depth,
-                    "threshold": self.settings.queue.backpressure_depth,
+                    "threshold": self.ctx.settings.queue.backpressure_depth,
                 },
                 queue_id=state.id,
             )
@@ -265,9 +261,9 @@ class QueueEngine:
                 await run.done.wait()
             return True
         self.forget(job_id)
-        changed = await store.mark_cancelled(self.db, job_id)
+        changed = await store.mark_cancelled(self.ctx.db, job_id)
         if changed:
-            self.events.publish(
+            self.ctx.events.publish(
                 "job:cancelled", {"jobId": job_id, "status": "cancelled"}, job_id=job_id
             )
         return changed
@@ -322,7 +318,10 @@ class QueueEngine:
     async def _claim_and_start(self, picked: list[RunningJob]) -> None:
         try:
             claimed = await store.claim(
-                self.db, [run.job_id for run in picked], self.owner, self.settings.queue.lease_s
+                self.ctx.db,
+                [run.job_id for run in picked],
+                self.owner,
+                self.ctx.settings.queue.lease_s,
             )
         except Exception:
             log.exception("claiming %d jobs failed; retrying shortly", len(picked))
@@ -391,27 +390,28 @@ class QueueEngine:
     # -- leases -----------------------------------------------------------------------------
 
     async def _maintain(self) -> None:
-        interval_s = max(self.settings.queue.lease_s / 3, 0.2)
+        interval_s = max(self.ctx.settings.queue.lease_s / 3, 0.2)
         while True:
             await anyio.sleep(interval_s)
             try:
-                await store.renew_leases(
-                    self.db, self.owner, list(self.running), self.settings.queue.lease_s
-                )
+                if self.lease_renewal:
+                    await store.renew_leases(
+                        self.ctx.db, self.owner, list(self.running), self.ctx.settings.queue.lease_s
+                    )
                 await self._recover_expired_leases()
             except Exception:
                 log.exception("lease maintenance failed; retrying")
 
     async def _recover_expired_leases(self) -> None:
-        for job_id, attempts, max_attempts in await store.expired_leases(self.db):
+        for job_id, attempts, max_attempts in await store.expired_leases(self.ctx.db):
             if job_id in self.running:
                 continue
             if attempts >= max_attempts:
                 await store.dead_letter(
-                    self.db, job_id, None, "LEASE_EXPIRED", "the server running the job stopped"
+                    self.ctx.db, job_id, None, "LEASE_EXPIRED", "the server running the job stopped"
                 )
                 continue
-            job = await store.requeue_expired(self.db, job_id)
+            job = await store.requeue_expired(self.ctx.db, job_id)
             if job is not None:
                 log.warning("job %s recovered after its lease expired", job_id)
                 self._index(job.id, job.queue_id, job.priority, job.enqueued_ns, 0.0)

@@ -15,16 +15,13 @@ from typing import Any
 
 import anyio
 
-from graphq.config import Settings
-from graphq.db.database import Database
 from graphq.errors import GraphqError
 from graphq.queue import store
 from graphq.queue.backoff import retry_ceiling_s, retry_delay_s
 from graphq.queue.completions import Completer, Completion
-from graphq.queue.events import EventBus
-from graphq.queue.registry import HandlerRegistry, JobContext, JobHandler, JobSnapshot
+from graphq.queue.context import QueueContext
+from graphq.queue.registry import JobContext, JobHandler, JobSnapshot
 from graphq.queue.state import QueueState, RunningJob
-from graphq.queue.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -40,27 +37,15 @@ class LeaseLostError(Exception):
 
 
 class JobRunner:
-    def __init__(
-        self,
-        db: Database,
-        settings: Settings,
-        registry: HandlerRegistry,
-        events: EventBus,
-        pool: WorkerPool,
-        owner: str,
-    ) -> None:
-        self.db = db
-        self.settings = settings
-        self.registry = registry
-        self.events = events
-        self.pool = pool
+    def __init__(self, ctx: QueueContext, owner: str) -> None:
+        self.ctx = ctx
         self.owner = owner
-        self.completer = Completer(db, owner, settings.queue.lease_s)
+        self.completer = Completer(ctx.db, owner, ctx.settings.queue.lease_s)
 
     async def attempt(
         self, job: JobSnapshot, run: RunningJob, queue: QueueState | None, retry: ScheduleRetry
     ) -> None:
-        timeout_s = queue.job_timeout_s if queue else self.settings.queue.job_timeout_s
+        timeout_s = queue.job_timeout_s if queue else self.ctx.settings.queue.job_timeout_s
         failure: GraphqError | None = None
         with anyio.CancelScope() as scope:
             run.scope = scope
@@ -81,7 +66,9 @@ class JobRunner:
                 failure = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}", status=500)
         with anyio.CancelScope(shield=True):
             if scope.cancelled_caught:
-                if run.stop_reason == "cancelled" and await store.mark_cancelled(self.db, job.id):
+                if run.stop_reason == "cancelled" and await store.mark_cancelled(
+                    self.ctx.db, job.id
+                ):
                     self.publish_status(job, "cancelled", event="job:cancelled")
                 return
             if failure is not None:
@@ -90,8 +77,8 @@ class JobRunner:
             self.publish_status(job, "completed", event="job:completed", progress=100.0)
 
     async def _work(self, job: JobSnapshot, run: RunningJob) -> None:
-        handler = self.registry.get(job.kind)
-        ctx = JobContext(job, self.db, self.settings)
+        handler = self.ctx.registry.get(job.kind)
+        ctx = JobContext(job, self.ctx.db, self.ctx.settings)
         self.report(run, 0.0, "preparing", persisted=True)
         payload = await handler.prepare(ctx)
         self.report(run, _PREPARE_END, "computing")
@@ -112,14 +99,14 @@ class JobRunner:
 
         if handler.runs_in == "loop":
             return handler.compute(payload, lambda fraction, step: None)
-        return await self.pool.run(handler.compute, payload, on_progress)
+        return await self.ctx.pool.run(handler.compute, payload, on_progress)
 
     def report(
         self, run: RunningJob, progress: float, step: str, *, persisted: bool = False
     ) -> None:
         """Publish progress now; the engine's flusher persists it within a fraction of a second."""
         run.progress, run.step, run.dirty = round(progress, 1), step, not persisted
-        self.events.publish(
+        self.ctx.events.publish(
             "job:progress_updated",
             {
                 "jobId": run.job_id,
@@ -137,7 +124,7 @@ class JobRunner:
         for run in dirty:
             run.dirty = False
         await store.record_progress(
-            self.db, self.owner, [(run.job_id, run.progress, run.step) for run in dirty]
+            self.ctx.db, self.owner, [(run.job_id, run.progress, run.step) for run in dirty]
         )
 
     async def _fail(
@@ -150,13 +137,13 @@ class JobRunner:
             delay_s = retry_delay_s(job.attempts, base_s=base_s, cap_s=cap_s)
             ns = time.time_ns()
             not_before = await store.schedule_retry(
-                self.db, job.id, self.owner, (error.code, error.message), delay_s, ns
+                self.ctx.db, job.id, self.owner, (error.code, error.message), delay_s, ns
             )
             if not_before is None:
                 return
             self._publish_failed(job, error, will_retry=True)
             retry(job.id, job.queue_id, job.priority, ns, delay_s)
-            self.events.publish(
+            self.ctx.events.publish(
                 "job:retry",
                 {
                     "jobId": job.id,
@@ -171,7 +158,7 @@ class JobRunner:
                 job_id=job.id,
             )
             return
-        if await store.dead_letter(self.db, job.id, self.owner, error.code, error.message):
+        if await store.dead_letter(self.ctx.db, job.id, self.owner, error.code, error.message):
             self._publish_failed(job, error, will_retry=False)
             self.publish_status(
                 job, "dead", event="job:dlq", error={"code": error.code, "message": error.message}
@@ -189,13 +176,13 @@ class JobRunner:
 
     async def _after_dead(self, job: JobSnapshot) -> None:
         """Let the handler mark what the job was for (an image, say) as failed."""
-        if job.kind not in self.registry:
+        if job.kind not in self.ctx.registry:
             return
-        on_dead = getattr(self.registry.get(job.kind), "on_dead", None)
+        on_dead = getattr(self.ctx.registry.get(job.kind), "on_dead", None)
         if on_dead is None:
             return
         try:
-            await on_dead(JobContext(job, self.db, self.settings))
+            await on_dead(JobContext(job, self.ctx.db, self.ctx.settings))
         except Exception:
             log.exception("job %s: on_dead hook failed", job.id)
 
@@ -210,6 +197,8 @@ class JobRunner:
             "status": status,
             **extra,
         }
-        self.events.publish(event, data, queue_id=job.queue_id, job_id=job.id)
+        self.ctx.events.publish(event, data, queue_id=job.queue_id, job_id=job.id)
         if event != "job:status_changed":
-            self.events.publish("job:status_changed", data, queue_id=job.queue_id, job_id=job.id)
+            self.ctx.events.publish(
+                "job:status_changed", data, queue_id=job.queue_id, job_id=job.id
+            )

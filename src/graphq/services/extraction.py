@@ -10,7 +10,8 @@ from sqlalchemy import select
 from graphq.db.models import GraphImage, Job
 from graphq.digitizer import probe_image
 from graphq.errors import GraphqError
-from graphq.jobs.digitize import decode_meta, digitize_bytes, llm_endpoint
+from graphq.jobs.digitize import decode_meta, digitize_bytes
+from graphq.llm_client import llm_endpoint
 from graphq.queue.registry import Progress
 from graphq.runtime import Runtime
 from graphq.services.jobs import JobRequest, create_jobs
@@ -109,4 +110,4 @@ async def extract_once(
         return None
 
     payload = {"data": data, "meta": raw_meta, "method": method, "llm": llm, **limits}
-    return await rt.engine.pool.run(_digitize_upload, payload, ignore_progress)
+    return await rt.engine.ctx.pool.run(_digitize_upload, payload, ignore_progress)

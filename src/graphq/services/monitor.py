@@ -17,13 +17,8 @@ from sqlalchemy import func, or_, select, true
 
 from graphq.db.models import DeadLetter, ExtractionQueue, Job, utcnow
 from graphq.runtime import Runtime
-from graphq.services.stats import (
-    WAITING,
-    DurationStats,
-    Struct,
-    duration_stats,
-    recent_durations,
-)
+from graphq.schema_base import Struct
+from graphq.services.stats import WAITING, DurationStats, duration_stats, recent_durations
 
 RECENT_ERRORS = 20
 

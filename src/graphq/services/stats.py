@@ -17,16 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import DeadLetter, ExtractionQueue, GraphImage, Job, Product, utcnow
 from graphq.runtime import Runtime
+from graphq.schema_base import Struct
 from graphq.services.queues import get_queue
 
 STATUSES = ("pending", "queued", "processing", "completed", "failed", "cancelled", "dead")
 PRIORITIES = ("urgent", "high", "normal", "low")
 WAITING = ("queued", "pending")
 DURATION_SAMPLE = 1000
-
-
-class Struct(msgspec.Struct, rename="camel"):
-    pass
 
 
 class DurationStats(Struct):
