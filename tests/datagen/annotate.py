@@ -16,7 +16,7 @@ from matplotlib.backend_bases import RendererBase
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from .placement import Occupancy
+from .placement import CELL_PX, Occupancy
 
 SYMBOL = re.compile(
     r"\b(BV|V|I|T|C|Q|R|Z)(DSS|GS|DS|SD|iss|oss|rss|gs|gd|ds|thJC|J|C|S|D|G)(\(on\)|\b)"
@@ -154,37 +154,69 @@ def _background_labels(scene: Scene, texts: list[str], colours: list[str]) -> in
     return drawn
 
 
+def _others(scene: Scene, index: int) -> Occupancy:
+    """Where every curve but ``index`` runs, and the boxes: what its label must keep off."""
+    others = Occupancy(scene.occupancy.width_px, scene.occupancy.height_px)
+    for other, display in enumerate(scene.curves_display):
+        if other != index:
+            others.mark_polyline(display, CURVE_PAD_PX)
+    others.taken |= scene.occupancy.boxes
+    return others
+
+
+def _segment(start: np.ndarray, end: np.ndarray, occupancy: Occupancy) -> np.ndarray:
+    """Points (frame fractions, y up) every cell along a leader from ``start`` to ``end`` px."""
+    steps = max(2, int(np.hypot(*(end - start)) / CELL_PX) + 1)
+    points = start + np.linspace(0.0, 1.0, steps)[:, None] * (end - start)
+    return np.column_stack(
+        (points[:, 0] / occupancy.width_px, 1.0 - points[:, 1] / occupancy.height_px)
+    )
+
+
+def _leader_is_clear(others: Occupancy, segment: np.ndarray) -> bool:
+    path = Occupancy(others.width_px, others.height_px)
+    path.mark_polyline(segment[:-2], 1.0)
+    return not (path.taken & others.taken).any()
+
+
 def _arrow_labels(scene: Scene, texts: list[str]) -> int:
-    """Labels in free space with a leader arrow to a point on their curve."""
+    """Labels in free space with a short leader arrow to a point on their curve.
+
+    The leader crosses no other curve, box or label, as on a vendor's graph: a label whose
+    arrow cannot reach its curve that way is left out.
+    """
     drawn = 0
     lw_pt = scene.pt(1.0)
-    for display, text in zip(scene.curves_display, texts, strict=True):
+    for index, (display, text) in enumerate(zip(scene.curves_display, texts, strict=True)):
         targets = _in_frame_points(display, 0.3, 0.9)
         if len(targets) == 0:
             continue
         target = targets[int(scene.rng.integers(0, len(targets)))]
         tx, ty = _to_plot_px(scene, target)
         artist, width, height = _measure(scene, text)
+        artist.remove()
         spots = scene.occupancy.free_spots(width, height)
-        if len(spots) == 0:
-            artist.remove()
-            continue
         centres = spots + np.array([width / 2, height / 2])
         distance = np.hypot(centres[:, 0] - tx, centres[:, 1] - ty)
-        distance[distance < 2.5 * scene.font_px] = np.inf
-        best = int(np.argmin(distance))
-        if not np.isfinite(distance[best]) or distance[best] > 12 * scene.font_px:
-            artist.remove()
+        near = (distance >= 2.5 * scene.font_px) & (distance <= 8 * scene.font_px)
+        others = _others(scene, index)
+        chosen = None
+        for candidate in np.flatnonzero(near)[np.argsort(distance[near])][:60]:
+            segment = _segment(centres[candidate], np.array([tx, ty]), scene.occupancy)
+            if _leader_is_clear(others, segment):
+                chosen = candidate, segment
+                break
+        if chosen is None:
             continue
-        left, top = spots[best]
-        artist.remove()
+        candidate, segment = chosen
+        left, top = spots[candidate]
         scene.ax.annotate(
             text,
             xy=(target[0], target[1]),
             xycoords="axes fraction",
             xytext=(
-                (left + width / 2) / scene.occupancy.width_px,
-                1 - (top + height / 2) / scene.occupancy.height_px,
+                centres[candidate][0] / scene.occupancy.width_px,
+                1 - centres[candidate][1] / scene.occupancy.height_px,
             ),
             textcoords="axes fraction",
             fontsize=scene.style["font_pt"],
@@ -199,6 +231,7 @@ def _arrow_labels(scene: Scene, texts: list[str]) -> int:
             },
         )
         scene.occupancy.mark_box((left, top, left + width, top + height))
+        scene.occupancy.mark_polyline(segment, 2.0, solid=True)
         drawn += 1
     return drawn
 

@@ -21,15 +21,22 @@ class Occupancy:
         self.taken = np.zeros((rows, cols), dtype=bool)
         self.boxes = np.zeros((rows, cols), dtype=bool)
 
-    def mark_polyline(self, display: np.ndarray, pad_px: float) -> None:
-        """Mark a curve given in frame fractions (x right, y up), widened by ``pad_px``."""
+    def mark_polyline(self, display: np.ndarray, pad_px: float, solid: bool = False) -> None:
+        """Mark a curve given in frame fractions (x right, y up), widened by ``pad_px``.
+
+        ``solid`` marks it like a box too (a leader arrow), which no other label's leader
+        may cross.
+        """
         cols = np.clip(display[:, 0] * self.width_px / CELL_PX, 0, self.taken.shape[1] - 1)
         rows = np.clip((1 - display[:, 1]) * self.height_px / CELL_PX, 0, self.taken.shape[0] - 1)
         inside = (display[:, 1] >= 0) & (display[:, 1] <= 1) & (display[:, 0] <= 1)
         stroke = np.zeros_like(self.taken)
         stroke[rows[inside].astype(int), cols[inside].astype(int)] = True
         iterations = max(1, round(pad_px / CELL_PX))
-        self.taken |= ndimage.binary_dilation(stroke, iterations=iterations)
+        marked = ndimage.binary_dilation(stroke, iterations=iterations)
+        self.taken |= marked
+        if solid:
+            self.boxes |= marked
 
     def mark_box(self, box_px: tuple[float, float, float, float]) -> None:
         r0, c0, r1, c1 = self._cells(box_px)

@@ -17,6 +17,13 @@ from graphq.digitizer.lines import Line, find_lines
 
 # A grid line spans at least this fraction of the plot.
 MIN_GRID_FRACTION = 0.5
+# A grid line has at least this much own ink in each quarter of its run.
+_PART_INK = 0.2
+# A line whose chroma (at its lightest, as for ink) exceeds the grid's by this is a curve.
+_COLOURED_OVER_GRID = 0.07
+# Chroma below this is JPEG noise on grey; a line needs colour in this share of its run.
+_SEEN_CHROMA = 0.05
+_MIN_OWN_INK = 0.2
 # A pixel on a grid line survives when its ink exceeds the line's median ink by this much.
 CURVE_OVER_GRID = 0.25
 # A line with at least this many others within this ink level of it is one of a grid family.
@@ -43,18 +50,36 @@ _BEYOND_END_PX = (2, 8)
 _BESIDE_PX = 4
 
 
-def remove_grid(ink: np.ndarray) -> tuple[np.ndarray, list[Line], list[Line]]:
-    """Ink with grid and frame lines erased, plus the horizontal and vertical lines found."""
+def remove_grid(
+    ink: np.ndarray, colour: np.ndarray | None = None
+) -> tuple[np.ndarray, list[Line], list[Line]]:
+    """Ink with grid and frame lines erased, plus the horizontal and vertical lines found.
+
+    ``colour`` (the image's chroma) tells a flat coloured curve from the grey grid: a line
+    much more colourful than the grid's lines is a curve, however light or dotted.
+    """
     height, width = ink.shape
     mask = ink > LINE_INK_THRESHOLD
     gap_px = max(3, round(0.015 * max(width, height)))
     horizontal = _edge_to_edge(
-        find_lines(ink, mask, min_length=MIN_GRID_FRACTION * width, gap_px=gap_px), mask
+        find_lines(
+            ink, mask, min_length=MIN_GRID_FRACTION * width, gap_px=gap_px, min_part_ink=_PART_INK
+        ),
+        mask,
     )
     vertical = _edge_to_edge(
-        find_lines(ink.T, mask.T, min_length=MIN_GRID_FRACTION * height, gap_px=gap_px), mask.T
+        find_lines(
+            ink.T,
+            mask.T,
+            min_length=MIN_GRID_FRACTION * height,
+            gap_px=gap_px,
+            min_part_ink=_PART_INK,
+        ),
+        mask.T,
     )
     horizontal, vertical = _without_flat_curves(ink, horizontal, vertical)
+    if colour is not None:
+        horizontal, vertical = _without_coloured(colour, horizontal, vertical)
     cleaned = ink.copy()
     _erase(cleaned, ink, horizontal)
     _erase(cleaned.T, ink.T, vertical)
@@ -117,6 +142,40 @@ def _without_flat_curves(
     # Bundles merge into flat lines (thermal impedance); a steep one merges into no grid line.
     merging_mask = ink > LINE_INK_THRESHOLD
     return keep(horizontal, levels_h, height, merging_mask), keep(vertical, levels_v, width, None)
+
+
+def _without_coloured(
+    colour: np.ndarray, horizontal: list[Line], vertical: list[Line]
+) -> tuple[list[Line], list[Line]]:
+    """Drop inner lines far more colourful than the grid's typical line (the frame stays)."""
+    height, width = colour.shape
+    sized = [(line, height, colour) for line in horizontal] + [
+        (line, width, colour.T) for line in vertical
+    ]
+    inner = [
+        _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX for line, size, _ in sized
+    ]
+    levels = [_line_colour(plane, line) for line, _, plane in sized]
+    grid = float(np.median([lv for lv, i in zip(levels, inner, strict=True) if i] or [0.0]))
+    keep = [
+        not is_inner or level <= grid + _COLOURED_OVER_GRID
+        for is_inner, level in zip(inner, levels, strict=True)
+    ]
+    return (
+        [line for line, k in zip(horizontal, keep[: len(horizontal)], strict=True) if k],
+        [line for line, k in zip(vertical, keep[len(horizontal) :], strict=True) if k],
+    )
+
+
+def _line_colour(colour: np.ndarray, line: Line) -> float:
+    """Median chroma of a line where it has colour at all: a dotted line's gaps do not
+    count, and coloured curves crossing a grey line are too few to move the median."""
+    band = colour[line.first : line.last + 1, line.start : line.end]
+    if band.size == 0:
+        return 0.0
+    peaks = band.max(axis=0)
+    seen = peaks[peaks > _SEEN_CHROMA]
+    return float(np.median(seen)) if seen.size >= _MIN_OWN_INK * peaks.size else 0.0
 
 
 def _runs_on_as_curve(mask: np.ndarray, line: Line) -> bool:

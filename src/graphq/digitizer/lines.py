@@ -6,6 +6,7 @@ gaps are closed, so dashed and dotted grid lines count and a short tick or a let
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,6 +14,8 @@ from scipy import ndimage
 
 # Fraction of a line's run that must be its own ink rather than bridged gaps.
 _MIN_OWN_INK = 0.3
+# Parts of a run checked one by one when the caller asks for ink all along it.
+_PARTS = 4
 # A band thicker than this many rows is a line only when one of its rows holds an unbroken
 # run of this fraction of the minimum line length.
 _MAX_THIN_ROWS = 4
@@ -68,10 +71,20 @@ def close_gaps(mask: np.ndarray, gap_px: int) -> np.ndarray:
     return ndimage.minimum_filter1d(grown, size, axis=1, mode="nearest").astype(bool)
 
 
-def find_lines(ink: np.ndarray, mask: np.ndarray, *, min_length: float, gap_px: int) -> list[Line]:
+def find_lines(
+    ink: np.ndarray,
+    mask: np.ndarray,
+    *,
+    min_length: float,
+    gap_px: int,
+    min_part_ink: float = 0.0,
+) -> list[Line]:
     """Horizontal lines in ``mask`` whose longest gap-closed run is at least ``min_length``.
 
-    Transpose both arrays for vertical lines.
+    ``min_part_ink`` > 0 asks for own ink in each quarter of the run, as a solid, dashed or
+    dotted grid line has: a short solid stroke (a box's side) that closing extends over the
+    dots of a perpendicular dotted grid has a stretch of almost none. Transpose both arrays
+    for vertical lines.
     """
     closed = close_gaps(mask, gap_px)
     length, start, end = longest_runs(closed)
@@ -81,6 +94,13 @@ def find_lines(ink: np.ndarray, mask: np.ndarray, *, min_length: float, gap_px: 
     inked[:, 1:] = np.cumsum(mask, axis=1)
     rows = np.arange(mask.shape[0])
     own = (inked[rows, end] - inked[rows, start]) / np.maximum(length, 1)
+    if min_part_ink > 0:
+        bounds = [start + (length * k) // _PARTS for k in range(_PARTS + 1)]
+        parts = [
+            (inked[rows, high] - inked[rows, low]) / np.maximum(high - low, 1)
+            for low, high in itertools.pairwise(bounds)
+        ]
+        own = np.where(np.min(parts, axis=0) >= min_part_ink, own, 0.0)
     candidate = (length >= min_length) & (own >= _MIN_OWN_INK)
     lines: list[Line] = []
     for band in _bands(candidate, start, end):

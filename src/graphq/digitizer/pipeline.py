@@ -82,13 +82,14 @@ def digitize_standard(
     right, bottom = min(width, round(x1) + 1), min(height, round(y1) + 1)
     # A yellow curve is barely darker than a grey grid line yet far more colourful than
     # anything else on the page, so colour counts as ink too.
-    plot_ink = np.maximum(ink[top:bottom, left:right], chroma(image[top:bottom, left:right]))
+    plot_chroma = chroma(image[top:bottom, left:right])
+    plot_ink = np.maximum(ink[top:bottom, left:right], plot_chroma)
     if meta.colors:
         plot_image = image[top:bottom, left:right]
         plot_ink = np.maximum.reduce([colour_ink(plot_image, c) for c in meta.colors])
 
     report(0.2, "removing grid")
-    cleaned, _, _ = remove_grid(plot_ink)
+    cleaned, _, _ = remove_grid(plot_ink, plot_chroma)
     threshold = _curve_threshold(cleaned)
     if threshold is None:
         raise GraphqError("NO_CURVES_FOUND", "no curve ink inside the plot frame", status=422)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from graphq.digitizer.runs import ColumnRuns
 
 # Slope smoothing gains: a lone run is good evidence, a divided shared run is weak evidence.
@@ -28,6 +30,10 @@ _SHARED_GAIN = 0.1
 _STEEP_PATIENCE = 3
 # Observations before a track's slope is trusted enough for the normal gate.
 _YOUNG_AGE = 4
+# A tall run touching a flat track is not its turn when, in at least _FLAT_EVIDENCE of the
+# next _FLAT_LOOKAHEAD columns, a thin run lies where the track was heading.
+_FLAT_LOOKAHEAD = 4
+_FLAT_EVIDENCE = 3
 
 
 @dataclass
@@ -83,7 +89,11 @@ def track_pass(runs: ColumnRuns, columns: range, settings: TrackerSettings) -> l
         for index, members in claims.items():
             taken.add(index)
             top, bottom = tops[index], bottoms[index]
-            if len(members) == 1:
+            if len(members) == 1 and _runs_on_flat(
+                runs, members[0], columns, column, top, bottom, settings
+            ):
+                _coast_through(members[0], column, ids.start + index, top, bottom)
+            elif len(members) == 1:
                 _follow_lone(
                     members[0],
                     column,
@@ -241,6 +251,50 @@ def _follow_lone(
         track.slope += gain * (measured - track.slope)
     track.samples.append(Sample(column, enter, leave, run, 1))
     track.y, track.column, track.misses = leave, column, 0
+
+
+def _runs_on_flat(
+    runs: ColumnRuns,
+    track: Track,
+    columns: range,
+    column: int,
+    top: int,
+    bottom: int,
+    settings: TrackerSettings,
+) -> bool:
+    """A tall run at one end of a flat track whose line goes on, thin, just beyond it.
+
+    A leader arrow or a steep curve touching a flat curve from one side makes a tall run
+    that starts at the track; a curve that really turns steep leaves no thin run ahead
+    where the track was heading.
+    """
+    if bottom - top + 1 <= settings.steep_height_px:
+        return False
+    step = columns.step
+    found = 0
+    for ahead in range(1, _FLAT_LOOKAHEAD + 1):
+        later = column + ahead * step
+        if not (min(columns.start, columns.stop) <= later < max(columns.start, columns.stop)):
+            break
+        predicted = _predict(track, later)
+        gate = _gate(track, later, settings)
+        ids = runs.in_column(later)
+        thin = (runs.height[ids.start : ids.stop] <= settings.steep_height_px) & (
+            np.maximum(
+                runs.top[ids.start : ids.stop] - predicted,
+                predicted - runs.bottom[ids.start : ids.stop],
+            )
+            <= gate
+        )
+        found += bool(thin.any())
+    return found >= _FLAT_EVIDENCE
+
+
+def _coast_through(track: Track, column: int, run: int, top: int, bottom: int) -> None:
+    """Keep a flat track on its line across a tall run that only touches it."""
+    row = min(max(_predict(track, column), top - 0.5), bottom + 0.5)
+    track.samples.append(Sample(column, row, row, run, 2))
+    track.y, track.column, track.misses = row, column, 0
 
 
 def _divide_shared(members: list[Track], column: int, run: int, top: int, bottom: int) -> None:
