@@ -21,9 +21,6 @@ MIN_GRID_FRACTION = 0.5
 _PART_INK = 0.2
 # A line whose chroma (at its lightest, as for ink) exceeds the grid's by this is a curve.
 _COLOURED_OVER_GRID = 0.07
-# Chroma below this is JPEG noise on grey; a line needs colour in this share of its run.
-_SEEN_CHROMA = 0.05
-_MIN_OWN_INK = 0.2
 # A pixel on a grid line survives when its ink exceeds the line's median ink by this much.
 CURVE_OVER_GRID = 0.25
 # A line with at least this many others within this ink level of it is one of a grid family.
@@ -79,7 +76,7 @@ def remove_grid(
     )
     horizontal, vertical = _without_flat_curves(ink, horizontal, vertical)
     if colour is not None:
-        horizontal, vertical = _without_coloured(colour, horizontal, vertical)
+        horizontal, vertical = _without_coloured(ink, colour, horizontal, vertical)
     cleaned = ink.copy()
     _erase(cleaned, ink, horizontal)
     _erase(cleaned.T, ink.T, vertical)
@@ -145,17 +142,17 @@ def _without_flat_curves(
 
 
 def _without_coloured(
-    colour: np.ndarray, horizontal: list[Line], vertical: list[Line]
+    ink: np.ndarray, colour: np.ndarray, horizontal: list[Line], vertical: list[Line]
 ) -> tuple[list[Line], list[Line]]:
     """Drop inner lines far more colourful than the grid's typical line (the frame stays)."""
     height, width = colour.shape
-    sized = [(line, height, colour) for line in horizontal] + [
-        (line, width, colour.T) for line in vertical
+    sized = [(line, height, (ink, colour)) for line in horizontal] + [
+        (line, width, (ink.T, colour.T)) for line in vertical
     ]
     inner = [
         _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX for line, size, _ in sized
     ]
-    levels = [_line_colour(plane, line) for line, _, plane in sized]
+    levels = [_line_colour(*planes, line) for line, _, planes in sized]
     grid = float(np.median([lv for lv, i in zip(levels, inner, strict=True) if i] or [0.0]))
     keep = [
         not is_inner or level <= grid + _COLOURED_OVER_GRID
@@ -167,15 +164,14 @@ def _without_coloured(
     )
 
 
-def _line_colour(colour: np.ndarray, line: Line) -> float:
-    """Median chroma of a line where it has colour at all: a dotted line's gaps do not
-    count, and coloured curves crossing a grey line are too few to move the median."""
-    band = colour[line.first : line.last + 1, line.start : line.end]
-    if band.size == 0:
+def _line_colour(ink: np.ndarray, colour: np.ndarray, line: Line) -> float:
+    """Median chroma of a line over the columns it has ink in: a dotted line's gaps do not
+    count, while a grey line that a coloured curve runs along for a while stays grey."""
+    rows = slice(line.first, line.last + 1)
+    inked = ink[rows, line.start : line.end].max(axis=0) > LINE_INK_THRESHOLD
+    if not inked.any():
         return 0.0
-    peaks = band.max(axis=0)
-    seen = peaks[peaks > _SEEN_CHROMA]
-    return float(np.median(seen)) if seen.size >= _MIN_OWN_INK * peaks.size else 0.0
+    return float(np.median(colour[rows, line.start : line.end].max(axis=0)[inked]))
 
 
 def _runs_on_as_curve(mask: np.ndarray, line: Line) -> bool:
@@ -211,14 +207,20 @@ def _evenly_spaced(lines: list[Line], size: int) -> list[bool]:
         gaps_before = line.position - before
         gaps_after = after - line.position
         regular.append(
-            bool(
-                gaps_before.size
-                and gaps_after.size
-                and np.min(np.abs(gaps_before[:, None] - gaps_after[None, :]))
-                <= _SPACING_TOLERANCE_PX
-            )
+            _close(gaps_before, gaps_after)
+            or _close(2 * gaps_after, gaps_after)
+            or _close(2 * gaps_before, gaps_before)
         )
     return regular
+
+
+def _close(a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether some value of ``a`` matches some value of ``b``: a line midway between two
+    others, or (given a side's gaps doubled and not) the outermost line of a grid that does
+    not start at the frame, with the next two lines one and two spacings away."""
+    return bool(
+        a.size and b.size and np.min(np.abs(a[:, None] - b[None, :])) <= _SPACING_TOLERANCE_PX
+    )
 
 
 def _edge_to_edge(lines: list[Line], mask: np.ndarray) -> list[Line]:

@@ -59,6 +59,9 @@ _MIN_SEEN_FRACTION = 0.5
 _MIN_FREE_SPAN_FRACTION = 0.2
 # "Reaches the frame": an end within this many px of it.
 _FRAME_REACH_PX = 4
+# A curve that lies on the top or bottom frame line over this fraction of its columns is
+# left-over frame.
+_MAX_ON_FRAME_FRACTION = 0.8
 
 
 def _no_progress(fraction: float, step: str) -> None:
@@ -127,6 +130,7 @@ def digitize_standard(
         and c.span >= _MIN_CURVE_SPAN_FRACTION * plot_columns
         and c.column.size >= _MIN_SEEN_FRACTION * c.span
         and (c.span >= _MIN_FREE_SPAN_FRACTION * plot_columns or _reaches_frame(c, cleaned.shape))
+        and not _along_frame(c, cleaned.shape[0])
     ]
     if meta.curves is not None and len(curves) > meta.curves:
         curves = sorted(curves, key=_evidence, reverse=True)[: meta.curves]
@@ -181,6 +185,14 @@ def _reaches_frame(curve: TracedCurve, shape: tuple[int, int]) -> bool:
     return any(row <= reach or row >= height - 1 - reach for row in rows) or any(
         column <= reach or column >= width - 1 - reach for column in columns
     )
+
+
+def _along_frame(curve: TracedCurve, height: int) -> bool:
+    """Whether a curve runs on the top or bottom frame line for most of its length: what
+    is left of the frame where curves touch it, or a curve hidden by the frame anyway."""
+    rows = curve.middle
+    on_edge = (rows <= _FRAME_REACH_PX) | (rows >= height - 1 - _FRAME_REACH_PX)
+    return bool(on_edge.mean() >= _MAX_ON_FRAME_FRACTION)
 
 
 def _evidence(curve: TracedCurve) -> float:
