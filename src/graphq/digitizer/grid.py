@@ -19,7 +19,7 @@ from graphq.digitizer.lines import Line, find_lines
 MIN_GRID_FRACTION = 0.5
 # A grid line has at least this much own ink in each quarter of its run.
 _PART_INK = 0.2
-# A line whose chroma (at its lightest, as for ink) exceeds the grid's by this is a curve.
+# A line whose chroma (median over its inked columns) exceeds the grid's by this is a curve.
 _COLOURED_OVER_GRID = 0.07
 # A pixel on a grid line survives when its ink exceeds the line's median ink by this much.
 CURVE_OVER_GRID = 0.25

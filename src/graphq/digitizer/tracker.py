@@ -270,23 +270,18 @@ def _runs_on_flat(
     """
     if bottom - top + 1 <= settings.steep_height_px:
         return False
-    step = columns.step
     found = 0
     for ahead in range(1, _FLAT_LOOKAHEAD + 1):
-        later = column + ahead * step
-        if not (min(columns.start, columns.stop) <= later < max(columns.start, columns.stop)):
+        later = column + ahead * columns.step
+        if later not in columns:
             break
         predicted = _predict(track, later)
-        gate = _gate(track, later, settings)
         ids = runs.in_column(later)
-        thin = (runs.height[ids.start : ids.stop] <= settings.steep_height_px) & (
-            np.maximum(
-                runs.top[ids.start : ids.stop] - predicted,
-                predicted - runs.bottom[ids.start : ids.stop],
-            )
-            <= gate
-        )
-        found += bool(thin.any())
+        tops = runs.top[ids.start : ids.stop]
+        bottoms = runs.bottom[ids.start : ids.stop]
+        near = np.maximum(tops - predicted, predicted - bottoms) <= _gate(track, later, settings)
+        thin = bottoms - tops + 1 <= settings.steep_height_px
+        found += bool((near & thin).any())
     return found >= _FLAT_EVIDENCE
 
 
