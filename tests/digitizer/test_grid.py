@@ -84,3 +84,50 @@ def test_a_bundle_merging_into_one_flat_line_is_not_taken_for_a_grid_line() -> N
     cleaned, _, _ = remove_grid(ink)
     # Only the crossings of the grid's columns go, as for any curve as pale as the grid.
     assert (cleaned[75, 101:-2] > 0.4).mean() > 0.95
+
+
+def test_a_pale_coloured_flat_curve_is_kept_only_when_its_colour_is_known() -> None:
+    ink = _grey_grid()
+    colour = np.zeros_like(ink)
+    ink[70, :] = 0.3  # a yellow curve, barely darker than the grid, flat edge to edge ...
+    colour[70, :] = 0.5  # ... but far more colourful than the grey grid
+    without_colour, _, _ = remove_grid(ink)
+    with_colour, _, _ = remove_grid(ink, colour)
+    assert without_colour[70, 1:-1].max() == 0.0
+    # Only the crossings of the grid's columns go.
+    assert (with_colour[70, 1:-1] == ink[70, 1:-1]).mean() > 0.95
+
+
+def test_a_dotted_coloured_flat_curve_is_kept_when_its_colour_is_known() -> None:
+    ink = _grey_grid()
+    colour = np.zeros_like(ink)
+    ink[70, ::3] = 0.3  # dotted: the gaps between the dots are no less colourful a curve
+    colour[70, ::3] = 0.5
+    cleaned, _, _ = remove_grid(ink, colour)
+    assert (cleaned[70, ::3] == ink[70, ::3]).mean() > 0.85
+
+
+def test_a_grey_grid_line_with_a_coloured_curve_along_part_of_it_is_still_erased() -> None:
+    ink = _grey_grid()
+    colour = np.zeros_like(ink)
+    ink[80, 180:] = 0.8  # a red curve settling onto the grid row for 40 % of its length
+    colour[80, 180:] = 0.5
+    cleaned, _, _ = remove_grid(ink, colour)
+    assert cleaned[80, 1:179].max() == 0.0
+    assert (cleaned[80, 181:-1] == ink[80, 181:-1]).mean() > 0.95
+
+
+def test_the_outermost_major_lines_of_a_grid_that_does_not_start_at_the_frame_are_erased() -> None:
+    ink = np.zeros((200, 300), dtype=np.float32)
+    ink[0, :] = ink[-1, :] = 1.0
+    ink[:, 0] = ink[:, -1] = 1.0
+    for column in range(30, 299, 30):
+        ink[:, column] = 0.25
+    # Black major lines one spacing apart, the first 70 px below the frame, not 40: the
+    # outer ones sit midway between nothing, but repeat the spacing on their inner side.
+    for row in (70, 110, 150):
+        ink[row, :] = 1.0
+    for row in (90, 130):
+        ink[row, :] = 0.25  # grey minor lines between them
+    cleaned, _, _ = remove_grid(ink)
+    assert cleaned[[70, 110, 150], 5:-5].max() == 0.0

@@ -1,0 +1,27 @@
+"""A flat curve's track keeps to its line past a leader arrow that touches it."""
+
+import numpy as np
+import pytest
+
+from graphq.digitizer.runs import column_runs, single_line_width
+from graphq.digitizer.tracker import TrackerSettings, track_pass
+from graphq.digitizer.tracks import to_curve
+
+_WIDTH = 200
+
+
+@pytest.mark.parametrize(
+    "columns", [range(_WIDTH), range(_WIDTH - 1, -1, -1)], ids=["rightwards", "leftwards"]
+)
+def test_a_flat_track_stays_on_its_line_past_an_arrow_touching_it_from_below(
+    columns: range,
+) -> None:
+    ink = np.zeros((100, _WIDTH), dtype=np.float32)
+    ink[50:52, :] = 1.0  # a flat curve, 2 px thick
+    ink[52:90, 100:102] = 1.0  # a leader arrow's steep stroke ending on it
+    runs = column_runs(ink, 0.5)
+    settings = TrackerSettings(line_width_px=single_line_width(runs), max_gap=6)
+    (track,) = track_pass(runs, columns, settings)
+    curve = to_curve(track)
+    np.testing.assert_array_equal(curve.column, np.arange(_WIDTH))
+    np.testing.assert_allclose(curve.middle, 50.5)
