@@ -19,6 +19,7 @@ from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.ink import chroma, darkness
 from graphq.digitizer.labels import order_top_to_bottom, parse_value
+from graphq.digitizer.merged import split_merged
 from graphq.digitizer.resample import curve_points
 from graphq.digitizer.runs import column_runs, single_line_width
 from graphq.digitizer.text import remove_text, text_height_px
@@ -132,6 +133,10 @@ def digitize_standard(
         and (c.span >= _MIN_FREE_SPAN_FRACTION * plot_columns or _reaches_frame(c, cleaned.shape))
         and not _along_frame(c, cleaned.shape[0])
     ]
+    expected = meta.curves if meta.curves is not None else len(meta.labels or []) or None
+    if expected is not None and len(curves) < expected:
+        peak = ndimage.maximum_filter(cleaned, size=_PEAK_WINDOW_PX)
+        curves = split_merged(curves, runs, peak, expected - len(curves))
     if meta.curves is not None and len(curves) > meta.curves:
         curves = sorted(curves, key=_evidence, reverse=True)[: meta.curves]
     if not curves:

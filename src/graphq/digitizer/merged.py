@@ -1,0 +1,106 @@
+"""Curves drawn on top of each other: one stroke thicker than a line, all along.
+
+Thermal-impedance curves for small duty cycles, or output curves at low drain voltage, can
+lie within a line width of each other over the whole plot. No column then shows them apart,
+and the tracker follows one stroke; but that stroke carries the ink of all of them. A stroke's
+width is its ink per column over its darkness (anti-aliasing keeps that sum exact where run
+heights are whole pixels). When the caller says how many curves the graph has and fewer were
+found, the strokes much wider than the plot's typical curve along most of their length are
+read as several curves, spread evenly across them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphq.digitizer.runs import ColumnRuns
+from graphq.digitizer.tracks import TracedCurve
+
+# A stroke this much wider than the typical curve's holds two curves (and one more for each
+# further typical width) ...
+_WIDER = 1.3
+# ... when it is that wide over at least this fraction of the columns where it runs alone
+# and flat.
+_WIDE_FRACTION = 0.6
+# A column counts as flat when the curve moves less than this many px per column there (a
+# sloping stroke holds more ink per column).
+_FLAT_STEP_PX = 0.5
+# At most this many curves are read from one stroke.
+_MAX_CURVES = 3
+# A stroke must run alone and flat over at least this many columns to be measured.
+_MIN_COLUMNS = 20
+
+
+def split_merged(
+    curves: list[TracedCurve], runs: ColumnRuns, peak: np.ndarray, missing: int
+) -> list[TracedCurve]:
+    """The curves, with the widest strokes read as several curves, ``missing`` more in all.
+
+    ``peak`` is the darkest ink near each pixel, the stroke's darkness. A stroke's width
+    alone is no proof (vendors draw some curves bolder), so this only runs when the caller
+    said how many curves there are and fewer were told apart.
+    """
+    if missing <= 0:
+        return curves
+    widths = [_stroke_widths(curve, runs, peak) for curve in curves]
+    for index, curve in enumerate(curves):
+        widths[index][_beside_another(curve, curves, widths[index])] = np.nan
+    measured = [w[~np.isnan(w)] for w in widths]
+    if sum(w.size for w in measured) == 0:
+        return curves
+    typical = float(np.median(np.concatenate(measured)))
+    extra = [0] * len(curves)
+    ratios = [
+        float(np.median(seen / typical))
+        if seen.size >= _MIN_COLUMNS and np.mean(seen / typical >= _WIDER) >= _WIDE_FRACTION
+        else 0.0
+        for seen in measured
+    ]
+    for index in sorted(range(len(curves)), key=lambda i: -ratios[i]):
+        if missing == 0 or ratios[index] == 0.0:
+            break
+        held = min(_MAX_CURVES, 1 + int(np.floor(ratios[index] - (_WIDER - 1))))
+        extra[index] = min(missing, held - 1)
+        missing -= extra[index]
+    result: list[TracedCurve] = []
+    for curve, width, more in zip(curves, widths, extra, strict=True):
+        result.extend(_spread(curve, width, typical, 1 + more) if more else [curve])
+    return result
+
+
+def _stroke_widths(curve: TracedCurve, runs: ColumnRuns, peak: np.ndarray) -> np.ndarray:
+    """Per column, the stroke's width in px where the curve runs alone and flat, else NaN."""
+    steps = np.abs(np.gradient(curve.middle, curve.column)) if curve.column.size > 1 else 0.0
+    usable = (curve.shared == 1) & (np.abs(curve.leave - curve.enter) < _FLAT_STEP_PX)
+    usable &= steps < _FLAT_STEP_PX
+    rows = np.clip(np.round(curve.middle).astype(np.int64), 0, peak.shape[0] - 1)
+    darkness = np.maximum(peak[rows, curve.column], 1e-6)
+    return np.where(usable, runs.mass[curve.run] / darkness, np.nan)
+
+
+def _beside_another(curve: TracedCurve, curves: list[TracedCurve], width: np.ndarray) -> np.ndarray:
+    """Per column, whether another curve found runs within the stroke's width of this one:
+    the stroke is then wide with a curve that was told apart, not with hidden ones."""
+    beside = np.zeros(curve.column.size, dtype=bool)
+    reach = np.nan_to_num(width, nan=0.0) + 1.0
+    for other in curves:
+        if other is curve:
+            continue
+        # Across the columns it bridged too: a curve hidden in the stroke is seen nowhere.
+        within = (curve.column >= other.column[0]) & (curve.column <= other.column[-1])
+        rows = np.interp(curve.column, other.column, other.middle)
+        beside |= within & (np.abs(curve.middle - rows) <= reach)
+    return beside
+
+
+def _spread(curve: TracedCurve, width: np.ndarray, typical: float, count: int) -> list[TracedCurve]:
+    """``count`` curves evenly across the stroke where it was measured wide, else on it."""
+    wide = ~np.isnan(width)
+    half = np.where(wide, np.maximum(width - typical, 0.0) / 2.0, 0.0)
+    shared = np.where(wide, count, curve.shared)
+    copies = []
+    for offset in np.linspace(-1.0, 1.0, count):
+        enter = curve.enter + offset * half
+        leave = curve.leave + offset * half
+        copies.append(TracedCurve(curve.column, enter, leave, shared, curve.run))
+    return copies

@@ -1,0 +1,51 @@
+"""Curves drawn on top of each other are read from their stroke's width, when the count is known."""
+
+import numpy as np
+from scipy import ndimage
+
+from graphq.digitizer.merged import split_merged
+from graphq.digitizer.runs import column_runs
+from graphq.digitizer.tracker import TrackerSettings, track_pass
+from graphq.digitizer.tracks import TracedCurve, to_curve
+
+_WIDTH = 200
+
+
+def _traced(ink: np.ndarray) -> tuple[list[TracedCurve], np.ndarray]:
+    runs = column_runs(ink, 0.5)
+    settings = TrackerSettings(line_width_px=2.0, max_gap=6)
+    curves = [to_curve(track) for track in track_pass(runs, range(_WIDTH), settings)]
+    return sorted(curves, key=lambda c: float(c.middle.mean())), runs
+
+
+def _plot(strokes: list[tuple[int, int]]) -> np.ndarray:
+    ink = np.zeros((120, _WIDTH), dtype=np.float32)
+    for top, thickness in strokes:
+        ink[top : top + thickness, :] = 1.0
+    return ink
+
+
+def test_a_stroke_twice_as_wide_as_the_others_holds_the_missing_curve() -> None:
+    # Two 2 px curves 2 px apart touch into one 4 px stroke; two more curves lie alone.
+    ink = _plot([(20, 2), (40, 2), (60, 4)])
+    curves, runs = _traced(ink)
+    peak = ndimage.maximum_filter(ink, size=5)
+    split = split_merged(curves, runs, peak, missing=1)
+    assert len(split) == 4
+    rows = sorted(float(np.median(c.middle)) for c in split)
+    np.testing.assert_allclose(rows, [20.5, 40.5, 60.5, 62.5], atol=0.3)
+
+
+def test_nothing_is_split_when_no_curve_is_missing() -> None:
+    ink = _plot([(20, 2), (60, 4)])
+    curves, runs = _traced(ink)
+    peak = ndimage.maximum_filter(ink, size=5)
+    assert split_merged(curves, runs, peak, missing=0) == curves
+
+
+def test_strokes_as_wide_as_the_plots_typical_curve_are_not_split() -> None:
+    # Every curve is drawn bold: none is wider than the typical one, so none hides another.
+    ink = _plot([(20, 4), (60, 4), (90, 4)])
+    curves, runs = _traced(ink)
+    peak = ndimage.maximum_filter(ink, size=5)
+    assert len(split_merged(curves, runs, peak, missing=2)) == 3
