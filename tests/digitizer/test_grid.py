@@ -131,3 +131,18 @@ def test_the_outermost_major_lines_of_a_grid_that_does_not_start_at_the_frame_ar
         ink[row, :] = 0.25  # grey minor lines between them
     cleaned, _, _ = remove_grid(ink)
     assert cleaned[[70, 110, 150], 5:-5].max() == 0.0
+
+
+def test_a_grid_line_that_a_box_hides_in_the_middle_is_still_erased() -> None:
+    ink = _grey_grid()
+    ink[100, 90:200] = 0.0  # a box over the middle of the grid row at y = 100 ...
+    ink[100, 200:] = 0.25  # ... leaves a piece shorter than half the plot on either side
+    cleaned, _, _ = remove_grid(ink)
+    assert cleaned[100, 2:90].max() == 0.0 and cleaned[100, 200:-2].max() == 0.0
+
+
+def test_a_flat_curve_between_grid_lines_survives_as_a_piece() -> None:
+    ink = _grey_grid()
+    ink[110, 150:] = 1.0  # a dark flat stretch from the middle to the right edge
+    cleaned, _, _ = remove_grid(ink)
+    assert (cleaned[110, 151:-2] > 0.9).all()

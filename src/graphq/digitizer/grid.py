@@ -17,6 +17,8 @@ from graphq.digitizer.lines import Line, find_lines
 
 # A grid line spans at least this fraction of the plot.
 MIN_GRID_FRACTION = 0.5
+# A piece of a grid line that a box interrupts runs at least this fraction of the plot.
+_PIECE_FRACTION = 0.25
 # A grid line has at least this much own ink in each quarter of its run.
 _PART_INK = 0.2
 # A line whose chroma (median over its inked columns) exceeds the grid's by this is a curve.
@@ -74,13 +76,52 @@ def remove_grid(
         ),
         mask.T,
     )
+    found = horizontal, vertical
     horizontal, vertical = _without_flat_curves(ink, horizontal, vertical)
     if colour is not None:
         horizontal, vertical = _without_coloured(ink, colour, horizontal, vertical)
+    horizontal += _interrupted(ink, mask, horizontal, found[0], gap_px)
+    vertical += _interrupted(ink.T, mask.T, vertical, found[1], gap_px)
     cleaned = ink.copy()
     _erase(cleaned, ink, horizontal)
     _erase(cleaned.T, ink.T, vertical)
     return cleaned, horizontal, vertical
+
+
+def _interrupted(
+    ink: np.ndarray, mask: np.ndarray, grid: list[Line], found: list[Line], gap_px: int
+) -> list[Line]:
+    """Grid lines a box hides in part: pieces from the frame too short to be grid alone,
+    at the grid's own spacing and ink level (a flat curve is neither, or darker). A piece of
+    a long line ``found`` and judged a curve stays a curve."""
+    size, length = mask.shape
+    inner = [
+        line for line in grid if _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX
+    ]
+    if len(inner) < 2:
+        return []
+    positions = np.array([0.0, size - 1.0] + [line.position for line in grid])
+    judged = np.array([line.position for line in found])
+    level = float(np.median([_line_level(ink, line) for line in inner]))
+    pieces = _edge_to_edge(
+        find_lines(
+            ink, mask, min_length=_PIECE_FRACTION * length, gap_px=gap_px, min_part_ink=_PART_INK
+        ),
+        mask,
+    )
+    found = []
+    for piece in pieces:
+        offsets = piece.position - positions
+        if np.min(np.abs(np.concatenate((offsets, piece.position - judged)))) <= (
+            _SPACING_TOLERANCE_PX
+        ):
+            continue
+        before = offsets[offsets > _SPACING_TOLERANCE_PX]
+        after = -offsets[offsets < -_SPACING_TOLERANCE_PX]
+        regular = _close(before, after) or _close(2 * after, after) or _close(2 * before, before)
+        if regular and abs(_line_level(ink, piece) - level) <= _FAMILY_LEVEL:
+            found.append(piece)
+    return found
 
 
 def _line_level(ink: np.ndarray, line: Line) -> float:

@@ -38,8 +38,8 @@ from graphq.errors import GraphqError
 _MIN_CURVE_INK = 0.2
 _CURVE_INK_FRACTION = 0.45
 # Fragments of one curve are joined across gaps up to this fraction of the plot's width (a
-# label with a white background can hide a fifth of a curve).
-_MAX_LINK_FRACTION = 0.25
+# label with a white background can hide a third of a short curve).
+_MAX_LINK_FRACTION = 0.35
 # A curve leaves the curves already kept for at least this fraction of the plot's width.
 _MIN_OWN_FRACTION = 0.1
 # ... unless it leaves them at the frame's left or right edge, as the curves of a bundle
