@@ -44,3 +44,27 @@ def test_a_long_curve_through_the_plot_is_kept() -> None:
     ink = darkness(np.asarray(image))
     cleaned = remove_text(ink, 0.4, line_width_px=2.0, text_px=16.0)
     np.testing.assert_array_equal(cleaned, ink)
+
+
+def test_dashes_of_curves_running_close_together_are_kept() -> None:
+    # Three dashed curves 3 px apart climbing across the plot: their touching dashes make
+    # letter-like blobs, but each blob sits higher than the one before, not on a text line.
+    image, draw = _canvas()
+    for curve in range(3):
+        for start in range(20, 370, 14):
+            y = 180 + 3 * curve - 0.4 * start
+            draw.line([(start, y), (start + 9, y - 3.6)], fill="black", width=2)
+    ink = darkness(np.asarray(image))
+    cleaned = remove_text(ink, 0.4, line_width_px=2.0, text_px=8.0)
+    np.testing.assert_array_equal(cleaned, ink)
+
+
+def test_a_capital_beside_its_subscript_is_erased() -> None:
+    image, draw = _canvas()
+    draw.text((40, 30), "V", fill="black", font=ImageFont.load_default(size=22))
+    draw.text((56, 42), "GS", fill="black", font=ImageFont.load_default(size=14))
+    draw.text((80, 30), "= 10 V", fill="black", font=ImageFont.load_default(size=22))
+    ink = darkness(np.asarray(image))
+    cleaned = remove_text(ink, 0.4, line_width_px=2.0, text_px=16.0)
+    text_area = (slice(25, 65), slice(35, 200))
+    assert (cleaned[text_area] > 0.4).sum() < 0.05 * (ink[text_area] > 0.4).sum()

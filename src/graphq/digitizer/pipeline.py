@@ -53,8 +53,10 @@ _MIN_CURVE_LENGTH_FRACTION = 0.08
 # ... spans at least this fraction of the plot's width (a leader arrow, a legend's line
 # sample or a letter's stem is short; even a near-vertical transfer curve bends over) ...
 _MIN_CURVE_SPAN_FRACTION = 0.04
-# ... and its ink is seen in at least this fraction of the columns it spans.
+# ... and its ink is seen in at least this fraction of the columns it spans, counting the
+# gaps between the dots of a dotted curve as seen: up to this many line widths.
 _MIN_SEEN_FRACTION = 0.5
+_DOT_GAP_LINE_WIDTHS = 2.0
 # A curve narrower than this fraction of the plot's width must reach the frame (a curve
 # leaving through the top edge); one floating inside is an arrow or a legend sample.
 _MIN_FREE_SPAN_FRACTION = 0.2
@@ -124,12 +126,13 @@ def digitize_standard(
     )
     curves = uncross(curves, tolerance, plot_columns)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
+    dot_gap = round(_DOT_GAP_LINE_WIDTHS * line_width)
     curves = [
         c
         for c in curves
         if c.arc_length_px >= _MIN_CURVE_LENGTH_FRACTION * mean_side
         and c.span >= _MIN_CURVE_SPAN_FRACTION * plot_columns
-        and c.column.size >= _MIN_SEEN_FRACTION * c.span
+        and _seen_columns(c, dot_gap) >= _MIN_SEEN_FRACTION * c.span
         and (c.span >= _MIN_FREE_SPAN_FRACTION * plot_columns or _reaches_frame(c, cleaned.shape))
         and not _along_frame(c, cleaned.shape[0])
     ]
@@ -180,6 +183,12 @@ def _curve_threshold(cleaned: np.ndarray) -> np.ndarray | None:
         return None
     local_peak = ndimage.maximum_filter(cleaned, size=_PEAK_WINDOW_PX)
     return np.maximum(_MIN_CURVE_INK, _CURVE_INK_FRACTION * local_peak)
+
+
+def _seen_columns(curve: TracedCurve, dot_gap_px: int) -> int:
+    """Columns where the curve's ink was seen, or that lie in a gap between its dots."""
+    gaps = np.diff(curve.column) - 1
+    return int(curve.column.size + gaps[gaps <= dot_gap_px].sum())
 
 
 def _reaches_frame(curve: TracedCurve, shape: tuple[int, int]) -> bool:

@@ -7,7 +7,9 @@ ink is long for its size: its pixel count is well over what one stroke along its
 bounding-box diagonal would hold ("o", "e", "V" are loops and corners), or whose pixels
 spread in two directions. A dash or a dot of a curve is a single stroke and is kept. Strokes
 that are characters too ("1", "l", "-", "=") are taken with the words they stand in: small
-components beside a character, on its text line, go with it.
+components beside a character, on its text line, go with it. A character stands on a level
+text line beside another one; the letter-like blobs where dashes of curves running close
+together touch climb or fall along the curves instead.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ _GLYPH_OVER_DIGIT = 1.8
 _MIN_SPREAD = 0.15
 # Small components this many character heights beside a glyph belong to its text line.
 _NEIGHBOUR_REACH = 1.3
+# Characters on one text line overlap vertically by this fraction of the taller one ...
+_LEVEL_OVERLAP = 0.6
+# ... and stand within this many character heights of each other (past a subscript).
+_LINE_REACH = 4.0
 # Ink darker than this outside the frame is tick-label text.
 _LABEL_INK = 0.35
 
@@ -96,6 +102,7 @@ def remove_text(
         & (spread >= max(1.0, 0.5 * line_width_px + 0.5))
         & (spread >= _MIN_SPREAD * np.maximum(box_h, box_w))
     )
+    glyph &= _on_text_lines(boxes, small, glyph)
     glyph |= _neighbours_on_text_lines(boxes, small, glyph)
     erase = np.concatenate(([False], glyph))[labels]
     cleaned = ink.copy()
@@ -118,6 +125,46 @@ def _minor_spread(labels: np.ndarray, count: int) -> np.ndarray:
     vxy = mean(rows.astype(np.float64) * cols) - mx * my
     minor = (vxx + vyy) / 2 - np.sqrt(((vxx - vyy) / 2) ** 2 + vxy**2)
     return np.sqrt(np.maximum(minor, 0.0))
+
+
+def _on_text_lines(
+    boxes: list[tuple[slice, slice] | None], small: np.ndarray, glyph: np.ndarray
+) -> np.ndarray:
+    """Glyphs with another small component beside them on a level text line.
+
+    Text runs horizontally: the characters of a label stand side by side at the same height.
+    Where dashes of curves running close together touch, they make letter-like blobs too,
+    but along the curves' slope, each one higher or lower than the last.
+    """
+    found = np.zeros_like(glyph)
+    index = np.flatnonzero(small)
+    if index.size == 0:
+        return found
+    top = np.array([boxes[i][0].start for i in index], dtype=np.float64)
+    bottom = np.array([boxes[i][0].stop for i in index], dtype=np.float64)
+    left = np.array([boxes[i][1].start for i in index], dtype=np.float64)
+    right = np.array([boxes[i][1].stop for i in index], dtype=np.float64)
+    for k in np.flatnonzero(glyph[index]):
+        height = bottom[k] - top[k]
+        overlap = np.minimum(bottom, bottom[k]) - np.maximum(top, top[k])
+        level = overlap >= _LEVEL_OVERLAP * np.maximum(bottom - top, height)
+        reach = _LINE_REACH * height
+        beside = (left <= right[k] + reach) & (right >= left[k] - reach)
+        level[k] = False
+        found[index[k]] = bool(np.any(level & beside))
+    # A capital beside its subscript: next to a glyph of a text line, at any overlap.
+    lined = found[index]
+    added = True
+    while added:
+        added = False
+        for k in np.flatnonzero(glyph[index] & ~lined):
+            reach = _NEIGHBOUR_REACH * (bottom[k] - top[k])
+            beside = (left <= right[k] + reach) & (right >= left[k] - reach)
+            overlap = np.minimum(bottom, bottom[k]) - np.maximum(top, top[k])
+            if np.any(lined & beside & (overlap > 0)):
+                lined[k] = added = True
+    found[index] = lined
+    return found
 
 
 def _neighbours_on_text_lines(
