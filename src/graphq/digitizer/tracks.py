@@ -274,7 +274,7 @@ def drop_spliced(
     ranked = sorted(range(len(curves)), key=lambda i: float((curves[i].shared == 1).sum()))
     alive = set(range(len(curves)))
     for index in ranked:
-        if _covered_by(curves[index], bands, alive - {index}).mean() >= _DUPLICATE_FRACTION:
+        if _is_spliced(curves[index], bands, alive - {index}):
             alive.discard(index)
     curves = [curve for index, curve in enumerate(curves) if index in alive]
     while True:
@@ -301,6 +301,30 @@ def drop_spliced(
             )
         )
         curves = [c for k, c in enumerate(curves) if k not in (i, j)] + [joined]
+
+
+def _is_spliced(
+    curve: TracedCurve, bands: list[tuple[np.ndarray, np.ndarray]], others: set[int]
+) -> bool:
+    """Whether a curve lies on one other curve up to a column and on another one after it,
+    each of them apart from it on the other side (unlike curves merging into a bundle)."""
+    covered = {other: _covered_by(curve, bands, {other}) for other in others}
+    for first, before in covered.items():
+        for second, after in covered.items():
+            if first == second:
+                continue
+            score = np.concatenate(([0], np.cumsum(before))) + np.concatenate(
+                (np.cumsum(after[::-1])[::-1], [0])
+            )
+            split = int(np.argmax(score))
+            if (
+                score[split] >= _DUPLICATE_FRACTION * curve.column.size
+                and 0 < split < curve.column.size
+                and before[split:].mean() <= 0.5
+                and after[:split].mean() <= 0.5
+            ):
+                return True
+    return False
 
 
 def _covered_by(
