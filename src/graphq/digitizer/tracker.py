@@ -29,6 +29,9 @@ _LONE_GAIN = 0.35
 _SHARED_GAIN = 0.1
 # Columns a track coasts past a steep run before it takes the run as its own continuation.
 _STEEP_PATIENCE = 3
+# Rows both ends of a steep stretch's run move from column to column at least (the merged
+# run of two shallow curves crossing moves less).
+_STEEP_SHIFT_PX = 2
 # Observations before a track's slope is trusted enough for the normal gate.
 _YOUNG_AGE = 4
 # A tall run touching a flat track is not its turn when, in at least _FLAT_EVIDENCE of the
@@ -207,14 +210,16 @@ def _on_steep_stretch(track: Track, runs: ColumnRuns, column: int, top: int, bot
     """Whether a track on a steep stretch in the last column meets its next tall run.
 
     The runs of a near-vertical curve overlap from column to column, both ends shifted the
-    same way; those of a vertical line (a box's side, a letter's stem) do not shift.
+    same way by several rows; those of a vertical line (a box's side, a letter's stem) do
+    not shift, and the merged run of two shallow curves crossing shifts little.
     """
     last = track.samples[-1]
     if abs(column - last.column) != 1 or last.enter == last.leave:
         return False
     last_top, last_bottom = int(runs.top[last.run]), int(runs.bottom[last.run])
     shift_top, shift_bottom = top - last_top, bottom - last_bottom
-    return top <= last_bottom and bottom >= last_top and shift_top * shift_bottom > 0
+    steep = min(abs(shift_top), abs(shift_bottom)) >= _STEEP_SHIFT_PX
+    return top <= last_bottom and bottom >= last_top and shift_top * shift_bottom > 0 and steep
 
 
 def _release_to_free_runs(
