@@ -82,3 +82,16 @@ def test_a_curve_told_apart_only_before_a_crossing_is_joined_to_one_told_apart_a
     joined = kept[-1]
     np.testing.assert_array_equal(joined.column, columns)
     np.testing.assert_allclose(joined.middle, middle.middle)
+
+
+def test_a_curve_on_one_bundle_curve_then_on_another_where_they_merge_is_kept() -> None:
+    # Curves merging into a bundle on the right: the one lying on the lower curve, and on
+    # the upper where the lower one joins it, is not spliced at a crossing.
+    columns = np.arange(_SHAPE[1])
+    upper = _line(30.0, 0.0, columns, lone=True)
+    lower = _curve(
+        columns, 30.0 + np.maximum(0, 100 - columns) * 0.4, np.ones(columns.size, dtype=int)
+    )
+    along = _curve(columns, lower.middle.copy(), np.full(columns.size, 2, dtype=np.int64))
+    kept = drop_spliced([upper, lower, along], 0.75, _SHAPE[1], 20)
+    assert len(kept) == 3
