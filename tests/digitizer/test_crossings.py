@@ -29,3 +29,25 @@ def test_curves_running_together_in_a_bundle_keep_their_pairing() -> None:
     fixed = uncross([_curve(upper), _curve(lower)], touch_px=2.5, plot_columns=200)
     np.testing.assert_allclose(fixed[0].middle, upper)
     np.testing.assert_allclose(fixed[1].middle, lower)
+
+
+def test_curves_touching_on_and_off_along_a_shallow_crossing_are_crossed() -> None:
+    columns = np.arange(200, dtype=np.float64)
+    rising, falling = 100 + 0.1 * (columns - 100), 100 - 0.1 * (columns - 100)
+    upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
+    upper[96:99] -= 2.5  # a pixel of space between them in the middle of the touch
+    fixed = uncross([_curve(upper), _curve(lower)], touch_px=2.5, plot_columns=400)
+    np.testing.assert_allclose(fixed[0].middle[120:], rising[120:])
+    np.testing.assert_allclose(fixed[1].middle[120:], falling[120:])
+
+
+def test_curves_bending_alike_through_a_shallow_crossing_are_crossed() -> None:
+    # Transfer curves at their temperature-compensation point: the steeper one crosses
+    # the flatter one while both level off at the same rate.
+    offset = np.arange(200, dtype=np.float64) - 100
+    steep = 100 - 0.7 * offset + 0.002 * offset**2
+    flat = 100 - 0.5 * offset + 0.002 * offset**2
+    upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
+    fixed = uncross([_curve(upper), _curve(lower)], touch_px=2.5, plot_columns=400)
+    np.testing.assert_allclose(fixed[0].middle, flat)
+    np.testing.assert_allclose(fixed[1].middle, steep)

@@ -25,3 +25,21 @@ def test_a_flat_track_stays_on_its_line_past_an_arrow_touching_it_from_below(
     curve = to_curve(track)
     np.testing.assert_array_equal(curve.column, np.arange(_WIDTH))
     np.testing.assert_allclose(curve.middle, 50.5)
+
+
+@pytest.mark.parametrize(
+    "columns", [range(_WIDTH), range(_WIDTH - 1, -1, -1)], ids=["rightwards", "leftwards"]
+)
+def test_a_near_vertical_stretch_is_followed_by_one_track(columns: range) -> None:
+    # A 2 px line falling 12 rows per column: each column holds one tall run, overlapping
+    # the next one's and shifted from it.
+    ink = np.zeros((400, _WIDTH), dtype=np.float32)
+    rows = np.arange(20, 380)
+    for row in rows:
+        centre = 80 + (row - 20) / 12.0
+        ink[row, round(centre - 1) : round(centre + 1)] = 1.0
+    runs = column_runs(ink, 0.5)
+    settings = TrackerSettings(line_width_px=2.0, max_gap=6)
+    tracks = [to_curve(t) for t in track_pass(runs, columns, settings)]
+    longest = max(tracks, key=lambda c: c.column.size)
+    np.testing.assert_array_equal(longest.column, np.unique(runs.column))

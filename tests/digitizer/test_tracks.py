@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from graphq.digitizer.tracks import TracedCurve, drop_duplicates
+from graphq.digitizer.tracks import TracedCurve, drop_duplicates, drop_spliced
 
 _SHAPE = (100, 200)
 _ROW = 50.0
@@ -43,3 +43,55 @@ def test_a_curve_apart_only_where_it_starts_inside_the_plot_is_dropped() -> None
 
 def test_a_curve_apart_at_the_frame_edge_for_too_few_columns_is_dropped() -> None:
     assert _kept(_fanning_in(first=0, apart=6)) == 1
+
+
+def _line(start_row: float, slope: float, columns: np.ndarray, lone: bool) -> TracedCurve:
+    rows = start_row + slope * (columns - 100).astype(np.float64)
+    shared = np.full(columns.size, 1 if lone else 2, dtype=np.int64)
+    return _curve(columns, rows, shared)
+
+
+def test_a_curve_made_of_pieces_of_two_others_is_dropped() -> None:
+    columns = np.arange(_SHAPE[1])
+    upper = _line(30.0, 0.0, columns, lone=False)
+    lower = _line(70.0, 0.0, columns, lone=False)
+    spliced = _curve(columns, np.where(columns < 100, 30.0, 70.0), np.ones(columns.size, int))
+    kept = drop_spliced([upper, lower, spliced], 0.75, _SHAPE[1], 20)
+    assert kept == [upper, lower]
+
+
+def test_a_curve_told_apart_only_before_a_crossing_is_joined_to_one_told_apart_after() -> None:
+    # Three curves cross at (100, 50); the middle one's track joins the falling curve
+    # after the crossing, and another track comes in on the rising curve before it.
+    columns = np.arange(_SHAPE[1])
+    falling = _line(50.0, 0.4, columns, lone=True)
+    rising = _line(50.0, -0.3, columns, lone=True)
+    middle = _line(50.0, 0.05, columns, lone=True)
+    head = _curve(
+        columns,
+        np.concatenate((middle.middle[:100], falling.middle[100:])),
+        np.ones(columns.size, dtype=np.int64),
+    )
+    tail = _curve(
+        columns,
+        np.concatenate((rising.middle[:100], middle.middle[100:])),
+        np.ones(columns.size, dtype=np.int64),
+    )
+    kept = drop_spliced([falling, rising, head, tail], 0.75, _SHAPE[1], 20)
+    assert len(kept) == 3
+    joined = kept[-1]
+    np.testing.assert_array_equal(joined.column, columns)
+    np.testing.assert_allclose(joined.middle, middle.middle)
+
+
+def test_a_curve_on_one_bundle_curve_then_on_another_where_they_merge_is_kept() -> None:
+    # Curves merging into a bundle on the right: the one lying on the lower curve, and on
+    # the upper where the lower one joins it, is not spliced at a crossing.
+    columns = np.arange(_SHAPE[1])
+    upper = _line(30.0, 0.0, columns, lone=True)
+    lower = _curve(
+        columns, 30.0 + np.maximum(0, 100 - columns) * 0.4, np.ones(columns.size, dtype=int)
+    )
+    along = _curve(columns, lower.middle.copy(), np.full(columns.size, 2, dtype=np.int64))
+    kept = drop_spliced([upper, lower, along], 0.75, _SHAPE[1], 20)
+    assert len(kept) == 3

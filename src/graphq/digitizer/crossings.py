@@ -16,6 +16,8 @@ from graphq.digitizer.tracks import TracedCurve
 _SLOPE_WINDOW = 25
 # Swap when the crossed pairing's slope mismatch is below this fraction of the bounced one.
 _SWAP_RATIO = 0.7
+# Touches this many columns apart or fewer are one touching stretch.
+_TOUCH_GAP = 8
 # Curves touching over more than this fraction of the plot's width are a bundle.
 _MAX_TOUCH_FRACTION = 0.1
 
@@ -43,9 +45,15 @@ def _crossed_pair(
     # A crossing is one short touch of curves apart elsewhere; a bundle touches at length.
     if not touching.any() or touching.sum() > _MAX_TOUCH_FRACTION * plot_columns:
         return None
-    first = int(np.argmax(touching))
-    last = first + int(np.argmin(touching[first:])) - 1 if not touching[first:].all() else -1
-    if last < 0 or common[last] - common[first] > _MAX_TOUCH_FRACTION * plot_columns:
+    # Curves meeting at a shallow angle touch, part by a pixel and touch again: one stretch.
+    touches = np.flatnonzero(touching)
+    breaks = np.flatnonzero(np.diff(common[touches]) > _TOUCH_GAP)
+    first = int(touches[0])
+    last = int(touches[breaks[0]]) if breaks.size else int(touches[-1])
+    if (
+        last == touching.size - 1
+        or common[last] - common[first] > _MAX_TOUCH_FRACTION * plot_columns
+    ):
         return None
     start, stop = int(common[first]), int(common[last])
     before = (common < start) & (common >= start - _SLOPE_WINDOW)
@@ -63,8 +71,8 @@ def _crossed_pair(
         for part in (before, after)
     ]
     a_in, a_out, b_in, b_out = slopes
-    bounced = abs(a_in - a_out) + abs(b_in - b_out)
-    crossed = abs(a_in - b_out) + abs(b_in - a_out)
+    bounced = (a_in - a_out) ** 2 + (b_in - b_out) ** 2
+    crossed = (a_in - b_out) ** 2 + (b_in - a_out) ** 2
     if crossed >= _SWAP_RATIO * bounced:
         return None
     middle = (start + stop) // 2

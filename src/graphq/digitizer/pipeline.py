@@ -27,6 +27,7 @@ from graphq.digitizer.tracker import TrackerSettings, track_pass
 from graphq.digitizer.tracks import (
     TracedCurve,
     drop_duplicates,
+    drop_spliced,
     join_passes,
     link_fragments,
     to_curve,
@@ -124,6 +125,7 @@ def digitize_standard(
     curves = drop_duplicates(
         curves, on_curve_px, cleaned.shape, min_own, min_edge, longest_first=True
     )
+    curves = drop_spliced(curves, on_curve_px, plot_columns, min_own)
     curves = uncross(curves, tolerance, plot_columns)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     dot_gap = round(_DOT_GAP_LINE_WIDTHS * line_width)

@@ -5,8 +5,9 @@ position and slope and takes the nearest run within a gate. Several tracks may s
 touching or crossing curves form one run, which is divided between them in the order of
 their predictions, so a crossing swaps them exactly when their slopes say so. A lone track on
 a run much taller than a line follows it as a steep stretch (entering at the end it came
-from, leaving at the other); a track whose prediction falls deep inside a tall run it does
-not end at is crossing a steep curve and coasts. A track that finds nothing coasts on its
+from, leaving at the other) and on through the next tall runs, which overlap it shifted
+the same way (a near-vertical curve); a track whose prediction falls deep inside a tall run
+it does not end at is crossing a steep curve and coasts. A track that finds nothing coasts on its
 slope through dash gaps and erased grid crossings, up to ``max_gap`` columns.
 
 A curve seen from the left fans out of a bundle (output characteristics) while one seen from
@@ -28,6 +29,9 @@ _LONE_GAIN = 0.35
 _SHARED_GAIN = 0.1
 # Columns a track coasts past a steep run before it takes the run as its own continuation.
 _STEEP_PATIENCE = 3
+# Rows both ends of a steep stretch's run move from column to column at least (the merged
+# run of two shallow curves crossing moves less).
+_STEEP_SHIFT_PX = 2
 # Observations before a track's slope is trusted enough for the normal gate.
 _YOUNG_AGE = 4
 # A tall run touching a flat track is not its turn when, in at least _FLAT_EVIDENCE of the
@@ -45,6 +49,10 @@ class Sample:
     leave: float
     run: int
     shared: int
+
+    @property
+    def middle(self) -> float:
+        return (self.enter + self.leave) / 2.0
 
 
 @dataclass
@@ -84,7 +92,7 @@ def track_pass(runs: ColumnRuns, columns: range, settings: TrackerSettings) -> l
         tops = runs.top[ids.start : ids.stop].tolist()
         bottoms = runs.bottom[ids.start : ids.stop].tolist()
         centroids = runs.centroid[ids.start : ids.stop].tolist()
-        claims = _claim_runs(live, column, tops, bottoms, centroids, settings)
+        claims = _claim_runs(live, runs, column, tops, bottoms, centroids, settings)
         taken: set[int] = set()
         for index, members in claims.items():
             taken.add(index)
@@ -96,6 +104,7 @@ def track_pass(runs: ColumnRuns, columns: range, settings: TrackerSettings) -> l
             elif len(members) == 1:
                 _follow_lone(
                     members[0],
+                    runs,
                     column,
                     ids.start + index,
                     top,
@@ -144,6 +153,7 @@ def _gate(track: Track, column: int, settings: TrackerSettings) -> float:
 
 def _claim_runs(
     live: list[Track],
+    runs: ColumnRuns,
     column: int,
     tops: list[int],
     bottoms: list[int],
@@ -169,8 +179,10 @@ def _claim_runs(
             continue
         # Coasting past a steep curve takes a few columns; a track still inside tall runs
         # after that has bent into a steep stretch (or a bundle) and follows it.
-        if track.misses < _STEEP_PATIENCE and _crosses_steep_run(
-            track, tops[best], bottoms[best], predicted, gate, settings
+        if (
+            track.misses < _STEEP_PATIENCE
+            and not _on_steep_stretch(track, runs, column, tops[best], bottoms[best])
+            and _crosses_steep_run(track, tops[best], bottoms[best], predicted, gate, settings)
         ):
             continue
         claims.setdefault(best, []).append(track)
@@ -192,6 +204,22 @@ def _crosses_steep_run(
         return False
     near_end = min(abs(track.y - top), abs(track.y - bottom)) <= gate
     return not near_end and top + gate < predicted < bottom - gate
+
+
+def _on_steep_stretch(track: Track, runs: ColumnRuns, column: int, top: int, bottom: int) -> bool:
+    """Whether a track on a steep stretch in the last column meets its next tall run.
+
+    The runs of a near-vertical curve overlap from column to column, both ends shifted the
+    same way by several rows; those of a vertical line (a box's side, a letter's stem) do
+    not shift, and the merged run of two shallow curves crossing shifts little.
+    """
+    last = track.samples[-1]
+    if abs(column - last.column) != 1 or last.enter == last.leave:
+        return False
+    last_top, last_bottom = int(runs.top[last.run]), int(runs.bottom[last.run])
+    shift_top, shift_bottom = top - last_top, bottom - last_bottom
+    steep = min(abs(shift_top), abs(shift_bottom)) >= _STEEP_SHIFT_PX
+    return top <= last_bottom and bottom >= last_top and shift_top * shift_bottom > 0 and steep
 
 
 def _release_to_free_runs(
@@ -229,6 +257,7 @@ def _release_to_free_runs(
 
 def _follow_lone(
     track: Track,
+    runs: ColumnRuns,
     column: int,
     run: int,
     top: int,
@@ -238,7 +267,14 @@ def _follow_lone(
     settings: TrackerSettings,
 ) -> None:
     steps = max(1, abs(column - track.column))
-    if bottom - top + 1 > settings.steep_height_px:
+    if bottom - top + 1 > settings.steep_height_px and _on_steep_stretch(
+        track, runs, column, top, bottom
+    ):
+        # Inside a steep stretch the centre line moves as the runs' middles do.
+        middle = (top + bottom) / 2.0
+        track.slope = middle - track.samples[-1].middle
+        enter, leave = middle - track.slope / 2.0, middle + track.slope / 2.0
+    elif bottom - top + 1 > settings.steep_height_px:
         upper, lower = top + half_width - 0.5, bottom - half_width + 0.5
         enter, leave = (
             (upper, lower) if abs(track.y - upper) <= abs(track.y - lower) else (lower, upper)

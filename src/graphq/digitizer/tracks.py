@@ -5,7 +5,9 @@ passes that claimed the same lone runs are one curve seen from both sides; their
 per column, the sample that divided its run among the most tracks (a bundle seen from the
 side where its curves are told apart). Fragments of one curve cut by a label or a long dash
 gap are joined when each one's end extrapolates onto the other. A curve whose columns lie
-almost all on a better curve is a duplicate.
+almost all on a better curve is a duplicate. Where several curves cross at one point, a
+track spliced from pieces of two others is dropped, and a curve told apart only on one side
+of the point is joined to the one told apart only on the other.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ _DUPLICATE_FRACTION = 0.85
 # a curve fanning out of (or merging into) a bundle does; one that leaves only in its
 # middle is a piece of two curves bounced off each other at a crossing.
 _DUPLICATE_INSIDE_FRACTION = 0.75
+# A curve's own part and the part lying on other curves are this clear to be spliced.
+_SPLICE_PART_FRACTION = 0.7
 
 
 @dataclass(frozen=True)
@@ -252,3 +256,150 @@ def _own_edge_columns(curve: TracedCurve, covered: np.ndarray, width: int, reach
         tail = covered[::-1]
         own = max(own, int(np.argmax(tail)) if tail.any() else tail.size)
     return own
+
+
+def drop_spliced(
+    curves: list[TracedCurve], tolerance_px: float, width: int, min_part_columns: int
+) -> list[TracedCurve]:
+    """Undo tracks spliced from pieces of other curves where several curves cross at one
+    point (transfer curves at their temperature-compensation point).
+
+    Two tracks may leave such a point on the same branch while another comes in: one
+    track then repeats a piece of each of its neighbours and is dropped (worst first);
+    or one curve is told apart only before the point (then lies on another) and another
+    only after it, and their own parts are one curve.
+    """
+    curves = list(curves)
+    bands = [_band(curve, tolerance_px, width) for curve in curves]
+    ranked = sorted(range(len(curves)), key=lambda i: float((curves[i].shared == 1).sum()))
+    alive = set(range(len(curves)))
+    for index in ranked:
+        if _is_spliced(curves[index], bands, alive - {index}):
+            alive.discard(index)
+    curves = [curve for index, curve in enumerate(curves) if index in alive]
+    while True:
+        bands = [_band(curve, tolerance_px, width) for curve in curves]
+        others = [set(range(len(curves))) - {i} for i in range(len(curves))]
+        covered = [_covered_by(c, bands, rest) for c, rest in zip(curves, others, strict=True)]
+        ends = [
+            _own_then_covered(c, m, min_part_columns) for c, m in zip(curves, covered, strict=True)
+        ]
+        starts = [
+            _own_then_covered(c, ~m, min_part_columns) for c, m in zip(curves, covered, strict=True)
+        ]
+        pair = _splice_pair(curves, ends, starts, tolerance_px, min_part_columns)
+        if pair is None:
+            return curves
+        i, j = pair
+        cut = (ends[i] + starts[j]) // 2
+        head, tail = curves[i], curves[j]
+        keep_head, keep_tail = head.column <= cut, tail.column > cut
+        joined = TracedCurve(
+            *(
+                np.concatenate((getattr(head, name)[keep_head], getattr(tail, name)[keep_tail]))
+                for name in ("column", "enter", "leave", "shared", "run")
+            )
+        )
+        curves = [c for k, c in enumerate(curves) if k not in (i, j)] + [joined]
+
+
+def _is_spliced(
+    curve: TracedCurve, bands: list[tuple[np.ndarray, np.ndarray]], others: set[int]
+) -> bool:
+    """Whether a curve lies on one other curve up to a column and on another one after it,
+    each of them apart from it on the other side (unlike curves merging into a bundle)."""
+    covered = {other: _covered_by(curve, bands, {other}) for other in others}
+    for first, before in covered.items():
+        for second, after in covered.items():
+            if first == second:
+                continue
+            score = np.concatenate(([0], np.cumsum(before))) + np.concatenate(
+                (np.cumsum(after[::-1])[::-1], [0])
+            )
+            split = int(np.argmax(score))
+            if (
+                score[split] >= _DUPLICATE_FRACTION * curve.column.size
+                and 0 < split < curve.column.size
+                and before[split:].mean() <= 0.5
+                and after[:split].mean() <= 0.5
+            ):
+                return True
+    return False
+
+
+def _covered_by(
+    curve: TracedCurve, bands: list[tuple[np.ndarray, np.ndarray]], others: set[int]
+) -> np.ndarray:
+    covered = np.zeros(curve.column.size, dtype=bool)
+    for other in others:
+        low, high = bands[other]
+        covered |= (low[curve.column] <= curve.middle) & (curve.middle <= high[curve.column])
+    return covered
+
+
+def _own_then_covered(curve: TracedCurve, covered: np.ndarray, min_columns: int) -> int | None:
+    """The column where a curve, its own before, goes on lying on other curves; None unless
+    both parts are long and clear."""
+    n = covered.size
+    split = np.arange(n + 1)
+    own_before = np.concatenate(([0], np.cumsum(~covered)))
+    on = np.concatenate(([0], np.cumsum(covered)))
+    on_after = on[-1] - on
+    clear = (
+        (split >= min_columns)
+        & (n - split >= min_columns)
+        & (own_before >= _SPLICE_PART_FRACTION * split)
+        & (on_after >= _SPLICE_PART_FRACTION * (n - split))
+    )
+    if not clear.any():
+        return None
+    best = int(np.argmax(np.where(clear, own_before + on_after, -1)))
+    return int(curve.column[best - 1])
+
+
+def _splice_pair(
+    curves: list[TracedCurve],
+    ends: list[int | None],
+    starts: list[int | None],
+    tolerance_px: float,
+    max_gap_columns: int,
+) -> tuple[int, int] | None:
+    """The curve whose own part ends where another's own part starts, meets it there and
+    goes on at its slope (of several, the one whose slope it continues best)."""
+    best: tuple[float, int, int] | None = None
+    for i, end in enumerate(ends):
+        for j, start in enumerate(starts):
+            if i == j or end is None or start is None or abs(start - end) > max_gap_columns:
+                continue
+            head, tail = curves[i], curves[j]
+            at_end = int(np.searchsorted(head.column, end))
+            at_start = int(np.searchsorted(tail.column, start))
+            gap = abs(start - end)
+            if abs(head.middle[at_end] - tail.middle[at_start]) > 4 * tolerance_px + gap:
+                continue
+            head_part = _part(head, slice(0, at_end + 1))
+            tail_part = _part(tail, slice(at_start, None))
+            cost = abs(_end_slope(head_part, at_end=True) - _end_slope(tail_part, at_end=False))
+            if best is None or cost < best[0]:
+                best = (cost, i, j)
+    return None if best is None else best[1:]
+
+
+def _part(curve: TracedCurve, part: slice) -> TracedCurve:
+    return TracedCurve(
+        curve.column[part],
+        curve.enter[part],
+        curve.leave[part],
+        curve.shared[part],
+        curve.run[part],
+    )
+
+
+def _band(curve: TracedCurve, tolerance_px: float, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per plot column, the rows a curve's ink covers, widened by ``tolerance_px``; empty
+    (low above high) where the curve has no sample."""
+    low = np.full(width, np.inf)
+    high = np.full(width, -np.inf)
+    low[curve.column] = np.minimum(curve.enter, curve.leave) - tolerance_px
+    high[curve.column] = np.maximum(curve.enter, curve.leave) + tolerance_px
+    return low, high
