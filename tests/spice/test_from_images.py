@@ -46,18 +46,13 @@ CRSS_MODEL_LIMIT = 0.20
 MEASURED_BOUNDS: dict[int, dict[str, float]] = {
     3: {},
     5: {},
-    # The digitizer reads the VGS = 6 V curve 9 % of full scale off (the fit, trusting it
-    # less, stays within 0.6 %) and loses Crss beyond 12 V, where it is still falling: the
-    # floor extrapolated from there leaves Crss 30 % off.
+    # The model's Crss is 31 % off (measured) against the 20 % the VDMOS shape leaves for a
+    # clean reading; every other measure of this seed meets its target.
     11: {"crss": 0.35},
     # The VGS = 10 V curve is broken by its inline label and the digitizer carries the 7 V
     # trace onto it: three of five curves read 4-19 % off, too many to outvote. Output 9.4 %
     # RMS, and the channel pulled with them puts the transfer curve 3.2 % off.
     7: {"output": 0.12, "transfer": 0.04},
-}
-# Seeds whose digitization currently fails in a way no fit can undo, kept visible.
-DIGITIZER_FAILURES = {
-    11: "the digitizer splits Coss between 20 and 30 V and labels its tail Crss (1178 % off)",
 }
 CLEAN_RENDER = {"format": "png", "blur_sigma_px": 0.0, "noise_sigma": 0.0}
 TRANSFER_VDS_V = 10.0
@@ -160,15 +155,7 @@ def fit_from_images(seed: int) -> SpiceFit:
     return fit_model(fit_input_from_graphs(graphs), model_type="vdmos", name="FROM_IMAGES")
 
 
-@pytest.mark.parametrize(
-    "seed",
-    [
-        pytest.param(seed, marks=pytest.mark.xfail(reason=DIGITIZER_FAILURES[seed]))
-        if seed in DIGITIZER_FAILURES
-        else seed
-        for seed in MEASURED_BOUNDS
-    ],
-)
+@pytest.mark.parametrize("seed", list(MEASURED_BOUNDS))
 def test_model_fitted_from_images_follows_the_true_device(seed: int) -> None:
     fit = fit_from_images(seed)
     truth = true_curves()
