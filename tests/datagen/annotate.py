@@ -287,6 +287,7 @@ def _legend(scene: Scene, texts: list[str], handles: list[Line2D]) -> int:
         texts,
         loc="upper left",
         bbox_to_anchor=(0.0, 1.0),
+        borderaxespad=0.0,
         fontsize=scene.style["font_pt"],
         fancybox=False,
         framealpha=1.0,
