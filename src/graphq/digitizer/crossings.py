@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphq.digitizer.tracks import TracedCurve
+from graphq.digitizer.tracks import TracedCurve, join_at
 
 # Columns either side of a touching stretch whose slope is compared.
 _SLOPE_WINDOW = 25
@@ -76,21 +76,8 @@ def _crossed_pair(
     if crossed >= _SWAP_RATIO * bounced:
         return None
     middle = (start + stop) // 2
-    return _join(a, b, middle), _join(b, a, middle)
+    return join_at(a, b, middle), join_at(b, a, middle)
 
 
 def _slope(columns: np.ndarray, rows: np.ndarray) -> float:
     return float(np.polyfit(columns.astype(np.float64), rows, 1)[0])
-
-
-def _join(head: TracedCurve, tail: TracedCurve, column: int) -> TracedCurve:
-    """``head`` up to ``column``, then ``tail`` after it."""
-    keep_head = head.column <= column
-    keep_tail = tail.column > column
-    fields = ("column", "enter", "leave", "shared", "run")
-    return TracedCurve(
-        *(
-            np.concatenate((getattr(head, name)[keep_head], getattr(tail, name)[keep_tail]))
-            for name in fields
-        )
-    )

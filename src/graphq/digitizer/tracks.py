@@ -292,14 +292,7 @@ def drop_spliced(
             return curves
         i, j = pair
         cut = (ends[i] + starts[j]) // 2
-        head, tail = curves[i], curves[j]
-        keep_head, keep_tail = head.column <= cut, tail.column > cut
-        joined = TracedCurve(
-            *(
-                np.concatenate((getattr(head, name)[keep_head], getattr(tail, name)[keep_tail]))
-                for name in ("column", "enter", "leave", "shared", "run")
-            )
-        )
+        joined = join_at(curves[i], curves[j], cut)
         curves = [c for k, c in enumerate(curves) if k not in (i, j)] + [joined]
 
 
@@ -403,3 +396,16 @@ def _band(curve: TracedCurve, tolerance_px: float, width: int) -> tuple[np.ndarr
     low[curve.column] = np.minimum(curve.enter, curve.leave) - tolerance_px
     high[curve.column] = np.maximum(curve.enter, curve.leave) + tolerance_px
     return low, high
+
+
+def join_at(head: TracedCurve, tail: TracedCurve, column: int) -> TracedCurve:
+    """``head`` up to ``column``, then ``tail`` after it."""
+    keep_head = head.column <= column
+    keep_tail = tail.column > column
+    fields = ("column", "enter", "leave", "shared", "run")
+    return TracedCurve(
+        *(
+            np.concatenate((getattr(head, name)[keep_head], getattr(tail, name)[keep_tail]))
+            for name in fields
+        )
+    )
