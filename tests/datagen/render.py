@@ -15,6 +15,7 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from scipy.spatial import cKDTree
 
 from graphq.digitizer.types import Axes, GraphMeta
 
@@ -28,6 +29,9 @@ from .ticks import configure_axis
 
 TRUTH_STEP_PX = 0.5
 MIN_VISIBLE_PX = 20.0
+# How far a curve must stand clear of every other curve, beyond its line width, somewhere along
+# MIN_VISIBLE_PX of its length to be seen as a curve of its own.
+CLEAR_OF_OTHERS_PX = 2.0
 GRID_COLOURS = {
     "solid_grey": "#b4b4b4",
     "solid_black": "#000000",
@@ -163,6 +167,34 @@ def _clip_truth(display: np.ndarray, margin_y: float) -> np.ndarray:
     return display[inside]
 
 
+def _distinct(
+    insides: list[np.ndarray], plot_w_px: float, plot_h_px: float, line_px: float
+) -> list[bool]:
+    """Which curves a reader can see as curves of their own, taken in family order.
+
+    A curve needs :data:`MIN_VISIBLE_PX` of its length inside the frame and clear of the
+    curves kept before it. A curve within its line width of an earlier one along its whole
+    length draws no ink of its own: no reader, and no digitizer, could tell it is there.
+    Vendors still list such a condition (the top VGS curves of an output plot limited by the
+    package), but what is drawn is one line, so the later curve is left out of the graph
+    rather than scored as missed.
+    """
+    scale = np.array([plot_w_px, plot_h_px])
+    kept: list[cKDTree] = []
+    keep = []
+    for inside in insides:
+        points_px = inside * scale
+        clear = np.ones(len(points_px), dtype=bool)
+        for tree in kept:
+            distance, _ = tree.query(points_px)
+            clear &= distance > line_px + CLEAR_OF_OTHERS_PX
+        distinct = int(np.count_nonzero(clear)) * TRUTH_STEP_PX >= MIN_VISIBLE_PX
+        keep.append(distinct)
+        if distinct:
+            kept.append(cKDTree(points_px))
+    return keep
+
+
 def _vertical_order(displays: list[np.ndarray]) -> list[int]:
     """Curve indices from highest to lowest, by mean height over the x range they share."""
     low = max(float(d[:, 0].min()) for d in displays)
@@ -263,8 +295,10 @@ def render_graph(
     displays = [
         _densify(_display_polyline(c, axes, end_fraction), plot_w_px, plot_h_px) for c in curves
     ]
-    # A curve with (almost) nothing inside the frame is not part of the graph.
-    visible = [len(_clip_truth(d, margin_y)) * TRUTH_STEP_PX >= MIN_VISIBLE_PX for d in displays]
+    # A curve with (almost) nothing inside the frame, or nothing clear of the others, is not
+    # part of the graph.
+    insides = [_clip_truth(d, margin_y) for d in displays]
+    visible = _distinct(insides, plot_w_px, plot_h_px, style["line_px"])
     curves = [c for c, keep in zip(curves, visible, strict=True) if keep]
     displays = [d for d, keep in zip(displays, visible, strict=True) if keep]
     order = _vertical_order(displays)

@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from tests.datagen.axes import to_display
-from tests.datagen.devices import FAMILIES, capacitance_family, output_family
+from tests.datagen.devices import (
+    FAMILIES,
+    capacitance_family,
+    output_family,
+    thermal_impedance_family,
+)
 
 SEEDS = range(30)
 
@@ -59,3 +64,15 @@ def test_log_axes_span_whole_decades() -> None:
         decades = np.log10([family.axes.y.min, family.axes.y.max])
         np.testing.assert_allclose(decades, np.round(decades), atol=1e-9)
         assert to_display(np.array([family.axes.y.max]), family.axes.y)[0] == pytest.approx(1)
+
+
+def test_thermal_impedance_curves_fan_out_to_their_duty_cycle_at_short_pulses() -> None:
+    """At the shortest pulse each duty cycle's curve sits near D·RthJC, well apart from the
+    next one, and the single pulse lies lowest; at the longest pulse all of them meet."""
+    for seed in SEEDS:
+        family = thermal_impedance_family(np.random.default_rng(seed))
+        first = np.array([c.points[0, 1] for c in family.curves])
+        last = np.array([c.points[-1, 1] for c in family.curves])
+        assert np.all(np.diff(first) < 0)
+        assert np.all(first[:-1] / first[1:] > 1.08)
+        np.testing.assert_allclose(last, last[0], rtol=0.02)

@@ -135,6 +135,18 @@ def test_curve_along_a_frame_edge_is_left_out_of_the_truth() -> None:
     assert graph.truth[0].points[:, 0].min() > 5.0
 
 
+def test_a_curve_hidden_under_another_along_its_whole_length_is_not_drawn() -> None:
+    axes = Axes(x=Axis(min=0.0, max=10.0), y=Axis(min=0.0, max=1.0))
+    x = np.linspace(0.0, 10.0, 200)
+    lower = TruthCurve("lower", None, np.column_stack([x, 0.3 + 0.02 * x]))
+    hidden = TruthCurve("hidden", None, np.column_stack([x, 0.301 + 0.02 * x]))
+    fanning = TruthCurve("fanning", None, np.column_stack([x, 0.3 + 0.02 * x + 0.03 * (x < 2)]))
+    graph = render_graph(
+        [lower, hidden, fanning], axes, graph_type="custom", seed=1, style_overrides=PLAIN
+    )
+    assert sorted(c.label for c in graph.truth) == ["fanning", "lower"]
+
+
 def test_curves_leaving_through_the_top_are_clipped_to_the_frame() -> None:
     axes = Axes(x=Axis(min=0.0, max=10.0), y=Axis(min=0.0, max=1.0))
     x = np.linspace(0.0, 10.0, 200)
