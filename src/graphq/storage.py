@@ -28,8 +28,10 @@ class Storage:
     def result_path(self, product_id: str, job_id: str, suffix: str) -> Path:
         return self._inside("results", product_id, f"{job_id}{suffix}")
 
-    def model_path(self, product_id: str, model_id: str, suffix: str) -> Path:
-        return self._inside("models", product_id, f"{model_id}{suffix}")
+    def model_path(self, product_id: str, job_id: str, suffix: str) -> Path:
+        """Named by the fitting job, like a result: a store retried after a failed commit
+        overwrites its own files instead of leaving orphans beside the model it records."""
+        return self._inside("models", product_id, f"{job_id}{suffix}")
 
     def relative(self, path: Path) -> str:
         return str(path.relative_to(self.root))

@@ -7,11 +7,18 @@ import itertools
 import pickle
 from typing import Any
 
+import anyio
 import pytest
 from PIL import Image
+from sqlalchemy import select
 
+from graphq.config import Settings
+from graphq.db.database import Database
+from graphq.db.migrate import upgrade
+from graphq.db.models import ExtractionQueue, Job, Product, SpiceModel
 from graphq.errors import GraphqError
-from graphq.jobs.spice_fit import SpiceOutput, fit_product
+from graphq.jobs.spice_fit import SpiceFitHandler, SpiceOutput, fit_product
+from graphq.queue.registry import JobContext, JobSnapshot
 from graphq.spice.ngspice import ngspice_available
 from tests.spice.devices import GAN_DEVICE, VDMOS_DEVICES, KnownDevice, datasheet_graphs
 
@@ -103,3 +110,63 @@ def test_a_model_ngspice_rejects_fails_the_job(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(GraphqError) as error:
         fit_product(payload(VDMOS_DEVICES[1]), ProgressLog())
     assert error.value.code == "MODEL_REJECTED"
+
+
+async def test_a_store_retried_after_a_failed_commit_leaves_one_model_and_its_own_files(
+    settings: Settings,
+) -> None:
+    """A group commit that fails is retried job by job, so ``store`` can run twice for one
+    job; the first attempt's files must not outlive its rolled-back row."""
+    await anyio.to_thread.run_sync(upgrade, settings)
+    db = Database(settings.database_url)
+    output = SpiceOutput(
+        fit={
+            "modelText": ".model TST VDMOS(nchan vto=3)\n",
+            "modelType": "vdmos",
+            "name": "TST",
+            "parameters": {"vto": 3.0},
+            "report": [],
+            "fitted": ["vto"],
+            "defaulted": [],
+            "fitTimeS": 0.1,
+            "pchan": False,
+        },
+        verification=None,
+        report_png=PNG_SIGNATURE,
+    )
+    try:
+        async with db.write() as session:
+            product = Product(name="Test", part_number="TST-FIT")
+            queue = ExtractionQueue(name="fit-test")
+            session.add_all([product, queue])
+            await session.flush()
+            job = Job(product_id=product.id, queue_id=queue.id, kind="spice_fit")
+            session.add(job)
+            await session.flush()
+            snapshot = JobSnapshot(
+                id=job.id,
+                kind="spice_fit",
+                queue_id=queue.id,
+                product_id=product.id,
+                image_id=None,
+                priority="normal",
+                attempts=1,
+                max_attempts=3,
+                extraction_method="standard",
+                parameters={},
+            )
+        ctx = JobContext(job=snapshot, db=db, settings=settings)
+        handler = SpiceFitHandler()
+        with pytest.raises(RuntimeError):
+            async with db.write() as session:
+                await handler.store(ctx, session, output)
+                raise RuntimeError("the group's commit failed")
+        async with db.write() as session:
+            await handler.store(ctx, session, output)
+        async with db.read() as session:
+            (model,) = (await session.execute(select(SpiceModel))).scalars().all()
+        files = sorted(p.name for p in (settings.data_dir / "models" / product.id).iterdir())
+        assert files == [f"{job.id}.lib", f"{job.id}.report.png"]
+        assert (settings.data_dir / model.model_file_path).read_text() == model.model_text
+    finally:
+        await db.dispose()

@@ -14,7 +14,7 @@ import msgspec
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphq.db.models import ExtractionResult, Job, Product, SpiceModel, new_id
+from graphq.db.models import ExtractionResult, Job, Product, SpiceModel
 from graphq.errors import GraphqError
 from graphq.queue.registry import HandlerRegistry, JobContext, Progress
 from graphq.spice import (
@@ -115,16 +115,14 @@ class SpiceFitHandler:
                 select(func.max(SpiceModel.version)).where(SpiceModel.product_id == job.product_id)
             )
         ).scalar_one()
-        model_id = new_id()
         storage = Storage(ctx.settings.data_dir)
-        lib_path = storage.model_path(job.product_id, model_id, ".lib")
-        report_path = storage.model_path(job.product_id, model_id, ".report.png")
+        lib_path = storage.model_path(job.product_id, job.id, ".lib")
+        report_path = storage.model_path(job.product_id, job.id, ".report.png")
         fit = output.fit
         storage.write_atomic(lib_path, fit["modelText"].encode())
         storage.write_atomic(report_path, output.report_png)
         session.add(
             SpiceModel(
-                id=model_id,
                 product_id=job.product_id,
                 job_id=job.id,
                 model_type=fit["modelType"],
