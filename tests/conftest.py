@@ -26,7 +26,13 @@ def make_settings(data_dir: Path, **sections: dict[str, Any]) -> Settings:
         "storage": {"data_dir": str(data_dir)},
         "queue": {"worker_slots": 2, "lease_s": 3.0, "retry_base_s": 0.05, "retry_cap_s": 0.2},
         "events": {"keepalive_s": 1.0},
-        "auth": {"rate_limit_per_minute": 100_000, "rate_limit_burst": 10_000},
+        # Tests send thousands of requests, many on purpose without a key, from one address.
+        "auth": {
+            "rate_limit_per_minute": 100_000,
+            "rate_limit_burst": 10_000,
+            "unauthenticated_per_minute": 100_000,
+            "unauthenticated_burst": 10_000,
+        },
     }
     for section, values in sections.items():
         overrides.setdefault(section, {}).update(values)

@@ -123,7 +123,13 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         middleware=[RequestIdMiddleware, DefineMiddleware(ApiKeyMiddleware)],
         lifespan=[_lifespan(rt)],
         state=State(
-            {"runtime": rt, "settings": settings, "db": rt.db, "rate_limiter": rt.rate_limiter}
+            {
+                "runtime": rt,
+                "settings": settings,
+                "db": rt.db,
+                "rate_limiter": rt.rate_limiter,
+                "unauthenticated_limiter": rt.unauthenticated_limiter,
+            }
         ),
         before_send=[add_security_headers, add_request_id_header],
         # graphq.logs configures logging; Litestar's default would replace its handlers at

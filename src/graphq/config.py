@@ -32,6 +32,9 @@ class AuthSettings(msgspec.Struct):
     enabled: bool = True
     rate_limit_per_minute: int = 120
     rate_limit_burst: int = 60
+    # Requests without a valid key, per client address.
+    unauthenticated_per_minute: int = 10
+    unauthenticated_burst: int = 30
 
 
 class UploadSettings(msgspec.Struct):

@@ -29,6 +29,7 @@ class Runtime:
     engine: QueueEngine
     storage: Storage
     rate_limiter: RateLimiter
+    unauthenticated_limiter: RateLimiter
 
 
 def build_runtime(settings: Settings, *, handler_modules: Sequence[str] | None = None) -> Runtime:
@@ -52,5 +53,8 @@ def build_runtime(settings: Settings, *, handler_modules: Sequence[str] | None =
         storage=Storage(settings.data_dir),
         rate_limiter=RateLimiter(
             settings.auth.rate_limit_per_minute, settings.auth.rate_limit_burst
+        ),
+        unauthenticated_limiter=RateLimiter(
+            settings.auth.unauthenticated_per_minute, settings.auth.unauthenticated_burst
         ),
     )

@@ -1,4 +1,5 @@
-"""Per-key rate limits on mutating routes: a burst, then 429 with Retry-After; reads are free."""
+"""Rate limits: per key on mutating routes (a burst, then 429 with Retry-After; reads are
+free), and per client address on requests without a valid key."""
 
 from __future__ import annotations
 
@@ -17,7 +18,13 @@ PER_MINUTE = 6  # one token every 10 s: nothing refills while a test runs
 @pytest.fixture
 async def limited(tmp_path: Path) -> AsyncIterator[Service]:
     settings = make_settings(
-        tmp_path / "data", auth={"rate_limit_per_minute": PER_MINUTE, "rate_limit_burst": BURST}
+        tmp_path / "data",
+        auth={
+            "rate_limit_per_minute": PER_MINUTE,
+            "rate_limit_burst": BURST,
+            "unauthenticated_per_minute": PER_MINUTE,
+            "unauthenticated_burst": BURST,
+        },
     )
     async for running in start_service(settings, [TEST_HANDLERS]):
         yield running
@@ -105,3 +112,58 @@ def test_the_bucket_refills_at_the_sustained_rate(monkeypatch: pytest.MonkeyPatc
     assert limiter.check("k") == 1
     now[0] += 3600
     assert [limiter.check("k"), limiter.check("k"), limiter.check("k")] == [0, 0, 1]
+
+
+async def test_an_address_sending_bad_keys_gets_429_before_its_keys_are_looked_up(
+    limited: Service,
+) -> None:
+    good = await limited.key("viewer")
+    statuses = []
+    for i in range(BURST + 1):
+        response = await limited.client.get("/api/queues", headers=_bearer(f"gq_wrong{i}"))
+        statuses.append(response.status_code)
+    assert statuses == [401] * BURST + [429]
+    response = await limited.client.get("/api/queues", headers=_bearer(good))
+    assert response.status_code == 429
+    assert response.json()["code"] == "RATE_LIMITED"
+    assert 1 <= int(response.headers["Retry-After"]) <= 60 // PER_MINUTE
+
+
+async def test_requests_with_no_key_count_against_the_address_too(limited: Service) -> None:
+    no_key = {"Authorization": ""}
+    statuses = [
+        (await limited.client.get("/api/queues", headers=no_key)).status_code
+        for _ in range(BURST + 1)
+    ]
+    assert statuses == [401] * BURST + [429]
+
+
+async def test_valid_keys_spend_nothing_of_the_address_allowance(limited: Service) -> None:
+    key = await limited.key("viewer")
+    for _ in range(BURST * 3):
+        assert (await limited.client.get("/api/queues", headers=_bearer(key))).status_code == 200
+    no_key = {"Authorization": ""}
+    assert (await limited.client.get("/api/queues", headers=no_key)).status_code == 401
+
+
+def test_past_max_buckets_only_refilled_ones_are_forgotten(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Addresses are unbounded, so idle buckets go; one still draining keeps its debt."""
+    now = [1000.0]
+    monkeypatch.setattr("graphq.api.ratelimit.time.monotonic", lambda: now[0])
+    limiter = RateLimiter(per_minute=60, burst=1, max_buckets=2)
+    assert limiter.check("idle") == 0
+    now[0] += 0.9
+    assert limiter.check("busy") == 0
+    now[0] += 0.3  # "idle" has refilled; "busy" is still short
+    assert limiter.check("new") == 0
+    assert limiter.waiting("busy") == 1
+    assert limiter.waiting("idle") == 0
+
+
+def test_waiting_spends_nothing() -> None:
+    limiter = RateLimiter(per_minute=60, burst=1)
+    assert [limiter.waiting("k"), limiter.waiting("k")] == [0, 0]
+    assert limiter.check("k") == 0
+    assert limiter.waiting("k") == 1

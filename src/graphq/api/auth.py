@@ -35,7 +35,10 @@ class ApiKeyMiddleware(AbstractAuthenticationMiddleware):
     """Resolves the key to a :class:`Principal` and spends a rate-limit token on mutations.
 
     The rate limit is checked here, before guards and body parsing, so a key over its limit
-    costs the server one hash lookup and nothing more.
+    costs the server one hash lookup and nothing more. A request with a missing or unknown key
+    spends a token of its client address; an address out of tokens is answered 429 before its
+    key is looked up, so guessing keys or flooding with bad ones costs next to nothing. A
+    valid key sent from that address waits too: the address is all there is to go by.
     """
 
     def __init__(self, app: ASGIApp, **kwargs: Any) -> None:
@@ -48,28 +51,42 @@ class ApiKeyMiddleware(AbstractAuthenticationMiddleware):
         if not state.settings.auth.enabled:
             principal = DEVELOPMENT_PRINCIPAL
         else:
-            secret = _secret_from(connection)
-            if not secret:
-                raise NotAuthorizedException(
-                    "an API key is required: Authorization: Bearer <key>", headers=_CHALLENGE
-                )
-            found = await authenticate(state.db, secret)
-            if found is None:
-                raise NotAuthorizedException(
-                    "the API key is unknown or revoked", headers=_CHALLENGE
-                )
-            principal = found
+            principal = await _principal_of(connection)
         if connection.scope.get("method") in MUTATING:
             limiter: RateLimiter = state.rate_limiter
             wait_s = limiter.check(principal.key_id or "local")
             if wait_s:
-                raise GraphqError(
-                    "RATE_LIMITED",
-                    f"too many requests for this key; retry in {wait_s} s",
-                    status=429,
-                    detail={"retryAfterS": wait_s},
-                )
+                raise _rate_limited("this key", wait_s)
         return AuthenticationResult(user=principal, auth=principal.role)
+
+
+async def _principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    state = connection.app.state
+    failures: RateLimiter = state.unauthenticated_limiter
+    client = connection.client.host if connection.client else "unknown"
+    wait_s = failures.waiting(client)
+    if wait_s:
+        raise _rate_limited("this address without a valid key", wait_s)
+    secret = _secret_from(connection)
+    found = await authenticate(state.db, secret) if secret else None
+    if found is None:
+        failures.check(client)
+        raise NotAuthorizedException(
+            "the API key is unknown or revoked"
+            if secret
+            else "an API key is required: Authorization: Bearer <key>",
+            headers=_CHALLENGE,
+        )
+    return found
+
+
+def _rate_limited(whom: str, wait_s: int) -> GraphqError:
+    return GraphqError(
+        "RATE_LIMITED",
+        f"too many requests for {whom}; retry in {wait_s} s",
+        status=429,
+        detail={"retryAfterS": wait_s},
+    )
 
 
 def _secret_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
