@@ -146,3 +146,26 @@ def test_a_flat_curve_between_grid_lines_survives_as_a_piece() -> None:
     ink[110, 150:] = 1.0  # a dark flat stretch from the middle to the right edge
     cleaned, _, _ = remove_grid(ink)
     assert (cleaned[110, 151:-2] > 0.9).all()
+
+
+def test_a_flat_curve_midway_between_lighter_grid_lines_is_not_taken_for_grid() -> None:
+    ink = _grey_grid()
+    ink[110, :] = 1.0  # a dark flat curve edge to edge, halfway between two grey rows
+    cleaned, _, _ = remove_grid(ink)
+    assert (cleaned[110, 2:-2] > 0.9).mean() > 0.95
+
+
+def test_a_curve_along_the_edge_of_a_grid_line_survives_its_erasure() -> None:
+    ink = _grey_grid()
+    ink[81, 100:] = 0.9  # a curve settling just below the grid row at y = 80
+    cleaned, _, _ = remove_grid(ink)
+    assert (cleaned[81, 101:-2] > 0.8).all()
+    assert cleaned[80, 5:95].max() == 0.0
+
+
+def test_a_grid_line_beyond_the_end_of_a_flat_curve_lying_on_it_is_erased() -> None:
+    ink = _grey_grid()
+    ink[60, 20:] = 1.0  # a flat curve on the grid row at y = 60, from near the left edge
+    cleaned, _, _ = remove_grid(ink)
+    assert (cleaned[60, 21:-2] > 0.9).all()
+    assert cleaned[59:62, 2:19].max() == 0.0

@@ -85,7 +85,44 @@ def remove_grid(
     cleaned = ink.copy()
     _erase(cleaned, ink, horizontal)
     _erase(cleaned.T, ink.T, vertical)
+    grid_level = _grid_level(ink, horizontal, vertical)
+    if grid_level is not None:
+        _erase_light(
+            cleaned, ink, [line for line in found[0] if line not in horizontal], grid_level
+        )
+        _erase_light(
+            cleaned.T, ink.T, [line for line in found[1] if line not in vertical], grid_level
+        )
     return cleaned, horizontal, vertical
+
+
+def _grid_level(ink: np.ndarray, horizontal: list[Line], vertical: list[Line]) -> float | None:
+    """Median level of the erased grid lines inside the frame; None without any."""
+    height, width = ink.shape
+    levels = [
+        _line_level(plane, line)
+        for plane, lines, size in ((ink, horizontal, height), (ink.T, vertical, width))
+        for line in lines
+        if _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX
+    ]
+    return float(np.median(levels)) if levels else None
+
+
+def _erase_light(
+    cleaned: np.ndarray, ink: np.ndarray, curves: list[Line], grid_level: float
+) -> None:
+    """Erase, in place, the ink no darker than the grid along dark lines judged flat curves.
+
+    A flat curve drawn over a grid line covers it only where the curve runs; beyond its
+    end the grid line goes on to the frame, and would be traced as the curve's tail. A
+    curve as pale as the grid (kept for its colour, or a bundle merging) stays whole.
+    """
+    rows = cleaned.shape[0]
+    for line in curves:
+        if _line_level(ink, line) <= grid_level + CURVE_OVER_GRID:
+            continue
+        band = cleaned[max(0, line.first - 1) : min(rows, line.last + 2), line.start : line.end]
+        band[band < grid_level + CURVE_OVER_GRID] = 0.0
 
 
 def _interrupted(
@@ -168,7 +205,7 @@ def _without_flat_curves(
     def keep(
         lines: list[Line], levels: list[float], size: int, mask: np.ndarray | None
     ) -> list[Line]:
-        spaced = _evenly_spaced(lines, size)
+        spaced = _evenly_spaced(lines, levels, size, grid_level)
         return [
             line
             for line, level, regular in zip(lines, levels, spaced, strict=True)
@@ -234,15 +271,25 @@ def _runs_on_as_curve(mask: np.ndarray, line: Line) -> bool:
     return False
 
 
-def _evenly_spaced(lines: list[Line], size: int) -> list[bool]:
-    """Per line: it spans the plot and sits midway between two other lines (or the frame)."""
-    positions = np.array([0.0, size - 1.0] + [line.position for line in lines])
+def _evenly_spaced(
+    lines: list[Line], levels: list[float], size: int, grid_level: float
+) -> list[bool]:
+    """Per line: it spans the plot and sits midway between two other lines (or the frame)
+    at least about as dark, or darker than the grid's typical line. Among the many light
+    lines of a log grid some spacing matches any position, so a dark flat curve is
+    measured against the dark major lines only, which a major line is evenly spaced among.
+    """
+    all_positions = np.array([line.position for line in lines])
+    all_levels = np.array(levels)
     length = size if not lines else max(line.end for line in lines)
     regular = []
-    for line in lines:
+    for line, level in zip(lines, levels, strict=True):
         if line.end - line.start < _FULL_SPAN_FRACTION * length:
             regular.append(False)
             continue
+        darkest = min(level, grid_level + 2 * _FAMILY_LEVEL) - _FAMILY_LEVEL
+        alike = all_positions[all_levels >= darkest]
+        positions = np.concatenate(([0.0, size - 1.0], alike))
         before = positions[positions < line.position - _MIN_SPACING_FRACTION * size]
         after = positions[positions > line.position + _MIN_SPACING_FRACTION * size]
         gaps_before = line.position - before
@@ -298,6 +345,9 @@ def _erase(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None:
     """
     rows = cleaned.shape[0]
     for line in lines:
+        band = ink[line.first : line.last + 1, line.start : line.end].max(axis=0)
+        band_inked = band[band > LINE_INK_THRESHOLD]
+        band_light = float(np.percentile(band_inked, _LIGHT_PERCENTILE)) if band_inked.size else 0.0
         # One row either side takes the anti-aliased fringe of a line between two rows.
         for row in range(max(0, line.first - 1), min(rows, line.last + 2)):
             values = ink[row, line.start : line.end]
@@ -310,5 +360,9 @@ def _erase(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None:
                 # A curve runs along this grid line for a good part of it: the line's own
                 # level is that of its lighter, curve-free part.
                 level = float(np.percentile(inked[inked <= light + CURVE_OVER_GRID], 75))
+            elif level - band_light > _CURVE_ALONG_GRID:
+                # This row is a curve lying along the line's edge for most of the row (the
+                # band took it in); the line's own level is where the band is lightest.
+                level = band_light
             target = cleaned[row]
             target[target < level + CURVE_OVER_GRID] = 0.0
