@@ -70,3 +70,18 @@ def test_curves_fanning_out_of_one_tall_run_are_followed_into_it() -> None:
         end = _ORIGIN_ROW - slope * 99.5
         (curve,) = [c for c in curves if c.column[-1] == 99 and abs(c.middle[-1] - end) < 1]
         assert curve.column[0] == 0
+
+
+def test_a_young_track_running_into_an_older_ones_line_ends_there() -> None:
+    # A leader arrow's stroke, 15 columns long, runs down into a flat curve: its track must
+    # not go on along the curve as a copy, which would count as one more curve in any
+    # bundle the curve joins later.
+    ink = np.zeros((100, _WIDTH), dtype=np.float32)
+    ink[50:52, :] = 1.0
+    for column in range(85, 100):
+        row = 35 + (column - 85)
+        ink[row : row + 2, column] = 1.0
+    runs = column_runs(ink, 0.5)
+    settings = TrackerSettings(line_width_px=2.0, max_gap=6)
+    curves = [to_curve(t) for t in track_pass(runs, range(_WIDTH), settings)]
+    assert sum(curve.column[-1] == _WIDTH - 1 for curve in curves) == 1

@@ -40,6 +40,9 @@ _YOUNG_AGE = 4
 # next _FLAT_LOOKAHEAD columns, a thin run lies where the track was heading.
 _FLAT_LOOKAHEAD = 4
 _FLAT_EVIDENCE = 3
+# A track younger than this many observations that runs into one at least as old is a copy
+# of it (tracks starting together, at the frame, are not).
+_DUPLICATE_AGE = 20
 
 
 @dataclass
@@ -95,6 +98,7 @@ def track_pass(runs: ColumnRuns, columns: range, settings: TrackerSettings) -> l
         bottoms = runs.bottom[ids.start : ids.stop].tolist()
         centroids = runs.centroid[ids.start : ids.stop].tolist()
         claims = _claim_runs(live, runs, column, tops, bottoms, centroids, settings)
+        _end_young_duplicates(claims, column, settings)
         taken: set[int] = set()
         for index, members in claims.items():
             taken.add(index)
@@ -198,6 +202,33 @@ def _claim_runs(
             claims[index] = members
     _release_to_free_runs(claims, column, tops, bottoms, centroids, gates, settings)
     return claims
+
+
+def _end_young_duplicates(
+    claims: dict[int, list[Track]], column: int, settings: TrackerSettings
+) -> None:
+    """End a young track that joins an older one's run where the older one already is.
+
+    Tracks start on anything left unclaimed: a leader arrow, a curve's stroke split for a
+    column by an erased grid line. Once such a track runs into a curve it follows it as a
+    copy for good, and a bundle it reaches later is divided among one track too many.
+    """
+    for members in claims.values():
+        if len(members) < 2:
+            continue
+        ranked = sorted(members, key=lambda track: -track.age)
+        kept: list[Track] = []
+        for track in ranked:
+            predicted = _predict(track, column)
+            if track.age < _DUPLICATE_AGE and any(
+                older.age >= _DUPLICATE_AGE
+                and abs(_predict(older, column) - predicted) <= settings.line_width_px / 2
+                for older in kept
+            ):
+                track.misses = settings.max_gap
+                members.remove(track)
+            else:
+                kept.append(track)
 
 
 def _bundle_fills_run(
