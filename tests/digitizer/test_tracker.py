@@ -8,6 +8,7 @@ from graphq.digitizer.tracker import TrackerSettings, track_pass
 from graphq.digitizer.tracks import to_curve
 
 _WIDTH = 200
+_ORIGIN_ROW = 251.0
 
 
 @pytest.mark.parametrize(
@@ -43,3 +44,44 @@ def test_a_near_vertical_stretch_is_followed_by_one_track(columns: range) -> Non
     tracks = [to_curve(t) for t in track_pass(runs, columns, settings)]
     longest = max(tracks, key=lambda c: c.column.size)
     np.testing.assert_array_equal(longest.column, np.unique(runs.column))
+
+
+def _fan(slopes: tuple[float, ...], shape: tuple[int, int]) -> np.ndarray:
+    """Ink of 2 px straight lines rising ``slope`` rows per column from one origin just left
+    of the first column, drawn 4× finer and averaged down as a renderer's anti-aliasing does."""
+    scale = 4
+    rows = (np.arange(shape[0] * scale)[:, None] + 0.5) / scale - 0.5
+    columns = (np.arange(shape[1] * scale)[None, :] + 0.5) / scale
+    fine = np.zeros((shape[0] * scale, shape[1] * scale), dtype=np.float32)
+    for slope in slopes:
+        fine[np.abs(rows - (_ORIGIN_ROW - slope * columns)) <= np.hypot(1.0, slope)] = 1.0
+    return fine.reshape(shape[0], scale, shape[1], scale).mean(axis=(1, 3))
+
+
+def test_curves_fanning_out_of_one_tall_run_are_followed_into_it() -> None:
+    # Output curves near the origin: where their strokes stack into one run taller than a
+    # steep stretch, the tracks coming in from the right divide it between them instead of
+    # coasting past it as a steep curve crossing their way.
+    slopes = (1.2, 1.3, 1.6)
+    runs = column_runs(_fan(slopes, (300, 100)), 0.45)
+    settings = TrackerSettings(line_width_px=2.0, max_gap=6)
+    curves = [to_curve(t) for t in track_pass(runs, range(99, -1, -1), settings)]
+    for slope in slopes:
+        end = _ORIGIN_ROW - slope * 99.5
+        (curve,) = [c for c in curves if c.column[-1] == 99 and abs(c.middle[-1] - end) < 1]
+        assert curve.column[0] == 0
+
+
+def test_a_young_track_running_into_an_older_ones_line_ends_there() -> None:
+    # A leader arrow's stroke, 15 columns long, runs down into a flat curve: its track must
+    # not go on along the curve as a copy, which would count as one more curve in any
+    # bundle the curve joins later.
+    ink = np.zeros((100, _WIDTH), dtype=np.float32)
+    ink[50:52, :] = 1.0
+    for column in range(85, 100):
+        row = 35 + (column - 85)
+        ink[row : row + 2, column] = 1.0
+    runs = column_runs(ink, 0.5)
+    settings = TrackerSettings(line_width_px=2.0, max_gap=6)
+    curves = [to_curve(t) for t in track_pass(runs, range(_WIDTH), settings)]
+    assert sum(curve.column[-1] == _WIDTH - 1 for curve in curves) == 1

@@ -7,8 +7,10 @@ their predictions, so a crossing swaps them exactly when their slopes say so. A 
 a run much taller than a line follows it as a steep stretch (entering at the end it came
 from, leaving at the other) and on through the next tall runs, which overlap it shifted
 the same way (a near-vertical curve); a track whose prediction falls deep inside a tall run
-it does not end at is crossing a steep curve and coasts. A track that finds nothing coasts on its
-slope through dash gaps and erased grid crossings, up to ``max_gap`` columns.
+it does not end at is crossing a steep curve and coasts, unless the strokes of the tracks
+heading into the run stack up to its height (sloping curves converging). A track that finds
+nothing coasts on its slope through dash gaps and erased grid crossings, up to ``max_gap``
+columns.
 
 A curve seen from the left fans out of a bundle (output characteristics) while one seen from
 the right merges into one (thermal impedance); a pass only splits bundles it walks *into*,
@@ -38,6 +40,9 @@ _YOUNG_AGE = 4
 # next _FLAT_LOOKAHEAD columns, a thin run lies where the track was heading.
 _FLAT_LOOKAHEAD = 4
 _FLAT_EVIDENCE = 3
+# A track younger than this many observations that runs into one at least as old is a copy
+# of it (tracks starting together, at the frame, are not).
+_DUPLICATE_AGE = 20
 
 
 @dataclass
@@ -93,6 +98,7 @@ def track_pass(runs: ColumnRuns, columns: range, settings: TrackerSettings) -> l
         bottoms = runs.bottom[ids.start : ids.stop].tolist()
         centroids = runs.centroid[ids.start : ids.stop].tolist()
         claims = _claim_runs(live, runs, column, tops, bottoms, centroids, settings)
+        _end_young_duplicates(claims, column, settings)
         taken: set[int] = set()
         for index, members in claims.items():
             taken.add(index)
@@ -165,6 +171,7 @@ def _claim_runs(
     if not tops:
         return claims
     gates: dict[int, float] = {}
+    nearest: dict[int, list[tuple[Track, bool]]] = {}
     for track in live:
         predicted = _predict(track, column)
         gate = _gate(track, column, settings)
@@ -179,16 +186,64 @@ def _claim_runs(
             continue
         # Coasting past a steep curve takes a few columns; a track still inside tall runs
         # after that has bent into a steep stretch (or a bundle) and follows it.
-        if (
+        crossing = (
             track.misses < _STEEP_PATIENCE
             and not _on_steep_stretch(track, runs, column, tops[best], bottoms[best])
             and _crosses_steep_run(track, tops[best], bottoms[best], predicted, gate, settings)
-        ):
-            continue
-        claims.setdefault(best, []).append(track)
+        )
+        nearest.setdefault(best, []).append((track, crossing))
         gates[id(track)] = gate
+    for index, candidates in nearest.items():
+        merging = _bundle_fills_run(
+            [track for track, _ in candidates], tops[index], bottoms[index], settings
+        )
+        members = [track for track, crossing in candidates if merging or not crossing]
+        if members:
+            claims[index] = members
     _release_to_free_runs(claims, column, tops, bottoms, centroids, gates, settings)
     return claims
+
+
+def _end_young_duplicates(
+    claims: dict[int, list[Track]], column: int, settings: TrackerSettings
+) -> None:
+    """End a young track that joins an older one's run where the older one already is.
+
+    Tracks start on anything left unclaimed: a leader arrow, a curve's stroke split for a
+    column by an erased grid line. Once such a track runs into a curve it follows it as a
+    copy for good, and a bundle it reaches later is divided among one track too many.
+    """
+    for members in claims.values():
+        if len(members) < 2:
+            continue
+        ranked = sorted(members, key=lambda track: -track.age)
+        kept: list[Track] = []
+        for track in ranked:
+            predicted = _predict(track, column)
+            if track.age < _DUPLICATE_AGE and any(
+                older.age >= _DUPLICATE_AGE
+                and abs(_predict(older, column) - predicted) <= settings.line_width_px / 2
+                for older in kept
+            ):
+                track.misses = settings.max_gap
+                members.remove(track)
+            else:
+                kept.append(track)
+
+
+def _bundle_fills_run(
+    tracks: list[Track], top: int, bottom: int, settings: TrackerSettings
+) -> bool:
+    """Whether several tracks heading into one tall run account for all of its height.
+
+    Sloping curves that converge (output curves towards the origin) meet in a run as tall
+    as their strokes stacked, each a line width plus its slope; a steep curve that flat
+    tracks cross is far taller than their strokes.
+    """
+    if len(tracks) < 2:
+        return False
+    stacked = sum(settings.line_width_px + abs(track.slope) for track in tracks)
+    return bottom - top + 1 <= stacked + settings.line_width_px
 
 
 def _crosses_steep_run(
