@@ -169,3 +169,17 @@ def test_a_grid_line_beyond_the_end_of_a_flat_curve_lying_on_it_is_erased() -> N
     cleaned, _, _ = remove_grid(ink)
     assert (cleaned[60, 21:-2] > 0.9).all()
     assert cleaned[59:62, 2:19].max() == 0.0
+
+
+def test_a_merged_line_whose_fan_crosses_a_dense_stretch_of_grid_is_not_a_grid_line() -> None:
+    ink = _grey_grid()
+    for column in range(102, 150, 4):
+        ink[1:-1, column] = 0.25  # minor lines crowding before a decade on a log axis
+    ink[75, 150:] = 1.0  # curves merged into one line at long pulse widths ...
+    for offset in (10, 20, 30):
+        for column in range(90, 150):
+            ink[75 + offset * (150 - column) // 60, column] = 1.0  # ... fanning out to its left
+    cleaned, _, _ = remove_grid(ink)
+    # The crossings of the dense grid bridge into the line's row: they lengthen it but do
+    # not make it a pale, gappy line.
+    assert (cleaned[75, 151:-2] > 0.9).mean() > 0.95

@@ -68,3 +68,17 @@ def test_a_capital_beside_its_subscript_is_erased() -> None:
     cleaned = remove_text(ink, 0.4, line_width_px=2.0, text_px=16.0)
     text_area = (slice(25, 65), slice(35, 200))
     assert (cleaned[text_area] > 0.4).sum() < 0.05 * (ink[text_area] > 0.4).sum()
+
+
+def test_dashes_of_flat_curves_running_close_together_are_kept() -> None:
+    # Three thin dashed curves 2 px apart, nearly flat (thermal impedance before they
+    # merge): their touching dashes make letter-like blobs side by side at one height, but
+    # none is as tall as a character of the plot's 16 px digits.
+    image, draw = _canvas()
+    for curve in range(3):
+        for start in range(20 + curve, 370, 12):
+            y = 100 + 2 * curve - 0.05 * start
+            draw.line([(start, y), (start + 6, y - 0.3)], fill="black", width=1)
+    ink = darkness(np.asarray(image))
+    cleaned = remove_text(ink, 0.4, line_width_px=1.0, text_px=16.0)
+    np.testing.assert_array_equal(cleaned, ink)

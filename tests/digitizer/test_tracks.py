@@ -1,8 +1,9 @@
-"""Duplicate curves are dropped, except a bundle's curve told apart only at the frame edge."""
+"""Tracks of both passes are joined into curves; duplicate curves are dropped, except a
+bundle's curve told apart only at the frame edge."""
 
 import numpy as np
 
-from graphq.digitizer.tracks import TracedCurve, drop_duplicates, drop_spliced
+from graphq.digitizer.tracks import TracedCurve, drop_duplicates, drop_spliced, join_passes
 
 _SHAPE = (100, 200)
 _ROW = 50.0
@@ -95,3 +96,24 @@ def test_a_curve_on_one_bundle_curve_then_on_another_where_they_merge_is_kept() 
     along = _curve(columns, lower.middle.copy(), np.full(columns.size, 2, dtype=np.int64))
     kept = drop_spliced([upper, lower, along], 0.75, _SHAPE[1], 20)
     assert len(kept) == 3
+
+
+def test_a_backward_track_where_two_curves_run_together_does_not_make_one_curve_of_them() -> None:
+    # Two curves 20 px apart on the left, a pixel apart on the right half (each its own
+    # run, as curves merging at long pulse widths). A backward track started on the right
+    # takes one run of the upper curve, then the lower's: it agrees with either forward
+    # track alone, but the two forward tracks disagree on the left.
+    columns = np.arange(_SHAPE[1])
+    lone = np.ones(columns.size, dtype=np.int64)
+    upper_rows = np.full(columns.size, _ROW)
+    lower_rows = _ROW + 1 + np.maximum(0, 100 - columns) * 0.2
+    upper = TracedCurve(columns, upper_rows, upper_rows, lone, columns)
+    lower = TracedCurve(columns, lower_rows, lower_rows, lone, columns + _SHAPE[1])
+    right = columns[100:]
+    rows = np.where(right == 100, _ROW, lower_rows[100:])
+    runs = np.where(right == 100, right, right + _SHAPE[1])
+    tie = TracedCurve(right, rows, rows, lone[100:], runs)
+    curves = join_passes([upper, lower], [tie], tolerance_px=2.0)
+    assert len(curves) == 2
+    left_rows = sorted(float(curve.middle[curve.column == 50][0]) for curve in curves)
+    assert left_rows == [_ROW, lower_rows[50]]

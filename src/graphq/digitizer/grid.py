@@ -32,6 +32,8 @@ _FAMILY_LEVEL = 0.12
 _FRAME_MARGIN_PX = 6
 # Percentile of a line's ink that tells a grid line from a flat curve.
 _LIGHT_PERCENTILE = 10
+# Columns of unbroken ink that are a stretch of a line rather than a crossing of another.
+_SOLID_RUN_PX = 4
 # A row whose upper ink level exceeds its light level by this much has a curve along it.
 _CURVE_ALONG_GRID = 0.4
 # Percentile of a grid row's ink taken as the line's own level.
@@ -163,9 +165,21 @@ def _interrupted(
 
 def _line_level(ink: np.ndarray, line: Line) -> float:
     """The ink of a line where it is lightest: a grid line that a curve runs along for a
-    while is still grey elsewhere, while a flat curve is curve ink all along its run."""
-    rows = ink[line.first : line.last + 1, line.start : line.end]
-    return float(np.percentile(rows.max(axis=0), _LIGHT_PERCENTILE)) if rows.size else 0.0
+    while is still grey elsewhere, while a flat curve is curve ink all along its run.
+
+    Measured between the first and the last stretch of solid ink: curves merging into one
+    flat line (thermal impedance) meet the line's row only at the crossings of the other
+    grid before they merge, and those specks lengthen the line, not lighten it. A dotted
+    or dashed grid line keeps its gaps, which are its light part.
+    """
+    peaks = ink[line.first : line.last + 1, line.start : line.end].max(axis=0, initial=0.0)
+    solid = np.flatnonzero(
+        np.convolve(peaks > LINE_INK_THRESHOLD, np.ones(_SOLID_RUN_PX), mode="valid")
+        == _SOLID_RUN_PX
+    )
+    if solid.size:
+        peaks = peaks[solid[0] : solid[-1] + _SOLID_RUN_PX]
+    return float(np.percentile(peaks, _LIGHT_PERCENTILE)) if peaks.size else 0.0
 
 
 def _without_flat_curves(

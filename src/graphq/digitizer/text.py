@@ -8,8 +8,9 @@ bounding-box diagonal would hold ("o", "e", "V" are loops and corners), or whose
 spread in two directions. A dash or a dot of a curve is a single stroke and is kept. Strokes
 that are characters too ("1", "l", "-", "=") are taken with the words they stand in: small
 components beside a character, on its text line, go with it. A character stands on a level
-text line beside another one; the letter-like blobs where dashes of curves running close
-together touch climb or fall along the curves instead.
+text line beside another one, on which one character at least is nearly as tall as a digit;
+the letter-like blobs where dashes of curves running close together touch climb or fall
+along the curves instead, or, along flat curves, are no taller than the bundle.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ _NEIGHBOUR_REACH = 1.3
 _LEVEL_OVERLAP = 0.6
 # ... and stand within this many character heights of each other (past a subscript).
 _LINE_REACH = 4.0
+# A text line holds a character at least this many digit heights tall (a capital, a digit,
+# a letter with an ascender); the blobs where dashes of flat curves running close together
+# touch are no taller than the bundle.
+_MIN_TALLEST_OVER_DIGIT = 0.6
 # Ink darker than this outside the frame is tick-label text.
 _LABEL_INK = 0.35
 
@@ -102,7 +107,8 @@ def remove_text(
         & (spread >= max(1.0, 0.5 * line_width_px + 0.5))
         & (spread >= _MIN_SPREAD * np.maximum(box_h, box_w))
     )
-    glyph &= _on_text_lines(boxes, small, glyph)
+    tall = box_h >= (_MIN_TALLEST_OVER_DIGIT * text_px if text_px is not None else 0.0)
+    glyph &= _on_text_lines(boxes, small, glyph, tall)
     glyph |= _neighbours_on_text_lines(boxes, small, glyph)
     erase = np.concatenate(([False], glyph))[labels]
     cleaned = ink.copy()
@@ -128,13 +134,18 @@ def _minor_spread(labels: np.ndarray, count: int) -> np.ndarray:
 
 
 def _on_text_lines(
-    boxes: list[tuple[slice, slice] | None], small: np.ndarray, glyph: np.ndarray
+    boxes: list[tuple[slice, slice] | None],
+    small: np.ndarray,
+    glyph: np.ndarray,
+    tall: np.ndarray,
 ) -> np.ndarray:
-    """Glyphs with another small component beside them on a level text line.
+    """Glyphs with another small component beside them on a level text line, of which one
+    is ``tall``.
 
     Text runs horizontally: the characters of a label stand side by side at the same height.
     Where dashes of curves running close together touch, they make letter-like blobs too,
-    but along the curves' slope, each one higher or lower than the last.
+    but along the curves' slope, each one higher or lower than the last; or, along flat
+    curves, all as low as the bundle.
     """
     found = np.zeros_like(glyph)
     index = np.flatnonzero(small)
@@ -144,6 +155,7 @@ def _on_text_lines(
     bottom = np.array([boxes[i][0].stop for i in index], dtype=np.float64)
     left = np.array([boxes[i][1].start for i in index], dtype=np.float64)
     right = np.array([boxes[i][1].stop for i in index], dtype=np.float64)
+    tall = tall[index]
     for k in np.flatnonzero(glyph[index]):
         height = bottom[k] - top[k]
         overlap = np.minimum(bottom, bottom[k]) - np.maximum(top, top[k])
@@ -151,7 +163,8 @@ def _on_text_lines(
         reach = _LINE_REACH * height
         beside = (left <= right[k] + reach) & (right >= left[k] - reach)
         level[k] = False
-        found[index[k]] = bool(np.any(level & beside))
+        line = level & beside
+        found[index[k]] = bool(line.any() and (tall[k] or (line & tall).any()))
     # A capital beside its subscript: next to a glyph of a text line, at any overlap.
     lined = found[index]
     added = True

@@ -96,16 +96,17 @@ def _union(curves: list[TracedCurve]) -> TracedCurve:
 def join_passes(
     forward: list[TracedCurve], backward: list[TracedCurve], tolerance_px: float
 ) -> list[TracedCurve]:
-    """One curve per group of tracks that share lone runs and agree where they overlap."""
+    """One curve per group of tracks that share lone runs and agree where they overlap.
+
+    Groups grow only while they agree as wholes: a track that took runs of two curves where
+    they run together (or a speck that started a track in each pass, both walking off it
+    onto different curves) agrees with the tracks of either curve alone, and chaining such
+    ties would make one curve of several, zigzagging between them.
+    """
     curves = forward + backward
-    parent = list(range(len(curves)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    members = {index: [index] for index in range(len(curves))}
+    group = list(range(len(curves)))
+    union = dict(enumerate(curves))
     owner: dict[int, int] = {}
     for index, curve in enumerate(forward):
         for run in curve.run[curve.shared == 1].tolist():
@@ -113,14 +114,19 @@ def join_passes(
     for offset, curve in enumerate(backward):
         index = len(forward) + offset
         runs = curve.run[curve.shared == 1].tolist()
-        partners = {owner[run] for run in runs if run in owner}
-        for partner in partners:
-            if _agree(curves[partner], curve, tolerance_px):
-                parent[find(index)] = find(partner)
-    groups: dict[int, list[TracedCurve]] = {}
-    for index, curve in enumerate(curves):
-        groups.setdefault(find(index), []).append(curve)
-    return [_union(group) if len(group) > 1 else group[0] for group in groups.values()]
+        for partner in sorted({owner[run] for run in runs if run in owner}):
+            mine, theirs = group[index], group[partner]
+            if mine == theirs or not (
+                _agree(curves[partner], curve, tolerance_px)
+                and _agree(union[theirs], union[mine], tolerance_px)
+            ):
+                continue
+            members[theirs] = sorted(members[theirs] + members.pop(mine))
+            union[theirs] = _union([curves[i] for i in members[theirs]])
+            del union[mine]
+            for i in members[theirs]:
+                group[i] = theirs
+    return [union[key] for key in sorted(union, key=lambda key: members[key][0])]
 
 
 def _end_slope(curve: TracedCurve, at_end: bool) -> float:
