@@ -3,7 +3,13 @@ bundle's curve told apart only at the frame edge."""
 
 import numpy as np
 
-from graphq.digitizer.tracks import TracedCurve, drop_duplicates, drop_spliced, join_passes
+from graphq.digitizer.tracks import (
+    TracedCurve,
+    drop_duplicates,
+    drop_redundant,
+    drop_spliced,
+    join_passes,
+)
 
 _SHAPE = (100, 200)
 _ROW = 50.0
@@ -59,6 +65,20 @@ def test_a_curve_made_of_pieces_of_two_others_is_dropped() -> None:
     spliced = _curve(columns, np.where(columns < 100, 30.0, 70.0), np.ones(columns.size, int))
     kept = drop_spliced([upper, lower, spliced], 0.75, _SHAPE[1], 20)
     assert kept == [upper, lower]
+
+
+def test_a_track_crossing_over_from_one_curve_to_another_is_dropped_once_both_are_known() -> None:
+    # The track follows the upper curve, runs down a leader arrow over 20 columns and follows
+    # the lower curve; it was seen alone where the curves shared runs with it, so it ranks
+    # first and each curve leaves it for long enough to be kept after it.
+    columns = np.arange(_SHAPE[1])
+    upper = _line(30.0, 0.0, columns, lone=False)
+    lower = _line(70.0, 0.0, columns, lone=False)
+    rows = np.clip(30.0 + 2.0 * (columns - 90), 30.0, 70.0)
+    across = _curve(columns, rows, np.ones(columns.size, dtype=np.int64))
+    curves = [upper, lower, across]
+    assert len(drop_duplicates(curves, 0.75, _SHAPE, _MIN_OWN, _MIN_EDGE)) == 3
+    assert drop_redundant(curves, 0.75, _SHAPE[1], _MIN_OWN, _MIN_EDGE) == [upper, lower]
 
 
 def test_a_curve_told_apart_only_before_a_crossing_is_joined_to_one_told_apart_after() -> None:

@@ -27,6 +27,7 @@ from graphq.digitizer.tracker import TrackerSettings, track_pass
 from graphq.digitizer.tracks import (
     TracedCurve,
     drop_duplicates,
+    drop_redundant,
     drop_spliced,
     join_passes,
     link_fragments,
@@ -127,6 +128,7 @@ def digitize_standard(
     )
     curves = drop_spliced(curves, on_curve_px, plot_columns, min_own)
     curves = uncross(curves, tolerance, plot_columns)
+    curves = drop_redundant(curves, on_curve_px, plot_columns, min_own, min_edge)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     dot_gap = round(_DOT_GAP_LINE_WIDTHS * line_width)
     curves = [

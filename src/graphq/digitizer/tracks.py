@@ -7,7 +7,9 @@ side where its curves are told apart). Fragments of one curve cut by a label or 
 gap are joined when each one's end extrapolates onto the other. A curve whose columns lie
 almost all on a better curve is a duplicate. Where several curves cross at one point, a
 track spliced from pieces of two others is dropped, and a curve told apart only on one side
-of the point is joined to the one told apart only on the other.
+of the point is joined to the one told apart only on the other. Once all curves are known,
+one lying on the others together (a track crossing over from one curve to another) is a
+duplicate too.
 """
 
 from __future__ import annotations
@@ -222,7 +224,7 @@ def drop_duplicates(
     if longest_first:
         ranked = sorted(curves, key=lambda c: -c.span)
     else:
-        ranked = sorted(curves, key=lambda c: -float((c.shared == 1).sum() + 0.5 * c.span))
+        ranked = sorted(curves, key=lambda c: -_evidence(c))
     height, width = shape
     reach = max(1, round(tolerance_px))
     taken = np.zeros((height + 2 * reach + 1, width + 2 * reach + 1), dtype=bool)
@@ -245,6 +247,11 @@ def drop_duplicates(
     return kept
 
 
+def _evidence(curve: TracedCurve) -> float:
+    """How surely a track is a curve of its own: its lone columns, and its length."""
+    return float((curve.shared == 1).sum() + 0.5 * curve.span)
+
+
 def _is_duplicate(covered: np.ndarray, min_own_columns: int) -> bool:
     """Whether a curve whose columns lie on kept curves where ``covered`` adds nothing."""
     if covered.mean() >= _DUPLICATE_FRACTION or (~covered).sum() < min_own_columns:
@@ -262,6 +269,34 @@ def _own_edge_columns(curve: TracedCurve, covered: np.ndarray, width: int, reach
         tail = covered[::-1]
         own = max(own, int(np.argmax(tail)) if tail.any() else tail.size)
     return own
+
+
+def drop_redundant(
+    curves: list[TracedCurve],
+    tolerance_px: float,
+    width: int,
+    min_own_columns: int,
+    min_edge_columns: int,
+) -> list[TracedCurve]:
+    """Drop, worst first, a curve that lies on the others together as :func:`drop_duplicates`
+    judges a curve on the better ones.
+
+    A track that follows one curve, crosses over along a leader arrow or a bounce, and
+    follows another may have more lone evidence than either curve (they share runs with it
+    where it was the better-placed track), so it is kept before them and only shows up as
+    a duplicate once both are known.
+    """
+    bands = [_band(curve, tolerance_px, width) for curve in curves]
+    reach = max(1, round(tolerance_px))
+    alive = set(range(len(curves)))
+    for index in sorted(range(len(curves)), key=lambda i: _evidence(curves[i])):
+        curve = curves[index]
+        covered = _covered_by(curve, bands, alive - {index})
+        if _is_duplicate(covered, min_own_columns) and (
+            _own_edge_columns(curve, covered, width, reach) < min_edge_columns
+        ):
+            alive.discard(index)
+    return [curve for index, curve in enumerate(curves) if index in alive]
 
 
 def drop_spliced(
