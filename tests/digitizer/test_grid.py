@@ -169,3 +169,12 @@ def test_a_grid_line_beyond_the_end_of_a_flat_curve_lying_on_it_is_erased() -> N
     cleaned, _, _ = remove_grid(ink)
     assert (cleaned[60, 21:-2] > 0.9).all()
     assert cleaned[59:62, 2:19].max() == 0.0
+
+
+def test_a_flat_curve_just_inside_the_bottom_frame_line_is_not_taken_for_the_frame() -> None:
+    ink = _grey_grid()
+    ink[-2, :] = 1.0  # a frame line two pixels thick
+    ink[-6:-4, 40:] = 1.0  # the lowest curve of an output characteristic, flat near 0 A
+    cleaned, _, _ = remove_grid(ink)
+    assert (cleaned[-6:-4, 42:-2] > 0.9).all()
+    assert cleaned[-2:, 5:-5].max() == 0.0
