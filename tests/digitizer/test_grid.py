@@ -183,3 +183,12 @@ def test_a_merged_line_whose_fan_crosses_a_dense_stretch_of_grid_is_not_a_grid_l
     # The crossings of the dense grid bridge into the line's row: they lengthen it but do
     # not make it a pale, gappy line.
     assert (cleaned[75, 151:-2] > 0.9).mean() > 0.95
+
+
+def test_a_flat_curve_just_inside_the_bottom_frame_line_is_not_taken_for_the_frame() -> None:
+    ink = _grey_grid()
+    ink[-2, :] = 1.0  # a frame line two pixels thick
+    ink[-6:-4, 40:] = 1.0  # the lowest curve of an output characteristic, flat near 0 A
+    cleaned, _, _ = remove_grid(ink)
+    assert (cleaned[-6:-4, 42:-2] > 0.9).all()
+    assert cleaned[-2:, 5:-5].max() == 0.0

@@ -105,7 +105,7 @@ def _grid_level(ink: np.ndarray, horizontal: list[Line], vertical: list[Line]) -
         _line_level(plane, line)
         for plane, lines, size in ((ink, horizontal, height), (ink.T, vertical, width))
         for line in lines
-        if _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX
+        if _inner(line, lines, size)
     ]
     return float(np.median(levels)) if levels else None
 
@@ -134,9 +134,7 @@ def _interrupted(
     at the grid's own spacing and ink level (a flat curve is neither, or darker). A piece of
     a long line ``found`` and judged a curve stays a curve."""
     size, length = mask.shape
-    inner = [
-        line for line in grid if _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX
-    ]
+    inner = [line for line in grid if _inner(line, grid, size)]
     if len(inner) < 2:
         return []
     positions = np.array([0.0, size - 1.0] + [line.position for line in grid])
@@ -161,6 +159,18 @@ def _interrupted(
         if regular and abs(_line_level(ink, piece) - level) <= _FAMILY_LEVEL:
             found.append(piece)
     return found
+
+
+def _inner(line: Line, lines: list[Line], size: int) -> bool:
+    """Whether a line lies inside the frame: away from the crop's border, or near it with
+    another of ``lines`` between it and the border. The frame is the outermost line; one
+    just inside it is a flat curve running close along the axis (the lowest curve of an
+    output characteristic) or grid, and is judged as such."""
+    if line.position <= _FRAME_MARGIN_PX:
+        return any(other.position < line.position for other in lines)
+    if line.position >= size - 1 - _FRAME_MARGIN_PX:
+        return any(other.position > line.position for other in lines)
+    return True
 
 
 def _line_level(ink: np.ndarray, line: Line) -> float:
@@ -200,7 +210,7 @@ def _without_flat_curves(
         level
         for lines, levels, size in ((horizontal, levels_h, height), (vertical, levels_v, width))
         for line, level in zip(lines, levels, strict=True)
-        if _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX
+        if _inner(line, lines, size)
     ]
     grid_level = float(np.median(inner)) if inner else 0.0
     levels = np.array(inner)
@@ -223,9 +233,7 @@ def _without_flat_curves(
         return [
             line
             for line, level, regular in zip(lines, levels, spaced, strict=True)
-            if is_grid(line, level, mask)
-            or regular
-            or not _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX
+            if is_grid(line, level, mask) or regular or not _inner(line, lines, size)
         ]
 
     # Bundles merge into flat lines (thermal impedance); a steep one merges into no grid line.
@@ -241,8 +249,8 @@ def _without_coloured(
     sized = [(line, height, (ink, colour)) for line in horizontal] + [
         (line, width, (ink.T, colour.T)) for line in vertical
     ]
-    inner = [
-        _FRAME_MARGIN_PX < line.position < size - 1 - _FRAME_MARGIN_PX for line, size, _ in sized
+    inner = [_inner(line, horizontal, height) for line in horizontal] + [
+        _inner(line, vertical, width) for line in vertical
     ]
     levels = [_line_colour(*planes, line) for line, _, planes in sized]
     grid = float(np.median([lv for lv, i in zip(levels, inner, strict=True) if i] or [0.0]))
