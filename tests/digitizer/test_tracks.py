@@ -52,6 +52,10 @@ def test_a_curve_apart_at_the_frame_edge_for_too_few_columns_is_dropped() -> Non
     assert _kept(_fanning_in(first=0, apart=6)) == 1
 
 
+def test_a_curve_told_apart_from_just_inside_the_erased_frame_line_is_kept() -> None:
+    assert _kept(_fanning_in(first=3, apart=20)) == 2
+
+
 def _line(start_row: float, slope: float, columns: np.ndarray, lone: bool) -> TracedCurve:
     rows = start_row + slope * (columns - 100).astype(np.float64)
     shared = np.full(columns.size, 1 if lone else 2, dtype=np.int64)

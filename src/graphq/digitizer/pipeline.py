@@ -46,8 +46,9 @@ _MAX_LINK_FRACTION = 0.35
 _MIN_OWN_FRACTION = 0.1
 # ... unless it leaves them at the frame's left or right edge, as the curves of a bundle
 # fan out there, for this fraction of the plot's width (longer than a tick mark on the
-# frame, which a curve's track can start on) and four line widths.
-_MIN_EDGE_OWN_FRACTION = 0.025
+# frame, which a curve's track can start on, and its dive into a curve close by) and four
+# line widths.
+_MIN_EDGE_OWN_FRACTION = 0.04
 # Side of the window (px) whose darkest ink sets a pixel's curve threshold.
 _PEAK_WINDOW_PX = 5
 # A curve is at least this long (fraction of the plot's mean side) to count.

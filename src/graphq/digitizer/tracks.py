@@ -30,6 +30,9 @@ _DUPLICATE_FRACTION = 0.85
 _DUPLICATE_INSIDE_FRACTION = 0.75
 # A curve's own part and the part lying on other curves are this clear to be spliced.
 _SPLICE_PART_FRACTION = 0.7
+# A curve ending within this many px of the frame's left or right side reaches it: the
+# frame line, erased with its anti-aliased fringe, leaves a gap of a few columns.
+_EDGE_REACH_PX = 4
 
 
 @dataclass(frozen=True)
@@ -263,9 +266,10 @@ def _is_duplicate(covered: np.ndarray, min_own_columns: int) -> bool:
 def _own_edge_columns(curve: TracedCurve, covered: np.ndarray, width: int, reach: int) -> int:
     """Columns the curve runs apart from kept curves from an end on the left or right edge."""
     own = 0
-    if curve.column[0] <= reach:
+    edge = max(reach, _EDGE_REACH_PX)
+    if curve.column[0] <= edge:
         own = int(np.argmax(covered)) if covered.any() else covered.size
-    if curve.column[-1] >= width - 1 - reach:
+    if curve.column[-1] >= width - 1 - edge:
         tail = covered[::-1]
         own = max(own, int(np.argmax(tail)) if tail.any() else tail.size)
     return own
