@@ -129,6 +129,21 @@ def test_a_curve_dividing_another_ones_line_after_a_crossing_is_joined_to_its_ot
     np.testing.assert_allclose(kept[-1].middle, middle.middle)
 
 
+def test_curve_pieces_told_apart_well_before_and_after_a_shallow_crossing_are_joined() -> None:
+    # The stray tracks leave the middle curve 10 columns before the crossing and 20 after
+    # it, where the curves still run within a line's width of each other.
+    columns = np.arange(_SHAPE[1])
+    falling = _line(50.0, 0.15, columns, lone=True)
+    rising = _line(50.0, -0.1, columns, lone=True)
+    middle = _line(50.0, 0.0, columns, lone=True)
+    lone = np.ones(columns.size, dtype=np.int64)
+    head = _curve(columns, np.where(columns < 90, middle.middle, falling.middle), lone)
+    tail = _curve(columns, np.where(columns < 120, rising.middle, middle.middle), lone)
+    kept = drop_spliced([falling, rising, head, tail], 0.75, _SHAPE[1], 20)
+    assert len(kept) == 3
+    np.testing.assert_allclose(kept[-1].middle, middle.middle, atol=2.0)
+
+
 def test_a_curve_on_one_bundle_curve_then_on_another_where_they_merge_is_kept() -> None:
     # Curves merging into a bundle on the right: the one lying on the lower curve, and on
     # the upper where the lower one joins it, is not spliced at a crossing.

@@ -337,7 +337,9 @@ def drop_spliced(
         starts = [
             _own_then_covered(c, ~m, min_part_columns) for c, m in zip(curves, covered, strict=True)
         ]
-        pair = _splice_pair(curves, ends, starts, tolerance_px, min_part_columns)
+        # Curves meeting at a shallow angle run together for a while before and after the
+        # point: the stray tracks leave their own curves that far apart.
+        pair = _splice_pair(curves, ends, starts, tolerance_px, 2 * min_part_columns)
         if pair is None:
             return curves
         i, j = pair
