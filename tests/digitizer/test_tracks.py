@@ -18,7 +18,9 @@ _MIN_OWN, _MIN_EDGE = 40, 10
 
 
 def _curve(columns: np.ndarray, rows: np.ndarray, shared: np.ndarray) -> TracedCurve:
-    return TracedCurve(columns, rows, rows, shared, columns)
+    """Curves at the same row of a column are on the same run there."""
+    runs = columns * 1000 + np.round(rows).astype(np.int64)
+    return TracedCurve(columns, rows, rows, shared, runs)
 
 
 def _flat() -> TracedCurve:
@@ -107,6 +109,43 @@ def test_a_curve_told_apart_only_before_a_crossing_is_joined_to_one_told_apart_a
     joined = kept[-1]
     np.testing.assert_array_equal(joined.column, columns)
     np.testing.assert_allclose(joined.middle, middle.middle)
+
+
+def test_a_curve_dividing_another_ones_line_after_a_crossing_is_joined_to_its_other_half() -> None:
+    # As above, but each stray track shares a thick line's run with the curve it strays
+    # onto, the run divided between them a line's width apart: it lies on that curve.
+    columns = np.arange(_SHAPE[1])
+    falling = _line(50.0, 0.4, columns, lone=True)
+    rising = _line(50.0, -0.3, columns, lone=True)
+    middle = _line(50.0, 0.05, columns, lone=True)
+    after, before = columns >= 100, columns < 100
+    lone = np.ones(columns.size, dtype=np.int64)
+
+    def beside(curve: TracedCurve, part: np.ndarray, own: TracedCurve) -> TracedCurve:
+        rows = np.where(part, curve.middle + 3.0, own.middle)
+        runs = np.where(part, curve.run, own.run)
+        return TracedCurve(columns, rows, rows, np.where(part, 2, lone), runs)
+
+    head = beside(falling, after, middle)
+    tail = beside(rising, before, middle)
+    kept = drop_spliced([falling, rising, head, tail], 0.75, _SHAPE[1], 20)
+    assert len(kept) == 3
+    np.testing.assert_allclose(kept[-1].middle, middle.middle)
+
+
+def test_curve_pieces_told_apart_well_before_and_after_a_shallow_crossing_are_joined() -> None:
+    # The stray tracks leave the middle curve 10 columns before the crossing and 20 after
+    # it, where the curves still run within a line's width of each other.
+    columns = np.arange(_SHAPE[1])
+    falling = _line(50.0, 0.15, columns, lone=True)
+    rising = _line(50.0, -0.1, columns, lone=True)
+    middle = _line(50.0, 0.0, columns, lone=True)
+    lone = np.ones(columns.size, dtype=np.int64)
+    head = _curve(columns, np.where(columns < 90, middle.middle, falling.middle), lone)
+    tail = _curve(columns, np.where(columns < 120, rising.middle, middle.middle), lone)
+    kept = drop_spliced([falling, rising, head, tail], 0.75, _SHAPE[1], 20)
+    assert len(kept) == 3
+    np.testing.assert_allclose(kept[-1].middle, middle.middle, atol=2.0)
 
 
 def test_a_curve_on_one_bundle_curve_then_on_another_where_they_merge_is_kept() -> None:

@@ -35,6 +35,10 @@ _SPLICE_PART_FRACTION = 0.7
 _EDGE_REACH_PX = 4
 
 
+# Per plot column: lowest and highest row a curve covers, and its run.
+_Band = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
 @dataclass(frozen=True)
 class TracedCurve:
     """A curve in plot pixels, one sample per column, ascending.
@@ -312,7 +316,9 @@ def drop_spliced(
     Two tracks may leave such a point on the same branch while another comes in: one
     track then repeats a piece of each of its neighbours and is dropped (worst first);
     or one curve is told apart only before the point (then lies on another) and another
-    only after it, and their own parts are one curve.
+    only after it, and their own parts are one curve. A track that strayed onto a thick
+    curve divides that curve's runs with it, a line's width off it: it lies on it all the
+    same (for joining only; curves of a bundle divide runs at length too, and are kept).
     """
     curves = list(curves)
     bands = [_band(curve, tolerance_px, width) for curve in curves]
@@ -325,14 +331,19 @@ def drop_spliced(
     while True:
         bands = [_band(curve, tolerance_px, width) for curve in curves]
         others = [set(range(len(curves))) - {i} for i in range(len(curves))]
-        covered = [_covered_by(c, bands, rest) for c, rest in zip(curves, others, strict=True)]
+        covered = [
+            _covered_by(c, bands, rest, divided=True)
+            for c, rest in zip(curves, others, strict=True)
+        ]
         ends = [
             _own_then_covered(c, m, min_part_columns) for c, m in zip(curves, covered, strict=True)
         ]
         starts = [
             _own_then_covered(c, ~m, min_part_columns) for c, m in zip(curves, covered, strict=True)
         ]
-        pair = _splice_pair(curves, ends, starts, tolerance_px, min_part_columns)
+        # Curves meeting at a shallow angle run together for a while before and after the
+        # point: the stray tracks leave their own curves that far apart.
+        pair = _splice_pair(curves, ends, starts, tolerance_px, 2 * min_part_columns)
         if pair is None:
             return curves
         i, j = pair
@@ -341,9 +352,7 @@ def drop_spliced(
         curves = [c for k, c in enumerate(curves) if k not in (i, j)] + [joined]
 
 
-def _is_spliced(
-    curve: TracedCurve, bands: list[tuple[np.ndarray, np.ndarray]], others: set[int]
-) -> bool:
+def _is_spliced(curve: TracedCurve, bands: list[_Band], others: set[int]) -> bool:
     """Whether a curve lies on one other curve up to a column and on another one after it,
     each of them apart from it on the other side (unlike curves merging into a bundle)."""
     covered = {other: _covered_by(curve, bands, {other}) for other in others}
@@ -366,12 +375,17 @@ def _is_spliced(
 
 
 def _covered_by(
-    curve: TracedCurve, bands: list[tuple[np.ndarray, np.ndarray]], others: set[int]
+    curve: TracedCurve, bands: list[_Band], others: set[int], divided: bool = False
 ) -> np.ndarray:
+    """Per sample, whether the curve lies on one of ``others``: inside its band, or (with
+    ``divided``) on a run it divided with it, as two tracks splitting one thick line do a
+    line's width apart."""
     covered = np.zeros(curve.column.size, dtype=bool)
+    shares = curve.shared > 1 if divided else np.zeros(curve.column.size, dtype=bool)
     for other in others:
-        low, high = bands[other]
+        low, high, run = bands[other]
         covered |= (low[curve.column] <= curve.middle) & (curve.middle <= high[curve.column])
+        covered |= shares & (run[curve.column] == curve.run)
     return covered
 
 
@@ -433,14 +447,16 @@ def _part(curve: TracedCurve, part: slice) -> TracedCurve:
     )
 
 
-def _band(curve: TracedCurve, tolerance_px: float, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per plot column, the rows a curve's ink covers, widened by ``tolerance_px``; empty
-    (low above high) where the curve has no sample."""
+def _band(curve: TracedCurve, tolerance_px: float, width: int) -> _Band:
+    """Per plot column, the rows a curve's ink covers, widened by ``tolerance_px``, and its
+    run; empty (low above high, run -1) where the curve has no sample."""
     low = np.full(width, np.inf)
     high = np.full(width, -np.inf)
+    run = np.full(width, -1, dtype=np.int64)
     low[curve.column] = np.minimum(curve.enter, curve.leave) - tolerance_px
     high[curve.column] = np.maximum(curve.enter, curve.leave) + tolerance_px
-    return low, high
+    run[curve.column] = curve.run
+    return low, high, run
 
 
 def join_at(head: TracedCurve, tail: TracedCurve, column: int) -> TracedCurve:
