@@ -13,8 +13,9 @@ from graphq.db.models import ExtractionQueue, ExtractionResult, GraphImage, Job,
 from graphq.digitizer import DigitizeResult
 from graphq.errors import GraphqError
 from graphq.jobs.digitize import DigitizeHandler, digitize_bytes, digitize_file
-from graphq.queue.registry import JobContext, JobSnapshot
+from graphq.queue.registry import JobContext
 from tests.datagen import generate_graph, score_result
+from tests.jobs.helpers import first_attempt
 
 _CLEAN = {"label_mode": "none", "boxes": [], "width_px": 800, "color_mode": "black"}
 _LIMITS = {"max_bytes": 20 * 2**20, "max_pixels": 40_000_000}
@@ -96,18 +97,7 @@ async def test_prepare_compute_store_writes_result_row_csv_and_overlay(
             job = Job(product_id=product.id, image_id=image.id, queue_id=queue.id)
             session.add(job)
             await session.flush()
-            snapshot = JobSnapshot(
-                id=job.id,
-                kind="digitize",
-                queue_id=queue.id,
-                product_id=product.id,
-                image_id=image.id,
-                priority="normal",
-                attempts=1,
-                max_attempts=3,
-                extraction_method="standard",
-                parameters={},
-            )
+            snapshot = first_attempt(job)
         ctx = JobContext(job=snapshot, db=db, settings=settings)
         handler = DigitizeHandler()
         payload = await handler.prepare(ctx)

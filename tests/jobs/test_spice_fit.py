@@ -18,8 +18,9 @@ from graphq.db.migrate import upgrade
 from graphq.db.models import ExtractionQueue, Job, Product, SpiceModel
 from graphq.errors import GraphqError
 from graphq.jobs.spice_fit import SpiceFitHandler, SpiceOutput, fit_product
-from graphq.queue.registry import JobContext, JobSnapshot
+from graphq.queue.registry import JobContext
 from graphq.spice.ngspice import ngspice_available
+from tests.jobs.helpers import first_attempt
 from tests.spice.devices import GAN_DEVICE, VDMOS_DEVICES, KnownDevice, datasheet_graphs
 
 pytestmark = pytest.mark.skipif(not ngspice_available(), reason="ngspice is not installed")
@@ -143,18 +144,7 @@ async def test_a_store_retried_after_a_failed_commit_leaves_one_model_and_its_ow
             job = Job(product_id=product.id, queue_id=queue.id, kind="spice_fit")
             session.add(job)
             await session.flush()
-            snapshot = JobSnapshot(
-                id=job.id,
-                kind="spice_fit",
-                queue_id=queue.id,
-                product_id=product.id,
-                image_id=None,
-                priority="normal",
-                attempts=1,
-                max_attempts=3,
-                extraction_method="standard",
-                parameters={},
-            )
+            snapshot = first_attempt(job)
         ctx = JobContext(job=snapshot, db=db, settings=settings)
         handler = SpiceFitHandler()
         with pytest.raises(RuntimeError):

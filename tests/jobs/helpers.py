@@ -1,0 +1,22 @@
+"""What the job handler tests share."""
+
+from __future__ import annotations
+
+from graphq.db.models import Job
+from graphq.queue.registry import JobSnapshot
+
+
+def first_attempt(job: Job) -> JobSnapshot:
+    """The snapshot a worker hands the handler while it runs ``job`` for the first time."""
+    return JobSnapshot(
+        id=job.id,
+        kind=job.kind,
+        queue_id=job.queue_id,
+        product_id=job.product_id,
+        image_id=job.image_id,
+        priority=job.priority,
+        attempts=1,
+        max_attempts=job.max_attempts,
+        extraction_method=job.extraction_method,
+        parameters=dict(job.parameters),
+    )
