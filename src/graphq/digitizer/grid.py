@@ -78,22 +78,22 @@ def remove_grid(
         ),
         mask.T,
     )
-    found = horizontal, vertical
+    found_horizontal, found_vertical = horizontal, vertical
     horizontal, vertical = _without_flat_curves(ink, horizontal, vertical)
     if colour is not None:
         horizontal, vertical = _without_coloured(ink, colour, horizontal, vertical)
-    horizontal += _interrupted(ink, mask, horizontal, found[0], gap_px)
-    vertical += _interrupted(ink.T, mask.T, vertical, found[1], gap_px)
+    horizontal += _interrupted(ink, mask, horizontal, found_horizontal, gap_px)
+    vertical += _interrupted(ink.T, mask.T, vertical, found_vertical, gap_px)
     cleaned = ink.copy()
     _erase(cleaned, ink, horizontal)
     _erase(cleaned.T, ink.T, vertical)
     grid_level = _grid_level(ink, horizontal, vertical)
     if grid_level is not None:
         _erase_light(
-            cleaned, ink, [line for line in found[0] if line not in horizontal], grid_level
+            cleaned, ink, [line for line in found_horizontal if line not in horizontal], grid_level
         )
         _erase_light(
-            cleaned.T, ink.T, [line for line in found[1] if line not in vertical], grid_level
+            cleaned.T, ink.T, [line for line in found_vertical if line not in vertical], grid_level
         )
     return cleaned, horizontal, vertical
 
@@ -146,7 +146,7 @@ def _interrupted(
         ),
         mask,
     )
-    found = []
+    hidden_grid = []
     for piece in pieces:
         offsets = piece.position - positions
         if np.min(np.abs(np.concatenate((offsets, piece.position - judged)))) <= (
@@ -157,8 +157,8 @@ def _interrupted(
         after = -offsets[offsets < -_SPACING_TOLERANCE_PX]
         regular = _close(before, after) or _close(2 * after, after) or _close(2 * before, before)
         if regular and abs(_line_level(ink, piece) - level) <= _FAMILY_LEVEL:
-            found.append(piece)
-    return found
+            hidden_grid.append(piece)
+    return hidden_grid
 
 
 def _inner(line: Line, lines: list[Line], size: int) -> bool:

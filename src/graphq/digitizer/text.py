@@ -156,12 +156,17 @@ def _on_text_lines(
     left = np.array([boxes[i][1].start for i in index], dtype=np.float64)
     right = np.array([boxes[i][1].stop for i in index], dtype=np.float64)
     tall = tall[index]
-    for k in np.flatnonzero(glyph[index]):
-        height = bottom[k] - top[k]
+
+    def overlap_and_beside(k: int, reach_heights: float) -> tuple[np.ndarray, np.ndarray]:
+        """Each component's vertical overlap with ``k``, and whether it stands beside ``k``
+        within ``reach_heights`` of its height."""
+        reach = reach_heights * (bottom[k] - top[k])
         overlap = np.minimum(bottom, bottom[k]) - np.maximum(top, top[k])
-        level = overlap >= _LEVEL_OVERLAP * np.maximum(bottom - top, height)
-        reach = _LINE_REACH * height
-        beside = (left <= right[k] + reach) & (right >= left[k] - reach)
+        return overlap, (left <= right[k] + reach) & (right >= left[k] - reach)
+
+    for k in np.flatnonzero(glyph[index]):
+        overlap, beside = overlap_and_beside(k, _LINE_REACH)
+        level = overlap >= _LEVEL_OVERLAP * np.maximum(bottom - top, bottom[k] - top[k])
         level[k] = False
         line = level & beside
         found[index[k]] = bool(line.any() and (tall[k] or (line & tall).any()))
@@ -171,9 +176,7 @@ def _on_text_lines(
     while added:
         added = False
         for k in np.flatnonzero(glyph[index] & ~lined):
-            reach = _NEIGHBOUR_REACH * (bottom[k] - top[k])
-            beside = (left <= right[k] + reach) & (right >= left[k] - reach)
-            overlap = np.minimum(bottom, bottom[k]) - np.maximum(top, top[k])
+            overlap, beside = overlap_and_beside(k, _NEIGHBOUR_REACH)
             if np.any(lined & beside & (overlap > 0)):
                 lined[k] = added = True
     found[index] = lined

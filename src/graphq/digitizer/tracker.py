@@ -225,6 +225,7 @@ def _end_young_duplicates(
                 and abs(_predict(older, column) - predicted) <= settings.line_width_px / 2
                 for older in kept
             ):
+                # Unclaimed with no gap left to coast, it ends in this column.
                 track.misses = settings.max_gap
                 members.remove(track)
             else:

@@ -35,6 +35,8 @@ _SPLICE_PART_FRACTION = 0.7
 _EDGE_REACH_PX = 4
 
 
+# The per-column arrays of a TracedCurve, in constructor order.
+_FIELDS = ("column", "enter", "leave", "shared", "run")
 # Per plot column: lowest and highest row a curve covers, and its run.
 _Band = tuple[np.ndarray, np.ndarray, np.ndarray]
 
@@ -95,10 +97,7 @@ def _union(curves: list[TracedCurve]) -> TracedCurve:
     order = np.lexsort((-shared, column))
     column = column[order]
     keep = order[np.concatenate(([True], column[1:] != column[:-1]))]
-    pick = [
-        np.concatenate([getattr(c, name) for c in curves])[keep]
-        for name in ("column", "enter", "leave", "shared", "run")
-    ]
+    pick = [np.concatenate([getattr(c, name) for c in curves])[keep] for name in _FIELDS]
     return TracedCurve(*pick)
 
 
@@ -438,13 +437,7 @@ def _splice_pair(
 
 
 def _part(curve: TracedCurve, part: slice) -> TracedCurve:
-    return TracedCurve(
-        curve.column[part],
-        curve.enter[part],
-        curve.leave[part],
-        curve.shared[part],
-        curve.run[part],
-    )
+    return TracedCurve(*(getattr(curve, name)[part] for name in _FIELDS))
 
 
 def _band(curve: TracedCurve, tolerance_px: float, width: int) -> _Band:
@@ -463,10 +456,9 @@ def join_at(head: TracedCurve, tail: TracedCurve, column: int) -> TracedCurve:
     """``head`` up to ``column``, then ``tail`` after it."""
     keep_head = head.column <= column
     keep_tail = tail.column > column
-    fields = ("column", "enter", "leave", "shared", "run")
     return TracedCurve(
         *(
             np.concatenate((getattr(head, name)[keep_head], getattr(tail, name)[keep_tail]))
-            for name in fields
+            for name in _FIELDS
         )
     )
