@@ -51,3 +51,19 @@ def test_curves_bending_alike_through_a_shallow_crossing_are_crossed() -> None:
     fixed = uncross([_curve(upper), _curve(lower)], touch_px=2.5, plot_columns=400)
     np.testing.assert_allclose(fixed[0].middle, flat)
     np.testing.assert_allclose(fixed[1].middle, steep)
+
+
+def test_dashed_curves_that_bounced_at_a_crossing_are_crossed() -> None:
+    # Dashes 6 columns on, 4 off, the two curves' dashes out of step: they are seen in the
+    # same column only now and then.
+    columns = np.arange(200)
+    rising, falling = 20 + 0.5 * columns, 120 - 0.5 * columns
+    upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
+    dashes = [columns[(columns + shift) % 10 < 6] for shift in (0, 5)]
+    curves = [
+        TracedCurve(seen, rows[seen], rows[seen], np.ones(seen.size, dtype=np.int64), seen)
+        for seen, rows in zip(dashes, (upper, lower), strict=True)
+    ]
+    fixed = uncross(curves, touch_px=2.5, plot_columns=200)
+    np.testing.assert_allclose(fixed[0].middle, rising[fixed[0].column])
+    np.testing.assert_allclose(fixed[1].middle, falling[fixed[1].column])

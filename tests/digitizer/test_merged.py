@@ -1,9 +1,10 @@
-"""Curves drawn on top of each other are read from their stroke's width, when the count is known."""
+"""Curves drawn on top of each other are read from their stroke's width, when the count is
+known, and a curve told apart only where it leaves a bundle runs on along it."""
 
 import numpy as np
 from scipy import ndimage
 
-from graphq.digitizer.merged import split_merged
+from graphq.digitizer.merged import extend_into_bundles, split_merged
 from graphq.digitizer.runs import column_runs
 from graphq.digitizer.tracker import TrackerSettings, track_pass
 from graphq.digitizer.tracks import TracedCurve, to_curve
@@ -49,3 +50,32 @@ def test_strokes_as_wide_as_the_plots_typical_curve_are_not_split() -> None:
     curves, runs = _traced(ink)
     peak = ndimage.maximum_filter(ink, size=5)
     assert len(split_merged(curves, runs, peak, missing=2)) == 3
+
+
+def _line(columns: np.ndarray, rows: np.ndarray) -> TracedCurve:
+    lone = np.ones(columns.size, dtype=np.int64)
+    return TracedCurve(columns, rows, rows, lone, columns)
+
+
+def test_a_curve_leaving_a_bundle_runs_on_along_it_to_the_frame() -> None:
+    # Output curves from the origin: the steeper one is told apart only from column 60,
+    # where it leaves the other one's stroke.
+    columns = np.arange(_WIDTH)
+    host = _line(columns, 110.0 - 0.3 * columns)
+    apart = columns[60:]
+    leaving = _line(apart, 110.0 - 18.0 - 0.6 * (apart - 60))
+    _, extended = extend_into_bundles([host, leaving], 3.0, (120, _WIDTH), frame_px=4)
+    np.testing.assert_array_equal(extended.column, columns)
+    np.testing.assert_allclose(extended.middle[:60], host.middle[:60])
+    assert (extended.shared[:60] == 2).all() and (extended.shared[60:] == 1).all()
+
+
+def test_a_curve_ending_on_the_frame_or_away_from_others_is_left_as_it_is() -> None:
+    # A curve rising from the bottom edge right beside a curve running along it, and one
+    # starting inside the plot far from any other.
+    columns = np.arange(_WIDTH)
+    along_bottom = _line(columns, np.full(_WIDTH, 116.0))
+    from_edge = _line(columns[60:], 117.0 - 0.5 * (columns[60:] - 60))
+    alone = _line(columns[60:], np.full(140, 20.0))
+    curves = [along_bottom, from_edge, alone]
+    assert extend_into_bundles(curves, 3.0, (120, _WIDTH), frame_px=4) == curves

@@ -58,6 +58,28 @@ def test_a_curve_told_apart_from_just_inside_the_erased_frame_line_is_kept() -> 
     assert _kept(_fanning_in(first=3, apart=20)) == 2
 
 
+def test_a_curve_leaving_a_bundle_for_the_top_edge_is_kept() -> None:
+    # The highest output curve: on the flat curve up to column 104, then steeply up to the
+    # frame's top edge within 16 columns, far fewer than a curve must run apart inside.
+    columns = np.arange(121)
+    rows = np.where(columns < 105, _ROW, _ROW - 50.0 * (columns - 104) / 16.0)
+    shared = np.where(columns < 105, 2, 1)
+    assert _kept(_curve(columns, rows, shared)) == 2
+
+
+def test_a_piece_kept_before_its_whole_curve_gives_way_to_it() -> None:
+    # The whole curve lies on the flat one for 80 columns, then climbs away from it; it
+    # divided its runs with a duplicate track all along, so the piece of it after the
+    # bundle, seen alone, ranks before it.
+    columns = np.arange(_SHAPE[1])
+    rows = np.where(columns < 80, _ROW, _ROW - 0.25 * (columns - 80))
+    whole = _curve(columns, rows, np.full(columns.size, 2, dtype=np.int64))
+    after = columns >= 80
+    piece = _curve(columns[after], rows[after], np.ones(int(after.sum()), dtype=np.int64))
+    kept = drop_duplicates([_flat(), piece, whole], 0.75, _SHAPE, _MIN_OWN, _MIN_EDGE)
+    assert len(kept) == 2 and kept[-1] is whole
+
+
 def _line(start_row: float, slope: float, columns: np.ndarray, lone: bool) -> TracedCurve:
     rows = start_row + slope * (columns - 100).astype(np.float64)
     shared = np.full(columns.size, 1 if lone else 2, dtype=np.int64)
@@ -84,7 +106,7 @@ def test_a_track_crossing_over_from_one_curve_to_another_is_dropped_once_both_ar
     across = _curve(columns, rows, np.ones(columns.size, dtype=np.int64))
     curves = [upper, lower, across]
     assert len(drop_duplicates(curves, 0.75, _SHAPE, _MIN_OWN, _MIN_EDGE)) == 3
-    assert drop_redundant(curves, 0.75, _SHAPE[1], _MIN_OWN, _MIN_EDGE) == [upper, lower]
+    assert drop_redundant(curves, 0.75, _SHAPE, _MIN_OWN, _MIN_EDGE) == [upper, lower]
 
 
 def test_a_curve_told_apart_only_before_a_crossing_is_joined_to_one_told_apart_after() -> None:

@@ -37,10 +37,14 @@ def uncross(curves: list[TracedCurve], touch_px: float, plot_columns: int) -> li
 def _crossed_pair(
     a: TracedCurve, b: TracedCurve, touch_px: float, plot_columns: int
 ) -> tuple[TracedCurve, TracedCurve] | None:
-    common, ia, ib = np.intersect1d(a.column, b.column, return_indices=True)
+    # Every column both span, bridged where either was not seen (a dash gap): dashed
+    # curves are rarely seen in the same columns.
+    common = np.arange(max(a.column[0], b.column[0]), min(a.column[-1], b.column[-1]) + 1)
     if common.size < 2 * _SLOPE_WINDOW:
         return None
-    apart = a.middle[ia] - b.middle[ib]
+    rows_a = np.interp(common, a.column, a.middle)
+    rows_b = np.interp(common, b.column, b.middle)
+    apart = rows_a - rows_b
     touching = np.abs(apart) <= touch_px
     # A crossing is one short touch of curves apart elsewhere; a bundle touches at length.
     if not touching.any() or touching.sum() > _MAX_TOUCH_FRACTION * plot_columns:
@@ -66,9 +70,7 @@ def _crossed_pair(
     if min(abs(gap_before), abs(gap_after)) <= touch_px:
         return None
     slopes = [
-        _slope(common[part], curve.middle[index][part])
-        for curve, index in ((a, ia), (b, ib))
-        for part in (before, after)
+        _slope(common[part], rows[part]) for rows in (rows_a, rows_b) for part in (before, after)
     ]
     a_in, a_out, b_in, b_out = slopes
     bounced = (a_in - a_out) ** 2 + (b_in - b_out) ** 2

@@ -7,6 +7,10 @@ width is its ink per column over its darkness (anti-aliasing keeps that sum exac
 heights are whole pixels). When the caller says how many curves the graph has and fewer were
 found, the strokes much wider than the plot's typical curve along most of their length are
 read as several curves, spread evenly across them.
+
+Over part of their length, curves told apart elsewhere run in one stroke too (output
+curves fanning out of the origin, steep ones blurred together there): a curve whose track
+ends on another curve inside the plot runs on along that one to where it ends.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphq.digitizer.runs import ColumnRuns
-from graphq.digitizer.tracks import TracedCurve
+from graphq.digitizer.tracks import TracedCurve, join_at
 
 # A stroke this much wider than the typical curve's holds two curves (and one more for each
 # further typical width) ...
@@ -104,3 +108,68 @@ def _spread(curve: TracedCurve, width: np.ndarray, typical: float, count: int) -
         leave = curve.leave + offset * half
         copies.append(TracedCurve(curve.column, enter, leave, shared, curve.run))
     return copies
+
+
+def extend_into_bundles(
+    curves: list[TracedCurve], reach_px: float, shape: tuple[int, int], frame_px: int
+) -> list[TracedCurve]:
+    """Each curve that ends inside the plot on another curve going on beyond it, carried on
+    along that one.
+
+    ``reach_px`` is how far (rows) the end's stroke may be from the other curve's: about a
+    steep stretch's height, as strokes blurred into one run are. An end within ``frame_px``
+    of the frame is where the curve leaves the plot, and stays.
+    """
+    extended = []
+    for curve in curves:
+        for at_start in (True, False):
+            host = _host(curve, curves, at_start, reach_px, shape, frame_px)
+            if host is not None:
+                curve = _carried_on(curve, host, at_start)
+        extended.append(curve)
+    return extended
+
+
+def _host(
+    curve: TracedCurve,
+    curves: list[TracedCurve],
+    at_start: bool,
+    reach_px: float,
+    shape: tuple[int, int],
+    frame_px: int,
+) -> TracedCurve | None:
+    """The curve nearest to ``curve``'s end that runs on beyond it, within ``reach_px``."""
+    height, width = shape
+    end = 0 if at_start else -1
+    column = int(curve.column[end])
+    row = float(curve.enter[0] if at_start else curve.leave[-1])
+    if min(column, width - 1 - column, row, height - 1 - row) <= frame_px:
+        return None
+    # The end's whole stroke, which a steep end draws down its column.
+    top = float(min(curve.enter[end], curve.leave[end]))
+    bottom = float(max(curve.enter[end], curve.leave[end]))
+    best: tuple[float, TracedCurve] | None = None
+    for other in curves:
+        beyond = other.column[0] < column if at_start else other.column[-1] > column
+        if other is curve or not beyond or not other.column[0] <= column <= other.column[-1]:
+            continue
+        low = float(np.interp(column, other.column, np.minimum(other.enter, other.leave)))
+        high = float(np.interp(column, other.column, np.maximum(other.enter, other.leave)))
+        distance = max(low - bottom, top - high, 0.0)
+        if distance <= reach_px and (best is None or distance < best[0]):
+            best = (distance, other)
+    return None if best is None else best[1]
+
+
+def _carried_on(curve: TracedCurve, host: TracedCurve, at_start: bool) -> TracedCurve:
+    """``curve`` with ``host``'s samples beyond its end, as shared with it."""
+    if at_start:
+        first = int(curve.column[0])
+        joined = join_at(host, curve, first - 1)
+        inside = joined.column < first
+    else:
+        last = int(curve.column[-1])
+        joined = join_at(curve, host, last)
+        inside = joined.column > last
+    shared = np.where(inside, np.maximum(joined.shared, 2), joined.shared)
+    return TracedCurve(joined.column, joined.enter, joined.leave, shared, joined.run)

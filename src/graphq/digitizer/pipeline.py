@@ -19,10 +19,11 @@ from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.ink import chroma, darkness
 from graphq.digitizer.labels import order_top_to_bottom, parse_value
-from graphq.digitizer.merged import split_merged
+from graphq.digitizer.merged import extend_into_bundles, split_merged
 from graphq.digitizer.resample import curve_points
 from graphq.digitizer.runs import column_runs, single_line_width
 from graphq.digitizer.text import remove_text, text_height_px
+from graphq.digitizer.ticks import erase_ticks
 from graphq.digitizer.tracker import TrackerSettings, track_pass
 from graphq.digitizer.tracks import (
     TracedCurve,
@@ -109,6 +110,7 @@ def digitize_standard(
     boxes = find_boxes(cleaned > threshold, min_box_side, line_width)
     erase_boxes(cleaned, boxes, margin_px=round(line_width) + 1)
     cleaned = remove_text(cleaned, threshold, line_width, text_px)
+    cleaned = erase_ticks(cleaned, threshold, line_width)
 
     report(0.4, "separating curves")
     runs = column_runs(cleaned, threshold)
@@ -129,7 +131,7 @@ def digitize_standard(
     )
     curves = drop_spliced(curves, on_curve_px, plot_columns, min_own)
     curves = uncross(curves, tolerance, plot_columns)
-    curves = drop_redundant(curves, on_curve_px, plot_columns, min_own, min_edge)
+    curves = drop_redundant(curves, on_curve_px, cleaned.shape, min_own, min_edge)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     dot_gap = round(_DOT_GAP_LINE_WIDTHS * line_width)
     curves = [
@@ -141,6 +143,7 @@ def digitize_standard(
         and (c.span >= _MIN_FREE_SPAN_FRACTION * plot_columns or _reaches_frame(c, cleaned.shape))
         and not _along_frame(c, cleaned.shape[0])
     ]
+    curves = extend_into_bundles(curves, settings.steep_height_px, cleaned.shape, _FRAME_REACH_PX)
     expected = meta.curves if meta.curves is not None else len(meta.labels or []) or None
     if expected is not None and len(curves) < expected:
         peak = ndimage.maximum_filter(cleaned, size=_PEAK_WINDOW_PX)

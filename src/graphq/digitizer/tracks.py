@@ -216,13 +216,17 @@ def drop_duplicates(
     them for fewer than ``min_own_columns`` (a leader arrow running into its curve), or
     mostly lies on them and leaves them only in its middle (bounced at a crossing).
 
-    A curve that leaves them for ``min_edge_columns`` at an end on the frame's left or right
-    edge is kept all the same: it is one curve of a bundle, told apart only where the bundle
-    fans out at the edge (thermal-impedance curves at short pulses); an arrow starts at its
-    label, inside the plot.
+    A curve that leaves them for ``min_edge_columns`` at an end on the frame is kept all the
+    same: it is one curve of a bundle, told apart only where the bundle fans out at the left
+    or right edge (thermal-impedance curves at short pulses), or where a steep curve leaves
+    it for the top or bottom edge (the highest output curve); an arrow starts at its label,
+    inside the plot.
 
     Best is the most lone evidence; ``longest_first`` ranks by span instead, which drops a
-    piece of a curve (cut off by a leader arrow) that was kept before the whole curve.
+    piece of a curve (cut off by a leader arrow) that was kept before the whole curve. A
+    kept piece also gives way to a longer curve lying on it which would be kept without it:
+    the whole curve shares its runs with the bundle it comes out of, its piece apart from
+    the bundle is seen alone and ranks first.
 
     "On" is measured in the plane, not per column: a fragment of a steep stretch lies on it
     even where the rows of the same column differ.
@@ -231,26 +235,60 @@ def drop_duplicates(
         ranked = sorted(curves, key=lambda c: -c.span)
     else:
         ranked = sorted(curves, key=lambda c: -_evidence(c))
-    height, width = shape
     reach = max(1, round(tolerance_px))
-    taken = np.zeros((height + 2 * reach + 1, width + 2 * reach + 1), dtype=bool)
+
+    def duplicate(curve: TracedCurve, taken: np.ndarray) -> bool:
+        covered = _on_taken(curve, taken, reach)
+        return _is_duplicate(covered, min_own_columns) and (
+            _own_edge_columns(curve, covered, shape, reach) < min_edge_columns
+        )
+
+    taken = _taken(shape, reach)
     kept: list[TracedCurve] = []
     for curve in ranked:
-        rows = np.clip(np.round(curve.middle).astype(np.int64), -reach, height + reach)
-        covered = taken[rows + reach, curve.column + reach]
-        if _is_duplicate(covered, min_own_columns) and (
-            _own_edge_columns(curve, covered, width, reach) < min_edge_columns
-        ):
-            continue
+        if duplicate(curve, taken):
+            band = [_band(curve, tolerance_px, shape[1])]
+            on = [_covered_by(k, band, {0}).mean() >= _DUPLICATE_FRACTION for k in kept]
+            pieces = [k for k, piece in zip(kept, on, strict=True) if piece]
+            rest = [k for k, piece in zip(kept, on, strict=True) if not piece]
+            if not pieces or max(k.span for k in pieces) >= curve.span:
+                continue
+            taken = _taken(shape, reach, rest)
+            if duplicate(curve, taken):
+                taken = _taken(shape, reach, kept)
+                continue
+            kept = rest
         kept.append(curve)
-        low = np.floor(np.minimum(curve.enter, curve.leave)).astype(np.int64)
-        high = np.ceil(np.maximum(curve.enter, curve.leave)).astype(np.int64)
-        for column, top, bottom in zip(
-            curve.column.tolist(), low.tolist(), high.tolist(), strict=True
-        ):
-            first, last = max(top, -reach), min(bottom, height + reach)
-            taken[first : last + 2 * reach + 1, column : column + 2 * reach + 1] = True
+        _mark(taken, curve, reach)
     return kept
+
+
+def _taken(
+    shape: tuple[int, int], reach: int, curves: list[TracedCurve] | None = None
+) -> np.ndarray:
+    """The plane of ``shape`` padded by ``reach``, with ``curves`` marked."""
+    height, width = shape
+    taken = np.zeros((height + 2 * reach + 1, width + 2 * reach + 1), dtype=bool)
+    for curve in curves or []:
+        _mark(taken, curve, reach)
+    return taken
+
+
+def _mark(taken: np.ndarray, curve: TracedCurve, reach: int) -> None:
+    """Mark, in place, the pixels within ``reach`` of the curve's ink."""
+    height = taken.shape[0] - 2 * reach - 1
+    low = np.floor(np.minimum(curve.enter, curve.leave)).astype(np.int64)
+    high = np.ceil(np.maximum(curve.enter, curve.leave)).astype(np.int64)
+    for column, top, bottom in zip(curve.column.tolist(), low.tolist(), high.tolist(), strict=True):
+        first, last = max(top, -reach), min(bottom, height + reach)
+        taken[first : last + 2 * reach + 1, column : column + 2 * reach + 1] = True
+
+
+def _on_taken(curve: TracedCurve, taken: np.ndarray, reach: int) -> np.ndarray:
+    """Per sample, whether the curve lies on the marked pixels."""
+    height = taken.shape[0] - 2 * reach - 1
+    rows = np.clip(np.round(curve.middle).astype(np.int64), -reach, height + reach)
+    return taken[rows + reach, curve.column + reach]
 
 
 def _evidence(curve: TracedCurve) -> float:
@@ -266,13 +304,20 @@ def _is_duplicate(covered: np.ndarray, min_own_columns: int) -> bool:
     return bool(covered.mean() >= _DUPLICATE_INSIDE_FRACTION and not leaves_at_end)
 
 
-def _own_edge_columns(curve: TracedCurve, covered: np.ndarray, width: int, reach: int) -> int:
-    """Columns the curve runs apart from kept curves from an end on the left or right edge."""
-    own = 0
+def _own_edge_columns(
+    curve: TracedCurve, covered: np.ndarray, shape: tuple[int, int], reach: int
+) -> int:
+    """Columns the curve runs apart from kept curves from an end on the frame (any side)."""
+    height, width = shape
     edge = max(reach, _EDGE_REACH_PX)
-    if curve.column[0] <= edge:
+
+    def on_frame(column: int, row: float) -> bool:
+        return min(column, width - 1 - column, row, height - 1 - row) <= edge
+
+    own = 0
+    if on_frame(int(curve.column[0]), float(curve.enter[0])):
         own = int(np.argmax(covered)) if covered.any() else covered.size
-    if curve.column[-1] >= width - 1 - edge:
+    if on_frame(int(curve.column[-1]), float(curve.leave[-1])):
         tail = covered[::-1]
         own = max(own, int(np.argmax(tail)) if tail.any() else tail.size)
     return own
@@ -281,7 +326,7 @@ def _own_edge_columns(curve: TracedCurve, covered: np.ndarray, width: int, reach
 def drop_redundant(
     curves: list[TracedCurve],
     tolerance_px: float,
-    width: int,
+    shape: tuple[int, int],
     min_own_columns: int,
     min_edge_columns: int,
 ) -> list[TracedCurve]:
@@ -293,14 +338,14 @@ def drop_redundant(
     where it was the better-placed track), so it is kept before them and only shows up as
     a duplicate once both are known.
     """
-    bands = [_band(curve, tolerance_px, width) for curve in curves]
+    bands = [_band(curve, tolerance_px, shape[1]) for curve in curves]
     reach = max(1, round(tolerance_px))
     alive = set(range(len(curves)))
     for index in sorted(range(len(curves)), key=lambda i: _evidence(curves[i])):
         curve = curves[index]
         covered = _covered_by(curve, bands, alive - {index})
         if _is_duplicate(covered, min_own_columns) and (
-            _own_edge_columns(curve, covered, width, reach) < min_edge_columns
+            _own_edge_columns(curve, covered, shape, reach) < min_edge_columns
         ):
             alive.discard(index)
     return [curve for index, curve in enumerate(curves) if index in alive]
