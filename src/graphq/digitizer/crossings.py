@@ -3,7 +3,11 @@
 Two curves crossing at a shallow angle share runs for a while; when their slopes barely
 differ there, the tracker may hand each one the other's continuation, so both bounce. After
 the crossing the curves are apart again, and whether they crossed is told by which pairing of
-the pieces before and after continues each slope more smoothly.
+the pieces before and after continues each slope more smoothly, or, where the curves are
+drawn differently, which pairing keeps each curve's colour and dash pattern. Where curves
+cross at a shallow angle while bending (transfer curves at their temperature-compensation
+point), slopes hardly tell the pairings apart, but a red dashed curve never goes on as a
+blue solid one.
 """
 
 from __future__ import annotations
@@ -20,22 +24,34 @@ _SWAP_RATIO = 0.7
 _TOUCH_GAP = 8
 # Curves touching over more than this fraction of the plot's width are a bundle.
 _MAX_TOUCH_FRACTION = 0.1
+# Columns either side of a touching stretch whose look (colour, dash pattern) is compared.
+_LOOK_WINDOW = 40
+# A difference in colour (largest channel step, 0..255) or in the share of columns a curve's
+# ink is seen in (dashes and dots leave gaps) that sets two pieces clearly apart.
+_COLOUR_STEP = 40.0
+_DASH_STEP = 0.25
+
+# A piece's look: its colour (RGB) and the share of its columns its ink was seen in.
+_Look = tuple[np.ndarray, float]
 
 
-def uncross(curves: list[TracedCurve], touch_px: float, plot_columns: int) -> list[TracedCurve]:
+def uncross(
+    curves: list[TracedCurve], touch_px: float, plot_columns: int, image: np.ndarray
+) -> list[TracedCurve]:
     """Swap the tails of every pair of curves that touch, part on the same side they met
-    from, and would continue their slopes better crossed."""
+    from, and would keep their looks (in ``image``, the plot's RGB pixels) or, drawn alike,
+    continue their slopes better crossed."""
     curves = list(curves)
     for i in range(len(curves)):
         for j in range(i + 1, len(curves)):
-            swapped = _crossed_pair(curves[i], curves[j], touch_px, plot_columns)
+            swapped = _crossed_pair(curves[i], curves[j], touch_px, plot_columns, image)
             if swapped is not None:
                 curves[i], curves[j] = swapped
     return curves
 
 
 def _crossed_pair(
-    a: TracedCurve, b: TracedCurve, touch_px: float, plot_columns: int
+    a: TracedCurve, b: TracedCurve, touch_px: float, plot_columns: int, image: np.ndarray
 ) -> tuple[TracedCurve, TracedCurve] | None:
     common, ia, ib = np.intersect1d(a.column, b.column, return_indices=True)
     if common.size < 2 * _SLOPE_WINDOW:
@@ -65,19 +81,67 @@ def _crossed_pair(
         return None
     if min(abs(gap_before), abs(gap_after)) <= touch_px:
         return None
-    slopes = [
-        _slope(common[part], curve.middle[index][part])
-        for curve, index in ((a, ia), (b, ib))
-        for part in (before, after)
-    ]
-    a_in, a_out, b_in, b_out = slopes
-    bounced = (a_in - a_out) ** 2 + (b_in - b_out) ** 2
-    crossed = (a_in - b_out) ** 2 + (b_in - a_out) ** 2
-    if crossed >= _SWAP_RATIO * bounced:
+    looks = _look_difference(a, b, start, stop, image)
+    if looks < 0:
         return None
+    if looks == 0:
+        slopes = [
+            _slope(common[part], curve.middle[index][part])
+            for curve, index in ((a, ia), (b, ib))
+            for part in (before, after)
+        ]
+        a_in, a_out, b_in, b_out = slopes
+        bounced = (a_in - a_out) ** 2 + (b_in - b_out) ** 2
+        crossed = (a_in - b_out) ** 2 + (b_in - a_out) ** 2
+        if crossed >= _SWAP_RATIO * bounced:
+            return None
     middle = (start + stop) // 2
     return join_at(a, b, middle), join_at(b, a, middle)
 
 
 def _slope(columns: np.ndarray, rows: np.ndarray) -> float:
     return float(np.polyfit(columns.astype(np.float64), rows, 1)[0])
+
+
+def _look_difference(
+    a: TracedCurve, b: TracedCurve, start: int, stop: int, image: np.ndarray
+) -> int:
+    """+1 when the pieces of ``a`` and ``b`` before and after the touching stretch look
+    alike crossed over and unlike as they are, -1 the other way round, 0 when their looks
+    do not tell (curves drawn alike, or a piece too short to see)."""
+    before = (start - _LOOK_WINDOW, start - 1)
+    after = (stop + 1, stop + _LOOK_WINDOW)
+    looks = [_look(curve, image, *part) for curve in (a, b) for part in (before, after)]
+    if any(look is None for look in looks):
+        return 0
+    a_in, a_out, b_in, b_out = looks
+    kept = _unlike(a_in, a_out) + _unlike(b_in, b_out)
+    crossed = _unlike(a_in, b_out) + _unlike(b_in, a_out)
+    # One pairing must be clearly (by one step) more alike than the other.
+    if crossed + 1.0 <= kept:
+        return 1
+    if kept + 1.0 <= crossed:
+        return -1
+    return 0
+
+
+def _look(curve: TracedCurve, image: np.ndarray, first: int, last: int) -> _Look | None:
+    """A piece's colour (median of its darkest pixel per column) and the share of its
+    columns its ink was seen in, between two columns."""
+    inside = (curve.column >= first) & (curve.column <= last)
+    low, high = max(first, int(curve.column[0])), min(last, int(curve.column[-1]))
+    if inside.sum() < _LOOK_WINDOW // 4:
+        return None
+    columns = curve.column[inside]
+    rows = np.round(curve.middle[inside]).astype(np.int64)
+    height = image.shape[0]
+    around = np.clip(rows[:, None] + np.arange(-1, 2), 0, height - 1)
+    pixels = image[around, columns[:, None], :3].astype(np.float64)
+    darkest = pixels[np.arange(columns.size), np.argmin(pixels.sum(axis=2), axis=1)]
+    return np.median(darkest, axis=0), float(inside.sum() / (high - low + 1))
+
+
+def _unlike(first: _Look, second: _Look) -> float:
+    """How clearly two pieces are drawn differently, in steps of a clear difference."""
+    colour = float(np.abs(first[0] - second[0]).max()) / _COLOUR_STEP
+    return colour + abs(first[1] - second[1]) / _DASH_STEP
