@@ -14,10 +14,12 @@ def _curve(rows: np.ndarray) -> TracedCurve:
 
 
 def _paper(
-    columns: int, drawn: tuple[tuple[np.ndarray, tuple[int, int, int]], ...] = ()
+    columns: int,
+    drawn: tuple[tuple[np.ndarray, tuple[int, int, int]], ...] = (),
+    height: int = 300,
 ) -> np.ndarray:
     """A white plot with each (rows, colour) curve drawn one pixel thick."""
-    image = np.full((300, columns, 3), 255, dtype=np.uint8)
+    image = np.full((height, columns, 3), 255, dtype=np.uint8)
     for rows, colour in drawn:
         image[np.round(rows).astype(np.int64), np.arange(columns)] = colour
     return image
@@ -79,32 +81,40 @@ def test_curves_bending_alike_through_a_shallow_crossing_are_crossed() -> None:
 
 
 def _bending_crossing() -> tuple[np.ndarray, np.ndarray]:
-    """Two curves crossing at a shallow angle while bending more over the touch than their
-    slopes differ: the slopes either side favour neither pairing."""
+    """Two curves crossing at a shallow angle while bending about as much over the touch as
+    their slopes differ: the slopes either side favour neither pairing."""
     offset = np.arange(240, dtype=np.float64) - 120
     return 120 - 0.6 * offset + 0.003 * offset**2, 120 - 0.45 * offset + 0.003 * offset**2
 
 
+def _sharply_bending_crossing() -> tuple[np.ndarray, np.ndarray]:
+    """Two curves crossing within a few columns while bending sharply: the slopes either side
+    favour neither pairing, and the touch is too brief to be a shallow crossing."""
+    offset = np.arange(240, dtype=np.float64) - 120
+    return 120 - 0.9 * offset + 0.02 * offset**2, 120 - 0.3 * offset + 0.02 * offset**2
+
+
 def test_curves_drawn_in_two_colours_are_crossed_where_slopes_do_not_tell() -> None:
-    steep, flat = _bending_crossing()
+    steep, flat = _sharply_bending_crossing()
     upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
     curves = [_curve(upper), _curve(lower)]
-    plain = uncross(curves, 2.5, 400, _paper(240))
+    plain = uncross(curves, 2.5, 400, _paper(240, height=600))
     np.testing.assert_allclose(plain[0].middle, upper)
-    coloured = uncross(curves, 2.5, 400, _paper(240, ((steep, _RED), (flat, _BLUE))))
+    drawn = ((steep, _RED), (flat, _BLUE))
+    coloured = uncross(curves, 2.5, 400, _paper(240, drawn, height=600))
     np.testing.assert_allclose(coloured[0].middle, flat)
     np.testing.assert_allclose(coloured[1].middle, steep)
 
 
 def test_a_dashed_curve_goes_on_dashed_where_slopes_do_not_tell() -> None:
-    steep, flat = _bending_crossing()
+    steep, flat = _sharply_bending_crossing()
     upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
     # The dashed curve's ink is seen in 5 columns of every 8.
     dashed = np.arange(steep.size) % 8 < 5
     a, b = _curve(upper), _curve(lower)
     on_steep = [np.abs(curve.middle - steep) < 0.5 for curve in (a, b)]
     a, b = (_keep(curve, ~on | dashed) for curve, on in zip((a, b), on_steep, strict=True))
-    fixed = uncross([a, b], 2.5, 400, _paper(240))
+    fixed = uncross([a, b], 2.5, 400, _paper(240, height=600))
     np.testing.assert_allclose(fixed[0].middle, flat[fixed[0].column])
     np.testing.assert_allclose(fixed[1].middle, steep[fixed[1].column])
 
@@ -115,5 +125,25 @@ def test_curves_that_touch_keep_their_colours_though_their_slopes_would_cross() 
     upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
     image = _paper(200, ((upper, _RED), (lower, _BLUE)))
     fixed = uncross([_curve(upper), _curve(lower)], 2.5, 200, image)
+    np.testing.assert_allclose(fixed[0].middle, upper)
+    np.testing.assert_allclose(fixed[1].middle, lower)
+
+
+def test_curves_drawn_alike_running_together_at_a_shallow_crossing_are_crossed() -> None:
+    steep, flat = _bending_crossing()
+    upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
+    # They touch over 33 columns, an eighth of the plot's width.
+    fixed = uncross([_curve(upper), _curve(lower)], 2.5, 240, _paper(240))
+    np.testing.assert_allclose(fixed[0].middle, flat)
+    np.testing.assert_allclose(fixed[1].middle, steep)
+
+
+def test_curves_running_close_that_graze_keep_their_pairing() -> None:
+    # Curves a little over a touching distance apart come within it for a while; they never
+    # get far apart, so nothing says they cross (the slopes either side are alike).
+    offset = np.arange(240, dtype=np.float64) - 120
+    lower = 120 - 0.2 * offset + 0.0005 * offset**2
+    upper = lower - 3.5 + 1.1 * (np.abs(offset) < 10)
+    fixed = uncross([_curve(upper), _curve(lower)], 2.5, 400, _paper(240))
     np.testing.assert_allclose(fixed[0].middle, upper)
     np.testing.assert_allclose(fixed[1].middle, lower)

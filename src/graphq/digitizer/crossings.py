@@ -2,12 +2,13 @@
 
 Two curves crossing at a shallow angle share runs for a while; when their slopes barely
 differ there, the tracker may hand each one the other's continuation, so both bounce. After
-the crossing the curves are apart again, and whether they crossed is told by which pairing of
-the pieces before and after continues each slope more smoothly, or, where the curves are
-drawn differently, which pairing keeps each curve's colour and dash pattern. Where curves
-cross at a shallow angle while bending (transfer curves at their temperature-compensation
-point), slopes hardly tell the pairings apart, but a red dashed curve never goes on as a
-blue solid one.
+the crossing the curves are apart again, and whether they crossed is told by which pairing
+keeps each curve's colour and dash pattern or, for curves drawn alike, which continues each
+slope more smoothly. Where curves cross at a shallow angle while bending (transfer curves at
+their temperature-compensation point) slopes hardly tell the pairings apart: but a red dashed
+curve never goes on as a blue solid one, and curves of one family that come together from
+well apart, run together and part again have crossed (they do not touch and turn back), so
+there the slopes must clearly say otherwise to keep the pairing.
 """
 
 from __future__ import annotations
@@ -24,6 +25,17 @@ _SWAP_RATIO = 0.7
 _TOUCH_GAP = 8
 # Curves touching over more than this fraction of the plot's width are a bundle.
 _MAX_TOUCH_FRACTION = 0.1
+# ... unless they part again, drawn differently or to well apart: curves crossing at a
+# shallow angle while bending alike may run together that long.
+_MAX_CROSSING_TOUCH_FRACTION = 0.3
+# A touching stretch at least this many columns long, between curves that get this many
+# touching distances apart within this many columns either side, is a shallow crossing ...
+_MIN_SHALLOW_TOUCH = 10
+_CLEAR_TOUCHES = 3.0
+_CLEAR_WINDOW = 100
+# ... whose curves are crossed unless the crossed pairing's slope mismatch is this many
+# times the bounced one.
+_SHALLOW_SWAP_RATIO = 1.5
 # Columns either side of a touching stretch whose look (colour, dash pattern) is compared.
 _LOOK_WINDOW = 40
 # A difference in colour (largest channel step, 0..255) or in the share of columns a curve's
@@ -40,7 +52,7 @@ def uncross(
 ) -> list[TracedCurve]:
     """Swap the tails of every pair of curves that touch, part on the same side they met
     from, and would keep their looks (in ``image``, the plot's RGB pixels) or, drawn alike,
-    continue their slopes better crossed."""
+    their slopes at least as well crossed."""
     curves = list(curves)
     for i in range(len(curves)):
         for j in range(i + 1, len(curves)):
@@ -59,7 +71,7 @@ def _crossed_pair(
     apart = a.middle[ia] - b.middle[ib]
     touching = np.abs(apart) <= touch_px
     # A crossing is one short touch of curves apart elsewhere; a bundle touches at length.
-    if not touching.any() or touching.sum() > _MAX_TOUCH_FRACTION * plot_columns:
+    if not touching.any() or touching.sum() > _MAX_CROSSING_TOUCH_FRACTION * plot_columns:
         return None
     # Curves meeting at a shallow angle touch, part by a pixel and touch again: one stretch.
     touches = np.flatnonzero(touching)
@@ -68,7 +80,7 @@ def _crossed_pair(
     last = int(touches[breaks[0]]) if breaks.size else int(touches[-1])
     if (
         last == touching.size - 1
-        or common[last] - common[first] > _MAX_TOUCH_FRACTION * plot_columns
+        or common[last] - common[first] > _MAX_CROSSING_TOUCH_FRACTION * plot_columns
     ):
         return None
     start, stop = int(common[first]), int(common[last])
@@ -85,6 +97,16 @@ def _crossed_pair(
     if looks < 0:
         return None
     if looks == 0:
+        # Drawn alike: the slopes decide, leaning towards a crossing where the curves come
+        # together from well apart and part again (a family's curves cross; they do not
+        # touch and turn back).
+        shallow = _shallow_crossing(common, apart, start, stop, touch_px)
+        length = max(int(touching.sum()), stop - start)
+        if (
+            length
+            > (_MAX_CROSSING_TOUCH_FRACTION if shallow else _MAX_TOUCH_FRACTION) * plot_columns
+        ):
+            return None
         slopes = [
             _slope(common[part], curve.middle[index][part])
             for curve, index in ((a, ia), (b, ib))
@@ -93,10 +115,24 @@ def _crossed_pair(
         a_in, a_out, b_in, b_out = slopes
         bounced = (a_in - a_out) ** 2 + (b_in - b_out) ** 2
         crossed = (a_in - b_out) ** 2 + (b_in - a_out) ** 2
-        if crossed >= _SWAP_RATIO * bounced:
+        if crossed >= (_SHALLOW_SWAP_RATIO if shallow else _SWAP_RATIO) * bounced:
             return None
     middle = (start + stop) // 2
     return join_at(a, b, middle), join_at(b, a, middle)
+
+
+def _shallow_crossing(
+    common: np.ndarray, apart: np.ndarray, start: int, stop: int, touch_px: float
+) -> bool:
+    """Whether two curves run together for a while, having come from well apart, and part
+    to well apart again: a crossing at a shallow angle rather than two curves running so
+    close that they graze."""
+    if stop - start < _MIN_SHALLOW_TOUCH:
+        return False
+    before = (common < start) & (common >= start - _CLEAR_WINDOW)
+    after = (common > stop) & (common <= stop + _CLEAR_WINDOW)
+    clear = min(np.abs(apart[before]).max(), np.abs(apart[after]).max())
+    return bool(clear >= _CLEAR_TOUCHES * touch_px)
 
 
 def _slope(columns: np.ndarray, rows: np.ndarray) -> float:
