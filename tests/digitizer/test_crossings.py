@@ -1,4 +1,5 @@
-"""Curves that bounced off each other at a crossing are re-paired; a bundle is left alone."""
+"""Curves that bounced off each other at a crossing are re-paired; a bundle is left alone;
+curves drawn differently keep their colour and dash pattern."""
 
 import numpy as np
 
@@ -12,11 +13,37 @@ def _curve(rows: np.ndarray) -> TracedCurve:
     return TracedCurve(columns, rows, rows, ones, columns)
 
 
+def _paper(
+    columns: int,
+    drawn: tuple[tuple[np.ndarray, tuple[int, int, int]], ...] = (),
+    height: int = 300,
+) -> np.ndarray:
+    """A white plot with each (rows, colour) curve drawn one pixel thick."""
+    image = np.full((height, columns, 3), 255, dtype=np.uint8)
+    for rows, colour in drawn:
+        image[np.round(rows).astype(np.int64), np.arange(columns)] = colour
+    return image
+
+
+def _keep(curve: TracedCurve, seen: np.ndarray) -> TracedCurve:
+    """The curve with only the ``seen`` columns, as a dashed curve is traced."""
+    return TracedCurve(
+        curve.column[seen],
+        curve.enter[seen],
+        curve.leave[seen],
+        curve.shared[seen],
+        curve.run[seen],
+    )
+
+
+_RED, _BLUE = (200, 30, 30), (30, 30, 200)
+
+
 def test_two_curves_that_bounced_at_a_crossing_are_crossed() -> None:
     columns = np.arange(200, dtype=np.float64)
     rising, falling = 20 + 0.5 * columns, 120 - 0.5 * columns
     upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
-    fixed = uncross([_curve(upper), _curve(lower)], touch_px=2.5, plot_columns=200)
+    fixed = uncross([_curve(upper), _curve(lower)], 2.5, 200, _paper(200))
     np.testing.assert_allclose(fixed[0].middle, rising)
     np.testing.assert_allclose(fixed[1].middle, falling)
 
@@ -26,7 +53,7 @@ def test_curves_running_together_in_a_bundle_keep_their_pairing() -> None:
     merged = 50 + 0.1 * columns
     upper = np.where(columns < 60, merged - (60 - columns) * 0.3, merged)
     lower = merged + 1.0
-    fixed = uncross([_curve(upper), _curve(lower)], touch_px=2.5, plot_columns=200)
+    fixed = uncross([_curve(upper), _curve(lower)], 2.5, 200, _paper(200))
     np.testing.assert_allclose(fixed[0].middle, upper)
     np.testing.assert_allclose(fixed[1].middle, lower)
 
@@ -36,7 +63,7 @@ def test_curves_touching_on_and_off_along_a_shallow_crossing_are_crossed() -> No
     rising, falling = 100 + 0.1 * (columns - 100), 100 - 0.1 * (columns - 100)
     upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
     upper[96:99] -= 2.5  # a pixel of space between them in the middle of the touch
-    fixed = uncross([_curve(upper), _curve(lower)], touch_px=2.5, plot_columns=400)
+    fixed = uncross([_curve(upper), _curve(lower)], 2.5, 400, _paper(200))
     np.testing.assert_allclose(fixed[0].middle[120:], rising[120:])
     np.testing.assert_allclose(fixed[1].middle[120:], falling[120:])
 
@@ -48,7 +75,7 @@ def test_curves_bending_alike_through_a_shallow_crossing_are_crossed() -> None:
     steep = 100 - 0.7 * offset + 0.002 * offset**2
     flat = 100 - 0.5 * offset + 0.002 * offset**2
     upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
-    fixed = uncross([_curve(upper), _curve(lower)], touch_px=2.5, plot_columns=400)
+    fixed = uncross([_curve(upper), _curve(lower)], 2.5, 400, _paper(200))
     np.testing.assert_allclose(fixed[0].middle, flat)
     np.testing.assert_allclose(fixed[1].middle, steep)
 
@@ -64,6 +91,75 @@ def test_dashed_curves_that_bounced_at_a_crossing_are_crossed() -> None:
         TracedCurve(seen, rows[seen], rows[seen], np.ones(seen.size, dtype=np.int64), seen)
         for seen, rows in zip(dashes, (upper, lower), strict=True)
     ]
-    fixed = uncross(curves, touch_px=2.5, plot_columns=200)
+    fixed = uncross(curves, touch_px=2.5, plot_columns=200, image=_paper(200))
     np.testing.assert_allclose(fixed[0].middle, rising[fixed[0].column])
     np.testing.assert_allclose(fixed[1].middle, falling[fixed[1].column])
+
+
+def _bending_crossing() -> tuple[np.ndarray, np.ndarray]:
+    """Two curves crossing at a shallow angle while bending about as much over the touch as
+    their slopes differ: the slopes either side favour neither pairing."""
+    offset = np.arange(240, dtype=np.float64) - 120
+    return 120 - 0.6 * offset + 0.003 * offset**2, 120 - 0.45 * offset + 0.003 * offset**2
+
+
+def _sharply_bending_crossing() -> tuple[np.ndarray, np.ndarray]:
+    """Two curves crossing within a few columns while bending sharply: the slopes either side
+    favour neither pairing, and the touch is too brief to be a shallow crossing."""
+    offset = np.arange(240, dtype=np.float64) - 120
+    return 120 - 0.9 * offset + 0.02 * offset**2, 120 - 0.3 * offset + 0.02 * offset**2
+
+
+def test_curves_drawn_in_two_colours_are_crossed_where_slopes_do_not_tell() -> None:
+    steep, flat = _sharply_bending_crossing()
+    upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
+    curves = [_curve(upper), _curve(lower)]
+    plain = uncross(curves, 2.5, 400, _paper(240, height=600))
+    np.testing.assert_allclose(plain[0].middle, upper)
+    drawn = ((steep, _RED), (flat, _BLUE))
+    coloured = uncross(curves, 2.5, 400, _paper(240, drawn, height=600))
+    np.testing.assert_allclose(coloured[0].middle, flat)
+    np.testing.assert_allclose(coloured[1].middle, steep)
+
+
+def test_a_dashed_curve_goes_on_dashed_where_slopes_do_not_tell() -> None:
+    steep, flat = _sharply_bending_crossing()
+    upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
+    # The dashed curve's ink is seen in 5 columns of every 8.
+    dashed = np.arange(steep.size) % 8 < 5
+    a, b = _curve(upper), _curve(lower)
+    on_steep = [np.abs(curve.middle - steep) < 0.5 for curve in (a, b)]
+    a, b = (_keep(curve, ~on | dashed) for curve, on in zip((a, b), on_steep, strict=True))
+    fixed = uncross([a, b], 2.5, 400, _paper(240, height=600))
+    np.testing.assert_allclose(fixed[0].middle, flat[fixed[0].column])
+    np.testing.assert_allclose(fixed[1].middle, steep[fixed[1].column])
+
+
+def test_curves_that_touch_keep_their_colours_though_their_slopes_would_cross() -> None:
+    columns = np.arange(200, dtype=np.float64)
+    rising, falling = 20 + 0.5 * columns, 120 - 0.5 * columns
+    upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
+    image = _paper(200, ((upper, _RED), (lower, _BLUE)))
+    fixed = uncross([_curve(upper), _curve(lower)], 2.5, 200, image)
+    np.testing.assert_allclose(fixed[0].middle, upper)
+    np.testing.assert_allclose(fixed[1].middle, lower)
+
+
+def test_curves_drawn_alike_running_together_at_a_shallow_crossing_are_crossed() -> None:
+    steep, flat = _bending_crossing()
+    upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
+    # They touch over 33 columns, an eighth of the plot's width.
+    fixed = uncross([_curve(upper), _curve(lower)], 2.5, 240, _paper(240))
+    np.testing.assert_allclose(fixed[0].middle, flat)
+    np.testing.assert_allclose(fixed[1].middle, steep)
+
+
+def test_curves_running_close_that_graze_keep_their_pairing() -> None:
+    # Curves a little over a touching distance apart come within it for a while; they never
+    # get far apart, so nothing says they cross (the slopes either side are alike).
+    offset = np.arange(240, dtype=np.float64) - 120
+    lower = 120 - 0.2 * offset + 0.0005 * offset**2
+    upper = lower - 3.5 + 1.1 * (np.abs(offset) < 10)
+    fixed = uncross([_curve(upper), _curve(lower)], 2.5, 400, _paper(240))
+    np.testing.assert_allclose(fixed[0].middle, upper)
+    np.testing.assert_allclose(fixed[1].middle, lower)

@@ -130,7 +130,7 @@ def digitize_standard(
         curves, on_curve_px, cleaned.shape, min_own, min_edge, longest_first=True
     )
     curves = drop_spliced(curves, on_curve_px, plot_columns, min_own)
-    curves = uncross(curves, tolerance, plot_columns)
+    curves = uncross(curves, tolerance, plot_columns, image[top:bottom, left:right])
     curves = drop_redundant(curves, on_curve_px, cleaned.shape, min_own, min_edge)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     dot_gap = round(_DOT_GAP_LINE_WIDTHS * line_width)
