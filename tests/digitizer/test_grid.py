@@ -86,6 +86,17 @@ def test_a_bundle_merging_into_one_flat_line_is_not_taken_for_a_grid_line() -> N
     assert (cleaned[75, 101:-2] > 0.4).mean() > 0.95
 
 
+def test_a_thick_bundle_line_as_dark_as_the_black_grid_lines_is_not_taken_for_grid() -> None:
+    ink = _grey_grid()
+    for column in range(60, 299, 60):
+        ink[:, column] = 1.0  # major lines drawn black, one pixel thick
+    ink[74:78, 100:] = 1.0  # thick curves merged into one line at long pulse widths ...
+    for column in range(70, 100):
+        ink[76 + (100 - column) // 5, column] = 1.0  # ... fanning out to its left
+    cleaned, _, _ = remove_grid(ink)
+    assert (cleaned[74:78, 101:-2] > 0.9).mean() > 0.95
+
+
 def test_a_pale_coloured_flat_curve_is_kept_only_when_its_colour_is_known() -> None:
     ink = _grey_grid()
     colour = np.zeros_like(ink)

@@ -82,3 +82,17 @@ def test_dashes_of_flat_curves_running_close_together_are_kept() -> None:
     ink = darkness(np.asarray(image))
     cleaned = remove_text(ink, 0.4, line_width_px=1.0, text_px=16.0)
     np.testing.assert_array_equal(cleaned, ink)
+
+
+def test_dashes_of_many_curves_close_together_climbing_gently_are_kept() -> None:
+    # Four dashed curves 3 px apart: their stacked dashes make blobs taller than a digit,
+    # and along this gentle slope each overlaps the next as characters of a line do, but
+    # the chain of them climbs with the curves while a text line is level.
+    image, draw = _canvas()
+    for curve in range(4):
+        for start in range(20, 370, 15):
+            y = 180 + 3 * curve - 0.25 * start
+            draw.line([(start, y), (start + 10, y - 2.5)], fill="black", width=2)
+    ink = darkness(np.asarray(image))
+    cleaned = remove_text(ink, 0.4, line_width_px=2.0, text_px=9.0)
+    np.testing.assert_array_equal(cleaned, ink)

@@ -28,6 +28,8 @@ CURVE_OVER_GRID = 0.25
 # A line with at least this many others within this ink level of it is one of a grid family.
 _FAMILY_SIZE = 3
 _FAMILY_LEVEL = 0.12
+# ... and this close (px) to its thickness.
+_FAMILY_THICKNESS_PX = 1
 # Lines this close (px) to the crop's border are the frame.
 _FRAME_MARGIN_PX = 6
 # Percentile of a line's ink that tells a grid line from a flat curve.
@@ -207,20 +209,26 @@ def _without_flat_curves(
     levels_h = [_line_level(ink, line) for line in horizontal]
     levels_v = [_line_level(ink.T, line) for line in vertical]
     inner = [
-        level
+        (level, _thickness(line))
         for lines, levels, size in ((horizontal, levels_h, height), (vertical, levels_v, width))
         for line, level in zip(lines, levels, strict=True)
         if _inner(line, lines, size)
     ]
-    grid_level = float(np.median(inner)) if inner else 0.0
-    levels = np.array(inner)
+    levels = np.array([level for level, _ in inner])
+    thicknesses = np.array([thickness for _, thickness in inner])
+    grid_level = float(np.median(levels)) if inner else 0.0
 
     def is_grid(line: Line, level: float, mask: np.ndarray | None) -> bool:
         # Fewer than three long lines inside the frame are no grid, but flat curves.
         if len(inner) < _FAMILY_SIZE:
             return False
-        # Major grid lines are darker than minor ones but come as a family of look-alikes.
-        family = np.count_nonzero(np.abs(levels - level) <= _FAMILY_LEVEL) - 1
+        # Major grid lines are darker than minor ones but come as a family of look-alikes,
+        # as thick as each other: curves merged into one line are thicker than black major
+        # lines of the grid are.
+        alike = (np.abs(levels - level) <= _FAMILY_LEVEL) & (
+            np.abs(thicknesses - _thickness(line)) <= _FAMILY_THICKNESS_PX
+        )
+        family = np.count_nonzero(alike) - 1
         if family >= _FAMILY_SIZE:
             return True
         merging = mask is not None and _runs_on_as_curve(mask, line)
@@ -239,6 +247,10 @@ def _without_flat_curves(
     # Bundles merge into flat lines (thermal impedance); a steep one merges into no grid line.
     merging_mask = ink > LINE_INK_THRESHOLD
     return keep(horizontal, levels_h, height, merging_mask), keep(vertical, levels_v, width, None)
+
+
+def _thickness(line: Line) -> int:
+    return line.last - line.first + 1
 
 
 def _without_coloured(

@@ -35,6 +35,12 @@ _NEIGHBOUR_REACH = 1.3
 _LEVEL_OVERLAP = 0.6
 # ... and stand within this many character heights of each other (past a subscript).
 _LINE_REACH = 4.0
+# Glyph-like blobs beside each other (within _LINE_REACH heights, overlapping vertically)
+# form a chain; one of at least this many blobs ...
+_MIN_CHAIN = 3
+# ... whose tops and bottoms both climb at this slope at least, by more than a blob's height
+# over its length, runs along curves: a text line is level.
+_MIN_CLIMB_SLOPE = 0.1
 # A text line holds a character at least this many digit heights tall (a capital, a digit,
 # a letter with an ascender); the blobs where dashes of flat curves running close together
 # touch are no taller than the bundle.
@@ -107,6 +113,7 @@ def remove_text(
         & (spread >= max(1.0, 0.5 * line_width_px + 0.5))
         & (spread >= _MIN_SPREAD * np.maximum(box_h, box_w))
     )
+    glyph &= ~_climbing_chains(boxes, glyph)
     tall = box_h >= (_MIN_TALLEST_OVER_DIGIT * text_px if text_px is not None else 0.0)
     glyph &= _on_text_lines(boxes, small, glyph, tall)
     glyph |= _neighbours_on_text_lines(boxes, small, glyph)
@@ -131,6 +138,57 @@ def _minor_spread(labels: np.ndarray, count: int) -> np.ndarray:
     vxy = mean(rows.astype(np.float64) * cols) - mx * my
     minor = (vxx + vyy) / 2 - np.sqrt(((vxx - vyy) / 2) ** 2 + vxy**2)
     return np.sqrt(np.maximum(minor, 0.0))
+
+
+def _climbing_chains(boxes: list[tuple[slice, slice] | None], glyph: np.ndarray) -> np.ndarray:
+    """Glyphs in chains that climb: the blobs where dashes of curves running close together
+    touch, along a gently sloping bundle.
+
+    Neighbouring blobs there overlap vertically as much as the characters of a text line,
+    but the chain as a whole rises with the curves, while the characters of a line stand on
+    one level baseline, or hang from one level top line, whatever their heights.
+    """
+    climbing = np.zeros_like(glyph)
+    index = np.flatnonzero(glyph)
+    if index.size < _MIN_CHAIN:
+        return climbing
+    top = np.array([boxes[i][0].start for i in index], dtype=np.float64)
+    bottom = np.array([boxes[i][0].stop for i in index], dtype=np.float64)
+    left = np.array([boxes[i][1].start for i in index], dtype=np.float64)
+    right = np.array([boxes[i][1].stop for i in index], dtype=np.float64)
+    chain = np.arange(index.size)
+    for k in range(index.size):
+        reach = _LINE_REACH * (bottom[k] - top[k])
+        overlap = np.minimum(bottom, bottom[k]) - np.maximum(top, top[k])
+        beside = (left <= right[k] + reach) & (right >= left[k] - reach) & (overlap > 0)
+        # Merge every chain touching this blob into one (labels stay chain minima).
+        merged = np.unique(chain[beside | (np.arange(index.size) == k)])
+        chain[np.isin(chain, merged)] = merged[0]
+    centre = (left + right) / 2.0
+    for label in np.unique(chain):
+        members = np.flatnonzero(chain == label)
+        if members.size < _MIN_CHAIN:
+            continue
+        slope = min(
+            abs(_robust_slope(centre[members], top[members])),
+            abs(_robust_slope(centre[members], bottom[members])),
+        )
+        span = float(np.ptp(centre[members]))
+        height = float(np.mean(bottom[members] - top[members]))
+        if slope >= _MIN_CLIMB_SLOPE and slope * span > height:
+            climbing[index[members]] = True
+    return climbing
+
+
+def _robust_slope(x: np.ndarray, y: np.ndarray) -> float:
+    """Median slope over all pairs of points (Theil–Sen): the characters of a line that
+    stand on its baseline outvote those that hang below it."""
+    first, second = np.triu_indices(x.size, k=1)
+    apart = x[second] != x[first]
+    if not apart.any():
+        return 0.0
+    slopes = (y[second] - y[first])[apart] / (x[second] - x[first])[apart]
+    return float(np.median(slopes))
 
 
 def _on_text_lines(
