@@ -38,6 +38,27 @@ def test_letters_are_erased_and_dashes_kept() -> None:
     assert (cleaned[dashes_area] > 0.4).sum() == (ink[dashes_area] > 0.4).sum()
 
 
+def _dashed_curves(
+    count: int,
+    *,
+    first_row: float,
+    apart_px: float,
+    slope: float,
+    period: int,
+    dash: int,
+    width: int,
+    stagger: bool = False,
+) -> np.ndarray:
+    """Ink of ``count`` dashed curves ``apart_px`` apart, climbing ``slope`` rows per
+    column; with ``stagger`` each curve's dashes start a column after the one above's."""
+    image, draw = _canvas()
+    for curve in range(count):
+        for start in range(20 + (curve if stagger else 0), 370, period):
+            y = first_row + apart_px * curve - slope * start
+            draw.line([(start, y), (start + dash, y - slope * dash)], fill="black", width=width)
+    return darkness(np.asarray(image))
+
+
 def test_a_long_curve_through_the_plot_is_kept() -> None:
     image, draw = _canvas()
     draw.line([(0, 180), (399, 20)], fill="black", width=2)
@@ -49,12 +70,7 @@ def test_a_long_curve_through_the_plot_is_kept() -> None:
 def test_dashes_of_curves_running_close_together_are_kept() -> None:
     # Three dashed curves 3 px apart climbing across the plot: their touching dashes make
     # letter-like blobs, but each blob sits higher than the one before, not on a text line.
-    image, draw = _canvas()
-    for curve in range(3):
-        for start in range(20, 370, 14):
-            y = 180 + 3 * curve - 0.4 * start
-            draw.line([(start, y), (start + 9, y - 3.6)], fill="black", width=2)
-    ink = darkness(np.asarray(image))
+    ink = _dashed_curves(3, first_row=180, apart_px=3, slope=0.4, period=14, dash=9, width=2)
     cleaned = remove_text(ink, 0.4, line_width_px=2.0, text_px=8.0)
     np.testing.assert_array_equal(cleaned, ink)
 
@@ -74,12 +90,9 @@ def test_dashes_of_flat_curves_running_close_together_are_kept() -> None:
     # Three thin dashed curves 2 px apart, nearly flat (thermal impedance before they
     # merge): their touching dashes make letter-like blobs side by side at one height, but
     # none is as tall as a character of the plot's 16 px digits.
-    image, draw = _canvas()
-    for curve in range(3):
-        for start in range(20 + curve, 370, 12):
-            y = 100 + 2 * curve - 0.05 * start
-            draw.line([(start, y), (start + 6, y - 0.3)], fill="black", width=1)
-    ink = darkness(np.asarray(image))
+    ink = _dashed_curves(
+        3, first_row=100, apart_px=2, slope=0.05, period=12, dash=6, width=1, stagger=True
+    )
     cleaned = remove_text(ink, 0.4, line_width_px=1.0, text_px=16.0)
     np.testing.assert_array_equal(cleaned, ink)
 
@@ -88,11 +101,6 @@ def test_dashes_of_many_curves_close_together_climbing_gently_are_kept() -> None
     # Four dashed curves 3 px apart: their stacked dashes make blobs taller than a digit,
     # and along this gentle slope each overlaps the next as characters of a line do, but
     # the chain of them climbs with the curves while a text line is level.
-    image, draw = _canvas()
-    for curve in range(4):
-        for start in range(20, 370, 15):
-            y = 180 + 3 * curve - 0.25 * start
-            draw.line([(start, y), (start + 10, y - 2.5)], fill="black", width=2)
-    ink = darkness(np.asarray(image))
+    ink = _dashed_curves(4, first_row=180, apart_px=3, slope=0.25, period=15, dash=10, width=2)
     cleaned = remove_text(ink, 0.4, line_width_px=2.0, text_px=9.0)
     np.testing.assert_array_equal(cleaned, ink)
