@@ -14,7 +14,7 @@ from scipy import ndimage
 from graphq.digitizer.boxes import erase_boxes, find_boxes
 from graphq.digitizer.calibration import build_calibration
 from graphq.digitizer.colors import colour_ink
-from graphq.digitizer.crossings import uncross
+from graphq.digitizer.crossings import uncross, untangle_meeting
 from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.ink import chroma, darkness
@@ -36,6 +36,9 @@ from graphq.digitizer.tracks import (
 from graphq.digitizer.types import Curve, DigitizeResult, GraphMeta, ProgressCallback
 from graphq.errors import GraphqError
 
+# Graphs whose curves, one per temperature, all cross at one point (the temperature-
+# compensation point of transfer curves, the body diode's crossing at high current).
+_CROSSING_FAMILIES = ("transfer", "body_diode")
 # Curve ink is at least this dark, and at least this fraction of the darkest ink nearby.
 _MIN_CURVE_INK = 0.2
 _CURVE_INK_FRACTION = 0.45
@@ -91,10 +94,10 @@ def digitize_standard(
     right, bottom = min(width, round(x1) + 1), min(height, round(y1) + 1)
     # A yellow curve is barely darker than a grey grid line yet far more colourful than
     # anything else on the page, so colour counts as ink too.
-    plot_chroma = chroma(image[top:bottom, left:right])
+    plot_image = image[top:bottom, left:right]
+    plot_chroma = chroma(plot_image)
     plot_ink = np.maximum(ink[top:bottom, left:right], plot_chroma)
     if meta.colors:
-        plot_image = image[top:bottom, left:right]
         plot_ink = np.maximum.reduce([colour_ink(plot_image, c) for c in meta.colors])
 
     report(0.2, "removing grid")
@@ -120,6 +123,7 @@ def digitize_standard(
     tolerance = settings.gate_px
     curves = join_passes(forward, backward, tolerance)
     curves = link_fragments(curves, max(10, round(_MAX_LINK_FRACTION * plot_columns)), tolerance)
+    tracks = curves
     min_own = round(_MIN_OWN_FRACTION * plot_columns)
     on_curve_px = 0.5 * line_width + 0.25
     min_edge = max(round(_MIN_EDGE_OWN_FRACTION * plot_columns), round(4 * line_width))
@@ -128,7 +132,7 @@ def digitize_standard(
         curves, on_curve_px, cleaned.shape, min_own, min_edge, longest_first=True
     )
     curves = drop_spliced(curves, on_curve_px, plot_columns, min_own)
-    curves = uncross(curves, tolerance, plot_columns, image[top:bottom, left:right])
+    curves = uncross(curves, tolerance, plot_columns, plot_image)
     curves = drop_redundant(curves, on_curve_px, plot_columns, min_own, min_edge)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     dot_gap = round(_DOT_GAP_LINE_WIDTHS * line_width)
@@ -141,6 +145,8 @@ def digitize_standard(
         and (c.span >= _MIN_FREE_SPAN_FRACTION * plot_columns or _reaches_frame(c, cleaned.shape))
         and not _along_frame(c, cleaned.shape[0])
     ]
+    if meta.graph_type in _CROSSING_FAMILIES:
+        curves = untangle_meeting(curves, tracks, tolerance, plot_columns, plot_image)
     expected = meta.curves if meta.curves is not None else len(meta.labels or []) or None
     if expected is not None and len(curves) < expected:
         peak = ndimage.maximum_filter(cleaned, size=_PEAK_WINDOW_PX)
