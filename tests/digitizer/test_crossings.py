@@ -194,3 +194,22 @@ def test_curves_drawn_differently_that_meet_and_turn_back_keep_their_looks() -> 
     found = sorted(fixed, key=lambda c: c.middle[0])
     for curve, rows in zip(found, touching, strict=True):
         np.testing.assert_allclose(curve.middle, rows)
+
+
+def test_two_tracks_on_one_curve_up_to_a_crossing_get_the_other_curves_lost_piece() -> None:
+    offset = np.arange(300, dtype=np.float64) - 150
+    rising, falling = (_curve(150 + slope * offset) for slope in (-0.4, 0.4))
+    # Both tracks followed the rising curve up to the crossing, where they parted; nothing
+    # kept the falling curve's piece before it but a track of all the tracks found.
+    curves = [rising, join_at(rising, falling, 150)]
+    fixed = untangle_meeting(curves, [falling], 2.5, 300, _paper(300))
+    found = sorted(fixed, key=lambda c: c.middle[0])
+    assert len(found) == 2
+    for curve, expected in zip(found, (falling, rising), strict=True):
+        np.testing.assert_allclose(curve.middle, expected.middle)
+
+
+def test_two_curves_with_all_their_pieces_are_left_to_uncrossing() -> None:
+    offset = np.abs(np.arange(300, dtype=np.float64) - 150)
+    curves = [_curve(150 - 0.4 * offset), _curve(150 + 0.4 * offset)]
+    assert untangle_meeting(curves, [], 2.5, 300, _paper(300)) is curves

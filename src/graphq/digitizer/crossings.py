@@ -50,7 +50,7 @@ _LOOK_WINDOW = 40
 _COLOUR_STEP = 40.0
 _DASH_STEP = 0.25
 
-# Three or more curves meet where they touch in a chain in at least this many columns ...
+# Curves meet where they touch in a chain in at least this many columns ...
 _MIN_MEETING_COLUMNS = 3
 # ... and a curve's piece beside the meeting point is a copy of another one's when it lies
 # on it over this fraction of its columns.
@@ -206,7 +206,7 @@ def untangle_meeting(
     image: np.ndarray,
 ) -> list[TracedCurve]:
     """Re-pair the pieces of curves that meet at one point (three or more of them, or two
-    and a copy of one), taking a piece no curve kept from ``pool`` (every track found).
+    and one's piece lost), taking a piece no curve kept from ``pool`` (every track found).
 
     Where several curves cross at one point (transfer curves at their temperature-
     compensation point) the tracks leave it in any order: some bounce, two may follow one
@@ -221,6 +221,9 @@ def untangle_meeting(
         found = [len(_pieces(members, [], others, touch_px, *side, needed=0)) for side in sides]
         # A curve's piece lost on one side is looked for among all tracks.
         needed = max(found)
+        # Two curves with all their pieces are a crossing of two (:func:`uncross`).
+        if len(group) == 2 and min(found) == needed:
+            continue
         heads, tails = (_pieces(members, pool, others, touch_px, *side, needed) for side in sides)
         if len(heads) >= 2 and len(heads) == needed and len(tails) == needed:
             middle = (start + stop) // 2
@@ -232,10 +235,10 @@ def untangle_meeting(
 def _meetings(
     curves: list[TracedCurve], touch_px: float, plot_columns: int
 ) -> list[tuple[list[int], int, int]]:
-    """Where three or more curves touch in a chain, each within ``touch_px`` of the next:
-    the curves and the first and last column of each short stretch they do so over (a
-    bundle runs together at length), most curves first, then longest."""
-    if len(curves) < 3:
+    """Where curves touch in a chain, each within ``touch_px`` of the next: the curves and
+    the first and last column of each short stretch they do so over (a bundle runs together
+    at length), most curves first, then longest."""
+    if len(curves) < 2:
         return []
     rows = np.full((len(curves), plot_columns), np.nan)
     for index, curve in enumerate(curves):
@@ -245,24 +248,31 @@ def _meetings(
     chains: dict[frozenset[int], list[int]] = {}
     for column in range(plot_columns):
         present = np.flatnonzero(~np.isnan(rows[:, column]))
-        if present.size < 3:
+        if present.size < 2:
             continue
         order = present[np.argsort(rows[present, column])]
         apart = np.flatnonzero(np.diff(rows[order, column]) > touch_px) + 1
         for chain in np.split(order, apart):
-            if chain.size >= 3:
+            if chain.size >= 2:
                 chains.setdefault(frozenset(chain.tolist()), []).append(column)
     found = []
     for group in chains:
         columns = np.unique([c for other, seen in chains.items() if group <= other for c in seen])
+        first = max(int(curves[i].column[0]) for i in group)
+        last = min(int(curves[i].column[-1]) for i in group)
         # Touches this few columns apart are one stretch.
         for stretch in np.split(columns, np.flatnonzero(np.diff(columns) > _TOUCH_GAP) + 1):
             start, stop = int(stretch[0]), int(stretch[-1])
-            if (
-                stretch.size >= _MIN_MEETING_COLUMNS
-                and stop - start <= _MAX_CROSSING_TOUCH_FRACTION * plot_columns
-            ):
+            if stretch.size < _MIN_MEETING_COLUMNS:
+                continue
+            if stop - start <= _MAX_CROSSING_TOUCH_FRACTION * plot_columns:
                 found.append((sorted(group), start, stop))
+            # Tracks together from where they start may follow one curve up to the point
+            # where another meets it: the stretch's other end.
+            from_start, to_end = start <= first + _TOUCH_GAP, stop >= last - _TOUCH_GAP
+            if from_start != to_end:
+                point = stop if from_start else start
+                found.append((sorted(group), point, point))
     return sorted(found, key=lambda m: (-len(m[0]), m[1] - m[2]))
 
 

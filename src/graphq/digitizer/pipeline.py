@@ -122,7 +122,8 @@ def digitize_standard(
     backward = [to_curve(t) for t in track_pass(runs, range(plot_columns - 1, -1, -1), settings)]
     tolerance = settings.gate_px
     curves = join_passes(forward, backward, tolerance)
-    curves = link_fragments(curves, max(10, round(_MAX_LINK_FRACTION * plot_columns)), tolerance)
+    max_link = max(10, round(_MAX_LINK_FRACTION * plot_columns))
+    curves = link_fragments(curves, max_link, tolerance, settings.max_gap)
     tracks = curves
     min_own = round(_MIN_OWN_FRACTION * plot_columns)
     on_curve_px = 0.5 * line_width + 0.25
