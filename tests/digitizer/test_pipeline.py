@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from graphq.digitizer import Axes, Axis, GraphMeta, digitize
-from graphq.digitizer.pipeline import _along_frame, _seen_columns
+from graphq.digitizer.pipeline import _along_frame, _off_frame, _seen_columns
 from graphq.digitizer.tracks import TracedCurve
 
 _HEIGHT = 100
@@ -39,6 +39,21 @@ def test_a_curve_that_only_starts_on_the_frame_line_is_no_frame_residue(
     # Runs on the frame line over its first 60 columns, then leaves it for the plot inside.
     rows = edge_row + np.sign(50.0 - edge_row) * np.clip(columns - 60.0, 0.0, 48.0)
     assert not _along_frame(_curve(rows), _HEIGHT)
+
+
+def test_the_stretch_of_a_curve_along_the_bottom_frame_line_is_cut_off() -> None:
+    columns = np.arange(200, dtype=np.float64)
+    # On the frame line over its first 60 columns (a transfer curve below its threshold),
+    # then rising into the plot.
+    rows = np.minimum(_HEIGHT - 1.0, _HEIGHT - 1.0 - 0.5 * (columns - 60))
+    kept = _off_frame(_curve(rows), _HEIGHT, reach_px=2.0)
+    assert kept.column[0] == 65
+    np.testing.assert_allclose(kept.middle, rows[65:])
+
+
+def test_a_curve_running_clear_of_the_frame_line_is_kept_whole() -> None:
+    rows = np.full(200, _HEIGHT - 5.0)
+    assert _off_frame(_curve(rows), _HEIGHT, reach_px=2.0).column.size == 200
 
 
 def test_the_gaps_between_a_thick_dotted_curves_dots_count_as_seen() -> None:

@@ -37,8 +37,8 @@ from graphq.digitizer.types import Curve, DigitizeResult, GraphMeta, ProgressCal
 from graphq.errors import GraphqError
 
 # Graphs whose curves, one per temperature, all cross at one point (the temperature-
-# compensation point of transfer curves, the body diode's crossing at high current).
-_CROSSING_FAMILIES = ("transfer", "body_diode")
+# compensation point of transfer curves).
+_CROSSING_FAMILIES = ("transfer",)
 # Curve ink is at least this dark, and at least this fraction of the darkest ink nearby.
 _MIN_CURVE_INK = 0.2
 _CURVE_INK_FRACTION = 0.45
@@ -68,6 +68,8 @@ _DOT_GAP_LINE_WIDTHS = 2.0
 _MIN_FREE_SPAN_FRACTION = 0.2
 # "Reaches the frame": an end within this many px of it.
 _FRAME_REACH_PX = 4
+# A curve's centre line this many px beyond its half width from the frame line lies on it.
+_ON_FRAME_PX = 1.0
 # A curve that lies on the top or bottom frame line over this fraction of its columns is
 # left-over frame.
 _MAX_ON_FRAME_FRACTION = 0.8
@@ -146,6 +148,7 @@ def digitize_standard(
         and (c.span >= _MIN_FREE_SPAN_FRACTION * plot_columns or _reaches_frame(c, cleaned.shape))
         and not _along_frame(c, cleaned.shape[0])
     ]
+    curves = [_off_frame(c, cleaned.shape[0], line_width / 2 + _ON_FRAME_PX) for c in curves]
     if meta.graph_type in _CROSSING_FAMILIES:
         curves = untangle_meeting(curves, tracks, tolerance, plot_columns, plot_image)
     expected = meta.curves if meta.curves is not None else len(meta.labels or []) or None
@@ -219,6 +222,17 @@ def _along_frame(curve: TracedCurve, height: int) -> bool:
     rows = curve.middle
     on_edge = (rows <= _FRAME_REACH_PX) | (rows >= height - 1 - _FRAME_REACH_PX)
     return bool(on_edge.mean() >= _MAX_ON_FRAME_FRACTION)
+
+
+def _off_frame(curve: TracedCurve, height: int, reach_px: float) -> TracedCurve:
+    """The curve without the stretches at its ends that lie on the top or bottom frame line
+    (within ``reach_px`` of it), where its ink is the frame's (a transfer curve along the
+    axis below its threshold voltage)."""
+    rows = curve.middle
+    off = (rows > reach_px) & (rows < height - 1 - reach_px)
+    if not off.any():
+        return curve
+    return curve.part(slice(int(np.argmax(off)), off.size - int(np.argmax(off[::-1]))))
 
 
 def _evidence(curve: TracedCurve) -> float:

@@ -67,6 +67,10 @@ class TracedCurve:
     def span(self) -> int:
         return int(self.column[-1] - self.column[0] + 1)
 
+    def part(self, keep: slice | np.ndarray) -> TracedCurve:
+        """The samples ``keep`` selects."""
+        return TracedCurve(*(getattr(self, name)[keep] for name in _FIELDS))
+
     @property
     def arc_length_px(self) -> float:
         xs = np.repeat(self.column, 2).astype(np.float64)
@@ -172,8 +176,8 @@ def link_fragments(
             if gap < 1 - max_overlap_columns:
                 continue
             if gap < 1:
-                head = _part(head, head.column < right.first)
-                tail = _part(tail, tail.column > left.last)
+                head = head.part(head.column < right.first)
+                tail = tail.part(tail.column > left.last)
                 if min(head.column.size, tail.column.size) < _MIN_LINKED_COLUMNS:
                     continue
                 left, right = _Ends.of(head), _Ends.of(tail)
@@ -446,16 +450,12 @@ def _splice_pair(
             gap = abs(start - end)
             if abs(head.middle[at_end] - tail.middle[at_start]) > 4 * tolerance_px + gap:
                 continue
-            head_part = _part(head, slice(0, at_end + 1))
-            tail_part = _part(tail, slice(at_start, None))
+            head_part = head.part(slice(0, at_end + 1))
+            tail_part = tail.part(slice(at_start, None))
             cost = abs(_end_slope(head_part, at_end=True) - _end_slope(tail_part, at_end=False))
             if best is None or cost < best[0]:
                 best = (cost, i, j)
     return None if best is None else best[1:]
-
-
-def _part(curve: TracedCurve, part: slice | np.ndarray) -> TracedCurve:
-    return TracedCurve(*(getattr(curve, name)[part] for name in _FIELDS))
 
 
 def _band(curve: TracedCurve, tolerance_px: float, width: int) -> _Band:
