@@ -4,7 +4,8 @@ A track walked right-to-left is turned to left-to-right order first. Tracks of t
 passes that claimed the same lone runs are one curve seen from both sides; their union keeps,
 per column, the sample that divided its run among the most tracks (a bundle seen from the
 side where its curves are told apart). Fragments of one curve cut by a label or a long dash
-gap are joined when each one's end extrapolates onto the other. A curve whose columns lie
+gap are joined when each one's end extrapolates onto the other (and so are those a leader
+arrow's head split, overlapping where each track turned into a barb). A curve whose columns lie
 almost all on a better curve is a duplicate. Where several curves cross at one point, a
 track spliced from pieces of two others is dropped, and a curve told apart only on one side
 of the point is joined to the one told apart only on the other. Once all curves are known,
