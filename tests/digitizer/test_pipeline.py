@@ -1,9 +1,16 @@
-"""What is left of the frame after grid removal is not taken for a curve; a dotted curve is."""
+"""What is left of the frame after grid removal is not taken for a curve; a dotted curve is;
+transfer curves crossing at one point are traced whole through it."""
 
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from graphq.digitizer.pipeline import _along_frame, _seen_columns
+from graphq.digitizer import Axes, Axis, GraphMeta, digitize
+from graphq.digitizer.pipeline import _along_frame, _off_frame, _seen_columns
 from graphq.digitizer.tracks import TracedCurve
 
 _HEIGHT = 100
@@ -34,6 +41,21 @@ def test_a_curve_that_only_starts_on_the_frame_line_is_no_frame_residue(
     assert not _along_frame(_curve(rows), _HEIGHT)
 
 
+def test_the_stretch_of_a_curve_along_the_bottom_frame_line_is_cut_off() -> None:
+    columns = np.arange(200, dtype=np.float64)
+    # On the frame line over its first 60 columns (a transfer curve below its threshold),
+    # then rising into the plot.
+    rows = np.minimum(_HEIGHT - 1.0, _HEIGHT - 1.0 - 0.5 * (columns - 60))
+    kept = _off_frame(_curve(rows), _HEIGHT, reach_px=2.0)
+    assert kept.column[0] == 65
+    np.testing.assert_allclose(kept.middle, rows[65:])
+
+
+def test_a_curve_running_clear_of_the_frame_line_is_kept_whole() -> None:
+    rows = np.full(200, _HEIGHT - 5.0)
+    assert _off_frame(_curve(rows), _HEIGHT, reach_px=2.0).column.size == 200
+
+
 def test_the_gaps_between_a_thick_dotted_curves_dots_count_as_seen() -> None:
     # 3 px dots every 8 columns: ink in only 3 of 8 columns, yet seen all along.
     columns = np.array([c for c in range(400) if c % 8 < 3])
@@ -49,3 +71,37 @@ def test_a_gap_longer_than_a_dots_is_not_seen() -> None:
     ones = np.ones(columns.size, dtype=np.int64)
     bridged = TracedCurve(columns, rows, rows, ones, columns)
     assert _seen_columns(bridged, dot_gap_px=6) == 200
+
+
+def _bending_through_one_point(slope: float, x: np.ndarray) -> np.ndarray:
+    return 5 + slope * (x - 5) - 0.15 * (x - 5) ** 2
+
+
+def test_transfer_curves_crossing_at_one_point_are_traced_whole_through_it() -> None:
+    # Three black curves bending alike through one point, at slopes so close that the
+    # tracks bounce off each other there.
+    slopes = (0.45, 0.35, 0.25)
+    figure = plt.figure(figsize=(6, 4.5), dpi=100)
+    axes = figure.add_axes((0.12, 0.12, 0.8, 0.8))
+    x = np.linspace(0, 10, 500)
+    for slope in slopes:
+        axes.plot(x, _bending_through_one_point(slope, x), color="black", lw=1.5)
+    axes.set_xlim(0, 10)
+    axes.set_ylim(0, 10)
+    figure.canvas.draw()
+    image = np.asarray(figure.canvas.buffer_rgba())[:, :, :3].copy()
+    plt.close(figure)
+    meta = GraphMeta(axes=Axes(x=Axis(min=0, max=10), y=Axis(min=0, max=10)), graph_type="transfer")
+    curves = digitize(image, meta).curves
+    assert len(curves) == 3
+    for curve in curves:
+        points = np.array(curve.points)
+        # Before the point and after it, the curve follows one and the same drawn curve.
+        nearest = []
+        for part in (points[points[:, 0] < 3], points[points[:, 0] > 7]):
+            errors = [
+                np.abs(part[:, 1] - _bending_through_one_point(s, part[:, 0])) for s in slopes
+            ]
+            nearest.append(int(np.argmin([np.median(e) for e in errors])))
+            assert min(float(np.median(e)) for e in errors) < 0.1
+        assert nearest[0] == nearest[1]

@@ -9,6 +9,7 @@ from graphq.digitizer.tracks import (
     drop_redundant,
     drop_spliced,
     join_passes,
+    link_fragments,
 )
 
 _SHAPE = (100, 200)
@@ -202,3 +203,22 @@ def test_a_backward_track_where_two_curves_run_together_does_not_make_one_curve_
     assert len(curves) == 2
     left_rows = sorted(float(curve.middle[curve.column == 50][0]) for curve in curves)
     assert left_rows == [_ROW, lower_rows[50]]
+
+
+def test_fragments_a_leader_arrow_split_are_joined_without_the_barbs() -> None:
+    # An arrow's head touches a straight curve at column 100: the track from the left turns
+    # into one barb, the one from the right comes out of the other.
+    columns = np.arange(_SHAPE[1])
+    rows = 80.0 - 0.2 * columns
+    ones = np.ones(columns.size, dtype=np.int64)
+    head, tail = columns < 108, columns >= 94
+    head_rows = np.where(columns > 100, rows + (columns - 100), rows)[head]
+    tail_rows = np.where(columns < 100, rows + (100 - columns), rows)[tail]
+    left = _curve(columns[head], head_rows, ones[head])
+    right = _curve(columns[tail], tail_rows, ones[tail])
+    linked = link_fragments([left, right], 60, 2.5, max_overlap_columns=20)
+    assert len(linked) == 1
+    (curve,) = linked
+    np.testing.assert_allclose(curve.middle, rows[curve.column])
+    assert curve.column[0] == 0
+    assert curve.column[-1] == _SHAPE[1] - 1

@@ -14,7 +14,7 @@ from scipy import ndimage
 from graphq.digitizer.boxes import erase_boxes, find_boxes
 from graphq.digitizer.calibration import build_calibration
 from graphq.digitizer.colors import colour_ink
-from graphq.digitizer.crossings import uncross
+from graphq.digitizer.crossings import uncross, untangle_meeting
 from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.ink import chroma, darkness
@@ -37,6 +37,9 @@ from graphq.digitizer.tracks import (
 from graphq.digitizer.types import Curve, DigitizeResult, GraphMeta, ProgressCallback
 from graphq.errors import GraphqError
 
+# Graphs whose curves, one per temperature, all cross at one point (the temperature-
+# compensation point of transfer curves).
+_CROSSING_FAMILIES = ("transfer",)
 # Curve ink is at least this dark, and at least this fraction of the darkest ink nearby.
 _MIN_CURVE_INK = 0.2
 _CURVE_INK_FRACTION = 0.45
@@ -66,6 +69,8 @@ _DOT_GAP_LINE_WIDTHS = 2.0
 _MIN_FREE_SPAN_FRACTION = 0.2
 # "Reaches the frame": an end within this many px of it.
 _FRAME_REACH_PX = 4
+# A curve's centre line this many px beyond its half width from the frame line lies on it.
+_ON_FRAME_PX = 1.0
 # A curve that lies on the top or bottom frame line over this fraction of its columns is
 # left-over frame.
 _MAX_ON_FRAME_FRACTION = 0.8
@@ -92,10 +97,10 @@ def digitize_standard(
     right, bottom = min(width, round(x1) + 1), min(height, round(y1) + 1)
     # A yellow curve is barely darker than a grey grid line yet far more colourful than
     # anything else on the page, so colour counts as ink too.
-    plot_chroma = chroma(image[top:bottom, left:right])
+    plot_image = image[top:bottom, left:right]
+    plot_chroma = chroma(plot_image)
     plot_ink = np.maximum(ink[top:bottom, left:right], plot_chroma)
     if meta.colors:
-        plot_image = image[top:bottom, left:right]
         plot_ink = np.maximum.reduce([colour_ink(plot_image, c) for c in meta.colors])
 
     report(0.2, "removing grid")
@@ -121,7 +126,9 @@ def digitize_standard(
     backward = [to_curve(t) for t in track_pass(runs, range(plot_columns - 1, -1, -1), settings)]
     tolerance = settings.gate_px
     curves = join_passes(forward, backward, tolerance)
-    curves = link_fragments(curves, max(10, round(_MAX_LINK_FRACTION * plot_columns)), tolerance)
+    max_link = max(10, round(_MAX_LINK_FRACTION * plot_columns))
+    curves = link_fragments(curves, max_link, tolerance, settings.max_gap)
+    tracks = curves
     min_own = round(_MIN_OWN_FRACTION * plot_columns)
     on_curve_px = 0.5 * line_width + 0.25
     min_edge = max(round(_MIN_EDGE_OWN_FRACTION * plot_columns), round(4 * line_width))
@@ -130,7 +137,7 @@ def digitize_standard(
         curves, on_curve_px, cleaned.shape, min_own, min_edge, longest_first=True
     )
     curves = drop_spliced(curves, on_curve_px, plot_columns, min_own)
-    curves = uncross(curves, tolerance, plot_columns, image[top:bottom, left:right])
+    curves = uncross(curves, tolerance, plot_columns, plot_image)
     curves = drop_redundant(curves, on_curve_px, cleaned.shape, min_own, min_edge)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     dot_gap = round(_DOT_GAP_LINE_WIDTHS * line_width)
@@ -143,6 +150,9 @@ def digitize_standard(
         and (c.span >= _MIN_FREE_SPAN_FRACTION * plot_columns or _reaches_frame(c, cleaned.shape))
         and not _along_frame(c, cleaned.shape[0])
     ]
+    curves = [_off_frame(c, cleaned.shape[0], line_width / 2 + _ON_FRAME_PX) for c in curves]
+    if meta.graph_type in _CROSSING_FAMILIES:
+        curves = untangle_meeting(curves, tracks, tolerance, plot_columns, plot_image)
     curves = extend_into_bundles(curves, settings.steep_height_px, cleaned.shape, _FRAME_REACH_PX)
     expected = meta.curves if meta.curves is not None else len(meta.labels or []) or None
     if expected is not None and len(curves) < expected:
@@ -215,6 +225,17 @@ def _along_frame(curve: TracedCurve, height: int) -> bool:
     rows = curve.middle
     on_edge = (rows <= _FRAME_REACH_PX) | (rows >= height - 1 - _FRAME_REACH_PX)
     return bool(on_edge.mean() >= _MAX_ON_FRAME_FRACTION)
+
+
+def _off_frame(curve: TracedCurve, height: int, reach_px: float) -> TracedCurve:
+    """The curve without the stretches at its ends that lie on the top or bottom frame line
+    (within ``reach_px`` of it), where its ink is the frame's (a transfer curve along the
+    axis below its threshold voltage)."""
+    rows = curve.middle
+    off = (rows > reach_px) & (rows < height - 1 - reach_px)
+    if not off.any():
+        return curve
+    return curve.part(slice(int(np.argmax(off)), off.size - int(np.argmax(off[::-1]))))
 
 
 def _evidence(curve: TracedCurve) -> float:

@@ -4,7 +4,8 @@ A track walked right-to-left is turned to left-to-right order first. Tracks of t
 passes that claimed the same lone runs are one curve seen from both sides; their union keeps,
 per column, the sample that divided its run among the most tracks (a bundle seen from the
 side where its curves are told apart). Fragments of one curve cut by a label or a long dash
-gap are joined when each one's end extrapolates onto the other. A curve whose columns lie
+gap are joined when each one's end extrapolates onto the other (and so are those a leader
+arrow's head split, overlapping where each track turned into a barb). A curve whose columns lie
 almost all on a better curve is a duplicate. Where several curves cross at one point, a
 track spliced from pieces of two others is dropped, and a curve told apart only on one side
 of the point is joined to the one told apart only on the other. Once all curves are known,
@@ -14,6 +15,7 @@ duplicate too.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,6 +32,8 @@ _DUPLICATE_FRACTION = 0.85
 _DUPLICATE_INSIDE_FRACTION = 0.75
 # A curve's own part and the part lying on other curves are this clear to be spliced.
 _SPLICE_PART_FRACTION = 0.7
+# Fragments overlapping at their ends each keep at least this many columns to be linked.
+_MIN_LINKED_COLUMNS = 10
 # A curve ending within this many px of the frame's left or right side reaches it: the
 # frame line, erased with its anti-aliased fringe, leaves a gap of a few columns.
 _EDGE_REACH_PX = 4
@@ -63,6 +67,10 @@ class TracedCurve:
     @property
     def span(self) -> int:
         return int(self.column[-1] - self.column[0] + 1)
+
+    def part(self, keep: slice | np.ndarray) -> TracedCurve:
+        """The samples ``keep`` selects."""
+        return TracedCurve(*(getattr(self, name)[keep] for name in _FIELDS))
 
     @property
     def arc_length_px(self) -> float:
@@ -150,30 +158,45 @@ def _end_slope(curve: TracedCurve, at_end: bool) -> float:
 
 
 def link_fragments(
-    curves: list[TracedCurve], max_gap_columns: int, tolerance_px: float
+    curves: list[TracedCurve], max_gap_columns: int, tolerance_px: float, max_overlap_columns: int
 ) -> list[TracedCurve]:
-    """Join a curve's fragments across gaps their ends' tangents agree on."""
+    """Join a curve's fragments across gaps their ends' tangents agree on.
+
+    Fragments whose ends overlap by up to ``max_overlap_columns`` are joined without the
+    overlap when their tangents before it agree: a leader arrow's head splits the curve it
+    points at, one track turning into each barb.
+    """
     curves = sorted(curves, key=lambda c: int(c.column[0]))
     ends = [_Ends.of(c) for c in curves]
     while True:
-        best: tuple[float, int, int] | None = None
-        for i, left in enumerate(ends):
-            for j, right in enumerate(ends):
-                gap = right.first - left.last
-                # A jump is only as believable as the pieces on either side are long.
-                reach = min(max_gap_columns, 2 * min(left.span, right.span))
-                if j == i or gap < 1 or gap > reach:
+        best: tuple[float, int, int, TracedCurve, TracedCurve] | None = None
+        for i, j in itertools.permutations(range(len(curves)), 2):
+            head, tail = curves[i], curves[j]
+            left, right = ends[i], ends[j]
+            gap = right.first - left.last
+            if gap < 1 - max_overlap_columns:
+                continue
+            if gap < 1:
+                head = head.part(head.column < right.first)
+                tail = tail.part(tail.column > left.last)
+                if min(head.column.size, tail.column.size) < _MIN_LINKED_COLUMNS:
                     continue
-                miss_forward = abs(left.last_row + left.slope_out * gap - right.first_row)
-                miss_backward = abs(right.first_row - right.slope_in * gap - left.last_row)
-                allowed = tolerance_px + 0.05 * gap
-                cost = max(miss_forward, miss_backward)
-                if cost <= allowed and (best is None or cost < best[0]):
-                    best = (cost, i, j)
+                left, right = _Ends.of(head), _Ends.of(tail)
+                gap = right.first - left.last
+            # A jump is only as believable as the pieces on either side are long.
+            reach = min(max_gap_columns, 2 * min(left.span, right.span))
+            if gap > reach:
+                continue
+            miss_forward = abs(left.last_row + left.slope_out * gap - right.first_row)
+            miss_backward = abs(right.first_row - right.slope_in * gap - left.last_row)
+            allowed = tolerance_px + 0.05 * gap
+            cost = max(miss_forward, miss_backward)
+            if cost <= allowed and (best is None or cost < best[0]):
+                best = (cost, i, j, head, tail)
         if best is None:
             return curves
-        _, i, j = best
-        joined = _union([curves[i], curves[j]])
+        _, i, j, head, tail = best
+        joined = _union([head, tail])
         keep = [k for k in range(len(curves)) if k not in (i, j)]
         curves = [curves[k] for k in keep] + [joined]
         ends = [ends[k] for k in keep] + [_Ends.of(joined)]
@@ -473,16 +496,12 @@ def _splice_pair(
             gap = abs(start - end)
             if abs(head.middle[at_end] - tail.middle[at_start]) > 4 * tolerance_px + gap:
                 continue
-            head_part = _part(head, slice(0, at_end + 1))
-            tail_part = _part(tail, slice(at_start, None))
+            head_part = head.part(slice(0, at_end + 1))
+            tail_part = tail.part(slice(at_start, None))
             cost = abs(_end_slope(head_part, at_end=True) - _end_slope(tail_part, at_end=False))
             if best is None or cost < best[0]:
                 best = (cost, i, j)
     return None if best is None else best[1:]
-
-
-def _part(curve: TracedCurve, part: slice) -> TracedCurve:
-    return TracedCurve(*(getattr(curve, name)[part] for name in _FIELDS))
 
 
 def _band(curve: TracedCurve, tolerance_px: float, width: int) -> _Band:
