@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from graphq.digitizer import Axes, Axis, GraphMeta, digitize
-from graphq.digitizer.pipeline import _along_frame, _off_frame, _seen_columns
-from graphq.digitizer.tracks import TracedCurve
+from graphq.digitizer.pipeline import _along_frame, _off_frame
+from graphq.digitizer.tracks import TracedCurve, seen_columns
 
 _HEIGHT = 100
 
@@ -62,7 +62,7 @@ def test_the_gaps_between_a_thick_dotted_curves_dots_count_as_seen() -> None:
     rows = 50.0 + 0.1 * columns
     ones = np.ones(columns.size, dtype=np.int64)
     dotted = TracedCurve(columns, rows, rows, ones, columns)
-    assert _seen_columns(dotted, dot_gap_px=6) == 400 - 5
+    assert seen_columns(dotted, dot_gap_px=6) == 400 - 5
 
 
 def test_a_gap_longer_than_a_dots_is_not_seen() -> None:
@@ -70,7 +70,7 @@ def test_a_gap_longer_than_a_dots_is_not_seen() -> None:
     rows = np.full(columns.size, 50.0)
     ones = np.ones(columns.size, dtype=np.int64)
     bridged = TracedCurve(columns, rows, rows, ones, columns)
-    assert _seen_columns(bridged, dot_gap_px=6) == 200
+    assert seen_columns(bridged, dot_gap_px=6) == 200
 
 
 def _bending_through_one_point(slope: float, x: np.ndarray) -> np.ndarray:

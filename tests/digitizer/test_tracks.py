@@ -9,6 +9,7 @@ from graphq.digitizer.tracks import (
     drop_redundant,
     drop_spliced,
     join_passes,
+    link_corners,
     link_fragments,
 )
 
@@ -222,3 +223,30 @@ def test_fragments_a_leader_arrow_split_are_joined_without_the_barbs() -> None:
     np.testing.assert_allclose(curve.middle, rows[curve.column])
     assert curve.column[0] == 0
     assert curve.column[-1] == _SHAPE[1] - 1
+
+
+def test_a_bend_hidden_under_a_label_is_bridged() -> None:
+    # A plateau ends under a label; the curve comes out of it rising steeply. Their
+    # tangents meet at column 120, inside the gap.
+    lone = np.ones(200, dtype=np.int64)
+    plateau_columns, ramp_columns = np.arange(0, 100), np.arange(130, 190)
+    plateau = _curve(plateau_columns, np.full(100, 70.0), lone[:100])
+    ramp = _curve(ramp_columns, 70.0 - 0.5 * (ramp_columns - 120), lone[:60])
+    linked = link_corners([plateau, ramp], 60, _SHAPE, 4)
+    assert len(linked) == 1
+    np.testing.assert_array_equal(linked[0].column, np.concatenate((plateau_columns, ramp_columns)))
+    # Another curve passing through the bend's path: the gap hid no bend.
+    crossing_columns = np.arange(100, 130)
+    crossing = _curve(crossing_columns, np.full(30, 68.0), lone[:30])
+    assert len(link_corners([plateau, ramp, crossing], 60, _SHAPE, 4)) == 3
+
+
+def test_fragments_are_linked_along_the_stretch_past_a_bend_before_the_gap() -> None:
+    # A curve turns steep 20 columns before a label cuts it: the end's slope is that of the
+    # steep stretch, not an average with the flat part before it.
+    lone = np.ones(200, dtype=np.int64)
+    head_columns, tail_columns = np.arange(0, 100), np.arange(120, 170)
+    head_rows = np.where(head_columns < 80, 95.0, 95.0 - (head_columns - 80))
+    head = _curve(head_columns, head_rows, lone[:100])
+    tail = _curve(tail_columns, 75.0 - (tail_columns - 100), lone[:50])
+    assert len(link_fragments([head, tail], 70, 2.5, max_overlap_columns=0)) == 1

@@ -31,7 +31,9 @@ from graphq.digitizer.tracks import (
     drop_redundant,
     drop_spliced,
     join_passes,
+    link_corners,
     link_fragments,
+    seen_columns,
     to_curve,
 )
 from graphq.digitizer.types import Curve, DigitizeResult, GraphMeta, ProgressCallback
@@ -46,6 +48,8 @@ _CURVE_INK_FRACTION = 0.45
 # Fragments of one curve are joined across gaps up to this fraction of the plot's width (a
 # label with a white background can hide a third of a short curve).
 _MAX_LINK_FRACTION = 0.35
+# ... and a curve's bend hidden by a label across gaps up to this fraction (a label's width).
+_MAX_CORNER_FRACTION = 0.15
 # A curve leaves the curves already kept for at least this fraction of the plot's width.
 _MIN_OWN_FRACTION = 0.1
 # ... unless it leaves them at the frame's left or right edge, as the curves of a bundle
@@ -128,6 +132,8 @@ def digitize_standard(
     curves = join_passes(forward, backward, tolerance)
     max_link = max(10, round(_MAX_LINK_FRACTION * plot_columns))
     curves = link_fragments(curves, max_link, tolerance, settings.max_gap)
+    max_corner = round(_MAX_CORNER_FRACTION * plot_columns)
+    curves = link_corners(curves, max_corner, cleaned.shape, _FRAME_REACH_PX)
     tracks = curves
     min_own = round(_MIN_OWN_FRACTION * plot_columns)
     on_curve_px = 0.5 * line_width + 0.25
@@ -146,7 +152,7 @@ def digitize_standard(
         for c in curves
         if c.arc_length_px >= _MIN_CURVE_LENGTH_FRACTION * mean_side
         and c.span >= _MIN_CURVE_SPAN_FRACTION * plot_columns
-        and _seen_columns(c, dot_gap) >= _MIN_SEEN_FRACTION * c.span
+        and seen_columns(c, dot_gap) >= _MIN_SEEN_FRACTION * c.span
         and (c.span >= _MIN_FREE_SPAN_FRACTION * plot_columns or _reaches_frame(c, cleaned.shape))
         and not _along_frame(c, cleaned.shape[0])
     ]
@@ -201,12 +207,6 @@ def _curve_threshold(cleaned: np.ndarray) -> np.ndarray | None:
         return None
     local_peak = ndimage.maximum_filter(cleaned, size=_PEAK_WINDOW_PX)
     return np.maximum(_MIN_CURVE_INK, _CURVE_INK_FRACTION * local_peak)
-
-
-def _seen_columns(curve: TracedCurve, dot_gap_px: int) -> int:
-    """Columns where the curve's ink was seen, or that lie in a gap between its dots."""
-    gaps = np.diff(curve.column) - 1
-    return int(curve.column.size + gaps[gaps <= dot_gap_px].sum())
 
 
 def _reaches_frame(curve: TracedCurve, shape: tuple[int, int]) -> bool:

@@ -10,7 +10,8 @@ almost all on a better curve is a duplicate. Where several curves cross at one p
 track spliced from pieces of two others is dropped, and a curve told apart only on one side
 of the point is joined to the one told apart only on the other. Once all curves are known,
 one lying on the others together (a track crossing over from one curve to another) is a
-duplicate too.
+duplicate too. A bend hidden under a label is bridged where the tangents of the fragments on
+either side meet in the gap.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ _DUPLICATE_INSIDE_FRACTION = 0.75
 _SPLICE_PART_FRACTION = 0.7
 # Fragments overlapping at their ends each keep at least this many columns to be linked.
 _MIN_LINKED_COLUMNS = 10
+# A curve's end slope is fitted over a multiple of this many samples, up to this many, as
+# long as a line fits them within this many px (RMS).
+_MIN_END_WINDOW = 12
+_MAX_END_WINDOW = 60
+_END_FIT_PX = 1.0
 # A curve ending within this many px of the frame's left or right side reaches it: the
 # frame line, erased with its anti-aliased fringe, leaves a gap of a few columns.
 _EDGE_REACH_PX = 4
@@ -77,6 +83,12 @@ class TracedCurve:
         xs = np.repeat(self.column, 2).astype(np.float64)
         ys = np.column_stack((self.enter, self.leave)).ravel()
         return float(np.hypot(np.diff(xs), np.diff(ys)).sum())
+
+
+def seen_columns(curve: TracedCurve, dot_gap_px: int) -> int:
+    """Columns where the curve's ink was seen, or that lie in a gap between its dots."""
+    gaps = np.diff(curve.column) - 1
+    return int(curve.column.size + gaps[gaps <= dot_gap_px].sum())
 
 
 def to_curve(track: Track) -> TracedCurve:
@@ -147,14 +159,21 @@ def join_passes(
 
 def _end_slope(curve: TracedCurve, at_end: bool) -> float:
     """Slope of the curve's last (or first) stretch: long enough that pixel steps average
-    out, short enough to follow a bend."""
-    window = max(12, min(60, curve.column.size // 3))
-    part = slice(-window, None) if at_end else slice(0, window)
-    columns = curve.column[part].astype(np.float64)
-    rows = curve.middle[part]
-    if columns.size < 3 or np.ptp(columns) == 0:
-        return 0.0
-    return float(np.polyfit(columns, rows, 1)[0])
+    out, short enough to follow a bend (the longest that a line still fits)."""
+    slope = 0.0
+    longest = max(_MIN_END_WINDOW, min(_MAX_END_WINDOW, curve.column.size // 3))
+    for window in range(_MIN_END_WINDOW, longest + 1, _MIN_END_WINDOW):
+        part = slice(-window, None) if at_end else slice(0, window)
+        columns = curve.column[part].astype(np.float64)
+        rows = curve.middle[part]
+        if columns.size < 3 or np.ptp(columns) == 0:
+            return slope
+        fit = np.polyfit(columns, rows, 1)
+        residual = float(np.sqrt(np.mean((np.polyval(fit, columns) - rows) ** 2)))
+        if window > _MIN_END_WINDOW and residual > _END_FIT_PX:
+            return slope
+        slope = float(fit[0])
+    return slope
 
 
 def link_fragments(
@@ -200,6 +219,84 @@ def link_fragments(
         keep = [k for k in range(len(curves)) if k not in (i, j)]
         curves = [curves[k] for k in keep] + [joined]
         ends = [ends[k] for k in keep] + [_Ends.of(joined)]
+
+
+def link_corners(
+    curves: list[TracedCurve], max_gap_columns: int, shape: tuple[int, int], reach_px: float
+) -> list[TracedCurve]:
+    """Join fragments whose ends' tangents meet inside the gap between them: a bend of one
+    curve hidden under a label (the knee of a gate-charge curve where its plateau ends).
+
+    Only ends inside the plot qualify, away from the frame where curves leave it, and only
+    across a gap no other curve runs through near the bend's path (the label hid nothing
+    else); of several fragments an end could turn to, the one whose tangent meets it nearest
+    to the gap's middle wins.
+    """
+    height, width = shape
+    curves = sorted(curves, key=lambda c: int(c.column[0]))
+
+    def inside(column: int, row: float) -> bool:
+        return reach_px < column < width - 1 - reach_px and reach_px < row < height - 1 - reach_px
+
+    while True:
+        ends = [_Ends.of(c) for c in curves]
+        best: tuple[float, int, int] | None = None
+        for i, left in enumerate(ends):
+            if not inside(left.last, left.last_row):
+                continue
+            for j, right in enumerate(ends):
+                gap = right.first - left.last
+                reach = min(max_gap_columns, 2 * min(left.span, right.span))
+                if j == i or not 1 <= gap <= reach or not inside(right.first, right.first_row):
+                    continue
+                corner = _corner(left, right)
+                if corner is None or not 0.0 <= corner[1] <= height - 1:
+                    continue
+                others = [c for k, c in enumerate(curves) if k not in (i, j)]
+                cost = abs((corner[0] - left.last) / gap - 0.5)
+                if (best is None or cost < best[0]) and _path_clear(
+                    left, right, corner, others, reach_px
+                ):
+                    best = (cost, i, j)
+        if best is None:
+            return curves
+        _, i, j = best
+        joined = _union([curves[i], curves[j]])
+        curves = [c for k, c in enumerate(curves) if k not in (i, j)] + [joined]
+        curves.sort(key=lambda c: int(c.column[0]))
+
+
+def _corner(left: _Ends, right: _Ends) -> tuple[float, float] | None:
+    """Column and row where the tangents out of ``left`` and into ``right`` cross, when
+    they cross in the gap between them."""
+    bend = left.slope_out - right.slope_in
+    if bend == 0.0:
+        return None
+    gap = right.first - left.last
+    along = (right.first_row - left.last_row - right.slope_in * gap) / bend
+    if not 0.0 <= along <= gap:
+        return None
+    return left.last + along, left.last_row + left.slope_out * along
+
+
+def _path_clear(
+    left: _Ends,
+    right: _Ends,
+    corner: tuple[float, float],
+    others: list[TracedCurve],
+    reach_px: float,
+) -> bool:
+    """Whether no other curve runs within ``reach_px`` of the bend's two straight legs."""
+    legs_x = np.array([left.last, corner[0], right.first], dtype=np.float64)
+    legs_y = np.array([left.last_row, corner[1], right.first_row])
+    for other in others:
+        within = (other.column > left.last) & (other.column < right.first)
+        if not within.any():
+            continue
+        rows = np.interp(other.column[within], legs_x, legs_y)
+        if np.any(np.abs(other.middle[within] - rows) <= reach_px):
+            return False
+    return True
 
 
 @dataclass(frozen=True)
