@@ -229,3 +229,74 @@ def test_two_curves_with_all_their_pieces_are_left_to_uncrossing() -> None:
     offset = np.abs(np.arange(300, dtype=np.float64) - 150)
     curves = [_curve(150 - 0.4 * offset), _curve(150 + 0.4 * offset)]
     assert untangle_meeting(curves, [], 2.5, 300, _paper(300)) is curves
+
+
+def _grazing(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Ciss and Coss at low voltage: they meet, run together for 120 columns (crossing and
+    crossing back within a line's width) and part on the sides they came from, at angles a
+    crossing would pass in about 50 columns."""
+    base = 100 + 0.05 * columns
+    spread = 0.1 * np.maximum(0.0, np.abs(columns - 150) - 60)
+    return base - spread, base + spread
+
+
+def test_curves_that_grazed_at_length_part_on_the_sides_they_came_from() -> None:
+    columns = np.arange(300, dtype=np.float64)
+    upper, lower = _grazing(columns)
+    # The tracker carried each slope on through the touch and crossed them.
+    crossed_upper = np.where(columns < 150, upper, lower)
+    crossed_lower = np.where(columns < 150, lower, upper)
+    fixed = uncross([_curve(crossed_upper), _curve(crossed_lower)], 2.5, 400, _paper(300))
+    np.testing.assert_allclose(fixed[0].middle, upper)
+    np.testing.assert_allclose(fixed[1].middle, lower)
+
+
+def test_curves_touching_at_length_in_a_bundle_keep_their_pairing() -> None:
+    # A third curve runs through the touch: in a bundle, long touches are left alone.
+    columns = np.arange(300, dtype=np.float64)
+    upper, lower = _grazing(columns)
+    crossed_upper = np.where(columns < 150, upper, lower)
+    crossed_lower = np.where(columns < 150, lower, upper)
+    third = 100 + 0.05 * columns + 1.0
+    curves = [_curve(crossed_upper), _curve(crossed_lower), _curve(third)]
+    fixed = uncross(curves, 2.5, 400, _paper(300))
+    np.testing.assert_allclose(fixed[0].middle, crossed_upper)
+    np.testing.assert_allclose(fixed[1].middle, crossed_lower)
+
+
+def test_a_long_shallow_crossing_that_bounced_is_crossed() -> None:
+    # Relative slope 0.05 px per column: the curves touch for 100 columns (a quarter of the
+    # plot's width), as long as crossing at that angle takes.
+    columns = np.arange(400, dtype=np.float64)
+    rising, falling = 100 + 0.025 * (columns - 200), 100 - 0.025 * (columns - 200)
+    upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
+    fixed = uncross([_curve(upper), _curve(lower)], 2.5, 400, _paper(400))
+    np.testing.assert_allclose(fixed[0].middle[260:], rising[260:])
+    np.testing.assert_allclose(fixed[1].middle[260:], falling[260:])
+
+
+def test_nearly_parallel_curves_coming_a_pixel_closer_for_a_moment_keep_their_pairing() -> None:
+    # 3 px apart, 2 px for three columns: crossing at their angles would take hundreds of
+    # columns, however their slopes happen to pair up.
+    columns = np.arange(200, dtype=np.float64)
+    upper = np.where(columns < 150, 100 + 0.08 * columns, 112 + 0.086 * (columns - 150))
+    gap = np.where(columns < 150, 3 + 0.001 * (columns - 150), 3 - 0.011 * (columns - 150))
+    gap[149:152] = 2.0
+    lower = upper + gap
+    fixed = uncross([_curve(upper), _curve(lower)], 2.5, 400, _paper(200))
+    np.testing.assert_allclose(fixed[0].middle, upper)
+    np.testing.assert_allclose(fixed[1].middle, lower)
+
+
+def test_curves_the_tracker_crossed_are_parted_again_when_their_looks_say_so() -> None:
+    # A red curve touches a blue one from above and turns back up; the tracker carried
+    # each slope on and crossed them.
+    columns = np.arange(200, dtype=np.float64)
+    red, blue = 98 - 0.4 * np.abs(columns - 100), 100 + 0.4 * np.abs(columns - 100)
+    image = _paper(200, ((red, _RED), (blue, _BLUE)))
+    crossed_a = np.where(columns < 100, red, blue)
+    crossed_b = np.where(columns < 100, blue, red)
+    fixed = uncross([_curve(crossed_a), _curve(crossed_b)], 2.5, 200, image)
+    apart = np.abs(columns - 100) > 3
+    np.testing.assert_allclose(fixed[0].middle[apart], red[apart])
+    np.testing.assert_allclose(fixed[1].middle[apart], blue[apart])

@@ -1,4 +1,5 @@
-"""Re-pairing curves that bounced off each other where they cross.
+"""Re-pairing curves that bounced off each other where they cross, or crossed where they
+only touched.
 
 Two curves crossing at a shallow angle share runs for a while; when their slopes barely
 differ there, the tracker may hand each one the other's continuation, so both bounce. After
@@ -15,6 +16,14 @@ their temperature-compensation point), pairs are not enough: the tracks leave th
 any order, and two may follow one curve in while another curve's piece is lost. There the
 pieces on either side are collected, a lost one taken from all the tracks found, and paired
 again: by their looks, or in the reverse order, as lines through one point leave it.
+
+Two curves touching with no third one near (a crossing, not a bundle) are judged by how long
+they touch. Crossing at the angles they meet and part at takes a known number of columns;
+touching far longer, they grazed (Ciss and Coss at low voltage, crossing and crossing back
+within a line's width) and part on the sides they came from, even where the tracker carried
+each slope on and crossed them. Touching far shorter, nearly parallel curves only came a pixel
+closer for a moment. Curves drawn differently keep their looks whichever way the tracker
+paired them.
 """
 
 from __future__ import annotations
@@ -49,6 +58,12 @@ _LOOK_WINDOW = 40
 # ink is seen in (dashes and dots leave gaps) that sets two pieces clearly apart.
 _COLOUR_STEP = 40.0
 _DASH_STEP = 0.25
+# Two curves touching alone this many times longer than a crossing at their angles would
+# take did not cross ...
+_GRAZING_RATIO = 2.0
+# ... nor did ones touching this many times shorter (the slopes beside a touch understate
+# the angle of curves bending apart, so this bound is looser).
+_NEAR_MISS_RATIO = 4.0
 
 # Curves meet where they touch in a chain in at least this many columns ...
 _MIN_MEETING_COLUMNS = 3
@@ -65,21 +80,28 @@ _Look = tuple[np.ndarray, float]
 def uncross(
     curves: list[TracedCurve], touch_px: float, plot_columns: int, image: np.ndarray
 ) -> list[TracedCurve]:
-    """Swap the tails of every pair of curves that touch, part on the same side they met
-    from, and would keep their looks (in ``image``, the plot's RGB pixels) or, drawn alike,
-    their slopes at least as well crossed."""
+    """Re-pair every two curves that touch where their looks (in ``image``, the plot's RGB
+    pixels) or, drawn alike, their slopes and the length of the touch call for it."""
     curves = list(curves)
     for i in range(len(curves)):
         for j in range(i + 1, len(curves)):
-            swapped = _crossed_pair(curves[i], curves[j], touch_px, plot_columns, image)
-            if swapped is not None:
-                curves[i], curves[j] = swapped
+            others = [c for k, c in enumerate(curves) if k not in (i, j)]
+            repaired = _repaired_pair(curves[i], curves[j], others, touch_px, plot_columns, image)
+            if repaired is not None:
+                curves[i], curves[j] = repaired
     return curves
 
 
-def _crossed_pair(
-    a: TracedCurve, b: TracedCurve, touch_px: float, plot_columns: int, image: np.ndarray
+def _repaired_pair(
+    a: TracedCurve,
+    b: TracedCurve,
+    others: list[TracedCurve],
+    touch_px: float,
+    plot_columns: int,
+    image: np.ndarray,
 ) -> tuple[TracedCurve, TracedCurve] | None:
+    """``a`` and ``b`` with their tails swapped at their first touching stretch, or None to
+    keep them as they are."""
     # Every column both span, bridged where either was not seen (a dash gap): dashed
     # curves are rarely seen in the same columns.
     common = np.arange(max(a.column[0], b.column[0]), min(a.column[-1], b.column[-1]) + 1)
@@ -89,18 +111,14 @@ def _crossed_pair(
     rows_b = np.interp(common, b.column, b.middle)
     apart = rows_a - rows_b
     touching = np.abs(apart) <= touch_px
-    # A crossing is one short touch of curves apart elsewhere; a bundle touches at length.
-    if not touching.any() or touching.sum() > _MAX_CROSSING_TOUCH_FRACTION * plot_columns:
+    if not touching.any():
         return None
     # Curves meeting at a shallow angle touch, part by a pixel and touch again: one stretch.
     touches = np.flatnonzero(touching)
     breaks = np.flatnonzero(np.diff(common[touches]) > _TOUCH_GAP)
     first = int(touches[0])
     last = int(touches[breaks[0]]) if breaks.size else int(touches[-1])
-    if (
-        last == touching.size - 1
-        or common[last] - common[first] > _MAX_CROSSING_TOUCH_FRACTION * plot_columns
-    ):
+    if last == touching.size - 1:
         return None
     start, stop = int(common[first]), int(common[last])
     before = (common < start) & (common >= start - _SLOPE_WINDOW)
@@ -108,36 +126,82 @@ def _crossed_pair(
     if before.sum() < _SLOPE_WINDOW // 2 or after.sum() < _SLOPE_WINDOW // 2:
         return None
     gap_before, gap_after = apart[before].mean(), apart[after].mean()
-    if np.sign(gap_before) != np.sign(gap_after):
-        return None
     if min(abs(gap_before), abs(gap_after)) <= touch_px:
         return None
+    crossed = bool(np.sign(gap_before) != np.sign(gap_after))
+    slopes = [
+        _slope(common[part], rows[part]) for rows in (rows_a, rows_b) for part in (before, after)
+    ]
+    length = max(int(touching.sum()), stop - start)
+    alone = _alone(a, b, others, start, stop, touch_px)
     looks = _look_difference(a, b, start, stop, image)
-    if looks < 0:
+    shallow = _shallow_crossing(common, apart, start, stop, touch_px)
+    if looks != 0:
+        swap = looks > 0
+    elif alone and not _could_cross(slopes, stop - start + 1, touch_px):
+        # Grazed or came close: on the sides they came from, whatever the tracker did.
+        swap = crossed
+    elif crossed:
+        swap = False
+    else:
+        swap = _bounced(shallow, length, slopes, plot_columns)
+    if not swap:
         return None
-    if looks == 0:
-        # Drawn alike: the slopes decide, leaning towards a crossing where the curves come
-        # together from well apart and part again (a family's curves cross; they do not
-        # touch and turn back).
-        shallow = _shallow_crossing(common, apart, start, stop, touch_px)
-        length = max(int(touching.sum()), stop - start)
-        if (
-            length
-            > (_MAX_CROSSING_TOUCH_FRACTION if shallow else _MAX_TOUCH_FRACTION) * plot_columns
-        ):
-            return None
-        slopes = [
-            _slope(common[part], rows[part])
-            for rows in (rows_a, rows_b)
-            for part in (before, after)
-        ]
-        a_in, a_out, b_in, b_out = slopes
-        bounced = (a_in - a_out) ** 2 + (b_in - b_out) ** 2
-        crossed = (a_in - b_out) ** 2 + (b_in - a_out) ** 2
-        if crossed >= (_SHALLOW_SWAP_RATIO if shallow else _SWAP_RATIO) * bounced:
-            return None
     middle = (start + stop) // 2
     return join_at(a, b, middle), join_at(b, a, middle)
+
+
+def _bounced(shallow: bool, length: int, slopes: list[float], plot_columns: int) -> bool:
+    """Whether two curves drawn alike, touching for ``length`` columns, bounced.
+
+    A crossing is a short touch of curves apart elsewhere; in a bundle curves run together
+    at length and bend where they fan out (the knees of output curves). Curves that come
+    together from well apart and part again (``shallow``) may touch longer, and there the
+    slopes lean towards a crossing: a family's curves cross; they do not touch and turn back.
+    """
+    if length > (_MAX_CROSSING_TOUCH_FRACTION if shallow else _MAX_TOUCH_FRACTION) * plot_columns:
+        return False
+    return _swap_better(slopes, _SHALLOW_SWAP_RATIO if shallow else _SWAP_RATIO)
+
+
+def _swap_better(slopes: list[float], ratio: float) -> bool:
+    """Whether swapping the tails carries each curve's slope on better by ``ratio``."""
+    a_in, a_out, b_in, b_out = slopes
+    bounced = (a_in - a_out) ** 2 + (b_in - b_out) ** 2
+    crossed = (a_in - b_out) ** 2 + (b_in - a_out) ** 2
+    return crossed < ratio * bounced
+
+
+def _could_cross(slopes: list[float], columns: int, touch_px: float) -> bool:
+    """Whether crossing at the angles the curves meet and part at takes about as many
+    columns as they touched for: from ``touch_px`` apart to touching, then apart again."""
+    a_in, a_out, b_in, b_out = slopes
+    meeting, parting = abs(a_in - b_in), abs(a_out - b_out)
+    if meeting == 0.0 or parting == 0.0:
+        return False
+    crossing = touch_px / meeting + touch_px / parting
+    # Steep curves crossing at a wide angle touch for a column or two, however they cross.
+    near_miss = crossing >= _SLOPE_WINDOW and columns * _NEAR_MISS_RATIO < crossing
+    return not near_miss and columns <= _GRAZING_RATIO * crossing
+
+
+def _alone(
+    a: TracedCurve,
+    b: TracedCurve,
+    others: list[TracedCurve],
+    start: int,
+    stop: int,
+    touch_px: float,
+) -> bool:
+    """Whether no other curve touches either of the pair between ``start`` and ``stop``."""
+    for curve in (a, b):
+        inside = (curve.column >= start) & (curve.column <= stop)
+        columns, rows = curve.column[inside], curve.middle[inside]
+        for other in others:
+            _, mine, theirs = np.intersect1d(columns, other.column, return_indices=True)
+            if np.any(np.abs(rows[mine] - other.middle[theirs]) <= touch_px):
+                return False
+    return True
 
 
 def _shallow_crossing(
