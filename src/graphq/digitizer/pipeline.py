@@ -1,4 +1,4 @@
-"""The ``standard`` method: frame → grid → boxes and text → tracking → curves.
+"""The ``standard`` method: frame → grid → boxes and text → tracking → pale curves → curves.
 
 Confidence of a curve is the share of its columns where its ink was seen rather than
 bridged, weighted towards columns where it ran alone (a curve hidden in a bundle for most of
@@ -15,6 +15,7 @@ from graphq.digitizer.boxes import erase_boxes, find_boxes
 from graphq.digitizer.calibration import build_calibration
 from graphq.digitizer.colors import colour_ink
 from graphq.digitizer.crossings import uncross, untangle_meeting
+from graphq.digitizer.faint import faint_curves
 from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.ink import chroma, darkness
@@ -108,7 +109,7 @@ def digitize_standard(
         plot_ink = np.maximum.reduce([colour_ink(plot_image, c) for c in meta.colors])
 
     report(0.2, "removing grid")
-    cleaned, _, _ = remove_grid(plot_ink, plot_chroma)
+    cleaned, horizontal, vertical = remove_grid(plot_ink, plot_chroma)
     threshold = _curve_threshold(cleaned)
     if threshold is None:
         raise GraphqError("NO_CURVES_FOUND", "no curve ink inside the plot frame", status=422)
@@ -118,7 +119,8 @@ def digitize_standard(
     min_box_side = max(8.0, 1.2 * text_px) if text_px else max(8.0, 0.03 * (bottom - top))
     boxes = find_boxes(cleaned > threshold, min_box_side, line_width)
     erase_boxes(cleaned, boxes, margin_px=round(line_width) + 1)
-    cleaned = remove_text(cleaned, threshold, line_width, text_px)
+    boxed = cleaned
+    cleaned = remove_text(boxed, threshold, line_width, text_px)
     cleaned = erase_ticks(cleaned, threshold, line_width)
 
     report(0.4, "separating curves")
@@ -159,6 +161,10 @@ def digitize_standard(
     curves = [_off_frame(c, cleaned.shape[0], line_width / 2 + _ON_FRAME_PX) for c in curves]
     if meta.graph_type in _CROSSING_FAMILIES:
         curves = untangle_meeting(curves, tracks, tolerance, plot_columns, plot_image)
+    report(0.65, "tracing pale curves")
+    curves = faint_curves(
+        boxed, (horizontal, vertical), curves, line_width, text_px, settings, max_link
+    )
     curves = extend_into_bundles(curves, settings.steep_height_px, cleaned.shape, _FRAME_REACH_PX)
     expected = meta.curves if meta.curves is not None else len(meta.labels or []) or None
     if expected is not None and len(curves) < expected:

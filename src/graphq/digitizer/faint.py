@@ -1,0 +1,210 @@
+"""Curves too pale for the main pass: a dotted line drawn finer than a pixel, a pastel colour.
+
+Such a curve's ink is as light as a minor grid line's, below the floor that keeps anti-aliased
+fringes and noise out of the main pass. Once the main curves are known, the ink left away from
+them, from the grid and from text is traced again at a lower floor, one the paper's noise
+does not reach. A pale piece that carries on where a main curve ends (the flat tail of a
+dotted Crss) is that curve's; a pale curve of its own counts only when it is long, rises or
+falls (a flat pale line is a grid line the grid removal did not take) and lies apart from
+the curves found.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import ndimage
+
+from graphq.digitizer.lines import Line, find_lines
+from graphq.digitizer.runs import column_runs
+from graphq.digitizer.text import remove_text
+from graphq.digitizer.tracker import TrackerSettings, track_pass
+from graphq.digitizer.tracks import (
+    TracedCurve,
+    drop_duplicates,
+    join_at,
+    join_passes,
+    link_fragments,
+    seen_columns,
+    to_curve,
+)
+
+# The floors pale ink is tried at, lowest first; it must also reach this fraction of the
+# darkest ink nearby (a dark curve's fringe does not), as in the main pass.
+_FLOORS = (0.06, 0.08, 0.1, 0.12, 0.15)
+_PEAK_WINDOW_PX = 5
+_CURVE_INK_FRACTION = 0.45
+# A floor the paper's noise reaches leaves more than this fraction of the plot's pixels
+# standing alone above it (a pale curve's pixels touch, a dotted one's across rows).
+_MAX_SPECKLE_FRACTION = 0.002
+# A straight pale line this long (fraction of the plot's side) from the frame is grid ...
+_MIN_GRID_FRACTION = 0.5
+# ... and closes gaps up to this fraction of the image's longer side, as grid removal does.
+_GAP_FRACTION = 0.015
+# Pale ink this many line widths (plus 3 px) from a main curve, or from its end, is its.
+_NEAR_LINE_WIDTHS = 3.0
+# A pale piece spans at least this fraction of the plot's width, seen (dots bridged) in this
+# fraction of its columns; a pale curve of its own spans this fraction, its rows (between
+# their 5th and 95th percentiles) rise or fall this many px, and it lies on other curves in
+# under this fraction of its columns.
+_MIN_PIECE_FRACTION = 0.05
+_MIN_SEEN_FRACTION = 0.6
+_MIN_SPAN_FRACTION = 0.3
+_MIN_RISE_PX = 6.0
+_MAX_SHARED_FRACTION = 0.3
+
+
+def faint_curves(
+    ink: np.ndarray,
+    grid: tuple[list[Line], list[Line]],
+    curves: list[TracedCurve],
+    line_width_px: float,
+    text_px: float | None,
+    settings: TrackerSettings,
+    max_link_columns: int,
+) -> list[TracedCurve]:
+    """The main ``curves``, carried on along pale tails, and the pale curves apart from them.
+
+    ``ink`` is the plot's ink with boxes erased but text still in; ``grid`` the horizontal
+    and vertical lines grid removal erased.
+    """
+    width = ink.shape[1]
+    near = _NEAR_LINE_WIDTHS * line_width_px + 3.0
+    peak = ndimage.maximum_filter(ink, size=_PEAK_WINDOW_PX)
+    relative = _CURVE_INK_FRACTION * peak
+    pale = ink.copy()
+    # The ink left where a pale curve crossed a grid line is too pale to tell from it.
+    for plane, lines in ((pale, grid[0]), (pale.T, grid[1])):
+        for line in lines:
+            plane[max(0, line.first - 1) : line.last + 2, line.start : line.end] = 0.0
+    # At the floor alone: a dark curve running close along a grid line would cut it short
+    # at a threshold relative to the darkest ink nearby.
+    _erase_pale_grid(pale, pale > _FLOORS[0], curves, near)
+    _erase_around(pale, curves, int(np.ceil(line_width_px)) + 2)
+    floor = next(
+        (f for f in _FLOORS if _speckles(pale > f) <= _MAX_SPECKLE_FRACTION * pale.size), None
+    )
+    if floor is None:
+        return curves
+    threshold = np.maximum(floor, relative)
+    pale = remove_text(pale, threshold, line_width_px, text_px)
+    runs = column_runs(pale, threshold)
+    forward = [to_curve(t) for t in track_pass(runs, range(width), settings)]
+    backward = [to_curve(t) for t in track_pass(runs, range(width - 1, -1, -1), settings)]
+    found = join_passes(forward, backward, settings.gate_px)
+    # A pale track repeats another unless it leaves it for a tenth of the plot's width.
+    found = drop_duplicates(found, 0.5 * line_width_px + 0.25, ink.shape, round(0.1 * width), width)
+    dot_gap = round(2 * line_width_px)
+    pieces = [
+        piece
+        for piece in found
+        if piece.span >= _MIN_PIECE_FRACTION * width
+        and seen_columns(piece, dot_gap) >= _MIN_SEEN_FRACTION * piece.span
+    ]
+    extended: list[TracedCurve] = []
+    for curve in curves:
+        curve, pieces = _with_tails(curve, pieces, near)
+        extended.append(curve)
+    kept = list(extended)
+    for piece in sorted(
+        link_fragments(pieces, max_link_columns, settings.gate_px, settings.max_gap), key=_span
+    ):
+        if (
+            piece.span >= _MIN_SPAN_FRACTION * width
+            and np.subtract(*np.percentile(piece.middle, [95, 5])) >= _MIN_RISE_PX
+            and seen_columns(piece, dot_gap) >= _MIN_SEEN_FRACTION * piece.span
+            and _lies_on(piece, kept, near) < _MAX_SHARED_FRACTION
+        ):
+            kept.append(piece)
+    return kept
+
+
+def _span(curve: TracedCurve) -> int:
+    return -curve.span
+
+
+def _erase_pale_grid(
+    pale: np.ndarray, mask: np.ndarray, curves: list[TracedCurve], near: float
+) -> None:
+    """Erase, in place, the long straight pale lines from the frame: grid lines lighter
+    than grid removal looks for. A line from one side that a main curve ends on is that
+    curve's pale tail and stays; it is found before the curves are cut out, which would
+    cut the grid lines short."""
+    height, width = pale.shape
+    gap_px = max(3, round(_GAP_FRACTION * max(height, width)))
+    ends = np.array(
+        [(c.column[0], c.enter[0]) for c in curves] + [(c.column[-1], c.leave[-1]) for c in curves]
+    ).reshape(-1, 2)
+    for plane, plane_mask, along, across in (
+        (pale, mask, ends[:, 0], ends[:, 1]),
+        (pale.T, mask.T, ends[:, 1], ends[:, 0]),
+    ):
+        size = plane.shape[1]
+        for line in find_lines(
+            plane, plane_mask, min_length=_MIN_GRID_FRACTION * size, gap_px=gap_px
+        ):
+            at_start, at_end = line.start <= gap_px, line.end >= size - gap_px
+            if not (at_start or at_end):
+                continue
+            tail = (
+                (np.abs(across - line.position) <= near)
+                & (along >= line.start - gap_px)
+                & (along <= line.end + gap_px)
+            )
+            if at_start != at_end and tail.any():
+                continue
+            plane[max(0, line.first - 1) : line.last + 2, line.start : line.end] = 0.0
+
+
+def _erase_around(pale: np.ndarray, curves: list[TracedCurve], reach: int) -> None:
+    """Erase, in place, the ink within ``reach`` px of the curves found (their fringes)."""
+    height = pale.shape[0]
+    for curve in curves:
+        low = np.floor(np.minimum(curve.enter, curve.leave)).astype(np.int64) - reach
+        high = np.ceil(np.maximum(curve.enter, curve.leave)).astype(np.int64) + reach
+        for column, top, bottom in zip(
+            curve.column.tolist(), low.tolist(), high.tolist(), strict=True
+        ):
+            rows = slice(max(0, top), min(height, max(0, bottom + 1)))
+            pale[rows, max(0, column - reach) : column + reach + 1] = 0.0
+
+
+def _with_tails(
+    curve: TracedCurve, pieces: list[TracedCurve], near: float
+) -> tuple[TracedCurve, list[TracedCurve]]:
+    """The curve joined to the pale pieces that start (or stop) within ``near`` px of where
+    it stops (or starts), longest first; and the pieces left."""
+    left: list[TracedCurve] = []
+    for piece in sorted(pieces, key=_span):
+        after = (
+            piece.column[0] > curve.column[-1]
+            and np.hypot(piece.column[0] - curve.column[-1], piece.enter[0] - curve.leave[-1])
+            <= near
+        )
+        before = (
+            piece.column[-1] < curve.column[0]
+            and np.hypot(curve.column[0] - piece.column[-1], curve.enter[0] - piece.leave[-1])
+            <= near
+        )
+        if after:
+            curve = join_at(curve, piece, int(curve.column[-1]))
+        elif before:
+            curve = join_at(piece, curve, int(piece.column[-1]))
+        else:
+            left.append(piece)
+    return curve, left
+
+
+def _lies_on(curve: TracedCurve, others: list[TracedCurve], reach_px: float) -> float:
+    """Fraction of the curve's columns where one of ``others`` runs within ``reach_px``."""
+    on = np.zeros(curve.column.size, dtype=bool)
+    for other in others:
+        within = (curve.column >= other.column[0]) & (curve.column <= other.column[-1])
+        rows = np.interp(curve.column, other.column, other.middle)
+        on |= within & (np.abs(curve.middle - rows) <= reach_px)
+    return float(on.mean())
+
+
+def _speckles(mask: np.ndarray) -> int:
+    """Pixels of ``mask`` with no neighbour in it."""
+    neighbours = ndimage.convolve(mask.astype(np.uint8), np.ones((3, 3), np.uint8), mode="constant")
+    return int(np.count_nonzero(mask & (neighbours == 1)))
