@@ -86,22 +86,28 @@ def find_lines(
     dots of a perpendicular dotted grid has a stretch of almost none. Transpose both arrays
     for vertical lines.
     """
-    closed = close_gaps(mask, gap_px)
-    length, start, end = longest_runs(closed)
     # Closing also bridges the gaps between dense perpendicular grid lines; a real line has
-    # its own ink along most of the run (a dotted one about a third).
-    inked = np.zeros((mask.shape[0], mask.shape[1] + 1), dtype=np.int64)
-    inked[:, 1:] = np.cumsum(mask, axis=1)
-    rows = np.arange(mask.shape[0])
-    own = (inked[rows, end] - inked[rows, start]) / np.maximum(length, 1)
+    # its own ink along most of the run (a dotted one about a third). Rows with too little
+    # ink for that are no line whatever closing makes of them, and most rows are such.
+    inked_rows = np.flatnonzero(np.count_nonzero(mask, axis=1) >= _MIN_OWN_INK * min_length)
+    sub = mask[inked_rows]
+    sub_length, sub_start, sub_end = longest_runs(close_gaps(sub, gap_px))
+    inked = np.zeros((sub.shape[0], sub.shape[1] + 1), dtype=np.int32)
+    np.cumsum(sub, axis=1, out=inked[:, 1:])
+    rows = np.arange(sub.shape[0])
+    own = (inked[rows, sub_end] - inked[rows, sub_start]) / np.maximum(sub_length, 1)
     if min_part_ink > 0:
-        bounds = [start + (length * k) // _PARTS for k in range(_PARTS + 1)]
+        bounds = [sub_start + (sub_length * k) // _PARTS for k in range(_PARTS + 1)]
         parts = [
             (inked[rows, high] - inked[rows, low]) / np.maximum(high - low, 1)
             for low, high in itertools.pairwise(bounds)
         ]
         own = np.where(np.min(parts, axis=0) >= min_part_ink, own, 0.0)
-    candidate = (length >= min_length) & (own >= _MIN_OWN_INK)
+    candidate = np.zeros(mask.shape[0], dtype=bool)
+    start = np.zeros(mask.shape[0], dtype=np.int64)
+    end = np.zeros(mask.shape[0], dtype=np.int64)
+    candidate[inked_rows] = (sub_length >= min_length) & (own >= _MIN_OWN_INK)
+    start[inked_rows], end[inked_rows] = sub_start, sub_end
     lines: list[Line] = []
     for band in _bands(candidate, start, end):
         first, last = band[0].start, band[0].stop - 1
@@ -113,7 +119,7 @@ def find_lines(
                 continue
         # The extent is the band's union: a row of tick marks or a curve running along the
         # line joins the band without shortening it.
-        union = closed[first : last + 1].any(axis=0, keepdims=True)
+        union = close_gaps(mask[first : last + 1], gap_px).any(axis=0, keepdims=True)
         _, union_start, union_end = longest_runs(union)
         lo, hi = int(union_start[0]), int(union_end[0])
         weights = ink[first : last + 1, lo:hi].sum(axis=1).astype(np.float64)
