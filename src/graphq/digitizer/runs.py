@@ -38,18 +38,23 @@ class ColumnRuns:
 def column_runs(ink: np.ndarray, threshold: float | np.ndarray) -> ColumnRuns:
     """Runs of ``ink > threshold`` per column, with ink-weighted centroids."""
     height, width = ink.shape
-    mask = (ink > threshold).T
-    padded = np.zeros((width, height + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask
-    edges = np.diff(padded, axis=1)
-    column, top = np.nonzero(edges == 1)
-    _, stop = np.nonzero(edges == -1)
-    weights = np.zeros((width, height + 1), dtype=np.float64)
-    weights[:, 1:] = np.cumsum(ink.T, axis=1)
-    moments = np.zeros((width, height + 1), dtype=np.float64)
-    moments[:, 1:] = np.cumsum(ink.T * np.arange(height, dtype=np.float64), axis=1)
-    mass = weights[column, stop] - weights[column, top]
-    centroid = (moments[column, stop] - moments[column, top]) / np.maximum(mass, 1e-9)
+    # Edges and sums down each column of the image as it lies (no transposed copies); the
+    # runs are then put in column order.
+    padded = np.zeros((height + 2, width), dtype=np.int8)
+    padded[1:-1] = ink > threshold
+    edges = np.diff(padded, axis=0)
+    top, column = np.nonzero(edges == 1)
+    stop, stop_column = np.nonzero(edges == -1)
+    # Down one column runs start and stop in turn, so both sorted by column pair up.
+    by_column = np.lexsort((top, column))
+    column, top = column[by_column], top[by_column]
+    stop = stop[np.lexsort((stop, stop_column))]
+    weights = np.zeros((height + 1, width), dtype=ink.dtype)
+    np.cumsum(ink, axis=0, out=weights[1:])
+    moments = np.zeros((height + 1, width), dtype=np.float64)
+    np.cumsum(ink * np.arange(height, dtype=np.float64)[:, None], axis=0, out=moments[1:])
+    mass = weights[stop, column].astype(np.float64) - weights[top, column]
+    centroid = (moments[stop, column] - moments[top, column]) / np.maximum(mass, 1e-9)
     offsets = np.searchsorted(column, np.arange(width + 1))
     return ColumnRuns(column, top, stop - 1, centroid, mass, offsets)
 
