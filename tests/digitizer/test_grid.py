@@ -203,3 +203,14 @@ def test_a_flat_curve_just_inside_the_bottom_frame_line_is_not_taken_for_the_fra
     cleaned, _, _ = remove_grid(ink)
     assert (cleaned[-6:-4, 42:-2] > 0.9).all()
     assert cleaned[-2:, 5:-5].max() == 0.0
+
+
+def test_saturated_output_curves_alike_in_ink_are_no_family_of_grid_lines() -> None:
+    ink = _grey_grid()
+    for row, knee in ((45, 40), (85, 70), (125, 100), (165, 130)):
+        ink[row, knee:] = 1.0  # flat from its knee to the right edge ...
+        for column in range(knee - 40, knee):
+            ink[row + (knee - column) // 5, column] = 1.0  # ... rising to it from the origin
+    cleaned, _, _ = remove_grid(ink)
+    for row, knee in ((45, 40), (85, 70), (125, 100), (165, 130)):
+        assert (cleaned[row, knee + 2 : -2] > 0.9).mean() > 0.95

@@ -70,6 +70,16 @@ def test_a_curve_leaving_a_bundle_runs_on_along_it_to_the_frame() -> None:
     assert (extended.shared[:60] == 2).all() and (extended.shared[60:] == 1).all()
 
 
+def test_a_steep_curve_leaving_a_steep_bundle_runs_on_along_it() -> None:
+    # Both rise 3 and 4 rows per column: 2 px apart square to them where the steeper one
+    # is told apart, but 6 rows apart down the column.
+    host = _line(np.arange(40), 119.0 - 3.0 * np.arange(40))
+    apart = np.arange(20, 45)
+    leaving = _line(apart, 65.0 - 4.0 * (apart - 20))
+    _, extended = extend_into_bundles([host, leaving], 3.0, (120, _WIDTH), frame_px=4)
+    assert extended.column[0] == 0
+
+
 def test_a_curve_ending_on_the_frame_or_away_from_others_is_left_as_it_is() -> None:
     # A curve rising from the bottom edge right beside a curve running along it, and one
     # starting inside the plot far from any other.

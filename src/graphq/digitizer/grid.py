@@ -203,50 +203,64 @@ def _without_flat_curves(
     The frame (at the crop's border) is always erased.
     A grid drawn as dark as the curves (a black grid whose major lines some box hides in
     part) has no family of look-alike levels, but it is still evenly spaced from edge to
-    edge; a flat curve is not.
+    edge; a flat curve is not. Flat curves alike in ink (saturated output curves) are no
+    family either: each runs on as a curve where its line stops.
     """
     height, width = ink.shape
     levels_h = [_line_level(ink, line) for line in horizontal]
     levels_v = [_line_level(ink.T, line) for line in vertical]
+    # Bundles merge into flat lines (thermal impedance), flat output curves leave their knee;
+    # a steep curve runs on into no vertical line.
+    mask = ink > LINE_INK_THRESHOLD
+    runs_on_h = [_runs_on_as_curve(mask, line) for line in horizontal]
+    runs_on_v = [False] * len(vertical)
     inner = [
-        (level, _thickness(line))
-        for lines, levels, size in ((horizontal, levels_h, height), (vertical, levels_v, width))
-        for line, level in zip(lines, levels, strict=True)
+        (level, _thickness(line), runs_on)
+        for lines, levels, flags, size in (
+            (horizontal, levels_h, runs_on_h, height),
+            (vertical, levels_v, runs_on_v, width),
+        )
+        for line, level, runs_on in zip(lines, levels, flags, strict=True)
         if _inner(line, lines, size)
     ]
-    levels = np.array([level for level, _ in inner])
-    thicknesses = np.array([thickness for _, thickness in inner])
+    levels = np.array([level for level, _, _ in inner])
+    thicknesses = np.array([thickness for _, thickness, _ in inner])
+    inner_runs_on = np.array([runs_on for _, _, runs_on in inner], dtype=bool)
     grid_level = float(np.median(levels)) if inner else 0.0
 
-    def is_grid(line: Line, level: float, mask: np.ndarray | None) -> bool:
+    def is_grid(line: Line, level: float, runs_on: bool, placed: bool) -> bool:
         # Fewer than three long lines inside the frame are no grid, but flat curves.
         if len(inner) < _FAMILY_SIZE:
             return False
+        # A line running on as a curve is a grid line only at the grid's own spacing (one
+        # that a box hides in part, where curves happen to cross the box's edge).
+        if runs_on and not placed:
+            return False
         # Major grid lines are darker than minor ones but come as a family of look-alikes,
         # as thick as each other: curves merged into one line are thicker than black major
-        # lines of the grid are.
-        alike = (np.abs(levels - level) <= _FAMILY_LEVEL) & (
-            np.abs(thicknesses - _thickness(line)) <= _FAMILY_THICKNESS_PX
+        # lines of the grid are. Saturated output curves look alike too, but each runs on
+        # from its knee.
+        alike = (
+            (np.abs(levels - level) <= _FAMILY_LEVEL)
+            & (np.abs(thicknesses - _thickness(line)) <= _FAMILY_THICKNESS_PX)
+            & ~inner_runs_on
         )
-        family = np.count_nonzero(alike) - 1
-        if family >= _FAMILY_SIZE:
+        if np.count_nonzero(alike) - (not runs_on) >= _FAMILY_SIZE:
             return True
-        merging = mask is not None and _runs_on_as_curve(mask, line)
-        return level <= grid_level + CURVE_OVER_GRID and not merging
+        return level <= grid_level + CURVE_OVER_GRID and not runs_on
 
-    def keep(
-        lines: list[Line], levels: list[float], size: int, mask: np.ndarray | None
-    ) -> list[Line]:
+    def keep(lines: list[Line], levels: list[float], flags: list[bool], size: int) -> list[Line]:
         spaced = _evenly_spaced(lines, levels, size, grid_level)
+        placed = _evenly_spaced(lines, levels, size, grid_level, full_span=False)
         return [
             line
-            for line, level, regular in zip(lines, levels, spaced, strict=True)
-            if is_grid(line, level, mask) or regular or not _inner(line, lines, size)
+            for line, level, runs_on, regular, at in zip(
+                lines, levels, flags, spaced, placed, strict=True
+            )
+            if is_grid(line, level, runs_on, at) or regular or not _inner(line, lines, size)
         ]
 
-    # Bundles merge into flat lines (thermal impedance); a steep one merges into no grid line.
-    merging_mask = ink > LINE_INK_THRESHOLD
-    return keep(horizontal, levels_h, height, merging_mask), keep(vertical, levels_v, width, None)
+    return keep(horizontal, levels_h, runs_on_h, height), keep(vertical, levels_v, runs_on_v, width)
 
 
 def _thickness(line: Line) -> int:
@@ -306,9 +320,10 @@ def _runs_on_as_curve(mask: np.ndarray, line: Line) -> bool:
 
 
 def _evenly_spaced(
-    lines: list[Line], levels: list[float], size: int, grid_level: float
+    lines: list[Line], levels: list[float], size: int, grid_level: float, full_span: bool = True
 ) -> list[bool]:
-    """Per line: it spans the plot and sits midway between two other lines (or the frame)
+    """Per line: it spans the plot (with ``full_span``; else its position alone counts)
+    and sits midway between two other lines (or the frame)
     at least about as dark, or darker than the grid's typical line. Among the many light
     lines of a log grid some spacing matches any position, so a dark flat curve is
     measured against the dark major lines only, which a major line is evenly spaced among.
@@ -318,7 +333,7 @@ def _evenly_spaced(
     length = size if not lines else max(line.end for line in lines)
     regular = []
     for line, level in zip(lines, levels, strict=True):
-        if line.end - line.start < _FULL_SPAN_FRACTION * length:
+        if full_span and line.end - line.start < _FULL_SPAN_FRACTION * length:
             regular.append(False)
             continue
         darkest = min(level, grid_level + 2 * _FAMILY_LEVEL) - _FAMILY_LEVEL

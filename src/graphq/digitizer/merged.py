@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphq.digitizer.runs import ColumnRuns
-from graphq.digitizer.tracks import TracedCurve, join_at
+from graphq.digitizer.tracks import TracedCurve, end_slope, join_at
 
 # A stroke this much wider than the typical curve's holds two curves (and one more for each
 # further typical width) ...
@@ -116,9 +116,9 @@ def extend_into_bundles(
     """Each curve that ends inside the plot on another curve going on beyond it, carried on
     along that one.
 
-    ``reach_px`` is how far (rows) the end's stroke may be from the other curve's: about a
-    steep stretch's height, as strokes blurred into one run are. An end within ``frame_px``
-    of the frame is where the curve leaves the plot, and stays.
+    ``reach_px`` is how far (square to the curve) the end's stroke may be from the other
+    curve's: about a steep stretch's height, as strokes blurred into one run are. An end
+    within ``frame_px`` of the frame is where the curve leaves the plot, and stays.
     """
     extended = []
     for curve in curves:
@@ -145,9 +145,11 @@ def _host(
     row = float(curve.enter[0] if at_start else curve.leave[-1])
     if min(column, width - 1 - column, row, height - 1 - row) <= frame_px:
         return None
-    # The end's whole stroke, which a steep end draws down its column.
+    # The end's whole stroke, which a steep end draws down its column; strokes as close
+    # square to a steep curve are further apart down the column.
     top = float(min(curve.enter[end], curve.leave[end]))
     bottom = float(max(curve.enter[end], curve.leave[end]))
+    reach_rows = reach_px * float(np.hypot(1.0, end_slope(curve, at_end=not at_start)))
     best: tuple[float, TracedCurve] | None = None
     for other in curves:
         beyond = other.column[0] < column if at_start else other.column[-1] > column
@@ -156,7 +158,7 @@ def _host(
         low = float(np.interp(column, other.column, np.minimum(other.enter, other.leave)))
         high = float(np.interp(column, other.column, np.maximum(other.enter, other.leave)))
         distance = max(low - bottom, top - high, 0.0)
-        if distance <= reach_px and (best is None or distance < best[0]):
+        if distance <= reach_rows and (best is None or distance < best[0]):
             best = (distance, other)
     return None if best is None else best[1]
 

@@ -157,7 +157,7 @@ def join_passes(
     return [union[key] for key in sorted(union, key=lambda key: members[key][0])]
 
 
-def _end_slope(curve: TracedCurve, at_end: bool) -> float:
+def end_slope(curve: TracedCurve, at_end: bool) -> float:
     """Slope of the curve's last (or first) stretch: long enough that pixel steps average
     out, short enough to follow a bend (the longest that a line still fits)."""
     slope = 0.0
@@ -319,8 +319,8 @@ class _Ends:
             span=curve.span,
             first_row=float(curve.enter[0]),
             last_row=float(curve.leave[-1]),
-            slope_in=_end_slope(curve, at_end=False),
-            slope_out=_end_slope(curve, at_end=True),
+            slope_in=end_slope(curve, at_end=False),
+            slope_out=end_slope(curve, at_end=True),
         )
 
 
@@ -595,7 +595,7 @@ def _splice_pair(
                 continue
             head_part = head.part(slice(0, at_end + 1))
             tail_part = tail.part(slice(at_start, None))
-            cost = abs(_end_slope(head_part, at_end=True) - _end_slope(tail_part, at_end=False))
+            cost = abs(end_slope(head_part, at_end=True) - end_slope(tail_part, at_end=False))
             if best is None or cost < best[0]:
                 best = (cost, i, j)
     return None if best is None else best[1:]
