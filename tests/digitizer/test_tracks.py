@@ -250,3 +250,40 @@ def test_fragments_are_linked_along_the_stretch_past_a_bend_before_the_gap() -> 
     head = _curve(head_columns, head_rows, lone[:100])
     tail = _curve(tail_columns, 75.0 - (tail_columns - 100), lone[:50])
     assert len(link_fragments([head, tail], 70, 2.5, max_overlap_columns=0)) == 1
+
+
+def _pieces_around_a_label(
+    rows: np.ndarray, gap: tuple[int, int]
+) -> tuple[list[TracedCurve], np.ndarray]:
+    """The curve ``rows`` (one per column of a 400-column plot) less the columns ``gap``
+    hides, and where the label hiding them lies."""
+    columns = np.arange(rows.size)
+    lone = np.ones(rows.size, dtype=np.int64)
+    parts = [columns < gap[0], columns >= gap[1]]
+    pieces = [_curve(columns[part], rows[part], lone[part]) for part in parts]
+    label = np.zeros((300, rows.size), dtype=bool)
+    label[:, gap[0] - 5 : gap[1] + 5] = True
+    return pieces, label
+
+
+def test_a_curve_bending_behind_a_label_is_joined_across_it() -> None:
+    columns = np.arange(400, dtype=np.float64)
+    pieces, label = _pieces_around_a_label(150 - 0.8 * columns + 0.0015 * columns**2, (150, 220))
+    assert len(link_fragments(pieces, 140, 2.5, 0)) == 2
+    assert len(link_fragments(pieces, 140, 2.5, 0, label, min_piece_columns=40)) == 1
+
+
+def test_a_curve_levelling_off_behind_a_label_is_joined_across_it() -> None:
+    columns = np.arange(400, dtype=np.float64)
+    pieces, label = _pieces_around_a_label(np.maximum(200 - 0.5 * columns, 99.0), (200, 260))
+    assert len(link_fragments(pieces, 140, 2.5, 0)) == 2
+    assert len(link_fragments(pieces, 140, 2.5, 0, label, min_piece_columns=40)) == 1
+
+
+def test_a_sloping_tangent_carried_far_behind_labels_joins_nothing() -> None:
+    # Two labels side by side hide 200 columns: the right piece's tangent, 60 rows off the
+    # left piece's level over the gap, happens to meet its end.
+    columns = np.arange(400, dtype=np.float64)
+    rows = np.where(columns < 100, 100.0, 100.0 + 0.3 * (columns - 100))
+    pieces, label = _pieces_around_a_label(rows, (100, 300))
+    assert len(link_fragments(pieces, 250, 2.5, 0, label, min_piece_columns=40)) == 2

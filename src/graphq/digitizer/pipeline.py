@@ -51,6 +51,8 @@ _CURVE_INK_FRACTION = 0.45
 _MAX_LINK_FRACTION = 0.35
 # ... and a curve's bend hidden by a label across gaps up to this fraction (a label's width).
 _MAX_CORNER_FRACTION = 0.15
+# Without tick labels to measure, a glyph is about this fraction of the plot's height.
+_LABEL_FRACTION = 0.02
 # A curve leaves the curves already kept for at least this fraction of the plot's width.
 _MIN_OWN_FRACTION = 0.1
 # ... unless it leaves them at the frame's left or right edge, as the curves of a bundle
@@ -121,6 +123,8 @@ def digitize_standard(
     erase_boxes(cleaned, boxes, margin_px=round(line_width) + 1)
     boxed = cleaned
     cleaned = remove_text(boxed, threshold, line_width, text_px)
+    glyph_px = text_px if text_px else _LABEL_FRACTION * (bottom - top)
+    under_labels = _under_labels(boxed > threshold, cleaned > threshold, boxes, glyph_px)
     cleaned = erase_ticks(cleaned, threshold, line_width)
 
     report(0.4, "separating curves")
@@ -132,12 +136,12 @@ def digitize_standard(
     backward = [to_curve(t) for t in track_pass(runs, range(plot_columns - 1, -1, -1), settings)]
     tolerance = settings.gate_px
     curves = join_passes(forward, backward, tolerance)
+    min_own = round(_MIN_OWN_FRACTION * plot_columns)
     max_link = max(10, round(_MAX_LINK_FRACTION * plot_columns))
-    curves = link_fragments(curves, max_link, tolerance, settings.max_gap)
+    curves = link_fragments(curves, max_link, tolerance, settings.max_gap, under_labels, min_own)
     max_corner = round(_MAX_CORNER_FRACTION * plot_columns)
     curves = link_corners(curves, max_corner, cleaned.shape, _FRAME_REACH_PX)
     tracks = curves
-    min_own = round(_MIN_OWN_FRACTION * plot_columns)
     on_curve_px = 0.5 * line_width + 0.25
     min_edge = max(round(_MIN_EDGE_OWN_FRACTION * plot_columns), round(4 * line_width))
     curves = drop_duplicates(curves, on_curve_px, cleaned.shape, min_own, min_edge)
@@ -213,6 +217,22 @@ def _curve_threshold(cleaned: np.ndarray) -> np.ndarray | None:
         return None
     local_peak = ndimage.maximum_filter(cleaned, size=_PEAK_WINDOW_PX)
     return np.maximum(_MIN_CURVE_INK, _CURVE_INK_FRACTION * local_peak)
+
+
+def _under_labels(
+    inked: np.ndarray, kept: np.ndarray, boxes: list[tuple[int, int, int, int]], glyph_px: float
+) -> np.ndarray:
+    """Where labels and boxes covered the plot: the text erased from ``inked`` (leaving
+    ``kept``) and the boxes, grown by half a glyph, as far as a label's background reaches
+    past its letters."""
+    covered = inked & ~kept
+    for box_top, box_left, box_bottom, box_right in boxes:
+        covered[box_top : box_bottom + 1, box_left : box_right + 1] = True
+    grow = max(2, round(0.5 * glyph_px))
+    # A square dilation, as two running maxima (far cheaper than a square structure).
+    return ndimage.maximum_filter(
+        covered.view(np.uint8), size=2 * grow + 1, mode="constant"
+    ).astype(bool)
 
 
 def _reaches_frame(curve: TracedCurve, shape: tuple[int, int]) -> bool:

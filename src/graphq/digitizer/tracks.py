@@ -4,8 +4,10 @@ A track walked right-to-left is turned to left-to-right order first. Tracks of t
 passes that claimed the same lone runs are one curve seen from both sides; their union keeps,
 per column, the sample that divided its run among the most tracks (a bundle seen from the
 side where its curves are told apart). Fragments of one curve cut by a label or a long dash
-gap are joined when each one's end extrapolates onto the other (and so are those a leader
-arrow's head split, overlapping where each track turned into a barb). A curve whose columns lie
+gap are joined when each one's end extrapolates onto the other (behind a label, where the
+curve may bend, when the bend is steady or one piece levels off onto the other's end; and so
+are those a leader arrow's head split, overlapping where each track turned into a barb). A
+curve whose columns lie
 almost all on a better curve is a duplicate. Where several curves cross at one point, a
 track spliced from pieces of two others is dropped, and a curve told apart only on one side
 of the point is joined to the one told apart only on the other. Once all curves are known,
@@ -35,6 +37,8 @@ _DUPLICATE_INSIDE_FRACTION = 0.75
 _SPLICE_PART_FRACTION = 0.7
 # Fragments overlapping at their ends each keep at least this many columns to be linked.
 _MIN_LINKED_COLUMNS = 10
+# A gap runs under a label when this fraction of its straight line does.
+_UNDER_LABEL_FRACTION = 0.5
 # A curve's end slope is fitted over a multiple of this many samples, up to this many, as
 # long as a line fits them within this many px (RMS).
 _MIN_END_WINDOW = 12
@@ -177,13 +181,22 @@ def end_slope(curve: TracedCurve, at_end: bool) -> float:
 
 
 def link_fragments(
-    curves: list[TracedCurve], max_gap_columns: int, tolerance_px: float, max_overlap_columns: int
+    curves: list[TracedCurve],
+    max_gap_columns: int,
+    tolerance_px: float,
+    max_overlap_columns: int,
+    under_labels: np.ndarray | None = None,
+    min_piece_columns: int = 0,
 ) -> list[TracedCurve]:
     """Join a curve's fragments across gaps their ends' tangents agree on.
 
     Fragments whose ends overlap by up to ``max_overlap_columns`` are joined without the
     overlap when their tangents before it agree: a leader arrow's head splits the curve it
-    points at, one track turning into each barb.
+    points at, one track turning into each barb. A gap under a label (``under_labels``,
+    where text and boxes covered the plot) between pieces at least ``min_piece_columns``
+    long is believable however long it is next to them, and the curve may bend behind the
+    label (a label sits on a curve's knee as often as not): :func:`_cost_under_label`
+    judges it.
     """
     curves = sorted(curves, key=lambda c: int(c.column[0]))
     ends = [_Ends.of(c) for c in curves]
@@ -202,14 +215,23 @@ def link_fragments(
                     continue
                 left, right = _Ends.of(head), _Ends.of(tail)
                 gap = right.first - left.last
+            if gap > max_gap_columns:
+                continue
             # A jump is only as believable as the pieces on either side are long.
             reach = min(max_gap_columns, 2 * min(left.span, right.span))
-            if gap > reach:
+            hidden = (
+                under_labels is not None
+                and min(left.span, right.span) >= min_piece_columns
+                and _under_label(left, right, under_labels)
+            )
+            if gap > reach and not hidden:
                 continue
             miss_forward = abs(left.last_row + left.slope_out * gap - right.first_row)
             miss_backward = abs(right.first_row - right.slope_in * gap - left.last_row)
             allowed = tolerance_px + 0.05 * gap
             cost = max(miss_forward, miss_backward)
+            if hidden and (gap > reach or cost > allowed):
+                cost = _cost_under_label(left, right, miss_forward, miss_backward, allowed)
             if cost <= allowed and (best is None or cost < best[0]):
                 best = (cost, i, j, head, tail)
         if best is None:
@@ -297,6 +319,31 @@ def _path_clear(
         if np.any(np.abs(other.middle[within] - rows) <= reach_px):
             return False
     return True
+
+
+def _under_label(left: _Ends, right: _Ends, under_labels: np.ndarray) -> bool:
+    """Whether the straight line across the gap runs under a label for most of it."""
+    columns = np.arange(left.last + 1, right.first)
+    if columns.size == 0:
+        return False
+    rows = np.interp(columns, [left.last, right.first], [left.last_row, right.first_row])
+    rows = np.clip(np.round(rows).astype(np.int64), 0, under_labels.shape[0] - 1)
+    return bool(under_labels[rows, columns].mean() >= _UNDER_LABEL_FRACTION)
+
+
+def _cost_under_label(
+    left: _Ends, right: _Ends, miss_forward: float, miss_backward: float, allowed: float
+) -> float:
+    """How far a curve bending behind a label misses the other piece's end: at a steady
+    bend both tangents average to the line across the gap; where it levels off behind the
+    label (a knee), the level piece's tangent, moving little across the gap, meets the
+    bending piece's end. A tangent moving far across a long gap meets some other curve's
+    end as easily (another label beside this one)."""
+    gap = right.first - left.last
+    bend = abs(right.first_row - left.last_row - 0.5 * (left.slope_out + right.slope_in) * gap)
+    forward = miss_forward if abs(left.slope_out * gap) <= allowed else np.inf
+    backward = miss_backward if abs(right.slope_in * gap) <= allowed else np.inf
+    return float(min(bend, forward, backward))
 
 
 @dataclass(frozen=True)
