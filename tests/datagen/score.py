@@ -24,6 +24,8 @@ RECOVERED_COVERAGE = 0.90
 # An extracted curve further than this (median, fraction of span) from every truth curve
 # is spurious rather than a bad copy of one.
 MATCH_LIMIT = 0.05
+# The cost of a pair beyond the limit in the assignment: more than any admissible set costs.
+_NO_MATCH = 1e6
 # A point counts towards coverage when it is this close to the truth ...
 COVERING_ERROR = 0.02
 # ... and two such points cover the x between them when they are at most this far apart.
@@ -139,7 +141,11 @@ def score_result(result: DigitizeResult, graph: GeneratedGraph) -> GraphScore:
                 cost[i, j] = float(np.median(distances[i, j]))
     pairs: dict[int, int] = {}
     if cost.size:
-        rows, cols = linear_sum_assignment(np.minimum(cost, 1e6))
+        # Pairs beyond the limit are no match, so they must not steer the assignment: a
+        # spurious curve assigned to some truth curve at any cost would push the curves
+        # found off theirs.
+        admissible = np.where(cost <= MATCH_LIMIT, cost, _NO_MATCH)
+        rows, cols = linear_sum_assignment(admissible)
         pairs = {
             int(j): int(i) for i, j in zip(rows, cols, strict=True) if cost[i, j] <= MATCH_LIMIT
         }

@@ -115,3 +115,14 @@ def test_correct_labels_are_recognised() -> None:
     score = score_result(result, graph)
     assert score.curves[0].label_correct
     assert not score.curves[1].label_correct
+
+
+def test_a_spurious_curve_does_not_take_a_match_from_a_curve_found() -> None:
+    # Output curves with the lowest one missed and a grid line at 75 A taken for a curve:
+    # assigning the grid line to some truth curve at any cost would shift the others down.
+    graph = generate_graph(266)
+    found = [c.points for c in graph.truth[:-1]]
+    grid_line = np.column_stack([np.linspace(1.5, 8.0, 50), np.full(50, 75.0)])
+    score = score_result(as_result(graph, [grid_line, *found]), graph)
+    assert score.recovered_count == len(found)
+    assert score.spurious == 1
