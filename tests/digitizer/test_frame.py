@@ -38,3 +38,12 @@ def test_blank_page_has_no_frame() -> None:
     with pytest.raises(GraphqError) as caught:
         detect_plot_area(np.zeros((300, 400), dtype=np.float32))
     assert caught.value.code == "NO_CURVES_FOUND"
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_frame_of_pale_dotted_blurred_edge_grid_lines(seed: int) -> None:
+    graph = generate_graph(
+        seed,
+        style_overrides={"frame": "grid_edge", "grid_major": "dotted", "blur_sigma_px": 0.9},
+    )
+    _assert_frame(detect_plot_area(darkness(graph.image)), list(graph.plot_area), 1.5)

@@ -17,6 +17,9 @@ from graphq.errors import GraphqError
 # A pixel is ink for line finding when it is this much darker than the paper: light-grey
 # grid lines (~#d0d0d0) pass, JPEG ringing on white does not.
 LINE_INK_THRESHOLD = 0.1
+# ... and when no frame is seen at that, it is looked for again at this one: a frame drawn as
+# dotted light-grey edge grid lines, blurred, is paler still.
+PALE_LINE_INK_THRESHOLD = 0.04
 # Frame edges are at least this fraction of the image size long.
 MIN_FRAME_FRACTION = 0.25
 # How far (fraction of the frame size, plus one closed gap) a line's run may stop short of
@@ -31,18 +34,19 @@ def detect_plot_area(ink: np.ndarray) -> list[float]:
     to calibrate against, and the client can pass ``plotArea`` explicitly.
     """
     height, width = ink.shape
-    mask = ink > LINE_INK_THRESHOLD
     gap_px = max(3, round(0.01 * max(width, height)))
-    horizontal = find_lines(ink, mask, min_length=MIN_FRAME_FRACTION * width, gap_px=gap_px)
-    vertical = find_lines(ink.T, mask.T, min_length=MIN_FRAME_FRACTION * height, gap_px=gap_px)
-    frame = _largest_box(horizontal, vertical, gap_px)
-    if frame is None:
-        raise GraphqError(
-            "NO_CURVES_FOUND",
-            "no plot frame found; pass plotArea [x0, y0, x1, y1] to give it explicitly",
-            status=422,
-        )
-    return frame
+    for threshold in (LINE_INK_THRESHOLD, PALE_LINE_INK_THRESHOLD):
+        mask = ink > threshold
+        horizontal = find_lines(ink, mask, min_length=MIN_FRAME_FRACTION * width, gap_px=gap_px)
+        vertical = find_lines(ink.T, mask.T, min_length=MIN_FRAME_FRACTION * height, gap_px=gap_px)
+        frame = _largest_box(horizontal, vertical, gap_px)
+        if frame is not None:
+            return frame
+    raise GraphqError(
+        "NO_CURVES_FOUND",
+        "no plot frame found; pass plotArea [x0, y0, x1, y1] to give it explicitly",
+        status=422,
+    )
 
 
 def _reaches(line: Line, lo: float, hi: float, size: float, gap_px: int) -> bool:
