@@ -39,7 +39,7 @@ def test_median_point_error_is_within_a_third_of_a_percent(scores: list[GraphSco
 
 
 def test_spurious_curves_are_rare(scores: list[GraphScore]) -> None:
-    assert sum(s.spurious for s in scores) / len(scores) <= 0.34
+    assert sum(s.spurious for s in scores) / len(scores) <= 0.25
 
 
 def test_the_frame_is_found_within_two_pixels(scores: list[GraphScore]) -> None:
