@@ -44,10 +44,16 @@ def _keep(curve: TracedCurve, seen: np.ndarray) -> TracedCurve:
 _RED, _BLUE = (200, 30, 30), (30, 30, 200)
 
 
+def _bounced(first: np.ndarray, second: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two crossing curves as a tracker that bounced them at the crossing traces them: the
+    upper one and the lower one."""
+    return np.minimum(first, second), np.maximum(first, second)
+
+
 def test_two_curves_that_bounced_at_a_crossing_are_crossed() -> None:
     columns = np.arange(200, dtype=np.float64)
     rising, falling = 20 + 0.5 * columns, 120 - 0.5 * columns
-    upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
+    upper, lower = _bounced(rising, falling)
     fixed = uncross([_curve(upper), _curve(lower)], 2.5, 200, _paper(200))
     np.testing.assert_allclose(fixed[0].middle, rising)
     np.testing.assert_allclose(fixed[1].middle, falling)
@@ -66,7 +72,7 @@ def test_curves_running_together_in_a_bundle_keep_their_pairing() -> None:
 def test_curves_touching_on_and_off_along_a_shallow_crossing_are_crossed() -> None:
     columns = np.arange(200, dtype=np.float64)
     rising, falling = 100 + 0.1 * (columns - 100), 100 - 0.1 * (columns - 100)
-    upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
+    upper, lower = _bounced(rising, falling)
     upper[96:99] -= 2.5  # a pixel of space between them in the middle of the touch
     fixed = uncross([_curve(upper), _curve(lower)], 2.5, 400, _paper(200))
     np.testing.assert_allclose(fixed[0].middle[120:], rising[120:])
@@ -79,7 +85,7 @@ def test_curves_bending_alike_through_a_shallow_crossing_are_crossed() -> None:
     offset = np.arange(200, dtype=np.float64) - 100
     steep = 100 - 0.7 * offset + 0.002 * offset**2
     flat = 100 - 0.5 * offset + 0.002 * offset**2
-    upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
+    upper, lower = _bounced(steep, flat)
     fixed = uncross([_curve(upper), _curve(lower)], 2.5, 400, _paper(200))
     np.testing.assert_allclose(fixed[0].middle, flat)
     np.testing.assert_allclose(fixed[1].middle, steep)
@@ -90,7 +96,7 @@ def test_dashed_curves_that_bounced_at_a_crossing_are_crossed() -> None:
     # same column only now and then.
     columns = np.arange(200)
     rising, falling = 20 + 0.5 * columns, 120 - 0.5 * columns
-    upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
+    upper, lower = _bounced(rising, falling)
     dashes = [columns[(columns + shift) % 10 < 6] for shift in (0, 5)]
     curves = [
         TracedCurve(seen, rows[seen], rows[seen], np.ones(seen.size, dtype=np.int64), seen)
@@ -117,7 +123,7 @@ def _sharply_bending_crossing() -> tuple[np.ndarray, np.ndarray]:
 
 def test_curves_drawn_in_two_colours_are_crossed_where_slopes_do_not_tell() -> None:
     steep, flat = _sharply_bending_crossing()
-    upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
+    upper, lower = _bounced(steep, flat)
     curves = [_curve(upper), _curve(lower)]
     plain = uncross(curves, 2.5, 400, _paper(240, height=600))
     np.testing.assert_allclose(plain[0].middle, upper)
@@ -129,7 +135,7 @@ def test_curves_drawn_in_two_colours_are_crossed_where_slopes_do_not_tell() -> N
 
 def test_a_dashed_curve_goes_on_dashed_where_slopes_do_not_tell() -> None:
     steep, flat = _sharply_bending_crossing()
-    upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
+    upper, lower = _bounced(steep, flat)
     # The dashed curve's ink is seen in 5 columns of every 8.
     dashed = np.arange(steep.size) % 8 < 5
     a, b = _curve(upper), _curve(lower)
@@ -143,7 +149,7 @@ def test_a_dashed_curve_goes_on_dashed_where_slopes_do_not_tell() -> None:
 def test_curves_that_touch_keep_their_colours_though_their_slopes_would_cross() -> None:
     columns = np.arange(200, dtype=np.float64)
     rising, falling = 20 + 0.5 * columns, 120 - 0.5 * columns
-    upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
+    upper, lower = _bounced(rising, falling)
     image = _paper(200, ((upper, _RED), (lower, _BLUE)))
     fixed = uncross([_curve(upper), _curve(lower)], 2.5, 200, image)
     np.testing.assert_allclose(fixed[0].middle, upper)
@@ -152,7 +158,7 @@ def test_curves_that_touch_keep_their_colours_though_their_slopes_would_cross() 
 
 def test_curves_drawn_alike_running_together_at_a_shallow_crossing_are_crossed() -> None:
     steep, flat = _bending_crossing()
-    upper, lower = np.minimum(steep, flat), np.maximum(steep, flat)
+    upper, lower = _bounced(steep, flat)
     # They touch over 33 columns, an eighth of the plot's width.
     fixed = uncross([_curve(upper), _curve(lower)], 2.5, 240, _paper(240))
     np.testing.assert_allclose(fixed[0].middle, flat)
@@ -231,21 +237,21 @@ def test_two_curves_with_all_their_pieces_are_left_to_uncrossing() -> None:
     assert untangle_meeting(curves, [], 2.5, 300, _paper(300)) is curves
 
 
-def _grazing(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _grazing(columns: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Ciss and Coss at low voltage: they meet, run together for 120 columns (crossing and
     crossing back within a line's width) and part on the sides they came from, at angles a
-    crossing would pass in about 50 columns."""
+    crossing would pass in about 50 columns. Then the same two as the tracker crossed them,
+    carrying each slope on through the touch."""
     base = 100 + 0.05 * columns
     spread = 0.1 * np.maximum(0.0, np.abs(columns - 150) - 60)
-    return base - spread, base + spread
+    upper, lower = base - spread, base + spread
+    crossed_upper = np.where(columns < 150, upper, lower)
+    crossed_lower = np.where(columns < 150, lower, upper)
+    return upper, lower, crossed_upper, crossed_lower
 
 
 def test_curves_that_grazed_at_length_part_on_the_sides_they_came_from() -> None:
-    columns = np.arange(300, dtype=np.float64)
-    upper, lower = _grazing(columns)
-    # The tracker carried each slope on through the touch and crossed them.
-    crossed_upper = np.where(columns < 150, upper, lower)
-    crossed_lower = np.where(columns < 150, lower, upper)
+    upper, lower, crossed_upper, crossed_lower = _grazing(np.arange(300, dtype=np.float64))
     fixed = uncross([_curve(crossed_upper), _curve(crossed_lower)], 2.5, 400, _paper(300))
     np.testing.assert_allclose(fixed[0].middle, upper)
     np.testing.assert_allclose(fixed[1].middle, lower)
@@ -254,9 +260,7 @@ def test_curves_that_grazed_at_length_part_on_the_sides_they_came_from() -> None
 def test_curves_touching_at_length_in_a_bundle_keep_their_pairing() -> None:
     # A third curve runs through the touch: in a bundle, long touches are left alone.
     columns = np.arange(300, dtype=np.float64)
-    upper, lower = _grazing(columns)
-    crossed_upper = np.where(columns < 150, upper, lower)
-    crossed_lower = np.where(columns < 150, lower, upper)
+    _, _, crossed_upper, crossed_lower = _grazing(columns)
     third = 100 + 0.05 * columns + 1.0
     curves = [_curve(crossed_upper), _curve(crossed_lower), _curve(third)]
     fixed = uncross(curves, 2.5, 400, _paper(300))
@@ -269,7 +273,7 @@ def test_a_long_shallow_crossing_that_bounced_is_crossed() -> None:
     # plot's width), as long as crossing at that angle takes.
     columns = np.arange(400, dtype=np.float64)
     rising, falling = 100 + 0.025 * (columns - 200), 100 - 0.025 * (columns - 200)
-    upper, lower = np.minimum(rising, falling), np.maximum(rising, falling)
+    upper, lower = _bounced(rising, falling)
     fixed = uncross([_curve(upper), _curve(lower)], 2.5, 400, _paper(400))
     np.testing.assert_allclose(fixed[0].middle[260:], rising[260:])
     np.testing.assert_allclose(fixed[1].middle[260:], falling[260:])
