@@ -1,10 +1,11 @@
-"""A flat curve's track keeps to its line past a leader arrow that touches it."""
+"""A flat curve's track keeps to its line past a leader arrow that touches it; a steep
+stretch is told from a vertical stroke by its runs shifting with both ends."""
 
 import numpy as np
 import pytest
 
-from graphq.digitizer.runs import column_runs, single_line_width
-from graphq.digitizer.tracker import TrackerSettings, track_pass
+from graphq.digitizer.runs import ColumnRuns, column_runs, single_line_width
+from graphq.digitizer.tracker import Sample, Track, TrackerSettings, _on_steep_stretch, track_pass
 from graphq.digitizer.tracks import to_curve
 
 _WIDTH = 200
@@ -85,3 +86,37 @@ def test_a_young_track_running_into_an_older_ones_line_ends_there() -> None:
     settings = TrackerSettings(line_width_px=2.0, max_gap=6)
     curves = [to_curve(t) for t in track_pass(runs, range(_WIDTH), settings)]
     assert sum(curve.column[-1] == _WIDTH - 1 for curve in curves) == 1
+
+
+def _tall_runs(*spans: tuple[int, int]) -> ColumnRuns:
+    """One run per column, column ``i`` inked over rows ``spans[i]`` (inclusive)."""
+    ink = np.zeros((100, len(spans)), dtype=np.float32)
+    for column, (top, bottom) in enumerate(spans):
+        ink[top : bottom + 1, column] = 1.0
+    return column_runs(ink, 0.5)
+
+
+def _track_in_first_column(runs: ColumnRuns) -> Track:
+    top, bottom = float(runs.top[0]), float(runs.bottom[0])
+    return Track(y=bottom, slope=1.0, column=0, samples=[Sample(0, top, bottom, 0, 1)])
+
+
+def test_a_tall_run_shifted_down_with_both_ends_is_the_steep_stretch_going_on() -> None:
+    runs = _tall_runs((20, 40), (30, 50))
+    track = _track_in_first_column(runs)
+    assert _on_steep_stretch(track, runs, 1, int(runs.top[1]), int(runs.bottom[1]))
+
+
+@pytest.mark.parametrize(
+    "next_span",
+    [(20, 40), (21, 41), (15, 45)],
+    ids=["a vertical stroke", "a shift under the steep minimum", "ends moving apart"],
+)
+def test_a_tall_run_not_shifted_with_both_ends_is_no_steep_stretch(
+    next_span: tuple[int, int],
+) -> None:
+    # A box's side or a letter's stem stands still; the merged run of two shallow curves
+    # crossing grows at both ends or barely moves.
+    runs = _tall_runs((20, 40), next_span)
+    track = _track_in_first_column(runs)
+    assert not _on_steep_stretch(track, runs, 1, int(runs.top[1]), int(runs.bottom[1]))
