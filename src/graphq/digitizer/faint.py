@@ -15,6 +15,7 @@ import numpy as np
 from scipy import ndimage
 
 from graphq.digitizer.lines import Line, find_lines
+from graphq.digitizer.linking import link_fragments
 from graphq.digitizer.runs import column_runs
 from graphq.digitizer.text import remove_text
 from graphq.digitizer.tracker import TrackerSettings, track_pass
@@ -23,7 +24,6 @@ from graphq.digitizer.tracks import (
     drop_duplicates,
     join_at,
     join_passes,
-    link_fragments,
     seen_columns,
     to_curve,
 )

@@ -20,6 +20,7 @@ from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.ink import chroma, darkness
 from graphq.digitizer.labels import order_top_to_bottom, parse_value
+from graphq.digitizer.linking import link_corners, link_fragments
 from graphq.digitizer.merged import extend_into_bundles, split_merged
 from graphq.digitizer.resample import curve_points
 from graphq.digitizer.runs import column_runs, single_line_width
@@ -32,8 +33,6 @@ from graphq.digitizer.tracks import (
     drop_redundant,
     drop_spliced,
     join_passes,
-    link_corners,
-    link_fragments,
     seen_columns,
     to_curve,
 )

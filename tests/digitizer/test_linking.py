@@ -1,0 +1,94 @@
+"""Fragments of one curve are joined across a gap their ends' tangents agree on, across a
+label the curve bends behind, and without the overlap a leader arrow's head made; a bend
+hidden under a label is bridged where the tangents meet."""
+
+import numpy as np
+
+from graphq.digitizer.linking import link_corners, link_fragments
+from graphq.digitizer.tracks import TracedCurve
+from tests.digitizer.curves import traced_curve as _curve
+
+_SHAPE = (100, 200)
+
+
+def test_fragments_a_leader_arrow_split_are_joined_without_the_barbs() -> None:
+    # An arrow's head touches a straight curve at column 100: the track from the left turns
+    # into one barb, the one from the right comes out of the other.
+    columns = np.arange(_SHAPE[1])
+    rows = 80.0 - 0.2 * columns
+    ones = np.ones(columns.size, dtype=np.int64)
+    head, tail = columns < 108, columns >= 94
+    head_rows = np.where(columns > 100, rows + (columns - 100), rows)[head]
+    tail_rows = np.where(columns < 100, rows + (100 - columns), rows)[tail]
+    left = _curve(columns[head], head_rows, ones[head])
+    right = _curve(columns[tail], tail_rows, ones[tail])
+    linked = link_fragments([left, right], 60, 2.5, max_overlap_columns=20)
+    assert len(linked) == 1
+    (curve,) = linked
+    np.testing.assert_allclose(curve.middle, rows[curve.column])
+    assert curve.column[0] == 0
+    assert curve.column[-1] == _SHAPE[1] - 1
+
+
+def test_a_bend_hidden_under_a_label_is_bridged() -> None:
+    # A plateau ends under a label; the curve comes out of it rising steeply. Their
+    # tangents meet at column 120, inside the gap.
+    lone = np.ones(200, dtype=np.int64)
+    plateau_columns, ramp_columns = np.arange(0, 100), np.arange(130, 190)
+    plateau = _curve(plateau_columns, np.full(100, 70.0), lone[:100])
+    ramp = _curve(ramp_columns, 70.0 - 0.5 * (ramp_columns - 120), lone[:60])
+    linked = link_corners([plateau, ramp], 60, _SHAPE, 4)
+    assert len(linked) == 1
+    np.testing.assert_array_equal(linked[0].column, np.concatenate((plateau_columns, ramp_columns)))
+    # Another curve passing through the bend's path: the gap hid no bend.
+    crossing_columns = np.arange(100, 130)
+    crossing = _curve(crossing_columns, np.full(30, 68.0), lone[:30])
+    assert len(link_corners([plateau, ramp, crossing], 60, _SHAPE, 4)) == 3
+
+
+def test_fragments_are_linked_along_the_stretch_past_a_bend_before_the_gap() -> None:
+    # A curve turns steep 20 columns before a label cuts it: the end's slope is that of the
+    # steep stretch, not an average with the flat part before it.
+    lone = np.ones(200, dtype=np.int64)
+    head_columns, tail_columns = np.arange(0, 100), np.arange(120, 170)
+    head_rows = np.where(head_columns < 80, 95.0, 95.0 - (head_columns - 80))
+    head = _curve(head_columns, head_rows, lone[:100])
+    tail = _curve(tail_columns, 75.0 - (tail_columns - 100), lone[:50])
+    assert len(link_fragments([head, tail], 70, 2.5, max_overlap_columns=0)) == 1
+
+
+def _pieces_around_a_label(
+    rows: np.ndarray, gap: tuple[int, int]
+) -> tuple[list[TracedCurve], np.ndarray]:
+    """The curve ``rows`` (one per column of a 400-column plot) less the columns ``gap``
+    hides, and where the label hiding them lies."""
+    columns = np.arange(rows.size)
+    lone = np.ones(rows.size, dtype=np.int64)
+    parts = [columns < gap[0], columns >= gap[1]]
+    pieces = [_curve(columns[part], rows[part], lone[part]) for part in parts]
+    label = np.zeros((300, rows.size), dtype=bool)
+    label[:, gap[0] - 5 : gap[1] + 5] = True
+    return pieces, label
+
+
+def test_a_curve_bending_behind_a_label_is_joined_across_it() -> None:
+    columns = np.arange(400, dtype=np.float64)
+    pieces, label = _pieces_around_a_label(150 - 0.8 * columns + 0.0015 * columns**2, (150, 220))
+    assert len(link_fragments(pieces, 140, 2.5, 0)) == 2
+    assert len(link_fragments(pieces, 140, 2.5, 0, label, min_piece_columns=40)) == 1
+
+
+def test_a_curve_levelling_off_behind_a_label_is_joined_across_it() -> None:
+    columns = np.arange(400, dtype=np.float64)
+    pieces, label = _pieces_around_a_label(np.maximum(200 - 0.5 * columns, 99.0), (200, 260))
+    assert len(link_fragments(pieces, 140, 2.5, 0)) == 2
+    assert len(link_fragments(pieces, 140, 2.5, 0, label, min_piece_columns=40)) == 1
+
+
+def test_a_sloping_tangent_carried_far_behind_labels_joins_nothing() -> None:
+    # Two labels side by side hide 200 columns: the right piece's tangent, 60 rows off the
+    # left piece's level over the gap, happens to meet its end.
+    columns = np.arange(400, dtype=np.float64)
+    rows = np.where(columns < 100, 100.0, 100.0 + 0.3 * (columns - 100))
+    pieces, label = _pieces_around_a_label(rows, (100, 300))
+    assert len(link_fragments(pieces, 250, 2.5, 0, label, min_piece_columns=40)) == 2
