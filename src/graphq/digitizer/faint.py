@@ -106,7 +106,8 @@ def faint_curves(
         extended.append(curve)
     kept = list(extended)
     for piece in sorted(
-        link_fragments(pieces, max_link_columns, settings.gate_px, settings.max_gap), key=_span
+        link_fragments(pieces, max_link_columns, settings.gate_px, settings.max_gap),
+        key=_longest_first,
     ):
         if (
             piece.span >= _MIN_SPAN_FRACTION * width
@@ -118,7 +119,8 @@ def faint_curves(
     return kept
 
 
-def _span(curve: TracedCurve) -> int:
+def _longest_first(curve: TracedCurve) -> int:
+    """Sort key putting the curves spanning most columns first."""
     return -curve.span
 
 
@@ -174,7 +176,7 @@ def _with_tails(
     """The curve joined to the pale pieces that start (or stop) within ``near`` px of where
     it stops (or starts), longest first; and the pieces left."""
     left: list[TracedCurve] = []
-    for piece in sorted(pieces, key=_span):
+    for piece in sorted(pieces, key=_longest_first):
         after = (
             piece.column[0] > curve.column[-1]
             and np.hypot(piece.column[0] - curve.column[-1], piece.enter[0] - curve.leave[-1])
