@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import ndimage
 
+from graphq.digitizer.ink import curve_threshold
 from graphq.digitizer.lines import Line, find_lines
 from graphq.digitizer.linking import link_fragments
 from graphq.digitizer.runs import column_runs
@@ -24,15 +25,14 @@ from graphq.digitizer.tracks import (
     drop_duplicates,
     join_at,
     join_passes,
+    near_ink,
     seen_columns,
     to_curve,
 )
 
-# The floors pale ink is tried at, lowest first; it must also reach this fraction of the
-# darkest ink nearby (a dark curve's fringe does not), as in the main pass.
+# The floors pale ink is tried at, lowest first; as in the main pass, it must also reach a
+# fraction of the darkest ink nearby (a dark curve's fringe does not).
 _FLOORS = (0.06, 0.08, 0.1, 0.12, 0.15)
-_PEAK_WINDOW_PX = 5
-_CURVE_INK_FRACTION = 0.45
 # A floor the paper's noise reaches leaves more than this fraction of the plot's pixels
 # standing alone above it (a pale curve's pixels touch, a dotted one's across rows).
 _MAX_SPECKLE_FRACTION = 0.002
@@ -69,8 +69,6 @@ def faint_curves(
     """
     width = ink.shape[1]
     near = _NEAR_LINE_WIDTHS * line_width_px + 3.0
-    peak = ndimage.maximum_filter(ink, size=_PEAK_WINDOW_PX)
-    relative = _CURVE_INK_FRACTION * peak
     pale = ink.copy()
     # The ink left where a pale curve crossed a grid line is too pale to tell from it.
     for plane, lines in ((pale, grid[0]), (pale.T, grid[1])):
@@ -79,13 +77,14 @@ def faint_curves(
     # At the floor alone: a dark curve running close along a grid line would cut it short
     # at a threshold relative to the darkest ink nearby.
     _erase_pale_grid(pale, pale > _FLOORS[0], curves, near)
-    _erase_around(pale, curves, int(np.ceil(line_width_px)) + 2)
+    # The curves found and their fringes.
+    pale[near_ink(pale.shape, curves, int(np.ceil(line_width_px)) + 2)] = 0.0
     floor = next(
         (f for f in _FLOORS if _speckles(pale > f) <= _MAX_SPECKLE_FRACTION * pale.size), None
     )
     if floor is None:
         return curves
-    threshold = np.maximum(floor, relative)
+    threshold = curve_threshold(ink, floor)
     pale = remove_text(pale, threshold, line_width_px, text_px)
     runs = column_runs(pale, threshold)
     forward = [to_curve(t) for t in track_pass(runs, range(width), settings)]
@@ -155,19 +154,6 @@ def _erase_pale_grid(
             if at_start != at_end and tail.any():
                 continue
             plane[max(0, line.first - 1) : line.last + 2, line.start : line.end] = 0.0
-
-
-def _erase_around(pale: np.ndarray, curves: list[TracedCurve], reach: int) -> None:
-    """Erase, in place, the ink within ``reach`` px of the curves found (their fringes)."""
-    height = pale.shape[0]
-    for curve in curves:
-        low = np.floor(np.minimum(curve.enter, curve.leave)).astype(np.int64) - reach
-        high = np.ceil(np.maximum(curve.enter, curve.leave)).astype(np.int64) + reach
-        for column, top, bottom in zip(
-            curve.column.tolist(), low.tolist(), high.tolist(), strict=True
-        ):
-            rows = slice(max(0, top), min(height, max(0, bottom + 1)))
-            pale[rows, max(0, column - reach) : column + reach + 1] = 0.0
 
 
 def _with_tails(

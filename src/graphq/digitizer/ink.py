@@ -8,9 +8,13 @@ are rarely pure white).
 from __future__ import annotations
 
 import numpy as np
+from scipy import ndimage
 
 # Luma weights (ITU-R BT.601), as PIL and most scanners use.
 _LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
+# Curve ink is at least this fraction of the darkest ink within a window this wide (px).
+_CURVE_INK_FRACTION = 0.45
+_PEAK_WINDOW_PX = 5
 
 
 def luminance(image: np.ndarray) -> np.ndarray:
@@ -37,3 +41,18 @@ def chroma(image: np.ndarray) -> np.ndarray:
     # On uint8 channels (max ≥ min, so no wrap-around), then scaled: a quarter the memory.
     spread = np.maximum(np.maximum(red, green), blue) - np.minimum(np.minimum(red, green), blue)
     return spread.astype(np.float32) / 255.0
+
+
+def local_peak(ink: np.ndarray) -> np.ndarray:
+    """Per pixel, the darkest ink in the window around it."""
+    return ndimage.maximum_filter(ink, size=_PEAK_WINDOW_PX)
+
+
+def curve_threshold(ink: np.ndarray, floor: float) -> np.ndarray:
+    """Per-pixel curve threshold: a fraction of the darkest ink nearby, and at least ``floor``.
+
+    Relative to the neighbourhood rather than the whole plot, so a pale yellow curve is kept
+    whole beside a black one, while two black curves 2 px apart stay apart at the lighter
+    pixel between them, and a dark curve's anti-aliased fringe stays out.
+    """
+    return np.maximum(floor, _CURVE_INK_FRACTION * local_peak(ink))

@@ -18,7 +18,7 @@ from graphq.digitizer.crossings import uncross, untangle_meeting
 from graphq.digitizer.faint import faint_curves
 from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.grid import remove_grid
-from graphq.digitizer.ink import chroma, darkness
+from graphq.digitizer.ink import chroma, curve_threshold, darkness, local_peak
 from graphq.digitizer.labels import order_top_to_bottom, parse_value
 from graphq.digitizer.linking import link_corners, link_fragments
 from graphq.digitizer.merged import extend_into_bundles, split_merged
@@ -42,9 +42,8 @@ from graphq.errors import GraphqError
 # Graphs whose curves, one per temperature, all cross at one point (the temperature-
 # compensation point of transfer curves).
 _CROSSING_FAMILIES = ("transfer",)
-# Curve ink is at least this dark, and at least this fraction of the darkest ink nearby.
+# Curve ink is at least this dark (and a fraction of the darkest ink nearby).
 _MIN_CURVE_INK = 0.2
-_CURVE_INK_FRACTION = 0.45
 # Fragments of one curve are joined across gaps up to this fraction of the plot's width (a
 # label with a white background can hide a third of a short curve).
 _MAX_LINK_FRACTION = 0.35
@@ -59,8 +58,6 @@ _MIN_OWN_FRACTION = 0.1
 # frame, which a curve's track can start on, and its dive into a curve close by) and four
 # line widths.
 _MIN_EDGE_OWN_FRACTION = 0.04
-# Side of the window (px) whose darkest ink sets a pixel's curve threshold.
-_PEAK_WINDOW_PX = 5
 # A curve is at least this long (fraction of the plot's mean side) to count.
 _MIN_CURVE_LENGTH_FRACTION = 0.08
 # ... spans at least this fraction of the plot's width (a leader arrow, a legend's line
@@ -171,7 +168,7 @@ def digitize_standard(
     curves = extend_into_bundles(curves, settings.steep_height_px, cleaned.shape, _FRAME_REACH_PX)
     expected = meta.curves if meta.curves is not None else len(meta.labels or []) or None
     if expected is not None and len(curves) < expected:
-        peak = ndimage.maximum_filter(cleaned, size=_PEAK_WINDOW_PX)
+        peak = local_peak(cleaned)
         curves = split_merged(curves, runs, peak, expected - len(curves))
     if meta.curves is not None and len(curves) > meta.curves:
         curves = sorted(curves, key=_evidence, reverse=True)[: meta.curves]
@@ -206,16 +203,10 @@ def digitize_standard(
 
 
 def _curve_threshold(cleaned: np.ndarray) -> np.ndarray | None:
-    """Per-pixel curve threshold: a fraction of the darkest ink nearby, above a floor.
-
-    Relative to the neighbourhood rather than the whole plot, so a pale yellow curve is
-    kept whole beside a black one, while two black curves 2 px apart stay apart at the
-    lighter pixel between them.
-    """
+    """Per-pixel curve threshold (:func:`curve_threshold`), or None without curve ink."""
     if np.count_nonzero(cleaned > _MIN_CURVE_INK) < 10:
         return None
-    local_peak = ndimage.maximum_filter(cleaned, size=_PEAK_WINDOW_PX)
-    return np.maximum(_MIN_CURVE_INK, _CURVE_INK_FRACTION * local_peak)
+    return curve_threshold(cleaned, _MIN_CURVE_INK)
 
 
 def _under_labels(

@@ -219,11 +219,10 @@ def drop_duplicates(
             rest = [k for k, piece in zip(kept, on, strict=True) if not piece]
             if not pieces or max(k.span for k in pieces) >= curve.span:
                 continue
-            taken = _taken(shape, reach, rest)
-            if duplicate(curve, taken):
-                taken = _taken(shape, reach, kept)
+            without = _taken(shape, reach, rest)
+            if duplicate(curve, without):
                 continue
-            kept = rest
+            kept, taken = rest, without
         kept.append(curve)
         _mark(taken, curve, reach)
     return kept
@@ -238,6 +237,13 @@ def _taken(
     for curve in curves or []:
         _mark(taken, curve, reach)
     return taken
+
+
+def near_ink(shape: tuple[int, int], curves: list[TracedCurve], reach: int) -> np.ndarray:
+    """Per pixel of a plane of ``shape``, whether it lies within ``reach`` px of the ink of
+    one of ``curves``."""
+    height, width = shape
+    return _taken(shape, reach, curves)[reach : reach + height, reach : reach + width]
 
 
 def _mark(taken: np.ndarray, curve: TracedCurve, reach: int) -> None:
