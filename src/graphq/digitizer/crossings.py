@@ -132,18 +132,19 @@ def _repaired_pair(
     slopes = [
         _slope(common[part], rows[part]) for rows in (rows_a, rows_b) for part in (before, after)
     ]
-    length = max(int(touching.sum()), stop - start)
-    alone = _alone(a, b, others, start, stop, touch_px)
     looks = _look_difference(a, b, start, stop, image)
-    shallow = _shallow_crossing(common, apart, start, stop, touch_px)
     if looks != 0:
         swap = looks > 0
-    elif alone and not _could_cross(slopes, stop - start + 1, touch_px):
+    elif _alone(a, b, others, start, stop, touch_px) and not _could_cross(
+        slopes, stop - start + 1, touch_px
+    ):
         # Grazed or came close: on the sides they came from, whatever the tracker did.
         swap = crossed
     elif crossed:
         swap = False
     else:
+        shallow = _shallow_crossing(common, apart, start, stop, touch_px)
+        length = max(int(touching.sum()), stop - start)
         swap = _bounced(shallow, length, slopes, plot_columns)
     if not swap:
         return None
@@ -417,10 +418,8 @@ def _pair_pieces(
     reverse = {int(h): int(t) for h, t in zip(top_down, bottom_up, strict=True)}
     head_looks = [_look(curve, image, start - _LOOK_WINDOW, start - 1) for curve in heads]
     tail_looks = [_look(curve, image, stop + 1, stop + _LOOK_WINDOW) for curve in tails]
-    seen_heads = [look for look in head_looks if look is not None]
-    seen_tails = [look for look in tail_looks if look is not None]
-    if len(seen_heads) == len(heads) and len(seen_tails) == len(tails):
-        cost = np.array([[_unlike(h, t) for t in seen_tails] for h in seen_heads])
+    if all(look is not None for look in head_looks + tail_looks):
+        cost = np.array([[_unlike(h, t) for t in tail_looks] for h in head_looks])
         rows, columns = linear_sum_assignment(cost)
         best = float(cost[rows, columns].sum())
         if best + 1.0 <= sum(cost[h, t] for h, t in reverse.items()):
