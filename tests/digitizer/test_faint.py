@@ -4,15 +4,10 @@ import numpy as np
 
 from graphq.digitizer.faint import faint_curves
 from graphq.digitizer.tracker import TrackerSettings
-from graphq.digitizer.tracks import TracedCurve
+from tests.digitizer.curves import traced_curve
 
 _SHAPE = (120, 200)
 _SETTINGS = TrackerSettings(line_width_px=1.0, max_gap=6)
-
-
-def _traced(columns: np.ndarray, rows: np.ndarray) -> TracedCurve:
-    ones = np.ones(columns.size, dtype=np.int64)
-    return TracedCurve(columns, rows, rows, ones, columns)
 
 
 def _draw(ink: np.ndarray, columns: np.ndarray, rows: np.ndarray, level: float) -> None:
@@ -27,7 +22,7 @@ def test_a_pale_dotted_tail_carrying_on_from_a_curve_found_joins_it() -> None:
     tail = np.arange(60, 200)
     _draw(ink, tail, np.full(tail.size, 80.0), 0.12)
     curves = faint_curves(
-        ink, ([], []), [_traced(steep, 20 + steep.astype(float))], 1.0, None, _SETTINGS, 70
+        ink, ([], []), [traced_curve(steep, 20 + steep.astype(float))], 1.0, None, _SETTINGS, 70
     )
     assert len(curves) == 1
     assert curves[0].column[-1] >= 195
@@ -61,5 +56,5 @@ def test_a_pale_grid_line_a_dark_curve_runs_close_along_is_not_taken_for_a_curve
     _draw(ink, dark_columns, dark_rows, 1.0)
     stroke = np.arange(50, 72)
     _draw(ink, stroke, 60.0 - (stroke - 50), 0.12)
-    dark = _traced(dark_columns, dark_rows)
+    dark = traced_curve(dark_columns, dark_rows)
     assert faint_curves(ink, ([], []), [dark], 1.0, None, _SETTINGS, 70) == [dark]

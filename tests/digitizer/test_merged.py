@@ -8,6 +8,7 @@ from graphq.digitizer.merged import extend_into_bundles, split_merged
 from graphq.digitizer.runs import column_runs
 from graphq.digitizer.tracker import TrackerSettings, track_pass
 from graphq.digitizer.tracks import TracedCurve, to_curve
+from tests.digitizer.curves import traced_curve
 
 _WIDTH = 200
 
@@ -52,18 +53,13 @@ def test_strokes_as_wide_as_the_plots_typical_curve_are_not_split() -> None:
     assert len(split_merged(curves, runs, peak, missing=2)) == 3
 
 
-def _line(columns: np.ndarray, rows: np.ndarray) -> TracedCurve:
-    lone = np.ones(columns.size, dtype=np.int64)
-    return TracedCurve(columns, rows, rows, lone, columns)
-
-
 def test_a_curve_leaving_a_bundle_runs_on_along_it_to_the_frame() -> None:
     # Output curves from the origin: the steeper one is told apart only from column 60,
     # where it leaves the other one's stroke.
     columns = np.arange(_WIDTH)
-    host = _line(columns, 110.0 - 0.3 * columns)
+    host = traced_curve(columns, 110.0 - 0.3 * columns)
     apart = columns[60:]
-    leaving = _line(apart, 110.0 - 18.0 - 0.6 * (apart - 60))
+    leaving = traced_curve(apart, 110.0 - 18.0 - 0.6 * (apart - 60))
     _, extended = extend_into_bundles([host, leaving], 3.0, (120, _WIDTH), frame_px=4)
     np.testing.assert_array_equal(extended.column, columns)
     np.testing.assert_allclose(extended.middle[:60], host.middle[:60])
@@ -73,9 +69,9 @@ def test_a_curve_leaving_a_bundle_runs_on_along_it_to_the_frame() -> None:
 def test_a_steep_curve_leaving_a_steep_bundle_runs_on_along_it() -> None:
     # Both rise 3 and 4 rows per column: 2 px apart square to them where the steeper one
     # is told apart, but 6 rows apart down the column.
-    host = _line(np.arange(40), 119.0 - 3.0 * np.arange(40))
+    host = traced_curve(np.arange(40), 119.0 - 3.0 * np.arange(40))
     apart = np.arange(20, 45)
-    leaving = _line(apart, 65.0 - 4.0 * (apart - 20))
+    leaving = traced_curve(apart, 65.0 - 4.0 * (apart - 20))
     _, extended = extend_into_bundles([host, leaving], 3.0, (120, _WIDTH), frame_px=4)
     assert extended.column[0] == 0
 
@@ -84,8 +80,8 @@ def test_a_curve_ending_on_the_frame_or_away_from_others_is_left_as_it_is() -> N
     # A curve rising from the bottom edge right beside a curve running along it, and one
     # starting inside the plot far from any other.
     columns = np.arange(_WIDTH)
-    along_bottom = _line(columns, np.full(_WIDTH, 116.0))
-    from_edge = _line(columns[60:], 117.0 - 0.5 * (columns[60:] - 60))
-    alone = _line(columns[60:], np.full(140, 20.0))
+    along_bottom = traced_curve(columns, np.full(_WIDTH, 116.0))
+    from_edge = traced_curve(columns[60:], 117.0 - 0.5 * (columns[60:] - 60))
+    alone = traced_curve(columns[60:], np.full(140, 20.0))
     curves = [along_bottom, from_edge, alone]
     assert extend_into_bundles(curves, 3.0, (120, _WIDTH), frame_px=4) == curves

@@ -12,14 +12,13 @@ import pytest
 from graphq.digitizer import Axes, Axis, GraphMeta, digitize
 from graphq.digitizer.pipeline import _along_frame, _off_frame
 from graphq.digitizer.tracks import TracedCurve, seen_columns
+from tests.digitizer.curves import traced_curve
 
 _HEIGHT = 100
 
 
 def _curve(rows: np.ndarray) -> TracedCurve:
-    columns = np.arange(rows.size)
-    ones = np.ones(rows.size, dtype=np.int64)
-    return TracedCurve(columns, rows, rows, ones, columns)
+    return traced_curve(np.arange(rows.size), rows)
 
 
 @pytest.mark.parametrize("edge_row", [1.0, _HEIGHT - 2.0], ids=["top", "bottom"])
@@ -60,16 +59,14 @@ def test_the_gaps_between_a_thick_dotted_curves_dots_count_as_seen() -> None:
     # 3 px dots every 8 columns: ink in only 3 of 8 columns, yet seen all along.
     columns = np.array([c for c in range(400) if c % 8 < 3])
     rows = 50.0 + 0.1 * columns
-    ones = np.ones(columns.size, dtype=np.int64)
-    dotted = TracedCurve(columns, rows, rows, ones, columns)
+    dotted = traced_curve(columns, rows)
     assert seen_columns(dotted, dot_gap_px=6) == 400 - 5
 
 
 def test_a_gap_longer_than_a_dots_is_not_seen() -> None:
     columns = np.concatenate((np.arange(0, 100), np.arange(200, 300)))
     rows = np.full(columns.size, 50.0)
-    ones = np.ones(columns.size, dtype=np.int64)
-    bridged = TracedCurve(columns, rows, rows, ones, columns)
+    bridged = traced_curve(columns, rows)
     assert seen_columns(bridged, dot_gap_px=6) == 200
 
 
