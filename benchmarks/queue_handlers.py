@@ -32,6 +32,7 @@ def spin(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
 class _BenchHandler:
     kind: str
     runs_in: Literal["process", "loop"]
+    parameters_type = None
 
     async def prepare(self, ctx: JobContext) -> dict[str, Any]:
         return ctx.job.parameters

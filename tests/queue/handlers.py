@@ -47,6 +47,8 @@ class _StoringHandler:
 
     kind: str
     runs_in: Literal["process", "loop"] = "process"
+    # Test kinds read seconds, steps, codes and paths from free-form parameters.
+    parameters_type = None
 
     async def store(self, ctx: JobContext, session: AsyncSession, output: Any) -> None:
         session.add(

@@ -4,6 +4,7 @@ equations say, and that a file ngspice refuses fails verification with MODEL_REJ
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import msgspec
 import numpy as np
@@ -12,7 +13,13 @@ import pytest
 from graphq.errors import GraphqError
 from graphq.spice import fit_model, gan_epc, spice_name, vdmos, verify_with_ngspice
 from graphq.spice.inputs import FitInput, OutputCurve
-from graphq.spice.model_file import VDMOS_CARD_ORDER, vdmos_model_text
+from graphq.spice.model_file import (
+    VDMOS_CARD_ORDER,
+    check_model_name,
+    check_model_text,
+    header,
+    vdmos_model_text,
+)
 from graphq.spice.ngspice import ngspice_available
 from graphq.spice.simulate import DeviceUnderTest, SweepPlan, simulate
 
@@ -125,6 +132,60 @@ def test_a_model_ngspice_cannot_load_is_rejected(model_text: str) -> None:
     assert error.value.code == "MODEL_REJECTED"
     assert not error.value.retryable
     assert "ngspice" in error.value.message
+
+
+# A name that, written raw into a model file, makes ngspice run a shell command.
+INJECTED_NAME = "X\n.control\nshell touch /tmp/MARKER\n.endc\n*"
+
+
+@pytest.mark.parametrize(
+    "name", [INJECTED_NAME, "", "two words", "a;b", "x" * 101, "MOS\r.include /etc/passwd"]
+)
+def test_model_names_outside_the_safe_pattern_are_refused(name: str) -> None:
+    with pytest.raises(GraphqError) as error:
+        check_model_name(name)
+    assert error.value.code == "INVALID_PARAMETERS"
+
+
+def test_a_fit_refuses_a_name_that_would_begin_a_directive() -> None:
+    inputs = FitInput(output=[OutputCurve(vgs_v=10.0, points=[[0, 0], [1, 5], [5, 10]])])
+    with pytest.raises(GraphqError) as error:
+        fit_model(inputs, model_type="vdmos", name=INJECTED_NAME)
+    assert error.value.code == "INVALID_PARAMETERS"
+
+
+def test_the_header_comment_is_one_line_whatever_the_part_name() -> None:
+    line = header(INJECTED_NAME, "VDMOS", dt.date(2026, 1, 1))
+    assert line.startswith("* ")
+    assert len(line.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "directive", [".control", ".include /etc/passwd", ".lib evil.lib", ".option", "  .CONTROL"]
+)
+def test_model_text_with_a_directive_graphq_never_writes_is_rejected(directive: str) -> None:
+    text = vdmos_model_text("FIT", CARD, pchan=False) + directive + "\n"
+    with pytest.raises(GraphqError) as error:
+        check_model_text(text)
+    assert error.value.code == "MODEL_REJECTED"
+
+
+def test_the_files_graphq_writes_pass_the_directive_check() -> None:
+    assert check_model_text(vdmos_model_text("FIT", CARD, pchan=True))
+    assert check_model_text(gan_epc.gan_subckt_text("GAN", gan_epc.with_defaults({})))
+
+
+@needs_ngspice
+def test_an_injected_control_block_never_reaches_ngspice(tmp_path: Path) -> None:
+    marker = tmp_path / "MARKER"
+    device = VDMOS_DEVICES[1]
+    inputs = device.datasheet()
+    fit = fit_model(inputs, model_type="vdmos", name="FIT")
+    hostile = fit.model_text + f".control\nshell touch {marker}\n.endc\n"
+    with pytest.raises(GraphqError) as error:
+        verify_with_ngspice(msgspec.structs.replace(fit, model_text=hostile), inputs)
+    assert error.value.code == "MODEL_REJECTED"
+    assert not marker.exists()
 
 
 def test_without_ngspice_verification_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:

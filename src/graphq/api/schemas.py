@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from graphq.schema_base import Struct
+from graphq.spice.model_file import ModelName
 
 Priority = Literal["low", "normal", "high", "urgent"]
 Method = Literal["standard", "legacy", "llm"]
@@ -280,7 +281,7 @@ class ResultOut(Struct):
 
 class SpiceRequest(Struct):
     model_type: Literal["vdmos", "gan-epc"] | None = None
-    name: Annotated[str, msgspec.Meta(max_length=100, pattern=r"^[A-Za-z0-9_.+-]*$")] | None = None
+    name: ModelName | None = None
     priority: Priority = "normal"
     queue_id: str | None = None
 

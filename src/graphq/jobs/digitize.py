@@ -108,6 +108,8 @@ def digitize_file(payload: dict[str, Any], progress: Progress) -> DigitizeOutput
 class DigitizeHandler:
     kind = "digitize"
     runs_in: Literal["process", "loop"] = "process"
+    # Parameters refine the image's stored metadata; the merged whole is decoded in prepare.
+    parameters_type = None
     compute = staticmethod(digitize_file)
 
     async def prepare(self, ctx: JobContext) -> dict[str, Any]:

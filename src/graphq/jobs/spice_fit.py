@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult, Job, Product, SpiceModel
 from graphq.errors import GraphqError
-from graphq.queue.registry import HandlerRegistry, JobContext, Progress
+from graphq.queue.registry import HandlerRegistry, JobContext, Progress, decode_parameters
 from graphq.spice import (
     GraphCurves,
     default_model_type,
@@ -26,10 +26,19 @@ from graphq.spice import (
     spice_name,
     verify_with_ngspice,
 )
+from graphq.spice.fit import ModelType
+from graphq.spice.model_file import ModelName
 from graphq.storage import Storage
 
 # Share of the compute stage: fitting, then verification in ngspice, then the report image.
 _FIT_SHARE, _VERIFY_SHARE = 0.7, 0.2
+
+
+class SpiceFitParameters(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """What a ``spice_fit`` job may be told: the model type and the model's name."""
+
+    model_type: ModelType | None = None
+    name: ModelName | None = None
 
 
 class SpiceOutput(msgspec.Struct):
@@ -87,9 +96,12 @@ async def latest_graphs(session: AsyncSession, product_id: str) -> list[dict[str
 class SpiceFitHandler:
     kind = "spice_fit"
     runs_in: Literal["process", "loop"] = "process"
+    parameters_type = SpiceFitParameters
     compute = staticmethod(fit_product)
 
     async def prepare(self, ctx: JobContext) -> dict[str, Any]:
+        # Decoded again here: a job stored before its kind checked parameters must not run.
+        parameters = decode_parameters(self.kind, ctx.job.parameters, SpiceFitParameters)
         async with ctx.db.read() as session:
             product = await session.get(Product, ctx.job.product_id)
             if product is None:
@@ -100,12 +112,11 @@ class SpiceFitHandler:
                 "MISSING_CURVES",
                 "the product has no digitized graphs yet; extract its images first",
             )
-        parameters = ctx.job.parameters
         return {
             "graphs": graphs,
             "device_type": product.device_type,
-            "model_type": parameters.get("modelType") or default_model_type(product.device_type),
-            "name": parameters.get("name") or spice_name(product.part_number),
+            "model_type": parameters.model_type or default_model_type(product.device_type),
+            "name": parameters.name or spice_name(product.part_number),
         }
 
     async def store(self, ctx: JobContext, session: AsyncSession, output: SpiceOutput) -> None:

@@ -7,13 +7,19 @@ that marks the job completed, so a job is never completed twice. ``store`` runs 
 transaction runs (on SQLite, the database writer's thread and loop, see
 :meth:`graphq.db.database.Database.transact_session`): it awaits only its session. A handler
 may also define ``async on_dead(ctx)``, called once the job lands in the dead-letter queue.
+
+A handler names the msgspec Struct its ``parameters`` must decode into (``parameters_type``;
+``None`` for free-form parameters), and every route that creates a job checks them through
+:meth:`HandlerRegistry.check_parameters`, so no kind's parameters reach its work unchecked.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
+
+import msgspec
 
 from graphq.errors import GraphqError
 
@@ -22,6 +28,10 @@ if TYPE_CHECKING:
 
     from graphq.config import Settings
     from graphq.db.database import Database
+
+# Job parameters are a few settings, never data: anything larger is refused at creation, so
+# job listings and the monitor stay small whatever clients send.
+MAX_PARAMETERS_BYTES = 64 * 1024
 
 # progress(fraction 0..1 of the compute stage, human step)
 Progress = Callable[[float, str], None]
@@ -55,6 +65,8 @@ class JobHandler(Protocol):
     # "process": compute runs in a worker process (CPU-heavy work; cancellation kills it).
     # "loop": compute is cheap and runs inline on the event loop.
     runs_in: Literal["process", "loop"]
+    # What ``parameters`` decode into (unknown fields refused); None leaves them free-form.
+    parameters_type: type[msgspec.Struct] | None
 
     async def prepare(self, ctx: JobContext) -> Any: ...
 
@@ -62,6 +74,19 @@ class JobHandler(Protocol):
     def compute(self) -> Callable[[Any, Progress], Any]: ...
 
     async def store(self, ctx: JobContext, session: AsyncSession, output: Any) -> None: ...
+
+
+S = TypeVar("S", bound=msgspec.Struct)
+
+
+def decode_parameters(kind: str, parameters: dict[str, Any], parameters_type: type[S]) -> S:
+    """``parameters`` as ``parameters_type``, or ``INVALID_PARAMETERS`` saying what is wrong."""
+    try:
+        return msgspec.convert(parameters, parameters_type)
+    except msgspec.ValidationError as exc:
+        raise GraphqError(
+            "INVALID_PARAMETERS", f"{kind} job parameters: {exc}", status=422
+        ) from None
 
 
 class HandlerRegistry:
@@ -76,6 +101,19 @@ class HandlerRegistry:
             return self._handlers[kind]
         except KeyError:
             raise GraphqError("UNKNOWN_JOB_KIND", f"no handler for job kind {kind!r}") from None
+
+    def check_parameters(self, kind: str, parameters: dict[str, Any]) -> None:
+        """Raise ``INVALID_PARAMETERS`` unless ``parameters`` suit a job of ``kind``."""
+        size = len(msgspec.json.encode(parameters))
+        if size > MAX_PARAMETERS_BYTES:
+            raise GraphqError(
+                "INVALID_PARAMETERS",
+                f"job parameters are {size} bytes of JSON; the limit is {MAX_PARAMETERS_BYTES}",
+                status=422,
+            )
+        parameters_type = self.get(kind).parameters_type
+        if parameters_type is not None:
+            decode_parameters(kind, parameters, parameters_type)
 
     def kinds(self) -> list[str]:
         return sorted(self._handlers)

@@ -39,6 +39,7 @@ def _check_request(rt: Runtime, request: JobRequest) -> None:
         raise GraphqError("INVALID_PARAMETERS", f"unknown job kind {request.kind!r}", status=422)
     if request.kind == "digitize" and request.image_id is None:
         raise GraphqError("INVALID_PARAMETERS", "a digitize job needs an imageId", status=422)
+    rt.registry.check_parameters(request.kind, request.parameters)
 
 
 PRODUCTS = cast(Table, Product.__table__)

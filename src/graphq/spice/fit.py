@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Literal, get_args
 
 from graphq.errors import GraphqError
 from graphq.spice import gan_epc
@@ -14,11 +15,17 @@ from graphq.spice.fit_diode import fit_diode
 from graphq.spice.fit_gan import GAN_EQUATIONS, fit_gan_capacitances, fit_gan_channel
 from graphq.spice.graphs import require_channel_curves
 from graphq.spice.inputs import FitInput
-from graphq.spice.model_file import VDMOS_CARD_ORDER, vdmos_model_text
+from graphq.spice.model_file import (
+    VDMOS_CARD_ORDER,
+    check_model_name,
+    check_model_text,
+    vdmos_model_text,
+)
 from graphq.spice.report import curve_reports
 from graphq.spice.results import SpiceFit
 
-MODEL_TYPES = ("vdmos", "gan-epc")
+ModelType = Literal["vdmos", "gan-epc"]
+MODEL_TYPES: tuple[str, ...] = get_args(ModelType)
 ProgressCallback = Callable[[float, str], None]
 
 
@@ -71,8 +78,10 @@ def fit_model(
     """Fit ``model_type`` (``vdmos`` or ``gan-epc``) to ``inputs`` and write it as ``name``.
 
     ``progress(fraction, step)`` is called as the stages go. Raises ``INVALID_PARAMETERS``
-    for an unknown model type and ``MISSING_CURVES`` without output or transfer curves.
+    for an unknown model type or a name outside :data:`MODEL_NAME_PATTERN`, and
+    ``MISSING_CURVES`` without output or transfer curves.
     """
+    check_model_name(name)
     if model_type not in MODEL_TYPES:
         raise GraphqError(
             "INVALID_PARAMETERS", f"model type must be one of {', '.join(MODEL_TYPES)}"
@@ -111,7 +120,7 @@ def fit_model(
         parameters=card,
         fitted=fitted,
         defaulted=defaulted,
-        model_text=model_text,
+        model_text=check_model_text(model_text),
         report=curve_reports(curves, models),
         fit_time_s=time.perf_counter() - started,
         warnings=warnings,

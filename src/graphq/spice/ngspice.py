@@ -4,10 +4,15 @@ A netlist's ``.control`` block writes its results with ``wrdata NAME.txt …`` (
 sets ``wr_singlescale`` and ``wr_vecnames``, see :func:`control_block`); :func:`run_batch`
 runs it in a private temporary directory and returns each written table as a numpy array,
 one column per scalar (complex vectors give a real and an imaginary column).
+
+ngspice runs as a sandboxed child: its own temporary directory as working and home directory
+(so no ``.spiceinit`` but graphq's empty one is read) and an environment holding only
+``PATH``, so nothing of the server's environment (keys, database URLs) is visible to it.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -68,11 +73,13 @@ def run_batch(
         workdir = Path(tmp)
         for name, text in (files or {}).items():
             (workdir / name).write_text(text)
+        (workdir / ".spiceinit").write_text("* graphq: no start-up commands\n")
         (workdir / "circuit.cir").write_text(netlist if netlist.endswith("\n") else netlist + "\n")
         try:
             completed = subprocess.run(
                 [binary, "-b", "circuit.cir"],
                 cwd=workdir,
+                env=_sandbox_environment(workdir),
                 capture_output=True,
                 text=True,
                 timeout=timeout_s,
@@ -96,6 +103,10 @@ def run_batch(
                 )
             tables[name] = _load_table(path)
         return tables
+
+
+def _sandbox_environment(workdir: Path) -> dict[str, str]:
+    return {"PATH": os.environ.get("PATH", os.defpath), "HOME": str(workdir), "LC_ALL": "C"}
 
 
 def _first_complaint(log: str) -> str | None:

@@ -18,6 +18,7 @@ from typing import Literal
 
 import numpy as np
 
+from graphq.spice.model_file import check_model_text
 from graphq.spice.ngspice import control_block, run_batch
 
 CAPACITANCE_FREQUENCY_HZ = 1e6
@@ -166,7 +167,7 @@ def build_netlists(dut: DeviceUnderTest, plan: SweepPlan) -> dict[str, str]:
 
 def simulate(dut: DeviceUnderTest, plan: SweepPlan) -> SweepResult:
     """Run ``plan`` on ``dut``, one ngspice batch run per analysis."""
-    files = {MODEL_FILE_NAME: dut.model_text}
+    files = {MODEL_FILE_NAME: check_model_text(dut.model_text)}
     tables: dict[str, np.ndarray] = {}
     for table, netlist in build_netlists(dut, plan).items():
         tables.update(run_batch(netlist, [table], files=files))
