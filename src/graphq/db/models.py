@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -82,6 +83,22 @@ class Product(Timestamped, Base):
     )
 
 
+class Datasheet(Timestamped, Base):
+    """An uploaded datasheet PDF; each graph found in it becomes a :class:`GraphImage`."""
+
+    __tablename__ = "datasheets"
+
+    product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(255))
+    file_path: Mapped[str] = mapped_column(String(500))
+    file_size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+
+    __table_args__ = (Index("ix_datasheets_product", "product_id"),)
+
+
 class GraphImage(Timestamped, Base):
     __tablename__ = "graph_images"
 
@@ -98,6 +115,13 @@ class GraphImage(Timestamped, Base):
     sha256: Mapped[str] = mapped_column(String(64))
     graph_type: Mapped[str] = mapped_column(String(40), default="custom")
     graph_meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # Set when the image is a graph panel rendered from a datasheet: its 1-based page and its
+    # box [x0, y0, x1, y1] in PDF points from the page's top-left corner.
+    datasheet_id: Mapped[str | None] = mapped_column(
+        ForeignKey("datasheets.id", ondelete="CASCADE"), default=None
+    )
+    page: Mapped[int | None] = mapped_column(Integer, default=None)
+    box: Mapped[list[Any] | None] = mapped_column(JSON, default=None)
 
     product: Mapped[Product] = relationship(back_populates="images")
 
@@ -130,6 +154,9 @@ class Job(Timestamped, Base):
     image_id: Mapped[str | None] = mapped_column(
         ForeignKey("graph_images.id", ondelete="CASCADE"), default=None
     )
+    datasheet_id: Mapped[str | None] = mapped_column(
+        ForeignKey("datasheets.id", ondelete="CASCADE"), default=None
+    )
     queue_id: Mapped[str] = mapped_column(ForeignKey("extraction_queues.id", ondelete="CASCADE"))
     batch_id: Mapped[str | None] = mapped_column(
         ForeignKey("batches.id", ondelete="SET NULL"), default=None
@@ -154,6 +181,8 @@ class Job(Timestamped, Base):
     actual_duration: Mapped[float | None] = mapped_column(Float, default=None)
     lease_owner: Mapped[str | None] = mapped_column(String(64), default=None)
     lease_expires_at: Mapped[datetime | None] = mapped_column(default=None)
+    # A completed job whose result needs a person's look (graphq.review); counted by monitors.
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
 
     __table_args__ = (
         Index("ix_jobs_status_queue", "status", "queue_id"),
@@ -180,6 +209,9 @@ class ExtractionResult(Timestamped, Base):
     processing_time: Mapped[float] = mapped_column(Float, default=0.0)
     extraction_method: Mapped[str] = mapped_column(String(20), default="standard")
     parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    # [{"code", "message"}, …] as graphq.review.Review gives them.
+    review_reasons: Mapped[list[Any]] = mapped_column(default=list)
 
 
 class DeadLetter(Timestamped, Base):
@@ -208,6 +240,8 @@ class SpiceModel(Timestamped, Base):
     fit_report: Mapped[dict[str, Any]] = mapped_column(default=dict)
     verification: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     version: Mapped[int] = mapped_column(Integer)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_reasons: Mapped[list[Any]] = mapped_column(default=list)
 
     __table_args__ = (UniqueConstraint("product_id", "version"),)
 
