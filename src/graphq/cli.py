@@ -65,6 +65,8 @@ def serve(args: argparse.Namespace) -> int:
         port=settings.server.port,
         log_config=None,
         timeout_graceful_shutdown=int(settings.queue.shutdown_timeout_s) + 5,
+        proxy_headers=bool(settings.server.trusted_proxies),
+        forwarded_allow_ips=settings.server.trusted_proxies or None,
     )
     return 0
 

@@ -21,6 +21,9 @@ class ServerSettings(msgspec.Struct):
     log_level: str = "INFO"
     max_request_mb: int = 200
     cors_origins: str = ""
+    # Comma-separated proxy addresses whose X-Forwarded-For is believed; empty trusts none,
+    # so a client cannot pick the address its rate limit is counted against.
+    trusted_proxies: str = ""
 
 
 class StorageSettings(msgspec.Struct):
@@ -42,6 +45,8 @@ class UploadSettings(msgspec.Struct):
     max_pixels: int = 40_000_000
     max_files: int = 50
     max_parts: int = 200
+    max_pdf_mb: int = 50
+    max_pdf_pages: int = 100
 
 
 class QueueSettings(msgspec.Struct):

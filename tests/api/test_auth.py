@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from graphq.cli import main as graphq
+from graphq.config import AuthSettings
 from graphq.db.database import Database
 from graphq.services.keys import Principal, authenticate
 from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
@@ -250,3 +251,24 @@ async def test_with_auth_disabled_requests_need_no_key_and_start_up_says_so(
             )
             assert response.status_code == 404  # past auth and the admin guard
     assert any("AUTHENTICATION IS DISABLED" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.slow
+def test_a_real_server_ignores_x_forwarded_for_from_clients_it_does_not_trust(
+    tmp_path: Path,
+) -> None:
+    """Rotating X-Forwarded-For must not buy a keyless client a fresh allowance, and the
+    address it names must not be locked out in the client's stead."""
+    with _graphq_serve(tmp_path) as server:
+        secret = server_secret(tmp_path)
+        statuses = [
+            httpx.get(
+                f"{server.url}/api/queues",
+                headers={"X-Forwarded-For": f"10.0.{i // 250}.{i % 250 + 1}"},
+            ).status_code
+            # Beyond the burst by a margin: a slow machine refills a token now and then.
+            for i in range(AuthSettings().unauthenticated_burst + 10)
+        ]
+        assert statuses[-1] == 429, statuses
+        bearer = {"Authorization": f"Bearer {secret}"}
+        assert httpx.get(f"{server.url}/api/queues", headers=bearer).status_code == 200

@@ -69,6 +69,23 @@ async def test_search_matches_name_part_number_and_manufacturer(service: Service
     assert await found("nothing like it") == []
 
 
+async def test_search_matches_wildcards_literally_and_refuses_control_characters(
+    service: Service,
+) -> None:
+    await service.create_product("IPP60R099")
+    await service.create_product("GS_100%")
+
+    async def found(term: str) -> list[str]:
+        page = (await service.client.get("/api/products", params={"search": term})).json()
+        return sorted(p["partNumber"] for p in page["items"])
+
+    assert await found("%") == ["GS_100%"]
+    assert await found("_") == ["GS_100%"]
+    assert await found("\\") == []
+    nul = await service.client.get("/api/products", params={"search": "\x00"})
+    assert_problem(nul, 400, "INVALID_REQUEST")
+
+
 async def test_list_pages_through_products_newest_first(service: Service) -> None:
     numbers = [f"PN{i:02d}" for i in range(7)]
     for number in numbers:

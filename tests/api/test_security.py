@@ -360,3 +360,19 @@ async def test_a_body_over_the_request_limit_is_refused_with_413(small_bodies: S
         small_bodies.client, "POST", "/api/products", key=small_bodies.admin_key, json_body=body
     )
     _assert_problem(answer, 413, "PAYLOAD_TOO_LARGE", "a 1 MiB+ body against a 1 MiB limit")
+
+
+@pytest.mark.parametrize("path", ["/api/keys", "/api/keys/some-id", "/api/products", "/api/jobs"])
+async def test_options_never_answers_a_server_error(service: Service, path: str) -> None:
+    for headers in ({}, {"Authorization": ""}):
+        response = await service.client.options(path, headers=headers)
+        assert response.status_code < 500, response.text
+
+
+async def test_json_nested_a_thousand_deep_is_a_400(service: Service) -> None:
+    body = "[" * 1000 + "]" * 1000
+    response = await service.client.post(
+        "/api/products", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 400, response.text
+    assert response.json()["code"] == "INVALID_REQUEST"

@@ -35,10 +35,11 @@ class ApiKeyMiddleware(AbstractAuthenticationMiddleware):
     """Resolves the key to a :class:`Principal` and spends a rate-limit token on mutations.
 
     The rate limit is checked here, before guards and body parsing, so a key over its limit
-    costs the server one hash lookup and nothing more. A request with a missing or unknown key
-    spends a token of its client address; an address out of tokens is answered 429 before its
-    key is looked up, so guessing keys or flooding with bad ones costs next to nothing. A
-    valid key sent from that address waits too: the address is all there is to go by.
+    costs the server one hash lookup and nothing more. Keyed and keyless traffic are limited
+    apart: a request with a missing or unknown key spends a token of its client address and is
+    answered 429 once the address has none, while a valid key is never held back by what
+    others sent from its address (behind a NAT or a proxy, a stranger's bad guesses must not
+    lock an admin out).
     """
 
     def __init__(self, app: ASGIApp, **kwargs: Any) -> None:
@@ -62,15 +63,14 @@ class ApiKeyMiddleware(AbstractAuthenticationMiddleware):
 
 async def _principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     state = connection.app.state
-    failures: RateLimiter = state.unauthenticated_limiter
-    client = connection.client.host if connection.client else "unknown"
-    wait_s = failures.waiting(client)
-    if wait_s:
-        raise _rate_limited("this address without a valid key", wait_s)
     secret = _secret_from(connection)
     found = await authenticate(state.db, secret) if secret else None
     if found is None:
-        failures.check(client)
+        failures: RateLimiter = state.unauthenticated_limiter
+        client = connection.client.host if connection.client else "unknown"
+        wait_s = failures.check(client)
+        if wait_s:
+            raise _rate_limited("this address without a valid key", wait_s)
         raise NotAuthorizedException(
             "the API key is unknown or revoked"
             if secret
@@ -103,6 +103,9 @@ def requires(role: str) -> Guard:
     """A guard admitting keys of ``role`` or above; its name says which role it wants."""
 
     def guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:
+        if connection.scope.get("method") == "OPTIONS":
+            # Pre-flight and Allow answers carry no key and touch nothing.
+            return
         principal: Principal = connection.user
         if not principal.allows(role):
             raise PermissionDeniedException(

@@ -87,6 +87,18 @@ def number_too_large_handler(request: Request[Any, Any, Any], exc: OverflowError
     )
 
 
+def nesting_too_deep_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    """JSON nested deeper than the decoder recurses (``[[[[…]]]]`` a thousand deep) is the
+    client's error; the decoder's RecursionError must not look like a server fault."""
+    log.info("nesting too deep on %s %s", request.method, request.url.path)
+    return problem(
+        request,
+        status=400,
+        code="INVALID_REQUEST",
+        detail="the request body is nested too deeply",
+    )
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
@@ -101,6 +113,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     GraphqError: graphq_error_handler,
     HTTPException: http_error_handler,
     OverflowError: number_too_large_handler,
+    RecursionError: nesting_too_deep_handler,
     Exception: internal_error_handler,
 }
 

@@ -19,7 +19,11 @@ class ProductController(Controller):
 
     @get("/")
     async def list_products(
-        self, rt: Runtime, search: str | None = None, limit: Limit = 50, offset: Offset = 0
+        self,
+        rt: Runtime,
+        search: str | None = None,
+        limit: Limit = 50,
+        offset: Offset = 0,
     ) -> Page:
         rows, total = await products.list_products(rt, search=search, limit=limit, offset=offset)
         return Page(items=[views.product(r) for r in rows], total=total, limit=limit, offset=offset)

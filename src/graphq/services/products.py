@@ -38,12 +38,20 @@ async def list_products(
 ) -> tuple[list[Product], int]:
     query = select(Product)
     if search:
-        pattern = f"%{search}%"
+        if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in search):
+            # A NUL ends the string inside SQLite's LIKE and would match every product.
+            raise GraphqError(
+                "INVALID_REQUEST", "search text may not contain control characters", status=400
+            )
+        # The user's text is matched literally: %, _ and the escape character itself are
+        # escaped, so "%" finds products with a percent sign, not every product.
+        literal = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{literal}%"
         query = query.where(
             or_(
-                Product.name.ilike(pattern),
-                Product.part_number.ilike(pattern),
-                Product.manufacturer.ilike(pattern),
+                Product.name.ilike(pattern, escape="\\"),
+                Product.part_number.ilike(pattern, escape="\\"),
+                Product.manufacturer.ilike(pattern, escape="\\"),
             )
         )
     async with rt.db.read() as session:
