@@ -29,6 +29,9 @@ class ServerSettings(msgspec.Struct):
 class StorageSettings(msgspec.Struct):
     data_dir: str = "./data"
     database_url: str = ""
+    # Below this much free space in the data directory /ready answers 503: uploads and
+    # results would start failing with 507 soon.
+    min_free_mb: int = 200
 
 
 class AuthSettings(msgspec.Struct):

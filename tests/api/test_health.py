@@ -1,4 +1,6 @@
-from tests.conftest import Service
+from pathlib import Path
+
+from tests.conftest import Service, make_settings, start_service
 
 
 async def test_health_answers_without_a_key(service: Service) -> None:
@@ -15,3 +17,16 @@ async def test_ready_reports_the_database_reachable(service: Service) -> None:
 async def test_a_default_queue_always_exists(service: Service) -> None:
     names = [q["name"] for q in (await service.client.get("/api/queues")).json()]
     assert names == ["default"]
+
+
+async def test_ready_reports_free_space_and_is_503_below_the_threshold(tmp_path: Path) -> None:
+    roomy = make_settings(tmp_path / "roomy", storage={"min_free_mb": 1})
+    async for running in start_service(roomy, None):
+        body = (await running.client.get("/ready")).json()
+        assert (body["status"], body["disk"]) == ("ready", "ok")
+        assert body["freeMb"] >= 1
+    cramped = make_settings(tmp_path / "cramped", storage={"min_free_mb": 2**40})
+    async for running in start_service(cramped, None):
+        response = await running.client.get("/ready")
+        assert response.status_code == 503
+        assert (response.json()["status"], response.json()["disk"]) == ("not ready", "low")

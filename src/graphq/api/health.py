@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
+from typing import Any
 
 from litestar import get
 from litestar.openapi.spec import Operation
@@ -29,7 +31,16 @@ async def health() -> dict[str, str]:
 
 
 @get("/ready", tags=["health"], operation_class=OpenOperation)
-async def ready(rt: Runtime) -> Response[dict[str, str]]:
-    if await rt.db.ping():
-        return Response({"status": "ready", "database": "ok"})
-    return Response({"status": "not ready", "database": "unreachable"}, status_code=503)
+async def ready(rt: Runtime) -> Response[dict[str, Any]]:
+    """Ready when the database answers and the data directory has room for new files."""
+    free_mb = shutil.disk_usage(rt.settings.data_dir).free / 2**20
+    minimum_mb = rt.settings.storage.min_free_mb
+    body: dict[str, Any] = {
+        "database": "ok" if await rt.db.ping() else "unreachable",
+        "disk": "ok" if free_mb >= minimum_mb else "low",
+        "freeMb": round(free_mb),
+        "minFreeMb": minimum_mb,
+    }
+    ok = body["database"] == "ok" and body["disk"] == "ok"
+    body["status"] = "ready" if ok else "not ready"
+    return Response(body, status_code=200 if ok else 503)

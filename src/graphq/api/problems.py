@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from typing import Any
 
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from sqlalchemy.exc import DBAPIError
 
 from graphq.errors import GraphqError
 
@@ -99,6 +101,32 @@ def nesting_too_deep_handler(request: Request[Any, Any, Any], exc: RecursionErro
     )
 
 
+def _out_of_space(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it wraps) says the disk is full."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno == errno.ENOSPC:
+            return True
+        if "database or disk is full" in str(seen) or "No space left on device" in str(seen):
+            return True
+        seen = seen.__cause__ or seen.__context__ or getattr(seen, "orig", None)
+    return False
+
+
+def storage_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """A write that failed for lack of space is 507, so clients know to retry later and
+    operators know what to fix; anything else from the filesystem or database is internal."""
+    if not _out_of_space(exc):
+        return internal_error_handler(request, exc)
+    log.error("out of disk space on %s %s: %s", request.method, request.url.path, exc)
+    return problem(
+        request,
+        status=507,
+        code="INSUFFICIENT_STORAGE",
+        detail="the server's disk is full; nothing of this request was stored, try again later",
+    )
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem(
@@ -114,6 +142,8 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     HTTPException: http_error_handler,
     OverflowError: number_too_large_handler,
     RecursionError: nesting_too_deep_handler,
+    OSError: storage_error_handler,
+    DBAPIError: storage_error_handler,
     Exception: internal_error_handler,
 }
 

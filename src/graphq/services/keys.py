@@ -7,15 +7,18 @@ fast hash lets every request be checked with one indexed lookup.
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
 from graphq.db.database import Database
 from graphq.db.models import ApiKey, utcnow
 from graphq.errors import GraphqError
+
+log = logging.getLogger(__name__)
 
 ROLES = ("viewer", "operator", "admin")
 ROLE_RANK = {role: rank for rank, role in enumerate(ROLES)}
@@ -84,8 +87,17 @@ async def authenticate(db: Database, secret: str) -> Principal | None:
         return None
     now = utcnow()
     if key.last_used_at is None or now - key.last_used_at > _LAST_USED_RESOLUTION:
-        async with db.write() as session:
-            stored = await session.get(ApiKey, key.id)
-            if stored is not None:
-                stored.last_used_at = now
+        await _mark_used(db, key.id, now)
     return Principal(key.id, key.name, key.role)
+
+
+async def _mark_used(db: Database, key_id: str, when: datetime) -> None:
+    """Best effort: a read must not fail because ``lastUsedAt`` cannot be written (a full
+    disk, a busy writer). The next request a minute on tries again."""
+    try:
+        async with db.write() as session:
+            stored = await session.get(ApiKey, key_id)
+            if stored is not None:
+                stored.last_used_at = when
+    except Exception as exc:
+        log.warning("could not record that key %s was used: %s", key_id, exc)
