@@ -1,0 +1,57 @@
+"""Test conditions in label and note text: "VGS = 10 V", "125 °C", "f = 1 MHz", "250 µs pulse".
+
+Values are in the unit's base (V, A, °C, Hz, s, Ω). A temperature printed alone is the
+junction temperature (Tj), as datasheets print it beside curves.
+"""
+
+from __future__ import annotations
+
+import re
+
+from graphq.digitizer.labels import parse_value
+
+_PREFIX = {"p": 1e-12, "n": 1e-9, "u": 1e-6, "µ": 1e-6, "μ": 1e-6, "m": 1e-3, "k": 1e3,
+           "M": 1e6, "": 1.0}  # fmt: skip
+_NUMBER = r"([-−+]?\d+(?:[.,]\d+)?)"
+_UNIT = r"\s*([pnuµμmkM]?)(V|A|°C|ºC|oC|˚C|Hz|s|W|Ω|ohm)?"
+_ASSIGNMENT = re.compile(r"([A-Za-zθΘ][A-Za-z0-9θ()/]{0,9})\s*=\s*" + _NUMBER + _UNIT)
+_TEMPERATURE = re.compile(_NUMBER + r"\s*(?:°|º|˚|o)\s*C\b")
+_PULSE = re.compile(_NUMBER + r"\s*([pnuµμm]?)s\s+pulse", re.IGNORECASE)
+_NAMES = {"TJ": "Tj", "TC": "Tc", "TA": "Ta", "TCASE": "Tc", "F": "f"}
+
+
+def parse_conditions(text: str) -> dict[str, float]:
+    """Every condition the text states."""
+    found: dict[str, float] = {}
+    for match in _ASSIGNMENT.finditer(text):
+        name, number, prefix, _unit = match.groups()
+        found[_NAMES.get(name.upper(), name)] = _number(number) * _PREFIX[prefix]
+    if not any(name.startswith("T") for name in found):
+        temperature = _TEMPERATURE.search(text)
+        if temperature and "=" not in text[: temperature.start()]:
+            found["Tj"] = _number(temperature.group(1))
+    pulse = _PULSE.search(text)
+    if pulse:
+        found["tp"] = _number(pulse.group(1)) * _PREFIX[pulse.group(2)]
+    return found
+
+
+def parse_label(text: str) -> tuple[float | None, dict[str, float]]:
+    """A curve label's value and conditions: "VGS = 10 V" → (10, {"VGS": 10}); "125 °C" →
+    (125, {"Tj": 125}); "Ciss" → (None, {})."""
+    conditions = parse_conditions(text)
+    if len(conditions) == 1:
+        return next(iter(conditions.values())), conditions
+    return parse_value(text), conditions
+
+
+def bare_value(text: str) -> tuple[float, str] | None:
+    """A label that is only a value with a unit ("0.5V", "-1.0 V"): (value, unit)."""
+    match = re.fullmatch(_NUMBER + _UNIT, text.strip())
+    if match is None or match.group(3) is None:
+        return None
+    return _number(match.group(1)) * _PREFIX[match.group(2)], match.group(3)
+
+
+def _number(text: str) -> float:
+    return float(text.replace("−", "-").replace(",", "."))

@@ -1,0 +1,361 @@
+"""What a PDF page holds: its words, its drawn strokes and where its images lie.
+
+Read with pdfium (pypdfium2): it walks a page's objects in C, so a page that draws its dotted
+grids as tens of thousands of tiny lines is read in a fraction of a second, where a pure-Python
+content parser takes seconds. Every stroke is flattened into straight segments (Béziers into a
+few chords each), kept in numpy arrays with the style of the path they came from, so later
+stages group them by orientation and position without pairwise loops.
+
+Coordinates are PDF points from the page's (crop box's) top-left corner, y growing downwards,
+as :class:`graphq.datasheet.words.Word` has them.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from graphq.datasheet.probe import open_pdf
+from graphq.datasheet.words import Word
+
+
+@dataclass(frozen=True)
+class ContentSettings:
+    # Chords per cubic Bézier: a quarter circle drawn as one Bézier deviates < 0.05 % of its
+    # radius from 8 chords, far below a curve's stroke width.
+    bezier_chords: int = 8
+    # The next character continues a word when the gap to it is below this many font sizes
+    # (letter spacing is ~0.05–0.15 em; a space is ~0.25 em).
+    word_gap_em: float = 0.22
+    # ... and its size is within this ratio: a sub- or superscript (~0.6–0.75 of its base)
+    # starts a word of its own, so exponents and subscripts stay readable apart.
+    same_size_ratio: float = 0.85
+    # A page whose characters mostly have no Unicode mapping (CID fonts without ToUnicode)
+    # has no usable text layer.
+    max_unmapped_fraction: float = 0.3
+
+
+@dataclass(frozen=True)
+class Strokes:
+    """Straight segments of the page's paths, one row each, with their path's style.
+
+    ``subpath`` numbers the pieces drawn with one pen-down (consecutive rows of a subpath
+    join end to end); ``path`` numbers the PDF path objects (one style each).
+    """
+
+    segments: np.ndarray  # (N, 4) x0, y0, x1, y1
+    subpath: np.ndarray  # (N,) int
+    path: np.ndarray  # (N,) int
+    width: np.ndarray  # (P,) stroke width in points, per path
+    color: np.ndarray  # (P, 3) stroke colour 0..255, per path
+    dashed: np.ndarray  # (P,) bool
+    stroked: np.ndarray  # (P,) bool
+    filled: np.ndarray  # (P,) bool
+    fill_color: np.ndarray  # (P, 3)
+
+
+@dataclass(frozen=True)
+class PageContent:
+    number: int  # 1-based
+    width: float
+    height: float
+    words: list[Word]
+    strokes: Strokes
+    images: list[tuple[float, float, float, float]]
+    # False when the text layer cannot be read (CID fonts without a Unicode map, or none).
+    text_usable: bool
+
+
+def read_pages(
+    pdf: bytes, settings: ContentSettings | None = None
+) -> tuple[int, list[PageContent]]:
+    """Every page's content; (page count, pages)."""
+    chosen = settings or ContentSettings()
+    with open_pdf(pdf) as document:
+        return len(document), [read_page(document, index, chosen) for index in range(len(document))]
+
+
+def read_page(
+    document: pdfium.PdfDocument, index: int, settings: ContentSettings | None = None
+) -> PageContent:
+    chosen = settings or ContentSettings()
+    page = document[index]
+    try:
+        left, bottom, right, top = page.get_cropbox()
+        frame = _PageFrame(left, top)
+        words, unmapped = _read_words(page, frame, chosen)
+        builder = _StrokeBuilder(frame, chosen.bezier_chords)
+        images: list[tuple[float, float, float, float]] = []
+        for obj in _page_objects(page):
+            builder.visit(obj, _IDENTITY, images)
+        return PageContent(
+            number=index + 1,
+            width=right - left,
+            height=top - bottom,
+            words=words,
+            strokes=builder.build(),
+            images=images,
+            text_usable=bool(words) and unmapped <= chosen.max_unmapped_fraction,
+        )
+    finally:
+        page.close()
+
+
+@dataclass(frozen=True)
+class _PageFrame:
+    """PDF user space (origin bottom-left) → top-left page points."""
+
+    left: float
+    top: float
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        return x - self.left, self.top - y
+
+
+_IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+Matrix = tuple[float, float, float, float, float, float]
+
+
+def _compose(inner: Matrix, outer: Matrix) -> Matrix:
+    """The matrix applying ``inner`` first, then ``outer`` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    oa, ob, oc, od, oe, of = outer
+    return (
+        a * oa + b * oc,
+        a * ob + b * od,
+        c * oa + d * oc,
+        c * ob + d * od,
+        e * oa + f * oc + oe,
+        e * ob + f * od + of,
+    )
+
+
+def _page_objects(page: pdfium.PdfPage) -> list[ctypes.c_void_p]:
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    return [pdfium_c.FPDFPage_GetObject(page.raw, i) for i in range(count)]
+
+
+class _StrokeBuilder:
+    """Collects segments from path objects, descending into form XObjects."""
+
+    def __init__(self, frame: _PageFrame, bezier_chords: int) -> None:
+        self._frame = frame
+        self._t = np.linspace(0.0, 1.0, bezier_chords + 1)[1:]
+        self._points: list[tuple[float, float, float, float]] = []
+        self._subpath: list[int] = []
+        self._path: list[int] = []
+        self._styles: list[tuple[float, tuple[int, int, int], bool, bool, bool, tuple]] = []
+        self._subpaths = 0
+
+    def visit(self, obj: ctypes.c_void_p, outer: Matrix, images: list[tuple[float, ...]]) -> None:
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        matrix = _compose(_matrix(obj), outer)
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM:
+            for i in range(pdfium_c.FPDFFormObj_CountObjects(obj)):
+                self.visit(pdfium_c.FPDFFormObj_GetObject(obj, i), matrix, images)
+        elif kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            corners = [_apply(matrix, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
+            points = [self._frame.point(x, y) for x, y in corners]
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            images.append((min(xs), min(ys), max(xs), max(ys)))
+        elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            self._add_path(obj, matrix)
+
+    def _add_path(self, obj: ctypes.c_void_p, matrix: Matrix) -> None:
+        fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+        pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
+        width = ctypes.c_float()
+        pdfium_c.FPDFPageObj_GetStrokeWidth(obj, ctypes.byref(width))
+        scale = math.sqrt(abs(matrix[0] * matrix[3] - matrix[1] * matrix[2]))
+        path_index = len(self._styles)
+        self._styles.append(
+            (
+                float(width.value) * scale,
+                _colour(obj, pdfium_c.FPDFPageObj_GetStrokeColor),
+                pdfium_c.FPDFPageObj_GetDashCount(obj) > 0,
+                bool(stroke.value),
+                fill_mode.value != 0,
+                _colour(obj, pdfium_c.FPDFPageObj_GetFillColor),
+            )
+        )
+        x, y = ctypes.c_float(), ctypes.c_float()
+        start: tuple[float, float] | None = None
+        current: tuple[float, float] | None = None
+        pending: list[tuple[float, float]] = []
+        for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+            segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+            pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+            point = self._frame.point(*_apply(matrix, x.value, y.value))
+            kind = pdfium_c.FPDFPathSegment_GetType(segment)
+            if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+                self._subpaths += 1
+                start = current = point
+                pending.clear()
+                continue
+            if current is None:
+                start = current = point
+                continue
+            if kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+                pending.append(point)
+                if len(pending) < 3:
+                    continue
+                for chord_end in self._bezier(current, *pending):
+                    self._add(current, chord_end, path_index)
+                    current = chord_end
+                pending.clear()
+            else:
+                self._add(current, point, path_index)
+                current = point
+            if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None:
+                if start != current:
+                    self._add(current, start, path_index)
+                current = start
+
+    def _bezier(
+        self,
+        p0: tuple[float, float],
+        p1: tuple[float, float],
+        p2: tuple[float, float],
+        p3: tuple[float, float],
+    ) -> list[tuple[float, float]]:
+        t = self._t
+        u = 1.0 - t
+        xs = u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t**3 * p3[0]
+        ys = u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t**3 * p3[1]
+        return list(zip(xs.tolist(), ys.tolist(), strict=True))
+
+    def _add(self, a: tuple[float, float], b: tuple[float, float], path_index: int) -> None:
+        self._points.append((a[0], a[1], b[0], b[1]))
+        self._subpath.append(self._subpaths)
+        self._path.append(path_index)
+
+    def build(self) -> Strokes:
+        styles = self._styles
+        return Strokes(
+            segments=np.array(self._points, dtype=np.float64).reshape(-1, 4),
+            subpath=np.array(self._subpath, dtype=np.int64),
+            path=np.array(self._path, dtype=np.int64),
+            width=np.array([s[0] for s in styles], dtype=np.float64),
+            color=np.array([s[1] for s in styles], dtype=np.int64).reshape(-1, 3),
+            dashed=np.array([s[2] for s in styles], dtype=bool),
+            stroked=np.array([s[3] for s in styles], dtype=bool),
+            filled=np.array([s[4] for s in styles], dtype=bool),
+            fill_color=np.array([s[5] for s in styles], dtype=np.int64).reshape(-1, 3),
+        )
+
+
+def _matrix(obj: ctypes.c_void_p) -> Matrix:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return _IDENTITY
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+
+def _apply(m: Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
+
+
+def _colour(obj: ctypes.c_void_p, getter: object) -> tuple[int, int, int]:
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
+    ok = getter(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a))  # type: ignore[operator]
+    return (r.value, g.value, b.value) if ok else (0, 0, 0)
+
+
+def _read_words(
+    page: pdfium.PdfPage, frame: _PageFrame, settings: ContentSettings
+) -> tuple[list[Word], float]:
+    """Words grouped from characters, and the fraction of characters with no Unicode map."""
+    text_page = page.get_textpage()
+    try:
+        raw = text_page.raw
+        count = pdfium_c.FPDFText_CountChars(raw)
+        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+        box = pdfium_c.FS_RECTF()
+        chars: list[tuple[str, float, float, float, float, float, bool]] = []
+        unmapped = 0
+        for i in range(count):
+            if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
+                chars.append((" ", 0, 0, 0, 0, 0, True))
+                continue
+            code = pdfium_c.FPDFText_GetUnicode(raw, i)
+            text = chr(code) if code else " "
+            if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1 or (0 < code < 32):
+                unmapped += 1
+            if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(box)):
+                pdfium_c.FPDFText_GetCharBox(
+                    raw, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom),
+                    ctypes.byref(top),
+                )  # fmt: skip
+                box.left, box.right, box.bottom, box.top = (
+                    left.value, right.value, bottom.value, top.value,
+                )  # fmt: skip
+            x0, y0 = frame.point(box.left, box.top)
+            x1, y1 = frame.point(box.right, box.bottom)
+            angle = pdfium_c.FPDFText_GetCharAngle(raw, i)
+            upright = angle < 0 or min(abs(angle), abs(angle - 2 * math.pi)) < 0.2
+            size = (y1 - y0) if upright else (x1 - x0)
+            chars.append((text, x0, y0, x1, y1, abs(size), upright))
+        mapped = [c for c in chars if c[0].strip()]
+        fraction = unmapped / max(1, len(mapped))
+        return _group_words(chars, settings), fraction
+    finally:
+        text_page.close()
+
+
+def _group_words(
+    chars: list[tuple[str, float, float, float, float, float, bool]], settings: ContentSettings
+) -> list[Word]:
+    words: list[Word] = []
+    current: list[tuple[str, float, float, float, float, float, bool]] = []
+
+    def flush() -> None:
+        if current:
+            text = "".join(c[0] for c in current)
+            words.append(
+                Word(
+                    text=text,
+                    x0=min(c[1] for c in current),
+                    top=min(c[2] for c in current),
+                    x1=max(c[3] for c in current),
+                    bottom=max(c[4] for c in current),
+                    size=max(c[5] for c in current),
+                    upright=current[0][6],
+                )
+            )
+            current.clear()
+
+    for char in chars:
+        if not char[0].strip():
+            flush()
+            continue
+        if current and not _continues(current[-1], char, settings):
+            flush()
+        current.append(char)
+    flush()
+    return words
+
+
+def _continues(
+    last: tuple[str, float, float, float, float, float, bool],
+    char: tuple[str, float, float, float, float, float, bool],
+    settings: ContentSettings,
+) -> bool:
+    if last[6] != char[6] or last[5] <= 0 or char[5] <= 0:
+        return False
+    ratio = min(last[5], char[5]) / max(last[5], char[5])
+    if ratio < settings.same_size_ratio:
+        return False
+    size = max(last[5], char[5])
+    if char[6]:
+        gap = char[1] - last[3]
+        across = min(last[4], char[4]) - max(last[2], char[2])
+    else:
+        # Rotated text reads up or down the page: the gap runs along y.
+        gap = max(char[2] - last[4], last[2] - char[4])
+        across = min(last[3], char[3]) - max(last[1], char[1])
+    return -0.5 * size < gap < settings.word_gap_em * size and across > 0.3 * size

@@ -1,0 +1,437 @@
+"""Words read by OCR, for pages and images that carry no usable text layer.
+
+Datasheet graphs are hard on a general OCR engine (:mod:`graphq.datasheet.tesseract`) in a
+few ways, and each has its stage here, in the order :func:`image_words` runs them:
+
+- Tick labels are a few small words scattered around a frame. The image is scaled so a glyph
+  stands about :attr:`OcrSettings.glyph_px` tall, and tesseract looks for sparse text.
+- A tick mark beside a label reads as a character (``-2`` and its tick read ``-24``), and a
+  frame or grid line through a word ruins it. Rules (runs of ink several glyphs long) are
+  erased before reading, and so are the thin strokes that touched them: the ticks.
+- A power of ten's exponent (``10⁻¹``) is a raised, smaller word that tesseract merges into
+  its base (``10-14``). A number whose last glyphs stand raised is split there and both parts
+  are read again on their own, so the exponent comes out as a smaller word above the base's
+  middle, as the text layer gives it.
+- Axis titles run up the page; they are read from the image turned a quarter turn and come
+  out with ``upright=False``.
+- Sparse reading skips some lone short labels (a ``0`` at the origin) and cuts others short
+  (``-10`` as ``-1``): glyphs no word covers are read alone, with the word beside them.
+- Numbers tesseract is unsure of are read again alone, with only number characters allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import msgspec
+import numpy as np
+import pypdfium2 as pdfium
+from scipy import ndimage
+
+from graphq.datasheet.tesseract import SPARSE_TEXT, Box, Reading, read_mask, read_pieces
+from graphq.datasheet.words import Word
+from graphq.digitizer.ink import darkness
+from graphq.errors import GraphqError
+
+POINTS_PER_INCH = 72.0
+# Characters a number (a tick label or an exponent) is made of.
+_NUMBER_CHARS = "0123456789.,-+Ee"
+_NUMBER = re.compile(r"^[-+]?(\d+[.,]?\d*|[.,]\d+)([Ee][-+]?\d+)?$")
+_EXPONENT = re.compile(r"^[-+]?\d{1,2}$")
+_DECIMAL = re.compile(r"^[-+]?\d*[.,]\d+$")
+# A minus sign read as another mark before a number.
+_ODD_SIGN = re.compile(r"^[~=_»«*“”\"'][\d.,]+$")
+# A decimal point is at most this fraction of its number's height, tall and wide.
+_DOT_HEIGHT = 0.3
+
+
+@dataclass(frozen=True)
+class OcrSettings:
+    """How an image is prepared for tesseract and how its answer is filtered."""
+
+    # Pages are rendered at this resolution: a 7 pt tick label's digits are then ~20 px tall.
+    page_dpi: int = 300
+    # Tesseract's model reads best when a capital or a digit is about this tall (px) ...
+    glyph_px: float = 24.0
+    # ... so small text is scaled up by at most this factor (a blurry thumbnail gains nothing
+    # beyond), and large text is never scaled down.
+    max_upscale: float = 4.0
+    # Ink darker than this is text (0 white paper .. 1 black).
+    ink_threshold: float = 0.4
+    # A straight run of ink this many glyph heights long is a rule (frame, grid), no glyph.
+    rule_glyphs: float = 2.2
+    # A stroke that touched a rule and is at most this fraction of a glyph thick is a tick.
+    tick_thickness: float = 0.25
+    # Words tesseract is less sure of than this (0..1) are noise: specks, hatching, curves.
+    min_confidence: float = 0.4
+    # Pieces read alone (exponents, doubtful numbers, missed glyphs) are scaled to each of
+    # these heights (px) and the surest reading is kept: tesseract's reading of one or two
+    # glyphs alone swings with their size.
+    piece_px: tuple[float, ...] = (24.0, 30.0, 36.0, 44.0)
+    # Numbers it is less sure of than this are read again on their own.
+    sure_confidence: float = 0.85
+    # An exponent's bottom stands above this fraction of its base's height, from the top.
+    superscript_bottom: float = 0.62
+    # Turned text (axis titles) is kept when it has this many letters or digits and
+    # tesseract is this sure of it: upright labels read sideways give short, doubtful junk.
+    min_turned_chars: int = 2
+    min_turned_confidence: float = 0.75
+    # Glyphs no word covers are read when one is at least this many glyph heights tall (a
+    # lone minus sign or a speck is no word) and none is taller or wider than the other ...
+    min_glyph: float = 0.5
+    max_glyph: float = 2.0
+    # ... joined into one word across gaps of up to this many glyph heights.
+    word_gap: float = 0.6
+    # Seconds one tesseract run may take before the page is given up.
+    timeout_s: float = 120.0
+
+
+DEFAULT_SETTINGS = OcrSettings()
+
+
+def page_words(
+    pdf: bytes, page_number: int, *, dpi: int | None = None, settings: OcrSettings | None = None
+) -> list[Word]:
+    """OCR words of one page (``page_number`` 1-based), in PDF points from the page's
+    top-left corner."""
+    settings = settings or DEFAULT_SETTINGS
+    dpi = dpi or settings.page_dpi
+    pixels = render_page(pdf, page_number, dpi)
+    points_per_px = POINTS_PER_INCH / dpi
+    return [_scaled(word, points_per_px) for word in image_words(pixels, settings=settings)]
+
+
+def render_page(pdf: bytes, page_number: int, dpi: float) -> np.ndarray:
+    """One page (1-based) as RGB pixels (H × W × 3 uint8) at ``dpi``."""
+    try:
+        document = pdfium.PdfDocument(pdf)
+    except pdfium.PdfiumError as exc:
+        raise GraphqError("INVALID_PDF", f"the file cannot be read as a PDF: {exc}") from exc
+    try:
+        if not 1 <= page_number <= len(document):
+            raise GraphqError(
+                "INVALID_PARAMETERS",
+                f"page {page_number} is not in a {len(document)}-page PDF",
+                status=422,
+            )
+        bitmap = document[page_number - 1].render(scale=dpi / POINTS_PER_INCH)
+        return np.asarray(bitmap.to_pil().convert("RGB"))
+    finally:
+        document.close()
+
+
+def image_words(pixels: np.ndarray, *, settings: OcrSettings | None = None) -> list[Word]:
+    """OCR words of an RGB (H × W × 3) or grey (H × W) uint8 image, in its pixel coordinates."""
+    settings = settings or DEFAULT_SETTINGS
+    ink = darkness(pixels) if pixels.ndim == 3 else 1.0 - np.asarray(pixels, np.float64) / 255.0
+    glyph = _glyph_height(ink > settings.ink_threshold)
+    if glyph is None:
+        return []
+    scale = min(settings.max_upscale, max(1.0, settings.glyph_px / glyph))
+    if scale > 1.0:
+        ink = ndimage.zoom(ink, scale, order=1)
+    glyph_px = glyph * scale
+    text = _without_rules(ink > settings.ink_threshold, glyph_px, settings)
+    found = read_mask(
+        text, SPARSE_TEXT, min_confidence=settings.min_confidence, timeout_s=settings.timeout_s
+    )
+    turned = _turned_words(text, settings)
+    upright = [w for w in found if not any(_overlap(w, t) for t in turned)]
+    upright = _with_missed(text, upright, turned, glyph_px, settings)
+    upright = _split_exponents(upright, text, settings)
+    upright = _reread_numbers(upright, text, settings)
+    return [_scaled(word, 1.0 / scale) for word in upright + turned]
+
+
+def _glyph_height(text: np.ndarray) -> float | None:
+    """Median height (px) of glyph-sized components: the size the image's text is set in."""
+    labels, _ = ndimage.label(text)
+    heights = [
+        box[0].stop - box[0].start
+        for box in ndimage.find_objects(labels)
+        if box is not None
+        and 5 <= box[0].stop - box[0].start <= 0.5 * text.shape[0]
+        and box[1].stop - box[1].start <= 1.5 * (box[0].stop - box[0].start)
+    ]
+    return float(np.median(heights)) if len(heights) >= 3 else None
+
+
+def _without_rules(text: np.ndarray, glyph_px: float, settings: OcrSettings) -> np.ndarray:
+    """``text`` with long straight runs erased, and the thin strokes that touched them."""
+    length = max(3, round(settings.rule_glyphs * glyph_px))
+    rules = _long_runs(text, length, axis=1) | _long_runs(text, length, axis=0)
+    kept = text & ~rules
+    labels, count = ndimage.label(kept, structure=np.ones((3, 3), bool))
+    if count == 0:
+        return kept
+    near_rules = ndimage.maximum_filter(rules.view(np.uint8), size=3).astype(bool)
+    touching = np.zeros(count + 1, bool)
+    touching[np.unique(labels[near_rules & kept])] = True
+    thin = np.zeros(count + 1, bool)
+    for index, box in enumerate(ndimage.find_objects(labels), start=1):
+        if box is not None:
+            tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start
+            thin[index] = min(tall, wide) <= settings.tick_thickness * glyph_px
+    thin[0] = False
+    kept[(touching & thin)[labels]] = False
+    return kept
+
+
+def _long_runs(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
+    """Pixels on straight runs of at least ``length`` along ``axis`` (a 1-D opening; running
+    min/max filters cost the same whatever the length)."""
+    shrunk = ndimage.minimum_filter1d(mask.view(np.uint8), length, axis=axis, mode="constant")
+    return ndimage.maximum_filter1d(shrunk, length, axis=axis, mode="constant").astype(bool)
+
+
+def _split_exponents(words: list[Word], text: np.ndarray, settings: OcrSettings) -> list[Word]:
+    """Each number whose last glyphs stand raised, as a base word and a smaller exponent.
+
+    Only numbers are split: a raised degree sign inside ``25°C`` has a glyph after it on the
+    baseline, and a letter word is never a power of ten.
+    """
+    splits = {i: _raised_end(w, text, settings) for i, w in enumerate(words)}
+    splits = {i: boxes for i, boxes in splits.items() if boxes is not None}
+    pieces = [box for boxes in splits.values() for box in boxes]
+    read = iter(
+        read_pieces(
+            text, pieces, settings.piece_px, chars=_NUMBER_CHARS, timeout_s=settings.timeout_s
+        )
+    )
+    result = []
+    for i, word in enumerate(words):
+        if i not in splits:
+            result.append(word)
+            continue
+        base, exponent = _surest(next(read), _NUMBER), _surest(next(read), _EXPONENT)
+        if base is None or exponent is None:
+            result.append(word)
+            continue
+        base_box, raised_box = splits[i]
+        result += [_boxed(word, base[0], base_box), _boxed(word, exponent[0], raised_box)]
+    return result
+
+
+def _surest(readings: list[Reading], pattern: re.Pattern[str]) -> Reading | None:
+    """The reading tesseract is surest of among those that match ``pattern``."""
+    matching = [reading for reading in readings if pattern.match(reading[0])]
+    return max(matching, key=lambda reading: reading[1]) if matching else None
+
+
+def _raised_end(word: Word, text: np.ndarray, settings: OcrSettings) -> tuple[Box, Box] | None:
+    """The boxes of a number's base and of the raised glyphs that end it, if any."""
+    if not word.text[:1].isdigit():
+        return None
+    left, top, right, bottom = _box(word)
+    labels, count = ndimage.label(text[top:bottom, left:right], structure=np.ones((3, 3), bool))
+    boxes = [box for box in ndimage.find_objects(labels) if box is not None]
+    if count < 2:
+        return None
+    base_bottom = max(box[0].stop for box in boxes)
+    on_base = [box for box in boxes if box[0].stop >= base_bottom - 0.15 * (bottom - top)]
+    base_top = min(box[0].start for box in on_base)
+    raised_line = base_top + settings.superscript_bottom * (base_bottom - base_top)
+    raised = [box for box in boxes if box[0].stop <= raised_line]
+    if not raised or min(b[1].start for b in raised) < max(b[1].stop for b in on_base) - 1:
+        return None
+    return _union(on_base, top, left), _union(raised, top, left)
+
+
+def _reread_numbers(words: list[Word], text: np.ndarray, settings: OcrSettings) -> list[Word]:
+    """Numbers tesseract was unsure of, read again alone with only number characters
+    allowed; the surer reading wins.
+
+    Also read again, whatever their confidence: a number led by a sign tesseract took for
+    another mark (``~16``, ``=10``), and a number without a decimal point whose glyphs hold
+    a dot on the baseline (``1.0`` read ``10``), which the reading must then keep.
+    """
+    doubtful = {}
+    for i, word in enumerate(words):
+        if _NUMBER.match(word.text) and word.confidence < settings.sure_confidence:
+            doubtful[i] = _NUMBER
+        elif _ODD_SIGN.match(word.text):
+            doubtful[i] = _NUMBER
+        elif word.text.isdigit() and _holds_dot(word, text):
+            doubtful[i] = _DECIMAL
+    read = read_pieces(
+        text,
+        [_box(words[i]) for i in doubtful],
+        settings.piece_px,
+        chars=_NUMBER_CHARS,
+        timeout_s=settings.timeout_s,
+    )
+    words = list(words)
+    for (i, pattern), readings in zip(doubtful.items(), read, strict=True):
+        number = _surest(readings, pattern)
+        if number is not None and (pattern is _DECIMAL or number[1] > words[i].confidence):
+            words[i] = msgspec.structs.replace(words[i], text=number[0], confidence=number[1])
+        elif _ODD_SIGN.match(words[i].text):
+            words[i] = msgspec.structs.replace(words[i], confidence=0.0)
+    return [word for word in words if word.confidence > 0.0]
+
+
+def _holds_dot(word: Word, text: np.ndarray) -> bool:
+    """Whether a small blob sits on the baseline between the word's glyphs: a decimal point."""
+    left, top, right, bottom = _box(word)
+    labels, _ = ndimage.label(text[top:bottom, left:right], structure=np.ones((3, 3), bool))
+    height = bottom - top
+    boxes = [box for box in ndimage.find_objects(labels) if box is not None]
+    return any(
+        box[0].stop - box[0].start <= _DOT_HEIGHT * height
+        and box[1].stop - box[1].start <= _DOT_HEIGHT * height
+        and box[0].stop >= height - _DOT_HEIGHT * height
+        and any(other[1].stop <= box[1].start for other in boxes)
+        and any(other[1].start >= box[1].stop for other in boxes)
+        for box in boxes
+    )
+
+
+def _turned_words(text: np.ndarray, settings: OcrSettings) -> list[Word]:
+    """Words running up the page (axis titles), read from the image turned a quarter turn
+    clockwise and mapped back."""
+    height = text.shape[0]
+    words = []
+    for word in read_mask(
+        np.rot90(text, -1),
+        SPARSE_TEXT,
+        min_confidence=settings.min_turned_confidence,
+        timeout_s=settings.timeout_s,
+    ):
+        if sum(ch.isalnum() for ch in word.text) < settings.min_turned_chars:
+            continue
+        # np.rot90(…, -1) puts the original row r, column c at row c, column H-1-r.
+        words.append(
+            msgspec.structs.replace(
+                word,
+                x0=word.top,
+                x1=word.bottom,
+                top=height - word.x1,
+                bottom=height - word.x0,
+                upright=False,
+            )
+        )
+    return words
+
+
+def _with_missed(
+    text: np.ndarray, words: list[Word], turned: list[Word], glyph_px: float, settings: OcrSettings
+) -> list[Word]:
+    """``words`` plus the clusters of glyphs no word (nor ``turned`` word) covers, read alone.
+
+    A cluster is a glyph with the dots and dashes beside it; one that stands beside a word
+    on its line is read together with it, and the longer reading replaces the word.
+    """
+    labels, _ = ndimage.label(text, structure=np.ones((3, 3), bool))
+    covered = np.zeros(text.shape, bool)
+    for word in words + turned:
+        x0, top, x1, bottom = _box(word)
+        covered[top:bottom, x0:x1] = True
+    loose = np.zeros(text.shape, bool)
+    seeds = np.zeros(text.shape, bool)
+    largest = settings.max_glyph * glyph_px
+    for index, box in enumerate(ndimage.find_objects(labels), start=1):
+        if box is None or covered[box].any():
+            continue
+        tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start
+        if tall <= largest and wide <= largest:
+            loose[box] |= labels[box] == index
+            if tall >= settings.min_glyph * glyph_px:
+                seeds[box] |= labels[box] == index
+    reach = max(1, round(settings.word_gap * glyph_px))
+    clusters, _ = ndimage.label(ndimage.maximum_filter1d(loose.view(np.uint8), 2 * reach + 1))
+    clusters[~loose] = 0
+    boxes: list[Box] = []
+    beside: list[int | None] = []
+    for index, box in enumerate(ndimage.find_objects(clusters), start=1):
+        if box is None or not (seeds[box] & (clusters[box] == index)).any():
+            continue
+        cluster = (box[1].start, box[0].start, box[1].stop, box[0].stop)
+        neighbour = _word_beside(cluster, words, reach)
+        boxes.append(cluster if neighbour is None else _merged(cluster, _box(words[neighbour])))
+        beside.append(neighbour)
+    read = _read_as_text_or_number(text, boxes, settings)
+    replaced: set[int] = set()
+    found = []
+    for box, neighbour, (reading, confidence) in zip(boxes, beside, read, strict=True):
+        if not reading or confidence < settings.min_confidence:
+            continue
+        if neighbour is not None:
+            if len(reading) <= len(words[neighbour].text):
+                continue
+            replaced.add(neighbour)
+        x0, top, x1, bottom = box
+        found.append(Word(reading, x0, top, x1, bottom, bottom - top, True, "ocr", confidence))
+    return [w for i, w in enumerate(words) if i not in replaced] + found
+
+
+def _read_as_text_or_number(
+    text: np.ndarray, boxes: list[Box], settings: OcrSettings
+) -> list[Reading]:
+    """Each piece read freely and as a number; the number wins when tesseract is at least
+    as sure of it (a lone ``0`` read freely comes out as ``o`` or ``ie)``, doubtfully)."""
+    free = read_pieces(text, boxes, settings.piece_px, timeout_s=settings.timeout_s)
+    numbers = read_pieces(
+        text, boxes, settings.piece_px, chars=_NUMBER_CHARS, timeout_s=settings.timeout_s
+    )
+    readings = []
+    for free_readings, number_readings in zip(free, numbers, strict=True):
+        reading = max(free_readings, key=lambda r: r[1])
+        number = _surest(number_readings, _NUMBER)
+        readings.append(number if number is not None and number[1] >= reading[1] else reading)
+    return readings
+
+
+def _word_beside(box: Box, words: list[Word], reach: int) -> int | None:
+    """The upright word on ``box``'s text line within ``reach`` px of it, if any."""
+    x0, top, x1, bottom = box
+    for i, word in enumerate(words):
+        same_line = min(bottom, word.bottom) - max(top, word.top) > 0.5 * (bottom - top)
+        near = word.x0 - reach <= x1 and x0 <= word.x1 + reach
+        if word.upright and same_line and near:
+            return i
+    return None
+
+
+def _box(word: Word) -> Box:
+    return (
+        max(0, int(word.x0)),
+        max(0, int(word.top)),
+        int(np.ceil(word.x1)),
+        int(np.ceil(word.bottom)),
+    )
+
+
+def _boxed(word: Word, text: str, box: Box) -> Word:
+    x0, top, x1, bottom = box
+    return msgspec.structs.replace(
+        word, text=text, x0=x0, top=top, x1=x1, bottom=bottom, size=bottom - top
+    )
+
+
+def _union(boxes: list[tuple[slice, slice]], top: int, left: int) -> Box:
+    return (
+        left + min(b[1].start for b in boxes),
+        top + min(b[0].start for b in boxes),
+        left + max(b[1].stop for b in boxes),
+        top + max(b[0].stop for b in boxes),
+    )
+
+
+def _merged(a: Box, b: Box) -> Box:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def _overlap(a: Word, b: Word) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
+
+
+def _scaled(word: Word, factor: float) -> Word:
+    return msgspec.structs.replace(
+        word,
+        x0=word.x0 * factor,
+        top=word.top * factor,
+        x1=word.x1 * factor,
+        bottom=word.bottom * factor,
+        size=word.size * factor,
+    )

@@ -1,0 +1,147 @@
+"""The OCR engine: tesseract run as a subprocess, its TSV answer parsed into words.
+
+Tesseract (Apache-2.0) and its English model come in Debian's ``tesseract-ocr`` package, so
+reading needs no download and no network. Each run gets one thread: the machine's cores
+belong to the worker pool, not to one page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+from graphq.datasheet.words import Word
+from graphq.errors import GraphqError
+
+# (x0, top, x1, bottom) in pixels.
+Box = tuple[int, int, int, int]
+
+# Page segmentation modes: scattered labels, and one uniform block (a composite of pieces).
+SPARSE_TEXT = "11"
+UNIFORM_BLOCK = "6"
+_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+# Dashes tesseract reads for a minus sign become the ASCII minus the readers parse.
+_DASHES = str.maketrans({"—": "-", "–": "-", "−": "-", "‐": "-"})
+
+
+def read_mask(
+    mask: np.ndarray,
+    psm: str,
+    *,
+    chars: str = "",
+    min_confidence: float = 0.0,
+    timeout_s: float = 120.0,
+) -> list[Word]:
+    """Tesseract's words for a binary image (True = ink), in its pixel coordinates.
+
+    ``chars`` restricts the characters tesseract may read; ``min_confidence`` (0..1) drops
+    the words it is less sure of.
+    """
+    engine = shutil.which("tesseract")
+    if engine is None:
+        raise GraphqError(
+            "OCR_UNAVAILABLE",
+            "tesseract is not installed; install the tesseract-ocr package to read scanned pages",
+            status=503,
+        )
+    image = Image.fromarray(np.where(mask, 0, 255).astype(np.uint8))
+    command = [engine, "stdin", "stdout", "--psm", psm, "-l", "eng"]
+    if chars:
+        command += ["-c", f"tessedit_char_whitelist={chars}"]
+    try:
+        done = subprocess.run(
+            [*command, "tsv"],
+            # Uncompressed greyscale: encoding a page as PNG costs more than reading it.
+            input=_pgm(image),
+            capture_output=True,
+            timeout=timeout_s,
+            env=_ENV,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise GraphqError("OCR_FAILED", f"tesseract took longer than {timeout_s:.0f} s") from exc
+    if done.returncode != 0:
+        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        raise GraphqError("OCR_FAILED", f"tesseract failed: {lines[-1] if lines else '?'}")
+    return parse_tsv(done.stdout.decode(errors="replace"), min_confidence)
+
+
+def _pgm(image: Image.Image) -> bytes:
+    header = f"P5\n{image.width} {image.height}\n255\n".encode()
+    return header + image.tobytes()
+
+
+def parse_tsv(tsv: str, min_confidence: float = 0.0) -> list[Word]:
+    """Words (level 5 rows) of tesseract's TSV output; confidence scaled to 0..1."""
+    words = []
+    for row in tsv.splitlines()[1:]:
+        fields = row.split("\t")
+        if len(fields) < 12 or fields[0] != "5":
+            continue
+        text = fields[11].strip().translate(_DASHES)
+        confidence = float(fields[10]) / 100.0
+        if not text or confidence < min_confidence:
+            continue
+        left, top, width, height = (float(v) for v in fields[6:10])
+        words.append(
+            Word(
+                text=text,
+                x0=left,
+                top=top,
+                x1=left + width,
+                bottom=top + height,
+                size=height,
+                source="ocr",
+                confidence=confidence,
+            )
+        )
+    return words
+
+
+Reading = tuple[str, float]
+
+
+def read_pieces(
+    mask: np.ndarray,
+    boxes: list[Box],
+    sizes_px: tuple[float, ...],
+    *,
+    chars: str = "",
+    timeout_s: float = 120.0,
+) -> list[list[Reading]]:
+    """Per box of ``mask``, its text and confidence (0..1) read at each of ``sizes_px``.
+
+    Each piece is scaled to each size and set on a line of its own in one composite image,
+    read in one run: an exponent or a lone ``0`` is too small or too short for a page's
+    sparse reading, but alone on a line at glyph size it reads like any word. Tesseract's
+    reading of a word this short swings with its size, so the caller picks among sizes.
+    """
+    if not boxes:
+        return []
+    pad = round(max(sizes_px))
+    pieces = []
+    for x0, top, x1, bottom in boxes:
+        crop = mask[top:bottom, x0:x1].astype(np.float32)
+        for size in sizes_px:
+            pieces.append(ndimage.zoom(crop, size / max(1, crop.shape[0]), order=1) > 0.5)
+    width = max(piece.shape[1] for piece in pieces) + 2 * pad
+    composite = np.zeros((pad + sum(piece.shape[0] + pad for piece in pieces), width), bool)
+    bands = []
+    row = pad
+    for piece in pieces:
+        composite[row : row + piece.shape[0], pad : pad + piece.shape[1]] = piece
+        bands.append((row, row + piece.shape[0]))
+        row += piece.shape[0] + pad
+    found = read_mask(composite, UNIFORM_BLOCK, chars=chars, timeout_s=timeout_s)
+    read = []
+    for low, high in bands:
+        inside = sorted((w for w in found if low <= w.centre[1] <= high), key=lambda w: w.x0)
+        confidence = min((w.confidence for w in inside), default=0.0)
+        read.append(("".join(w.text for w in inside), confidence))
+    count = len(sizes_px)
+    return [read[i : i + count] for i in range(0, len(read), count)]

@@ -1,0 +1,98 @@
+"""Words gathered into lines of text: captions, axis titles, curve labels, notes.
+
+Subscripts and superscripts are words of their own (a smaller size); on a line they are glued
+to the word they belong to without a space, so "V" + "DS" reads "VDS" as the page shows it.
+Rotated words (axis titles running up the page) form columns read from bottom to top.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+from graphq.datasheet.words import Word
+
+# Words of one line overlap vertically by this fraction of the smaller one (a subscript
+# hangs half below its base).
+_LINE_OVERLAP = 0.3
+# ... and stand at most this many font sizes apart (a wide word space).
+_LINE_GAP_EM = 1.2
+# A gap below this many font sizes is no space (a subscript set right after its base).
+_NO_SPACE_EM = 0.12
+
+
+@dataclass(frozen=True)
+class TextLine:
+    words: tuple[Word, ...]
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    size: float
+    upright: bool
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2
+
+
+def text_lines(words: list[Word]) -> list[TextLine]:
+    """Upright words joined into lines, rotated words into columns."""
+    upright = sorted((w for w in words if w.upright), key=lambda w: w.x0)
+    rotated = sorted((w for w in words if not w.upright), key=lambda w: -w.bottom)
+    lines: list[list[Word]] = []
+    for word in upright:
+        home = next((line for line in lines if _continues_line(line[-1], word)), None)
+        if home is None:
+            lines.append([word])
+        else:
+            home.append(word)
+    columns: list[list[Word]] = []
+    for word in rotated:
+        home = next((col for col in columns if _continues_column(col[-1], word)), None)
+        if home is None:
+            columns.append([word])
+        else:
+            home.append(word)
+    return [_line(ws, True) for ws in lines] + [_line(ws, False) for ws in columns]
+
+
+def _continues_line(last: Word, word: Word) -> bool:
+    size = max(last.size, word.size)
+    overlap = min(last.bottom, word.bottom) - max(last.top, word.top)
+    gap = word.x0 - last.x1
+    return overlap > _LINE_OVERLAP * min(last.size, word.size) and -0.3 * size < gap < (
+        _LINE_GAP_EM * size
+    )
+
+
+def _continues_column(last: Word, word: Word) -> bool:
+    size = max(last.size, word.size)
+    overlap = min(last.x1, word.x1) - max(last.x0, word.x0)
+    gap = last.top - word.bottom
+    return overlap > _LINE_OVERLAP * min(last.size, word.size) and -0.3 * size < gap < (
+        _LINE_GAP_EM * size
+    )
+
+
+def _line(words: list[Word], upright: bool) -> TextLine:
+    parts = [words[0].text]
+    for last, word in itertools.pairwise(words):
+        gap = (word.x0 - last.x1) if upright else (last.top - word.bottom)
+        small = min(last.size, word.size) < 0.85 * max(last.size, word.size)
+        parts.append(
+            word.text
+            if (small and gap < 0.3 * word.size) or gap < _NO_SPACE_EM * word.size
+            else " " + word.text
+        )
+    return TextLine(
+        words=tuple(words),
+        text="".join(parts),
+        x0=min(w.x0 for w in words),
+        top=min(w.top for w in words),
+        x1=max(w.x1 for w in words),
+        bottom=max(w.bottom for w in words),
+        size=max(w.size for w in words),
+        upright=upright,
+    )

@@ -1,0 +1,93 @@
+import math
+
+from graphq.datasheet.axes import read_axes
+from graphq.datasheet.words import Word
+from graphq.review import ReviewReason
+
+FRAME = (100.0, 100.0, 300.0, 250.0)
+SIZE = 7.0
+
+
+def _x_label(text: str, x: float, source: str = "text") -> Word:
+    w = len(text) * 4.0
+    return Word(text, x - w / 2, 254, x + w / 2, 254 + SIZE, SIZE, source=source)  # type: ignore[arg-type]
+
+
+def _y_label(text: str, y: float) -> Word:
+    return Word(text, 96 - len(text) * 4.0, y - SIZE / 2, 96, y + SIZE / 2, SIZE)
+
+
+def _x_ticks(n: int) -> list[float]:
+    return [100 + 200 * k / (n - 1) for k in range(n)]
+
+
+def _y_ticks(n: int) -> list[float]:
+    return [250 - 150 * k / (n - 1) for k in range(n)]
+
+
+def test_linear_axes_are_read_from_labels_fitted_to_their_ticks() -> None:
+    words = [_x_label(str(v), x) for v, x in zip((0, 5, 10, 15, 20), _x_ticks(5), strict=True)]
+    words += [_y_label(str(v), y) for v, y in zip((0, 20, 40, 60), _y_ticks(4), strict=True)]
+    reading = read_axes(words, FRAME, _x_ticks(5), _y_ticks(4))
+    assert reading.axes is not None
+    assert (reading.axes.x.min, reading.axes.x.max, reading.axes.x.scale) == (0, 20, "linear")
+    assert (reading.axes.y.min, reading.axes.y.max, reading.axes.y.scale) == (0, 60, "linear")
+    assert reading.x.confidence > 0.9 and not reading.reasons
+
+
+def test_log_axis_is_read_from_decade_tick_labels() -> None:
+    texts = ("1.0E-01", "1.0E+00", "1.0E+01", "1.0E+02")
+    words = [_y_label(t, y) for t, y in zip(texts, _y_ticks(4), strict=True)]
+    words += [_x_label(str(v), x) for v, x in zip((0, 1, 2), _x_ticks(3), strict=True)]
+    reading = read_axes(words, FRAME, _x_ticks(3), _y_ticks(4))
+    assert reading.y.axis is not None
+    assert reading.y.axis.scale == "log"
+    assert math.isclose(reading.y.axis.min, 0.1) and math.isclose(reading.y.axis.max, 100)
+
+
+def test_axis_edges_beyond_the_last_label_are_extrapolated() -> None:
+    # Labels 0..15 on ticks, frame edge one tick further: max is 20.
+    ticks = _x_ticks(5)
+    words = [_x_label(str(v), x) for v, x in zip((0, 5, 10, 15), ticks[:4], strict=True)]
+    words += [_y_label(str(v), y) for v, y in zip((0, 1, 2), _y_ticks(3), strict=True)]
+    reading = read_axes(words, FRAME, ticks, _y_ticks(3))
+    assert reading.x.axis is not None and math.isclose(reading.x.axis.max, 20.0)
+
+
+def test_negative_values_with_unicode_minus_read_for_p_channel_axes() -> None:
+    texts = ("−25", "−20", "−15", "−10", "−5", "0")
+    words = [_x_label(t, x) for t, x in zip(texts, _x_ticks(6), strict=True)]
+    words += [_y_label(t, y) for t, y in zip(("−5", "−4", "−3"), _y_ticks(3), strict=True)]
+    reading = read_axes(words, FRAME, _x_ticks(6), _y_ticks(3))
+    assert reading.axes is not None
+    assert (reading.axes.x.min, reading.axes.x.max) == (-25, 0)
+    assert (reading.axes.y.min, reading.axes.y.max) == (-5, -3)
+
+
+def test_axis_title_gives_quantity_and_unit() -> None:
+    words = [_x_label(str(v), x) for v, x in zip((0, 10, 20), _x_ticks(3), strict=True)]
+    words += [Word("V", 180, 266, 185, 273, 7), Word("DS", 185, 270, 192, 275, 5),
+              Word("(Volts)", 195, 266, 220, 273, 7)]  # fmt: skip
+    words += [_y_label(str(v), y) for v, y in zip((0, 1, 2), _y_ticks(3), strict=True)]
+    words += [Word("Capacitance", 70, 140, 77, 190, 7, upright=False),
+              Word("(pF)", 70, 120, 77, 137, 7, upright=False)]  # fmt: skip
+    reading = read_axes(words, FRAME, _x_ticks(3), _y_ticks(3))
+    assert reading.axes is not None
+    assert (reading.axes.x.quantity, reading.axes.x.unit) == ("VDS", "V")
+    assert (reading.axes.y.quantity, reading.axes.y.unit) == ("C", "pF")
+
+
+def test_ocr_words_are_read_like_text_layer_words() -> None:
+    words = [
+        _x_label(str(v), x + 0.6, "ocr") for v, x in zip((0, 2, 4, 6), _x_ticks(4), strict=True)
+    ]
+    words += [_y_label(str(v), y) for v, y in zip((0, 5, 10), _y_ticks(3), strict=True)]
+    reading = read_axes(words, FRAME, [], [])
+    assert reading.x.axis is not None and math.isclose(reading.x.axis.max, 6.0, rel_tol=0.01)
+
+
+def test_an_axis_without_tick_labels_is_unread_with_a_reason() -> None:
+    words = [_y_label(str(v), y) for v, y in zip((0, 1, 2), _y_ticks(3), strict=True)]
+    reading = read_axes(words, FRAME, [], _y_ticks(3))
+    assert reading.x.axis is None and reading.axes is None
+    assert [n.code for n in reading.x.reasons] == [ReviewReason.AXIS_UNREAD]

@@ -1,0 +1,27 @@
+from graphq.datasheet.classify import classify
+from graphq.digitizer.types import Axes, Axis
+from graphq.review import ReviewReason
+
+
+def _axes(x: str, y: str) -> Axes:
+    return Axes(x=Axis(0, 1, quantity=x), y=Axis(0, 1, quantity=y))
+
+
+def test_axis_quantities_decide_the_graph_type() -> None:
+    assert classify("", _axes("VDS", "ID"))[0] == "output"
+    assert classify("", _axes("VGS", "ID"))[0] == "transfer"
+    assert classify("", _axes("VSD", "IS"))[0] == "body_diode"
+    assert classify("", _axes("Qg", "VGS"))[0] == "gate_charge"
+
+
+def test_the_caption_decides_when_the_axes_do_not() -> None:
+    assert classify("Figure 8: Capacitance Characteristics", _axes("VDS", ""))[0] == "capacitance"
+    assert classify("Fig. 3 On-Resistance vs. Junction Temperature", None)[0] == (
+        "rdson_temperature"
+    )
+
+
+def test_an_unrecognised_graph_is_custom_with_a_review_note() -> None:
+    kind, notes = classify("Figure 10: Current De-rating", _axes("TC", "ID"))
+    assert kind == "custom"
+    assert [n.code for n in notes] == [ReviewReason.GRAPH_TYPE_UNCERTAIN]

@@ -1,0 +1,24 @@
+from graphq.datasheet.conditions import bare_value, parse_conditions, parse_label
+
+
+def test_assignment_label_gives_its_value_and_condition() -> None:
+    assert parse_label("VGS = 10 V") == (10.0, {"VGS": 10.0})
+    assert parse_label("ID = 250 µA") == (0.00025, {"ID": 0.00025})
+
+
+def test_a_bare_temperature_is_the_junction_temperature() -> None:
+    assert parse_label("125 °C") == (125.0, {"Tj": 125.0})
+
+
+def test_a_name_without_value_has_no_value() -> None:
+    assert parse_label("Ciss") == (None, {})
+
+
+def test_notes_state_every_condition_in_base_units() -> None:
+    found = parse_conditions("Notes: 1. VDS = 10 V 2. 250 µs pulse test, f = 1 MHz, TJ = 25 °C")
+    assert found == {"VDS": 10.0, "tp": 0.00025, "f": 1e6, "Tj": 25.0}
+
+
+def test_a_value_with_its_unit_alone_is_a_bare_value() -> None:
+    assert bare_value("-0.5V") == (-0.5, "V")
+    assert bare_value("VGS = 1 V") is None
