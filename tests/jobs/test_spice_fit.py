@@ -113,14 +113,8 @@ def test_a_model_ngspice_rejects_fails_the_job(monkeypatch: pytest.MonkeyPatch) 
     assert error.value.code == "MODEL_REJECTED"
 
 
-async def test_a_store_retried_after_a_failed_commit_leaves_one_model_and_its_own_files(
-    settings: Settings,
-) -> None:
-    """A group commit that fails is retried job by job, so ``store`` can run twice for one
-    job; the first attempt's files must not outlive its rolled-back row."""
-    await anyio.to_thread.run_sync(upgrade, settings)
-    db = Database(settings.database_url)
-    output = SpiceOutput(
+def stored_output(reasons: list[dict[str, str]] | None = None) -> SpiceOutput:
+    return SpiceOutput(
         fit={
             "modelText": ".model TST VDMOS(nchan vto=3)\n",
             "modelType": "vdmos",
@@ -131,21 +125,37 @@ async def test_a_store_retried_after_a_failed_commit_leaves_one_model_and_its_ow
             "defaulted": [],
             "fitTimeS": 0.1,
             "pchan": False,
+            "review": {"reasons": reasons or []},
         },
         verification=None,
         report_png=PNG_SIGNATURE,
     )
+
+
+async def fit_job(db: Database, settings: Settings) -> tuple[JobContext, str]:
+    """A product with a ``spice_fit`` job marked completed, as ``store`` finds it."""
+    async with db.write() as session:
+        product = Product(name="Test", part_number="TST-FIT")
+        queue = ExtractionQueue(name="fit-test")
+        session.add_all([product, queue])
+        await session.flush()
+        job = Job(product_id=product.id, queue_id=queue.id, kind="spice_fit", status="completed")
+        session.add(job)
+        await session.flush()
+        snapshot = first_attempt(job)
+    return JobContext(job=snapshot, db=db, settings=settings), product.id
+
+
+async def test_a_store_retried_after_a_failed_commit_leaves_one_model_and_its_own_files(
+    settings: Settings,
+) -> None:
+    """A group commit that fails is retried job by job, so ``store`` can run twice for one
+    job; the first attempt's files must not outlive its rolled-back row."""
+    await anyio.to_thread.run_sync(upgrade, settings)
+    db = Database(settings.database_url)
+    output = stored_output()
     try:
-        async with db.write() as session:
-            product = Product(name="Test", part_number="TST-FIT")
-            queue = ExtractionQueue(name="fit-test")
-            session.add_all([product, queue])
-            await session.flush()
-            job = Job(product_id=product.id, queue_id=queue.id, kind="spice_fit")
-            session.add(job)
-            await session.flush()
-            snapshot = first_attempt(job)
-        ctx = JobContext(job=snapshot, db=db, settings=settings)
+        ctx, product_id = await fit_job(db, settings)
         handler = SpiceFitHandler()
         with pytest.raises(RuntimeError):
             async with db.write() as session:
@@ -155,8 +165,40 @@ async def test_a_store_retried_after_a_failed_commit_leaves_one_model_and_its_ow
             await handler.store(ctx, session, output)
         async with db.read() as session:
             (model,) = (await session.execute(select(SpiceModel))).scalars().all()
-        files = sorted(p.name for p in (settings.data_dir / "models" / product.id).iterdir())
-        assert files == [f"{job.id}.lib", f"{job.id}.report.png"]
+            job = await session.get(Job, ctx.job.id)
+        files = sorted(p.name for p in (settings.data_dir / "models" / product_id).iterdir())
+        assert files == [f"{ctx.job.id}.lib", f"{ctx.job.id}.report.png"]
         assert (settings.data_dir / model.model_file_path).read_text() == model.model_text
+        assert not model.needs_review and model.review_reasons == []
+        assert job is not None and not job.needs_review
     finally:
         await db.dispose()
+
+
+async def test_a_model_that_needs_review_marks_its_model_and_its_job(settings: Settings) -> None:
+    await anyio.to_thread.run_sync(upgrade, settings)
+    db = Database(settings.database_url)
+    reasons = [{"code": "parameter_against_device", "message": "vto = -5.9 V is negative"}]
+    try:
+        ctx, _ = await fit_job(db, settings)
+        async with db.write() as session:
+            await SpiceFitHandler().store(ctx, session, stored_output(reasons))
+        async with db.read() as session:
+            (model,) = (await session.execute(select(SpiceModel))).scalars().all()
+            job = await session.get(Job, ctx.job.id)
+        assert model.needs_review
+        assert model.review_reasons == reasons
+        assert job is not None and job.needs_review
+    finally:
+        await db.dispose()
+
+
+def test_fit_product_carries_the_review_of_a_doubtful_curve_set() -> None:
+    device = VDMOS_DEVICES[2]
+    graphs = datasheet_graphs(device.datasheet())
+    del graphs[1]["curves"][0]["label"]
+    graphs[1]["curves"][0]["value"] = None
+    output = fit_product(payload(device, graphs), ProgressLog())
+    (reason,) = output.fit["review"]["reasons"]
+    assert reason["code"] == "condition_assumed"
+    assert "states no VDS; assumed 10 V" in reason["message"]

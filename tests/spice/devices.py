@@ -168,10 +168,37 @@ VDMOS_DEVICES = [
             output_vgs_v=[-2.0, -1.0, 0.0, 1.0, 3.0, 5.0],
             transfer_vgs_v=(-4.0, 5.0),
             capacitance_vds_v=(1.0, 100.0),
+            capacitance_vgs_v=-10.0,
             diode_vsd_max_v=None,
         ),
     ),
 ]
+
+# Quasi-saturation: the drift region's resistance rises with Vds and flattens the top output
+# curves at a current the square law alone would overshoot.
+QUASI_SATURATED_DEVICES = [
+    KnownDevice(
+        "quasi-saturated",
+        {"vto": 3.0, "kp": 20.0, "lambda": 0.01, "rd": 0.01, "rs": 0.005, "rq": 0.15, "vq": 2.0}
+        | _caps(2.0, 1.0, 60, 0.5, 1.5)
+        | _diode(1e-11, 1.1, 5e-3),
+        DatasheetConditions(output_vgs_v=[4.0, 4.5, 5.0, 6.0, 8.0, 10.0], output_vds_max_v=20.0),
+    ),
+    KnownDevice(
+        "quasi-saturated-planar",
+        {"vto": 4.0, "kp": 3.0, "lambda": 0.005, "rd": 0.2, "rs": 0.05, "rq": 2.0, "vq": 10.0}
+        | {"ksubthres": 0.12}
+        | _caps(1.5, 0.5, 10, 0.05, 0.5, vj=1.2, m=0.6)
+        | _diode(1e-10, 1.4, 0.05),
+        DatasheetConditions(
+            output_vgs_v=[5.0, 5.5, 6.0, 7.0, 8.0, 10.0],
+            output_vds_max_v=50.0,
+            transfer_vds_v=30.0,
+            capacitance_vds_v=(1.0, 400.0),
+        ),
+    ),
+]
+VDMOS_DEVICES += QUASI_SATURATED_DEVICES
 
 GAN_DEVICE = KnownDevice(
     "gan-hemt",
@@ -214,7 +241,8 @@ def capacitance_errors(fit: SpiceFit, truth: FitInput) -> dict[str, float]:
         instance_prefix="x" if fit.model_type == "gan-epc" else "m",
         pchan=fit.pchan,
     )
-    simulated = simulate(dut, SweepPlan(capacitance_vds_v=vds)).capacitance_f
+    plan = SweepPlan(capacitance_vds_v=vds, capacitance_vgs_v=truth.capacitance[0].vgs_v)
+    simulated = simulate(dut, plan).capacitance_f
     errors = {}
     for curve in truth.capacitance:
         points = np.asarray(curve.points)
@@ -247,9 +275,8 @@ def with_digitizer_noise(truth: FitInput, rms_fraction: float, seed: int) -> Fit
         points = jitter(curve.points, tables["transfer"])
         noisy.transfer.append(type(curve)(curve.vds_v, points, curve.temperature_c))
     for curve in truth.capacitance:
-        noisy.capacitance.append(
-            type(curve)(curve.name, jitter(curve.points, tables["capacitance"]))
-        )
+        points = jitter(curve.points, tables["capacitance"])
+        noisy.capacitance.append(type(curve)(curve.name, points, vgs_v=curve.vgs_v))
     for curve in truth.body_diode:
         noisy.body_diode.append(type(curve)(jitter(curve.points, tables["body_diode"])))
     return noisy
@@ -270,7 +297,8 @@ def _axes(x: tuple[str, str], y: tuple[str, str], scale: AxisScale | None) -> di
 def datasheet_graphs(truth: FitInput) -> list[dict[str, Any]]:
     """``truth`` as the graph dicts a product's digitize results give the ``spice_fit`` job:
     labelled curves in axis units (pF for capacitances), signed as a P-channel datasheet
-    prints them."""
+    prints them, with the capacitances' conditions given for the graph as the datasheet
+    reader gives them."""
     sign = -1.0 if truth.pchan else 1.0
     scales = truth.y_scales
 
@@ -302,6 +330,7 @@ def datasheet_graphs(truth: FitInput) -> list[dict[str, Any]]:
             {
                 "graph_type": "capacitance",
                 "axes": _axes(("VDS", "V"), ("C", "pF"), scales.get("capacitance")),
+                "conditions": {"VGS": sign * truth.capacitance[0].vgs_v, "f": 1e6},
                 "curves": [
                     curve(c.name.capitalize(), (np.asarray(c.points) * [sign, 1e12]).tolist())
                     for c in truth.capacitance

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 
 from graphq.cli import main as graphq
+from graphq.commands.fit import NEEDS_REVIEW_EXIT_STATUS, TerminalProgress
 from graphq.digitizer.export import result_to_csv
 from graphq.digitizer.types import Axes, Axis, Curve, DigitizeResult, GraphMeta
 from graphq.spice.ngspice import ngspice_available
@@ -95,9 +97,68 @@ def test_fit_writes_a_vdmos_model_ngspice_loads(
     assert "tnom=25" in text
     assert loads_in_ngspice(text, "PART")
     assert report.read_bytes().startswith(b"\x89PNG")
-    assert "capacitance  Ciss" in err
     assert "ngspice worst rms" in err
     assert "fitted vto, kp" in err
+    # The per-curve error table comes last but for the worst error, every curve within limit.
+    table = err[err.index("graph        curve") :].splitlines()
+    rows = [line for line in table if line.split()[0] in ("output", "transfer", "capacitance")]
+    assert len(rows) == 6 + 1 + 3
+    assert all(line.endswith("  ok") for line in rows)
+    assert any(line.startswith("capacitance  Ciss") for line in rows)
+    assert "needs review" not in err
+
+
+@needs_ngspice
+def test_a_model_that_needs_review_is_written_and_exits_with_status_3(
+    csvs: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    transfer = tmp_path / "transfer.csv"
+    stray = "".join(f"{x},0.5,curve 4\n" for x in range(11))
+    transfer.write_text(csvs["transfer"].read_text() + stray)
+    arguments = fit_arguments(csvs)
+    arguments[arguments.index(str(csvs["transfer"]))] = str(transfer)
+    model = tmp_path / "model.lib"
+    status = graphq([*arguments, "-o", str(model)])
+
+    err = capsys.readouterr().err
+    assert status == NEEDS_REVIEW_EXIT_STATUS == 3
+    assert loads_in_ngspice(model.read_text(), "PART")
+    assert "needs review:" in err
+    assert "curve_rejected: transfer curve 'curve 4' was left out of the fit" in err
+
+
+@needs_ngspice
+def test_the_documented_p_mosfet_device_type_gives_a_pchan_card(
+    csvs: dict[str, Path], tmp_path: Path
+) -> None:
+    model = tmp_path / "p.lib"
+    arguments = ["fit", "--output", str(csvs["output"]), "--transfer", str(csvs["transfer"])]
+    graphq([*arguments, "--device-type", "P-MOSFET", "--name", "PFET", "-o", str(model)])
+    assert ".model PFET VDMOS(pchan" in model.read_text()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_shown_on_a_terminal_and_cleared_at_the_end() -> None:
+    terminal = Terminal()
+    progress = TerminalProgress(terminal)
+    progress(0.05, "fitting the channel")
+    progress(0.7, "fitting capacitances")
+    progress.done()
+    assert terminal.getvalue() == (
+        "\r\x1b[K[  5%] fitting the channel\r\x1b[K[ 70%] fitting capacitances\r\x1b[K"
+    )
+
+
+def test_progress_stays_off_when_stderr_is_not_a_terminal() -> None:
+    stream = io.StringIO()
+    progress = TerminalProgress(stream)
+    progress(0.5, "fitting")
+    progress.done()
+    assert stream.getvalue() == ""
 
 
 @needs_ngspice

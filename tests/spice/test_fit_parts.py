@@ -55,7 +55,7 @@ def crss_curve(vds: np.ndarray) -> CurveData:
 
 def test_a_crss_read_until_it_lies_flat_keeps_its_floor() -> None:
     curve = crss_curve(np.linspace(0.1, 40.0, 80))
-    fitted, _ = fit_capacitances([curve])
+    fitted = fit_capacitances([curve]).params
     assert fitted["cgdmin"] >= CGDMIN_FLOOR_FRACTION * curve.y.min()
     far = vdmos.capacitances(fitted, np.array([100.0]))["crss"][0]
     assert far == pytest.approx(25e-12, rel=0.5)
@@ -63,7 +63,7 @@ def test_a_crss_read_until_it_lies_flat_keeps_its_floor() -> None:
 
 def test_a_crss_still_falling_at_its_end_leaves_the_floor_free() -> None:
     curve = crss_curve(np.linspace(0.1, 8.0, 40))
-    fitted, _ = fit_capacitances([curve])
+    fitted = fit_capacitances([curve]).params
     assert fitted["cgdmin"] < CGDMIN_FLOOR_FRACTION * curve.y.min()
 
 
@@ -97,5 +97,5 @@ def test_a_kiloampere_diode_without_series_resistance_is_followed() -> None:
     vsd = np.linspace(0.9, 1.1, 40)
     current = vdmos.body_diode_current(params, vsd)
     scale = AxisScale(log=True, low=float(current.min()), high=float(current.max()))
-    fitted, _ = fit_diode([CurveData("body_diode", "diode", 0.0, vsd, current, scale)])
+    fitted = fit_diode([CurveData("body_diode", "diode", 0.0, vsd, current, scale)]).params
     assert vdmos.body_diode_current(fitted, vsd) == pytest.approx(current, rel=0.05)

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from graphq.errors import GraphqError
+from graphq.review import ReviewReason
 from graphq.spice import FitInput, GraphCurves, fit_input_from_graphs, fit_model
 
 
@@ -16,6 +17,7 @@ def graph(
     *,
     y_unit: str = "A",
     values: list[float | None] | None = None,
+    conditions: dict[str, Any] | None = None,
 ) -> GraphCurves:
     axes: dict[str, Any] = {
         "x": {"min": 0.0, "max": 10.0, "scale": "linear", "quantity": "VDS", "unit": "V"},
@@ -29,6 +31,7 @@ def graph(
             {"label": label, "value": value, "points": points}
             for (label, points), value in zip(curves, values, strict=True)
         ],
+        conditions=conditions,
     )
 
 
@@ -57,13 +60,18 @@ def test_the_digitizers_placeholder_name_is_not_a_gate_voltage() -> None:
     output = graph("output", [("VGS = 10 V", RISING), ("curve 6", RISING)], values=[10.0, 6.0])
     inputs = fit_input_from_graphs([output])
     assert [c.vgs_v for c in inputs.output] == [10.0]
-    assert any("'curve 6' has no Vgs" in w for w in inputs.warnings)
+    (note,) = inputs.review.reasons
+    assert note.code == ReviewReason.CURVE_REJECTED
+    assert "'curve 6'" in note.message
 
 
-def test_an_output_curve_without_gate_voltage_is_skipped_with_a_warning() -> None:
+def test_an_output_curve_without_gate_voltage_is_left_out_for_review() -> None:
     inputs = fit_input_from_graphs([output_graph("VGS = 10 V", "Tj = 25 °C")])
     assert [c.vgs_v for c in inputs.output] == [10.0]
-    assert any("has no Vgs" in w for w in inputs.warnings)
+    assert inputs.review.needs_review
+    (note,) = inputs.review.reasons
+    assert note.code == ReviewReason.CURVE_REJECTED
+    assert "'Tj = 25 °C'" in note.message and "no VGS" in note.message
 
 
 def test_transfer_curve_drain_voltage_and_temperature_come_from_the_label() -> None:
@@ -72,10 +80,81 @@ def test_transfer_curve_drain_voltage_and_temperature_come_from_the_label() -> N
     assert [(t.vds_v, t.temperature_c) for t in inputs.transfer] == [(5.0, 150.0), (5.0, 25.0)]
 
 
-def test_a_transfer_curve_without_drain_voltage_assumes_ten_volts_and_says_so() -> None:
+def test_a_transfer_curve_without_drain_voltage_is_an_assumption_to_review() -> None:
     inputs = fit_input_from_graphs([graph("transfer", [("Tj = 25 °C", RISING)])])
     assert inputs.transfer[0].vds_v == 10.0
-    assert any("assumed 10 V" in w for w in inputs.warnings)
+    (note,) = inputs.review.reasons
+    assert note.code == ReviewReason.CONDITION_ASSUMED
+    assert "states no VDS; assumed 10 V" in note.message
+
+
+def test_an_unlabelled_curve_among_labelled_transfer_curves_is_rejected_not_fitted() -> None:
+    transfer = graph(
+        "transfer",
+        [
+            ("VDS = 10 V, Tj = 25 °C", RISING),
+            ("VDS = 10 V, Tj = 150 °C", RISING),
+            ("curve 3", RISING),
+        ],
+        values=[None, None, 3.0],
+    )
+    inputs = fit_input_from_graphs([transfer])
+    assert [t.temperature_c for t in inputs.transfer] == [25.0, 150.0]
+    assert [n.code for n in inputs.review.reasons] == [ReviewReason.CURVE_REJECTED]
+    assert "'curve 3'" in inputs.review.reasons[0].message
+
+
+def test_graph_and_curve_conditions_from_the_datasheet_reader_are_used() -> None:
+    transfer = graph(
+        "transfer",
+        [("", RISING), ("", RISING)],
+        conditions={"VDS": 25.0, "Tj": 25.0},
+    )
+    transfer.curves[0]["conditions"] = {"Tj": 25.0}
+    transfer.curves[1]["conditions"] = {"Tj": "150"}
+    inputs = fit_input_from_graphs([transfer])
+    # The graph's VDS holds for both curves; its Tj cannot tell them apart.
+    assert [(t.vds_v, t.temperature_c) for t in inputs.transfer] == [(25.0, 25.0), (25.0, 150.0)]
+    assert not inputs.review.needs_review
+
+
+def test_output_curves_at_another_temperature_keep_it() -> None:
+    output = graph("output", [("VGS = 10 V", RISING)], conditions={"Tj": 150.0})
+    assert fit_input_from_graphs([output]).output[0].temperature_c == 150.0
+
+
+def test_a_curve_whose_shape_its_graph_forbids_is_rejected() -> None:
+    zigzag = [[0.0, 0.0], [2.0, 80.0], [4.0, 10.0], [10.0, 90.0]]
+    output = graph("output", [("VGS = 10 V", RISING), ("VGS = 8 V", zigzag)])
+    inputs = fit_input_from_graphs([output])
+    assert [c.vgs_v for c in inputs.output] == [10.0]
+    (note,) = inputs.review.reasons
+    assert note.code == ReviewReason.CURVE_REJECTED
+    assert "'VGS = 8 V'" in note.message and "falls as VDS rises by 70%" in note.message
+
+
+def test_a_rising_capacitance_is_rejected() -> None:
+    rising = [[1.0, 0.5], [10.0, 1.0], [100.0, 3.0]]
+    caps = graph("capacitance", [("Ciss", FALLING), ("Coss", rising)], y_unit="pF")
+    caps.axes["y"] |= {"min": 0.1, "max": 10.0, "scale": "log"}
+    inputs = fit_input_from_graphs([output_graph("VGS = 10 V"), caps])
+    assert [c.name for c in inputs.capacitance] == ["ciss"]
+    assert "'Coss'" in inputs.review.reasons[0].message
+
+
+def test_depletion_capacitances_are_taken_at_the_stated_gate_voltage() -> None:
+    caps = graph("capacitance", [("Ciss", FALLING)], y_unit="pF", conditions={"VGS": -10.0})
+    output = output_graph("VGS = -1 V", "VGS = 0 V", "VGS = 2 V")
+    inputs = fit_input_from_graphs([output, caps])
+    assert inputs.capacitance[0].vgs_v == -10.0
+    assert not inputs.review.needs_review
+
+
+def test_depletion_capacitances_without_gate_voltage_are_an_assumption_to_review() -> None:
+    caps = graph("capacitance", [("Ciss", FALLING)], y_unit="pF")
+    inputs = fit_input_from_graphs([output_graph("VGS = -1 V", "VGS = 2 V"), caps])
+    assert inputs.capacitance[0].vgs_v == 0.0
+    assert [n.code for n in inputs.review.reasons] == [ReviewReason.CONDITION_ASSUMED]
 
 
 def test_capacitance_curves_are_named_from_labels_and_scaled_from_the_axis_unit() -> None:
@@ -97,6 +176,7 @@ def test_unlabelled_capacitances_are_ciss_coss_crss_from_the_highest_curve_down(
     assert [c.name for c in inputs.capacitance] == ["crss", "ciss", "coss"]
     # Without a unit a capacitance axis is read in pF.
     assert inputs.capacitance[1].points[0] == pytest.approx([1.0, 300e-12])
+    assert [n.code for n in inputs.review.reasons] == [ReviewReason.LABELS_BY_ORDER]
 
 
 def test_milliampere_axis_is_scaled_to_amperes() -> None:
@@ -119,9 +199,17 @@ def test_a_negative_transfer_drain_voltage_makes_a_p_channel_part() -> None:
     assert inputs.transfer[0].points == RISING
 
 
-def test_the_device_type_makes_a_p_channel_part_even_with_positive_curves() -> None:
-    inputs = fit_input_from_graphs([output_graph("VGS = 10 V")], device_type="P-channel MOSFET")
+@pytest.mark.parametrize("device_type", ["P-channel MOSFET", "P-MOSFET", "PMOS", "pchan"])
+def test_the_device_type_makes_a_p_channel_part_even_with_positive_curves(
+    device_type: str,
+) -> None:
+    inputs = fit_input_from_graphs([output_graph("VGS = 10 V")], device_type=device_type)
     assert inputs.pchan
+
+
+@pytest.mark.parametrize("device_type", ["Si-MOSFET", "SiC-MOSFET", "Depletion-mode MOSFET"])
+def test_other_device_types_are_n_channel(device_type: str) -> None:
+    assert not fit_input_from_graphs([output_graph("VGS = 10 V")], device_type=device_type).pchan
 
 
 def test_depletion_curves_at_negative_gate_voltages_stay_n_channel() -> None:

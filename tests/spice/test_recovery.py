@@ -16,6 +16,7 @@ from graphq.spice.ngspice import ngspice_available
 
 from .devices import (
     GAN_DEVICE,
+    QUASI_SATURATED_DEVICES,
     VDMOS_DEVICES,
     KnownDevice,
     capacitance_errors,
@@ -69,6 +70,22 @@ def test_fit_of_scattered_readings_meets_the_targets_against_the_truth(
     device: KnownDevice,
 ) -> None:
     assert_meets_targets(device, noise=DIGITIZER_SCATTER)
+
+
+@pytest.mark.parametrize(
+    "device", QUASI_SATURATED_DEVICES, ids=[d.name for d in QUASI_SATURATED_DEVICES]
+)
+def test_quasi_saturation_is_found_in_the_curves_that_show_it(device: KnownDevice) -> None:
+    fit = fit_model(device.datasheet(), model_type="vdmos", name=device.name)
+    assert fit.parameters["rq"] == pytest.approx(device.params["rq"], rel=0.05)
+    assert fit.parameters["vq"] == pytest.approx(device.params["vq"], rel=0.05)
+    assert "rq=" in fit.model_text and not fit.review.needs_review
+
+
+def test_quasi_saturation_is_left_out_where_the_curves_do_not_ask_for_it() -> None:
+    device = next(d for d in VDMOS_DEVICES if d.name == "trench")
+    fit = fit_model(device.datasheet(), model_type="vdmos", name=device.name)
+    assert "rq" not in fit.parameters and "rq=" not in fit.model_text
 
 
 def test_the_devices_span_what_the_fitter_meets() -> None:

@@ -1,19 +1,34 @@
-"""``graphq fit``: a SPICE model from digitizer CSV files, without the server."""
+"""``graphq fit``: a SPICE model from digitizer CSV files, without the server.
+
+Exit status: 0 for a model that passed the quality gate, 3 for a model written but in need
+of review (its reasons are printed), 1 for an error (one line, nothing written).
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from graphq.errors import GraphqError
 from graphq.spice import (
     MODEL_TYPES,
+    SpiceFit,
+    Verification,
     fit_input_from_csv,
     fit_model,
     render_report_png,
     verify_with_ngspice,
 )
+from graphq.spice.quality import combined_review, curve_measure
+
+NEEDS_REVIEW_EXIT_STATUS = 3
+
+_EPILOG = """exit status: 0 the model passed the quality gate; 3 the model was written but needs
+review (curves left out, conditions assumed, curves beyond their limits of 5 %% of full scale
+or 10 %% for capacitances, parameters on a bound or against the device type; the reasons are
+printed); 1 an error."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -21,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "fit",
         help="fit a SPICE model to digitized curves",
         description="Fit a SPICE model to the CSV files `graphq digitize --format csv` writes.",
+        epilog=_EPILOG,
     )
     parser.add_argument("--model", choices=MODEL_TYPES, default="vdmos")
     parser.add_argument("--output", type=Path, help="output characteristics CSV (Id vs Vds)")
@@ -29,7 +45,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--rdson", type=Path, help="Rds(on) vs Id CSV")
     parser.add_argument("--body-diode", type=Path, help="body-diode forward CSV (Isd vs Vsd)")
     parser.add_argument(
-        "--device-type", default="Si-MOSFET", help="Si-MOSFET, SiC-MOSFET, GaN-HEMT, P-MOSFET …"
+        "--device-type",
+        default="Si-MOSFET",
+        help="Si-MOSFET, SiC-MOSFET, GaN-HEMT, P-MOSFET (or P-channel), Depletion-MOSFET",
     )
     parser.add_argument("--name", default="GRAPHQ_MODEL", help="model name in the file")
     parser.add_argument("-o", dest="out", type=Path, help="write the model here (default stdout)")
@@ -37,8 +55,49 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_fit)
 
 
+class TerminalProgress:
+    """The fit's stages on one rewritten line of ``stream``, only when it is a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.active = stream.isatty()
+
+    def __call__(self, fraction: float, step: str) -> None:
+        if self.active:
+            self.stream.write(f"\r\x1b[K[{fraction:4.0%}] {step}")
+            self.stream.flush()
+
+    def done(self) -> None:
+        if self.active:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+
+def error_table(fit: SpiceFit, verification: Verification | None) -> list[str]:
+    """One line per curve: its errors in the fitted equations and in ngspice, and its limit."""
+    simulated = {(r.graph_type, r.name): r for r in verification.report} if verification else {}
+    lines = [
+        f"{'graph':12s} {'curve':16s} {'fit rms':>8s} {'fit max':>8s} "
+        f"{'ngspice':>8s} {'limit':>6s}  verdict"
+    ]
+
+    for curve in fit.report:
+        spice = simulated.get((curve.graph_type, curve.name))
+        judged = spice or curve
+        ngspice = f"{curve_measure(spice):8.2%}" if spice is not None else f"{'-':>8s}"
+        verdict = "ok" if judged.within_limit else "BEYOND LIMIT"
+        lines.append(
+            f"{curve.graph_type:12s} {curve.name:16s} {curve.rms_error:8.2%} "
+            f"{curve.max_error:8.2%} {ngspice} {curve.limit:6.0%}  {verdict}"
+        )
+    lines.append("(capacitances: ngspice column and limit are median relative errors)")
+    return lines
+
+
 def run_fit(args: argparse.Namespace) -> int:
-    """Write the model, print the per-curve report to stderr; one error line on bad input."""
+    """Write the model, print the per-curve error table to stderr; one error line on bad
+    input. Returns 3 when the model needs review."""
+    progress = TerminalProgress(sys.stderr)
     try:
         inputs = fit_input_from_csv(
             output=args.output,
@@ -48,26 +107,32 @@ def run_fit(args: argparse.Namespace) -> int:
             body_diode=args.body_diode,
             device_type=args.device_type,
         )
-        fit = fit_model(inputs, model_type=args.model, name=args.name)
+        fit = fit_model(inputs, model_type=args.model, name=args.name, progress=progress)
+        progress(0.96, "verifying the model in ngspice")
         verification = verify_with_ngspice(fit, inputs)
+        fit.review = combined_review(fit.review, verification)
         if args.report is not None:
+            progress(0.99, "drawing the fit report")
             args.report.write_bytes(render_report_png(fit, inputs))
     except GraphqError as exc:
+        progress.done()
         print(f"error: {exc.code}: {exc.message}", file=sys.stderr)
         return 1
+    progress.done()
     if args.out is not None:
         args.out.write_text(fit.model_text, encoding="utf-8")
     else:
         sys.stdout.write(fit.model_text)
-    for curve in fit.report:
-        print(
-            f"{curve.graph_type:12s} {curve.name:16s} rms {curve.rms_error:.2%} "
-            f"max {curve.max_error:.2%}",
-            file=sys.stderr,
-        )
-    if verification is not None:
-        print(f"ngspice worst rms {verification.worst_rms_error:.2%}", file=sys.stderr)
     for warning in fit.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"fitted {', '.join(fit.fitted)} in {fit.fit_time_s:.2f} s", file=sys.stderr)
+    for line in error_table(fit, verification):
+        print(line, file=sys.stderr)
+    if verification is not None:
+        print(f"ngspice worst rms {verification.worst_rms_error:.2%}", file=sys.stderr)
+    if fit.review.needs_review:
+        print("needs review:", file=sys.stderr)
+        for note in fit.review.reasons:
+            print(f"  {note.code}: {note.message}", file=sys.stderr)
+        return NEEDS_REVIEW_EXIT_STATUS
     return 0

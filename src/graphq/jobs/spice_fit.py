@@ -3,7 +3,10 @@
 ``prepare`` gathers the newest completed extraction of each image; ``compute`` (worker
 process) fits, simulates the written file with ngspice when installed, and draws the report;
 ``store`` numbers the model as the product's next version. A model ngspice refuses raises
-MODEL_REJECTED and never becomes a result.
+MODEL_REJECTED and never becomes a result. A model the quality gate doubts (curves left
+out, conditions assumed, curves beyond their limits, parameters on a bound or against the
+device type; :mod:`graphq.spice.quality`) is stored with ``needs_review`` and its reasons,
+and its job completes marked ``needs_review``.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult, Job, Product, SpiceModel
@@ -28,6 +31,7 @@ from graphq.spice import (
 )
 from graphq.spice.fit import ModelType
 from graphq.spice.model_file import ModelName
+from graphq.spice.quality import combined_review
 from graphq.storage import Storage
 
 # Share of the compute stage: fitting, then verification in ngspice, then the report image.
@@ -58,6 +62,7 @@ def fit_product(payload: dict[str, Any], progress: Progress) -> SpiceOutput:
     )
     progress(_FIT_SHARE, "verifying the model in ngspice")
     verification = verify_with_ngspice(fit, inputs)
+    fit.review = combined_review(fit.review, verification)
     progress(_FIT_SHARE + _VERIFY_SHARE, "drawing the fit report")
     return SpiceOutput(
         fit=msgspec.to_builtins(fit),
@@ -66,8 +71,13 @@ def fit_product(payload: dict[str, Any], progress: Progress) -> SpiceOutput:
     )
 
 
+# Job kinds whose results are graphs: a digitized image, or a graph read from a datasheet.
+_GRAPH_KINDS = ("digitize", "datasheet")
+
+
 async def latest_graphs(session: AsyncSession, product_id: str) -> list[dict[str, Any]]:
-    """The newest completed digitization of each image of the product."""
+    """The newest completed extraction of each image of the product, with the graph's
+    conditions (a datasheet graph's caption and notes; each curve carries its own)."""
     rows = (
         await session.execute(
             select(ExtractionResult)
@@ -75,7 +85,7 @@ async def latest_graphs(session: AsyncSession, product_id: str) -> list[dict[str
             .where(
                 ExtractionResult.product_id == product_id,
                 ExtractionResult.image_id.is_not(None),
-                Job.kind == "digitize",
+                Job.kind.in_(_GRAPH_KINDS),
             )
             .order_by(ExtractionResult.created_at)
         )
@@ -88,6 +98,7 @@ async def latest_graphs(session: AsyncSession, product_id: str) -> list[dict[str
             "graph_type": r.result_metadata.get("graphType", "custom"),
             "axes": r.result_metadata.get("axes") or {},
             "curves": r.result_metadata.get("curves") or [],
+            "conditions": r.result_metadata.get("conditions") or {},
         }
         for r in newest.values()
     ]
@@ -130,6 +141,7 @@ class SpiceFitHandler:
         lib_path = storage.model_path(job.product_id, job.id, ".lib")
         report_path = storage.model_path(job.product_id, job.id, ".report.png")
         fit = output.fit
+        reasons = (fit.get("review") or {}).get("reasons", [])
         storage.write_atomic(lib_path, fit["modelText"].encode())
         storage.write_atomic(report_path, output.report_png)
         session.add(
@@ -149,11 +161,17 @@ class SpiceFitHandler:
                     "fitTimeS": fit["fitTimeS"],
                     "warnings": fit.get("warnings", []),
                     "pchan": fit["pchan"],
+                    "uncertainty": fit.get("uncertainty", {}),
+                    "atBound": fit.get("atBound", []),
                 },
                 verification=output.verification,
                 version=(latest or 0) + 1,
+                needs_review=bool(reasons),
+                review_reasons=reasons,
             )
         )
+        if reasons:
+            await session.execute(update(Job).where(Job.id == job.id).values(needs_review=True))
 
 
 def register(registry: HandlerRegistry) -> None:

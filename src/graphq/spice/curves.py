@@ -24,7 +24,8 @@ class DeviceEquations:
     """A device model's equations in the N-channel sense, all in SI units."""
 
     drain_current: Callable[[Params, np.ndarray, np.ndarray], np.ndarray]  # (vgs, vds) → Id
-    capacitances: Callable[[Params, np.ndarray], dict[str, np.ndarray]]  # vds → Ciss/Coss/Crss
+    # (vgs, vds) → Ciss/Coss/Crss
+    capacitances: Callable[[Params, np.ndarray, np.ndarray], dict[str, np.ndarray]]
     on_resistance: Callable[[Params, np.ndarray, np.ndarray], np.ndarray]  # (vgs, id) → Ω
     diode_current: Callable[[Params, np.ndarray], np.ndarray]  # vsd → Isd (reverse conduction)
 
@@ -32,7 +33,8 @@ class DeviceEquations:
 @dataclass(frozen=True)
 class CurveData:
     """One digitized curve. ``kind`` is the graph kind, ``name`` says which curve it is
-    (``VGS = 10 V``, ``ciss`` …) and ``condition`` is its Vgs, Vds or temperature."""
+    (``VGS = 10 V``, ``Ciss`` …) and ``condition`` is its Vgs (output, Rds(on) and
+    capacitance curves) or Vds (transfer curves)."""
 
     kind: str
     name: str
@@ -43,7 +45,8 @@ class CurveData:
     capacitance: str = ""
 
 
-def _data_scale(kind: str, y: np.ndarray, given: AxisScale | None) -> AxisScale:
+def display_scale(kind: str, y: np.ndarray, given: AxisScale | None) -> AxisScale:
+    """``given`` when it is a usable axis, else the axis the data would be drawn on."""
     if given is not None and given.high > given.low and (not given.log or given.low > 0):
         return given
     positive = y[y > 0]
@@ -60,24 +63,26 @@ def _points(points: list[list[float]]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def curve_table(inputs: FitInput, *, transfer_temperature_c: float = 25.0) -> list[CurveData]:
-    """Every curve the fit uses. Transfer, Rds(on) and diode curves measured at another
-    temperature than ``transfer_temperature_c`` (±5 °C) are left out: the model is fitted
-    at its ``tnom``."""
+    """Every curve the fit uses. Curves measured at another temperature than
+    ``transfer_temperature_c`` (±5 °C) are left out: the model is fitted at its ``tnom``."""
     groups: dict[str, list[tuple[str, float, np.ndarray, np.ndarray, str]]] = {}
 
     def near_tnom(temperature: float | None) -> bool:
         return temperature is None or abs(temperature - transfer_temperature_c) <= 5.0
 
     for c in inputs.output:
-        x, y = _points(c.points)
-        groups.setdefault("output", []).append((f"VGS = {c.vgs_v:g} V", c.vgs_v, x, y, ""))
+        if near_tnom(c.temperature_c):
+            x, y = _points(c.points)
+            groups.setdefault("output", []).append((f"VGS = {c.vgs_v:g} V", c.vgs_v, x, y, ""))
     for t in inputs.transfer:
         if near_tnom(t.temperature_c):
             x, y = _points(t.points)
             groups.setdefault("transfer", []).append((f"VDS = {t.vds_v:g} V", t.vds_v, x, y, ""))
     for cap in inputs.capacitance:
         x, y = _points(cap.points)
-        groups.setdefault("capacitance", []).append((cap.name.capitalize(), 0.0, x, y, cap.name))
+        groups.setdefault("capacitance", []).append(
+            (cap.name.capitalize(), cap.vgs_v, x, y, cap.name)
+        )
     for r in inputs.rdson:
         if near_tnom(r.temperature_c):
             x, y = _points(r.points)
@@ -90,7 +95,7 @@ def curve_table(inputs: FitInput, *, transfer_temperature_c: float = 25.0) -> li
     table: list[CurveData] = []
     for kind, members in groups.items():
         all_y = np.concatenate([m[3] for m in members])
-        scale = _data_scale(kind, all_y, inputs.y_scales.get(kind))
+        scale = display_scale(kind, all_y, inputs.y_scales.get(kind))
         for name, condition, x, y, cap in members:
             keep = y > 0 if scale.log else np.isfinite(y)
             table.append(CurveData(kind, name, condition, x[keep], y[keep], scale, cap))
@@ -142,7 +147,8 @@ def predict(
             predictions[i] = current[offsets[k] : offsets[k + 1]]
     for i, curve in enumerate(curves):
         if curve.kind == "capacitance":
-            predictions[i] = equations.capacitances(params, curve.x)[curve.capacitance]
+            vgs = np.full_like(curve.x, curve.condition)
+            predictions[i] = equations.capacitances(params, vgs, curve.x)[curve.capacitance]
         elif curve.kind == "rdson":
             vgs = np.full_like(curve.x, curve.condition)
             predictions[i] = equations.on_resistance(params, vgs, curve.x)

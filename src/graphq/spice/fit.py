@@ -7,11 +7,17 @@ from collections.abc import Callable
 from typing import Literal, get_args
 
 from graphq.errors import GraphqError
+from graphq.review import Review
 from graphq.spice import gan_epc
 from graphq.spice.curves import CurveData, DeviceEquations, curve_table, predict, thinned
-from graphq.spice.fit_capacitance import fit_capacitances
-from graphq.spice.fit_channel import VDMOS_EQUATIONS, fit_channel
-from graphq.spice.fit_diode import fit_diode
+from graphq.spice.fit_capacitance import CAPACITANCE_NAMES, fit_capacitances
+from graphq.spice.fit_channel import (
+    CHANNEL_NAMES,
+    QUASI_SATURATION_NAMES,
+    VDMOS_EQUATIONS,
+    fit_channel,
+)
+from graphq.spice.fit_diode import DIODE_NAMES, fit_diode
 from graphq.spice.fit_gan import GAN_EQUATIONS, fit_gan_capacitances, fit_gan_channel
 from graphq.spice.graphs import require_channel_curves
 from graphq.spice.inputs import FitInput
@@ -21,6 +27,8 @@ from graphq.spice.model_file import (
     check_model_text,
     vdmos_model_text,
 )
+from graphq.spice.optimise import ParameterFit
+from graphq.spice.quality import curve_review, parameter_review
 from graphq.spice.report import curve_reports
 from graphq.spice.results import SpiceFit
 
@@ -46,26 +54,28 @@ def normalised_parameters(fit: SpiceFit) -> dict[str, float]:
     return params
 
 
-def _fit_vdmos(curves: list[CurveData], progress: ProgressCallback) -> tuple[dict, list[str]]:
+def _fit_vdmos(curves: list[CurveData], progress: ProgressCallback) -> list[ParameterFit]:
     progress(0.05, "fitting the channel")
-    channel, channel_names = fit_channel(curves)
+    channel = fit_channel(curves)
     progress(0.7, "fitting capacitances")
-    caps, cap_names = fit_capacitances(curves)
+    caps = fit_capacitances(curves)
     progress(0.85, "fitting the body diode")
-    diode, diode_names = fit_diode(curves)
-    params = {**channel, **caps, **diode}
-    card = {key: params[key] for key in VDMOS_CARD_ORDER}
-    return card, channel_names + cap_names + diode_names
+    return [channel, caps, fit_diode(curves)]
 
 
-def _fit_gan(curves: list[CurveData], progress: ProgressCallback) -> tuple[dict, list[str]]:
+def _fit_gan(curves: list[CurveData], progress: ProgressCallback) -> list[ParameterFit]:
     progress(0.05, "fitting the channel")
-    channel, channel_names = fit_gan_channel(curves)
+    channel = fit_gan_channel(curves)
     progress(0.7, "fitting capacitances")
-    caps, cap_names = fit_gan_capacitances(curves)
-    params = gan_epc.with_defaults({**channel, **caps})
-    names = (*gan_epc.CHANNEL_NAMES, *gan_epc.CAPACITANCE_NAMES)
-    return {key: params[key] for key in names}, channel_names + cap_names
+    return [channel, fit_gan_capacitances(curves)]
+
+
+def _merged(stages: list[ParameterFit], groups: list[tuple[str, ...]]) -> dict[str, float]:
+    """Each stage's own parameters (a stage holds the others at their start values)."""
+    merged: dict[str, float] = {}
+    for stage, group in zip(stages, groups, strict=True):
+        merged.update({k: v for k, v in stage.params.items() if k in group})
+    return merged
 
 
 def fit_model(
@@ -90,38 +100,69 @@ def fit_model(
     report_progress = progress or _no_progress
     started = time.perf_counter()
     curves = curve_table(inputs)
+    if not any(c.kind in ("output", "transfer") for c in curves):
+        raise GraphqError(
+            "MISSING_CURVES", "no output or transfer curve was measured at 25 °C; none to fit"
+        )
     warnings = list(inputs.warnings)
-    skipped = len(inputs.transfer) - sum(c.kind == "transfer" for c in curves)
+    given = len(inputs.output) + len(inputs.transfer) + len(inputs.rdson) + len(inputs.body_diode)
+    skipped = given - sum(c.kind != "capacitance" for c in curves)
     if skipped:
-        warnings.append(f"{skipped} transfer curve(s) away from 25 °C were not fitted")
+        warnings.append(f"{skipped} curve(s) measured away from 25 °C were not fitted")
 
     fit_curves = [thinned(curve) for curve in curves]
     if model_type == "vdmos":
-        normalised, fitted = _fit_vdmos(fit_curves, report_progress)
+        stages = _fit_vdmos(fit_curves, report_progress)
+        merged = _merged(stages, [CHANNEL_NAMES, CAPACITANCE_NAMES, DIODE_NAMES])
+        # Quasi-saturation is written only where the fit chose it (ngspice switches it on
+        # as soon as rq and vq are both given).
+        unused = () if merged.get("rq", 0.0) > 0.0 else QUASI_SATURATION_NAMES
+        normalised = {key: merged[key] for key in VDMOS_CARD_ORDER if key not in unused}
         card = dict(normalised)
         if inputs.pchan:
             card["vto"] = -card["vto"]
         model_text = vdmos_model_text(name, card, pchan=inputs.pchan)
-        defaulted = [key for key in VDMOS_CARD_ORDER if key not in fitted]
+        threshold = "vto"
     else:
-        normalised, fitted = _fit_gan(fit_curves, report_progress)
-        card = normalised
+        stages = _fit_gan(fit_curves, report_progress)
+        merged = _merged(stages, [gan_epc.CHANNEL_NAMES, gan_epc.CAPACITANCE_NAMES])
+        normalised = gan_epc.with_defaults(merged)
+        names = (*gan_epc.CHANNEL_NAMES, *gan_epc.CAPACITANCE_NAMES)
+        card = {key: normalised[key] for key in names}
         if inputs.pchan:
             warnings.append("the GaN model is N-channel; the P-channel polarity was ignored")
         model_text = gan_epc.gan_subckt_text(name, card)
-        defaulted = [key for key in card if key not in fitted]
+        threshold = "vth"
+    fitted = [n for stage in stages for n in stage.names]
+    at_bound = [n for stage in stages for n in stage.at_bound]
 
     report_progress(0.95, "scoring the fit")
     models = predict(equations_for(model_type), normalised, curves)
+    report = curve_reports(curves, models)
+    review = Review()
+    review.extend(inputs.review)
+    review.extend(
+        parameter_review(
+            normalised,
+            threshold=threshold,
+            at_bound=at_bound,
+            curves=curves,
+            device_type=inputs.device_type,
+        )
+    )
+    review.extend(curve_review(report, "in the fitted equations"))
     return SpiceFit(
         model_type=model_type,
         name=name,
         pchan=inputs.pchan and model_type == "vdmos",
         parameters=card,
         fitted=fitted,
-        defaulted=defaulted,
+        defaulted=[key for key in card if key not in fitted],
         model_text=check_model_text(model_text),
-        report=curve_reports(curves, models),
+        report=report,
         fit_time_s=time.perf_counter() - started,
         warnings=warnings,
+        uncertainty={k: v for stage in stages for k, v in stage.uncertainty.items()},
+        at_bound=at_bound,
+        review=review,
     )

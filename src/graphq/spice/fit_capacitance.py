@@ -13,17 +13,23 @@ import numpy as np
 
 from graphq.spice.curves import CurveData
 from graphq.spice.fit_channel import VDMOS_EQUATIONS
-from graphq.spice.optimise import Bound, curve_residuals, fit_parameters
+from graphq.spice.optimise import Bound, ParameterFit, curve_residuals, fit_parameters
 
 CAPACITANCE_BOUNDS = {
     "cgs": Bound(1e-16, 1e-5, log=True),
     "cgdmax": Bound(1e-16, 1e-5, log=True),
-    "cgdmin": Bound(1e-17, 1e-5, log=True),
+    "cgdmin": Bound(1e-17, 1e-5, log=True, natural_low=True),
     "a": Bound(1e-4, 1e3, log=True),
     "cjo": Bound(1e-16, 1e-4, log=True),
-    "vj": Bound(0.02, 100.0, log=True),
-    "m": Bound(0.05, 0.99),
+    # A junction's built-in potential: 0.5–1 V in silicon, up to 3 V in SiC. SPICE lowers
+    # it by about 2.5 mV/K, so a vj below 0.5 V turns negative before 175 °C and the model
+    # stops ngspice there ("timestep too small"); a curve asking for less is reported.
+    "vj": Bound(0.5, 5.0, log=True),
+    # Grading coefficient: 1/3 for a linearly graded junction, 1/2 for an abrupt one;
+    # superjunction parts go higher, below 1 where the depletion charge diverges.
+    "m": Bound(0.1, 0.95),
 }
+CAPACITANCE_NAMES = tuple(CAPACITANCE_BOUNDS)
 _JUNCTION_START = {"vj": 0.7, "m": 0.5}
 # Once Crss lies flat, Cgdmin is no less than this fraction of its lowest reading.
 CGDMIN_FLOOR_FRACTION = 0.5
@@ -90,14 +96,14 @@ def _bounds_for(caps: list[CurveData]) -> dict[str, Bound]:
     if float(np.interp(tail_start, crss.x, crss.y)) > _FLAT_TAIL_RATIO * float(crss.y[-1]):
         return CAPACITANCE_BOUNDS
     floor = CGDMIN_FLOOR_FRACTION * float(crss.y.min())
-    return {**CAPACITANCE_BOUNDS, "cgdmin": Bound(floor, float(crss.y.max()), log=True)}
+    # Ending on this floor is its purpose, not a sign of trouble: natural_low.
+    bound = Bound(floor, float(crss.y.max()), log=True, natural_low=True)
+    return {**CAPACITANCE_BOUNDS, "cgdmin": bound}
 
 
-def fit_capacitances(curves: list[CurveData]) -> tuple[dict[str, float], list[str]]:
-    """Fit the capacitance parameters to the Ciss/Coss/Crss ``curves``.
-
-    Returns the parameters (zero for capacitances no curve shows) and the fitted names.
-    """
+def fit_capacitances(curves: list[CurveData]) -> ParameterFit:
+    """Fit the capacitance parameters to the Ciss/Coss/Crss ``curves`` (zero for
+    capacitances no curve shows)."""
     caps = [c for c in curves if c.kind == "capacitance"]
     names = capacitance_parameters_determined(caps)
     start = initial_capacitance_guess(caps)
@@ -105,5 +111,4 @@ def fit_capacitances(curves: list[CurveData]) -> tuple[dict[str, float], list[st
     def residuals(params: dict[str, float]) -> np.ndarray:
         return curve_residuals(VDMOS_EQUATIONS, params, caps)
 
-    fitted, _ = fit_parameters(residuals, start, names, _bounds_for(caps))
-    return fitted, names
+    return fit_parameters(residuals, start, names, _bounds_for(caps))

@@ -1,4 +1,5 @@
-"""Fitting the VDMOS channel (Vto, Kp, ksubthres, λ, mtriode, θ, Rd, Rs) to Id curves.
+"""Fitting the VDMOS channel (Vto, Kp, ksubthres, λ, mtriode, θ, Rd, Rs, and the
+quasi-saturation Rq, Vq) to Id curves.
 
 Closed-form starting values first: the √Id line of saturated points gives Vto and Kp, the
 log-slope of the lowest transfer currents gives ksubthres, the first points of the output
@@ -6,26 +7,38 @@ curve at the highest Vgs give Rd + Rs. Then bounded least squares on output, tra
 Rds(on) curves together, from a few starts that differ in the triode shape: each gets a
 short run, the best is carried on to convergence. A curve of a family far worse matched
 than its siblings (a digitizer misread) is then trusted less and the fit repeated.
+
+The model's complexity follows what the curves support: where output curves are left
+visibly unmatched, quasi-saturation (the drift region's resistance rising with Vds, which
+flattens the top output curves) is tried from a few starts, and kept only when it lowers
+the Bayesian information criterion, so two more parameters must earn their place.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 import numpy as np
 
 from graphq.spice import vdmos
 from graphq.spice.curves import CurveData, DeviceEquations, display_error, predict
-from graphq.spice.optimise import Bound, curve_residuals, fit_parameters
+from graphq.spice.optimise import Bound, ParameterFit, curve_residuals, fit_parameters
 
 
 def _diode_current(params: Mapping[str, float], vsd: np.ndarray) -> np.ndarray:
     return vdmos.body_diode_current(params, vsd)
 
 
+def _capacitances(
+    params: Mapping[str, float], vgs: np.ndarray, vds: np.ndarray
+) -> dict[str, np.ndarray]:
+    return vdmos.capacitances(params, vds, vgs=vgs)
+
+
 VDMOS_EQUATIONS = DeviceEquations(
     drain_current=vdmos.drain_current,
-    capacitances=vdmos.capacitances,
+    capacitances=_capacitances,
     on_resistance=vdmos.on_resistance,
     diode_current=_diode_current,
 )
@@ -42,12 +55,19 @@ CHANNEL_BOUNDS = {
     "vto": Bound(-15.0, 15.0),
     "kp": Bound(1e-4, 1e4, log=True),
     "ksubthres": Bound(KSUBTHRES_MIN, 2.0, log=True),
-    "lambda": Bound(0.0, 0.5),
+    "lambda": Bound(0.0, 0.5, natural_low=True),
     "mtriode": Bound(0.2, 5.0, log=True),
-    "theta": Bound(0.0, 10.0),
-    "rd": Bound(1e-7, 100.0, log=True),
-    "rs": Bound(1e-7, 100.0, log=True),
+    "theta": Bound(0.0, 10.0, natural_low=True),
+    "rd": Bound(1e-7, 100.0, log=True, natural_low=True),
+    "rs": Bound(1e-7, 100.0, log=True, natural_low=True),
+    # Quasi-saturation: the drift region adds up to rq, over a Vds of a few vq. A part's
+    # whole on-resistance stays below 1 kΩ; vq from tenths of a volt (low-voltage trench
+    # parts) to hundreds (high-voltage planar ones).
+    "rq": Bound(1e-5, 1e3, log=True),
+    "vq": Bound(0.05, 500.0, log=True),
 }
+CHANNEL_NAMES = tuple(CHANNEL_BOUNDS)
+QUASI_SATURATION_NAMES = ("rq", "vq")
 # Values for what no curve determines: ngspice's own defaults, and no series resistance.
 CHANNEL_DEFAULTS = {
     "ksubthres": 0.1,
@@ -64,6 +84,16 @@ _MISREAD_FLOOR = 0.005
 _REWEIGHTING_PASSES = 4
 # Evaluations each start gets before the best one is carried on (the rest are dropped).
 _SCOUTING_EVALUATIONS = 60
+# Quasi-saturation is tried when the fit leaves an output curve off by more than this
+# (fraction of full scale RMS): twice a digitizer's scatter; below it, nothing a reader could
+# see is left to explain.
+_QUASI_SATURATION_TRIGGER = 0.01
+# Its starts: rq and vq as fractions of the top output curve's Vds/Id and Vds at its end.
+_RQ_STARTS = (0.3, 1.0)
+_VQ_STARTS = (0.3,)
+# Past this time in the channel fit, no further refinement (reweighting, extensions) starts:
+# a product's whole fit stays well inside its 10 s.
+_CHANNEL_TIME_BUDGET_S = 5.0
 # A start that leaves every graph within 0.1 % of full scale RMS (cost = half the sum of the
 # graphs' mean squared errors) cannot be bettered visibly and is taken as it stands.
 _GOOD_ENOUGH_COST = 0.5 * 1e-3**2
@@ -158,44 +188,114 @@ def initial_channel_guess(curves: list[CurveData]) -> dict[str, float]:
     }
 
 
-def fit_channel(curves: list[CurveData]) -> tuple[dict[str, float], list[str]]:
-    """Fit the channel to the output, transfer and Rds(on) ``curves``.
-
-    Returns the parameters (fitted ones and defaults) and the names that were fitted.
-    """
+def fit_channel(curves: list[CurveData]) -> ParameterFit:
+    """Fit the channel to the output, transfer and Rds(on) ``curves``: every channel
+    parameter (fitted ones and defaults) with the names fitted."""
+    deadline = time.perf_counter() + _CHANNEL_TIME_BUDGET_S
     channel = [c for c in curves if c.kind in ("output", "transfer", "rdson")]
     names = channel_parameters_determined(channel)
     start = initial_channel_guess(channel)
+    starts = [start]
+    if "mtriode" in names:
+        starts = [{**start, "mtriode": m} for m in _TRIODE_STARTS]
+    base = _fit_from_starts(channel, names, starts, deadline)
+    if (
+        not any(c.kind == "output" for c in channel)
+        or _worst_output_error(channel, base.params) <= _QUASI_SATURATION_TRIGGER
+        or time.perf_counter() > deadline
+    ):
+        return base
+    extended = _fit_from_starts(
+        channel,
+        [*names, *QUASI_SATURATION_NAMES],
+        _quasi_saturation_starts(channel, base.params),
+        deadline,
+    )
+    return extended if _earns_its_parameters(channel, base, extended) else base
+
+
+def _fit_from_starts(
+    channel: list[CurveData],
+    names: list[str],
+    starts: list[dict[str, float]],
+    deadline: float,
+) -> ParameterFit:
+    """A short run from every start, the best carried on to convergence, then the
+    misread-curve reweighting while time allows."""
 
     def residuals(params: dict[str, float]) -> np.ndarray:
         return curve_residuals(VDMOS_EQUATIONS, params, channel)
 
-    starts = [start]
-    if "mtriode" in names:
-        starts = [{**start, "mtriode": m} for m in _TRIODE_STARTS]
-    # Every start gets a short run; only the best is carried on to convergence.
-    best: tuple[dict[str, float], float] | None = None
+    best: ParameterFit | None = None
     for trial in starts:
-        fitted, cost = fit_parameters(
-            residuals, trial, names, CHANNEL_BOUNDS, max_evaluations=_SCOUTING_EVALUATIONS
-        )
-        if best is None or cost < best[1]:
-            best = (fitted, cost)
-        if cost < _GOOD_ENOUGH_COST:
-            return fitted, names
-    assert best is not None
-    fitted, _ = fit_parameters(residuals, best[0], names, CHANNEL_BOUNDS)
-    for _ in range(_REWEIGHTING_PASSES):
-        trust = misread_curve_trust(channel, fitted)
-        if trust is None:
-            break
-        fitted, _ = fit_parameters(
-            lambda params, trust=trust: curve_residuals(VDMOS_EQUATIONS, params, channel, trust),
-            fitted,
+        scouted = fit_parameters(
+            residuals,
+            trial,
             names,
             CHANNEL_BOUNDS,
+            max_evaluations=_SCOUTING_EVALUATIONS,
+            deadline=deadline,
         )
-    return fitted, names
+        if best is None or scouted.cost < best.cost:
+            best = scouted
+        if scouted.cost < _GOOD_ENOUGH_COST:
+            return scouted
+    assert best is not None
+    fitted = fit_parameters(residuals, best.params, names, CHANNEL_BOUNDS, deadline=deadline)
+    for _ in range(_REWEIGHTING_PASSES):
+        trust = misread_curve_trust(channel, fitted.params)
+        if trust is None or time.perf_counter() > deadline:
+            break
+        fitted = fit_parameters(
+            lambda params, trust=trust: curve_residuals(VDMOS_EQUATIONS, params, channel, trust),
+            fitted.params,
+            names,
+            CHANNEL_BOUNDS,
+            deadline=deadline,
+        )
+    return fitted
+
+
+def _worst_output_error(channel: list[CurveData], params: dict[str, float]) -> float:
+    models = predict(VDMOS_EQUATIONS, params, channel)
+    return max(
+        (
+            float(np.sqrt(np.mean(display_error(model, curve.y, curve.scale) ** 2)))
+            for curve, model in zip(channel, models, strict=True)
+            if curve.kind == "output"
+        ),
+        default=0.0,
+    )
+
+
+def _quasi_saturation_starts(
+    channel: list[CurveData], params: dict[str, float]
+) -> list[dict[str, float]]:
+    top = max((c for c in channel if c.kind == "output"), key=lambda c: c.condition)
+    vds_end = max(float(top.x[-1]), 1e-3)
+    resistance = vds_end / max(float(top.y[-1]), 1e-12)
+    rd = max(params["rd"], 1e-4 * resistance)
+    return [
+        {**params, "rd": rd, "rq": r * resistance, "vq": v * vds_end}
+        for r in _RQ_STARTS
+        for v in _VQ_STARTS
+    ]
+
+
+def _earns_its_parameters(
+    channel: list[CurveData], simpler: ParameterFit, richer: ParameterFit
+) -> bool:
+    """The Bayesian information criterion ``n·ln(SSE) + k·ln(n)`` on the plain (equally
+    trusted) residuals: the richer model must lower it."""
+
+    def squares(params: dict[str, float]) -> float:
+        residual = curve_residuals(VDMOS_EQUATIONS, params, channel)
+        return max(float(residual @ residual), 1e-300), residual.size
+
+    simple_sse, count = squares(simpler.params)
+    rich_sse, _ = squares(richer.params)
+    extra = len(richer.names) - len(simpler.names)
+    return count * np.log(rich_sse / simple_sse) + extra * np.log(count) < 0.0
 
 
 def misread_curve_trust(curves: list[CurveData], params: dict[str, float]) -> list[float] | None:

@@ -11,13 +11,13 @@ import numpy as np
 
 from graphq.spice.curves import CurveData
 from graphq.spice.fit_channel import VDMOS_EQUATIONS
-from graphq.spice.optimise import Bound, curve_residuals, fit_parameters
+from graphq.spice.optimise import Bound, ParameterFit, curve_residuals, fit_parameters
 from graphq.spice.vdmos import THERMAL_VOLTAGE_V, VDMOS_DEFAULTS
 
 DIODE_BOUNDS = {
     "is": Bound(1e-30, 1e-2, log=True),
     "n": Bound(0.3, 30.0, log=True),
-    "rb": Bound(1e-9, 100.0, log=True),
+    "rb": Bound(1e-9, 100.0, log=True, natural_low=True),
 }
 DIODE_NAMES = ["is", "n", "rb"]
 
@@ -39,15 +39,14 @@ def initial_diode_guess(curves: list[CurveData]) -> dict[str, float]:
     }
 
 
-def fit_diode(curves: list[CurveData]) -> tuple[dict[str, float], list[str]]:
+def fit_diode(curves: list[CurveData]) -> ParameterFit:
     """Fit Is, N and Rb to the body-diode ``curves``; ngspice's defaults without them."""
     diode = [c for c in curves if c.kind == "body_diode"]
     if not diode:
-        return {n: VDMOS_DEFAULTS[n] for n in DIODE_NAMES}, []
+        return ParameterFit({n: VDMOS_DEFAULTS[n] for n in DIODE_NAMES})
     start = initial_diode_guess(diode)
 
     def residuals(params: dict[str, float]) -> np.ndarray:
         return curve_residuals(VDMOS_EQUATIONS, params, diode)
 
-    fitted, _ = fit_parameters(residuals, start, DIODE_NAMES, DIODE_BOUNDS)
-    return {n: fitted[n] for n in DIODE_NAMES}, list(DIODE_NAMES)
+    return fit_parameters(residuals, start, DIODE_NAMES, DIODE_BOUNDS)

@@ -13,12 +13,18 @@ from __future__ import annotations
 import numpy as np
 
 from graphq.spice import gan_epc
-from graphq.spice.curves import CurveData, DeviceEquations
-from graphq.spice.optimise import Bound, curve_residuals, fit_parameters
+from graphq.spice.curves import CurveData, DeviceEquations, Params
+from graphq.spice.optimise import Bound, ParameterFit, curve_residuals, fit_parameters
+
+
+def _capacitances(params: Params, vgs: np.ndarray, vds: np.ndarray) -> dict[str, np.ndarray]:
+    """The subcircuit's capacitances depend on Vds alone (its gate sits at 0 V on datasheets)."""
+    return gan_epc.capacitances(params, vds)
+
 
 GAN_EQUATIONS = DeviceEquations(
     drain_current=gan_epc.drain_current,
-    capacitances=gan_epc.capacitances,
+    capacitances=_capacitances,
     on_resistance=gan_epc.on_resistance,
     diode_current=gan_epc.reverse_current,
 )
@@ -121,7 +127,7 @@ def initial_capacitance_guess(curves: list[CurveData]) -> dict[str, float]:
     return guess
 
 
-def fit_gan_channel(curves: list[CurveData]) -> tuple[dict[str, float], list[str]]:
+def fit_gan_channel(curves: list[CurveData]) -> ParameterFit:
     channel = [c for c in curves if c.kind in ("output", "transfer", "rdson", "body_diode")]
     names = ["awg", "vth", "k2", "x0_0"]
     if len({c.condition for c in channel if c.kind == "output"}) >= 2:
@@ -131,14 +137,13 @@ def fit_gan_channel(curves: list[CurveData]) -> tuple[dict[str, float], list[str
     def residuals(params: dict[str, float]) -> np.ndarray:
         return curve_residuals(GAN_EQUATIONS, params, channel)
 
-    fitted, _ = fit_parameters(residuals, start, names, CHANNEL_BOUNDS)
-    return {n: fitted[n] for n in gan_epc.CHANNEL_NAMES}, names
+    return fit_parameters(residuals, start, names, CHANNEL_BOUNDS)
 
 
-def fit_gan_capacitances(curves: list[CurveData]) -> tuple[dict[str, float], list[str]]:
+def fit_gan_capacitances(curves: list[CurveData]) -> ParameterFit:
     caps = [c for c in curves if c.kind == "capacitance"]
     if not caps:
-        return {}, []
+        return ParameterFit({})
     present = {c.capacitance for c in caps}
     names: list[str] = []
     if "ciss" in present:
@@ -153,5 +158,4 @@ def fit_gan_capacitances(curves: list[CurveData]) -> tuple[dict[str, float], lis
     def residuals(params: dict[str, float]) -> np.ndarray:
         return curve_residuals(GAN_EQUATIONS, params, caps)
 
-    fitted, _ = fit_parameters(residuals, start, names, bounds)
-    return {n: fitted[n] for n in names}, names
+    return fit_parameters(residuals, start, names, bounds)

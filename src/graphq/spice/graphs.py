@@ -1,18 +1,31 @@
-"""From digitized graphs (the digitizer's result as plain dicts) to a :class:`FitInput`.
+"""From digitized graphs (the digitizer's or the datasheet reader's result as plain dicts) to a
+:class:`FitInput`.
 
-Conditions come from labels first (``"VGS = 10 V"``), then from the digitizer's numeric
-``value``; units from the axis units (``pF``, ``mA``, ``mΩ``). Decisions where a graph is
-silent are recorded in ``FitInput.warnings``.
+A curve's conditions are read, never assumed in silence. They come from the curve's own
+``conditions`` mapping (the datasheet reader's, keys as printed: ``{"VGS": -10.0}``), then
+its label (``"VGS = 10 V"``), then the graph's ``conditions`` (a note such as ``VDS = 25 V``,
+``f = 1 MHz``); the digitizer's numeric ``value`` last. A graph-level value of the quantity
+that tells a graph's curves apart (Vgs of output curves, Tj of transfer curves) is not
+applied to each of several curves. Units come from the axis units (``pF``, ``mA``, ``mΩ``).
+
+Every decision the graphs do not settle lands in ``FitInput.review``: a curve that cannot
+belong to its graph (no label when its graph has several, no readable condition, a shape
+the physics forbids, see :mod:`graphq.spice.screening`) is left out with ``curve_rejected``;
+a condition taken by convention where the part makes it doubtful is ``condition_assumed``;
+capacitances named by their height are ``labels_by_order``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import msgspec
 import numpy as np
 
 from graphq.errors import GraphqError
+from graphq.review import ReviewReason
+from graphq.spice.curves import display_scale
 from graphq.spice.inputs import (
     AxisScale,
     CapacitanceCurve,
@@ -21,18 +34,23 @@ from graphq.spice.inputs import (
     OutputCurve,
     RdsonCurve,
     TransferCurve,
+    is_depletion_device_type,
     is_pchan_device_type,
 )
 from graphq.spice.labels import (
     bare_voltage,
     capacitance_name,
+    conditions_from_mapping,
     is_placeholder,
     parse_conditions,
     unit_factor,
 )
+from graphq.spice.screening import shape_problem
 
-# Datasheets draw transfer curves in saturation, most often at VDS = 10 V.
-DEFAULT_TRANSFER_VDS_V = 10.0
+# A transfer curve is drawn in saturation; where neither label nor note states its Vds, the
+# fit takes the value most datasheets print (10 V) and the result says so (the Vds of a
+# saturated curve moves it only through λ).
+ASSUMED_TRANSFER_VDS_V = 10.0
 _CAPACITANCE_ORDER = {3: ["ciss", "coss", "crss"], 2: ["ciss", "crss"], 1: ["ciss"]}
 _KIND_OF_GRAPH = {
     "output": "output",
@@ -41,15 +59,38 @@ _KIND_OF_GRAPH = {
     "body_diode": "body_diode",
     "rdson_current": "rdson",
 }
+# The condition that tells the curves of a graph apart; a graph-level value of it cannot
+# belong to each of several curves.
+_DISTINGUISHING = {
+    "output": "vgs",
+    "transfer": "temperature",
+    "rdson_current": "vgs",
+    "body_diode": "temperature",
+}
+# The condition a bare "10 V" label or the digitizer's value stands for.
+_BARE_VOLTAGE = {"output": "vgs", "rdson_current": "vgs", "transfer": "vds"}
 
 
 class GraphCurves(msgspec.Struct):
     """One digitized graph: its type, axes (``{"x": {min, max, scale, quantity, unit},
-    "y": {…}}``) and curves (``[{"label", "value", "points"}, …]``)."""
+    "y": {…}}``), curves (``[{"label", "value", "points", "conditions"}, …]``) and the
+    conditions printed for the whole graph (``{"VDS": 25.0, "f": 1e6}``)."""
 
     graph_type: str
     axes: dict[str, Any]
     curves: list[dict[str, Any]]
+    conditions: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class _ReadCurve:
+    """One curve as printed: SI units, signed as on the page, with its conditions."""
+
+    label: str
+    points: np.ndarray
+    conditions: dict[str, float]
+    # It has a label, a conditions mapping or a value of its own, not a placeholder name.
+    named: bool
 
 
 def _axis(axes: dict[str, Any], name: str) -> dict[str, Any]:
@@ -57,55 +98,107 @@ def _axis(axes: dict[str, Any], name: str) -> dict[str, Any]:
     return axis if isinstance(axis, dict) else {}
 
 
+def _y_factor(graph: GraphCurves) -> float:
+    y_unit = str(_axis(graph.axes, "y").get("unit", ""))
+    if graph.graph_type == "capacitance" and not y_unit.strip():
+        # Capacitance axes without a unit are in pF on every datasheet graphq has seen.
+        return 1e-12
+    return unit_factor(y_unit)
+
+
 def _scaled_points(graph: GraphCurves, curve: dict[str, Any]) -> np.ndarray:
     points = np.asarray(curve.get("points") or [], dtype=float).reshape(-1, 2)
     x_factor = unit_factor(str(_axis(graph.axes, "x").get("unit", "")))
-    y_unit = str(_axis(graph.axes, "y").get("unit", ""))
-    y_factor = unit_factor(y_unit)
-    if graph.graph_type == "capacitance" and not y_unit.strip():
-        # Capacitance axes without a unit are in pF on every datasheet graphq has seen.
-        y_factor = 1e-12
     points = points[np.all(np.isfinite(points), axis=1)]
-    return points * np.array([x_factor, y_factor])
-
-
-def _voltage_condition(curve: dict[str, Any], key: str) -> float | None:
-    label = str(curve.get("label") or "")
-    conditions = parse_conditions(label)
-    if key in conditions:
-        return conditions[key]
-    voltage = bare_voltage(label)
-    if voltage is not None:
-        return voltage
-    value = curve.get("value")
-    if value is not None and "temperature" not in conditions and not is_placeholder(label):
-        return float(value)
-    return None
+    return points * np.array([x_factor, _y_factor(graph)])
 
 
 def _y_scale(graph: GraphCurves) -> AxisScale | None:
+    """The y axis as drawn, in magnitudes (a P-channel axis from -20 A to 0 A is 0 … 20 A)."""
     axis = _axis(graph.axes, "y")
     if "min" not in axis or "max" not in axis:
         return None
-    factor = unit_factor(str(axis.get("unit", "")))
-    if graph.graph_type == "capacitance" and not str(axis.get("unit", "")).strip():
-        factor = 1e-12
-    return AxisScale(
-        log=axis.get("scale") == "log",
-        low=float(axis["min"]) * factor,
-        high=float(axis["max"]) * factor,
-    )
+    low, high = float(axis["min"]) * _y_factor(graph), float(axis["max"]) * _y_factor(graph)
+    if high <= 0.0:
+        low, high = -high, -low
+    return AxisScale(log=axis.get("scale") == "log", low=low, high=high)
 
 
-def _capacitance_names(curves: list[dict[str, Any]], points: list[np.ndarray]) -> list[str]:
-    """Names from labels; unlabelled curves take the names left, highest curve first."""
-    names = [capacitance_name(str(c.get("label") or "")) for c in curves]
+def _read_curve(graph: GraphCurves, curve: dict[str, Any], points: np.ndarray) -> _ReadCurve:
+    label = str(curve.get("label") or "")
+    placeholder = is_placeholder(label)
+    from_label = {} if placeholder else parse_conditions(label)
+    own = {**from_label, **conditions_from_mapping(curve.get("conditions"))}
+    shared = conditions_from_mapping(graph.conditions)
+    distinguishing = _DISTINGUISHING.get(graph.graph_type)
+    if distinguishing is not None and len(graph.curves) > 1:
+        shared.pop(distinguishing, None)
+    conditions = {**shared, **own}
+    value = curve.get("value")
+    bare_key = _BARE_VOLTAGE.get(graph.graph_type)
+    if bare_key is not None and bare_key not in conditions and not placeholder:
+        voltage = bare_voltage(label)
+        if voltage is not None:
+            conditions[bare_key] = voltage
+        elif value is not None and bare_key == "vgs" and "temperature" not in from_label:
+            conditions[bare_key] = float(value)
+    named = bool(own) or (not placeholder and (bool(label.strip()) or value is not None))
+    return _ReadCurve(label=label, points=points, conditions=conditions, named=named)
+
+
+def _capacitance_names(curves: list[_ReadCurve]) -> tuple[list[str], list[int]]:
+    """Names from labels; unlabelled curves take the names left, highest curve first.
+    Also returns which curves were named by their height."""
+    names = [capacitance_name(c.label) for c in curves]
     left = [n for n in _CAPACITANCE_ORDER.get(len(curves), []) if n not in names]
     unnamed = [i for i, n in enumerate(names) if n is None]
-    by_height = sorted(unnamed, key=lambda i: -float(np.median(np.log(np.abs(points[i][:, 1])))))
+    by_height = sorted(
+        unnamed, key=lambda i: -float(np.median(np.log(np.abs(curves[i].points[:, 1]))))
+    )
+    ordered = []
     for index, name in zip(by_height, left, strict=False):
         names[index] = name
-    return [n or "" for n in names]
+        ordered.append(index)
+    return [n or "" for n in names], ordered
+
+
+def _describe(kind: str, curve: _ReadCurve) -> str:
+    return f"{kind} curve {curve.label!r}" if curve.label else f"an unlabelled {kind} curve"
+
+
+class _Reader:
+    """Collects the curves of one part, leaving out with a reason what cannot belong."""
+
+    def __init__(self, result: FitInput, scales: dict[str, AxisScale]) -> None:
+        self.result = result
+        self.scales = scales
+
+    def reject(self, kind: str, curve: _ReadCurve, why: str) -> None:
+        message = f"{_describe(kind, curve)} was left out of the fit: {why}"
+        self.result.review.add(ReviewReason.CURVE_REJECTED, message)
+
+    def plausible(self, kind: str, curve: _ReadCurve, points: np.ndarray) -> bool:
+        problem = shape_problem(kind, points, self.scales[kind])
+        if problem is not None:
+            self.reject(kind, curve, problem)
+        return problem is None
+
+
+def _graph_scales(raw: dict[str, list[_ReadCurve]], given: dict[str, AxisScale]) -> dict:
+    scales = {}
+    for graph_type, curves in raw.items():
+        kind = _KIND_OF_GRAPH[graph_type]
+        if curves:
+            y = np.abs(np.concatenate([c.points[:, 1] for c in curves]))
+            scales[kind] = display_scale(kind, y, given.get(kind))
+    return scales
+
+
+def _looks_depletion(device_type: str, output: list[_ReadCurve], pchan: bool) -> bool:
+    """A depletion part: so named, or output curves drawn at Vgs ≤ 0 (N-channel sense)."""
+    sign = -1.0 if pchan else 1.0
+    gate = [sign * c.conditions["vgs"] for c in output if "vgs" in c.conditions]
+    return is_depletion_device_type(device_type) or any(v <= 0.0 for v in gate)
 
 
 def fit_input_from_graphs(graphs: list[GraphCurves], device_type: str = "Si-MOSFET") -> FitInput:
@@ -116,7 +209,8 @@ def fit_input_from_graphs(graphs: list[GraphCurves], device_type: str = "Si-MOSF
     Raises ``MISSING_CURVES`` when no output or transfer curve is usable.
     """
     result = FitInput(device_type=device_type)
-    raw: dict[str, list[tuple[dict[str, Any], np.ndarray]]] = {k: [] for k in _KIND_OF_GRAPH}
+    raw: dict[str, list[_ReadCurve]] = {k: [] for k in _KIND_OF_GRAPH}
+    several: dict[str, bool] = {k: False for k in _KIND_OF_GRAPH}
     for graph in graphs:
         kind = _KIND_OF_GRAPH.get(graph.graph_type)
         if kind is None:
@@ -124,97 +218,151 @@ def fit_input_from_graphs(graphs: list[GraphCurves], device_type: str = "Si-MOSF
             continue
         scale = _y_scale(graph)
         if scale is not None:
-            result.y_scales.setdefault(_KIND_OF_GRAPH[graph.graph_type], scale)
+            result.y_scales.setdefault(kind, scale)
+        several[graph.graph_type] |= len(graph.curves) > 1
         for curve in graph.curves:
             points = _scaled_points(graph, curve)
             if len(points) >= 2:
-                raw[graph.graph_type].append((curve, points))
+                raw[graph.graph_type].append(_read_curve(graph, curve, points))
 
-    output_vgs = [_voltage_condition(c, "vgs") for c, _ in raw["output"]]
-    transfer_vds = [
-        parse_conditions(str(c.get("label") or "")).get("vds") for c, _ in raw["transfer"]
-    ]
-    known_vgs = [v for v in output_vgs if v is not None]
+    known_vgs = [c.conditions["vgs"] for c in raw["output"] if "vgs" in c.conditions]
     pchan = (
         is_pchan_device_type(device_type)
         or (bool(known_vgs) and max(known_vgs) < 0)
-        or any(np.median(p[:, 0]) < 0 for _, p in raw["output"])
-        or any(v is not None and v < 0 for v in transfer_vds)
+        or any(np.median(c.points[:, 0]) < 0 for c in raw["output"])
+        or any(c.conditions.get("vds", 0.0) < 0 for c in raw["transfer"])
     )
     result.pchan = pchan
-
-    def magnitude(points: np.ndarray) -> list[list[float]]:
-        return np.abs(points).tolist()
-
-    for (curve, points), vgs in zip(raw["output"], output_vgs, strict=True):
-        label = str(curve.get("label") or "")
-        if vgs is None:
-            result.warnings.append(f"output curve {label!r} has no Vgs and was skipped")
-            continue
-        result.output.append(
-            OutputCurve(vgs_v=abs(vgs) if pchan else vgs, points=magnitude(points), label=label)
-        )
-
-    for curve, points in raw["transfer"]:
-        label = str(curve.get("label") or "")
-        conditions = parse_conditions(label)
-        vds = conditions.get("vds", bare_voltage(label))
-        if vds is None:
-            vds = DEFAULT_TRANSFER_VDS_V
-            result.warnings.append(
-                f"transfer curve {label!r} states no Vds; assumed {DEFAULT_TRANSFER_VDS_V:g} V"
-            )
-        vgs_points = (
-            np.abs(points) if pchan else np.column_stack([points[:, 0], np.abs(points[:, 1])])
-        )
-        result.transfer.append(
-            TransferCurve(
-                vds_v=abs(vds),
-                points=vgs_points.tolist(),
-                temperature_c=conditions.get("temperature"),
-                label=label,
-            )
-        )
-
-    cap_curves = raw["capacitance"]
-    names = _capacitance_names([c for c, _ in cap_curves], [p for _, p in cap_curves])
-    for (curve, points), name in zip(cap_curves, names, strict=True):
-        label = str(curve.get("label") or "")
-        if not name:
-            result.warnings.append(f"capacitance curve {label!r} is not Ciss, Coss or Crss")
-            continue
-        result.capacitance.append(
-            CapacitanceCurve(name=name, points=magnitude(points), label=label)  # type: ignore[arg-type]
-        )
-
-    for curve, points in raw["rdson_current"]:
-        label = str(curve.get("label") or "")
-        vgs = _voltage_condition(curve, "vgs")
-        if vgs is None:
-            result.warnings.append(f"Rds(on) curve {label!r} has no Vgs and was skipped")
-            continue
-        conditions = parse_conditions(label)
-        result.rdson.append(
-            RdsonCurve(
-                vgs_v=abs(vgs),
-                points=magnitude(points),
-                temperature_c=conditions.get("temperature"),
-                label=label,
-            )
-        )
-
-    for curve, points in raw["body_diode"]:
-        label = str(curve.get("label") or "")
-        result.body_diode.append(
-            DiodeCurve(
-                points=magnitude(points),
-                temperature_c=parse_conditions(label).get("temperature"),
-                label=label,
-            )
-        )
-
+    reader = _Reader(result, _graph_scales(raw, result.y_scales))
+    _read_output(reader, raw["output"])
+    _read_transfer(reader, raw["transfer"], several["transfer"])
+    depletion = _looks_depletion(device_type, raw["output"], pchan)
+    _read_capacitance(reader, raw["capacitance"], depletion)
+    _read_rdson(reader, raw["rdson_current"])
+    _read_body_diode(reader, raw["body_diode"], several["body_diode"])
     require_channel_curves(result)
     return result
+
+
+def _magnitude(points: np.ndarray) -> np.ndarray:
+    return np.abs(points)
+
+
+def _read_output(reader: _Reader, curves: list[_ReadCurve]) -> None:
+    pchan = reader.result.pchan
+    for curve in curves:
+        vgs = curve.conditions.get("vgs")
+        if vgs is None:
+            reader.reject("output", curve, "it states no VGS")
+            continue
+        points = _magnitude(curve.points)
+        if reader.plausible("output", curve, points):
+            reader.result.output.append(
+                OutputCurve(
+                    vgs_v=abs(vgs) if pchan else vgs,
+                    points=points.tolist(),
+                    label=curve.label,
+                    temperature_c=curve.conditions.get("temperature"),
+                )
+            )
+
+
+def _read_transfer(reader: _Reader, curves: list[_ReadCurve], several: bool) -> None:
+    result = reader.result
+    for curve in curves:
+        if several and not curve.named:
+            reader.reject("transfer", curve, "its graph has several curves and it has no label")
+            continue
+        vds = curve.conditions.get("vds")
+        if vds is None:
+            vds = ASSUMED_TRANSFER_VDS_V
+            result.review.add(
+                ReviewReason.CONDITION_ASSUMED,
+                f"{_describe('transfer', curve)} states no VDS; "
+                f"assumed {ASSUMED_TRANSFER_VDS_V:g} V",
+            )
+        points = curve.points
+        if result.pchan:
+            points = np.abs(points)
+        else:
+            points = np.column_stack([points[:, 0], np.abs(points[:, 1])])
+        if reader.plausible("transfer", curve, points):
+            result.transfer.append(
+                TransferCurve(
+                    vds_v=abs(vds),
+                    points=points.tolist(),
+                    temperature_c=curve.conditions.get("temperature"),
+                    label=curve.label,
+                )
+            )
+
+
+def _read_capacitance(reader: _Reader, curves: list[_ReadCurve], depletion: bool) -> None:
+    result = reader.result
+    names, by_height = _capacitance_names(curves)
+    if by_height:
+        named = ", ".join(names[i].capitalize() for i in by_height)
+        result.review.add(
+            ReviewReason.LABELS_BY_ORDER,
+            f"capacitance curves without a name were taken as {named} by their height",
+        )
+    for curve, name in zip(curves, names, strict=True):
+        if not name:
+            reader.reject("capacitance", curve, "it is not Ciss, Coss or Crss")
+            continue
+        vgs = curve.conditions.get("vgs")
+        if vgs is None:
+            # 0 V is the convention of every enhancement part's capacitance graph; a
+            # depletion part conducts there and is measured below its threshold instead.
+            vgs = 0.0
+            if depletion:
+                result.review.add(
+                    ReviewReason.CONDITION_ASSUMED,
+                    "the capacitances of a depletion part state no VGS; assumed 0 V, "
+                    "where its channel conducts",
+                )
+        points = _magnitude(curve.points)
+        if reader.plausible("capacitance", curve, points):
+            result.capacitance.append(
+                CapacitanceCurve(
+                    name=name,  # type: ignore[arg-type]
+                    points=points.tolist(),
+                    label=curve.label,
+                    vgs_v=-vgs if result.pchan else vgs,
+                )
+            )
+
+
+def _read_rdson(reader: _Reader, curves: list[_ReadCurve]) -> None:
+    for curve in curves:
+        vgs = curve.conditions.get("vgs")
+        if vgs is None:
+            reader.reject("Rds(on)", curve, "it states no VGS")
+            continue
+        reader.result.rdson.append(
+            RdsonCurve(
+                vgs_v=abs(vgs),
+                points=_magnitude(curve.points).tolist(),
+                temperature_c=curve.conditions.get("temperature"),
+                label=curve.label,
+            )
+        )
+
+
+def _read_body_diode(reader: _Reader, curves: list[_ReadCurve], several: bool) -> None:
+    for curve in curves:
+        if several and "temperature" not in curve.conditions:
+            reader.reject("body-diode", curve, "its graph has several curves and it states no Tj")
+            continue
+        points = _magnitude(curve.points)
+        if reader.plausible("body_diode", curve, points):
+            reader.result.body_diode.append(
+                DiodeCurve(
+                    points=points.tolist(),
+                    temperature_c=curve.conditions.get("temperature"),
+                    label=curve.label,
+                )
+            )
 
 
 def require_channel_curves(inputs: FitInput) -> None:

@@ -7,9 +7,12 @@ voltages and currents are stored as magnitudes (``VGS = -10 V`` becomes ``vgs_v 
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 import msgspec
+
+from graphq.review import Review
 
 CapacitanceName = Literal["ciss", "coss", "crss"]
 GraphKind = Literal["output", "transfer", "capacitance", "rdson", "body_diode"]
@@ -21,6 +24,7 @@ class OutputCurve(msgspec.Struct):
     vgs_v: float
     points: list[list[float]]
     label: str = ""
+    temperature_c: float | None = None
 
 
 class TransferCurve(msgspec.Struct):
@@ -33,11 +37,14 @@ class TransferCurve(msgspec.Struct):
 
 
 class CapacitanceCurve(msgspec.Struct):
-    """Ciss, Coss or Crss against Vds at Vgs = 0: ``points`` are ``[[vds_v, c_f], …]``."""
+    """Ciss, Coss or Crss against Vds at the stated Vgs (0 V unless the datasheet says
+    otherwise; a depletion part is measured below its threshold, e.g. -10 V):
+    ``points`` are ``[[vds_v, c_f], …]``."""
 
     name: CapacitanceName
     points: list[list[float]]
     label: str = ""
+    vgs_v: float = 0.0
 
 
 class RdsonCurve(msgspec.Struct):
@@ -76,11 +83,21 @@ class FitInput(msgspec.Struct):
     # y-axis scale per graph kind (``output``, ``transfer`` …) when it is known.
     y_scales: dict[str, AxisScale] = msgspec.field(default_factory=dict)
     warnings: list[str] = msgspec.field(default_factory=list)
+    # Curves left out and conditions assumed while reading the graphs.
+    review: Review = msgspec.field(default_factory=Review)
+
+
+# "P-MOSFET", "P-channel", "PMOS", "P-ch", "pchan", "SiC P-MOSFET": a ``p`` that starts a word
+# and is followed by ``mos`` or ``ch``.
+_PCHAN_DEVICE = re.compile(r"(?:^|[^a-z])p[-_ ]?(?:mos|ch)")
 
 
 def is_pchan_device_type(device_type: str) -> bool:
-    text = device_type.lower().replace(" ", "").replace("-", "")
-    return "pchan" in text or "pchannel" in text
+    return _PCHAN_DEVICE.search(device_type.lower()) is not None
+
+
+def is_depletion_device_type(device_type: str) -> bool:
+    return "depletion" in device_type.lower()
 
 
 def default_model_type(device_type: str) -> str:

@@ -8,6 +8,7 @@ here normalises that text first (lower case, no markup, no subscripts, ASCII min
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _SUBSCRIPTS = str.maketrans(
     {
@@ -41,6 +42,8 @@ _QUANTITIES = {
     "ta": "temperature",
     "t": "temperature",
 }
+# Keys of a ``conditions`` mapping the datasheet reader gives (as printed) → condition key.
+_MAPPING_KEYS = {**_QUANTITIES, "f": "frequency", "freq": "frequency"}
 _CONDITION = re.compile(r"\b(vgs|vds|vsd|id|tj|tc|ta|t)\s*[=:]\s*" + _NUMBER)
 _TEMPERATURE = re.compile(_NUMBER + r"\s*(?:°|º|deg)\s*c\b")
 _VOLTAGE = re.compile(_NUMBER + r"\s*v\b")
@@ -81,6 +84,24 @@ def parse_conditions(label: str) -> dict[str, float]:
         match = _TEMPERATURE.search(text)
         if match:
             found["temperature"] = _number(match.group(1))
+    return found
+
+
+def conditions_from_mapping(mapping: Mapping[str, object] | None) -> dict[str, float]:
+    """The conditions of a ``{"VGS": -10.0, "Tj": 25.0, "f": 1e6}`` mapping (keys as printed,
+    values as numbers or numeric text) under the keys :func:`parse_conditions` uses, plus
+    ``frequency`` (Hz). Keys or values it cannot read are left out, not guessed."""
+    found: dict[str, float] = {}
+    for key, value in (mapping or {}).items():
+        name = _MAPPING_KEYS.get(normalise(str(key)).replace(" ", ""))
+        if name is None or isinstance(value, bool):
+            continue
+        if isinstance(value, int | float):
+            found[name] = float(value)
+            continue
+        match = re.fullmatch(r"\s*" + _NUMBER + r"\s*\S*\s*", normalise(str(value)))
+        if match:
+            found[name] = _number(match.group(1))
     return found
 
 

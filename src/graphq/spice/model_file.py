@@ -39,6 +39,8 @@ VDMOS_CARD_ORDER = (
     "theta",
     "rd",
     "rs",
+    "rq",
+    "vq",
     "cgs",
     "cgdmax",
     "cgdmin",

@@ -2,14 +2,18 @@
 
 Scale parameters (currents, resistances, capacitances) are searched in log space so a step
 means the same at 1 mΩ and at 1 Ω; offsets (Vto, λ, θ) linearly. Residuals are the curves'
-display errors (fractions of each graph's span), weighted so every graph counts the same
-and, inside a graph, every curve the same however densely it was digitized.
+display errors (fractions of each graph's span, of its decades on a log axis), weighted so
+every graph counts the same and, inside a graph, every curve the same however densely it
+was digitized. A fit also says which parameters ended on a bound (the curves wanted them
+further out than physics allows) and how well the curves pin each one down: the standard
+error from the Jacobian at the solution, ``s²·(JᵀJ)⁻¹`` with ``s²`` the residuals' variance.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.optimize import least_squares
@@ -19,9 +23,13 @@ from graphq.spice.curves import CurveData, DeviceEquations, Params, display_erro
 
 @dataclass(frozen=True)
 class Bound:
+    """The range a parameter may take. ``natural_low``: the low end means "absent" (no λ, no
+    series resistance), so a fit ending there is no sign of trouble."""
+
     low: float
     high: float
     log: bool = False
+    natural_low: bool = False
 
     def to_x(self, value: float) -> float:
         clipped = min(max(value, self.low), self.high)
@@ -34,6 +42,23 @@ class Bound:
         if self.log:
             return float(np.log(self.low)), float(np.log(self.high))
         return self.low, self.high
+
+
+# A parameter within this fraction of its search range from an end has ended on the bound.
+_AT_BOUND_FRACTION = 1e-3
+
+
+@dataclass(frozen=True)
+class ParameterFit:
+    """What a fit stage found: every parameter (fitted and held), the names fitted, those
+    that ended on a bound, and each fitted parameter's standard error in its own unit
+    (None where the curves do not determine it)."""
+
+    params: dict[str, float]
+    names: tuple[str, ...] = ()
+    cost: float = 0.0
+    at_bound: tuple[str, ...] = ()
+    uncertainty: dict[str, float | None] = field(default_factory=dict)
 
 
 def curve_weights(curves: Sequence[CurveData]) -> list[float]:
@@ -72,14 +97,16 @@ def fit_parameters(
     bounds: dict[str, Bound],
     *,
     max_evaluations: int = 400,
-) -> tuple[dict[str, float], float]:
+    deadline: float | None = None,
+) -> ParameterFit:
     """Minimise ``residuals`` over ``names`` (the rest of ``start`` held fixed).
 
-    Returns the fitted parameters and the final cost (half the sum of squares).
+    Past ``deadline`` (a ``time.perf_counter()`` value) the search stops and the best point
+    it has seen is taken; its uncertainties are then unknown.
     """
     names = list(names)
     if not names:
-        return dict(start), 0.5 * float(np.sum(residuals(dict(start)) ** 2))
+        return ParameterFit(dict(start), (), 0.5 * float(np.sum(residuals(dict(start)) ** 2)))
     lower, upper = zip(*(bounds[n].x_bounds() for n in names), strict=True)
     x0 = np.array([bounds[n].to_x(start[n]) for n in names])
     # Keep the start strictly inside the box; least_squares rejects points on it.
@@ -91,14 +118,79 @@ def fit_parameters(
         params.update({n: bounds[n].from_x(v) for n, v in zip(names, x, strict=True)})
         return params
 
-    solution = least_squares(
-        lambda x: residuals(unpack(x)),
-        x0,
-        bounds=(lower, upper),
-        method="trf",
-        x_scale="jac",
-        max_nfev=max_evaluations,
-        ftol=1e-10,
-        xtol=1e-10,
-    )
-    return unpack(solution.x), float(solution.cost)
+    best: list[tuple[float, np.ndarray]] = []
+
+    def timed(x: np.ndarray) -> np.ndarray:
+        if deadline is not None and best and time.perf_counter() > deadline:
+            raise _DeadlinePassedError
+        value = residuals(unpack(x))
+        cost = 0.5 * float(value @ value)
+        if not best or cost < best[0][0]:
+            best[:] = [(cost, np.array(x))]
+        return value
+
+    try:
+        solution = least_squares(
+            timed,
+            x0,
+            bounds=(lower, upper),
+            method="trf",
+            x_scale="jac",
+            max_nfev=max_evaluations,
+            ftol=1e-10,
+            xtol=1e-10,
+        )
+    except _DeadlinePassedError:
+        cost, x = best[0]
+        return ParameterFit(unpack(x), tuple(names), cost, _ends(x, names, bounds), {})
+    params = unpack(solution.x)
+    at_bound = _ends(solution.x, names, bounds)
+    errors = _standard_errors(solution.jac, solution.fun, solution.x.size)
+    with np.errstate(over="ignore"):
+        in_units = [
+            error * params[name] if bounds[name].log else error
+            for name, error in zip(names, errors, strict=True)
+        ]
+    uncertainty = {
+        name: float(value) if np.isfinite(value) else None
+        for name, value in zip(names, in_units, strict=True)
+    }
+    return ParameterFit(params, tuple(names), float(solution.cost), at_bound, uncertainty)
+
+
+class _DeadlinePassedError(Exception):
+    """The search passed its deadline."""
+
+
+def _ends(x: np.ndarray, names: Sequence[str], bounds: dict[str, Bound]) -> tuple[str, ...]:
+    """The parameters at ``x`` that sit on an end of their range that is not natural."""
+    ends = []
+    for name, value in zip(names, x, strict=True):
+        low, high = bounds[name].x_bounds()
+        position = (value - low) / (high - low)
+        if position > 1.0 - _AT_BOUND_FRACTION or (
+            position < _AT_BOUND_FRACTION and not bounds[name].natural_low
+        ):
+            ends.append(name)
+    return tuple(ends)
+
+
+def _standard_errors(jacobian: np.ndarray, residual: np.ndarray, count: int) -> np.ndarray:
+    """Standard errors of the search variables (log of a log-searched parameter).
+
+    A direction the residuals do not change along (a parameter no curve sees, or two that
+    only count together) has an infinite error.
+    """
+    dof = residual.size - count
+    if dof <= 0:
+        return np.full(count, np.inf)
+    variance = float(residual @ residual) / dof
+    _, singular, vt = np.linalg.svd(np.asarray(jacobian, float), full_matrices=False)
+    cutoff = singular.max(initial=0.0) * max(jacobian.shape) * np.finfo(float).eps
+    kept = singular > cutoff
+    inverse = np.where(kept, 1.0 / np.where(kept, singular, 1.0) ** 2, np.inf)
+    weight = vt**2
+    with np.errstate(invalid="ignore"):
+        terms = np.where(weight > 0.0, weight * inverse[:, None], 0.0)
+        errors = np.sqrt(terms.sum(axis=0) * variance)
+    return np.nan_to_num(errors, nan=np.inf, posinf=np.inf)

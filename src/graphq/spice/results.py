@@ -4,16 +4,23 @@ from __future__ import annotations
 
 import msgspec
 
+from graphq.review import Review
+
 
 class CurveReport(msgspec.Struct, rename="camel"):
     """How well one curve is matched. Errors are fractions of the graph's full scale (of
-    its decades on a log axis), as the datasheet reader would measure them."""
+    its decades on a log axis), as the datasheet reader would measure them; a capacitance
+    also has its median relative error. ``limit`` is what the curve's measure (RMS error,
+    or the median relative error of a capacitance) may reach before the fit needs review."""
 
     graph_type: str
     name: str
     rms_error: float
     max_error: float
     points: int
+    median_relative_error: float = 0.0
+    limit: float = 0.0
+    within_limit: bool = True
 
 
 class SpiceFit(msgspec.Struct, rename="camel"):
@@ -29,6 +36,11 @@ class SpiceFit(msgspec.Struct, rename="camel"):
     report: list[CurveReport]
     fit_time_s: float
     warnings: list[str] = msgspec.field(default_factory=list)
+    # Standard error of each fitted parameter in its own unit (None: not determined).
+    uncertainty: dict[str, float | None] = msgspec.field(default_factory=dict)
+    # Fitted parameters that ended on a bound of their physical range.
+    at_bound: list[str] = msgspec.field(default_factory=list)
+    review: Review = msgspec.field(default_factory=Review)
 
 
 class Verification(msgspec.Struct, rename="camel"):
@@ -37,3 +49,4 @@ class Verification(msgspec.Struct, rename="camel"):
     simulator: str
     report: list[CurveReport]
     worst_rms_error: float
+    review: Review = msgspec.field(default_factory=Review)

@@ -6,7 +6,8 @@ output curve's Vgs, each transfer curve's Vds, each capacitance bias point), so 
 and a :class:`SweepResult` are magnitudes in the N-channel sense; the device's polarity
 flips them on the way in and out.
 
-Capacitances come from one small-signal analysis at 1 MHz: with the drain driven,
+Capacitances come from one small-signal analysis at 1 MHz, at the plan's gate bias: with
+the drain driven,
 ``Coss = Im(Id)/ω`` and ``Crss = -Im(Ig)/ω``; with the gate driven, ``Ciss = Im(Ig)/ω``.
 """
 
@@ -45,6 +46,8 @@ class SweepPlan:
     transfer_vds_v: list[float] = field(default_factory=list)
     transfer_vgs_grid_v: tuple[float, float, float] = (0.0, 10.0, 0.05)
     capacitance_vds_v: list[float] = field(default_factory=list)
+    # The gate bias of the capacitance measurement (below the threshold of a depletion part).
+    capacitance_vgs_v: float = 0.0
     diode_vsd_grid_v: tuple[float, float, float] | None = None
     temperature_c: float = 25.0
 
@@ -116,14 +119,15 @@ def _capacitance_netlist(dut: DeviceUnderTest, plan: SweepPlan, sign: float) -> 
     name, prefix = dut.model_name, dut.instance_prefix
     lines: list[str] = []
     vectors: list[str] = []
+    gate = _fmt(sign * plan.capacitance_vgs_v)
     for k, vds in enumerate(plan.capacitance_vds_v):
         bias = _fmt(sign * vds)
         lines += [
             f"vdc{k} dc{k} 0 dc {bias} ac 1",
-            f"vgc{k} gc{k} 0 dc 0",
+            f"vgc{k} gc{k} 0 dc {gate}",
             f"{prefix}c{k} dc{k} gc{k} 0 {name}",
             f"vdi{k} di{k} 0 dc {bias}",
-            f"vgi{k} gi{k} 0 dc 0 ac 1",
+            f"vgi{k} gi{k} 0 dc {gate} ac 1",
             f"{prefix}i{k} di{k} gi{k} 0 {name}",
         ]
         vectors += [f"i(vdc{k})", f"i(vgc{k})", f"i(vgi{k})"]

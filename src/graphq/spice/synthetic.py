@@ -32,6 +32,8 @@ class DatasheetConditions:
     transfer_vgs_v: tuple[float, float] = (0.0, 10.0)
     transfer_decades: float = 4.0
     capacitance_vds_v: tuple[float, float] = (0.1, 100.0)
+    # Enhancement parts are measured at 0 V; depletion parts below threshold (-10 V).
+    capacitance_vgs_v: float = 0.0
     diode_vsd_max_v: float | None = 1.2
     points_per_curve: int = 40
 
@@ -51,6 +53,7 @@ def datasheet_from_model(
             (c.transfer_vgs_v[1] - c.transfer_vgs_v[0]) / dense,
         ),
         capacitance_vds_v=np.geomspace(*c.capacitance_vds_v, c.points_per_curve).tolist(),
+        capacitance_vgs_v=c.capacitance_vgs_v,
         diode_vsd_grid_v=None if c.diode_vsd_max_v is None else (0.0, c.diode_vsd_max_v, 0.005),
     )
     sim = simulate(dut, plan)
@@ -79,7 +82,9 @@ def datasheet_from_model(
     if all(np.all(caps[name] > 0) for name in caps):
         for name in ("ciss", "coss", "crss"):
             points = np.column_stack([sim.capacitance_vds_v, caps[name]])
-            fit_input.capacitance.append(CapacitanceCurve(name=name, points=points.tolist()))
+            fit_input.capacitance.append(
+                CapacitanceCurve(name=name, points=points.tolist(), vgs_v=c.capacitance_vgs_v)
+            )
         cap_low = 10.0 ** np.floor(np.log10(caps["crss"].min()))
         cap_high = 10.0 ** np.ceil(np.log10(caps["ciss"].max()))
         fit_input.y_scales["capacitance"] = AxisScale(log=True, low=cap_low, high=cap_high)

@@ -34,6 +34,8 @@ VDMOS_DEFAULTS: dict[str, float] = {
     "theta": 0.0,
     "rd": 0.0,
     "rs": 0.0,
+    "rq": 0.0,
+    "vq": 0.0,
     "cgs": 0.0,
     "cgdmax": 0.0,
     "cgdmin": 0.0,
@@ -51,6 +53,8 @@ VDMOS_DEFAULTS: dict[str, float] = {
 _NEWTON_RELATIVE_TOLERANCE = 1e-13
 _NEWTON_DIFFERENCE = 1e-7
 _NEWTON_MAX_PASSES = 60
+# Fixed-point passes of the Rds(on) solve (λ and the quasi-saturation term).
+_ON_RESISTANCE_PASSES = 4
 
 
 def with_defaults(params: Mapping[str, float]) -> dict[str, float]:
@@ -94,12 +98,25 @@ def intrinsic_current(
     return sign * np.where(forward, current, -current)
 
 
+def quasi_saturation_resistance(params: Mapping[str, float], vds: np.ndarray) -> np.ndarray:
+    """The drift region's extra drain resistance in Ω at terminal drain-source voltage
+    ``vds``: ``rq·|Vds|/(|Vds| + |vq|)`` (vdmosload.c, after d'Alessandro's quasi-saturation
+    model), rising from zero to ``rq`` over a few ``vq``. ngspice applies it in forward
+    mode once both ``rq`` and ``vq`` are given; graphq writes them only with ``rq > 0``."""
+    p = with_defaults(params)
+    vds_abs = np.abs(np.asarray(vds, float))
+    if p["rq"] <= 0.0:
+        return np.zeros_like(vds_abs)
+    return p["rq"] * vds_abs / (vds_abs + abs(p["vq"]))
+
+
 def drain_current(
     params: Mapping[str, float], vgs: np.ndarray, vds: np.ndarray, *, pchan: bool = False
 ) -> np.ndarray:
     """Terminal drain current in A with the drops across Rs and Rd solved per point.
 
-    The channel sees ``Vgs - Id·Rs`` and ``Vds - Id·(Rs + Rd)``, so the terminal current is
+    The channel sees ``Vgs - Id·Rs`` and ``Vds - Id·(Rs + Rd)`` (``Rd`` with the
+    quasi-saturation term of :func:`quasi_saturation_resistance`), so the terminal current is
     the root of ``f(I) = I - Ich(Vgs - I·Rs, Vds - I·(Rs + Rd))``, which grows with ``I``
     and lies between zero and both the current without the resistors and
     ``Vds/(Rs + Rd)``. Newton steps (slope by a forward difference) solve it vectorised
@@ -109,10 +126,12 @@ def drain_current(
     """
     p = with_defaults(params)
     vgs_a, vds_a = np.broadcast_arrays(np.asarray(vgs, float), np.asarray(vds, float))
-    rs, rd = p["rs"], p["rd"]
+    rs = p["rs"]
+    rd = p["rd"] + quasi_saturation_resistance(p, vds_a)
     unloaded = intrinsic_current(p, vgs_a, vds_a, pchan=pchan)
-    if rs == 0.0 and rd == 0.0:
+    if rs == 0.0 and not np.any(rd):
         return unloaded
+    rd_twice = np.concatenate([rd, rd])
     direction = np.sign(unloaded)
     low = np.zeros_like(unloaded)
     high = direction * np.minimum(np.abs(unloaded), np.abs(vds_a) / (rs + rd))
@@ -124,7 +143,7 @@ def drain_current(
         channel = intrinsic_current(
             p,
             np.concatenate([vgs_a, vgs_a]) - trial * rs,
-            np.concatenate([vds_a, vds_a]) - trial * (rs + rd),
+            np.concatenate([vds_a, vds_a]) - trial * (rs + rd_twice),
             pchan=pchan,
         )
         residual, shifted = np.split(trial - channel, 2)
@@ -147,8 +166,9 @@ def on_resistance(params: Mapping[str, float], vgs: np.ndarray, id_a: np.ndarray
     """Rds(on) = Vds/Id in Ω of an N-channel device at gate voltage ``vgs`` and drain
     current ``id_a``, from the triode equation solved for Vds.
 
-    ``β`` depends on Vds through λ; three fixed-point passes settle it. A current beyond
-    saturation at this Vgs answers with the resistance at the saturation knee.
+    ``β`` depends on Vds through λ, and the quasi-saturation resistance on the terminal Vds;
+    a few fixed-point passes settle both. A current beyond saturation at this Vgs answers
+    with the resistance at the saturation knee.
     """
     p = with_defaults(params)
     current = np.maximum(np.asarray(id_a, float), 1e-30)
@@ -157,11 +177,14 @@ def on_resistance(params: Mapping[str, float], vgs: np.ndarray, id_a: np.ndarray
     overdrive = slope * np.logaddexp(0.0, (vgs_i - p["vto"] - p["subshift"]) / slope)
     beta_0 = p["kp"] / (1.0 + p["theta"] * vgs_i)
     vds_i = np.zeros_like(current)
-    for _ in range(3):
+    vds = np.zeros_like(current)
+    for _ in range(_ON_RESISTANCE_PASSES):
         beta = beta_0 * (1.0 + p["lambda"] * vds_i)
         vdss = overdrive - np.sqrt(np.maximum(overdrive**2 - 2.0 * current / beta, 0.0))
         vds_i = vdss / p["mtriode"]
-    return (vds_i + current * (p["rs"] + p["rd"])) / current
+        series = p["rs"] + p["rd"] + quasi_saturation_resistance(p, vds)
+        vds = vds_i + current * series
+    return vds / current
 
 
 def gate_drain_capacitance(
@@ -213,11 +236,17 @@ def body_diode_current(
 
 
 def capacitances(
-    params: Mapping[str, float], vds: np.ndarray, *, pchan: bool = False
+    params: Mapping[str, float],
+    vds: np.ndarray,
+    *,
+    pchan: bool = False,
+    vgs: float | np.ndarray = 0.0,
 ) -> dict[str, np.ndarray]:
-    """Ciss, Coss and Crss in F at ``Vgs = 0`` against ``vds``, as datasheets plot them."""
+    """Ciss, Coss and Crss in F against ``vds`` at gate voltage ``vgs`` (0 V on most
+    datasheets; below the threshold of a depletion part), as datasheets plot them."""
     vds_a = np.asarray(vds, float)
     p = with_defaults(params)
-    cgd = gate_drain_capacitance(p, np.zeros_like(vds_a), vds_a, pchan=pchan)
+    vgs_a = np.broadcast_to(np.asarray(vgs, float), vds_a.shape)
+    cgd = gate_drain_capacitance(p, vgs_a, vds_a, pchan=pchan)
     cds = drain_source_capacitance(p, vds_a, pchan=pchan)
     return {"ciss": p["cgs"] + cgd, "coss": cds + cgd, "crss": cgd}

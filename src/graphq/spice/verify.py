@@ -15,8 +15,10 @@ from graphq.spice.curves import CurveData, curve_table
 from graphq.spice.inputs import FitInput
 from graphq.spice.model_file import spice_name
 from graphq.spice.ngspice import ngspice_available
+from graphq.spice.operating_range import bench_for, operating_range_review
+from graphq.spice.quality import curve_review
 from graphq.spice.report import curve_report
-from graphq.spice.results import SpiceFit, Verification
+from graphq.spice.results import CurveReport, SpiceFit, Verification
 from graphq.spice.simulate import DeviceUnderTest, SweepPlan, SweepResult, simulate
 
 _SWEEP_STEPS = 400
@@ -46,8 +48,10 @@ def sweep_plan(curves: list[CurveData]) -> SweepPlan:
         transfer_vds = sorted({c.condition for c in curves if c.kind == "transfer"})
         gate_grid = (low, high + _GATE_STEP_V, _GATE_STEP_V)
     cap_vds: list[float] = []
+    cap_vgs = 0.0
     if "capacitance" in kinds:
         cap_vds = sorted({float(v) for c in curves if c.kind == "capacitance" for v in c.x})
+        cap_vgs = next(c.condition for c in curves if c.kind == "capacitance")
     diode_grid = None
     if "body_diode" in kinds:
         diode_grid = (0.0, _span(curves, "body_diode")[1] + _DIODE_STEP_V, _DIODE_STEP_V)
@@ -57,6 +61,7 @@ def sweep_plan(curves: list[CurveData]) -> SweepPlan:
         transfer_vds_v=transfer_vds,
         transfer_vgs_grid_v=gate_grid,
         capacitance_vds_v=cap_vds,
+        capacitance_vgs_v=cap_vgs,
         diode_vsd_grid_v=diode_grid,
     )
 
@@ -83,27 +88,52 @@ def simulated_curve(curve: CurveData, plan: SweepPlan, result: SweepResult) -> n
 
 
 def verify_with_ngspice(fit: SpiceFit, inputs: FitInput) -> Verification | None:
-    """Simulate ``fit.model_text`` with ngspice under the conditions of ``inputs``.
+    """Simulate ``fit.model_text`` with ngspice under the conditions of ``inputs``, and
+    check that it runs across the operating temperatures.
 
     None when ngspice is not installed. Raises ``MODEL_REJECTED`` when ngspice cannot load
-    or run the model. Rds(on) curves are not simulated (their Vds is not a sweep axis).
+    or run the model at the datasheet's conditions. Rds(on) curves are not simulated
+    (their Vds is not a sweep axis). Capacitance curves measured at different gate
+    voltages are simulated one bias at a time.
     """
     if not ngspice_available():
         return None
     curves = [c for c in curve_table(inputs) if c.kind != "rdson"]
-    dut = DeviceUnderTest(
+    dut = device_under_test(fit)
+    # Indices of the curves each simulation covers: the channel and diode curves, then the
+    # capacitances at each of their gate biases.
+    biases = sorted({c.condition for c in curves if c.kind == "capacitance"})
+    groups = [[i for i, c in enumerate(curves) if c.kind != "capacitance"]] + [
+        [i for i, c in enumerate(curves) if c.kind == "capacitance" and c.condition == vgs]
+        for vgs in biases
+    ]
+    reports: dict[int, CurveReport] = {}
+    for group in (g for g in groups if g):
+        members = [curves[i] for i in group]
+        plan = sweep_plan(members)
+        try:
+            result = simulate(dut, plan)
+        except GraphqError as exc:
+            raise GraphqError(
+                "MODEL_REJECTED",
+                f"ngspice could not simulate the model: {exc.message}",
+                status=422,
+            ) from exc
+        for i, curve in zip(group, members, strict=True):
+            reports[i] = curve_report(curve, simulated_curve(curve, plan, result))
+    report = [reports[i] for i in sorted(reports)]
+    review = curve_review(report, "in ngspice")
+    threshold = fit.parameters["vth" if fit.model_type == "gan-epc" else "vto"]
+    bench = bench_for(curves, -threshold if fit.pchan else threshold)
+    review.extend(operating_range_review(dut, bench))
+    worst = max((r.rms_error for r in report), default=0.0)
+    return Verification(simulator="ngspice", report=report, worst_rms_error=worst, review=review)
+
+
+def device_under_test(fit: SpiceFit) -> DeviceUnderTest:
+    return DeviceUnderTest(
         model_text=fit.model_text,
         model_name=spice_name(fit.name),
         instance_prefix="x" if fit.model_type == "gan-epc" else "m",
         pchan=fit.pchan,
     )
-    plan = sweep_plan(curves)
-    try:
-        result = simulate(dut, plan)
-    except GraphqError as exc:
-        raise GraphqError(
-            "MODEL_REJECTED", f"ngspice could not simulate the model: {exc.message}", status=422
-        ) from exc
-    report = [curve_report(c, simulated_curve(c, plan, result)) for c in curves]
-    worst = max((r.rms_error for r in report), default=0.0)
-    return Verification(simulator="ngspice", report=report, worst_rms_error=worst)
