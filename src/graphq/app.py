@@ -19,6 +19,7 @@ from litestar.types import Message, Scope
 from graphq import __version__
 from graphq.api.auth import ApiKeyMiddleware
 from graphq.api.batches import BatchController
+from graphq.api.datasheets import DatasheetController
 from graphq.api.deps import provide_runtime
 from graphq.api.dlq import DeadLetterController
 from graphq.api.events import EventController
@@ -37,6 +38,7 @@ from graphq.config import Settings, load_settings
 from graphq.logs import RequestIdMiddleware, add_request_id_header
 from graphq.runtime import Runtime, build_runtime
 from graphq.services.queues import ensure_default_queue
+from graphq.web.routes import WEB_ROUTES, openapi_render_plugins, template_config
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +48,8 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'; img-src 'self' data:; "
-    "script-src 'self' 'unsafe-inline' cdn.jsdelivr.net; style-src 'self' 'unsafe-inline' "
-    "cdn.jsdelivr.net",
+    "script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'",
 }
 
 
@@ -79,8 +81,10 @@ ROUTES = [
     ExtractionController,
     SpiceController,
     ImageController,
+    DatasheetController,
     StatsController,
     MonitorController,
+    *WEB_ROUTES,
 ]
 
 
@@ -93,6 +97,9 @@ def _lifespan(rt: Runtime):  # type: ignore[no-untyped-def]
                 "Use this for local development only."
             )
         await ensure_default_queue(rt)
+        staged = await anyio.to_thread.run_sync(rt.storage.remove_staged)
+        if staged:
+            log.info("removed %d half-written files left by a stopped server", staged)
         try:
             async with anyio.create_task_group() as tg:
                 await tg.start(rt.engine.run)
@@ -138,8 +145,10 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         cors_config=cors,
         request_max_body_size=settings.server.max_request_mb * 2**20,
         multipart_form_part_limit=settings.uploads.max_parts,
+        template_config=template_config(),
         openapi_config=OpenAPIConfig(
             title="graphq",
+            render_plugins=openapi_render_plugins(),
             version=__version__,
             path="/schema",
             components=Components(

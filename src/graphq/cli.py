@@ -1,22 +1,28 @@
-"""The ``graphq`` command: serve, migrate, manage keys, digitize and fit without a server."""
+"""The ``graphq`` command: serve, migrate, manage keys; digitize, read datasheets and fit
+without a server."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from graphq.commands import digitize as digitize_command
-from graphq.commands import fit as fit_command
 from graphq.config import Settings, load_settings
-from graphq.db.database import Database
-from graphq.db.migrate import upgrade
 from graphq.errors import GraphqError
-from graphq.logs import configure_logging
-from graphq.services import keys
+
+# Commands whose modules import heavy libraries (the database layer, numpy and scipy, the PDF
+# reader, the SPICE fitter): each is imported only when it is the command given, so that
+# ``graphq --help`` lists them from their help line alone and answers at once.
+_KEYS_HELP = "manage API keys"
+_LAZY_COMMANDS = {
+    "digitize": ("graphq.commands.digitize", "extract curves from a graph image"),
+    "datasheet": ("graphq.commands.datasheet", "read every graph of a datasheet PDF"),
+    "fit": ("graphq.commands.fit", "fit a SPICE model to digitized curves"),
+}
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -32,6 +38,9 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 async def _first_admin_key(settings: Settings) -> str | None:
     """On an empty key table, make the admin key that lets the operator in."""
+    from graphq.db.database import Database
+    from graphq.services import keys
+
     db = Database(settings.database_url)
     try:
         if await keys.count_keys(db) > 0:
@@ -46,6 +55,8 @@ def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from graphq.app import create_app
+    from graphq.db.migrate import upgrade
+    from graphq.logs import configure_logging
 
     settings = _settings(args)
     configure_logging(settings.server.log_level, as_json=settings.server.log_json)
@@ -72,6 +83,8 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def db_upgrade(args: argparse.Namespace) -> int:
+    from graphq.db.migrate import upgrade
+
     settings = _settings(args)
     upgrade(settings)
     print(f"database at {settings.database_url} is up to date")
@@ -79,6 +92,10 @@ def db_upgrade(args: argparse.Namespace) -> int:
 
 
 def keys_command(args: argparse.Namespace) -> int:
+    from graphq.db.database import Database
+    from graphq.db.migrate import upgrade
+    from graphq.services import keys
+
     settings = _settings(args)
     upgrade(settings)
 
@@ -106,7 +123,34 @@ def keys_command(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _register_keys(subparsers: argparse._SubParsersAction) -> None:
+    """The ``keys`` command (its roles come from the key service, which needs the database
+    layer)."""
+    from graphq.services import keys
+
+    keys_parser = subparsers.add_parser("keys", help=_KEYS_HELP)
+    keys_parser.add_argument("--data-dir")
+    key_actions = keys_parser.add_subparsers(dest="keys_action", required=True)
+    create = key_actions.add_parser("create", help="create a key and print its secret once")
+    create.add_argument("--role", choices=keys.ROLES, default="viewer")
+    create.add_argument("--name", default="cli")
+    key_actions.add_parser("list", help="list keys (never their secrets)")
+    revoke = key_actions.add_parser("revoke", help="revoke a key")
+    revoke.add_argument("key_id")
+    keys_parser.set_defaults(func=keys_command)
+
+
+def _command_given(argv: Sequence[str]) -> str | None:
+    """The command word of ``argv`` (after the global options), if any."""
+    global_options = argparse.ArgumentParser(add_help=False)
+    global_options.add_argument("--config")
+    _, rest = global_options.parse_known_args(list(argv))
+    return rest[0] if rest and not rest[0].startswith("-") else None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser; given ``argv``, only its command is built in full and the others
+    are listed by name and help line, without importing them."""
     parser = argparse.ArgumentParser(prog="graphq", description=__doc__)
     parser.add_argument("--config", help="config file (default: ./config.toml or $GRAPHQ_CONFIG)")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -123,24 +167,25 @@ def build_parser() -> argparse.ArgumentParser:
     upgrade_parser.add_argument("--data-dir")
     upgrade_parser.set_defaults(func=db_upgrade)
 
-    keys_parser = commands.add_parser("keys", help="manage API keys")
-    keys_parser.add_argument("--data-dir")
-    key_actions = keys_parser.add_subparsers(dest="keys_action", required=True)
-    create = key_actions.add_parser("create", help="create a key and print its secret once")
-    create.add_argument("--role", choices=keys.ROLES, default="viewer")
-    create.add_argument("--name", default="cli")
-    key_actions.add_parser("list", help="list keys (never their secrets)")
-    revoke = key_actions.add_parser("revoke", help="revoke a key")
-    revoke.add_argument("key_id")
-    keys_parser.set_defaults(func=keys_command)
-
-    digitize_command.register(commands)
-    fit_command.register(commands)
+    given = _command_given(argv) if argv is not None else None
+    if argv is None or given == "keys":
+        _register_keys(commands)
+    else:
+        commands.add_parser("keys", help=_KEYS_HELP)
+    for name, (module, help_line) in _LAZY_COMMANDS.items():
+        if argv is None or name == given:
+            register_command: Callable[[argparse._SubParsersAction], None] = (
+                importlib.import_module(module).register
+            )
+            register_command(commands)
+        else:
+            commands.add_parser(name, help=help_line)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(arguments).parse_args(arguments)
     try:
         return int(args.func(args))
     except GraphqError as exc:

@@ -13,6 +13,8 @@ from typing import Any
 NON_RETRYABLE_CODES = frozenset(
     {
         "INVALID_IMAGE",
+        "INVALID_PDF",
+        "NO_GRAPHS_FOUND",
         "INVALID_PARAMETERS",
         "NO_CURVES_FOUND",
         "CANCELLED",

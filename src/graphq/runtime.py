@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from graphq.api.ratelimit import RateLimiter
 from graphq.config import Settings
@@ -17,7 +17,7 @@ from graphq.queue.workers import WorkerPool
 from graphq.storage import Storage
 
 # Modules that register the built-in job kinds; each exposes ``register(registry)``.
-BUILTIN_HANDLER_MODULES = ("graphq.jobs.digitize", "graphq.jobs.spice_fit")
+BUILTIN_HANDLER_MODULES = ("graphq.jobs.digitize", "graphq.jobs.datasheet", "graphq.jobs.spice_fit")
 
 
 @dataclass
@@ -30,6 +30,8 @@ class Runtime:
     storage: Storage
     rate_limiter: RateLimiter
     unauthenticated_limiter: RateLimiter
+    # Keys revoked through this process's API: their open event streams end within a second.
+    revoked_keys: set[str] = field(default_factory=set)
 
 
 def build_runtime(settings: Settings, *, handler_modules: Sequence[str] | None = None) -> Runtime:

@@ -11,6 +11,9 @@ import shutil
 import tempfile
 from pathlib import Path
 
+# Staged (not yet published) files start with this; nothing else in the data directory does.
+STAGED_PREFIX = ".tmp-"
+
 
 class Storage:
     def __init__(self, data_dir: Path) -> None:
@@ -24,6 +27,9 @@ class Storage:
 
     def image_path(self, product_id: str, image_id: str, extension: str) -> Path:
         return self._inside("images", product_id, f"{image_id}.{extension}")
+
+    def datasheet_path(self, product_id: str, datasheet_id: str) -> Path:
+        return self._inside("datasheets", product_id, f"{datasheet_id}.pdf")
 
     def result_path(self, product_id: str, job_id: str, suffix: str) -> Path:
         return self._inside("results", product_id, f"{job_id}{suffix}")
@@ -46,7 +52,7 @@ class Storage:
         so a caller can stage several files and publish them only once it has committed.
         """
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=STAGED_PREFIX)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -68,5 +74,16 @@ class Storage:
         path.unlink(missing_ok=True)
 
     def remove_product(self, product_id: str) -> None:
-        for area in ("images", "results", "models"):
+        for area in ("datasheets", "images", "results", "models"):
             shutil.rmtree(self._inside(area, product_id), ignore_errors=True)
+
+    def remove_staged(self) -> int:
+        """Remove staged files a crash left half-written (``.tmp-*``); returns how many.
+
+        Called at start, before anything is staged: every staged file then belongs to a
+        request or job of a server that died before publishing it.
+        """
+        staged = [p for p in self.root.rglob(f"{STAGED_PREFIX}*") if p.is_file()]
+        for path in staged:
+            path.unlink(missing_ok=True)
+        return len(staged)

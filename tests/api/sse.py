@@ -50,10 +50,13 @@ class EventReader:
                     return event
 
     async def raw_for(self, seconds: float) -> bytes:
-        """Everything the stream sends in ``seconds``, unparsed."""
+        """Everything the stream sends in ``seconds`` (or until the server ends it), unparsed."""
         with anyio.move_on_after(seconds):
-            while True:
-                self._buffer += await self._chunks.receive()
+            try:
+                while True:
+                    self._buffer += await self._chunks.receive()
+            except anyio.EndOfStream:
+                pass
         raw, self._buffer = self._buffer, b""
         return raw
 
@@ -106,8 +109,11 @@ async def event_stream(
         if message["type"] == "http.response.start":
             response["status"] = message["status"]
             started.set()
-        elif message["type"] == "http.response.body" and message.get("body"):
-            await send_chunk.send(message["body"])
+        elif message["type"] == "http.response.body":
+            if message.get("body"):
+                await send_chunk.send(message["body"])
+            if not message.get("more_body", False):
+                send_chunk.close()  # the server ended the stream
 
     target, _, query = path.partition("?")
     scope = {
@@ -173,4 +179,31 @@ async def listen_raw(service: Service, path: str, seconds: float) -> bytes:
     portal = service.client.blocking_portal
     return await anyio.to_thread.run_sync(
         portal.call, read_raw, service.client.app, path, headers, seconds
+    )
+
+
+async def _ends_once(
+    app: Any, path: str, headers: dict[str, str], trigger: Any, timeout_s: float
+) -> bool:
+    async with event_stream(app, path, headers) as reader:
+        await reader.raw_for(0.2)
+        trigger()
+        with anyio.move_on_after(timeout_s):
+            try:
+                while True:
+                    await reader._chunks.receive()
+            except anyio.EndOfStream:
+                return True
+    return False
+
+
+async def stream_ends_after(
+    service: Service, path: str, key: str, trigger: Any, timeout_s: float
+) -> bool:
+    """Open ``path`` with ``key``, call ``trigger()``; whether the server then ends the
+    stream within ``timeout_s``."""
+    headers = {"host": "testserver", "authorization": f"Bearer {key}"}
+    portal = service.client.blocking_portal
+    return await anyio.to_thread.run_sync(
+        portal.call, _ends_once, service.client.app, path, headers, trigger, timeout_s
     )

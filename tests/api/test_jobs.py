@@ -87,6 +87,23 @@ async def test_jobs_list_filters_by_status_queue_product_and_kind(service: Servi
     assert (page["total"], len(page["items"])) == (3, 1)
 
 
+async def test_jobs_list_filters_the_jobs_whose_result_needs_review(service: Service) -> None:
+    product = await service.create_product()
+    jobs = [
+        (await create_job(service, productId=product["id"], kind=kind))["job"]
+        for kind in ("needs_review", "noop")
+    ]
+    reviewed, plain = [await service.wait_for_job(j["id"], {"completed"}) for j in jobs]
+    assert (reviewed["needsReview"], plain["needsReview"]) == (True, False)
+
+    async def ids(needs_review: str) -> list[str]:
+        page = (await service.client.get("/api/jobs", params={"needsReview": needs_review})).json()
+        return [j["id"] for j in page["items"]]
+
+    assert await ids("true") == [reviewed["id"]]
+    assert await ids("false") == [plain["id"]]
+
+
 async def test_digitize_job_for_an_uploaded_image_names_the_image(
     extracting_service: Service,
 ) -> None:

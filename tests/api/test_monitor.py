@@ -101,6 +101,14 @@ async def test_dashboard_shows_health_totals_queues_and_recent_jobs(service: Ser
     assert (await service.client.get("/api/monitor")).json().keys() == dashboard.keys()
 
 
+async def test_dashboard_counts_the_jobs_whose_result_needs_review(service: Service) -> None:
+    product = await service.create_product()
+    assert (await view(service, "dashboard"))["needsReview"] == 0
+    for kind in ("needs_review", "noop", "needs_review"):
+        await finished_job(service, product["id"], kind)
+    assert (await view(service, "dashboard"))["needsReview"] == 2
+
+
 async def test_queue_view_has_the_stats_of_every_queue(service: Service) -> None:
     await service.client.post("/api/queue/create", json={"name": "second"})
     queues = (await view(service, "queue"))["queues"]

@@ -24,6 +24,7 @@ from graphq.logs import JsonFormatter, PlainFormatter
 from graphq.services.keys import ROLE_RANK, create_key
 from tests.api.asgi import EVENT_STREAM, Answer, call
 from tests.api.helpers import graph_png, meta
+from tests.api.sse import stream_ends_after
 from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
 
 OPEN_PATHS = {"/health", "/ready"}
@@ -214,6 +215,19 @@ async def test_a_revoked_key_no_longer_opens_an_event_stream(service: Service) -
     assert (await service.client.delete(f"/api/keys/{key.id}")).status_code == 200
     answer = call(service.client, "GET", "/api/events", query={"key": viewer})
     _assert_problem(answer, 401, "UNAUTHORIZED", "revoked key on an event stream")
+
+
+async def test_revoking_a_key_ends_its_open_event_streams(service: Service) -> None:
+    key, viewer = await create_key(service.rt.db, name="watcher", role="viewer")
+    _, other = await create_key(service.rt.db, name="bystander", role="viewer")
+
+    def revoke() -> None:
+        service.rt.revoked_keys.add(key.id)
+
+    assert await stream_ends_after(service, "/api/events", viewer, revoke, timeout_s=2.0)
+    assert not await stream_ends_after(service, "/api/events", other, lambda: None, timeout_s=1.0)
+    assert (await service.client.delete(f"/api/keys/{key.id}")).status_code == 200
+    assert key.id in service.rt.revoked_keys
 
 
 def _break_queue_listing(monkeypatch: pytest.MonkeyPatch, message: str) -> None:

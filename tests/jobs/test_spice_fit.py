@@ -175,20 +175,37 @@ async def test_a_store_retried_after_a_failed_commit_leaves_one_model_and_its_ow
         await db.dispose()
 
 
-async def test_a_model_that_needs_review_marks_its_model_and_its_job(settings: Settings) -> None:
+async def test_a_model_that_needs_review_marks_its_model_and_tells_the_queue(
+    settings: Settings,
+) -> None:
     await anyio.to_thread.run_sync(upgrade, settings)
     db = Database(settings.database_url)
     reasons = [{"code": "parameter_against_device", "message": "vto = -5.9 V is negative"}]
     try:
         ctx, _ = await fit_job(db, settings)
         async with db.write() as session:
-            await SpiceFitHandler().store(ctx, session, stored_output(reasons))
+            # The queue marks the job needs_review in the completing transaction.
+            assert await SpiceFitHandler().store(ctx, session, stored_output(reasons)) is True
         async with db.read() as session:
             (model,) = (await session.execute(select(SpiceModel))).scalars().all()
-            job = await session.get(Job, ctx.job.id)
         assert model.needs_review
         assert model.review_reasons == reasons
-        assert job is not None and job.needs_review
+    finally:
+        await db.dispose()
+
+
+async def test_a_model_without_reasons_tells_the_queue_it_needs_no_review(
+    settings: Settings,
+) -> None:
+    await anyio.to_thread.run_sync(upgrade, settings)
+    db = Database(settings.database_url)
+    try:
+        ctx, _ = await fit_job(db, settings)
+        async with db.write() as session:
+            assert await SpiceFitHandler().store(ctx, session, stored_output([])) is False
+        async with db.read() as session:
+            (model,) = (await session.execute(select(SpiceModel))).scalars().all()
+        assert not model.needs_review
     finally:
         await db.dispose()
 

@@ -104,7 +104,24 @@ class StoreFailsHandler(NoopHandler):
         raise GraphqError("INVALID_PARAMETERS", "the output cannot be stored")
 
 
+class NeedsReviewHandler(NoopHandler):
+    """Stores its result and says a person should look at it."""
+
+    kind = "needs_review"
+
+    async def store(self, ctx: JobContext, session: AsyncSession, output: Any) -> bool:
+        await super().store(ctx, session, output)
+        return True
+
+
 def register(registry: HandlerRegistry) -> None:
-    handlers = (SleepHandler(), FailHandler(), FlakyHandler(), NoopHandler(), StoreFailsHandler())
+    handlers = (
+        SleepHandler(),
+        FailHandler(),
+        FlakyHandler(),
+        NoopHandler(),
+        StoreFailsHandler(),
+        NeedsReviewHandler(),
+    )
     for handler in handlers:
         registry.register(handler)

@@ -27,7 +27,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_env(data_dir: Path, port: int) -> dict[str, str]:
+def server_env(data_dir: Path, port: int, lease_s: float = LEASE_S) -> dict[str, str]:
     return {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
@@ -36,7 +36,7 @@ def server_env(data_dir: Path, port: int) -> dict[str, str]:
         "GRAPHQ_SERVER_PORT": str(port),
         "GRAPHQ_QUEUE_HANDLER_MODULES": "tests.queue.handlers",
         "GRAPHQ_QUEUE_WORKER_SLOTS": "4",
-        "GRAPHQ_QUEUE_LEASE_S": str(LEASE_S),
+        "GRAPHQ_QUEUE_LEASE_S": str(lease_s),
         "GRAPHQ_AUTH_RATE_LIMIT_PER_MINUTE": "100000",
         "GRAPHQ_AUTH_RATE_LIMIT_BURST": "100000",
         "GRAPHQ_SERVER_LOG_LEVEL": "WARNING",
@@ -105,14 +105,7 @@ def data_dir(tmp_path: Path) -> Iterator[Path]:
     yield path
 
 
-def test_jobs_survive_kill_9_mid_run_and_each_completes_exactly_once(data_dir: Path) -> None:
-    began = time.monotonic()
-    port = free_port()
-    env = server_env(data_dir, port)
-    log = data_dir / "server.log"
-    base_url = f"http://127.0.0.1:{port}"
-    db_path = data_dir / "graphq.db"
-
+def admin_headers(env: dict[str, str], data_dir: Path) -> dict[str, str]:
     keys = subprocess.run(
         [sys.executable, "-m", "graphq.cli", "keys", "create", "--role", "admin"],
         env=env,
@@ -122,7 +115,17 @@ def test_jobs_survive_kill_9_mid_run_and_each_completes_exactly_once(data_dir: P
         check=True,
     )
     secret = keys.stdout.strip().splitlines()[-1]
-    headers = {"Authorization": f"Bearer {secret}"}
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_jobs_survive_kill_9_mid_run_and_each_completes_exactly_once(data_dir: Path) -> None:
+    began = time.monotonic()
+    port = free_port()
+    env = server_env(data_dir, port)
+    log = data_dir / "server.log"
+    base_url = f"http://127.0.0.1:{port}"
+    db_path = data_dir / "graphq.db"
+    headers = admin_headers(env, data_dir)
 
     servers = [graphq("serve", env=env, log=log)]
     try:
@@ -184,3 +187,43 @@ def test_jobs_survive_kill_9_mid_run_and_each_completes_exactly_once(data_dir: P
         f"killed at {before_kill}; {len(mid_run)} jobs were mid-run; "
         f"all {JOBS} completed once in {time.monotonic() - began:.1f} s"
     )
+
+
+def test_a_restarted_server_takes_back_its_predecessors_jobs_without_waiting_out_leases(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """With leases far longer than the test waits, the killed server's jobs can only finish
+    if the restarted server knows their owner is gone; its workers' directories go too."""
+    port = free_port()
+    tmp_root = tmp_path / "tmp"
+    tmp_root.mkdir()
+    env = server_env(data_dir, port, lease_s=3600) | {"TMPDIR": str(tmp_root)}
+    log = data_dir / "server.log"
+    base_url = f"http://127.0.0.1:{port}"
+    db_path = data_dir / "graphq.db"
+    headers = admin_headers(env, data_dir)
+
+    servers = [graphq("serve", env=env, log=log)]
+    try:
+        wait_until_healthy(base_url, servers[0], timeout_s=60)
+        with httpx.Client(base_url=base_url, headers=headers, timeout=10) as client:
+            product = client.post("/api/products", json={"name": "Restart", "partNumber": "R1"})
+            body = {
+                "productId": product.json()["id"],
+                "kind": "sleep",
+                "parameters": {"seconds": 6, "steps": 6},
+            }
+            accepted = {client.post("/api/job/create", json=body).json()["job"]["id"]}
+        wait_for(lambda c: c.get("processing", 0) == 1, 60, db_path)
+        kill_group(servers[0])
+        left_by_the_dead = list(tmp_root.glob("graphq-worker-*"))
+        assert left_by_the_dead, "the killed server's workers had directories"
+
+        servers.append(graphq("serve", env=env, log=log))
+        wait_until_healthy(base_url, servers[1], timeout_s=60)
+        wait_for(lambda c: c.get("completed", 0) == 1, 120, db_path)
+    finally:
+        for server in servers:
+            kill_group(server)
+    assert jobs_in(db_path, "completed") == accepted
+    assert not [d for d in left_by_the_dead if d.exists()]

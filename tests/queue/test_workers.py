@@ -1,11 +1,21 @@
-"""The worker pool moves whole messages between processes on any event loop."""
+"""The worker pool: whole messages between processes on any event loop, a temporary
+directory per worker that goes with it, and dead workers replaced before a job gets them."""
 
 from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
 
 import anyio
 import pytest
 
-from graphq.queue.workers import WorkerPool
+from graphq.queue.workers import WORKER_TMP_PREFIX, WorkerPool, remove_stale_worker_dirs
 
 RESULT_BYTES = 5_000_000
 
@@ -31,3 +41,94 @@ async def run_once(size: int) -> bytes:
 def test_a_result_larger_than_the_pipe_buffer_arrives_whole(use_uvloop: bool) -> None:
     result = anyio.run(run_once, RESULT_BYTES, backend_options={"use_uvloop": use_uvloop})
     assert result == b"x" * RESULT_BYTES
+
+
+def temp_dir_then_sleep(seconds: float, progress: Any) -> str:
+    """Writes a file where every temporary file of the worker goes, then sleeps."""
+    marker = Path(tempfile.gettempdir()) / "work-in-progress"
+    marker.write_text("half done")
+    progress(0.5, "written")
+    time.sleep(seconds)
+    return str(marker.parent)
+
+
+def left_behind(directory: Path) -> bool:
+    return directory.exists()
+
+
+async def test_each_worker_writes_its_temporary_files_in_a_directory_of_its_own() -> None:
+    pool = WorkerPool(1)
+    await pool.start()
+    try:
+        where = Path(await pool.run(temp_dir_then_sleep, 0.0, ignore_progress))
+    finally:
+        await pool.close()
+    assert where.name.startswith(f"{WORKER_TMP_PREFIX}{os.getpid()}-")
+    assert not left_behind(where)
+
+
+async def test_a_cancelled_call_leaves_no_temporary_directory_behind() -> None:
+    pool = WorkerPool(1)
+    await pool.start()
+    (worker,) = pool._idle
+    started = anyio.Event()
+
+    async def on_progress(fraction: float, step: str) -> None:
+        started.set()
+
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(pool.run, temp_dir_then_sleep, 30.0, on_progress)
+            await started.wait()
+            assert left_behind(worker.tmp_dir / "work-in-progress")
+            tg.cancel_scope.cancel()
+        assert not left_behind(worker.tmp_dir)
+    finally:
+        await pool.close()
+
+
+async def test_a_worker_that_died_while_idle_is_replaced_before_the_next_call() -> None:
+    pool = WorkerPool(1)
+    await pool.start()
+    try:
+        (worker,) = pool._idle
+        os.kill(worker.process.pid or 0, signal.SIGKILL)
+        worker.process.join(timeout=10)
+        assert await pool.run(repeat_byte, 3, ignore_progress) == b"xxx"
+        assert not worker.tmp_dir.exists()
+    finally:
+        await pool.close()
+
+
+def test_directories_of_a_server_that_no_longer_runs_are_removed(tmp_path: Path) -> None:
+    finished = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead_pid = int(finished.stdout)
+    stale = tmp_path / f"{WORKER_TMP_PREFIX}{dead_pid}-abc"
+    live = tmp_path / f"{WORKER_TMP_PREFIX}{os.getppid()}-def"
+    unrelated = tmp_path / "graphq-something-else"
+    for directory in (stale, live, unrelated):
+        directory.mkdir()
+    assert remove_stale_worker_dirs(tmp_path) == 1
+    assert not stale.exists()
+    assert live.exists() and unrelated.exists()
+
+
+def quick(payload: float, progress: Any) -> str:
+    time.sleep(payload)
+    return "done"
+
+
+async def test_a_jobs_timeout_does_not_count_the_time_its_worker_takes_to_start() -> None:
+    pool = WorkerPool(1, preload=["tests.queue.slow_start"])
+    try:
+        # Not started: the call waits for a fresh, slow worker, then runs well within 1 s.
+        assert await pool.run(quick, 0.1, ignore_progress, timeout_s=1.0) == "done"
+        with pytest.raises(TimeoutError):
+            await pool.run(quick, 5.0, ignore_progress, timeout_s=0.5)
+    finally:
+        await pool.close()

@@ -4,8 +4,9 @@ Every route needs a key except ``/health``, ``/ready`` and ``/schema``. The key 
 ``Authorization: Bearer <key>``. A browser's ``EventSource`` cannot set headers, so the
 server-sent event routes (``/api/events…``) also accept it as the ``key`` query parameter,
 ``/api/events?key=<key>``; nowhere else does, so a key never lands in the URL of an ordinary
-request. Query strings are kept out of the logs (``graphq.logs`` switches off uvicorn's access
-log), so that key is not logged either.
+request. A signed-in web page's streams use its session cookie instead (``graphq.web``).
+Query strings are kept out of the logs (``graphq.logs`` switches off uvicorn's access log), so
+that key is not logged either.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from litestar.types import ASGIApp, Guard, Method
 from graphq.api.ratelimit import RateLimiter
 from graphq.errors import GraphqError
 from graphq.services.keys import Principal, authenticate
+from graphq.web.sessions import session_secret
 
 # The only routes a request without a key may reach (regular expressions on the path).
 OPEN_PATTERNS = [r"^/health$", r"^/ready$", r"^/schema"]
@@ -95,7 +97,9 @@ def _secret_from(connection: ASGIConnection[Any, Any, Any, Any]) -> str | None:
     if scheme.lower() == "bearer" and token.strip():
         return token.strip()
     if connection.url.path.startswith(EVENTS_PREFIX):
-        return connection.query_params.get(EVENTS_KEY_PARAM)
+        return connection.query_params.get(EVENTS_KEY_PARAM) or session_secret(
+            connection.app.state, connection.cookies
+        )
     return None
 
 

@@ -16,6 +16,9 @@ from graphq.services.queues import get_queue
 
 # The streams' media type, so the OpenAPI schema documents them as event streams, not JSON.
 EVENT_STREAM = "text/event-stream"
+# How often an idle stream looks whether its key was revoked: a revoked key's streams end
+# within this time.
+REVOCATION_CHECK_S = 0.5
 
 
 def _message(event: Event) -> ServerSentEventMessage:
@@ -36,9 +39,12 @@ def _last_event_id(request: Request) -> int:
 
 
 async def _stream(
-    rt: Runtime, event_filter: EventFilter, after_id: int
+    rt: Runtime, request: Request, event_filter: EventFilter
 ) -> AsyncIterator[ServerSentEventMessage]:
-    """Subscribe first, then replay, so nothing published in between is lost."""
+    """Subscribe first, then replay, so nothing published in between is lost. The stream
+    ends once its key is revoked."""
+    key_id: str | None = request.user.key_id
+    after_id = _last_event_id(request)
     token, receive = rt.events.subscribe(event_filter)
     try:
         replayed = list(rt.events.replay(after_id, event_filter)) if after_id else []
@@ -47,13 +53,18 @@ async def _stream(
             last_sent = event.id
             yield _message(event)
         yield _comment("connected")
+        quiet_since = anyio.current_time()
         async with receive:
-            while True:
-                with anyio.move_on_after(rt.settings.events.keepalive_s) as idle:
+            while key_id not in rt.revoked_keys:
+                with anyio.move_on_after(REVOCATION_CHECK_S) as idle:
                     event = await receive.receive()
+                now = anyio.current_time()
                 if idle.cancelled_caught:
-                    yield _comment("keep-alive")
+                    if now - quiet_since >= rt.settings.events.keepalive_s:
+                        quiet_since = now
+                        yield _comment("keep-alive")
                     continue
+                quiet_since = now
                 if event.id > last_sent:
                     last_sent = event.id
                     yield _message(event)
@@ -69,14 +80,14 @@ class EventController(Controller):
 
     @get("/", media_type=EVENT_STREAM)
     async def all_events(self, rt: Runtime, request: Request) -> ServerSentEvent:
-        return ServerSentEvent(_stream(rt, EventFilter(), _last_event_id(request)))
+        return ServerSentEvent(_stream(rt, request, EventFilter()))
 
     @get("/queue/{queue_id:str}", media_type=EVENT_STREAM)
     async def queue_events(self, rt: Runtime, request: Request, queue_id: str) -> ServerSentEvent:
         await get_queue(rt, queue_id)
-        return ServerSentEvent(_stream(rt, EventFilter(queue_id=queue_id), _last_event_id(request)))
+        return ServerSentEvent(_stream(rt, request, EventFilter(queue_id=queue_id)))
 
     @get("/job/{job_id:str}", media_type=EVENT_STREAM)
     async def job_events(self, rt: Runtime, request: Request, job_id: str) -> ServerSentEvent:
         await get_job(rt, job_id)
-        return ServerSentEvent(_stream(rt, EventFilter(job_id=job_id), _last_event_id(request)))
+        return ServerSentEvent(_stream(rt, request, EventFilter(job_id=job_id)))

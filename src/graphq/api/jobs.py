@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, delete, get, post, put
+from litestar.params import QueryParameter
 
 from graphq.api import views
 from graphq.api.auth import operator
@@ -67,9 +70,15 @@ class JobController(Controller):
         product: str | None = None,
         batch: str | None = None,
         kind: JobKind | None = None,
+        needs_review: Annotated[
+            bool | None,
+            QueryParameter(
+                name="needsReview", description="completed jobs whose result needs review"
+            ),
+        ] = None,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> JobList:
-        filters = jobs.JobFilter(status, queue, product, batch, kind)
+        filters = jobs.JobFilter(status, queue, product, batch, kind, needs_review)
         rows, total = await jobs.list_jobs(rt, filters, limit=limit, offset=offset)
         return JobList(items=[views.job(r) for r in rows], total=total, limit=limit, offset=offset)

@@ -27,4 +27,6 @@ class KeyController(Controller):
 
     @delete("/{key_id:str}", status_code=200)
     async def revoke_key(self, rt: Runtime, key_id: str) -> KeyOut:
-        return views.api_key(await keys.revoke_key(rt.db, key_id))
+        revoked = await keys.revoke_key(rt.db, key_id)
+        rt.revoked_keys.add(revoked.id)
+        return views.api_key(revoked)

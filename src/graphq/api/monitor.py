@@ -27,6 +27,8 @@ class Dashboard(Struct):
     stats: GlobalStats
     queues: list[QueueStats]
     recent_jobs: list[JobOut]
+    # Completed jobs whose result needs a person's look (graphq.review).
+    needs_review: int
 
 
 class QueuesView(Struct):
@@ -100,4 +102,5 @@ class MonitorController(Controller):
             recent_jobs=[
                 views.job(j) for j in await monitor.recent_jobs(rt, DASHBOARD_RECENT_JOBS)
             ],
+            needs_review=await monitor.jobs_needing_review(rt),
         )

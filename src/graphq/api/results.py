@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
+from litestar.params import QueryParameter
 from litestar.response import File, Response
 
 from graphq.api import views
@@ -13,6 +14,11 @@ from graphq.api.schemas import ExtractRequest, JobsOut, ResultOut
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services import extraction, results
+
+# Names one result of a job that stored several: a datasheet job stores one per graph.
+ImageChoice = Annotated[
+    str | None, QueryParameter(name="imageId", description="the graph's image, for a datasheet job")
+]
 
 
 class ExtractionController(Controller):
@@ -54,12 +60,14 @@ class ExtractionController(Controller):
         return [views.result(r) for r in await results.product_results(rt, product_id)]
 
     @get("/job/{job_id:str}/result")
-    async def job_result(self, rt: Runtime, job_id: str) -> ResultOut:
-        return views.result(await results.job_result(rt, job_id))
+    async def job_result(self, rt: Runtime, job_id: str, image_id: ImageChoice = None) -> ResultOut:
+        return views.result(await results.job_result(rt, job_id, image_id))
 
     @get("/job/{job_id:str}/result.csv", media_type="text/csv")
-    async def job_result_csv(self, rt: Runtime, job_id: str) -> Response[str]:
-        row = await results.job_result(rt, job_id)
+    async def job_result_csv(
+        self, rt: Runtime, job_id: str, image_id: ImageChoice = None
+    ) -> Response[str]:
+        row = await results.job_result(rt, job_id, image_id)
         if row.csv_data is None:
             raise GraphqError("NOT_FOUND", "this job produced no CSV", status=404)
         return Response(
@@ -69,7 +77,7 @@ class ExtractionController(Controller):
         )
 
     @get("/job/{job_id:str}/overlay.png", media_type="image/png")
-    async def job_overlay(self, rt: Runtime, job_id: str) -> File:
-        row = await results.job_result(rt, job_id)
+    async def job_overlay(self, rt: Runtime, job_id: str, image_id: ImageChoice = None) -> File:
+        row = await results.job_result(rt, job_id, image_id)
         path = results.stored_file(rt, row.overlay_file_path, "overlay")
         return File(path, media_type="image/png", content_disposition_type="inline")

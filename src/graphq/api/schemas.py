@@ -85,6 +85,41 @@ class ImageOut(Struct):
     metadata: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+    # A graph panel rendered from a datasheet: its datasheet, 1-based page, and frame box
+    # [x0, y0, x1, y1] in PDF points from the page's top-left; null for an uploaded image.
+    datasheet_id: str | None = None
+    page: int | None = None
+    box: list[float] | None = None
+
+
+# -- datasheets -----------------------------------------------------------------------------
+
+
+class DatasheetGraphOut(Struct):
+    """One graph found in a datasheet: its image and its result (null until stored)."""
+
+    image_id: str
+    result_id: str | None
+    page: int | None
+    box: list[float] | None
+    graph_type: str
+    status: str
+    needs_review: bool
+
+
+class DatasheetOut(Struct):
+    id: str
+    product_id: str
+    filename: str
+    file_size: int
+    sha256: str
+    pages: int
+    status: str
+    job_id: str | None
+    needs_review: bool
+    graphs: list[DatasheetGraphOut]
+    created_at: datetime
+    updated_at: datetime
 
 
 # -- queues ---------------------------------------------------------------------------------
@@ -186,6 +221,9 @@ class JobOut(Struct):
     lease_expires_at: datetime | None
     created_at: datetime
     updated_at: datetime
+    datasheet_id: str | None = None
+    # The job completed, but what it stored needs a person's look (see the result's reasons).
+    needs_review: bool = False
 
 
 class JobCreated(Struct):
@@ -264,6 +302,16 @@ class UploadOut(Struct):
     jobs: list[JobOut]
 
 
+class DatasheetUploadOut(Struct):
+    datasheets: list[DatasheetOut]
+    jobs: list[JobOut]
+
+
+class ReviewReasonOut(Struct):
+    code: str
+    message: str
+
+
 class ResultOut(Struct):
     id: str
     job_id: str
@@ -277,6 +325,8 @@ class ResultOut(Struct):
     metadata: dict[str, Any]
     csv_data: str | None
     created_at: datetime
+    needs_review: bool = False
+    reasons: list[ReviewReasonOut] = msgspec.field(default_factory=list)
 
 
 class SpiceRequest(Struct):
@@ -298,6 +348,10 @@ class SpiceModelOut(Struct):
     verification: dict[str, Any] | None
     model_text: str
     created_at: datetime
+    # The fit's quality gate: curves left out, conditions assumed, curves beyond their limits,
+    # parameters on a bound or against the device type.
+    needs_review: bool = False
+    reasons: list[ReviewReasonOut] = msgspec.field(default_factory=list)
 
 
 # -- keys --------------------------------------------------------------------------------------

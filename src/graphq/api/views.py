@@ -8,6 +8,7 @@ from graphq.api import schemas as s
 from graphq.db import models as m
 from graphq.runtime import Runtime
 from graphq.services.batches import batch_status
+from graphq.services.datasheets import DatasheetDetail
 
 
 def product(row: m.Product) -> s.ProductOut:
@@ -40,6 +41,39 @@ def image(row: m.GraphImage) -> s.ImageOut:
         sha256=row.sha256,
         graph_type=row.graph_type,
         metadata=row.graph_meta,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        datasheet_id=row.datasheet_id,
+        page=row.page,
+        box=row.box,
+    )
+
+
+def datasheet(detail: DatasheetDetail) -> s.DatasheetOut:
+    row = detail.datasheet
+    graphs = [
+        s.DatasheetGraphOut(
+            image_id=graph.image.id,
+            result_id=graph.result.id if graph.result else None,
+            page=graph.image.page,
+            box=graph.image.box,
+            graph_type=graph.image.graph_type,
+            status=graph.image.status,
+            needs_review=bool(graph.result and graph.result.needs_review),
+        )
+        for graph in detail.graphs
+    ]
+    return s.DatasheetOut(
+        id=row.id,
+        product_id=row.product_id,
+        filename=row.filename,
+        file_size=row.file_size,
+        sha256=row.sha256,
+        pages=row.pages,
+        status=row.status,
+        job_id=detail.job.id if detail.job else None,
+        needs_review=any(graph.needs_review for graph in graphs),
+        graphs=graphs,
         created_at=row.created_at,
         updated_at=row.updated_at,
     )
@@ -92,6 +126,8 @@ def job(row: m.Job) -> s.JobOut:
         lease_expires_at=row.lease_expires_at,
         created_at=row.created_at,
         updated_at=row.updated_at,
+        datasheet_id=row.datasheet_id,
+        needs_review=row.needs_review,
     )
 
 
@@ -136,6 +172,8 @@ def result(row: m.ExtractionResult) -> s.ResultOut:
         metadata=row.result_metadata,
         csv_data=row.csv_data,
         created_at=row.created_at,
+        needs_review=row.needs_review,
+        reasons=[s.ReviewReasonOut(**reason) for reason in row.review_reasons or []],
     )
 
 
@@ -152,6 +190,8 @@ def spice_model(row: m.SpiceModel) -> s.SpiceModelOut:
         verification=row.verification,
         model_text=row.model_text,
         created_at=row.created_at,
+        needs_review=row.needs_review,
+        reasons=[s.ReviewReasonOut(**reason) for reason in row.review_reasons or []],
     )
 
 

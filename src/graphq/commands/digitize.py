@@ -1,29 +1,26 @@
-"""``graphq digitize``: the digitizer on one image file, without the server."""
+"""``graphq digitize``: the digitizer on one image file, without the server.
+
+The digitizer (numpy, scipy, the stages) is imported when the command runs, so that
+``graphq --help`` and ``graphq digitize --help`` answer at once.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import get_args
 
-import msgspec
-
-from graphq.config import load_settings
-from graphq.digitizer import (
-    Axes,
-    Axis,
-    GraphMeta,
-    digitize,
-    load_image,
-    render_overlay,
-    result_to_csv,
-)
-from graphq.digitizer.types import GraphType
+from graphq.digitizer.types import Axes, Axis, GraphMeta, GraphType
 from graphq.errors import GraphqError
-from graphq.llm_client import llm_endpoint
 
 GRAPH_TYPES = get_args(GraphType)
+NEEDS_REVIEW_EXIT_STATUS = 3
+
+_EPILOG = """exit status: 0 the curves were read with confidence; 3 they were printed but need
+review (frame uncertain, labels bound by order, curve count differs from the labels, CPU
+budget hit, low confidence; the JSON's "reasons" say which); 1 an error (one line)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,6 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "digitize",
         help="extract curves from a graph image",
         description="Extract the curves of a datasheet graph image in axis units.",
+        epilog=_EPILOG,
     )
     parser.add_argument("image", type=Path, help="PNG, JPEG, BMP, TIFF or GIF file")
     parser.add_argument("--x-range", nargs=2, type=float, required=True, metavar=("MIN", "MAX"))
@@ -75,7 +73,12 @@ def _meta_from_args(args: argparse.Namespace) -> GraphMeta:
 
 
 def run_digitize(args: argparse.Namespace) -> int:
-    """Print the result (JSON or CSV) and return 0, or print one error line and return 1."""
+    """Print the result (JSON or CSV) and return 0, or 3 when it needs review (its reasons
+    go to stderr too), or print one error line and return 1."""
+    from graphq.config import load_settings
+    from graphq.digitizer import digitize, load_image, render_overlay, result_to_csv
+    from graphq.llm_client import llm_endpoint
+
     try:
         try:
             data = args.image.read_bytes()
@@ -95,5 +98,9 @@ def run_digitize(args: argparse.Namespace) -> int:
     if args.format == "csv":
         sys.stdout.write(result_to_csv(result, meta))
     else:
-        sys.stdout.write(msgspec.json.encode(result).decode() + "\n")
+        sys.stdout.write(json.dumps(result.to_json(), separators=(",", ":")) + "\n")
+    if result.review.needs_review:
+        for note in result.review.reasons:
+            print(f"needs review: {note.code}: {note.message}", file=sys.stderr)
+        return NEEDS_REVIEW_EXIT_STATUS
     return 0

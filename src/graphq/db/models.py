@@ -193,9 +193,11 @@ class Job(Timestamped, Base):
 
 
 class ExtractionResult(Timestamped, Base):
+    """One per image a job read: a digitize job stores one, a datasheet job one per graph."""
+
     __tablename__ = "extraction_results"
 
-    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), unique=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"))
     product_id: Mapped[str] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     image_id: Mapped[str | None] = mapped_column(
         ForeignKey("graph_images.id", ondelete="CASCADE"), default=None
@@ -212,6 +214,10 @@ class ExtractionResult(Timestamped, Base):
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     # [{"code", "message"}, …] as graphq.review.Review gives them.
     review_reasons: Mapped[list[Any]] = mapped_column(default=list)
+
+    __table_args__ = (
+        UniqueConstraint("job_id", "image_id", name="uq_extraction_results_job_image"),
+    )
 
 
 class DeadLetter(Timestamped, Base):

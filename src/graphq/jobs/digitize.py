@@ -24,7 +24,7 @@ from graphq.digitizer import (
 )
 from graphq.errors import GraphqError
 from graphq.llm_client import llm_endpoint
-from graphq.queue.registry import HandlerRegistry, JobContext, Progress
+from graphq.queue.registry import HandlerRegistry, JobContext, Progress, stage_progress
 from graphq.storage import Storage
 
 
@@ -51,15 +51,6 @@ def decode_meta(raw: dict[str, Any], method: str | None = None) -> GraphMeta:
 _DECODE_END, _DIGITIZE_END = 0.05, 0.9
 
 
-def _stage(progress: Progress, start: float, span: float) -> Progress:
-    """The progress of one stage (0..1 of it) as progress of the whole compute stage."""
-
-    def report(fraction: float, step: str) -> None:
-        progress(start + min(max(fraction, 0.0), 1.0) * span, step)
-
-    return report
-
-
 def digitize_bytes(
     data: bytes,
     meta: GraphMeta,
@@ -74,14 +65,14 @@ def digitize_bytes(
     began = time.perf_counter()
     progress(0.0, "decoding image")
     image = load_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
-    digitizing = _stage(progress, _DECODE_END, _DIGITIZE_END - _DECODE_END)
+    digitizing = stage_progress(progress, _DECODE_END, _DIGITIZE_END - _DECODE_END)
     result = digitize(image.pixels, meta, progress=digitizing, llm=llm)
     progress(_DIGITIZE_END, "rendering overlay and CSV")
     overlay = render_overlay(image.pixels, result, meta) if with_overlay else b""
     points = sum(len(curve.points) for curve in result.curves)
     confidences = [curve.confidence for curve in result.curves]
     output = DigitizeOutput(
-        result=msgspec.to_builtins(result),
+        result=result.to_json(),
         csv=result_to_csv(result, meta),
         overlay_png=overlay,
         confidence=sum(confidences) / len(confidences) if confidences else 0.0,
@@ -131,8 +122,10 @@ class DigitizeHandler:
             "llm": llm_endpoint(ctx.settings),
         }
 
-    async def store(self, ctx: JobContext, session: AsyncSession, output: DigitizeOutput) -> None:
+    async def store(self, ctx: JobContext, session: AsyncSession, output: DigitizeOutput) -> bool:
+        """Write the result; true when it needs review, which marks the job so (SPEC §4c)."""
         job = ctx.job
+        needs_review = bool(output.result.get("needsReview"))
         storage = Storage(ctx.settings.data_dir)
         csv_path = storage.result_path(job.product_id, job.id, ".csv")
         overlay_path = storage.result_path(job.product_id, job.id, ".overlay.png")
@@ -159,8 +152,11 @@ class DigitizeHandler:
                 processing_time=output.processing_time_s,
                 extraction_method=job.extraction_method,
                 parameters=job.parameters,
+                needs_review=needs_review,
+                review_reasons=output.result.get("reasons", []),
             )
         )
+        return needs_review
 
     async def on_dead(self, ctx: JobContext) -> None:
         async with ctx.db.write() as session:

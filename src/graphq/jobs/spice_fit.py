@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult, Job, Product, SpiceModel
@@ -130,7 +130,9 @@ class SpiceFitHandler:
             "name": parameters.name or spice_name(product.part_number),
         }
 
-    async def store(self, ctx: JobContext, session: AsyncSession, output: SpiceOutput) -> None:
+    async def store(self, ctx: JobContext, session: AsyncSession, output: SpiceOutput) -> bool:
+        """Store the model as the product's next version; True when it needs review (the
+        queue marks the job so in the same transaction)."""
         job = ctx.job
         latest = (
             await session.execute(
@@ -170,8 +172,7 @@ class SpiceFitHandler:
                 review_reasons=reasons,
             )
         )
-        if reasons:
-            await session.execute(update(Job).where(Job.id == job.id).values(needs_review=True))
+        return bool(reasons)
 
 
 def register(registry: HandlerRegistry) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.database import Database
 from graphq.queue import store
+from graphq.queue.failures import FIRST_WAIT_S
 from graphq.queue.registry import JobContext, JobHandler
 from graphq.queue.state import RunningJob
 
@@ -35,7 +36,7 @@ class SlotHandover(Protocol):
 
     def start_claimed(self, picked: list[RunningJob], claimed: store.Claimed) -> None: ...
 
-    def return_unclaimed(self, picked: list[RunningJob]) -> None: ...
+    def return_unclaimed(self, picked: list[RunningJob], delay_s: float) -> None: ...
 
 
 @dataclass
@@ -45,6 +46,8 @@ class Completion:
     output: Any
     run: RunningJob
     outcome: Outcome | None = None
+    # What ``store`` said of its result; the job is marked so in the same transaction.
+    needs_review: bool = False
 
 
 class Completer:
@@ -107,7 +110,7 @@ class Completer:
             outcomes, claimed = await self.db.transact_session(transaction)
         except BaseException:
             if picked and self.handover is not None:
-                self.handover.return_unclaimed(picked)
+                self.handover.return_unclaimed(picked, FIRST_WAIT_S)
             raise
         if picked and self.handover is not None:
             self.handover.start_claimed(picked, claimed)
@@ -120,5 +123,7 @@ class Completer:
         )
         if not completed:
             return False
-        await item.handler.store(item.ctx, session, item.output)
+        item.needs_review = bool(await item.handler.store(item.ctx, session, item.output))
+        if item.needs_review:
+            await session.run_sync(lambda s: store.mark_needs_review(s.connection(), job.id))
         return True

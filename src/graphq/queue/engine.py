@@ -29,10 +29,12 @@ from sqlalchemy import select
 from graphq.db.models import ExtractionQueue
 from graphq.queue import store
 from graphq.queue.context import QueueContext
+from graphq.queue.failures import RepeatedFailure
 from graphq.queue.heap import DelayHeap, QueueHeap
 from graphq.queue.registry import JobSnapshot
 from graphq.queue.runs import JobRunner
 from graphq.queue.state import QueueState, RunningJob
+from graphq.queue.workers import pid_alive
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +61,8 @@ class QueueEngine:
     def __init__(self, ctx: QueueContext, *, lease_renewal: bool = True) -> None:
         self.ctx = ctx
         self.lease_renewal = lease_renewal
+        # One owner per process start: host, pid and a random part (a restarted container
+        # may get its old pid back).
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.runner = JobRunner(ctx, self.owner)
         self.runner.completer.handover = self
@@ -71,6 +75,9 @@ class QueueEngine:
         self._stopping = False
         self._drained = anyio.Event()
         self._tg: TaskGroup | None = None
+        self._claim_failures = RepeatedFailure("claiming jobs", log)
+        self._progress_failures = RepeatedFailure("writing job progress", log)
+        self._maintenance_failures = RepeatedFailure("lease maintenance", log)
 
     @property
     def slots(self) -> int:
@@ -81,6 +88,11 @@ class QueueEngine:
     async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
         """Load the queues and waiting jobs, then dispatch until :meth:`shutdown`."""
         await self.reload_queues()
+        ended = await store.expire_leases_of_dead_local_servers(
+            self.ctx.db, socket.gethostname(), self._owner_is_gone
+        )
+        if ended:
+            log.info("took back %d jobs of a stopped server on this machine", ended)
         await self._recover_expired_leases()
         for job in await store.load_waiting(self.ctx.db):
             delay_s = 0.0
@@ -96,6 +108,16 @@ class QueueEngine:
             await self._dispatch_loop()
             await self._drained.wait()
             tg.cancel_scope.cancel()
+
+    def _owner_is_gone(self, owner: str) -> bool:
+        """Whether a lease owner of this host no longer runs: its process is gone, or it is
+        an earlier start of this very process id."""
+        _host, pid, *_ = owner.split(":")
+        if not pid.isdigit():
+            return False
+        if int(pid) == os.getpid():
+            return owner != self.owner
+        return not pid_alive(int(pid))
 
     async def shutdown(self) -> None:
         """Stop starting jobs, let running ones finish for a while, release the rest."""
@@ -323,10 +345,10 @@ class QueueEngine:
                 self.owner,
                 self.ctx.settings.queue.lease_s,
             )
-        except Exception:
-            log.exception("claiming %d jobs failed; retrying shortly", len(picked))
-            self.return_unclaimed(picked)
+        except Exception as exc:
+            self.return_unclaimed(picked, self._claim_failures.failed(exc))
             return
+        self._claim_failures.succeeded()
         self.start_claimed(picked, claimed)
 
     # -- slot hand-over from completing runs (graphq.queue.completions) ------------------------
@@ -356,11 +378,12 @@ class QueueEngine:
             run.started_at = started_at
             self._tg.start_soon(self._execute, job, run)
 
-    def return_unclaimed(self, picked: list[RunningJob]) -> None:
-        """The claim did not commit: the jobs still wait in the database; back in line shortly."""
+    def return_unclaimed(self, picked: list[RunningJob], delay_s: float) -> None:
+        """The claim did not commit: the jobs still wait in the database; back in line after
+        ``delay_s``, which grows while claims keep failing."""
         for run in picked:
             self._release_slot(run)
-            self._index(run.job_id, run.queue_id, run.priority, run.enqueued_ns, 1.0)
+            self._index(run.job_id, run.queue_id, run.priority, run.enqueued_ns, delay_s)
 
     async def _execute(self, job: JobSnapshot, run: RunningJob) -> None:
         try:
@@ -380,12 +403,16 @@ class QueueEngine:
         self.wake()
 
     async def _flush_progress(self) -> None:
+        wait_s = PROGRESS_FLUSH_INTERVAL_S
         while True:
-            await anyio.sleep(PROGRESS_FLUSH_INTERVAL_S)
+            await anyio.sleep(wait_s)
             try:
                 await self.runner.flush_progress(list(self.running.values()))
-            except Exception:
-                log.exception("writing job progress failed; retrying")
+            except Exception as exc:
+                wait_s = max(self._progress_failures.failed(exc), PROGRESS_FLUSH_INTERVAL_S)
+            else:
+                self._progress_failures.succeeded()
+                wait_s = PROGRESS_FLUSH_INTERVAL_S
 
     # -- leases -----------------------------------------------------------------------------
 
@@ -399,8 +426,10 @@ class QueueEngine:
                         self.ctx.db, self.owner, list(self.running), self.ctx.settings.queue.lease_s
                     )
                 await self._recover_expired_leases()
-            except Exception:
-                log.exception("lease maintenance failed; retrying")
+            except Exception as exc:
+                self._maintenance_failures.failed(exc)
+            else:
+                self._maintenance_failures.succeeded()
 
     async def _recover_expired_leases(self) -> None:
         for job_id, attempts, max_attempts in await store.expired_leases(self.ctx.db):

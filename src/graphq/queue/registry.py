@@ -5,8 +5,10 @@ A handler splits its work in three so that only the CPU-heavy middle leaves the 
 function run in a worker process, ``store`` writes the outcome inside the same transaction
 that marks the job completed, so a job is never completed twice. ``store`` runs where that
 transaction runs (on SQLite, the database writer's thread and loop, see
-:meth:`graphq.db.database.Database.transact_session`): it awaits only its session. A handler
-may also define ``async on_dead(ctx)``, called once the job lands in the dead-letter queue.
+:meth:`graphq.db.database.Database.transact_session`): it awaits only its session. ``store``
+returns True when what it stored needs a person's look (:mod:`graphq.review`); the queue then
+marks the job in the same transaction and says so in ``job:completed``. A handler may also
+define ``async on_dead(ctx)``, called once the job lands in the dead-letter queue.
 
 A handler names the msgspec Struct its ``parameters`` must decode into (``parameters_type``;
 ``None`` for free-form parameters), and every route that creates a job checks them through
@@ -35,6 +37,15 @@ MAX_PARAMETERS_BYTES = 64 * 1024
 
 # progress(fraction 0..1 of the compute stage, human step)
 Progress = Callable[[float, str], None]
+
+
+def stage_progress(progress: Progress, start: float, span: float) -> Progress:
+    """The progress of one stage (0..1 of it) as progress of the whole compute stage."""
+
+    def report(fraction: float, step: str) -> None:
+        progress(start + min(max(fraction, 0.0), 1.0) * span, step)
+
+    return report
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +84,7 @@ class JobHandler(Protocol):
     @property
     def compute(self) -> Callable[[Any, Progress], Any]: ...
 
-    async def store(self, ctx: JobContext, session: AsyncSession, output: Any) -> None: ...
+    async def store(self, ctx: JobContext, session: AsyncSession, output: Any) -> bool | None: ...
 
 
 S = TypeVar("S", bound=msgspec.Struct)

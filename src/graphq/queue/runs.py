@@ -47,13 +47,13 @@ class JobRunner:
     ) -> None:
         timeout_s = queue.job_timeout_s if queue else self.ctx.settings.queue.job_timeout_s
         failure: GraphqError | None = None
+        needs_review = False
         with anyio.CancelScope() as scope:
             run.scope = scope
             if run.stop_reason is not None:
                 scope.cancel()
             try:
-                with anyio.fail_after(timeout_s):
-                    await self._work(job, run)
+                needs_review = await self._work(job, run, timeout_s)
             except TimeoutError:
                 failure = GraphqError("TIMEOUT", f"job exceeded its {timeout_s:g} s timeout")
             except LeaseLostError:
@@ -74,24 +74,35 @@ class JobRunner:
             if failure is not None:
                 await self._fail(job, failure, queue, retry)
                 return
-            self.publish_status(job, "completed", event="job:completed", progress=100.0)
+            self.publish_status(
+                job, "completed", event="job:completed", progress=100.0, needsReview=needs_review
+            )
 
-    async def _work(self, job: JobSnapshot, run: RunningJob) -> None:
+    async def _work(self, job: JobSnapshot, run: RunningJob, timeout_s: float) -> bool:
+        """Run the job to completion; True when what it stored needs review.
+
+        The timeout bounds the job's own computation, from the moment a worker has it:
+        waiting for a worker to start (seconds on a loaded machine) is not the job's time.
+        """
         handler = self.ctx.registry.get(job.kind)
         ctx = JobContext(job, self.ctx.db, self.ctx.settings)
         self.report(run, 0.0, "preparing", persisted=True)
         payload = await handler.prepare(ctx)
         self.report(run, _PREPARE_END, "computing")
-        output = await self._compute(handler, payload, run)
+        output = await self._compute(handler, payload, run, timeout_s)
         self.report(run, _COMPUTE_END, "storing result")
         # Shielded: once the result goes to the database, the run learns whether it committed.
+        completion = Completion(ctx, handler, output, run)
         with anyio.CancelScope(shield=True):
-            completed = await self.completer.complete(Completion(ctx, handler, output, run))
+            completed = await self.completer.complete(completion)
         if not completed:
             raise LeaseLostError(job.id)
         run.dirty = False
+        return completion.needs_review
 
-    async def _compute(self, handler: JobHandler, payload: Any, run: RunningJob) -> Any:
+    async def _compute(
+        self, handler: JobHandler, payload: Any, run: RunningJob, timeout_s: float
+    ) -> Any:
         span = _COMPUTE_END - _PREPARE_END
 
         async def on_progress(fraction: float, step: str) -> None:
@@ -99,7 +110,7 @@ class JobRunner:
 
         if handler.runs_in == "loop":
             return handler.compute(payload, lambda fraction, step: None)
-        return await self.ctx.pool.run(handler.compute, payload, on_progress)
+        return await self.ctx.pool.run(handler.compute, payload, on_progress, timeout_s=timeout_s)
 
     def report(
         self, run: RunningJob, progress: float, step: str, *, persisted: bool = False

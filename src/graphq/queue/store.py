@@ -8,7 +8,7 @@ SQLite that is one hop to the writer thread, whatever the number of statements.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -176,6 +176,11 @@ def mark_completed(conn: Connection, job_id: str, owner: str, started_at: dateti
     return conn.execute(_COMPLETE, params).rowcount == 1
 
 
+def mark_needs_review(conn: Connection, job_id: str) -> None:
+    """Inside the completing transaction: what the job stored needs a person's look."""
+    conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(needs_review=True))
+
+
 async def schedule_retry(
     db: Database, job_id: str, owner: str, error: tuple[str, str], delay_s: float, enqueued_ns: int
 ) -> datetime | None:
@@ -291,6 +296,34 @@ async def release(db: Database, job_ids: list[str], owner: str) -> None:
         )
     )
     await db.transact(lambda conn: conn.execute(statement))
+
+
+async def expire_leases_of_dead_local_servers(
+    db: Database, host: str, is_dead: Callable[[str], bool]
+) -> int:
+    """End now the leases that servers on ``host`` held and that ``is_dead(owner)`` says
+    nobody runs any more.
+
+    A server restarted on the same machine need not wait out its predecessor's leases.
+    Returns how many leases were ended; :func:`expired_leases` then finds their jobs.
+    """
+    async with db.read() as session:
+        rows = await session.execute(
+            select(Job.id, Job.lease_owner).where(
+                Job.status == "processing", Job.lease_owner.like(f"{host}:%")
+            )
+        )
+        held = [(job_id, owner) for job_id, owner in rows]
+    dead = [job_id for job_id, owner in held if is_dead(owner)]
+    if not dead:
+        return 0
+    statement = (
+        update(JOBS)
+        .where(JOBS.c.id.in_(dead), JOBS.c.status == "processing")
+        .values(lease_expires_at=utcnow() - timedelta(microseconds=1))
+    )
+    await db.transact(lambda conn: conn.execute(statement))
+    return len(dead)
 
 
 async def expired_leases(db: Database) -> list[tuple[str, int, int]]:

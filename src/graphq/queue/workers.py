@@ -6,19 +6,29 @@ would stall the API (``benchmarks/queue_responsiveness.py``: with two CPU-bound 
 threads). Each worker runs one call at a time and reports progress over its pipe;
 cancelling a call kills its process (the only way to stop numpy mid-loop within a second) and
 a fresh worker takes its place.
+
+Each worker has a temporary directory of its own (its ``TMPDIR``: ngspice's run directories
+and anything else a job writes go there). When a worker is killed (cancel, timeout) or found
+dead, its directory goes with it; directories left by a server that died are removed when the
+next pool starts, so no crash leaves debris in ``/tmp``. A worker found dead before a job gets
+it is replaced first: the job is not charged an attempt for it.
 """
 
 from __future__ import annotations
 
 import importlib
 import logging
+import math
 import multiprocessing
 import os
+import shutil
+import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -30,6 +40,9 @@ log = logging.getLogger(__name__)
 OnProgress = Callable[[float, str], Awaitable[None]]
 
 _PROGRESS_MIN_INTERVAL_S = 0.1
+# Worker temporary directories are named graphq-worker-<server pid>-<random>, so the next
+# server can tell which belong to a server that no longer runs.
+WORKER_TMP_PREFIX = "graphq-worker-"
 
 
 class _ProgressSender:
@@ -47,9 +60,12 @@ class _ProgressSender:
             self.conn.send(("progress", float(fraction), step))
 
 
-def _worker_main(conn: Connection, preload: list[str]) -> None:
+def _worker_main(conn: Connection, preload: list[str], tmp_dir: str) -> None:
+    os.environ["TMPDIR"] = tmp_dir
+    tempfile.tempdir = tmp_dir
     for module in preload:
         importlib.import_module(module)
+    conn.send(("ready",))
     while True:
         try:
             fn, payload = conn.recv()
@@ -66,10 +82,33 @@ def _worker_main(conn: Connection, preload: list[str]) -> None:
             conn.send(("ok", result))
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether a process with ``pid`` runs on this machine (one we may not signal counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale_worker_dirs(root: Path | None = None) -> int:
+    """Remove the worker directories of servers that no longer run; returns how many."""
+    removed = 0
+    for path in Path(root or tempfile.gettempdir()).glob(f"{WORKER_TMP_PREFIX}*"):
+        owner = path.name.removeprefix(WORKER_TMP_PREFIX).split("-", 1)[0]
+        if owner.isdigit() and int(owner) != os.getpid() and not pid_alive(int(owner)):
+            shutil.rmtree(path, ignore_errors=True)
+            removed += 1
+    return removed
+
+
 @dataclass
 class _Worker:
     process: BaseProcess
     conn: Connection
+    tmp_dir: Path
 
     def receive(self) -> Any:
         """One whole message, blocking until it has all arrived.
@@ -80,10 +119,22 @@ class _Worker:
         os.set_blocking(self.conn.fileno(), True)
         return self.conn.recv()
 
+    def wait_ready(self) -> _Worker:
+        """Block until the worker has imported its modules: its start-up is not job time."""
+        try:
+            message = self.receive()
+        except EOFError:
+            message = None
+        if message != ("ready",):
+            self.kill()
+            raise GraphqError("WORKER_CRASHED", "a worker process failed to start", status=500)
+        return self
+
     def kill(self) -> None:
         self.process.kill()
         self.process.join(timeout=5)
         self.conn.close()
+        shutil.rmtree(self.tmp_dir, ignore_errors=True)
 
 
 class WorkerPool:
@@ -100,19 +151,28 @@ class WorkerPool:
         self.started = anyio.Event()
 
     def _spawn(self) -> _Worker:
+        tmp_dir = Path(tempfile.mkdtemp(prefix=f"{WORKER_TMP_PREFIX}{os.getpid()}-"))
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
-            target=_worker_main, args=(child, self.preload), daemon=True, name="graphq-worker"
+            target=_worker_main,
+            args=(child, self.preload, str(tmp_dir)),
+            daemon=True,
+            name="graphq-worker",
         )
         process.start()
         child.close()
-        return _Worker(process, parent)
+        return _Worker(process, parent, tmp_dir)
 
     async def start(self) -> None:
         """Spawn the workers in a thread: importing numpy in each takes a moment."""
+        removed = await anyio.to_thread.run_sync(remove_stale_worker_dirs)
+        if removed:
+            log.info("removed %d temporary directories of workers of a stopped server", removed)
         missing = self.size - self._alive
         self._alive += missing
-        workers = await anyio.to_thread.run_sync(lambda: [self._spawn() for _ in range(missing)])
+        workers = await anyio.to_thread.run_sync(
+            lambda: [w.wait_ready() for w in [self._spawn() for _ in range(missing)]]
+        )
         if self._closed:  # shut down while they were starting
             await anyio.to_thread.run_sync(lambda: [w.kill() for w in workers])
             return
@@ -122,25 +182,40 @@ class WorkerPool:
     async def _checkout(self) -> _Worker:
         if not self._idle and self._alive >= self.size:
             await self.started.wait()
-        if self._idle:
-            return self._idle.pop()
+        while self._idle:
+            worker = self._idle.pop()
+            if worker.process.is_alive():
+                return worker
+            # Died while idle (killed from outside, out of memory): replaced below, and the
+            # job about to run is not charged for it.
+            log.warning("worker %s died while idle; starting another", worker.process.pid)
+            await anyio.to_thread.run_sync(worker.kill)
+            self._alive -= 1
         # A worker was killed (cancelled job): its replacement starts off the event loop.
         self._alive += 1
         try:
-            return await anyio.to_thread.run_sync(self._spawn)
+            return await anyio.to_thread.run_sync(lambda: self._spawn().wait_ready())
         except BaseException:
             self._alive -= 1
             raise
 
     async def run(
-        self, fn: Callable[[Any, Any], Any], payload: Any, on_progress: OnProgress
+        self,
+        fn: Callable[[Any, Any], Any],
+        payload: Any,
+        on_progress: OnProgress,
+        *,
+        timeout_s: float = math.inf,
     ) -> Any:
+        """``fn(payload, progress)`` in a worker; ``timeout_s`` counts from when the worker has
+        the call (TimeoutError beyond it), not while a worker is found or started."""
         if self._closed:
             raise GraphqError("SHUTTING_DOWN", "the worker pool is closed", status=503)
         async with self._available:
             worker = await self._checkout()
             try:
-                result = await self._exchange(worker, fn, payload, on_progress)
+                with anyio.fail_after(timeout_s):
+                    result = await self._exchange(worker, fn, payload, on_progress)
             except BaseException:
                 # Cancelled, timed out or the pipe broke: the worker's state is unknown.
                 with anyio.CancelScope(shield=True):

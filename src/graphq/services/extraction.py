@@ -7,7 +7,7 @@ from typing import Any
 import msgspec
 from sqlalchemy import select
 
-from graphq.db.models import GraphImage, Job
+from graphq.db.models import ExtractionResult, GraphImage, Job
 from graphq.digitizer import probe_image
 from graphq.errors import GraphqError
 from graphq.jobs.digitize import decode_meta, digitize_bytes
@@ -26,7 +26,8 @@ async def extract_product(
     method: str,
     queue_id: str | None,
 ) -> list[Job]:
-    """Digitize the named images, or every image that has no completed digitization."""
+    """Digitize the named images, or every image that has no result yet (a graph read from a
+    datasheet has one from its datasheet job)."""
     async with rt.db.read() as session:
         images = list(
             (
@@ -36,10 +37,8 @@ async def extract_product(
         done = set(
             (
                 await session.execute(
-                    select(Job.image_id).where(
-                        Job.product_id == product_id,
-                        Job.kind == "digitize",
-                        Job.status == "completed",
+                    select(ExtractionResult.image_id).where(
+                        ExtractionResult.product_id == product_id
                     )
                 )
             ).scalars()

@@ -1,11 +1,11 @@
 """Graph images: stored all or nothing, listed, served and deleted.
 
 An upload is atomic. Every file and metadata entry is checked before anything is written;
-then the files are staged beside their final names, the rows are added, the staged files are
-renamed into place, and only then does the transaction commit. A failure at any step removes
-whatever was staged or renamed and rolls the rows back, so a rejected upload leaves no row and
-no file. Digitize jobs for ``autoExtract`` are created after the commit; if that fails the
-images are removed again, so the request still has no effect.
+then the files are staged beside their final names, the rows (and the digitize jobs of an
+``autoExtract`` upload) are added, the staged files are renamed into place, and only then does
+the one transaction commit. A failure at any step, a crash included, removes whatever was
+staged or renamed and rolls the rows back, so a rejected upload leaves no row, no job and no
+file, and no image is ever stored without the jobs it was sent with.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pathlib import Path
 import anyio
 import msgspec
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult, GraphImage, Job, Product, new_id
 from graphq.digitizer import GraphMeta
@@ -66,26 +67,39 @@ async def upload_images(
     if extract is not None:
         await _check_extractable(rt, metas, extract)
     checked = await check_uploads(uploads, metas, limits)
-    images = await _store(rt, product_id, checked)
-    if extract is None:
-        return images, []
-    requests = [
-        JobRequest(
-            product_id=product_id,
-            image_id=image.id,
-            queue_id=extract.queue_id,
-            priority=extract.priority,
-            extraction_method=upload.meta.method if upload.meta else "standard",
-        )
-        for image, upload in zip(images, checked, strict=True)
-    ]
+    staged = await _stage(rt, product_id, checked)
+    published: list[Path] = []
+
+    async def add_images(session: AsyncSession) -> None:
+        await fetch(session, Product, product_id, "product")
+        session.add_all([image for image, _, _ in staged])
+        await session.flush()
+        for _, temporary, final in staged:
+            os.replace(temporary, final)
+            published.append(final)
+
     try:
-        jobs = await create_jobs(rt, requests)
+        if extract is None:
+            async with rt.db.write() as session:
+                await add_images(session)
+            jobs: list[Job] = []
+        else:
+            requests = [
+                JobRequest(
+                    product_id=product_id,
+                    image_id=image.id,
+                    queue_id=extract.queue_id,
+                    priority=extract.priority,
+                    extraction_method=upload.meta.method if upload.meta else "standard",
+                )
+                for (image, _, _), upload in zip(staged, checked, strict=True)
+            ]
+            jobs = await create_jobs(rt, requests, alongside=add_images)
     except BaseException:
-        with anyio.CancelScope(shield=True):
-            await _remove_images(rt, [image.id for image in images])
+        for path in [*(temporary for _, temporary, _ in staged), *published]:
+            path.unlink(missing_ok=True)
         raise
-    return images, jobs
+    return [image for image, _, _ in staged], jobs
 
 
 async def _check_extractable(
@@ -128,10 +142,11 @@ def _image_row(
     )
 
 
-async def _store(rt: Runtime, product_id: str, checked: list[CheckedUpload]) -> list[GraphImage]:
-    staged: list[tuple[Path, Path]] = []
-    published: list[Path] = []
-    images: list[GraphImage] = []
+async def _stage(
+    rt: Runtime, product_id: str, checked: list[CheckedUpload]
+) -> list[tuple[GraphImage, Path, Path]]:
+    """Each upload's row, staged file and final path; on failure nothing staged remains."""
+    staged: list[tuple[GraphImage, Path, Path]] = []
     try:
         for upload in checked:
             image_id = new_id()
@@ -139,20 +154,13 @@ async def _store(rt: Runtime, product_id: str, checked: list[CheckedUpload]) -> 
             # Shielded, so a cancelled request still learns the staged name and removes it.
             with anyio.CancelScope(shield=True):
                 temporary = await anyio.to_thread.run_sync(rt.storage.stage, final, upload.data)
-            staged.append((temporary, final))
-            images.append(_image_row(image_id, product_id, upload, rt.storage.relative(final)))
-        async with rt.db.write() as session:
-            await fetch(session, Product, product_id, "product")
-            session.add_all(images)
-            await session.flush()
-            for temporary, final in staged:
-                os.replace(temporary, final)
-                published.append(final)
+            row = _image_row(image_id, product_id, upload, rt.storage.relative(final))
+            staged.append((row, temporary, final))
     except BaseException:
-        for path in [*(temporary for temporary, _ in staged), *published]:
-            path.unlink(missing_ok=True)
+        for _, temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
         raise
-    return images
+    return staged
 
 
 async def list_images(rt: Runtime, product_id: str) -> list[GraphImage]:

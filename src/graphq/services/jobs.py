@@ -7,6 +7,7 @@ survives any crash; the engine's index is rebuilt from the table at start.
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -32,6 +33,11 @@ class JobRequest:
     priority: str = "normal"
     extraction_method: str = "standard"
     parameters: dict[str, Any] = field(default_factory=dict)
+    datasheet_id: str | None = None
+
+
+# Adds rows the new jobs refer to (a datasheet) inside the transaction that inserts them.
+AddAlongside = Callable[[AsyncSession], Awaitable[None]]
 
 
 def _check_request(rt: Runtime, request: JobRequest) -> None:
@@ -39,6 +45,13 @@ def _check_request(rt: Runtime, request: JobRequest) -> None:
         raise GraphqError("INVALID_PARAMETERS", f"unknown job kind {request.kind!r}", status=422)
     if request.kind == "digitize" and request.image_id is None:
         raise GraphqError("INVALID_PARAMETERS", "a digitize job needs an imageId", status=422)
+    if request.kind == "datasheet" and request.datasheet_id is None:
+        raise GraphqError(
+            "INVALID_PARAMETERS",
+            "a datasheet job reads an uploaded datasheet; upload it to "
+            "POST /api/product/{id}/datasheets",
+            status=422,
+        )
     rt.registry.check_parameters(request.kind, request.parameters)
 
 
@@ -102,12 +115,18 @@ async def _average_duration_s(session: AsyncSession, kind: str) -> float | None:
 
 
 async def create_jobs(
-    rt: Runtime, requests: list[JobRequest], *, batch_id: str | None = None
+    rt: Runtime,
+    requests: list[JobRequest],
+    *,
+    batch_id: str | None = None,
+    alongside: AddAlongside | None = None,
 ) -> list[Job]:
     """Validate every request, then commit all jobs (all or none).
 
     The checks that need the database (product, image, queue, the wait estimate) run in the
     transaction that inserts the jobs, so creating a job is one write transaction in all.
+    ``alongside`` runs first in that transaction, so what it adds commits with the jobs or
+    not at all.
     """
     for request in requests:
         _check_request(rt, request)
@@ -117,6 +136,8 @@ async def create_jobs(
         await ensure_default_queue(rt)
 
     async def insert(session: AsyncSession) -> list[Job]:
+        if alongside is not None:
+            await alongside(session)
         queues: dict[str | None, Row[Any]] = {}
         checked: set[tuple[str, str | None]] = set()
         for request in requests:
@@ -135,6 +156,7 @@ async def create_jobs(
                 Job(
                     product_id=request.product_id,
                     image_id=request.image_id,
+                    datasheet_id=request.datasheet_id,
                     queue_id=queue.id,
                     batch_id=batch_id,
                     kind=request.kind,
@@ -181,6 +203,7 @@ class JobFilter:
     product_id: str | None = None
     batch_id: str | None = None
     kind: str | None = None
+    needs_review: bool | None = None
 
 
 async def list_jobs(
@@ -193,6 +216,7 @@ async def list_jobs(
         (Job.product_id, filters.product_id),
         (Job.batch_id, filters.batch_id),
         (Job.kind, filters.kind),
+        (Job.needs_review, filters.needs_review),
     ):
         if value is not None:
             query = query.where(column == value)

@@ -252,6 +252,14 @@ async def dead_letter_summary(
     return sum(by_code.values()), {str(k): int(v) for k, v in by_code.items()}, oldest, letters
 
 
+async def jobs_needing_review(rt: Runtime) -> int:
+    """Completed jobs whose result a person should look at (``GET /api/jobs?needsReview=true``
+    lists them)."""
+    async with rt.db.read() as session:
+        count = await session.execute(select(func.count(Job.id)).where(Job.needs_review.is_(True)))
+        return int(count.scalar_one())
+
+
 async def recent_jobs(rt: Runtime, limit: int) -> list[Job]:
     async with rt.db.read() as session:
         rows = await session.execute(select(Job).order_by(Job.updated_at.desc()).limit(limit))

@@ -14,18 +14,30 @@ from graphq.services.lookup import fetch
 from graphq.spice.inputs import default_model_type
 
 
-async def job_result(rt: Runtime, job_id: str) -> ExtractionResult:
+async def job_result(rt: Runtime, job_id: str, image_id: str | None = None) -> ExtractionResult:
+    """The job's result; of a job that stored several (a datasheet job, one per graph), the
+    one for ``image_id``, which must then be given."""
+    query = select(ExtractionResult).where(ExtractionResult.job_id == job_id)
+    if image_id is not None:
+        query = query.where(ExtractionResult.image_id == image_id)
     async with rt.db.read() as session:
-        row = (
-            await session.execute(select(ExtractionResult).where(ExtractionResult.job_id == job_id))
-        ).scalar_one_or_none()
-        if row is None:
+        rows = list((await session.execute(query.order_by(ExtractionResult.created_at))).scalars())
+        if not rows:
             job = await session.get(Job, job_id)
-            detail = f"job {job_id} has no result" + (
-                f" (it is {job.status})" if job else " (no such job)"
+            detail = (
+                f"job {job_id} has no result"
+                + (f" for image {image_id}" if image_id is not None else "")
+                + (f" (it is {job.status})" if job else " (no such job)")
             )
             raise GraphqError("NOT_FOUND", detail, status=404)
-    return row
+    if len(rows) > 1:
+        raise GraphqError(
+            "MULTIPLE_RESULTS",
+            f"job {job_id} stored {len(rows)} results, one per graph; choose one with ?imageId=",
+            status=409,
+            detail={"imageIds": [row.image_id for row in rows]},
+        )
+    return rows[0]
 
 
 async def product_results(rt: Runtime, product_id: str) -> list[ExtractionResult]:

@@ -64,6 +64,16 @@ def sanitise_filename(name: str) -> str:
     return cleaned[:MAX_FILENAME_CHARS] or "image"
 
 
+def file_error(exc: GraphqError, index: int, filename: str) -> GraphqError:
+    """``exc`` about the ``index``-th file of an upload: the message and detail name it."""
+    return GraphqError(
+        exc.code,
+        f"file {index + 1} ({filename}): {exc.message}",
+        status=exc.status,
+        detail={"index": index, "filename": filename},
+    )
+
+
 def _metadata_error(message: str, *, index: int | None = None, status: int = 422) -> GraphqError:
     detail = {"index": index} if index is not None else None
     prefix = f"metadata[{index}]: " if index is not None else ""
@@ -133,12 +143,7 @@ async def check_uploads(
                 partial(load_image, upload.data, max_bytes=max_bytes, max_pixels=limits.max_pixels)
             )
         except GraphqError as exc:
-            raise GraphqError(
-                exc.code,
-                f"file {index + 1} ({filename}): {exc.message}",
-                status=exc.status,
-                detail={"index": index, "filename": filename},
-            ) from None
+            raise file_error(exc, index, filename) from None
         if meta is not None:
             try:
                 validate_meta(meta, image.width, image.height)

@@ -1,0 +1,71 @@
+"""Datasheet PDFs: upload (one ``datasheet`` job each), listing, and the graphs found in one."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get, post
+from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
+
+from graphq.api import views
+from graphq.api.auth import operator
+from graphq.api.forms import JOB_FIELDS, file_parts, job_fields, multipart_form, multipart_operation
+from graphq.api.schemas import DatasheetOut, DatasheetUploadOut
+from graphq.runtime import Runtime
+from graphq.services import datasheets
+from graphq.services.images import ExtractOptions
+
+_UPLOAD_FORM = Schema(
+    type=OpenAPIType.OBJECT,
+    required=["files"],
+    properties={
+        "files": Schema(
+            type=OpenAPIType.ARRAY,
+            items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
+            description="the datasheet PDFs; their bytes decide the type",
+        ),
+        **JOB_FIELDS,
+    },
+)
+
+
+class DatasheetController(Controller):
+    path = "/api"
+    tags = ["datasheets"]
+
+    @post(
+        "/product/{product_id:str}/datasheets",
+        guards=[operator],
+        status_code=201,
+        operation_class=multipart_operation(_UPLOAD_FORM),
+    )
+    async def upload_datasheets(
+        self, rt: Runtime, request: Request, product_id: str
+    ) -> DatasheetUploadOut:
+        """``multipart/form-data``: one or more ``files`` parts (PDFs), and optional
+        ``priority`` and ``queueId`` for their ``datasheet`` jobs.
+
+        All or nothing: one file that is not a readable PDF within the limits rejects the
+        whole upload. Each job finds every graph in its PDF and stores one image and one
+        result per graph; ``GET /api/datasheets/{id}`` lists them.
+        """
+        form = await multipart_form(request, "datasheets")
+        priority, queue_id = await job_fields(form)
+        stored, jobs = await datasheets.upload_datasheets(
+            rt, product_id, await file_parts(form), ExtractOptions(priority, queue_id)
+        )
+        return DatasheetUploadOut(
+            datasheets=[
+                views.datasheet(datasheets.DatasheetDetail(datasheet, job, graphs=[]))
+                for datasheet, job in zip(stored, jobs, strict=True)
+            ],
+            jobs=[views.job(j) for j in jobs],
+        )
+
+    @get("/product/{product_id:str}/datasheets")
+    async def product_datasheets(self, rt: Runtime, product_id: str) -> list[DatasheetOut]:
+        return [views.datasheet(d) for d in await datasheets.list_datasheets(rt, product_id)]
+
+    @get("/datasheets/{datasheet_id:str}")
+    async def get_datasheet(self, rt: Runtime, datasheet_id: str) -> DatasheetOut:
+        """The datasheet, its newest job, and each graph found: image id, page, frame box
+        in points, graph type, status and whether it needs review."""
+        return views.datasheet(await datasheets.get_datasheet(rt, datasheet_id))
