@@ -91,3 +91,25 @@ def test_an_axis_without_tick_labels_is_unread_with_a_reason() -> None:
     reading = read_axes(words, FRAME, [], _y_ticks(3))
     assert reading.x.axis is None and reading.axes is None
     assert [n.code for n in reading.x.reasons] == [ReviewReason.AXIS_UNREAD]
+
+
+def test_an_edge_label_names_the_frame_edge_not_a_grid_line_beside_it() -> None:
+    # "1000" is centred 1.9 pt below the top edge and 1.5 pt above a grid line 3.4 pt under it.
+    ticks = [100.0, 103.4, 175.0, 250.0]
+    words = [_y_label("1000", 101.9), _y_label("100", 175.0), _y_label("10", 250.0)]
+    words += [_x_label(str(v), x) for v, x in zip((0, 5, 10, 15, 20), _x_ticks(5), strict=True)]
+    reading = read_axes(words, FRAME, _x_ticks(5), ticks)
+    assert reading.axes is not None
+    assert reading.axes.y.scale == "log"
+    assert math.isclose(reading.axes.y.max, 1000.0) and math.isclose(reading.axes.y.min, 10.0)
+
+
+def test_an_axis_mapped_piecewise_maps_positions_through_its_labels() -> None:
+    positions = (100.0, 150.0, 200.0, 300.0)  # the last decade twice as wide
+    words = [_x_label(t, x) for t, x in zip(("0.1", "1", "10", "100"), positions, strict=True)]
+    words += [_y_label(str(v), y) for v, y in zip((0, 20, 40, 60), _y_ticks(4), strict=True)]
+    reading = read_axes(words, FRAME, list(positions), _y_ticks(4))
+    assert reading.axes is not None
+    assert (reading.axes.x.min, reading.axes.x.max) == (0.1, 100.0)
+    assert math.isclose(float(reading.x.values_at([250.0])[0]), 10**1.5)
+    assert not reading.reasons  # text-layer labels, evenly enough spaced: nothing doubtful

@@ -2,7 +2,7 @@ import numpy as np
 
 from graphq.datasheet.content import read_pages
 
-from .pdfs import graph_pdf
+from .pdfs import frame_box, graph_pdf
 
 
 def _page():
@@ -31,3 +31,25 @@ def test_strokes_keep_their_colour_width_and_dash() -> None:
     assert abs(strokes.width[red[0]] - 1.5) < 0.01
     assert strokes.dashed.any()
     assert np.isin(strokes.path, red).sum() == 2  # the red polyline's two segments
+
+
+def test_strokes_are_cut_to_their_clip_path_and_hidden_ones_dropped() -> None:
+    from matplotlib.patches import Rectangle
+
+    def draw(ax):
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 10)
+        (line,) = ax.plot([0, 10], [0, 10], color="black")
+        line.set_clip_path(Rectangle((2, 0), 3, 10, transform=ax.transData))
+        (hidden,) = ax.plot([6, 9], [1, 2], color="red")
+        hidden.set_clip_path(Rectangle((0, 5), 3, 3, transform=ax.transData))
+
+    page = read_pages(graph_pdf(draw))[1][0]
+    seg = page.strokes.segments
+    slanted = np.abs(seg[:, 2] - seg[:, 0]) > 0.05
+    slanted &= np.abs(seg[:, 3] - seg[:, 1]) > 0.05
+    x0, _, x1, _ = frame_box()
+    unit = (x1 - x0) / 10
+    xs = seg[slanted][:, [0, 2]]
+    assert len(xs) >= 1
+    assert xs.min() >= x0 + 2 * unit - 0.5 and xs.max() <= x0 + 5 * unit + 0.5

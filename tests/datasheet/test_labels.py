@@ -1,5 +1,6 @@
 import numpy as np
 
+from graphq.datasheet.boxes import bordered_boxes
 from graphq.datasheet.content import read_pages
 from graphq.datasheet.curves import extract_curves
 from graphq.datasheet.labels import bind_labels
@@ -18,7 +19,12 @@ def _bind(draw):
     (panel,) = find_panels(find_rules(page.strokes), page.strokes)
     found = extract_curves(page.strokes, panel.box, page.words)
     binding = bind_labels(
-        found.curves, text_lines(page.words), panel.box, found.leaders, found.samples
+        found.curves,
+        text_lines(page.words),
+        panel.box,
+        found.leaders,
+        found.samples,
+        boxes=bordered_boxes(page.strokes, panel.box),
     )
     heights = [float(np.mean(c.points[:, 1])) for c in found.curves]
     # Page y grows downwards: the highest curve has the smallest mean y.
@@ -70,3 +76,77 @@ def test_conditions_in_unbound_text_hold_for_the_graph() -> None:
 
     _, binding = _bind(draw)
     assert binding.graph_conditions == {"VDS": 10.0, "f": 1e6}
+
+
+def test_an_arrow_with_a_filled_head_binds_its_text_to_the_curve_it_points_at() -> None:
+    def draw(ax):
+        _two_curves(ax)
+        ax.annotate(
+            "25 °C",
+            xy=(6, 2.6),
+            xytext=(7.5, 5.0),
+            arrowprops={"arrowstyle": "-|>", "color": "black", "shrinkA": 0, "shrinkB": 0},
+        )
+
+    labels, binding = _bind(draw)
+    assert labels == ["", "25 °C"]
+    assert binding.kinds.count("leader") == 1
+
+
+def test_a_bare_value_bound_to_no_curve_is_no_condition_of_the_graph() -> None:
+    def draw(ax):
+        _two_curves(ax)
+        ax.text(4, 5.3, "-55 °C")
+        ax.text(0.5, 11, "VDS = 10 V")
+
+    labels, binding = _bind(draw)
+    assert labels == ["", ""]
+    assert binding.graph_conditions == {"VDS": 10.0}
+    assert binding.unbound == ["-55 °C"]
+
+
+def test_a_label_with_curves_on_one_side_only_binds_to_the_first_it_meets() -> None:
+    def draw(ax):
+        ax.plot(XS, 3 + 0.1 * XS, color="black")
+        ax.plot(XS, 1 + 0.1 * XS, color="black")
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 12)
+        ax.text(5, 6.5, "150 °C")  # above both, far from the upper one
+        ax.text(0.5, 10.5, "VDS = 10 V")  # a condition of the graph, above both as well
+
+    labels, binding = _bind(draw)
+    assert labels == ["150 °C", ""]
+    assert binding.graph_conditions == {"VDS": 10.0}
+    assert binding.kinds[np.argmax([lab != "" for lab in binding.labels])] == "beside"
+
+
+def test_labels_stacked_right_of_the_frame_bind_to_the_curve_ending_level_with_them() -> None:
+    def draw(ax):
+        # Curve ends 9 pt apart, with 6 pt labels: beside the frame, each label is as near
+        # its neighbour's curve as its own, but level with its own curve's end.
+        for level in (8.0, 7.55, 7.1):
+            ax.plot(XS, level * XS / (XS + 0.5), color="black")
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 10)
+        for level, text in ((8.0, "VGS = 10 V"), (7.55, "8 V"), (7.1, "6 V")):
+            ax.text(10.25, level * 10 / 10.5, text, va="center", fontsize=6)
+
+    labels, binding = _bind(draw)
+    assert labels == ["VGS = 10 V", "VGS = 8 V", "VGS = 6 V"]
+    assert set(binding.kinds) == {"end"}
+
+
+def test_a_top_bottom_table_in_a_box_names_the_curves_top_down() -> None:
+    def draw(ax):
+        for level in (9.0, 6.0, 3.0):
+            ax.plot(XS, level + 0.05 * XS, color="black")
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 12)
+        ax.text(
+            0.5, 11.5, "VGS\nTop: 10 V\n8 V\nBottom: 6 V", va="top", fontsize=7,
+            bbox={"boxstyle": "square", "fc": "white", "ec": "black"},
+        )  # fmt: skip
+
+    labels, binding = _bind(draw)
+    assert labels == ["VGS = 10 V", "VGS = 8 V", "VGS = 6 V"]
+    assert set(binding.kinds) == {"list"}

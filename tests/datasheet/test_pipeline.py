@@ -44,3 +44,43 @@ def test_vector_page_graphs_axes_and_curves_are_read_exactly() -> None:
             errors = [_median_error(curve, c, truth) for c in got.curves]
             recovered += bool(errors) and min(errors) < 0.002
     assert recovered >= 0.9 * total
+
+
+def test_an_embedded_image_graph_is_digitized_with_the_axes_its_text_layer_prints() -> None:
+    made = make_datasheet(example_specs()["raster_panels"])
+    result = read_datasheet(made.pdf)
+    rasters = [t for t in made.truth.graphs if t.source == "raster"]
+    assert rasters
+    for truth in rasters:
+        (got,) = [g for g in result.graphs if np.allclose(g.box, truth.box, atol=2.0)]
+        assert got.source == "raster"
+        for name in ("x", "y"):
+            t, g = getattr(truth.axes, name), getattr(got.axes, name)
+            assert g.scale == t.scale
+            span = np.log10(t.max / t.min) if t.scale == "log" else t.max - t.min
+            low = np.log10(g.min / t.min) if t.scale == "log" else g.min - t.min
+            assert abs(low) <= 0.02 * span
+        assert got.curves
+        assert any(n.code == "label_unread" for n in got.reasons) or len(got.curves) == 1
+
+
+def test_curve_confidence_says_how_sure_its_label_is() -> None:
+    from .pdfs import graph_pdf
+
+    xs = np.linspace(0, 10, 100)
+
+    def draw(ax):
+        ax.plot(xs, 8 + 0.1 * xs, color="black")
+        ax.plot(xs, 2 + 0.1 * xs, color="black")
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 12)
+        ax.text(4, 9.0, "VGS = 10 V")  # binds inline to the upper curve
+        ax.text(4, 5.3, "4 V")  # halfway between: binds to neither
+
+    (graph,) = read_datasheet(graph_pdf(draw)).graphs
+    by_label = {c.label: c.confidence for c in graph.curves}
+    assert by_label["VGS = 10 V"] >= 0.9
+    assert by_label[""] <= 0.35
+    unread = [n for n in graph.reasons if n.code == "label_unread"]
+    assert unread and "4 V" in unread[0].message
+    assert graph.conditions == {}  # "4 V" names a curve the page leaves unread, not the graph

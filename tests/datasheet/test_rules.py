@@ -32,3 +32,9 @@ def test_rules_on_separate_rows_stay_apart_and_slanted_curves_are_no_rules() -> 
     rules = find_rules(_strokes(segments))
     assert sorted(rules.horizontal[:, 0].tolist()) == [10.0, 20.0]
     assert rules.vertical[:, 0].tolist() == [5.0]
+
+
+def test_a_long_grid_line_drawn_slightly_off_level_is_still_a_rule() -> None:
+    # 0.2 pt of drift over 205 pt, as some vendors' PDFs draw their grids.
+    rules = find_rules(_strokes([(88.3, 546.7, 293.4, 546.9), (0, 0, 50, 40)]))
+    assert len(rules.horizontal) == 1 and abs(rules.horizontal[0, 0] - 546.8) < 0.01

@@ -20,19 +20,21 @@ _PULSE = re.compile(_NUMBER + r"\s*([pnuµμm]?)s\s+pulse", re.IGNORECASE)
 _NAMES = {"TJ": "Tj", "TC": "Tc", "TA": "Ta", "TCASE": "Tc", "F": "f"}
 
 
-def parse_conditions(text: str) -> dict[str, float]:
-    """Every condition the text states."""
+def parse_conditions(text: str, *, lone_temperature: bool = True) -> dict[str, float]:
+    """Every condition the text states. ``lone_temperature`` reads a temperature printed
+    alone ("125 °C") as Tj: true for a curve's own label, false for text that bound to no
+    curve (there a lone value is an unread curve label, not the graph's condition)."""
     found: dict[str, float] = {}
     for match in _ASSIGNMENT.finditer(text):
         name, number, prefix, _unit = match.groups()
         found[_NAMES.get(name.upper(), name)] = _number(number) * _PREFIX[prefix]
-    if not any(name.startswith("T") for name in found):
+    if lone_temperature and not any(name.startswith("T") for name in found):
         temperature = _TEMPERATURE.search(text)
         if temperature and "=" not in text[: temperature.start()]:
             found["Tj"] = _number(temperature.group(1))
     pulse = _PULSE.search(text)
     if pulse:
-        found["tp"] = _number(pulse.group(1)) * _PREFIX[pulse.group(2)]
+        found["tp"] = _number(pulse.group(1)) * _PREFIX[pulse.group(2).lower()]
     return found
 
 

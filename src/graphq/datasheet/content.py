@@ -151,6 +151,7 @@ class _StrokeBuilder:
         self._path: list[int] = []
         self._styles: list[tuple[float, tuple[int, int, int], bool, bool, bool, tuple]] = []
         self._subpaths = 0
+        self._clips: list[tuple[float, float, float, float] | None] = []
 
     def visit(self, obj: ctypes.c_void_p, outer: Matrix, images: list[tuple[float, ...]]) -> None:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
@@ -164,9 +165,35 @@ class _StrokeBuilder:
             xs, ys = [p[0] for p in points], [p[1] for p in points]
             images.append((min(xs), min(ys), max(xs), max(ys)))
         elif kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            self._add_path(obj, matrix)
+            self._add_path(obj, matrix, outer)
 
-    def _add_path(self, obj: ctypes.c_void_p, matrix: Matrix) -> None:
+    def _clip_box(
+        self, obj: ctypes.c_void_p, outer: Matrix
+    ) -> tuple[float, float, float, float] | None:
+        """The box of the object's clip path (the intersection of its paths' boxes), in page
+        points; None when it has none. Spreadsheet exports draw hidden series and the parts
+        of curves beyond the axis range in full and clip them away."""
+        clip = pdfium_c.FPDFPageObj_GetClipPath(obj)
+        if not clip:
+            return None
+        box: list[float] | None = None
+        x, y = ctypes.c_float(), ctypes.c_float()
+        for k in range(pdfium_c.FPDFClipPath_CountPaths(clip)):
+            points = []
+            for i in range(pdfium_c.FPDFClipPath_CountPathSegments(clip, k)):
+                segment = pdfium_c.FPDFClipPath_GetPathSegment(clip, k, i)
+                pdfium_c.FPDFPathSegment_GetPoint(segment, ctypes.byref(x), ctypes.byref(y))
+                points.append(self._frame.point(*_apply(outer, x.value, y.value)))
+            if not points:
+                continue
+            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            own = [min(xs), min(ys), max(xs), max(ys)]
+            box = own if box is None else [
+                max(box[0], own[0]), max(box[1], own[1]), min(box[2], own[2]), min(box[3], own[3])
+            ]  # fmt: skip
+        return None if box is None else (box[0], box[1], box[2], box[3])
+
+    def _add_path(self, obj: ctypes.c_void_p, matrix: Matrix, outer: Matrix) -> None:
         fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
         pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill_mode), ctypes.byref(stroke))
         width = ctypes.c_float()
@@ -183,6 +210,7 @@ class _StrokeBuilder:
                 _colour(obj, pdfium_c.FPDFPageObj_GetFillColor),
             )
         )
+        self._clips.append(self._clip_box(obj, outer))
         x, y = ctypes.c_float(), ctypes.c_float()
         start: tuple[float, float] | None = None
         current: tuple[float, float] | None = None
@@ -216,6 +244,20 @@ class _StrokeBuilder:
                     self._add(current, start, path_index)
                 current = start
 
+    def _clipped(self, segments: np.ndarray, path: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Segments cut to their path's clip box; (segments, which are visible at all)."""
+        keep = np.ones(len(segments), dtype=bool)
+        out = segments.copy()
+        boxes: dict[tuple[float, float, float, float], list[int]] = {}
+        for index, box in enumerate(self._clips):
+            if box is not None:
+                boxes.setdefault(box, []).append(index)
+        for box, paths in boxes.items():
+            rows = np.flatnonzero(np.isin(path, paths))
+            if rows.size:
+                out[rows], keep[rows] = clip_segments(segments[rows], box)
+        return out, keep
+
     def _bezier(
         self,
         p0: tuple[float, float],
@@ -236,10 +278,14 @@ class _StrokeBuilder:
 
     def build(self) -> Strokes:
         styles = self._styles
+        segments = np.array(self._points, dtype=np.float64).reshape(-1, 4)
+        subpath = np.array(self._subpath, dtype=np.int64)
+        path = np.array(self._path, dtype=np.int64)
+        segments, keep = self._clipped(segments, path)
         return Strokes(
-            segments=np.array(self._points, dtype=np.float64).reshape(-1, 4),
-            subpath=np.array(self._subpath, dtype=np.int64),
-            path=np.array(self._path, dtype=np.int64),
+            segments=segments[keep],
+            subpath=subpath[keep],
+            path=path[keep],
             width=np.array([s[0] for s in styles], dtype=np.float64),
             color=np.array([s[1] for s in styles], dtype=np.int64).reshape(-1, 3),
             dashed=np.array([s[2] for s in styles], dtype=bool),
@@ -286,6 +332,10 @@ def _read_words(
             text = chr(code) if code else " "
             if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1 or (0 < code < 32):
                 unmapped += 1
+            if 0 < code < 32 and code not in (9, 10, 13):
+                # A control code is a glyph the font maps to nothing ("−" of "−25" in some
+                # fonts): it stands for no character, and must not split or spoil its word.
+                continue
             if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(box)):
                 pdfium_c.FPDFText_GetCharBox(
                     raw, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom),
@@ -359,3 +409,25 @@ def _continues(
         gap = max(char[2] - last[4], last[2] - char[4])
         across = min(last[3], char[3]) - max(last[1], char[1])
     return -0.5 * size < gap < settings.word_gap_em * size and across > 0.3 * size
+
+
+def clip_segments(
+    seg: np.ndarray, box: tuple[float, float, float, float]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Liang–Barsky clipping of every segment to the box at once: (clipped, kept)."""
+    x0, y0, x1, y1 = box
+    px, py = seg[:, 0], seg[:, 1]
+    dx, dy = seg[:, 2] - px, seg[:, 3] - py
+    t0 = np.zeros(len(seg))
+    t1 = np.ones(len(seg))
+    keep = np.ones(len(seg), dtype=bool)
+    for p, q in ((-dx, px - x0), (dx, x1 - px), (-dy, py - y0), (dy, y1 - py)):
+        parallel = np.abs(p) < 1e-12
+        keep &= ~(parallel & (q < 0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = np.where(parallel, 0.0, q / np.where(parallel, 1.0, p))
+        t0 = np.where(~parallel & (p < 0), np.maximum(t0, r), t0)
+        t1 = np.where(~parallel & (p > 0), np.minimum(t1, r), t1)
+    keep &= t0 <= t1
+    out = np.column_stack((px + t0 * dx, py + t0 * dy, px + t1 * dx, py + t1 * dy))
+    return out, keep

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from graphq.datasheet.content import Strokes
+from graphq.datasheet.arrows import Leader, find_marks, leaders_from
+from graphq.datasheet.content import Strokes, clip_segments
 from graphq.datasheet.rules import slanted_subpaths
 from graphq.datasheet.words import Word
 
@@ -52,14 +53,8 @@ class VectorCurve:
     color: tuple[int, int, int]
     width: float
     dashed: bool
-
-
-@dataclass(frozen=True)
-class Leader:
-    """A straight line from a word (at ``text_end``) towards a curve (at ``tip``)."""
-
-    text_end: tuple[float, float]
-    tip: tuple[float, float]
+    # Joined across gaps between pieces (a dashed curve, a path split by its writer).
+    joined: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,11 +78,12 @@ def extract_curves(
     strokes: Strokes, box: Box, words: list[Word], settings: CurveSettings | None = None
 ) -> PanelStrokes:
     chosen = settings or CurveSettings()
-    pieces = _pieces(strokes, box)
+    marks = find_marks(strokes, box)
+    pieces = _pieces(strokes, box, marks.is_mark)
     word_boxes = np.array([(w.x0, w.top, w.x1, w.bottom) for w in words]).reshape(-1, 4)
     width = box[2] - box[0]
     kept: list[tuple[np.ndarray, int]] = []
-    leaders: list[Leader] = []
+    shafts = list(marks.shafts)
     samples: list[LegendSample] = []
     for points, path in pieces:
         extent = np.ptp(points, axis=0)
@@ -103,10 +99,12 @@ def extract_curves(
                     samples.append(_sample(points, path, strokes))
                     continue
                 if not flat:
-                    text_end, tip = (0, -1) if near[0] <= near[1] else (-1, 0)
-                    leaders.append(Leader(tuple(points[text_end]), tuple(points[tip])))  # type: ignore[arg-type]
+                    shafts.append(points[[0, -1]])
                     continue
         kept.append((points, path))
+    leaders = leaders_from(
+        shafts, marks.heads, lambda ends: _word_distance(ends, word_boxes), chosen.leader_reach_pt
+    )
     samples += _level_samples(strokes, box, words, chosen)
     joined = _join(kept, strokes, chosen)
     diagonal = float(np.hypot(box[2] - box[0], box[3] - box[1]))
@@ -116,6 +114,7 @@ def extract_curves(
             color=tuple(int(c) for c in strokes.color[path]),  # type: ignore[arg-type]
             width=float(strokes.width[path]),
             dashed=bool(strokes.dashed[path]) or dashed_join,
+            joined=dashed_join,
         )
         for points, path, dashed_join in joined
         if _length(points) >= chosen.min_length_fraction * diagonal
@@ -153,14 +152,14 @@ def _level_samples(
     return samples
 
 
-def _pieces(strokes: Strokes, box: Box) -> list[tuple[np.ndarray, int]]:
-    """Connected polylines of candidate curve strokes, clipped to the frame."""
+def _pieces(strokes: Strokes, box: Box, is_mark: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """Connected polylines of candidate curve strokes (no marks), clipped to the frame."""
     seg = strokes.segments
     if seg.size == 0:
         return []
     slanted_in = slanted_subpaths(strokes)
     visible = strokes.stroked[strokes.path] & ~np.all(strokes.color >= 240, axis=1)[strokes.path]
-    candidate = visible & slanted_in[strokes.subpath]
+    candidate = visible & slanted_in[strokes.subpath] & ~is_mark[strokes.subpath]
     # Near the frame only: everything else on the page is another panel's business.
     x0, y0, x1, y1 = box
     near = (
@@ -172,7 +171,7 @@ def _pieces(strokes: Strokes, box: Box) -> list[tuple[np.ndarray, int]]:
     index = np.flatnonzero(candidate & near)
     if index.size == 0:
         return []
-    clipped, keep = _clip(seg[index], box)
+    clipped, keep = clip_segments(seg[index], box)
     index, clipped = index[keep], clipped[keep]
     # A new piece starts at a new subpath or wherever a segment does not start at the last
     # one's end (clipping cut the stroke at the frame).
@@ -187,26 +186,6 @@ def _pieces(strokes: Strokes, box: Box) -> list[tuple[np.ndarray, int]]:
         points = np.vstack((clipped[a:b, :2], clipped[b - 1 : b, 2:]))
         pieces.append((points, int(strokes.path[index[a]])))
     return pieces
-
-
-def _clip(seg: np.ndarray, box: Box) -> tuple[np.ndarray, np.ndarray]:
-    """Liang–Barsky clipping of every segment to the box at once."""
-    x0, y0, x1, y1 = box
-    px, py = seg[:, 0], seg[:, 1]
-    dx, dy = seg[:, 2] - px, seg[:, 3] - py
-    t0 = np.zeros(len(seg))
-    t1 = np.ones(len(seg))
-    keep = np.ones(len(seg), dtype=bool)
-    for p, q in ((-dx, px - x0), (dx, x1 - px), (-dy, py - y0), (dy, y1 - py)):
-        parallel = np.abs(p) < 1e-12
-        keep &= ~(parallel & (q < 0))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = np.where(parallel, 0.0, q / np.where(parallel, 1.0, p))
-        t0 = np.where(~parallel & (p < 0), np.maximum(t0, r), t0)
-        t1 = np.where(~parallel & (p > 0), np.minimum(t1, r), t1)
-    keep &= t0 <= t1
-    out = np.column_stack((px + t0 * dx, py + t0 * dy, px + t1 * dx, py + t1 * dy))
-    return out, keep
 
 
 def _straight(points: np.ndarray) -> bool:

@@ -22,6 +22,8 @@ few ways, and each has its stage here, in the order :func:`image_words` runs the
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import msgspec
@@ -39,11 +41,8 @@ POINTS_PER_INCH = 72.0
 _NUMBER_CHARS = "0123456789.,-+Ee"
 _NUMBER = re.compile(r"^[-+]?(\d+[.,]?\d*|[.,]\d+)([Ee][-+]?\d+)?$")
 _EXPONENT = re.compile(r"^[-+]?\d{1,2}$")
-_DECIMAL = re.compile(r"^[-+]?\d*[.,]\d+$")
 # A minus sign read as another mark before a number.
 _ODD_SIGN = re.compile(r"^[~=_»«*“”\"'][\d.,]+$")
-# A decimal point is at most this fraction of its number's height, tall and wide.
-_DOT_HEIGHT = 0.3
 
 
 @dataclass(frozen=True)
@@ -59,7 +58,9 @@ class OcrSettings:
     max_upscale: float = 4.0
     # Ink darker than this is text (0 white paper .. 1 black).
     ink_threshold: float = 0.4
-    # A straight run of ink this many glyph heights long is a rule (frame, grid), no glyph.
+    # A straight run of ink this many glyph heights long is a rule (frame, grid), no glyph;
+    # rules count from this paler ink (a light-grey grid).
+    rule_ink: float = 0.15
     rule_glyphs: float = 2.2
     # A stroke that touched a rule and is at most this fraction of a glyph thick is a tick.
     tick_thickness: float = 0.25
@@ -98,12 +99,19 @@ def page_words(
     settings = settings or DEFAULT_SETTINGS
     dpi = dpi or settings.page_dpi
     pixels = render_page(pdf, page_number, dpi)
-    points_per_px = POINTS_PER_INCH / dpi
-    return [_scaled(word, points_per_px) for word in image_words(pixels, settings=settings)]
+    return [scale_word(w, POINTS_PER_INCH / dpi) for w in image_words(pixels, settings=settings)]
 
 
 def render_page(pdf: bytes, page_number: int, dpi: float) -> np.ndarray:
     """One page (1-based) as RGB pixels (H × W × 3 uint8) at ``dpi``."""
+    with open_page(pdf, page_number) as page:
+        bitmap = page.render(scale=dpi / POINTS_PER_INCH)
+        return np.asarray(bitmap.to_pil().convert("RGB"))
+
+
+@contextmanager
+def open_page(pdf: bytes, page_number: int) -> Iterator[pdfium.PdfPage]:
+    """One page (1-based) of the PDF, open while the block runs."""
     try:
         document = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
@@ -115,52 +123,71 @@ def render_page(pdf: bytes, page_number: int, dpi: float) -> np.ndarray:
                 f"page {page_number} is not in a {len(document)}-page PDF",
                 status=422,
             )
-        bitmap = document[page_number - 1].render(scale=dpi / POINTS_PER_INCH)
-        return np.asarray(bitmap.to_pil().convert("RGB"))
+        yield document[page_number - 1]
     finally:
         document.close()
 
 
-def image_words(pixels: np.ndarray, *, settings: OcrSettings | None = None) -> list[Word]:
-    """OCR words of an RGB (H × W × 3) or grey (H × W) uint8 image, in its pixel coordinates."""
+def image_words(
+    pixels: np.ndarray, *, text_px: float | None = None, settings: OcrSettings | None = None
+) -> list[Word]:
+    """OCR words of an RGB (H × W × 3) or grey (H × W) uint8 image, in its pixel coordinates.
+
+    ``text_px`` is the height of the text's glyphs when the caller knows it (the tick
+    labels' height beside a frame); otherwise it is measured over the whole image, where
+    the dashes of many dashed curves can outnumber the glyphs.
+    """
     settings = settings or DEFAULT_SETTINGS
     ink = darkness(pixels) if pixels.ndim == 3 else 1.0 - np.asarray(pixels, np.float64) / 255.0
-    glyph = _glyph_height(ink > settings.ink_threshold)
+    glyph = text_px or glyph_height(ink > settings.ink_threshold)
     if glyph is None:
         return []
     scale = min(settings.max_upscale, max(1.0, settings.glyph_px / glyph))
     if scale > 1.0:
         ink = ndimage.zoom(ink, scale, order=1)
     glyph_px = glyph * scale
-    text = _without_rules(ink > settings.ink_threshold, glyph_px, settings)
+    text = without_rules(ink, glyph_px, settings)
     found = read_mask(
         text, SPARSE_TEXT, min_confidence=settings.min_confidence, timeout_s=settings.timeout_s
     )
     turned = _turned_words(text, settings)
     upright = [w for w in found if not any(_overlap(w, t) for t in turned)]
     upright = _with_missed(text, upright, turned, glyph_px, settings)
-    upright = _split_exponents(upright, text, settings)
-    upright = _reread_numbers(upright, text, settings)
-    return [_scaled(word, 1.0 / scale) for word in upright + turned]
+    upright = split_exponents(upright, text, settings)
+    upright = reread_numbers(upright, text, settings)
+    return [scale_word(word, 1.0 / scale) for word in upright + turned]
 
 
-def _glyph_height(text: np.ndarray) -> float | None:
-    """Median height (px) of glyph-sized components: the size the image's text is set in."""
-    labels, _ = ndimage.label(text)
-    heights = [
-        box[0].stop - box[0].start
-        for box in ndimage.find_objects(labels)
-        if box is not None
-        and 5 <= box[0].stop - box[0].start <= 0.5 * text.shape[0]
-        and box[1].stop - box[1].start <= 1.5 * (box[0].stop - box[0].start)
-    ]
+def glyph_height(text: np.ndarray) -> float | None:
+    """Median height (px) of glyph-like components: the size the image's text is set in.
+
+    A glyph is at least 5 px tall, no wider than 1.5 heights and no narrower than a fifth of
+    one (a tick or a vertical dash is), and fills a fifth of its box at least (the thin
+    diagonal dash of a curve does not).
+    """
+    labels, count = ndimage.label(text, structure=np.ones((3, 3), bool))
+    if count == 0:
+        return None
+    fill = ndimage.sum_labels(text, labels, np.arange(1, count + 1))
+    heights = []
+    for box, pixels in zip(ndimage.find_objects(labels), fill, strict=True):
+        if box is None:
+            continue
+        tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start
+        glyph_like = 0.2 * tall <= wide <= 1.5 * tall and pixels >= 0.2 * tall * wide
+        if glyph_like and 5 <= tall <= 0.5 * text.shape[0]:
+            heights.append(tall)
     return float(np.median(heights)) if len(heights) >= 3 else None
 
 
-def _without_rules(text: np.ndarray, glyph_px: float, settings: OcrSettings) -> np.ndarray:
-    """``text`` with long straight runs erased, and the thin strokes that touched them."""
+def without_rules(ink: np.ndarray, glyph_px: float, settings: OcrSettings) -> np.ndarray:
+    """The text mask of ``ink`` with long straight runs erased, and the thin strokes that
+    touched them. Rules are looked for in paler ink than text: a light-grey frame carries
+    dark tick marks."""
+    text = ink > settings.ink_threshold
+    lines = ink > settings.rule_ink
     length = max(3, round(settings.rule_glyphs * glyph_px))
-    rules = _long_runs(text, length, axis=1) | _long_runs(text, length, axis=0)
+    rules = _long_runs(lines, length, axis=1) | _long_runs(lines, length, axis=0)
     kept = text & ~rules
     labels, count = ndimage.label(kept, structure=np.ones((3, 3), bool))
     if count == 0:
@@ -185,7 +212,7 @@ def _long_runs(mask: np.ndarray, length: int, axis: int) -> np.ndarray:
     return ndimage.maximum_filter1d(shrunk, length, axis=axis, mode="constant").astype(bool)
 
 
-def _split_exponents(words: list[Word], text: np.ndarray, settings: OcrSettings) -> list[Word]:
+def split_exponents(words: list[Word], text: np.ndarray, settings: OcrSettings) -> list[Word]:
     """Each number whose last glyphs stand raised, as a base word and a smaller exponent.
 
     Only numbers are split: a raised degree sign inside ``25°C`` has a glyph after it on the
@@ -238,22 +265,20 @@ def _raised_end(word: Word, text: np.ndarray, settings: OcrSettings) -> tuple[Bo
     return _union(on_base, top, left), _union(raised, top, left)
 
 
-def _reread_numbers(words: list[Word], text: np.ndarray, settings: OcrSettings) -> list[Word]:
+def reread_numbers(words: list[Word], text: np.ndarray, settings: OcrSettings) -> list[Word]:
     """Numbers tesseract was unsure of, read again alone with only number characters
     allowed; the surer reading wins.
 
     Also read again, whatever their confidence: a number led by a sign tesseract took for
-    another mark (``~16``, ``=10``), and a number without a decimal point whose glyphs hold
-    a dot on the baseline (``1.0`` read ``10``), which the reading must then keep.
+    another mark (``~16``, ``=10``); when no reading is a number, the word is dropped rather
+    than kept as a misread.
     """
-    doubtful = {}
-    for i, word in enumerate(words):
-        if _NUMBER.match(word.text) and word.confidence < settings.sure_confidence:
-            doubtful[i] = _NUMBER
-        elif _ODD_SIGN.match(word.text):
-            doubtful[i] = _NUMBER
-        elif word.text.isdigit() and _holds_dot(word, text):
-            doubtful[i] = _DECIMAL
+    doubtful = [
+        i
+        for i, word in enumerate(words)
+        if (_NUMBER.match(word.text) and word.confidence < settings.sure_confidence)
+        or _ODD_SIGN.match(word.text)
+    ]
     read = read_pieces(
         text,
         [_box(words[i]) for i in doubtful],
@@ -262,29 +287,15 @@ def _reread_numbers(words: list[Word], text: np.ndarray, settings: OcrSettings) 
         timeout_s=settings.timeout_s,
     )
     words = list(words)
-    for (i, pattern), readings in zip(doubtful.items(), read, strict=True):
-        number = _surest(readings, pattern)
-        if number is not None and (pattern is _DECIMAL or number[1] > words[i].confidence):
+    misread = set()
+    for i, readings in zip(doubtful, read, strict=True):
+        number = _surest(readings, _NUMBER)
+        odd = _ODD_SIGN.match(words[i].text) is not None
+        if number is not None and (odd or number[1] > words[i].confidence):
             words[i] = msgspec.structs.replace(words[i], text=number[0], confidence=number[1])
-        elif _ODD_SIGN.match(words[i].text):
-            words[i] = msgspec.structs.replace(words[i], confidence=0.0)
-    return [word for word in words if word.confidence > 0.0]
-
-
-def _holds_dot(word: Word, text: np.ndarray) -> bool:
-    """Whether a small blob sits on the baseline between the word's glyphs: a decimal point."""
-    left, top, right, bottom = _box(word)
-    labels, _ = ndimage.label(text[top:bottom, left:right], structure=np.ones((3, 3), bool))
-    height = bottom - top
-    boxes = [box for box in ndimage.find_objects(labels) if box is not None]
-    return any(
-        box[0].stop - box[0].start <= _DOT_HEIGHT * height
-        and box[1].stop - box[1].start <= _DOT_HEIGHT * height
-        and box[0].stop >= height - _DOT_HEIGHT * height
-        and any(other[1].stop <= box[1].start for other in boxes)
-        and any(other[1].start >= box[1].stop for other in boxes)
-        for box in boxes
-    )
+        elif odd:
+            misread.add(i)
+    return [word for i, word in enumerate(words) if i not in misread]
 
 
 def _turned_words(text: np.ndarray, settings: OcrSettings) -> list[Word]:
@@ -426,7 +437,8 @@ def _overlap(a: Word, b: Word) -> bool:
     return a.x0 < b.x1 and b.x0 < a.x1 and a.top < b.bottom and b.top < a.bottom
 
 
-def _scaled(word: Word, factor: float) -> Word:
+def scale_word(word: Word, factor: float) -> Word:
+    """``word`` with its box and size multiplied by ``factor`` (pixels to points)."""
     return msgspec.structs.replace(
         word,
         x0=word.x0 * factor,

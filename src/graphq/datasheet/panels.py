@@ -98,7 +98,7 @@ def find_panels(
             boxes.append(box)
     boxes = _drop_nested(boxes)
     boxes.sort(key=lambda b: (round(b[1] / 20), b[0]))
-    return [Panel(b, *_ticks(b, rules, chosen)) for b in boxes]
+    return [Panel(b, *panel_ticks(b, rules, chosen)) for b in boxes]
 
 
 def _frame(
@@ -169,7 +169,7 @@ def _slanted_midpoints(strokes: Strokes) -> np.ndarray:
     )
 
 
-def _ticks(
+def panel_ticks(
     box: tuple[float, float, float, float], rules: Rules, settings: PanelSettings
 ) -> tuple[list[float], list[float]]:
     """Positions of tick marks and grid lines along the x and y axes."""

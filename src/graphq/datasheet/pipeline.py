@@ -7,7 +7,10 @@ Per page, the stages run in this order:
 2. panels   — frames that enclose curves, with their tick positions and caption;
 3. axes     — tick labels fitted to the ticks: range, scale, quantity, unit;
 4. classify — the graph type from the caption and the axis quantities;
-5. curves   — the panel's own strokes (vector), or the digitizer on its rendering (raster);
+5. curves   — the panel's own strokes (vector), or the digitizer on its rendering when the
+   graph is an embedded image (:mod:`graphq.datasheet.raster_panels`); a scanned page with
+   neither text layer nor vector frames goes to the scan reader (``graphq.datasheet.raster``)
+   when it is installed;
 6. labels   — text bound to curves by the page's geometry; conditions from notes/captions.
 """
 
@@ -17,21 +20,25 @@ import importlib.util
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import msgspec
 import numpy as np
 
 from graphq.datasheet.axes import AxesReading, AxisSettings, read_axes
+from graphq.datasheet.boxes import bordered_boxes
 from graphq.datasheet.classify import classify
 from graphq.datasheet.conditions import parse_conditions, parse_label
 from graphq.datasheet.content import ContentSettings, PageContent, read_pages
 from graphq.datasheet.curves import CurveSettings, extract_curves
-from graphq.datasheet.labels import LabelSettings, bind_labels
+from graphq.datasheet.labels import CERTAINTY, LabelSettings, bind_labels
 from graphq.datasheet.panels import Panel, PanelSettings, find_caption, find_panels
+from graphq.datasheet.raster_panels import digitize_panel, image_panels
 from graphq.datasheet.rules import RuleSettings, find_rules
 from graphq.datasheet.textlines import text_lines
 from graphq.datasheet.types import DatasheetCurve, DatasheetGraph, DatasheetResult
 from graphq.datasheet.words import Word
 from graphq.digitizer.resample import resample_path
 from graphq.digitizer.types import Axes, Axis
+from graphq.errors import GraphqError
 from graphq.review import ReviewNote, ReviewReason
 
 Progress = Callable[[float, str], None]
@@ -50,6 +57,10 @@ class ReaderSettings:
     # Curve points every this many points along the curve: 1/8 pt is below any stroke
     # width, so the sampled polyline is the drawn one.
     sample_spacing_pt: float = 0.125
+    # A curve bound to no label, where the page prints labels, is this sure of its label ...
+    unbound_certainty: float = 0.3
+    # ... and a curve joined across gaps (dashes, split paths) this sure of its course.
+    joined_certainty: float = 0.95
     # A panel covering more than this fraction of the page is a page border or a section
     # box (it holds circuits, package drawings), not a graph.
     max_page_fraction: float = 0.5
@@ -83,8 +94,13 @@ def _read_page(
         for p in find_panels(rules, page.strokes, settings.panels)
         if _area(p.box) <= settings.max_page_fraction * page_area
     ]
-    if not panels:
-        return []
+    pictures = [
+        p
+        for p in image_panels(page.images, rules, [p.box for p in panels], settings.panels)
+        if _area(p.box) <= settings.max_page_fraction * page_area
+    ]
+    if not panels and (not page.text_usable or not pictures):
+        return _scanned_page(pdf, page, warnings) if not page.text_usable else []
     words = page.words
     ocr_read = False
     if not page.text_usable:
@@ -99,7 +115,73 @@ def _read_page(
         if (page.text_usable or ocr_read) and unreadable:
             continue  # a table or a drawing: no graph has no readable axis at all
         graphs.append(_read_panel(page, panel, words, lines, reading, settings))
+    if page.text_usable:
+        for panel in pictures:
+            reading = read_axes(words, panel.box, panel.x_ticks, panel.y_ticks, settings.axes)
+            if reading.axes is not None:  # an image without axes is a photo or a drawing
+                graphs.append(_read_picture(pdf, page, panel, lines, reading, settings, warnings))
     return graphs
+
+
+def _scanned_page(pdf: bytes, page: PageContent, warnings: list[str]) -> list[DatasheetGraph]:
+    """A page with neither a usable text layer nor vector frames: the scan reader's."""
+    if not page.images:
+        return []
+    if importlib.util.find_spec("graphq.datasheet.raster") is None:
+        warnings.append(f"page {page.number}: a scanned page, and no scan reader is installed")
+        return []
+    from graphq.datasheet.raster import read_raster_page
+
+    try:
+        return read_raster_page(pdf, page.number)
+    except GraphqError as exc:  # OCR is an external engine: its failure leaves the page unread
+        warnings.append(f"page {page.number}: the scan reader failed ({exc})")
+        return []
+
+
+def _read_picture(
+    pdf: bytes,
+    page: PageContent,
+    panel: Panel,
+    lines: list,
+    reading: AxesReading,
+    settings: ReaderSettings,
+    warnings: list[str],
+) -> DatasheetGraph:
+    """An embedded-image graph: axes from the text layer, curves from the digitizer."""
+    caption = find_caption(lines, panel.box, settings.panels)
+    axes = reading.axes
+    assert axes is not None
+    graph_type, type_notes = classify(caption, axes)
+    reasons: list[ReviewNote] = list(reading.reasons) + type_notes
+    found, notes = digitize_panel(pdf, page.number, panel.box, axes, graph_type)
+    warnings.extend(f"page {page.number}: {note}" for note in notes)
+    conditions = parse_conditions(caption)
+    axes_confidence = min(reading.x.confidence, reading.y.confidence)
+    sure = _label_certainty("", len(found), [], settings)
+    curves = [
+        msgspec.structs.replace(
+            curve,
+            conditions=dict(conditions),
+            confidence=round(curve.confidence * axes_confidence * sure, 3),
+        )
+        for curve in found
+    ]
+    reasons += _label_notes(curves, [])
+    if not curves:
+        reasons.append(ReviewNote(ReviewReason.CURVE_COUNT_DIFFERS, "no curves found in the image"))
+    return DatasheetGraph(
+        page=page.number,
+        box=[round(v, 2) for v in panel.box],
+        graph_type=graph_type,
+        source="raster",
+        axes=axes,
+        curves=curves,
+        caption=caption,
+        conditions=conditions,
+        needs_review=bool(reasons),
+        reasons=reasons,
+    )
 
 
 def _ocr_words(pdf: bytes, page_number: int, warnings: list[str]) -> list[Word] | None:
@@ -132,38 +214,39 @@ def _read_panel(
         reasons.append(ReviewNote(ReviewReason.AXIS_UNREAD, "the page has no usable text layer"))
     strokes = extract_curves(page.strokes, panel.box, words, settings.curves)
     binding = bind_labels(
-        strokes.curves, lines, panel.box, strokes.leaders, strokes.samples, settings.labels
+        strokes.curves,
+        lines,
+        panel.box,
+        strokes.leaders,
+        strokes.samples,
+        settings.labels,
+        boxes=bordered_boxes(page.strokes, panel.box),
     )
     graph_conditions = {**parse_conditions(caption), **binding.graph_conditions}
     curves: list[DatasheetCurve] = []
     if axes is not None:
-        confidence = min(reading.x.confidence, reading.y.confidence)
-        for curve, label in zip(strokes.curves, binding.labels, strict=True):
+        axes_confidence = min(reading.x.confidence, reading.y.confidence)
+        for curve, label, kind in zip(strokes.curves, binding.labels, binding.kinds, strict=True):
             value, conditions = parse_label(label)
             points = resample_path(curve.points, settings.sample_spacing_pt)
             values = np.column_stack(
                 (reading.x.values_at(points[:, 0]), reading.y.values_at(points[:, 1]))
             )
             values = values[np.argsort(values[:, 0], kind="stable")]
+            sure = _label_certainty(kind, len(strokes.curves), binding.unbound, settings)
+            drawn = settings.joined_certainty if curve.joined else 1.0
             curves.append(
                 DatasheetCurve(
                     label=label,
                     value=value,
                     conditions={**graph_conditions, **conditions},
                     points=values.tolist(),
-                    confidence=round(confidence, 3),
+                    confidence=round(axes_confidence * sure * drawn, 3),
                     color="#{:02x}{:02x}{:02x}".format(*curve.color),
                     dashed=curve.dashed,
                 )
             )
-        unlabelled = sum(1 for c in curves if not c.label)
-        if len(curves) > 1 and unlabelled:
-            reasons.append(
-                ReviewNote(
-                    ReviewReason.LABEL_UNREAD,
-                    f"{unlabelled} of {len(curves)} curves have no label the page ties to them",
-                )
-            )
+        reasons += _label_notes(curves, binding.unbound)
     if not strokes.curves:
         reasons.append(ReviewNote(ReviewReason.CURVE_COUNT_DIFFERS, "no vector curves found"))
     return DatasheetGraph(
@@ -178,6 +261,31 @@ def _read_panel(
         needs_review=bool(reasons),
         reasons=reasons,
     )
+
+
+def _label_certainty(kind: str, count: int, unbound: list[str], settings: ReaderSettings) -> float:
+    """How sure the curve's label is: by how it was bound; an unbound curve is sure only when
+    it is the graph's only curve and the page prints no label that went unbound."""
+    if kind:
+        return CERTAINTY[kind]
+    if count == 1 and not unbound:
+        return 1.0
+    return settings.unbound_certainty
+
+
+def _label_notes(curves: list[DatasheetCurve], unbound: list[str]) -> list[ReviewNote]:
+    unlabelled = sum(1 for c in curves if not c.label)
+    notes = []
+    if (len(curves) > 1 and unlabelled) or (unlabelled and unbound):
+        printed = f"; labels printed but tied to no curve: {', '.join(unbound)}" if unbound else ""
+        notes.append(
+            ReviewNote(
+                ReviewReason.LABEL_UNREAD,
+                f"{unlabelled} of {len(curves)} curves have no label the page ties to them"
+                + printed,
+            )
+        )
+    return notes
 
 
 def _unread_axes(reading: AxesReading) -> Axes:

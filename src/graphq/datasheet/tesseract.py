@@ -11,6 +11,7 @@ import os
 import shutil
 import subprocess
 
+import msgspec
 import numpy as np
 from PIL import Image
 from scipy import ndimage
@@ -25,6 +26,9 @@ Box = tuple[int, int, int, int]
 SPARSE_TEXT = "11"
 UNIFORM_BLOCK = "6"
 _ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+# A composite of pieces is cut before it grows taller than this (px): tesseract refuses
+# images past 32767 px a side.
+_MAX_COMPOSITE_PX = 16000
 # Dashes tesseract reads for a minus sign become the ASCII minus the readers parse.
 _DASHES = str.maketrans({"—": "-", "–": "-", "−": "-", "‐": "-"})
 
@@ -123,12 +127,54 @@ def read_pieces(
     """
     if not boxes:
         return []
-    pad = round(max(sizes_px))
     pieces = []
     for x0, top, x1, bottom in boxes:
         crop = mask[top:bottom, x0:x1].astype(np.float32)
         for size in sizes_px:
             pieces.append(ndimage.zoom(crop, size / max(1, crop.shape[0]), order=1) > 0.5)
+    pad = round(max(sizes_px))
+    read = _read_composite(pieces, pad, chars, timeout_s)
+    count = len(sizes_px)
+    return [read[i : i + count] for i in range(0, len(read), count)]
+
+
+def _read_composite(
+    pieces: list[np.ndarray], pad: int, chars: str, timeout_s: float
+) -> list[Reading]:
+    """Each piece's reading: its words joined left to right, at the least sure one's
+    confidence."""
+    read = []
+    for words in read_piece_words(pieces, pad=pad, chars=chars, timeout_s=timeout_s):
+        inside = sorted(words, key=lambda w: w.x0)
+        confidence = min((w.confidence for w in inside), default=0.0)
+        read.append(("".join(w.text for w in inside), confidence))
+    return read
+
+
+def read_piece_words(
+    pieces: list[np.ndarray], *, pad: int, chars: str = "", timeout_s: float = 120.0
+) -> list[list[Word]]:
+    """Each piece's words, in the piece's own pixel coordinates, from one image with the
+    pieces (binary masks, True = ink) stacked ``pad`` px apart, read in one run.
+
+    A piece is read as a line (or lines) of a uniform block, where tesseract's sparse-text
+    search would skip a short word; a piece may hold several words or lines.
+    """
+    per_piece: list[list[Word]] = []
+    batch: list[np.ndarray] = []
+    for piece in pieces:
+        if batch and sum(p.shape[0] + pad for p in batch) + piece.shape[0] > _MAX_COMPOSITE_PX:
+            per_piece += _read_stacked(batch, pad, chars, timeout_s)
+            batch = []
+        batch.append(piece)
+    if batch:
+        per_piece += _read_stacked(batch, pad, chars, timeout_s)
+    return per_piece
+
+
+def _read_stacked(
+    pieces: list[np.ndarray], pad: int, chars: str, timeout_s: float
+) -> list[list[Word]]:
     width = max(piece.shape[1] for piece in pieces) + 2 * pad
     composite = np.zeros((pad + sum(piece.shape[0] + pad for piece in pieces), width), bool)
     bands = []
@@ -138,10 +184,13 @@ def read_pieces(
         bands.append((row, row + piece.shape[0]))
         row += piece.shape[0] + pad
     found = read_mask(composite, UNIFORM_BLOCK, chars=chars, timeout_s=timeout_s)
-    read = []
-    for low, high in bands:
-        inside = sorted((w for w in found if low <= w.centre[1] <= high), key=lambda w: w.x0)
-        confidence = min((w.confidence for w in inside), default=0.0)
-        read.append(("".join(w.text for w in inside), confidence))
-    count = len(sizes_px)
-    return [read[i : i + count] for i in range(0, len(read), count)]
+    return [
+        [
+            msgspec.structs.replace(
+                w, x0=w.x0 - pad, x1=w.x1 - pad, top=w.top - low, bottom=w.bottom - low
+            )
+            for w in found
+            if low <= w.centre[1] <= high
+        ]
+        for low, high in bands
+    ]

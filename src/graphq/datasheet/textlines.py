@@ -8,6 +8,7 @@ Rotated words (axis titles running up the page) form columns read from bottom to
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from graphq.datasheet.words import Word
@@ -17,6 +18,8 @@ from graphq.datasheet.words import Word
 _LINE_OVERLAP = 0.3
 # ... and stand at most this many font sizes apart (a wide word space).
 _LINE_GAP_EM = 1.2
+# Some fonts set the degree sign as a raised letter O: "25OC" is 25 °C.
+_DEGREE_AS_O = re.compile(r"(\d)\s?[Oo]\s?C\b")
 # A gap below this many font sizes is no space (a subscript set right after its base).
 _NO_SPACE_EM = 0.12
 
@@ -88,7 +91,7 @@ def _line(words: list[Word], upright: bool) -> TextLine:
         )
     return TextLine(
         words=tuple(words),
-        text="".join(parts),
+        text=_DEGREE_AS_O.sub(r"\1°C", "".join(parts)),
         x0=min(w.x0 for w in words),
         top=min(w.top for w in words),
         x1=max(w.x1 for w in words),

@@ -1,0 +1,300 @@
+"""OCR of the parts of a vector page the reader uses, for pages whose text layer is unusable.
+
+A vector datasheet whose fonts carry no Unicode map (CID glyphs) draws tick labels, titles
+and captions as text only OCR can read. Reading the whole page at the resolution a 4 pt tick
+label needs costs 10–30 s; the reader needs only the regions around each frame (tick labels
+below and left, axis titles, a figure title above, the caption below) and the text inside
+the frames (curve labels, notes). So, in the order :func:`region_words` runs them:
+
+1. the page is rendered at a low probe resolution, and inside the regions the clusters of
+   glyph-sized ink are found: each a word or a line of words, upright, or a title running
+   up the page (turned); their median height is the size the text is set in;
+2. the page is rendered again at the resolution that makes those glyphs the height
+   tesseract's model reads best (a vector page is sharper rendered large than zoomed), and
+   each cluster is cut out of it with the rules and ticks near it erased;
+3. every cluster is read in one tesseract run, each on a line of its own, and its words are
+   placed back on the page;
+4. raised exponents and doubtful numbers are read again, as for whole pages
+   (:mod:`graphq.datasheet.ocr`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import msgspec
+import numpy as np
+import pypdfium2 as pdfium
+from scipy import ndimage
+
+from graphq.datasheet.ocr import (
+    POINTS_PER_INCH,
+    OcrSettings,
+    glyph_height,
+    open_page,
+    reread_numbers,
+    scale_word,
+    split_exponents,
+    without_rules,
+)
+from graphq.datasheet.tesseract import Box, read_piece_words
+from graphq.datasheet.words import Word
+
+# (x0, top, x1, bottom) in PDF points from the page's top-left corner.
+Region = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class RegionSettings:
+    """Where the reader's text lies around a frame, and how clusters of glyphs are found."""
+
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    # Clusters are found at this resolution: 4 pt text's glyphs stand ~11 px, enough to tell
+    # them from rules and curves, on a page of 4 Mpx. (At 150 dpi the anti-aliased tops of
+    # a line of 4 pt lowercase run as one pale line, and are erased as a rule.)
+    probe_dpi: float = 200.0
+    # Clusters are read at the resolution that makes glyphs OcrSettings.glyph_px tall, within
+    # these bounds: below, a scan's own pixels are the limit; above, 2 pt text is no label.
+    min_dpi: float = 150.0
+    max_dpi: float = 600.0
+    # Strips around a frame (points) the reader takes words from: the y tick labels and the
+    # turned y title to the left ...
+    left_pt: float = 60.0
+    # ... the x tick labels, the x title and a caption of up to three lines below ...
+    below_pt: float = 80.0
+    # ... a figure title and the top y label's upper half above ...
+    above_pt: float = 30.0
+    # ... and the last x label's right half and labels at curve ends to the right.
+    right_pt: float = 25.0
+    # Glyphs on one line overlap or stand this many glyph heights apart across it at most
+    # (an i's dot, a subscript); wider gaps are the next line.
+    line_join: float = 0.15
+    # A turned cluster is at least this many glyph heights long and this many times as
+    # long as it is wide, and its glyphs are wider than tall (upright glyphs are taller).
+    turned_min_glyphs: float = 2.5
+    turned_aspect: float = 1.5
+    # A turned title's words stand up to this many glyph heights apart along the page.
+    turned_gap: float = 1.0
+    # A stroke this thin (glyph heights) and this many times as long as thick is a dash:
+    # a minus sign joins a cluster but makes none; one a glyph long or more is a grid's.
+    dash_thickness: float = 0.2
+    dash_aspect: float = 4.0
+    # Glyphs that touch make one stroke up to a word long, but no thicker than
+    # OcrSettings.max_glyph; a longer stroke is a curve's.
+    max_run: float = 8.0
+    # A glyph fills this fraction of its box at least; a curve's slanted stretch does not.
+    min_fill: float = 0.15
+    # Strokes shorter than this (glyph heights) are dots: a decimal point, a dotted grid.
+    min_stroke: float = 0.3
+    # Ink within this many glyph heights of a cluster's own glyphs is read with it: thin
+    # strokes (an exponent's minus sign) the probe rendered too pale to see.
+    reach_glyphs: float = 0.3
+    # Pieces stand this many glyph heights apart in the composite tesseract reads.
+    piece_gap_glyphs: float = 1.5
+
+
+DEFAULT_REGION_SETTINGS = RegionSettings()
+
+
+class _Cluster(msgspec.Struct, frozen=True):
+    box: Box  # probe pixels
+    turned: bool
+
+
+def frame_regions(frames_pt: list[Region], settings: RegionSettings | None = None) -> list[Region]:
+    """The regions around and inside each frame where the reader looks for words."""
+    chosen = settings or DEFAULT_REGION_SETTINGS
+    return [
+        (x0 - chosen.left_pt, y0 - chosen.above_pt, x1 + chosen.right_pt, y1 + chosen.below_pt)
+        for x0, y0, x1, y1 in frames_pt
+    ]
+
+
+def frame_words(
+    pdf: bytes, page_number: int, frames_pt: list[Region], settings: RegionSettings | None = None
+) -> list[Word]:
+    """OCR words around and inside the frames ``frames_pt`` of one page (1-based), in PDF
+    points from the page's top-left corner: what the reader needs of a page whose vector
+    frames are found but whose text layer is unusable."""
+    return region_words(pdf, page_number, frame_regions(frames_pt, settings), settings)
+
+
+def region_words(
+    pdf: bytes, page_number: int, regions_pt: list[Region], settings: RegionSettings | None = None
+) -> list[Word]:
+    """OCR words of the text inside ``regions_pt`` of one page (1-based), in PDF points from
+    the page's top-left corner. A word is read whole when any of its glyphs lies inside."""
+    chosen = settings or DEFAULT_REGION_SETTINGS
+    ocr = chosen.ocr
+    if not regions_pt:
+        return []
+    with open_page(pdf, page_number) as page:
+        probe = _ink(page, chosen.probe_dpi)
+        inside = _regions_mask(probe.shape, regions_pt, chosen.probe_dpi / POINTS_PER_INCH)
+        probe = np.where(inside, probe, 0.0)
+        glyph = glyph_height(probe > ocr.ink_threshold)
+        if glyph is None:
+            return []
+        text = without_rules(probe, glyph, ocr)
+        clusters = _clusters(text, glyph, chosen)
+        if not clusters:
+            return []
+        dpi = float(
+            np.clip(chosen.probe_dpi * ocr.glyph_px / glyph, chosen.min_dpi, chosen.max_dpi)
+        )
+        sharp = _ink(page, dpi) > ocr.ink_threshold
+    factor = dpi / chosen.probe_dpi
+    # Rules and ticks, widened by a probe pixel to cover their anti-aliased edges.
+    erased = ndimage.binary_dilation((probe > ocr.ink_threshold) & ~text)
+    reach = max(1, round(chosen.reach_glyphs * glyph))
+    near = ndimage.binary_dilation(text, iterations=reach)
+    sheet = np.zeros(sharp.shape, bool)
+    pieces, offsets = [], []
+    for cluster in clusters:
+        x0, top, x1, bottom = _scaled(_padded(cluster.box, reach, text.shape), factor, sharp.shape)
+        rows = np.minimum((np.arange(top, bottom) / factor).astype(int), text.shape[0] - 1)
+        cols = np.minimum((np.arange(x0, x1) / factor).astype(int), text.shape[1] - 1)
+        own = near[np.ix_(rows, cols)] & ~erased[np.ix_(rows, cols)]
+        piece = sharp[top:bottom, x0:x1] & own
+        sheet[top:bottom, x0:x1] |= piece
+        pieces.append(np.rot90(piece, -1) if cluster.turned else piece)
+        offsets.append((x0, top, piece.shape[0]))
+    gap = round(chosen.piece_gap_glyphs * ocr.glyph_px)
+    read = read_piece_words(pieces, pad=gap, timeout_s=ocr.timeout_s)
+    upright, turned = [], []
+    for cluster, (x0, top, height), words in zip(clusters, offsets, read, strict=True):
+        if cluster.turned:
+            turned += [_placed_turned(w, x0, top, height) for w in words if _sure_turned(w, ocr)]
+        else:
+            upright += [_placed(w, x0, top) for w in words if w.confidence >= ocr.min_confidence]
+    upright = split_exponents(upright, sheet, ocr)
+    upright = reread_numbers(upright, sheet, ocr)
+    return [scale_word(w, POINTS_PER_INCH / dpi) for w in upright + turned]
+
+
+def _ink(page: pdfium.PdfPage, dpi: float) -> np.ndarray:
+    """The page's darkness (0 white .. 1 black) at ``dpi``, rendered in grey."""
+    grey = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True).to_numpy()
+    return 1.0 - grey.reshape(grey.shape[:2]).astype(np.float32) / 255.0
+
+
+def _regions_mask(shape: tuple[int, ...], regions_pt: list[Region], scale: float) -> np.ndarray:
+    mask = np.zeros(shape[:2], bool)
+    for x0, top, x1, bottom in regions_pt:
+        mask[
+            max(0, int(top * scale)) : max(0, int(np.ceil(bottom * scale))),
+            max(0, int(x0 * scale)) : max(0, int(np.ceil(x1 * scale))),
+        ] = True
+    return mask
+
+
+def _clusters(text: np.ndarray, glyph: float, settings: RegionSettings) -> list[_Cluster]:
+    """Clusters of glyph-sized ink: titles running up the page first, then upright lines.
+
+    Strokes larger than a glyph (curves, arrows) join no cluster; a cluster of dashes and
+    dots only (a dotted grid) is no text.
+    """
+    ocr = settings.ocr
+    labels, _ = ndimage.label(text, structure=np.ones((3, 3), bool))
+    largest = ocr.max_glyph * glyph
+    # Strokes that may join a cluster: not dots (a dotted grid would chain clusters into
+    # one; a decimal point needs no chaining, its digits stand close) ...
+    joining = np.zeros(text.shape, bool)
+    # ... and strokes that make one: glyphs, not dashes.
+    seeds = np.zeros(text.shape, bool)
+    shapes: dict[int, tuple[int, int]] = {}
+    for index, box in enumerate(ndimage.find_objects(labels), start=1):
+        if box is None:
+            continue
+        tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start
+        thin, long = min(tall, wide), max(tall, wide)
+        dash = thin <= settings.dash_thickness * glyph and long >= settings.dash_aspect * thin
+        if thin > largest or long > settings.max_run * glyph:
+            continue  # a curve, an arrow, a box
+        if long < settings.min_stroke * glyph or (dash and long >= glyph):
+            continue
+        own = labels[box] == index
+        joining[box] |= own
+        filled = np.count_nonzero(own) >= settings.min_fill * tall * wide
+        if long >= ocr.min_glyph * glyph and not dash and filled:
+            seeds[box] |= own
+            shapes[index] = (tall, wide)
+    gap = max(1, round(ocr.word_gap * glyph))
+    side = max(1, round(settings.line_join * glyph))
+    found: list[_Cluster] = []
+    # Turned titles first, joined along the page only: an upright label beside a title
+    # would make it a block.
+    along = max(1, round(settings.turned_gap * glyph))
+    groups, _ = ndimage.label(ndimage.binary_dilation(joining, np.ones((2 * along + 1, 1), bool)))
+    groups[~joining] = 0
+    for index, box in enumerate(ndimage.find_objects(groups), start=1):
+        members = groups[box] == index if box is not None else None
+        if box is None or members is None:
+            continue
+        glyphs = [shapes[i] for i in np.unique(labels[box][members & seeds[box]])]
+        if glyphs and _is_turned(box, glyphs, glyph, settings):
+            found.append(_Cluster(_box_of(box), turned=True))
+            joining[box] &= ~members
+    groups, _ = ndimage.label(
+        ndimage.binary_dilation(joining, np.ones((2 * side + 1, 2 * gap + 1), bool))
+    )
+    groups[~joining] = 0
+    for index, box in enumerate(ndimage.find_objects(groups), start=1):
+        if box is not None and (seeds[box] & (groups[box] == index)).any():
+            found.append(_Cluster(_box_of(box), turned=False))
+    return found
+
+
+def _box_of(box: tuple[slice, slice]) -> Box:
+    return box[1].start, box[0].start, box[1].stop, box[0].stop
+
+
+def _is_turned(
+    box: tuple[slice, slice], glyphs: list[tuple[int, int]], glyph: float, settings: RegionSettings
+) -> bool:
+    tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start
+    long_enough = (
+        tall >= settings.turned_min_glyphs * glyph and tall >= settings.turned_aspect * wide
+    )
+    return long_enough and float(np.median([w / h for h, w in glyphs])) > 1.0
+
+
+def _padded(box: Box, pad: int, shape: tuple[int, ...]) -> Box:
+    x0, top, x1, bottom = box
+    return max(0, x0 - pad), max(0, top - pad), min(shape[1], x1 + pad), min(shape[0], bottom + pad)
+
+
+def _scaled(box: Box, factor: float, shape: tuple[int, ...]) -> Box:
+    x0, top, x1, bottom = box
+    return (
+        int(x0 * factor),
+        int(top * factor),
+        min(shape[1], int(np.ceil(x1 * factor))),
+        min(shape[0], int(np.ceil(bottom * factor))),
+    )
+
+
+def _sure_turned(word: Word, settings: OcrSettings) -> bool:
+    return (
+        word.confidence >= settings.min_turned_confidence
+        and sum(ch.isalnum() for ch in word.text) >= settings.min_turned_chars
+    )
+
+
+def _placed(word: Word, x0: int, top: int) -> Word:
+    return msgspec.structs.replace(
+        word, x0=word.x0 + x0, x1=word.x1 + x0, top=word.top + top, bottom=word.bottom + top
+    )
+
+
+def _placed_turned(word: Word, x0: int, top: int, height: int) -> Word:
+    """A word read from a piece turned a quarter turn clockwise, back on the page: the
+    piece's row r, column c stood at row c, column height-1-r of the turned piece."""
+    return msgspec.structs.replace(
+        word,
+        x0=x0 + word.top,
+        x1=x0 + word.bottom,
+        top=top + height - word.x1,
+        bottom=top + height - word.x0,
+        upright=False,
+    )

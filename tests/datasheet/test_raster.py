@@ -1,0 +1,106 @@
+"""Scanned pages: frames found in the pixels, axes read by OCR, curves traced by the
+digitizer, labels bound from OCR'd text, and every doubt said. The scan is made here: a page
+of graphs rendered, tilted, blurred and noised, and embedded as the PDF page's only image."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+from scipy import ndimage
+
+from graphq.datasheet.raster import read_raster_page, skew_deg
+from graphq.datasheet.types import DatasheetGraph
+from graphq.digitizer.types import Axis
+from graphq.review import ReviewReason
+from tests.datagen.datasheet_pdf import DatasheetSpec, GeneratedDatasheet, PageSpec, make_datasheet
+from tests.datagen.pdf_panels import PanelSpec
+
+
+@pytest.fixture(scope="module")
+def scan() -> tuple[GeneratedDatasheet, list[DatasheetGraph]]:
+    page = PageSpec(scanned=True, panels=(PanelSpec("capacitance"), PanelSpec("transfer")))
+    datasheet = make_datasheet(DatasheetSpec(seed=1, pages=(page,)))
+    return datasheet, read_raster_page(datasheet.pdf, 1)
+
+
+def _display(axis: Axis, values: np.ndarray) -> np.ndarray:
+    return np.log10(values) if axis.scale == "log" else values
+
+
+def test_each_graph_of_a_scanned_page_is_found_where_it_lies(
+    scan: tuple[GeneratedDatasheet, list[DatasheetGraph]],
+) -> None:
+    datasheet, graphs = scan
+    assert len(graphs) == len(datasheet.truth.graphs) == 2
+    for graph, truth in zip(graphs, datasheet.truth.graphs, strict=True):
+        assert (graph.page, graph.source) == (1, "raster")
+        assert graph.box == pytest.approx(truth.box, abs=1.0)
+
+
+def test_axes_of_a_scanned_graph_are_read_by_ocr(
+    scan: tuple[GeneratedDatasheet, list[DatasheetGraph]],
+) -> None:
+    datasheet, graphs = scan
+    for graph, truth in zip(graphs, datasheet.truth.graphs, strict=True):
+        for read, true in ((graph.axes.x, truth.axes.x), (graph.axes.y, truth.axes.y)):
+            span = float(np.ptp(_display(true, np.array([true.min, true.max]))))
+            ends = _display(read, np.array([read.min, read.max]))
+            assert read.scale == true.scale
+            assert ends == pytest.approx(
+                _display(true, np.array([true.min, true.max])), abs=0.01 * span
+            )
+
+
+def test_curves_are_traced_and_bound_to_the_labels_printed_beside_them(
+    scan: tuple[GeneratedDatasheet, list[DatasheetGraph]],
+) -> None:
+    datasheet, graphs = scan
+    capacitance, truth = graphs[0], datasheet.truth.graphs[0]
+    assert sorted(c.label for c in capacitance.curves) == ["Ciss", "Coss", "Crss"]
+    axes = truth.axes
+    for curve in capacitance.curves:
+        true = next(c for c in truth.curves if c.label == curve.label)
+        read_points, true_points = np.array(curve.points), np.array(true.points)
+        expected = np.interp(read_points[:, 0], true_points[:, 0], true_points[:, 1])
+        error = np.abs(_display(axes.y, read_points[:, 1]) - _display(axes.y, expected))
+        span = math.log10(axes.y.max / axes.y.min)
+        assert np.median(error) <= 0.01 * span
+
+
+def test_what_the_scan_did_not_tell_is_said(
+    scan: tuple[GeneratedDatasheet, list[DatasheetGraph]],
+) -> None:
+    _, graphs = scan
+    for graph in graphs:
+        codes = {note.code for note in graph.reasons}
+        assert graph.needs_review == bool(graph.reasons)
+        if len(graph.curves) > 1 and any(not c.label for c in graph.curves):
+            assert ReviewReason.LABEL_UNREAD in codes
+        if graph.graph_type == "custom":
+            assert ReviewReason.GRAPH_TYPE_UNCERTAIN in codes
+
+
+def test_tilt_of_a_crooked_scan_is_measured() -> None:
+    """A frame with grid lines, as wide as a page at 300 dpi."""
+    page = np.zeros((1800, 2400))
+    page[300:303, 150:2250] = page[1500:1503, 150:2250] = 1.0
+    page[300:1503, 150:153] = page[300:1503, 2247:2250] = 1.0
+    page[400:1500:100, 150:2250] = 0.8
+    tilted = ndimage.rotate(page, 0.4, reshape=False, order=1)
+    assert skew_deg(tilted) == pytest.approx(0.4, abs=0.05)
+    assert skew_deg(page) == pytest.approx(0.0, abs=0.05)
+
+
+def test_scanned_page_of_text_only_has_no_graphs() -> None:
+    image = Image.new("RGB", (850, 1100), "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=24)
+    for row in range(10):
+        draw.text((80, 100 + 60 * row), "Drain-Source Breakdown Voltage 200 V", fill=0, font=font)
+    pdf = io.BytesIO()
+    image.save(pdf, format="PDF", resolution=100.0)
+    assert read_raster_page(pdf.getvalue(), 1) == []
