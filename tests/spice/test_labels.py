@@ -87,3 +87,10 @@ def test_the_digitizers_name_for_an_unlabelled_curve_is_a_placeholder(
     label: str, placeholder: bool
 ) -> None:
     assert is_placeholder(label) is placeholder
+
+
+def test_units_written_out_in_words_have_their_prefix_factor() -> None:
+    assert unit_factor("Picofarads") == 1e-12
+    assert unit_factor("milliamps") == 1e-3
+    assert unit_factor("Volts") == 1.0
+    assert unit_factor("Ohms") == 1.0

@@ -12,13 +12,30 @@ LINEAR = AxisScale(log=False, low=0.0, high=100.0)
 LOG = AxisScale(log=True, low=1e-12, high=1e-8)
 
 
+X = np.array([0.0, 1.0, 2.0, 3.0])
+
+
 def test_a_rising_curve_runs_nowhere_against_its_direction() -> None:
-    assert against_direction(np.array([0.0, 10.0, 50.0, 60.0]), 1.0, LINEAR) == 0.0
+    assert against_direction(X, np.array([0.0, 10.0, 50.0, 60.0]), 1.0, LINEAR, 0.0) == 0.0
 
 
 def test_the_largest_fall_below_the_running_peak_is_measured_in_axis_spans() -> None:
     y = np.array([0.0, 80.0, 10.0, 90.0])
-    assert against_direction(y, 1.0, LINEAR) == pytest.approx(0.7)
+    assert against_direction(X, y, 1.0, LINEAR, 0.0) == pytest.approx(0.7)
+
+
+def test_points_closer_in_x_than_the_resolution_are_not_compared() -> None:
+    # An output curve's vertical rise at Vds ≈ 0, its points sorted by x out of order.
+    x = np.array([0.0, 0.001, 0.002, 0.003, 5.0, 10.0])
+    y = np.array([0.0, 90.0, 20.0, 95.0, 96.0, 97.0])
+    assert against_direction(x, y, 1.0, LINEAR, 0.005) == 0.0
+    assert against_direction(x, y, 1.0, LINEAR, 0.0) == pytest.approx(0.7)
+
+
+def test_an_output_curve_rising_vertically_at_zero_volts_is_possible() -> None:
+    rise = np.column_stack([np.full(50, 0.5), np.random.default_rng(1).uniform(0, 47, 50)])
+    flat = np.column_stack([np.linspace(1.0, 400.0, 200), np.full(200, 47.0)])
+    assert shape_problem("output", np.vstack([rise, flat]), LINEAR) is None
 
 
 def test_an_output_curve_bent_down_by_self_heating_is_possible() -> None:

@@ -12,9 +12,31 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from graphq.spice.inputs import AxisScale, FitInput
+from graphq.spice.inputs import (
+    AxisScale,
+    CapacitanceCurve,
+    DiodeCurve,
+    FitInput,
+    OutputCurve,
+    RdsonCurve,
+    RdsonTemperatureCurve,
+    ThresholdTemperatureCurve,
+    TransferCurve,
+)
+from graphq.spice.vdmos_temperature import is_nominal
 
 Params = Mapping[str, float]
+_Curve = (
+    OutputCurve
+    | TransferCurve
+    | CapacitanceCurve
+    | RdsonCurve
+    | DiodeCurve
+    | RdsonTemperatureCurve
+    | ThresholdTemperatureCurve
+)
+# Graphs whose x axis is the junction temperature: they describe the temperature terms only.
+TEMPERATURE_KINDS = ("rdson_temperature", "threshold_temperature")
 # Points per curve the least-squares fit sees (the report scores every point).
 FIT_POINTS_PER_CURVE = 64
 
@@ -28,13 +50,19 @@ class DeviceEquations:
     capacitances: Callable[[Params, np.ndarray, np.ndarray], dict[str, np.ndarray]]
     on_resistance: Callable[[Params, np.ndarray, np.ndarray], np.ndarray]  # (vgs, id) → Ω
     diode_current: Callable[[Params, np.ndarray], np.ndarray]  # vsd → Isd (reverse conduction)
+    # (params, °C) → the parameters the simulator uses there; None: the model has no
+    # temperature terms and is evaluated at tnom alone.
+    at_temperature: Callable[[Params, float], Params] | None = None
 
 
 @dataclass(frozen=True)
 class CurveData:
     """One digitized curve. ``kind`` is the graph kind, ``name`` says which curve it is
     (``VGS = 10 V``, ``Ciss`` …) and ``condition`` is its Vgs (output, Rds(on) and
-    capacitance curves) or Vds (transfer curves)."""
+    capacitance curves) or Vds (transfer curves). ``temperature_c`` is the junction
+    temperature it was measured at; a curve against temperature (``rdson_temperature``,
+    ``threshold_temperature``) has its drain current in ``current_a`` and ``normalised``
+    when its y is relative to its value at 25 °C."""
 
     kind: str
     name: str
@@ -43,6 +71,14 @@ class CurveData:
     y: np.ndarray
     scale: AxisScale
     capacitance: str = ""
+    temperature_c: float = 25.0
+    current_a: float = 0.0
+    normalised: bool = False
+
+    @property
+    def nominal(self) -> bool:
+        """Measured at the model's tnom: the curves the 25 °C parameters are fitted to."""
+        return self.kind not in TEMPERATURE_KINDS and is_nominal(self.temperature_c)
 
 
 def display_scale(kind: str, y: np.ndarray, given: AxisScale | None) -> AxisScale:
@@ -62,43 +98,55 @@ def _points(points: list[list[float]]) -> tuple[np.ndarray, np.ndarray]:
     return array[:, 0], array[:, 1]
 
 
-def curve_table(inputs: FitInput, *, transfer_temperature_c: float = 25.0) -> list[CurveData]:
-    """Every curve the fit uses. Curves measured at another temperature than
-    ``transfer_temperature_c`` (±5 °C) are left out: the model is fitted at its ``tnom``."""
-    groups: dict[str, list[tuple[str, float, np.ndarray, np.ndarray, str]]] = {}
+def _temperature_name(name: str, temperature: float | None) -> str:
+    return name if temperature is None else f"{name}, Tj = {temperature:g} °C"
 
-    def near_tnom(temperature: float | None) -> bool:
-        return temperature is None or abs(temperature - transfer_temperature_c) <= 5.0
+
+def curve_table(inputs: FitInput) -> list[CurveData]:
+    """Every curve the fit uses, with the temperature it was measured at (25 °C where the
+    curve states none). A curve is scored on its own graph's y axis where it is known, else
+    on its kind's."""
+    groups: dict[str, list[tuple[CurveData, AxisScale | None]]] = {}
+
+    def add(kind: str, name: str, condition: float, curve: _Curve, **extra: object) -> None:
+        x, y = _points(curve.points)
+        temperature = getattr(curve, "temperature_c", None)
+        data = CurveData(
+            kind,
+            _temperature_name(name, temperature if kind not in TEMPERATURE_KINDS else None),
+            condition,
+            x,
+            y,
+            AxisScale(False, 0.0, 1.0),
+            temperature_c=25.0 if temperature is None else temperature,
+            **extra,  # type: ignore[arg-type]
+        )
+        groups.setdefault(kind, []).append((data, curve.y_scale))
 
     for c in inputs.output:
-        if near_tnom(c.temperature_c):
-            x, y = _points(c.points)
-            groups.setdefault("output", []).append((f"VGS = {c.vgs_v:g} V", c.vgs_v, x, y, ""))
+        add("output", f"VGS = {c.vgs_v:g} V", c.vgs_v, c)
     for t in inputs.transfer:
-        if near_tnom(t.temperature_c):
-            x, y = _points(t.points)
-            groups.setdefault("transfer", []).append((f"VDS = {t.vds_v:g} V", t.vds_v, x, y, ""))
+        add("transfer", f"VDS = {t.vds_v:g} V", t.vds_v, t)
     for cap in inputs.capacitance:
-        x, y = _points(cap.points)
-        groups.setdefault("capacitance", []).append(
-            (cap.name.capitalize(), cap.vgs_v, x, y, cap.name)
-        )
+        add("capacitance", cap.name.capitalize(), cap.vgs_v, cap, capacitance=cap.name)
     for r in inputs.rdson:
-        if near_tnom(r.temperature_c):
-            x, y = _points(r.points)
-            groups.setdefault("rdson", []).append((f"VGS = {r.vgs_v:g} V", r.vgs_v, x, y, ""))
+        add("rdson", f"VGS = {r.vgs_v:g} V", r.vgs_v, r)
     for d in inputs.body_diode:
-        if near_tnom(d.temperature_c):
-            x, y = _points(d.points)
-            groups.setdefault("body_diode", []).append(("body diode", 0.0, x, y, ""))
+        add("body_diode", "body diode", 0.0, d)
+    for rt in inputs.rdson_temperature:
+        name = f"RDS(on) at VGS = {rt.vgs_v:g} V, ID = {rt.id_a:g} A"
+        add("rdson_temperature", name, rt.vgs_v, rt, current_a=rt.id_a, normalised=rt.normalised)
+    for th in inputs.threshold_temperature:
+        add("threshold_temperature", "threshold", 0.0, th, normalised=th.normalised)
 
     table: list[CurveData] = []
     for kind, members in groups.items():
-        all_y = np.concatenate([m[3] for m in members])
-        scale = display_scale(kind, all_y, inputs.y_scales.get(kind))
-        for name, condition, x, y, cap in members:
-            keep = y > 0 if scale.log else np.isfinite(y)
-            table.append(CurveData(kind, name, condition, x[keep], y[keep], scale, cap))
+        all_y = np.concatenate([m.y for m, _ in members])
+        kind_scale = display_scale(kind, all_y, inputs.y_scales.get(kind))
+        for data, own in members:
+            scale = display_scale(kind, all_y, own) if own is not None else kind_scale
+            keep = data.y > 0 if scale.log else np.isfinite(data.y)
+            table.append(replace(data, x=data.x[keep], y=data.y[keep], scale=scale))
     return [c for c in table if c.x.size > 0]
 
 
@@ -135,23 +183,61 @@ def _drain_voltage(curve: CurveData) -> np.ndarray:
 def predict(
     equations: DeviceEquations, params: Params, curves: list[CurveData]
 ) -> list[np.ndarray]:
-    """The model's y at every point of every curve; drain currents in one batched call."""
-    channel = [i for i, c in enumerate(curves) if c.kind in ("output", "transfer")]
+    """The model's y at every point of every curve; drain currents at one temperature in
+    one batched call."""
     predictions: list[np.ndarray] = [np.zeros(0)] * len(curves)
-    if channel:
-        vgs = np.concatenate([_gate_voltage(curves[i]) for i in channel])
-        vds = np.concatenate([_drain_voltage(curves[i]) for i in channel])
-        current = equations.drain_current(params, vgs, vds)
-        offsets = np.cumsum([0] + [curves[i].x.size for i in channel])
-        for k, i in enumerate(channel):
+    scaled: dict[float, Params] = {}
+
+    def at(temperature: float) -> Params:
+        if equations.at_temperature is None or is_nominal(temperature):
+            return params
+        if temperature not in scaled:
+            scaled[temperature] = equations.at_temperature(params, temperature)
+        return scaled[temperature]
+
+    channel: dict[float, list[int]] = {}
+    for i, c in enumerate(curves):
+        if c.kind in ("output", "transfer"):
+            channel.setdefault(c.temperature_c if not c.nominal else 25.0, []).append(i)
+    for temperature, members in channel.items():
+        vgs = np.concatenate([_gate_voltage(curves[i]) for i in members])
+        vds = np.concatenate([_drain_voltage(curves[i]) for i in members])
+        current = equations.drain_current(at(temperature), vgs, vds)
+        offsets = np.cumsum([0] + [curves[i].x.size for i in members])
+        for k, i in enumerate(members):
             predictions[i] = current[offsets[k] : offsets[k + 1]]
     for i, curve in enumerate(curves):
+        p = at(curve.temperature_c)
         if curve.kind == "capacitance":
             vgs = np.full_like(curve.x, curve.condition)
-            predictions[i] = equations.capacitances(params, vgs, curve.x)[curve.capacitance]
+            predictions[i] = equations.capacitances(p, vgs, curve.x)[curve.capacitance]
         elif curve.kind == "rdson":
             vgs = np.full_like(curve.x, curve.condition)
-            predictions[i] = equations.on_resistance(params, vgs, curve.x)
+            predictions[i] = equations.on_resistance(p, vgs, curve.x)
         elif curve.kind == "body_diode":
-            predictions[i] = equations.diode_current(params, curve.x)
+            predictions[i] = equations.diode_current(p, curve.x)
+        elif curve.kind in TEMPERATURE_KINDS:
+            predictions[i] = _against_temperature(equations, params, curve, at)
     return predictions
+
+
+def _against_temperature(
+    equations: DeviceEquations,
+    params: Params,
+    curve: CurveData,
+    at: Callable[[float], Params],
+) -> np.ndarray:
+    """Rds(on) or the threshold at each of ``curve``'s temperatures (relative to 25 °C when
+    the curve is normalised)."""
+
+    def value(p: Params) -> float:
+        if curve.kind == "rdson_temperature":
+            vgs, current = np.array([curve.condition]), np.array([curve.current_a])
+            return float(equations.on_resistance(p, vgs, current)[0])
+        return float(p["vto"])
+
+    values = np.array([value(at(float(t))) for t in curve.x])
+    if curve.normalised:
+        reference = value(params)
+        return values / reference if reference != 0.0 else np.full_like(values, np.nan)
+    return values

@@ -9,11 +9,20 @@ squares on the three curves' log errors together.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from graphq.spice.curves import CurveData
 from graphq.spice.fit_channel import VDMOS_EQUATIONS
-from graphq.spice.optimise import Bound, ParameterFit, curve_residuals, fit_parameters
+from graphq.spice.inputs import AxisScale
+from graphq.spice.optimise import (
+    Bound,
+    ParameterFit,
+    curve_residuals,
+    curve_weights,
+    fit_parameters,
+)
 
 CAPACITANCE_BOUNDS = {
     "cgs": Bound(1e-16, 1e-5, log=True),
@@ -35,6 +44,9 @@ _JUNCTION_START = {"vj": 0.7, "m": 0.5}
 CGDMIN_FLOOR_FRACTION = 0.5
 # Crss "lies flat" when it changes by less than this over the last third of its span.
 _FLAT_TAIL_RATIO = 1.3
+# Residuals beyond this (a fraction of the decades the capacitances span) weigh linearly,
+# not squared: about 10 % relative error on a three-decade graph.
+ROBUST_SCALE = 0.015
 
 
 def capacitance_parameters_determined(curves: list[CurveData]) -> list[str]:
@@ -101,14 +113,34 @@ def _bounds_for(caps: list[CurveData]) -> dict[str, Bound]:
     return {**CAPACITANCE_BOUNDS, "cgdmin": bound}
 
 
+def in_decades(caps: list[CurveData]) -> list[CurveData]:
+    """``caps`` scored on one log axis over their values (points at or below zero dropped)."""
+    positive = np.concatenate([c.y[c.y > 0] for c in caps] or [np.zeros(0)])
+    if positive.size == 0:
+        return caps
+    low, high = float(positive.min()), float(positive.max())
+    scale = AxisScale(log=True, low=low, high=max(high, 10.0 * low))
+    return [
+        replace(c, x=c.x[c.y > 0], y=c.y[c.y > 0], scale=scale) for c in caps if np.any(c.y > 0)
+    ]
+
+
 def fit_capacitances(curves: list[CurveData]) -> ParameterFit:
     """Fit the capacitance parameters to the Ciss/Coss/Crss ``curves`` (zero for
     capacitances no curve shows)."""
-    caps = [c for c in curves if c.kind == "capacitance"]
+    caps = in_decades([c for c in curves if c.kind == "capacitance"])
     names = capacitance_parameters_determined(caps)
     start = initial_capacitance_guess(caps)
 
     def residuals(params: dict[str, float]) -> np.ndarray:
         return curve_residuals(VDMOS_EQUATIONS, params, caps)
 
-    return fit_parameters(residuals, start, names, _bounds_for(caps))
+    return fit_parameters(
+        residuals,
+        start,
+        names,
+        _bounds_for(caps),
+        loss="soft_l1",
+        # Residuals carry their curve's weight; the scale is a display error, weighted alike.
+        loss_scale=ROBUST_SCALE * float(np.median(curve_weights(caps))),
+    )

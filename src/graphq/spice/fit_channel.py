@@ -62,9 +62,10 @@ CHANNEL_BOUNDS = {
     "rs": Bound(1e-7, 100.0, log=True, natural_low=True),
     # Quasi-saturation: the drift region adds up to rq, over a Vds of a few vq. A part's
     # whole on-resistance stays below 1 kΩ; vq from tenths of a volt (low-voltage trench
-    # parts) to hundreds (high-voltage planar ones).
+    # parts) to the rated voltage of high-voltage ones (3.3 kV SiC), where the rise is
+    # still near-linear over the graph's Vds.
     "rq": Bound(1e-5, 1e3, log=True),
-    "vq": Bound(0.05, 500.0, log=True),
+    "vq": Bound(0.05, 3000.0, log=True),
 }
 CHANNEL_NAMES = tuple(CHANNEL_BOUNDS)
 QUASI_SATURATION_NAMES = ("rq", "vq")
@@ -84,7 +85,7 @@ _MISREAD_FLOOR = 0.005
 _REWEIGHTING_PASSES = 4
 # Evaluations each start gets before the best one is carried on (the rest are dropped).
 _SCOUTING_EVALUATIONS = 60
-# Quasi-saturation is tried when the fit leaves an output curve off by more than this
+# Quasi-saturation is tried when the fit leaves a channel curve off by more than this
 # (fraction of full scale RMS): twice a digitizer's scatter; below it, nothing a reader could
 # see is left to explain.
 _QUASI_SATURATION_TRIGGER = 0.01
@@ -93,7 +94,10 @@ _RQ_STARTS = (0.3, 1.0)
 _VQ_STARTS = (0.3,)
 # Past this time in the channel fit, no further refinement (reweighting, extensions) starts:
 # a product's whole fit stays well inside its 10 s.
-_CHANNEL_TIME_BUDGET_S = 5.0
+_CHANNEL_TIME_BUDGET_S = 6.0
+# The plain model's share of it when quasi-saturation may be tried after it: a plain fit
+# that does not converge in this time is rarely the better model.
+_PLAIN_MODEL_SHARE = 0.45
 # A start that leaves every graph within 0.1 % of full scale RMS (cost = half the sum of the
 # graphs' mean squared errors) cannot be bettered visibly and is taken as it stands.
 _GOOD_ENOUGH_COST = 0.5 * 1e-3**2
@@ -190,7 +194,13 @@ def initial_channel_guess(curves: list[CurveData]) -> dict[str, float]:
 
 def fit_channel(curves: list[CurveData]) -> ParameterFit:
     """Fit the channel to the output, transfer and Rds(on) ``curves``: every channel
-    parameter (fitted ones and defaults) with the names fitted."""
+    parameter (fitted ones and defaults) with the names fitted.
+
+    The plain model and, where it leaves curves visibly unmatched, the one with
+    quasi-saturation are each converged on equally trusted curves first; the information
+    criterion picks one, and only that one is refined for misread curves. So the time
+    budget goes to comparing the models, not to polishing one that loses.
+    """
     deadline = time.perf_counter() + _CHANNEL_TIME_BUDGET_S
     channel = [c for c in curves if c.kind in ("output", "transfer", "rdson")]
     names = channel_parameters_determined(channel)
@@ -198,20 +208,25 @@ def fit_channel(curves: list[CurveData]) -> ParameterFit:
     starts = [start]
     if "mtriode" in names:
         starts = [{**start, "mtriode": m} for m in _TRIODE_STARTS]
-    base = _fit_from_starts(channel, names, starts, deadline)
+    outputs = any(c.kind == "output" for c in channel)
+    # Where quasi-saturation may follow, the plain model gets a share of the budget only.
+    started = time.perf_counter()
+    plain_deadline = started + _PLAIN_MODEL_SHARE * _CHANNEL_TIME_BUDGET_S if outputs else deadline
+    chosen = _fit_from_starts(channel, names, starts, plain_deadline)
     if (
-        not any(c.kind == "output" for c in channel)
-        or _worst_output_error(channel, base.params) <= _QUASI_SATURATION_TRIGGER
-        or time.perf_counter() > deadline
+        outputs
+        and _worst_channel_error(channel, chosen.params) > _QUASI_SATURATION_TRIGGER
+        and time.perf_counter() < deadline
     ):
-        return base
-    extended = _fit_from_starts(
-        channel,
-        [*names, *QUASI_SATURATION_NAMES],
-        _quasi_saturation_starts(channel, base.params),
-        deadline,
-    )
-    return extended if _earns_its_parameters(channel, base, extended) else base
+        extended = _fit_from_starts(
+            channel,
+            [*names, *QUASI_SATURATION_NAMES],
+            _quasi_saturation_starts(channel, chosen.params),
+            deadline,
+        )
+        if _earns_its_parameters(channel, chosen, extended):
+            chosen = extended
+    return _reweighted(channel, chosen, deadline)
 
 
 def _fit_from_starts(
@@ -220,8 +235,7 @@ def _fit_from_starts(
     starts: list[dict[str, float]],
     deadline: float,
 ) -> ParameterFit:
-    """A short run from every start, the best carried on to convergence, then the
-    misread-curve reweighting while time allows."""
+    """A short run from every start, the best carried on to convergence."""
 
     def residuals(params: dict[str, float]) -> np.ndarray:
         return curve_residuals(VDMOS_EQUATIONS, params, channel)
@@ -241,7 +255,12 @@ def _fit_from_starts(
         if scouted.cost < _GOOD_ENOUGH_COST:
             return scouted
     assert best is not None
-    fitted = fit_parameters(residuals, best.params, names, CHANNEL_BOUNDS, deadline=deadline)
+    return fit_parameters(residuals, best.params, names, CHANNEL_BOUNDS, deadline=deadline)
+
+
+def _reweighted(channel: list[CurveData], fitted: ParameterFit, deadline: float) -> ParameterFit:
+    """``fitted`` refitted with misread curves trusted less, while time allows."""
+    names = list(fitted.names)
     for _ in range(_REWEIGHTING_PASSES):
         trust = misread_curve_trust(channel, fitted.params)
         if trust is None or time.perf_counter() > deadline:
@@ -256,13 +275,14 @@ def _fit_from_starts(
     return fitted
 
 
-def _worst_output_error(channel: list[CurveData], params: dict[str, float]) -> float:
+def _worst_channel_error(channel: list[CurveData], params: dict[str, float]) -> float:
+    """The worst output or transfer curve's RMS error, as a fraction of full scale."""
     models = predict(VDMOS_EQUATIONS, params, channel)
     return max(
         (
             float(np.sqrt(np.mean(display_error(model, curve.y, curve.scale) ** 2)))
             for curve, model in zip(channel, models, strict=True)
-            if curve.kind == "output"
+            if curve.kind in ("output", "transfer")
         ),
         default=0.0,
     )

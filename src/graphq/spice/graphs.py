@@ -91,6 +91,8 @@ class _ReadCurve:
     conditions: dict[str, float]
     # It has a label, a conditions mapping or a value of its own, not a placeholder name.
     named: bool
+    # Its graph's y axis as drawn (magnitudes), when the graph states it.
+    scale: AxisScale | None = None
 
 
 def _axis(axes: dict[str, Any], name: str) -> dict[str, Any]:
@@ -143,7 +145,7 @@ def _read_curve(graph: GraphCurves, curve: dict[str, Any], points: np.ndarray) -
         elif value is not None and bare_key == "vgs" and "temperature" not in from_label:
             conditions[bare_key] = float(value)
     named = bool(own) or (not placeholder and (bool(label.strip()) or value is not None))
-    return _ReadCurve(label=label, points=points, conditions=conditions, named=named)
+    return _ReadCurve(label, points, conditions, named, _y_scale(graph))
 
 
 def _capacitance_names(curves: list[_ReadCurve]) -> tuple[list[str], list[int]]:
@@ -177,8 +179,14 @@ class _Reader:
         message = f"{_describe(kind, curve)} was left out of the fit: {why}"
         self.result.review.add(ReviewReason.CURVE_REJECTED, message)
 
+    def scale(self, kind: str, curve: _ReadCurve) -> AxisScale:
+        """The curve's graph's axis where usable, else the one its kind's curves share."""
+        if curve.scale is None:
+            return self.scales[kind]
+        return display_scale(kind, np.abs(curve.points[:, 1]), curve.scale)
+
     def plausible(self, kind: str, curve: _ReadCurve, points: np.ndarray) -> bool:
-        problem = shape_problem(kind, points, self.scales[kind])
+        problem = shape_problem(kind, points, self.scale(kind, curve))
         if problem is not None:
             self.reject(kind, curve, problem)
         return problem is None
@@ -219,6 +227,8 @@ def fit_input_from_graphs(graphs: list[GraphCurves], device_type: str = "Si-MOSF
         scale = _y_scale(graph)
         if scale is not None:
             result.y_scales.setdefault(kind, scale)
+        if _axis(graph.axes, "x").get("scale") == "log" and kind not in result.x_log:
+            result.x_log.append(kind)
         several[graph.graph_type] |= len(graph.curves) > 1
         for curve in graph.curves:
             points = _scaled_points(graph, curve)
@@ -263,6 +273,7 @@ def _read_output(reader: _Reader, curves: list[_ReadCurve]) -> None:
                     points=points.tolist(),
                     label=curve.label,
                     temperature_c=curve.conditions.get("temperature"),
+                    y_scale=curve.scale,
                 )
             )
 
@@ -293,6 +304,7 @@ def _read_transfer(reader: _Reader, curves: list[_ReadCurve], several: bool) -> 
                     points=points.tolist(),
                     temperature_c=curve.conditions.get("temperature"),
                     label=curve.label,
+                    y_scale=curve.scale,
                 )
             )
 
@@ -329,6 +341,7 @@ def _read_capacitance(reader: _Reader, curves: list[_ReadCurve], depletion: bool
                     points=points.tolist(),
                     label=curve.label,
                     vgs_v=-vgs if result.pchan else vgs,
+                    y_scale=curve.scale,
                 )
             )
 
@@ -345,6 +358,7 @@ def _read_rdson(reader: _Reader, curves: list[_ReadCurve]) -> None:
                 points=_magnitude(curve.points).tolist(),
                 temperature_c=curve.conditions.get("temperature"),
                 label=curve.label,
+                y_scale=curve.scale,
             )
         )
 
@@ -361,6 +375,7 @@ def _read_body_diode(reader: _Reader, curves: list[_ReadCurve], several: bool) -
                     points=points.tolist(),
                     temperature_c=curve.conditions.get("temperature"),
                     label=curve.label,
+                    y_scale=curve.scale,
                 )
             )
 

@@ -15,7 +15,23 @@ import msgspec
 from graphq.review import Review
 
 CapacitanceName = Literal["ciss", "coss", "crss"]
-GraphKind = Literal["output", "transfer", "capacitance", "rdson", "body_diode"]
+GraphKind = Literal[
+    "output",
+    "transfer",
+    "capacitance",
+    "rdson",
+    "body_diode",
+    "rdson_temperature",
+    "threshold_temperature",
+]
+
+
+class AxisScale(msgspec.Struct):
+    """How a graph's y axis was drawn: errors are measured as a fraction of it."""
+
+    log: bool
+    low: float
+    high: float
 
 
 class OutputCurve(msgspec.Struct):
@@ -25,6 +41,8 @@ class OutputCurve(msgspec.Struct):
     points: list[list[float]]
     label: str = ""
     temperature_c: float | None = None
+    # The y axis of the curve's own graph (two output graphs of one part differ).
+    y_scale: AxisScale | None = None
 
 
 class TransferCurve(msgspec.Struct):
@@ -34,6 +52,8 @@ class TransferCurve(msgspec.Struct):
     points: list[list[float]]
     temperature_c: float | None = None
     label: str = ""
+    # The y axis of the curve's own graph (two output graphs of one part differ).
+    y_scale: AxisScale | None = None
 
 
 class CapacitanceCurve(msgspec.Struct):
@@ -45,6 +65,8 @@ class CapacitanceCurve(msgspec.Struct):
     points: list[list[float]]
     label: str = ""
     vgs_v: float = 0.0
+    # The y axis of the curve's own graph (two output graphs of one part differ).
+    y_scale: AxisScale | None = None
 
 
 class RdsonCurve(msgspec.Struct):
@@ -54,6 +76,30 @@ class RdsonCurve(msgspec.Struct):
     points: list[list[float]]
     temperature_c: float | None = None
     label: str = ""
+    # The y axis of the curve's own graph (two output graphs of one part differ).
+    y_scale: AxisScale | None = None
+
+
+class RdsonTemperatureCurve(msgspec.Struct):
+    """Rds(on) against junction temperature at one Vgs and drain current: ``points`` are
+    ``[[tj_c, r]]`` with ``r`` in Ω, or relative to its value at 25 °C when ``normalised``."""
+
+    vgs_v: float
+    id_a: float
+    points: list[list[float]]
+    normalised: bool = True
+    label: str = ""
+    y_scale: AxisScale | None = None
+
+
+class ThresholdTemperatureCurve(msgspec.Struct):
+    """The gate threshold (VGS(th), or VGS(off) of a depletion part) against junction
+    temperature: ``points`` are ``[[tj_c, v]]`` in V, or relative to 25 °C when ``normalised``."""
+
+    points: list[list[float]]
+    normalised: bool = True
+    label: str = ""
+    y_scale: AxisScale | None = None
 
 
 class DiodeCurve(msgspec.Struct):
@@ -62,14 +108,8 @@ class DiodeCurve(msgspec.Struct):
     points: list[list[float]]
     temperature_c: float | None = None
     label: str = ""
-
-
-class AxisScale(msgspec.Struct):
-    """How a graph's y axis was drawn: errors are measured as a fraction of it."""
-
-    log: bool
-    low: float
-    high: float
+    # The y axis of the curve's own graph (two output graphs of one part differ).
+    y_scale: AxisScale | None = None
 
 
 class FitInput(msgspec.Struct):
@@ -78,10 +118,14 @@ class FitInput(msgspec.Struct):
     capacitance: list[CapacitanceCurve] = msgspec.field(default_factory=list)
     rdson: list[RdsonCurve] = msgspec.field(default_factory=list)
     body_diode: list[DiodeCurve] = msgspec.field(default_factory=list)
+    rdson_temperature: list[RdsonTemperatureCurve] = msgspec.field(default_factory=list)
+    threshold_temperature: list[ThresholdTemperatureCurve] = msgspec.field(default_factory=list)
     pchan: bool = False
     device_type: str = "Si-MOSFET"
     # y-axis scale per graph kind (``output``, ``transfer`` …) when it is known.
     y_scales: dict[str, AxisScale] = msgspec.field(default_factory=dict)
+    # Graph kinds whose datasheet graph draws x on a log axis (the report draws them so).
+    x_log: list[str] = msgspec.field(default_factory=list)
     warnings: list[str] = msgspec.field(default_factory=list)
     # Curves left out and conditions assumed while reading the graphs.
     review: Review = msgspec.field(default_factory=Review)

@@ -126,12 +126,42 @@ def capacitance_name(label: str) -> str | None:
     return None
 
 
+# Units written out in words, as some datasheets title their axes ("Picofarads",
+# "milliamps"): prefix words and unit words to their symbols.
+_PREFIX_WORDS = {"pico": "p", "nano": "n", "micro": "µ", "milli": "m", "kilo": "k", "mega": "M"}
+_UNIT_WORDS = {
+    "farads": "F",
+    "farad": "F",
+    "amperes": "A",
+    "ampere": "A",
+    "amps": "A",
+    "amp": "A",
+    "volts": "V",
+    "volt": "V",
+    "ohms": "Ω",
+    "ohm": "Ω",
+}
+_WORD_UNIT = re.compile(
+    r"^(" + "|".join(_PREFIX_WORDS) + r")?(" + "|".join(_UNIT_WORDS) + r")$", re.IGNORECASE
+)
+
+
+def _symbol(unit: str) -> str:
+    """``unit`` in symbols: ``Picofarads`` → ``pF``, ``milliamps`` → ``mA``, others as given."""
+    match = _WORD_UNIT.match(unit)
+    if match is None:
+        return unit
+    prefix = _PREFIX_WORDS[match.group(1).lower()] if match.group(1) else ""
+    return prefix + _UNIT_WORDS[match.group(2).lower()]
+
+
 def unit_factor(unit: str) -> float:
-    """The factor from ``unit`` to its SI base unit: ``pF`` → 1e-12, ``mΩ`` → 1e-3, ``A`` → 1.
+    """The factor from ``unit`` to its SI base unit: ``pF`` → 1e-12, ``mΩ`` → 1e-3, ``A`` → 1,
+    ``Picofarads`` → 1e-12.
 
     An empty or unknown unit counts as already in base units.
     """
-    text = unit.strip().replace("μ", "µ")
+    text = _symbol(unit.strip().replace("μ", "µ"))
     if not text:
         return 1.0
     for base in _BASE_UNITS:

@@ -98,8 +98,11 @@ def fit_parameters(
     *,
     max_evaluations: int = 400,
     deadline: float | None = None,
+    loss: str = "linear",
+    loss_scale: float = 1.0,
 ) -> ParameterFit:
-    """Minimise ``residuals`` over ``names`` (the rest of ``start`` held fixed).
+    """Minimise ``residuals`` over ``names`` (the rest of ``start`` held fixed); ``loss`` and
+    ``loss_scale`` are scipy's (``soft_l1`` weighs residuals beyond the scale linearly).
 
     Past ``deadline`` (a ``time.perf_counter()`` value) the search stops and the best point
     it has seen is taken; its uncertainties are then unknown.
@@ -137,6 +140,8 @@ def fit_parameters(
             method="trf",
             x_scale="jac",
             max_nfev=max_evaluations,
+            loss=loss,
+            f_scale=loss_scale,
             ftol=1e-10,
             xtol=1e-10,
         )

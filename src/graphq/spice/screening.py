@@ -28,6 +28,10 @@ class ScreeningSettings:
     rising_drop: float = 0.08
     # Capacitances fall with Vds; a superjunction part's Coss knee is steep but never rises.
     capacitance_rise: float = 0.08
+    # Points closer in x than this fraction of the curve's x span are not compared: where a
+    # curve runs (near-)vertically, as an output curve rising at Vds ≈ 0 or a diode curve
+    # on a wide current axis, sorting its points by x puts them in no order at all.
+    x_resolution: float = 0.005
 
 
 SCREENING = ScreeningSettings()
@@ -50,12 +54,21 @@ def _position(y: np.ndarray, scale: AxisScale) -> np.ndarray:
     return (y - scale.low) / (scale.high - scale.low)
 
 
-def against_direction(y: np.ndarray, direction: float, scale: AxisScale) -> float:
-    """The largest run of ``y`` (in x order) against ``direction``, as a span fraction."""
-    position = direction * _position(np.asarray(y, float), scale)
+def against_direction(
+    x: np.ndarray, y: np.ndarray, direction: float, scale: AxisScale, x_resolution: float
+) -> float:
+    """The largest run of ``y`` (``x`` ascending) against ``direction``, as a span fraction,
+    comparing only points more than ``x_resolution`` of the x span apart."""
+    y = np.asarray(y, float)
+    keep = y > 0 if scale.log else np.isfinite(y)
+    x, position = np.asarray(x, float)[keep], direction * _position(y[keep], scale)
     if position.size < 2:
         return 0.0
-    return float(np.max(np.maximum.accumulate(position) - position))
+    running = np.maximum.accumulate(position)
+    # For each point, the highest point at least the resolution to its left.
+    left = np.searchsorted(x, x - x_resolution * float(np.ptp(x)), side="right") - 1
+    earlier = np.where(left >= 0, running[np.maximum(left, 0)], -np.inf)
+    return float(max(np.max(earlier - position), 0.0))
 
 
 def _tolerance(kind: str, settings: ScreeningSettings) -> float:
@@ -75,7 +88,9 @@ def shape_problem(
     if direction is None or len(points) < 2 or scale.high <= scale.low:
         return None
     ordered = points[np.argsort(points[:, 0], kind="stable")]
-    excursion = against_direction(ordered[:, 1], direction, scale)
+    excursion = against_direction(
+        ordered[:, 0], ordered[:, 1], direction, scale, settings.x_resolution
+    )
     if excursion <= _tolerance(kind, settings):
         return None
     return f"its {_KIND_NAMES[kind]} by {excursion:.0%} of the axis"

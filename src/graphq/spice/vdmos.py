@@ -6,8 +6,8 @@ currents are terminal quantities as a simulator reports them: for a P-channel de
 (``pchan`` true) they are negative in normal operation, and ``vto`` is negative for an
 enhancement P-channel part, as in LTspice and ngspice model cards.
 
-Everything is evaluated at the model's ``tnom`` (the temperature the datasheet curves were
-measured at), so no temperature scaling appears. ``tests/spice/test_vdmos.py`` proves each
+Everything is evaluated at the temperature the parameters hold: the card's values at its
+``tnom``, or those :func:`graphq.spice.vdmos_temperature.at_temperature` scaled. ``tests/spice/test_vdmos.py`` proves each
 function against the real ngspice binary point by point.
 """
 
@@ -228,7 +228,10 @@ def body_diode_current(
     p = with_defaults(params)
     sign = _polarity(pchan)
     v = sign * np.asarray(vsd, float)
-    i_s, nvt, rb = p["is"], p["n"] * THERMAL_VOLTAGE_V, p["rb"]
+    # The thermal voltage at the temperature the parameters were scaled to (see
+    # graphq.spice.vdmos_temperature.at_temperature), tnom unless said.
+    vt = BOLTZMANN_J_PER_K * (p.get("temp", TNOM_C) + 273.15) / ELECTRON_CHARGE_C
+    i_s, nvt, rb = p["is"], p["n"] * vt, p["rb"]
     if rb == 0.0:
         return sign * i_s * np.expm1(v / nvt)
     z = np.log(i_s * rb / nvt) + (v + i_s * rb) / nvt

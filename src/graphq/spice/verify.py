@@ -24,6 +24,24 @@ from graphq.spice.simulate import DeviceUnderTest, SweepPlan, SweepResult, simul
 _SWEEP_STEPS = 400
 _GATE_STEP_V = 0.01
 _DIODE_STEP_V = 0.005
+# Capacitance bias points per curve span: each is a pair of devices in one AC netlist, so a
+# vector curve's thousand points are simulated on this grid and interpolated (log-spaced
+# where the span covers decades, as the graphs are drawn).
+_CAPACITANCE_BIAS_POINTS = 60
+
+
+def capacitance_biases(curves: list[CurveData]) -> list[float]:
+    """Drain voltages to simulate the capacitance curves at: every digitized Vds when they
+    are few, else a grid over their span."""
+    values = np.unique(np.concatenate([c.x for c in curves if c.kind == "capacitance"]))
+    if values.size <= _CAPACITANCE_BIAS_POINTS:
+        return [float(v) for v in values]
+    low, high = float(values.min()), float(values.max())
+    if low > 0.0 and high / low > 10.0:
+        grid_v = np.geomspace(low, high, _CAPACITANCE_BIAS_POINTS)
+    else:
+        grid_v = np.linspace(low, high, _CAPACITANCE_BIAS_POINTS)
+    return [float(v) for v in grid_v]
 
 
 def _span(curves: list[CurveData], kind: str) -> tuple[float, float]:
@@ -50,7 +68,7 @@ def sweep_plan(curves: list[CurveData]) -> SweepPlan:
     cap_vds: list[float] = []
     cap_vgs = 0.0
     if "capacitance" in kinds:
-        cap_vds = sorted({float(v) for c in curves if c.kind == "capacitance" for v in c.x})
+        cap_vds = capacitance_biases(curves)
         cap_vgs = next(c.condition for c in curves if c.kind == "capacitance")
     diode_grid = None
     if "body_diode" in kinds:
