@@ -54,6 +54,9 @@ class UploadSettings(msgspec.Struct):
 
 class QueueSettings(msgspec.Struct):
     worker_slots: int = 2
+    # Address space each worker process may use; a job needing more fails IMAGE_TOO_LARGE
+    # instead of pushing the machine into swap. 0 sets no limit.
+    worker_memory_mb: int = 4096
     lease_s: float = 30.0
     max_attempts: int = 3
     retry_base_s: float = 1.0

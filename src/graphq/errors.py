@@ -13,6 +13,7 @@ from typing import Any
 NON_RETRYABLE_CODES = frozenset(
     {
         "INVALID_IMAGE",
+        "IMAGE_TOO_LARGE",
         "INVALID_PDF",
         "NO_GRAPHS_FOUND",
         "INVALID_PARAMETERS",

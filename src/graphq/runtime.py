@@ -44,7 +44,11 @@ def build_runtime(settings: Settings, *, handler_modules: Sequence[str] | None =
     modules = list(handler_modules)
     for name in modules:
         importlib.import_module(name).register(registry)
-    pool = WorkerPool(settings.queue.worker_slots, preload=modules)
+    pool = WorkerPool(
+        settings.queue.worker_slots,
+        preload=modules,
+        memory_limit_mb=settings.queue.worker_memory_mb,
+    )
     engine = QueueEngine(QueueContext(db, settings, registry, events, pool))
     return Runtime(
         settings=settings,

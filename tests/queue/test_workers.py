@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 import pytest
 
+from graphq.errors import GraphqError
 from graphq.queue.workers import WORKER_TMP_PREFIX, WorkerPool, remove_stale_worker_dirs
 
 RESULT_BYTES = 5_000_000
@@ -130,5 +131,22 @@ async def test_a_jobs_timeout_does_not_count_the_time_its_worker_takes_to_start(
         assert await pool.run(quick, 0.1, ignore_progress, timeout_s=1.0) == "done"
         with pytest.raises(TimeoutError):
             await pool.run(quick, 5.0, ignore_progress, timeout_s=0.5)
+    finally:
+        await pool.close()
+
+
+def allocate(megabytes: int, progress: Any) -> int:
+    return len(bytearray(megabytes * 2**20))
+
+
+async def test_a_job_over_the_worker_memory_limit_fails_cleanly_and_the_worker_lives_on() -> None:
+    pool = WorkerPool(1, memory_limit_mb=1536)
+    await pool.start()
+    try:
+        with pytest.raises(GraphqError) as error:
+            await pool.run(allocate, 4096, ignore_progress)
+        assert error.value.code == "IMAGE_TOO_LARGE"
+        assert not error.value.retryable
+        assert await pool.run(allocate, 16, ignore_progress) == 16 * 2**20
     finally:
         await pool.close()

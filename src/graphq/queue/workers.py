@@ -21,6 +21,7 @@ import logging
 import math
 import multiprocessing
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -60,9 +61,14 @@ class _ProgressSender:
             self.conn.send(("progress", float(fraction), step))
 
 
-def _worker_main(conn: Connection, preload: list[str], tmp_dir: str) -> None:
+def _worker_main(
+    conn: Connection, preload: list[str], tmp_dir: str, memory_limit_mb: int
+) -> None:
     os.environ["TMPDIR"] = tmp_dir
     tempfile.tempdir = tmp_dir
+    if memory_limit_mb > 0:
+        limit = memory_limit_mb * 2**20
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     for module in preload:
         importlib.import_module(module)
     conn.send(("ready",))
@@ -75,6 +81,14 @@ def _worker_main(conn: Connection, preload: list[str], tmp_dir: str) -> None:
             result = fn(payload, _ProgressSender(conn))
         except GraphqError as exc:
             conn.send(("error", exc))
+        except MemoryError:
+            error = GraphqError(
+                "IMAGE_TOO_LARGE",
+                f"the job needed more than the {memory_limit_mb} MB a worker may use "
+                "(queue.worker_memory_mb)",
+                status=413,
+            )
+            conn.send(("error", error))
         except Exception as exc:
             error = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}", status=500)
             conn.send(("error", error))
@@ -140,9 +154,10 @@ class _Worker:
 class WorkerPool:
     """``size`` worker processes, spawned once at start and replaced when one is killed."""
 
-    def __init__(self, size: int, preload: Iterable[str] = ()) -> None:
+    def __init__(self, size: int, preload: Iterable[str] = (), memory_limit_mb: int = 0) -> None:
         self.size = size
         self.preload = list(preload)
+        self.memory_limit_mb = memory_limit_mb
         self._context = multiprocessing.get_context("spawn")
         self._idle: list[_Worker] = []
         self._alive = 0
@@ -155,7 +170,7 @@ class WorkerPool:
         parent, child = self._context.Pipe(duplex=True)
         process = self._context.Process(
             target=_worker_main,
-            args=(child, self.preload, str(tmp_dir)),
+            args=(child, self.preload, str(tmp_dir), self.memory_limit_mb),
             daemon=True,
             name="graphq-worker",
         )
