@@ -67,7 +67,14 @@ from graphq.spice.quality import combined_review
 from graphq.spice.results import CurveReport
 
 PARTS = ("AOT1N60", "DN2540", "FQA19N20")
-FITTED_TYPES = ("output", "transfer", "rdson_current", "body_diode", "capacitance")
+FITTED_TYPES = (
+    "output",
+    "transfer",
+    "rdson_current",
+    "rdson_temperature",
+    "body_diode",
+    "capacitance",
+)
 TARGETS = {"output": 0.05, "transfer": 0.05, "capacitance": 0.10, "fit_s": 10.0}
 # Vector curves are sampled every this many points along the path, as the reader samples.
 SAMPLE_SPACING_PT = 0.125
@@ -101,6 +108,9 @@ BY_EYE: dict[str, dict[str, Binding]] = {
         "Figure 1: On-Region Characteristics": Binding("top", _vgs(10, 6.5, 6, 5.5)),
         "Figure 2: Transfer Characteristics": Binding("left", _tj(125, 25, -55), {"VDS": 40}),
         "Figure 3: On-Resistance vs. Drain Current and Gate Voltage": Binding("top", _vgs(10)),
+        "Figure 4: On-Resistance vs. Junction Temperature": Binding(
+            "top", [("VGS=10V ID=0.65A", {"VGS": 10, "ID": 0.65})]
+        ),
         "Figure 6: Body-Diode Characteristics (Note E)": Binding("left", _tj(125, 25)),
         "Figure 8: Capacitance Characteristics": Binding("median", _CAPS),
     },
@@ -109,6 +119,9 @@ BY_EYE: dict[str, dict[str, Binding]] = {
         "Saturation Characteristics": Binding("top", _vgs(1, 0.5, 0, -0.5, -1)),
         "On-Resistance vs. Drain Current": Binding("top", _vgs(0)),
         "Transfer Characteristics": Binding("top", _tj(-55, 25, 125), {"VDS": 10}),
+        "VGS(OFF) and RDS(ON) Variation with Temperature": Binding(
+            "top", [("RDS(ON) @ ID = 120mA", {"VGS": 0}), ("VGS(OFF) @ 10µA", {})]
+        ),
         "Capacitance Vs. Drain-to-Source Voltage": Binding("median", _CAPS, {"VGS": -10, "f": 1e6}),
     },
     "FQA19N20": {
@@ -123,6 +136,9 @@ BY_EYE: dict[str, dict[str, Binding]] = {
             Binding("left", _tj(150, 25), {"VGS": 0})
         ),
         "Figure 5. Capacitance Characteristics": Binding("median", _CAPS, {"VGS": 0, "f": 1e6}),
+        "Figure 8. On-Resistance Variation vs. Temperature": Binding(
+            "top", [("VGS = 10 V, ID = 9.7 A", {"VGS": 10, "ID": 9.7})]
+        ),
     },
 }
 DEVICE_TYPES = {"AOT1N60": "Si-MOSFET", "DN2540": "Si-MOSFET depletion", "FQA19N20": "Si-MOSFET"}
@@ -137,6 +153,8 @@ class PartResult:
     output: float = math.nan
     transfer: float = math.nan
     capacitance: float = math.nan
+    # The same worst errors of the PSpice-style subcircuit simulated in ngspice.
+    pspice: tuple[float, float, float] = (math.nan, math.nan, math.nan)
     fit_s: float = math.nan
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -283,6 +301,7 @@ def fit_part(name: str, mode: str, graphs: list[dict[str, Any]], result: PartRes
         inputs = fit_input_from_graphs(typed, DEVICE_TYPES[name])
         fit = fit_model(inputs, model_type="vdmos", name=name)
         verification = verify_with_ngspice(fit, inputs)
+        subcircuit = verify_with_ngspice(fit, inputs, "pspice")
     except GraphqError as exc:
         result.error = f"{exc.code}: {exc.message}"
         return
@@ -294,6 +313,10 @@ def fit_part(name: str, mode: str, graphs: list[dict[str, Any]], result: PartRes
     result.transfer = _worst(reports, "transfer")
     result.capacitance = _worst(reports, "capacitance")
     result.fit_s = fit.fit_time_s
+    if subcircuit is not None:
+        result.pspice = tuple(  # type: ignore[assignment]
+            _worst(subcircuit.report, kind) for kind in ("output", "transfer", "capacitance")
+        )
     result.reasons = [f"{r.code}: {r.message}" for r in review.reasons]
 
 
@@ -341,7 +364,7 @@ def _percent(value: float) -> str:
 def print_table(results: list[PartResult], show_reasons: bool) -> None:
     print(
         f"{'part':10s} {'mode':6s} {'used':>4s} {'rej':>4s} {'output':>7s} {'transf':>7s}"
-        f" {'C med':>7s} {'fit s':>6s}  review"
+        f" {'C med':>7s} {'fit s':>6s}  {'pspice out/tr/C':>21s}  review"
     )
     for r in results:
         if r.error:
@@ -350,7 +373,7 @@ def print_table(results: list[PartResult], show_reasons: bool) -> None:
         print(
             f"{r.name:10s} {r.mode:6s} {r.used:4d} {r.rejected:4d} {_percent(r.output):>7s}"
             f" {_percent(r.transfer):>7s} {_percent(r.capacitance):>7s} {r.fit_s:6.2f}"
-            f"  {len(r.reasons)} reason(s)"
+            f"  {' '.join(_percent(v) for v in r.pspice):>21s}  {len(r.reasons)} reason(s)"
         )
     for r in results:
         print(f"\n{r.name} ({r.mode}):")

@@ -30,6 +30,7 @@ class ReviewReason(StrEnum):
     PARAMETER_AGAINST_DEVICE = "parameter_against_device"
     PARAMETER_AT_BOUND = "parameter_at_bound"
     CURVE_REJECTED = "curve_rejected"
+    GRAPHS_DISAGREE = "graphs_disagree"
 
 
 class ReviewNote(msgspec.Struct, frozen=True):

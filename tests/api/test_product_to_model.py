@@ -86,6 +86,10 @@ async def test_uploaded_graphs_become_a_model_that_follows_the_true_device(
     library = await service.client.get(f"/api/spice-models/{model['id']}/model.lib")
     assert library.status_code == 200
     assert "VDMOS" in library.text and "tnom=25" in library.text.lower()
+    pspice = await service.client.get(f"/api/spice-models/{model['id']}/model.lib?dialect=pspice")
+    assert pspice.status_code == 200 and ".SUBCKT" in pspice.text
+    unknown = await service.client.get(f"/api/spice-models/{model['id']}/model.lib?dialect=hspice")
+    assert unknown.status_code == 404
     report = await service.client.get(f"/api/spice-models/{model['id']}/report.png")
     assert report.content.startswith(b"\x89PNG")
 

@@ -200,6 +200,23 @@ QUASI_SATURATED_DEVICES = [
 ]
 VDMOS_DEVICES += QUASI_SATURATED_DEVICES
 
+# Temperature terms: a planar high-voltage part whose datasheet draws its transfer and diode
+# curves at -55 °C and 125 °C too, with Rds(on) against Tj from -55 °C to 150 °C.
+TEMPERATURE_DEVICE = KnownDevice(
+    "temperature-planar",
+    {"vto": 3.5, "kp": 1.5, "lambda": 0.005, "rd": 0.6, "rs": 0.05, "ksubthres": 0.12}
+    | {"tcvth": 0.006, "mu": -2.1, "texp0": 2.4, "eg": 1.2}
+    | _caps(1.2, 0.5, 8, 0.05, 0.4, vj=1.5, m=0.6)
+    | _diode(1e-10, 1.5, 0.05),
+    DatasheetConditions(
+        output_vgs_v=[5.0, 5.5, 6.0, 7.0, 10.0],
+        output_vds_max_v=20.0,
+        transfer_vds_v=20.0,
+        capacitance_vds_v=(1.0, 400.0),
+        temperatures_c=(-55.0, 75.0, 150.0),
+    ),
+)
+
 GAN_DEVICE = KnownDevice(
     "gan-hemt",
     {"awg": 12.0, "vth": 1.4, "k2": 0.15, "x0_0": 0.4, "x0_1": 0.03, "cgs": 9e-10}

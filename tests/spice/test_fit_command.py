@@ -170,6 +170,16 @@ def test_without_an_output_file_the_model_goes_to_stdout(
 
 
 @needs_ngspice
+def test_the_pspice_dialect_writes_a_subcircuit_checked_in_ngspice(
+    csvs: dict[str, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert graphq([*fit_arguments(csvs), "--dialect", "pspice"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[2] == ".SUBCKT PART drain gate source"
+    assert "ngspice worst rms" in captured.err
+
+
+@needs_ngspice
 def test_negative_p_channel_curves_give_a_pchan_card(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import pytest
 
-from graphq.spice import SpiceFit, fit_model
+from graphq.spice import SpiceFit, fit_model, verify_with_ngspice
 from graphq.spice.ngspice import ngspice_available
 
 from .devices import (
     GAN_DEVICE,
     QUASI_SATURATED_DEVICES,
+    TEMPERATURE_DEVICE,
     VDMOS_DEVICES,
     KnownDevice,
     capacitance_errors,
@@ -98,3 +99,16 @@ def test_the_devices_span_what_the_fitter_meets() -> None:
     for name in ("lambda", "theta", "rs", "rd", "mtriode"):
         assert any(name in c for c in cards) and any(name not in c for c in cards), name
     assert any(d.pchan for d in VDMOS_DEVICES) and not all(d.pchan for d in VDMOS_DEVICES)
+
+
+def test_temperature_terms_come_back_from_curves_at_several_temperatures() -> None:
+    device = TEMPERATURE_DEVICE
+    truth = device.datasheet()
+    fit = fit_model(truth, model_type="vdmos", name=device.name)
+    for name, tolerance in (("tcvth", 3e-4), ("mu", 0.1), ("texp0", 0.15), ("eg", 0.03)):
+        assert fit.parameters[name] == pytest.approx(device.params[name], abs=tolerance), name
+    verification = verify_with_ngspice(fit, truth)
+    assert verification is not None
+    hot = [r for r in verification.report if "Tj = " in r.name]
+    assert {r.graph_type for r in hot} == {"transfer", "body_diode"}
+    assert max(r.rms_error for r in verification.report) <= EXACT_CURVES_BOUND

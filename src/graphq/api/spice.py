@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from litestar import Controller, get, post
-from litestar.response import File
+from litestar.response import File, Response
 
 from graphq.api import views
 from graphq.api.auth import operator
 from graphq.api.schemas import JobOut, SpiceModelOut, SpiceRequest
+from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services import results
 
@@ -40,10 +41,22 @@ class SpiceController(Controller):
         return views.spice_model(await results.get_model(rt, model_id))
 
     @get("/spice-models/{model_id:str}/model.lib", media_type="text/plain")
-    async def model_file(self, rt: Runtime, model_id: str) -> File:
+    async def model_file(
+        self, rt: Runtime, model_id: str, dialect: str | None = None
+    ) -> File | Response[str]:
+        """The model file, or with ``dialect=pspice`` the same model as a PSpice-style
+        subcircuit (stored with the fit, verified in ngspice like the file)."""
         model = await results.get_model(rt, model_id)
-        path = results.stored_file(rt, model.model_file_path, "model")
-        return File(path, filename=f"{model.name}.lib", media_type="text/plain")
+        if dialect is None or dialect == model.model_type:
+            path = results.stored_file(rt, model.model_file_path, "model")
+            return File(path, filename=f"{model.name}.lib", media_type="text/plain")
+        text = ((model.fit_report or {}).get("dialects") or {}).get(dialect)
+        if text is None:
+            raise GraphqError(
+                "NOT_FOUND", f"model {model_id} has no {dialect!r} dialect", status=404
+            )
+        disposition = f'attachment; filename="{model.name}.{dialect}.lib"'
+        return Response(text, media_type="text/plain", headers={"Content-Disposition": disposition})
 
     @get("/spice-models/{model_id:str}/report.png", media_type="image/png")
     async def report_image(self, rt: Runtime, model_id: str) -> File:

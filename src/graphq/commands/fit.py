@@ -21,6 +21,7 @@ from graphq.spice import (
     render_report_png,
     verify_with_ngspice,
 )
+from graphq.spice.pspice_subckt import DIALECTS
 from graphq.spice.quality import combined_review, curve_measure
 
 NEEDS_REVIEW_EXIT_STATUS = 3
@@ -48,6 +49,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--device-type",
         default="Si-MOSFET",
         help="Si-MOSFET, SiC-MOSFET, GaN-HEMT, P-MOSFET (or P-channel), Depletion-MOSFET",
+    )
+    parser.add_argument(
+        "--dialect",
+        choices=DIALECTS,
+        default="vdmos",
+        help="vdmos: the ngspice/LTspice VDMOS card (default); pspice: the same model as a "
+        "PSpice-style subcircuit (level of detail as the card, channel at 25 °C), also "
+        "verified in ngspice",
     )
     parser.add_argument("--name", default="GRAPHQ_MODEL", help="model name in the file")
     parser.add_argument("-o", dest="out", type=Path, help="write the model here (default stdout)")
@@ -109,8 +118,10 @@ def run_fit(args: argparse.Namespace) -> int:
         )
         fit = fit_model(inputs, model_type=args.model, name=args.name, progress=progress)
         progress(0.96, "verifying the model in ngspice")
-        verification = verify_with_ngspice(fit, inputs)
+        dialect = args.dialect if args.model == "vdmos" else "vdmos"
+        verification = verify_with_ngspice(fit, inputs, dialect)
         fit.review = combined_review(fit.review, verification)
+        text = fit.dialects.get(dialect, fit.model_text)
         if args.report is not None:
             progress(0.99, "drawing the fit report")
             args.report.write_bytes(render_report_png(fit, inputs))
@@ -120,9 +131,9 @@ def run_fit(args: argparse.Namespace) -> int:
         return 1
     progress.done()
     if args.out is not None:
-        args.out.write_text(fit.model_text, encoding="utf-8")
+        args.out.write_text(text, encoding="utf-8")
     else:
-        sys.stdout.write(fit.model_text)
+        sys.stdout.write(text)
     for warning in fit.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(f"fitted {', '.join(fit.fitted)} in {fit.fit_time_s:.2f} s", file=sys.stderr)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import msgspec
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult, Job, Product, SpiceModel
@@ -49,6 +49,8 @@ class SpiceOutput(msgspec.Struct):
     fit: dict[str, Any]
     verification: dict[str, Any] | None
     report_png: bytes
+    # Each other dialect's text simulated in ngspice like the model file, by dialect.
+    dialect_verification: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
 
 
 def fit_product(payload: dict[str, Any], progress: Progress) -> SpiceOutput:
@@ -63,11 +65,17 @@ def fit_product(payload: dict[str, Any], progress: Progress) -> SpiceOutput:
     progress(_FIT_SHARE, "verifying the model in ngspice")
     verification = verify_with_ngspice(fit, inputs)
     fit.review = combined_review(fit.review, verification)
+    dialects = {name: verify_with_ngspice(fit, inputs, name) for name in fit.dialects}
     progress(_FIT_SHARE + _VERIFY_SHARE, "drawing the fit report")
     return SpiceOutput(
         fit=msgspec.to_builtins(fit),
         verification=msgspec.to_builtins(verification) if verification is not None else None,
         report_png=render_report_png(fit, inputs),
+        dialect_verification={
+            name: msgspec.to_builtins(result)
+            for name, result in dialects.items()
+            if result is not None
+        },
     )
 
 
@@ -75,21 +83,32 @@ def fit_product(payload: dict[str, Any], progress: Progress) -> SpiceOutput:
 _GRAPH_KINDS = ("digitize", "datasheet")
 
 
+def _graph_results(product_id: str) -> Select[tuple[ExtractionResult]]:
+    """The product's results that are graphs (of an image, by a graph-reading job kind)."""
+    return (
+        select(ExtractionResult)
+        .join(Job, Job.id == ExtractionResult.job_id)
+        .where(
+            ExtractionResult.product_id == product_id,
+            ExtractionResult.image_id.is_not(None),
+            Job.kind.in_(_GRAPH_KINDS),
+        )
+    )
+
+
+def _missing_curves() -> GraphqError:
+    return GraphqError(
+        "MISSING_CURVES",
+        "the product has no digitized graphs yet; extract its images first",
+        status=409,
+    )
+
+
 async def latest_graphs(session: AsyncSession, product_id: str) -> list[dict[str, Any]]:
     """The newest completed extraction of each image of the product, with the graph's
     conditions (a datasheet graph's caption and notes; each curve carries its own)."""
-    rows = (
-        await session.execute(
-            select(ExtractionResult)
-            .join(Job, Job.id == ExtractionResult.job_id)
-            .where(
-                ExtractionResult.product_id == product_id,
-                ExtractionResult.image_id.is_not(None),
-                Job.kind.in_(_GRAPH_KINDS),
-            )
-            .order_by(ExtractionResult.created_at)
-        )
-    ).scalars()
+    query = _graph_results(product_id).order_by(ExtractionResult.created_at)
+    rows = (await session.execute(query)).scalars()
     newest: dict[str, ExtractionResult] = {}
     for row in rows:
         newest[row.image_id or ""] = row
@@ -110,6 +129,13 @@ class SpiceFitHandler:
     parameters_type = SpiceFitParameters
     compute = staticmethod(fit_product)
 
+    async def admit(self, session: AsyncSession, product_id: str) -> None:
+        """Refused when the job is asked for (409), not dead-lettered later: a product
+        without graphs has nothing to fit."""
+        found = await session.execute(_graph_results(product_id).limit(1))
+        if found.first() is None:
+            raise _missing_curves()
+
     async def prepare(self, ctx: JobContext) -> dict[str, Any]:
         # Decoded again here: a job stored before its kind checked parameters must not run.
         parameters = decode_parameters(self.kind, ctx.job.parameters, SpiceFitParameters)
@@ -119,10 +145,7 @@ class SpiceFitHandler:
                 raise GraphqError("NOT_FOUND", f"product {ctx.job.product_id} no longer exists")
             graphs = await latest_graphs(session, product.id)
         if not graphs:
-            raise GraphqError(
-                "MISSING_CURVES",
-                "the product has no digitized graphs yet; extract its images first",
-            )
+            raise _missing_curves()
         return {
             "graphs": graphs,
             "device_type": product.device_type,
@@ -165,6 +188,10 @@ class SpiceFitHandler:
                     "pchan": fit["pchan"],
                     "uncertainty": fit.get("uncertainty", {}),
                     "atBound": fit.get("atBound", []),
+                    # Other simulators' texts of the model, served by model.lib?dialect=,
+                    # each with its own ngspice verification.
+                    "dialects": fit.get("dialects", {}),
+                    "dialectVerification": output.dialect_verification,
                 },
                 verification=output.verification,
                 version=(latest or 0) + 1,

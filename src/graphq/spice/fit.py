@@ -9,6 +9,7 @@ from typing import Literal, get_args
 from graphq.errors import GraphqError
 from graphq.review import Review
 from graphq.spice import gan_epc
+from graphq.spice.consistency import disagreements
 from graphq.spice.curves import CurveData, DeviceEquations, curve_table, predict, thinned
 from graphq.spice.fit_capacitance import CAPACITANCE_NAMES, fit_capacitances
 from graphq.spice.fit_channel import (
@@ -19,6 +20,7 @@ from graphq.spice.fit_channel import (
 )
 from graphq.spice.fit_diode import DIODE_NAMES, fit_diode
 from graphq.spice.fit_gan import GAN_EQUATIONS, fit_gan_capacitances, fit_gan_channel
+from graphq.spice.fit_temperature import fit_temperature
 from graphq.spice.graphs import require_channel_curves
 from graphq.spice.inputs import FitInput
 from graphq.spice.model_file import (
@@ -28,6 +30,7 @@ from graphq.spice.model_file import (
     vdmos_model_text,
 )
 from graphq.spice.optimise import ParameterFit
+from graphq.spice.pspice_subckt import pspice_subckt_text
 from graphq.spice.quality import curve_review, parameter_review
 from graphq.spice.report import curve_reports
 from graphq.spice.results import SpiceFit
@@ -55,12 +58,18 @@ def normalised_parameters(fit: SpiceFit) -> dict[str, float]:
 
 
 def _fit_vdmos(curves: list[CurveData], progress: ProgressCallback) -> list[ParameterFit]:
+    """The 25 °C parameters from the curves measured there, then the temperature terms
+    from the others."""
+    nominal = [c for c in curves if c.nominal]
     progress(0.05, "fitting the channel")
-    channel = fit_channel(curves)
-    progress(0.7, "fitting capacitances")
-    caps = fit_capacitances(curves)
-    progress(0.85, "fitting the body diode")
-    return [channel, caps, fit_diode(curves)]
+    channel = fit_channel(nominal)
+    progress(0.65, "fitting capacitances")
+    caps = fit_capacitances(nominal)
+    progress(0.8, "fitting the body diode")
+    diode = fit_diode(nominal)
+    progress(0.88, "fitting the temperature terms")
+    at_25 = _merged([channel, diode], [CHANNEL_NAMES, DIODE_NAMES])
+    return [channel, caps, diode, fit_temperature(curves, {**channel.params, **at_25})]
 
 
 def _fit_gan(curves: list[CurveData], progress: ProgressCallback) -> list[ParameterFit]:
@@ -100,28 +109,34 @@ def fit_model(
     report_progress = progress or _no_progress
     started = time.perf_counter()
     curves = curve_table(inputs)
-    if not any(c.kind in ("output", "transfer") for c in curves):
+    if model_type != "vdmos":
+        # Only the VDMOS card has temperature terms; the others are fitted at 25 °C alone.
+        curves = [c for c in curves if c.nominal]
+    if not any(c.kind in ("output", "transfer") and c.nominal for c in curves):
         raise GraphqError(
             "MISSING_CURVES", "no output or transfer curve was measured at 25 °C; none to fit"
         )
     warnings = list(inputs.warnings)
-    given = len(inputs.output) + len(inputs.transfer) + len(inputs.rdson) + len(inputs.body_diode)
-    skipped = given - sum(c.kind != "capacitance" for c in curves)
+    skipped = len(curve_table(inputs)) - len(curves)
     if skipped:
         warnings.append(f"{skipped} curve(s) measured away from 25 °C were not fitted")
 
     fit_curves = [thinned(curve) for curve in curves]
     if model_type == "vdmos":
         stages = _fit_vdmos(fit_curves, report_progress)
-        merged = _merged(stages, [CHANNEL_NAMES, CAPACITANCE_NAMES, DIODE_NAMES])
+        merged = _merged(stages, [CHANNEL_NAMES, CAPACITANCE_NAMES, DIODE_NAMES, stages[-1].names])
         # Quasi-saturation is written only where the fit chose it (ngspice switches it on
         # as soon as rq and vq are both given).
         unused = () if merged.get("rq", 0.0) > 0.0 else QUASI_SATURATION_NAMES
-        normalised = {key: merged[key] for key in VDMOS_CARD_ORDER if key not in unused}
+        # Temperature terms are written where fitted; ngspice's defaults stand for the rest.
+        normalised = {
+            key: merged[key] for key in VDMOS_CARD_ORDER if key in merged and key not in unused
+        }
         card = dict(normalised)
         if inputs.pchan:
             card["vto"] = -card["vto"]
         model_text = vdmos_model_text(name, card, pchan=inputs.pchan)
+        dialects = {"pspice": pspice_subckt_text(name, card, pchan=inputs.pchan)}
         threshold = "vto"
     else:
         stages = _fit_gan(fit_curves, report_progress)
@@ -132,6 +147,7 @@ def fit_model(
         if inputs.pchan:
             warnings.append("the GaN model is N-channel; the P-channel polarity was ignored")
         model_text = gan_epc.gan_subckt_text(name, card)
+        dialects = {}
         threshold = "vth"
     fitted = [n for stage in stages for n in stage.names]
     at_bound = [n for stage in stages for n in stage.at_bound]
@@ -141,6 +157,7 @@ def fit_model(
     report = curve_reports(curves, models)
     review = Review()
     review.extend(inputs.review)
+    review.extend(disagreements(curves))
     review.extend(
         parameter_review(
             normalised,
@@ -165,4 +182,5 @@ def fit_model(
         uncertainty={k: v for stage in stages for k, v in stage.uncertainty.items()},
         at_bound=at_bound,
         review=review,
+        dialects={key: check_model_text(text) for key, text in dialects.items()},
     )

@@ -131,6 +131,8 @@ def fit_capacitances(curves: list[CurveData]) -> ParameterFit:
     caps = in_decades([c for c in curves if c.kind == "capacitance"])
     names = capacitance_parameters_determined(caps)
     start = initial_capacitance_guess(caps)
+    if not caps:
+        return ParameterFit(start)
 
     def residuals(params: dict[str, float]) -> np.ndarray:
         return curve_residuals(VDMOS_EQUATIONS, params, caps)

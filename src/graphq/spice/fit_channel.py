@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from graphq.spice import vdmos
+from graphq.spice import vdmos, vdmos_temperature
 from graphq.spice.curves import CurveData, DeviceEquations, display_error, predict
 from graphq.spice.optimise import Bound, ParameterFit, curve_residuals, fit_parameters
 
@@ -41,6 +41,7 @@ VDMOS_EQUATIONS = DeviceEquations(
     capacitances=_capacitances,
     on_resistance=vdmos.on_resistance,
     diode_current=_diode_current,
+    at_temperature=vdmos_temperature.at_temperature,
 )
 
 # Subthreshold current grows at most a decade per 60 mV at 25 °C (ideality 1): ksubthres

@@ -33,6 +33,8 @@ from graphq.spice.inputs import (
     FitInput,
     OutputCurve,
     RdsonCurve,
+    RdsonTemperatureCurve,
+    ThresholdTemperatureCurve,
     TransferCurve,
     is_depletion_device_type,
     is_pchan_device_type,
@@ -41,7 +43,9 @@ from graphq.spice.labels import (
     bare_voltage,
     capacitance_name,
     conditions_from_mapping,
+    drain_current,
     is_placeholder,
+    names_threshold,
     parse_conditions,
     unit_factor,
 )
@@ -58,6 +62,7 @@ _KIND_OF_GRAPH = {
     "capacitance": "capacitance",
     "body_diode": "body_diode",
     "rdson_current": "rdson",
+    "rdson_temperature": "rdson_temperature",
 }
 # The condition that tells the curves of a graph apart; a graph-level value of it cannot
 # belong to each of several curves.
@@ -93,6 +98,8 @@ class _ReadCurve:
     named: bool
     # Its graph's y axis as drawn (magnitudes), when the graph states it.
     scale: AxisScale | None = None
+    # Its graph's y axis has a unit (Ω, V): absolute values, not relative to 25 °C.
+    absolute: bool = False
 
 
 def _axis(axes: dict[str, Any], name: str) -> dict[str, Any]:
@@ -144,8 +151,12 @@ def _read_curve(graph: GraphCurves, curve: dict[str, Any], points: np.ndarray) -
             conditions[bare_key] = voltage
         elif value is not None and bare_key == "vgs" and "temperature" not in from_label:
             conditions[bare_key] = float(value)
+    current = drain_current(label) or drain_current(str(graph.conditions or ""))
+    if current is not None:
+        conditions["id"] = current
     named = bool(own) or (not placeholder and (bool(label.strip()) or value is not None))
-    return _ReadCurve(label, points, conditions, named, _y_scale(graph))
+    absolute = bool(str(_axis(graph.axes, "y").get("unit", "")).strip())
+    return _ReadCurve(label, points, conditions, named, _y_scale(graph), absolute)
 
 
 def _capacitance_names(curves: list[_ReadCurve]) -> tuple[list[str], list[int]]:
@@ -250,6 +261,7 @@ def fit_input_from_graphs(graphs: list[GraphCurves], device_type: str = "Si-MOSF
     _read_capacitance(reader, raw["capacitance"], depletion)
     _read_rdson(reader, raw["rdson_current"])
     _read_body_diode(reader, raw["body_diode"], several["body_diode"])
+    _read_against_temperature(reader, raw["rdson_temperature"])
     require_channel_curves(result)
     return result
 
@@ -378,6 +390,55 @@ def _read_body_diode(reader: _Reader, curves: list[_ReadCurve], several: bool) -
                     y_scale=curve.scale,
                 )
             )
+
+
+# An Rds(on)-against-Tj graph that states no gate voltage was drawn at the one every
+# datasheet's Rds(on) is specified at; the result says so.
+ASSUMED_RDSON_VGS_V = 10.0
+
+
+def _read_against_temperature(reader: _Reader, curves: list[_ReadCurve]) -> None:
+    """Rds(on) and threshold curves against junction temperature (one graph often holds
+    both, as "RDS(ON) @ ID = 120 mA" and "VGS(OFF) @ 10 µA")."""
+    result = reader.result
+    for curve in curves:
+        points = np.column_stack([curve.points[:, 0], np.abs(curve.points[:, 1])])
+        if names_threshold(curve.label):
+            result.threshold_temperature.append(
+                ThresholdTemperatureCurve(
+                    points=points.tolist(),
+                    normalised=not curve.absolute,
+                    label=curve.label,
+                    y_scale=curve.scale,
+                )
+            )
+            continue
+        vgs = curve.conditions.get("vgs")
+        if vgs is None:
+            vgs = ASSUMED_RDSON_VGS_V
+            result.review.add(
+                ReviewReason.CONDITION_ASSUMED,
+                f"{_describe('Rds(on)-against-Tj', curve)} states no VGS; "
+                f"assumed {ASSUMED_RDSON_VGS_V:g} V",
+            )
+        current = curve.conditions.get("id")
+        if current is None:
+            # Rds(on) at a small current: the channel's own resistance, no self-heating.
+            current = 0.0
+            result.review.add(
+                ReviewReason.CONDITION_ASSUMED,
+                f"{_describe('Rds(on)-against-Tj', curve)} states no ID; assumed a small current",
+            )
+        result.rdson_temperature.append(
+            RdsonTemperatureCurve(
+                vgs_v=abs(vgs),
+                id_a=abs(current),
+                points=points.tolist(),
+                normalised=not curve.absolute,
+                label=curve.label,
+                y_scale=curve.scale,
+            )
+        )
 
 
 def require_channel_curves(inputs: FitInput) -> None:

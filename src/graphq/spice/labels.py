@@ -105,6 +105,24 @@ def conditions_from_mapping(mapping: Mapping[str, object] | None) -> dict[str, f
     return found
 
 
+_CURRENT = re.compile(r"\bid\s*[=:]\s*" + _NUMBER + r"\s*([munµ]?)a\b")
+_THRESHOLD = re.compile(r"vgs\s*\((?:th|off)\)|v\s*\(?th\)?\b|vgs\s*(?:th|off)\b|threshold")
+
+
+def drain_current(label: str) -> float | None:
+    """The ``ID = <number> <unit>`` condition of ``label`` in A (``"ID = 120mA"`` → 0.12)."""
+    match = _CURRENT.search(normalise(label))
+    if match is None:
+        return None
+    prefix = match.group(2)
+    return _number(match.group(1)) * (SI_PREFIXES[prefix] if prefix else 1.0)
+
+
+def names_threshold(label: str) -> bool:
+    """True when ``label`` names the gate threshold (``VGS(th)``, ``VGS(OFF)``, ``Vth``)."""
+    return _THRESHOLD.search(normalise(label)) is not None
+
+
 def bare_voltage(label: str) -> float | None:
     """The first ``<number> V`` in ``label`` (``"10 V"``, ``"-3V"``), if any."""
     match = _VOLTAGE.search(normalise(label))

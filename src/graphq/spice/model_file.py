@@ -29,7 +29,8 @@ ModelName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=MO
 # ``.include``, ``.lib``, ``.option`` …) means the text did not come from graphq's writers.
 _ALLOWED_DIRECTIVES = frozenset({".model", ".subckt", ".ends"})
 
-# The order parameters appear in a card: channel, resistances, capacitances, body diode.
+# The order parameters appear in a card: channel, resistances, capacitances, body diode,
+# temperature terms.
 VDMOS_CARD_ORDER = (
     "vto",
     "kp",
@@ -51,6 +52,10 @@ VDMOS_CARD_ORDER = (
     "is",
     "n",
     "rb",
+    "tcvth",
+    "mu",
+    "texp0",
+    "eg",
 )
 _PARAMS_PER_LINE = 6
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Mapping
+from dataclasses import replace
 
 import matplotlib
 import numpy as np
@@ -29,6 +30,8 @@ _TITLES = {
     "capacitance": ("Capacitance", "VDS [V]", "C [F]"),
     "rdson": ("Rds(on)", "ID [A]", "RDS(on) [Ω]"),
     "body_diode": ("Body diode", "VSD [V]", "ISD [A]"),
+    "rdson_temperature": ("Rds(on) vs Tj", "Tj [°C]", "RDS(on) [Ω or relative]"),
+    "threshold_temperature": ("Threshold vs Tj", "Tj [°C]", "VGS(th) [V or relative]"),
 }
 _DENSE_POINTS = 200
 # A capacitance graph of unknown x scale is drawn log-x when its Vds spans this many decades.
@@ -58,6 +61,14 @@ PARAMETER_UNITS: Mapping[str, str] = {
     "is": "A",
     "n": "",
     "rb": "Ω",
+    # Temperature terms: threshold drift, mobility and resistance exponents, the diode's
+    # band gap and saturation-current exponent.
+    "tcvth": "V/K",
+    "mu": "",
+    "texp0": "",
+    "texp1": "",
+    "eg": "eV",
+    "xti": "",
     # The GaN subcircuit's: its threshold and the capacitances' steps (weights and widths
     # in V, heights in F).
     "vth": "V",
@@ -74,9 +85,7 @@ def _dense(curve: CurveData, log_x: bool) -> CurveData:
         x = np.geomspace(low, high, _DENSE_POINTS)
     else:
         x = np.linspace(low, high, _DENSE_POINTS)
-    return CurveData(
-        curve.kind, curve.name, curve.condition, x, np.ones_like(x), curve.scale, curve.capacitance
-    )
+    return replace(curve, x=x, y=np.ones_like(x))
 
 
 def _panels(curves: list[CurveData]) -> list[tuple[str, AxisScale, list[int]]]:

@@ -41,6 +41,8 @@ class SpiceFit(msgspec.Struct, rename="camel"):
     # Fitted parameters that ended on a bound of their physical range.
     at_bound: list[str] = msgspec.field(default_factory=list)
     review: Review = msgspec.field(default_factory=Review)
+    # The same model in other simulators' dialects (``pspice``: a subcircuit), by dialect.
+    dialects: dict[str, str] = msgspec.field(default_factory=dict)
 
 
 class Verification(msgspec.Struct, rename="camel"):
@@ -50,3 +52,5 @@ class Verification(msgspec.Struct, rename="camel"):
     report: list[CurveReport]
     worst_rms_error: float
     review: Review = msgspec.field(default_factory=Review)
+    # Which text was simulated: ``vdmos`` (the model file) or another dialect's.
+    dialect: str = "vdmos"

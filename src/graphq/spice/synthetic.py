@@ -7,7 +7,7 @@ them (linear output axes, log transfer and capacitance axes), as a :class:`FitIn
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -17,9 +17,10 @@ from graphq.spice.inputs import (
     DiodeCurve,
     FitInput,
     OutputCurve,
+    RdsonTemperatureCurve,
     TransferCurve,
 )
-from graphq.spice.simulate import DeviceUnderTest, SweepPlan, simulate
+from graphq.spice.simulate import DeviceUnderTest, SweepPlan, SweepResult, simulate
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,10 @@ class DatasheetConditions:
     capacitance_vgs_v: float = 0.0
     diode_vsd_max_v: float | None = 1.2
     points_per_curve: int = 40
+    # Other junction temperatures (°C) the transfer and body-diode curves are also drawn at,
+    # as most datasheets do; with them an Rds(on)-against-Tj curve (normalised to 25 °C) at
+    # the highest output Vgs and a tenth of the top output curve's current.
+    temperatures_c: tuple[float, ...] = ()
 
 
 def datasheet_from_model(
@@ -57,6 +62,10 @@ def datasheet_from_model(
         diode_vsd_grid_v=None if c.diode_vsd_max_v is None else (0.0, c.diode_vsd_max_v, 0.005),
     )
     sim = simulate(dut, plan)
+    hot = {
+        t: simulate(dut, replace(plan, capacitance_vds_v=[], temperature_c=t))
+        for t in c.temperatures_c
+    }
     pick = np.linspace(0, dense, c.points_per_curve).round().astype(int)
     fit_input = FitInput(pchan=dut.pchan, device_type=device_type)
 
@@ -76,7 +85,15 @@ def datasheet_from_model(
     fit_input.transfer.append(
         TransferCurve(vds_v=c.transfer_vds_v, points=points.tolist(), temperature_c=25.0)
     )
+    for temperature, result in hot.items():
+        row = result.transfer_id_a[0][pick]
+        points = np.column_stack([result.transfer_vgs_v[pick], row])[row >= low]
+        fit_input.transfer.append(
+            TransferCurve(vds_v=c.transfer_vds_v, points=points.tolist(), temperature_c=temperature)
+        )
     fit_input.y_scales["transfer"] = AxisScale(log=True, low=low, high=high)
+    if hot:
+        fit_input.rdson_temperature.append(_rdson_against_temperature(sim, hot, c))
 
     caps = sim.capacitance_f
     if all(np.all(caps[name] > 0) for name in caps):
@@ -97,5 +114,33 @@ def datasheet_from_model(
         points = np.column_stack([sim.diode_vsd_v[visible], isd[visible]])
         step = max(1, len(points) // c.points_per_curve)
         fit_input.body_diode.append(DiodeCurve(points=points[::step].tolist()))
+        for temperature, result in hot.items():
+            visible = (result.diode_isd_a >= diode_low) & (result.diode_isd_a <= diode_high)
+            points = np.column_stack([result.diode_vsd_v[visible], result.diode_isd_a[visible]])
+            step = max(1, len(points) // c.points_per_curve)
+            fit_input.body_diode.append(
+                DiodeCurve(points=points[::step].tolist(), temperature_c=temperature)
+            )
         fit_input.y_scales["body_diode"] = AxisScale(log=True, low=diode_low, high=diode_high)
     return fit_input
+
+
+def _on_resistance(result: SweepResult, row: int, current_a: float) -> float:
+    """Vds/Id of output curve ``row`` where it carries ``current_a``."""
+    top = result.output_id_a[row]
+    rising = np.maximum.accumulate(top)
+    return float(np.interp(current_a, rising, result.output_vds_v)) / current_a
+
+
+def _rdson_against_temperature(
+    nominal: SweepResult, hot: dict[float, SweepResult], c: DatasheetConditions
+) -> RdsonTemperatureCurve:
+    row = int(np.argmax(c.output_vgs_v))
+    current = 0.1 * float(nominal.output_id_a[row].max())
+    reference = _on_resistance(nominal, row, current)
+    rows = sorted(
+        [(25.0, 1.0)] + [(t, _on_resistance(r, row, current) / reference) for t, r in hot.items()]
+    )
+    return RdsonTemperatureCurve(
+        vgs_v=max(c.output_vgs_v), id_a=current, points=[list(row) for row in rows]
+    )

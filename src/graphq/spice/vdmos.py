@@ -7,8 +7,9 @@ currents are terminal quantities as a simulator reports them: for a P-channel de
 enhancement P-channel part, as in LTspice and ngspice model cards.
 
 Everything is evaluated at the temperature the parameters hold: the card's values at its
-``tnom``, or those :func:`graphq.spice.vdmos_temperature.at_temperature` scaled. ``tests/spice/test_vdmos.py`` proves each
-function against the real ngspice binary point by point.
+``tnom``, or those :func:`graphq.spice.vdmos_temperature.at_temperature` scaled.
+``tests/spice/test_vdmos.py`` proves each function against the real ngspice binary point by
+point.
 """
 
 from __future__ import annotations

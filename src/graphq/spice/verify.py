@@ -8,6 +8,8 @@ the digitized points (in log current on a log axis).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from graphq.errors import GraphqError
@@ -22,6 +24,7 @@ from graphq.spice.results import CurveReport, SpiceFit, Verification
 from graphq.spice.simulate import DeviceUnderTest, SweepPlan, SweepResult, simulate
 
 _SWEEP_STEPS = 400
+_NOT_SIMULATED = ("rdson", "rdson_temperature", "threshold_temperature")
 _GATE_STEP_V = 0.01
 _DIODE_STEP_V = 0.005
 # Capacitance bias points per curve span: each is a pair of devices in one AC netlist, so a
@@ -105,30 +108,47 @@ def simulated_curve(curve: CurveData, plan: SweepPlan, result: SweepResult) -> n
     return _interpolate(curve.x, result.diode_vsd_v, result.diode_isd_a, curve.scale.log)
 
 
-def verify_with_ngspice(fit: SpiceFit, inputs: FitInput) -> Verification | None:
+def simulation_groups(curves: list[CurveData]) -> list[list[int]]:
+    """Indices of the curves each ngspice run covers: the channel and diode curves of each
+    temperature, then the capacitances at each of their gate voltages."""
+    groups: dict[tuple[str, float], list[int]] = {}
+    for i, curve in enumerate(curves):
+        if curve.kind == "capacitance":
+            key = ("capacitance", curve.condition)
+        else:
+            key = ("channel", 25.0 if curve.nominal else curve.temperature_c)
+        groups.setdefault(key, []).append(i)
+    return [groups[key] for key in sorted(groups)]
+
+
+def verify_with_ngspice(
+    fit: SpiceFit, inputs: FitInput, dialect: str = "vdmos"
+) -> Verification | None:
     """Simulate ``fit.model_text`` with ngspice under the conditions of ``inputs``, and
     check that it runs across the operating temperatures.
 
-    None when ngspice is not installed. Raises ``MODEL_REJECTED`` when ngspice cannot load
-    or run the model at the datasheet's conditions. Rds(on) curves are not simulated
-    (their Vds is not a sweep axis). Capacitance curves measured at different gate
-    voltages are simulated one bias at a time.
+    ``dialect`` names the text simulated: the model file (``vdmos``, also the GaN
+    subcircuit) or one of ``fit.dialects``, whose channel holds at 25 °C alone, so only
+    the curves measured there are compared. None when ngspice is not installed. Raises
+    ``MODEL_REJECTED`` when ngspice cannot load or run the model at the datasheet's
+    conditions. Rds(on) curves, against current or temperature, and threshold curves are
+    not simulated (their Vds is not a sweep axis). Curves measured at other temperatures
+    are simulated at theirs, capacitance curves at different gate voltages one bias at a
+    time.
     """
     if not ngspice_available():
         return None
-    curves = [c for c in curve_table(inputs) if c.kind != "rdson"]
-    dut = device_under_test(fit)
-    # Indices of the curves each simulation covers: the channel and diode curves, then the
-    # capacitances at each of their gate biases.
-    biases = sorted({c.condition for c in curves if c.kind == "capacitance"})
-    groups = [[i for i, c in enumerate(curves) if c.kind != "capacitance"]] + [
-        [i for i, c in enumerate(curves) if c.kind == "capacitance" and c.condition == vgs]
-        for vgs in biases
-    ]
+    curves = [c for c in curve_table(inputs) if c.kind not in _NOT_SIMULATED]
+    if fit.model_type != "vdmos" or dialect != "vdmos":
+        # Only the VDMOS card has temperature terms; the others hold at 25 °C alone.
+        curves = [c for c in curves if c.nominal]
+    dut = device_under_test(fit, dialect)
+    groups = simulation_groups(curves)
     reports: dict[int, CurveReport] = {}
     for group in (g for g in groups if g):
         members = [curves[i] for i in group]
-        plan = sweep_plan(members)
+        temperature = 25.0 if members[0].nominal else members[0].temperature_c
+        plan = replace(sweep_plan(members), temperature_c=temperature)
         try:
             result = simulate(dut, plan)
         except GraphqError as exc:
@@ -145,10 +165,24 @@ def verify_with_ngspice(fit: SpiceFit, inputs: FitInput) -> Verification | None:
     bench = bench_for(curves, -threshold if fit.pchan else threshold)
     review.extend(operating_range_review(dut, bench))
     worst = max((r.rms_error for r in report), default=0.0)
-    return Verification(simulator="ngspice", report=report, worst_rms_error=worst, review=review)
+    return Verification(
+        simulator="ngspice",
+        report=report,
+        worst_rms_error=worst,
+        review=review,
+        dialect=dialect,
+    )
 
 
-def device_under_test(fit: SpiceFit) -> DeviceUnderTest:
+def device_under_test(fit: SpiceFit, dialect: str = "vdmos") -> DeviceUnderTest:
+    r"""The model file, or the text of another of its ``dialect``\ s (a subcircuit)."""
+    if dialect != "vdmos":
+        return DeviceUnderTest(
+            model_text=fit.dialects[dialect],
+            model_name=spice_name(fit.name),
+            instance_prefix="x",
+            pchan=fit.pchan,
+        )
     return DeviceUnderTest(
         model_text=fit.model_text,
         model_name=spice_name(fit.name),

@@ -1,0 +1,47 @@
+"""Graphs that contradict each other at a shared operating point are named, not fitted
+silently."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphq.review import ReviewReason
+from graphq.spice.consistency import disagreements
+from graphq.spice.curves import CurveData
+from graphq.spice.inputs import AxisScale
+
+AMPS = AxisScale(log=False, low=0.0, high=1.0)
+OHMS = AxisScale(log=False, low=0.0, high=20.0)
+
+
+def output(vgs: float, plateau: float) -> CurveData:
+    vds = np.linspace(0.0, 20.0, 41)
+    return CurveData("output", f"VGS = {vgs:g} V", vgs, vds, plateau * np.tanh(vds), AMPS)
+
+
+def transfer(current_at: dict[float, float]) -> CurveData:
+    vgs = np.array(sorted(current_at))
+    current = np.array([current_at[v] for v in vgs])
+    return CurveData("transfer", "VDS = 10 V", 10.0, vgs, current, AMPS)
+
+
+def test_a_transfer_curve_matching_the_output_curves_raises_nothing() -> None:
+    curves = [output(0.0, 0.3), output(1.0, 0.5), transfer({-1.0: 0.0, 0.0: 0.3, 1.0: 0.5})]
+    assert not disagreements(curves).needs_review
+
+
+def test_a_transfer_curve_far_above_an_output_curve_names_both_graphs() -> None:
+    curves = [output(-1.0, 0.02), output(1.0, 0.5), transfer({-1.0: 0.13, 1.0: 0.5})]
+    (note,) = disagreements(curves).reasons
+    assert note.code == ReviewReason.GRAPHS_DISAGREE
+    assert "transfer curve VDS = 10 V" in note.message
+    assert "output curve VGS = -1 V" in note.message
+
+
+def test_an_rdson_curve_far_from_the_output_curve_at_its_gate_voltage_is_named() -> None:
+    top = output(10.0, 0.5)
+    current = np.array([0.05, 0.1, 0.2])
+    # The output curve gives about 1 Ω at these currents; this graph says 10 Ω.
+    rdson = CurveData("rdson", "VGS = 10 V", 10.0, current, np.full(3, 10.0), OHMS)
+    (note,) = disagreements([top, rdson]).reasons
+    assert "on-resistance at VGS = 10 V" in note.message
