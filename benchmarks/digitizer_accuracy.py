@@ -32,6 +32,7 @@ spurious one found (the first method only), for looking at failures.
 from __future__ import annotations
 
 import argparse
+import itertools
 import multiprocessing
 import time
 from collections.abc import Callable, Iterable
@@ -60,6 +61,9 @@ class MethodRun:
     spurious: int
     failed: bool
     ms: float
+    # Per extracted curve: its confidence and whether it was right (recovered).
+    judged: list[tuple[float, bool]] = field(default_factory=list)
+    needs_review: bool = False
 
 
 @dataclass
@@ -125,10 +129,11 @@ def run_image(task: tuple[int, tuple[str, ...], str | None, bool]) -> ImageRun:
         truth_count = len(graph.truth)
         if result is None:
             record.runs[method] = MethodRun(
-                [False] * truth_count, [0.0] * truth_count, np.empty(0), 0, True, ms
+                [False] * truth_count, [0.0] * truth_count, np.empty(0), 0, True, ms, [], True
             )
             continue
         score = score_result(result, graph)
+        right = {c.matched for c in score.curves if c.recovered}
         record.runs[method] = MethodRun(
             [c.recovered for c in score.curves],
             [c.coverage for c in score.curves],
@@ -136,6 +141,8 @@ def run_image(task: tuple[int, tuple[str, ...], str | None, bool]) -> ImageRun:
             score.spurious,
             False,
             ms,
+            [(curve.confidence, i in right) for i, curve in enumerate(result.curves)],
+            result.review.needs_review,
         )
         missed = score.recovered_count < score.truth_count or score.spurious > 0
         if overlay_dir and index == 0 and missed:
@@ -202,6 +209,34 @@ def report(images: list[ImageRun], methods: tuple[str, ...]) -> str:
         grouped = [(value, [i for i in images if i.groups[key] == value]) for value in values]
         sections.append(markdown_table(key, grouped, methods))
     return "\n\n".join(sections)
+
+
+# Confidence bins of the calibration table: the lower edge of each.
+CONFIDENCE_EDGES = (0.0, 0.5, 0.8, 0.9, 0.95)
+
+
+def confidence_table(images: list[ImageRun], methods: tuple[str, ...]) -> str:
+    """Per method and confidence bin: extracted curves, and the share of them that were
+    right (matched to a truth curve and recovered); SPEC §4c wants ≥ 95 % right at ≥ 0.9.
+    Also the share of images whose result needs review."""
+    lines = [
+        "| method | confidence | curves | right % |",
+        "|---|---|---:|---:|",
+    ]
+    for method in methods:
+        judged = np.array(
+            [pair for image in images for pair in image.runs[method].judged], dtype=float
+        ).reshape(-1, 2)
+        bounds = [*CONFIDENCE_EDGES, 1.0 + 1e-9]
+        bins = [(f"{lo:.2f}–{hi:.2f}", lo, hi) for lo, hi in itertools.pairwise(bounds)]
+        bins.append(("≥ 0.90", 0.9, bounds[-1]))
+        for name, lo, hi in bins:
+            inside = (judged[:, 0] >= lo) & (judged[:, 0] < hi)
+            share = 100.0 * judged[inside, 1].mean() if inside.any() else float("nan")
+            lines.append(f"| {method} | {name} | {int(inside.sum())} | {share:.1f} |")
+        review = np.mean([image.runs[method].needs_review for image in images])
+        lines.append(f"| {method} | images needing review | {len(images)} | {100 * review:.1f} |")
+    return "\n".join(lines)
 
 
 def failure_listing(images: list[ImageRun], method: str) -> str:
@@ -278,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{args.workers} workers, {'labels given, ' if args.labels else ''}{elapsed:.0f} s\n"
     )
     print(report(images, methods))
+    print("\n" + confidence_table(images, methods))
     if args.list_failures:
         print("\n" + failure_listing(images, methods[0]))
     return 0

@@ -24,7 +24,7 @@ from .artifacts import decode, degrade, encode
 from .axes import from_display, to_display
 from .graph import GeneratedGraph, TruthCurve
 from .placement import Occupancy
-from .styles import curve_colours, curve_dashes, draw_style
+from .styles import curve_colours, curve_dashes, draw_extra_styles, draw_style
 from .ticks import configure_axis
 
 TRUTH_STEP_PX = 0.5
@@ -37,6 +37,7 @@ GRID_COLOURS = {
     "solid_black": "#000000",
     "dashed": "#808080",
     "dotted": "#606060",
+    "dense_dotted": "#505050",
 }
 AXIS_NAMES = {
     "VDS": "Drain-to-Source Voltage",
@@ -99,13 +100,17 @@ def _layout(style: dict[str, Any]) -> tuple[int, int, tuple[float, float, float,
 def _grid_kwargs(kind: str, dpi: float, minor: bool) -> dict[str, Any]:
     pt = 72.0 / dpi
     kwargs: dict[str, Any] = {
-        "color": "#d0d0d0" if minor and kind != "solid_black" else GRID_COLOURS[kind],
+        "color": "#d0d0d0"
+        if minor and kind not in ("solid_black", "dense_dotted")
+        else GRID_COLOURS[kind],
         "linewidth": (0.7 if minor else 1.0) * pt,
     }
     if kind == "dashed":
         kwargs["dashes"] = (4 * pt, 3 * pt)
     elif kind == "dotted":
         kwargs["dashes"] = (1 * pt, 2 * pt)
+    elif kind == "dense_dotted":
+        kwargs["dashes"] = (1 * pt, 1 * pt)
     return kwargs
 
 
@@ -125,11 +130,12 @@ def _style_axes(ax: Any, axes: Axes, style: dict[str, Any]) -> None:
     configure_axis(ax.xaxis, axes.x, style["tick_format"])
     configure_axis(ax.yaxis, axes.y, style["tick_format"])
     inside = style["ticks_inside"]
+    boxed = style["frame"] != "two_axis"
     ax.tick_params(
         which="both",
         direction="in" if inside else "out",
-        top=inside,
-        right=inside,
+        top=inside and boxed,
+        right=inside and boxed,
         labelsize=style["font_pt"],
         width=pt,
         pad=0.3 * style["font_pt"],
@@ -141,9 +147,12 @@ def _style_axes(ax: Any, axes: Axes, style: dict[str, Any]) -> None:
         ax.grid(True, which="major", **_grid_kwargs(style["grid_major"], dpi, minor=False))
     if style["grid_minor"] != "none":
         ax.grid(True, which="minor", **_grid_kwargs(style["grid_minor"], dpi, minor=True))
-    for spine in ax.spines.values():
+    for name, spine in ax.spines.items():
         spine.set_linewidth(style["frame_px"] * pt)
-        spine.set_visible(style["frame"] != "grid_edge")
+        spine.set_visible(
+            style["frame"] != "grid_edge"
+            and not (style["frame"] == "two_axis" and name in ("top", "right"))
+        )
     if style["frame"] == "grid_edge":
         edge = _grid_kwargs(style["grid_major"], dpi, minor=False)
         for value in (axes.y.min, axes.y.max):
@@ -283,6 +292,7 @@ def render_graph(
     """
     rng = np.random.default_rng([seed, 1])
     style = draw_style(rng, graph_type, len(curves))
+    draw_extra_styles(np.random.default_rng([seed, 2]), style)
     unknown = set(style_overrides or {}) - set(style)
     if unknown:
         raise ValueError(f"unknown style keys: {sorted(unknown)}")

@@ -24,6 +24,8 @@ COLOUR_PALETTE = (
 )
 SINGLE_COLOURS = ("#1f4e9c", "#c00000", "#0070c0", "#00796b")
 GRID_KINDS = ("none", "solid_grey", "solid_black", "dashed", "dotted")
+# A minor grid only :func:`draw_extra_styles` chooses: dark dots as long as their gaps.
+DENSE_DOTTED = "dense_dotted"
 LABEL_MODES = ("none", "inline", "inline_bg", "arrows", "legend", "column")
 BOX_KINDS = ("table", "notes", "equation", "condition")
 TITLES = {
@@ -100,6 +102,29 @@ def draw_style(rng: np.random.Generator, graph_type: str, curve_count: int) -> d
         "noise_sigma": float(rng.uniform(2.0, 7.0)) if rng.random() < 0.15 else 0.0,
         "background_grey": int(rng.integers(232, 250)) if rng.random() < 0.2 else 255,
     }
+
+
+def draw_extra_styles(rng: np.random.Generator, style: dict[str, Any]) -> None:
+    """Rarer styles of real datasheets, drawn in place from their own stream ``rng``, so that
+    each seed's other choices (and every image without them) stay as they were.
+
+    Dense dark dotted minor grids (log capacitance plots), 72 dpi renders, JPEG at quality
+    60, and plots with only two axis lines and no box.
+    """
+    if style["grid_major"] != "none" and rng.random() < 0.08:
+        style["grid_major"] = "dotted"
+        style["grid_minor"] = DENSE_DOTTED
+    if rng.random() < 0.05:
+        figure_width_in = style["width_px"] / style["dpi"]
+        style["dpi"] = 72.0
+        style["width_px"] = max(240, round(figure_width_in * 72.0))
+    if rng.random() < 0.06:
+        style["format"] = "jpeg"
+        style["jpeg_quality"] = 60
+    if style["frame"] == "normal" and rng.random() < 0.08:
+        # Plots drawn with two axis lines and no box carry no grid either.
+        style["frame"] = "two_axis"
+        style["grid_major"] = style["grid_minor"] = "none"
 
 
 def curve_colours(style: dict[str, Any], count: int, rng: np.random.Generator) -> list[str]:

@@ -6,7 +6,14 @@ from collections import Counter
 
 import numpy as np
 
-from tests.datagen.styles import BOX_KINDS, GRID_KINDS, LABEL_MODES, draw_style
+from tests.datagen.styles import (
+    BOX_KINDS,
+    DENSE_DOTTED,
+    GRID_KINDS,
+    LABEL_MODES,
+    draw_extra_styles,
+    draw_style,
+)
 
 STYLES = [draw_style(np.random.default_rng([seed, 1]), "output", 6) for seed in range(200)]
 
@@ -55,3 +62,30 @@ def test_single_curve_graphs_get_no_legend_or_column() -> None:
         for seed in range(100)
     ]
     assert {s["label_mode"] for s in single} <= {"none", "inline", "inline_bg", "arrows"}
+
+
+def test_extra_styles_change_only_their_own_keys_and_appear_in_some_seeds() -> None:
+    changed: dict[str, int] = {}
+    for seed in range(300):
+        style = draw_style(np.random.default_rng([seed, 1]), "capacitance", 3)
+        extra = dict(style)
+        draw_extra_styles(np.random.default_rng([seed, 2]), extra)
+        for key in style:
+            if style[key] != extra[key]:
+                changed[key] = changed.get(key, 0) + 1
+    own = {"grid_major", "grid_minor", "dpi", "width_px", "format", "jpeg_quality", "frame"}
+    assert set(changed) <= own
+    assert set(changed) >= {"grid_minor", "dpi", "format", "frame"}
+    assert all(count < 60 for count in changed.values())
+
+
+def test_extra_styles_draw_dense_dotted_grids_72_dpi_jpeg_60_and_two_axis_frames() -> None:
+    extras = []
+    for seed in range(300):
+        style = draw_style(np.random.default_rng([seed, 1]), "output", 4)
+        draw_extra_styles(np.random.default_rng([seed, 2]), style)
+        extras.append(style)
+    assert any(s["grid_minor"] == DENSE_DOTTED for s in extras)
+    assert any(s["dpi"] == 72.0 for s in extras)
+    assert any(s["format"] == "jpeg" and s["jpeg_quality"] == 60 for s in extras)
+    assert any(s["frame"] == "two_axis" for s in extras)

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
 from graphq.digitizer.autocal import calibrate_image, frame_ticks
 from graphq.digitizer.types import Axis
@@ -51,11 +53,30 @@ def test_axis_read_from_two_tick_labels_needs_review() -> None:
     )
 
 
-def test_axis_whose_labels_fit_no_scale_is_unread_and_says_so() -> None:
-    """Seed 3's log x axis is printed 0.1, 1, 10; OCR misreads the middle label."""
-    axes, review = calibrate_image(generate_graph(3).image)
+def test_log_axis_read_from_its_outer_labels_only_needs_review() -> None:
+    """Seed 3's log x axis is printed 0.1, 1, 10; OCR keeps only the two outer labels."""
+    graph = generate_graph(3)
+    axes, review = calibrate_image(graph.image)
+    assert axes is not None
+    _assert_same_axis(axes.x, graph.axes.x)
+    assert "x axis read from two tick labels only" in [n.message for n in review.reasons]
+
+
+def test_frame_without_tick_labels_gives_no_axes_and_says_why() -> None:
+    axes, review = calibrate_image(unlabelled_graph())
     assert axes is None
-    assert [note.code for note in review.reasons] == [ReviewReason.AXIS_UNREAD]
+    assert {note.code for note in review.reasons} == {ReviewReason.AXIS_UNREAD}
+
+
+def unlabelled_graph() -> np.ndarray:
+    """A framed graph with ticks and a curve but no tick labels (RGB pixels)."""
+    figure = Figure(figsize=(6.0, 4.0), dpi=100)
+    ax = figure.add_axes((0.12, 0.12, 0.8, 0.8))
+    ax.plot([0, 1, 2, 3], [0, 1, 4, 9], color="black")
+    ax.tick_params(labelbottom=False, labelleft=False)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    return np.asarray(canvas.buffer_rgba())[:, :, :3].copy()
 
 
 def test_image_without_a_frame_gives_no_axes_and_says_why() -> None:

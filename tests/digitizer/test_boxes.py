@@ -65,3 +65,22 @@ def test_a_box_whose_side_lies_on_an_erased_grid_line_is_found_from_three_sides(
     _rectangle(mask, 40, 150, 100, 260)
     mask[41:100, 150] = False  # the left side went with the grid line it lay on
     _assert_boxes(find_boxes(mask, min_side_px=12, line_width_px=1), [(40, 150, 100, 260)])
+
+
+def test_a_notes_box_against_the_frame_with_a_broken_side_is_found() -> None:
+    # At 72 dpi, blurred and compressed, the left border breaks for a fifth of its height;
+    # the right border lies on the frame, erased with it.
+    mask = _plot()
+    mask[120, 150:299] = True
+    mask[180, 150:299] = True
+    mask[120:168, 150] = True
+    mask[178:181, 150] = True
+    _assert_boxes(find_boxes(mask, 8.0, 1.0), [(120, 150, 180, 298)])
+
+
+def test_two_flat_curves_of_one_extent_with_a_short_stroke_between_are_no_box() -> None:
+    mask = _plot()
+    mask[120, 150:260] = True
+    mask[180, 150:260] = True
+    mask[120:150, 150] = True  # half the height only
+    assert find_boxes(mask, 8.0, 1.0) == []

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from graphq.cli import main
+from graphq.commands.digitize import NEEDS_REVIEW_EXIT_STATUS
 from tests.datagen import generate_graph
 
 _CLEAN = {"label_mode": "none", "boxes": [], "width_px": 700, "format": "png"}
@@ -38,13 +39,47 @@ def test_json_is_the_default_output(graph_file, capsys: pytest.CaptureFixture[st
     _, args = graph_file
     assert main([*args, "--labels", "ID = 10 A"]) == 0
     printed = json.loads(capsys.readouterr().out)
-    assert set(printed) == {"plotArea", "curves", "warnings"}
+    assert set(printed) == {"plotArea", "curves", "warnings", "needsReview", "reasons"}
+    assert printed["needsReview"] is False and printed["reasons"] == []
     assert len(printed["plotArea"]) == 4
     curve = printed["curves"][0]
     assert set(curve) == {"label", "value", "color", "points", "confidence"}
     assert curve["label"] == "ID = 10 A" and curve["value"] == 10
     xs = [x for x, _ in curve["points"]]
     assert xs == sorted(xs)
+
+
+def test_a_result_needing_review_exits_3_with_its_reasons(
+    graph_file, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, args = graph_file
+    # One curve on the graph, two labels given: the count differs.
+    assert main([*args, "--labels", "ID = 10 A,ID = 5 A"]) == NEEDS_REVIEW_EXIT_STATUS
+    captured = capsys.readouterr()
+    printed = json.loads(captured.out)
+    assert printed["needsReview"] is True
+    assert "curve_count_differs" in {reason["code"] for reason in printed["reasons"]}
+    assert "needs review: curve_count_differs" in captured.err
+
+
+def test_help_documents_exit_3_and_loads_no_digitizer() -> None:
+    script = (
+        "import sys, contextlib, io\n"
+        "from graphq.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as shown:\n"
+        "    try:\n"
+        "        main(['digitize', '--help'])\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('numpy' in sys.modules, 'graphq.digitizer.pipeline' in sys.modules)\n"
+        "print(shown.getvalue())\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    loaded, shown = completed.stdout.split("\n", 1)
+    assert loaded == "False False"
+    assert "3 they were printed but" in shown
 
 
 def test_csv_format_prints_x_y_curve_rows(graph_file, capsys: pytest.CaptureFixture[str]) -> None:

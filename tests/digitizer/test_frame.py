@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from graphq.digitizer.frame import detect_plot_area
+from graphq.digitizer.frame import detect_plot_area, find_frame
 from graphq.digitizer.ink import darkness
 from graphq.errors import GraphqError
 from tests.datagen import generate_graph
@@ -47,3 +47,18 @@ def test_frame_of_pale_dotted_blurred_edge_grid_lines(seed: int) -> None:
         style_overrides={"frame": "grid_edge", "grid_major": "dotted", "blur_sigma_px": 0.9},
     )
     _assert_frame(detect_plot_area(darkness(graph.image)), list(graph.plot_area), 1.5)
+
+
+@pytest.mark.parametrize("seed", [4, 19])
+def test_a_plot_with_only_two_axis_lines_is_framed_by_their_corner(seed: int) -> None:
+    graph = generate_graph(seed, style_overrides={"frame": "two_axis", "grid_major": "none"})
+    frame = find_frame(darkness(graph.image))
+    assert not frame.closed
+    _assert_frame(frame.box, list(graph.plot_area), 2.0)
+
+
+def test_a_boxed_plot_is_framed_by_its_closed_box() -> None:
+    pixels, box = render_plot()
+    frame = find_frame(darkness(pixels))
+    assert frame.closed
+    _assert_frame(frame.box, box, 1.0)

@@ -214,3 +214,13 @@ def test_saturated_output_curves_alike_in_ink_are_no_family_of_grid_lines() -> N
     cleaned, _, _ = remove_grid(ink)
     for row, knee in ((45, 40), (85, 70), (125, 100), (165, 130)):
         assert (cleaned[row, knee + 2 : -2] > 0.9).mean() > 0.95
+
+
+def test_an_anti_aliased_dotted_grid_line_is_erased_dot_cores_and_all() -> None:
+    ink = _grey_grid()
+    # A dark dotted grid line: 3 px dots, core 0.8 and fringes 0.3, every 6 px.
+    ink[100, 1:-1] = 0.0
+    for start in range(2, ink.shape[1] - 4, 6):
+        ink[100, start : start + 3] = (0.3, 0.8, 0.3)
+    cleaned, _, _ = remove_grid(ink)
+    assert cleaned[100, 5:-5].max() == 0.0

@@ -4,6 +4,7 @@ hidden under a label is bridged where the tangents meet."""
 
 import numpy as np
 
+from graphq.digitizer.budget import Budget
 from graphq.digitizer.linking import link_corners, link_fragments
 from graphq.digitizer.tracks import TracedCurve
 from tests.digitizer.curves import traced_curve as _curve
@@ -92,3 +93,27 @@ def test_a_sloping_tangent_carried_far_behind_labels_joins_nothing() -> None:
     rows = np.where(columns < 100, 100.0, 100.0 + 0.3 * (columns - 100))
     pieces, label = _pieces_around_a_label(rows, (100, 300))
     assert len(link_fragments(pieces, 250, 2.5, 0, label, min_piece_columns=40)) == 2
+
+
+def test_with_the_budget_spent_fragments_are_returned_as_they_are() -> None:
+    columns = np.arange(400, dtype=np.float64)
+    pieces, _ = _pieces_around_a_label(100.0 + 0.1 * columns, (150, 160))
+    assert len(link_fragments(pieces, 140, 2.5, 0)) == 1
+    assert len(link_fragments(pieces, 140, 2.5, 0, budget=Budget(-1.0))) == 2
+
+
+def test_thousands_of_specks_leave_a_curve_through_them_whole() -> None:
+    rng = np.random.default_rng(3)
+    specks = []
+    for _ in range(3000):
+        start, row = int(rng.integers(0, 1900)), float(rng.uniform(0, 1400))
+        length = int(rng.integers(2, 8))
+        specks.append(_curve(np.arange(start, start + length), np.full(length, row)))
+    columns = np.arange(2000)
+    rows = 700.0 + 0.2 * columns
+    halves = [columns < 1000, columns >= 1010]
+    curve = [_curve(columns[half], rows[half]) for half in halves]
+    linked = link_fragments(specks + curve, 700, 2.5, 40)
+    longest = max(linked, key=lambda c: c.span)
+    assert longest.span == 2000
+    np.testing.assert_allclose(longest.middle, rows[longest.column])

@@ -16,8 +16,11 @@ from graphq.digitizer.lines import Line, find_lines
 
 # How far (px, plus one line width) the corners of a box's four sides may miss each other.
 _CORNER_SLACK_PX = 3.0
-# A vertical side is inked over at least this fraction of the rows between its corners.
+# A vertical side is inked over at least this fraction of the rows between its corners ...
 _SIDE_COVERAGE = 0.9
+# ... or this fraction, between two drawn sides of the same extent (already a rectangle's
+# top and bottom): a thin border blurred and compressed at 72 dpi breaks up in places.
+_PAIRED_SIDE_COVERAGE = 0.7
 
 
 def find_boxes(
@@ -63,8 +66,10 @@ def find_boxes(
             if other not in edges:
                 drawn = top if top.length >= bottom.length else bottom
             rows = slice(top.last, bottom.first + 1)
+            coverage = _SIDE_COVERAGE if other in edges else _PAIRED_SIDE_COVERAGE
             sides = [
-                _vertical_side(mask, rows, column, slack) for column in (drawn.start, drawn.end - 1)
+                _vertical_side(mask, rows, column, slack, coverage)
+                for column in (drawn.start, drawn.end - 1)
             ]
             # Two drawn sides that start and end together need only one vertical side: the
             # other may lie on a grid line, erased with it.
@@ -94,13 +99,16 @@ def _same_extent(mask: np.ndarray, top: Line, bottom: Line, slack: int) -> bool:
     return True
 
 
-def _vertical_side(mask: np.ndarray, rows: slice, column: int, slack: int) -> bool | None:
-    """True for a drawn side at ``column``, False for the plot's edge standing in, else None."""
+def _vertical_side(
+    mask: np.ndarray, rows: slice, column: int, slack: int, coverage: float
+) -> bool | None:
+    """True for a drawn side at ``column`` (inked over ``coverage`` of ``rows``), False for
+    the plot's edge standing in, else None."""
     width = mask.shape[1]
     if column <= slack or column >= width - 1 - slack:
         return False
     window = mask[rows, max(0, column - slack) : column + slack + 1]
-    return True if window.any(axis=1).mean() >= _SIDE_COVERAGE else None
+    return True if window.any(axis=1).mean() >= coverage else None
 
 
 def _run_lengths(mask: np.ndarray) -> np.ndarray:

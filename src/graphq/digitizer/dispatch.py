@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from graphq.digitizer.budget import Budget
 from graphq.digitizer.calibration import build_calibration, validate_axis, validate_plot_area
+from graphq.digitizer.confidence import with_doubts
 from graphq.digitizer.frame import detect_plot_area
 from graphq.digitizer.ink import darkness
 from graphq.digitizer.legacy import digitize_legacy
@@ -44,7 +46,8 @@ def digitize(
     height, width = image.shape[:2]
     validate_meta(meta, width, height)
     if meta.method == "standard":
-        return digitize_standard(image, meta, progress)
+        budget = Budget.for_pixels(height * width)
+        return with_doubts(digitize_standard(image, meta, progress, budget))
     if meta.method == "llm" and llm is None:
         raise GraphqError(
             "LLM_NOT_CONFIGURED",
@@ -61,4 +64,4 @@ def digitize(
         report(0.5, "averaging columns")
         result = digitize_legacy(image, meta, plot_area, build_calibration(meta, plot_area))
     report(1.0, "done")
-    return result
+    return with_doubts(result)

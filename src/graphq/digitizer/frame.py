@@ -5,9 +5,16 @@ each other at its corners. Tick marks never form runs that long, and a title or 
 label that closes into a long run never closes a box with the frame; a thick frame is one
 band whose centre is the edge; a frame drawn only as the outermost grid lines is found the
 same way, because the ink threshold is low enough for grey.
+
+A plot drawn with only its two axis lines (no box) has no such box: its frame is the corner
+where a long vertical line's bottom meets a long horizontal line's left end, reaching as
+far as those lines do. Where the axis range ends along them is less sure than on a box, and
+:class:`Frame` says so.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -25,23 +32,51 @@ MIN_FRAME_FRACTION = 0.25
 # How far (fraction of the frame size, plus one closed gap) a line's run may stop short of
 # the other edges.
 REACH_TOLERANCE = 0.03
+# Two axis lines without a box may run on past their corner by this fraction of the other
+# line's length: outward ticks (a few px) and the "0" tick label at the corner (a glyph or
+# two) that closing gaps joins to the line.
+AXIS_OVERHANG = 0.15
+# A closed box's sides run on past its top and right corners by a few per cent of its size
+# at most (past the bottom and left ones, outward ticks and tick labels that closing gaps
+# joined on reach as far as two axis lines'); grid lines run on past a box of grid lines
+# inside the frame to the frame, further.
+BOX_OVERHANG = 0.05
+
+
+@dataclass(frozen=True)
+class Frame:
+    """The plot frame found: [x0, y0, x1, y1] pixel centres of its edges, and whether it is
+    a closed box (``False``: two axis lines, the far edges where those lines end)."""
+
+    box: list[float]
+    closed: bool
 
 
 def detect_plot_area(ink: np.ndarray) -> list[float]:
-    """[x0, y0, x1, y1] pixel centres of the frame edges, or INVALID_PARAMETERS-free failure.
+    """[x0, y0, x1, y1] pixel centres of the frame edges (see :func:`find_frame`)."""
+    return find_frame(ink).box
+
+
+def find_frame(ink: np.ndarray) -> Frame:
+    """The plot frame: the largest closed box, else the corner of two axis lines.
 
     Raises NO_CURVES_FOUND when no frame can be seen at all: without one there is nothing
     to calibrate against, and the client can pass ``plotArea`` explicitly.
     """
     height, width = ink.shape
     gap_px = max(3, round(0.01 * max(width, height)))
+    found: list[tuple[list[Line], list[Line]]] = []
     for threshold in (LINE_INK_THRESHOLD, PALE_LINE_INK_THRESHOLD):
         mask = ink > threshold
         horizontal = find_lines(ink, mask, min_length=MIN_FRAME_FRACTION * width, gap_px=gap_px)
         vertical = find_lines(ink.T, mask.T, min_length=MIN_FRAME_FRACTION * height, gap_px=gap_px)
-        frame = _largest_box(horizontal, vertical, gap_px)
-        if frame is not None:
-            return frame
+        box = _largest_box(horizontal, vertical, gap_px)
+        if box is not None:
+            return Frame(box, closed=True)
+        found.append((horizontal, vertical))
+    corner = _axis_corner(*found[0], gap_px)
+    if corner is not None:
+        return Frame(corner, closed=False)
     raise GraphqError(
         "NO_CURVES_FOUND",
         "no plot frame found; pass plotArea [x0, y0, x1, y1] to give it explicitly",
@@ -54,13 +89,23 @@ def _reaches(line: Line, lo: float, hi: float, size: float, gap_px: int) -> bool
     return line.start <= lo + slack and line.end >= hi - slack
 
 
+def _runs_on(left: Line, right: Line, top: float, bottom: float, size: float, gap_px: int) -> bool:
+    """Whether a side runs on far past the box's top or bottom, as grid lines do past a box
+    of grid lines inside the frame (ticks and a tick label joined on are short)."""
+    overhang = BOX_OVERHANG * size + REACH_TOLERANCE * size + gap_px + 2
+    return any(
+        side.start < top - overhang or side.end > bottom + overhang for side in (left, right)
+    )
+
+
 def _largest_box(horizontal: list[Line], vertical: list[Line], gap_px: int) -> list[float] | None:
     """The largest box whose four sides reach each other at the corners.
 
     For every pair of vertical lines, the horizontal lines that span between them and lie
     within their extent are the candidate top and bottom; the outermost of those must in
     turn be reached by both verticals. A line of text, a legend rule or a long flat curve
-    never closes such a box, so it cannot pull the frame off the real edges.
+    never closes such a box, so it cannot pull the frame off the real edges. Nor do grid
+    lines inside the frame: their box's sides run on past its corners to the frame.
     """
     best: list[float] | None = None
     best_area = 0.0
@@ -84,6 +129,8 @@ def _largest_box(horizontal: list[Line], vertical: list[Line], gap_px: int) -> l
             & (position <= bottom_limit)
             & (start <= left.position + slack)
             & (end >= right.position - slack)
+            & (start >= left.position - AXIS_OVERHANG * box_w - slack)
+            & (end <= right.position + BOX_OVERHANG * box_w + slack)
         )
         if spanning.size < 2:
             continue
@@ -91,9 +138,35 @@ def _largest_box(horizontal: list[Line], vertical: list[Line], gap_px: int) -> l
         box_h = bottom.position - top.position
         if box_w * box_h <= best_area:
             continue
-        if _reaches(left, top.position, bottom.position, box_h, gap_px) and _reaches(
-            right, top.position, bottom.position, box_h, gap_px
+        if (
+            _reaches(left, top.position, bottom.position, box_h, gap_px)
+            and _reaches(right, top.position, bottom.position, box_h, gap_px)
+            and not _runs_on(left, right, top.position, bottom.position, box_h, gap_px)
         ):
             best = [left.position, top.position, right.position, bottom.position]
             best_area = box_w * box_h
+    return best
+
+
+def _axis_corner(horizontal: list[Line], vertical: list[Line], gap_px: int) -> list[float] | None:
+    """The largest plot two axis lines draw: a vertical line whose lower part meets a
+    horizontal line's left part, the frame reaching to the vertical's top and the
+    horizontal's right end. Either line may run on past the corner, by outward tick marks
+    or a tick label the gap closing joined to it, for up to :data:`AXIS_OVERHANG` of the
+    other."""
+    best: list[float] | None = None
+    best_area = 0.0
+    for left in vertical:
+        for bottom in horizontal:
+            slack = REACH_TOLERANCE * max(left.length, bottom.length) + gap_px + 2
+            below = left.end - bottom.position
+            before = left.position - bottom.start
+            meets = (
+                -slack <= below <= AXIS_OVERHANG * bottom.length + slack
+                and -slack <= before <= AXIS_OVERHANG * left.length + slack
+            )
+            box = [left.position, float(left.start), float(bottom.end - 1), bottom.position]
+            area = (box[2] - box[0]) * (box[3] - box[1])
+            if meets and box[2] > box[0] and box[3] > box[1] and area > best_area:
+                best, best_area = box, area
     return best

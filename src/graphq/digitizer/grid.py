@@ -36,8 +36,12 @@ _FRAME_MARGIN_PX = 6
 _LIGHT_PERCENTILE = 10
 # Columns of unbroken ink that are a stretch of a line rather than a crossing of another.
 _SOLID_RUN_PX = 4
-# A row whose upper ink level exceeds its light level by this much has a curve along it.
+# A row whose upper ink level exceeds its light level by this much has a curve along it ...
 _CURVE_ALONG_GRID = 0.4
+# ... when that darker ink runs unbroken for this many px: the anti-aliased dots of a dotted
+# grid line (1 pt is 4 px at 300 dpi) spread as widely between core and fringe, but only
+# over a few px at a time.
+_ALONG_RUN_PX = 12
 # Percentile of a grid row's ink taken as the line's own level.
 _LEVEL_PERCENTILE = 75
 # Lines this close (px) to the middle of two others are evenly spaced among them ...
@@ -405,13 +409,32 @@ def _erase(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None:
                 continue
             level = float(np.percentile(inked, _LEVEL_PERCENTILE))
             light = float(np.percentile(inked, _LIGHT_PERCENTILE))
-            if level - light > _CURVE_ALONG_GRID:
+            # Darker ink in long stretches is a curve along the line; in short ones, the
+            # anti-aliased dots of a dotted line.
+            along = _long_runs(values > light + CURVE_OVER_GRID, _ALONG_RUN_PX)
+            if level - light > _CURVE_ALONG_GRID and along.any():
                 # A curve runs along this grid line for a good part of it: the line's own
-                # level is that of its lighter, curve-free part.
-                level = float(np.percentile(inked[inked <= light + CURVE_OVER_GRID], 75))
-            elif level - band_light > _CURVE_ALONG_GRID:
+                # level is that of the ink beside the curve's stretches.
+                beside = values[~along & (values > LINE_INK_THRESHOLD)]
+                if not beside.size:
+                    beside = inked[inked <= light + CURVE_OVER_GRID]
+                level = float(np.percentile(beside, 75))
+            elif level - band_light > _CURVE_ALONG_GRID and (
+                _long_runs(values > band_light + CURVE_OVER_GRID, _ALONG_RUN_PX).any()
+            ):
                 # This row is a curve lying along the line's edge for most of the row (the
                 # band took it in); the line's own level is where the band is lightest.
                 level = band_light
             target = cleaned[row]
             target[target < level + CURVE_OVER_GRID] = 0.0
+
+
+def _long_runs(mask: np.ndarray, min_length: int) -> np.ndarray:
+    """The True pixels of a 1-D mask that lie in unbroken stretches of ``min_length`` or more."""
+    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    keep = np.zeros(mask.size + 1, dtype=np.int64)
+    long = stops - starts >= min_length
+    np.add.at(keep, starts[long], 1)
+    np.add.at(keep, stops[long], -1)
+    return np.cumsum(keep[:-1]) > 0

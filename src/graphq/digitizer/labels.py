@@ -1,10 +1,13 @@
-"""Curve labels: naming curves top to bottom and reading their condition values."""
+"""Curve labels: naming curves top to bottom, reading their condition values, and saying
+when a label was bound by order rather than read."""
 
 from __future__ import annotations
 
 import re
 
 import numpy as np
+
+from graphq.review import Review, ReviewReason
 
 # A signed decimal number, optionally with an exponent: "-4.5", "1e-3", "2.5E6".
 _NUMBER = re.compile(r"[-+−]?(?:\d+(?:[.,]\d+)?|[.,]\d+)(?:[eE][-+]?\d+)?")
@@ -63,3 +66,26 @@ def order_top_to_bottom(curves_points: list[np.ndarray]) -> list[int]:
         chosen = points[inside, 1]
         heights.append(float(chosen.mean()) if chosen.size else float(points[:, 1].mean()))
     return sorted(range(len(curves_points)), key=lambda i: -heights[i])
+
+
+def label_review(labels: list[str], found: int, expected: int | None) -> Review:
+    """What a person should check about labels given highest-first and bound by order.
+
+    Order is only a fallback: one curve missed or extra shifts every label below it, so a
+    result labelled by order of several curves is marked, and so is one whose curve count
+    differs from the labels or the count given.
+    """
+    review = Review()
+    if len(labels) > 1 and found > 1:
+        review.add(
+            ReviewReason.LABELS_BY_ORDER,
+            f"the {len(labels)} labels were bound to curves highest first, not read from the graph",
+        )
+    if labels and len(labels) != found:
+        review.add(
+            ReviewReason.CURVE_COUNT_DIFFERS,
+            f"{len(labels)} labels given for {found} curves found",
+        )
+    if expected is not None and expected != found:
+        review.add(ReviewReason.CURVE_COUNT_DIFFERS, f"{expected} curves expected, {found} found")
+    return review

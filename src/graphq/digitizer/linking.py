@@ -11,11 +11,12 @@ tangents of the fragments on either side meet in the gap.
 
 from __future__ import annotations
 
-import itertools
+import heapq
 from dataclasses import dataclass
 
 import numpy as np
 
+from graphq.digitizer.budget import Budget
 from graphq.digitizer.tracks import TracedCurve, end_slope, unite
 
 # Fragments overlapping at their ends each keep at least this many columns to be linked.
@@ -31,6 +32,7 @@ def link_fragments(
     max_overlap_columns: int,
     under_labels: np.ndarray | None = None,
     min_piece_columns: int = 0,
+    budget: Budget | None = None,
 ) -> list[TracedCurve]:
     """Join a curve's fragments across gaps their ends' tangents agree on.
 
@@ -41,54 +43,203 @@ def link_fragments(
     long is believable however long it is next to them, and the curve may bend behind the
     label (a label sits on a curve's knee as often as not): :func:`_cost_under_label`
     judges it.
+
+    The cheapest join is made first. A pair's cost depends on its two fragments only, so
+    each pair is judged once, when its younger fragment appears, and only against the
+    fragments starting within reach of its end, all at once: thousands of specks cost
+    thousands of small array operations, not millions of comparisons. Past ``budget`` the
+    fragments are returned as joined so far.
     """
-    curves = sorted(curves, key=lambda c: int(c.column[0]))
-    ends = [_Ends.of(c) for c in curves]
-    while True:
-        best: tuple[float, int, int, TracedCurve, TracedCurve] | None = None
-        for i, j in itertools.permutations(range(len(curves)), 2):
-            head, tail = curves[i], curves[j]
-            left, right = ends[i], ends[j]
-            gap = right.first - left.last
-            if gap < 1 - max_overlap_columns:
-                continue
-            if gap < 1:
-                head = head.part(head.column < right.first)
-                tail = tail.part(tail.column > left.last)
-                if min(head.column.size, tail.column.size) < _MIN_LINKED_COLUMNS:
-                    continue
-                left, right = _Ends.of(head), _Ends.of(tail)
-                gap = right.first - left.last
-            if gap > max_gap_columns:
-                continue
-            # A jump is only as believable as the pieces on either side are long.
-            reach = min(max_gap_columns, 2 * min(left.span, right.span))
-            hidden = (
-                under_labels is not None
-                and min(left.span, right.span) >= min_piece_columns
-                and _under_label(left, right, under_labels)
+    linker = _Linker(
+        max_gap_columns, tolerance_px, max_overlap_columns, under_labels, min_piece_columns
+    )
+    for curve in sorted(curves, key=lambda c: int(c.column[0])):
+        linker.add(curve)
+    for index in range(len(linker.curves)):
+        if budget is not None and budget.spent:
+            break
+        linker.pair_as_head(index)
+    while linker.queue and not (budget is not None and budget.spent):
+        _, i, j, head, tail = heapq.heappop(linker.queue)
+        if i in linker.alive and j in linker.alive:
+            joined = linker.join(i, j, unite([head, tail]))
+            linker.pair_as_head(joined)
+            linker.pair_as_tail(joined)
+    return [linker.curves[i] for i in sorted(linker.alive)]
+
+
+class _Linker:
+    """The fragments, their ends as arrays, and the joins waiting, cheapest first."""
+
+    def __init__(
+        self,
+        max_gap: int,
+        tolerance_px: float,
+        max_overlap: int,
+        under_labels: np.ndarray | None,
+        min_piece: int,
+    ) -> None:
+        self.max_gap, self.tolerance_px, self.max_overlap = max_gap, tolerance_px, max_overlap
+        self.under_labels, self.min_piece = under_labels, min_piece
+        self.curves: list[TracedCurve] = []
+        self.ends: list[_Ends] = []
+        self.alive: set[int] = set()
+        self.living = np.zeros(0, dtype=bool)
+        self.queue: list[tuple[float, int, int, TracedCurve, TracedCurve]] = []
+        # Every fragment's first and last column, sorted, with the fragment's index.
+        self.by_first = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        self.by_last = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+        self.table = np.zeros((0, 7))
+
+    def add(self, curve: TracedCurve) -> int:
+        index = len(self.curves)
+        ends = _Ends.of(curve)
+        self.curves.append(curve)
+        self.ends.append(ends)
+        self.alive.add(index)
+        if index >= self.table.shape[0]:
+            self.table = np.resize(self.table, (2 * index + 8, 7))
+            self.living = np.resize(self.living, 2 * index + 8)
+        self.table[index] = ends.row()
+        self.living[index] = True
+        self.by_first = _insert(self.by_first, ends.first, index)
+        self.by_last = _insert(self.by_last, ends.last, index)
+        return index
+
+    def join(self, i: int, j: int, joined: TracedCurve) -> int:
+        self.alive -= {i, j}
+        self.living[[i, j]] = False
+        return self.add(joined)
+
+    def _reach(self, index: int) -> int:
+        """The longest gap a fragment may be joined across: twice its span (a jump is only
+        as believable as the pieces beside it are long), unless a label may hide it."""
+        span = self.ends[index].span
+        if self.under_labels is not None and span >= self.min_piece:
+            return self.max_gap
+        return min(self.max_gap, 2 * span)
+
+    def pair_as_head(self, i: int) -> None:
+        last = self.ends[i].last
+        keys, ids = self.by_first
+        low = int(np.searchsorted(keys, last + 1 - self.max_overlap, side="left"))
+        high = int(np.searchsorted(keys, last + self._reach(i), side="right"))
+        tails = ids[low:high]
+        tails = tails[self.living[tails] & (tails != i)]
+        self._judge(np.full(tails.size, i), tails)
+
+    def pair_as_tail(self, j: int) -> None:
+        first = self.ends[j].first
+        keys, ids = self.by_last
+        low = int(np.searchsorted(keys, first - self._reach(j), side="left"))
+        high = int(np.searchsorted(keys, first + self.max_overlap - 1, side="right"))
+        heads = ids[low:high]
+        heads = heads[self.living[heads] & (heads != j)]
+        self._judge(heads, np.full(heads.size, j))
+
+    def _judge(self, heads: np.ndarray, tails: np.ndarray) -> None:
+        """Queue the joins of the pairs ``heads[k]``, ``tails[k]`` that :func:`_join_cost`
+        accepts, after a test on all of them at once that lets through every pair it could
+        accept."""
+        if not heads.size:
+            return
+        left, right = self.table[heads], self.table[tails]
+        gap = right[:, 0] - left[:, 1]
+        # Overlapping ends are trimmed to where the other starts; each keeps at most the
+        # columns between the two starts (or ends).
+        overlapping = (
+            (gap < 1)
+            & (right[:, 0] - left[:, 0] >= _MIN_LINKED_COLUMNS)
+            & (right[:, 1] - left[:, 1] >= _MIN_LINKED_COLUMNS)
+        )
+        allowed = self.tolerance_px + 0.05 * gap
+        miss_forward = np.abs(left[:, 4] + left[:, 6] * gap - right[:, 3])
+        miss_backward = np.abs(right[:, 3] - right[:, 5] * gap - left[:, 4])
+        reach = np.minimum(self.max_gap, 2 * np.minimum(left[:, 2], right[:, 2]))
+        plain = (gap <= reach) & (np.maximum(miss_forward, miss_backward) <= allowed)
+        hideable = np.zeros(heads.size, dtype=bool)
+        if self.under_labels is not None:
+            bend = np.abs(right[:, 3] - left[:, 4] - 0.5 * (left[:, 6] + right[:, 5]) * gap)
+            forward = np.where(np.abs(left[:, 6] * gap) <= allowed, miss_forward, np.inf)
+            backward = np.where(np.abs(right[:, 5] * gap) <= allowed, miss_backward, np.inf)
+            long_enough = np.minimum(left[:, 2], right[:, 2]) >= self.min_piece
+            hideable = long_enough & (np.minimum.reduce([bend, forward, backward]) <= allowed)
+        for k in np.flatnonzero(overlapping | plain | hideable).tolist():
+            i, j = int(heads[k]), int(tails[k])
+            judged = _join_cost(
+                self.curves[i],
+                self.curves[j],
+                self.ends[i],
+                self.ends[j],
+                self.max_gap,
+                self.tolerance_px,
+                self.max_overlap,
+                self.under_labels,
+                self.min_piece,
             )
-            if gap > reach and not hidden:
-                continue
-            miss_forward = abs(left.last_row + left.slope_out * gap - right.first_row)
-            miss_backward = abs(right.first_row - right.slope_in * gap - left.last_row)
-            allowed = tolerance_px + 0.05 * gap
-            cost = max(miss_forward, miss_backward)
-            if hidden and (gap > reach or cost > allowed):
-                cost = _cost_under_label(left, right, miss_forward, miss_backward, allowed)
-            if cost <= allowed and (best is None or cost < best[0]):
-                best = (cost, i, j, head, tail)
-        if best is None:
-            return curves
-        _, i, j, head, tail = best
-        joined = unite([head, tail])
-        keep = [k for k in range(len(curves)) if k not in (i, j)]
-        curves = [curves[k] for k in keep] + [joined]
-        ends = [ends[k] for k in keep] + [_Ends.of(joined)]
+            if judged is not None:
+                cost, head, tail = judged
+                heapq.heappush(self.queue, (cost, i, j, head, tail))
+
+
+def _insert(
+    column_index: tuple[np.ndarray, np.ndarray], column: int, index: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted (columns, indices) with one more fragment."""
+    columns, indices = column_index
+    at = int(np.searchsorted(columns, column, side="right"))
+    return np.insert(columns, at, column), np.insert(indices, at, index)
+
+
+def _join_cost(
+    head: TracedCurve,
+    tail: TracedCurve,
+    left: _Ends,
+    right: _Ends,
+    max_gap_columns: int,
+    tolerance_px: float,
+    max_overlap_columns: int,
+    under_labels: np.ndarray | None,
+    min_piece_columns: int,
+) -> tuple[float, TracedCurve, TracedCurve] | None:
+    """How far ``head``'s end and ``tail``'s start miss each other across their gap, with the
+    parts of them that are joined; None when they are not one curve."""
+    gap = right.first - left.last
+    if gap < 1 - max_overlap_columns:
+        return None
+    if gap < 1:
+        head = head.part(head.column < right.first)
+        tail = tail.part(tail.column > left.last)
+        if min(head.column.size, tail.column.size) < _MIN_LINKED_COLUMNS:
+            return None
+        left, right = _Ends.of(head), _Ends.of(tail)
+        gap = right.first - left.last
+    if gap > max_gap_columns:
+        return None
+    # A jump is only as believable as the pieces on either side are long.
+    reach = min(max_gap_columns, 2 * min(left.span, right.span))
+    hidden = (
+        under_labels is not None
+        and min(left.span, right.span) >= min_piece_columns
+        and _under_label(left, right, under_labels)
+    )
+    if gap > reach and not hidden:
+        return None
+    miss_forward = abs(left.last_row + left.slope_out * gap - right.first_row)
+    miss_backward = abs(right.first_row - right.slope_in * gap - left.last_row)
+    allowed = tolerance_px + 0.05 * gap
+    cost = max(miss_forward, miss_backward)
+    if hidden and (gap > reach or cost > allowed):
+        cost = _cost_under_label(left, right, miss_forward, miss_backward, allowed)
+    return (cost, head, tail) if cost <= allowed else None
 
 
 def link_corners(
-    curves: list[TracedCurve], max_gap_columns: int, shape: tuple[int, int], reach_px: float
+    curves: list[TracedCurve],
+    max_gap_columns: int,
+    shape: tuple[int, int],
+    reach_px: float,
+    budget: Budget | None = None,
 ) -> list[TracedCurve]:
     """Join fragments whose ends' tangents meet inside the gap between them: a bend of one
     curve hidden under a label (the knee of a gate-charge curve where its plateau ends).
@@ -96,7 +247,8 @@ def link_corners(
     Only ends inside the plot qualify, away from the frame where curves leave it, and only
     across a gap no other curve runs through near the bend's path (the label hid nothing
     else); of several fragments an end could turn to, the one whose tangent meets it nearest
-    to the gap's middle wins.
+    to the gap's middle wins. Each end looks only at the fragments starting within its reach
+    (twice its span), and past ``budget`` the fragments are returned as joined so far.
     """
     height, width = shape
     curves = sorted(curves, key=lambda c: int(c.column[0]))
@@ -104,13 +256,19 @@ def link_corners(
     def inside(column: int, row: float) -> bool:
         return reach_px < column < width - 1 - reach_px and reach_px < row < height - 1 - reach_px
 
-    while True:
+    while not (budget is not None and budget.spent):
         ends = [_Ends.of(c) for c in curves]
+        firsts = np.array([e.first for e in ends], dtype=np.int64)
+        lasts = np.array([e.last for e in ends], dtype=np.int64)
         best: tuple[float, int, int] | None = None
         for i, left in enumerate(ends):
             if not inside(left.last, left.last_row):
                 continue
-            for j, right in enumerate(ends):
+            longest = min(max_gap_columns, 2 * left.span)
+            low = int(np.searchsorted(firsts, left.last + 1, side="left"))
+            high = int(np.searchsorted(firsts, left.last + longest, side="right"))
+            for j in range(low, high):
+                right = ends[j]
                 gap = right.first - left.last
                 reach = min(max_gap_columns, 2 * min(left.span, right.span))
                 if j == i or not 1 <= gap <= reach or not inside(right.first, right.first_row):
@@ -118,11 +276,12 @@ def link_corners(
                 corner = _corner(left, right)
                 if corner is None or not 0.0 <= corner[1] <= height - 1:
                     continue
-                others = [c for k, c in enumerate(curves) if k not in (i, j)]
                 cost = abs((corner[0] - left.last) / gap - 0.5)
-                if (best is None or cost < best[0]) and _path_clear(
-                    left, right, corner, others, reach_px
-                ):
+                if best is not None and cost >= best[0]:
+                    continue
+                within = np.flatnonzero((lasts > left.last) & (firsts < right.first))
+                others = [curves[k] for k in within.tolist() if k not in (i, j)]
+                if _path_clear(left, right, corner, others, reach_px):
                     best = (cost, i, j)
         if best is None:
             return curves
@@ -130,6 +289,7 @@ def link_corners(
         joined = unite([curves[i], curves[j]])
         curves = [c for k, c in enumerate(curves) if k not in (i, j)] + [joined]
         curves.sort(key=lambda c: int(c.column[0]))
+    return curves
 
 
 def _corner(left: _Ends, right: _Ends) -> tuple[float, float] | None:
@@ -212,4 +372,16 @@ class _Ends:
             last_row=float(curve.leave[-1]),
             slope_in=end_slope(curve, at_end=False),
             slope_out=end_slope(curve, at_end=True),
+        )
+
+    def row(self) -> tuple[float, ...]:
+        """The ends as one row of numbers, in the order :class:`_Linker` reads them."""
+        return (
+            self.first,
+            self.last,
+            self.span,
+            self.first_row,
+            self.last_row,
+            self.slope_in,
+            self.slope_out,
         )

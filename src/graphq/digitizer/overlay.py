@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from graphq.digitizer.calibration import build_calibration
 from graphq.digitizer.types import DigitizeResult, GraphMeta
@@ -28,10 +28,17 @@ PALETTE = (
     "#17BECF",
 )
 _FRAME_COLOUR = "#FF00FF"
+_REVIEW_COLOUR = "#C00000"
+# The legend's text height: this fraction of the image's longer side, within these bounds (px),
+# readable on a 300 px thumbnail and a 3000 px scan alike.
+_LEGEND_TEXT_FRACTION = 0.018
+_LEGEND_TEXT_PX = (10, 28)
 
 
 def render_overlay(image: np.ndarray, result: DigitizeResult, meta: GraphMeta) -> bytes:
-    """PNG bytes: the image faded, the plot frame in magenta, each curve in its own colour.
+    """PNG bytes: the image faded, the plot frame in magenta, each curve in its own colour,
+    and below the image a legend naming each curve's label (and, when the result needs
+    review, why).
 
     ``meta`` supplies the axes that map the curves' axis units back to pixels.
     """
@@ -56,5 +63,43 @@ def render_overlay(image: np.ndarray, result: DigitizeResult, meta: GraphMeta) -
                 (x - width - 1, y - width - 1, x + width + 1, y + width + 1), outline=colour
             )
     buffer = io.BytesIO()
-    canvas.save(buffer, "PNG")
+    _with_legend(canvas, result, width).save(buffer, "PNG")
     return buffer.getvalue()
+
+
+def _with_legend(canvas: Image.Image, result: DigitizeResult, line_px: int) -> Image.Image:
+    """The overlay with a legend strip below it, hiding nothing: a swatch and the label of
+    each curve, then, in red, the codes of the review's reasons."""
+    low, high = _LEGEND_TEXT_PX
+    text_px = int(np.clip(round(_LEGEND_TEXT_FRACTION * max(canvas.size)), low, high))
+    font = ImageFont.load_default(size=text_px)
+    rows: list[tuple[str, str]] = [
+        (curve.label, PALETTE[index % len(PALETTE)]) for index, curve in enumerate(result.curves)
+    ]
+    if result.review.needs_review:
+        codes = ", ".join(dict.fromkeys(str(note.code) for note in result.review.reasons))
+        rows.append((f"needs review: {codes}", _REVIEW_COLOUR))
+    pad = max(2, text_px // 3)
+    swatch = 2 * text_px
+    width, height = canvas.size
+    # Entries flow left to right and wrap at the image's width.
+    measure = ImageDraw.Draw(canvas)
+    places: list[tuple[int, int]] = []
+    x, y = pad, height + pad
+    for text, _ in rows:
+        entry = round(swatch + pad + measure.textlength(text, font=font)) + 3 * pad
+        if x > pad and x + entry > width:
+            x, y = pad, y + text_px + pad
+        places.append((x, y))
+        x += entry
+    framed = Image.new("RGB", (width, y + text_px + 2 * pad), "#FFFFFF")
+    framed.paste(canvas, (0, 0))
+    draw = ImageDraw.Draw(framed)
+    for (text, colour), (left, top) in zip(rows, places, strict=True):
+        if colour == _REVIEW_COLOUR:
+            draw.text((left, top), text, fill=colour, font=font)
+            continue
+        middle = top + text_px / 2
+        draw.line((left, middle, left + swatch, middle), fill=colour, width=max(2, line_px))
+        draw.text((left + swatch + pad, top), text, fill="#000000", font=font)
+    return framed

@@ -1,25 +1,27 @@
 """The ``standard`` method: frame → grid → boxes and text → tracking → pale curves → curves.
 
-Confidence of a curve is the share of its columns where its ink was seen rather than
-bridged, weighted towards columns where it ran alone (a curve hidden in a bundle for most of
-its length is located less surely), times how much of the plot's width it spans relative to
-the longest curve found.
+A curve's confidence is calibrated from its tracking evidence
+(:mod:`graphq.digitizer.confidence`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
 
 from graphq.digitizer.boxes import erase_boxes, find_boxes
+from graphq.digitizer.budget import Budget
 from graphq.digitizer.calibration import build_calibration
 from graphq.digitizer.colors import colour_ink
+from graphq.digitizer.confidence import curve_confidence
 from graphq.digitizer.crossings import uncross, untangle_meeting
 from graphq.digitizer.faint import faint_curves
-from graphq.digitizer.frame import detect_plot_area
+from graphq.digitizer.frame import find_frame
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.ink import chroma, curve_threshold, darkness, local_peak
-from graphq.digitizer.labels import order_top_to_bottom, parse_value
+from graphq.digitizer.labels import label_review, order_top_to_bottom, parse_value
 from graphq.digitizer.linking import link_corners, link_fragments
 from graphq.digitizer.merged import extend_into_bundles, split_merged
 from graphq.digitizer.resample import curve_points
@@ -38,45 +40,56 @@ from graphq.digitizer.tracks import (
 )
 from graphq.digitizer.types import Curve, DigitizeResult, GraphMeta, ProgressCallback
 from graphq.errors import GraphqError
+from graphq.review import Review, ReviewReason
 
-# Graphs whose curves, one per temperature, all cross at one point (the temperature-
-# compensation point of transfer curves).
-_CROSSING_FAMILIES = ("transfer",)
-# Curve ink is at least this dark (and a fraction of the darkest ink nearby).
-_MIN_CURVE_INK = 0.2
-# Fragments of one curve are joined across gaps up to this fraction of the plot's width (a
-# label with a white background can hide a third of a short curve).
-_MAX_LINK_FRACTION = 0.35
-# ... and a curve's bend hidden by a label across gaps up to this fraction (a label's width).
-_MAX_CORNER_FRACTION = 0.15
-# Without tick labels to measure, a glyph is about this fraction of the plot's height.
-_LABEL_FRACTION = 0.02
-# A curve leaves the curves already kept for at least this fraction of the plot's width.
-_MIN_OWN_FRACTION = 0.1
-# ... unless it leaves them at the frame's left or right edge, as the curves of a bundle
-# fan out there, for this fraction of the plot's width (longer than a tick mark on the
-# frame, which a curve's track can start on, and its dive into a curve close by) and four
-# line widths.
-_MIN_EDGE_OWN_FRACTION = 0.04
-# A curve is at least this long (fraction of the plot's mean side) to count.
-_MIN_CURVE_LENGTH_FRACTION = 0.08
-# ... spans at least this fraction of the plot's width (a leader arrow, a legend's line
-# sample or a letter's stem is short; even a near-vertical transfer curve bends over) ...
-_MIN_CURVE_SPAN_FRACTION = 0.04
-# ... and its ink is seen in at least this fraction of the columns it spans, counting the
-# gaps between the dots of a dotted curve as seen: up to this many line widths.
-_MIN_SEEN_FRACTION = 0.5
-_DOT_GAP_LINE_WIDTHS = 2.0
-# A curve narrower than this fraction of the plot's width must reach the frame (a curve
-# leaving through the top edge); one floating inside is an arrow or a legend sample.
-_MIN_FREE_SPAN_FRACTION = 0.2
-# "Reaches the frame": an end within this many px of it.
-_FRAME_REACH_PX = 4
-# A curve's centre line this many px beyond its half width from the frame line lies on it.
-_ON_FRAME_PX = 1.0
-# A curve that lies on the top or bottom frame line over this fraction of its columns is
-# left-over frame.
-_MAX_ON_FRAME_FRACTION = 0.8
+
+@dataclass(frozen=True)
+class StandardSettings:
+    """The standard method's tunables, each with its reason; the tracker's own are in
+    :class:`graphq.digitizer.tracker.TrackerSettings`, the CPU budget's in
+    :class:`graphq.digitizer.budget.BudgetSettings`."""
+
+    # Graphs whose curves, one per temperature, all cross at one point (the temperature-
+    # compensation point of transfer curves).
+    crossing_families: tuple[str, ...] = ("transfer",)
+    # Curve ink is at least this dark (and a fraction of the darkest ink nearby).
+    min_curve_ink: float = 0.2
+    # Fragments of one curve are joined across gaps up to this fraction of the plot's width (a
+    # label with a white background can hide a third of a short curve).
+    max_link_fraction: float = 0.35
+    # ... and a curve's bend hidden by a label across gaps up to this fraction (a label's width).
+    max_corner_fraction: float = 0.15
+    # Without tick labels to measure, a glyph is about this fraction of the plot's height.
+    label_fraction: float = 0.02
+    # A curve leaves the curves already kept for at least this fraction of the plot's width.
+    min_own_fraction: float = 0.1
+    # ... unless it leaves them at the frame's left or right edge, as the curves of a bundle
+    # fan out there, for this fraction of the plot's width (longer than a tick mark on the
+    # frame, which a curve's track can start on, and its dive into a curve close by) and four
+    # line widths.
+    min_edge_own_fraction: float = 0.04
+    # A curve is at least this long (fraction of the plot's mean side) to count.
+    min_curve_length_fraction: float = 0.08
+    # ... spans at least this fraction of the plot's width (a leader arrow, a legend's line
+    # sample or a letter's stem is short; even a near-vertical transfer curve bends over) ...
+    min_curve_span_fraction: float = 0.04
+    # ... and its ink is seen in at least this fraction of the columns it spans, counting the
+    # gaps between the dots of a dotted curve as seen: up to this many line widths.
+    min_seen_fraction: float = 0.5
+    dot_gap_line_widths: float = 2.0
+    # A curve narrower than this fraction of the plot's width must reach the frame (a curve
+    # leaving through the top edge); one floating inside is an arrow or a legend sample.
+    min_free_span_fraction: float = 0.2
+    # "Reaches the frame": an end within this many px of it.
+    frame_reach_px: int = 4
+    # A curve's centre line this many px beyond its half width from the frame line lies on it.
+    on_frame_px: float = 1.0
+    # A curve that lies on the top or bottom frame line over this fraction of its columns is
+    # left-over frame.
+    max_on_frame_fraction: float = 0.8
+
+
+STANDARD = StandardSettings()
 
 
 def _no_progress(fraction: float, step: str) -> None:
@@ -84,13 +97,30 @@ def _no_progress(fraction: float, step: str) -> None:
 
 
 def digitize_standard(
-    image: np.ndarray, meta: GraphMeta, progress: ProgressCallback | None = None
+    image: np.ndarray,
+    meta: GraphMeta,
+    progress: ProgressCallback | None = None,
+    budget: Budget | None = None,
 ) -> DigitizeResult:
+    """Curves of the image. Past ``budget`` the refining stages are left out and the curves
+    found so far are returned, marked for review."""
     report = progress or _no_progress
+    budget = budget or Budget.unlimited()
+    review = Review()
     warnings: list[str] = []
     ink = darkness(image)
     report(0.05, "detecting plot frame")
-    plot_area = list(meta.plot_area) if meta.plot_area else detect_plot_area(ink)
+    if meta.plot_area:
+        plot_area = list(meta.plot_area)
+    else:
+        frame = find_frame(ink)
+        plot_area = frame.box
+        if not frame.closed:
+            review.add(
+                ReviewReason.FRAME_UNCERTAIN,
+                "no box around the plot: the frame was taken from the two axis lines, and "
+                "the axis range to end where they end",
+            )
     calibration = build_calibration(meta, plot_area)
     height, width = ink.shape
     x0, y0, x1, y1 = plot_area
@@ -119,7 +149,7 @@ def digitize_standard(
     erase_boxes(cleaned, boxes, margin_px=round(line_width) + 1)
     boxed = cleaned
     cleaned = remove_text(boxed, threshold, line_width, text_px)
-    glyph_px = text_px if text_px else _LABEL_FRACTION * (bottom - top)
+    glyph_px = text_px if text_px else STANDARD.label_fraction * (bottom - top)
     under_labels = _under_labels(boxed > threshold, cleaned > threshold, boxes, glyph_px)
     cleaned = erase_ticks(cleaned, threshold, line_width)
 
@@ -127,47 +157,63 @@ def digitize_standard(
     runs = column_runs(cleaned, threshold)
     plot_columns = right - left
     settings = TrackerSettings(line_width_px=line_width, max_gap=max(6, round(0.02 * plot_columns)))
-    forward = [to_curve(t) for t in track_pass(runs, range(plot_columns), settings)]
+    forward = [to_curve(t) for t in track_pass(runs, range(plot_columns), settings, budget)]
     report(0.6, "separating curves (reverse pass)")
-    backward = [to_curve(t) for t in track_pass(runs, range(plot_columns - 1, -1, -1), settings)]
+    backward = [
+        to_curve(t) for t in track_pass(runs, range(plot_columns - 1, -1, -1), settings, budget)
+    ]
     tolerance = settings.gate_px
     curves = join_passes(forward, backward, tolerance)
-    min_own = round(_MIN_OWN_FRACTION * plot_columns)
-    max_link = max(10, round(_MAX_LINK_FRACTION * plot_columns))
-    curves = link_fragments(curves, max_link, tolerance, settings.max_gap, under_labels, min_own)
-    max_corner = round(_MAX_CORNER_FRACTION * plot_columns)
-    curves = link_corners(curves, max_corner, cleaned.shape, _FRAME_REACH_PX)
+    min_own = round(STANDARD.min_own_fraction * plot_columns)
+    max_link = max(10, round(STANDARD.max_link_fraction * plot_columns))
+    curves = link_fragments(
+        curves, max_link, tolerance, settings.max_gap, under_labels, min_own, budget
+    )
+    max_corner = round(STANDARD.max_corner_fraction * plot_columns)
+    curves = link_corners(curves, max_corner, cleaned.shape, STANDARD.frame_reach_px, budget)
     tracks = curves
     on_curve_px = 0.5 * line_width + 0.25
-    min_edge = max(round(_MIN_EDGE_OWN_FRACTION * plot_columns), round(4 * line_width))
-    curves = drop_duplicates(curves, on_curve_px, cleaned.shape, min_own, min_edge)
+    min_edge = max(round(STANDARD.min_edge_own_fraction * plot_columns), round(4 * line_width))
+    curves = drop_duplicates(curves, on_curve_px, cleaned.shape, min_own, min_edge, budget=budget)
     curves = drop_duplicates(
-        curves, on_curve_px, cleaned.shape, min_own, min_edge, longest_first=True
+        curves, on_curve_px, cleaned.shape, min_own, min_edge, longest_first=True, budget=budget
     )
-    curves = drop_spliced(curves, on_curve_px, plot_columns, min_own)
-    curves = uncross(curves, tolerance, plot_columns, plot_image)
-    curves = drop_redundant(curves, on_curve_px, cleaned.shape, min_own, min_edge)
+    if not budget.spent:
+        curves = drop_spliced(curves, on_curve_px, plot_columns, min_own)
+    if not budget.spent:
+        curves = uncross(curves, tolerance, plot_columns, plot_image)
+    if not budget.spent:
+        curves = drop_redundant(curves, on_curve_px, cleaned.shape, min_own, min_edge)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
-    dot_gap = round(_DOT_GAP_LINE_WIDTHS * line_width)
+    dot_gap = round(STANDARD.dot_gap_line_widths * line_width)
     curves = [
         c
         for c in curves
-        if c.arc_length_px >= _MIN_CURVE_LENGTH_FRACTION * mean_side
-        and c.span >= _MIN_CURVE_SPAN_FRACTION * plot_columns
-        and seen_columns(c, dot_gap) >= _MIN_SEEN_FRACTION * c.span
-        and (c.span >= _MIN_FREE_SPAN_FRACTION * plot_columns or _reaches_frame(c, cleaned.shape))
+        if c.arc_length_px >= STANDARD.min_curve_length_fraction * mean_side
+        and c.span >= STANDARD.min_curve_span_fraction * plot_columns
+        and seen_columns(c, dot_gap) >= STANDARD.min_seen_fraction * c.span
+        and (
+            c.span >= STANDARD.min_free_span_fraction * plot_columns
+            or _reaches_frame(c, cleaned.shape)
+        )
         and not _along_frame(c, cleaned.shape[0])
     ]
-    curves = [_off_frame(c, cleaned.shape[0], line_width / 2 + _ON_FRAME_PX) for c in curves]
-    if meta.graph_type in _CROSSING_FAMILIES:
+    curves = [
+        _off_frame(c, cleaned.shape[0], line_width / 2 + STANDARD.on_frame_px) for c in curves
+    ]
+    if meta.graph_type in STANDARD.crossing_families and not budget.spent:
         curves = untangle_meeting(curves, tracks, tolerance, plot_columns, plot_image)
     report(0.65, "tracing pale curves")
-    curves = faint_curves(
-        boxed, (horizontal, vertical), curves, line_width, text_px, settings, max_link
-    )
-    curves = extend_into_bundles(curves, settings.steep_height_px, cleaned.shape, _FRAME_REACH_PX)
+    if not budget.spent:
+        curves = faint_curves(
+            boxed, (horizontal, vertical), curves, line_width, text_px, settings, max_link
+        )
+    if not budget.spent:
+        curves = extend_into_bundles(
+            curves, settings.steep_height_px, cleaned.shape, STANDARD.frame_reach_px
+        )
     expected = meta.curves if meta.curves is not None else len(meta.labels or []) or None
-    if expected is not None and len(curves) < expected:
+    if expected is not None and len(curves) < expected and not budget.spent:
         peak = local_peak(cleaned)
         curves = split_merged(curves, runs, peak, expected - len(curves))
     if meta.curves is not None and len(curves) > meta.curves:
@@ -183,6 +229,7 @@ def digitize_standard(
     labels = list(meta.labels or [])
     if labels and len(labels) != len(curves):
         warnings.append(f"{len(labels)} labels given for {len(curves)} curves found")
+    review.extend(label_review(labels, len(curves), meta.curves))
     longest = max(c.span for c in curves)
     for rank, index in enumerate(order_top_to_bottom(heights)):
         curve = curves[index]
@@ -192,21 +239,26 @@ def digitize_standard(
         result.append(
             Curve(
                 label=label,
-                value=parse_value(label),
+                value=parse_value(label) if rank < len(labels) else None,
                 color=_curve_colour(image, curve, left, top),
                 points=points.tolist(),
-                confidence=_confidence(curve, longest),
+                confidence=curve_confidence(curve, longest),
             )
         )
+    if budget.spent:
+        review.add(
+            ReviewReason.BUDGET_HIT,
+            f"stopped refining after {budget.seconds:.1f} s of CPU; curves may be incomplete",
+        )
     report(1.0, "done")
-    return DigitizeResult(plot_area=plot_area, curves=result, warnings=warnings)
+    return DigitizeResult(plot_area=plot_area, curves=result, warnings=warnings, review=review)
 
 
 def _curve_threshold(cleaned: np.ndarray) -> np.ndarray | None:
     """Per-pixel curve threshold (:func:`curve_threshold`), or None without curve ink."""
-    if np.count_nonzero(cleaned > _MIN_CURVE_INK) < 10:
+    if np.count_nonzero(cleaned > STANDARD.min_curve_ink) < 10:
         return None
-    return curve_threshold(cleaned, _MIN_CURVE_INK)
+    return curve_threshold(cleaned, STANDARD.min_curve_ink)
 
 
 def _under_labels(
@@ -227,7 +279,7 @@ def _under_labels(
 
 def _reaches_frame(curve: TracedCurve, shape: tuple[int, int]) -> bool:
     height, width = shape
-    reach = _FRAME_REACH_PX
+    reach = STANDARD.frame_reach_px
     rows = (float(curve.enter[0]), float(curve.leave[-1]))
     columns = (int(curve.column[0]), int(curve.column[-1]))
     return any(row <= reach or row >= height - 1 - reach for row in rows) or any(
@@ -239,8 +291,8 @@ def _along_frame(curve: TracedCurve, height: int) -> bool:
     """Whether a curve runs on the top or bottom frame line for most of its length: what
     is left of the frame where curves touch it, or a curve hidden by the frame anyway."""
     rows = curve.middle
-    on_edge = (rows <= _FRAME_REACH_PX) | (rows >= height - 1 - _FRAME_REACH_PX)
-    return bool(on_edge.mean() >= _MAX_ON_FRAME_FRACTION)
+    on_edge = (rows <= STANDARD.frame_reach_px) | (rows >= height - 1 - STANDARD.frame_reach_px)
+    return bool(on_edge.mean() >= STANDARD.max_on_frame_fraction)
 
 
 def _off_frame(curve: TracedCurve, height: int, reach_px: float) -> TracedCurve:
@@ -256,13 +308,6 @@ def _off_frame(curve: TracedCurve, height: int, reach_px: float) -> TracedCurve:
 
 def _evidence(curve: TracedCurve) -> float:
     return float(curve.column.size + (curve.shared == 1).sum())
-
-
-def _confidence(curve: TracedCurve, longest_span: int) -> float:
-    seen = curve.column.size / curve.span
-    lone = float((curve.shared == 1).mean())
-    extent = curve.span / max(1, longest_span)
-    return round(float(np.clip(seen * (0.6 + 0.4 * lone) * (0.5 + 0.5 * extent), 0, 1)), 3)
 
 
 def _curve_colour(image: np.ndarray, curve: TracedCurve, left: int, top: int) -> str:

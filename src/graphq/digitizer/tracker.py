@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from graphq.digitizer.budget import Budget
 from graphq.digitizer.runs import ColumnRuns
 
 # Slope smoothing gains: a lone run is good evidence, a divided shared run is weak evidence.
@@ -87,12 +88,17 @@ class TrackerSettings:
         return 2.5 * self.line_width_px + 2.0
 
 
-def track_pass(runs: ColumnRuns, columns: range, settings: TrackerSettings) -> list[Track]:
-    """Track every curve along ``columns`` (ascending or descending)."""
+def track_pass(
+    runs: ColumnRuns, columns: range, settings: TrackerSettings, budget: Budget | None = None
+) -> list[Track]:
+    """Track every curve along ``columns`` (ascending or descending); past ``budget``, the
+    tracks as far as they got."""
     live: list[Track] = []
     done: list[Track] = []
     half_width = settings.line_width_px / 2.0
     for column in columns:
+        if budget is not None and budget.spent:
+            break
         ids = runs.in_column(column)
         tops = runs.top[ids.start : ids.stop].tolist()
         bottoms = runs.bottom[ids.start : ids.stop].tolist()

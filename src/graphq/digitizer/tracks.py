@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphq.digitizer.budget import Budget
 from graphq.digitizer.tracker import Track
 
 # Two tracks are one curve when they agree on this fraction of their common columns.
@@ -162,11 +163,13 @@ def end_slope(curve: TracedCurve, at_end: bool) -> float:
         rows = curve.middle[part]
         if columns.size < 3 or np.ptp(columns) == 0:
             return slope
-        fit = np.polyfit(columns, rows, 1)
-        residual = float(np.sqrt(np.mean((np.polyval(fit, columns) - rows) ** 2)))
+        # The least-squares line, in closed form (this runs for every fragment's two ends).
+        dx, dy = columns - columns.mean(), rows - rows.mean()
+        fitted = float(dx @ dy) / float(dx @ dx)
+        residual = float(np.sqrt(np.mean((dy - fitted * dx) ** 2)))
         if window > _MIN_END_WINDOW and residual > _END_FIT_PX:
             return slope
-        slope = float(fit[0])
+        slope = fitted
     return slope
 
 
@@ -177,6 +180,7 @@ def drop_duplicates(
     min_own_columns: int,
     min_edge_columns: int,
     longest_first: bool = False,
+    budget: Budget | None = None,
 ) -> list[TracedCurve]:
     """Keep curves best first; drop one that lies on the kept ones almost everywhere, leaves
     them for fewer than ``min_own_columns`` (a leader arrow running into its curve), or
@@ -195,7 +199,8 @@ def drop_duplicates(
     the bundle is seen alone and ranks first.
 
     "On" is measured in the plane, not per column: a fragment of a steep stretch lies on it
-    even where the rows of the same column differ.
+    even where the rows of the same column differ. Past ``budget`` the curves not yet
+    judged, the worst ones, are left out.
     """
     if longest_first:
         ranked = sorted(curves, key=lambda c: -c.span)
@@ -213,6 +218,8 @@ def drop_duplicates(
     kept: list[TracedCurve] = []
     for curve in ranked:
         if duplicate(curve, taken):
+            if budget is not None and budget.spent:
+                continue
             band = [_band(curve, tolerance_px, shape[1])]
             on = [_covered_by(k, band, {0}).mean() >= _DUPLICATE_FRACTION for k in kept]
             pieces = [k for k, piece in zip(kept, on, strict=True) if piece]

@@ -12,6 +12,8 @@ from typing import Literal
 
 import msgspec
 
+from graphq.review import Review
+
 AxisScale = Literal["linear", "log"]
 GraphType = Literal[
     "output",
@@ -85,6 +87,16 @@ class Curve(msgspec.Struct, rename="camel"):
 
 
 class DigitizeResult(msgspec.Struct, rename="camel"):
+    """The curves read, and what of them needs a person's look (``review``)."""
+
     plot_area: list[float]
     curves: list[Curve]
     warnings: list[str] = msgspec.field(default_factory=list)
+    review: Review = msgspec.field(default_factory=Review)
+
+    def to_json(self) -> dict[str, object]:
+        """The shape the CLI, API and stored results use (SPEC §4, §4c): ``needsReview`` and
+        ``reasons`` beside the curves."""
+        shape = msgspec.to_builtins(self)
+        del shape["review"]
+        return {**shape, **self.review.to_json()}

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
+import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult, GraphImage
@@ -22,9 +23,11 @@ from graphq.digitizer import (
     render_overlay,
     result_to_csv,
 )
+from graphq.digitizer.autocal import calibrate_image
 from graphq.errors import GraphqError
 from graphq.llm_client import llm_endpoint
 from graphq.queue.registry import HandlerRegistry, JobContext, Progress, stage_progress
+from graphq.review import Review
 from graphq.storage import Storage
 
 
@@ -47,33 +50,79 @@ def decode_meta(raw: dict[str, Any], method: str | None = None) -> GraphMeta:
         raise GraphqError("INVALID_PARAMETERS", f"graph metadata: {exc}", status=422) from None
 
 
-# Shares of the compute stage: decoding, the digitizer itself, then overlay and CSV.
-_DECODE_END, _DIGITIZE_END = 0.05, 0.9
+def checked_meta(raw: dict[str, Any], method: str | None = None) -> dict[str, Any]:
+    """Graph metadata checked as far as it goes, as JSON-shaped values: whole when it gives
+    axes, else with ``method`` set (the axes are read off the image later)."""
+    if "axes" in raw:
+        return msgspec.to_builtins(decode_meta(raw, method))
+    return {**raw, "method": method} if method is not None else dict(raw)
+
+
+# Shares of the compute stage: decoding, reading the axes off the image when none were
+# given, the digitizer itself, then overlay and CSV.
+_DECODE_END, _CALIBRATE_END, _DIGITIZE_END = 0.05, 0.15, 0.9
+
+
+def calibrated_meta(
+    pixels: np.ndarray, raw: dict[str, Any], method: str | None = None
+) -> tuple[GraphMeta, Review]:
+    """The graph metadata to digitize with, and the doubts about it: as given when it has
+    axes; otherwise with the axes read off the image's own tick labels (SPEC §4, issue
+    "images without axes"). Axes that cannot be read fail the job: digitizing against
+    guessed axes would give curves in made-up units.
+    """
+    if "axes" in raw:
+        return decode_meta(raw, method), Review()
+    axes, review = calibrate_image(pixels)
+    if axes is None:
+        why = "; ".join(note.message for note in review.reasons) or "no tick labels read"
+        raise GraphqError(
+            "AXIS_UNREAD",
+            f"no axes were given and none could be read off the image: {why}",
+            status=422,
+            detail={"reasons": msgspec.to_builtins(review.reasons)},
+        )
+    return decode_meta({**raw, "axes": msgspec.to_builtins(axes)}, method), review
 
 
 def digitize_bytes(
     data: bytes,
-    meta: GraphMeta,
+    meta: GraphMeta | dict[str, Any],
     progress: Progress,
     *,
+    method: str | None = None,
     max_bytes: int,
     max_pixels: int,
     with_overlay: bool = True,
     llm: ChatCompletion | None = None,
 ) -> DigitizeOutput:
-    """Decode, digitize and render one image, reporting progress through every stage."""
+    """Decode, digitize and render one image, reporting progress through every stage.
+
+    ``meta`` is the graph metadata, decoded or as JSON-shaped values; without ``axes`` they
+    are read off the image. The result holds ``axes`` (the axes used) and ``axesSource``
+    (``"given"`` or ``"ocr"``); a calibration's doubts are among its ``reasons``.
+    """
+    raw_meta = msgspec.to_builtins(meta) if isinstance(meta, GraphMeta) else meta
     began = time.perf_counter()
     progress(0.0, "decoding image")
     image = load_image(data, max_bytes=max_bytes, max_pixels=max_pixels)
-    digitizing = stage_progress(progress, _DECODE_END, _DIGITIZE_END - _DECODE_END)
-    result = digitize(image.pixels, meta, progress=digitizing, llm=llm)
+    if "axes" not in raw_meta:
+        progress(_DECODE_END, "reading the axes off the image")
+    used, calibration = calibrated_meta(image.pixels, raw_meta, method)
+    digitizing = stage_progress(progress, _CALIBRATE_END, _DIGITIZE_END - _CALIBRATE_END)
+    result = digitize(image.pixels, used, progress=digitizing, llm=llm)
+    result.review.extend(calibration)
     progress(_DIGITIZE_END, "rendering overlay and CSV")
-    overlay = render_overlay(image.pixels, result, meta) if with_overlay else b""
+    overlay = render_overlay(image.pixels, result, used) if with_overlay else b""
     points = sum(len(curve.points) for curve in result.curves)
     confidences = [curve.confidence for curve in result.curves]
     output = DigitizeOutput(
-        result=result.to_json(),
-        csv=result_to_csv(result, meta),
+        result={
+            **result.to_json(),
+            "axes": msgspec.to_builtins(used.axes),
+            "axesSource": "given" if "axes" in raw_meta else "ocr",
+        },
+        csv=result_to_csv(result, used),
         overlay_png=overlay,
         confidence=sum(confidences) / len(confidences) if confidences else 0.0,
         data_points=points,
@@ -84,11 +133,10 @@ def digitize_bytes(
 
 
 def digitize_file(payload: dict[str, Any], progress: Progress) -> DigitizeOutput:
-    meta = decode_meta(payload["meta"])
     data = Path(payload["path"]).read_bytes()
     return digitize_bytes(
         data,
-        meta,
+        payload["meta"],
         progress,
         max_bytes=payload["max_bytes"],
         max_pixels=payload["max_pixels"],
@@ -112,11 +160,12 @@ class DigitizeHandler:
             # Job parameters refine the image's stored metadata (e.g. a corrected plot area).
             raw = {**(image.graph_meta or {}), **ctx.job.parameters}
             path = image.file_path
-        meta = decode_meta(raw, ctx.job.extraction_method)
+        # Without axes, the metadata is decoded once they are read off the image (compute).
+        meta = checked_meta(raw, ctx.job.extraction_method)
         uploads = ctx.settings.uploads
         return {
             "path": str(ctx.settings.data_dir / path),
-            "meta": msgspec.to_builtins(meta),
+            "meta": meta,
             "max_bytes": uploads.max_file_mb * 2**20,
             "max_pixels": uploads.max_pixels,
             "llm": llm_endpoint(ctx.settings),
