@@ -25,6 +25,8 @@ NON_RETRYABLE_CODES = frozenset(
         "UNKNOWN_JOB_KIND",
         "LLM_NOT_CONFIGURED",
         "LLM_REJECTED",
+        # No axes given and none readable off the image: reading it again reads the same.
+        "AXIS_UNREAD",
     }
 )
 

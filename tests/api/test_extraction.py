@@ -121,10 +121,10 @@ async def test_one_off_extraction_answers_curves_and_stores_nothing(service: Ser
         ("llm", "image+meta", 501, "LLM_NOT_CONFIGURED"),
         ("magic", "image+meta", 404, "NOT_FOUND"),
         ("standard", "meta", 400, "NO_FILES"),
-        ("standard", "image", 400, "INVALID_METADATA"),
+        ("standard", "image", 422, "AXIS_UNREAD"),
         ("standard", "text+meta", 400, "INVALID_IMAGE"),
         ("standard", "image+bad-json", 400, "INVALID_METADATA"),
-        ("standard", "image+no-axes", 422, "INVALID_PARAMETERS"),
+        ("standard", "image+no-axes", 422, "AXIS_UNREAD"),
     ],
 )
 async def test_bad_one_off_extractions_answer_a_problem(
@@ -151,3 +151,22 @@ async def test_bad_one_off_extractions_answer_a_problem(
 )
 async def test_results_of_unknown_ids_are_not_found(service: Service, path: str) -> None:
     assert_problem(await service.client.get(path), 404, "NOT_FOUND")
+
+
+async def test_product_results_come_in_pages_linked_by_a_cursor(service: Service) -> None:
+    product = await service.create_product()
+    body = {"productId": product["id"], "kind": "noop"}
+    batch = (await service.client.post("/api/batch/create", json={"jobs": [body] * 5})).json()
+    for job in batch["jobs"]:
+        await service.wait_for_job(job["id"], {"completed"})
+
+    seen: list[str] = []
+    url: str | None = f"/api/product/{product['id']}/results?limit=2"
+    while url is not None:
+        response = await service.client.get(url)
+        assert response.status_code == 200, response.text
+        seen += [result["jobId"] for result in response.json()]
+        link = response.headers.get("link")
+        url = link.split(">")[0].lstrip("<") if link else None
+    assert sorted(seen) == sorted(job["id"] for job in batch["jobs"])
+    assert len(set(seen)) == 5

@@ -12,6 +12,7 @@ import msgspec
 import pytest
 from PIL import Image
 
+from graphq.digitizer import DigitizeResult
 from tests.api.helpers import (
     AXES,
     assert_problem,
@@ -22,6 +23,7 @@ from tests.api.helpers import (
     upload,
 )
 from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
+from tests.datagen import score_result
 from tests.datagen.generate import generate_graph
 
 
@@ -277,20 +279,41 @@ async def test_auto_extract_creates_one_digitize_job_per_image(
     assert [j["extractionMethod"] for j in jobs] == ["standard", "legacy"]
 
 
-async def test_auto_extract_needs_metadata_for_every_file(extracting_service: Service) -> None:
+async def test_auto_extract_reads_the_axes_of_a_file_without_metadata(
+    extracting_service: Service,
+) -> None:
+    """Seed 2 is a linear transfer graph whose tick labels OCR reads cleanly."""
+    service = extracting_service
+    product = await service.create_product()
+    graph = generate_graph(2)
+    response = await upload(
+        service, product["id"], [("transfer.png", graph.data)], None, autoExtract="true"
+    )
+    assert response.status_code == 201, response.text
+    (job,) = response.json()["jobs"]
+    done = await service.wait_for_job(job["id"], {"completed", "dead"}, timeout_s=60)
+    assert done["status"] == "completed", done
+    result = (await service.client.get(f"/api/job/{job['id']}/result")).json()
+    assert result["metadata"]["axesSource"] == "ocr"
+    # Curves in the graph's own units: each within 1 % of the span of its truth.
+    score = score_result(msgspec.convert(result["metadata"], DigitizeResult), graph)
+    assert score.recovered_count >= score.truth_count - 1
+
+
+async def test_auto_extract_of_a_file_whose_axes_cannot_be_read_fails_without_retrying(
+    extracting_service: Service,
+) -> None:
     service = extracting_service
     product = await service.create_product()
     response = await upload(
-        service,
-        product["id"],
-        [("a.png", graph_png(seed=1)), ("b.png", graph_png(seed=2))],
-        [meta(), None],
-        autoExtract="true",
+        service, product["id"], [("frame.png", graph_png())], None, autoExtract="true"
     )
-    assert assert_problem(response, 422, "INVALID_METADATA")["errors"] == {"indexes": [1]}
-    assert stored_files(service) == []
-    jobs = (await service.client.get("/api/jobs")).json()
-    assert jobs["total"] == 0
+    assert response.status_code == 201, response.text
+    (job,) = response.json()["jobs"]
+    done = await service.wait_for_job(job["id"], {"completed", "dead"}, timeout_s=60)
+    assert done["status"] == "dead", done
+    assert done["error"]["code"] == "AXIS_UNREAD"
+    assert done["attempts"] == 1
 
 
 async def test_auto_extract_into_an_unknown_queue_stores_nothing(

@@ -17,6 +17,8 @@ few ways, and each has its stage here, in the order :func:`image_words` runs the
 - Sparse reading skips some lone short labels (a ``0`` at the origin) and cuts others short
   (``-10`` as ``-1``): glyphs no word covers are read alone, with the word beside them.
 - Numbers tesseract is unsure of are read again alone, with only number characters allowed.
+- Misreads the glyphs' geometry can tell (a dropped decimal point, Ω as ``Q``, a merged
+  subscript) are mended (:mod:`graphq.datasheet.misreads`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from scipy import ndimage
 
+from graphq.datasheet.misreads import mend_subscripts, mend_units, restore_decimal_points, word_box
 from graphq.datasheet.tesseract import SPARSE_TEXT, Box, Reading, read_mask, read_pieces
 from graphq.datasheet.words import Word
 from graphq.digitizer.ink import darkness
@@ -155,6 +158,8 @@ def image_words(
     upright = _with_missed(text, upright, turned, glyph_px, settings)
     upright = split_exponents(upright, text, settings)
     upright = reread_numbers(upright, text, settings)
+    upright = restore_decimal_points(upright, text)
+    upright = mend_subscripts(mend_units(upright), text)
     return [scale_word(word, 1.0 / scale) for word in upright + turned]
 
 
@@ -250,7 +255,7 @@ def _raised_end(word: Word, text: np.ndarray, settings: OcrSettings) -> tuple[Bo
     """The boxes of a number's base and of the raised glyphs that end it, if any."""
     if not word.text[:1].isdigit():
         return None
-    left, top, right, bottom = _box(word)
+    left, top, right, bottom = word_box(word)
     labels, count = ndimage.label(text[top:bottom, left:right], structure=np.ones((3, 3), bool))
     boxes = [box for box in ndimage.find_objects(labels) if box is not None]
     if count < 2:
@@ -281,7 +286,7 @@ def reread_numbers(words: list[Word], text: np.ndarray, settings: OcrSettings) -
     ]
     read = read_pieces(
         text,
-        [_box(words[i]) for i in doubtful],
+        [word_box(words[i]) for i in doubtful],
         settings.piece_px,
         chars=_NUMBER_CHARS,
         timeout_s=settings.timeout_s,
@@ -336,7 +341,7 @@ def _with_missed(
     labels, _ = ndimage.label(text, structure=np.ones((3, 3), bool))
     covered = np.zeros(text.shape, bool)
     for word in words + turned:
-        x0, top, x1, bottom = _box(word)
+        x0, top, x1, bottom = word_box(word)
         covered[top:bottom, x0:x1] = True
     loose = np.zeros(text.shape, bool)
     seeds = np.zeros(text.shape, bool)
@@ -359,7 +364,7 @@ def _with_missed(
             continue
         cluster = (box[1].start, box[0].start, box[1].stop, box[0].stop)
         neighbour = _word_beside(cluster, words, reach)
-        boxes.append(cluster if neighbour is None else _merged(cluster, _box(words[neighbour])))
+        boxes.append(cluster if neighbour is None else _merged(cluster, word_box(words[neighbour])))
         beside.append(neighbour)
     read = _read_as_text_or_number(text, boxes, settings)
     replaced: set[int] = set()
@@ -402,15 +407,6 @@ def _word_beside(box: Box, words: list[Word], reach: int) -> int | None:
         if word.upright and same_line and near:
             return i
     return None
-
-
-def _box(word: Word) -> Box:
-    return (
-        max(0, int(word.x0)),
-        max(0, int(word.top)),
-        int(np.ceil(word.x1)),
-        int(np.ceil(word.bottom)),
-    )
 
 
 def _boxed(word: Word, text: str, box: Box) -> Word:

@@ -14,19 +14,20 @@ the frames (curve labels, notes). So, in the order :func:`region_words` runs the
    each cluster is cut out of it with the rules and ticks near it erased;
 3. every cluster is read in one tesseract run, each on a line of its own, and its words are
    placed back on the page;
-4. raised exponents and doubtful numbers are read again, as for whole pages
-   (:mod:`graphq.datasheet.ocr`).
+4. raised exponents and doubtful numbers are read again, and misreads mended, as for whole
+   pages (:mod:`graphq.datasheet.ocr`, :mod:`graphq.datasheet.misreads`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import msgspec
 import numpy as np
 import pypdfium2 as pdfium
 from scipy import ndimage
 
+from graphq.datasheet.misreads import mend_subscripts, mend_units, restore_decimal_points
 from graphq.datasheet.ocr import (
     POINTS_PER_INCH,
     OcrSettings,
@@ -53,6 +54,9 @@ class RegionSettings:
     # them from rules and curves, on a page of 4 Mpx. (At 150 dpi the anti-aliased tops of
     # a line of 4 pt lowercase run as one pale line, and are erased as a rule.)
     probe_dpi: float = 200.0
+    # Rules are runs this many glyph heights long at the probe's coarse pixels: there the
+    # anti-aliased edge of a word of small lowercase runs pale but unbroken, ~5 glyphs long.
+    probe_rule_glyphs: float = 6.0
     # Clusters are read at the resolution that makes glyphs OcrSettings.glyph_px tall, within
     # these bounds: below, a scan's own pixels are the limit; above, 2 pt text is no label.
     min_dpi: float = 150.0
@@ -70,9 +74,13 @@ class RegionSettings:
     # (an i's dot, a subscript); wider gaps are the next line.
     line_join: float = 0.15
     # A turned cluster is at least this many glyph heights long and this many times as
-    # long as it is wide, and its glyphs are wider than tall (upright glyphs are taller).
+    # long as it is wide, and no more than this fraction of its length is gaps wider than
+    # a letter's (word gaps are 5–10 %, the gaps between stacked upright lines ~30 %).
     turned_min_glyphs: float = 2.5
     turned_aspect: float = 1.5
+    turned_max_gaps: float = 0.2
+    # Gaps up to this many glyph heights are between letters, and count as no gap.
+    letter_gap: float = 0.3
     # A turned title's words stand up to this many glyph heights apart along the page.
     turned_gap: float = 1.0
     # A stroke this thin (glyph heights) and this many times as long as thick is a dash:
@@ -89,15 +97,22 @@ class RegionSettings:
     # Ink within this many glyph heights of a cluster's own glyphs is read with it: thin
     # strokes (an exponent's minus sign) the probe rendered too pale to see.
     reach_glyphs: float = 0.3
-    # Pieces stand this many glyph heights apart in the composite tesseract reads.
+    # Pieces stand this many glyph heights apart in the composite tesseract reads ...
     piece_gap_glyphs: float = 1.5
+    # ... side by side in rows this many glyph heights wide (0: one piece a row). Rows save
+    # ~20 % of tesseract's time but cost accuracy: pieces side by side share a baseline fit
+    # (on FQA19N20, 7 of 9 axes right instead of 9 of 11).
+    row_glyphs: float = 0.0
 
 
 DEFAULT_REGION_SETTINGS = RegionSettings()
 
 
-class _Cluster(msgspec.Struct, frozen=True):
-    box: Box  # probe pixels
+@dataclass(frozen=True)
+class _Cluster:
+    box: Box  # probe pixels, with a margin of RegionSettings.reach_glyphs
+    # The cluster's glyphs in ``box``, widened by the margin: what is read with it.
+    reach: np.ndarray
     turned: bool
 
 
@@ -135,32 +150,33 @@ def region_words(
         glyph = glyph_height(probe > ocr.ink_threshold)
         if glyph is None:
             return []
-        text = without_rules(probe, glyph, ocr)
+        text = without_rules(probe, glyph, replace(ocr, rule_glyphs=chosen.probe_rule_glyphs))
         clusters = _clusters(text, glyph, chosen)
         if not clusters:
             return []
         dpi = float(
             np.clip(chosen.probe_dpi * ocr.glyph_px / glyph, chosen.min_dpi, chosen.max_dpi)
         )
-        sharp = _ink(page, dpi) > ocr.ink_threshold
+        sharp = _grey(page, dpi) < round(255 * (1.0 - ocr.ink_threshold))
     factor = dpi / chosen.probe_dpi
     # Rules and ticks, widened by a probe pixel to cover their anti-aliased edges.
     erased = ndimage.binary_dilation((probe > ocr.ink_threshold) & ~text)
-    reach = max(1, round(chosen.reach_glyphs * glyph))
-    near = ndimage.binary_dilation(text, iterations=reach)
     sheet = np.zeros(sharp.shape, bool)
     pieces, offsets = [], []
     for cluster in clusters:
-        x0, top, x1, bottom = _scaled(_padded(cluster.box, reach, text.shape), factor, sharp.shape)
+        x0, top, x1, bottom = _scaled(cluster.box, factor, sharp.shape)
         rows = np.minimum((np.arange(top, bottom) / factor).astype(int), text.shape[0] - 1)
         cols = np.minimum((np.arange(x0, x1) / factor).astype(int), text.shape[1] - 1)
-        own = near[np.ix_(rows, cols)] & ~erased[np.ix_(rows, cols)]
+        probe_rows = np.ix_(rows, cols)
+        local = np.ix_(rows - cluster.box[1], cols - cluster.box[0])
+        own = cluster.reach[local] & ~erased[probe_rows]
         piece = sharp[top:bottom, x0:x1] & own
         sheet[top:bottom, x0:x1] |= piece
         pieces.append(np.rot90(piece, -1) if cluster.turned else piece)
         offsets.append((x0, top, piece.shape[0]))
     gap = round(chosen.piece_gap_glyphs * ocr.glyph_px)
-    read = read_piece_words(pieces, pad=gap, timeout_s=ocr.timeout_s)
+    row = round(chosen.row_glyphs * ocr.glyph_px)
+    read = read_piece_words(pieces, pad=gap, row_px=row, timeout_s=ocr.timeout_s)
     upright, turned = [], []
     for cluster, (x0, top, height), words in zip(clusters, offsets, read, strict=True):
         if cluster.turned:
@@ -169,13 +185,20 @@ def region_words(
             upright += [_placed(w, x0, top) for w in words if w.confidence >= ocr.min_confidence]
     upright = split_exponents(upright, sheet, ocr)
     upright = reread_numbers(upright, sheet, ocr)
-    return [scale_word(w, POINTS_PER_INCH / dpi) for w in upright + turned]
+    upright = restore_decimal_points(upright, sheet)
+    upright = mend_subscripts(mend_units(upright), sheet)
+    return [scale_word(w, POINTS_PER_INCH / dpi) for w in upright + mend_units(turned)]
 
 
 def _ink(page: pdfium.PdfPage, dpi: float) -> np.ndarray:
-    """The page's darkness (0 white .. 1 black) at ``dpi``, rendered in grey."""
+    """The page's darkness (0 white .. 1 black) at ``dpi``."""
+    return 1.0 - _grey(page, dpi).astype(np.float32) / 255.0
+
+
+def _grey(page: pdfium.PdfPage, dpi: float) -> np.ndarray:
+    """The page rendered in grey (H × W uint8) at ``dpi``."""
     grey = page.render(scale=dpi / POINTS_PER_INCH, grayscale=True).to_numpy()
-    return 1.0 - grey.reshape(grey.shape[:2]).astype(np.float32) / 255.0
+    return grey.reshape(grey.shape[:2])
 
 
 def _regions_mask(shape: tuple[int, ...], regions_pt: list[Region], scale: float) -> np.ndarray:
@@ -202,7 +225,6 @@ def _clusters(text: np.ndarray, glyph: float, settings: RegionSettings) -> list[
     joining = np.zeros(text.shape, bool)
     # ... and strokes that make one: glyphs, not dashes.
     seeds = np.zeros(text.shape, bool)
-    shapes: dict[int, tuple[int, int]] = {}
     for index, box in enumerate(ndimage.find_objects(labels), start=1):
         if box is None:
             continue
@@ -218,50 +240,64 @@ def _clusters(text: np.ndarray, glyph: float, settings: RegionSettings) -> list[
         filled = np.count_nonzero(own) >= settings.min_fill * tall * wide
         if long >= ocr.min_glyph * glyph and not dash and filled:
             seeds[box] |= own
-            shapes[index] = (tall, wide)
     gap = max(1, round(ocr.word_gap * glyph))
+    reach = max(1, round(settings.reach_glyphs * glyph))
     side = max(1, round(settings.line_join * glyph))
     found: list[_Cluster] = []
     # Turned titles first, joined along the page only: an upright label beside a title
     # would make it a block.
     along = max(1, round(settings.turned_gap * glyph))
-    groups, _ = ndimage.label(ndimage.binary_dilation(joining, np.ones((2 * along + 1, 1), bool)))
+    groups, _ = ndimage.label(_widen(joining, (2 * along + 1, 1)))
     groups[~joining] = 0
     for index, box in enumerate(ndimage.find_objects(groups), start=1):
-        members = groups[box] == index if box is not None else None
-        if box is None or members is None:
+        if box is None:
             continue
-        glyphs = [shapes[i] for i in np.unique(labels[box][members & seeds[box]])]
-        if glyphs and _is_turned(box, glyphs, glyph, settings):
-            found.append(_Cluster(_box_of(box), turned=True))
+        members = groups[box] == index
+        if (members & seeds[box]).any() and _is_turned(members, glyph, settings):
+            found.append(_widened(groups, index, box, reach, turned=True))
             joining[box] &= ~members
-    groups, _ = ndimage.label(
-        ndimage.binary_dilation(joining, np.ones((2 * side + 1, 2 * gap + 1), bool))
-    )
+    groups, _ = ndimage.label(_widen(joining, (2 * side + 1, 2 * gap + 1)))
     groups[~joining] = 0
     for index, box in enumerate(ndimage.find_objects(groups), start=1):
         if box is not None and (seeds[box] & (groups[box] == index)).any():
-            found.append(_Cluster(_box_of(box), turned=False))
+            found.append(_widened(groups, index, box, reach, turned=False))
     return found
 
 
-def _box_of(box: tuple[slice, slice]) -> Box:
-    return box[1].start, box[0].start, box[1].stop, box[0].stop
+def _widen(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """``mask`` dilated by a ``size`` rectangle (a separable maximum filter: fast)."""
+    return ndimage.maximum_filter(mask.view(np.uint8), size=size).view(bool)
 
 
-def _is_turned(
-    box: tuple[slice, slice], glyphs: list[tuple[int, int]], glyph: float, settings: RegionSettings
-) -> bool:
-    tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start
+def _widened(
+    groups: np.ndarray, index: int, box: tuple[slice, slice], reach: int, turned: bool
+) -> _Cluster:
+    """The cluster labelled ``index`` in ``groups``, found in ``box``, widened by ``reach``
+    px."""
+    height, width = groups.shape
+    top, left = max(0, box[0].start - reach), max(0, box[1].start - reach)
+    bottom, right = min(height, box[0].stop + reach), min(width, box[1].stop + reach)
+    own = groups[top:bottom, left:right] == index
+    return _Cluster(
+        (left, top, right, bottom), ndimage.binary_dilation(own, iterations=reach), turned
+    )
+
+
+def _is_turned(members: np.ndarray, glyph: float, settings: RegionSettings) -> bool:
+    """Whether a cluster is a line running up the page: long, narrow, and inked along its
+    length but for the gaps between words. (Upright lines stacked close, a "Top … Bottom"
+    list, leave a gap between every two lines.)"""
+    tall, wide = members.shape
     long_enough = (
         tall >= settings.turned_min_glyphs * glyph and tall >= settings.turned_aspect * wide
     )
-    return long_enough and float(np.median([w / h for h, w in glyphs])) > 1.0
-
-
-def _padded(box: Box, pad: int, shape: tuple[int, ...]) -> Box:
-    x0, top, x1, bottom = box
-    return max(0, x0 - pad), max(0, top - pad), min(shape[1], x1 + pad), min(shape[0], bottom + pad)
+    if not long_enough:
+        return False
+    inked = np.concatenate(([True], members.any(axis=1), [True])).view(np.int8)
+    starts, stops = np.flatnonzero(np.diff(inked) == -1), np.flatnonzero(np.diff(inked) == 1)
+    gaps = stops - starts
+    wide_gaps = gaps[gaps > settings.letter_gap * glyph].sum()
+    return wide_gaps <= settings.turned_max_gaps * tall
 
 
 def _scaled(box: Box, factor: float, shape: tuple[int, ...]) -> Box:
@@ -275,8 +311,10 @@ def _scaled(box: Box, factor: float, shape: tuple[int, ...]) -> Box:
 
 
 def _sure_turned(word: Word, settings: OcrSettings) -> bool:
+    """A turned cluster is turned by its shape, not because a sideways reading of the page
+    made sense of it: it needs no more confidence than an upright word, only letters."""
     return (
-        word.confidence >= settings.min_turned_confidence
+        word.confidence >= settings.min_confidence
         and sum(ch.isalnum() for ch in word.text) >= settings.min_turned_chars
     )
 

@@ -53,7 +53,7 @@ def read_mask(
             "tesseract is not installed; install the tesseract-ocr package to read scanned pages",
             status=503,
         )
-    image = Image.fromarray(np.where(mask, 0, 255).astype(np.uint8))
+    image = Image.fromarray((~mask.astype(bool)).view(np.uint8) * np.uint8(255))
     command = [engine, "stdin", "stdout", "--psm", psm, "-l", "eng"]
     if chars:
         command += ["-c", f"tessedit_char_whitelist={chars}"]
@@ -152,45 +152,54 @@ def _read_composite(
 
 
 def read_piece_words(
-    pieces: list[np.ndarray], *, pad: int, chars: str = "", timeout_s: float = 120.0
+    pieces: list[np.ndarray],
+    *,
+    pad: int,
+    row_px: int = 0,
+    chars: str = "",
+    timeout_s: float = 120.0,
 ) -> list[list[Word]]:
     """Each piece's words, in the piece's own pixel coordinates, from one image with the
-    pieces (binary masks, True = ink) stacked ``pad`` px apart, read in one run.
+    pieces (binary masks, True = ink) set ``pad`` px apart, read in one run.
 
     A piece is read as a line (or lines) of a uniform block, where tesseract's sparse-text
-    search would skip a short word; a piece may hold several words or lines.
+    search would skip a short word; a piece may hold several words or lines. Pieces stand
+    side by side in rows up to ``row_px`` wide (0: one piece a row): tesseract's cost grows
+    with the image's area, most of which, one piece a row, is blank.
     """
-    per_piece: list[list[Word]] = []
-    batch: list[np.ndarray] = []
+    if not pieces:
+        return []
+    width = max(row_px, max(piece.shape[1] for piece in pieces))
+    places: list[tuple[int, int]] = []
+    x, y, row_height = 0, 0, 0
     for piece in pieces:
-        if batch and sum(p.shape[0] + pad for p in batch) + piece.shape[0] > _MAX_COMPOSITE_PX:
-            per_piece += _read_stacked(batch, pad, chars, timeout_s)
-            batch = []
-        batch.append(piece)
-    if batch:
-        per_piece += _read_stacked(batch, pad, chars, timeout_s)
-    return per_piece
-
-
-def _read_stacked(
-    pieces: list[np.ndarray], pad: int, chars: str, timeout_s: float
-) -> list[list[Word]]:
-    width = max(piece.shape[1] for piece in pieces) + 2 * pad
-    composite = np.zeros((pad + sum(piece.shape[0] + pad for piece in pieces), width), bool)
-    bands = []
-    row = pad
-    for piece in pieces:
-        composite[row : row + piece.shape[0], pad : pad + piece.shape[1]] = piece
-        bands.append((row, row + piece.shape[0]))
-        row += piece.shape[0] + pad
+        height, wide = piece.shape
+        if x and (not row_px or x + wide > width):
+            x, y, row_height = 0, y + row_height + pad, 0
+        if y and y + height > _MAX_COMPOSITE_PX:
+            break
+        places.append((x, y))
+        x, row_height = x + wide + pad, max(row_height, height)
+    composite = np.zeros((y + row_height + 2 * pad, width + 2 * pad), bool)
+    for piece, (x, y) in zip(pieces, places, strict=False):
+        composite[pad + y : pad + y + piece.shape[0], pad + x : pad + x + piece.shape[1]] = piece
     found = read_mask(composite, UNIFORM_BLOCK, chars=chars, timeout_s=timeout_s)
-    return [
+    per_piece = [
         [
             msgspec.structs.replace(
-                w, x0=w.x0 - pad, x1=w.x1 - pad, top=w.top - low, bottom=w.bottom - low
+                w,
+                x0=w.x0 - pad - x,
+                x1=w.x1 - pad - x,
+                top=w.top - pad - y,
+                bottom=w.bottom - pad - y,
             )
             for w in found
-            if low <= w.centre[1] <= high
+            if 0 <= w.centre[0] - pad - x <= piece.shape[1]
+            and 0 <= w.centre[1] - pad - y <= piece.shape[0]
         ]
-        for low, high in bands
+        for piece, (x, y) in zip(pieces, places, strict=False)
     ]
+    rest = pieces[len(places) :]
+    return per_piece + read_piece_words(
+        rest, pad=pad, row_px=row_px, chars=chars, timeout_s=timeout_s
+    )

@@ -159,12 +159,15 @@ class DigitizeHandler:
             image.status = "processing"
             # Job parameters refine the image's stored metadata (e.g. a corrected plot area).
             raw = {**(image.graph_meta or {}), **ctx.job.parameters}
-            path = image.file_path
+            path = ctx.settings.data_dir / image.file_path
+        if not path.is_file():
+            # Gone from the disk (deleted by hand, a lost volume): trying again cannot help.
+            raise GraphqError("NOT_FOUND", f"the file of image {ctx.job.image_id} is missing")
         # Without axes, the metadata is decoded once they are read off the image (compute).
         meta = checked_meta(raw, ctx.job.extraction_method)
         uploads = ctx.settings.uploads
         return {
-            "path": str(ctx.settings.data_dir / path),
+            "path": str(path),
             "meta": meta,
             "max_bytes": uploads.max_file_mb * 2**20,
             "max_pixels": uploads.max_pixels,
@@ -191,10 +194,11 @@ class DigitizeHandler:
                 csv_file_path=storage.relative(csv_path),
                 csv_data=output.csv,
                 overlay_file_path=storage.relative(overlay_path),
+                # output.result["axes"] are the axes the curves were read with: the image's,
+                # a re-run's corrected ones from the job parameters, or those read by OCR.
                 result_metadata={
                     **output.result,
                     "graphType": image.graph_type if image else "custom",
-                    "axes": (image.graph_meta or {}).get("axes") if image else None,
                 },
                 confidence=output.confidence,
                 data_points=output.data_points,

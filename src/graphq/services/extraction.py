@@ -10,7 +10,7 @@ from sqlalchemy import select
 from graphq.db.models import ExtractionResult, GraphImage, Job
 from graphq.digitizer import probe_image
 from graphq.errors import GraphqError
-from graphq.jobs.digitize import decode_meta, digitize_bytes
+from graphq.jobs.digitize import checked_meta, digitize_bytes
 from graphq.llm_client import llm_endpoint
 from graphq.queue.registry import Progress
 from graphq.runtime import Runtime
@@ -68,11 +68,11 @@ async def extract_product(
 
 
 def _digitize_upload(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    meta = decode_meta(payload["meta"], payload["method"])
     output = digitize_bytes(
         payload["data"],
-        meta,
+        payload["meta"],
         progress,
+        method=payload["method"],
         max_bytes=payload["max_bytes"],
         max_pixels=payload["max_pixels"],
         with_overlay=False,
@@ -100,7 +100,7 @@ async def extract_once(
         ) from None
     if not isinstance(raw_meta, dict):
         raise GraphqError("INVALID_METADATA", "metadata must be a JSON object", status=400)
-    decode_meta(raw_meta, method)
+    checked_meta(raw_meta, method)  # without axes, they are read off the image
     uploads = rt.settings.uploads
     limits = {"max_bytes": uploads.max_file_mb * 2**20, "max_pixels": uploads.max_pixels}
     probe_image(data, **limits)

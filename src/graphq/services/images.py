@@ -21,7 +21,6 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult, GraphImage, Job, Product, new_id
-from graphq.digitizer import GraphMeta
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services.jobs import FINISHED, JobRequest, create_jobs
@@ -65,7 +64,7 @@ async def upload_images(
         )
     metas = decode_metadata(metadata, len(uploads))
     if extract is not None:
-        await _check_extractable(rt, metas, extract)
+        await _check_extractable(rt, extract)
     checked = await check_uploads(uploads, metas, limits)
     staged = await _stage(rt, product_id, checked)
     published: list[Path] = []
@@ -102,22 +101,14 @@ async def upload_images(
     return [image for image, _, _ in staged], jobs
 
 
-async def _check_extractable(
-    rt: Runtime, metas: list[GraphMeta | None], extract: ExtractOptions
-) -> None:
-    """Refuse ``autoExtract`` up front when its jobs could not be created or could not run."""
+async def _check_extractable(rt: Runtime, extract: ExtractOptions) -> None:
+    """Refuse ``autoExtract`` up front when its jobs could not be created or could not run.
+
+    Files without metadata are digitized too: their axes are read off the image.
+    """
     if "digitize" not in rt.registry:
         raise GraphqError(
             "INVALID_PARAMETERS", "this server has no digitize job kind to extract with", status=422
-        )
-    missing = [index for index, meta in enumerate(metas) if meta is None]
-    if missing:
-        raise GraphqError(
-            "INVALID_METADATA",
-            "autoExtract needs graph metadata with axes for every file; missing for files "
-            + ", ".join(str(index + 1) for index in missing),
-            status=422,
-            detail={"indexes": missing},
         )
     await resolve_queue(rt, extract.queue_id)
 
