@@ -27,9 +27,13 @@ from graphq.api.health import health, ready
 from graphq.api.images import ImageController
 from graphq.api.jobs import JobController
 from graphq.api.keys import KeyController
+from graphq.api.limits import RequestLimitsMiddleware
+from graphq.api.metrics import PROMETHEUS, prometheus_metrics
 from graphq.api.monitor import MonitorController
+from graphq.api.openapi import document as document_openapi
 from graphq.api.problems import EXCEPTION_HANDLERS
 from graphq.api.products import ProductController
+from graphq.api.query import KnownQueryMiddleware
 from graphq.api.queues import QueueController
 from graphq.api.results import ExtractionController
 from graphq.api.spice import SpiceController
@@ -71,6 +75,7 @@ async def add_security_headers(message: Message, _scope: Scope) -> None:
 ROUTES = [
     health,
     ready,
+    prometheus_metrics,
     ProductController,
     QueueController,
     JobController,
@@ -123,11 +128,17 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         cors = CORSConfig(
             allow_origins=[o.strip() for o in settings.server.cors_origins.split(",")]
         )
-    return Litestar(
+    app = Litestar(
         route_handlers=ROUTES,
         dependencies={"rt": Provide(provide_runtime, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[RequestIdMiddleware, DefineMiddleware(ApiKeyMiddleware)],
+        middleware=[
+            RequestIdMiddleware,
+            RequestLimitsMiddleware,
+            PROMETHEUS.middleware,
+            DefineMiddleware(ApiKeyMiddleware),
+            KnownQueryMiddleware,
+        ],
         lifespan=[_lifespan(rt)],
         state=State(
             {
@@ -159,5 +170,8 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 }
             ),
             security=[{"apiKey": []}],
+            use_handler_docstrings=True,
         ),
     )
+    document_openapi(app)
+    return app

@@ -6,8 +6,10 @@ gives a working server; the environment wins over the file, and CLI flags win ov
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,10 @@ class ServerSettings(msgspec.Struct):
     log_level: str = "INFO"
     max_request_mb: int = 200
     cors_origins: str = ""
+    # JSON bodies are a few settings; only uploads need max_request_mb.
+    max_json_kb: int = 1024
+    # A request whose body stops arriving this long is ended with 408.
+    body_timeout_s: float = 30.0
     # Comma-separated proxy addresses whose X-Forwarded-For is believed; empty trusts none,
     # so a client cannot pick the address its rate limit is counted against.
     trusted_proxies: str = ""
@@ -107,14 +113,64 @@ class Settings(msgspec.Struct):
         return f"sqlite+aiosqlite:///{self.data_dir / 'graphq.db'}"
 
 
+def known_settings() -> dict[str, tuple[str, ...]]:
+    """Every section and its keys, as ``config.toml`` spells them."""
+    return {
+        section: type(getattr(Settings(), section)).__struct_fields__
+        for section in Settings.__struct_fields__
+    }
+
+
+def _suggestion(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _check_known(values: dict[str, Any], source: str) -> None:
+    """Refuse a section or key graphq does not have: a typo (``[sever]``, ``worker_slot``)
+    would otherwise leave the setting at its default without a word."""
+    known = known_settings()
+    for section, keys in values.items():
+        if section not in known:
+            raise ValueError(
+                f"{source}: unknown section [{section}]{_suggestion(section, known)}; "
+                f"the sections are {', '.join(known)}"
+            )
+        if not isinstance(keys, dict):
+            raise ValueError(f"{source}: [{section}] must be a table of settings")
+        for key in keys:
+            if key not in known[section]:
+                raise ValueError(
+                    f"{source}: unknown setting {section}.{key}"
+                    f"{_suggestion(key, known[section])}; "
+                    f"[{section}] has {', '.join(known[section])}"
+                )
+
+
 def _env_overrides(environ: dict[str, str]) -> dict[str, dict[str, str]]:
-    sections = {field: getattr(Settings(), field) for field in Settings.__struct_fields__}
+    """``GRAPHQ_<SECTION>_<KEY>`` variables; one naming no setting is an error.
+
+    Single-word names (``GRAPHQ_CONFIG``, the config file) are not settings and are left alone.
+    """
+    known = known_settings()
     overrides: dict[str, dict[str, str]] = {}
-    for section, defaults in sections.items():
-        for key in type(defaults).__struct_fields__:
-            name = f"GRAPHQ_{section}_{key}".upper()
-            if name in environ:
-                overrides.setdefault(section, {})[key] = environ[name]
+    for name, value in environ.items():
+        prefix, _, rest = name.partition("_")
+        if prefix != "GRAPHQ" or "_" not in rest:
+            continue
+        section = next((s for s in known if rest.lower().startswith(f"{s}_")), None)
+        if section is None:
+            raise ValueError(
+                f"environment variable {name}: unknown section "
+                f"{rest.split('_')[0].lower()!r}; the sections are {', '.join(known)}"
+            )
+        key = rest[len(section) + 1 :].lower()
+        if key not in known[section]:
+            raise ValueError(
+                f"environment variable {name}: unknown setting {section}.{key}"
+                f"{_suggestion(key, known[section])}; [{section}] has {', '.join(known[section])}"
+            )
+        overrides.setdefault(section, {})[key] = value
     return overrides
 
 
@@ -137,11 +193,14 @@ def load_settings(
 ) -> Settings:
     """Read the file (if present), then the environment, then explicit overrides (CLI flags).
 
-    Environment values are strings; ``strict=False`` lets msgspec convert ``"9000"`` to an int
+    An unknown section or key anywhere is a ValueError naming it. Environment values are
+    strings; ``strict=False`` lets msgspec convert ``"9000"`` to an int
     and ``"false"`` to a bool, and rejects anything that does not convert.
     """
     path = path or default_config_path()
     from_file: dict[str, Any] = tomllib.loads(path.read_text()) if path.is_file() else {}
+    _check_known(from_file, str(path))
+    _check_known(overrides or {}, "overrides")
     merged = _merge(from_file, _env_overrides(dict(os.environ if environ is None else environ)))
     merged = _merge(merged, overrides or {})
     handler_modules = merged.get("queue", {}).get("handler_modules")

@@ -273,3 +273,20 @@ def test_a_real_server_ignores_x_forwarded_for_from_clients_it_does_not_trust(
         assert statuses[-2:] == [429, 429], statuses
         bearer = {"Authorization": f"Bearer {secret}"}
         assert httpx.get(f"{server.url}/api/queues", headers=bearer).status_code == 200
+
+
+@pytest.mark.slow
+def test_a_real_server_ends_a_request_whose_body_stops_arriving_with_408(tmp_path: Path) -> None:
+    with _graphq_serve(tmp_path, GRAPHQ_SERVER_BODY_TIMEOUT_S="1") as server:
+        secret = server_secret(tmp_path)
+        host, port = server.url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as conn:
+            head = (
+                "POST /api/products HTTP/1.1\r\n"
+                f"Host: {host}\r\nAuthorization: Bearer {secret}\r\n"
+                "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+            )
+            conn.sendall(head.encode() + b'{"name": "half')
+            answer = conn.recv(65536).decode("latin-1")
+    assert answer.startswith("HTTP/1.1 408"), answer
+    assert "REQUEST_TIMEOUT" in answer

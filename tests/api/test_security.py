@@ -390,3 +390,14 @@ async def test_json_nested_a_thousand_deep_is_a_400(service: Service) -> None:
     )
     assert response.status_code == 400, response.text
     assert response.json()["code"] == "INVALID_REQUEST"
+
+
+async def test_a_json_body_over_its_limit_is_refused_with_413(tmp_path: Path) -> None:
+    settings = make_settings(tmp_path / "data", server={"max_json_kb": 1})
+    async for running in start_service(settings, [TEST_HANDLERS]):
+        body = {"name": "x" * 2000, "partNumber": "BIG"}
+        response = await running.client.post("/api/products", json=body)
+        assert response.status_code == 413, response.text
+        assert response.json()["code"] == "PAYLOAD_TOO_LARGE"
+        small = await running.client.post("/api/products", json={"name": "s", "partNumber": "S"})
+        assert small.status_code == 201

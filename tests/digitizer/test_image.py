@@ -96,3 +96,17 @@ def test_byte_limit_is_checked_first() -> None:
 def test_probe_reads_dimensions_without_decoding() -> None:
     info = probe_image(_png_header_only(1200, 800))
     assert (info.format, info.width, info.height) == ("PNG", 1200, 800)
+
+
+def test_a_16_bit_image_is_limited_by_the_memory_its_decoding_needs() -> None:
+    """4 MP of 16-bit grey decode like 9 MP of RGB: refused under a 5 MP limit, though
+    4 MP of 8-bit RGB pass."""
+    wide = io.BytesIO()
+    Image.new("I;16", (2000, 2000)).save(wide, format="PNG")
+    with pytest.raises(GraphqError) as error:
+        probe_image(wide.getvalue(), max_pixels=5_000_000)
+    assert error.value.status == 413
+    assert "MB to decode" in error.value.message
+    narrow = io.BytesIO()
+    Image.new("RGB", (2000, 2000), "white").save(narrow, format="PNG")
+    assert probe_image(narrow.getvalue(), max_pixels=5_000_000).width == 2000

@@ -80,6 +80,18 @@ def _open_header(data: bytes, pil_format: str, max_pixels: int) -> Image.Image:
         ) from exc
 
 
+# Bytes of memory decoding one pixel takes, by the header's mode: the decoded pixel, its RGB
+# copy and, for 16-bit and float images, the float64 plane they are scaled through. The pixel
+# limit is set for 8-bit RGB; other modes may use no more memory than that many RGB pixels.
+_DECODE_BYTES_PER_PIXEL = {"1": 4, "L": 4, "P": 4, "LA": 9, "PA": 9, "RGB": 6, "RGBA": 11}
+_WIDE_DECODE_BYTES_PER_PIXEL = 14  # I;16, I, F: 2-4 decoded + 8 float64 + 1 grey + 3 RGB
+_RGB_DECODE_BYTES_PER_PIXEL = _DECODE_BYTES_PER_PIXEL["RGB"]
+
+
+def decode_bytes_per_pixel(mode: str) -> int:
+    return _DECODE_BYTES_PER_PIXEL.get(mode, _WIDE_DECODE_BYTES_PER_PIXEL)
+
+
 def probe_image(
     data: bytes, *, max_bytes: int = MAX_IMAGE_BYTES, max_pixels: int = MAX_IMAGE_PIXELS
 ) -> ImageInfo:
@@ -102,6 +114,15 @@ def _probe(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[ImageInfo, 
         raise _invalid(
             f"the header claims {width} × {height} = {width * height} pixels; "
             f"the limit is {max_pixels}",
+            status=413,
+        )
+    per_pixel = decode_bytes_per_pixel(header.mode)
+    if width * height * per_pixel > max_pixels * _RGB_DECODE_BYTES_PER_PIXEL:
+        raise _invalid(
+            f"a {header.mode} image of {width} × {height} pixels needs "
+            f"{width * height * per_pixel / 2**20:.0f} MB to decode; the limit is what "
+            f"{max_pixels} 8-bit RGB pixels need "
+            f"({max_pixels * _RGB_DECODE_BYTES_PER_PIXEL / 2**20:.0f} MB)",
             status=413,
         )
     return ImageInfo(format=pil_format, mime_type=mime, width=width, height=height), header
