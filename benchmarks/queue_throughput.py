@@ -64,11 +64,14 @@ def pragmas(conn: sqlite3.Connection) -> str:
     return f"{journal.upper()}, synchronous={synchronous}"
 
 
-async def run_graphq(count: int, workers: int, data_dir: Path, *, path: str) -> tuple[float, str]:
+async def run_graphq(
+    count: int, workers: int, data_dir: Path, *, path: str
+) -> tuple[float, float, str]:
     """Enqueue one job at a time through the job service (what ``POST /api/job/create`` runs:
     it validates the product, resolves the queue and estimates the wait, then commits), or
     straight into the queue's table and index (one INSERT per job, as Huey does); or all jobs
-    in one service call, as ``POST /api/batch/create`` does."""
+    in one service call, as ``POST /api/batch/create`` does. Returns the seconds, this
+    process's CPU seconds over the same span, and the SQLite settings in force."""
     settings = graphq_settings(data_dir, workers)
     await anyio.to_thread.run_sync(upgrade, settings)
     rt = build_runtime(settings, handler_modules=["benchmarks.queue_handlers"])
@@ -99,7 +102,7 @@ async def run_graphq(count: int, workers: int, data_dir: Path, *, path: str) -> 
     async with anyio.create_task_group() as tg:
         await tg.start(rt.engine.run)
         await rt.engine.ctx.pool.started.wait()  # like Huey's consumer: workers up before the clock
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         if path == "batch":
             await jobs.create_jobs(rt, [request() for _ in range(count)])
         else:
@@ -107,13 +110,13 @@ async def run_graphq(count: int, workers: int, data_dir: Path, *, path: str) -> 
                 await enqueue()
         while done() < count:  # noqa: ASYNC110 - polled like the Huey run, for a fair clock
             await anyio.sleep(POLL_S)
-        elapsed = time.perf_counter() - began
+        elapsed, cpu_s = time.perf_counter() - began, time.process_time() - cpu_began
         await rt.engine.shutdown()
     assert rt.db.writer is not None
     with rt.db.writer.engine.connect() as conn:
         settings_used = pragmas(conn.connection.dbapi_connection)  # type: ignore[arg-type]
     await rt.db.dispose()
-    return elapsed, settings_used
+    return elapsed, cpu_s, settings_used
 
 
 def completed_counter(db_path: Path, sql: str) -> Callable[[], int]:
@@ -123,7 +126,7 @@ def completed_counter(db_path: Path, sql: str) -> Callable[[], int]:
 
 def run_huey(
     count: int, workers: int, data_dir: Path, *, synchronous: str | None
-) -> tuple[float, str]:
+) -> tuple[float, float, str]:
     """Huey with its defaults (``synchronous`` None) or with graphq's ``synchronous=NORMAL``."""
     from huey import SqliteHuey
     from huey.storage import SqliteStorage
@@ -138,7 +141,7 @@ def run_huey(
     class Huey(SqliteHuey):
         storage_class = Storage
 
-    db_path = data_dir / f"huey-{synchronous or 'default'}.db"
+    db_path = data_dir / f"huey-{synchronous or 'default'}-{time.time_ns()}.db"
     huey = Huey("bench", filename=str(db_path))
 
     @huey.task()
@@ -149,13 +152,13 @@ def run_huey(
     consumer.start()
     try:
         done = completed_counter(db_path, "SELECT count(*) FROM kv")
-        began = time.perf_counter()
+        began, cpu_began = time.perf_counter(), time.process_time()
         for _ in range(count):
             nothing()
         while done() < count:
             time.sleep(POLL_S)
-        elapsed = time.perf_counter() - began
-        return elapsed, pragmas(huey.storage.conn)
+        elapsed, cpu_s = time.perf_counter() - began, time.process_time() - cpu_began
+        return elapsed, cpu_s, pragmas(huey.storage.conn)
     finally:
         consumer.stop(graceful=True)
 
@@ -168,7 +171,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("huey").setLevel(logging.ERROR)
 
-    rows: list[tuple[str, float, str]] = []
+    rows: list[tuple[str, float, float, str]] = []
     with tempfile.TemporaryDirectory() as tmp:
         for path, label in ENQUEUE_PATHS.items():
             data_dir = Path(tmp) / f"graphq-{path}"
@@ -183,7 +186,7 @@ def main() -> None:
     print(f"\n{args.jobs} no-op jobs, {args.workers} workers\n")
     print(f"| {'system':<38} | {'sqlite settings':<24} | {'seconds':>8} | {'jobs/s':>8} |")
     print(f"|{'-' * 40}|{'-' * 26}|{'-' * 10}|{'-' * 10}|")
-    for name, seconds, used in rows:
+    for name, seconds, _cpu_s, used in rows:
         print(f"| {name:<38} | {used:<24} | {seconds:>8.2f} | {args.jobs / seconds:>8.0f} |")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import anyio
+
 from tests.api.helpers import assert_problem
 from tests.conftest import Service
 
@@ -93,3 +95,55 @@ async def test_reprocess_with_an_unknown_priority_is_refused(service: Service) -
     )
     assert_problem(response, 400, "INVALID_REQUEST")
     assert (await service.client.get("/api/dlq")).json()["total"] == 1
+
+
+async def _flaky_jobs(service: Service, marker: Path, count: int) -> list[dict[str, Any]]:
+    """``count`` jobs that die at once and succeed when retried after ``marker`` exists."""
+    product = await service.create_product()
+    queue = await service.client.post(
+        "/api/queue/create", json={"name": "one-try", "settings": {"maxAttempts": 1}}
+    )
+    body = {"productId": product["id"], "kind": "flaky", "parameters": {"path": str(marker)}}
+    created = await service.client.post(
+        "/api/batch/create", json={"queueId": queue.json()["id"], "jobs": [body] * count}
+    )
+    assert created.status_code == 201, created.text
+    batch = created.json()
+    for job in batch["jobs"]:
+        await service.wait_for_job(job["id"], {"dead"})
+    assert (await service.client.get("/api/dlq")).json()["total"] == count
+    await anyio.Path(marker).touch()
+    return [{**job, "batchId": batch["id"]} for job in batch["jobs"]]
+
+
+async def _reprocessed_letters(service: Service) -> list[dict[str, Any]]:
+    assert (await service.client.get("/api/dlq")).json()["total"] == 0
+    history = (await service.client.get("/api/dlq", params={"includeReprocessed": True})).json()
+    assert all(d["reprocessedAt"] is not None for d in history["items"])
+    return list(history["items"])
+
+
+async def test_retrying_a_dead_job_resolves_its_dead_letter(
+    service: Service, tmp_path: Path
+) -> None:
+    (job,) = await _flaky_jobs(service, tmp_path / "fixed", 1)
+    response = await service.client.post(f"/api/job/{job['id']}/retry")
+    assert response.status_code == 201, response.text
+    await service.wait_for_job(job["id"], {"completed"})
+    (letter,) = await _reprocessed_letters(service)
+    assert letter["jobId"] == job["id"]
+    assert "retry" in letter["reprocessNotes"]
+
+
+async def test_retrying_a_batchs_failed_jobs_resolves_their_dead_letters(
+    service: Service, tmp_path: Path
+) -> None:
+    jobs = await _flaky_jobs(service, tmp_path / "fixed", 2)
+    batch_id = jobs[0]["batchId"]
+    retried = await service.client.post(f"/api/batch/{batch_id}/retry-failed")
+    assert retried.status_code == 200, retried.text
+    for job in jobs:
+        await service.wait_for_job(job["id"], {"completed"})
+    letters = await _reprocessed_letters(service)
+    assert sorted(d["jobId"] for d in letters) == sorted(job["id"] for job in jobs)
+    assert {d["reprocessNotes"] for d in letters} == {f"retried with batch {batch_id}"}

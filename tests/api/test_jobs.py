@@ -87,6 +87,37 @@ async def test_jobs_list_filters_by_status_queue_product_and_kind(service: Servi
     assert (page["total"], len(page["items"])) == (3, 1)
 
 
+async def test_jobs_list_pages_by_cursor_through_every_job_once_newest_first(
+    service: Service,
+) -> None:
+    product = await service.create_product()
+    queue = await paused_queue(service, "pages")
+    body = {"productId": product["id"], "kind": "sleep"}
+    batch = await service.client.post(
+        "/api/batch/create", json={"queueId": queue["id"], "jobs": [body] * 7}
+    )
+    created = [j["id"] for j in batch.json()["jobs"]]
+    first = (await service.client.get("/api/jobs", params={"limit": 3})).json()
+    assert first["total"] == 7
+    seen, page = [], first
+    while True:
+        seen += [j["id"] for j in page["items"]]
+        if page["nextCursor"] is None:
+            break
+        params = {"limit": 3, "cursor": page["nextCursor"]}
+        page = (await service.client.get("/api/jobs", params=params)).json()
+        assert page["total"] is None
+    assert seen == list(reversed(created))
+    filtered = {"limit": 2, "queue": queue["id"], "cursor": first["nextCursor"]}
+    rest = (await service.client.get("/api/jobs", params=filtered)).json()
+    assert [j["id"] for j in rest["items"]] == seen[3:5]
+
+
+async def test_a_cursor_the_list_did_not_hand_out_is_refused(service: Service) -> None:
+    response = await service.client.get("/api/jobs", params={"cursor": "not-a-cursor"})
+    assert_problem(response, 400, "INVALID_CURSOR")
+
+
 async def test_jobs_list_filters_the_jobs_whose_result_needs_review(service: Service) -> None:
     product = await service.create_product()
     jobs = [

@@ -37,3 +37,90 @@ async def test_event_streams_are_documented_as_text_event_stream(service: Servic
     }
     for path, item in streams.items():
         assert list(item["get"]["responses"]["200"]["content"]) == ["text/event-stream"], path
+
+
+ERROR_STATUSES = {"400", "401", "403", "404", "409", "413", "415", "422", "429", "501", "507"}
+SPEC_EVENTS = (
+    "queue:status_changed",
+    "queue:job_added",
+    "queue:backpressure",
+    "job:status_changed",
+    "job:progress_updated",
+    "job:retry",
+    "job:completed",
+    "job:failed",
+    "job:cancelled",
+    "job:dlq",
+)
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        (method, path, operation)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method in HTTP_METHODS
+    ]
+
+
+async def test_every_operation_has_a_summary_and_a_description(service: Service) -> None:
+    operations = _operations(await _spec(service))
+    assert len(operations) > 50
+    for method, path, operation in operations:
+        summary, description = operation.get("summary", ""), operation.get("description", "")
+        assert " " in summary, f"{method} {path}: summary {summary!r} reads as a function name"
+        assert len(description) > len("Get a job."), f"{method} {path}: no description"
+
+
+async def test_every_error_response_is_documented_as_a_problem_document(
+    service: Service,
+) -> None:
+    spec = await _spec(service)
+    assert set(spec["components"]["schemas"]["Problem"]["required"]) >= {"code", "status"}
+    for method, path, operation in _operations(spec):
+        responses = operation["responses"]
+        errors = {status for status in responses if status[0] in "45"}
+        assert errors <= ERROR_STATUSES, f"{method} {path}: {errors}"
+        expected = {"400"} if operation.get("security") == [] else {"400", "401", "429"}
+        if method != "get":
+            expected |= {"409", "413", "422", "507"}
+        if "{" in path:
+            expected.add("404")
+        assert expected <= errors, f"{method} {path} lacks {expected - errors}"
+        for status in errors:
+            content = responses[status]["content"]
+            assert list(content) == ["application/problem+json"], f"{method} {path} {status}"
+            schema = content["application/problem+json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/Problem"}
+
+
+async def test_guarded_operations_document_403_and_open_reads_do_not(service: Service) -> None:
+    spec = await _spec(service)
+    assert "403" in spec["paths"]["/api/queue/create"]["post"]["responses"]
+    assert "403" in spec["paths"]["/metrics"]["get"]["responses"]
+    assert "403" not in spec["paths"]["/api/jobs"]["get"]["responses"]
+    assert "501" in spec["paths"]["/api/extract/{method}"]["post"]["responses"]
+
+
+async def test_multipart_metadata_parts_have_the_graph_metadata_schema(service: Service) -> None:
+    spec = await _spec(service)
+    meta = spec["components"]["schemas"]["GraphMeta"]
+    assert meta["properties"]["graphType"]["enum"]
+    assert "highest" in meta["properties"]["labels"]["description"]
+    upload = spec["paths"]["/api/product/{product_id}/images"]["post"]["requestBody"]
+    form = upload["content"]["multipart/form-data"]
+    items = form["schema"]["properties"]["metadata"]["items"]
+    assert {"$ref": "#/components/schemas/GraphMeta"} in items["oneOf"]
+    assert form["encoding"]["metadata"]["contentType"] == "application/json"
+    extract = spec["paths"]["/api/extract/{method}"]["post"]["requestBody"]
+    parts = extract["content"]["multipart/form-data"]["schema"]["properties"]
+    assert parts["file"]["format"] == "binary"
+    assert parts["metadata"]["allOf"] == [{"$ref": "#/components/schemas/GraphMeta"}]
+
+
+async def test_event_streams_list_every_event_name(service: Service) -> None:
+    spec = await _spec(service)
+    for path in ("/api/events", "/api/events/queue/{queue_id}", "/api/events/job/{job_id}"):
+        description = spec["paths"][path]["get"]["description"]
+        missing = [name for name in SPEC_EVENTS if f"``{name}``" not in description]
+        assert not missing, f"{path} does not document {missing}"

@@ -104,6 +104,49 @@ async def test_only_a_manual_queue_is_dispatched_by_hand(service: Service) -> No
     assert_problem(response, 409, "INVALID_PARAMETERS")
 
 
+async def _waits_after_the_engine_ran(service: Service, job_id: str, product_id: str) -> bool:
+    """Whether ``job_id`` is still queued once a job created after it in the default queue has
+    run: the engine has looked at every queue by then."""
+    later = await service.client.post(
+        "/api/job/create", json={"productId": product_id, "kind": "noop"}
+    )
+    await service.wait_for_job(later.json()["job"]["id"], {"completed"})
+    return bool((await service.client.get(f"/api/job/{job_id}")).json()["status"] == "queued")
+
+
+async def test_dispatching_an_empty_manual_queue_keeps_no_credit_for_later_jobs(
+    service: Service,
+) -> None:
+    product = await service.create_product()
+    queue = await create_queue(service, name="by-hand", mode="manual")
+    dispatch = f"/api/queue/{queue['id']}/dispatch"
+    response = await service.client.post(dispatch, json={"count": 5})
+    assert response.status_code == 201, response.text
+    assert (response.json()["dispatched"], response.json()["waiting"]) == (0, 0)
+
+    body = {"productId": product["id"], "queueId": queue["id"], "kind": "noop"}
+    job = (await service.client.post("/api/job/create", json=body)).json()["job"]
+    assert await _waits_after_the_engine_ran(service, job["id"], product["id"])
+    assert (await service.client.post(dispatch, json={"count": 1})).json()["dispatched"] == 1
+    await service.wait_for_job(job["id"], {"completed"})
+
+
+async def test_credits_of_cancelled_jobs_do_not_start_later_ones(service: Service) -> None:
+    product = await service.create_product()
+    queue = await create_queue(service, name="by-hand", mode="manual")
+    await service.client.post(f"/api/queue/{queue['id']}/pause")
+    body = {"productId": product["id"], "queueId": queue["id"], "kind": "noop"}
+    held = [(await service.client.post("/api/job/create", json=body)).json()["job"] for _ in "ab"]
+    response = await service.client.post(f"/api/queue/{queue['id']}/dispatch", json={"count": 2})
+    assert response.json()["dispatched"] == 2
+    for job in held:
+        assert (await service.client.delete(f"/api/job/{job['id']}")).status_code == 200
+    await service.client.post(f"/api/queue/{queue['id']}/resume")
+
+    job = (await service.client.post("/api/job/create", json=body)).json()["job"]
+    assert await _waits_after_the_engine_ran(service, job["id"], product["id"])
+
+
 @pytest.mark.parametrize(
     "body",
     [

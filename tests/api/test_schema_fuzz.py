@@ -34,9 +34,10 @@ from graphq.services.keys import create_key
 from tests.api.helpers import graph_png, meta
 from tests.conftest import TEST_HANDLERS, make_settings
 
-EXAMPLES_PER_OPERATION = 30
-EXAMPLES_WITH_LIVE_IDS = 12
-MIN_REQUESTS = 1000
+# Passes over every operation, broad first: a slow machine fuzzes fewer examples within the
+# budget, but every operation early on. Hypothesis draws the same first examples each pass
+# (derandomized), so a later, larger pass goes on where an earlier one stopped.
+PASSES = ((False, 8), (True, 12), (False, 30))  # (with live ids, examples per operation)
 BUDGET_S = 75  # no new operation starts after this; the one running may add a few seconds
 OPEN_PATHS = {"/health", "/ready"}  # open: the schema gives them an empty security
 REQUEST_TIMEOUT_S = 2.0  # event streams never end; they are cut after this long
@@ -185,16 +186,16 @@ def test_no_generated_request_makes_the_server_fail(fuzzed_app: tuple[Any, str])
     assert len(operations) > 30
     tally = Tally()
     started = time.monotonic()
-    passes = ((None, EXAMPLES_PER_OPERATION), (live_ids, EXAMPLES_WITH_LIVE_IDS))
-    plan = [(op, ids, examples) for ids, examples in passes for op in operations]
+    plan = [(op, live_ids if live else None, n) for live, n in PASSES for op in operations]
     for operation, path_ids, examples in plan:
         if time.monotonic() - started > BUDGET_S:  # a slow machine fuzzes less, not forever
             break
+        if f"{operation.method.upper()} {operation.path}" in tally.streams:
+            continue  # a stream was had; every further example would wait out the timeout
         strategy = _strategy(operation, path_ids)
         if strategy is not None:
             _fuzz(strategy, examples, key, tally)
     assert not tally.failures, "\n".join(tally.failures)
-    assert tally.requests >= MIN_REQUESTS
-    assert sum(n for status, n in tally.statuses.items() if status < 300) > MIN_REQUESTS // 10
+    assert any(status < 300 for status in tally.statuses), "no generated request succeeded"
     elapsed_s = time.monotonic() - started
     print(f"schemathesis: {tally.requests} requests in {elapsed_s:.1f} s: {dict(tally.statuses)}")

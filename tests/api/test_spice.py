@@ -6,9 +6,49 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from graphq.db.database import Database
+from graphq.db.models import ExtractionQueue, ExtractionResult, GraphImage, Job
+from graphq.services.queues import DEFAULT_QUEUE
 from tests.api.helpers import assert_problem
 from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
+
+
+async def give_a_graph(service: Service, product_id: str) -> None:
+    """A completed digitize result for the product, written as the job would store it."""
+    db = Database(service.rt.settings.database_url)
+    try:
+        async with db.write() as session:
+            default = ExtractionQueue.name == DEFAULT_QUEUE
+            queue = await session.scalar(select(ExtractionQueue.id).where(default))
+            image = GraphImage(
+                product_id=product_id,
+                filename="output.png",
+                file_path="images/output.png",
+                file_size=1,
+                mime_type="image/png",
+                width=1,
+                height=1,
+                sha256="0" * 64,
+                graph_type="output",
+                status="completed",
+            )
+            session.add(image)
+            await session.flush()
+            job = Job(product_id=product_id, image_id=image.id, queue_id=queue, status="completed")
+            session.add(job)
+            await session.flush()
+            session.add(
+                ExtractionResult(
+                    job_id=job.id,
+                    product_id=product_id,
+                    image_id=image.id,
+                    result_metadata={"graphType": "output", "axes": {}, "curves": []},
+                )
+            )
+    finally:
+        await db.dispose()
 
 
 @pytest.fixture
@@ -24,6 +64,8 @@ async def test_model_type_defaults_from_the_device_type(fitting_service: Service
     await service.client.post(f"/api/queue/{queue['id']}/pause")
     gan = await service.create_product("EPC2045", deviceType="GaN-HEMT")
     sic = await service.create_product("C3M0065090D", deviceType="SiC-MOSFET")
+    for product in (gan, sic):
+        await give_a_graph(service, product["id"])
 
     async def fit(product_id: str, **body: str) -> dict[str, object]:
         response = await service.client.post(
@@ -39,15 +81,19 @@ async def test_model_type_defaults_from_the_device_type(fitting_service: Service
     assert (chosen["kind"], chosen["priority"]) == ("spice_fit", "high")
 
 
-async def test_fit_without_digitized_graphs_is_dead_lettered_with_missing_curves(
+async def test_a_fit_of_a_product_without_digitized_graphs_is_refused_when_asked_for(
     fitting_service: Service,
 ) -> None:
     service = fitting_service
     product = await service.create_product()
-    job = (await service.client.post(f"/api/product/{product['id']}/spice", json={})).json()
-    dead = await service.wait_for_job(job["id"], {"dead", "completed"})
-    assert (dead["status"], dead["error"]["code"]) == ("dead", "MISSING_CURVES")
-    assert (await service.client.get(f"/api/product/{product['id']}/spice-models")).json() == []
+    spice = await service.client.post(f"/api/product/{product['id']}/spice", json={})
+    assert_problem(spice, 409, "MISSING_CURVES")
+    body = {"productId": product["id"], "kind": "spice_fit"}
+    assert_problem(await service.client.post("/api/job/create", json=body), 409, "MISSING_CURVES")
+    batch = await service.client.post("/api/batch/create", json={"jobs": [body]})
+    assert_problem(batch, 409, "MISSING_CURVES")
+    jobs = (await service.client.get("/api/jobs", params={"product": product["id"]})).json()
+    assert jobs["total"] == 0
 
 
 @pytest.mark.parametrize(

@@ -46,3 +46,18 @@ def test_switching_policy_reorders_waiting_jobs() -> None:
     heap.push("new-urgent", "urgent", 2)
     heap.set_policy(False)
     assert heap.pop() == "old-low"
+
+
+def test_place_in_line_counts_the_jobs_that_start_first() -> None:
+    heap = QueueHeap()
+    for n in range(10):
+        heap.push(f"normal-{n}", "normal", n)
+    heap.push("urgent", "urgent", 100)
+    heap.push("low", "low", 0)
+    heap.discard("normal-3")
+    assert heap.position("urgent") == 0
+    assert heap.position("normal-0") == 1
+    assert heap.position("normal-9") == 9
+    assert heap.position("low") == 10
+    assert heap.position("normal-3") is None
+    assert [heap.pop() for _ in range(len(heap))][:3] == ["urgent", "normal-0", "normal-1"]

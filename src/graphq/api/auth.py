@@ -11,6 +11,7 @@ that key is not logged either.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar.connection import ASGIConnection
@@ -21,6 +22,7 @@ from litestar.types import ASGIApp, Guard, Method
 
 from graphq.api.ratelimit import RateLimiter
 from graphq.errors import GraphqError
+from graphq.logs import fields
 from graphq.services.keys import Principal, authenticate
 from graphq.web.sessions import session_secret
 
@@ -31,6 +33,8 @@ EVENTS_PREFIX = "/api/events"
 EVENTS_KEY_PARAM = "key"
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="graphq"'}
 DEVELOPMENT_PRINCIPAL = Principal(None, "auth disabled", "admin")
+
+log = logging.getLogger(__name__)
 
 
 class ApiKeyMiddleware(AbstractAuthenticationMiddleware):
@@ -59,7 +63,7 @@ class ApiKeyMiddleware(AbstractAuthenticationMiddleware):
             limiter: RateLimiter = state.rate_limiter
             wait_s = limiter.check(principal.key_id or "local")
             if wait_s:
-                raise _rate_limited("this key", wait_s)
+                raise _rate_limited("this key", wait_s, key_id=principal.key_id or "local")
         return AuthenticationResult(user=principal, auth=principal.role)
 
 
@@ -72,7 +76,7 @@ async def _principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Princ
         client = connection.client.host if connection.client else "unknown"
         wait_s = failures.check(client)
         if wait_s:
-            raise _rate_limited("this address without a valid key", wait_s)
+            raise _rate_limited("this address without a valid key", wait_s, client=client)
         raise NotAuthorizedException(
             "the API key is unknown or revoked"
             if secret
@@ -82,7 +86,15 @@ async def _principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Princ
     return found
 
 
-def _rate_limited(whom: str, wait_s: int) -> GraphqError:
+def _rate_limited(whom: str, wait_s: int, **who: str) -> GraphqError:
+    """The 429 to raise, logged once: who was held back and for how long."""
+    log.warning(
+        "429: too many requests for %s (%s); retry in %d s",
+        whom,
+        ", ".join(f"{name} {value}" for name, value in who.items()),
+        wait_s,
+        extra=fields("http.rate_limited", retry_after_s=wait_s, **who),
+    )
     return GraphqError(
         "RATE_LIMITED",
         f"too many requests for {whom}; retry in {wait_s} s",

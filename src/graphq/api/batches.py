@@ -18,6 +18,11 @@ class BatchController(Controller):
 
     @post("/create", guards=[operator])
     async def create_batch(self, rt: Runtime, data: BatchCreate) -> BatchOut:
+        """Create a batch of jobs.
+
+        Creates every job of ``jobs`` (each a job/create body) in one go, all or none;
+        ``queueId`` and ``priority`` apply to jobs that do not name their own.
+        """
         requests = [job_request(j) for j in data.jobs]
         batch, jobs = await batches.create_batch(
             rt, data.name, data.queue_id, data.priority, requests
@@ -26,12 +31,24 @@ class BatchController(Controller):
 
     @get("/{batch_id:str}")
     async def get_batch(self, rt: Runtime, batch_id: str) -> BatchOut:
+        """Get a batch.
+
+        The batch's jobs and its status and counts, derived from them.
+        """
         return views.batch(*await batches.get_batch(rt, batch_id))
 
     @post("/{batch_id:str}/cancel", guards=[operator], status_code=200)
     async def cancel_batch(self, rt: Runtime, batch_id: str) -> BatchOut:
+        """Cancel a batch.
+
+        Cancels every unfinished job of the batch, waiting ones before running ones.
+        """
         return views.batch(*await batches.cancel_batch(rt, batch_id))
 
     @post("/{batch_id:str}/retry-failed", guards=[operator], status_code=200)
     async def retry_failed(self, rt: Runtime, batch_id: str) -> BatchOut:
+        """Retry a batch's failed jobs.
+
+        Requeues the batch's dead and failed jobs and marks their dead letters reprocessed.
+        """
         return views.batch(*await batches.retry_failed(rt, batch_id))

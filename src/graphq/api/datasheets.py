@@ -8,6 +8,7 @@ from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
 from graphq.api import views
 from graphq.api.auth import operator
 from graphq.api.forms import JOB_FIELDS, file_parts, job_fields, multipart_form, multipart_operation
+from graphq.api.openapi import PROBLEMS_OPT
 from graphq.api.schemas import DatasheetOut, DatasheetUploadOut
 from graphq.runtime import Runtime
 from graphq.services import datasheets
@@ -36,11 +37,14 @@ class DatasheetController(Controller):
         guards=[operator],
         status_code=201,
         operation_class=multipart_operation(_UPLOAD_FORM),
+        opt={PROBLEMS_OPT: (415,)},
     )
     async def upload_datasheets(
         self, rt: Runtime, request: Request, product_id: str
     ) -> DatasheetUploadOut:
-        """``multipart/form-data``: one or more ``files`` parts (PDFs), and optional
+        """Upload datasheet PDFs.
+
+        ``multipart/form-data``: one or more ``files`` parts (PDFs), and optional
         ``priority`` and ``queueId`` for their ``datasheet`` jobs.
 
         All or nothing: one file that is not a readable PDF within the limits rejects the
@@ -62,10 +66,17 @@ class DatasheetController(Controller):
 
     @get("/product/{product_id:str}/datasheets")
     async def product_datasheets(self, rt: Runtime, product_id: str) -> list[DatasheetOut]:
+        """List a product's datasheets.
+
+        Each datasheet with its newest job and the graphs found so far.
+        """
         return [views.datasheet(d) for d in await datasheets.list_datasheets(rt, product_id)]
 
     @get("/datasheets/{datasheet_id:str}")
     async def get_datasheet(self, rt: Runtime, datasheet_id: str) -> DatasheetOut:
-        """The datasheet, its newest job, and each graph found: image id, page, frame box
-        in points, graph type, status and whether it needs review."""
+        """Get a datasheet and its graphs.
+
+        The datasheet, its newest job, and each graph found: image id, page, frame box in
+        points, graph type, status and whether it needs review.
+        """
         return views.datasheet(await datasheets.get_datasheet(rt, datasheet_id))

@@ -36,6 +36,11 @@ class DeadLetterController(Controller):
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page:
+        """List dead letters.
+
+        Jobs that failed for good, newest first, with their error and attempts;
+        ``includeReprocessed`` lists the ones already reprocessed too.
+        """
         rows, total = await dlq.list_dead_letters(
             rt, include_reprocessed=include_reprocessed, limit=limit, offset=offset
         )
@@ -47,6 +52,12 @@ class DeadLetterController(Controller):
     async def reprocess(
         self, rt: Runtime, dead_letter_id: str, data: ReprocessRequest | None = None
     ) -> Reprocessed:
+        """Reprocess a dead letter.
+
+        Requeues the dead job (optionally at a new ``priority``) and marks the letter
+        reprocessed with ``notes``. 409 ALREADY_REPROCESSED or JOB_NOT_DEAD when that
+        happened already.
+        """
         request = data or ReprocessRequest()
         letter, job = await dlq.reprocess(rt, dead_letter_id, request.notes, request.priority)
         return Reprocessed(dead_letter=views.dead_letter(letter), job=views.job(job))

@@ -1,14 +1,21 @@
-"""Server-sent event streams with ``Last-Event-ID`` replay and keep-alive comments."""
+"""Server-sent event streams with ``Last-Event-ID`` replay and keep-alive comments.
+
+Each event goes out as the frame the bus encoded once for all streams
+(:meth:`graphq.queue.events.Event.frame`), so a busy queue's events cost each open stream a
+write, not a serialisation.
+"""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 import anyio
 from litestar import Controller, Request, get
+from litestar.params import QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
+from graphq.api.auth import EVENTS_KEY_PARAM
 from graphq.queue.events import Event, EventFilter
 from graphq.runtime import Runtime
 from graphq.services.jobs import get_job
@@ -16,13 +23,46 @@ from graphq.services.queues import get_queue
 
 # The streams' media type, so the OpenAPI schema documents them as event streams, not JSON.
 EVENT_STREAM = "text/event-stream"
+# What every stream's description says about its messages (the OpenAPI document has no
+# vocabulary for server-sent events, so they are listed in prose).
+EVENTS_DOC = """Each message is ``id: <n>``, ``event: <name>`` and ``data: <JSON>``. Reconnect with
+the ``Last-Event-ID`` header (or ``lastEventId``) to get what was missed, while it is still
+buffered. Comment lines (``: connected``, ``: keep-alive``) keep idle streams open.
+
+Events and their data (ids are strings):
+
+- ``queue:status_changed`` ``{queueId, status}``, status ``deleted`` when the queue went.
+- ``queue:job_added`` ``{queueId, jobId, priority, depth}``.
+- ``queue:backpressure`` ``{queueId, depth, threshold}``, once the depth reaches
+  ``queue.backpressure_depth``.
+- ``job:status_changed`` ``{jobId, queueId, productId, kind, status, …}`` on every change of
+  status, beside the specific event below.
+- ``job:progress_updated`` ``{jobId, queueId, progress, currentStep}``, progress 0–100.
+- ``job:retry`` ``{jobId, queueId, attempt, delayS, ceilingS, nextAttemptAt, error: {code,
+  message}}``.
+- ``job:completed`` ``{jobId, queueId, productId, kind, status, progress, needsReview}``.
+- ``job:failed`` ``{jobId, queueId, productId, kind, status, error, willRetry}``.
+- ``job:cancelled`` ``{jobId, status}`` (with ``queueId``, ``productId``, ``kind`` for a job
+  that was running).
+- ``job:dlq`` ``{jobId, queueId, productId, kind, status: "dead", error}``.
+"""
 # How often an idle stream looks whether its key was revoked: a revoked key's streams end
 # within this time.
 REVOCATION_CHECK_S = 0.5
 
 
+@dataclass
+class _Frame(ServerSentEventMessage):
+    """An event's frame as the bus encoded it, sent as is."""
+
+    frame: bytes = b""
+
+    def encode(self) -> bytes:
+        return self.frame
+
+
 def _message(event: Event) -> ServerSentEventMessage:
-    return ServerSentEventMessage(data=json.dumps(event.data), event=event.name, id=event.id)
+    return _Frame(frame=event.frame())
 
 
 def _comment(text: str) -> ServerSentEventMessage:
@@ -77,17 +117,48 @@ async def _stream(
 class EventController(Controller):
     path = "/api/events"
     tags = ["events"]
+    # Read by the auth middleware and by _last_event_id; declared so that they are documented
+    # and are not refused as unknown query parameters.
+    parameters = {
+        "key": QueryParameter(
+            annotation=str,
+            name=EVENTS_KEY_PARAM,
+            required=False,
+            description="the API key, for EventSource clients, which cannot send headers",
+        ),
+        "last_event_id": QueryParameter(
+            annotation=str,
+            name="lastEventId",
+            required=False,
+            description="replay what followed this event id (as the Last-Event-ID header)",
+        ),
+    }
 
-    @get("/", media_type=EVENT_STREAM)
+    @get(
+        "/",
+        media_type=EVENT_STREAM,
+        summary="Stream every event the key may see",
+        description=EVENTS_DOC,
+    )
     async def all_events(self, rt: Runtime, request: Request) -> ServerSentEvent:
         return ServerSentEvent(_stream(rt, request, EventFilter()))
 
-    @get("/queue/{queue_id:str}", media_type=EVENT_STREAM)
+    @get(
+        "/queue/{queue_id:str}",
+        media_type=EVENT_STREAM,
+        summary="Stream the events of one queue and its jobs",
+        description=EVENTS_DOC,
+    )
     async def queue_events(self, rt: Runtime, request: Request, queue_id: str) -> ServerSentEvent:
         await get_queue(rt, queue_id)
         return ServerSentEvent(_stream(rt, request, EventFilter(queue_id=queue_id)))
 
-    @get("/job/{job_id:str}", media_type=EVENT_STREAM)
+    @get(
+        "/job/{job_id:str}",
+        media_type=EVENT_STREAM,
+        summary="Stream the events of one job",
+        description=EVENTS_DOC,
+    )
     async def job_events(self, rt: Runtime, request: Request, job_id: str) -> ServerSentEvent:
         await get_job(rt, job_id)
         return ServerSentEvent(_stream(rt, request, EventFilter(job_id=job_id)))

@@ -13,7 +13,14 @@ from typing import get_args
 
 from litestar import Request
 from litestar.datastructures import FormMultiDict, UploadFile
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.openapi.spec import (
+    Encoding,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
 
 from graphq.api.schemas import Priority
 from graphq.errors import GraphqError
@@ -31,15 +38,21 @@ JOB_FIELDS = {
 }
 
 
-def multipart_operation(form: Schema) -> type[Operation]:
-    """An operation class whose request body is ``form`` as ``multipart/form-data``."""
+# Parts that hold JSON (graph metadata) rather than text.
+JSON_PART = Encoding(content_type="application/json")
+
+
+def multipart_operation(form: Schema, json_parts: tuple[str, ...] = ()) -> type[Operation]:
+    """An operation class whose request body is ``form`` as ``multipart/form-data``; the
+    ``json_parts`` are documented as JSON documents."""
 
     @dataclass
     class MultipartOperation(Operation):
         def __post_init__(self) -> None:
-            self.request_body = RequestBody(
-                content={"multipart/form-data": OpenAPIMediaType(schema=form)}, required=True
+            media = OpenAPIMediaType(
+                schema=form, encoding=dict.fromkeys(json_parts, JSON_PART) or None
             )
+            self.request_body = RequestBody(content={"multipart/form-data": media}, required=True)
 
     return MultipartOperation
 

@@ -27,12 +27,20 @@ class OpenOperation(Operation):
 
 @get("/health", tags=["health"], operation_class=OpenOperation)
 async def health() -> dict[str, str]:
+    """Liveness check.
+
+    Answers while the process serves requests; needs no key.
+    """
     return {"status": "ok"}
 
 
 @get("/ready", tags=["health"], operation_class=OpenOperation)
 async def ready(rt: Runtime) -> Response[dict[str, Any]]:
-    """Ready when the database answers and the data directory has room for new files."""
+    """Readiness check.
+
+    Ready when the database answers and the data directory has room for new files; 503
+    otherwise. Needs no key.
+    """
     free_mb = shutil.disk_usage(rt.settings.data_dir).free / 2**20
     minimum_mb = rt.settings.storage.min_free_mb
     body: dict[str, Any] = {

@@ -20,6 +20,7 @@ from graphq.api.forms import (
     raw_field,
     text_field,
 )
+from graphq.api.openapi import GRAPH_META_REF, PROBLEMS_OPT
 from graphq.api.schemas import ImageOut, UploadOut
 from graphq.runtime import Runtime
 from graphq.services import images
@@ -34,8 +35,10 @@ _UPLOAD_FORM = Schema(
             description="the images (PNG, JPEG, BMP, TIFF or GIF); their bytes decide the type",
         ),
         "metadata": Schema(
-            type=OpenAPIType.STRING,
-            description="JSON array, one graph-metadata object (or null) per file, in file order",
+            type=OpenAPIType.ARRAY,
+            items=Schema(one_of=[GRAPH_META_REF, Schema(type=OpenAPIType.NULL)]),
+            description="JSON array, one graph-metadata object (or null) per file, in file "
+            "order; a file without one is stored without graph metadata",
         ),
         "autoExtract": Schema(type=OpenAPIType.BOOLEAN, description="start digitize jobs"),
         **JOB_FIELDS,
@@ -61,14 +64,19 @@ class ImageController(Controller):
         "/product/{product_id:str}/images",
         guards=[operator],
         status_code=201,
-        operation_class=multipart_operation(_UPLOAD_FORM),
+        operation_class=multipart_operation(_UPLOAD_FORM, json_parts=("metadata",)),
+        opt={PROBLEMS_OPT: (415,)},
     )
     async def upload_images(self, rt: Runtime, request: Request, product_id: str) -> UploadOut:
-        """``multipart/form-data``: one or more ``files`` parts, an optional ``metadata`` part
-        (a JSON array, one graph-metadata object or ``null`` per file, in file order), and
-        optional ``autoExtract`` (bool), ``priority`` and ``queueId`` fields.
+        """Upload graph images.
 
-        All or nothing: one bad file or metadata entry rejects the whole upload.
+        ``multipart/form-data``: one or more ``files`` parts, an optional ``metadata`` part
+        (a JSON array, one graph-metadata object or ``null`` per file, in file order), and
+        optional ``autoExtract`` (bool), ``priority`` and ``queueId`` fields. With
+        ``autoExtract`` each image gets a ``digitize`` job.
+
+        All or nothing: one bad file or metadata entry rejects the whole upload. The file's
+        bytes decide its type, never its name.
         """
         form = await multipart_form(request, "images")
         extract = await _extract_options(form)
@@ -82,15 +90,27 @@ class ImageController(Controller):
 
     @get("/product/{product_id:str}/images")
     async def product_images(self, rt: Runtime, product_id: str) -> list[ImageOut]:
+        """List a product's images.
+
+        Every image of the product with its graph metadata and status.
+        """
         return [views.image(i) for i in await images.list_images(rt, product_id)]
 
     @get("/images/{image_id:str}")
     async def get_image(self, rt: Runtime, image_id: str) -> ImageOut:
+        """Get an image.
+
+        The image's fields: filename, size, type, dimensions, hash, graph metadata and
+        status.
+        """
         return views.image(await images.get_image(rt, image_id))
 
     @get("/images/{image_id:str}/file")
     async def image_file(self, rt: Runtime, image_id: str) -> File:
-        """The stored bytes, typed by what they decoded as, named by the sanitised filename."""
+        """Download an image.
+
+        The stored bytes, typed by what they decoded as, named by the sanitised filename.
+        """
         image, path = await images.image_file(rt, image_id)
         return File(
             path,
@@ -101,5 +121,8 @@ class ImageController(Controller):
 
     @delete("/images/{image_id:str}", guards=[admin])
     async def delete_image(self, rt: Runtime, image_id: str) -> None:
-        """Delete the image, its jobs and results, and their files."""
+        """Delete an image.
+
+        Deletes the image, its jobs and results, and their files.
+        """
         await images.delete_image(rt, image_id)

@@ -74,7 +74,13 @@ class MonitorController(Controller):
         limit: Annotated[int, Parameter(ge=1, le=500, description="rows in list views")] = 50,
         hours: Annotated[int, Parameter(ge=1, le=168, description="hourly-stats window")] = 24,
     ) -> MonitorOut:
-        """``health`` is healthy, degraded or unhealthy from the ``[monitor]`` thresholds."""
+        """Monitoring views.
+
+        ``view`` picks one: ``dashboard`` (all of it), ``health`` (healthy, degraded or
+        unhealthy from the ``[monitor]`` thresholds: queue depth, DLQ size, success rate,
+        average duration), ``queue``, ``performance``, ``errors``, ``dlq``, ``recent-jobs``
+        or ``hourly-stats`` (over ``hours``).
+        """
         if view == "health":
             return await monitor.health(rt)
         if view == "queue":

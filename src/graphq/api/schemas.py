@@ -238,9 +238,12 @@ class PriorityUpdate(Struct):
 
 class JobList(Struct):
     items: list[JobOut]
-    total: int
+    # How many jobs match; null on a page reached by cursor (only the first page counts).
+    total: int | None
     limit: int
     offset: int
+    # Pass as ``cursor`` for the next page; null on the last page.
+    next_cursor: str | None = None
 
 
 # -- batches ----------------------------------------------------------------------------------

@@ -21,6 +21,12 @@ class SpiceController(Controller):
     async def start_fit(
         self, rt: Runtime, product_id: str, data: SpiceRequest | None = None
     ) -> JobOut:
+        """Start a SPICE fit.
+
+        Queues a ``spice_fit`` job over the product's digitized graphs; 409 MISSING_CURVES
+        when it has none yet. ``modelType`` (``vdmos`` or ``gan-epc``) defaults from the
+        product's device type.
+        """
         request = data or SpiceRequest()
         job = await results.start_fit(
             rt,
@@ -34,18 +40,30 @@ class SpiceController(Controller):
 
     @get("/product/{product_id:str}/spice-models")
     async def product_models(self, rt: Runtime, product_id: str) -> list[SpiceModelOut]:
+        """List a product's SPICE models.
+
+        Every fitted model of the product, by version.
+        """
         return [views.spice_model(m) for m in await results.product_models(rt, product_id)]
 
     @get("/spice-models/{model_id:str}")
     async def get_model(self, rt: Runtime, model_id: str) -> SpiceModelOut:
+        """Get a SPICE model.
+
+        The model's parameters, fit report (per-curve error), ngspice verification, and
+        review reasons.
+        """
         return views.spice_model(await results.get_model(rt, model_id))
 
     @get("/spice-models/{model_id:str}/model.lib", media_type="text/plain")
     async def model_file(
         self, rt: Runtime, model_id: str, dialect: str | None = None
     ) -> File | Response[str]:
-        """The model file, or with ``dialect=pspice`` the same model as a PSpice-style
-        subcircuit (stored with the fit, verified in ngspice like the file)."""
+        """Download a SPICE model file.
+
+        The model file, or with ``dialect=pspice`` the same model as a PSpice-style
+        subcircuit (stored with the fit, verified in ngspice like the file).
+        """
         model = await results.get_model(rt, model_id)
         if dialect is None or dialect == model.model_type:
             path = results.stored_file(rt, model.model_file_path, "model")
@@ -60,6 +78,10 @@ class SpiceController(Controller):
 
     @get("/spice-models/{model_id:str}/report.png", media_type="image/png")
     async def report_image(self, rt: Runtime, model_id: str) -> File:
+        """Download a fit report image.
+
+        The digitized points against the fitted model, per graph.
+        """
         model = await results.get_model(rt, model_id)
         path = results.stored_file(rt, model.report_file_path, "report")
         return File(path, media_type="image/png", content_disposition_type="inline")

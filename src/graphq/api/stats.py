@@ -15,8 +15,16 @@ class StatsController(Controller):
 
     @get("/queue/{queue_id:str}")
     async def queue_stats(self, rt: Runtime, queue_id: str) -> QueueStats:
+        """Queue statistics.
+
+        Counts by status, depth, running jobs and durations of one queue.
+        """
         return await stats.queue_stats(rt, queue_id)
 
     @get("/global")
     async def global_stats(self, rt: Runtime) -> GlobalStats:
+        """Global statistics.
+
+        Counts by status across every queue, and the dead-letter queue's size.
+        """
         return await stats.global_stats(rt)

@@ -9,7 +9,8 @@ from alembic.config import Config
 
 from graphq.config import Settings
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "alembic"
+# Inside the package, so an installed wheel migrates its database as a checkout does.
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(settings: Settings) -> Config:

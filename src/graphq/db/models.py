@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -184,11 +185,32 @@ class Job(Timestamped, Base):
     # A completed job whose result needs a person's look (graphq.review); counted by monitors.
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    # Each read served per page or poll has its index (migration 0005 says which reads).
     __table_args__ = (
-        Index("ix_jobs_status_queue", "status", "queue_id"),
+        Index(
+            "ix_jobs_queue_status",
+            "queue_id",
+            "status",
+            "priority",
+            "completed_at",
+            "actual_duration",
+        ),
         Index("ix_jobs_product", "product_id"),
         Index("ix_jobs_batch", "batch_id"),
         Index("ix_jobs_kind_completed", "kind", "status", "completed_at"),
+        Index("ix_jobs_created", "created_at", "enqueued_ns", "id"),
+        Index("ix_jobs_status_created", "status", "created_at", "enqueued_ns", "id"),
+        Index("ix_jobs_queue_created", "queue_id", "created_at", "enqueued_ns", "id"),
+        Index("ix_jobs_completed", "status", "completed_at", "actual_duration"),
+        Index("ix_jobs_updated", "updated_at"),
+        Index("ix_jobs_needs_review", "needs_review"),
+        Index(
+            "ix_jobs_errors",
+            "updated_at",
+            "error_code",
+            sqlite_where=text("error_code IS NOT NULL"),
+            postgresql_where=text("error_code IS NOT NULL"),
+        ),
     )
 
 
@@ -217,6 +239,7 @@ class ExtractionResult(Timestamped, Base):
 
     __table_args__ = (
         UniqueConstraint("job_id", "image_id", name="uq_extraction_results_job_image"),
+        Index("ix_extraction_results_product", "product_id", "created_at", "id"),
     )
 
 
@@ -230,6 +253,11 @@ class DeadLetter(Timestamped, Base):
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     reprocessed_at: Mapped[datetime | None] = mapped_column(default=None)
     reprocess_notes: Mapped[str | None] = mapped_column(Text, default=None)
+
+    __table_args__ = (
+        Index("ix_dead_letters_job", "job_id"),
+        Index("ix_dead_letters_waiting", "reprocessed_at", "created_at"),
+    )
 
 
 class SpiceModel(Timestamped, Base):

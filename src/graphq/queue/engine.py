@@ -198,11 +198,16 @@ class QueueEngine:
         self.wake()
 
     def dispatch(self, queue_id: str, count: int) -> int:
-        """Let a manual queue start ``count`` more jobs; returns how many are waiting."""
+        """Let a manual queue start ``count`` more of its waiting jobs; returns how many wait.
+
+        Credits never exceed the jobs waiting: a dispatch into an empty queue must not start
+        a job that arrives later without anyone dispatching it.
+        """
         state = self.queues[queue_id]
-        state.dispatch_credits += count
+        waiting = len(state.heap)
+        state.dispatch_credits = min(state.dispatch_credits + count, waiting)
         self.wake()
-        return len(state.heap)
+        return waiting
 
     # -- jobs in and out of the index ---------------------------------------------------------
 
@@ -253,7 +258,9 @@ class QueueEngine:
     def forget(self, job_id: str) -> None:
         waiting = self._waiting.pop(job_id, None)
         if waiting and waiting.queue_id in self.queues:
-            self.queues[waiting.queue_id].heap.discard(job_id)
+            state = self.queues[waiting.queue_id]
+            state.heap.discard(job_id)
+            state.dispatch_credits = min(state.dispatch_credits, len(state.heap))
 
     def reprioritized(self, job_id: str, priority: str, enqueued_ns: int) -> None:
         waiting = self._waiting.get(job_id)

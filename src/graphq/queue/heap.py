@@ -1,8 +1,9 @@
-"""The in-memory index of waiting jobs: one priority heap per queue plus a timer heap.
+"""The in-memory index of waiting jobs: one ordered index per queue plus a timer heap.
 
-The heap is an index of the database, rebuilt from it at start. Entries are removed lazily:
-a popped entry counts only if it still matches the job's current key, so re-prioritising or
-cancelling a job is O(log n) without searching the heap.
+The index is of the database, rebuilt from it at start. Each queue keeps its waiting jobs in
+one sorted list keyed by (priority rank, enqueued_ns, id), so taking the next job, removing a
+cancelled or re-prioritised one and a job's place in line are all O(log n): job creation
+answers with the new job's place in line, and that must not cost more as the queue grows.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import heapq
 import time
 from dataclasses import dataclass, field
 
+from sortedcontainers import SortedList
+
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
 
 Key = tuple[int, int]  # (priority rank, enqueued_ns)
@@ -18,66 +21,57 @@ Key = tuple[int, int]  # (priority rank, enqueued_ns)
 
 @dataclass
 class QueueHeap:
+    """A queue's waiting jobs in the order they start: priority, then first come."""
+
     by_priority: bool = True
-    _heap: list[tuple[int, int, str]] = field(default_factory=list)
+    _order: SortedList = field(default_factory=SortedList)  # (rank, enqueued_ns, job_id)
     _entries: dict[str, tuple[str, int]] = field(default_factory=dict)
 
-    def _key(self, job_id: str) -> Key | None:
-        entry = self._entries.get(job_id)
-        if entry is None:
-            return None
-        priority, enqueued_ns = entry
-        return (PRIORITY_RANK[priority] if self.by_priority else 0, enqueued_ns)
+    def _sort_key(self, job_id: str, priority: str, enqueued_ns: int) -> tuple[int, int, str]:
+        return (PRIORITY_RANK[priority] if self.by_priority else 0, enqueued_ns, job_id)
 
     def push(self, job_id: str, priority: str, enqueued_ns: int) -> None:
+        """Add a job, or move it if it is already waiting (a new priority, say)."""
+        self.discard(job_id)
         self._entries[job_id] = (priority, enqueued_ns)
-        heapq.heappush(self._heap, (*self._key(job_id), job_id))  # type: ignore[misc]
+        self._order.add(self._sort_key(job_id, priority, enqueued_ns))
 
     def discard(self, job_id: str) -> None:
-        self._entries.pop(job_id, None)
+        entry = self._entries.pop(job_id, None)
+        if entry is not None:
+            self._order.remove(self._sort_key(job_id, *entry))
 
     def __contains__(self, job_id: str) -> bool:
         return job_id in self._entries
 
-    def _drop_stale(self) -> None:
-        while self._heap:
-            rank, ns, job_id = self._heap[0]
-            if self._key(job_id) == (rank, ns):
-                return
-            heapq.heappop(self._heap)
-
     def peek(self) -> tuple[Key, str] | None:
-        self._drop_stale()
-        if not self._heap:
+        if not self._order:
             return None
-        rank, ns, job_id = self._heap[0]
+        rank, ns, job_id = self._order[0]
         return (rank, ns), job_id
 
     def pop(self) -> str | None:
-        self._drop_stale()
-        if not self._heap:
+        if not self._order:
             return None
-        _, _, job_id = heapq.heappop(self._heap)
+        _, _, job_id = self._order.pop(0)
         del self._entries[job_id]
         return job_id
 
     def position(self, job_id: str) -> int | None:
-        """0-based place in line; O(n), for answering a client, not for scheduling."""
-        key = self._key(job_id)
-        if key is None:
+        """0-based place in line, O(log n)."""
+        entry = self._entries.get(job_id)
+        if entry is None:
             return None
-        return sum(1 for other in self._entries if (k := self._key(other)) is not None and k < key)
+        return int(self._order.bisect_left(self._sort_key(job_id, *entry)))
 
     def set_policy(self, by_priority: bool) -> None:
         """Rebuild the order when a queue switches between ``priority`` and ``fifo``."""
         if by_priority == self.by_priority:
             return
         self.by_priority = by_priority
-        entries = list(self._entries.items())
-        self._heap.clear()
-        self._entries.clear()
-        for job_id, (priority, ns) in entries:
-            self.push(job_id, priority, ns)
+        self._order = SortedList(
+            self._sort_key(job_id, priority, ns) for job_id, (priority, ns) in self._entries.items()
+        )
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -16,6 +16,7 @@ from typing import Any
 import anyio
 
 from graphq.errors import GraphqError
+from graphq.logs import fields, set_job_id
 from graphq.queue import store
 from graphq.queue.backoff import retry_ceiling_s, retry_delay_s
 from graphq.queue.completions import Completer, Completion
@@ -46,6 +47,16 @@ class JobRunner:
         self, job: JobSnapshot, run: RunningJob, queue: QueueState | None, retry: ScheduleRetry
     ) -> None:
         timeout_s = queue.job_timeout_s if queue else self.ctx.settings.queue.job_timeout_s
+        set_job_id(job.id)
+        started = time.monotonic()
+        log.info(
+            "job %s started: %s, attempt %d of %d",
+            job.id,
+            job.kind,
+            job.attempts,
+            job.max_attempts,
+            extra=fields("job.started", kind=job.kind, attempt=job.attempts, queue_id=job.queue_id),
+        )
         failure: GraphqError | None = None
         needs_review = False
         with anyio.CancelScope() as scope:
@@ -56,6 +67,12 @@ class JobRunner:
                 needs_review = await self._work(job, run, timeout_s)
             except TimeoutError:
                 failure = GraphqError("TIMEOUT", f"job exceeded its {timeout_s:g} s timeout")
+                log.warning(
+                    "job %s timed out after %g s",
+                    job.id,
+                    timeout_s,
+                    extra=fields("job.timed_out", kind=job.kind, timeout_s=timeout_s),
+                )
             except LeaseLostError:
                 log.warning("job %s: lease lost before completion; the other run keeps it", job.id)
                 return
@@ -69,11 +86,25 @@ class JobRunner:
                 if run.stop_reason == "cancelled" and await store.mark_cancelled(
                     self.ctx.db, job.id
                 ):
+                    log.info("job %s cancelled", job.id, extra=fields("job.cancelled"))
                     self.publish_status(job, "cancelled", event="job:cancelled")
                 return
             if failure is not None:
                 await self._fail(job, failure, queue, retry)
                 return
+            duration_s = round(time.monotonic() - started, 3)
+            log.info(
+                "job %s completed in %.2f s%s",
+                job.id,
+                duration_s,
+                ", needs review" if needs_review else "",
+                extra=fields(
+                    "job.completed",
+                    kind=job.kind,
+                    duration_s=duration_s,
+                    needs_review=needs_review,
+                ),
+            )
             self.publish_status(
                 job, "completed", event="job:completed", progress=100.0, needsReview=needs_review
             )
@@ -142,6 +173,15 @@ class JobRunner:
         self, job: JobSnapshot, error: GraphqError, queue: QueueState | None, retry: ScheduleRetry
     ) -> None:
         will_retry = error.retryable and job.attempts < job.max_attempts and queue is not None
+        log.warning(
+            "job %s failed: %s: %s",
+            job.id,
+            error.code,
+            error.message,
+            extra=fields(
+                "job.failed", kind=job.kind, code=error.code, attempt=job.attempts, retry=will_retry
+            ),
+        )
         if will_retry:
             assert queue is not None
             base_s, cap_s = queue.retry_base_s, queue.retry_cap_s
@@ -152,6 +192,14 @@ class JobRunner:
             )
             if not_before is None:
                 return
+            log.info(
+                "job %s retrying in %.1f s (attempt %d of %d)",
+                job.id,
+                delay_s,
+                job.attempts + 1,
+                job.max_attempts,
+                extra=fields("job.retrying", kind=job.kind, code=error.code, delay_s=delay_s),
+            )
             self._publish_failed(job, error, will_retry=True)
             retry(job.id, job.queue_id, job.priority, ns, delay_s)
             self.ctx.events.publish(
@@ -170,6 +218,15 @@ class JobRunner:
             )
             return
         if await store.dead_letter(self.ctx.db, job.id, self.owner, error.code, error.message):
+            log.error(
+                "job %s moved to the dead-letter queue: %s after %d attempts",
+                job.id,
+                error.code,
+                job.attempts,
+                extra=fields(
+                    "job.dead_lettered", kind=job.kind, code=error.code, attempts=job.attempts
+                ),
+            )
             self._publish_failed(job, error, will_retry=False)
             self.publish_status(
                 job, "dead", event="job:dlq", error={"code": error.code, "message": error.message}

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphq.db.models import Batch, Job
+from graphq.db.models import Batch, Job, new_id
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services.jobs import FINISHED, JobRequest, cancel_job, create_jobs, requeue
@@ -41,17 +42,14 @@ async def create_batch(
         request.queue_id = request.queue_id or queue.id
         if priority is not None:
             request.priority = priority
-    batch = Batch(name=name, queue_id=queue.id)
-    async with rt.db.write() as session:
+    batch = Batch(id=new_id(), name=name, queue_id=queue.id)
+
+    async def add_batch(session: AsyncSession) -> None:
         session.add(batch)
-    try:
-        jobs = await create_jobs(rt, requests, batch_id=batch.id)
-    except GraphqError:
-        async with rt.db.write() as session:
-            row = await session.get(Batch, batch.id)
-            if row is not None:
-                await session.delete(row)
-        raise
+        await session.flush()  # the jobs refer to it
+
+    # One transaction: the batch and all its jobs commit together, or nothing does.
+    jobs = await create_jobs(rt, requests, batch_id=batch.id, alongside=add_batch)
     return batch, jobs
 
 
@@ -85,5 +83,6 @@ async def cancel_batch(rt: Runtime, batch_id: str) -> tuple[Batch, list[Job]]:
 
 async def retry_failed(rt: Runtime, batch_id: str) -> tuple[Batch, list[Job]]:
     _, jobs = await get_batch(rt, batch_id)
-    await requeue(rt, [job.id for job in jobs if job.status in ("dead", "failed")])
+    failed = [job.id for job in jobs if job.status in ("dead", "failed")]
+    await requeue(rt, failed, notes=f"retried with batch {batch_id}")
     return await get_batch(rt, batch_id)

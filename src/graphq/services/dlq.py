@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from graphq.db.models import DeadLetter, Job, utcnow
+from graphq.db.models import DeadLetter, Job
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services.jobs import requeue
@@ -29,7 +29,8 @@ async def list_dead_letters(
 async def reprocess(
     rt: Runtime, dead_letter_id: str, notes: str, priority: str | None
 ) -> tuple[DeadLetter, Job]:
-    async with rt.db.write() as session:
+    """Requeue the letter's job; :func:`requeue` marks the letter reprocessed as it does."""
+    async with rt.db.read() as session:
         letter = await session.get(DeadLetter, dead_letter_id)
         if letter is None:
             raise GraphqError("NOT_FOUND", f"no dead letter {dead_letter_id}", status=404)
@@ -38,11 +39,16 @@ async def reprocess(
                 "ALREADY_REPROCESSED", "this dead letter was reprocessed already", status=409
             )
         job = await session.get(Job, letter.job_id)
-        if job is None or job.status != "dead":
-            raise GraphqError(
-                "JOB_NOT_DEAD", "the job is no longer in the dead-letter queue", status=409
-            )
-        letter.reprocessed_at = utcnow()
-        letter.reprocess_notes = notes
-    requeued = await requeue(rt, [letter.job_id], priority=priority)
-    return letter, requeued[0]
+    not_dead = GraphqError(
+        "JOB_NOT_DEAD", "the job is no longer in the dead-letter queue", status=409
+    )
+    if job is None or job.status != "dead":
+        raise not_dead
+    # Checked again where the job is changed: of two reprocess calls racing, one requeues it.
+    requeued = await requeue(rt, [letter.job_id], priority=priority, notes=notes)
+    if not requeued:
+        raise not_dead
+    async with rt.db.read() as session:
+        resolved = await session.get(DeadLetter, dead_letter_id)
+    assert resolved is not None
+    return resolved, requeued[0]

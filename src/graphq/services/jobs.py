@@ -9,15 +9,17 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Row, Table, bindparam, func, select
+from sqlalchemy import Row, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphq.db.models import ExtractionQueue, GraphImage, Job, Product
+from graphq.db.models import DeadLetter, ExtractionQueue, GraphImage, Job, Product, utcnow
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services.lookup import fetch
+from graphq.services.pages import Keyset
 from graphq.services.queues import DEFAULT_QUEUE, ensure_default_queue
 
 FINISHED = ("completed", "cancelled", "dead", "failed")
@@ -94,6 +96,14 @@ async def _check_target(session: AsyncSession, request: JobRequest) -> None:
             )
 
 
+async def _admit(rt: Runtime, session: AsyncSession, request: JobRequest) -> None:
+    """The kind's own check (its handler's optional ``admit``) that the job can succeed at
+    all: a fit of a product with no graphs is refused now, not dead-lettered later."""
+    admit = getattr(rt.registry.get(request.kind), "admit", None)
+    if admit is not None:
+        await admit(session, request.product_id)
+
+
 async def _queue_for(session: AsyncSession, queue_id: str | None) -> Row[Any]:
     """The named queue, or ``default``; a stopped queue takes no new jobs."""
     if queue_id is None:
@@ -140,10 +150,14 @@ async def create_jobs(
             await alongside(session)
         queues: dict[str | None, Row[Any]] = {}
         checked: set[tuple[str, str | None]] = set()
+        admitted: set[tuple[str, str]] = set()
         for request in requests:
             if (request.product_id, request.image_id) not in checked:
                 await _check_target(session, request)
                 checked.add((request.product_id, request.image_id))
+            if (request.kind, request.product_id) not in admitted:
+                await _admit(rt, session, request)
+                admitted.add((request.kind, request.product_id))
             if request.queue_id not in queues:
                 queues[request.queue_id] = await _queue_for(session, request.queue_id)
         kinds = {r.kind for r in requests}
@@ -206,9 +220,19 @@ class JobFilter:
     needs_review: bool | None = None
 
 
+# Newest first; the id breaks ties, so the order is total and a cursor names one place in it.
+JOB_ORDER = Keyset((Job.created_at, Job.enqueued_ns, Job.id), (datetime, int, str), descending=True)
+
+
 async def list_jobs(
-    rt: Runtime, filters: JobFilter, *, limit: int, offset: int
-) -> tuple[list[Job], int]:
+    rt: Runtime, filters: JobFilter, *, limit: int, offset: int = 0, cursor: str | None = None
+) -> tuple[list[Job], int | None]:
+    """A page of jobs, newest first, and how many match (``None`` on a page reached by
+    ``cursor``: only the first page pays for the count).
+
+    Each filter and the order have an index (``ix_jobs_created``, ``ix_jobs_status_created``,
+    ``ix_jobs_queue_created``, the product's and the batch's), so a page by cursor costs the same at any depth.
+    """
     query = select(Job)
     for column, value in (
         (Job.status, filters.status),
@@ -221,15 +245,16 @@ async def list_jobs(
         if value is not None:
             query = query.where(column == value)
     async with rt.db.read() as session:
-        total = (
-            await session.execute(select(func.count()).select_from(query.subquery()))
-        ).scalar_one()
+        total = None
+        if cursor is None:
+            counted = select(func.count()).select_from(query.with_only_columns(Job.id).subquery())
+            total = int((await session.execute(counted)).scalar_one())
+        else:
+            query = query.where(JOB_ORDER.after(cursor))
         rows = await session.execute(
-            query.order_by(Job.created_at.desc(), Job.enqueued_ns.desc())
-            .limit(limit)
-            .offset(offset)
+            query.order_by(*JOB_ORDER.order_by()).limit(limit).offset(offset)
         )
-        return list(rows.scalars()), int(total)
+        return list(rows.scalars()), total
 
 
 async def cancel_job(rt: Runtime, job_id: str) -> Job:
@@ -268,8 +293,14 @@ async def set_priority(rt: Runtime, job_id: str, priority: str) -> Job:
     return job
 
 
-async def requeue(rt: Runtime, job_ids: list[str], *, priority: str | None = None) -> list[Job]:
-    """Put finished-but-unsuccessful jobs back in line with a fresh attempt budget."""
+async def requeue(
+    rt: Runtime, job_ids: list[str], *, priority: str | None = None, notes: str
+) -> list[Job]:
+    """Put finished-but-unsuccessful jobs back in line with a fresh attempt budget.
+
+    Their dead letters are marked reprocessed (with ``notes``) in the same transaction: a
+    job back in line is no longer the dead-letter queue's, however it got there.
+    """
     requeued = []
     async with rt.db.write() as session:
         for job_id in job_ids:
@@ -288,6 +319,15 @@ async def requeue(rt: Runtime, job_ids: list[str], *, priority: str | None = Non
             if priority is not None:
                 job.priority = priority
             requeued.append(job)
+        if requeued:
+            await session.execute(
+                update(DeadLetter)
+                .where(
+                    DeadLetter.job_id.in_([job.id for job in requeued]),
+                    DeadLetter.reprocessed_at.is_(None),
+                )
+                .values(reprocessed_at=utcnow(), reprocess_notes=notes)
+            )
     for job in requeued:
         rt.engine.enqueued(job.id, job.queue_id, job.priority, job.enqueued_ns)
     return requeued
@@ -301,5 +341,5 @@ async def retry_job(rt: Runtime, job_id: str) -> Job:
             f"only a dead, failed or cancelled job can be retried; it is {job.status}",
             status=409,
         )
-    await requeue(rt, [job_id])
+    await requeue(rt, [job_id], notes="retried: POST /api/job/{id}/retry")
     return await get_job(rt, job_id)

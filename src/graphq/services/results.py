@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,6 +12,7 @@ from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services.jobs import JobRequest, create_jobs
 from graphq.services.lookup import fetch
+from graphq.services.pages import Keyset
 from graphq.spice.inputs import default_model_type
 
 
@@ -40,14 +42,23 @@ async def job_result(rt: Runtime, job_id: str, image_id: str | None = None) -> E
     return rows[0]
 
 
-async def product_results(rt: Runtime, product_id: str) -> list[ExtractionResult]:
+# Oldest first; the id breaks ties, so a cursor names one place in the order.
+RESULT_ORDER = Keyset(
+    (ExtractionResult.created_at, ExtractionResult.id), (datetime, str), descending=False
+)
+
+
+async def product_results(
+    rt: Runtime, product_id: str, *, limit: int | None = None, cursor: str | None = None
+) -> list[ExtractionResult]:
+    """The product's results, oldest first: all of them, or a page of ``limit`` after
+    ``cursor`` (a range of ``ix_extraction_results_product``)."""
+    query = select(ExtractionResult).where(ExtractionResult.product_id == product_id)
+    if cursor is not None:
+        query = query.where(RESULT_ORDER.after(cursor))
     async with rt.db.read() as session:
         await fetch(session, Product, product_id, "product")
-        rows = await session.execute(
-            select(ExtractionResult)
-            .where(ExtractionResult.product_id == product_id)
-            .order_by(ExtractionResult.created_at)
-        )
+        rows = await session.execute(query.order_by(*RESULT_ORDER.order_by()).limit(limit))
         return list(rows.scalars())
 
 

@@ -1,0 +1,83 @@
+"""What ``/metrics`` reports about the queue, read fresh at each scrape.
+
+Counts by state, the dead-letter queue, review flags and job durations come from the job
+table, the source of truth, so they survive a restart and agree with ``/api/monitor``; queue
+depth and busy slots come from the engine, which is what is scheduling right now. Durations
+are bucketed by the database (one aggregate query), not by rows fetched here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from graphq.db.models import DeadLetter, Job
+from graphq.runtime import Runtime
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Completed jobs of one kind: cumulative counts at each bucket's upper bound."""
+
+    cumulative: list[int]
+    count: int
+    total_s: float
+
+
+@dataclass(frozen=True)
+class QueueLoad:
+    name: str
+    waiting: int
+    running: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    jobs_by_status: dict[str, int]
+    needs_review_by_kind: dict[str, int]
+    dead_letters: int
+    durations_by_kind: dict[str, Durations]
+    queues: list[QueueLoad]
+    slots: int
+    slots_busy: int
+
+
+async def snapshot(rt: Runtime, bounds_s: Sequence[float]) -> Snapshot:
+    """The figures now; ``bounds_s`` are the duration histogram's bucket bounds."""
+    buckets = [func.sum(case((Job.actual_duration <= bound, 1), else_=0)) for bound in bounds_s]
+    async with rt.db.read() as session:
+        by_status = await session.execute(select(Job.status, func.count()).group_by(Job.status))
+        review = await session.execute(
+            select(Job.kind, func.count()).where(Job.needs_review.is_(True)).group_by(Job.kind)
+        )
+        letters = await session.execute(
+            select(func.count()).select_from(DeadLetter).where(DeadLetter.reprocessed_at.is_(None))
+        )
+        durations = await session.execute(
+            select(Job.kind, func.count(), func.sum(Job.actual_duration), *buckets)
+            .where(Job.status == "completed", Job.actual_duration.is_not(None))
+            .group_by(Job.kind)
+        )
+        jobs_by_status = {status: int(n) for status, n in by_status.all()}
+        needs_review = {kind: int(n) for kind, n in review.all()}
+        dead_letters = int(letters.scalar_one())
+        durations_by_kind = {
+            kind: Durations([int(c) for c in cumulative], int(count), float(total))
+            for kind, count, total, *cumulative in durations.all()
+        }
+    engine = rt.engine
+    queues = [
+        QueueLoad(state.name, engine.depth(state.id), len(state.running))
+        for state in engine.queues.values()
+    ]
+    return Snapshot(
+        jobs_by_status=jobs_by_status,
+        needs_review_by_kind=needs_review,
+        dead_letters=dead_letters,
+        durations_by_kind=durations_by_kind,
+        queues=queues,
+        slots=engine.slots,
+        slots_busy=len(engine.running),
+    )
