@@ -33,8 +33,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import hashlib
 import multiprocessing
+import pickle
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,6 +45,7 @@ import numpy as np
 import pypdfium2 as pdfium
 from tests.datagen import GeneratedGraph, TruthCurve, score_result
 from tests.datagen.artifacts import decode, degrade, encode
+from tests.datagen.axes import to_display
 
 from benchmarks.datasheet_truth import (
     axis_right,
@@ -54,7 +58,7 @@ from benchmarks.datasheet_truth import (
 from graphq.datasheet import read_datasheet
 from graphq.datasheet.types import DatasheetGraph
 from graphq.digitizer import GraphMeta, digitize
-from graphq.digitizer.types import Axes
+from graphq.digitizer.types import Axes, DigitizeResult
 from graphq.errors import GraphqError
 
 # Around the frame, in points: room for the tick labels and axis titles, as a user's crop.
@@ -66,6 +70,15 @@ JPEG_STYLE = {"format": "jpeg", "jpeg_quality": 60}
 BLUR_STYLE = {"background_grey": 255, "blur_sigma_px": 1.2, "noise_sigma": 0.0}
 DEFAULT_VARIANTS = ("72", "100", "150", "300", "jpeg", "blur")
 CONFIDENCE_BINS = ((0.9, 1.01, "≥ 0.9"), (0.75, 0.9, "0.75–0.9"), (-0.01, 0.75, "< 0.75"))
+# Spurious-curve classes, in display units (fractions of the frame): a curve within this of an
+# edge over most of its points is left-over frame; one this flat (or this upright) is a grid
+# line; one narrower than this a tick, a legend sample, a pointer or text.
+EDGE_FRACTION = 0.02
+FLAT_FRACTION = 0.006
+SHORT_FRACTION = 0.15
+# A spurious curve whose median distance to a truth curve is below this is a second copy or a
+# piece of that curve (the truth curve went to another extracted curve).
+PIECE_FRACTION = 0.05
 
 
 @dataclass(frozen=True)
@@ -96,6 +109,8 @@ class Run:
     confidences: list[tuple[float, bool]]
     ms_per_048mp: float
     failed: str
+    spurious_classes: tuple[str, ...] = ()
+    miss_classes: tuple[str, ...] = ()
 
 
 def _highest_first(curves: list[TruthCurve], axes: Axes) -> list[TruthCurve]:
@@ -129,6 +144,26 @@ def _case(sheet: str, path: Path, graph: DatasheetGraph, printed: list[str]) -> 
         graph_type=graph.graph_type,
         truth=_highest_first(truth, graph.axes),
     )
+
+
+def cached_cases(directory: Path, cache: Path | None) -> list[Case]:
+    """:func:`collect_cases`, kept in ``cache`` between runs (reading the image-only sheets by
+    OCR takes a minute); the cache is keyed by the datasheets' bytes and the truth file."""
+    if cache is None:
+        return collect_cases(directory)
+    digest = hashlib.sha256()
+    for path in sorted(directory.rglob("*.pdf")):
+        digest.update(path.name.encode())
+        digest.update(str(path.stat().st_size).encode())
+    digest.update(Path(__file__).with_name("datasheet_truth.toml").read_bytes())
+    key = digest.hexdigest()
+    if cache.exists():
+        stored_key, cases = pickle.loads(cache.read_bytes())
+        if stored_key == key:
+            return cases
+    cases = collect_cases(directory)
+    cache.write_bytes(pickle.dumps((key, cases)))
+    return cases
 
 
 def collect_cases(directory: Path) -> list[Case]:
@@ -194,6 +229,51 @@ def variant_image(case: Case, variant: str) -> tuple[np.ndarray, tuple[float, fl
     raise ValueError(f"unknown variant {variant!r}")
 
 
+def _display(points: np.ndarray | list[list[float]], axes: Axes) -> np.ndarray:
+    points = np.asarray(points, dtype=float).reshape(-1, 2)
+    display = np.column_stack([to_display(points[:, 0], axes.x), to_display(points[:, 1], axes.y)])
+    return display[np.all(np.isfinite(display), axis=1)]
+
+
+def spurious_class(points: np.ndarray, truths: list[np.ndarray]) -> str:
+    """What a spurious curve (display units) most likely is: a piece or copy of a truth curve,
+    left-over frame, a grid line, something short (tick, legend sample, pointer, text) or
+    another stretch of ink."""
+    if len(points) == 0:
+        return "empty"
+    for truth in truths:
+        if len(truth) and _median_distance(points, truth) <= PIECE_FRACTION:
+            return "piece"
+    x, y = points[:, 0], points[:, 1]
+    near_edge = (np.minimum(y, 1 - y) <= EDGE_FRACTION) | (np.minimum(x, 1 - x) <= EDGE_FRACTION)
+    if near_edge.mean() >= 0.8:
+        return "frame"
+    width, height = float(np.ptp(x)), float(np.ptp(y))
+    if width >= SHORT_FRACTION and float(np.std(y)) <= FLAT_FRACTION:
+        return "grid-h"
+    if height >= SHORT_FRACTION and float(np.std(x)) <= FLAT_FRACTION:
+        return "grid-v"
+    if width < SHORT_FRACTION:
+        flat = float(np.std(y)) <= FLAT_FRACTION
+        return "short-flat" if flat else "short"
+    return "other"
+
+
+def _median_distance(points: np.ndarray, truth: np.ndarray) -> float:
+    from scipy.spatial import cKDTree
+
+    distance, _ = cKDTree(truth).query(points)
+    return float(np.median(distance))
+
+
+def miss_class(matched: bool, median_error: float, coverage: float) -> str:
+    if not matched:
+        return "unmatched"
+    if median_error > 0.01:
+        return "inaccurate"
+    return "partial" if coverage < 0.9 else "recovered"
+
+
 def run_case(job: tuple[Case, str, bool]) -> Run:
     case, variant, labels_given = job
     image, frame = variant_image(case, variant)
@@ -238,6 +318,21 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
     confidences = [
         (c.confidence, right_by_extracted.get(i, False)) for i, c in enumerate(result.curves)
     ]
+    truths = [_display(t.points, case.axes) for t in case.truth]
+    matched = {c.matched for c in score.curves if c.matched is not None}
+    spurious_classes = tuple(
+        spurious_class(_display(c.points, case.axes), truths)
+        for i, c in enumerate(result.curves)
+        if i not in matched
+    )
+    miss_classes = tuple(
+        miss_class(c.matched is not None, c.median_error, c.coverage)
+        for c in score.curves
+        if not c.recovered
+    )
+    classes = (spurious_classes, miss_classes)
+    if DUMP is not None:
+        _dump(DUMP, f"{name} {variant} {int(labels_given)}", image, result, meta, classes)
     return Run(
         name,
         variant,
@@ -251,7 +346,36 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
         confidences,
         cpu_ms * PIXELS_800X600 / (image.shape[0] * image.shape[1]),
         "",
+        spurious_classes,
+        miss_classes,
     )
+
+
+# Where run_case writes each image, its overlay and its classes (``--dump``); set per worker.
+DUMP: Path | None = None
+
+
+def _set_dump(directory: Path | None) -> None:
+    global DUMP
+    DUMP = directory
+
+
+def _dump(
+    directory: Path,
+    name: str,
+    image: np.ndarray,
+    result: DigitizeResult,
+    meta: GraphMeta,
+    classes: tuple[tuple[str, ...], tuple[str, ...]],
+) -> None:
+    from PIL import Image
+
+    from graphq.digitizer import render_overlay
+
+    stem = "".join(ch if ch.isalnum() else "_" for ch in name)
+    Image.fromarray(image).save(directory / f"{stem}.png")
+    (directory / f"{stem}_overlay.png").write_bytes(render_overlay(image, result, meta))
+    (directory / f"{stem}.txt").write_text(f"spurious {classes[0]}\nmissed {classes[1]}\n")
 
 
 def _report(title: str, runs: list[Run]) -> None:
@@ -284,26 +408,61 @@ def _confidence_table(runs: list[Run]) -> None:
         print(f"{name:10} {len(inside):8} {share:8.1f}")
 
 
+def _class_table(runs: list[Run], variants: list[str]) -> None:
+    """Spurious curves and missed truth curves by class, per variant (no labels given)."""
+    spurious = sorted({k for r in runs for k in r.spurious_classes})
+    missed = sorted({k for r in runs for k in r.miss_classes})
+    names = [f"s:{k}" for k in spurious] + [f"m:{k}" for k in missed]
+    print(f"{'classes':10} " + " ".join(f"{n:>13}" for n in names))
+    for variant in [*variants, "all"]:
+        chosen = [r for r in runs if variant in ("all", r.variant)]
+        s_count = Counter(k for r in chosen for k in r.spurious_classes)
+        m_count = Counter(k for r in chosen for k in r.miss_classes)
+        counts = [s_count[k] for k in spurious] + [m_count[k] for k in missed]
+        print(f"{variant:10} " + " ".join(f"{c:>13}" for c in counts))
+    by_case = Counter(r.case for r in runs for _ in r.spurious_classes)
+    for case, count in by_case.most_common(8):
+        print(f"spurious {count:3}: {case}")
+    by_case = Counter(r.case for r in runs for _ in r.miss_classes)
+    for case, count in by_case.most_common(8):
+        print(f"missed   {count:3}: {case}")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("directory", type=Path, help="folder holding the datasheets' folders")
     parser.add_argument("--limit", type=int, default=0, help="keep only the first N graphs")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--variants", default=",".join(DEFAULT_VARIANTS))
+    parser.add_argument(
+        "--labels", choices=("both", "none", "given"), default="both", help="which runs to make"
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=Path("/tmp/graphq_real_raster_cases.pickle"),
+        help="where the cases are kept between runs",
+    )
+    parser.add_argument("--dump", type=Path, help="write each image, overlay and classes here")
+    parser.add_argument("--only", default="", help="keep only cases whose name contains this")
     args = parser.parse_args(argv)
 
-    cases = collect_cases(args.directory)
+    cases = cached_cases(args.directory, args.cache)
+    if args.only:
+        cases = [c for c in cases if args.only in f"{c.sheet} p{c.page} {c.figure}"]
     if args.limit:
         cases = cases[: args.limit]
+    if args.dump:
+        args.dump.mkdir(parents=True, exist_ok=True)
     variants = args.variants.split(",")
-    jobs = [
-        (case, variant, given) for case in cases for variant in variants for given in (False, True)
-    ]
+    givens = {"both": (False, True), "none": (False,), "given": (True,)}[args.labels]
+    jobs = [(case, variant, given) for case in cases for variant in variants for given in givens]
     print(
         f"{len(cases)} vector graphs with right axes, {sum(len(c.truth) for c in cases)} curves; "
         f"{len(jobs)} digitizer runs"
     )
-    with multiprocessing.get_context("spawn").Pool(args.workers) as pool:
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(args.workers, initializer=_set_dump, initargs=(args.dump,)) as pool:
         runs = pool.map(run_case, jobs, chunksize=1)
     print(
         f"{'runs':22} {'images':>5} {'curves':>6} {'rec %':>6} {'label % (right/known)':>21} "
@@ -315,6 +474,7 @@ def main(argv: list[str] | None = None) -> None:
         for variant in variants:
             _report(f"  {variant}", [r for r in chosen if r.variant == variant])
     _confidence_table([r for r in runs if not r.labels_given])
+    _class_table([r for r in runs if not r.labels_given], variants)
     failures = sorted({(r.case, r.failed) for r in runs if r.failed})
     for case, code in failures:
         print(f"failed: {case}: {code}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from graphq.digitizer.broken_grid import GridLook, broken_grid_lines
 from graphq.digitizer.frame import LINE_INK_THRESHOLD
 from graphq.digitizer.lines import Line, find_lines
 
@@ -88,8 +89,13 @@ def remove_grid(
     horizontal, vertical = _without_flat_curves(ink, horizontal, vertical)
     if colour is not None:
         horizontal, vertical = _without_coloured(ink, colour, horizontal, vertical)
+    # The grid's look is taken from its whole lines, before any piece joins them.
+    look = _grid_look(ink, horizontal, vertical)
     horizontal += _interrupted(ink, mask, horizontal, found_horizontal, gap_px)
     vertical += _interrupted(ink.T, mask.T, vertical, found_vertical, gap_px)
+    if look is not None:
+        horizontal += broken_grid_lines(ink, mask, found_horizontal + horizontal, look, gap_px)
+        vertical += broken_grid_lines(ink.T, mask.T, found_vertical + vertical, look, gap_px)
     cleaned = ink.copy()
     _erase(cleaned, ink, horizontal)
     _erase(cleaned.T, ink.T, vertical)
@@ -114,6 +120,26 @@ def _grid_level(ink: np.ndarray, horizontal: list[Line], vertical: list[Line]) -
         if _inner(line, lines, size)
     ]
     return float(np.median(levels)) if levels else None
+
+
+def _grid_look(ink: np.ndarray, horizontal: list[Line], vertical: list[Line]) -> GridLook | None:
+    """How thick and dark the grid's lines inside the frame are; None without a grid (fewer
+    lines than a family)."""
+    height, width = ink.shape
+    inner = [
+        (plane, line)
+        for plane, lines, size in ((ink, horizontal, height), (ink.T, vertical, width))
+        for line in lines
+        if _inner(line, lines, size)
+    ]
+    if len(inner) < _FAMILY_SIZE:
+        return None
+    return GridLook(
+        rows=np.array([_thickness(line) for _, line in inner]),
+        levels=np.array([_line_level(plane, line) for plane, line in inner]),
+        level=_line_level,
+        runs_on=_runs_on_as_curve,
+    )
 
 
 def _erase_light(
