@@ -63,7 +63,7 @@ from graphq.digitizer.resample import resample_path
 from graphq.digitizer.types import Axis
 from graphq.errors import GraphqError
 from graphq.spice import GraphCurves, fit_input_from_graphs, fit_model, verify_with_ngspice
-from graphq.spice.quality import combined_review
+from graphq.spice.quality import combined_review, dialect_summary
 from graphq.spice.results import CurveReport
 
 PARTS = ("AOT1N60", "DN2540", "FQA19N20")
@@ -306,7 +306,7 @@ def fit_part(name: str, mode: str, graphs: list[dict[str, Any]], result: PartRes
         result.error = f"{exc.code}: {exc.message}"
         return
     reports = verification.report if verification is not None else fit.report
-    review = combined_review(fit.review, verification)
+    review = combined_review(fit.review, verification, {"pspice": subcircuit})
     result.used = len(fit.report)
     result.rejected = sum(1 for r in review.reasons if r.code == "curve_rejected")
     result.output = _worst(reports, "output")
@@ -316,6 +316,11 @@ def fit_part(name: str, mode: str, graphs: list[dict[str, Any]], result: PartRes
     if subcircuit is not None:
         result.pspice = tuple(  # type: ignore[assignment]
             _worst(subcircuit.report, kind) for kind in ("output", "transfer", "capacitance")
+        )
+        result.notes.append(
+            "in ngspice: "
+            + dialect_summary({"vdmos": reports, "pspice": subcircuit.report})
+            + (" (pspice: stepped capacitances)" if fit.dialect_parameters else "")
         )
     result.reasons = [f"{r.code}: {r.message}" for r in review.reasons]
 

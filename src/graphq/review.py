@@ -27,6 +27,8 @@ class ReviewReason(StrEnum):
     BUDGET_HIT = "budget_hit"
     LOW_CONFIDENCE = "low_confidence"
     FIT_BEYOND_LIMITS = "fit_beyond_limits"
+    # The model file misses a curve's limit that another dialect of the model meets.
+    USE_OTHER_DIALECT = "use_other_dialect"
     PARAMETER_AGAINST_DEVICE = "parameter_against_device"
     PARAMETER_AT_BOUND = "parameter_at_bound"
     CURVE_REJECTED = "curve_rejected"

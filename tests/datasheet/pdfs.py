@@ -1,4 +1,5 @@
-"""Small PDFs with known geometry, drawn with matplotlib's PDF backend."""
+"""Small PDFs with known geometry: drawn with matplotlib's PDF backend, or written by hand
+where the point is a font or page box matplotlib never writes."""
 
 from __future__ import annotations
 
@@ -31,3 +32,37 @@ def graph_pdf(draw: Callable[[MplAxes], None]) -> bytes:
     with matplotlib.rc_context({"pdf.fonttype": 42, "path.simplify": False}):
         figure.savefig(buffer, format="pdf")
     return buffer.getvalue()
+
+
+def text_pdf(content: bytes, fonts: dict[str, bytes], *, tree_box: bytes = b"") -> bytes:
+    """A one-page PDF written by hand: ``content`` drawn with ``fonts`` (resource name →
+    font dictionary). The page sets its own letter-size box, or, given ``tree_box``
+    (``b"[0 0 300 468]"``), inherits that box from the page tree."""
+    page_box = b"" if tree_box else b"/MediaBox [0 0 612 792] "
+    names = b" ".join(b"/%s %d 0 R" % (name.encode(), 5 + k) for k, name in enumerate(fonts))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 "
+        + (b"/MediaBox " + tree_box if tree_box else b"")
+        + b" >>",
+        b"<< /Type /Page /Parent 2 0 R "
+        + page_box
+        + b"/Contents 4 0 R /Resources << /Font << "
+        + names
+        + b" >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *fonts.values(),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)

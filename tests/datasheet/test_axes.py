@@ -113,3 +113,76 @@ def test_an_axis_mapped_piecewise_maps_positions_through_its_labels() -> None:
     assert (reading.axes.x.min, reading.axes.x.max) == (0.1, 100.0)
     assert math.isclose(float(reading.x.values_at([250.0])[0]), 10**1.5)
     assert not reading.reasons  # text-layer labels, evenly enough spaced: nothing doubtful
+
+
+def _right_label(text: str, y: float) -> Word:
+    return Word(text, 304, y - SIZE / 2, 304 + len(text) * 4.0, y + SIZE / 2, SIZE)
+
+
+def test_y_labels_right_of_the_frame_are_read_when_none_stand_left() -> None:
+    words = [_right_label(str(v), y) for v, y in zip((0, 20, 40, 60), _y_ticks(4), strict=True)]
+    words += [_x_label(str(v), x) for v, x in zip((0, 5, 10), _x_ticks(3), strict=True)]
+    reading = read_axes(words, FRAME, _x_ticks(3), _y_ticks(4))
+    assert reading.y.axis is not None
+    assert (reading.y.axis.min, reading.y.axis.max) == (0, 60)
+
+
+def test_x_labels_above_the_frame_are_read_when_none_stand_below() -> None:
+    words = [
+        Word(str(v), x - 4, 100 - 2 - SIZE, x + 4, 98, SIZE)
+        for v, x in zip((0, 100, 200), _x_ticks(3), strict=True)
+    ]
+    words += [_y_label(str(v), y) for v, y in zip((0, 1, 2), _y_ticks(3), strict=True)]
+    reading = read_axes(words, FRAME, _x_ticks(3), _y_ticks(3))
+    assert reading.x.axis is not None
+    assert (reading.x.axis.min, reading.x.axis.max) == (0, 200)
+
+
+def _decade_ticks(start: float, decade_pt: float, decades: int) -> list[float]:
+    return [
+        start + decade_pt * (d + math.log10(m)) for d in range(decades) for m in range(1, 10)
+    ] + [start + decade_pt * decades]
+
+
+def test_two_labels_on_log_spaced_ticks_read_as_a_log_axis() -> None:
+    # Three decades 0.1 .. 100 across the frame; only "1" and "10" were read.
+    ticks = _decade_ticks(100.0, 200.0 / 3, 3)
+    words = [_x_label("1", 100 + 200 / 3, "ocr"), _x_label("10", 100 + 400 / 3, "ocr")]
+    words += [_y_label(str(v), y) for v, y in zip((0, 1, 2), _y_ticks(3), strict=True)]
+    reading = read_axes(words, FRAME, ticks, _y_ticks(3))
+    assert reading.x.axis is not None and reading.x.axis.scale == "log"
+    assert math.isclose(reading.x.axis.min, 0.1, rel_tol=1e-3)
+    assert math.isclose(reading.x.axis.max, 100, rel_tol=1e-3)
+
+
+def test_ocr_labels_that_lost_their_minus_sign_are_read_negative_and_said_so() -> None:
+    # "-100 -50 0 50 100" read by OCR as "100 50 0 50 100".
+    texts = ("100", "50", "0", "50", "100")
+    words = [_x_label(t, x, "ocr") for t, x in zip(texts, _x_ticks(5), strict=True)]
+    words += [_y_label(str(v), y) for v, y in zip((0, 1, 2), _y_ticks(3), strict=True)]
+    reading = read_axes(words, FRAME, _x_ticks(5), _y_ticks(3))
+    assert reading.x.axis is not None
+    assert (reading.x.axis.min, reading.x.axis.max) == (-100, 100)
+    assert any("minus" in note.message for note in reading.x.reasons)
+
+
+def test_text_layer_labels_are_never_given_a_minus_sign() -> None:
+    texts = ("100", "50", "0", "50", "100")
+    words = [_x_label(t, x) for t, x in zip(texts, _x_ticks(5), strict=True)]
+    words += [_y_label(str(v), y) for v, y in zip((0, 1, 2), _y_ticks(3), strict=True)]
+    reading = read_axes(words, FRAME, _x_ticks(5), _y_ticks(3))
+    assert reading.x.axis is None or reading.x.axis.min != -100
+
+
+def test_an_ocr_ten_among_powers_of_ten_is_left_out_not_read_as_ten() -> None:
+    # 10^1, then "10" whose raised 0 went unread, then 10^-1 down the y axis.
+    ticks = _y_ticks(3)
+    words = []
+    for exponent, y in zip(("1", None, "-1"), reversed(ticks), strict=True):
+        words.append(Word("10", 84, y - SIZE / 2, 92, y + SIZE / 2, SIZE, source="ocr"))
+        if exponent is not None:
+            words.append(Word(exponent, 92.5, y - SIZE, 96, y - 1, 4.5, source="ocr"))
+    words += [_x_label(str(v), x) for v, x in zip((0, 1, 2), _x_ticks(3), strict=True)]
+    reading = read_axes(words, FRAME, _x_ticks(3), ticks)
+    assert reading.y.axis is not None and reading.y.axis.scale == "log"
+    assert math.isclose(reading.y.axis.min, 0.1) and math.isclose(reading.y.axis.max, 10)

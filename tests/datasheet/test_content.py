@@ -2,7 +2,7 @@ import numpy as np
 
 from graphq.datasheet.content import read_pages
 
-from .pdfs import frame_box, graph_pdf
+from .pdfs import frame_box, graph_pdf, text_pdf
 
 
 def _page():
@@ -53,3 +53,15 @@ def test_strokes_are_cut_to_their_clip_path_and_hidden_ones_dropped() -> None:
     xs = seg[slanted][:, [0, 2]]
     assert len(xs) >= 1
     assert xs.min() >= x0 + 2 * unit - 0.5 and xs.max() <= x0 + 5 * unit + 0.5
+
+
+def test_a_page_box_inherited_from_the_page_tree_sets_the_page_size() -> None:
+    pdf = text_pdf(
+        b"BT /F1 10 Tf 20 400 Td (VDS) Tj ET",
+        {"F1": b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"},
+        tree_box=b"[0 0 300 468]",
+    )
+    _, (page,) = read_pages(pdf)
+    assert (page.width, page.height) == (300.0, 468.0)
+    (word,) = page.words
+    assert 55 < word.top < 68  # 400 pt up a 468 pt page: ~60 pt from its top

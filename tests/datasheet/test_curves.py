@@ -65,3 +65,40 @@ def test_curves_fanning_out_of_one_point_stay_apart() -> None:
         _limits(ax)
 
     assert len(_curves(draw).curves) == 3
+
+
+def test_a_perfectly_level_curve_in_the_curves_style_is_a_curve_not_a_grid_line() -> None:
+    xs = np.linspace(0, 10, 100)
+
+    def draw(ax):
+        ax.plot(xs, 8 * (1 - np.exp(-2 * xs)), color="#98002e", linewidth=1.5)
+        ax.plot([0, 10], [2, 2], color="#98002e", linewidth=1.5)  # a depletion FET's flat curve
+        ax.plot([0, 10], [5, 5], color="#b0b0b0", linewidth=0.8)  # a grid line
+        _limits(ax)
+
+    found = _curves(draw)
+    assert len(found.curves) == 2
+    assert any(np.ptp(c.points[:, 1]) < 0.01 for c in found.curves)
+
+
+def test_level_strokes_are_no_curves_when_the_grid_is_drawn_in_the_curves_style() -> None:
+    xs = np.linspace(0, 10, 100)
+
+    def draw(ax):
+        ax.plot(xs, 8 * (1 - np.exp(-2 * xs)), color="black", linewidth=0.8)
+        ax.plot([0, 10], [2, 2], color="black", linewidth=0.8)
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 10)
+        ax.grid(True, color="black", linewidth=0.8)
+
+    assert len(_curves(draw).curves) == 1
+
+
+def test_a_curve_drawn_twice_over_itself_is_one_curve() -> None:
+    def draw(ax):
+        ax.plot([0, 4, 9], [1, 6, 2], color="black", linewidth=1.8)
+        ax.plot([0, 4, 9], [1, 6, 2], color="purple", linewidth=0.9)
+        ax.plot([0, 4, 9], [2, 8, 4], color="black", linewidth=1.8)
+        _limits(ax)
+
+    assert len(_curves(draw).curves) == 2

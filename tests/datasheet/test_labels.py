@@ -150,3 +150,73 @@ def test_a_top_bottom_table_in_a_box_names_the_curves_top_down() -> None:
     labels, binding = _bind(draw)
     assert labels == ["VGS = 10 V", "VGS = 8 V", "VGS = 6 V"]
     assert set(binding.kinds) == {"list"}
+
+
+def test_a_word_entry_of_a_descending_list_names_its_curve_as_printed() -> None:
+    def draw(ax):
+        for level in (9.0, 6.0, 3.0):
+            ax.plot(XS, level + 0.05 * XS, color="black")
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 12)
+        ax.text(0.5, 11, "In descending order D = 0.5, 0.2, single pulse", fontsize=7)
+
+    labels, _ = _bind(draw)
+    assert labels == ["D = 0.5", "D = 0.2", "single pulse"]
+
+
+def test_a_name_stacked_over_its_conditions_is_one_label_with_the_curves_conditions() -> None:
+    def draw(ax):
+        _two_curves(ax)
+        ax.text(6, 9.0, "TO-92", fontsize=7)
+        ax.text(6, 2.3, "TO-220\nTC = 25 °C\nPD = 15 W", fontsize=7, va="top")
+        ax.text(0.5, 11, "VDS = 10 V", fontsize=7)
+
+    labels, binding = _bind(draw)
+    assert labels == ["TO-92", "TO-220"]
+    lower = binding.labels.index("TO-220")
+    assert binding.conditions[lower] == {"Tc": 25.0, "PD": 15.0}
+    assert binding.graph_conditions == {"VDS": 10.0}
+
+
+def test_safe_operating_area_outlines_bind_labels_by_their_own_pulse_lines() -> None:
+    # Each region's outline runs up a shared RDS(on) line, down its own pulse line and down
+    # a shared VDS limit; its label stands right of where its pulse line meets that limit.
+    names = ("DC", "10 ms", "1 ms", "100 µs")
+    starts, ends = (3.0, 3.6, 4.2, 4.8), (1.5, 2.5, 3.5, 4.5)
+
+    def draw(ax):
+        for start, end, name in zip(starts, ends, names, strict=True):
+            ax.plot([0, start, 8, 8], [1, 1 + start, end, 0], color="black")
+            ax.text(8.15, end, name, va="center", fontsize=7)
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 10)
+
+    labels, _ = _bind(draw)
+    # Highest outline first: the one with the longest pulse line.
+    assert labels == ["100 µs", "1 ms", "10 ms", "DC"]
+
+
+def test_a_bare_label_beside_two_curves_a_hair_apart_binds_to_neither() -> None:
+    def draw(ax):
+        ax.plot(XS, 5.0 + 0.1 * XS, color="black")
+        ax.plot(XS, 5.1 + 0.1 * XS, color="black")
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 12)
+        ax.text(4, 3.5, "125 °C", fontsize=7)
+
+    labels, _ = _bind(draw)
+    assert labels == ["", ""]
+
+
+def test_legend_texts_of_one_quantity_are_no_condition_of_the_graph() -> None:
+    def draw(ax):
+        ax.plot(XS, 8 + 0.1 * XS, "--", color="black", label="VDS = 48 V")
+        ax.plot(XS, 2 + 0.1 * XS, "--", color="black", label="VDS = 12 V")
+        ax.set_xlim(0, 10)
+        ax.set_ylim(0, 12)
+        ax.legend(loc="center right", frameon=False)
+
+    labels, binding = _bind(draw)
+    assert labels == ["", ""]  # both samples alike: the page ties neither text to a curve
+    assert "VDS" not in binding.graph_conditions
+    assert sorted(binding.unbound) == ["VDS = 12 V", "VDS = 48 V"]

@@ -38,3 +38,16 @@ def test_ten_with_a_raised_smaller_word_is_a_power_of_ten() -> None:
 def test_a_number_beside_ten_on_the_same_line_is_not_an_exponent() -> None:
     words = [Word("10", 100, 200, 108, 208, 8), Word("20", 109, 200, 117, 208, 8)]
     assert [w.text for w in join_exponents(words)] == ["10", "20"]
+
+
+def test_an_ocr_exponent_that_lost_its_minus_still_joins_its_ten() -> None:
+    # The minus OCR dropped stood between "10" and "2": the digit starts a minus further on.
+    base = Word("10", 100, 200, 108, 208, 8, source="ocr")
+    exponent = Word("2", 111.5, 196, 114, 201.5, 5.5, source="ocr")
+    assert [w.text for w in join_exponents([base, exponent])] == ["10^2"]
+
+
+def test_a_text_layer_word_that_far_from_ten_is_no_exponent() -> None:
+    base = Word("10", 100, 200, 108, 208, 8)
+    far = Word("2", 111.5, 196, 114, 201.5, 5.5)
+    assert [w.text for w in join_exponents([base, far])] == ["10", "2"]

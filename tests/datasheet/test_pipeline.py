@@ -84,3 +84,33 @@ def test_curve_confidence_says_how_sure_its_label_is() -> None:
     unread = [n for n in graph.reasons if n.code == "label_unread"]
     assert unread and "4 V" in unread[0].message
     assert graph.conditions == {}  # "4 V" names a curve the page leaves unread, not the graph
+
+
+def _small_picture_page() -> bytes:
+    """A letter page without text whose only content is a 2 × 1.5 in picture of a graph."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    graph = Figure(figsize=(2.0, 1.5), dpi=150)
+    ax = graph.add_axes((0.25, 0.25, 0.7, 0.7))
+    ax.plot([0, 5, 10], [0, 8, 9], color="black")
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+    canvas = FigureCanvasAgg(graph)
+    canvas.draw()
+    pixels = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    page = Figure(figsize=(8.5, 11))
+    holder = page.add_axes((0.1, 0.7, 2.0 / 8.5, 1.5 / 11))
+    holder.imshow(pixels, interpolation="none")
+    holder.set_axis_off()
+    buffer = io.BytesIO()
+    page.savefig(buffer, format="pdf")
+    return buffer.getvalue()
+
+
+def test_a_small_picture_on_a_page_without_text_is_no_scanned_page() -> None:
+    # Logos and package photos on a cover page are pictures, not a scan to read.
+    result = read_datasheet(_small_picture_page())
+    assert result.graphs == [] and result.warnings == []

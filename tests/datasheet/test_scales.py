@@ -44,3 +44,21 @@ def test_rounded_labels_that_repeat_are_read_from_the_first_and_last_with_a_doub
 
 def test_labels_that_go_up_and_down_fit_no_scale() -> None:
     assert fit_scale(np.array([100.0, 200.0, 300.0]), np.array([1.0, 5.0, 2.0]), EDGES) is None
+
+
+def test_an_ocr_label_misread_as_its_neighbours_value_is_left_out() -> None:
+    # 100 80 60 40 20 0 with "80" read "60": the rest fit one scale exactly.
+    positions = np.linspace(100.0, 400.0, 6)
+    values = np.array([100.0, 60.0, 60.0, 40.0, 20.0, 0.0])
+    fit = fit_scale(positions, values, EDGES, values_trusted=False)
+    assert fit is not None and fit.kind == "single"
+    assert np.allclose(fit.values_at(np.array(EDGES)), [100.0, 0.0])
+
+
+def test_two_labels_a_decade_apart_follow_the_scale_the_ticks_show() -> None:
+    positions, values = np.array([200.0, 300.0]), np.array([1.0, 10.0])
+    linear = fit_scale(positions, values, EDGES)
+    log = fit_scale(positions, values, EDGES, ticks_scale="log")
+    assert linear is not None and linear.scale == "linear"
+    assert log is not None and log.scale == "log"
+    assert np.allclose(log.values_at(np.array(EDGES)), [0.1, 100.0])

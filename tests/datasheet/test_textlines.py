@@ -15,3 +15,11 @@ def test_rotated_words_read_from_bottom_to_top() -> None:
     (column,) = text_lines(words)
     assert column.text == "Current (A)"
     assert not column.upright
+
+
+def test_a_line_never_runs_across_a_wall() -> None:
+    # A tick label just left of a frame edge, a curve label just inside it.
+    words = [Word("0.1", 84, 561, 92, 569, 8), Word("TO-92", 99, 561, 120, 569, 8)]
+    assert [line.text for line in text_lines(words)] == ["0.1 TO-92"]
+    walled = text_lines(words, walls=[(95.5, 510.0, 675.0)])
+    assert sorted(line.text for line in walled) == ["0.1", "TO-92"]

@@ -17,6 +17,7 @@ from graphq.spice import FitInput, SpiceFit, gan_epc, verify_with_ngspice
 from graphq.spice.curves import curve_table
 from graphq.spice.inputs import AxisScale
 from graphq.spice.model_file import vdmos_model_text
+from graphq.spice.pspice_subckt import pspice_subckt_text
 from graphq.spice.simulate import DeviceUnderTest, SweepPlan, simulate
 from graphq.spice.synthetic import DatasheetConditions, datasheet_from_model
 
@@ -31,11 +32,19 @@ class KnownDevice:
     pchan: bool = False
     model_type: str = "vdmos"
     device_type: str = "Si-MOSFET"
+    # Logistic-sum capacitances in place of the card's: the device is then the PSpice-style
+    # subcircuit carrying them (a superjunction part's stepped Crss and Coss).
+    stepped: dict[str, float] | None = None
 
     def under_test(self) -> DeviceUnderTest:
         if self.model_type == "gan-epc":
             text = gan_epc.gan_subckt_text("TRUE", self.params)
             return DeviceUnderTest(text, "TRUE", instance_prefix="x")
+        if self.stepped is not None:
+            text = pspice_subckt_text(
+                "TRUE", self.params, pchan=self.pchan, capacitances=self.stepped
+            )
+            return DeviceUnderTest(text, "TRUE", instance_prefix="x", pchan=self.pchan)
         text = vdmos_model_text("TRUE", self.params, pchan=self.pchan)
         return DeviceUnderTest(text, "TRUE", pchan=self.pchan)
 
@@ -200,6 +209,22 @@ QUASI_SATURATED_DEVICES = [
 ]
 VDMOS_DEVICES += QUASI_SATURATED_DEVICES
 
+# A drift resistance that only starts to rise over the graph: vq far beyond any Vds drawn,
+# so the curves show rq·Vds/vq, linear in Vds, and fix rq/vq alone.
+LINEAR_DRIFT_DEVICE = KnownDevice(
+    "linear-drift",
+    {"vto": 4.0, "kp": 3.0, "lambda": 0.005, "rd": 0.2, "rs": 0.05, "rq": 2000.0, "vq": 1e5}
+    | {"ksubthres": 0.12}
+    | _caps(1.5, 0.5, 10, 0.05, 0.5, vj=1.2, m=0.6)
+    | _diode(1e-10, 1.4, 0.05),
+    DatasheetConditions(
+        output_vgs_v=[5.0, 5.5, 6.0, 7.0, 8.0, 10.0],
+        output_vds_max_v=50.0,
+        transfer_vds_v=30.0,
+        capacitance_vds_v=(1.0, 400.0),
+    ),
+)
+
 # Temperature terms: a planar high-voltage part whose datasheet draws its transfer and diode
 # curves at -55 °C and 125 °C too, with Rds(on) against Tj from -55 °C to 150 °C.
 TEMPERATURE_DEVICE = KnownDevice(
@@ -215,6 +240,25 @@ TEMPERATURE_DEVICE = KnownDevice(
         capacitance_vds_v=(1.0, 400.0),
         temperatures_c=(-55.0, 75.0, 150.0),
     ),
+)
+
+# A superjunction part: Crss and Coss drop twentyfold within a volt near 4 V as the pillars
+# deplete, a step neither the card's atan/tanh Cgd nor its junction Cds can make.
+SUPERJUNCTION_DEVICE = KnownDevice(
+    "superjunction",
+    {"vto": 3.5, "kp": 4.0, "lambda": 0.005, "rd": 0.15, "rs": 0.02, "ksubthres": 0.12}
+    | _diode(1e-11, 1.2, 0.02),
+    DatasheetConditions(
+        output_vgs_v=[5.0, 5.5, 6.0, 7.0, 10.0],
+        output_vds_max_v=20.0,
+        transfer_vds_v=20.0,
+        capacitance_vds_v=(0.1, 100.0),
+    ),
+    stepped={"cgs": 1.2e-9}
+    | {"cgd0": 2e-12, "cgd1": 1.5e-10, "vgd1": 4.0, "wgd1": 0.3}
+    | {"cgd2": 2e-11, "vgd2": 1.0, "wgd2": 1.5}
+    | {"cds0": 3e-11, "cds1": 6e-10, "vds1": 4.5, "wds1": 0.5}
+    | {"cds2": 1e-10, "vds2": 15.0, "wds2": 8.0},
 )
 
 GAN_DEVICE = KnownDevice(

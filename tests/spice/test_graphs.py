@@ -55,16 +55,6 @@ def test_an_unlabelled_output_curve_takes_the_digitizers_value() -> None:
     assert [c.vgs_v for c in fit_input_from_graphs([output]).output] == [8.0, 5.0]
 
 
-def test_the_digitizers_placeholder_name_is_not_a_gate_voltage() -> None:
-    # The digitizer names an unlabelled curve "curve 6" and reads 6 as its value.
-    output = graph("output", [("VGS = 10 V", RISING), ("curve 6", RISING)], values=[10.0, 6.0])
-    inputs = fit_input_from_graphs([output])
-    assert [c.vgs_v for c in inputs.output] == [10.0]
-    (note,) = inputs.review.reasons
-    assert note.code == ReviewReason.CURVE_REJECTED
-    assert "'curve 6'" in note.message
-
-
 def test_an_output_curve_without_gate_voltage_is_left_out_for_review() -> None:
     inputs = fit_input_from_graphs([output_graph("VGS = 10 V", "Tj = 25 °C")])
     assert [c.vgs_v for c in inputs.output] == [10.0]
@@ -102,20 +92,6 @@ def test_an_unlabelled_curve_among_labelled_transfer_curves_is_rejected_not_fitt
     assert [t.temperature_c for t in inputs.transfer] == [25.0, 150.0]
     assert [n.code for n in inputs.review.reasons] == [ReviewReason.CURVE_REJECTED]
     assert "'curve 3'" in inputs.review.reasons[0].message
-
-
-def test_graph_and_curve_conditions_from_the_datasheet_reader_are_used() -> None:
-    transfer = graph(
-        "transfer",
-        [("", RISING), ("", RISING)],
-        conditions={"VDS": 25.0, "Tj": 25.0},
-    )
-    transfer.curves[0]["conditions"] = {"Tj": 25.0}
-    transfer.curves[1]["conditions"] = {"Tj": "150"}
-    inputs = fit_input_from_graphs([transfer])
-    # The graph's VDS holds for both curves; its Tj cannot tell them apart.
-    assert [(t.vds_v, t.temperature_c) for t in inputs.transfer] == [(25.0, 25.0), (25.0, 150.0)]
-    assert not inputs.review.needs_review
 
 
 def test_output_curves_at_another_temperature_keep_it() -> None:
@@ -177,11 +153,6 @@ def test_unlabelled_capacitances_are_ciss_coss_crss_from_the_highest_curve_down(
     # Without a unit a capacitance axis is read in pF.
     assert inputs.capacitance[1].points[0] == pytest.approx([1.0, 300e-12])
     assert [n.code for n in inputs.review.reasons] == [ReviewReason.LABELS_BY_ORDER]
-
-
-def test_milliampere_axis_is_scaled_to_amperes() -> None:
-    output = graph("output", [("VGS = 10 V", RISING)], y_unit="mA")
-    assert fit_input_from_graphs([output]).output[0].points[-1] == pytest.approx([10.0, 0.012])
 
 
 def test_negative_gate_voltages_make_a_p_channel_part_stored_as_magnitudes() -> None:
@@ -253,29 +224,3 @@ def test_fit_model_refuses_an_unknown_model_type() -> None:
     with pytest.raises(GraphqError) as error:
         fit_model(inputs, model_type="bsim4", name="X")
     assert error.value.code == "INVALID_PARAMETERS"
-
-
-def test_an_rdson_against_temperature_graph_gives_rdson_and_threshold_curves() -> None:
-    against_tj = graph(
-        "rdson_temperature",
-        [
-            ("RDS(ON) @ ID = 120mA", [[-50.0, 0.55], [25.0, 1.0], [150.0, 2.4]]),
-            ("VGS(OFF) @ 10µA", [[-50.0, 0.9], [25.0, 1.0], [150.0, 1.9]]),
-        ],
-        y_unit="",
-        conditions={"VGS": 0},
-    )
-    inputs = fit_input_from_graphs([output_graph("VGS = 10 V"), against_tj])
-    (rdson,) = inputs.rdson_temperature
-    assert (rdson.vgs_v, rdson.id_a, rdson.normalised) == (0.0, pytest.approx(0.12), True)
-    (threshold,) = inputs.threshold_temperature
-    assert threshold.normalised and threshold.points[-1] == [150.0, 1.9]
-    assert not inputs.review.needs_review
-
-
-def test_an_rdson_against_temperature_curve_without_conditions_says_what_it_assumed() -> None:
-    against_tj = graph("rdson_temperature", [("", [[-50.0, 0.6], [150.0, 2.2]])], y_unit="")
-    inputs = fit_input_from_graphs([output_graph("VGS = 10 V"), against_tj])
-    assert inputs.rdson_temperature[0].vgs_v == 10.0
-    notes = [n for n in inputs.review.reasons if n.code == ReviewReason.CONDITION_ASSUMED]
-    assert len(notes) == 2

@@ -16,6 +16,7 @@ from graphq.spice.quality import (
     LIMITS,
     combined_review,
     curve_review,
+    dialect_summary,
     looks_depletion,
     parameter_review,
 )
@@ -108,11 +109,60 @@ def test_with_a_verification_the_curve_limits_are_judged_in_ngspice() -> None:
     fit_review = Review()
     fit_review.add(ReviewReason.CURVE_REJECTED, "curve 4 was left out")
     fit_review.add(ReviewReason.FIT_BEYOND_LIMITS, "as fitted")
-    verification = Verification("ngspice", [], 0.0, review=Review())
-    verification.review.add(ReviewReason.FIT_BEYOND_LIMITS, "in ngspice")
+    simulated = [report("transfer", 0.06)]
+    verification = Verification(
+        "ngspice", simulated, 0.06, review=curve_review(simulated, "in ngspice")
+    )
     combined = combined_review(fit_review, verification)
-    assert [n.message for n in combined.reasons] == ["curve 4 was left out", "in ngspice"]
+    assert [n.message for n in combined.reasons] == [
+        "curve 4 was left out",
+        "transfer curve C is off by 6.0% of full scale RMS in ngspice (limit 5%)",
+    ]
     assert combined_review(fit_review, None) is fit_review
+
+
+def test_a_curve_another_dialect_meets_is_advice_to_use_that_dialect() -> None:
+    card = [report("output", 0.02), report("capacitance", 0.3, relative=0.5)]
+    subcircuit = [report("output", 0.02), report("capacitance", 0.01, relative=0.06)]
+    review = curve_review(card, "in ngspice", {"pspice": subcircuit})
+    assert [n.code for n in review.reasons] == [ReviewReason.USE_OTHER_DIALECT]
+    assert review.reasons[0].message.startswith(
+        "use the pspice subcircuit for capacitance curves: capacitance curve C is off by "
+        "6.0% median relative error there in ngspice, by 50.0% median relative error"
+    )
+
+
+def test_a_miss_no_dialect_meets_stays_beyond_limits_and_curves_pair_by_position() -> None:
+    # Two graphs of one kind may hold curves of the same name; each pairs with its own.
+    card = [report("output", 0.2), report("output", 0.09)]
+    subcircuit = [report("output", 0.01), report("output", 0.09)]
+    review = curve_review(card, "in ngspice", {"pspice": subcircuit})
+    assert [n.code for n in review.reasons] == [
+        ReviewReason.USE_OTHER_DIALECT,
+        ReviewReason.FIT_BEYOND_LIMITS,
+    ]
+
+
+def test_combined_review_takes_the_dialects_simulated_in_ngspice() -> None:
+    card = [report("capacitance", 0.3, relative=0.5)]
+    verification = Verification("ngspice", card, 0.3, review=curve_review(card, "in ngspice"))
+    meets = [report("capacitance", 0.01, relative=0.04)]
+    dialect = Verification("ngspice", meets, 0.01, dialect="pspice")
+    combined = combined_review(Review(), verification, {"pspice": dialect, "other": None})
+    assert [n.code for n in combined.reasons] == [ReviewReason.USE_OTHER_DIALECT]
+
+
+def test_the_dialect_summary_says_which_dialect_meets_which_target() -> None:
+    summary = dialect_summary(
+        {
+            "vdmos": [report("output", 0.039), report("capacitance", 0.1, relative=0.5)],
+            "pspice": [report("output", 0.039), report("capacitance", 0.1, relative=0.06)],
+        }
+    )
+    assert summary == (
+        "vdmos: output 3.9% ok, capacitance 50.0% beyond 10%; "
+        "pspice: output 3.9% ok, capacitance 6.0% ok"
+    )
 
 
 def payload(graphs: list[dict[str, Any]]) -> dict[str, Any]:

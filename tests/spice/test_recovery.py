@@ -16,6 +16,7 @@ from graphq.spice.ngspice import ngspice_available
 
 from .devices import (
     GAN_DEVICE,
+    LINEAR_DRIFT_DEVICE,
     QUASI_SATURATED_DEVICES,
     TEMPERATURE_DEVICE,
     VDMOS_DEVICES,
@@ -81,6 +82,16 @@ def test_quasi_saturation_is_found_in_the_curves_that_show_it(device: KnownDevic
     assert fit.parameters["rq"] == pytest.approx(device.params["rq"], rel=0.05)
     assert fit.parameters["vq"] == pytest.approx(device.params["vq"], rel=0.05)
     assert "rq=" in fit.model_text and not fit.review.needs_review
+
+
+def test_a_drift_resistance_rising_only_linearly_is_fitted_with_vq_held() -> None:
+    truth = LINEAR_DRIFT_DEVICE.datasheet()
+    fit = fit_model(truth, model_type="vdmos", name=LINEAR_DRIFT_DEVICE.name)
+    assert "rq" in fit.fitted and "vq" not in fit.fitted and "vq" not in fit.at_bound
+    slope = LINEAR_DRIFT_DEVICE.params["rq"] / LINEAR_DRIFT_DEVICE.params["vq"]
+    assert fit.parameters["rq"] / fit.parameters["vq"] == pytest.approx(slope, rel=0.15)
+    assert any(w.startswith("vq held at") for w in fit.warnings)
+    assert channel_errors(fit, truth)["output"] <= EXACT_CURVES_BOUND
 
 
 def test_quasi_saturation_is_left_out_where_the_curves_do_not_ask_for_it() -> None:

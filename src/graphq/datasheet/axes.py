@@ -21,7 +21,7 @@ from graphq.datasheet.quantities import parse_title
 from graphq.datasheet.scales import ScaleFit, ScaleSettings, fit_scale, snap_value
 from graphq.datasheet.textlines import TextLine, text_lines
 from graphq.datasheet.words import Word
-from graphq.digitizer.types import Axes, Axis
+from graphq.digitizer.types import Axes, Axis, AxisScale
 from graphq.review import ReviewNote, ReviewReason
 
 Box = tuple[float, float, float, float]
@@ -107,7 +107,7 @@ def _read_axis(
     ticks: list[float],
     settings: AxisSettings,
 ) -> AxisReading:
-    labels = _tick_labels(name, numbers, box, settings)
+    labels = _without_lost_exponents(_tick_labels(name, numbers, box, settings))
     if len(labels) < 2:
         return _unread(name, f"{name} axis: fewer than two tick labels found beside the frame")
     lo_pos, hi_pos = (box[0], box[2]) if name == "x" else (box[3], box[1])
@@ -116,7 +116,16 @@ def _read_axis(
     )
     values = np.array([v for _, v in labels])
     ocr = any(w.source == "ocr" for w, _ in labels)
-    fit = fit_scale(positions, values, (lo_pos, hi_pos), settings.scale, values_trusted=not ocr)
+    edges = (lo_pos, hi_pos)
+    ticks_scale = _ticks_scale(ticks, positions)
+    fit = fit_scale(
+        positions, values, edges, settings.scale, values_trusted=not ocr, ticks_scale=ticks_scale
+    )
+    repair: list[ReviewNote] = []
+    if ocr and not _exact(fit, edges, settings):
+        repaired = _lost_minus(labels, positions, edges, ticks_scale, name, settings)
+        if repaired is not None:
+            values, fit, repair = repaired
     if fit is None:
         return _unread(name, f"{name} axis: tick labels {values.tolist()} do not fit a scale")
     lo, hi = (
@@ -124,9 +133,7 @@ def _read_axis(
     )
     title = _title(name, lines, box, labels, settings)
     quantity, unit = parse_title(title)
-    reasons = _fit_notes(
-        name, fit, len(labels), any(w.source == "ocr" for w, _ in labels), settings
-    )
+    reasons = repair + _fit_notes(name, fit, len(labels), ocr, settings)
     return AxisReading(
         axis=Axis(min=lo, max=hi, scale=fit.scale, quantity=quantity, unit=unit),
         confidence=round(_confidence(fit, len(labels), settings), 3),
@@ -135,6 +142,77 @@ def _read_axis(
         reasons=reasons,
         fit=fit,
     )
+
+
+def _exact(fit: ScaleFit | None, edges: tuple[float, float], settings: AxisSettings) -> bool:
+    """One scale through every label, its values growing right (up): as axes are drawn."""
+    if fit is None or fit.kind != "single" or fit.residual > settings.scale.max_residual:
+        return False
+    low, high = fit.display_at(np.array(edges))
+    return bool(high > low)
+
+
+def _lost_minus(
+    labels: list[tuple[Word, float]],
+    positions: np.ndarray,
+    edges: tuple[float, float],
+    ticks_scale: AxisScale | None,
+    name: str,
+    settings: AxisSettings,
+) -> tuple[np.ndarray, ScaleFit, list[ReviewNote]] | None:
+    """OCR drops thin minus signs ("-50" read "50", "10^-3" read "10^3"). When the labels as
+    read fit no rising scale, the lowest k of them (k = 1, 2, …) are tried as negative: the
+    first k for which every label then fits one rising scale is taken, and the axis says so."""
+    order = list(range(len(labels))) if name == "x" else list(reversed(range(len(labels))))
+    read = np.array([v for _, v in labels])
+    values = read.copy()
+    for index in order[:-1]:
+        negative = _negative(labels[index][0], read[index])
+        if negative == values[index]:
+            continue  # read negative already: the next label is tried with it
+        values[index] = negative
+        fit = fit_scale(
+            positions, values, edges, settings.scale, values_trusted=False, ticks_scale=ticks_scale
+        )
+        if _exact(fit, edges, settings):
+            assert fit is not None
+            flipped = int(np.sum(values != read))
+            note = ReviewNote(
+                ReviewReason.LOW_CONFIDENCE,
+                f"{name} axis: {flipped} OCR-read tick labels taken as negative (their minus "
+                "sign unread): only so do the labels fit one rising scale",
+            )
+            return values, fit, [note]
+    return None
+
+
+def _negative(word: Word, value: float) -> float:
+    """The value with the minus OCR may have lost: of the exponent on a power of ten."""
+    if word.text.startswith("10^"):
+        return 1.0 / value if value > 1 else value
+    return -value if value > 0 else value
+
+
+def _ticks_scale(ticks: list[float], positions: np.ndarray) -> AxisScale | None:
+    """The scale the tick marks between the first two labels show: log when their gaps
+    shrink (or grow) steadily by 2× or more (a decade's 2, 3, … 9), linear when even."""
+    if len(positions) < 2 or not ticks:
+        return None
+    low, high = sorted(positions[:2])
+    inner = [t for t in ticks if low + 0.5 < t < high - 0.5]
+    gaps = np.diff([low, *sorted(inner), high])
+    if len(gaps) < 4 or gaps.min() <= 0:
+        return None
+    steps = np.diff(gaps)
+    if gaps.max() / gaps.min() >= _LOG_TICK_RATIO and (np.all(steps < 0) or np.all(steps > 0)):
+        return "log"
+    return "linear" if gaps.max() / gaps.min() <= _EVEN_TICK_RATIO else None
+
+
+# A log decade's first tick gap (1→2) is 6.6× its last (9→10); a linear axis's are equal up
+# to the rounding of their positions.
+_LOG_TICK_RATIO = 2.0
+_EVEN_TICK_RATIO = 1.1
 
 
 def _confidence(fit: ScaleFit, count: int, settings: AxisSettings) -> float:
@@ -188,18 +266,27 @@ def _unread(name: str, message: str) -> AxisReading:
 def _tick_labels(
     name: str, numbers: list[tuple[Word, float]], box: Box, settings: AxisSettings
 ) -> list[tuple[Word, float]]:
-    """The row of numbers nearest below the frame, or the column nearest left of it."""
+    """The row of numbers nearest below the frame (x), or the column nearest left of it (y);
+    where that side has fewer than two, the row above (the column right of) the frame: some
+    sheets print their scales there."""
+    near = _side_labels(name, numbers, box, settings, far=False)
+    return near if len(near) >= 2 else _side_labels(name, numbers, box, settings, far=True)
+
+
+def _side_labels(
+    name: str, numbers: list[tuple[Word, float]], box: Box, settings: AxisSettings, *, far: bool
+) -> list[tuple[Word, float]]:
     x0, y0, x1, y1 = box
     found: list[tuple[float, Word, float]] = []
     for word, value in numbers:
         reach = settings.label_reach_em * word.size
         cx, cy = word.centre
         if name == "x":
-            gap = word.top - y1
+            gap = (y0 - word.bottom) if far else (word.top - y1)
             if -0.3 * word.size <= gap <= reach and x0 - 2 * word.size <= cx <= x1 + 2 * word.size:
                 found.append((gap, word, value))
         else:
-            gap = x0 - word.x1
+            gap = (word.x0 - x1) if far else (x0 - word.x1)
             inside = y0 - 0.6 * word.size <= cy <= y1 + 0.6 * word.size
             if -0.1 * word.size <= gap <= reach and inside:
                 found.append((gap, word, value))
@@ -212,6 +299,15 @@ def _tick_labels(
     band = [(w, v) for gap, w, v in found if gap <= nearest + 0.8 * size]
     key = (lambda item: item[0].centre[0]) if name == "x" else (lambda item: item[0].centre[1])
     return sorted(band, key=key)
+
+
+def _without_lost_exponents(labels: list[tuple[Word, float]]) -> list[tuple[Word, float]]:
+    """An OCR-read bare "10" among powers of ten ("10^1", "10", "10^-1") is one whose raised
+    exponent went unread: its value is unknown, so it is left out rather than taken as 10."""
+    powers = sum(1 for w, _ in labels if w.text.startswith("10^"))
+    if powers < 2:
+        return labels
+    return [(w, v) for w, v in labels if not (w.source == "ocr" and w.text == "10")]
 
 
 def _fit_to_tick(
@@ -241,26 +337,36 @@ def _title(
     size = float(np.median([w.size for w, _ in labels]))
     reach = settings.title_reach_em * size
     if name == "x":
-        edge = max(w.bottom for w, _ in labels)
+        below = min(w.top for w, _ in labels) >= y1 - size
+        edge = max(w.bottom for w, _ in labels) if below else min(w.top for w, _ in labels)
         near = [
             line
             for line in lines
             if line.upright
-            and edge - 0.3 * size <= line.top <= edge + reach
+            and (
+                edge - 0.3 * size <= line.top <= edge + reach
+                if below
+                else edge - reach <= line.bottom <= edge + 0.3 * size
+            )
             and line.x1 > x0
             and line.x0 < x1
             and parse_number(line.text) is None
         ]
-        near.sort(key=lambda line: line.top)
+        near.sort(key=lambda line: line.top if below else -line.bottom)
     else:
-        edge = min(w.x0 for w, _ in labels)
+        left = max(w.x1 for w, _ in labels) <= x0 + size
+        edge = min(w.x0 for w, _ in labels) if left else max(w.x1 for w, _ in labels)
         near = [
             line
             for line in lines
             if not line.upright
-            and edge + 0.3 * size >= line.x1 >= edge - reach
+            and (
+                edge + 0.3 * size >= line.x1 >= edge - reach
+                if left
+                else edge - 0.3 * size <= line.x0 <= edge + reach
+            )
             and line.bottom > y0
             and line.top < y1
         ]
-        near.sort(key=lambda line: -line.x1)
+        near.sort(key=lambda line: -line.x1 if left else line.x0)
     return near[0].text if near else ""

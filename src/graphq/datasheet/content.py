@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import ctypes
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from graphq.datasheet.probe import open_pdf
+from graphq.datasheet.textlayer import TextLayerSettings, read_words
 from graphq.datasheet.words import Word
 
 
@@ -29,15 +30,8 @@ class ContentSettings:
     # Chords per cubic Bézier: a quarter circle drawn as one Bézier deviates < 0.05 % of its
     # radius from 8 chords, far below a curve's stroke width.
     bezier_chords: int = 8
-    # The next character continues a word when the gap to it is below this many font sizes
-    # (letter spacing is ~0.05–0.15 em; a space is ~0.25 em).
-    word_gap_em: float = 0.22
-    # ... and its size is within this ratio: a sub- or superscript (~0.6–0.75 of its base)
-    # starts a word of its own, so exponents and subscripts stay readable apart.
-    same_size_ratio: float = 0.85
-    # A page whose characters mostly have no Unicode mapping (CID fonts without ToUnicode)
-    # has no usable text layer.
-    max_unmapped_fraction: float = 0.3
+    # How characters of the text layer are grouped into words.
+    text: TextLayerSettings = field(default_factory=TextLayerSettings)
 
 
 @dataclass(frozen=True)
@@ -86,9 +80,11 @@ def read_page(
     chosen = settings or ContentSettings()
     page = document[index]
     try:
-        left, bottom, right, top = page.get_cropbox()
+        # The box PDFium shows (the crop box, inherited from the page tree where the page
+        # sets none): the page as rendered, whatever its own dictionary says.
+        left, bottom, right, top = page.get_bbox()
         frame = _PageFrame(left, top)
-        words, unmapped = _read_words(page, frame, chosen)
+        words, unmapped = read_words(page, frame.point, chosen.text)
         builder = _StrokeBuilder(frame, chosen.bezier_chords)
         images: list[tuple[float, float, float, float]] = []
         for obj in _page_objects(page):
@@ -100,7 +96,7 @@ def read_page(
             words=words,
             strokes=builder.build(),
             images=images,
-            text_usable=bool(words) and unmapped <= chosen.max_unmapped_fraction,
+            text_usable=bool(words) and unmapped <= chosen.text.max_unmapped_fraction,
         )
     finally:
         page.close()
@@ -310,105 +306,6 @@ def _colour(obj: ctypes.c_void_p, getter: object) -> tuple[int, int, int]:
     r, g, b, a = (ctypes.c_uint() for _ in range(4))
     ok = getter(obj, ctypes.byref(r), ctypes.byref(g), ctypes.byref(b), ctypes.byref(a))  # type: ignore[operator]
     return (r.value, g.value, b.value) if ok else (0, 0, 0)
-
-
-def _read_words(
-    page: pdfium.PdfPage, frame: _PageFrame, settings: ContentSettings
-) -> tuple[list[Word], float]:
-    """Words grouped from characters, and the fraction of characters with no Unicode map."""
-    text_page = page.get_textpage()
-    try:
-        raw = text_page.raw
-        count = pdfium_c.FPDFText_CountChars(raw)
-        left, right, bottom, top = (ctypes.c_double() for _ in range(4))
-        box = pdfium_c.FS_RECTF()
-        chars: list[tuple[str, float, float, float, float, float, bool]] = []
-        unmapped = 0
-        for i in range(count):
-            if pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
-                chars.append((" ", 0, 0, 0, 0, 0, True))
-                continue
-            code = pdfium_c.FPDFText_GetUnicode(raw, i)
-            text = chr(code) if code else " "
-            if pdfium_c.FPDFText_HasUnicodeMapError(raw, i) == 1 or (0 < code < 32):
-                unmapped += 1
-            if 0 < code < 32 and code not in (9, 10, 13):
-                # A control code is a glyph the font maps to nothing ("−" of "−25" in some
-                # fonts): it stands for no character, and must not split or spoil its word.
-                continue
-            if not pdfium_c.FPDFText_GetLooseCharBox(raw, i, ctypes.byref(box)):
-                pdfium_c.FPDFText_GetCharBox(
-                    raw, i, ctypes.byref(left), ctypes.byref(right), ctypes.byref(bottom),
-                    ctypes.byref(top),
-                )  # fmt: skip
-                box.left, box.right, box.bottom, box.top = (
-                    left.value, right.value, bottom.value, top.value,
-                )  # fmt: skip
-            x0, y0 = frame.point(box.left, box.top)
-            x1, y1 = frame.point(box.right, box.bottom)
-            angle = pdfium_c.FPDFText_GetCharAngle(raw, i)
-            upright = angle < 0 or min(abs(angle), abs(angle - 2 * math.pi)) < 0.2
-            size = (y1 - y0) if upright else (x1 - x0)
-            chars.append((text, x0, y0, x1, y1, abs(size), upright))
-        mapped = [c for c in chars if c[0].strip()]
-        fraction = unmapped / max(1, len(mapped))
-        return _group_words(chars, settings), fraction
-    finally:
-        text_page.close()
-
-
-def _group_words(
-    chars: list[tuple[str, float, float, float, float, float, bool]], settings: ContentSettings
-) -> list[Word]:
-    words: list[Word] = []
-    current: list[tuple[str, float, float, float, float, float, bool]] = []
-
-    def flush() -> None:
-        if current:
-            text = "".join(c[0] for c in current)
-            words.append(
-                Word(
-                    text=text,
-                    x0=min(c[1] for c in current),
-                    top=min(c[2] for c in current),
-                    x1=max(c[3] for c in current),
-                    bottom=max(c[4] for c in current),
-                    size=max(c[5] for c in current),
-                    upright=current[0][6],
-                )
-            )
-            current.clear()
-
-    for char in chars:
-        if not char[0].strip():
-            flush()
-            continue
-        if current and not _continues(current[-1], char, settings):
-            flush()
-        current.append(char)
-    flush()
-    return words
-
-
-def _continues(
-    last: tuple[str, float, float, float, float, float, bool],
-    char: tuple[str, float, float, float, float, float, bool],
-    settings: ContentSettings,
-) -> bool:
-    if last[6] != char[6] or last[5] <= 0 or char[5] <= 0:
-        return False
-    ratio = min(last[5], char[5]) / max(last[5], char[5])
-    if ratio < settings.same_size_ratio:
-        return False
-    size = max(last[5], char[5])
-    if char[6]:
-        gap = char[1] - last[3]
-        across = min(last[4], char[4]) - max(last[2], char[2])
-    else:
-        # Rotated text reads up or down the page: the gap runs along y.
-        gap = max(char[2] - last[4], last[2] - char[4])
-        across = min(last[3], char[3]) - max(last[1], char[1])
-    return -0.5 * size < gap < settings.word_gap_em * size and across > 0.3 * size
 
 
 def clip_segments(

@@ -7,34 +7,34 @@ straight stroke beside a word). What is left is clipped to the frame and joined 
 across the pieces a PDF writer splits a path into, and across the dashes of a dashed curve
 drawn one by one, as long as the joined path runs on smoothly: curves fanning out of one
 point are never joined into a V.
+
+A curve drawn perfectly level or plumb (a depletion FET's flat output curves, a limit held
+constant) is taken too when it is drawn in the style of the panel's slanted curves, and no
+grid line or frame edge of the panel is drawn in that style: then it cannot be a rule.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.spatial import cKDTree
 
 from graphq.datasheet.arrows import Leader, find_marks, leaders_from
 from graphq.datasheet.content import Strokes, clip_segments
-from graphq.datasheet.rules import slanted_subpaths
+from graphq.datasheet.joins import JoinSettings, join_pieces
+from graphq.datasheet.rules import slanted_subpaths, subpath_boxes
 from graphq.datasheet.words import Word
+from graphq.digitizer.resample import resample_path
 
 Box = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
 class CurveSettings:
-    # Pieces whose ends lie this close join unconditionally when smooth (points): PDF
-    # writers split long polylines with ends repeated to 0.01 pt.
-    join_touch_pt: float = 0.6
-    # Dashes of a curve drawn one by one are at most this far apart (points).
-    join_dash_pt: float = 4.0
-    # A join turns by at most this angle (degrees): curves are smooth where a dash gap or
-    # a split falls, and curves fanning out of one point leave it in near-equal directions.
-    max_join_turn_deg: float = 60.0
+    # How pieces of one curve are joined across splits and dash gaps.
+    join: JoinSettings = field(default_factory=JoinSettings)
     # A curve is at least this fraction of the frame's diagonal long: shorter strokes are
     # arrowheads, marks and bits of symbols.
     min_length_fraction: float = 0.05
@@ -43,6 +43,12 @@ class CurveSettings:
     # A straight stroke shorter than this fraction of the frame width beside a word is a
     # legend sample.
     max_sample_fraction: float = 0.2
+    # A curve every point of which lies this close to another curve (points) is that curve
+    # drawn again (writers overlay a curve in another colour, or repeat a path).
+    retraced_pt: float = 0.8
+    # A style is a rule's when its level-or-plumb strokes run down this fraction of the
+    # frame's height in all (frame edges, vertical grid lines); curves never do.
+    grid_style_fraction: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -79,7 +85,9 @@ def extract_curves(
 ) -> PanelStrokes:
     chosen = settings or CurveSettings()
     marks = find_marks(strokes, box)
-    pieces = _pieces(strokes, box, marks.is_mark)
+    slanted = slanted_subpaths(strokes)
+    pieces = _pieces(strokes, box, slanted & ~marks.is_mark)
+    pieces += _level_pieces(strokes, box, pieces, ~slanted & ~marks.is_mark, chosen)
     word_boxes = np.array([(w.x0, w.top, w.x1, w.bottom) for w in words]).reshape(-1, 4)
     width = box[2] - box[0]
     kept: list[tuple[np.ndarray, int]] = []
@@ -106,7 +114,7 @@ def extract_curves(
         shafts, marks.heads, lambda ends: _word_distance(ends, word_boxes), chosen.leader_reach_pt
     )
     samples += _level_samples(strokes, box, words, chosen)
-    joined = _join(kept, strokes, chosen)
+    joined = join_pieces(kept, strokes, chosen.join)
     diagonal = float(np.hypot(box[2] - box[0], box[3] - box[1]))
     curves = [
         VectorCurve(
@@ -119,7 +127,18 @@ def extract_curves(
         for points, path, dashed_join in joined
         if _length(points) >= chosen.min_length_fraction * diagonal
     ]
-    return PanelStrokes(curves, leaders, samples)
+    return PanelStrokes(_without_retraced(curves, chosen.retraced_pt), leaders, samples)
+
+
+def _without_retraced(curves: list[VectorCurve], tolerance: float) -> list[VectorCurve]:
+    """The curves less those drawn again over one kept before them."""
+    kept: list[tuple[VectorCurve, cKDTree]] = []
+    for curve in curves:
+        dense = resample_path(curve.points, tolerance / 2)
+        if any(np.all(tree.query(dense)[0] <= tolerance) for _, tree in kept):
+            continue
+        kept.append((curve, cKDTree(dense)))
+    return [curve for curve, _ in kept]
 
 
 def _level_samples(
@@ -152,14 +171,78 @@ def _level_samples(
     return samples
 
 
-def _pieces(strokes: Strokes, box: Box, is_mark: np.ndarray) -> list[tuple[np.ndarray, int]]:
-    """Connected polylines of candidate curve strokes (no marks), clipped to the frame."""
+def _style(strokes: Strokes, path: int) -> tuple[int, int, int, float, bool]:
+    color = strokes.color[path]
+    return (int(color[0]), int(color[1]), int(color[2]), round(float(strokes.width[path]), 2),
+            bool(strokes.dashed[path]))  # fmt: skip
+
+
+def _level_pieces(
+    strokes: Strokes,
+    box: Box,
+    slanted: list[tuple[np.ndarray, int]],
+    level: np.ndarray,
+    settings: CurveSettings,
+) -> list[tuple[np.ndarray, int]]:
+    """Level and plumb strokes drawn in a slanted curve's style that no rule of the panel
+    shares, open (a box's edges are closed), off the frame's edges and longer than a legend
+    sample."""
+    diagonal = float(np.hypot(box[2] - box[0], box[3] - box[1]))
+    long_enough = settings.min_length_fraction * diagonal
+    styles = {_style(strokes, path) for points, path in slanted if _length(points) >= long_enough}
+    if not styles or strokes.segments.size == 0:
+        return []
+    styles -= _rule_styles(strokes, box, level, settings)
+    ids, first, _ = subpath_boxes(strokes)
+    seg = strokes.segments
+    ends = np.append(first[1:], len(seg))
+    closed = np.zeros_like(level)
+    closed[ids] = np.hypot(*(seg[ends - 1, 2:] - seg[first, :2]).T) < 0.1
+    x0, y0, x1, y1 = box
+    found = []
+    longer_than_sample = max(long_enough, settings.max_sample_fraction * (box[2] - box[0]))
+    for points, path in _pieces(strokes, box, level & ~closed):
+        if _style(strokes, path) not in styles or _length(points) <= longer_than_sample:
+            continue
+        xs, ys = points[:, 0], points[:, 1]
+        on_edge = (np.ptp(ys) < 0.5 and min(abs(ys[0] - y0), abs(ys[0] - y1)) < 1.0) or (
+            np.ptp(xs) < 0.5 and min(abs(xs[0] - x0), abs(xs[0] - x1)) < 1.0
+        )
+        if not on_edge:
+            found.append((points, path))
+    return found
+
+
+def _rule_styles(
+    strokes: Strokes, box: Box, level: np.ndarray, settings: CurveSettings
+) -> set[tuple[int, int, int, float, bool]]:
+    """Styles in which plumb rules (frame edges, vertical grid lines) cross the frame."""
+    seg = strokes.segments
+    x0, y0, x1, y1 = box
+    plumb = (
+        level[strokes.subpath]
+        & (np.abs(seg[:, 2] - seg[:, 0]) < 0.3)
+        & (seg[:, 0] > x0 - 1)
+        & (seg[:, 0] < x1 + 1)
+    )
+    tops = np.clip(np.minimum(seg[:, 1], seg[:, 3]), y0, y1)
+    bottoms = np.clip(np.maximum(seg[:, 1], seg[:, 3]), y0, y1)
+    run: dict[tuple[int, int, int, float, bool], float] = {}
+    for k in np.flatnonzero(plumb):
+        style = _style(strokes, int(strokes.path[k]))
+        run[style] = run.get(style, 0.0) + float(bottoms[k] - tops[k])
+    return {
+        style for style, total in run.items() if total >= settings.grid_style_fraction * (y1 - y0)
+    }
+
+
+def _pieces(strokes: Strokes, box: Box, wanted: np.ndarray) -> list[tuple[np.ndarray, int]]:
+    """Connected polylines of the wanted subpaths' visible strokes, clipped to the frame."""
     seg = strokes.segments
     if seg.size == 0:
         return []
-    slanted_in = slanted_subpaths(strokes)
     visible = strokes.stroked[strokes.path] & ~np.all(strokes.color >= 240, axis=1)[strokes.path]
-    candidate = visible & slanted_in[strokes.subpath] & ~is_mark[strokes.subpath]
+    candidate = visible & wanted[strokes.subpath]
     # Near the frame only: everything else on the page is another panel's business.
     x0, y0, x1, y1 = box
     near = (
@@ -239,84 +322,3 @@ def _sample(points: np.ndarray, path: int, strokes: Strokes) -> LegendSample:
 
 def _length(points: np.ndarray) -> float:
     return float(np.hypot(*np.diff(points, axis=0).T).sum())
-
-
-def _direction(points: np.ndarray, at_end: bool) -> np.ndarray:
-    """Unit direction leaving the piece at its end (or entering it at its start), over the
-    last (first) ~2 points of length."""
-    ordered = points if at_end else points[::-1]
-    tail = ordered[-1]
-    for k in range(len(ordered) - 2, -1, -1):
-        step = tail - ordered[k]
-        if np.hypot(*step) >= 2.0 or k == 0:
-            norm = np.hypot(*step)
-            return step / norm if norm > 0 else step
-    return np.zeros(2)
-
-
-def _join(
-    pieces: list[tuple[np.ndarray, int]], strokes: Strokes, settings: CurveSettings
-) -> list[tuple[np.ndarray, int, bool]]:
-    """Pieces joined into curves: (points, path of the first piece, joined across gaps)."""
-    if not pieces:
-        return []
-    ends = np.array([[p[0], p[-1]] for p, _ in pieces]).reshape(-1, 2)  # 2k: start, 2k+1: end
-    style = np.array(
-        [(*strokes.color[path], round(float(strokes.width[path]), 2)) for _, path in pieces]
-    )
-    tree = cKDTree(ends)
-    pairs = tree.query_pairs(settings.join_dash_pt, output_type="ndarray")
-    cos_limit = np.cos(np.radians(settings.max_join_turn_deg))
-    candidates = []
-    for a, b in pairs.tolist():
-        pa, pb = a // 2, b // 2
-        if pa == pb or not np.array_equal(style[pa], style[pb]):
-            continue
-        gap = float(np.hypot(*(ends[a] - ends[b])))
-        # Leaving piece a at its endpoint a, entering piece b at endpoint b.
-        out_dir = _direction(pieces[pa][0], at_end=a % 2 == 1)
-        in_dir = -_direction(pieces[pb][0], at_end=b % 2 == 1)
-        if float(out_dir @ in_dir) < cos_limit:
-            continue
-        if gap > settings.join_touch_pt:
-            bridge = (ends[b] - ends[a]) / gap
-            if float(out_dir @ bridge) < cos_limit:
-                continue
-        candidates.append((gap, a, b))
-    candidates.sort()
-    partner = np.full(len(ends), -1)
-    root = list(range(len(pieces)))
-
-    def find(k: int) -> int:
-        while root[k] != k:
-            root[k] = root[root[k]]
-            k = root[k]
-        return k
-
-    gapped = np.zeros(len(ends), dtype=bool)
-    for gap, a, b in candidates:
-        if partner[a] >= 0 or partner[b] >= 0 or find(a // 2) == find(b // 2):
-            continue
-        partner[a], partner[b] = b, a
-        gapped[a] = gapped[b] = gap > settings.join_touch_pt
-        root[find(a // 2)] = find(b // 2)
-    joined = []
-    seen = np.zeros(len(pieces), dtype=bool)
-    for start in range(len(pieces)):
-        if seen[start] or (partner[2 * start] >= 0 and partner[2 * start + 1] >= 0):
-            continue
-        # Walk from a free end: enter the piece at its free end, leave at the other.
-        free = 2 * start if partner[2 * start] < 0 else 2 * start + 1
-        parts, any_gap, piece, entry = [], False, start, free
-        while True:
-            seen[piece] = True
-            points = pieces[piece][0]
-            parts.append(points if entry % 2 == 0 else points[::-1])
-            exit_end = entry ^ 1
-            nxt = partner[exit_end]
-            if nxt < 0 or seen[nxt // 2]:
-                break
-            any_gap |= bool(gapped[exit_end])
-            piece, entry = nxt // 2, nxt
-        joined.append((np.vstack(parts), pieces[start][1], any_gap))
-    return joined

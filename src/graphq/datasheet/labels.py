@@ -6,8 +6,8 @@ A label names a curve when the page ties them together, in this order of certain
 - a legend's sample is drawn in the curve's own style, or the label names the style
   ("(DASHED)") of exactly one curve;
 - the text stands right beside the curve (inline), clearly nearer it than any other;
-- the text stands right of the frame level with where the curve ends (curve-end labels,
-  often stacked in a column);
+- the text starts just right of where the curve ends, level with that end: right of the
+  frame (curve-end labels, often stacked in a column), or inside it where curves stop short;
 - a bare value ("-55 °C", "125°") stands beside the curve with no curve on its other side:
   along its row or column the curve is the first one met, and nothing lies beyond the text
   (a label above a family of curves, or left of the leftmost); text naming a quantity
@@ -16,9 +16,13 @@ A label names a curve when the page ties them together, in this order of certain
 - a "Top: … Bottom: …" or "in descending order" list (:mod:`graphq.datasheet.lists`);
 - a graph with one curve and one condition line in its frame: that line is the curve's.
 
+Nearness is measured to each curve's own stretches (:mod:`graphq.datasheet.nearness`): text
+beside a stretch several curves share names none of them. A stacked block (a name over its
+conditions, :mod:`graphq.datasheet.stacks`) binds as one label, its conditions the curve's.
 A label near two curves alike binds to neither. Text that names no curve but assigns a
 condition ("VDS = 10 V", "f = 1 MHz") holds for the whole graph; a bare value ("-55 °C") that
-binds to no curve is a curve label left unread, never a condition of every curve. A stacked
+binds to no curve is a curve label left unread, never a condition of every curve; so are
+texts giving one quantity different values (a legend's "VDS = 48 V", "VDS = 12 V"). A stacked
 column of values whose first line names the quantity ("VGS = 1.0 V", "0.5 V", "0 V") lends
 that name to the others.
 """
@@ -26,7 +30,7 @@ that name to the others.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -34,7 +38,18 @@ from graphq.datasheet.arrows import Leader
 from graphq.datasheet.boxes import in_box
 from graphq.datasheet.conditions import bare_value, parse_conditions
 from graphq.datasheet.curves import LegendSample, VectorCurve
+from graphq.datasheet.legends import by_leader, by_sample, by_style_word
 from graphq.datasheet.lists import LabelList, find_lists, order_top_down
+from graphq.datasheet.nearness import (
+    NearnessSettings,
+    beside,
+    curve_end,
+    densify,
+    distances,
+    inline,
+    own_stretches,
+)
+from graphq.datasheet.stacks import find_stacks
 from graphq.datasheet.textlines import TextLine
 
 Box = tuple[float, float, float, float]
@@ -55,34 +70,36 @@ CERTAINTY = {
 
 @dataclass(frozen=True)
 class LabelSettings:
-    # Inline text stands within this many of its heights of its curve ...
-    inline_reach_em: float = 1.6
-    # ... and the next curve is at least this much further away (its heights), or this
-    # factor further: otherwise the text could name either.
-    min_margin_em: float = 0.5
-    min_ratio: float = 1.8
+    nearness: NearnessSettings = field(default_factory=NearnessSettings)
     # Labels are read from this far outside the frame (points): curve-end labels stacked
     # to the right of the frame.
     outside_reach_pt: float = 45.0
     # A leader's tip lies within this of its curve (points).
     leader_tip_pt: float = 3.0
-    # A curve-end label's middle lies within this many of its heights of the curve's end.
-    end_reach_em: float = 1.0
-    # A label beside a curve with nothing beyond it is at most this fraction of the frame's
-    # diagonal from the curve.
-    beside_reach: float = 0.2
 
 
 @dataclass(frozen=True)
 class Binding:
-    """Per curve its label text ("" when none binds) and how it was bound ("" when not);
-    the graph's own conditions; labels the page prints that bound to no curve."""
+    """Per curve its label text ("" when none binds), how it was bound ("" when not) and the
+    conditions printed under its label; the graph's own conditions; labels the page prints
+    that bound to no curve."""
 
     labels: list[str]
     kinds: list[str]
     graph_conditions: dict[str, float]
     unbound: list[str]
     texts: list[str]  # every text line read in and around the panel, for the record
+    conditions: list[dict[str, float]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Geometry:
+    """The curves as the binders measure them: whole (leaders) and their own stretches."""
+
+    curves: list[VectorCurve]
+    whole: list[np.ndarray]
+    own: list[np.ndarray]
+    box: Box
 
 
 def bind_labels(
@@ -103,224 +120,113 @@ def bind_labels(
     listed = {id(line) for found in lists for line in found.lines}
     free = [line for line in candidates if id(line) not in listed]
     boxed = [line for line in free if in_box(line, boxes or [])]
+    stacks = find_stacks([line for line in free if line not in boxed])
+    stacked = {id(line) for stack in stacks for line in stack.lines}
+    free = [line for line in free if id(line) not in stacked] + [s.line for s in stacks]
+    stack_conditions = {id(s.line): s.conditions for s in stacks}
+    geometry = _Geometry(
+        curves,
+        [densify(c.points) for c in curves],
+        own_stretches([c.points for c in curves], chosen.nearness),
+        box,
+    )
     labels = [""] * len(curves)
     kinds = [""] * len(curves)
+    conditions: list[dict[str, float]] = [{} for _ in curves]
     rank = [(np.inf, np.inf)] * len(curves)
-    dense = [_dense(c.points) for c in curves]
     for line in free:
         target, kind, distance = _target(
-            line, curves, dense, box, leaders, samples, chosen, by_nearness=line not in boxed
+            line, geometry, leaders, samples, chosen, by_nearness=line not in boxed
         )
         if target is None:
             continue
         key = (1.0 - CERTAINTY[kind], distance)
         if key < rank[target]:
             labels[target], kinds[target], rank[target] = line.text, kind, key
-    _bind_named_beside(free, boxed, curves, dense, box, labels, kinds, chosen)
+            conditions[target] = stack_conditions.get(id(line), {})
+    _bind_named_beside(free, boxed, geometry, labels, kinds, chosen)
     labels = _lend_names(labels, free)
     _bind_lists(lists, curves, labels, kinds)
+    conditions = [{} if kind == "list" else c for kind, c in zip(kinds, conditions, strict=True)]
     _bind_sole(free, curves, box, labels, kinds)
     bound = set(labels)
     graph_conditions: dict[str, float] = {}
-    for line in boxed:
-        graph_conditions.update(parse_conditions(line.text, lone_temperature=False))
     unbound = []
+    stated = [
+        (line.text, parse_conditions(line.text, lone_temperature=False))
+        for line in boxed
+        if line.text not in bound
+    ]
     for line in free:
         if line.text in bound or line in boxed:
             continue
-        graph_conditions.update(parse_conditions(line.text, lone_temperature=False))
+        if id(line) in stack_conditions:  # a named block's conditions are its curve's
+            unbound.append(line.text)
+            continue
+        stated.append((line.text, parse_conditions(line.text, lone_temperature=False)))
         if _bare_label(line.text):
             unbound.append(line.text)
-    return Binding(labels, kinds, graph_conditions, unbound, [line.text for line in candidates])
+    family = _family_quantities([c for _, c in stated] + [parse_conditions(t) for t in labels])
+    for text, assigned in stated:
+        if family & set(assigned):  # one of a family's labels left unbound: no condition
+            unbound.append(text)
+        else:
+            graph_conditions.update(assigned)
+    texts = [line.text for line in candidates]
+    return Binding(labels, kinds, graph_conditions, unbound, texts, conditions)
 
 
 def _target(
     line: TextLine,
-    curves: list[VectorCurve],
-    dense: list[np.ndarray],
-    box: Box,
+    geometry: _Geometry,
     leaders: list[Leader],
     samples: list[LegendSample],
     settings: LabelSettings,
     *,
     by_nearness: bool,
 ) -> tuple[int | None, str, float]:
-    target = _by_leader(line, leaders, dense, settings)
+    target = by_leader(line, leaders, geometry.whole, settings.leader_tip_pt)
     if target is not None:
         return target, "leader", 0.0
-    target = _by_sample(line, samples, curves)
+    target = by_sample(line, samples, geometry.curves)
     if target is None:
-        target = _by_style_word(line, curves)
+        target = by_style_word(line, geometry.curves)
     if target is not None:
         return target, "sample", 0.0
-    if not dense or not by_nearness:
+    own = geometry.own
+    if not own or not by_nearness:
         return None, "", np.inf
-    distances = np.array([_box_distance(line, points) for points in dense])
-    target = _inline(line, distances, settings)
+    near = settings.nearness
+    gaps = distances(line, own)
+    target = inline(line, gaps, near)
     if target is not None:
-        return target, "inline", float(distances[target])
-    target = _curve_end(line, dense, box, settings)
+        return target, "inline", float(gaps[target])
+    target = curve_end(line, own, gaps, geometry.box, near)
     if target is not None:
-        return target, "end", float(distances[target])
-    target = _beside(line, dense, distances, box, settings) if _bare_label(line.text) else None
+        return target, "end", float(gaps[target])
+    target = beside(line, own, gaps, geometry.box, near) if _bare_label(line.text) else None
     if target is not None:
-        return target, "beside", float(distances[target])
+        return target, "beside", float(gaps[target])
     return None, "", np.inf
 
 
 def _label_region(line: TextLine, box: Box, settings: LabelSettings) -> bool:
-    """Upright text inside the frame, or just right of it (curve-end labels)."""
+    """Upright text inside the frame, across its right edge, or just right of it (curve-end
+    labels)."""
     if not line.upright:
         return False
     x0, y0, x1, y1 = box
     cx, cy = line.centre
     inside = x0 < cx < x1 and y0 < cy < y1
+    across = x0 < line.x0 < x1 < line.x1 and y0 < cy < y1
     beside = x1 <= line.x0 <= x1 + 0.3 * settings.outside_reach_pt and y0 - 2 < cy < y1 + 2
-    return inside or beside
-
-
-def _dense(points: np.ndarray, spacing: float = 1.0) -> np.ndarray:
-    steps = np.hypot(*np.diff(points, axis=0).T)
-    distance = np.concatenate(([0.0], np.cumsum(steps)))
-    targets = np.arange(0.0, distance[-1] + spacing, spacing)
-    return np.column_stack(
-        (np.interp(targets, distance, points[:, 0]), np.interp(targets, distance, points[:, 1]))
-    )
-
-
-def _box_distance(line: TextLine, points: np.ndarray) -> float:
-    dx = np.maximum(np.maximum(line.x0 - points[:, 0], 0), points[:, 0] - line.x1)
-    dy = np.maximum(np.maximum(line.top - points[:, 1], 0), points[:, 1] - line.bottom)
-    return float(np.hypot(dx, dy).min())
-
-
-def _clear(distances: np.ndarray, best: int, size: float, settings: LabelSettings) -> bool:
-    """Whether curve ``best`` is clearly the nearest: by a margin or a ratio."""
-    others = np.delete(distances, best)
-    if others.size == 0:
-        return True
-    nearest, second = float(distances[best]), float(others.min())
-    return second - nearest >= settings.min_margin_em * size or second >= settings.min_ratio * max(
-        nearest, 0.5
-    )
-
-
-def _inline(line: TextLine, distances: np.ndarray, settings: LabelSettings) -> int | None:
-    best = int(np.argmin(distances))
-    if distances[best] > settings.inline_reach_em * line.size:
-        return None
-    return best if _clear(distances, best, line.size, settings) else None
-
-
-def _curve_end(
-    line: TextLine, dense: list[np.ndarray], box: Box, settings: LabelSettings
-) -> int | None:
-    """A label right of the frame, level with where one curve meets the right edge."""
-    x1 = box[2]
-    if line.x0 < x1 - 1:
-        return None
-    ends = np.full(len(dense), np.inf)
-    for k, points in enumerate(dense):
-        at_edge = points[points[:, 0] >= x1 - 1.5]
-        if at_edge.size:
-            ends[k] = float(np.abs(at_edge[:, 1] - line.centre[1]).min())
-    best = int(np.argmin(ends))
-    if ends[best] > settings.end_reach_em * line.size:
-        return None
-    return best if _clear(ends, best, line.size, settings) else None
-
-
-def _beside(
-    line: TextLine,
-    dense: list[np.ndarray],
-    distances: np.ndarray,
-    box: Box,
-    settings: LabelSettings,
-) -> int | None:
-    """The nearest curve, when it is the first one met along the label's row or column and
-    no curve lies on the label's other side."""
-    best = int(np.argmin(distances))
-    reach = settings.beside_reach * float(np.hypot(box[2] - box[0], box[3] - box[1]))
-    if distances[best] > reach:
-        return None
-    row = [(p[:, 0], (p[:, 1] >= line.top) & (p[:, 1] <= line.bottom)) for p in dense]
-    column = [(p[:, 1], (p[:, 0] >= line.x0) & (p[:, 0] <= line.x1)) for p in dense]
-    for band, low, high in ((row, line.x0, line.x1), (column, line.top, line.bottom)):
-        before = np.array([np.any(inside & (along < low)) for along, inside in band])
-        after = np.array([np.any(inside & (along > high)) for along, inside in band])
-        for side, other in ((before, after), (after, before)):
-            if side[best] and not other.any() and _first_met(band, best, side, low, high):
-                return best
-    return None
-
-
-def _first_met(
-    band: list[tuple[np.ndarray, np.ndarray]], best: int, side: np.ndarray, low: float, high: float
-) -> bool:
-    """Whether curve ``best`` is the first one met going out from the label on its side."""
-    gaps = []
-    for along, inside in band:
-        hits = along[inside]
-        gap = np.minimum(np.abs(hits - low), np.abs(hits - high)) if hits.size else np.array([])
-        gaps.append(float(gap.min()) if gap.size else np.inf)
-    met = [k for k in np.flatnonzero(side)]
-    return min(met, key=lambda k: gaps[k]) == best
-
-
-def _by_leader(
-    line: TextLine, leaders: list[Leader], dense: list[np.ndarray], settings: LabelSettings
-) -> int | None:
-    for leader in leaders:
-        tx, ty = leader.text_end
-        dx = max(line.x0 - tx, 0, tx - line.x1)
-        dy = max(line.top - ty, 0, ty - line.bottom)
-        if np.hypot(dx, dy) > settings.leader_tip_pt + 2:
-            continue
-        tip = np.asarray(leader.tip)
-        distances = [float(np.hypot(*(points - tip).T).min()) for points in dense]
-        if distances and min(distances) <= settings.leader_tip_pt:
-            return int(np.argmin(distances))
-    return None
-
-
-def _by_sample(
-    line: TextLine, samples: list[LegendSample], curves: list[VectorCurve]
-) -> int | None:
-    for sample in samples:
-        sx, sy = sample.centre
-        if not (
-            line.top - 2 <= sy <= line.bottom + 2
-            and abs(sx - line.centre[0]) < 3 * (line.x1 - line.x0 + 20)
-        ):
-            continue
-        alike = [
-            i
-            for i, c in enumerate(curves)
-            if c.color == sample.color
-            and abs(c.width - sample.width) < 0.05
-            and c.dashed == sample.dashed
-        ]
-        if len(alike) == 1:
-            return alike[0]
-    return None
-
-
-def _by_style_word(line: TextLine, curves: list[VectorCurve]) -> int | None:
-    """ "VCE = 5 V (DASHED)": the one curve drawn in the style the label names."""
-    words = line.text.casefold()
-    for word, dashed in (("dashed", True), ("solid", False)):
-        if word in words:
-            alike = [i for i, c in enumerate(curves) if c.dashed == dashed]
-            return alike[0] if len(alike) == 1 else None
-    return None
+    return inside or across or beside
 
 
 def _bind_named_beside(
     free: list[TextLine],
     boxed: list[TextLine],
-    curves: list[VectorCurve],
-    dense: list[np.ndarray],
-    box: Box,
+    geometry: _Geometry,
     labels: list[str],
     kinds: list[str],
     settings: LabelSettings,
@@ -335,8 +241,8 @@ def _bind_named_beside(
         stated = parse_conditions(line.text, lone_temperature=False)
         if line in boxed or line.text in labels or len(stated) != 1 or not set(stated) <= naming:
             continue
-        distances = np.array([_box_distance(line, points) for points in dense])
-        target = _beside(line, dense, distances, box, settings)
+        own = geometry.own
+        target = beside(line, own, distances(line, own), geometry.box, settings.nearness)
         if target is not None and not labels[target]:
             labels[target], kinds[target] = line.text, "beside"
 
@@ -354,10 +260,9 @@ def _bind_lists(
             continue
         for index, entry in zip(order, found.entries, strict=True):
             if CERTAINTY.get(kinds[index], 0.0) <= CERTAINTY["inline"]:
-                named = (
-                    f"{found.quantity} = {entry}" if found.quantity and "=" not in entry else entry
-                )
-                labels[index], kinds[index] = named, "list"
+                # Entries come named where they are values ("VGS = 10 V"); a word entry
+                # ("single pulse") names its curve as printed.
+                labels[index], kinds[index] = entry, "list"
 
 
 def _bind_sole(
@@ -371,6 +276,16 @@ def _bind_sole(
     stating = [ln for ln in inside if len(parse_conditions(ln.text, lone_temperature=False)) == 1]
     if len(inside) == 1 and len(stating) == 1:
         labels[0], kinds[0] = stating[0].text, "sole"
+
+
+def _family_quantities(stated: list[dict[str, float]]) -> set[str]:
+    """Quantities given different values by different texts ("VDS = 48 V", "VDS = 12 V"):
+    they name a family of curves, and hold for no whole graph."""
+    values: dict[str, set[float]] = {}
+    for conditions in stated:
+        for name, value in conditions.items():
+            values.setdefault(name, set()).add(value)
+    return {name for name, seen in values.items() if len(seen) > 1}
 
 
 def _bare_label(text: str) -> bool:

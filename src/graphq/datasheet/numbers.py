@@ -52,6 +52,13 @@ def parse_number(text: str) -> float | None:
     return None
 
 
+# A raised exponent starts within this many of the base's heights after the "10" ...
+_EXPONENT_GAP_EM = 0.4
+# ... or, read by OCR, this many: where OCR lost the exponent's minus sign, its box starts
+# where the digit stands, a minus's width (~0.35 em of the base) further on.
+_OCR_EXPONENT_GAP_EM = 0.8
+
+
 def join_exponents(words: list[Word]) -> list[Word]:
     """Words with every ``10`` (or ``1×10``) and the smaller raised integer word just after it
     joined into one ``10^n`` word that keeps the base's box (the tick sits under the base).
@@ -71,8 +78,10 @@ def join_exponents(words: list[Word]) -> list[Word]:
                 continue
             gap = exp.x0 - base.x1
             centre_y = (exp.top + exp.bottom) / 2
+            # OCR drops a thin minus: the exponent read without it starts a minus further on.
+            reach = (_OCR_EXPONENT_GAP_EM if exp.source == "ocr" else _EXPONENT_GAP_EM) * base.size
             if (
-                -0.2 * base.size <= gap <= 0.4 * base.size
+                -0.2 * base.size <= gap <= reach
                 and centre_y < (base.top + base.bottom) / 2
                 and exp.bottom > base.top - 0.3 * base.size
             ) and (best is None or gap < best_gap):

@@ -34,6 +34,7 @@ from graphq.datasheet.panels import Panel, PanelSettings, find_caption, find_pan
 from graphq.datasheet.raster_panels import digitize_panel, image_panels
 from graphq.datasheet.rules import RuleSettings, find_rules
 from graphq.datasheet.textlines import text_lines
+from graphq.datasheet.turning import may_be_turned, turned_page
 from graphq.datasheet.types import DatasheetCurve, DatasheetGraph, DatasheetResult
 from graphq.datasheet.words import Word
 from graphq.digitizer.resample import resample_path
@@ -64,6 +65,9 @@ class ReaderSettings:
     # A panel covering more than this fraction of the page is a page border or a section
     # box (it holds circuits, package drawings), not a graph.
     max_page_fraction: float = 0.5
+    # A page without text layer or frames is a scan when its images cover at least this
+    # fraction of it; smaller images on such a page are logos and package photos.
+    min_scan_fraction: float = 0.15
 
 
 def read_datasheet(
@@ -100,14 +104,15 @@ def _read_page(
         if _area(p.box) <= settings.max_page_fraction * page_area
     ]
     if not panels and (not page.text_usable or not pictures):
-        return _scanned_page(pdf, page, warnings) if not page.text_usable else []
+        scanned = not page.text_usable and _image_cover(page) >= settings.min_scan_fraction
+        return _scanned_page(pdf, page, warnings) if scanned else []
     words = page.words
     ocr_read = False
     if not page.text_usable:
-        words = _ocr_words(pdf, page.number, warnings)
+        words = _ocr_words(pdf, page.number, [p.box for p in panels + pictures], warnings)
         ocr_read = words is not None
         words = words or []
-    lines = text_lines(words)
+    lines = text_lines(words, _frame_walls([p.box for p in panels + pictures]))
     graphs = []
     for panel in panels:
         reading = read_axes(words, panel.box, panel.x_ticks, panel.y_ticks, settings.axes)
@@ -124,7 +129,10 @@ def _read_page(
 
 
 def _scanned_page(pdf: bytes, page: PageContent, warnings: list[str]) -> list[DatasheetGraph]:
-    """A page with neither a usable text layer nor vector frames: the scan reader's."""
+    """A page with neither a usable text layer nor vector frames: the scan reader's. A page
+    where it finds no graph, and whose glyphs do not clearly run along it, is read again
+    turned a quarter turn each way: graphs wider than the paper are printed turned, their
+    labels running up the page."""
     if not page.images:
         return []
     if importlib.util.find_spec("graphq.datasheet.raster") is None:
@@ -133,10 +141,34 @@ def _scanned_page(pdf: bytes, page: PageContent, warnings: list[str]) -> list[Da
     from graphq.datasheet.raster import read_raster_page
 
     try:
-        return read_raster_page(pdf, page.number)
+        graphs = read_raster_page(pdf, page.number)
+        if graphs or not may_be_turned(pdf, page.number):
+            return graphs
+        for turn in _QUARTER_TURNS:
+            if graphs:
+                break
+            turned = read_raster_page(turned_page(pdf, page.number, turn), 1)
+            graphs = [_unturned(graph, page, turn) for graph in turned]
+        return graphs
     except GraphqError as exc:  # OCR is an external engine: its failure leaves the page unread
         warnings.append(f"page {page.number}: the scan reader failed ({exc})")
         return []
+
+
+# Clockwise first: a graph printed turned has its bottom edge along the page's right side
+# far more often than its left (the sheet is turned clockwise to read it).
+_QUARTER_TURNS = (90, 270)
+
+
+def _unturned(graph: DatasheetGraph, page: PageContent, turn: int) -> DatasheetGraph:
+    """A graph read on the page turned clockwise by ``turn`` degrees, with its box back where
+    it lies on the page as printed."""
+    x0, y0, x1, y1 = graph.box
+    if turn == 90:  # page (x, y) shows at (height - y, x)
+        box = [y0, page.height - x1, y1, page.height - x0]
+    else:  # 270: page (x, y) shows at (y, width - x)
+        box = [page.width - y1, x0, page.width - y0, x1]
+    return msgspec.structs.replace(graph, page=page.number, box=[round(v, 2) for v in box])
 
 
 def _read_picture(
@@ -184,15 +216,21 @@ def _read_picture(
     )
 
 
-def _ocr_words(pdf: bytes, page_number: int, warnings: list[str]) -> list[Word] | None:
-    """OCR words of a page without a text layer, or None when no OCR is installed."""
-    if importlib.util.find_spec("graphq.datasheet.ocr") is None:
+def _ocr_words(
+    pdf: bytes,
+    page_number: int,
+    frames: list[tuple[float, float, float, float]],
+    warnings: list[str],
+) -> list[Word] | None:
+    """OCR words around and inside the page's frames (where tick labels, titles, captions and
+    curve labels stand), or None when no OCR is installed."""
+    if importlib.util.find_spec("graphq.datasheet.region_ocr") is None:
         warnings.append(f"page {page_number}: no usable text layer and no OCR available")
         return None
-    from graphq.datasheet.ocr import page_words
+    from graphq.datasheet.region_ocr import frame_words
 
     try:
-        return page_words(pdf, page_number)
+        return frame_words(pdf, page_number, frames)
     except Exception as exc:  # OCR is an external engine: its failure leaves axes unread
         warnings.append(f"page {page_number}: OCR failed ({exc})")
         return None
@@ -226,8 +264,11 @@ def _read_panel(
     curves: list[DatasheetCurve] = []
     if axes is not None:
         axes_confidence = min(reading.x.confidence, reading.y.confidence)
-        for curve, label, kind in zip(strokes.curves, binding.labels, binding.kinds, strict=True):
+        for curve, label, kind, stacked in zip(
+            strokes.curves, binding.labels, binding.kinds, binding.conditions, strict=True
+        ):
             value, conditions = parse_label(label)
+            conditions = {**stacked, **conditions}
             points = resample_path(curve.points, settings.sample_spacing_pt)
             values = np.column_stack(
                 (reading.x.values_at(points[:, 0]), reading.y.values_at(points[:, 1]))
@@ -294,6 +335,15 @@ def _unread_axes(reading: AxesReading) -> Axes:
         x=reading.x.axis or Axis(min=0.0, max=1.0),
         y=reading.y.axis or Axis(min=0.0, max=1.0),
     )
+
+
+def _frame_walls(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, ...]]:
+    """The frames' left and right edges: no line of text runs across them."""
+    return [(x, b[1], b[3]) for b in boxes for x in (b[0], b[2])]
+
+
+def _image_cover(page: PageContent) -> float:
+    return sum(_area(box) for box in page.images) / (page.width * page.height)
 
 
 def _area(box: tuple[float, float, float, float]) -> float:

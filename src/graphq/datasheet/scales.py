@@ -79,6 +79,7 @@ def fit_scale(
     settings: ScaleSettings | None = None,
     *,
     values_trusted: bool = True,
+    ticks_scale: AxisScale | None = None,
 ) -> ScaleFit | None:
     """The labels' scale between the frame ``edges`` (positions of the low and high value
     ends), or None when they fit none.
@@ -86,14 +87,18 @@ def fit_scale(
     ``values_trusted`` is true for text-layer labels: their values are right, so a label off
     the scale means uneven ticks (mapped piecewise), never a label to drop. OCR may misread a
     label: one that spoils an otherwise exact scale is dropped first.
+
+    ``ticks_scale`` is the scale the tick marks' spacing shows (a log decade's ticks crowd
+    towards its top), when it shows one: it decides between scales the labels fit alike, as
+    two labels fit any.
     """
     chosen = settings or ScaleSettings()
     if values_trusted:
-        whole = _best_single(positions, values, chosen, drop_one=False)
+        whole = _best_single(positions, values, chosen, drop_one=False, prefer=ticks_scale)
         if whole is not None and whole[3] <= chosen.text_piecewise_above:
             return _single(whole, values, edges)
     else:
-        single = _best_single(positions, values, chosen, drop_one=True)
+        single = _best_single(positions, values, chosen, drop_one=True, prefer=ticks_scale)
         if single is not None and single[3] <= chosen.max_residual:
             return _single(single, values, edges)
     piecewise = _piecewise(positions, values, edges, chosen)
@@ -114,24 +119,35 @@ def _single(
 
 
 def _best_single(
-    positions: np.ndarray, values: np.ndarray, settings: ScaleSettings, *, drop_one: bool
+    positions: np.ndarray,
+    values: np.ndarray,
+    settings: ScaleSettings,
+    *,
+    drop_one: bool,
+    prefer: AxisScale | None = None,
 ) -> tuple[AxisScale, float, float, float] | None:
     """(scale, slope, intercept, residual as a fraction of the span) of the better of a
-    linear and a log fit, dropping one stray label when that makes the fit good."""
+    linear and a log fit, dropping one stray label when that makes the fit good; the
+    scale to ``prefer`` when it fits exactly too."""
     candidates: list[tuple[AxisScale, float, float, float]] = []
     for scale in ("linear", "log"):
         if scale == "log" and np.any(values <= 0):
             continue
         display = np.log10(values) if scale == "log" else values
         fit = _line_fit(positions, display)
-        if fit is None:
-            continue
-        if drop_one and fit[2] > settings.max_residual and len(values) >= 4:
+        # One misread label may also repeat another's value ("60" for "80"): then no line
+        # fits all, and leaving it out is the only fit.
+        if drop_one and (fit is None or fit[2] > settings.max_residual) and len(values) >= 4:
             trimmed = _leave_one_out(positions, display)
             if trimmed is not None and trimmed[2] <= settings.max_residual:
                 fit = trimmed
+        if fit is None:
+            continue
         candidates.append((scale, *fit))  # type: ignore[arg-type]
     good = [c for c in candidates if c[3] <= settings.max_uneven_residual]
+    preferred = [c for c in good if c[0] == prefer and c[3] <= settings.max_residual]
+    if preferred:
+        return preferred[0]
     return min(good, key=lambda c: c[3]) if good else None
 
 

@@ -3,12 +3,15 @@
 Subscripts and superscripts are words of their own (a smaller size); on a line they are glued
 to the word they belong to without a space, so "V" + "DS" reads "VDS" as the page shows it.
 Rotated words (axis titles running up the page) form columns read from bottom to top.
+A line never runs across a wall (a graph's frame edge): a tick label left of the frame and a
+curve label just inside it are two texts however close they stand.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from graphq.datasheet.words import Word
@@ -40,13 +43,24 @@ class TextLine:
         return (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2
 
 
-def text_lines(words: list[Word]) -> list[TextLine]:
-    """Upright words joined into lines, rotated words into columns."""
+# A vertical line on the page, (x, y0, y1) in points, that no line of text runs across.
+Wall = tuple[float, float, float]
+
+
+def text_lines(words: list[Word], walls: Sequence[Wall] = ()) -> list[TextLine]:
+    """Upright words joined into lines, rotated words into columns; no line crosses a wall."""
     upright = sorted((w for w in words if w.upright), key=lambda w: w.x0)
     rotated = sorted((w for w in words if not w.upright), key=lambda w: -w.bottom)
     lines: list[list[Word]] = []
     for word in upright:
-        home = next((line for line in lines if _continues_line(line[-1], word)), None)
+        home = next(
+            (
+                line
+                for line in lines
+                if _continues_line(line[-1], word) and not _walled(line[-1], word, walls)
+            ),
+            None,
+        )
         if home is None:
             lines.append([word])
         else:
@@ -67,6 +81,15 @@ def _continues_line(last: Word, word: Word) -> bool:
     gap = word.x0 - last.x1
     return overlap > _LINE_OVERLAP * min(last.size, word.size) and -0.3 * size < gap < (
         _LINE_GAP_EM * size
+    )
+
+
+def _walled(last: Word, word: Word, walls: Sequence[Wall]) -> bool:
+    """Whether a wall stands in the gap between two words of a would-be line."""
+    middle = (max(last.top, word.top) + min(last.bottom, word.bottom)) / 2
+    return any(
+        last.x1 - 0.5 < x < word.x0 + 0.5 and y0 <= middle <= y1 and last.x0 < x
+        for x, y0, y1 in walls
     )
 
 

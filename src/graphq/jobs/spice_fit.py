@@ -64,8 +64,8 @@ def fit_product(payload: dict[str, Any], progress: Progress) -> SpiceOutput:
     )
     progress(_FIT_SHARE, "verifying the model in ngspice")
     verification = verify_with_ngspice(fit, inputs)
-    fit.review = combined_review(fit.review, verification)
     dialects = {name: verify_with_ngspice(fit, inputs, name) for name in fit.dialects}
+    fit.review = combined_review(fit.review, verification, dialects)
     progress(_FIT_SHARE + _VERIFY_SHARE, "drawing the fit report")
     return SpiceOutput(
         fit=msgspec.to_builtins(fit),

@@ -61,9 +61,7 @@ class _ProgressSender:
             self.conn.send(("progress", float(fraction), step))
 
 
-def _worker_main(
-    conn: Connection, preload: list[str], tmp_dir: str, memory_limit_mb: int
-) -> None:
+def _worker_main(conn: Connection, preload: list[str], tmp_dir: str, memory_limit_mb: int) -> None:
     os.environ["TMPDIR"] = tmp_dir
     tempfile.tempdir = tmp_dir
     if memory_limit_mb > 0:

@@ -231,7 +231,8 @@ async def list_jobs(
     ``cursor``: only the first page pays for the count).
 
     Each filter and the order have an index (``ix_jobs_created``, ``ix_jobs_status_created``,
-    ``ix_jobs_queue_created``, the product's and the batch's), so a page by cursor costs the same at any depth.
+    ``ix_jobs_queue_created``, the product's and the batch's), so a page by cursor costs the
+    same at any depth.
     """
     query = select(Job)
     for column, value in (

@@ -122,7 +122,9 @@ async def job_stats(session: AsyncSession, queue_id: str | None) -> JobStats:
     )
     waiting_letters = select(func.count(DeadLetter.id)).where(DeadLetter.reprocessed_at.is_(None))
     if queue_id is not None:
-        waiting_letters = waiting_letters.join(Job, Job.id == DeadLetter.job_id).where(where)
+        # Driven from the few waiting letters, each checked against its job by primary key.
+        of_queue = select(Job.id).where(Job.id == DeadLetter.job_id, Job.queue_id == queue_id)
+        waiting_letters = waiting_letters.where(of_queue.exists())
     ended = by_status["completed"] + by_status["dead"]
     return JobStats(
         total=sum(by_status.values()),

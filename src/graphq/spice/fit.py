@@ -31,9 +31,14 @@ from graphq.spice.model_file import (
 )
 from graphq.spice.optimise import ParameterFit
 from graphq.spice.pspice_subckt import pspice_subckt_text
-from graphq.spice.quality import curve_review, parameter_review
+from graphq.spice.quality import bound_review, curve_review, parameter_review
 from graphq.spice.report import curve_reports
-from graphq.spice.results import SpiceFit
+from graphq.spice.results import CurveReport, SpiceFit
+from graphq.spice.subcircuit_capacitance import (
+    SUBCIRCUIT_EQUATIONS,
+    stepped_capacitances,
+    subcircuit_parameters,
+)
 
 ModelType = Literal["vdmos", "gan-epc"]
 MODEL_TYPES: tuple[str, ...] = get_args(ModelType)
@@ -136,7 +141,15 @@ def fit_model(
         if inputs.pchan:
             card["vto"] = -card["vto"]
         model_text = vdmos_model_text(name, card, pchan=inputs.pchan)
-        dialects = {"pspice": pspice_subckt_text(name, card, pchan=inputs.pchan)}
+        report_progress(0.92, "fitting the subcircuit's capacitances")
+        stepped = stepped_capacitances(fit_curves, normalised)
+        subcircuit_caps = subcircuit_parameters(stepped) if stepped is not None else None
+        dialects = {
+            "pspice": pspice_subckt_text(
+                name, card, pchan=inputs.pchan, capacitances=subcircuit_caps
+            )
+        }
+        dialect_parameters = {"pspice": subcircuit_caps} if subcircuit_caps else {}
         threshold = "vto"
     else:
         stages = _fit_gan(fit_curves, report_progress)
@@ -147,14 +160,23 @@ def fit_model(
         if inputs.pchan:
             warnings.append("the GaN model is N-channel; the P-channel polarity was ignored")
         model_text = gan_epc.gan_subckt_text(name, card)
-        dialects = {}
+        dialects, dialect_parameters, stepped = {}, {}, None
         threshold = "vth"
     fitted = [n for stage in stages for n in stage.names]
+    if "rq" in fitted and "vq" not in fitted:
+        warnings.append(
+            f"vq held at {card['vq']:.4g} V, not fitted: the curves show the drift "
+            "resistance rising only linearly with VDS, which fixes rq/vq alone"
+        )
     at_bound = [n for stage in stages for n in stage.at_bound]
 
     report_progress(0.95, "scoring the fit")
     models = predict(equations_for(model_type), normalised, curves)
     report = curve_reports(curves, models)
+    dialect_report = {
+        dialect: _dialect_report(curves, normalised, dialect_parameters.get(dialect))
+        for dialect in dialects
+    }
     review = Review()
     review.extend(inputs.review)
     review.extend(disagreements(curves))
@@ -167,7 +189,9 @@ def fit_model(
             device_type=inputs.device_type,
         )
     )
-    review.extend(curve_review(report, "in the fitted equations"))
+    if stepped is not None:
+        review.extend(bound_review(stepped.params, stepped.at_bound, "the pspice subcircuit's"))
+    review.extend(curve_review(report, "in the fitted equations", dialect_report))
     return SpiceFit(
         model_type=model_type,
         name=name,
@@ -183,4 +207,18 @@ def fit_model(
         at_bound=at_bound,
         review=review,
         dialects={key: check_model_text(text) for key, text in dialects.items()},
+        dialect_parameters=dialect_parameters,
+        dialect_report=dialect_report,
     )
+
+
+def _dialect_report(
+    curves: list[CurveData], card: dict[str, float], capacitances: dict[str, float] | None
+) -> list[CurveReport]:
+    """A VDMOS dialect's errors on the 25 °C curves (its text holds the channel at 25 °C):
+    the card's equations, with its own capacitances where it carries them."""
+    nominal = [c for c in curves if c.nominal]
+    if capacitances is None:
+        return curve_reports(nominal, predict(VDMOS_EQUATIONS, card, nominal))
+    params = {**card, **capacitances}
+    return curve_reports(nominal, predict(SUBCIRCUIT_EQUATIONS, params, nominal))

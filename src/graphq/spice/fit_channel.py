@@ -11,7 +11,9 @@ than its siblings (a digitizer misread) is then trusted less and the fit repeate
 The model's complexity follows what the curves support: where output curves are left
 visibly unmatched, quasi-saturation (the drift region's resistance rising with Vds, which
 flattens the top output curves) is tried from a few starts, and kept only when it lowers
-the Bayesian information criterion, so two more parameters must earn their place.
+the Bayesian information criterion, so two more parameters must earn their place. Where
+the curves show only the linear start of that rise (vq pushed beyond its bound), vq is held
+and rq alone must earn its place.
 """
 
 from __future__ import annotations
@@ -48,6 +50,15 @@ VDMOS_EQUATIONS = DeviceEquations(
 # ≥ 2·Vt. Below that nothing physical is described, and ngspice's exp((Vgs - Vto)/ksubthres)
 # overflows within an ordinary gate drive, so the written model would not simulate.
 KSUBTHRES_MIN = 2.0 * vdmos.THERMAL_VOLTAGE_V
+# And at least a decade per 1.2 V (ideality 20): SiC channels with interface traps reach a
+# decade per 0.5–1 V over the currents datasheets draw; beyond, the curve is no
+# subthreshold slope but the square law's own bend.
+KSUBTHRES_MAX = 20.0 * KSUBTHRES_MIN
+# Mobility degradation and velocity saturation: θ ≈ μ/(vsat·L) + 1/(Ecrit·tox) stays below
+# 5 1/V for channels down to 0.12 µm (μ = 600 cm²/Vs, vsat = 10⁷ cm/s); a fit wanting more
+# stands in for a series resistance, and θ and Kp slide off together along the valley
+# Kp/θ.
+THETA_MAX_PER_V = 5.0
 
 # Kp and mtriode trade off in triode (only Kp·mtriode counts there); bounds at what real
 # parts need (Kp ≤ 10⁴ A/V² for sub-milliohm channels, mtriode within 5× of 1) keep a fit
@@ -55,10 +66,10 @@ KSUBTHRES_MIN = 2.0 * vdmos.THERMAL_VOLTAGE_V
 CHANNEL_BOUNDS = {
     "vto": Bound(-15.0, 15.0),
     "kp": Bound(1e-4, 1e4, log=True),
-    "ksubthres": Bound(KSUBTHRES_MIN, 2.0, log=True),
+    "ksubthres": Bound(KSUBTHRES_MIN, KSUBTHRES_MAX, log=True),
     "lambda": Bound(0.0, 0.5, natural_low=True),
     "mtriode": Bound(0.2, 5.0, log=True),
-    "theta": Bound(0.0, 10.0, natural_low=True),
+    "theta": Bound(0.0, THETA_MAX_PER_V, natural_low=True),
     "rd": Bound(1e-7, 100.0, log=True, natural_low=True),
     "rs": Bound(1e-7, 100.0, log=True, natural_low=True),
     # Quasi-saturation: the drift region adds up to rq, over a Vds of a few vq. A part's
@@ -93,6 +104,10 @@ _QUASI_SATURATION_TRIGGER = 0.01
 # Its starts: rq and vq as fractions of the top output curve's Vds/Id and Vds at its end.
 _RQ_STARTS = (0.3, 1.0)
 _VQ_STARTS = (0.3,)
+# A part without quasi-saturation in its graph's range, whose drift resistance only rises
+# linearly over it, has vq beyond any bound; vq is then held at this many times the top
+# output curve's Vds, where the rise stays within 10 % of linear over the graph.
+HELD_VQ_OVER_GRAPH = 10.0
 # Past this time in the channel fit, no further refinement (reweighting, extensions) starts:
 # a product's whole fit stays well inside its 10 s.
 _CHANNEL_TIME_BUDGET_S = 6.0
@@ -158,7 +173,7 @@ def _ksubthres_start(curves: list[CurveData]) -> float:
             slopes.append(np.polyfit(curve.x[low], np.log(curve.y[low]), 1)[0])
     if not slopes:
         return CHANNEL_DEFAULTS["ksubthres"]
-    return float(np.clip(2.0 / max(np.median(slopes), 1e-3), KSUBTHRES_MIN, 1.0))
+    return float(np.clip(2.0 / max(np.median(slopes), 1e-3), KSUBTHRES_MIN, KSUBTHRES_MAX))
 
 
 def _series_resistance_start(curves: list[CurveData], vto: float, kp: float) -> float:
@@ -225,9 +240,26 @@ def fit_channel(curves: list[CurveData]) -> ParameterFit:
             _quasi_saturation_starts(channel, chosen.params),
             deadline,
         )
+        if "vq" in extended.at_bound and time.perf_counter() < deadline:
+            extended = _linear_drift_fit(channel, names, extended, deadline)
         if _earns_its_parameters(channel, chosen, extended):
             chosen = extended
     return _reweighted(channel, chosen, deadline)
+
+
+def _linear_drift_fit(
+    channel: list[CurveData], names: list[str], free: ParameterFit, deadline: float
+) -> ParameterFit:
+    """Quasi-saturation with ``vq`` held (not fitted) where the free fit pushed it to its
+    upper bound: the drift resistance then only rises linearly over the graph,
+    ``rq·Vds/vq``, and the curves fix ``rq/vq`` alone. ``vq`` is held at
+    :data:`HELD_VQ_OVER_GRAPH` times the top output curve's Vds and ``rq`` keeps the slope
+    the free fit found."""
+    top = max((c for c in channel if c.kind == "output"), key=lambda c: c.condition)
+    held = HELD_VQ_OVER_GRAPH * max(float(top.x[-1]), 1e-3)
+    slope = free.params["rq"] / free.params["vq"]
+    start = {**free.params, "vq": held, "rq": slope * (held + float(top.x[-1]))}
+    return _fit_from_starts(channel, [*names, "rq"], [start], deadline)
 
 
 def _fit_from_starts(

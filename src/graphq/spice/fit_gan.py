@@ -3,9 +3,9 @@
 Starting values: a HEMT's saturation current grows linearly with Vgs, so a line through
 the saturated points gives vth and the slope ``awg/x0``; the first points of the output
 curve at the highest Vgs give ``awg·Vov``; the lowest decade of a transfer curve gives k2.
-Each capacitance's logistic sum starts from its curve's floor and the voltage where it has
-fallen half way. Then bounded least squares, the channel (with reverse conduction, which a
-HEMT does through its channel) and the capacitances separately.
+The capacitances' logistic sums are fitted as :mod:`graphq.spice.fit_logistic_capacitance`
+fits them. Then bounded least squares on the channel (with reverse conduction, which a HEMT
+does through its channel).
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import numpy as np
 
 from graphq.spice import gan_epc
 from graphq.spice.curves import CurveData, DeviceEquations, Params
+from graphq.spice.fit_logistic_capacitance import fit_logistic_capacitances
+from graphq.spice.logistic_capacitance import logistic_capacitances
 from graphq.spice.optimise import Bound, ParameterFit, curve_residuals, fit_parameters
 
 
 def _capacitances(params: Params, vgs: np.ndarray, vds: np.ndarray) -> dict[str, np.ndarray]:
-    """The subcircuit's capacitances depend on Vds alone (its gate sits at 0 V on datasheets)."""
-    return gan_epc.capacitances(params, vds)
+    return logistic_capacitances(gan_epc.with_defaults(params), vgs, vds)
 
 
 GAN_EQUATIONS = DeviceEquations(
@@ -36,16 +37,6 @@ CHANNEL_BOUNDS = {
     "x0_0": Bound(1e-3, 100.0, log=True),
     "x0_1": Bound(-1.0, 1.0),
 }
-
-
-def _capacitance_bounds(vds_max_v: float) -> dict[str, Bound]:
-    bounds = {"cgs": Bound(1e-18, 1e-5, log=True)}
-    for group in (gan_epc.CGD_NAMES, gan_epc.CDS_NAMES):
-        c0, c1, v1, w1, c2, v2, w2 = group
-        bounds.update({c: Bound(1e-18, 1e-5, log=True) for c in (c0, c1, c2)})
-        bounds.update({v: Bound(-0.5 * vds_max_v, 2.0 * vds_max_v) for v in (v1, v2)})
-        bounds.update({w: Bound(0.02, vds_max_v, log=True) for w in (w1, w2)})
-    return bounds
 
 
 def _line_start(curves: list[CurveData]) -> tuple[float, float]:
@@ -90,43 +81,6 @@ def initial_channel_guess(curves: list[CurveData]) -> dict[str, float]:
     return {**gan_epc.GAN_DEFAULTS, "awg": awg, "vth": vth, "k2": k2, "x0_0": x0, "x0_1": 0.0}
 
 
-def _logistic_start(names: tuple[str, ...], v: np.ndarray, c: np.ndarray) -> dict[str, float]:
-    """A falling step from ``c[0]`` to the floor, split between two logistic terms."""
-    floor = 0.9 * float(c.min())
-    drop = max(float(c[0]) - floor, 0.05 * floor)
-    half = floor + 0.5 * drop
-    v_half = float(v[np.argmax(c <= half)]) if np.any(c <= half) else float(v[-1])
-    v_half = max(v_half, float(v[0]))
-    c0, c1, v1, w1, c2, v2, w2 = names
-    return {
-        c0: floor,
-        c1: 0.7 * drop,
-        v1: v_half,
-        w1: max(0.5 * v_half, 0.1),
-        c2: 0.3 * drop,
-        v2: 3.0 * v_half,
-        w2: max(1.5 * v_half, 0.2),
-    }
-
-
-def initial_capacitance_guess(curves: list[CurveData]) -> dict[str, float]:
-    named = {c.capacitance: c for c in curves}
-    guess: dict[str, float] = {}
-    crss = named.get("crss")
-    if crss is not None:
-        guess.update(_logistic_start(gan_epc.CGD_NAMES, crss.x, crss.y))
-    if "ciss" in named:
-        ciss = named["ciss"]
-        gate_drain = np.interp(ciss.x, crss.x, crss.y) if crss is not None else 0.0
-        guess["cgs"] = float(max(np.median(ciss.y - gate_drain), 0.1 * ciss.y.min()))
-    if "coss" in named:
-        coss = named["coss"]
-        gate_drain = np.interp(coss.x, crss.x, crss.y) if crss is not None else 0.0
-        drain_source = np.maximum(coss.y - gate_drain, 0.05 * coss.y)
-        guess.update(_logistic_start(gan_epc.CDS_NAMES, coss.x, drain_source))
-    return guess
-
-
 def fit_gan_channel(curves: list[CurveData]) -> ParameterFit:
     channel = [c for c in curves if c.kind in ("output", "transfer", "rdson", "body_diode")]
     names = ["awg", "vth", "k2", "x0_0"]
@@ -141,21 +95,4 @@ def fit_gan_channel(curves: list[CurveData]) -> ParameterFit:
 
 
 def fit_gan_capacitances(curves: list[CurveData]) -> ParameterFit:
-    caps = [c for c in curves if c.kind == "capacitance"]
-    if not caps:
-        return ParameterFit({})
-    present = {c.capacitance for c in caps}
-    names: list[str] = []
-    if "ciss" in present:
-        names.append("cgs")
-    if "crss" in present:
-        names += gan_epc.CGD_NAMES
-    if "coss" in present:
-        names += gan_epc.CDS_NAMES
-    start = {**gan_epc.GAN_DEFAULTS, **initial_capacitance_guess(caps)}
-    bounds = _capacitance_bounds(float(max(c.x.max() for c in caps)))
-
-    def residuals(params: dict[str, float]) -> np.ndarray:
-        return curve_residuals(GAN_EQUATIONS, params, caps)
-
-    return fit_parameters(residuals, start, names, bounds)
+    return fit_logistic_capacitances(curves, GAN_EQUATIONS, gan_epc.GAN_DEFAULTS)

@@ -42,6 +42,9 @@ class SwitchingBench:
 
 # The switched-off gate sits this far below a depletion part's threshold.
 _OFF_MARGIN_V = 3.0
+# A bench's voltages are round, as a user's are: ngspice 39 stalled a P-channel
+# subcircuit's transient on a gate pulse from 0.999999854 V, and ran it from 1 V or 0.99 V.
+_BENCH_DECIMALS = 2
 # The load draws this fraction of the highest drain current the graphs show.
 _LOAD_FRACTION = 0.5
 
@@ -59,7 +62,7 @@ def bench_for(curves: Sequence[CurveData], threshold_v: float) -> SwitchingBench
     current = max((float(c.y.max()) for c in channel), default=1.0)
     return SwitchingBench(
         gate_on_v=max(gates, default=10.0),
-        gate_off_v=min(0.0, threshold_v - _OFF_MARGIN_V),
+        gate_off_v=min(0.0, round(threshold_v - _OFF_MARGIN_V, _BENCH_DECIMALS)),
         supply_v=supply,
         load_ohm=supply / max(_LOAD_FRACTION * current, 1e-6),
     )

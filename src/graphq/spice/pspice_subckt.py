@@ -8,6 +8,11 @@ mode as ``f(Vgs, Vds⁺) - f(Vgd, Vsd⁺)``), a constant Cgs, Cgd as its charge
 current-controlled current source, and the body diode as a junction diode carrying Cds
 (Cjo, Vj, M), Is, N, Rb and the band gap.
 
+Where the card's shapes cannot follow the capacitance curves (a superjunction part's step),
+the subcircuit carries logistic sums instead (:mod:`graphq.spice.subcircuit_capacitance`
+decides): Cgs constant, Cgd of Vdg and Cds of Vds as charge-based sources
+(:mod:`graphq.spice.logistic_capacitance`), and a body diode without junction capacitance.
+
 Only ``E``/``G`` sources with ``VALUE={…}``, ``F`` sources and ``.MODEL D`` appear, and
 only ``min``, ``max``, ``abs``, ``exp``, ``log`` and ``atan`` in expressions: PSpice,
 LTspice and ngspice all read that. The channel holds the 25 °C parameters alone (behavioural
@@ -19,15 +24,17 @@ as the VDMOS card.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
+from graphq.spice import logistic_capacitance as logistic
 from graphq.spice.model_file import format_value, header, spice_name
 from graphq.spice.vdmos import with_defaults
 from graphq.spice.vdmos_temperature import at_temperature
 
 DIALECTS = ("vdmos", "pspice")
+Across = Callable[[str, str], str]
 # PSpice refuses zero-ohm resistors; this stands for "none" (well below any part's Rds(on)).
 _SMALLEST_RESISTANCE_OHM = 1e-6
 # Gate resistance written where the card has none (the datasheets' curves do not show it).
@@ -36,25 +43,17 @@ _DEFAULT_RG_OHM = 1e-3
 # (each spells "told" differently). The diode's Is is written as it is there: its Arrhenius
 # law then gives the card's own Is at every temperature.
 SIMULATOR_TNOM_C = 27.0
-# A softplus exponent past this is carried on by its linear term (no overflow).
-_SOFTPLUS_CAP = 40
 
 
 def _f(value: float) -> str:
     return format_value(value)
 
 
-def _softplus(argument: str) -> str:
-    """``log(1 + exp(x))`` that never overflows and has no kink a sweep could land on."""
-    cap = _SOFTPLUS_CAP
-    return f"(log(1+exp(min({argument},{cap})))+max({argument}-{cap},0))"
-
-
 def _channel(p: Mapping[str, float], vg: str, vd: str) -> str:
     """VDMOS channel current with gate drive ``vg`` and drain voltage ``vd`` (≥ 0)."""
     k = p["ksubthres"]
     argument = f"({vg}-{_f(p['vto'])})/{_f(k)}"
-    overdrive = f"({_f(k)}*{_softplus(argument)})"
+    overdrive = f"({_f(k)}*{logistic.softplus_text(argument)})"
     beta = f"({_f(p['kp'])}*(1+{_f(p['lambda'])}*{vd})/(1+{_f(p['theta'])}*{vg}))"
     vx = f"min({_f(p['mtriode'])}*{vd},{overdrive})"
     return f"{beta}*{vx}*({overdrive}-0.5*{vx})"
@@ -76,11 +75,40 @@ def _resistance(value: float) -> str:
     return _f(max(value, _SMALLEST_RESISTANCE_OHM))
 
 
+def _card_capacitances(p: Mapping[str, float], across: Across, pchan: bool) -> list[str]:
+    """Cgs, and Cgd of the card's atan/tanh shape (Cds rides on the body diode)."""
+    return [
+        f"CGS g1 s1 {_f(max(p['cgs'], 1e-18))}",
+        f"EQGD qgd 0 VALUE={{{_cgd_charge_nc(p, across('g1', 'd1'))}}}",
+        "CQGD qgd mgd 1n",
+        "VQGD mgd 0 0",
+        f"FQGD {'d1 g1' if pchan else 'g1 d1'} VQGD 1",
+    ]
+
+
+def _stepped_capacitances(c: Mapping[str, float], across: Across, pchan: bool) -> list[str]:
+    """Cgs, and Cgd and Cds as logistic sums of Vdg and Vds."""
+    p = {**logistic.LOGISTIC_DEFAULTS, **c}
+    lines = [f"CGS g1 s1 {_f(max(p['cgs'], 1e-18))}"]
+    for tag, node, names in (("gd", "g1", logistic.CGD_NAMES), ("ds", "s1", logistic.CDS_NAMES)):
+        charge = logistic.charge_text(p, names, across("d1", node))
+        plus, minus = (node, "d1") if pchan else ("d1", node)
+        lines += logistic.charge_element(tag.upper(), plus, minus, charge, syntax="e")
+    return lines
+
+
 def pspice_subckt_text(
-    name: str, params: Mapping[str, float], *, pchan: bool, when: dt.date | None = None
+    name: str,
+    params: Mapping[str, float],
+    *,
+    pchan: bool,
+    capacitances: Mapping[str, float] | None = None,
+    when: dt.date | None = None,
 ) -> str:
     """A ``.SUBCKT NAME drain gate source`` holding the VDMOS card's ``params`` (card values:
-    ``vto`` negative for an enhancement P-channel part)."""
+    ``vto`` negative for an enhancement P-channel part), with the logistic-sum
+    ``capacitances`` (:data:`graphq.spice.logistic_capacitance.CAPACITANCE_NAMES`) in place of
+    the card's where given."""
     p = with_defaults(params)
     if pchan:
         p["vto"] = -p["vto"]
@@ -110,13 +138,14 @@ def pspice_subckt_text(
         lines.append(f"GRD drain d1 VALUE={{V(drain,d1)/{rd}}}")
     else:
         lines.append(f"RD drain d1 {_resistance(p['rd'])}")
+    lines.append(f"GCH {channel_pins} VALUE={{{forward}-({inverse})}}")
+    junction: tuple[tuple[str, float], ...] = ()
+    if capacitances is None:
+        lines += _card_capacitances(p, across, pchan)
+        junction = (("cjo", p["cjo"]), ("vj", p["vj"]), ("m", p["m"]))
+    else:
+        lines += _stepped_capacitances(capacitances, across, pchan)
     lines += [
-        f"GCH {channel_pins} VALUE={{{forward}-({inverse})}}",
-        f"CGS g1 s1 {_f(max(p['cgs'], 1e-18))}",
-        f"EQGD qgd 0 VALUE={{{_cgd_charge_nc(p, across('g1', 'd1'))}}}",
-        "CQGD qgd mgd 1n",
-        "VQGD mgd 0 0",
-        f"FQGD {'d1 g1' if pchan else 'g1 d1'} VQGD 1",
         f"DBODY {'drain source' if pchan else 'source drain'} DBODY",
         ".MODEL DBODY D("
         + " ".join(
@@ -125,9 +154,7 @@ def pspice_subckt_text(
                 ("is", at_temperature(p, SIMULATOR_TNOM_C)["is"]),
                 ("n", p["n"]),
                 ("rs", p["rb"]),
-                ("cjo", p["cjo"]),
-                ("vj", p["vj"]),
-                ("m", p["m"]),
+                *junction,
                 ("eg", p.get("eg", 1.11)),
                 ("xti", p.get("xti", 3.0)),
             )

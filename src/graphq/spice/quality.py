@@ -5,12 +5,14 @@ off by more than its limit, when a parameter ended on a bound of its physical ra
 a parameter contradicts the device its curves show (a threshold below zero for a part whose
 curves all need a positive gate voltage). The curve limits are judged on the written model
 simulated by ngspice where it is installed (:func:`combined_review`), else on the fitted
-equations.
+equations. A curve the model file misses but another dialect of the model meets (the
+PSpice-style subcircuit's stepped capacitances) is named as advice to use that dialect,
+``use_other_dialect``, not as a plain ``fit_beyond_limits``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from graphq.review import Review, ReviewReason
@@ -48,38 +50,107 @@ def curve_measure(report: CurveReport) -> float:
     return report.rms_error
 
 
-def _curve_message(report: CurveReport, where: str) -> str:
+def _off_by(report: CurveReport) -> str:
     if report.graph_type == "capacitance":
-        off = f"{report.median_relative_error:.1%} median relative error"
-    else:
-        off = f"{report.rms_error:.1%} of full scale RMS"
+        return f"{report.median_relative_error:.1%} median relative error"
+    return f"{report.rms_error:.1%} of full scale RMS"
+
+
+def _curve_message(report: CurveReport, where: str) -> str:
     return (
-        f"{report.graph_type} curve {report.name} is off by {off} {where} "
+        f"{report.graph_type} curve {report.name} is off by {_off_by(report)} {where} "
         f"(limit {report.limit:.0%})"
     )
 
 
-def curve_review(reports: Iterable[CurveReport], where: str) -> Review:
-    """``fit_beyond_limits`` for each curve beyond its limit; ``where`` says which model
-    was compared (``"in the fitted equations"``, ``"in ngspice"``)."""
-    review = Review()
+def _keyed(reports: Iterable[CurveReport]) -> list[tuple[tuple[str, str, int], CurveReport]]:
+    """Each report keyed by its graph type, name and how many before it share both: two
+    graphs of one kind can hold curves of the same name (output and saturation graphs)."""
+    seen: dict[tuple[str, str], int] = {}
+    keyed = []
     for report in reports:
-        if not report.within_limit:
+        name = (report.graph_type, report.name)
+        seen[name] = seen.get(name, -1) + 1
+        keyed.append(((*name, seen[name]), report))
+    return keyed
+
+
+def curve_review(
+    reports: Iterable[CurveReport],
+    where: str,
+    alternatives: Mapping[str, Sequence[CurveReport]] | None = None,
+) -> Review:
+    """``fit_beyond_limits`` for each curve beyond its limit; ``where`` says which model
+    was compared (``"in the fitted equations"``, ``"in ngspice"``). A curve that one of the
+    ``alternatives`` (other dialects' reports of the same curves, in the same order, by
+    dialect) meets is ``use_other_dialect`` instead, naming the dialect and both errors."""
+    others = {dialect: dict(_keyed(members)) for dialect, members in (alternatives or {}).items()}
+    review = Review()
+    for key, report in _keyed(reports):
+        if report.within_limit:
+            continue
+        meeting = [
+            (dialect, by_key[key])
+            for dialect, by_key in others.items()
+            if key in by_key and by_key[key].within_limit
+        ]
+        if not meeting:
             review.add(ReviewReason.FIT_BEYOND_LIMITS, _curve_message(report, where))
+            continue
+        dialect, other = meeting[0]
+        review.add(
+            ReviewReason.USE_OTHER_DIALECT,
+            f"use the {dialect} subcircuit for {report.graph_type} curves: "
+            f"{report.graph_type} curve {report.name} is off by {_off_by(other)} there "
+            f"{where}, by {_off_by(report)} in the model file (limit {report.limit:.0%})",
+        )
     return review
 
 
-def combined_review(fit_review: Review, verification: Verification | None) -> Review:
+def combined_review(
+    fit_review: Review,
+    verification: Verification | None,
+    dialects: Mapping[str, Verification | None] | None = None,
+) -> Review:
     """The fit's reasons, with its curve limits judged in ngspice when it ran: the written
-    file is what a user simulates."""
+    file is what a user simulates. ``dialects`` (the other dialects' texts simulated in
+    ngspice, by dialect) turn a curve one of them meets into advice to use it."""
     if verification is None:
         return fit_review
+    curve_codes = (ReviewReason.FIT_BEYOND_LIMITS, ReviewReason.USE_OTHER_DIALECT)
     combined = Review()
-    for note in fit_review.reasons:
-        if note.code != ReviewReason.FIT_BEYOND_LIMITS:
+    for note in [*fit_review.reasons, *verification.review.reasons]:
+        if note.code not in curve_codes:
             combined.add(note.code, note.message)
-    combined.extend(verification.review)
+    alternatives = {
+        name: other.report for name, other in (dialects or {}).items() if other is not None
+    }
+    combined.extend(curve_review(verification.report, "in ngspice", alternatives))
     return combined
+
+
+def worst_by_kind(reports: Iterable[CurveReport]) -> dict[str, CurveReport]:
+    """Each graph kind's worst curve, by the measure its limit applies to."""
+    worst: dict[str, CurveReport] = {}
+    for report in reports:
+        known = worst.get(report.graph_type)
+        if known is None or curve_measure(report) > curve_measure(known):
+            worst[report.graph_type] = report
+    return worst
+
+
+def dialect_summary(reports: Mapping[str, Sequence[CurveReport]]) -> str:
+    """Which dialect meets which target: ``"vdmos: output 3.9 % ok, capacitance 50.0 %
+    beyond 10 %; pspice: output 3.9 % ok, capacitance 5.9 % ok"`` (each kind's worst curve;
+    capacitances by their median relative error)."""
+    parts = []
+    for dialect, members in reports.items():
+        kinds = []
+        for kind, report in worst_by_kind(members).items():
+            verdict = "ok" if report.within_limit else f"beyond {report.limit:.0%}"
+            kinds.append(f"{kind} {curve_measure(report):.1%} {verdict}")
+        parts.append(f"{dialect}: {', '.join(kinds)}")
+    return "; ".join(parts)
 
 
 def looks_depletion(curves: Iterable[CurveData], device_type: str) -> bool:
@@ -97,6 +168,20 @@ def looks_depletion(curves: Iterable[CurveData], device_type: str) -> bool:
     return False
 
 
+def bound_review(params: Mapping[str, float], at_bound: Iterable[str], whose: str = "") -> Review:
+    """``parameter_at_bound`` for each of ``at_bound``; ``whose`` names the parameters'
+    owner where it is not the model file (``"the pspice subcircuit's"``)."""
+    review = Review()
+    owner = f"{whose} " if whose else ""
+    for name in at_bound:
+        review.add(
+            ReviewReason.PARAMETER_AT_BOUND,
+            f"{owner}{name} = {params[name]:.4g} ended on a bound of its physical range; "
+            "the curves ask for more than the model gives",
+        )
+    return review
+
+
 def parameter_review(
     params: Mapping[str, float],
     *,
@@ -107,13 +192,7 @@ def parameter_review(
 ) -> Review:
     """Reasons against the fitted ``params`` (N-channel sense): parameters on a bound of
     their range, and a threshold (``threshold`` names it) of the wrong sign for the part."""
-    review = Review()
-    for name in at_bound:
-        review.add(
-            ReviewReason.PARAMETER_AT_BOUND,
-            f"{name} = {params[name]:.4g} ended on a bound of its physical range; "
-            "the curves ask for more than the model gives",
-        )
+    review = bound_review(params, at_bound)
     depletion = looks_depletion(curves, device_type)
     value = params[threshold]
     if depletion and value > 0.0:

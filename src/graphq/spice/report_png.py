@@ -22,7 +22,9 @@ from matplotlib.figure import Figure
 from graphq.spice.curves import CurveData, curve_table, predict
 from graphq.spice.fit import equations_for, normalised_parameters
 from graphq.spice.inputs import AxisScale, FitInput
+from graphq.spice.quality import dialect_summary
 from graphq.spice.results import SpiceFit
+from graphq.spice.subcircuit_capacitance import SUBCIRCUIT_EQUATIONS
 
 _TITLES = {
     "output": ("Output", "VDS [V]", "ID [A]"),
@@ -136,6 +138,18 @@ def parameter_rows(fit: SpiceFit) -> list[list[str]]:
     return rows
 
 
+def _subcircuit_capacitances(fit: SpiceFit, dense: list[CurveData]) -> dict[int, np.ndarray]:
+    """The pspice subcircuit's own capacitances on the 25 °C capacitance curves, where they
+    differ from the card's, by curve index."""
+    stepped = fit.dialect_parameters.get("pspice")
+    if not stepped:
+        return {}
+    shown = [i for i, c in enumerate(dense) if c.kind == "capacitance" and c.nominal]
+    params = {**normalised_parameters(fit), **stepped}
+    values = predict(SUBCIRCUIT_EQUATIONS, params, [dense[i] for i in shown])
+    return dict(zip(shown, values, strict=True))
+
+
 def render_report_png(fit: SpiceFit, inputs: FitInput) -> bytes:
     """A PNG with one panel per graph (markers: datasheet points, lines: the model) and the
     parameter table."""
@@ -146,6 +160,7 @@ def render_report_png(fit: SpiceFit, inputs: FitInput) -> bytes:
     log_x = {kind: _log_x(kind, [c for c in curves if c.kind == kind], inputs) for kind in kinds}
     dense = [_dense(c, log_x[c.kind]) for c in curves]
     models = predict(equations_for(fit.model_type), normalised_parameters(fit), dense)
+    stepped = _subcircuit_capacitances(fit, dense)
     cells = len(panels) + 1
     columns = min(cells, _COLUMNS)
     rows = -(-cells // columns)
@@ -160,12 +175,16 @@ def render_report_png(fit: SpiceFit, inputs: FitInput) -> bytes:
             error = errors.get((kind, curves[i].name), float("nan"))
             axes.plot(curves[i].x, curves[i].y, "o", ms=2.5, color=colour, alpha=0.6)
             axes.plot(dense[i].x, models[i], "-", color=colour, label=f"{names[i]} {error:.1%}")
+            if i in stepped:
+                axes.plot(dense[i].x, stepped[i], "--", color=colour, lw=0.8)
         if scale.log:
             axes.set_yscale("log")
         axes.set_ylim(scale.low, scale.high)
         if log_x[kind]:
             axes.set_xscale("log")
-        axes.set_title(title)
+        axes.set_title(
+            title + (" (dashed: pspice subcircuit)" if stepped and kind == "capacitance" else "")
+        )
         axes.set_xlabel(x_label)
         axes.set_ylabel(y_label)
         axes.grid(True, which="both", alpha=0.3)
@@ -181,7 +200,10 @@ def render_report_png(fit: SpiceFit, inputs: FitInput) -> bytes:
     table.set_fontsize(6)
     table_axes.set_title("Parameters")
     figure.suptitle(f"{fit.name} — {fit.model_type} fit (markers: datasheet, lines: model)")
-    figure.tight_layout()
+    if fit.dialect_report:
+        summary = dialect_summary({fit.model_type: fit.report, **fit.dialect_report})
+        figure.text(0.5, 0.005, f"worst curve per graph — {summary}", ha="center", fontsize=7)
+    figure.tight_layout(rect=(0.0, 0.02, 1.0, 1.0))
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()

@@ -43,6 +43,12 @@ class SpiceFit(msgspec.Struct, rename="camel"):
     review: Review = msgspec.field(default_factory=Review)
     # The same model in other simulators' dialects (``pspice``: a subcircuit), by dialect.
     dialects: dict[str, str] = msgspec.field(default_factory=dict)
+    # Parameters a dialect holds in place of the card's (``pspice``: logistic-sum
+    # capacitances where the card's shapes cannot follow the curves), by dialect.
+    dialect_parameters: dict[str, dict[str, float]] = msgspec.field(default_factory=dict)
+    # Each dialect's per-curve errors in its fitted equations (the curves at 25 °C, which
+    # its text holds), by dialect; ``report`` is the model file's.
+    dialect_report: dict[str, list[CurveReport]] = msgspec.field(default_factory=dict)
 
 
 class Verification(msgspec.Struct, rename="camel"):

@@ -1,0 +1,111 @@
+"""Pieces of strokes joined into curves.
+
+A PDF writer splits a long polyline into pieces whose ends repeat to 0.01 pt, and a dashed
+curve is often drawn dash by dash. Pieces of one style join end to end when the joined path
+runs on smoothly across the join: curves fanning out of one point leave it in near-equal
+directions, but never turn sharply, so they are never joined into a V. Each end joins at
+most once, nearest first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+from graphq.datasheet.content import Strokes
+
+
+@dataclass(frozen=True)
+class JoinSettings:
+    # Pieces whose ends lie this close join unconditionally when smooth (points): PDF
+    # writers split long polylines with ends repeated to 0.01 pt.
+    join_touch_pt: float = 0.6
+    # Dashes of a curve drawn one by one are at most this far apart (points).
+    join_dash_pt: float = 4.0
+    # A join turns by at most this angle (degrees): curves are smooth where a dash gap or
+    # a split falls, and curves fanning out of one point leave it in near-equal directions.
+    max_join_turn_deg: float = 60.0
+
+
+def _direction(points: np.ndarray, at_end: bool) -> np.ndarray:
+    """Unit direction leaving the piece at its end (or entering it at its start), over the
+    last (first) ~2 points of length."""
+    ordered = points if at_end else points[::-1]
+    tail = ordered[-1]
+    for k in range(len(ordered) - 2, -1, -1):
+        step = tail - ordered[k]
+        if np.hypot(*step) >= 2.0 or k == 0:
+            norm = np.hypot(*step)
+            return step / norm if norm > 0 else step
+    return np.zeros(2)
+
+
+def join_pieces(
+    pieces: list[tuple[np.ndarray, int]], strokes: Strokes, settings: JoinSettings | None = None
+) -> list[tuple[np.ndarray, int, bool]]:
+    """Pieces joined into curves: (points, path of the first piece, joined across gaps)."""
+    settings = settings or JoinSettings()
+    if not pieces:
+        return []
+    ends = np.array([[p[0], p[-1]] for p, _ in pieces]).reshape(-1, 2)  # 2k: start, 2k+1: end
+    style = np.array(
+        [(*strokes.color[path], round(float(strokes.width[path]), 2)) for _, path in pieces]
+    )
+    tree = cKDTree(ends)
+    pairs = tree.query_pairs(settings.join_dash_pt, output_type="ndarray")
+    cos_limit = np.cos(np.radians(settings.max_join_turn_deg))
+    candidates = []
+    for a, b in pairs.tolist():
+        pa, pb = a // 2, b // 2
+        if pa == pb or not np.array_equal(style[pa], style[pb]):
+            continue
+        gap = float(np.hypot(*(ends[a] - ends[b])))
+        # Leaving piece a at its endpoint a, entering piece b at endpoint b.
+        out_dir = _direction(pieces[pa][0], at_end=a % 2 == 1)
+        in_dir = -_direction(pieces[pb][0], at_end=b % 2 == 1)
+        if float(out_dir @ in_dir) < cos_limit:
+            continue
+        if gap > settings.join_touch_pt:
+            bridge = (ends[b] - ends[a]) / gap
+            if float(out_dir @ bridge) < cos_limit:
+                continue
+        candidates.append((gap, a, b))
+    candidates.sort()
+    partner = np.full(len(ends), -1)
+    root = list(range(len(pieces)))
+
+    def find(k: int) -> int:
+        while root[k] != k:
+            root[k] = root[root[k]]
+            k = root[k]
+        return k
+
+    gapped = np.zeros(len(ends), dtype=bool)
+    for gap, a, b in candidates:
+        if partner[a] >= 0 or partner[b] >= 0 or find(a // 2) == find(b // 2):
+            continue
+        partner[a], partner[b] = b, a
+        gapped[a] = gapped[b] = gap > settings.join_touch_pt
+        root[find(a // 2)] = find(b // 2)
+    joined = []
+    seen = np.zeros(len(pieces), dtype=bool)
+    for start in range(len(pieces)):
+        if seen[start] or (partner[2 * start] >= 0 and partner[2 * start + 1] >= 0):
+            continue
+        # Walk from a free end: enter the piece at its free end, leave at the other.
+        free = 2 * start if partner[2 * start] < 0 else 2 * start + 1
+        parts, any_gap, piece, entry = [], False, start, free
+        while True:
+            seen[piece] = True
+            points = pieces[piece][0]
+            parts.append(points if entry % 2 == 0 else points[::-1])
+            exit_end = entry ^ 1
+            nxt = partner[exit_end]
+            if nxt < 0 or seen[nxt // 2]:
+                break
+            any_gap |= bool(gapped[exit_end])
+            piece, entry = nxt // 2, nxt
+        joined.append((np.vstack(parts), pieces[start][1], any_gap))
+    return joined
