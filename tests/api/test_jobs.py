@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.helpers import assert_problem, graph_png, upload
+from tests.api.helpers import assert_problem, graph_png, meta, upload
 from tests.conftest import Service
 
 
@@ -259,3 +259,26 @@ async def test_unknown_job_is_not_found(
 async def test_unknown_status_filter_is_refused(service: Service) -> None:
     response = await service.client.get("/api/jobs", params={"status": "sleeping"})
     assert_problem(response, 400, "INVALID_REQUEST")
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        {"axes": {"x": {"min": 10, "max": 0}, "y": {"min": 0, "max": 1}}},
+        {"axes": {"x": {"min": 0, "max": 1}, "y": {"min": 0, "max": 10, "scale": "log"}}},
+        {"curves": 0},
+        {"shellCommand": "rm -rf /"},
+    ],
+    ids=["reversed-axis", "log-axis-from-zero", "no-curves", "unknown-field"],
+)
+async def test_digitize_parameters_get_the_uploads_checks_when_the_job_is_created(
+    extracting_service: Service, parameters: dict[str, Any]
+) -> None:
+    service = extracting_service
+    product = await service.create_product()
+    uploaded = await upload(service, product["id"], [("g.png", graph_png())], [meta()])
+    image_id = uploaded.json()["images"][0]["id"]
+    body = {"productId": product["id"], "imageId": image_id, "parameters": parameters}
+    assert_problem(
+        await service.client.post("/api/job/create", json=body), 422, "INVALID_PARAMETERS"
+    )

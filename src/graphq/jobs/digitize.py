@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 import numpy as np
@@ -24,6 +24,7 @@ from graphq.digitizer import (
     result_to_csv,
 )
 from graphq.digitizer.autocal import calibrate_image
+from graphq.digitizer.types import Axes, Calibration, GraphType
 from graphq.errors import GraphqError
 from graphq.llm_client import llm_endpoint
 from graphq.queue.registry import HandlerRegistry, JobContext, Progress, stage_progress
@@ -48,6 +49,28 @@ def decode_meta(raw: dict[str, Any], method: str | None = None) -> GraphMeta:
         return msgspec.convert(raw, GraphMeta)
     except msgspec.ValidationError as exc:
         raise GraphqError("INVALID_PARAMETERS", f"graph metadata: {exc}", status=422) from None
+
+
+class DigitizeParameters(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
+    """What a digitize job may be told: corrections to the image's stored metadata (a re-run
+    with a fixed frame, axes or labels). Checked when the job is created, as an upload is."""
+
+    axes: Axes | None = None
+    graph_type: GraphType | None = None
+    plot_area: list[float] | None = None
+    curves: Annotated[int, msgspec.Meta(ge=1, le=64)] | None = None
+    labels: list[Annotated[str, msgspec.Meta(max_length=200)]] | None = None
+    colors: list[str] | None = None
+    description: Annotated[str, msgspec.Meta(max_length=10_000)] | None = None
+    calibration: Calibration | None = None
+
+    def __post_init__(self) -> None:
+        if self.axes is not None:
+            for name, axis in (("x", self.axes.x), ("y", self.axes.y)):
+                if not axis.min < axis.max:
+                    raise ValueError(f"the {name} axis must run from min up to max")
+                if axis.scale == "log" and axis.min <= 0:
+                    raise ValueError(f"the log {name} axis needs a positive min")
 
 
 def checked_meta(raw: dict[str, Any], method: str | None = None) -> dict[str, Any]:
@@ -148,7 +171,7 @@ class DigitizeHandler:
     kind = "digitize"
     runs_in: Literal["process", "loop"] = "process"
     # Parameters refine the image's stored metadata; the merged whole is decoded in prepare.
-    parameters_type = None
+    parameters_type = DigitizeParameters
     compute = staticmethod(digitize_file)
 
     async def prepare(self, ctx: JobContext) -> dict[str, Any]:
