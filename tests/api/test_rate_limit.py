@@ -168,3 +168,24 @@ def test_waiting_spends_nothing() -> None:
     assert [limiter.waiting("k"), limiter.waiting("k")] == [0, 0]
     assert limiter.check("k") == 0
     assert limiter.waiting("k") == 1
+
+
+async def test_every_429_is_logged_with_whom_it_held_back(
+    limited: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = await limited.key("operator")
+    await _create_products(limited, key, BURST + 2, "logged")
+    limited.client.headers.pop("Authorization")
+    for _ in range(BURST + 1):
+        await limited.client.get("/api/queues")
+    refusals = [
+        r for r in caplog.records if getattr(r, "fields", {}).get("event") == "http.rate_limited"
+    ]
+    assert len(refusals) == 3
+    assert [sorted(r.fields) for r in refusals] == [
+        ["event", "key_id", "retry_after_s"],
+        ["event", "key_id", "retry_after_s"],
+        ["client", "event", "retry_after_s"],
+    ]
+    assert all(r.levelname == "WARNING" and "429" in r.getMessage() for r in refusals)
+    assert key not in caplog.text

@@ -28,7 +28,7 @@ async def test_the_content_security_policy_allows_only_this_origin(web: Web) -> 
 
 async def test_pages_stay_out_of_the_api_document(web: Web) -> None:
     spec = (await web.client.get("/schema/openapi.json")).json()
-    assert all(path.startswith(("/api", "/health", "/ready")) for path in spec["paths"])
+    assert all(path.startswith(("/api", "/health", "/ready", "/metrics")) for path in spec["paths"])
 
 
 async def test_the_api_still_wants_a_bearer_key_from_a_signed_in_browser(web: Web) -> None:
