@@ -8,7 +8,7 @@ with the same checks, so a page can do nothing a script with the same key could 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
@@ -17,6 +17,7 @@ from litestar.response import Redirect, Template
 
 from graphq.api import views
 from graphq.api.forms import file_parts, job_fields
+from graphq.digitizer.types import GraphType
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services import datasheets, images, products, results
@@ -25,18 +26,7 @@ from graphq.web.graphs import product_graphs, product_jobs
 from graphq.web.pages import done, failed, fragment, render
 
 PAGE_SIZE = 50
-GRAPH_TYPES = (
-    "output",
-    "transfer",
-    "capacitance",
-    "body_diode",
-    "rdson_temperature",
-    "rdson_current",
-    "gate_charge",
-    "breakdown_temperature",
-    "thermal_impedance",
-    "custom",
-)
+GRAPH_TYPES: tuple[str, ...] = get_args(GraphType)
 PRODUCT_FIELDS = ("name", "part_number", "manufacturer", "device_type", "package", "description")
 
 
