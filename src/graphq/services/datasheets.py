@@ -29,7 +29,7 @@ from graphq.services.images import ExtractOptions
 from graphq.services.jobs import JobRequest, create_jobs
 from graphq.services.lookup import fetch
 from graphq.services.products import get_product
-from graphq.services.uploads import Upload, file_error, sanitise_filename
+from graphq.services.uploads import Upload, check_file_count, file_error, sanitise_filename
 
 DATASHEET_KIND = "datasheet"
 
@@ -85,14 +85,7 @@ async def upload_datasheets(
     """Check and store the PDFs and queue one ``datasheet`` job for each; all or nothing."""
     await get_product(rt, product_id)
     limits = rt.settings.uploads
-    if not uploads:
-        raise GraphqError("NO_FILES", "send one or more PDF files as multipart parts 'files'")
-    if len(uploads) > limits.max_files:
-        raise GraphqError(
-            "TOO_MANY_FILES",
-            f"{len(uploads)} files in one upload; the limit is {limits.max_files}",
-            status=413,
-        )
+    check_file_count(uploads, limits, "PDF")
     if DATASHEET_KIND not in rt.registry:
         raise GraphqError(
             "INVALID_PARAMETERS", "this server has no datasheet job kind to read with", status=422

@@ -31,6 +31,7 @@ from graphq.services.uploads import (
     EXTENSIONS,
     CheckedUpload,
     Upload,
+    check_file_count,
     check_uploads,
     decode_metadata,
 )
@@ -54,14 +55,7 @@ async def upload_images(
     """Check, store and optionally start digitizing a set of files; all or nothing."""
     await get_product(rt, product_id)
     limits = rt.settings.uploads
-    if not uploads:
-        raise GraphqError("NO_FILES", "send one or more image files as multipart parts 'files'")
-    if len(uploads) > limits.max_files:
-        raise GraphqError(
-            "TOO_MANY_FILES",
-            f"{len(uploads)} files in one upload; the limit is {limits.max_files}",
-            status=413,
-        )
+    check_file_count(uploads, limits, "image")
     metas = decode_metadata(metadata, len(uploads))
     if extract is not None:
         await _check_extractable(rt, extract)

@@ -64,6 +64,18 @@ def sanitise_filename(name: str) -> str:
     return cleaned[:MAX_FILENAME_CHARS] or "image"
 
 
+def check_file_count(uploads: list[Upload], limits: UploadSettings, what: str) -> None:
+    """At least one file part and no more than ``uploads.max_files``; ``what`` names them."""
+    if not uploads:
+        raise GraphqError("NO_FILES", f"send one or more {what} files as multipart parts 'files'")
+    if len(uploads) > limits.max_files:
+        raise GraphqError(
+            "TOO_MANY_FILES",
+            f"{len(uploads)} files in one upload; the limit is {limits.max_files}",
+            status=413,
+        )
+
+
 def file_error(exc: GraphqError, index: int, filename: str) -> GraphqError:
     """``exc`` about the ``index``-th file of an upload: the message and detail name it."""
     return GraphqError(

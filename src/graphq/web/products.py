@@ -21,6 +21,7 @@ from graphq.digitizer.types import GraphType
 from graphq.errors import GraphqError
 from graphq.runtime import Runtime
 from graphq.services import datasheets, images, products, results
+from graphq.spice.fit import MODEL_TYPES
 from graphq.web.access import Visitor, checked_form
 from graphq.web.graphs import product_graphs, product_jobs
 from graphq.web.pages import done, failed, fragment, render
@@ -170,8 +171,10 @@ class ProductPages(Controller):
         back = f"/products/{product_id}"
         model_type = _text(form, "model_type")
         try:
-            if model_type not in ("", "vdmos", "gan-epc"):
-                raise GraphqError("INVALID_REQUEST", "model type is vdmos or gan-epc")
+            if model_type and model_type not in MODEL_TYPES:
+                raise GraphqError(
+                    "INVALID_REQUEST", f"model type is one of {', '.join(MODEL_TYPES)}"
+                )
             job = await results.start_fit(
                 rt,
                 product_id,
