@@ -53,7 +53,9 @@ async def _first_admin_key(settings: Settings) -> str | None:
 
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
+    from uvicorn.protocols.http.auto import AutoHTTPProtocol
 
+    from graphq.api.header_timeout import with_header_deadline
     from graphq.app import create_app
     from graphq.db.migrate import upgrade
     from graphq.logs import configure_logging
@@ -75,6 +77,7 @@ def serve(args: argparse.Namespace) -> int:
         host=settings.server.host,
         port=settings.server.port,
         log_config=None,
+        http=with_header_deadline(AutoHTTPProtocol, settings.server.header_timeout_s),
         timeout_graceful_shutdown=int(settings.queue.shutdown_timeout_s) + 5,
         proxy_headers=bool(settings.server.trusted_proxies),
         forwarded_allow_ips=settings.server.trusted_proxies or None,

@@ -27,6 +27,10 @@ class ServerSettings(msgspec.Struct):
     max_json_kb: int = 1024
     # A request whose body stops arriving this long is ended with 408.
     body_timeout_s: float = 30.0
+    # A request whose headers are not all in this long after its connection opened (or the
+    # previous response ended) is answered 408: a few KB arrive in well under a second even
+    # on a slow link, and a client sending half its headers holds a connection no longer.
+    header_timeout_s: float = 10.0
     # Comma-separated proxy addresses whose X-Forwarded-For is believed; empty trusts none,
     # so a client cannot pick the address its rate limit is counted against.
     trusted_proxies: str = ""

@@ -267,7 +267,7 @@ async def test_with_auth_disabled_requests_need_no_key_and_start_up_says_so(
 def test_a_real_server_ignores_x_forwarded_for_from_clients_it_does_not_trust(
     tmp_path: Path,
 ) -> None:
-    """Rotating X-Forwarded-For must not buy a keyless client a fresh allowance, and the
+    """Rotating X-Forwarded-For must not buy a key-guessing client a fresh allowance, and the
     address it names must not be locked out in the client's stead."""
     # One token a minute: however slow the machine, the burst is not refilled meanwhile.
     with _graphq_serve(tmp_path, GRAPHQ_AUTH_UNAUTHENTICATED_PER_MINUTE="1") as server:
@@ -275,7 +275,10 @@ def test_a_real_server_ignores_x_forwarded_for_from_clients_it_does_not_trust(
         statuses = [
             httpx.get(
                 f"{server.url}/api/queues",
-                headers={"X-Forwarded-For": f"10.0.{i // 250}.{i % 250 + 1}"},
+                headers={
+                    "X-Forwarded-For": f"10.0.{i // 250}.{i % 250 + 1}",
+                    "Authorization": f"Bearer gq_guess{i}",
+                },
             ).status_code
             for i in range(AuthSettings().unauthenticated_burst + 2)
         ]

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
+
+from graphq.api.schemas import BatchCreate, JobCreate, ProductCreate
+from graphq.digitizer.metadata import decode_graph_meta
 from tests.conftest import Service
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
@@ -80,6 +84,8 @@ async def test_every_error_response_is_documented_as_a_problem_document(
     for method, path, operation in _operations(spec):
         responses = operation["responses"]
         errors = {status for status in responses if status[0] in "45"}
+        if (method, path) == ("get", "/ready"):
+            errors.discard("503")  # the readiness body, not a problem: see below
         assert errors <= ERROR_STATUSES, f"{method} {path}: {errors}"
         expected = {"400"} if operation.get("security") == [] else {"400", "401", "429"}
         if method != "get":
@@ -124,3 +130,86 @@ async def test_event_streams_list_every_event_name(service: Service) -> None:
         description = spec["paths"][path]["get"]["description"]
         missing = [name for name in SPEC_EVENTS if f"``{name}``" not in description]
         assert not missing, f"{path} does not document {missing}"
+
+
+async def test_ready_documents_its_503_with_the_readiness_body(service: Service) -> None:
+    responses = (await _spec(service))["paths"]["/ready"]["get"]["responses"]
+    assert "not ready" in responses["503"]["description"].lower()
+    assert list(responses["503"]["content"]) == ["application/json"]
+
+
+# Create and upload operations, and the request type their JSON bodies decode into.
+CREATES = {
+    ("post", "/api/products"): ProductCreate,
+    ("post", "/api/job/create"): JobCreate,
+    ("post", "/api/batch/create"): BatchCreate,
+}
+UPLOADS = {
+    ("post", "/api/product/{product_id}/images"),
+    ("post", "/api/product/{product_id}/datasheets"),
+    ("post", "/api/extract/{method}"),
+}
+
+
+async def test_create_and_upload_operations_have_examples_the_api_accepts(
+    service: Service,
+) -> None:
+    spec = await _spec(service)
+    for method, path in [*CREATES, *sorted(UPLOADS)]:
+        content = spec["paths"][path][method]["requestBody"]["content"]
+        ((media_type, media),) = content.items()
+        examples = media.get("examples")
+        assert examples, f"{method} {path} has no request example"
+        for name, example in examples.items():
+            assert example["summary"], name
+            value = example["value"]
+            if (method, path) in CREATES:
+                assert media_type == "application/json"
+                msgspec.convert(value, CREATES[(method, path)])
+                continue
+            assert media_type == "multipart/form-data"
+            assert set(value) <= set(media["schema"]["properties"]), name
+            assert set(media["schema"].get("required", [])) <= set(value), name
+            metadata = value.get("metadata")
+            entries = metadata if isinstance(metadata, list) else [metadata] if metadata else []
+            for entry in entries:
+                if entry is not None:
+                    decode_graph_meta(entry)
+
+
+async def test_what_an_operation_makes_is_linked_to_the_operations_that_act_on_it(
+    service: Service,
+) -> None:
+    spec = await _spec(service)
+    by_id = {op["operationId"]: (method, path) for method, path, op in _operations(spec)}
+    links = {
+        (method, path): {
+            name: link
+            for r in op["responses"].values()
+            for name, link in r.get("links", {}).items()
+        }
+        for method, path, op in _operations(spec)
+    }
+    for source, named in links.items():
+        for link in named.values():
+            _, target_path = by_id[link["operationId"]]
+            needed = {part[1:-1] for part in target_path.split("/") if part.startswith("{")}
+            assert set(link["parameters"]) == {f"path.{p}" for p in needed}, (source, link)
+    created_product = {
+        by_id[link["operationId"]] for link in links[("post", "/api/products")].values()
+    }
+    assert {
+        ("get", "/api/products/{product_id}"),
+        ("post", "/api/product/{product_id}/images"),
+        ("post", "/api/product/{product_id}/spice"),
+    } <= created_product
+    for source in (
+        ("post", "/api/queue/create"),
+        ("post", "/api/job/create"),
+        ("post", "/api/batch/create"),
+        ("post", "/api/keys"),
+        ("post", "/api/product/{product_id}/images"),
+    ):
+        assert links[source], f"{source} links to nothing"
+    uploaded = links[("post", "/api/product/{product_id}/images")]["ApiImagesImageIdGetImage"]
+    assert uploaded["parameters"] == {"path.image_id": "$response.body#/images/0/id"}

@@ -130,13 +130,22 @@ async def test_an_address_sending_bad_keys_gets_429_and_its_valid_keys_still_pas
     assert response.status_code == 200
 
 
-async def test_requests_with_no_key_count_against_the_address_too(limited: Service) -> None:
+async def test_requests_with_no_key_are_refused_401_and_spend_nothing_of_the_address(
+    limited: Service,
+) -> None:
+    """Only guessed keys are limited: a request without one is refused before any lookup,
+    and answering it 429 would tell its client nothing the 401 does not."""
     no_key = {"Authorization": ""}
-    statuses = [
+    statuses = {
         (await limited.client.get("/api/queues", headers=no_key)).status_code
-        for _ in range(BURST + 1)
+        for _ in range(BURST * 2)
+    }
+    assert statuses == {401}
+    guesses = [
+        (await limited.client.get("/api/queues", headers=_bearer(f"gq_guess{i}"))).status_code
+        for i in range(BURST + 1)
     ]
-    assert statuses == [401] * BURST + [429]
+    assert guesses == [401] * BURST + [429]
 
 
 async def test_valid_keys_spend_nothing_of_the_address_allowance(limited: Service) -> None:
@@ -175,9 +184,8 @@ async def test_every_429_is_logged_with_whom_it_held_back(
 ) -> None:
     key = await limited.key("operator")
     await _create_products(limited, key, BURST + 2, "logged")
-    limited.client.headers.pop("Authorization")
-    for _ in range(BURST + 1):
-        await limited.client.get("/api/queues")
+    for i in range(BURST + 1):
+        await limited.client.get("/api/queues", headers=_bearer(f"gq_guess{i}"))
     refusals = [
         r for r in caplog.records if getattr(r, "fields", {}).get("event") == "http.rate_limited"
     ]

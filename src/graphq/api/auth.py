@@ -28,7 +28,7 @@ from graphq.web.sessions import session_secret
 
 # The only routes a request without a key may reach (regular expressions on the path).
 OPEN_PATTERNS = [r"^/health$", r"^/ready$", r"^/schema"]
-MUTATING: set[Method] = {"POST", "PUT", "PATCH", "DELETE"}  # type: ignore[assignment]
+MUTATING: set[Method] = {"POST", "PUT", "PATCH", "DELETE"}
 EVENTS_PREFIX = "/api/events"
 EVENTS_KEY_PARAM = "key"
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="graphq"'}
@@ -42,9 +42,10 @@ class ApiKeyMiddleware(AbstractAuthenticationMiddleware):
 
     The rate limit is checked here, before guards and body parsing, so a key over its limit
     costs the server one hash lookup and nothing more. Keyed and keyless traffic are limited
-    apart: a request with a missing or unknown key spends a token of its client address and is
-    answered 429 once the address has none, while a valid key is never held back by what
-    others sent from its address (behind a NAT or a proxy, a stranger's bad guesses must not
+    apart: a request with an unknown key (a guess) spends a token of its client address and is
+    answered 429 once the address has none; one with no key costs a header read and is answered
+    401 at once, never 429; and a valid key is never held back by what others sent from its
+    address (behind a NAT or a proxy, a stranger's bad guesses must not
     lock an admin out).
     """
 
@@ -63,31 +64,31 @@ class ApiKeyMiddleware(AbstractAuthenticationMiddleware):
             limiter: RateLimiter = state.rate_limiter
             wait_s = limiter.check(principal.key_id or "local")
             if wait_s:
-                raise _rate_limited("this key", wait_s, key_id=principal.key_id or "local")
+                raise rate_limited("this key", wait_s, key_id=principal.key_id or "local")
         return AuthenticationResult(user=principal, auth=principal.role)
 
 
 async def _principal_of(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
     state = connection.app.state
     secret = _secret_from(connection)
-    found = await authenticate(state.db, secret) if secret else None
+    if not secret:
+        raise NotAuthorizedException(
+            "an API key is required: Authorization: Bearer <key>", headers=_CHALLENGE
+        )
+    found = await authenticate(state.db, secret)
     if found is None:
         failures: RateLimiter = state.unauthenticated_limiter
         client = connection.client.host if connection.client else "unknown"
         wait_s = failures.check(client)
         if wait_s:
-            raise _rate_limited("this address without a valid key", wait_s, client=client)
-        raise NotAuthorizedException(
-            "the API key is unknown or revoked"
-            if secret
-            else "an API key is required: Authorization: Bearer <key>",
-            headers=_CHALLENGE,
-        )
+            raise rate_limited("this address without a valid key", wait_s, client=client)
+        raise NotAuthorizedException("the API key is unknown or revoked", headers=_CHALLENGE)
     return found
 
 
-def _rate_limited(whom: str, wait_s: int, **who: str) -> GraphqError:
-    """The 429 to raise, logged once: who was held back and for how long."""
+def rate_limited(whom: str, wait_s: int, **who: str) -> GraphqError:
+    """The 429 to raise, logged once: who was held back and for how long (the web
+    workbench's form posts log theirs alike)."""
     log.warning(
         "429: too many requests for %s (%s); retry in %d s",
         whom,
@@ -98,7 +99,6 @@ def _rate_limited(whom: str, wait_s: int, **who: str) -> GraphqError:
     return GraphqError(
         "RATE_LIMITED",
         f"too many requests for {whom}; retry in {wait_s} s",
-        status=429,
         detail={"retryAfterS": wait_s},
     )
 
