@@ -14,7 +14,8 @@ capacitance graphs become the fitter's graph dicts (as the ``spice_fit`` job's
   ``datasheet_truth.toml``); otherwise the graph's own vector paths inside the truth's
   frame, placed with the truth's axes. Labels and conditions are the ones read by eye
   (:data:`BY_EYE`, checked against pages rendered with pdftoppm) wherever the reader bound
-  them wrong or not at all; the run prints how many it supplied.
+  them wrong or not at all; the run prints how many it supplied. The datasheet's Rth(j-c)
+  (:data:`RTHJC_K_PER_W`) is given, so self-heating may be fitted.
 - ``pdf``: the PDF alone, as a user's upload goes (the product's device type is the only
   thing told).
 
@@ -142,6 +143,9 @@ BY_EYE: dict[str, dict[str, Binding]] = {
     },
 }
 DEVICE_TYPES = {"AOT1N60": "Si-MOSFET", "DN2540": "Si-MOSFET depletion", "FQA19N20": "Si-MOSFET"}
+# Junction-to-case thermal resistance (maximum, K/W) from each PDF's thermal table, read by
+# eye (DN2540 gives junction-to-ambient only); exact mode lets the fit use it.
+RTHJC_K_PER_W = {"AOT1N60": 3.0, "FQA19N20": 0.66}
 
 
 @dataclass
@@ -299,6 +303,8 @@ def fit_part(name: str, mode: str, graphs: list[dict[str, Any]], result: PartRes
     typed = [msgspec.convert(g, GraphCurves) for g in graphs]
     try:
         inputs = fit_input_from_graphs(typed, DEVICE_TYPES[name])
+        if mode == "exact":
+            inputs.rthjc_k_per_w = RTHJC_K_PER_W.get(name)
         fit = fit_model(inputs, model_type="vdmos", name=name)
         verification = verify_with_ngspice(fit, inputs)
         subcircuit = verify_with_ngspice(fit, inputs, "pspice")

@@ -46,7 +46,7 @@ class KnownDevice:
             )
             return DeviceUnderTest(text, "TRUE", instance_prefix="x", pchan=self.pchan)
         text = vdmos_model_text("TRUE", self.params, pchan=self.pchan)
-        return DeviceUnderTest(text, "TRUE", pchan=self.pchan)
+        return DeviceUnderTest(text, "TRUE", pchan=self.pchan, thermal="rthjc" in self.params)
 
     def datasheet(self) -> FitInput:
         """The device's graphs as a datasheet would draw them, simulated by ngspice."""
@@ -239,6 +239,22 @@ TEMPERATURE_DEVICE = KnownDevice(
         transfer_vds_v=20.0,
         capacitance_vds_v=(1.0, 400.0),
         temperatures_c=(-55.0, 75.0, 150.0),
+    ),
+)
+
+# Self-heating: a planar part whose output curves are DC sweeps with its case held at 25 °C,
+# so the top curves bend down as the junction warms (by up to about 40 K).
+SELF_HEATED_DEVICE = KnownDevice(
+    "self-heated",
+    {"vto": 3.5, "kp": 0.6, "lambda": 0.005, "rd": 0.3, "rs": 0.05, "ksubthres": 0.12}
+    | {"rthjc": 0.25}
+    | _caps(1.2, 0.5, 8, 0.05, 0.4, vj=1.5, m=0.6)
+    | _diode(1e-10, 1.5, 0.05),
+    DatasheetConditions(
+        output_vgs_v=[5.0, 6.0, 7.0, 8.0, 10.0],
+        output_vds_max_v=20.0,
+        transfer_vds_v=10.0,
+        capacitance_vds_v=(1.0, 400.0),
     ),
 )
 

@@ -18,7 +18,13 @@ from graphq.digitizer.types import Axes, Axis, Curve, DigitizeResult, GraphMeta
 from graphq.spice.ngspice import ngspice_available
 from graphq.spice.simulate import DeviceUnderTest, SweepPlan, simulate
 
-from .devices import VDMOS_DEVICES, KnownDevice, datasheet_graphs
+from .devices import (
+    SELF_HEATED_DEVICE,
+    SUPERJUNCTION_DEVICE,
+    VDMOS_DEVICES,
+    KnownDevice,
+    datasheet_graphs,
+)
 
 needs_ngspice = pytest.mark.skipif(not ngspice_available(), reason="ngspice is not installed")
 
@@ -177,6 +183,36 @@ def test_the_pspice_dialect_writes_a_subcircuit_checked_in_ngspice(
     captured = capsys.readouterr()
     assert captured.out.splitlines()[2] == ".SUBCKT PART drain gate source"
     assert "ngspice worst rms" in captured.err
+
+
+@needs_ngspice
+def test_the_card_advises_the_subcircuit_where_only_the_subcircuit_meets_the_capacitances(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = write_csvs(SUPERJUNCTION_DEVICE, tmp_path)
+    arguments = ["fit", "--dialect", "vdmos", "--name", "SJ", "-o", str(tmp_path / "sj.lib")]
+    kinds = ("output", "transfer", "capacitance")
+    status = graphq([*arguments, *(f"--{k}={paths[k]}" for k in kinds)])
+
+    err = capsys.readouterr().err
+    assert status == NEEDS_REVIEW_EXIT_STATUS
+    reasons = err[err.index("needs review:") :]
+    assert "use_other_dialect: use the pspice subcircuit for capacitance curves" in reasons
+    assert "fit_beyond_limits: capacitance" not in reasons
+
+
+@needs_ngspice
+def test_the_datasheets_thermal_resistance_lets_dc_curves_be_fitted_with_self_heating(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = write_csvs(SELF_HEATED_DEVICE, tmp_path)
+    model = tmp_path / "hot.lib"
+    arguments = ["fit", "--output", str(paths["output"]), "--transfer", str(paths["transfer"])]
+    assert graphq([*arguments, "--rthjc", "0.4", "--name", "HOT", "-o", str(model)]) == 0
+    assert "rthjc=" in model.read_text()
+    assert "self-heating fitted" in capsys.readouterr().err
+    assert graphq([*arguments, "--rthjc", "0", "-o", str(model)]) == 1
+    assert "--rthjc must be a positive" in capsys.readouterr().err
 
 
 @needs_ngspice

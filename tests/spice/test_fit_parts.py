@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 from graphq.spice import fit_model, vdmos, verify_with_ngspice
+from graphq.spice.channel_bounds import KSUBTHRES_MIN
 from graphq.spice.curves import CurveData, thinned
 from graphq.spice.fit_capacitance import CGDMIN_FLOOR_FRACTION, fit_capacitances
-from graphq.spice.fit_channel import KSUBTHRES_MIN
 from graphq.spice.fit_diode import fit_diode
 from graphq.spice.inputs import AxisScale, FitInput, OutputCurve, TransferCurve
 from graphq.spice.ngspice import ngspice_available

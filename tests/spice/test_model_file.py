@@ -30,7 +30,7 @@ needs_ngspice = pytest.mark.skipif(not ngspice_available(), reason="ngspice is n
 CARD = {
     **vdmos.VDMOS_DEFAULTS,
     **{"vto": 3.1, "kp": 12.5, "lambda": 0.01, "rd": 0.02, "rs": 0.005, "cgs": 1.5e-9},
-    **{"tcvth": 0.004, "mu": -1.6, "texp0": 2.3, "eg": 1.12},
+    **{"tcvth": 0.004, "mu": -1.6, "texp0": 2.3, "eg": 1.12, "rthjc": 0.8},
 }
 PLAN = SweepPlan(
     output_vgs_v=[5.0, 10.0],

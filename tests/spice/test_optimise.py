@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
-from graphq.spice.optimise import Bound, fit_parameters
+from graphq.spice.curves import CurveData
+from graphq.spice.inputs import AxisScale
+from graphq.spice.optimise import Bound, cpu_clock, curve_weights, fit_parameters, graph_of
 
 X = np.linspace(0.0, 10.0, 200)
 NOISE = np.random.default_rng(3).normal(0.0, 0.1, X.size)
@@ -54,7 +54,20 @@ def test_a_passed_deadline_returns_the_best_point_seen() -> None:
         {"slope": 0.0, "offset": 0.0},
         ["slope", "offset"],
         BOUNDS,
-        deadline=time.perf_counter(),
+        deadline=cpu_clock(),
     )
     assert fit.params == {"slope": 0.0, "offset": 0.0}
     assert fit.uncertainty == {}
+
+
+def test_each_graph_counts_the_same_however_many_curves_it_draws() -> None:
+    amps = AxisScale(log=False, low=0.0, high=0.5)
+    milliamps = AxisScale(log=False, low=0.0, high=0.25)
+    x = np.linspace(0.0, 1.0, 10)
+    output = [CurveData("output", f"{v}", v, x, x, amps) for v in (1.0, 2.0, 3.0, 4.0)]
+    saturation = [CurveData("output", "1", 1.0, x, x, milliamps)]
+    weights = curve_weights([*output, *saturation])
+    # Squared weights sum to 1/points per graph: four curves share what one curve has alone.
+    assert sum(w**2 for w in weights[:4]) == pytest.approx(sum(w**2 for w in weights[4:]))
+    assert weights[4] == pytest.approx(2.0 * weights[0])
+    assert graph_of(output[0]) == graph_of(output[3]) != graph_of(saturation[0])

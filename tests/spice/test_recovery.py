@@ -12,6 +12,7 @@ from __future__ import annotations
 import pytest
 
 from graphq.spice import SpiceFit, fit_model, verify_with_ngspice
+from graphq.spice.fit_channel import HELD_VQ_OVER_GRAPH
 from graphq.spice.ngspice import ngspice_available
 
 from .devices import (
@@ -84,13 +85,17 @@ def test_quasi_saturation_is_found_in_the_curves_that_show_it(device: KnownDevic
     assert "rq=" in fit.model_text and not fit.review.needs_review
 
 
-def test_a_drift_resistance_rising_only_linearly_is_fitted_with_vq_held() -> None:
+def test_a_drift_resistance_rising_only_linearly_is_fitted_as_linear_over_the_graph() -> None:
     truth = LINEAR_DRIFT_DEVICE.datasheet()
     fit = fit_model(truth, model_type="vdmos", name=LINEAR_DRIFT_DEVICE.name)
-    assert "rq" in fit.fitted and "vq" not in fit.fitted and "vq" not in fit.at_bound
+    assert "rq" in fit.fitted and "vq" not in fit.at_bound
     slope = LINEAR_DRIFT_DEVICE.params["rq"] / LINEAR_DRIFT_DEVICE.params["vq"]
     assert fit.parameters["rq"] / fit.parameters["vq"] == pytest.approx(slope, rel=0.15)
-    assert any(w.startswith("vq held at") for w in fit.warnings)
+    # Linear over the graph: vq held there (and said so), or fitted as far beyond it.
+    held = "vq" not in fit.fitted and any(w.startswith("vq held at") for w in fit.warnings)
+    top_vds = LINEAR_DRIFT_DEVICE.conditions.output_vds_max_v
+    far = fit.parameters["vq"] >= HELD_VQ_OVER_GRAPH * top_vds
+    assert held or far, fit.parameters["vq"]
     assert channel_errors(fit, truth)["output"] <= EXACT_CURVES_BOUND
 
 

@@ -14,6 +14,7 @@ from typing import TextIO
 from graphq.errors import GraphqError
 from graphq.spice import (
     MODEL_TYPES,
+    FitInput,
     SpiceFit,
     Verification,
     fit_input_from_csv,
@@ -57,6 +58,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="vdmos: the ngspice/LTspice VDMOS card (default); pspice: the same model as a "
         "PSpice-style subcircuit (level of detail as the card, channel at 25 °C), also "
         "verified in ngspice",
+    )
+    parser.add_argument(
+        "--rthjc",
+        type=float,
+        metavar="K_PER_W",
+        help="the datasheet's junction-to-case thermal resistance: self-heating is fitted up "
+        "to it where the output curves show it (DC sweeps), and written to the card",
     )
     parser.add_argument("--name", default="GRAPHQ_MODEL", help="model name in the file")
     parser.add_argument("-o", dest="out", type=Path, help="write the model here (default stdout)")
@@ -103,6 +111,19 @@ def error_table(fit: SpiceFit, verification: Verification | None) -> list[str]:
     return lines
 
 
+def other_dialects(
+    fit: SpiceFit, inputs: FitInput, chosen: str, verification: Verification | None
+) -> dict[str, Verification | None]:
+    """The fit's other dialects simulated in ngspice, by dialect, where the chosen one
+    misses a curve's limit there: a miss another dialect meets (the subcircuit's stepped
+    capacitances) is then advice to use it, not a plain miss. Empty when nothing misses,
+    so a model that passes costs no further simulation."""
+    if verification is None or all(r.within_limit for r in verification.report):
+        return {}
+    names = [d for d in ("vdmos", *fit.dialects) if d != chosen and fit.model_type == "vdmos"]
+    return {name: verify_with_ngspice(fit, inputs, name) for name in names}
+
+
 def run_fit(args: argparse.Namespace) -> int:
     """Write the model, print the per-curve error table to stderr; one error line on bad
     input. Returns 3 when the model needs review."""
@@ -116,11 +137,16 @@ def run_fit(args: argparse.Namespace) -> int:
             body_diode=args.body_diode,
             device_type=args.device_type,
         )
+        if args.rthjc is not None:
+            if not args.rthjc > 0.0:
+                raise GraphqError("INVALID_PARAMETERS", "--rthjc must be a positive K/W")
+            inputs.rthjc_k_per_w = args.rthjc
         fit = fit_model(inputs, model_type=args.model, name=args.name, progress=progress)
         progress(0.96, "verifying the model in ngspice")
         dialect = args.dialect if args.model == "vdmos" else "vdmos"
         verification = verify_with_ngspice(fit, inputs, dialect)
-        fit.review = combined_review(fit.review, verification)
+        others = other_dialects(fit, inputs, dialect, verification)
+        fit.review = combined_review(fit.review, verification, others)
         text = fit.dialects.get(dialect, fit.model_text)
         if args.report is not None:
             progress(0.99, "drawing the fit report")

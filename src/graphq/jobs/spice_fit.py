@@ -11,7 +11,7 @@ and its job completes marked ``needs_review``.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from sqlalchemy import Select, func, select
@@ -39,10 +39,13 @@ _FIT_SHARE, _VERIFY_SHARE = 0.7, 0.2
 
 
 class SpiceFitParameters(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
-    """What a ``spice_fit`` job may be told: the model type and the model's name."""
+    """What a ``spice_fit`` job may be told: the model type, the model's name, and the
+    datasheet's junction-to-case thermal resistance in K/W (self-heating is fitted up to
+    it where given)."""
 
     model_type: ModelType | None = None
     name: ModelName | None = None
+    rthjc_k_per_w: Annotated[float, msgspec.Meta(gt=0.0)] | None = None
 
 
 class SpiceOutput(msgspec.Struct):
@@ -56,6 +59,7 @@ class SpiceOutput(msgspec.Struct):
 def fit_product(payload: dict[str, Any], progress: Progress) -> SpiceOutput:
     graphs = [msgspec.convert(g, GraphCurves) for g in payload["graphs"]]
     inputs = fit_input_from_graphs(graphs, payload["device_type"])
+    inputs.rthjc_k_per_w = payload.get("rthjc_k_per_w")
     fit = fit_model(
         inputs,
         model_type=payload["model_type"],
@@ -83,7 +87,7 @@ def fit_product(payload: dict[str, Any], progress: Progress) -> SpiceOutput:
 _GRAPH_KINDS = ("digitize", "datasheet")
 
 
-def _graph_results(product_id: str) -> Select[tuple[ExtractionResult]]:
+def _graph_results(product_id: str) -> Select[ExtractionResult]:
     """The product's results that are graphs (of an image, by a graph-reading job kind)."""
     return (
         select(ExtractionResult)
@@ -100,7 +104,6 @@ def _missing_curves() -> GraphqError:
     return GraphqError(
         "MISSING_CURVES",
         "the product has no digitized graphs yet; extract its images first",
-        status=409,
     )
 
 
@@ -151,6 +154,7 @@ class SpiceFitHandler:
             "device_type": product.device_type,
             "model_type": parameters.model_type or default_model_type(product.device_type),
             "name": parameters.name or spice_name(product.part_number),
+            "rthjc_k_per_w": parameters.rthjc_k_per_w,
         }
 
     async def store(self, ctx: JobContext, session: AsyncSession, output: SpiceOutput) -> bool:

@@ -2,7 +2,12 @@
 
 Each curve becomes a :class:`CurveData` with its condition and the display scale of its
 graph. Errors are measured as the datasheet reader sees them: a fraction of the y axis's
-span, or of the decades it shows when the axis is logarithmic (SPEC §4's measure).
+span, or of the decades it shows when the axis is logarithmic (SPEC §4's measure), taken
+as its distance from the model's line on the page rather than straight up: where a curve
+runs steeply (an output curve rising at Vds ≈ 0 on a 400 V axis, a transfer curve falling
+to the bottom of a log axis) a vertical miss of a point says nothing of how far the model's
+line lies from it, and a curve drawn exactly vertical has no vertical error a model could
+meet.
 """
 
 from __future__ import annotations
@@ -39,6 +44,11 @@ _Curve = (
 TEMPERATURE_KINDS = ("rdson_temperature", "threshold_temperature")
 # Points per curve the least-squares fit sees (the report scores every point).
 FIT_POINTS_PER_CURVE = 64
+# Kinds judged by their distance from the model's line on the page: graphs whose curves
+# turn vertical (an output curve's rise at Vds ≈ 0, Rds(on) at saturation). A transfer or
+# diode curve's steep stretch is where it says most (the threshold, the diode's knee): it
+# keeps its vertical error, in decades on a log axis.
+_ON_THE_PAGE_KINDS = ("output", "rdson")
 
 
 @dataclass(frozen=True)
@@ -74,6 +84,9 @@ class CurveData:
     temperature_c: float = 25.0
     current_a: float = 0.0
     normalised: bool = False
+    # How the graph draws x (``False`` linear, ``True`` log) where errors are distances on
+    # the page (see page_error); None: vertical errors.
+    x_log: bool | None = None
 
     @property
     def nominal(self) -> bool:
@@ -121,6 +134,10 @@ def curve_table(inputs: FitInput) -> list[CurveData]:
             temperature_c=25.0 if temperature is None else temperature,
             **extra,  # type: ignore[arg-type]
         )
+        if kind in _ON_THE_PAGE_KINDS:
+            own_x_log = getattr(curve, "x_log", None)
+            x_log = kind in inputs.x_log if own_x_log is None else own_x_log
+            data = replace(data, x_log=x_log)
         groups.setdefault(kind, []).append((data, curve.y_scale))
 
     for c in inputs.output:
@@ -150,6 +167,40 @@ def curve_table(inputs: FitInput) -> list[CurveData]:
     return [c for c in table if c.x.size > 0]
 
 
+def _page_position(values: np.ndarray, log: bool) -> np.ndarray:
+    return np.log10(np.maximum(values, 1e-300)) if log else np.asarray(values, float)
+
+
+def page_error(model: np.ndarray, curve: CurveData) -> np.ndarray:
+    """Signed distance of each point of ``curve`` from the model's line on the page, as a
+    fraction of the axis span (x by the curve's own extent).
+
+    With ``v`` the vertical miss and ``h`` the horizontal one (where the model's line, made
+    rising, reaches the point's y), the distance from a line through both ends is
+    ``v·h/√(v² + h²)``: ``v`` where the curve runs flat, ``h`` where it runs steeply, and
+    ``v`` again where the model never comes to the point's height.
+    """
+    vertical = display_error(model, curve.y, curve.scale)
+    assert curve.x_log is not None
+    page_x = _page_position(curve.x, curve.x_log)
+    x_span = float(np.ptp(page_x))
+    if x_span <= 0.0 or curve.x.size < 2:
+        return vertical
+    bottom = curve.scale.low / 10.0 if curve.scale.log else -np.inf
+    page_model = _page_position(np.maximum(model, bottom), curve.scale.log)
+    page_data = _page_position(np.maximum(curve.y, bottom), curve.scale.log)
+    rising = np.maximum.accumulate(np.nan_to_num(page_model, nan=-np.inf))
+    reached = np.interp(page_data, rising, page_x)
+    # Above the model's line everywhere, only the vertical miss counts; below its first point
+    # the line (rising from zero at the graph's left) got there before that point.
+    beyond = page_data > rising[-1]
+    horizontal = np.where(beyond, np.inf, np.abs(reached - page_x) / x_span)
+    v = np.abs(vertical)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        distance = np.where(v > 0.0, v / np.sqrt(1.0 + (v / horizontal) ** 2), 0.0)
+    return np.sign(vertical) * distance
+
+
 def thinned(curve: CurveData, max_points: int = FIT_POINTS_PER_CURVE) -> CurveData:
     """``curve`` with at most ``max_points`` of its points, evenly spaced by index.
 
@@ -170,6 +221,14 @@ def display_error(model: np.ndarray, data: np.ndarray, scale: AxisScale) -> np.n
         span = np.log10(scale.high / scale.low)
         return (np.log10(np.maximum(model, floor)) - np.log10(np.maximum(data, floor))) / span
     return (model - data) / (scale.high - scale.low)
+
+
+def curve_error(model: np.ndarray, curve: CurveData) -> np.ndarray:
+    """Signed error of ``model`` at ``curve``'s points as a fraction of the axis span: on the
+    page (:func:`page_error`) where the curve's x axis is known, else vertical."""
+    if curve.x_log is None:
+        return display_error(model, curve.y, curve.scale)
+    return page_error(model, curve)
 
 
 def _gate_voltage(curve: CurveData) -> np.ndarray:

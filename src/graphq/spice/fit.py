@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Literal, get_args
 
 from graphq.errors import GraphqError
 from graphq.review import Review
 from graphq.spice import gan_epc
+from graphq.spice.channel_bounds import CHANNEL_NAMES, QUASI_SATURATION_NAMES
 from graphq.spice.consistency import disagreements
 from graphq.spice.curves import CurveData, DeviceEquations, curve_table, predict, thinned
 from graphq.spice.fit_capacitance import CAPACITANCE_NAMES, fit_capacitances
-from graphq.spice.fit_channel import (
-    CHANNEL_NAMES,
-    QUASI_SATURATION_NAMES,
-    VDMOS_EQUATIONS,
-    fit_channel,
-)
+from graphq.spice.fit_channel import VDMOS_EQUATIONS, fit_channel, refit_thermal_resistance
 from graphq.spice.fit_diode import DIODE_NAMES, fit_diode
 from graphq.spice.fit_gan import GAN_EQUATIONS, fit_gan_capacitances, fit_gan_channel
 from graphq.spice.fit_temperature import fit_temperature
@@ -31,9 +28,10 @@ from graphq.spice.model_file import (
 )
 from graphq.spice.optimise import ParameterFit
 from graphq.spice.pspice_subckt import pspice_subckt_text
-from graphq.spice.quality import bound_review, curve_review, parameter_review
+from graphq.spice.quality import bound_review, curve_review, looks_depletion, parameter_review
 from graphq.spice.report import curve_reports
 from graphq.spice.results import CurveReport, SpiceFit
+from graphq.spice.self_heating import SELF_HEATING_NAMES
 from graphq.spice.subcircuit_capacitance import (
     SUBCIRCUIT_EQUATIONS,
     stepped_capacitances,
@@ -41,6 +39,8 @@ from graphq.spice.subcircuit_capacitance import (
 )
 
 ModelType = Literal["vdmos", "gan-epc"]
+# The channel stage's parameters as the card takes them: the channel's, and self-heating.
+VDMOS_CHANNEL_NAMES = (*CHANNEL_NAMES, *SELF_HEATING_NAMES)
 MODEL_TYPES: tuple[str, ...] = get_args(ModelType)
 ProgressCallback = Callable[[float, str], None]
 
@@ -62,19 +62,32 @@ def normalised_parameters(fit: SpiceFit) -> dict[str, float]:
     return params
 
 
-def _fit_vdmos(curves: list[CurveData], progress: ProgressCallback) -> list[ParameterFit]:
+def _fit_vdmos(
+    curves: list[CurveData], progress: ProgressCallback, inputs: FitInput
+) -> list[ParameterFit]:
     """The 25 °C parameters from the curves measured there, then the temperature terms
     from the others."""
     nominal = [c for c in curves if c.nominal]
     progress(0.05, "fitting the channel")
-    channel = fit_channel(nominal)
+    depletion = looks_depletion(curves, inputs.device_type)
+    channel = fit_channel(nominal, inputs.rthjc_k_per_w, depletion=depletion)
     progress(0.65, "fitting capacitances")
     caps = fit_capacitances(nominal)
     progress(0.8, "fitting the body diode")
     diode = fit_diode(nominal)
     progress(0.88, "fitting the temperature terms")
-    at_25 = _merged([channel, diode], [CHANNEL_NAMES, DIODE_NAMES])
-    return [channel, caps, diode, fit_temperature(curves, {**channel.params, **at_25})]
+    at_25 = _merged([channel, diode], [VDMOS_CHANNEL_NAMES, DIODE_NAMES])
+    temperature = fit_temperature(curves, {**channel.params, **at_25})
+    if "rthjc" in channel.params and inputs.rthjc_k_per_w is not None:
+        final = {**channel.params, **_merged([temperature], [temperature.names])}
+        heating = refit_thermal_resistance(nominal, final, inputs.rthjc_k_per_w)
+        channel = replace(
+            channel,
+            params={**channel.params, "rthjc": heating.params["rthjc"]},
+            at_bound=tuple(n for n in channel.at_bound if n != "rthjc") + heating.at_bound,
+            uncertainty={**channel.uncertainty, **heating.uncertainty},
+        )
+    return [channel, caps, diode, temperature]
 
 
 def _fit_gan(curves: list[CurveData], progress: ProgressCallback) -> list[ParameterFit]:
@@ -84,7 +97,7 @@ def _fit_gan(curves: list[CurveData], progress: ProgressCallback) -> list[Parame
     return [channel, fit_gan_capacitances(curves)]
 
 
-def _merged(stages: list[ParameterFit], groups: list[tuple[str, ...]]) -> dict[str, float]:
+def _merged(stages: list[ParameterFit], groups: list[Sequence[str]]) -> dict[str, float]:
     """Each stage's own parameters (a stage holds the others at their start values)."""
     merged: dict[str, float] = {}
     for stage, group in zip(stages, groups, strict=True):
@@ -128,11 +141,14 @@ def fit_model(
 
     fit_curves = [thinned(curve) for curve in curves]
     if model_type == "vdmos":
-        stages = _fit_vdmos(fit_curves, report_progress)
-        merged = _merged(stages, [CHANNEL_NAMES, CAPACITANCE_NAMES, DIODE_NAMES, stages[-1].names])
+        stages = _fit_vdmos(fit_curves, report_progress, inputs)
+        groups = [VDMOS_CHANNEL_NAMES, CAPACITANCE_NAMES, DIODE_NAMES, stages[-1].names]
+        merged = _merged(stages, groups)
         # Quasi-saturation is written only where the fit chose it (ngspice switches it on
         # as soon as rq and vq are both given).
-        unused = () if merged.get("rq", 0.0) > 0.0 else QUASI_SATURATION_NAMES
+        unused: tuple[str, ...] = () if merged.get("rq", 0.0) > 0.0 else QUASI_SATURATION_NAMES
+        # Self-heating likewise, where the curves asked for it.
+        unused += () if merged.get("rthjc", 0.0) > 0.0 else SELF_HEATING_NAMES
         # Temperature terms are written where fitted; ngspice's defaults stand for the rest.
         normalised = {
             key: merged[key] for key in VDMOS_CARD_ORDER if key in merged and key not in unused
@@ -167,6 +183,12 @@ def fit_model(
         warnings.append(
             f"vq held at {card['vq']:.4g} V, not fitted: the curves show the drift "
             "resistance rising only linearly with VDS, which fixes rq/vq alone"
+        )
+    if "rthjc" in card:
+        warnings.append(
+            f"self-heating fitted: rthjc = {card['rthjc']:.3g} K/W (the datasheet's Rth(j-c) "
+            f"{inputs.rthjc_k_per_w:g} K/W); ngspice heats only instances flagged thermal "
+            f"(M… d g s tj tc {name} thermal)"
         )
     at_bound = [n for stage in stages for n in stage.at_bound]
 

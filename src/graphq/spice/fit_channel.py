@@ -13,19 +13,44 @@ visibly unmatched, quasi-saturation (the drift region's resistance rising with V
 flattens the top output curves) is tried from a few starts, and kept only when it lowers
 the Bayesian information criterion, so two more parameters must earn their place. Where
 the curves show only the linear start of that rise (vq pushed beyond its bound), vq is held
-and rq alone must earn its place.
+and rq alone must earn its place. Where the datasheet gives its Rth(j-c) and an output curve
+droops, self-heating (``rthjc``, :mod:`graphq.spice.self_heating`) is tried first the same
+way. Each graph counts the same (a part's output and saturation graphs are two), so where
+graphs contradict each other each is left as near as the others allow.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
+from functools import partial
 
 import numpy as np
 
-from graphq.spice import vdmos, vdmos_temperature
-from graphq.spice.curves import CurveData, DeviceEquations, display_error, predict
-from graphq.spice.optimise import Bound, ParameterFit, curve_residuals, fit_parameters
+from graphq.spice import self_heating, vdmos, vdmos_temperature
+from graphq.spice.channel_bounds import (
+    CHANNEL_BOUNDS,
+    CHANNEL_DEFAULTS,
+    KSUBTHRES_MAX,
+    KSUBTHRES_MIN,
+    QUASI_SATURATION_NAMES,
+    channel_bounds,
+    channel_parameters_determined,
+)
+from graphq.spice.curves import (
+    CurveData,
+    DeviceEquations,
+    curve_error,
+    display_error,
+    predict,
+)
+from graphq.spice.optimise import (
+    Bound,
+    ParameterFit,
+    cpu_clock,
+    curve_residuals,
+    fit_parameters,
+    graph_of,
+)
 
 
 def _diode_current(params: Mapping[str, float], vsd: np.ndarray) -> np.ndarray:
@@ -39,57 +64,13 @@ def _capacitances(
 
 
 VDMOS_EQUATIONS = DeviceEquations(
-    drain_current=vdmos.drain_current,
+    drain_current=self_heating.drain_current,
     capacitances=_capacitances,
     on_resistance=vdmos.on_resistance,
     diode_current=_diode_current,
     at_temperature=vdmos_temperature.at_temperature,
 )
 
-# Subthreshold current grows at most a decade per 60 mV at 25 °C (ideality 1): ksubthres
-# ≥ 2·Vt. Below that nothing physical is described, and ngspice's exp((Vgs - Vto)/ksubthres)
-# overflows within an ordinary gate drive, so the written model would not simulate.
-KSUBTHRES_MIN = 2.0 * vdmos.THERMAL_VOLTAGE_V
-# And at least a decade per 1.2 V (ideality 20): SiC channels with interface traps reach a
-# decade per 0.5–1 V over the currents datasheets draw; beyond, the curve is no
-# subthreshold slope but the square law's own bend.
-KSUBTHRES_MAX = 20.0 * KSUBTHRES_MIN
-# Mobility degradation and velocity saturation: θ ≈ μ/(vsat·L) + 1/(Ecrit·tox) stays below
-# 5 1/V for channels down to 0.12 µm (μ = 600 cm²/Vs, vsat = 10⁷ cm/s); a fit wanting more
-# stands in for a series resistance, and θ and Kp slide off together along the valley
-# Kp/θ.
-THETA_MAX_PER_V = 5.0
-
-# Kp and mtriode trade off in triode (only Kp·mtriode counts there); bounds at what real
-# parts need (Kp ≤ 10⁴ A/V² for sub-milliohm channels, mtriode within 5× of 1) keep a fit
-# to curves the model cannot follow from sliding down that valley to absurd values.
-CHANNEL_BOUNDS = {
-    "vto": Bound(-15.0, 15.0),
-    "kp": Bound(1e-4, 1e4, log=True),
-    "ksubthres": Bound(KSUBTHRES_MIN, KSUBTHRES_MAX, log=True),
-    "lambda": Bound(0.0, 0.5, natural_low=True),
-    "mtriode": Bound(0.2, 5.0, log=True),
-    "theta": Bound(0.0, THETA_MAX_PER_V, natural_low=True),
-    "rd": Bound(1e-7, 100.0, log=True, natural_low=True),
-    "rs": Bound(1e-7, 100.0, log=True, natural_low=True),
-    # Quasi-saturation: the drift region adds up to rq, over a Vds of a few vq. A part's
-    # whole on-resistance stays below 1 kΩ; vq from tenths of a volt (low-voltage trench
-    # parts) to the rated voltage of high-voltage ones (3.3 kV SiC), where the rise is
-    # still near-linear over the graph's Vds.
-    "rq": Bound(1e-5, 1e3, log=True),
-    "vq": Bound(0.05, 3000.0, log=True),
-}
-CHANNEL_NAMES = tuple(CHANNEL_BOUNDS)
-QUASI_SATURATION_NAMES = ("rq", "vq")
-# Values for what no curve determines: ngspice's own defaults, and no series resistance.
-CHANNEL_DEFAULTS = {
-    "ksubthres": 0.1,
-    "lambda": 0.0,
-    "mtriode": 1.0,
-    "theta": 0.0,
-    "rd": 0.0,
-    "rs": 0.0,
-}
 _TRIODE_STARTS = (1.0, 2.0, 0.6)
 # Misread curves (see misread_curve_trust): the limit, and how often the weights are renewed.
 _MISREAD_FACTOR = 1.5
@@ -104,12 +85,18 @@ _QUASI_SATURATION_TRIGGER = 0.01
 # Its starts: rq and vq as fractions of the top output curve's Vds/Id and Vds at its end.
 _RQ_STARTS = (0.3, 1.0)
 _VQ_STARTS = (0.3,)
+# An output curve that ends this fraction of its axis below its peak droops: beyond a
+# digitizer's scatter (≤ 0.5 %), and only self-heating makes a drain current fall with Vds.
+DROOP_FRACTION = 0.01
+# Self-heating's starts, as fractions of the datasheet's Rth(j-c): a DC sweep heats by all of
+# it, a pulse by a part.
+_RTHJC_STARTS = (0.5,)
 # A part without quasi-saturation in its graph's range, whose drift resistance only rises
 # linearly over it, has vq beyond any bound; vq is then held at this many times the top
 # output curve's Vds, where the rise stays within 10 % of linear over the graph.
 HELD_VQ_OVER_GRAPH = 10.0
-# Past this time in the channel fit, no further refinement (reweighting, extensions) starts:
-# a product's whole fit stays well inside its 10 s.
+# Past this much CPU time in the channel fit (see optimise.cpu_clock), no further refinement
+# (reweighting, extensions) starts: a product's whole fit stays well inside its 10 s.
 _CHANNEL_TIME_BUDGET_S = 6.0
 # The plain model's share of it when quasi-saturation may be tried after it: a plain fit
 # that does not converge in this time is rarely the better model.
@@ -117,19 +104,6 @@ _PLAIN_MODEL_SHARE = 0.45
 # A start that leaves every graph within 0.1 % of full scale RMS (cost = half the sum of the
 # graphs' mean squared errors) cannot be bettered visibly and is taken as it stands.
 _GOOD_ENOUGH_COST = 0.5 * 1e-3**2
-
-
-def channel_parameters_determined(curves: list[CurveData]) -> list[str]:
-    """Which channel parameters the available graph kinds pin down."""
-    kinds = {c.kind for c in curves}
-    names = ["vto", "kp"]
-    if "transfer" in kinds:
-        names += ["ksubthres", "theta"]
-    if "output" in kinds:
-        names += ["lambda", "mtriode", "theta", "rd", "rs"]
-    if "rdson" in kinds:
-        names += ["theta", "rd", "rs"]
-    return list(dict.fromkeys(names))
 
 
 def _saturation_points(curves: list[CurveData]) -> tuple[np.ndarray, np.ndarray]:
@@ -208,17 +182,25 @@ def initial_channel_guess(curves: list[CurveData]) -> dict[str, float]:
     }
 
 
-def fit_channel(curves: list[CurveData]) -> ParameterFit:
+def fit_channel(
+    curves: list[CurveData], rthjc_max: float | None = None, *, depletion: bool | None = None
+) -> ParameterFit:
     """Fit the channel to the output, transfer and Rds(on) ``curves``: every channel
     parameter (fitted ones and defaults) with the names fitted.
 
     The plain model and, where it leaves curves visibly unmatched, the one with
     quasi-saturation are each converged on equally trusted curves first; the information
     criterion picks one, and only that one is refined for misread curves. So the time
-    budget goes to comparing the models, not to polishing one that loses.
+    budget goes to comparing the models, not to polishing one that loses. Where the
+    datasheet gives its Rth(j-c) (``rthjc_max``, K/W) and an output curve droops (its current
+    falling as Vds rises, which only heating makes), self-heating is tried the same way
+    first, with ``rthjc`` between none (a short pulse) and that value (a DC sweep). ``depletion``
+    (known from the device type) keeps Vto on the part's side of zero (see
+    :func:`channel_bounds`).
     """
-    deadline = time.perf_counter() + _CHANNEL_TIME_BUDGET_S
+    deadline = cpu_clock() + _CHANNEL_TIME_BUDGET_S
     channel = [c for c in curves if c.kind in ("output", "transfer", "rdson")]
+    bounds = channel_bounds(curves, depletion)
     names = channel_parameters_determined(channel)
     start = initial_channel_guess(channel)
     starts = [start]
@@ -226,29 +208,64 @@ def fit_channel(curves: list[CurveData]) -> ParameterFit:
         starts = [{**start, "mtriode": m} for m in _TRIODE_STARTS]
     outputs = any(c.kind == "output" for c in channel)
     # Where quasi-saturation may follow, the plain model gets a share of the budget only.
-    started = time.perf_counter()
+    started = cpu_clock()
     plain_deadline = started + _PLAIN_MODEL_SHARE * _CHANNEL_TIME_BUDGET_S if outputs else deadline
-    chosen = _fit_from_starts(channel, names, starts, plain_deadline)
+    chosen = _fit_from_starts(channel, names, starts, plain_deadline, bounds)
+    heating = rthjc_max is not None and rthjc_max > 0.0 and any(_droops(c) for c in channel)
+    if heating and cpu_clock() < deadline:
+        assert rthjc_max is not None
+        bounds = {**bounds, "rthjc": Bound(0.0, rthjc_max, natural_low=True)}
+        starts = [{**chosen.params, "rthjc": f * rthjc_max} for f in _RTHJC_STARTS]
+        heated = _fit_from_starts(channel, [*chosen.names, "rthjc"], starts, deadline, bounds)
+        if _earns_its_parameters(channel, chosen, heated):
+            chosen = heated
     if (
         outputs
         and _worst_channel_error(channel, chosen.params) > _QUASI_SATURATION_TRIGGER
-        and time.perf_counter() < deadline
+        and cpu_clock() < deadline
     ):
         extended = _fit_from_starts(
             channel,
-            [*names, *QUASI_SATURATION_NAMES],
+            [*chosen.names, *QUASI_SATURATION_NAMES],
             _quasi_saturation_starts(channel, chosen.params),
             deadline,
+            bounds,
         )
-        if "vq" in extended.at_bound and time.perf_counter() < deadline:
-            extended = _linear_drift_fit(channel, names, extended, deadline)
+        if "vq" in extended.at_bound and cpu_clock() < deadline:
+            extended = _linear_drift_fit(channel, list(chosen.names), extended, deadline, bounds)
         if _earns_its_parameters(channel, chosen, extended):
             chosen = extended
-    return _reweighted(channel, chosen, deadline)
+    return _reweighted(channel, chosen, deadline, bounds)
+
+
+def _droops(curve: CurveData) -> bool:
+    """An output curve whose current falls from its peak by more than a reader's scatter."""
+    if curve.kind != "output" or curve.y.size < 2:
+        return False
+    peak = int(np.argmax(curve.y))
+    fall = display_error(curve.y[-1:], curve.y[peak : peak + 1], curve.scale)
+    return bool(-fall[0] > DROOP_FRACTION)
+
+
+def refit_thermal_resistance(
+    curves: list[CurveData], params: dict[str, float], rthjc_max: float
+) -> ParameterFit:
+    """``rthjc`` alone refitted to the 25 °C channel curves with ``params`` final: the
+    temperature terms fitted after the channel (``mu``, ``texp0``) set how much a kelvin of
+    heating moves the current, so the heating that matched before them is matched again."""
+    channel = [c for c in curves if c.kind in ("output", "transfer", "rdson")]
+    bounds = {**CHANNEL_BOUNDS, "rthjc": Bound(0.0, rthjc_max, natural_low=True)}
+    return fit_parameters(
+        lambda p: curve_residuals(VDMOS_EQUATIONS, p, channel), params, ["rthjc"], bounds
+    )
 
 
 def _linear_drift_fit(
-    channel: list[CurveData], names: list[str], free: ParameterFit, deadline: float
+    channel: list[CurveData],
+    names: list[str],
+    free: ParameterFit,
+    deadline: float,
+    bounds: dict[str, Bound],
 ) -> ParameterFit:
     """Quasi-saturation with ``vq`` held (not fitted) where the free fit pushed it to its
     upper bound: the drift resistance then only rises linearly over the graph,
@@ -259,7 +276,7 @@ def _linear_drift_fit(
     held = HELD_VQ_OVER_GRAPH * max(float(top.x[-1]), 1e-3)
     slope = free.params["rq"] / free.params["vq"]
     start = {**free.params, "vq": held, "rq": slope * (held + float(top.x[-1]))}
-    return _fit_from_starts(channel, [*names, "rq"], [start], deadline)
+    return _fit_from_starts(channel, [*names, "rq"], [start], deadline, bounds)
 
 
 def _fit_from_starts(
@@ -267,6 +284,7 @@ def _fit_from_starts(
     names: list[str],
     starts: list[dict[str, float]],
     deadline: float,
+    bounds: dict[str, Bound] = CHANNEL_BOUNDS,
 ) -> ParameterFit:
     """A short run from every start, the best carried on to convergence."""
 
@@ -279,7 +297,7 @@ def _fit_from_starts(
             residuals,
             trial,
             names,
-            CHANNEL_BOUNDS,
+            bounds,
             max_evaluations=_SCOUTING_EVALUATIONS,
             deadline=deadline,
         )
@@ -288,21 +306,26 @@ def _fit_from_starts(
         if scouted.cost < _GOOD_ENOUGH_COST:
             return scouted
     assert best is not None
-    return fit_parameters(residuals, best.params, names, CHANNEL_BOUNDS, deadline=deadline)
+    return fit_parameters(residuals, best.params, names, bounds, deadline=deadline)
 
 
-def _reweighted(channel: list[CurveData], fitted: ParameterFit, deadline: float) -> ParameterFit:
+def _reweighted(
+    channel: list[CurveData],
+    fitted: ParameterFit,
+    deadline: float,
+    bounds: dict[str, Bound] = CHANNEL_BOUNDS,
+) -> ParameterFit:
     """``fitted`` refitted with misread curves trusted less, while time allows."""
     names = list(fitted.names)
     for _ in range(_REWEIGHTING_PASSES):
         trust = misread_curve_trust(channel, fitted.params)
-        if trust is None or time.perf_counter() > deadline:
+        if trust is None or cpu_clock() > deadline:
             break
         fitted = fit_parameters(
-            lambda params, trust=trust: curve_residuals(VDMOS_EQUATIONS, params, channel, trust),
+            partial(curve_residuals, VDMOS_EQUATIONS, curves=channel, trust=trust),
             fitted.params,
             names,
-            CHANNEL_BOUNDS,
+            bounds,
             deadline=deadline,
         )
     return fitted
@@ -313,7 +336,7 @@ def _worst_channel_error(channel: list[CurveData], params: dict[str, float]) -> 
     models = predict(VDMOS_EQUATIONS, params, channel)
     return max(
         (
-            float(np.sqrt(np.mean(display_error(model, curve.y, curve.scale) ** 2)))
+            float(np.sqrt(np.mean(curve_error(model, curve) ** 2)))
             for curve, model in zip(channel, models, strict=True)
             if curve.kind in ("output", "transfer")
         ),
@@ -341,7 +364,7 @@ def _earns_its_parameters(
     """The Bayesian information criterion ``n·ln(SSE) + k·ln(n)`` on the plain (equally
     trusted) residuals: the richer model must lower it."""
 
-    def squares(params: dict[str, float]) -> float:
+    def squares(params: dict[str, float]) -> tuple[float, int]:
         residual = curve_residuals(VDMOS_EQUATIONS, params, channel)
         return max(float(residual @ residual), 1e-300), residual.size
 
@@ -363,12 +386,12 @@ def misread_curve_trust(curves: list[CurveData], params: dict[str, float]) -> li
     """
     models = predict(VDMOS_EQUATIONS, params, curves)
     rms = [
-        float(np.sqrt(np.mean(display_error(model, curve.y, curve.scale) ** 2)))
+        float(np.sqrt(np.mean(curve_error(model, curve) ** 2)))
         for curve, model in zip(curves, models, strict=True)
     ]
     trust = [1.0] * len(curves)
-    for kind in {curve.kind for curve in curves}:
-        members = [i for i, curve in enumerate(curves) if curve.kind == kind]
+    for graph in {graph_of(curve) for curve in curves}:
+        members = [i for i, curve in enumerate(curves) if graph_of(curve) == graph]
         if len(members) < 3:
             continue
         limit = max(_MISREAD_FACTOR * float(np.median([rms[i] for i in members])), _MISREAD_FLOOR)

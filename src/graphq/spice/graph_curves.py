@@ -64,6 +64,8 @@ class PrintedCurve:
     scale: AxisScale | None = None
     # Its graph's y axis has a unit (Ω, V): absolute values, not relative to 25 °C.
     absolute: bool = False
+    # Its graph draws x on a log axis.
+    x_log: bool = False
 
 
 def axis_of(axes: dict[str, Any], name: str) -> dict[str, Any]:
@@ -120,7 +122,8 @@ def read_curve(graph: GraphCurves, curve: dict[str, Any], points: np.ndarray) ->
         conditions["id"] = current
     named = bool(own) or (not placeholder and (bool(label.strip()) or value is not None))
     absolute = bool(str(axis_of(graph.axes, "y").get("unit", "")).strip())
-    return PrintedCurve(label, points, conditions, named, y_scale(graph), absolute)
+    x_log = axis_of(graph.axes, "x").get("scale") == "log"
+    return PrintedCurve(label, points, conditions, named, y_scale(graph), absolute, x_log)
 
 
 def describe(kind: str, curve: PrintedCurve) -> str:

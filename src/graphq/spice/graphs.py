@@ -160,6 +160,7 @@ def _read_output(reader: CurveReader, curves: list[PrintedCurve]) -> None:
                     label=curve.label,
                     temperature_c=curve.conditions.get("temperature"),
                     y_scale=curve.scale,
+                    x_log=curve.x_log,
                 )
             )
 
@@ -191,6 +192,7 @@ def _read_transfer(reader: CurveReader, curves: list[PrintedCurve], several: boo
                     temperature_c=curve.conditions.get("temperature"),
                     label=curve.label,
                     y_scale=curve.scale,
+                    x_log=curve.x_log,
                 )
             )
 
@@ -245,6 +247,7 @@ def _read_rdson(reader: CurveReader, curves: list[PrintedCurve]) -> None:
                 temperature_c=curve.conditions.get("temperature"),
                 label=curve.label,
                 y_scale=curve.scale,
+                x_log=curve.x_log,
             )
         )
 
@@ -262,6 +265,7 @@ def _read_body_diode(reader: CurveReader, curves: list[PrintedCurve], several: b
                     temperature_c=curve.conditions.get("temperature"),
                     label=curve.label,
                     y_scale=curve.scale,
+                    x_log=curve.x_log,
                 )
             )
 

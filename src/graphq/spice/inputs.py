@@ -43,6 +43,8 @@ class OutputCurve(msgspec.Struct):
     temperature_c: float | None = None
     # The y axis of the curve's own graph (two output graphs of one part differ).
     y_scale: AxisScale | None = None
+    # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
+    x_log: bool | None = None
 
 
 class TransferCurve(msgspec.Struct):
@@ -54,6 +56,8 @@ class TransferCurve(msgspec.Struct):
     label: str = ""
     # The y axis of the curve's own graph (two output graphs of one part differ).
     y_scale: AxisScale | None = None
+    # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
+    x_log: bool | None = None
 
 
 class CapacitanceCurve(msgspec.Struct):
@@ -67,6 +71,8 @@ class CapacitanceCurve(msgspec.Struct):
     vgs_v: float = 0.0
     # The y axis of the curve's own graph (two output graphs of one part differ).
     y_scale: AxisScale | None = None
+    # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
+    x_log: bool | None = None
 
 
 class RdsonCurve(msgspec.Struct):
@@ -78,6 +84,8 @@ class RdsonCurve(msgspec.Struct):
     label: str = ""
     # The y axis of the curve's own graph (two output graphs of one part differ).
     y_scale: AxisScale | None = None
+    # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
+    x_log: bool | None = None
 
 
 class RdsonTemperatureCurve(msgspec.Struct):
@@ -110,6 +118,8 @@ class DiodeCurve(msgspec.Struct):
     label: str = ""
     # The y axis of the curve's own graph (two output graphs of one part differ).
     y_scale: AxisScale | None = None
+    # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
+    x_log: bool | None = None
 
 
 class FitInput(msgspec.Struct):
@@ -122,6 +132,9 @@ class FitInput(msgspec.Struct):
     threshold_temperature: list[ThresholdTemperatureCurve] = msgspec.field(default_factory=list)
     pchan: bool = False
     device_type: str = "Si-MOSFET"
+    # The datasheet's junction-to-case thermal resistance in K/W, where it gives one: the
+    # fit may then explain curves by self-heating, up to this much.
+    rthjc_k_per_w: float | None = None
     # y-axis scale per graph kind (``output``, ``transfer`` …) when it is known.
     y_scales: dict[str, AxisScale] = msgspec.field(default_factory=dict)
     # Graph kinds whose datasheet graph draws x on a log axis (the report draws them so).

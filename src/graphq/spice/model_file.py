@@ -56,6 +56,7 @@ VDMOS_CARD_ORDER = (
     "mu",
     "texp0",
     "eg",
+    "rthjc",
 )
 _PARAMS_PER_LINE = 6
 
@@ -75,7 +76,6 @@ def check_model_name(name: str) -> str:
         raise GraphqError(
             "INVALID_PARAMETERS",
             "a model name is 1 to 100 letters, digits or the characters _ . + -",
-            status=422,
         )
     return name
 
@@ -92,7 +92,6 @@ def check_model_text(text: str) -> str:
                     "MODEL_REJECTED",
                     f"line {number} of the model file holds the directive {directive!r}, "
                     "which graphq never writes",
-                    status=422,
                 )
     return text
 

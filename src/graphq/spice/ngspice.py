@@ -68,7 +68,7 @@ def run_batch(
     """
     binary = ngspice_path()
     if binary is None:
-        raise GraphqError("SIMULATION_FAILED", "ngspice is not installed", status=500)
+        raise GraphqError("SIMULATION_FAILED", "ngspice is not installed")
     with tempfile.TemporaryDirectory(prefix="graphq-ngspice-") as tmp:
         workdir = Path(tmp)
         for name, text in (files or {}).items():

@@ -2,11 +2,12 @@
 
 Scale parameters (currents, resistances, capacitances) are searched in log space so a step
 means the same at 1 mΩ and at 1 Ω; offsets (Vto, λ, θ) linearly. Residuals are the curves'
-display errors (fractions of each graph's span, of its decades on a log axis), weighted so
-every graph counts the same and, inside a graph, every curve the same however densely it
-was digitized. A fit also says which parameters ended on a bound (the curves wanted them
-further out than physics allows) and how well the curves pin each one down: the standard
-error from the Jacobian at the solution, ``s²·(JᵀJ)⁻¹`` with ``s²`` the residuals' variance.
+display errors (fractions of each graph's span, of its decades on a log axis, measured on
+the page: :func:`graphq.spice.curves.curve_error`), weighted so every graph counts the same
+and, inside a graph, every curve the same however densely it was digitized. A fit also says
+which parameters ended on a bound (the curves wanted them further out than physics allows)
+and how well the curves pin each one down: the standard error from the Jacobian at the
+solution, ``s²·(JᵀJ)⁻¹`` with ``s²`` the residuals' variance.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.optimize import least_squares
 
-from graphq.spice.curves import CurveData, DeviceEquations, Params, display_error, predict
+from graphq.spice.curves import CurveData, DeviceEquations, Params, curve_error, predict
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,20 @@ class ParameterFit:
     uncertainty: dict[str, float | None] = field(default_factory=dict)
 
 
+def graph_of(curve: CurveData) -> tuple[str, bool, float, float]:
+    """Which graph a curve was drawn in: its kind and y axis (a part's output and
+    saturation graphs are two output graphs with axes of their own)."""
+    return curve.kind, curve.scale.log, curve.scale.low, curve.scale.high
+
+
 def curve_weights(curves: Sequence[CurveData]) -> list[float]:
-    """``1/√(points × curves in its graph)``: each graph's squared errors sum to its mean."""
-    per_kind: dict[str, int] = {}
+    """``1/√(points × curves in its graph)``: each graph's squared errors sum to its mean,
+    so each plotted graph counts the same however many curves it draws; where two graphs
+    contradict each other, the fit leaves each as near as the other allows."""
+    per_graph: dict[tuple[str, bool, float, float], int] = {}
     for curve in curves:
-        per_kind[curve.kind] = per_kind.get(curve.kind, 0) + 1
-    return [1.0 / np.sqrt(c.x.size * per_kind[c.kind]) for c in curves]
+        per_graph[graph_of(curve)] = per_graph.get(graph_of(curve), 0) + 1
+    return [1.0 / np.sqrt(c.x.size * per_graph[graph_of(c)]) for c in curves]
 
 
 def curve_residuals(
@@ -82,12 +91,18 @@ def curve_residuals(
     if trust is not None:
         weights = [weight * factor for weight, factor in zip(weights, trust, strict=True)]
     parts = [
-        weight * display_error(model, curve.y, curve.scale)
+        weight * curve_error(model, curve)
         for curve, model, weight in zip(curves, predictions, weights, strict=True)
     ]
     residual = np.concatenate(parts) if parts else np.zeros(0)
     # A diverging trial point (overflow in the model) must look bad, not crash the solver.
     return np.nan_to_num(residual, nan=10.0, posinf=10.0, neginf=-10.0)
+
+
+def cpu_clock() -> float:
+    """The clock fit deadlines run on: this process's CPU time, not the wall's, so a fit on a
+    busy machine searches as far, and ends at the same parameters, as on an idle one."""
+    return time.process_time()
 
 
 def fit_parameters(
@@ -104,7 +119,7 @@ def fit_parameters(
     """Minimise ``residuals`` over ``names`` (the rest of ``start`` held fixed); ``loss`` and
     ``loss_scale`` are scipy's (``soft_l1`` weighs residuals beyond the scale linearly).
 
-    Past ``deadline`` (a ``time.perf_counter()`` value) the search stops and the best point
+    Past ``deadline`` (a :func:`cpu_clock` value) the search stops and the best point
     it has seen is taken; its uncertainties are then unknown.
     """
     names = list(names)
@@ -124,7 +139,7 @@ def fit_parameters(
     best: list[tuple[float, np.ndarray]] = []
 
     def timed(x: np.ndarray) -> np.ndarray:
-        if deadline is not None and best and time.perf_counter() > deadline:
+        if deadline is not None and best and cpu_clock() > deadline:
             raise _DeadlinePassedError
         value = residuals(unpack(x))
         cost = 0.5 * float(value @ value)

@@ -6,13 +6,13 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from graphq.spice.curves import CurveData, display_error
+from graphq.spice.curves import CurveData, curve_error
 from graphq.spice.quality import curve_limit, curve_measure
 from graphq.spice.results import CurveReport
 
 
 def curve_report(curve: CurveData, model: np.ndarray) -> CurveReport:
-    error = np.abs(display_error(model, curve.y, curve.scale))
+    error = np.abs(curve_error(model, curve))
     error = np.nan_to_num(error, nan=1.0, posinf=1.0)
     relative = 0.0
     if curve.kind == "capacitance":

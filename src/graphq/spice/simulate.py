@@ -24,17 +24,21 @@ from graphq.spice.ngspice import control_block, run_batch
 
 CAPACITANCE_FREQUENCY_HZ = 1e6
 MODEL_FILE_NAME = "model.lib"
+CASE_NODE = "tcase"
 
 
 @dataclass(frozen=True)
 class DeviceUnderTest:
     """A model file and how to instantiate it: ``m`` for a ``.model`` card, ``x`` for a
-    ``.subckt`` whose pins are ``drain gate source``."""
+    ``.subckt`` whose pins are ``drain gate source``. ``thermal``: the card's instances in
+    the output and transfer sweeps heat themselves (ngspice's ``thermal`` flag, the case
+    held at the ambient temperature), as the card's ``rthjc`` describes."""
 
     model_text: str
     model_name: str
     instance_prefix: Literal["m", "x"] = "m"
     pchan: bool = False
+    thermal: bool = False
 
 
 @dataclass(frozen=True)
@@ -83,14 +87,25 @@ def _netlist(dut: DeviceUnderTest, plan: SweepPlan, lines: list[str], commands: 
     return "\n".join([*head, *lines, control_block(commands), ".end"])
 
 
+def _instance(dut: DeviceUnderTest, label: str, drain: str, gate: str) -> str:
+    """One device line; a heated card gets its own junction node and the shared case."""
+    if dut.thermal and dut.instance_prefix == "m":
+        return f"m{label} {drain} {gate} 0 tj{label} {CASE_NODE} {dut.model_name} thermal"
+    return f"{dut.instance_prefix}{label} {drain} {gate} 0 {dut.model_name}"
+
+
+def _heated_case(dut: DeviceUnderTest) -> list[str]:
+    """The case node at 0 V: ngspice's thermal nodes carry the rise above the ambient."""
+    return [f"vcase {CASE_NODE} 0 dc 0"] if dut.thermal and dut.instance_prefix == "m" else []
+
+
 def _output_netlist(dut: DeviceUnderTest, plan: SweepPlan, sign: float) -> str:
-    name, prefix = dut.model_name, dut.instance_prefix
-    lines = ["vdo dsw 0 dc 0"]
+    lines = ["vdo dsw 0 dc 0", *_heated_case(dut)]
     for k, vgs in enumerate(plan.output_vgs_v):
         lines += [
             f"vamo{k} dsw do{k} dc 0",
             f"vgo{k} go{k} 0 dc {_fmt(sign * vgs)}",
-            f"{prefix}o{k} do{k} go{k} 0 {name}",
+            _instance(dut, f"o{k}", f"do{k}", f"go{k}"),
         ]
     start, stop, step = plan.output_vds_grid_v
     vectors = " ".join(f"i(vamo{k})" for k in range(len(plan.output_vgs_v)))
@@ -102,10 +117,9 @@ def _output_netlist(dut: DeviceUnderTest, plan: SweepPlan, sign: float) -> str:
 
 
 def _transfer_netlist(dut: DeviceUnderTest, plan: SweepPlan, sign: float) -> str:
-    name, prefix = dut.model_name, dut.instance_prefix
-    lines = ["vgt gsw 0 dc 0"]
+    lines = ["vgt gsw 0 dc 0", *_heated_case(dut)]
     for k, vds in enumerate(plan.transfer_vds_v):
-        lines += [f"vdt{k} dt{k} 0 dc {_fmt(sign * vds)}", f"{prefix}t{k} dt{k} gsw 0 {name}"]
+        lines += [f"vdt{k} dt{k} 0 dc {_fmt(sign * vds)}", _instance(dut, f"t{k}", f"dt{k}", "gsw")]
     start, stop, step = plan.transfer_vgs_grid_v
     vectors = " ".join(f"i(vdt{k})" for k in range(len(plan.transfer_vds_v)))
     commands = [
@@ -173,8 +187,8 @@ def simulate(dut: DeviceUnderTest, plan: SweepPlan) -> SweepResult:
     """Run ``plan`` on ``dut``, one ngspice batch run per analysis."""
     files = {MODEL_FILE_NAME: check_model_text(dut.model_text)}
     tables: dict[str, np.ndarray] = {}
-    for table, netlist in build_netlists(dut, plan).items():
-        tables.update(run_batch(netlist, [table], files=files))
+    for name, netlist in build_netlists(dut, plan).items():
+        tables.update(run_batch(netlist, [name], files=files))
     sign = -1.0 if dut.pchan else 1.0
     empty = np.zeros(0)
 

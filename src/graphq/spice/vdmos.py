@@ -15,6 +15,7 @@ point.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 from scipy.special import wrightomega
@@ -106,7 +107,7 @@ def quasi_saturation_resistance(params: Mapping[str, float], vds: np.ndarray) ->
     mode once both ``rq`` and ``vq`` are given; graphq writes them only with ``rq > 0``."""
     p = with_defaults(params)
     vds_abs = np.abs(np.asarray(vds, float))
-    if p["rq"] <= 0.0:
+    if np.all(np.asarray(p["rq"]) <= 0.0):
         return np.zeros_like(vds_abs)
     return p["rq"] * vds_abs / (vds_abs + abs(p["vq"]))
 
@@ -124,15 +125,21 @@ def drain_current(
     over all points, kept inside that shrinking bracket by falling back to bisection.
     The fit evaluates this thousands of times, hence Newton's few passes rather than
     bisection's forty. The body diode's reverse saturation current (``Is``) is not included.
+
+    A parameter may also be an array of one value per point (a self-heated device's
+    temperature-scaled channel, :mod:`graphq.spice.self_heating`).
     """
     p = with_defaults(params)
     vgs_a, vds_a = np.broadcast_arrays(np.asarray(vgs, float), np.asarray(vds, float))
     rs = p["rs"]
     rd = p["rd"] + quasi_saturation_resistance(p, vds_a)
     unloaded = intrinsic_current(p, vgs_a, vds_a, pchan=pchan)
-    if rs == 0.0 and not np.any(rd):
+    if not np.any(rs) and not np.any(rd):
         return unloaded
     rd_twice = np.concatenate([rd, rd])
+    # Per-point parameters follow the points into the doubled Newton batch.
+    doubled: dict[str, Any] = {k: np.concatenate([v, v]) if np.ndim(v) else v for k, v in p.items()}
+    rs_twice = doubled["rs"]
     direction = np.sign(unloaded)
     low = np.zeros_like(unloaded)
     high = direction * np.minimum(np.abs(unloaded), np.abs(vds_a) / (rs + rd))
@@ -142,9 +149,9 @@ def drain_current(
     for _ in range(_NEWTON_MAX_PASSES):
         trial = np.concatenate([current, current + step])
         channel = intrinsic_current(
-            p,
-            np.concatenate([vgs_a, vgs_a]) - trial * rs,
-            np.concatenate([vds_a, vds_a]) - trial * (rs + rd_twice),
+            doubled,
+            np.concatenate([vgs_a, vgs_a]) - trial * rs_twice,
+            np.concatenate([vds_a, vds_a]) - trial * (rs_twice + rd_twice),
             pchan=pchan,
         )
         residual, shifted = np.split(trial - channel, 2)

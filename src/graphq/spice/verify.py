@@ -155,7 +155,6 @@ def verify_with_ngspice(
             raise GraphqError(
                 "MODEL_REJECTED",
                 f"ngspice could not simulate the model: {exc.message}",
-                status=422,
             ) from exc
         for i, curve in zip(group, members, strict=True):
             reports[i] = curve_report(curve, simulated_curve(curve, plan, result))
@@ -188,4 +187,5 @@ def device_under_test(fit: SpiceFit, dialect: str = "vdmos") -> DeviceUnderTest:
         model_name=spice_name(fit.name),
         instance_prefix="x" if fit.model_type == "gan-epc" else "m",
         pchan=fit.pchan,
+        thermal="rthjc" in fit.parameters,
     )
