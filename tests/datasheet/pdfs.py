@@ -10,7 +10,11 @@ import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib.axes import Axes as MplAxes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from matplotlib.textpath import TextPath
+from matplotlib.transforms import Affine2D, IdentityTransform
 
 FIG_W_IN, FIG_H_IN = 6.0, 4.5
 AX_RECT = (0.15, 0.2, 0.7, 0.65)  # left, bottom, width, height (figure fractions)
@@ -30,6 +34,38 @@ def graph_pdf(draw: Callable[[MplAxes], None]) -> bytes:
     draw(ax)
     buffer = io.BytesIO()
     with matplotlib.rc_context({"pdf.fonttype": 42, "path.simplify": False}):
+        figure.savefig(buffer, format="pdf")
+    return buffer.getvalue()
+
+
+def outlined_graph_pdf(draw: Callable[[MplAxes], None]) -> bytes:
+    """:func:`graph_pdf` with every text drawn as filled outlines: a vector page with no text
+    layer, as some vendors' PDFs are, whose words only OCR reads."""
+    figure = Figure(figsize=(FIG_W_IN, FIG_H_IN), dpi=72)  # display pixels are points
+    ax = figure.add_axes(AX_RECT)
+    draw(ax)
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    figure.draw(renderer)
+    texts = [*ax.texts, *ax.get_xticklabels(), *ax.get_yticklabels()]
+    for text in [t for t in texts if t.get_visible() and t.get_text()]:
+        drawn = text.get_window_extent(renderer)
+        path = TextPath(
+            (0, 0), text.get_text(), size=text.get_fontsize(), prop=text.get_fontproperties()
+        )
+        inked = path.get_extents()
+        # The outline's ink centred where the text's box was.
+        place = Affine2D().translate(
+            drawn.x0 + (drawn.width - inked.width) / 2 - inked.x0,
+            drawn.y0 + (drawn.height - inked.height) / 2 - inked.y0,
+        )
+        figure.add_artist(
+            PathPatch(
+                place.transform_path(path), color="black", lw=0, transform=IdentityTransform()
+            )
+        )
+        text.set_visible(False)
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"path.simplify": False}):
         figure.savefig(buffer, format="pdf")
     return buffer.getvalue()
 

@@ -186,3 +186,21 @@ def test_an_ocr_ten_among_powers_of_ten_is_left_out_not_read_as_ten() -> None:
     reading = read_axes(words, FRAME, _x_ticks(3), ticks)
     assert reading.y.axis is not None and reading.y.axis.scale == "log"
     assert math.isclose(reading.y.axis.min, 0.1) and math.isclose(reading.y.axis.max, 10)
+
+
+def test_ocr_labels_breaking_their_progression_are_mended_and_said_so() -> None:
+    # y 0.8 .. 1.2 read "0." (a glyph lost) and "11" (its point lost); x "-100" lost its minus.
+    texts = ("0.", "0.9", "1.0", "11", "1.2")
+    words = [
+        Word(t, 96 - len(t) * 4.0, y - SIZE / 2, 96, y + SIZE / 2, SIZE, source="ocr")
+        for t, y in zip(texts, _y_ticks(5), strict=True)
+    ]
+    x_texts = ("100", "-50", "0", "50", "100")
+    words += [_x_label(t, x, "ocr") for t, x in zip(x_texts, _x_ticks(5), strict=True)]
+    reading = read_axes(words, FRAME, _x_ticks(5), _y_ticks(5))
+    assert reading.axes is not None
+    assert (reading.axes.y.min, reading.axes.y.max) == (0.8, 1.2)
+    assert (reading.axes.x.min, reading.axes.x.max) == (-100, 100)
+    assert sorted(v for _, v in reading.y.ticks) == [0.8, 0.9, 1.0, 1.1, 1.2]
+    assert any("'11' as 1.1" in note.message for note in reading.y.reasons)
+    assert any("minus sign" in note.message for note in reading.x.reasons)

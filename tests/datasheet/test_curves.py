@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from graphq.datasheet.content import read_pages
 from graphq.datasheet.curves import extract_curves
@@ -102,3 +103,22 @@ def test_a_curve_drawn_twice_over_itself_is_one_curve() -> None:
         _limits(ax)
 
     assert len(_curves(draw).curves) == 2
+
+
+@pytest.mark.parametrize("dash", [0.07, 0.25])
+def test_a_dashed_curve_drawn_dash_by_dash_through_its_label_stays_one_curve(dash: float) -> None:
+    # Dashes 2 pt long (which the label's box covers) or 7 pt (one ends at the label, as a
+    # leader would), each drawn as its own path, as safe-operating-area graphs draw them.
+    starts = np.arange(0, 10 - dash, dash + 0.1)
+
+    def draw(ax):
+        for x in starts:
+            ax.plot([x, x + dash], [1 + 0.8 * x, 1 + 0.8 * (x + dash)], color="black")
+        ax.text(5, 5, "10 ms", fontsize=8, ha="center", va="center")
+        _limits(ax)
+
+    found = _curves(draw)
+    (curve,) = found.curves
+    assert not found.leaders
+    x0, _y0, x1, _y1 = frame_box()
+    assert np.ptp(curve.points[:, 0]) > 0.95 * (x1 - x0)

@@ -9,7 +9,12 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from graphq.datasheet.misreads import mend_subscripts, mend_units, restore_decimal_points
+from graphq.datasheet.misreads import (
+    mend_subscripts,
+    mend_units,
+    restore_decimal_points,
+    unsigned_cold_temperatures,
+)
 from graphq.datasheet.words import Word
 
 
@@ -31,7 +36,10 @@ def _word(text: str, box: tuple[int, int, int, int]) -> Word:
     return Word(text, x0, top, x1, bottom, bottom - top, source="ocr", confidence=0.9)
 
 
-@pytest.mark.parametrize(("printed", "read"), [("0.8", "08"), ("-2.5", "-25"), ("12.50", "1250")])
+@pytest.mark.parametrize(
+    ("printed", "read"),
+    [("0.8", "08"), ("-2.5", "-25"), ("12.50", "1250"), ("5.5V", "55V"), ("8.0V", "80V")],
+)
 def test_decimal_point_between_digits_goes_back_in(printed: str, read: str) -> None:
     mask, box = _drawn(printed)
     (mended,) = restore_decimal_points([_word(read, box)], mask)
@@ -66,3 +74,8 @@ def test_subscript_hanging_below_an_i_is_read_as_the_capital_it_stands_for(read:
 def test_the_word_in_on_one_baseline_stays() -> None:
     mask, box = _drawn("In")
     assert mend_subscripts([_word("In", box)], mask)[0].text == "In"
+
+
+def test_a_cold_rating_read_without_its_minus_is_pointed_out_and_warm_ones_are_not() -> None:
+    labels = ["55°C", "Tj = 25°C", "150°C", "-55°C", "VGS = 55V", "Tc = 40 °C"]
+    assert unsigned_cold_temperatures(labels) == ["55°C", "Tc = 40 °C"]

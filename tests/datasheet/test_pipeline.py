@@ -2,7 +2,9 @@ import numpy as np
 
 from graphq.datasheet import read_datasheet
 from graphq.datasheet.types import DatasheetCurve, DatasheetGraph
+from graphq.review import ReviewReason
 from tests.datagen.datasheet_pdf import example_specs, make_datasheet
+from tests.datasheet.pdfs import graph_pdf, outlined_graph_pdf
 
 
 def _display(points: np.ndarray, graph: DatasheetGraph) -> np.ndarray:
@@ -114,3 +116,26 @@ def test_a_small_picture_on_a_page_without_text_is_no_scanned_page() -> None:
     # Logos and package photos on a cover page are pictures, not a scan to read.
     result = read_datasheet(_small_picture_page())
     assert result.graphs == [] and result.warnings == []
+
+
+def _transfer_labels(ax) -> None:
+    xs = np.linspace(0, 10, 100)
+    for label, top in (("55°C", 9), ("25°C", 6), ("150°C", 3)):
+        ax.plot(xs, top * (1 - np.exp(-xs / 2)), color="black")
+        ax.text(10.2, top * (1 - np.exp(-5)), label, fontsize=10, va="center")
+    ax.set_xlim(0, 10)
+    ax.set_ylim(0, 10)
+
+
+def test_an_ocr_read_cold_rating_without_its_minus_is_flagged_for_review() -> None:
+    (graph,) = read_datasheet(outlined_graph_pdf(_transfer_labels)).graphs
+    assert "55°C" in [curve.label for curve in graph.curves]
+    (note,) = [r for r in graph.reasons if "minus sign" in r.message]
+    assert note.code == ReviewReason.LABEL_UNREAD
+    assert note.message.endswith(": 55°C")
+
+
+def test_a_cold_rating_printed_in_the_text_layer_is_taken_as_printed() -> None:
+    (graph,) = read_datasheet(graph_pdf(_transfer_labels)).graphs
+    assert "55°C" in [curve.label for curve in graph.curves]
+    assert not [r for r in graph.reasons if "minus sign" in r.message]

@@ -21,10 +21,10 @@ def pages_pdf(pages: int) -> bytes:
     return buffer.getvalue()
 
 
-def refusal(data: bytes, **limits: int) -> GraphqError:
+def refusal(data: bytes, code: str = "INVALID_PDF", **limits: int) -> GraphqError:
     with pytest.raises(GraphqError) as caught:
         probe_pdf(data, **{**_LIMITS, **limits})
-    assert caught.value.code == "INVALID_PDF"
+    assert caught.value.code == code
     return caught.value
 
 
@@ -46,15 +46,15 @@ def test_bytes_without_the_pdf_signature_are_refused_whatever_they_hold() -> Non
 )
 def test_a_file_that_starts_like_a_pdf_but_does_not_open_is_refused(data: bytes) -> None:
     error = refusal(data)
-    assert error.status == 400 and "cannot open" in error.message
+    assert "cannot open" in error.message
 
 
 def test_more_pages_than_the_limit_are_refused_as_too_large() -> None:
-    error = refusal(pages_pdf(4), max_pages=3)
-    assert error.status == 413 and "4 pages" in error.message
+    error = refusal(pages_pdf(4), "PDF_TOO_LARGE", max_pages=3)
+    assert "4 pages" in error.message
 
 
 def test_more_bytes_than_the_limit_are_refused_before_the_pdf_is_opened() -> None:
     data = pages_pdf(1)
-    error = refusal(data, max_bytes=len(data) - 1)
-    assert error.status == 413 and "bytes" in error.message
+    error = refusal(data, "PDF_TOO_LARGE", max_bytes=len(data) - 1)
+    assert "bytes" in error.message

@@ -12,12 +12,13 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 from scipy import ndimage
 
-from graphq.datasheet.raster import read_raster_page, skew_deg
+from graphq.datasheet.raster import _digitized, read_raster_page, skew_deg
 from graphq.datasheet.types import DatasheetGraph
-from graphq.digitizer.types import Axis
-from graphq.review import ReviewReason
+from graphq.digitizer.types import Axes, Axis
+from graphq.review import Review, ReviewReason
 from tests.datagen.datasheet_pdf import DatasheetSpec, GeneratedDatasheet, PageSpec, make_datasheet
 from tests.datagen.pdf_panels import PanelSpec
+from tests.digitizer.plots import render_plot
 
 
 @pytest.fixture(scope="module")
@@ -84,6 +85,15 @@ def test_what_the_scan_did_not_tell_is_said(
             assert ReviewReason.GRAPH_TYPE_UNCERTAIN in codes
 
 
+def test_the_digitizer_reads_no_labels_for_a_scanned_panel() -> None:
+    # The page's words bind the labels; the labels drawn beside the curves, which the
+    # digitizer's own reading would take, are left unread by it.
+    pixels, frame = render_plot(curve_labels=True)
+    axes = Axes(x=Axis(min=0, max=10), y=Axis(min=0, max=6))
+    curves = _digitized(pixels, (frame[0], frame[1], frame[2], frame[3]), axes, "output", Review())
+    assert [curve.label for curve in curves] == [f"curve {k}" for k in range(1, 6)]
+
+
 def test_tilt_of_a_crooked_scan_is_measured() -> None:
     """A frame with grid lines, as wide as a page at 300 dpi."""
     page = np.zeros((1800, 2400))
@@ -104,3 +114,35 @@ def test_scanned_page_of_text_only_has_no_graphs() -> None:
     pdf = io.BytesIO()
     image.save(pdf, format="PDF", resolution=100.0)
     assert read_raster_page(pdf.getvalue(), 1) == []
+
+
+def test_scanned_negative_and_exponent_axes_are_read_right_or_said_doubtful() -> None:
+    # Negative ticks (P-channel) and powers of ten with negative exponents (thermal): where
+    # OCR drops a minus or misreads an exponent, the labels' progression mends it, or the
+    # graph says its axis is doubtful; no axis is wrong in silence.
+    page = PageSpec(
+        scanned=True,
+        panels=(
+            PanelSpec("output_pchannel", pchannel_axes="negative"),
+            PanelSpec("thermal_impedance", log_x=True, log_y=True),
+        ),
+    )
+    datasheet = make_datasheet(DatasheetSpec(seed=3, pages=(page,)))
+    graphs = read_raster_page(datasheet.pdf, 1)
+    assert graphs
+    right = 0
+    for graph in graphs:
+        truth = min(
+            datasheet.truth.graphs,
+            key=lambda t: sum(abs(a - b) for a, b in zip(t.box, graph.box, strict=True)),
+        )
+        exact = True
+        for read, true in ((graph.axes.x, truth.axes.x), (graph.axes.y, truth.axes.y)):
+            true_ends = _display(true, np.array([true.min, true.max]))
+            ends = _display(read, np.array([read.min, read.max]))
+            near = np.abs(ends - true_ends) <= 0.01 * float(np.ptp(true_ends))
+            exact &= read.scale == true.scale and bool(near.all())
+        doubted = any("axis" in note.message for note in graph.reasons)
+        assert exact or doubted, (graph.axes, truth.axes, graph.reasons)
+        right += exact
+    assert right >= 1

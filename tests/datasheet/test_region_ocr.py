@@ -8,6 +8,7 @@ import pytest
 from matplotlib.axes import Axes as MplAxes
 
 from graphq.datasheet.region_ocr import frame_regions, frame_words, region_words
+from graphq.datasheet.textlines import text_lines
 from graphq.datasheet.words import Word
 from tests.datasheet.pdfs import frame_box, graph_pdf
 
@@ -81,3 +82,30 @@ def test_regions_reach_left_below_and_above_the_frame() -> None:
 
 def test_no_regions_read_nothing() -> None:
     assert region_words(graph_pdf(_draw), 1, []) == []
+
+
+def _draw_labelled(ax: MplAxes) -> None:
+    """Curve labels inside the frame, each with its curve drawn right through it, under a
+    dense grid: as vendors print them, and as OCR of the rendered page cannot read them."""
+    for k, level in enumerate((0.5, 0.2, 0.1)):
+        y = 1.6 - 0.45 * k
+        ax.plot([-50, 150], [y, y], color="black", linewidth=1.5)
+        ax.text(-30, y, f"D = {level}", fontsize=6, va="center", backgroundcolor="none")
+    ax.text(60, 0.35, r"$\mathregular{V_{DS}}$ = 40 V", fontsize=6)
+    ax.plot([40, 140], [0.2, 0.6], color="black", linewidth=1.5)
+    ax.grid(True, which="both", color="black", linewidth=0.4, linestyle=":")
+    ax.set_xlim(-50, 150)
+    ax.set_ylim(0, 2)
+    ax.set_xticks([-50, 0, 50, 100, 150], X_LABELS)
+    ax.set_yticks([0, 0.5, 1, 1.5, 2], Y_LABELS)
+    ax.tick_params(labelsize=7)
+
+
+def test_curve_labels_crossed_by_their_curves_are_read_whole() -> None:
+    found = frame_words(graph_pdf(_draw_labelled), 1, [frame_box()])
+    x0, y0, x1, y1 = frame_box()
+    inside = [w for w in found if x0 < w.centre[0] < x1 and y0 < w.centre[1] < y1]
+    texts = [line.text for line in text_lines(inside)]
+    for level in ("0.5", "0.2", "0.1"):
+        assert any(text.replace(" ", "") == f"D={level}" for text in texts), texts
+    assert any(text.replace(" ", "") == "VDS=40V" for text in texts), texts

@@ -23,3 +23,29 @@ def test_a_line_never_runs_across_a_wall() -> None:
     assert [line.text for line in text_lines(words)] == ["0.1 TO-92"]
     walled = text_lines(words, walls=[(95.5, 510.0, 675.0)])
     assert sorted(line.text for line in walled) == ["0.1", "TO-92"]
+
+
+def _ocr(text: str, x0: float, top: float, x1: float, bottom: float) -> Word:
+    return Word(text, x0, top, x1, bottom, bottom - top, source="ocr", confidence=0.9)
+
+
+def test_ocr_subscripts_hugging_their_glyphs_are_glued_to_their_symbol() -> None:
+    # OCR boxes hug the glyphs: "DS" hangs below "V" without overlapping it.
+    words = [
+        _ocr("V", 397.1, 542.9, 400.5, 546.7),
+        _ocr("DS", 400.3, 546.6, 403.9, 548.5),
+        _ocr("=", 405.0, 544.0, 407.6, 545.5),
+        _ocr("100V", 409.3, 542.8, 419.8, 546.7),
+    ]
+    assert [line.text for line in text_lines(words)] == ["VDS = 100V"]
+
+
+def test_ocr_lines_of_a_caption_stay_apart_under_a_word_with_a_descender() -> None:
+    # "Figure" is boxed taller than "3." by its g; the next line's words are no subscripts.
+    words = [
+        _ocr("Figure", 123.7, 471.6, 148.5, 479.5),
+        _ocr("3.", 151.7, 471.6, 157.3, 477.9),
+        _ocr("Drain", 136.8, 482.0, 157.1, 488.3),
+        _ocr("Current", 160.6, 482.0, 190.6, 488.3),
+    ]
+    assert sorted(line.text for line in text_lines(words)) == ["Drain Current", "Figure 3."]

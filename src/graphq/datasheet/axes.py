@@ -6,8 +6,10 @@ centre; :mod:`graphq.datasheet.scales` fits (position, value) to one linear or l
 where the ticks were drawn unevenly by hand, maps positions piecewise between the labels. The
 fit gives the values at the frame edges and the map curve points go through. Its residual
 and doubts make the confidence; an axis that cannot be read carries an AXIS_UNREAD note
-instead of a guess. The words may come from the text layer or from OCR: nothing here reads
-the PDF.
+instead of a guess. OCR-read labels that break the progression the others form (a minus, a
+point or an exponent misread) are first mended to it, each change noted
+(:mod:`graphq.datasheet.progression`). The words may come from the text layer or from OCR:
+nothing here reads the PDF.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graphq.datasheet.numbers import join_exponents, parse_number
+from graphq.datasheet.progression import ProgressionSettings, mend_progression
 from graphq.datasheet.quantities import parse_title
 from graphq.datasheet.scales import ScaleFit, ScaleSettings, fit_scale, snap_value
 from graphq.datasheet.textlines import TextLine, text_lines
@@ -43,6 +46,8 @@ class AxisSettings:
     edge_reach_em: float = 0.5
     # The axis title lies within this many label heights beyond the tick labels.
     title_reach_em: float = 4.0
+    # How OCR-read labels are mended to the progression the others form.
+    progression: ProgressionSettings = field(default_factory=ProgressionSettings)
 
 
 @dataclass(frozen=True)
@@ -122,10 +127,10 @@ def _read_axis(
         positions, values, edges, settings.scale, values_trusted=not ocr, ticks_scale=ticks_scale
     )
     repair: list[ReviewNote] = []
-    if ocr and not _exact(fit, edges, settings):
-        repaired = _lost_minus(labels, positions, edges, ticks_scale, name, settings)
-        if repaired is not None:
-            values, fit, repair = repaired
+    if ocr:
+        mended = _mended(name, labels, positions, values, edges, ticks_scale, settings)
+        if mended is not None:
+            labels, positions, values, fit, repair = mended
     if fit is None:
         return _unread(name, f"{name} axis: tick labels {values.tolist()} do not fit a scale")
     lo, hi = (
@@ -144,53 +149,44 @@ def _read_axis(
     )
 
 
-def _exact(fit: ScaleFit | None, edges: tuple[float, float], settings: AxisSettings) -> bool:
-    """One scale through every label, its values growing right (up): as axes are drawn."""
-    if fit is None or fit.kind != "single" or fit.residual > settings.scale.max_residual:
-        return False
-    low, high = fit.display_at(np.array(edges))
-    return bool(high > low)
-
-
-def _lost_minus(
+def _mended(
+    name: str,
     labels: list[tuple[Word, float]],
     positions: np.ndarray,
+    values: np.ndarray,
     edges: tuple[float, float],
     ticks_scale: AxisScale | None,
-    name: str,
     settings: AxisSettings,
-) -> tuple[np.ndarray, ScaleFit, list[ReviewNote]] | None:
-    """OCR drops thin minus signs ("-50" read "50", "10^-3" read "10^3"). When the labels as
-    read fit no rising scale, the lowest k of them (k = 1, 2, …) are tried as negative: the
-    first k for which every label then fits one rising scale is taken, and the axis says so."""
-    order = list(range(len(labels))) if name == "x" else list(reversed(range(len(labels))))
-    read = np.array([v for _, v in labels])
-    values = read.copy()
-    for index in order[:-1]:
-        negative = _negative(labels[index][0], read[index])
-        if negative == values[index]:
-            continue  # read negative already: the next label is tried with it
-        values[index] = negative
-        fit = fit_scale(
-            positions, values, edges, settings.scale, values_trusted=False, ticks_scale=ticks_scale
-        )
-        if _exact(fit, edges, settings):
-            assert fit is not None
-            flipped = int(np.sum(values != read))
-            note = ReviewNote(
-                ReviewReason.LOW_CONFIDENCE,
-                f"{name} axis: {flipped} OCR-read tick labels taken as negative (their minus "
-                "sign unread): only so do the labels fit one rising scale",
-            )
-            return values, fit, [note]
-    return None
-
-
-def _negative(word: Word, value: float) -> float:
-    """The value with the minus OCR may have lost: of the exponent on a power of ten."""
-    if word.text.startswith("10^"):
-        return 1.0 / value if value > 1 else value
-    return -value if value > 0 else value
+) -> tuple[list[tuple[Word, float]], np.ndarray, np.ndarray, ScaleFit, list[ReviewNote]] | None:
+    """OCR-read labels mended to the progression most of them form
+    (:mod:`graphq.datasheet.progression`), refitted, with a note naming each change; None
+    when nothing was mended or the mended labels fit no rising scale."""
+    texts = [word.text for word, _ in labels]
+    mending = mend_progression(texts, positions, values, edges, ticks_scale, settings.progression)
+    if mending is None or not mending.changes:
+        return None
+    keep = mending.keep
+    kept_positions, kept_values = positions[keep], mending.values[keep]
+    fit = fit_scale(
+        kept_positions,
+        kept_values,
+        edges,
+        settings.scale,
+        values_trusted=False,
+        ticks_scale=ticks_scale,
+    )
+    if (
+        fit is None
+        or fit.display_at(np.array([edges[1]]))[0] <= fit.display_at(np.array([edges[0]]))[0]
+    ):
+        return None
+    note = ReviewNote(
+        ReviewReason.LOW_CONFIDENCE,
+        f"{name} axis: OCR-read tick labels mended to the progression the others form: "
+        + "; ".join(mending.changes),
+    )
+    kept = [label for label, used in zip(labels, keep, strict=True) if used]
+    return kept, kept_positions, kept_values, fit, [note]
 
 
 def _ticks_scale(ticks: list[float], positions: np.ndarray) -> AxisScale | None:

@@ -149,7 +149,9 @@ class _StrokeBuilder:
         self._subpaths = 0
         self._clips: list[tuple[float, float, float, float] | None] = []
 
-    def visit(self, obj: ctypes.c_void_p, outer: Matrix, images: list[tuple[float, ...]]) -> None:
+    def visit(
+        self, obj: ctypes.c_void_p, outer: Matrix, images: list[tuple[float, float, float, float]]
+    ) -> None:
         kind = pdfium_c.FPDFPageObj_GetType(obj)
         matrix = _compose(_matrix(obj), outer)
         if kind == pdfium_c.FPDF_PAGEOBJ_FORM:

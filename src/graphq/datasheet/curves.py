@@ -6,7 +6,8 @@ box), a dot, a leader line (one straight segment from a word) or a legend sample
 straight stroke beside a word). What is left is clipped to the frame and joined end to end,
 across the pieces a PDF writer splits a path into, and across the dashes of a dashed curve
 drawn one by one, as long as the joined path runs on smoothly: curves fanning out of one
-point are never joined into a V.
+point are never joined into a V. A dash pattern that runs on past a word on both sides is a
+curve passing its label, never text or a leader, however close the word's box comes.
 
 A curve drawn perfectly level or plumb (a depletion FET's flat output curves, a limit held
 constant) is taken too when it is drawn in the style of the panel's slanted curves, and no
@@ -23,7 +24,7 @@ from scipy.spatial import cKDTree
 
 from graphq.datasheet.arrows import Leader, find_marks, leaders_from
 from graphq.datasheet.content import Strokes, clip_segments
-from graphq.datasheet.joins import JoinSettings, join_pieces
+from graphq.datasheet.joins import JoinSettings, chain_pieces, join_pieces
 from graphq.datasheet.rules import slanted_subpaths, subpath_boxes
 from graphq.datasheet.words import Word
 from graphq.digitizer.resample import resample_path
@@ -93,12 +94,13 @@ def extract_curves(
     kept: list[tuple[np.ndarray, int]] = []
     shafts = list(marks.shafts)
     samples: list[LegendSample] = []
-    for points, path in pieces:
+    worded = [_inside_words(points, word_boxes, 1.0) for points, _ in pieces]
+    continued = _continued_past_words(pieces, worded, strokes, chosen.join)
+    for k, (points, path) in enumerate(pieces):
         extent = np.ptp(points, axis=0)
-        if extent.max() < 1.5 or _inside_words(points, word_boxes, 1.0):
+        if extent.max() < 1.5 or (worded[k] and k not in continued):
             continue
-        straight = _straight(points)
-        if straight:
+        if k not in continued and _straight(points):
             near = _word_distance(points[[0, -1]], word_boxes)
             length = float(np.hypot(*(points[-1] - points[0])))
             if near.min() <= chosen.leader_reach_pt and length >= 6.0:
@@ -128,6 +130,24 @@ def extract_curves(
         if _length(points) >= chosen.min_length_fraction * diagonal
     ]
     return PanelStrokes(_without_retraced(curves, chosen.retraced_pt), leaders, samples)
+
+
+def _continued_past_words(
+    pieces: list[tuple[np.ndarray, int]],
+    worded: list[bool],
+    strokes: Strokes,
+    settings: JoinSettings,
+) -> set[int]:
+    """Pieces a joined curve runs on from at both ends to pieces clear of any word: the
+    dashes of a dashed curve passing through or beside its label. A word's box may cover a
+    dash (text drawn as paths is dropped by its box) and a dash ending at a word looks like a
+    leader, but a dash pattern continuing past the label on both sides is a curve."""
+    continued: set[int] = set()
+    for chain in chain_pieces(pieces, strokes, settings):
+        clear = [at for at, k in enumerate(chain) if not worded[k]]
+        if len(clear) >= 2:
+            continued.update(chain[clear[0] + 1 : clear[-1]])
+    return continued
 
 
 def _without_retraced(curves: list[VectorCurve], tolerance: float) -> list[VectorCurve]:

@@ -46,7 +46,28 @@ def join_pieces(
     pieces: list[tuple[np.ndarray, int]], strokes: Strokes, settings: JoinSettings | None = None
 ) -> list[tuple[np.ndarray, int, bool]]:
     """Pieces joined into curves: (points, path of the first piece, joined across gaps)."""
-    settings = settings or JoinSettings()
+    return [
+        (
+            np.vstack([pieces[k][0][::-1] if backwards else pieces[k][0] for k, backwards in walk]),
+            pieces[walk[0][0]][1],
+            gapped,
+        )
+        for walk, gapped in _walks(pieces, strokes, settings or JoinSettings())
+    ]
+
+
+def chain_pieces(
+    pieces: list[tuple[np.ndarray, int]], strokes: Strokes, settings: JoinSettings | None = None
+) -> list[list[int]]:
+    """The pieces each joined curve is made of, by index, in the order the curve runs."""
+    return [[k for k, _ in walk] for walk, _ in _walks(pieces, strokes, settings or JoinSettings())]
+
+
+def _walks(
+    pieces: list[tuple[np.ndarray, int]], strokes: Strokes, settings: JoinSettings
+) -> list[tuple[list[tuple[int, bool]], bool]]:
+    """Per joined curve its pieces in running order (index, drawn backwards) and whether it
+    was joined across a gap."""
     if not pieces:
         return []
     ends = np.array([[p[0], p[-1]] for p, _ in pieces]).reshape(-1, 2)  # 2k: start, 2k+1: end
@@ -89,23 +110,23 @@ def join_pieces(
         partner[a], partner[b] = b, a
         gapped[a] = gapped[b] = gap > settings.join_touch_pt
         root[find(a // 2)] = find(b // 2)
-    joined = []
+    joined: list[tuple[list[tuple[int, bool]], bool]] = []
     seen = np.zeros(len(pieces), dtype=bool)
     for start in range(len(pieces)):
         if seen[start] or (partner[2 * start] >= 0 and partner[2 * start + 1] >= 0):
             continue
         # Walk from a free end: enter the piece at its free end, leave at the other.
         free = 2 * start if partner[2 * start] < 0 else 2 * start + 1
-        parts, any_gap, piece, entry = [], False, start, free
+        walk: list[tuple[int, bool]] = []
+        any_gap, piece, entry = False, start, free
         while True:
             seen[piece] = True
-            points = pieces[piece][0]
-            parts.append(points if entry % 2 == 0 else points[::-1])
+            walk.append((piece, entry % 2 == 1))
             exit_end = entry ^ 1
             nxt = partner[exit_end]
             if nxt < 0 or seen[nxt // 2]:
                 break
             any_gap |= bool(gapped[exit_end])
             piece, entry = nxt // 2, nxt
-        joined.append((np.vstack(parts), pieces[start][1], any_gap))
+        joined.append((walk, any_gap))
     return joined

@@ -25,6 +25,12 @@ _CHECKS = 24
 # Two curves closer than this (points) at a height are merged there: where curves merge
 # (thermal curves at short pulses) their order is read where they are apart.
 _TIED_PT = 0.5
+# Lines of a list follow each other within this many of their heights (OCR boxes hug the
+# glyphs, so a list's leading reads up to ~0.85 of a line's height).
+_LEADING_EM = 1.0
+# A list's values stand in their own column up to this many text heights right of the
+# "Top" and "Bottom" words.
+_BESIDE_EM = 8.0
 
 
 @dataclass(frozen=True)
@@ -57,15 +63,29 @@ def _column_below(first: TextLine, lines: list[TextLine]) -> list[TextLine]:
         last = column[-1]
         if (
             abs(line.x0 - first.x0) < 2.5 * first.size
-            and 0 <= line.top - last.bottom < 0.8 * last.size
+            and 0 <= line.top - last.bottom < _LEADING_EM * last.size
         ):
             column.append(line)
     return column
 
 
 def _top_bottom(top: TextLine, lines: list[TextLine]) -> LabelList | None:
-    column = _column_below(top, lines)
-    end = next((k for k, ln in enumerate(column) if _BOTTOM.match(ln.text)), None)
+    """The list a "Top" line opens: its values under its own first value, down to the one
+    level with "Bottom". The values may stand in a column of their own right of the words
+    ("Top :   15 V" … "Bottom :   5.5 V", read as separate lines)."""
+    first = top if _TOP.sub("", top.text).strip() else _beside(top, lines)
+    if first is None:
+        return None
+    column = _column_below(first, lines)
+    bottoms = [ln for ln in lines if ln.upright and _BOTTOM.match(ln.text)]
+    end = next(
+        (
+            k
+            for k, ln in enumerate(column)
+            if _BOTTOM.match(ln.text) or any(_same_row(ln, b) for b in bottoms)
+        ),
+        None,
+    )
     if end is None:
         return None
     column = column[: end + 1]
@@ -74,11 +94,36 @@ def _top_bottom(top: TextLine, lines: list[TextLine]) -> LabelList | None:
         ln
         for ln in lines
         if ln.upright
-        and 0 <= top.top - ln.bottom < 0.8 * top.size
-        and abs(ln.x0 - top.x0) < 2.5 * top.size
+        and 0 <= first.top - ln.bottom < 0.8 * first.size
+        and abs(ln.x0 - first.x0) < 2.5 * first.size
     ]
     quantity = above[0].text.strip() if above else ""
-    return LabelList(_named(entries, quantity), quantity, column + above[:1])
+    words = [ln for ln in (top, *bottoms) if ln not in column and _same_row_any(ln, column)]
+    return LabelList(_named(entries, quantity), quantity, column + above[:1] + words)
+
+
+def _beside(line: TextLine, lines: list[TextLine]) -> TextLine | None:
+    """The nearest line right of ``line`` on its row, within :data:`_BESIDE_EM` heights
+    (a colon standing alone is no value)."""
+    right = [
+        ln
+        for ln in lines
+        if ln.upright
+        and _same_row(ln, line)
+        and 0 <= ln.x0 - line.x1 <= _BESIDE_EM * line.size
+        and any(c.isalnum() for c in ln.text)
+    ]
+    return min(right, key=lambda ln: ln.x0, default=None)
+
+
+def _same_row(a: TextLine, b: TextLine) -> bool:
+    return min(a.bottom, b.bottom) - max(a.top, b.top) > 0.5 * min(
+        a.bottom - a.top, b.bottom - b.top
+    )
+
+
+def _same_row_any(line: TextLine, column: list[TextLine]) -> bool:
+    return any(_same_row(line, ln) for ln in column)
 
 
 def _descending(line: TextLine, lines: list[TextLine]) -> LabelList | None:

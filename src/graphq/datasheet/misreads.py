@@ -8,6 +8,10 @@ each is mended here only where the page shows what was meant:
 - Ohms come out as ``Q`` (``[Q]``): only where a unit stands (bracketed, after a number);
 - a current's subscript merges into its symbol (``I_D`` read ``In``): only where the glyph
   after the ``I`` hangs below its baseline.
+
+One it cannot mend: a thin minus before a curve label goes unread (``−55 °C`` read ``55°C``)
+and nothing on the page tells which was printed, so such a label is only pointed out
+(:func:`unsigned_cold_temperatures`) for a person to check.
 """
 
 from __future__ import annotations
@@ -18,10 +22,12 @@ import msgspec
 import numpy as np
 from scipy import ndimage
 
+from graphq.datasheet.conditions import parse_conditions
 from graphq.datasheet.tesseract import Box
 from graphq.datasheet.words import Word
 
-_WHOLE_NUMBER = re.compile(r"^-?\d{2,}$")
+# A whole number, alone or with its unit ("55V" for 5.5 V, a curve label).
+_WHOLE_NUMBER = re.compile(r"^(-?)(\d{2,})((?:V|A|mA|s|ms|µs|us)?)$")
 # A decimal point is no taller nor wider than this fraction of its digits' height.
 _DOT_SIZE = 0.25
 # Ohms (Ω) read as Q: in brackets, with an SI prefix or none, or after a number.
@@ -33,19 +39,25 @@ _SUBSCRIPT_MISREADS = {"n": "D", "p": "D", "o": "D", "D": "D", "s": "S", "S": "S
                        "c": "C", "C": "C", "f": "F", "F": "F"}  # fmt: skip
 # A subscript ends below its base's baseline by this fraction of the base's height at least.
 _SUBSCRIPT_DROP = 0.15
+# Cold temperatures parts are rated at (°C): −40 (industrial, automotive), −55 (power,
+# military), −65 (storage). Read without a minus they are ordinary warm temperatures, so OCR
+# reading one of these values may have dropped its sign.
+_COLD_RATINGS_C = (40.0, 55.0, 65.0)
 
 
 def restore_decimal_points(words: list[Word], text: np.ndarray) -> list[Word]:
     """Numbers read without the decimal point their box holds (``0.8`` read ``08``): a dot
     on the baseline between two digits goes back where it stands.
 
-    Tesseract drops a point set tight between digits, surely. Only a whole number whose
-    tall glyphs are one per digit is mended, so each glyph is known to be its digit.
+    Tesseract drops a point set tight between digits, surely. Only a whole number (with its
+    unit) whose tall glyphs are one per character is mended, so each glyph is known to be
+    its digit.
     """
     mended = []
     for word in words:
         mended.append(word)
-        if not _WHOLE_NUMBER.match(word.text):
+        number = _WHOLE_NUMBER.match(word.text)
+        if not number:
             continue
         left, top, right, bottom = word_box(word)
         labels, _ = ndimage.label(text[top:bottom, left:right], structure=np.ones((3, 3), bool))
@@ -62,7 +74,7 @@ def restore_decimal_points(words: list[Word], text: np.ndarray) -> list[Word]:
             if b[0].stop - b[0].start <= _DOT_SIZE * tall
             and b[1].stop - b[1].start <= _DOT_SIZE * tall
         ]
-        sign = word.text.startswith("-")
+        sign = len(number.group(1))
         if not small or len(digits) != len(word.text) - sign:
             continue
         dot_x0, dot_x1 = min(b[1].start for b in small), max(b[1].stop for b in small)
@@ -71,10 +83,23 @@ def restore_decimal_points(words: list[Word], text: np.ndarray) -> list[Word]:
             continue
         dots = [(dot_x0 + dot_x1) / 2]
         after = sum(start < dots[0] for start in digits)
-        if 0 < after < len(digits):
+        if 0 < after < len(number.group(2)):
             at = after + sign
             mended[-1] = msgspec.structs.replace(word, text=word.text[:at] + "." + word.text[at:])
     return mended
+
+
+def unsigned_cold_temperatures(labels: list[str]) -> list[str]:
+    """The labels that read a temperature a part is usually rated at cold, without its
+    minus ("55°C"): OCR may have dropped a thin minus there, so their sign is unsure."""
+    return [
+        label
+        for label in labels
+        if any(
+            name.startswith("T") and value in _COLD_RATINGS_C
+            for name, value in parse_conditions(label).items()
+        )
+    ]
 
 
 def mend_units(words: list[Word]) -> list[Word]:

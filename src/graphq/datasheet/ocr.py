@@ -16,7 +16,8 @@ few ways, and each has its stage here, in the order :func:`image_words` runs the
   out with ``upright=False``.
 - Sparse reading skips some lone short labels (a ``0`` at the origin) and cuts others short
   (``-10`` as ``-1``): glyphs no word covers are read alone, with the word beside them.
-- Numbers tesseract is unsure of are read again alone, with only number characters allowed.
+- Numbers tesseract is unsure of are read again alone, with only number characters allowed;
+  so are curve labels' values with their units ("8.0V" read "80V" or "TOV" among others).
 - Misreads the glyphs' geometry can tell (a dropped decimal point, Ω as ``Q``, a merged
   subscript) are mended (:mod:`graphq.datasheet.misreads`).
 """
@@ -34,6 +35,7 @@ import pypdfium2 as pdfium
 from scipy import ndimage
 
 from graphq.datasheet.misreads import mend_subscripts, mend_units, restore_decimal_points, word_box
+from graphq.datasheet.rereads import reread_values, surest
 from graphq.datasheet.tesseract import SPARSE_TEXT, Box, Reading, read_mask, read_pieces
 from graphq.datasheet.words import Word
 from graphq.digitizer.ink import darkness
@@ -124,7 +126,6 @@ def open_page(pdf: bytes, page_number: int) -> Iterator[pdfium.PdfPage]:
             raise GraphqError(
                 "INVALID_PARAMETERS",
                 f"page {page_number} is not in a {len(document)}-page PDF",
-                status=422,
             )
         yield document[page_number - 1]
     finally:
@@ -158,6 +159,7 @@ def image_words(
     upright = _with_missed(text, upright, turned, glyph_px, settings)
     upright = split_exponents(upright, text, settings)
     upright = reread_numbers(upright, text, settings)
+    upright = reread_values(upright, text, settings.piece_px, settings.timeout_s)
     upright = restore_decimal_points(upright, text)
     upright = mend_subscripts(mend_units(upright), text)
     return [scale_word(word, 1.0 / scale) for word in upright + turned]
@@ -223,8 +225,8 @@ def split_exponents(words: list[Word], text: np.ndarray, settings: OcrSettings) 
     Only numbers are split: a raised degree sign inside ``25°C`` has a glyph after it on the
     baseline, and a letter word is never a power of ten.
     """
-    splits = {i: _raised_end(w, text, settings) for i, w in enumerate(words)}
-    splits = {i: boxes for i, boxes in splits.items() if boxes is not None}
+    raised = {i: _raised_end(w, text, settings) for i, w in enumerate(words)}
+    splits = {i: boxes for i, boxes in raised.items() if boxes is not None}
     pieces = [box for boxes in splits.values() for box in boxes]
     read = iter(
         read_pieces(
@@ -236,19 +238,13 @@ def split_exponents(words: list[Word], text: np.ndarray, settings: OcrSettings) 
         if i not in splits:
             result.append(word)
             continue
-        base, exponent = _surest(next(read), _NUMBER), _surest(next(read), _EXPONENT)
+        base, exponent = surest(next(read), _NUMBER), surest(next(read), _EXPONENT)
         if base is None or exponent is None:
             result.append(word)
             continue
         base_box, raised_box = splits[i]
         result += [_boxed(word, base[0], base_box), _boxed(word, exponent[0], raised_box)]
     return result
-
-
-def _surest(readings: list[Reading], pattern: re.Pattern[str]) -> Reading | None:
-    """The reading tesseract is surest of among those that match ``pattern``."""
-    matching = [reading for reading in readings if pattern.match(reading[0])]
-    return max(matching, key=lambda reading: reading[1]) if matching else None
 
 
 def _raised_end(word: Word, text: np.ndarray, settings: OcrSettings) -> tuple[Box, Box] | None:
@@ -294,7 +290,7 @@ def reread_numbers(words: list[Word], text: np.ndarray, settings: OcrSettings) -
     words = list(words)
     misread = set()
     for i, readings in zip(doubtful, read, strict=True):
-        number = _surest(readings, _NUMBER)
+        number = surest(readings, _NUMBER)
         odd = _ODD_SIGN.match(words[i].text) is not None
         if number is not None and (odd or number[1] > words[i].confidence):
             words[i] = msgspec.structs.replace(words[i], text=number[0], confidence=number[1])
@@ -393,7 +389,7 @@ def _read_as_text_or_number(
     readings = []
     for free_readings, number_readings in zip(free, numbers, strict=True):
         reading = max(free_readings, key=lambda r: r[1])
-        number = _surest(number_readings, _NUMBER)
+        number = surest(number_readings, _NUMBER)
         readings.append(number if number is not None and number[1] >= reading[1] else reading)
     return readings
 

@@ -30,10 +30,11 @@ from graphq.datasheet.conditions import parse_conditions, parse_label
 from graphq.datasheet.content import ContentSettings, PageContent, read_pages
 from graphq.datasheet.curves import CurveSettings, extract_curves
 from graphq.datasheet.labels import CERTAINTY, LabelSettings, bind_labels
+from graphq.datasheet.misreads import unsigned_cold_temperatures
 from graphq.datasheet.panels import Panel, PanelSettings, find_caption, find_panels
 from graphq.datasheet.raster_panels import digitize_panel, image_panels
 from graphq.datasheet.rules import RuleSettings, find_rules
-from graphq.datasheet.textlines import text_lines
+from graphq.datasheet.textlines import Wall, text_lines
 from graphq.datasheet.turning import may_be_turned, turned_page
 from graphq.datasheet.types import DatasheetCurve, DatasheetGraph, DatasheetResult
 from graphq.datasheet.words import Word
@@ -109,9 +110,9 @@ def _read_page(
     words = page.words
     ocr_read = False
     if not page.text_usable:
-        words = _ocr_words(pdf, page.number, [p.box for p in panels + pictures], warnings)
-        ocr_read = words is not None
-        words = words or []
+        ocr_words = _ocr_words(pdf, page.number, [p.box for p in panels + pictures], warnings)
+        ocr_read = ocr_words is not None
+        words = ocr_words or []
     lines = text_lines(words, _frame_walls([p.box for p in panels + pictures]))
     graphs = []
     for panel in panels:
@@ -288,6 +289,8 @@ def _read_panel(
                 )
             )
         reasons += _label_notes(curves, binding.unbound)
+        if not page.text_usable:
+            reasons += _sign_notes(binding.labels)
     if not strokes.curves:
         reasons.append(ReviewNote(ReviewReason.CURVE_COUNT_DIFFERS, "no vector curves found"))
     return DatasheetGraph(
@@ -329,6 +332,19 @@ def _label_notes(curves: list[DatasheetCurve], unbound: list[str]) -> list[Revie
     return notes
 
 
+def _sign_notes(labels: list[str]) -> list[ReviewNote]:
+    """Labels read by OCR as a usual cold rating without its minus ("55°C" for "−55 °C")."""
+    unsure = unsigned_cold_temperatures(labels)
+    if not unsure:
+        return []
+    return [
+        ReviewNote(
+            ReviewReason.LABEL_UNREAD,
+            f"labels read by OCR may have lost a minus sign: {', '.join(unsure)}",
+        )
+    ]
+
+
 def _unread_axes(reading: AxesReading) -> Axes:
     """Axes as far as they were read; an unread axis is 0..1 (its AXIS_UNREAD note says so)."""
     return Axes(
@@ -337,7 +353,7 @@ def _unread_axes(reading: AxesReading) -> Axes:
     )
 
 
-def _frame_walls(boxes: list[tuple[float, float, float, float]]) -> list[tuple[float, ...]]:
+def _frame_walls(boxes: list[tuple[float, float, float, float]]) -> list[Wall]:
     """The frames' left and right edges: no line of text runs across them."""
     return [(x, b[1], b[3]) for b in boxes for x in (b[0], b[2])]
 

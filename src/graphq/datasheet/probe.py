@@ -27,8 +27,13 @@ SIGNATURE_WINDOW_BYTES = 1024
 PDFIUM_LOCK = threading.Lock()
 
 
-def _invalid(message: str, *, status: int = 400) -> GraphqError:
-    return GraphqError("INVALID_PDF", message, status=status)
+def _invalid(message: str) -> GraphqError:
+    return GraphqError("INVALID_PDF", message)
+
+
+def _too_large(message: str) -> GraphqError:
+    """A PDF over a size or page limit: not broken, but refused all the same."""
+    return GraphqError("PDF_TOO_LARGE", message)
 
 
 @contextmanager
@@ -47,11 +52,11 @@ def open_pdf(data: bytes) -> Iterator[pdfium.PdfDocument]:
 
 
 def probe_pdf(data: bytes, *, max_bytes: int, max_pages: int) -> int:
-    """The page count of a PDF within the limits; ``INVALID_PDF`` (413 for a limit) if not."""
+    """The page count of a PDF within the limits; ``INVALID_PDF`` or ``PDF_TOO_LARGE`` if not."""
     if not data:
         raise _invalid("the file is empty (0 bytes)")
     if len(data) > max_bytes:
-        raise _invalid(f"the file is {len(data)} bytes; the limit is {max_bytes} bytes", status=413)
+        raise _too_large(f"the file is {len(data)} bytes; the limit is {max_bytes} bytes")
     if PDF_SIGNATURE not in data[:SIGNATURE_WINDOW_BYTES]:
         raise _invalid("the file is not a PDF (no %PDF- signature at its start)")
     with open_pdf(data) as document:
@@ -59,5 +64,5 @@ def probe_pdf(data: bytes, *, max_bytes: int, max_pages: int) -> int:
     if pages == 0:
         raise _invalid("the PDF has no pages")
     if pages > max_pages:
-        raise _invalid(f"the PDF has {pages} pages; the limit is {max_pages}", status=413)
+        raise _too_large(f"the PDF has {pages} pages; the limit is {max_pages}")
     return pages

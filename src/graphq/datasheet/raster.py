@@ -281,6 +281,8 @@ def _digitized(
         axes=axes,
         graph_type=graph_type,
         plot_area=[x0 - left, y0 - top, x1 - left, y1 - top],
+        # The labels are bound from the page's words (OCR'd once), not the digitizer's.
+        read_labels=False,
     )
     try:
         result = digitize(np.ascontiguousarray(crop), meta)

@@ -6,6 +6,9 @@ label needs costs 10–30 s; the reader needs only the regions around each frame
 below and left, axis titles, a figure title above, the caption below) and the text inside
 the frames (curve labels, notes). So, in the order :func:`region_words` runs them:
 
+0. where the page draws its text as text objects (glyphs without a Unicode map), its vector
+   paths are taken off before rendering: frames, grids, curves and arrows no longer run
+   through the labels, and nothing needs erasing;
 1. the page is rendered at a low probe resolution, and inside the regions the clusters of
    glyph-sized ink are found: each a word or a line of words, upright, or a title running
    up the page (turned); their median height is the size the text is set in;
@@ -14,8 +17,12 @@ the frames (curve labels, notes). So, in the order :func:`region_words` runs the
    each cluster is cut out of it with the rules and ticks near it erased;
 3. every cluster is read in one tesseract run, each on a line of its own, and its words are
    placed back on the page;
-4. raised exponents and doubtful numbers are read again, and misreads mended, as for whole
-   pages (:mod:`graphq.datasheet.ocr`, :mod:`graphq.datasheet.misreads`).
+4. curve labels inside a frame that reading left doubtful are read again alone, at a few
+   sizes (:func:`graphq.datasheet.rereads.reread_labels`);
+5. raised exponents, doubtful numbers and values with units are read again, subscripts
+   split off and read alone, and misreads mended, as for whole pages
+   (:mod:`graphq.datasheet.ocr`, :mod:`graphq.datasheet.subscripts`,
+   :mod:`graphq.datasheet.misreads`).
 """
 
 from __future__ import annotations
@@ -25,9 +32,15 @@ from dataclasses import dataclass, field, replace
 import msgspec
 import numpy as np
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 from scipy import ndimage
 
-from graphq.datasheet.misreads import mend_subscripts, mend_units, restore_decimal_points
+from graphq.datasheet.misreads import (
+    mend_subscripts,
+    mend_units,
+    restore_decimal_points,
+    word_box,
+)
 from graphq.datasheet.ocr import (
     POINTS_PER_INCH,
     OcrSettings,
@@ -38,6 +51,8 @@ from graphq.datasheet.ocr import (
     split_exponents,
     without_rules,
 )
+from graphq.datasheet.rereads import LabelRereadSettings, reread_labels, reread_values
+from graphq.datasheet.subscripts import may_be_symbol, split_subscripts
 from graphq.datasheet.tesseract import Box, read_piece_words
 from graphq.datasheet.words import Word
 
@@ -103,6 +118,12 @@ class RegionSettings:
     # ~20 % of tesseract's time but cost accuracy: pieces side by side share a baseline fit
     # (on FQA19N20, 7 of 9 axes right instead of 9 of 11).
     row_glyphs: float = 0.0
+    # A curve label read again alone is no taller than this many glyph heights: a line or
+    # two (a quantity over its value), with sub- and superscripts.
+    label_max_glyphs: float = 4.0
+    # A word less tall than this many glyph heights is a speck read as a letter (an i's dot,
+    # a point alone), no word.
+    min_word_glyphs: float = 0.3
 
 
 DEFAULT_REGION_SETTINGS = RegionSettings()
@@ -131,19 +152,29 @@ def frame_words(
     """OCR words around and inside the frames ``frames_pt`` of one page (1-based), in PDF
     points from the page's top-left corner: what the reader needs of a page whose vector
     frames are found but whose text layer is unusable."""
-    return region_words(pdf, page_number, frame_regions(frames_pt, settings), settings)
+    regions = frame_regions(frames_pt, settings)
+    return region_words(pdf, page_number, regions, settings, labels_pt=frames_pt)
 
 
 def region_words(
-    pdf: bytes, page_number: int, regions_pt: list[Region], settings: RegionSettings | None = None
+    pdf: bytes,
+    page_number: int,
+    regions_pt: list[Region],
+    settings: RegionSettings | None = None,
+    *,
+    labels_pt: list[Region] | None = None,
 ) -> list[Word]:
     """OCR words of the text inside ``regions_pt`` of one page (1-based), in PDF points from
-    the page's top-left corner. A word is read whole when any of its glyphs lies inside."""
+    the page's top-left corner. A word is read whole when any of its glyphs lies inside.
+
+    Lines inside ``labels_pt`` (graph frames: curve labels) that the common reading is unsure
+    of are read again alone (:func:`graphq.datasheet.rereads.reread_labels`)."""
     chosen = settings or DEFAULT_REGION_SETTINGS
     ocr = chosen.ocr
     if not regions_pt:
         return []
     with open_page(pdf, page_number) as page:
+        _paths_removed(page)
         probe = _ink(page, chosen.probe_dpi)
         inside = _regions_mask(probe.shape, regions_pt, chosen.probe_dpi / POINTS_PER_INCH)
         probe = np.where(inside, probe, 0.0)
@@ -177,17 +208,77 @@ def region_words(
     gap = round(chosen.piece_gap_glyphs * ocr.glyph_px)
     row = round(chosen.row_glyphs * ocr.glyph_px)
     read = read_piece_words(pieces, pad=gap, row_px=row, timeout_s=ocr.timeout_s)
+    if labels_pt:
+        to_px = dpi / POINTS_PER_INCH
+        frames_px = [tuple(v * to_px for v in region) for region in labels_pt]
+        upright_pieces = [k for k, cluster in enumerate(clusters) if not cluster.turned]
+        again = reread_labels(
+            [read[k] for k in upright_pieces],
+            [pieces[k] for k in upright_pieces],
+            [offsets[k][:2] for k in upright_pieces],
+            frames_px,
+            LabelRereadSettings(
+                glyph_px=ocr.glyph_px,
+                sizes_px=ocr.piece_px,
+                max_glyphs=chosen.label_max_glyphs,
+                sure_confidence=ocr.sure_confidence,
+                gap_glyphs=chosen.piece_gap_glyphs,
+                timeout_s=ocr.timeout_s,
+            ),
+        )
+        for k, words in zip(upright_pieces, again, strict=True):
+            read[k] = words
     upright, turned = [], []
     for cluster, (x0, top, height), words in zip(clusters, offsets, read, strict=True):
         if cluster.turned:
             turned += [_placed_turned(w, x0, top, height) for w in words if _sure_turned(w, ocr)]
         else:
-            upright += [_placed(w, x0, top) for w in words if w.confidence >= ocr.min_confidence]
+            # A symbol with its subscript read as junk is kept however doubtful: it is
+            # read again below, and dropped if still doubtful.
+            upright += [
+                _placed(w, x0, top)
+                for w in words
+                if w.confidence >= ocr.min_confidence or may_be_symbol(w.text)
+            ]
     upright = split_exponents(upright, sheet, ocr)
-    upright = reread_numbers(upright, sheet, ocr)
+    upright = reread_values(reread_numbers(upright, sheet, ocr), sheet, ocr.piece_px, ocr.timeout_s)
     upright = restore_decimal_points(upright, sheet)
+    upright = [w for w in split_subscripts(upright, sheet) if w.confidence >= ocr.min_confidence]
     upright = mend_subscripts(mend_units(upright), sheet)
+    upright = [_hugged(w, sheet) for w in upright]
+    upright = [w for w in upright if w.bottom - w.top >= chosen.min_word_glyphs * ocr.glyph_px]
     return [scale_word(w, POINTS_PER_INCH / dpi) for w in upright + mend_units(turned)]
+
+
+def _hugged(word: Word, sheet: np.ndarray) -> Word:
+    """The word with its box shrunk to the ink inside it: tesseract's boxes may take in the
+    space after a word, and the curve stage drops strokes inside words' boxes."""
+    x0, top, x1, bottom = word_box(word)
+    ink = sheet[top:bottom, x0:x1]
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if not len(rows):
+        return word
+    return msgspec.structs.replace(
+        word,
+        x0=float(x0 + cols[0]),
+        x1=float(x0 + cols[-1] + 1),
+        top=float(top + rows[0]),
+        bottom=float(top + rows[-1] + 1),
+        size=float(rows[-1] + 1 - rows[0]),
+    )
+
+
+def _paths_removed(page: pdfium.PdfPage) -> None:
+    """The page's vector paths taken off it where it draws text as text objects (glyphs
+    without a Unicode map): the text is then read alone, with no frame, grid, curve or arrow
+    through it to erase. A page without text objects (a scan, outlined text) is left whole."""
+    objects = list(page.get_objects(max_depth=1))
+    if not any(obj.type == pdfium_raw.FPDF_PAGEOBJ_TEXT for obj in objects):
+        return
+    for obj in objects:
+        if obj.type == pdfium_raw.FPDF_PAGEOBJ_PATH:
+            page.remove_obj(obj)
+    page.gen_content()
 
 
 def _ink(page: pdfium.PdfPage, dpi: float) -> np.ndarray:
@@ -225,6 +316,9 @@ def _clusters(text: np.ndarray, glyph: float, settings: RegionSettings) -> list[
     joining = np.zeros(text.shape, bool)
     # ... and strokes that make one: glyphs, not dashes.
     seeds = np.zeros(text.shape, bool)
+    # Dots and glyph-long strokes join no cluster, but belong to the one they stand in: a
+    # decimal point set a letter space from its digits ("0 . 5"), an l or an i.
+    inner = np.zeros(text.shape, bool)
     for index, box in enumerate(ndimage.find_objects(labels), start=1):
         if box is None:
             continue
@@ -234,6 +328,8 @@ def _clusters(text: np.ndarray, glyph: float, settings: RegionSettings) -> list[
         if thin > largest or long > settings.max_run * glyph:
             continue  # a curve, an arrow, a box
         if long < settings.min_stroke * glyph or (dash and long >= glyph):
+            if long <= largest:
+                inner[box] |= labels[box] == index
             continue
         own = labels[box] == index
         joining[box] |= own
@@ -260,7 +356,7 @@ def _clusters(text: np.ndarray, glyph: float, settings: RegionSettings) -> list[
     groups[~joining] = 0
     for index, box in enumerate(ndimage.find_objects(groups), start=1):
         if box is not None and (seeds[box] & (groups[box] == index)).any():
-            found.append(_widened(groups, index, box, reach, turned=False))
+            found.append(_widened(groups, index, box, reach, turned=False, inner=inner))
     return found
 
 
@@ -270,14 +366,23 @@ def _widen(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 def _widened(
-    groups: np.ndarray, index: int, box: tuple[slice, slice], reach: int, turned: bool
+    groups: np.ndarray,
+    index: int,
+    box: tuple[slice, slice],
+    reach: int,
+    turned: bool,
+    inner: np.ndarray | None = None,
 ) -> _Cluster:
-    """The cluster labelled ``index`` in ``groups``, found in ``box``, widened by ``reach``
-    px."""
+    """The cluster labelled ``index`` in ``groups``, found in ``box``, with the ``inner``
+    strokes inside its box, widened by ``reach`` px."""
     height, width = groups.shape
     top, left = max(0, box[0].start - reach), max(0, box[1].start - reach)
     bottom, right = min(height, box[0].stop + reach), min(width, box[1].stop + reach)
     own = groups[top:bottom, left:right] == index
+    if inner is not None:
+        own[box[0].start - top : box[0].stop - top, box[1].start - left : box[1].stop - left] |= (
+            inner[box]
+        )
     return _Cluster(
         (left, top, right, bottom), ndimage.binary_dilation(own, iterations=reach), turned
     )

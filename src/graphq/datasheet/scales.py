@@ -143,7 +143,7 @@ def _best_single(
                 fit = trimmed
         if fit is None:
             continue
-        candidates.append((scale, *fit))  # type: ignore[arg-type]
+        candidates.append((scale, *fit))
     good = [c for c in candidates if c[3] <= settings.max_uneven_residual]
     preferred = [c for c in good if c[0] == prefer and c[3] <= settings.max_residual]
     if preferred:

@@ -51,7 +51,6 @@ def read_mask(
         raise GraphqError(
             "OCR_UNAVAILABLE",
             "tesseract is not installed; install the tesseract-ocr package to read scanned pages",
-            status=503,
         )
     image = Image.fromarray((~mask.astype(bool)).view(np.uint8) * np.uint8(255))
     command = [engine, "stdin", "stdout", "--psm", psm, "-l", "eng"]

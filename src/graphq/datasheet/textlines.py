@@ -23,6 +23,15 @@ _LINE_OVERLAP = 0.3
 _LINE_GAP_EM = 1.2
 # Some fonts set the degree sign as a raised letter O: "25OC" is 25 °C.
 _DEGREE_AS_O = re.compile(r"(\d)\s?[Oo]\s?C\b")
+# An OCR word continues a line when it stands level with one of its last this many words.
+_REACH_BACK = 3
+# An OCR word this much smaller than its neighbour is a sub- or superscript when it stands
+# past the neighbour's baseline (top) by no more than this fraction of its own height (glyph
+# boxes: lowercase after a capital with a descender is no smaller than ~0.8).
+_SCRIPT_SIZE = 0.75
+_SCRIPT_GAP = 0.4
+# OCR words of one line may overlap by this many font sizes (a box taking in a space).
+_OCR_OVERLAP_EM = 1.0
 # A gap below this many font sizes is no space (a subscript set right after its base).
 _NO_SPACE_EM = 0.12
 
@@ -57,7 +66,8 @@ def text_lines(words: list[Word], walls: Sequence[Wall] = ()) -> list[TextLine]:
             (
                 line
                 for line in lines
-                if _continues_line(line[-1], word) and not _walled(line[-1], word, walls)
+                if any(_continues_line(last, word, line[-1].x1) for last in _level_with(line, word))
+                and not _walled(line[-1], word, walls)
             ),
             None,
         )
@@ -75,13 +85,34 @@ def text_lines(words: list[Word], walls: Sequence[Wall] = ()) -> list[TextLine]:
     return [_line(ws, True) for ws in lines] + [_line(ws, False) for ws in columns]
 
 
-def _continues_line(last: Word, word: Word) -> bool:
+def _level_with(line: list[Word], word: Word) -> list[Word]:
+    """The line's words ``word`` may continue: its last, and for OCR words (whose boxes hug
+    their glyphs) the last few, so that after a subscript the next word is level with the
+    symbol ("V" "DS" "= 10 V")."""
+    if word.source == "ocr" and line[-1].source == "ocr":
+        return line[-_REACH_BACK:]
+    return line[-1:]
+
+
+def _continues_line(last: Word, word: Word, end: float) -> bool:
+    """Whether ``word`` continues a line that ends at ``end`` and holds ``last``."""
     size = max(last.size, word.size)
     overlap = min(last.bottom, word.bottom) - max(last.top, word.top)
-    gap = word.x0 - last.x1
-    return overlap > _LINE_OVERLAP * min(last.size, word.size) and -0.3 * size < gap < (
-        _LINE_GAP_EM * size
-    )
+    gap = word.x0 - end
+    ocr = "ocr" == last.source == word.source
+    small, big = sorted((last, word), key=lambda w: w.size)
+    if ocr and small.size < _SCRIPT_SIZE * big.size:
+        # A sub- or superscript stands past its base's baseline (top) by up to a little gap:
+        # OCR boxes hug the glyphs, so they may not overlap at all.
+        reach = _SCRIPT_GAP * small.size
+        below = big.bottom < small.bottom and small.top <= big.bottom + reach
+        above = small.top < big.top and small.bottom >= big.top - reach
+        level = below or above or overlap > _LINE_OVERLAP * small.size
+    else:
+        level = overlap > _LINE_OVERLAP * min(last.size, word.size)
+    # OCR may box a word with the space after it, over the next word's start.
+    overlap_em = _OCR_OVERLAP_EM if ocr else 0.3
+    return level and -overlap_em * size < gap < _LINE_GAP_EM * size
 
 
 def _walled(last: Word, word: Word, walls: Sequence[Wall]) -> bool:
