@@ -15,6 +15,10 @@ fraction of the axis span, of the decades shown on a log axis):
 - ``cov %``: mean x-coverage of the truth curves (0 for a curve not found);
 - ``spur/20``: extracted curves matching no truth curve, per 20 images;
 - ``fail``: images the method answered with an error (every curve of them counts as missed);
+- ``label %``: of the recovered curves in images that draw every curve's label
+  (``labelled``), those carrying their own (compared as
+  :func:`benchmarks.datasheet_truth.normalise_label` folds them): read from the image, or,
+  with ``--labels``, bound from the labels given;
 - ``ms``: median wall time of ``digitize`` per image, and ``ms/0.48MP`` scaled per
   800 × 600-equivalent (time × 480 000 / pixels), one image per worker process.
 
@@ -43,6 +47,7 @@ from typing import Any
 import numpy as np
 from tests.datagen import generate_graph, score_result
 
+from benchmarks.datasheet_truth import normalise_label
 from graphq.digitizer import GraphMeta, digitize, render_overlay
 from graphq.digitizer.types import DigitizeResult
 from graphq.errors import GraphqError
@@ -64,6 +69,9 @@ class MethodRun:
     # Per extracted curve: its confidence and whether it was right (recovered).
     judged: list[tuple[float, bool]] = field(default_factory=list)
     needs_review: bool = False
+    # Recovered curves whose label is drawn in the image, and of them those carrying it.
+    labelled: int = 0
+    labels_right: int = 0
 
 
 @dataclass
@@ -134,6 +142,14 @@ def run_image(task: tuple[int, tuple[str, ...], str | None, bool]) -> ImageRun:
             continue
         score = score_result(result, graph)
         right = {c.matched for c in score.curves if c.recovered}
+        # Labels count where the image draws every curve's: which of a partly drawn set
+        # were drawn is not recorded.
+        drawn = graph.style.get("labels_drawn", 0) == len(graph.truth) > 0
+        named = [
+            normalise_label(result.curves[c.matched].label) == normalise_label(t.label)
+            for t, c in zip(graph.truth, score.curves, strict=True)
+            if drawn and c.recovered and c.matched is not None
+        ]
         record.runs[method] = MethodRun(
             [c.recovered for c in score.curves],
             [c.coverage for c in score.curves],
@@ -143,6 +159,8 @@ def run_image(task: tuple[int, tuple[str, ...], str | None, bool]) -> ImageRun:
             ms,
             [(curve.confidence, i in right) for i, curve in enumerate(result.curves)],
             result.review.needs_review,
+            len(named),
+            sum(named),
         )
         missed = score.recovered_count < score.truth_count or score.spurious > 0
         if overlay_dir and index == 0 and missed:
@@ -165,6 +183,8 @@ def _summary(images: list[ImageRun], method: str) -> dict[str, float]:
         "cov": 100.0 * float(np.mean(coverage)) if coverage else float("nan"),
         "spur": 20.0 * sum(run.spurious for run in runs) / len(runs),
         "fail": float(sum(run.failed for run in runs)),
+        "label": 100.0 * sum(r.labels_right for r in runs) / max(1, sum(r.labelled for r in runs)),
+        "labelled": float(sum(r.labelled for r in runs)),
         "ms": float(np.median(ms)),
         "ms_std": float(np.median(scaled)),
     }
@@ -177,6 +197,8 @@ _COLUMNS = (
     ("cov %", "cov", "{:.1f}"),
     ("spur/20", "spur", "{:.2f}"),
     ("fail", "fail", "{:.0f}"),
+    ("label %", "label", "{:.1f}"),
+    ("labelled", "labelled", "{:.0f}"),
     ("ms", "ms", "{:.0f}"),
     ("ms/0.48MP", "ms_std", "{:.0f}"),
 )

@@ -14,10 +14,13 @@ graph (by the hand-read truth); curves without such a label count for recovery, 
 Figures (SPEC §4, issue: raster digitizer on graphs it was not tuned on):
 
 - ``rec %``: truth curves recovered (median error ≤ 1 % of span, ≥ 90 % of x-extent covered);
-- ``label %``: recovered curves with a known label that carry it, no labels given;
+- ``label %``: recovered curves with a known label that carry it (compared as
+  :func:`benchmarks.datasheet_truth.normalise_label` folds them), with no labels given the
+  labels read from the image, with labels given those bound;
 - ``spur/20``: extracted curves matching no truth curve, per 20 images;
 - ``med err %``: median point error of matched curves, % of span;
-- ``ms/0.48MP``: median and maximum of digitize's CPU time, scaled to 800 × 600 pixels;
+- ``ms/0.48MP``: median and maximum of digitize's CPU time (OCR's tesseract runs included),
+  scaled to 800 × 600 pixels;
 - confidence table: every extracted curve (no labels given) by its confidence, with the share
   that is right (recovered, with its own label when the truth has one; spurious curves are
   wrong).
@@ -35,6 +38,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import multiprocessing
+import os
 import pickle
 import time
 from collections import Counter
@@ -79,6 +83,10 @@ SHORT_FRACTION = 0.15
 # A spurious curve whose median distance to a truth curve is below this is a second copy or a
 # piece of that curve (the truth curve went to another extracted curve).
 PIECE_FRACTION = 0.05
+# A frame found further than this fraction of the true frame's size from it (any edge) is
+# taken wrong: every curve of that run is off, and its misses and spurious curves count as
+# the frame's.
+FRAME_FRACTION = 0.015
 
 
 @dataclass(frozen=True)
@@ -111,6 +119,12 @@ class Run:
     failed: str
     spurious_classes: tuple[str, ...] = ()
     miss_classes: tuple[str, ...] = ()
+
+
+def same_label(found: str, truth: str) -> bool:
+    """Whether a label the digitizer gives is the truth's, as printed or read: spelling,
+    spaces, units and a family's quantity name do not count (``"VGS = 10 V"`` is ``"10V"``)."""
+    return normalise_label(found) == normalise_label(truth)
 
 
 def _highest_first(curves: list[TruthCurve], axes: Axes) -> list[TruthCurve]:
@@ -196,7 +210,7 @@ def render_panel(case: Case, dpi: float) -> tuple[np.ndarray, tuple[float, float
     try:
         page = document[case.page - 1]
         width, height = page.get_size()
-        crop_right = min(width, right + MARGIN_PT[2])
+        crop_right = min(width, right + (RIGHT_PT if RIGHT_PT is not None else MARGIN_PT[2]))
         crop_bottom = min(height, bottom + MARGIN_PT[3])
         scale = dpi / 72.0
         bitmap = page.render(
@@ -274,6 +288,12 @@ def miss_class(matched: bool, median_error: float, coverage: float) -> str:
     return "partial" if coverage < 0.9 else "recovered"
 
 
+def _cpu_seconds() -> float:
+    """CPU time of this process and of the children it waited for (tesseract's runs)."""
+    times = os.times()
+    return time.process_time() + times.children_user + times.children_system
+
+
 def run_case(job: tuple[Case, str, bool]) -> Run:
     case, variant, labels_given = job
     image, frame = variant_image(case, variant)
@@ -285,7 +305,7 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
     )
     graph = GeneratedGraph(b"", image, meta, frame, case.truth, {})
     name = f"{case.sheet} p{case.page} {case.figure[:40]}"
-    start = time.process_time()
+    start = _cpu_seconds()
     try:
         result = digitize(image, meta)
     except GraphqError as error:
@@ -303,18 +323,21 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
             0.0,
             error.code,
         )
-    cpu_ms = 1000.0 * (time.process_time() - start)
+    cpu_ms = 1000.0 * (_cpu_seconds() - start)
     score = score_result(result, graph)
     right_by_extracted: dict[int, bool] = {}
     labelled = labels_right = 0
     for truth, curve in zip(case.truth, score.curves, strict=True):
         known = bool(truth.label)
-        own = curve.label_correct or not known
+        named = curve.matched is not None and same_label(
+            result.curves[curve.matched].label, truth.label
+        )
+        own = named or not known
         if curve.matched is not None:
             right_by_extracted[curve.matched] = curve.recovered and own
         if known and curve.recovered:
             labelled += 1
-            labels_right += curve.label_correct
+            labels_right += named
     confidences = [
         (c.confidence, right_by_extracted.get(i, False)) for i, c in enumerate(result.curves)
     ]
@@ -330,6 +353,10 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
         for c in score.curves
         if not c.recovered
     )
+    true_w, true_h = frame[2] - frame[0], frame[3] - frame[1]
+    if score.plot_area_error_px > FRAME_FRACTION * max(true_w, true_h):
+        spurious_classes = ("wrong-frame",) * len(spurious_classes)
+        miss_classes = ("wrong-frame",) * len(miss_classes)
     classes = (spurious_classes, miss_classes)
     if DUMP is not None:
         _dump(DUMP, f"{name} {variant} {int(labels_given)}", image, result, meta, classes)
@@ -353,11 +380,15 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
 
 # Where run_case writes each image, its overlay and its classes (``--dump``); set per worker.
 DUMP: Path | None = None
+# The crop's margin right of the frame (points), when not MARGIN_PT's (``--right-pt``); set per
+# worker.
+RIGHT_PT: float | None = None
 
 
-def _set_dump(directory: Path | None) -> None:
-    global DUMP
+def _set_dump(directory: Path | None, right_pt: float | None = None) -> None:
+    global DUMP, RIGHT_PT
     DUMP = directory
+    RIGHT_PT = right_pt
 
 
 def _dump(
@@ -445,6 +476,12 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--dump", type=Path, help="write each image, overlay and classes here")
     parser.add_argument("--only", default="", help="keep only cases whose name contains this")
+    parser.add_argument(
+        "--right-pt",
+        type=float,
+        help="crop this far right of the frame (points; default 14): curve-end labels printed "
+        "right of the frame are cut at 14 pt, so a label read there is cut too",
+    )
     args = parser.parse_args(argv)
 
     cases = cached_cases(args.directory, args.cache)
@@ -462,7 +499,9 @@ def main(argv: list[str] | None = None) -> None:
         f"{len(jobs)} digitizer runs"
     )
     context = multiprocessing.get_context("spawn")
-    with context.Pool(args.workers, initializer=_set_dump, initargs=(args.dump,)) as pool:
+    with context.Pool(
+        args.workers, initializer=_set_dump, initargs=(args.dump, args.right_pt)
+    ) as pool:
         runs = pool.map(run_case, jobs, chunksize=1)
     print(
         f"{'runs':22} {'images':>5} {'curves':>6} {'rec %':>6} {'label % (right/known)':>21} "

@@ -21,6 +21,8 @@ class ReviewReason(StrEnum):
     AXIS_UNREAD = "axis_unread"
     LABELS_BY_ORDER = "labels_by_order"
     LABEL_UNREAD = "label_unread"
+    # A label read from the graph says what none of the labels the user gave says.
+    LABELS_DISAGREE = "labels_disagree"
     CURVE_COUNT_DIFFERS = "curve_count_differs"
     CONDITION_ASSUMED = "condition_assumed"
     GRAPH_TYPE_UNCERTAIN = "graph_type_uncertain"

@@ -22,7 +22,24 @@ def test_thick_frame_with_inward_ticks_and_title() -> None:
     _assert_frame(detect_plot_area(darkness(pixels)), box, 1.5)
 
 
-@pytest.mark.parametrize("seed", [3, 15, 42])
+@pytest.mark.parametrize(("size_in", "title_pt"), [((3.2, 2.6), 8.0), ((4.0, 3.0), 10.0)])
+def test_a_bold_title_just_above_the_frame_at_72_dpi_is_not_its_top_edge(
+    size_in: tuple[float, float], title_pt: float
+) -> None:
+    # At 72 dpi the title's letters close into a long line a few px above the frame, and the
+    # frame's sides, joined to them, reach it: the frame is the solid line below.
+    pixels, box = render_plot(
+        title="Capacitance Vs. Drain-to-Source Voltage",
+        ticks_inside=True,
+        size_in=size_in,
+        dpi=72.0,
+        bold_title_pt=title_pt,
+    )
+    _assert_frame(detect_plot_area(darkness(pixels)), box, 1.0)
+
+
+# Seed 53's frame is a dashed edge grid line with a solid minor grid line just inside it.
+@pytest.mark.parametrize("seed", [3, 15, 42, 53])
 def test_frame_made_only_of_edge_grid_lines(seed: int) -> None:
     graph = generate_graph(seed, style_overrides={"frame": "grid_edge"})
     _assert_frame(detect_plot_area(darkness(graph.image)), list(graph.plot_area), 1.5)

@@ -1,19 +1,16 @@
-"""Labels bound by order say so, and a curve count that differs from the labels is flagged."""
+"""A curve count that differs from the labels or the count given is flagged; condition
+values are read from labels."""
 
-from graphq.digitizer.labels import label_review, parse_value
+from graphq.digitizer.labels import count_review, parse_value
 from graphq.review import ReviewReason
 
 
 def _codes(labels: list[str], found: int, expected: int | None = None) -> set[ReviewReason]:
-    return {note.code for note in label_review(labels, found, expected).reasons}
+    return {note.code for note in count_review(labels, found, expected).reasons}
 
 
-def test_several_labels_bound_highest_first_are_marked_as_bound_by_order() -> None:
-    assert _codes(["VGS = 10 V", "VGS = 5 V"], 2) == {ReviewReason.LABELS_BY_ORDER}
-
-
-def test_one_label_for_one_curve_needs_no_review() -> None:
-    assert _codes(["ID = 10 A"], 1) == set()
+def test_as_many_labels_as_curves_need_no_review() -> None:
+    assert _codes(["VGS = 10 V", "VGS = 5 V"], 2) == set()
 
 
 def test_no_labels_and_no_count_need_no_review() -> None:

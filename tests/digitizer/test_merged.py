@@ -4,6 +4,7 @@ known, and a curve told apart only where it leaves a bundle runs on along it."""
 import numpy as np
 from scipy import ndimage
 
+from graphq.digitizer.faint import faint_curves
 from graphq.digitizer.merged import extend_into_bundles, split_merged
 from graphq.digitizer.runs import column_runs
 from graphq.digitizer.tracker import TrackerSettings, track_pass
@@ -51,6 +52,22 @@ def test_strokes_as_wide_as_the_plots_typical_curve_are_not_split() -> None:
     curves, runs = _traced(ink)
     peak = ndimage.maximum_filter(ink, size=5)
     assert len(split_merged(curves, runs, peak, missing=2)) == 3
+
+
+def test_a_pale_curve_traced_in_more_runs_than_the_main_pass_found_is_left_whole() -> None:
+    # A short dark curve (60 runs in the main pass) and a pale one across the whole plot,
+    # which the pale pass traces in runs of its own, numbered past the main pass's.
+    ink = _plot([])
+    ink[20:22, :60] = 1.0
+    columns = np.arange(_WIDTH)
+    pale_rows = 30 + 60 / (1 + np.exp(-(columns - 100) / 15.0))
+    ink[np.round(pale_rows).astype(int), columns] = 0.12
+    dark, runs = _traced(ink)
+    settings = TrackerSettings(line_width_px=1.0, max_gap=6)
+    curves = faint_curves(ink, ([], []), dark, 2.0, None, settings, 70)
+    assert len(curves) == 2 and runs.mass.size == 60
+    peak = ndimage.maximum_filter(ink, size=5)
+    assert split_merged(curves, runs, peak, missing=1) == curves
 
 
 def test_a_curve_leaving_a_bundle_runs_on_along_it_to_the_frame() -> None:

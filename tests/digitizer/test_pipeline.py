@@ -1,5 +1,6 @@
 """What is left of the frame after grid removal is not taken for a curve; a dotted curve is;
-transfer curves crossing at one point are traced whole through it."""
+transfer curves crossing at one point are traced whole through it; a caller binding labels
+itself has the label reading left out."""
 
 import matplotlib
 
@@ -12,7 +13,9 @@ import pytest
 from graphq.digitizer import Axes, Axis, GraphMeta, digitize
 from graphq.digitizer.pipeline import _along_frame, _off_frame
 from graphq.digitizer.tracks import TracedCurve, seen_columns
+from graphq.review import ReviewReason
 from tests.digitizer.curves import traced_curve
+from tests.digitizer.plots import render_plot
 
 _HEIGHT = 100
 
@@ -102,3 +105,21 @@ def test_transfer_curves_crossing_at_one_point_are_traced_whole_through_it() -> 
             nearest.append(int(np.argmin([np.median(e) for e in errors])))
             assert min(float(np.median(e)) for e in errors) < 0.1
         assert nearest[0] == nearest[1]
+
+
+def test_labels_are_not_read_from_the_image_when_the_caller_binds_its_own() -> None:
+    # The labels drawn beside the curves would win over given ones in the wrong order.
+    image, frame = render_plot(curve_labels=True)
+    given = [f"VGS = {k} V" for k in range(1, 6)]  # lowest first
+    meta = GraphMeta(
+        axes=Axes(x=Axis(min=0, max=10), y=Axis(min=0, max=6)),
+        graph_type="output",
+        plot_area=frame,
+        labels=given,
+        read_labels=False,
+    )
+    steps: list[str] = []
+    result = digitize(image, meta, progress=lambda _fraction, step: steps.append(step))
+    assert [curve.label for curve in result.curves] == given
+    assert ReviewReason.LABELS_BY_ORDER in {note.code for note in result.review.reasons}
+    assert "reading labels" not in steps

@@ -20,9 +20,7 @@ def parse_colour(colour: str) -> tuple[int, int, int]:
             raise ValueError(colour)
         return int(text[0:2], 16), int(text[2:4], 16), int(text[4:6], 16)
     except ValueError as exc:
-        raise GraphqError(
-            "INVALID_PARAMETERS", f"colour {colour!r} is not #rrggbb", status=422
-        ) from exc
+        raise GraphqError("INVALID_PARAMETERS", f"colour {colour!r} is not #rrggbb") from exc
 
 
 def colour_mask(image: np.ndarray, colour: str) -> np.ndarray:

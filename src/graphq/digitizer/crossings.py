@@ -231,8 +231,8 @@ def _look_difference(
     do not tell (curves drawn alike, or a piece too short to see)."""
     before = (start - _LOOK_WINDOW, start - 1)
     after = (stop + 1, stop + _LOOK_WINDOW)
-    looks = [_look(curve, image, *part) for curve in (a, b) for part in (before, after)]
-    if any(look is None for look in looks):
+    looks = _all_seen([_look(curve, image, *part) for curve in (a, b) for part in (before, after)])
+    if looks is None:
         return 0
     a_in, a_out, b_in, b_out = looks
     kept = _unlike(a_in, a_out) + _unlike(b_in, b_out)
@@ -259,6 +259,12 @@ def _look(curve: TracedCurve, image: np.ndarray, first: int, last: int) -> _Look
     pixels = image[around, columns[:, None], :3].astype(np.float64)
     darkest = pixels[np.arange(columns.size), np.argmin(pixels.sum(axis=2), axis=1)]
     return np.median(darkest, axis=0), float(inside.sum() / (high - low + 1))
+
+
+def _all_seen(looks: list[_Look | None]) -> list[_Look] | None:
+    """Every look, or None when one piece was too short to see."""
+    seen = [look for look in looks if look is not None]
+    return seen if len(seen) == len(looks) else None
 
 
 def _unlike(first: _Look, second: _Look) -> float:
@@ -416,9 +422,9 @@ def _pair_pieces(
     top_down = np.argsort(head_rows)
     bottom_up = np.argsort(tail_rows)[::-1]
     reverse = {int(h): int(t) for h, t in zip(top_down, bottom_up, strict=True)}
-    head_looks = [_look(curve, image, start - _LOOK_WINDOW, start - 1) for curve in heads]
-    tail_looks = [_look(curve, image, stop + 1, stop + _LOOK_WINDOW) for curve in tails]
-    if all(look is not None for look in head_looks + tail_looks):
+    head_looks = _all_seen([_look(c, image, start - _LOOK_WINDOW, start - 1) for c in heads])
+    tail_looks = _all_seen([_look(c, image, stop + 1, stop + _LOOK_WINDOW) for c in tails])
+    if head_looks is not None and tail_looks is not None:
         cost = np.array([[_unlike(h, t) for t in tail_looks] for h in head_looks])
         rows, columns = linear_sum_assignment(cost)
         best = float(cost[rows, columns].sum())

@@ -23,9 +23,7 @@ def validate_meta(meta: GraphMeta, width: int, height: int) -> None:
     if meta.plot_area is not None:
         validate_plot_area(meta.plot_area, width, height)
     if meta.curves is not None and meta.curves < 1:
-        raise GraphqError(
-            "INVALID_PARAMETERS", f"curves must be at least 1, got {meta.curves}", status=422
-        )
+        raise GraphqError("INVALID_PARAMETERS", f"curves must be at least 1, got {meta.curves}")
 
 
 def digitize(
@@ -40,9 +38,7 @@ def digitize(
     ``llm`` is the chat call the ``llm`` method makes; without one that method is refused.
     """
     if image.ndim != 3 or image.shape[2] < 3 or image.shape[0] < 8 or image.shape[1] < 8:
-        raise GraphqError(
-            "INVALID_IMAGE", f"expected an RGB image, got shape {image.shape}", status=400
-        )
+        raise GraphqError("INVALID_IMAGE", f"expected an RGB image, got shape {image.shape}")
     height, width = image.shape[:2]
     validate_meta(meta, width, height)
     if meta.method == "standard":
@@ -52,7 +48,6 @@ def digitize(
         raise GraphqError(
             "LLM_NOT_CONFIGURED",
             "the llm method needs an OpenAI-compatible endpoint, and none is configured",
-            status=501,
         )
     report = progress or (lambda _fraction, _step: None)
     report(0.1, "detecting plot frame")

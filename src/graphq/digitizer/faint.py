@@ -11,6 +11,8 @@ the curves found.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from scipy import ndimage
 
@@ -21,6 +23,7 @@ from graphq.digitizer.runs import column_runs
 from graphq.digitizer.text import remove_text
 from graphq.digitizer.tracker import TrackerSettings, track_pass
 from graphq.digitizer.tracks import (
+    NO_RUN,
     TracedCurve,
     drop_duplicates,
     join_at,
@@ -99,6 +102,8 @@ def faint_curves(
         if piece.span >= _MIN_PIECE_FRACTION * width
         and seen_columns(piece, dot_gap) >= _MIN_SEEN_FRACTION * piece.span
     ]
+    # Their runs are the pale pass's, which later stages (given the main pass's) cannot look up.
+    pieces = [replace(piece, run=np.full_like(piece.run, NO_RUN)) for piece in pieces]
     extended: list[TracedCurve] = []
     for curve in curves:
         curve, pieces = _with_tails(curve, pieces, near)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graphq.digitizer.lines import Line, find_lines
+from graphq.digitizer.lines import Line, find_lines, longest_runs
 from graphq.errors import GraphqError
 
 # A pixel is ink for line finding when it is this much darker than the paper: light-grey
@@ -41,6 +41,14 @@ AXIS_OVERHANG = 0.15
 # joined on reach as far as two axis lines'); grid lines run on past a box of grid lines
 # inside the frame to the frame, further.
 BOX_OVERHANG = 0.05
+# Of the lines the sides reach close together (within the reach tolerance) at the top or the
+# bottom, the frame is the outermost that is no line of text: at a low resolution a bold title
+# closes into a long line just above the frame, and the sides, joined to its letters by the
+# gap closing, reach it too; but its band is thicker than the frame's line and no row of its
+# letters runs unbroken (a dashed or dotted frame is as broken, but thin). Solidity is the
+# longest unbroken run of a line's rows over its length; a line less solid than this below
+# the most solid close to it, and thicker than that one, is text.
+SOLID_MARGIN = 0.1
 
 
 @dataclass(frozen=True)
@@ -70,7 +78,8 @@ def find_frame(ink: np.ndarray) -> Frame:
         mask = ink > threshold
         horizontal = find_lines(ink, mask, min_length=MIN_FRAME_FRACTION * width, gap_px=gap_px)
         vertical = find_lines(ink.T, mask.T, min_length=MIN_FRAME_FRACTION * height, gap_px=gap_px)
-        box = _largest_box(horizontal, vertical, gap_px)
+        solidity = np.array([_solidity(mask, line) for line in horizontal])
+        box = _largest_box(horizontal, vertical, gap_px, solidity)
         if box is not None:
             return Frame(box, closed=True)
         found.append((horizontal, vertical))
@@ -80,7 +89,6 @@ def find_frame(ink: np.ndarray) -> Frame:
     raise GraphqError(
         "NO_CURVES_FOUND",
         "no plot frame found; pass plotArea [x0, y0, x1, y1] to give it explicitly",
-        status=422,
     )
 
 
@@ -98,7 +106,15 @@ def _runs_on(left: Line, right: Line, top: float, bottom: float, size: float, ga
     )
 
 
-def _largest_box(horizontal: list[Line], vertical: list[Line], gap_px: int) -> list[float] | None:
+def _solidity(mask: np.ndarray, line: Line) -> float:
+    """The longest unbroken run of ink in any row of a horizontal line, over its length."""
+    lengths, _, _ = longest_runs(mask[line.first : line.last + 1, line.start : line.end])
+    return float(lengths.max(initial=0)) / max(line.length, 1)
+
+
+def _largest_box(
+    horizontal: list[Line], vertical: list[Line], gap_px: int, solidity: np.ndarray
+) -> list[float] | None:
     """The largest box whose four sides reach each other at the corners.
 
     For every pair of vertical lines, the horizontal lines that span between them and lie
@@ -134,7 +150,9 @@ def _largest_box(horizontal: list[Line], vertical: list[Line], gap_px: int) -> l
         )
         if spanning.size < 2:
             continue
-        top, bottom = horizontal[spanning[0]], horizontal[spanning[-1]]
+        near = REACH_TOLERANCE * (position[spanning[-1]] - position[spanning[0]]) + gap_px + 2
+        top = horizontal[_solidest(horizontal, spanning, solidity, near)]
+        bottom = horizontal[_solidest(horizontal, spanning[::-1], solidity, near)]
         box_h = bottom.position - top.position
         if box_w * box_h <= best_area:
             continue
@@ -146,6 +164,25 @@ def _largest_box(horizontal: list[Line], vertical: list[Line], gap_px: int) -> l
             best = [left.position, top.position, right.position, bottom.position]
             best_area = box_w * box_h
     return best
+
+
+def _solidest(lines: list[Line], indices: np.ndarray, solidity: np.ndarray, near: float) -> int:
+    """Of the lines ``indices`` (outermost first) within ``near`` px of the outermost, the
+    outermost that is no line of text (see :data:`SOLID_MARGIN`)."""
+    position = np.array([lines[k].position for k in indices])
+    close = indices[np.abs(position - position[0]) <= near]
+    best = int(close[np.argmax(solidity[close])])
+    for k in close:
+        text = solidity[k] < solidity[best] - SOLID_MARGIN and _thickness(lines[k]) > _thickness(
+            lines[best]
+        )
+        if not text:
+            return int(k)
+    return best
+
+
+def _thickness(line: Line) -> int:
+    return line.last - line.first + 1
 
 
 def _axis_corner(horizontal: list[Line], vertical: list[Line], gap_px: int) -> list[float] | None:

@@ -51,8 +51,13 @@ class LoadedImage(msgspec.Struct, frozen=True):
     mime_type: str
 
 
-def _invalid(message: str, *, status: int = 400) -> GraphqError:
-    return GraphqError("INVALID_IMAGE", message, status=status)
+def _invalid(message: str) -> GraphqError:
+    return GraphqError("INVALID_IMAGE", message)
+
+
+def _too_large(message: str) -> GraphqError:
+    """A file over a size or pixel limit: not broken, but refused all the same."""
+    return GraphqError("IMAGE_TOO_LARGE", message)
 
 
 def _sniff_format(data: bytes) -> tuple[str, str]:
@@ -71,8 +76,8 @@ def _open_header(data: bytes, pil_format: str, max_pixels: int) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             return Image.open(io.BytesIO(data), formats=[pil_format])
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise _invalid(
-            f"the header claims far more pixels than the limit of {max_pixels}", status=413
+        raise _too_large(
+            f"the header claims far more pixels than the limit of {max_pixels}"
         ) from exc
     except Exception as exc:
         raise _invalid(
@@ -104,26 +109,24 @@ def _probe(data: bytes, *, max_bytes: int, max_pixels: int) -> tuple[ImageInfo, 
     if len(data) == 0:
         raise _invalid("the file is empty (0 bytes)")
     if len(data) > max_bytes:
-        raise _invalid(f"the file is {len(data)} bytes; the limit is {max_bytes} bytes", status=413)
+        raise _too_large(f"the file is {len(data)} bytes; the limit is {max_bytes} bytes")
     pil_format, mime = _sniff_format(data)
     header = _open_header(data, pil_format, max_pixels)
     width, height = header.size
     if width <= 0 or height <= 0:
         raise _invalid(f"the header claims an empty image ({width} × {height} pixels)")
     if width * height > max_pixels:
-        raise _invalid(
+        raise _too_large(
             f"the header claims {width} × {height} = {width * height} pixels; "
-            f"the limit is {max_pixels}",
-            status=413,
+            f"the limit is {max_pixels}"
         )
     per_pixel = decode_bytes_per_pixel(header.mode)
     if width * height * per_pixel > max_pixels * _RGB_DECODE_BYTES_PER_PIXEL:
-        raise _invalid(
+        raise _too_large(
             f"a {header.mode} image of {width} × {height} pixels needs "
             f"{width * height * per_pixel / 2**20:.0f} MB to decode; the limit is what "
             f"{max_pixels} 8-bit RGB pixels need "
-            f"({max_pixels * _RGB_DECODE_BYTES_PER_PIXEL / 2**20:.0f} MB)",
-            status=413,
+            f"({max_pixels * _RGB_DECODE_BYTES_PER_PIXEL / 2**20:.0f} MB)"
         )
     return ImageInfo(format=pil_format, mime_type=mime, width=width, height=height), header
 

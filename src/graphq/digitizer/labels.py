@@ -1,5 +1,5 @@
 """Curve labels: naming curves top to bottom, reading their condition values, and saying
-when a label was bound by order rather than read."""
+when the curves found are not as many as the labels."""
 
 from __future__ import annotations
 
@@ -68,19 +68,11 @@ def order_top_to_bottom(curves_points: list[np.ndarray]) -> list[int]:
     return sorted(range(len(curves_points)), key=lambda i: -heights[i])
 
 
-def label_review(labels: list[str], found: int, expected: int | None) -> Review:
-    """What a person should check about labels given highest-first and bound by order.
-
-    Order is only a fallback: one curve missed or extra shifts every label below it, so a
-    result labelled by order of several curves is marked, and so is one whose curve count
-    differs from the labels or the count given.
-    """
+def count_review(labels: list[str], found: int, expected: int | None) -> Review:
+    """What a person should check about the number of curves: one missed or extra against
+    the labels given or the count given. (How each label was bound is
+    :mod:`graphq.digitizer.label_binding`'s to say.)"""
     review = Review()
-    if len(labels) > 1 and found > 1:
-        review.add(
-            ReviewReason.LABELS_BY_ORDER,
-            f"the {len(labels)} labels were bound to curves highest first, not read from the graph",
-        )
     if labels and len(labels) != found:
         review.add(
             ReviewReason.CURVE_COUNT_DIFFERS,

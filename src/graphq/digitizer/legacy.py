@@ -25,6 +25,7 @@ def digitize_legacy(
     x0, y0, x1, y1 = (round(v) for v in plot_area)
     # Stay two pixels inside the frame so its own lines do not count.
     crop = image[y0 + 2 : y1 - 1, x0 + 2 : x1 - 1]
+    mask: np.ndarray
     if meta.colors:
         mask = np.zeros(crop.shape[:2], dtype=bool)
         for colour in meta.colors:
@@ -34,7 +35,7 @@ def digitize_legacy(
     counts = mask.sum(axis=0)
     columns = np.flatnonzero(counts)
     if columns.size == 0:
-        raise GraphqError("NO_CURVES_FOUND", "no curve pixels inside the plot frame", status=422)
+        raise GraphqError("NO_CURVES_FOUND", "no curve pixels inside the plot frame")
     rows = np.arange(mask.shape[0], dtype=np.float64)[:, None]
     mean_rows = (mask * rows).sum(axis=0)[columns] / counts[columns]
     pixels = np.column_stack((columns + x0 + 2.0, mean_rows + y0 + 2.0))

@@ -119,7 +119,7 @@ def find_lines(
                 continue
         # The extent is the band's union: a row of tick marks or a curve running along the
         # line joins the band without shortening it.
-        union = close_gaps(mask[first : last + 1], gap_px).any(axis=0, keepdims=True)
+        union = np.asarray(close_gaps(mask[first : last + 1], gap_px).any(axis=0, keepdims=True))
         _, union_start, union_end = longest_runs(union)
         lo, hi = int(union_start[0]), int(union_end[0])
         weights = ink[first : last + 1, lo:hi].sum(axis=1).astype(np.float64)

@@ -131,9 +131,7 @@ def _result(answer: _Answer, meta: GraphMeta, plot_area: list[float]) -> Digitiz
         if len(points):
             kept.append((curve.label.strip(), points))
     if not kept:
-        raise GraphqError(
-            "NO_CURVES_FOUND", "the language model found no curves inside the axes", status=422
-        )
+        raise GraphqError("NO_CURVES_FOUND", "the language model found no curves inside the axes")
     if meta.curves is not None and len(kept) < meta.curves:
         warnings.append(f"expected {meta.curves} curves, found {len(kept)}")
     labels = list(meta.labels or [])
@@ -184,4 +182,4 @@ def _to_display(points: np.ndarray, meta: GraphMeta) -> tuple[np.ndarray, np.nda
 
 
 def _bad(message: str) -> GraphqError:
-    return GraphqError("LLM_BAD_RESPONSE", message, status=502)
+    return GraphqError("LLM_BAD_RESPONSE", message)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphq.digitizer.runs import ColumnRuns
-from graphq.digitizer.tracks import TracedCurve, end_slope, join_at
+from graphq.digitizer.tracks import NO_RUN, TracedCurve, end_slope, join_at
 
 # A stroke this much wider than the typical curve's holds two curves (and one more for each
 # further typical width) ...
@@ -73,13 +73,16 @@ def split_merged(
 
 
 def _stroke_widths(curve: TracedCurve, runs: ColumnRuns, peak: np.ndarray) -> np.ndarray:
-    """Per column, the stroke's width in px where the curve runs alone and flat, else NaN."""
+    """Per column, the stroke's width in px where the curve runs alone and flat in one of
+    ``runs``, else NaN: a pale curve's samples are of runs traced at a lower floor."""
     steps = np.abs(np.gradient(curve.middle, curve.column)) if curve.column.size > 1 else 0.0
     usable = (curve.shared == 1) & (np.abs(curve.leave - curve.enter) < _FLAT_STEP_PX)
-    usable &= steps < _FLAT_STEP_PX
+    usable &= (steps < _FLAT_STEP_PX) & (curve.run != NO_RUN)
     rows = np.clip(np.round(curve.middle).astype(np.int64), 0, peak.shape[0] - 1)
-    darkness = np.maximum(peak[rows, curve.column], 1e-6)
-    return np.where(usable, runs.mass[curve.run] / darkness, np.nan)
+    darkness = np.maximum(peak[rows[usable], curve.column[usable]], 1e-6)
+    widths = np.full(curve.column.size, np.nan)
+    widths[usable] = runs.mass[curve.run[usable]] / darkness
+    return widths
 
 
 def _beside_another(curve: TracedCurve, curves: list[TracedCurve], width: np.ndarray) -> np.ndarray:

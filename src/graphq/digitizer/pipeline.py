@@ -20,13 +20,15 @@ from graphq.digitizer.crossings import uncross, untangle_meeting
 from graphq.digitizer.faint import faint_curves
 from graphq.digitizer.frame import find_frame
 from graphq.digitizer.grid import remove_grid
+from graphq.digitizer.grid_remnants import drop_grid_remnants
 from graphq.digitizer.ink import chroma, curve_threshold, darkness, local_peak
-from graphq.digitizer.labels import label_review, order_top_to_bottom, parse_value
+from graphq.digitizer.labels import count_review, order_top_to_bottom
 from graphq.digitizer.linking import link_corners, link_fragments
 from graphq.digitizer.merged import extend_into_bundles, split_merged
 from graphq.digitizer.resample import curve_points
 from graphq.digitizer.runs import column_runs, single_line_width
 from graphq.digitizer.text import remove_text, text_height_px
+from graphq.digitizer.text_traces import drop_text_traces
 from graphq.digitizer.ticks import erase_ticks
 from graphq.digitizer.tracker import TrackerSettings, track_pass
 from graphq.digitizer.tracks import (
@@ -140,7 +142,7 @@ def digitize_standard(
     cleaned, horizontal, vertical = remove_grid(plot_ink, plot_chroma)
     threshold = _curve_threshold(cleaned)
     if threshold is None:
-        raise GraphqError("NO_CURVES_FOUND", "no curve ink inside the plot frame", status=422)
+        raise GraphqError("NO_CURVES_FOUND", "no curve ink inside the plot frame")
     line_width = single_line_width(column_runs(cleaned, threshold))
     report(0.3, "removing text and boxes")
     text_px = text_height_px(ink, plot_area)
@@ -201,6 +203,8 @@ def digitize_standard(
     curves = [
         _off_frame(c, cleaned.shape[0], line_width / 2 + STANDARD.on_frame_px) for c in curves
     ]
+    curves = drop_grid_remnants(curves, runs, under_labels, line_width)
+    curves = drop_text_traces(curves, glyph_px, line_width)
     if meta.graph_type in STANDARD.crossing_families and not budget.spent:
         curves = untangle_meeting(curves, tracks, tolerance, plot_columns, plot_image)
     report(0.65, "tracing pale curves")
@@ -219,7 +223,7 @@ def digitize_standard(
     if meta.curves is not None and len(curves) > meta.curves:
         curves = sorted(curves, key=_evidence, reverse=True)[: meta.curves]
     if not curves:
-        raise GraphqError("NO_CURVES_FOUND", "no curves found inside the plot frame", status=422)
+        raise GraphqError("NO_CURVES_FOUND", "no curves found inside the plot frame")
     if meta.curves is not None and len(curves) < meta.curves:
         warnings.append(f"expected {meta.curves} curves, found {len(curves)}")
 
@@ -229,18 +233,40 @@ def digitize_standard(
     labels = list(meta.labels or [])
     if labels and len(labels) != len(curves):
         warnings.append(f"{len(labels)} labels given for {len(curves)} curves found")
-    review.extend(label_review(labels, len(curves), meta.curves))
+    review.extend(count_review(labels, len(curves), meta.curves))
+    order = order_top_to_bottom(heights)
+    colours = [_curve_colour(image, curve, left, top) for curve in curves]
+    # Imported here: label reading and binding use the datasheet reader, whose package
+    # imports the digitizer.
+    from graphq.digitizer.label_binding import bind_curve_labels
+    from graphq.digitizer.label_reading import PlotText, label_curves
+
+    if meta.read_labels:
+        report(0.7, "reading labels")
+        plot_text = PlotText(
+            image,
+            ink,
+            (left, top, right, bottom),
+            (x0, y0, x1, y1),
+            boxed > STANDARD.min_curve_ink,
+            boxes,
+            text_px,
+            line_width,
+        )
+        named = label_curves(plot_text, curves, colours, labels, order, budget)
+    else:
+        named = bind_curve_labels([""] * len(curves), [0.0] * len(curves), labels, order)
+    review.extend(named.review)
     longest = max(c.span for c in curves)
-    for rank, index in enumerate(order_top_to_bottom(heights)):
+    for rank, index in enumerate(order):
         curve = curves[index]
         report(0.7 + 0.25 * rank / len(curves), f"tracing curve {rank + 1}/{len(curves)}")
-        label = labels[rank] if rank < len(labels) else f"curve {rank + 1}"
         points = curve_points(curve, (float(left), float(top)), calibration, spacing)
         result.append(
             Curve(
-                label=label,
-                value=parse_value(label) if rank < len(labels) else None,
-                color=_curve_colour(image, curve, left, top),
+                label=named.labels[index],
+                value=named.values[index],
+                color=colours[index],
                 points=points.tolist(),
                 confidence=curve_confidence(curve, longest),
             )

@@ -92,15 +92,16 @@ def remove_text(
     if count == 0:
         return ink
     labels = np.where(mask, labels, 0)
-    boxes = ndimage.find_objects(labels)
+    # A label the mask emptied has no box: an empty one keeps the indices aligned.
+    boxes = [box or (slice(0, 0), slice(0, 0)) for box in ndimage.find_objects(labels)]
     sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:]
     max_text = (
         max(8.0, _GLYPH_OVER_DIGIT * text_px)
         if text_px is not None
         else min(_MAX_TEXT_PX, max(8.0, _MAX_TEXT_FRACTION * height))
     )
-    box_h = np.array([b[0].stop - b[0].start if b else 0 for b in boxes], dtype=np.float64)
-    box_w = np.array([b[1].stop - b[1].start if b else 0 for b in boxes], dtype=np.float64)
+    box_h = np.array([b[0].stop - b[0].start for b in boxes], dtype=np.float64)
+    box_w = np.array([b[1].stop - b[1].start for b in boxes], dtype=np.float64)
     small = (box_h > 0) & (box_h <= max_text) & (box_w <= 2 * max_text)
     strokes = sizes / (np.hypot(box_h, box_w) * max(line_width_px, 1.0) + 1e-9)
     glyph = small & (strokes >= _MIN_STROKES) & (box_h >= 4)
@@ -140,7 +141,7 @@ def _minor_spread(labels: np.ndarray, count: int) -> np.ndarray:
     return np.sqrt(np.maximum(minor, 0.0))
 
 
-def _climbing_chains(boxes: list[tuple[slice, slice] | None], glyph: np.ndarray) -> np.ndarray:
+def _climbing_chains(boxes: list[tuple[slice, slice]], glyph: np.ndarray) -> np.ndarray:
     """Glyphs in chains that climb: the blobs where dashes of curves running close together
     touch, along a gently sloping bundle.
 
@@ -192,7 +193,7 @@ def _robust_slope(x: np.ndarray, y: np.ndarray) -> float:
 
 
 def _on_text_lines(
-    boxes: list[tuple[slice, slice] | None],
+    boxes: list[tuple[slice, slice]],
     small: np.ndarray,
     glyph: np.ndarray,
     tall: np.ndarray,
@@ -215,7 +216,7 @@ def _on_text_lines(
     right = np.array([boxes[i][1].stop for i in index], dtype=np.float64)
     tall = tall[index]
 
-    def overlap_and_beside(k: int, reach_heights: float) -> tuple[np.ndarray, np.ndarray]:
+    def overlap_and_beside(k: int | np.intp, reach_heights: float) -> tuple[np.ndarray, np.ndarray]:
         """Each component's vertical overlap with ``k``, and whether it stands beside ``k``
         within ``reach_heights`` of its height."""
         reach = reach_heights * (bottom[k] - top[k])
@@ -242,7 +243,7 @@ def _on_text_lines(
 
 
 def _neighbours_on_text_lines(
-    boxes: list[tuple[slice, slice] | None], small: np.ndarray, glyph: np.ndarray
+    boxes: list[tuple[slice, slice]], small: np.ndarray, glyph: np.ndarray
 ) -> np.ndarray:
     """Small components close beside a glyph, on the same text line."""
     found = np.zeros_like(glyph)

@@ -42,6 +42,8 @@ _EDGE_REACH_PX = 4
 
 # The per-column arrays of a TracedCurve, in constructor order.
 _FIELDS = ("column", "enter", "leave", "shared", "run")
+# The run of a sample traced in other runs than the main pass's (the pale pass's).
+NO_RUN = -1
 # Per plot column: lowest and highest row a curve covers, and its run.
 _Band = tuple[np.ndarray, np.ndarray, np.ndarray]
 
@@ -52,7 +54,8 @@ class TracedCurve:
 
     ``enter``/``leave`` are the rows where the curve comes in from the left and goes out to
     the right of the column (they differ on steep stretches); ``shared`` counts the curves
-    whose touching ink that column's run held.
+    whose touching ink that column's run held; ``run`` indexes the main pass's runs, or is
+    :data:`NO_RUN`.
     """
 
     column: np.ndarray
@@ -369,8 +372,7 @@ def drop_spliced(
         pair = _splice_pair(curves, ends, starts, tolerance_px, 2 * min_part_columns)
         if pair is None:
             return curves
-        i, j = pair
-        cut = (ends[i] + starts[j]) // 2
+        i, j, cut = pair
         joined = join_at(curves[i], curves[j], cut)
         curves = [c for k, c in enumerate(curves) if k not in (i, j)] + [joined]
 
@@ -438,10 +440,11 @@ def _splice_pair(
     starts: list[int | None],
     tolerance_px: float,
     max_gap_columns: int,
-) -> tuple[int, int] | None:
+) -> tuple[int, int, int] | None:
     """The curve whose own part ends where another's own part starts, meets it there and
-    goes on at its slope (of several, the one whose slope it continues best)."""
-    best: tuple[float, int, int] | None = None
+    goes on at its slope (of several, the one whose slope it continues best), and the column
+    between the two parts where they are cut and joined."""
+    best: tuple[float, int, int, int] | None = None
     for i, end in enumerate(ends):
         for j, start in enumerate(starts):
             if i == j or end is None or start is None or abs(start - end) > max_gap_columns:
@@ -456,7 +459,7 @@ def _splice_pair(
             tail_part = tail.part(slice(at_start, None))
             cost = abs(end_slope(head_part, at_end=True) - end_slope(tail_part, at_end=False))
             if best is None or cost < best[0]:
-                best = (cost, i, j)
+                best = (cost, i, j, (end + start) // 2)
     return None if best is None else best[1:]
 
 

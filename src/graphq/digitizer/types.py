@@ -74,6 +74,9 @@ class GraphMeta(msgspec.Struct, rename="camel", omit_defaults=True):
     description: str = ""
     method: Method = "standard"
     calibration: Calibration | None = None
+    # Whether the standard method reads the curves' labels from the image (OCR); a caller
+    # binding labels itself (the datasheet reader, from the page's text) saves the OCR run.
+    read_labels: bool = True
 
 
 class Curve(msgspec.Struct, rename="camel"):

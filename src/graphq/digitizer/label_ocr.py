@@ -1,0 +1,222 @@
+"""Lines of text read from a raster plot: its glyph clusters cut into lines, each read from
+the image's own grey ink (anti-aliased strokes matter to OCR) scaled so a glyph stands the
+height tesseract reads best, all in one tesseract run; word boxes set right, and the misreads
+a curve label's text makes mended.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+
+import msgspec
+import numpy as np
+from scipy import ndimage
+
+from graphq.datasheet.conditions import parse_label
+from graphq.datasheet.misreads import mend_units, restore_decimal_points
+from graphq.datasheet.ocr import OcrSettings, scale_word
+from graphq.datasheet.tesseract import read_piece_words
+from graphq.datasheet.textlines import TextLine, text_lines
+from graphq.datasheet.words import Word
+
+# A number, a space and a lone C: a degree sign lost ("125 C", "-55 C").
+_LOST_DEGREE = re.compile(r"(\d)\s+C\b")
+# The value after an "=", with letters OCR reads for digits, before its unit or the end.
+_VALUE_AFTER_EQUALS = re.compile(
+    r"(=\s*[-−]?)([\dSOolI][\dSOolI.,]*)(?=\s*[pnuµmkM]?(?:V|A|W|Hz|s|°C|Ω)?\b)"
+)
+_DIGIT_LOOKALIKES = str.maketrans("SOolI", "50011")
+# A quantity's name before its "=", with the marks OCR makes of a subscript ("T, = 25°C").
+_NAME_MARKS = re.compile(r"^([A-Za-z][\w,.;:'`’ {}\[\]|]{0,6}?)(?=\s*=)")
+# Marks a curve's stray end or a speck beside a label reads as, at its ends.
+_STRAY_MARKS = " '‘’`,.:;|_~"
+# A zero read as the letter O before a decimal point ("O.5A").
+_ZERO_AS_O = re.compile(r"(?<![A-Za-z])[Oo](?=[.,]\d)")
+
+
+@dataclass(frozen=True)
+class LineSettings:
+    """How the plot's glyphs are gathered into lines, read and filtered."""
+
+    ocr: OcrSettings = field(default_factory=OcrSettings)
+    # Glyphs of one line stand at most this many glyph heights apart (a word space) ...
+    word_gap: float = 0.7
+    # ... and overlap or stand this close across the line (an i's dot, a subscript).
+    line_join: float = 0.2
+    # Rows of a cluster with less ink than this many glyph heights' worth of px are the gap
+    # between two of its lines (a stray stroke's pixels aside).
+    row_gap_ink: float = 0.15
+    # A line holds a glyph at least this many glyph heights tall (a lone dot is no text) ...
+    min_glyph: float = 0.6
+    # A capital or a digit stands this fraction of its font's size.
+    cap_fraction: float = 0.7
+    # Pixels this many px round a line's glyphs are read with it (anti-aliased fringes).
+    fringe_px: int = 1
+    # A read line needs this many letters or digits and this OCR confidence: shorter or
+    # less sure readings are curve wiggles read as "/", "é", "it".
+    min_chars: int = 2
+    # ... or, with no digit, this many letters: two letters are as often a curve's stray
+    # piece read as "rd" or "it" as a label.
+    min_letters: int = 3
+    min_confidence: float = 0.5
+    # Words are kept down to this confidence, for the lines that state a value.
+    min_word_confidence: float = 0.0
+
+
+DEFAULT_LINES = LineSettings()
+
+
+def read_lines(
+    ink: np.ndarray, mask: np.ndarray, glyph: float, factor: float, settings: LineSettings
+) -> list[TextLine]:
+    """The lines of text of the glyphs ``mask`` (``glyph`` px tall) in ``ink``, scaled by
+    ``factor`` (pixels to points), that read as text."""
+    words = _read_words(ink, mask, glyph, settings)
+    read = text_lines([scale_word(w, factor) for w in words])
+    return [_mended(line) for line in read if _readable(line, settings)]
+
+
+def _read_words(
+    ink: np.ndarray, mask: np.ndarray, glyph: float, settings: LineSettings
+) -> list[Word]:
+    """OCR words of the glyph clusters of ``mask``, in image pixels, from one tesseract run."""
+    ocr = settings.ocr
+    gap = max(1, round(settings.word_gap * glyph))
+    side = max(1, round(settings.line_join * glyph))
+    widened = ndimage.maximum_filter(mask.view(np.uint8), size=(2 * side + 1, 2 * gap + 1))
+    groups, _ = ndimage.label(widened)
+    groups[~mask] = 0
+    fringe = ndimage.binary_dilation(mask, iterations=settings.fringe_px)
+    scale = min(ocr.max_upscale, max(1.0, ocr.glyph_px / glyph))
+    pieces, places = [], []
+    height, width = ink.shape
+    boxes = [
+        line
+        for index, box in enumerate(ndimage.find_objects(groups), start=1)
+        if box is not None
+        for line in _text_rows(groups[box] == index, box, glyph, settings)
+    ]
+    for box in boxes:
+        pad = settings.fringe_px + 1
+        rows = slice(max(0, box[0].start - pad), min(height, box[0].stop + pad))
+        cols = slice(max(0, box[1].start - pad), min(width, box[1].stop + pad))
+        grey = np.where(fringe[rows, cols], ink[rows, cols], 0.0)
+        piece = ndimage.zoom(grey, scale, order=1) if scale > 1.0 else grey
+        pieces.append(piece > ocr.ink_threshold)
+        places.append((cols.start, rows.start))
+    if not pieces:
+        return []
+    read = read_piece_words(pieces, pad=round(1.5 * ocr.glyph_px), timeout_s=ocr.timeout_s)
+    words = []
+    for (x, y), found in zip(places, read, strict=True):
+        placed = [
+            _tight(scale_word(_moved(w, x * scale, y * scale), 1.0 / scale), mask)
+            for w in found
+            if w.confidence >= settings.min_word_confidence
+        ]
+        words += _sized(_unoverlapped(placed), settings)
+    return restore_decimal_points(mend_units(words), mask)
+
+
+def _text_rows(
+    own: np.ndarray, box: tuple[slice, slice], glyph: float, settings: LineSettings
+) -> list[tuple[slice, slice]]:
+    """The cluster ``own`` (in ``box``) cut into its lines of text at the rows nearly free of
+    ink: a stray stroke (a curve's end, a pointer) can join two stacked lines into one
+    cluster, which tesseract would read with words of both lines mixed."""
+    rows = own.sum(axis=1)
+    inked = np.concatenate(([False], rows > settings.row_gap_ink * glyph, [False])).view(np.int8)
+    starts, stops = np.flatnonzero(np.diff(inked) == 1), np.flatnonzero(np.diff(inked) == -1)
+    lines = []
+    for start, stop in zip(starts, stops, strict=True):
+        if stop - start < settings.min_glyph * glyph:
+            continue
+        cols = np.flatnonzero(own[start:stop].any(axis=0))
+        lines.append(
+            (
+                slice(box[0].start + int(start), box[0].start + int(stop)),
+                slice(box[1].start + int(cols[0]), box[1].start + int(cols[-1]) + 1),
+            )
+        )
+    return lines
+
+
+def _moved(word: Word, dx: float, dy: float) -> Word:
+    return msgspec.structs.replace(
+        word, x0=word.x0 + dx, x1=word.x1 + dx, top=word.top + dy, bottom=word.bottom + dy
+    )
+
+
+def _unoverlapped(words: list[Word]) -> list[Word]:
+    """Words of one piece whose boxes reach over the next word on their line cut short at
+    it: tesseract sometimes boxes a word as far as the line's end; and signs given their
+    line's height."""
+    ordered = sorted(words, key=lambda w: w.x0)
+    cut: list[Word] = []
+    for k, word in enumerate(ordered):
+        after = [
+            w.x0
+            for w in ordered[k + 1 :]
+            if w.x0 > word.x0 and min(w.bottom, word.bottom) > max(w.top, word.top)
+        ]
+        if after and min(after) < word.x1:
+            word = msgspec.structs.replace(word, x1=min(after) - 1.0)
+        if cut and not any(ch.isalnum() for ch in word.text):
+            # A sign ("=", "-") is as tall as its line, not its own short stroke.
+            word = msgspec.structs.replace(word, top=cut[-1].top, bottom=cut[-1].bottom)
+        cut.append(word)
+    return cut
+
+
+def _sized(words: list[Word], settings: LineSettings) -> list[Word]:
+    """The words of one piece (a line or a stacked block, set in one font) sized as the
+    binder expects a text layer's words: by the font's size, which a capital's or a digit's
+    height is :attr:`ReadingSettings.cap_fraction` of, not by each word's own ink. The median
+    word's height: a piece may hold two lines, and a word boxed over both."""
+    if not words:
+        return words
+    heights = [w.bottom - w.top for w in words if any(ch.isalnum() for ch in w.text)]
+    size = float(np.median(heights or [w.bottom - w.top for w in words])) / settings.cap_fraction
+    return [msgspec.structs.replace(w, size=size) for w in words]
+
+
+def _tight(word: Word, mask: np.ndarray) -> Word:
+    """The word's box shrunk to the glyphs inside it: tesseract boxes an "=" or a "-" as
+    tall as a line, which would keep it off its line and swell the line's size."""
+    x0, top = max(0, int(word.x0)), max(0, int(word.top))
+    inside = mask[top : int(np.ceil(word.bottom)), x0 : int(np.ceil(word.x1))]
+    rows = np.flatnonzero(inside.any(axis=1))
+    if rows.size == 0:
+        return word
+    low, high = top + float(rows[0]), top + float(rows[-1] + 1)
+    return msgspec.structs.replace(word, top=low, bottom=high, size=high - low)
+
+
+def _readable(line: TextLine, settings: LineSettings) -> bool:
+    """Whether the line reads as text: enough letters and digits, read surely; or, however
+    unsure tesseract is (a subscript it cannot place costs a whole line's confidence), a
+    value a label states ("T= 25°C")."""
+    digits = any(ch.isdigit() for ch in line.text)
+    if sum(ch.isalnum() for ch in line.text) < (
+        settings.min_chars if digits else settings.min_letters
+    ):
+        return False
+    if min(w.confidence for w in line.words) >= settings.min_confidence:
+        return True
+    return parse_label(line.text)[0] is not None
+
+
+def _mended(line: TextLine) -> TextLine:
+    """A temperature whose small raised degree sign OCR lost ("125 C") reads "125°C": a
+    curve label's lone C after a number is a temperature's. An "=" is spaced as printed
+    labels are ("VGS = 2V"), however tight OCR set it. After an "=" stands a number: letters
+    OCR takes digits for there ("VGS = SV") are the digits; so is an O before a decimal
+    point ("O.5A"). Before it stands a name: the marks OCR makes of its subscript go; so do
+    the marks a stray speck at either end is read as."""
+    text = _LOST_DEGREE.sub(r"\1°C", line.text.strip(_STRAY_MARKS))
+    text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(lambda m: re.sub(r"[^\w()]", "", m.group(1)), text))
+    text = _VALUE_AFTER_EQUALS.sub(
+        lambda m: m.group(1) + m.group(2).translate(_DIGIT_LOOKALIKES), text
+    )
+    return replace(line, text=re.sub(r"\s*=\s*", " = ", text))

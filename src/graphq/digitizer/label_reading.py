@@ -1,0 +1,233 @@
+"""Curve labels read from the image: the text in and beside the plot, OCR'd once, and bound
+to the curves by the datasheet reader's own binding (:func:`graphq.datasheet.labels.bind_labels`).
+
+The text is the glyph-sized ink inside the frame that no traced curve runs through (the
+grid already gone), the text inside bordered boxes (legends, notes) and the glyphs in a
+strip right of the frame (labels stacked at curve ends); it is read in one tesseract run
+(:mod:`graphq.digitizer.label_ocr`). Beside it the binder gets the legend samples
+(:mod:`graphq.digitizer.legend_samples`) and the pointer lines
+(:mod:`graphq.digitizer.pointers`) found in the same ink. The binder works in PDF points; a
+raster graph has no point size, so pixels are scaled by the height of a glyph, which
+datasheets print at about :attr:`ReadingSettings.digit_pt` whatever the image's resolution.
+Labels are read only while the CPU budget lasts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import ndimage
+
+from graphq.datasheet.arrows import Leader
+from graphq.datasheet.curves import LegendSample, VectorCurve
+from graphq.datasheet.labels import CERTAINTY, bind_labels
+from graphq.datasheet.ocr import glyph_height
+from graphq.digitizer.budget import Budget
+from graphq.digitizer.label_binding import CurveLabels, bind_curve_labels
+from graphq.digitizer.label_ocr import LineSettings, read_lines
+from graphq.digitizer.legend_samples import (
+    find_samples,
+    in_legend_order,
+    is_dashed,
+    legend_area,
+    legend_entries,
+    shared_colours,
+)
+from graphq.digitizer.pointers import find_pointers
+from graphq.digitizer.tracks import TracedCurve
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class ReadingSettings:
+    """How the plot's text is found, read and measured for binding."""
+
+    lines: LineSettings = field(default_factory=LineSettings)
+    # A tick-label digit on a datasheet stands about this tall (points): pixels are scaled
+    # by it so the binder's reaches, set in points, hold at any resolution.
+    digit_pt: float = 5.0
+    # Text is ink no taller than this many glyph heights (a curve's steep stretch left
+    # over is) nor longer than this many (touching glyphs make one component up to a word).
+    max_glyph: float = 2.2
+    max_run: float = 10.0
+    # Without tick labels to measure, a glyph is about this fraction of the plot's height.
+    fallback_glyph_fraction: float = 0.025
+    # Labels stacked at curve ends are looked for this many glyph heights right of the frame.
+    right_glyphs: float = 14.0
+    # Ink darker than this outside the frame is text (as for tick labels).
+    outside_ink: float = 0.35
+    # Labels bound in a legend's order, its samples all alike, are read but bound by order:
+    # this sure, below every reading the binder makes.
+    legend_order_certainty: float = 0.5
+
+
+DEFAULT_READING = ReadingSettings()
+
+
+@dataclass(frozen=True)
+class PlotText:
+    """What the pipeline knows of the plot's text, in image pixels unless said.
+
+    ``plot`` is the crop the pipeline works in (left, top, right, bottom); ``inked`` (its
+    curve-dark ink with the grid and bordered boxes gone) and ``boxes`` (top, left, bottom,
+    right, inclusive) are in the crop's pixels."""
+
+    image: np.ndarray
+    ink: np.ndarray
+    plot: tuple[int, int, int, int]
+    frame: Box
+    inked: np.ndarray
+    boxes: list[tuple[int, int, int, int]]
+    text_px: float | None
+    line_width: float
+
+
+@dataclass(frozen=True)
+class ReadLabels:
+    """Per curve: the label read ("" when none), how it was bound and how sure that is."""
+
+    labels: list[str]
+    kinds: list[str]
+    certainty: list[float]
+    texts: list[str]
+
+
+def read_labels(
+    text: PlotText,
+    traced_px: list[TracedCurve],
+    curves: list[np.ndarray],
+    colours: list[tuple[int, int, int]],
+    dashed: list[bool],
+    settings: ReadingSettings = DEFAULT_READING,
+) -> ReadLabels:
+    """The label of each curve read from the image: ``traced_px`` in the plot crop's pixels,
+    ``curves`` as points (N, 2) x, y in image pixels."""
+    empty = ReadLabels([""] * len(curves), [""] * len(curves), [0.0] * len(curves), [])
+    loose = _loose_ink(text, traced_px, settings)
+    glyph = glyph_height(loose) or text.text_px
+    if glyph is None or not curves:
+        return empty
+    mask = _glyph_sized(loose, glyph, settings)
+    # Samples first: they leave the text, which would read them as a dash.
+    found = find_samples(text.image, _free(text, traced_px), mask, glyph, colours)
+    factor = settings.digit_pt / glyph
+    lines = read_lines(text.ink, mask, glyph, factor, settings.lines)
+    if not lines:
+        return empty
+    x0, y0, x1, y1 = (v * factor for v in text.frame)
+    traced = [
+        VectorCurve(points=points * factor, color=colour, width=1.0, dashed=dash)
+        for points, colour, dash in zip(curves, colours, dashed, strict=True)
+    ]
+    samples = [
+        LegendSample((cx * factor, cy * factor), colour, 1.0, dash)
+        for (cx, cy), colour, dash in found
+    ]
+    left, top = text.plot[:2]
+    boxes = [
+        ((bl + left) * factor, (bt + top) * factor, (br + left) * factor, (bb + top) * factor)
+        for bt, bl, bb, br in text.boxes
+    ]
+    pointers = find_pointers(
+        loose & ~mask,
+        [(ln.x0 / factor, ln.top / factor, ln.x1 / factor, ln.bottom / factor) for ln in lines],
+        glyph,
+        text.line_width,
+    )
+    leaders = [
+        Leader((ax * factor, ay * factor), (bx * factor, by * factor))
+        for (ax, ay), (bx, by) in ((p.text_end, p.tip) for p in pointers)
+    ]
+    entries = legend_entries(lines, samples)
+    legend = legend_area(entries, samples)
+    boxes += [legend] if legend is not None else []
+    binding = bind_labels(traced, lines, (x0, y0, x1, y1), leaders, samples, boxes=boxes)
+    labels, kinds = binding.labels, binding.kinds
+    listed = in_legend_order(entries, [c.points for c in traced])
+    if listed is not None and not any(kind == "sample" for kind in kinds):
+        # A legend whose samples tell no curve apart: its order is all there is.
+        labels, kinds = listed, ["legend order"] * len(listed)
+    certainty = [CERTAINTY.get(kind, settings.legend_order_certainty) for kind in kinds]
+    return ReadLabels(labels, kinds, certainty, binding.texts)
+
+
+def _loose_ink(text: PlotText, curves: list[TracedCurve], settings: ReadingSettings) -> np.ndarray:
+    """Image-sized mask of the ink no curve took, where text may stand: inside the frame,
+    what no traced curve runs through (the grid already gone), the ink inside bordered boxes
+    but their borders, and the ink right of the frame."""
+    height, width = text.ink.shape
+    left, top, right, bottom = text.plot
+    inside = text.inked & ~_on_curves(curves, text.inked.shape, text.line_width)
+    crop_ink = text.ink[top:bottom, left:right] > settings.outside_ink
+    margin = max(2, round(text.line_width) + 1)
+    for box_top, box_left, box_bottom, box_right in text.boxes:
+        rows = slice(box_top + margin, max(box_top + margin, box_bottom - margin + 1))
+        cols = slice(box_left + margin, max(box_left + margin, box_right - margin + 1))
+        inside[rows, cols] |= crop_ink[rows, cols]
+    mask = np.zeros((height, width), bool)
+    mask[top:bottom, left:right] = inside
+    glyph = text.text_px or settings.fallback_glyph_fraction * (bottom - top)
+    strip = slice(right + margin, min(width, right + round(settings.right_glyphs * glyph)))
+    mask[top:bottom, strip] = text.ink[top:bottom, strip] > settings.outside_ink
+    return mask
+
+
+def _free(text: PlotText, curves: list[TracedCurve]) -> np.ndarray:
+    """Image-sized mask of the frame's inside where no traced curve runs."""
+    left, top, right, bottom = text.plot
+    free = np.zeros(text.ink.shape, bool)
+    free[top:bottom, left:right] = ~_on_curves(curves, text.inked.shape, text.line_width)
+    return free
+
+
+def _on_curves(curves: list[TracedCurve], shape: tuple[int, int], line_width: float) -> np.ndarray:
+    """Pixels of the traced curves' ink, each column's run widened by half a line and a px."""
+    height, width = shape
+    reach = line_width / 2.0 + 1.0
+    starts = np.zeros((height + 1, width), np.int32)
+    for curve in curves:
+        low = np.clip(np.floor(np.minimum(curve.enter, curve.leave) - reach), 0, height)
+        high = np.clip(np.ceil(np.maximum(curve.enter, curve.leave) + reach) + 1, 0, height)
+        np.add.at(starts, (low.astype(np.int64), curve.column), 1)
+        np.add.at(starts, (high.astype(np.int64), curve.column), -1)
+    covered = np.cumsum(starts, axis=0)[:height] > 0
+    return ndimage.maximum_filter1d(covered.view(np.uint8), 3, axis=1).view(bool)
+
+
+def _glyph_sized(mask: np.ndarray, glyph: float, settings: ReadingSettings) -> np.ndarray:
+    """The components of ``mask`` no taller than a glyph or two and no longer than a word:
+    the text; longer ink is a pointer, a curve's, a grid line's left over or a box's."""
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    keep = np.zeros(count + 1, bool)
+    for index, box in enumerate(ndimage.find_objects(labels), start=1):
+        if box is not None:
+            tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start
+            keep[index] = tall <= settings.max_glyph * glyph and wide <= settings.max_run * glyph
+    return keep[labels]
+
+
+def label_curves(
+    text: PlotText,
+    curves: list[TracedCurve],
+    colours: list[str],
+    given: list[str],
+    order: list[int],
+    budget: Budget,
+) -> CurveLabels:
+    """Each traced curve's label (curves in plot-crop pixels, ``colours`` as ``#rrggbb``):
+    read from the image unless the budget is spent, then bound with the labels ``given``
+    (:func:`graphq.digitizer.label_binding.bind_curve_labels`)."""
+    read = ReadLabels([""] * len(curves), [""] * len(curves), [0.0] * len(curves), [])
+    if not budget.spent:
+        left, top = text.plot[:2]
+        points = [np.column_stack((c.column + left, c.middle + top)) for c in curves]
+        rgb = shared_colours([_rgb(colour) for colour in colours])
+        dashed = [is_dashed(c.column) for c in curves]
+        read = read_labels(text, curves, points, rgb, dashed)
+    return bind_curve_labels(read.labels, read.certainty, given, order)
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)

@@ -1,0 +1,42 @@
+"""Pointer lines run from a label's text to the curve it names; other strokes are none."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from graphq.digitizer.pointers import find_pointers
+
+GLYPH = 12.0
+TEXT = (100.0, 40.0, 160.0, 52.0)  # a label's box: x0, top, x1, bottom
+
+
+def _strokes(*lines: tuple[float, float, float, float]) -> np.ndarray:
+    image = Image.new("1", (300, 200), 0)
+    draw = ImageDraw.Draw(image)
+    for line in lines:
+        draw.line(line, fill=1, width=2)
+    return np.asarray(image, dtype=bool)
+
+
+def test_a_slanted_line_from_a_label_is_a_pointer_with_its_tip_away_from_the_text() -> None:
+    pointers = find_pointers(_strokes((98, 54, 60, 110)), [TEXT], GLYPH, 2.0)
+    assert len(pointers) == 1
+    assert np.hypot(*np.subtract(pointers[0].text_end, (98, 54))) < 3
+    assert np.hypot(*np.subtract(pointers[0].tip, (60, 110))) < 3
+
+
+def test_a_line_starting_far_from_any_label_is_no_pointer() -> None:
+    assert find_pointers(_strokes((20, 150, 60, 190)), [TEXT], GLYPH, 2.0) == []
+
+
+def test_a_long_level_line_beside_a_label_is_a_box_side_not_a_pointer() -> None:
+    assert find_pointers(_strokes((40, 56, 280, 56)), [TEXT], GLYPH, 2.0) == []
+
+
+def test_a_curved_stroke_is_no_pointer() -> None:
+    xs = np.linspace(98, 20, 40)
+    ys = 54 + 0.02 * (98 - xs) ** 2
+    image = Image.new("1", (300, 200), 0)
+    ImageDraw.Draw(image).line(list(zip(xs, ys, strict=True)), fill=1, width=2)
+    assert find_pointers(np.asarray(image, dtype=bool), [TEXT], GLYPH, 2.0) == []
