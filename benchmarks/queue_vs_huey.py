@@ -15,7 +15,7 @@ moments alike (the machine may be shared: the load average is printed beside eac
 Each figure is jobs/s from the first enqueue until every result is stored, as a median with
 the range over the repeats, and CPU milliseconds per job (this process, or the server's).
 
-    .venv/bin/python -m benchmarks.queue_vs_huey [--sizes 1000 10000] [--repeats 3]
+    .venv/bin/python -m benchmarks.queue_vs_huey [--sizes 1000 10000] [--repeats 3] [--systems 1 4]
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from benchmarks.queue_responsiveness import free_port, wait_until_up
 from benchmarks.queue_throughput import POLL_S, completed_counter, run_graphq, run_huey
 
 WORKERS = 2
-RESULTS_STORED = "SELECT count(*) FROM extraction_results"
 HUEY = "huey SqliteHuey, WAL, synchronous=NORMAL"
 SYSTEMS = (
     "graphq, straight into the queue",
@@ -82,7 +81,7 @@ def run_http(count: int, data_dir: Path, batch: int) -> tuple[float, float]:
             probe = client.post("/api/job/create", json=body).json()["job"]["id"]
             while client.get(f"/api/job/{probe}").json()["status"] != "completed":
                 time.sleep(POLL_S)  # workers up before the clock, as for Huey's consumer
-            done = completed_counter(data_dir / "graphq.db", RESULTS_STORED)
+            done = completed_counter(data_dir / "graphq.db", "extraction_results")
             began, cpu_began = time.perf_counter(), _cpu_s_of(server.pid)
             for first in range(0, count, batch):
                 jobs = [body] * min(batch, count - first)
@@ -129,7 +128,17 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--http-batch", type=int, default=1000, help="jobs per batch request")
+    parser.add_argument(
+        "--systems",
+        type=int,
+        nargs="+",
+        default=list(range(1, len(SYSTEMS) + 1)),
+        help="which systems to run, by number: "
+        + ", ".join(f"{n} {name}" for n, name in enumerate(SYSTEMS, 1))
+        + " (Huey always runs: the ratios are to it)",
+    )
     args = parser.parse_args()
+    systems = [s for n, s in enumerate(SYSTEMS, 1) if n in args.systems or s == HUEY]
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("huey").setLevel(logging.ERROR)
 
@@ -138,7 +147,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for repeat in range(args.repeats):
             for count in args.sizes:
-                for system in SYSTEMS:
+                for system in systems:
                     run = one_run(system, count, Path(tmp), args.http_batch)
                     runs[(system, count)].append(run)
                     print(
@@ -156,7 +165,7 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|")
     for count in args.sizes:
         huey_rate = statistics.median(count / r.seconds for r in runs[(HUEY, count)])
-        for system in SYSTEMS:
+        for system in systems:
             rs = runs[(system, count)]
             rates = [count / r.seconds for r in rs]
             cpu = [r.cpu_s / count * 1000 for r in rs]

@@ -11,11 +11,16 @@ The one thing that could block the event loop is another process's write lock. S
 transaction starts with ``BEGIN IMMEDIATE`` under ``busy_timeout=0`` — it takes the write lock
 up front or fails at once — and a refused start is retried with an async sleep, never a
 blocking wait.
+
+Each thread keeps its connection open between transactions: checking one out of the pool and
+back in (with the pool's reset) cost about half what the INSERT of a queued job costs. A
+connection whose transaction failed is closed, so the next transaction starts on a fresh one.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -74,17 +79,32 @@ class Writer:
                 dbapi_connection.execute(pragma)
             dbapi_connection.execute("PRAGMA busy_timeout=0")
 
+        # The open connection of each thread that writes, by thread id.
+        self._held: dict[int, Connection] = {}
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         """A connection in a write transaction: committed if the block succeeds."""
         connection = await self._begin()
         try:
             yield connection
-        except BaseException:
-            connection.rollback()
-            raise
-        else:
             connection.commit()
+        except BaseException:
+            self._drop(connection)
+            raise
+
+    def _held_connection(self) -> Connection:
+        connection = self._held.get(threading.get_ident())
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self.engine.connect()
+            self._held[threading.get_ident()] = connection
+        return connection
+
+    def _drop(self, connection: Connection) -> None:
+        """Roll back and close a connection whose transaction failed; the next one is fresh."""
+        self._held.pop(threading.get_ident(), None)
+        try:
+            connection.rollback()
         finally:
             connection.close()
 
@@ -97,12 +117,12 @@ class Writer:
         deadline = time.monotonic() + LOCK_WAIT_S
         delay_s = 0.001
         while True:
-            connection = self.engine.connect()
+            connection = self._held_connection()
             try:
                 connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
             except sqlite3.OperationalError as exc:
-                connection.close()
                 if not _is_busy(exc) or time.monotonic() > deadline:
+                    self._drop(connection)
                     raise
             else:
                 connection.begin()
@@ -111,4 +131,7 @@ class Writer:
             delay_s = min(delay_s * 2, 0.05)
 
     def close(self) -> None:
+        held, self._held = list(self._held.values()), {}
+        for connection in held:
+            connection.close()
         self.engine.dispose()

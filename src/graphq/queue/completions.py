@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from graphq.db.database import Database
 from graphq.queue import store
@@ -94,16 +95,17 @@ class Completer:
         picked: list[RunningJob] = []
 
         async def transaction(session: AsyncSession) -> tuple[list[bool], store.Claimed]:
-            outcomes = [await self._complete_one(item, session) for item in group]
-            finished = [item.run for item, ok in zip(group, outcomes, strict=True) if ok]
-            if self.handover is not None and finished:
-                picked.extend(self.handover.hand_over(finished))
+            outcomes = await session.run_sync(lambda s: self._mark_completed(s, group))
+            done = [item for item, ok in zip(group, outcomes, strict=True) if ok]
+            for item in done:
+                item.needs_review = bool(await item.handler.store(item.ctx, session, item.output))
+            if self.handover is not None and done:
+                picked.extend(self.handover.hand_over([item.run for item in done]))
+            review = [item.ctx.job.id for item in done if item.needs_review]
             ids = [run.job_id for run in picked]
-            if not ids:
+            if not ids and not review:
                 return outcomes, (store.utcnow(), {})
-            claimed = await session.run_sync(
-                lambda s: store.claim_in(s.connection(), ids, self.owner, self.lease_s)
-            )
+            claimed = await session.run_sync(lambda s: self._review_and_claim(s, review, ids))
             return outcomes, claimed
 
         try:
@@ -116,14 +118,21 @@ class Completer:
             self.handover.start_claimed(picked, claimed)
         return outcomes
 
-    async def _complete_one(self, item: Completion, session: AsyncSession) -> bool:
-        job, run = item.ctx.job, item.run
-        completed = await session.run_sync(
-            lambda s: store.mark_completed(s.connection(), job.id, self.owner, run.started_at)
-        )
-        if not completed:
-            return False
-        item.needs_review = bool(await item.handler.store(item.ctx, session, item.output))
-        if item.needs_review:
-            await session.run_sync(lambda s: store.mark_needs_review(s.connection(), job.id))
-        return True
+    def _mark_completed(self, session: Session, group: list[Completion]) -> list[bool]:
+        """The group's completions, in one hop to the session's connection."""
+        connection = session.connection()
+        return [
+            store.mark_completed(connection, item.ctx.job.id, self.owner, item.run.started_at)
+            for item in group
+        ]
+
+    def _review_and_claim(
+        self, session: Session, review: list[str], job_ids: list[str]
+    ) -> store.Claimed:
+        """Mark the jobs whose results need review, claim the jobs taking the slots."""
+        connection = session.connection()
+        for job_id in review:
+            store.mark_needs_review(connection, job_id)
+        if not job_ids:
+            return store.utcnow(), {}
+        return store.claim_in(connection, job_ids, self.owner, self.lease_s)

@@ -1,0 +1,98 @@
+"""The two statements every job runs, as plain SQL on SQLite's own connection.
+
+Completing a job and claiming the next ones are the queue's per-job writes. Through
+SQLAlchemy's execution context each costs about twice what SQLite takes to run it, so on
+SQLite they go straight to the writer's pysqlite connection (:mod:`graphq.db.writer`), inside
+the caller's transaction. Values are stored as SQLAlchemy stores them: times through the
+column type's own bind processor, JSON read back with ``json.loads``.
+:mod:`graphq.queue.store` keeps the Core statements for every other database, and for a
+connection that is not pysqlite's.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.dialects import sqlite
+
+from graphq.db.models import UtcDateTime
+from graphq.queue.vocabulary import JobStatus
+
+_DIALECT = sqlite.dialect()
+_STORED_TIME = UtcDateTime().dialect_impl(_DIALECT).bind_processor(_DIALECT)
+
+
+def pysqlite(conn: Connection) -> sqlite3.Connection | None:
+    """The pysqlite connection under ``conn``; None on another database or driver."""
+    if conn.dialect.name != "sqlite":
+        return None
+    raw = conn.connection.dbapi_connection
+    return raw if isinstance(raw, sqlite3.Connection) else None
+
+
+def _time(value: datetime) -> Any:
+    assert _STORED_TIME is not None
+    return _STORED_TIME(value)
+
+
+_COMPLETE = (
+    "UPDATE jobs SET status = :completed, progress = 100.0, current_step = 'completed', "
+    "completed_at = :now, actual_duration = :duration_s, lease_owner = NULL, "
+    "lease_expires_at = NULL, error_code = NULL, error_message = NULL, updated_at = :now "
+    "WHERE id = :job_id AND status = :processing AND lease_owner = :owner"
+)
+
+
+def mark_completed(
+    raw: sqlite3.Connection, job_id: str, owner: str, now: datetime, duration_s: float | None
+) -> bool:
+    params = {
+        "completed": JobStatus.COMPLETED.value,
+        "processing": JobStatus.PROCESSING.value,
+        "now": _time(now),
+        "duration_s": duration_s,
+        "job_id": job_id,
+        "owner": owner,
+    }
+    return raw.execute(_COMPLETE, params).rowcount == 1
+
+
+@cache
+def _claim_sql(count: int) -> str:
+    marks = ", ".join("?" * count)
+    return (
+        "UPDATE jobs SET status = ?, attempts = attempts + 1, lease_owner = ?, "
+        "lease_expires_at = ?, started_at = ?, completed_at = NULL, next_attempt_at = NULL, "
+        "progress = 0.0, current_step = 'preparing', updated_at = ? "
+        f"WHERE id IN ({marks}) AND status IN (?, ?) "
+        "RETURNING id, kind, queue_id, product_id, image_id, priority, attempts, max_attempts, "
+        "extraction_method, parameters"
+    )
+
+
+def claim(
+    raw: sqlite3.Connection,
+    job_ids: list[str],
+    owner: str,
+    now: datetime,
+    lease_expires_at: datetime,
+) -> list[tuple[Any, ...]]:
+    """The claimed rows, their ``parameters`` decoded, in the snapshot's column order."""
+    stored_now = _time(now)
+    params = (
+        JobStatus.PROCESSING.value,
+        owner,
+        _time(lease_expires_at),
+        stored_now,
+        stored_now,
+        *job_ids,
+        JobStatus.QUEUED.value,
+        JobStatus.PENDING.value,
+    )
+    rows = raw.execute(_claim_sql(len(job_ids)), params).fetchall()
+    return [(*row[:-1], json.loads(row[-1]) if row[-1] else {}) for row in rows]

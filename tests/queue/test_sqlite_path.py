@@ -1,0 +1,121 @@
+"""The claim and the completion written as plain SQL on pysqlite read back exactly as the same
+transitions written by SQLAlchemy's Core statements."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import anyio
+from sqlalchemy import Connection, text
+
+from graphq.config import Settings
+from graphq.db.database import Database
+from graphq.db.migrate import upgrade
+from graphq.db.models import Job, new_id
+from graphq.queue import sqlite_path, store
+
+OWNER = "host:1:abcd"
+PARAMETERS = {"seconds": 0.5, "steps": [1, 2]}
+# Each transition's columns as stored: plain values, then times (compared by their text form).
+CLAIMED = ("status", "attempts", "lease_owner", "progress", "current_step", "next_attempt_at")
+CLAIMED_TIMES = ("started_at", "lease_expires_at", "updated_at")
+COMPLETED = ("status", "progress", "current_step", "lease_owner", "lease_expires_at")
+COMPLETED_TIMES = ("completed_at", "updated_at")
+
+
+async def _two_waiting_jobs(db: Database) -> tuple[str, str]:
+    async with db.write() as session:
+        await session.execute(
+            text(
+                "INSERT INTO products (id, name, manufacturer, part_number, device_type, "
+                "package, description, status, created_at, updated_at) VALUES "
+                "('p', 'p', '', 'P', 'Si-MOSFET', '', '', 'active', '2026-01-01', '2026-01-01')"
+            )
+        )
+        await session.execute(
+            text(
+                "INSERT INTO extraction_queues (id, name, mode, status, max_concurrent_jobs, "
+                "priority_policy, description, settings, created_at, updated_at) VALUES "
+                "('q', 'q', 'automatic', 'active', 2, 'priority', '', '{}', "
+                "'2026-01-01', '2026-01-01')"
+            )
+        )
+    ids = new_id(), new_id()
+    rows = [
+        {
+            "id": job_id,
+            "product_id": "p",
+            "queue_id": "q",
+            "kind": "noop",
+            "status": "queued",
+            "enqueued_ns": time.time_ns(),
+            "parameters": PARAMETERS,
+        }
+        for job_id in ids
+    ]
+    await store.enqueue(db, rows)
+    return ids
+
+
+async def _through_core(db: Database, fn: Callable[[Connection], Any]) -> Any:
+    """``fn`` on a connection that is not pysqlite's (aiosqlite's): the Core statements run."""
+    async with db.engine.begin() as connection:
+        return await connection.run_sync(fn)
+
+
+async def _stored(db: Database, job_id: str, columns: tuple[str, ...]) -> tuple[Any, ...]:
+    async with db.read() as session:
+        sql = f"SELECT {', '.join(columns)} FROM jobs WHERE id = :id"
+        return tuple((await session.execute(text(sql), {"id": job_id})).one())
+
+
+def _same_form(raw: tuple[Any, ...], core: tuple[Any, ...]) -> bool:
+    """Times stored as the same kind of text: SQLite orders and compares them alike."""
+    return all(isinstance(a, str) and len(a) == len(b) for a, b in zip(raw, core, strict=True))
+
+
+def test_claim_and_completion_on_pysqlite_store_what_the_core_statements_store(
+    settings: Settings,
+) -> None:
+    upgrade(settings)
+
+    async def scenario() -> None:
+        db = Database(settings.database_url)
+        try:
+            assert db.writer is not None
+            with db.writer.engine.connect() as connection:
+                assert sqlite_path.pysqlite(connection) is not None
+            raw_id, core_id = await _two_waiting_jobs(db)
+
+            _, raw = await db.transact(lambda c: store.claim_in(c, [raw_id], OWNER, 30))
+            _, core = await _through_core(db, lambda c: store.claim_in(c, [core_id], OWNER, 30))
+            assert raw[raw_id].parameters == core[core_id].parameters == PARAMETERS
+            assert raw[raw_id].attempts == core[core_id].attempts == 1
+            assert await _stored(db, raw_id, CLAIMED) == await _stored(db, core_id, CLAIMED)
+            raw_times = await _stored(db, raw_id, CLAIMED_TIMES)
+            assert _same_form(raw_times, await _stored(db, core_id, CLAIMED_TIMES))
+            started_at, _, updated_at = raw_times
+            assert updated_at >= started_at  # the claim counts as a change of the row
+
+            started = store.utcnow()
+            assert await db.transact(lambda c: store.mark_completed(c, raw_id, OWNER, started))
+            assert await _through_core(
+                db, lambda c: store.mark_completed(c, core_id, OWNER, started)
+            )
+            assert not await db.transact(lambda c: store.mark_completed(c, raw_id, OWNER, started))
+            assert await _stored(db, raw_id, COMPLETED) == await _stored(db, core_id, COMPLETED)
+            raw_times = await _stored(db, raw_id, COMPLETED_TIMES)
+            assert _same_form(raw_times, await _stored(db, core_id, COMPLETED_TIMES))
+            completed_at, updated_at = raw_times
+            assert updated_at >= completed_at
+            async with db.read() as session:
+                job = await session.get(Job, raw_id)
+            assert job is not None and job.completed_at is not None and job.started_at is not None
+            assert job.completed_at.tzinfo is not None and job.started_at <= job.completed_at
+            assert job.actual_duration is not None and job.actual_duration >= 0
+        finally:
+            await db.dispose()
+
+    anyio.run(scenario)
