@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 import anyio
 from litestar import Litestar
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import MutableScopeHeaders, State
-from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.types import Message, Scope
+from litestar.types import ControllerRouterHandler, Message, Scope
 
 from graphq import __version__
 from graphq.api.auth import ApiKeyMiddleware
 from graphq.api.batches import BatchController
 from graphq.api.datasheets import DatasheetController
-from graphq.api.deps import provide_runtime
+from graphq.api.deps import DEPENDENCIES
 from graphq.api.dlq import DeadLetterController
 from graphq.api.events import EventController
 from graphq.api.health import health, ready
@@ -35,6 +34,7 @@ from graphq.api.problems import EXCEPTION_HANDLERS
 from graphq.api.products import ProductController
 from graphq.api.query import KnownQueryMiddleware
 from graphq.api.queues import QueueController
+from graphq.api.ratelimit import RateLimiter
 from graphq.api.results import ExtractionController
 from graphq.api.spice import SpiceController
 from graphq.api.stats import StatsController
@@ -72,7 +72,7 @@ async def add_security_headers(message: Message, _scope: Scope) -> None:
             headers[name] = value
 
 
-ROUTES = [
+ROUTES: list[ControllerRouterHandler] = [
     health,
     ready,
     prometheus_metrics,
@@ -93,7 +93,7 @@ ROUTES = [
 ]
 
 
-def _lifespan(rt: Runtime):  # type: ignore[no-untyped-def]
+def _lifespan(rt: Runtime) -> Callable[[Litestar], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(_app: Litestar) -> AsyncIterator[None]:
         if not rt.settings.auth.enabled:
@@ -101,7 +101,7 @@ def _lifespan(rt: Runtime):  # type: ignore[no-untyped-def]
                 "AUTHENTICATION IS DISABLED (auth.enabled = false): every request acts as admin. "
                 "Use this for local development only."
             )
-        await ensure_default_queue(rt)
+        await ensure_default_queue(rt.db, rt.front)
         staged = await anyio.to_thread.run_sync(rt.storage.remove_staged)
         if staged:
             log.info("removed %d half-written files left by a stopped server", staged)
@@ -130,7 +130,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
         )
     app = Litestar(
         route_handlers=ROUTES,
-        dependencies={"rt": Provide(provide_runtime, sync_to_thread=False)},
+        dependencies=DEPENDENCIES,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             RequestIdMiddleware,
@@ -145,8 +145,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 "runtime": rt,
                 "settings": settings,
                 "db": rt.db,
-                "rate_limiter": rt.rate_limiter,
-                "unauthenticated_limiter": rt.unauthenticated_limiter,
+                "rate_limiter": RateLimiter(
+                    settings.auth.rate_limit_per_minute, settings.auth.rate_limit_burst
+                ),
+                "unauthenticated_limiter": RateLimiter(
+                    settings.auth.unauthenticated_per_minute, settings.auth.unauthenticated_burst
+                ),
             }
         ),
         before_send=[add_security_headers, add_request_id_header],

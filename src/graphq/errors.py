@@ -1,8 +1,10 @@
 """Errors as values with a stable code.
 
 Every layer raises :class:`GraphqError`; the API translates it to an RFC 9457 problem
-document once, and the queue decides from :attr:`GraphqError.retryable` whether a failed job
-is retried or dead-lettered.
+document once, choosing the HTTP status from the code (``graphq.api.problems``), and the queue
+decides from :attr:`GraphqError.retryable` whether a failed job is retried or dead-lettered.
+An error knows nothing of HTTP: the digitizer, the datasheet reader and the fitter raise the
+same errors from the command line and from a worker process.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ NON_RETRYABLE_CODES = frozenset(
         "INVALID_IMAGE",
         "IMAGE_TOO_LARGE",
         "INVALID_PDF",
+        "PDF_TOO_LARGE",
+        "INVALID_METADATA",
         "NO_GRAPHS_FOUND",
         "INVALID_PARAMETERS",
         "NO_CURVES_FOUND",
@@ -32,23 +36,13 @@ NON_RETRYABLE_CODES = frozenset(
 
 
 class GraphqError(Exception):
-    """A failure with a stable machine-readable ``code`` and a human ``message``.
+    """A failure with a stable machine-readable ``code``, a human ``message`` and, where it
+    helps the client, a ``detail`` of JSON-shaped values."""
 
-    ``status`` is the HTTP status the API answers with when the error reaches it directly.
-    """
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        *,
-        status: int = 400,
-        detail: dict[str, Any] | None = None,
-    ) -> None:
+    def __init__(self, code: str, message: str, *, detail: dict[str, Any] | None = None) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
-        self.status = status
         self.detail = detail or {}
 
     @property
@@ -58,11 +52,11 @@ class GraphqError(Exception):
     def __reduce__(self) -> tuple[Any, ...]:
         # Keyword-only arguments are lost by the default pickling, and errors cross the
         # worker-process boundary.
-        return (_rebuild_error, (self.code, self.message, self.status, self.detail))
+        return (_rebuild_error, (self.code, self.message, self.detail))
 
     def __repr__(self) -> str:
         return f"GraphqError({self.code!r}, {self.message!r})"
 
 
-def _rebuild_error(code: str, message: str, status: int, detail: dict[str, Any]) -> GraphqError:
-    return GraphqError(code, message, status=status, detail=detail)
+def _rebuild_error(code: str, message: str, detail: dict[str, Any]) -> GraphqError:
+    return GraphqError(code, message, detail=detail)

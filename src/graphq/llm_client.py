@@ -43,11 +43,11 @@ class LlmEndpoint:
             response = httpx.post(url, json=body, headers=headers, timeout=self.timeout_s)
         except httpx.HTTPError as exc:
             raise GraphqError(
-                "LLM_UNAVAILABLE", f"the LLM endpoint could not be reached: {exc}", status=502
+                "LLM_UNAVAILABLE", f"the LLM endpoint could not be reached: {exc}"
             ) from None
         if response.status_code == 429 or response.status_code >= 500:
             raise GraphqError(
-                "LLM_UNAVAILABLE", f"the LLM endpoint answered {response.status_code}", status=502
+                "LLM_UNAVAILABLE", f"the LLM endpoint answered {response.status_code}"
             )
         if response.status_code >= 400:
             # Some endpoints echo the key they refused; the message must not carry it on.
@@ -57,16 +57,13 @@ class LlmEndpoint:
             raise GraphqError(
                 "LLM_REJECTED",
                 f"the LLM endpoint rejected the request with {response.status_code}: {reason}",
-                status=502,
             )
         try:
             decoded = response.json()
         except ValueError:
             decoded = None
         if not isinstance(decoded, dict):
-            raise GraphqError(
-                "LLM_BAD_RESPONSE", "the LLM endpoint's reply is not a JSON object", status=502
-            )
+            raise GraphqError("LLM_BAD_RESPONSE", "the LLM endpoint's reply is not a JSON object")
         return decoded
 
 

@@ -6,12 +6,12 @@ import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from graphq.api.ratelimit import RateLimiter
 from graphq.config import Settings
 from graphq.db.database import Database
 from graphq.queue.context import QueueContext
 from graphq.queue.engine import QueueEngine
 from graphq.queue.events import EventBus
+from graphq.queue.front import QueueFront
 from graphq.queue.registry import HandlerRegistry
 from graphq.queue.workers import WorkerPool
 from graphq.storage import Storage
@@ -22,14 +22,16 @@ BUILTIN_HANDLER_MODULES = ("graphq.jobs.digitize", "graphq.jobs.datasheet", "gra
 
 @dataclass
 class Runtime:
+    """The process's parts, each handed on its own to what needs it (``graphq.api.deps``)."""
+
     settings: Settings
     db: Database
     events: EventBus
     registry: HandlerRegistry
     engine: QueueEngine
+    # What services may ask of the engine; they never see the engine itself.
+    front: QueueFront
     storage: Storage
-    rate_limiter: RateLimiter
-    unauthenticated_limiter: RateLimiter
     # Keys revoked through this process's API: their open event streams end within a second.
     revoked_keys: set[str] = field(default_factory=set)
 
@@ -56,11 +58,6 @@ def build_runtime(settings: Settings, *, handler_modules: Sequence[str] | None =
         events=events,
         registry=registry,
         engine=engine,
+        front=QueueFront(engine),
         storage=Storage(settings.data_dir),
-        rate_limiter=RateLimiter(
-            settings.auth.rate_limit_per_minute, settings.auth.rate_limit_burst
-        ),
-        unauthenticated_limiter=RateLimiter(
-            settings.auth.unauthenticated_per_minute, settings.auth.unauthenticated_burst
-        ),
     )

@@ -163,23 +163,27 @@ async def test_a_multi_page_datasheet_becomes_an_image_and_a_result_per_graph(
 
 
 @pytest.mark.parametrize(
-    ("files", "status"),
+    ("files", "status", "code"),
     [
-        ([("scan.pdf", b"\x89PNG\r\n\x1a\n not a pdf at all")], 400),
-        ([("cut.pdf", blank_pdf(2)[:300])], 400),
-        ([("long.pdf", blank_pdf(4))], 413),
-        ([("huge.pdf", blank_pdf(1) + b"\n%" + b"0" * 2**20)], 413),
-        ([("good.pdf", blank_pdf(1)), ("bad.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8)], 400),
+        ([("scan.pdf", b"\x89PNG\r\n\x1a\n not a pdf at all")], 400, "INVALID_PDF"),
+        ([("cut.pdf", blank_pdf(2)[:300])], 400, "INVALID_PDF"),
+        ([("long.pdf", blank_pdf(4))], 413, "PDF_TOO_LARGE"),
+        ([("huge.pdf", blank_pdf(1) + b"\n%" + b"0" * 2**20)], 413, "PDF_TOO_LARGE"),
+        (
+            [("good.pdf", blank_pdf(1)), ("bad.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 8)],
+            400,
+            "INVALID_PDF",
+        ),
     ],
     ids=["not-a-pdf", "truncated", "too-many-pages", "too-many-bytes", "second-of-two-bad"],
 )
 async def test_a_bad_pdf_is_refused_and_its_upload_leaves_nothing_behind(
-    reading_service: Service, files: list[tuple[str, bytes]], status: int
+    reading_service: Service, files: list[tuple[str, bytes]], status: int, code: str
 ) -> None:
     service = reading_service
     product = await service.create_product()
     response = await upload_pdfs(service, product["id"], files)
-    problem = assert_problem(response, status, "INVALID_PDF")
+    problem = assert_problem(response, status, code)
     assert problem["errors"]["index"] == len(files) - 1
     assert await rows(service) == (0, 0)
     assert stored_files(service) == []

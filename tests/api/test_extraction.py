@@ -100,6 +100,11 @@ async def test_product_extract_refuses_images_of_another_product(service: Servic
     assert (await service.client.get("/api/jobs")).json()["total"] == 0
 
 
+async def test_product_extract_of_an_unknown_product_is_not_found(service: Service) -> None:
+    response = await service.client.post("/api/product/no-such-product/extract")
+    assert_problem(response, 404, "NOT_FOUND")
+
+
 async def test_one_off_extraction_answers_curves_and_stores_nothing(service: Service) -> None:
     data, graph = graph_meta(12)
     response = await extract_once(
@@ -123,7 +128,7 @@ async def test_one_off_extraction_answers_curves_and_stores_nothing(service: Ser
         ("standard", "meta", 400, "NO_FILES"),
         ("standard", "image", 422, "AXIS_UNREAD"),
         ("standard", "text+meta", 400, "INVALID_IMAGE"),
-        ("standard", "image+bad-json", 400, "INVALID_METADATA"),
+        ("standard", "image+bad-json", 400, "MALFORMED_METADATA"),
         ("standard", "image+no-axes", 422, "AXIS_UNREAD"),
     ],
 )

@@ -37,12 +37,17 @@ PNG_HEADER_ON_GARBAGE = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8
 
 
 @pytest.mark.parametrize(
-    ("content", "status"),
-    [(bomb_png(), 413), (SVG_WITH_SCRIPT, 400), (PNG_HEADER_ON_GARBAGE, 400), (b"", 400)],
+    ("content", "status", "code"),
+    [
+        (bomb_png(), 413, "IMAGE_TOO_LARGE"),
+        (SVG_WITH_SCRIPT, 400, "INVALID_IMAGE"),
+        (PNG_HEADER_ON_GARBAGE, 400, "INVALID_IMAGE"),
+        (b"", 400, "INVALID_IMAGE"),
+    ],
     ids=["decompression-bomb", "svg-with-script", "png-header-on-garbage", "zero-bytes"],
 )
 async def test_a_hostile_file_beside_a_good_one_is_refused_and_nothing_is_stored(
-    service: Service, content: bytes, status: int
+    service: Service, content: bytes, status: int, code: str
 ) -> None:
     product = await service.create_product()
     response = await upload(
@@ -51,7 +56,7 @@ async def test_a_hostile_file_beside_a_good_one_is_refused_and_nothing_is_stored
         [("good.png", graph_png()), ("hostile.png", content)],
         [meta(), meta()],
     )
-    problem = assert_problem(response, status, "INVALID_IMAGE")
+    problem = assert_problem(response, status, code)
     assert problem["errors"] == {"index": 1, "filename": "hostile.png"}
     assert await image_rows(service) == 0
     assert stored_files(service) == []

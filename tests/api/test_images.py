@@ -145,8 +145,8 @@ TRUNCATED_PNG = graph_png()[:200]
         ([("a.png", TRUNCATED_PNG)], None, {}, 400, "INVALID_IMAGE"),
         ([("empty.png", b"")], None, {}, 400, "INVALID_IMAGE"),
         ([], None, {"autoExtract": "false"}, 400, "NO_FILES"),
-        ([("a.png", graph_png())], "[{not json", {}, 400, "INVALID_METADATA"),
-        ([("a.png", graph_png())], '{"graphType": "output"}', {}, 400, "INVALID_METADATA"),
+        ([("a.png", graph_png())], "[{not json", {}, 400, "MALFORMED_METADATA"),
+        ([("a.png", graph_png())], '{"graphType": "output"}', {}, 400, "MALFORMED_METADATA"),
         ([("a.png", graph_png())], [meta(), meta()], {}, 422, "INVALID_METADATA"),
         ([("a.png", graph_png())], ["output"], {}, 422, "INVALID_METADATA"),
         ([("a.png", graph_png())], [{"graphType": "output"}], {}, 422, "INVALID_METADATA"),
@@ -233,14 +233,14 @@ async def test_upload_limits_are_enforced_before_anything_is_stored(tmp_path: Pa
 
         too_many_pixels = graph_png(101, 100)
         response = await upload(service, product["id"], [("big.png", too_many_pixels)])
-        assert "pixels" in assert_problem(response, 413, "INVALID_IMAGE")["detail"]
+        assert "pixels" in assert_problem(response, 413, "IMAGE_TOO_LARGE")["detail"]
 
         noise = Image.frombytes("RGB", (90, 90), bytes(range(256)) * 95)
         buffer = io.BytesIO()
         noise.save(buffer, format="BMP")
         padded = buffer.getvalue() + b"\0" * 2**20
         response = await upload(service, product["id"], [("heavy.bmp", padded)])
-        assert "bytes" in assert_problem(response, 413, "INVALID_IMAGE")["detail"]
+        assert "bytes" in assert_problem(response, 413, "IMAGE_TOO_LARGE")["detail"]
         assert stored_files(service) == []
 
 

@@ -71,9 +71,9 @@ async def test_queue_names_are_unique(service: Service) -> None:
 async def test_default_queue_can_be_neither_renamed_nor_deleted(service: Service) -> None:
     (default,) = (await service.client.get("/api/queues")).json()
     renamed = await service.client.put(f"/api/queue/{default['id']}", json={"name": "other"})
-    assert_problem(renamed, 409, "INVALID_PARAMETERS")
+    assert_problem(renamed, 409, "DEFAULT_QUEUE_FIXED")
     deleted = await service.client.delete(f"/api/queue/{default['id']}")
-    assert_problem(deleted, 409, "INVALID_PARAMETERS")
+    assert_problem(deleted, 409, "DEFAULT_QUEUE_FIXED")
 
 
 async def test_queue_with_waiting_jobs_cannot_be_deleted_until_they_are_cancelled(
@@ -101,7 +101,7 @@ async def test_stopped_queue_takes_no_new_jobs(service: Service) -> None:
 async def test_only_a_manual_queue_is_dispatched_by_hand(service: Service) -> None:
     automatic = await create_queue(service, name="automatic")
     response = await service.client.post(f"/api/queue/{automatic['id']}/dispatch", json={})
-    assert_problem(response, 409, "INVALID_PARAMETERS")
+    assert_problem(response, 409, "QUEUE_NOT_MANUAL")
 
 
 async def _waits_after_the_engine_ran(service: Service, job_id: str, product_id: str) -> bool:

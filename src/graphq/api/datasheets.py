@@ -10,9 +10,12 @@ from graphq.api.auth import operator
 from graphq.api.forms import JOB_FIELDS, file_parts, job_fields, multipart_form, multipart_operation
 from graphq.api.openapi import PROBLEMS_OPT
 from graphq.api.schemas import DatasheetOut, DatasheetUploadOut
-from graphq.runtime import Runtime
+from graphq.config import Settings
+from graphq.db.database import Database
+from graphq.queue.front import QueueFront
 from graphq.services import datasheets
 from graphq.services.images import ExtractOptions
+from graphq.storage import Storage
 
 _UPLOAD_FORM = Schema(
     type=OpenAPIType.OBJECT,
@@ -40,7 +43,13 @@ class DatasheetController(Controller):
         opt={PROBLEMS_OPT: (415,)},
     )
     async def upload_datasheets(
-        self, rt: Runtime, request: Request, product_id: str
+        self,
+        db: Database,
+        front: QueueFront,
+        storage: Storage,
+        settings: Settings,
+        request: Request,
+        product_id: str,
     ) -> DatasheetUploadOut:
         """Upload datasheet PDFs.
 
@@ -54,7 +63,13 @@ class DatasheetController(Controller):
         form = await multipart_form(request, "datasheets")
         priority, queue_id = await job_fields(form)
         stored, jobs = await datasheets.upload_datasheets(
-            rt, product_id, await file_parts(form), ExtractOptions(priority, queue_id)
+            db,
+            front,
+            storage,
+            settings.uploads,
+            product_id,
+            await file_parts(form),
+            ExtractOptions(priority, queue_id),
         )
         return DatasheetUploadOut(
             datasheets=[
@@ -65,18 +80,18 @@ class DatasheetController(Controller):
         )
 
     @get("/product/{product_id:str}/datasheets")
-    async def product_datasheets(self, rt: Runtime, product_id: str) -> list[DatasheetOut]:
+    async def product_datasheets(self, db: Database, product_id: str) -> list[DatasheetOut]:
         """List a product's datasheets.
 
         Each datasheet with its newest job and the graphs found so far.
         """
-        return [views.datasheet(d) for d in await datasheets.list_datasheets(rt, product_id)]
+        return [views.datasheet(d) for d in await datasheets.list_datasheets(db, product_id)]
 
     @get("/datasheets/{datasheet_id:str}")
-    async def get_datasheet(self, rt: Runtime, datasheet_id: str) -> DatasheetOut:
+    async def get_datasheet(self, db: Database, datasheet_id: str) -> DatasheetOut:
         """Get a datasheet and its graphs.
 
         The datasheet, its newest job, and each graph found: image id, page, frame box in
         points, graph type, status and whether it needs review.
         """
-        return views.datasheet(await datasheets.get_datasheet(rt, datasheet_id))
+        return views.datasheet(await datasheets.get_datasheet(db, datasheet_id))

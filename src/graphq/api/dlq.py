@@ -11,7 +11,8 @@ from graphq.api import views
 from graphq.api.auth import admin
 from graphq.api.deps import Limit, Offset
 from graphq.api.schemas import DeadLetterOut, JobOut, Page, ReprocessRequest
-from graphq.runtime import Runtime
+from graphq.db.database import Database
+from graphq.queue.front import QueueFront
 from graphq.schema_base import Struct
 from graphq.services import dlq
 
@@ -28,7 +29,7 @@ class DeadLetterController(Controller):
     @get("/")
     async def list_dead_letters(
         self,
-        rt: Runtime,
+        db: Database,
         include_reprocessed: Annotated[
             bool,
             QueryParameter(name="includeReprocessed", description="also list reprocessed entries"),
@@ -42,7 +43,7 @@ class DeadLetterController(Controller):
         ``includeReprocessed`` lists the ones already reprocessed too.
         """
         rows, total = await dlq.list_dead_letters(
-            rt, include_reprocessed=include_reprocessed, limit=limit, offset=offset
+            db, include_reprocessed=include_reprocessed, limit=limit, offset=offset
         )
         return Page(
             items=[views.dead_letter(r) for r in rows], total=total, limit=limit, offset=offset
@@ -50,7 +51,11 @@ class DeadLetterController(Controller):
 
     @post("/{dead_letter_id:str}/reprocess", guards=[admin], status_code=200)
     async def reprocess(
-        self, rt: Runtime, dead_letter_id: str, data: ReprocessRequest | None = None
+        self,
+        db: Database,
+        front: QueueFront,
+        dead_letter_id: str,
+        data: ReprocessRequest | None = None,
     ) -> Reprocessed:
         """Reprocess a dead letter.
 
@@ -59,5 +64,7 @@ class DeadLetterController(Controller):
         happened already.
         """
         request = data or ReprocessRequest()
-        letter, job = await dlq.reprocess(rt, dead_letter_id, request.notes, request.priority)
+        letter, job = await dlq.reprocess(
+            db, front, dead_letter_id, request.notes, request.priority
+        )
         return Reprocessed(dead_letter=views.dead_letter(letter), job=views.job(job))

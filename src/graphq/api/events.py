@@ -16,6 +16,7 @@ from litestar.params import QueryParameter
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from graphq.api.auth import EVENTS_KEY_PARAM
+from graphq.db.database import Database
 from graphq.queue.events import Event, EventFilter
 from graphq.runtime import Runtime
 from graphq.services.jobs import get_job
@@ -149,8 +150,10 @@ class EventController(Controller):
         summary="Stream the events of one queue and its jobs",
         description=EVENTS_DOC,
     )
-    async def queue_events(self, rt: Runtime, request: Request, queue_id: str) -> ServerSentEvent:
-        await get_queue(rt, queue_id)
+    async def queue_events(
+        self, rt: Runtime, db: Database, request: Request, queue_id: str
+    ) -> ServerSentEvent:
+        await get_queue(db, queue_id)
         return ServerSentEvent(_stream(rt, request, EventFilter(queue_id=queue_id)))
 
     @get(
@@ -159,6 +162,8 @@ class EventController(Controller):
         summary="Stream the events of one job",
         description=EVENTS_DOC,
     )
-    async def job_events(self, rt: Runtime, request: Request, job_id: str) -> ServerSentEvent:
-        await get_job(rt, job_id)
+    async def job_events(
+        self, rt: Runtime, db: Database, request: Request, job_id: str
+    ) -> ServerSentEvent:
+        await get_job(db, job_id)
         return ServerSentEvent(_stream(rt, request, EventFilter(job_id=job_id)))

@@ -9,7 +9,6 @@ OpenAPI schema all the same.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import get_args
 
 from litestar import Request
 from litestar.datastructures import FormMultiDict, UploadFile
@@ -22,8 +21,8 @@ from litestar.openapi.spec import (
     Schema,
 )
 
-from graphq.api.schemas import Priority
 from graphq.errors import GraphqError
+from graphq.queue.vocabulary import Priority
 from graphq.services.uploads import Upload
 
 # Form fields are text; these spellings of a boolean are accepted, an absent field is false.
@@ -33,7 +32,7 @@ BOOLEANS = {
 }
 
 JOB_FIELDS = {
-    "priority": Schema(type=OpenAPIType.STRING, enum=list(get_args(Priority))),
+    "priority": Schema(type=OpenAPIType.STRING, enum=[p.value for p in Priority]),
     "queueId": Schema(type=OpenAPIType.STRING, description="defaults to the default queue"),
 }
 
@@ -58,7 +57,7 @@ def multipart_operation(form: Schema, json_parts: tuple[str, ...] = ()) -> type[
 
 
 def invalid_field(message: str) -> GraphqError:
-    return GraphqError("INVALID_REQUEST", message, status=400)
+    return GraphqError("INVALID_REQUEST", message)
 
 
 async def multipart_form(request: Request, what: str) -> FormMultiDict:
@@ -68,7 +67,6 @@ async def multipart_form(request: Request, what: str) -> FormMultiDict:
         raise GraphqError(
             "UNSUPPORTED_MEDIA_TYPE",
             f"send the {what} as multipart/form-data, not {media_type or 'no content type'}",
-            status=415,
         )
     return await request.form()
 
@@ -96,9 +94,10 @@ async def file_parts(form: FormMultiDict) -> list[Upload]:
     return uploads
 
 
-async def job_fields(form: FormMultiDict) -> tuple[str, str | None]:
+async def job_fields(form: FormMultiDict) -> tuple[Priority, str | None]:
     """``priority`` (default ``normal``) and ``queueId`` (default: the default queue)."""
-    priority = await text_field(form, "priority") or "normal"
-    if priority not in get_args(Priority):
-        raise invalid_field(f"priority must be one of {', '.join(get_args(Priority))}")
-    return priority, await text_field(form, "queueId") or None
+    priority = await text_field(form, "priority") or Priority.NORMAL
+    try:
+        return Priority(priority), await text_field(form, "queueId") or None
+    except ValueError:
+        raise invalid_field(f"priority must be one of {', '.join(Priority)}") from None

@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from litestar import get
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Operation
 from litestar.response import Response
 
-from graphq.runtime import Runtime
+from graphq.config import Settings
+from graphq.db.database import Database
 
 
 @dataclass
@@ -34,17 +36,28 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@get("/ready", tags=["health"], operation_class=OpenOperation)
-async def ready(rt: Runtime) -> Response[dict[str, Any]]:
+@get(
+    "/ready",
+    tags=["health"],
+    operation_class=OpenOperation,
+    responses={
+        503: ResponseSpec(
+            data_container=dict[str, Any],
+            description="Not ready: the database does not answer or the data directory is "
+            "short of room; the body says which, as the 200 body does",
+        )
+    },
+)
+async def ready(db: Database, settings: Settings) -> Response[dict[str, Any]]:
     """Readiness check.
 
     Ready when the database answers and the data directory has room for new files; 503
     otherwise. Needs no key.
     """
-    free_mb = shutil.disk_usage(rt.settings.data_dir).free / 2**20
-    minimum_mb = rt.settings.storage.min_free_mb
+    free_mb = shutil.disk_usage(settings.data_dir).free / 2**20
+    minimum_mb = settings.storage.min_free_mb
     body: dict[str, Any] = {
-        "database": "ok" if await rt.db.ping() else "unreachable",
+        "database": "ok" if await db.ping() else "unreachable",
         "disk": "ok" if free_mb >= minimum_mb else "low",
         "freeMb": round(free_mb),
         "minFreeMb": minimum_mb,

@@ -22,8 +22,11 @@ from graphq.api.forms import (
 )
 from graphq.api.openapi import GRAPH_META_REF, PROBLEMS_OPT
 from graphq.api.schemas import ImageOut, UploadOut
-from graphq.runtime import Runtime
+from graphq.config import Settings
+from graphq.db.database import Database
+from graphq.queue.front import QueueFront
 from graphq.services import images
+from graphq.storage import Storage
 
 _UPLOAD_FORM = Schema(
     type=OpenAPIType.OBJECT,
@@ -67,7 +70,15 @@ class ImageController(Controller):
         operation_class=multipart_operation(_UPLOAD_FORM, json_parts=("metadata",)),
         opt={PROBLEMS_OPT: (415,)},
     )
-    async def upload_images(self, rt: Runtime, request: Request, product_id: str) -> UploadOut:
+    async def upload_images(
+        self,
+        db: Database,
+        front: QueueFront,
+        storage: Storage,
+        settings: Settings,
+        request: Request,
+        product_id: str,
+    ) -> UploadOut:
         """Upload graph images.
 
         ``multipart/form-data``: one or more ``files`` parts, an optional ``metadata`` part
@@ -81,7 +92,14 @@ class ImageController(Controller):
         form = await multipart_form(request, "images")
         extract = await _extract_options(form)
         stored, jobs = await images.upload_images(
-            rt, product_id, await file_parts(form), await raw_field(form, "metadata"), extract
+            db,
+            front,
+            storage,
+            settings.uploads,
+            product_id,
+            await file_parts(form),
+            await raw_field(form, "metadata"),
+            extract,
         )
         return UploadOut(
             images=[views.image(i) for i in stored],
@@ -89,29 +107,29 @@ class ImageController(Controller):
         )
 
     @get("/product/{product_id:str}/images")
-    async def product_images(self, rt: Runtime, product_id: str) -> list[ImageOut]:
+    async def product_images(self, db: Database, product_id: str) -> list[ImageOut]:
         """List a product's images.
 
         Every image of the product with its graph metadata and status.
         """
-        return [views.image(i) for i in await images.list_images(rt, product_id)]
+        return [views.image(i) for i in await images.list_images(db, product_id)]
 
     @get("/images/{image_id:str}")
-    async def get_image(self, rt: Runtime, image_id: str) -> ImageOut:
+    async def get_image(self, db: Database, image_id: str) -> ImageOut:
         """Get an image.
 
         The image's fields: filename, size, type, dimensions, hash, graph metadata and
         status.
         """
-        return views.image(await images.get_image(rt, image_id))
+        return views.image(await images.get_image(db, image_id))
 
     @get("/images/{image_id:str}/file")
-    async def image_file(self, rt: Runtime, image_id: str) -> File:
+    async def image_file(self, db: Database, storage: Storage, image_id: str) -> File:
         """Download an image.
 
         The stored bytes, typed by what they decoded as, named by the sanitised filename.
         """
-        image, path = await images.image_file(rt, image_id)
+        image, path = await images.image_file(db, storage, image_id)
         return File(
             path,
             filename=image.filename,
@@ -120,9 +138,11 @@ class ImageController(Controller):
         )
 
     @delete("/images/{image_id:str}", guards=[admin])
-    async def delete_image(self, rt: Runtime, image_id: str) -> None:
+    async def delete_image(
+        self, db: Database, front: QueueFront, storage: Storage, image_id: str
+    ) -> None:
         """Delete an image.
 
         Deletes the image, its jobs and results, and their files.
         """
-        await images.delete_image(rt, image_id)
+        await images.delete_image(db, front, storage, image_id)

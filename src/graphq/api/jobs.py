@@ -19,7 +19,8 @@ from graphq.api.schemas import (
     JobStatus,
     PriorityUpdate,
 )
-from graphq.runtime import Runtime
+from graphq.db.database import Database
+from graphq.queue.front import QueueFront
 from graphq.services import jobs
 
 
@@ -40,7 +41,7 @@ class JobController(Controller):
     tags = ["jobs"]
 
     @post("/job/create", guards=[operator])
-    async def create_job(self, rt: Runtime, data: JobCreate) -> JobCreated:
+    async def create_job(self, db: Database, front: QueueFront, data: JobCreate) -> JobCreated:
         """Create a job.
 
         Queues one job: ``kind`` (``digitize`` needs an ``imageId``; ``spice_fit`` a product
@@ -49,50 +50,52 @@ class JobController(Controller):
         the kind's ``parameters`` (checked at once: 422 INVALID_PARAMETERS). Answers with
         the job, its place in line and an estimated wait in seconds.
         """
-        (job,) = await jobs.create_jobs(rt, [job_request(data)])
-        position, wait_s = jobs.estimated_wait_s(rt, job)
+        (job,) = await jobs.create_jobs(db, front, [job_request(data)])
+        position, wait_s = jobs.estimated_wait_s(front, job)
         return JobCreated(job=views.job(job), queue_position=position, estimated_wait_s=wait_s)
 
     @get("/job/{job_id:str}")
-    async def get_job(self, rt: Runtime, job_id: str) -> JobOut:
+    async def get_job(self, db: Database, job_id: str) -> JobOut:
         """Get a job.
 
         The job's status, progress, current step, attempts, error and timings;
         ``needsReview`` once its result needs a person's look.
         """
-        return views.job(await jobs.get_job(rt, job_id))
+        return views.job(await jobs.get_job(db, job_id))
 
     @delete("/job/{job_id:str}", guards=[operator], status_code=200)
-    async def cancel_job(self, rt: Runtime, job_id: str) -> JobOut:
+    async def cancel_job(self, db: Database, front: QueueFront, job_id: str) -> JobOut:
         """Cancel a job.
 
         A waiting job never starts; a running one stops within a second and frees its slot.
         409 JOB_FINISHED for a job that has already ended.
         """
-        return views.job(await jobs.cancel_job(rt, job_id))
+        return views.job(await jobs.cancel_job(db, front, job_id))
 
     @put("/job/{job_id:str}/priority", guards=[operator])
-    async def set_priority(self, rt: Runtime, job_id: str, data: PriorityUpdate) -> JobOut:
+    async def set_priority(
+        self, db: Database, front: QueueFront, job_id: str, data: PriorityUpdate
+    ) -> JobOut:
         """Change a job's priority.
 
         Only a waiting job can be re-prioritised (409 JOB_NOT_WAITING); it moves to its new
         place in line.
         """
-        return views.job(await jobs.set_priority(rt, job_id, data.priority))
+        return views.job(await jobs.set_priority(db, front, job_id, data.priority))
 
     @post("/job/{job_id:str}/retry", guards=[operator])
-    async def retry_job(self, rt: Runtime, job_id: str) -> JobOut:
+    async def retry_job(self, db: Database, front: QueueFront, job_id: str) -> JobOut:
         """Retry a job.
 
         Puts a dead, failed or cancelled job back in line with a fresh attempt budget; a
         dead job's dead letter is marked reprocessed. 409 JOB_NOT_RETRYABLE otherwise.
         """
-        return views.job(await jobs.retry_job(rt, job_id))
+        return views.job(await jobs.retry_job(db, front, job_id))
 
     @get("/jobs")
     async def list_jobs(
         self,
-        rt: Runtime,
+        db: Database,
         status: JobStatus | None = None,
         queue: str | None = None,
         product: str | None = None,
@@ -114,7 +117,7 @@ class JobController(Controller):
         ``batch``, ``kind`` and ``needsReview``, a page at a time.
         """
         filters = jobs.JobFilter(status, queue, product, batch, kind, needs_review)
-        rows, total = await jobs.list_jobs(rt, filters, limit=limit, offset=offset, cursor=cursor)
+        rows, total = await jobs.list_jobs(db, filters, limit=limit, offset=offset, cursor=cursor)
         next_cursor = jobs.JOB_ORDER.cursor_of(rows[-1]) if len(rows) == limit else None
         return JobList(
             items=[views.job(r) for r in rows],

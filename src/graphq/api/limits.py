@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import anyio
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Receive, ReceiveMessage, Scope, Send
 
 from graphq.errors import GraphqError
 
@@ -46,7 +46,7 @@ class RequestLimitsMiddleware:
         received = 0
         complete = False
 
-        async def limited_receive() -> Message:
+        async def limited_receive() -> ReceiveMessage:
             nonlocal received, complete
             if complete:
                 return await receive()
@@ -57,7 +57,6 @@ class RequestLimitsMiddleware:
                 raise GraphqError(
                     "REQUEST_TIMEOUT",
                     f"the request body stopped arriving for {server.body_timeout_s:g} s",
-                    status=408,
                 ) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
@@ -75,5 +74,4 @@ def _too_large(limit: int) -> GraphqError:
     return GraphqError(
         "PAYLOAD_TOO_LARGE",
         f"a JSON body may be at most {limit // 1024} KB (server.max_json_kb)",
-        status=413,
     )

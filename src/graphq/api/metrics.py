@@ -10,7 +10,6 @@ Only an admin key may scrape: job counts and queue names are operational detail.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import get_args
 
 from litestar import Response, get
 from litestar.plugins.prometheus import PrometheusConfig
@@ -19,8 +18,9 @@ from prometheus_client.core import GaugeMetricFamily, HistogramMetricFamily, Met
 from prometheus_client.registry import Collector
 
 from graphq.api.auth import EVENTS_PREFIX, admin
-from graphq.api.schemas import JobStatus
-from graphq.runtime import Runtime
+from graphq.db.database import Database
+from graphq.queue.front import QueueFront
+from graphq.queue.vocabulary import JobStatus
 from graphq.services import metrics
 from graphq.services.metrics import Snapshot
 
@@ -47,7 +47,7 @@ class _Families(Collector):
     def collect(self) -> Iterator[Metric]:
         s = self.snapshot
         by_status = GaugeMetricFamily("graphq_jobs", "jobs by status", labels=["status"])
-        for status in get_args(JobStatus):
+        for status in JobStatus:
             by_status.add_metric([status], s.jobs_by_status.get(status, 0))
         yield by_status
         review = GaugeMetricFamily(
@@ -88,7 +88,7 @@ class _Families(Collector):
     tags=["operations"],
     media_type=CONTENT_TYPE_LATEST,
 )
-async def prometheus_metrics(rt: Runtime) -> Response[bytes]:
+async def prometheus_metrics(db: Database, front: QueueFront) -> Response[bytes]:
     """Prometheus metrics.
 
     The queue (depth and running jobs per queue, jobs by status, job durations per kind as
@@ -96,7 +96,7 @@ async def prometheus_metrics(rt: Runtime) -> Response[bytes]:
     latency per route template, method and status) in the Prometheus text format. Needs an admin
     key: ``Authorization: Bearer <key>``.
     """
-    snapshot = await metrics.snapshot(rt, JOB_DURATION_BOUNDS_S)
+    snapshot = await metrics.snapshot(db, front, JOB_DURATION_BOUNDS_S)
     queue = CollectorRegistry(auto_describe=False)
     queue.register(_Families(snapshot))
     body = generate_latest(queue) + generate_latest(REGISTRY)

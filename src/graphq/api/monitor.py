@@ -10,7 +10,9 @@ from litestar.params import Parameter
 
 from graphq.api import views
 from graphq.api.schemas import DeadLetterOut, JobOut
-from graphq.runtime import Runtime
+from graphq.config import Settings
+from graphq.db.database import Database
+from graphq.queue.front import QueueFront
 from graphq.schema_base import Struct
 from graphq.services import monitor, stats
 from graphq.services.monitor import ErrorReport, Health, HourStats, Performance
@@ -69,7 +71,9 @@ class MonitorController(Controller):
     @get("/")
     async def monitor(
         self,
-        rt: Runtime,
+        db: Database,
+        front: QueueFront,
+        settings: Settings,
         view: View = "dashboard",
         limit: Annotated[int, Parameter(ge=1, le=500, description="rows in list views")] = 50,
         hours: Annotated[int, Parameter(ge=1, le=168, description="hourly-stats window")] = 24,
@@ -82,15 +86,15 @@ class MonitorController(Controller):
         or ``hourly-stats`` (over ``hours``).
         """
         if view == "health":
-            return await monitor.health(rt)
+            return await monitor.health(db, settings.monitor)
         if view == "queue":
-            return QueuesView(queues=await stats.all_queue_stats(rt))
+            return QueuesView(queues=await stats.all_queue_stats(db))
         if view == "performance":
-            return await monitor.performance(rt)
+            return await monitor.performance(db, front)
         if view == "errors":
-            return await monitor.errors(rt)
+            return await monitor.errors(db)
         if view == "dlq":
-            size, by_code, oldest, letters = await monitor.dead_letter_summary(rt, limit)
+            size, by_code, oldest, letters = await monitor.dead_letter_summary(db, limit)
             return DeadLetterView(
                 size=size,
                 by_code=by_code,
@@ -98,15 +102,15 @@ class MonitorController(Controller):
                 items=[views.dead_letter(d) for d in letters],
             )
         if view == "recent-jobs":
-            return RecentJobs(items=[views.job(j) for j in await monitor.recent_jobs(rt, limit)])
+            return RecentJobs(items=[views.job(j) for j in await monitor.recent_jobs(db, limit)])
         if view == "hourly-stats":
-            return HourlyStats(hours=await monitor.hourly_stats(rt, hours))
+            return HourlyStats(hours=await monitor.hourly_stats(db, hours))
         return Dashboard(
-            health=await monitor.health(rt),
-            stats=await stats.global_stats(rt),
-            queues=await stats.all_queue_stats(rt),
+            health=await monitor.health(db, settings.monitor),
+            stats=await stats.global_stats(db),
+            queues=await stats.all_queue_stats(db),
             recent_jobs=[
-                views.job(j) for j in await monitor.recent_jobs(rt, DASHBOARD_RECENT_JOBS)
+                views.job(j) for j in await monitor.recent_jobs(db, DASHBOARD_RECENT_JOBS)
             ],
-            needs_review=await monitor.jobs_needing_review(rt),
+            needs_review=await monitor.jobs_needing_review(db),
         )

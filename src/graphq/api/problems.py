@@ -1,4 +1,8 @@
-"""RFC 9457 problem documents: the one place where errors become HTTP responses."""
+"""RFC 9457 problem documents: the one place where errors become HTTP responses.
+
+Errors carry a stable code and nothing of HTTP; :data:`STATUS_BY_CODE` says which status
+each code answers with.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,72 @@ from graphq.errors import GraphqError
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
+
+# Every code a GraphqError is raised with, and the status it answers with when it reaches a
+# request. Codes that only end a job (CANCELLED, TIMEOUT, …) are here too: /api/extract runs
+# the digitizer while the client waits.
+STATUS_BY_CODE: dict[str, int] = {
+    # The request itself is malformed.
+    "INVALID_REQUEST": 400,
+    "INVALID_CURSOR": 400,
+    "UNKNOWN_PARAMETER": 400,
+    "UNKNOWN_JOB_KIND": 400,
+    "MALFORMED_METADATA": 400,
+    "NO_FILES": 400,
+    "INVALID_IMAGE": 400,
+    "INVALID_PDF": 400,
+    "NOT_FOUND": 404,
+    "REQUEST_TIMEOUT": 408,
+    # Well formed, but the state of what it names forbids it.
+    "ALREADY_REPROCESSED": 409,
+    "DEFAULT_QUEUE_FIXED": 409,
+    "DUPLICATE_PART_NUMBER": 409,
+    "DUPLICATE_QUEUE": 409,
+    "JOB_FINISHED": 409,
+    "JOB_NOT_DEAD": 409,
+    "JOB_NOT_RETRYABLE": 409,
+    "JOB_NOT_WAITING": 409,
+    "MISSING_CURVES": 409,
+    "MULTIPLE_RESULTS": 409,
+    "OWN_KEY": 409,
+    "QUEUE_NOT_EMPTY": 409,
+    "QUEUE_NOT_MANUAL": 409,
+    "QUEUE_STOPPED": 409,
+    "SUPERSEDED_RESULT": 409,
+    "IMAGE_TOO_LARGE": 413,
+    "PDF_TOO_LARGE": 413,
+    "PAYLOAD_TOO_LARGE": 413,
+    "TOO_MANY_FILES": 413,
+    "UNSUPPORTED_MEDIA_TYPE": 415,
+    # Well formed, but what it asks for cannot be done with what it gives.
+    "INVALID_PARAMETERS": 422,
+    "INVALID_METADATA": 422,
+    "AXIS_UNREAD": 422,
+    "NO_CURVES_FOUND": 422,
+    "NO_GRAPHS_FOUND": 422,
+    "OCR_FAILED": 422,
+    "MODEL_REJECTED": 422,
+    "CANCELLED": 422,
+    "RATE_LIMITED": 429,
+    # The server's own failures, or those of what it depends on.
+    "INTERNAL": 500,
+    "WORKER_CRASHED": 500,
+    "SIMULATION_FAILED": 500,
+    "TIMEOUT": 500,
+    "LLM_NOT_CONFIGURED": 501,
+    "LLM_BAD_RESPONSE": 502,
+    "LLM_REJECTED": 502,
+    "LLM_UNAVAILABLE": 502,
+    "OCR_UNAVAILABLE": 503,
+    "SHUTTING_DOWN": 503,
+}
+
+
+def status_of(code: str) -> int:
+    """The HTTP status for an error code; 500 for a code missing from the table, which is a
+    server bug (a test holds every raised code to the table)."""
+    return STATUS_BY_CODE.get(code, HTTP_500_INTERNAL_SERVER_ERROR)
+
 
 _CODES_BY_STATUS = {
     400: "INVALID_REQUEST",
@@ -40,16 +110,26 @@ def problem(
     headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> Response[dict[str, Any]]:
-    body = {
+    body = problem_document(
+        status=status, code=code, detail=detail, instance=request.url.path, **extra
+    )
+    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def problem_document(
+    *, status: int, code: str, detail: str, instance: str, **extra: Any
+) -> dict[str, Any]:
+    """The document itself, also written where no Litestar request exists (a request whose
+    headers never came in)."""
+    return {
         "type": f"urn:graphq:problem:{code.lower().replace('_', '-')}",
         "title": code.replace("_", " ").capitalize(),
         "status": status,
         "code": code,
         "detail": detail,
-        "instance": request.url.path,
+        "instance": instance,
         **extra,
     }
-    return Response(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
 def graphq_error_handler(request: Request[Any, Any, Any], exc: GraphqError) -> Response[Any]:
@@ -58,7 +138,12 @@ def graphq_error_handler(request: Request[Any, Any, Any], exc: GraphqError) -> R
     if "retryAfterS" in exc.detail:
         headers = {"Retry-After": str(exc.detail["retryAfterS"])}
     return problem(
-        request, status=exc.status, code=exc.code, detail=exc.message, headers=headers, **extra
+        request,
+        status=status_of(exc.code),
+        code=exc.code,
+        detail=exc.message,
+        headers=headers,
+        **extra,
     )
 
 
@@ -148,4 +233,4 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     Exception: internal_error_handler,
 }
 
-__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "problem"]
+__all__ = ["EXCEPTION_HANDLERS", "PROBLEM_JSON", "STATUS_BY_CODE", "problem", "status_of"]

@@ -37,7 +37,6 @@ class KnownQueryMiddleware:
                     "UNKNOWN_PARAMETER",
                     f"unknown query parameter {', '.join(sorted(unknown))}; this route takes "
                     + (", ".join(known) if known else "none"),
-                    status=400,
                 )
         await self.app(scope, receive, send)
 

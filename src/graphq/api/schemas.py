@@ -7,12 +7,11 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from graphq.queue.vocabulary import JobStatus, Priority
 from graphq.schema_base import Struct
 from graphq.spice.model_file import ModelName
 
-Priority = Literal["low", "normal", "high", "urgent"]
 Method = Literal["standard", "legacy", "llm"]
-JobStatus = Literal["pending", "queued", "processing", "completed", "failed", "cancelled", "dead"]
 JobKind = Annotated[str, msgspec.Meta(min_length=1, max_length=20, pattern=r"^[a-z_]+$")]
 NonEmpty = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Text = Annotated[str, msgspec.Meta(max_length=10_000)]
@@ -190,7 +189,7 @@ class JobCreate(Struct):
     product_id: str
     image_id: str | None = None
     queue_id: str | None = None
-    priority: Priority = "normal"
+    priority: Priority = Priority.NORMAL
     kind: JobKind = "digitize"
     extraction_method: Method = "standard"
     parameters: dict[str, Any] = msgspec.field(default_factory=dict)
@@ -203,8 +202,8 @@ class JobOut(Struct):
     queue_id: str
     batch_id: str | None
     kind: str
-    status: str
-    priority: str
+    status: JobStatus
+    priority: Priority
     progress: float
     current_step: str
     attempts: int
@@ -291,7 +290,7 @@ class ReprocessRequest(Struct):
 
 class ExtractRequest(Struct):
     image_ids: list[str] | None = None
-    priority: Priority = "normal"
+    priority: Priority = Priority.NORMAL
     method: Method = "standard"
     queue_id: str | None = None
 
@@ -330,12 +329,15 @@ class ResultOut(Struct):
     created_at: datetime
     needs_review: bool = False
     reasons: list[ReviewReasonOut] = msgspec.field(default_factory=list)
+    # Set once a reviewer accepted the result (POST /api/result/{id}/accept).
+    accepted_at: datetime | None = None
+    accepted_by: str | None = None
 
 
 class SpiceRequest(Struct):
     model_type: Literal["vdmos", "gan-epc"] | None = None
     name: ModelName | None = None
-    priority: Priority = "normal"
+    priority: Priority = Priority.NORMAL
     queue_id: str | None = None
 
 

@@ -17,7 +17,7 @@ from graphq.errors import GraphqError
 
 
 def _invalid(message: str) -> GraphqError:
-    return GraphqError("INVALID_PARAMETERS", message, status=422)
+    return GraphqError("INVALID_PARAMETERS", message)
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,8 @@ def validate_plot_area(plot_area: list[float], width: int, height: int) -> None:
         raise _invalid(f"plotArea {plot_area} lies outside the {width} × {height} image")
 
 
-def _map_from_points(name: str, points: list[CalibrationPoint], axis: Axis) -> AxisMap:
+def axis_map_from_points(name: str, points: list[CalibrationPoint], axis: Axis) -> AxisMap:
+    """The map through two calibration ticks; refused unless they are two distinct ticks."""
     if len(points) != 2:
         raise _invalid(f"calibration needs exactly two {name} points, got {len(points)}")
     a, b = points
@@ -117,8 +118,8 @@ def build_calibration(
     chosen = calibration if calibration is not None else meta.calibration
     if chosen is not None:
         return PlotCalibration(
-            _map_from_points("x", chosen.x, meta.axes.x),
-            _map_from_points("y", chosen.y, meta.axes.y),
+            axis_map_from_points("x", chosen.x, meta.axes.x),
+            axis_map_from_points("y", chosen.y, meta.axes.y),
         )
     return PlotCalibration(
         _map_from_frame(meta.axes.x, x0, x1), _map_from_frame(meta.axes.y, y1, y0)

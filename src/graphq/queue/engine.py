@@ -34,6 +34,7 @@ from graphq.queue.heap import DelayHeap, QueueHeap
 from graphq.queue.registry import JobSnapshot
 from graphq.queue.runs import JobRunner
 from graphq.queue.state import QueueState, RunningJob
+from graphq.queue.vocabulary import JobStatus
 from graphq.queue.workers import pid_alive
 
 log = logging.getLogger(__name__)
@@ -293,7 +294,7 @@ class QueueEngine:
         changed = await store.mark_cancelled(self.ctx.db, job_id)
         if changed:
             self.ctx.events.publish(
-                "job:cancelled", {"jobId": job_id, "status": "cancelled"}, job_id=job_id
+                "job:cancelled", {"jobId": job_id, "status": JobStatus.CANCELLED}, job_id=job_id
             )
         return changed
 
@@ -394,7 +395,7 @@ class QueueEngine:
 
     async def _execute(self, job: JobSnapshot, run: RunningJob) -> None:
         try:
-            self.runner.publish_status(job, "processing")
+            self.runner.publish_status(job, JobStatus.PROCESSING)
             await self.runner.attempt(job, run, self.queues.get(job.queue_id), self._index)
         except Exception:
             log.exception("job %s: engine error", job.id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from sortedcontainers import SortedList
 
-PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2, "low": 3}
+from graphq.queue.vocabulary import PRIORITY_RANK
 
 Key = tuple[int, int]  # (priority rank, enqueued_ns)
 

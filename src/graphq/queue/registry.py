@@ -76,8 +76,11 @@ class JobHandler(Protocol):
     # "process": compute runs in a worker process (CPU-heavy work; cancellation kills it).
     # "loop": compute is cheap and runs inline on the event loop.
     runs_in: Literal["process", "loop"]
+
     # What ``parameters`` decode into (unknown fields refused); None leaves them free-form.
-    parameters_type: type[msgspec.Struct] | None
+    # Read-only, so a handler may name its own Struct subclass.
+    @property
+    def parameters_type(self) -> type[msgspec.Struct] | None: ...
 
     async def prepare(self, ctx: JobContext) -> Any: ...
 
@@ -95,9 +98,7 @@ def decode_parameters(kind: str, parameters: dict[str, Any], parameters_type: ty
     try:
         return msgspec.convert(parameters, parameters_type)
     except msgspec.ValidationError as exc:
-        raise GraphqError(
-            "INVALID_PARAMETERS", f"{kind} job parameters: {exc}", status=422
-        ) from None
+        raise GraphqError("INVALID_PARAMETERS", f"{kind} job parameters: {exc}") from None
 
 
 class HandlerRegistry:
@@ -120,7 +121,6 @@ class HandlerRegistry:
             raise GraphqError(
                 "INVALID_PARAMETERS",
                 f"job parameters are {size} bytes of JSON; the limit is {MAX_PARAMETERS_BYTES}",
-                status=422,
             )
         parameters_type = self.get(kind).parameters_type
         if parameters_type is not None:

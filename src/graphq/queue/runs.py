@@ -23,6 +23,7 @@ from graphq.queue.completions import Completer, Completion
 from graphq.queue.context import QueueContext
 from graphq.queue.registry import JobContext, JobHandler, JobSnapshot
 from graphq.queue.state import QueueState, RunningJob
+from graphq.queue.vocabulary import JobStatus
 
 log = logging.getLogger(__name__)
 
@@ -80,14 +81,14 @@ class JobRunner:
                 failure = exc
             except Exception as exc:
                 log.exception("job %s failed", job.id)
-                failure = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}", status=500)
+                failure = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}")
         with anyio.CancelScope(shield=True):
             if scope.cancelled_caught:
                 if run.stop_reason == "cancelled" and await store.mark_cancelled(
                     self.ctx.db, job.id
                 ):
                     log.info("job %s cancelled", job.id, extra=fields("job.cancelled"))
-                    self.publish_status(job, "cancelled", event="job:cancelled")
+                    self.publish_status(job, JobStatus.CANCELLED, event="job:cancelled")
                 return
             if failure is not None:
                 await self._fail(job, failure, queue, retry)
@@ -106,7 +107,11 @@ class JobRunner:
                 ),
             )
             self.publish_status(
-                job, "completed", event="job:completed", progress=100.0, needsReview=needs_review
+                job,
+                JobStatus.COMPLETED,
+                event="job:completed",
+                progress=100.0,
+                needsReview=needs_review,
             )
 
     async def _work(self, job: JobSnapshot, run: RunningJob, timeout_s: float) -> bool:
@@ -229,14 +234,17 @@ class JobRunner:
             )
             self._publish_failed(job, error, will_retry=False)
             self.publish_status(
-                job, "dead", event="job:dlq", error={"code": error.code, "message": error.message}
+                job,
+                JobStatus.DEAD,
+                event="job:dlq",
+                error={"code": error.code, "message": error.message},
             )
             await self._after_dead(job)
 
     def _publish_failed(self, job: JobSnapshot, error: GraphqError, *, will_retry: bool) -> None:
         self.publish_status(
             job,
-            "failed",
+            JobStatus.FAILED,
             event="job:failed",
             error={"code": error.code, "message": error.message},
             willRetry=will_retry,
@@ -255,7 +263,12 @@ class JobRunner:
             log.exception("job %s: on_dead hook failed", job.id)
 
     def publish_status(
-        self, job: JobSnapshot, status: str, *, event: str = "job:status_changed", **extra: Any
+        self,
+        job: JobSnapshot,
+        status: JobStatus,
+        *,
+        event: str = "job:status_changed",
+        **extra: Any,
     ) -> None:
         data = {
             "jobId": job.id,

@@ -3,7 +3,9 @@
 Each transition is one conditional UPDATE (``WHERE status = … AND lease_owner = …``), so a
 transition that lost a race changes nothing and the caller learns it from the row count.
 Each runs as a single write transaction of Core statements (:meth:`Database.transact`): on
-SQLite that is one hop to the writer thread, whatever the number of statements.
+SQLite that is one hop to the writer thread, whatever the number of statements. The two that
+every job runs, its claim and its completion, run as plain SQL on SQLite
+(:mod:`graphq.queue.sqlite_path`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from sqlalchemy import Connection, Table, bindparam, insert, select, update
 
 from graphq.db.database import Database
 from graphq.db.models import DeadLetter, Job, utcnow
+from graphq.queue import sqlite_path
 from graphq.queue.registry import JobSnapshot
-
-WAITING = ("queued", "pending")
+from graphq.queue.vocabulary import UNFINISHED, WAITING, JobStatus
 
 JOBS = cast(Table, Job.__table__)
 DEAD_LETTERS = cast(Table, DeadLetter.__table__)
@@ -73,7 +75,7 @@ _CLAIM = (
     update(JOBS)
     .where(JOBS.c.id.in_(bindparam("job_ids", expanding=True)), JOBS.c.status.in_(WAITING))
     .values(
-        status="processing",
+        status=JobStatus.PROCESSING,
         attempts=JOBS.c.attempts + 1,
         lease_owner=bindparam("owner"),
         lease_expires_at=bindparam("lease_expires_at"),
@@ -96,15 +98,28 @@ def claim_in(conn: Connection, job_ids: list[str], owner: str, lease_s: float) -
     waiting (cancelled, say).
     """
     now = utcnow()
-    params = {
-        "job_ids": job_ids,
-        "owner": owner,
-        "lease_expires_at": now + timedelta(seconds=lease_s),
-        "now": now,
-    }
-    rows = conn.execute(_CLAIM, params).all()
-    claimed = [JobSnapshot(*row[:-1], parameters=dict(row[-1] or {})) for row in rows]
+    lease_expires_at = now + timedelta(seconds=lease_s)
+    raw = sqlite_path.pysqlite(conn)
+    if raw is not None:
+        rows: Sequence[Sequence[Any]] = sqlite_path.claim(
+            raw, job_ids, owner, now, lease_expires_at
+        )
+    else:
+        params = {
+            "job_ids": job_ids,
+            "owner": owner,
+            "lease_expires_at": lease_expires_at,
+            "now": now,
+        }
+        rows = conn.execute(_CLAIM, params).all()
+    claimed = [_snapshot(row) for row in rows]
     return now, {job.id: job for job in claimed}
+
+
+def _snapshot(row: Sequence[Any]) -> JobSnapshot:
+    """A claimed row (:data:`_SNAPSHOT_COLUMNS`, the parameters last) as handlers see it."""
+    *columns, parameters = row
+    return JobSnapshot(*[*columns, dict(parameters or {})])
 
 
 async def claim(db: Database, job_ids: list[str], owner: str, lease_s: float) -> Claimed:
@@ -117,7 +132,11 @@ async def renew_leases(db: Database, owner: str, job_ids: list[str], lease_s: fl
         return
     statement = (
         update(JOBS)
-        .where(JOBS.c.id.in_(job_ids), JOBS.c.lease_owner == owner, JOBS.c.status == "processing")
+        .where(
+            JOBS.c.id.in_(job_ids),
+            JOBS.c.lease_owner == owner,
+            JOBS.c.status == JobStatus.PROCESSING,
+        )
         .values(lease_expires_at=utcnow() + timedelta(seconds=lease_s))
     )
     await db.transact(lambda conn: conn.execute(statement))
@@ -128,7 +147,7 @@ _PROGRESS = (
     .where(
         JOBS.c.id == bindparam("job_id"),
         JOBS.c.lease_owner == bindparam("owner"),
-        JOBS.c.status == "processing",
+        JOBS.c.status == JobStatus.PROCESSING,
     )
     .values(progress=bindparam("new_progress"), current_step=bindparam("new_step"))
 )
@@ -148,11 +167,11 @@ _COMPLETE = (
     update(JOBS)
     .where(
         JOBS.c.id == bindparam("job_id"),
-        JOBS.c.status == "processing",
+        JOBS.c.status == JobStatus.PROCESSING,
         JOBS.c.lease_owner == bindparam("owner"),
     )
     .values(
-        status="completed",
+        status=JobStatus.COMPLETED,
         progress=100.0,
         current_step="completed",
         completed_at=bindparam("now"),
@@ -172,6 +191,9 @@ def mark_completed(conn: Connection, job_id: str, owner: str, started_at: dateti
     """
     now = utcnow()
     duration_s = (now - started_at).total_seconds() if started_at else None
+    raw = sqlite_path.pysqlite(conn)
+    if raw is not None:
+        return sqlite_path.mark_completed(raw, job_id, owner, now, duration_s)
     params = {"job_id": job_id, "owner": owner, "now": now, "duration_s": duration_s}
     return conn.execute(_COMPLETE, params).rowcount == 1
 
@@ -188,9 +210,11 @@ async def schedule_retry(
     not_before = utcnow() + timedelta(seconds=delay_s)
     statement = (
         update(JOBS)
-        .where(JOBS.c.id == job_id, JOBS.c.lease_owner == owner, JOBS.c.status == "processing")
+        .where(
+            JOBS.c.id == job_id, JOBS.c.lease_owner == owner, JOBS.c.status == JobStatus.PROCESSING
+        )
         .values(
-            status="pending",
+            status=JobStatus.PENDING,
             error_code=code,
             error_message=message,
             next_attempt_at=not_before,
@@ -212,9 +236,9 @@ async def dead_letter(
     still_ours = JOBS.c.lease_owner == owner if owner is not None else JOBS.c.lease_expires_at < now
     statement = (
         update(JOBS)
-        .where(JOBS.c.id == job_id, JOBS.c.status == "processing", still_ours)
+        .where(JOBS.c.id == job_id, JOBS.c.status == JobStatus.PROCESSING, still_ours)
         .values(
-            status="dead",
+            status=JobStatus.DEAD,
             error_code=code,
             error_message=message,
             completed_at=now,
@@ -265,9 +289,9 @@ async def mark_cancelled(db: Database, job_id: str) -> bool:
     """Cancel a job that has not finished; True if this call changed it."""
     statement = (
         update(JOBS)
-        .where(JOBS.c.id == job_id, JOBS.c.status.in_((*WAITING, "processing")))
+        .where(JOBS.c.id == job_id, JOBS.c.status.in_(UNFINISHED))
         .values(
-            status="cancelled",
+            status=JobStatus.CANCELLED,
             completed_at=utcnow(),
             lease_owner=None,
             lease_expires_at=None,
@@ -285,9 +309,13 @@ async def release(db: Database, job_ids: list[str], owner: str) -> None:
         return
     statement = (
         update(JOBS)
-        .where(JOBS.c.id.in_(job_ids), JOBS.c.lease_owner == owner, JOBS.c.status == "processing")
+        .where(
+            JOBS.c.id.in_(job_ids),
+            JOBS.c.lease_owner == owner,
+            JOBS.c.status == JobStatus.PROCESSING,
+        )
         .values(
-            status="queued",
+            status=JobStatus.QUEUED,
             attempts=JOBS.c.attempts - 1,
             lease_owner=None,
             lease_expires_at=None,
@@ -310,16 +338,16 @@ async def expire_leases_of_dead_local_servers(
     async with db.read() as session:
         rows = await session.execute(
             select(Job.id, Job.lease_owner).where(
-                Job.status == "processing", Job.lease_owner.like(f"{host}:%")
+                Job.status == JobStatus.PROCESSING, Job.lease_owner.like(f"{host}:%")
             )
         )
         held = [(job_id, owner) for job_id, owner in rows]
-    dead = [job_id for job_id, owner in held if is_dead(owner)]
+    dead = [job_id for job_id, owner in held if owner is not None and is_dead(owner)]
     if not dead:
         return 0
     statement = (
         update(JOBS)
-        .where(JOBS.c.id.in_(dead), JOBS.c.status == "processing")
+        .where(JOBS.c.id.in_(dead), JOBS.c.status == JobStatus.PROCESSING)
         .values(lease_expires_at=utcnow() - timedelta(microseconds=1))
     )
     await db.transact(lambda conn: conn.execute(statement))
@@ -331,7 +359,7 @@ async def expired_leases(db: Database) -> list[tuple[str, int, int]]:
     async with db.read() as session:
         rows = await session.execute(
             select(Job.id, Job.attempts, Job.max_attempts).where(
-                Job.status == "processing", Job.lease_expires_at < utcnow()
+                Job.status == JobStatus.PROCESSING, Job.lease_expires_at < utcnow()
             )
         )
         return [tuple(row) for row in rows]  # type: ignore[misc]
@@ -342,11 +370,11 @@ async def requeue_expired(db: Database, job_id: str) -> ReadyJob | None:
         update(JOBS)
         .where(
             JOBS.c.id == job_id,
-            JOBS.c.status == "processing",
+            JOBS.c.status == JobStatus.PROCESSING,
             JOBS.c.lease_expires_at < utcnow(),
         )
         .values(
-            status="queued",
+            status=JobStatus.QUEUED,
             lease_owner=None,
             lease_expires_at=None,
             progress=0.0,
@@ -355,4 +383,7 @@ async def requeue_expired(db: Database, job_id: str) -> ReadyJob | None:
         .returning(JOBS.c.id, JOBS.c.queue_id, JOBS.c.priority, JOBS.c.enqueued_ns)
     )
     rows = await db.transact(lambda conn: conn.execute(statement).all())
-    return ReadyJob(*rows[0], None) if rows else None
+    if not rows:
+        return None
+    job_id, queue_id, priority, enqueued_ns = rows[0]
+    return ReadyJob(job_id, queue_id, priority, enqueued_ns, None)

@@ -84,11 +84,10 @@ def _worker_main(conn: Connection, preload: list[str], tmp_dir: str, memory_limi
                 "IMAGE_TOO_LARGE",
                 f"the job needed more than the {memory_limit_mb} MB a worker may use "
                 "(queue.worker_memory_mb)",
-                status=413,
             )
             conn.send(("error", error))
         except Exception as exc:
-            error = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}", status=500)
+            error = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}")
             conn.send(("error", error))
         else:
             conn.send(("ok", result))
@@ -139,7 +138,7 @@ class _Worker:
             message = None
         if message != ("ready",):
             self.kill()
-            raise GraphqError("WORKER_CRASHED", "a worker process failed to start", status=500)
+            raise GraphqError("WORKER_CRASHED", "a worker process failed to start")
         return self
 
     def kill(self) -> None:
@@ -147,6 +146,11 @@ class _Worker:
         self.process.join(timeout=5)
         self.conn.close()
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
+
+
+def _kill_all(workers: list[_Worker]) -> None:
+    for worker in workers:
+        worker.kill()
 
 
 class WorkerPool:
@@ -187,7 +191,7 @@ class WorkerPool:
             lambda: [w.wait_ready() for w in [self._spawn() for _ in range(missing)]]
         )
         if self._closed:  # shut down while they were starting
-            await anyio.to_thread.run_sync(lambda: [w.kill() for w in workers])
+            await anyio.to_thread.run_sync(_kill_all, workers)
             return
         self._idle.extend(workers)
         self.started.set()
@@ -223,7 +227,7 @@ class WorkerPool:
         """``fn(payload, progress)`` in a worker; ``timeout_s`` counts from when the worker has
         the call (TimeoutError beyond it), not while a worker is found or started."""
         if self._closed:
-            raise GraphqError("SHUTTING_DOWN", "the worker pool is closed", status=503)
+            raise GraphqError("SHUTTING_DOWN", "the worker pool is closed")
         async with self._available:
             worker = await self._checkout()
             try:
@@ -249,7 +253,7 @@ class WorkerPool:
                 message = await anyio.to_thread.run_sync(worker.receive)
             except EOFError:
                 raise GraphqError(
-                    "WORKER_CRASHED", "the worker process died while running the job", status=500
+                    "WORKER_CRASHED", "the worker process died while running the job"
                 ) from None
             match message:
                 case ("progress", fraction, step):
@@ -263,4 +267,4 @@ class WorkerPool:
         self._closed = True
         idle, self._idle = self._idle, []
         self._alive -= len(idle)
-        await anyio.to_thread.run_sync(lambda: [w.kill() for w in idle])
+        await anyio.to_thread.run_sync(_kill_all, idle)

@@ -3,41 +3,58 @@
 from __future__ import annotations
 
 from collections import Counter
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphq.db.database import Database
 from graphq.db.models import Batch, Job, new_id
 from graphq.errors import GraphqError
-from graphq.runtime import Runtime
-from graphq.services.jobs import FINISHED, JobRequest, cancel_job, create_jobs, requeue
+from graphq.queue.front import QueueFront
+from graphq.queue.vocabulary import FINISHED, WAITING, JobStatus, Priority
+from graphq.services.jobs import JobRequest, cancel_job, create_jobs, requeue
 from graphq.services.queues import resolve_queue
 
 
-def batch_status(counts: Counter[str]) -> str:
+class BatchStatus(StrEnum):
+    """A batch's one word, derived from its jobs' statuses (it has no status of its own)."""
+
+    QUEUED = "queued"  # nothing has started
+    PROCESSING = "processing"  # something runs, or waits after others have ended
+    COMPLETED = "completed"  # every job completed
+    CANCELLED = "cancelled"  # every job was cancelled
+    FAILED = "failed"  # all ended, none completed
+    PARTIAL = "partial"  # all ended, some completed
+
+
+def batch_status(counts: Counter[str]) -> BatchStatus:
     """One word for the batch: running while anything is unfinished, then how it ended."""
     total = sum(counts.values())
-    if counts["processing"]:
-        return "processing"
-    if counts["queued"] or counts["pending"]:
-        return (
-            "queued"
-            if counts["completed"] + counts["dead"] + counts["cancelled"] == 0
-            else "processing"
-        )
-    if counts["completed"] == total:
-        return "completed"
-    if counts["cancelled"] == total:
-        return "cancelled"
-    if counts["completed"] == 0:
-        return "failed"
-    return "partial"
+    completed = counts[JobStatus.COMPLETED]
+    if counts[JobStatus.PROCESSING]:
+        return BatchStatus.PROCESSING
+    if any(counts[status] for status in WAITING):
+        ended = completed + counts[JobStatus.DEAD] + counts[JobStatus.CANCELLED]
+        return BatchStatus.QUEUED if ended == 0 else BatchStatus.PROCESSING
+    if completed == total:
+        return BatchStatus.COMPLETED
+    if counts[JobStatus.CANCELLED] == total:
+        return BatchStatus.CANCELLED
+    if completed == 0:
+        return BatchStatus.FAILED
+    return BatchStatus.PARTIAL
 
 
 async def create_batch(
-    rt: Runtime, name: str, queue_id: str | None, priority: str | None, requests: list[JobRequest]
+    db: Database,
+    front: QueueFront,
+    name: str,
+    queue_id: str | None,
+    priority: Priority | None,
+    requests: list[JobRequest],
 ) -> tuple[Batch, list[Job]]:
-    queue = await resolve_queue(rt, queue_id)
+    queue = await resolve_queue(db, front, queue_id)
     for request in requests:
         request.queue_id = request.queue_id or queue.id
         if priority is not None:
@@ -49,15 +66,15 @@ async def create_batch(
         await session.flush()  # the jobs refer to it
 
     # One transaction: the batch and all its jobs commit together, or nothing does.
-    jobs = await create_jobs(rt, requests, batch_id=batch.id, alongside=add_batch)
+    jobs = await create_jobs(db, front, requests, batch_id=batch.id, alongside=add_batch)
     return batch, jobs
 
 
-async def get_batch(rt: Runtime, batch_id: str) -> tuple[Batch, list[Job]]:
-    async with rt.db.read() as session:
+async def get_batch(db: Database, batch_id: str) -> tuple[Batch, list[Job]]:
+    async with db.read() as session:
         batch = await session.get(Batch, batch_id)
         if batch is None:
-            raise GraphqError("NOT_FOUND", f"no batch {batch_id}", status=404)
+            raise GraphqError("NOT_FOUND", f"no batch {batch_id}")
         jobs = list(
             (
                 await session.execute(
@@ -68,21 +85,21 @@ async def get_batch(rt: Runtime, batch_id: str) -> tuple[Batch, list[Job]]:
     return batch, jobs
 
 
-async def cancel_batch(rt: Runtime, batch_id: str) -> tuple[Batch, list[Job]]:
+async def cancel_batch(db: Database, front: QueueFront, batch_id: str) -> tuple[Batch, list[Job]]:
     """Cancel waiting jobs before running ones, so a freed slot never starts a batch job."""
-    _, jobs = await get_batch(rt, batch_id)
-    for job in sorted(jobs, key=lambda j: j.status == "processing"):
+    _, jobs = await get_batch(db, batch_id)
+    for job in sorted(jobs, key=lambda j: j.status == JobStatus.PROCESSING):
         if job.status not in FINISHED:
             try:
-                await cancel_job(rt, job.id)
+                await cancel_job(db, front, job.id)
             except GraphqError as exc:
                 if exc.code != "JOB_FINISHED":
                     raise
-    return await get_batch(rt, batch_id)
+    return await get_batch(db, batch_id)
 
 
-async def retry_failed(rt: Runtime, batch_id: str) -> tuple[Batch, list[Job]]:
-    _, jobs = await get_batch(rt, batch_id)
-    failed = [job.id for job in jobs if job.status in ("dead", "failed")]
-    await requeue(rt, failed, notes=f"retried with batch {batch_id}")
-    return await get_batch(rt, batch_id)
+async def retry_failed(db: Database, front: QueueFront, batch_id: str) -> tuple[Batch, list[Job]]:
+    _, jobs = await get_batch(db, batch_id)
+    failed = [job.id for job in jobs if job.status in (JobStatus.DEAD, JobStatus.FAILED)]
+    await requeue(db, front, failed, notes=f"retried with batch {batch_id}")
+    return await get_batch(db, batch_id)

@@ -22,14 +22,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.config import UploadSettings
 from graphq.datasheet.probe import probe_pdf
+from graphq.db.database import Database
 from graphq.db.models import Datasheet, ExtractionResult, GraphImage, Job, new_id
 from graphq.errors import GraphqError
-from graphq.runtime import Runtime
+from graphq.queue.front import QueueFront
 from graphq.services.images import ExtractOptions
 from graphq.services.jobs import JobRequest, create_jobs
 from graphq.services.lookup import fetch
 from graphq.services.products import get_product
 from graphq.services.uploads import Upload, check_file_count, file_error, sanitise_filename
+from graphq.storage import Storage
 
 DATASHEET_KIND = "datasheet"
 
@@ -80,15 +82,20 @@ async def check_pdfs(uploads: list[Upload], limits: UploadSettings) -> list[Chec
 
 
 async def upload_datasheets(
-    rt: Runtime, product_id: str, uploads: list[Upload], options: ExtractOptions
+    db: Database,
+    front: QueueFront,
+    storage: Storage,
+    limits: UploadSettings,
+    product_id: str,
+    uploads: list[Upload],
+    options: ExtractOptions,
 ) -> tuple[list[Datasheet], list[Job]]:
     """Check and store the PDFs and queue one ``datasheet`` job for each; all or nothing."""
-    await get_product(rt, product_id)
-    limits = rt.settings.uploads
+    await get_product(db, product_id)
     check_file_count(uploads, limits, "PDF")
-    if DATASHEET_KIND not in rt.registry:
+    if DATASHEET_KIND not in front.registry:
         raise GraphqError(
-            "INVALID_PARAMETERS", "this server has no datasheet job kind to read with", status=422
+            "INVALID_PARAMETERS", "this server has no datasheet job kind to read with"
         )
     checked = await check_pdfs(uploads, limits)
     staged: list[tuple[Path, Path]] = []
@@ -105,17 +112,17 @@ async def upload_datasheets(
     try:
         for pdf in checked:
             datasheet_id = new_id()
-            final = rt.storage.datasheet_path(product_id, datasheet_id)
+            final = storage.datasheet_path(product_id, datasheet_id)
             # Shielded, so a cancelled request still learns the staged name and removes it.
             with anyio.CancelScope(shield=True):
-                temporary = await anyio.to_thread.run_sync(rt.storage.stage, final, pdf.data)
+                temporary = await anyio.to_thread.run_sync(storage.stage, final, pdf.data)
             staged.append((temporary, final))
             datasheets.append(
                 Datasheet(
                     id=datasheet_id,
                     product_id=product_id,
                     filename=pdf.filename,
-                    file_path=rt.storage.relative(final),
+                    file_path=storage.relative(final),
                     file_size=len(pdf.data),
                     sha256=hashlib.sha256(pdf.data).hexdigest(),
                     pages=pdf.pages,
@@ -132,7 +139,7 @@ async def upload_datasheets(
             )
             for datasheet in datasheets
         ]
-        jobs = await create_jobs(rt, requests, alongside=add_datasheets)
+        jobs = await create_jobs(db, front, requests, alongside=add_datasheets)
     except BaseException:
         for path in [*(temporary for temporary, _ in staged), *published]:
             path.unlink(missing_ok=True)
@@ -180,9 +187,9 @@ async def _details(session: AsyncSession, datasheets: list[Datasheet]) -> list[D
     ]
 
 
-async def list_datasheets(rt: Runtime, product_id: str) -> list[DatasheetDetail]:
-    await get_product(rt, product_id)
-    async with rt.db.read() as session:
+async def list_datasheets(db: Database, product_id: str) -> list[DatasheetDetail]:
+    await get_product(db, product_id)
+    async with db.read() as session:
         rows = await session.execute(
             select(Datasheet)
             .where(Datasheet.product_id == product_id)
@@ -191,8 +198,8 @@ async def list_datasheets(rt: Runtime, product_id: str) -> list[DatasheetDetail]
         return await _details(session, list(rows.scalars()))
 
 
-async def get_datasheet(rt: Runtime, datasheet_id: str) -> DatasheetDetail:
-    async with rt.db.read() as session:
+async def get_datasheet(db: Database, datasheet_id: str) -> DatasheetDetail:
+    async with db.read() as session:
         datasheet = await fetch(session, Datasheet, datasheet_id, "datasheet")
         (detail,) = await _details(session, [datasheet])
         return detail

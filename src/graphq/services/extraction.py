@@ -4,31 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
-import msgspec
 from sqlalchemy import select
 
-from graphq.db.models import ExtractionResult, GraphImage, Job
+from graphq.config import Settings
+from graphq.db.database import Database
+from graphq.db.models import ExtractionResult, GraphImage, Job, Product
 from graphq.digitizer import probe_image
+from graphq.digitizer.metadata import checked_graph_meta, parse_metadata_json
+from graphq.digitizing import digitize_bytes
 from graphq.errors import GraphqError
-from graphq.jobs.digitize import checked_meta, digitize_bytes
 from graphq.llm_client import llm_endpoint
+from graphq.queue.front import QueueFront
 from graphq.queue.registry import Progress
-from graphq.runtime import Runtime
+from graphq.queue.vocabulary import Priority
 from graphq.services.jobs import JobRequest, create_jobs
+from graphq.services.lookup import fetch
 
 
 async def extract_product(
-    rt: Runtime,
+    db: Database,
+    front: QueueFront,
     product_id: str,
     *,
     image_ids: list[str] | None,
-    priority: str,
+    priority: Priority,
     method: str,
     queue_id: str | None,
 ) -> list[Job]:
     """Digitize the named images, or every image that has no result yet (a graph read from a
     datasheet has one from its datasheet job)."""
-    async with rt.db.read() as session:
+    async with db.read() as session:
+        await fetch(session, Product, product_id, "product")
         images = list(
             (
                 await session.execute(select(GraphImage).where(GraphImage.product_id == product_id))
@@ -47,9 +53,7 @@ async def extract_product(
     if image_ids is not None:
         missing = [i for i in image_ids if i not in by_id]
         if missing:
-            raise GraphqError(
-                "NOT_FOUND", f"images not in this product: {', '.join(missing)}", status=404
-            )
+            raise GraphqError("NOT_FOUND", f"images not in this product: {', '.join(missing)}")
         chosen = image_ids
     else:
         chosen = [image.id for image in images if image.id not in done]
@@ -64,7 +68,7 @@ async def extract_product(
         )
         for image_id in chosen
     ]
-    return await create_jobs(rt, requests) if requests else []
+    return await create_jobs(db, front, requests) if requests else []
 
 
 def _digitize_upload(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -82,31 +86,22 @@ def _digitize_upload(payload: dict[str, Any], progress: Progress) -> dict[str, A
 
 
 async def extract_once(
-    rt: Runtime, data: bytes, meta_json: bytes | str, method: str
+    front: QueueFront, settings: Settings, data: bytes, meta_json: bytes | str, method: str
 ) -> dict[str, Any]:
     """Digitize an uploaded file directly (no job, nothing stored), in the worker pool."""
-    llm = llm_endpoint(rt.settings)
+    llm = llm_endpoint(settings)
     if method == "llm" and llm is None:
         raise GraphqError(
             "LLM_NOT_CONFIGURED",
             "no LLM endpoint is configured (set [llm] endpoint in config.toml)",
-            status=501,
         )
-    try:
-        raw_meta = msgspec.json.decode(meta_json)
-    except msgspec.DecodeError as exc:
-        raise GraphqError(
-            "INVALID_METADATA", f"metadata is not valid JSON: {exc}", status=400
-        ) from None
+    raw_meta = parse_metadata_json(meta_json)
     if not isinstance(raw_meta, dict):
-        raise GraphqError("INVALID_METADATA", "metadata must be a JSON object", status=400)
-    checked_meta(raw_meta, method)  # without axes, they are read off the image
-    uploads = rt.settings.uploads
+        raise GraphqError("MALFORMED_METADATA", "metadata must be a JSON object")
+    checked_graph_meta(raw_meta, method)  # without axes, they are read off the image
+    uploads = settings.uploads
     limits = {"max_bytes": uploads.max_file_mb * 2**20, "max_pixels": uploads.max_pixels}
     probe_image(data, **limits)
 
-    async def ignore_progress(_fraction: float, _step: str) -> None:
-        return None
-
     payload = {"data": data, "meta": raw_meta, "method": method, "llm": llm, **limits}
-    return await rt.engine.ctx.pool.run(_digitize_upload, payload, ignore_progress)
+    return await front.run_in_pool(_digitize_upload, payload)

@@ -20,10 +20,13 @@ import msgspec
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphq.config import UploadSettings
+from graphq.db.database import Database
 from graphq.db.models import ExtractionResult, GraphImage, Job, Product, new_id
 from graphq.errors import GraphqError
-from graphq.runtime import Runtime
-from graphq.services.jobs import FINISHED, JobRequest, create_jobs
+from graphq.queue.front import QueueFront
+from graphq.queue.vocabulary import FINISHED, Priority
+from graphq.services.jobs import JobRequest, create_jobs
 from graphq.services.lookup import fetch
 from graphq.services.products import get_product
 from graphq.services.queues import resolve_queue
@@ -35,32 +38,35 @@ from graphq.services.uploads import (
     check_uploads,
     decode_metadata,
 )
+from graphq.storage import Storage
 
 
 @dataclass(frozen=True)
 class ExtractOptions:
     """``autoExtract`` and its job settings, as the upload form gives them."""
 
-    priority: str = "normal"
+    priority: Priority = Priority.NORMAL
     queue_id: str | None = None
 
 
 async def upload_images(
-    rt: Runtime,
+    db: Database,
+    front: QueueFront,
+    storage: Storage,
+    limits: UploadSettings,
     product_id: str,
     uploads: list[Upload],
     metadata: bytes | str | None,
     extract: ExtractOptions | None,
 ) -> tuple[list[GraphImage], list[Job]]:
     """Check, store and optionally start digitizing a set of files; all or nothing."""
-    await get_product(rt, product_id)
-    limits = rt.settings.uploads
+    await get_product(db, product_id)
     check_file_count(uploads, limits, "image")
     metas = decode_metadata(metadata, len(uploads))
     if extract is not None:
-        await _check_extractable(rt, extract)
+        await _check_extractable(db, front, extract)
     checked = await check_uploads(uploads, metas, limits)
-    staged = await _stage(rt, product_id, checked)
+    staged = await _stage(storage, product_id, checked)
     published: list[Path] = []
 
     async def add_images(session: AsyncSession) -> None:
@@ -73,7 +79,7 @@ async def upload_images(
 
     try:
         if extract is None:
-            async with rt.db.write() as session:
+            async with db.write() as session:
                 await add_images(session)
             jobs: list[Job] = []
         else:
@@ -87,7 +93,7 @@ async def upload_images(
                 )
                 for (image, _, _), upload in zip(staged, checked, strict=True)
             ]
-            jobs = await create_jobs(rt, requests, alongside=add_images)
+            jobs = await create_jobs(db, front, requests, alongside=add_images)
     except BaseException:
         for path in [*(temporary for _, temporary, _ in staged), *published]:
             path.unlink(missing_ok=True)
@@ -95,16 +101,16 @@ async def upload_images(
     return [image for image, _, _ in staged], jobs
 
 
-async def _check_extractable(rt: Runtime, extract: ExtractOptions) -> None:
+async def _check_extractable(db: Database, front: QueueFront, extract: ExtractOptions) -> None:
     """Refuse ``autoExtract`` up front when its jobs could not be created or could not run.
 
     Files without metadata are digitized too: their axes are read off the image.
     """
-    if "digitize" not in rt.registry:
+    if "digitize" not in front.registry:
         raise GraphqError(
-            "INVALID_PARAMETERS", "this server has no digitize job kind to extract with", status=422
+            "INVALID_PARAMETERS", "this server has no digitize job kind to extract with"
         )
-    await resolve_queue(rt, extract.queue_id)
+    await resolve_queue(db, front, extract.queue_id)
 
 
 def _image_row(
@@ -128,18 +134,18 @@ def _image_row(
 
 
 async def _stage(
-    rt: Runtime, product_id: str, checked: list[CheckedUpload]
+    storage: Storage, product_id: str, checked: list[CheckedUpload]
 ) -> list[tuple[GraphImage, Path, Path]]:
     """Each upload's row, staged file and final path; on failure nothing staged remains."""
     staged: list[tuple[GraphImage, Path, Path]] = []
     try:
         for upload in checked:
             image_id = new_id()
-            final = rt.storage.image_path(product_id, image_id, EXTENSIONS[upload.info.mime_type])
+            final = storage.image_path(product_id, image_id, EXTENSIONS[upload.info.mime_type])
             # Shielded, so a cancelled request still learns the staged name and removes it.
             with anyio.CancelScope(shield=True):
-                temporary = await anyio.to_thread.run_sync(rt.storage.stage, final, upload.data)
-            row = _image_row(image_id, product_id, upload, rt.storage.relative(final))
+                temporary = await anyio.to_thread.run_sync(storage.stage, final, upload.data)
+            row = _image_row(image_id, product_id, upload, storage.relative(final))
             staged.append((row, temporary, final))
     except BaseException:
         for _, temporary, _ in staged:
@@ -148,9 +154,9 @@ async def _stage(
     return staged
 
 
-async def list_images(rt: Runtime, product_id: str) -> list[GraphImage]:
-    await get_product(rt, product_id)
-    async with rt.db.read() as session:
+async def list_images(db: Database, product_id: str) -> list[GraphImage]:
+    await get_product(db, product_id)
+    async with db.read() as session:
         rows = await session.execute(
             select(GraphImage)
             .where(GraphImage.product_id == product_id)
@@ -159,27 +165,29 @@ async def list_images(rt: Runtime, product_id: str) -> list[GraphImage]:
         return list(rows.scalars())
 
 
-async def get_image(rt: Runtime, image_id: str) -> GraphImage:
-    async with rt.db.read() as session:
+async def get_image(db: Database, image_id: str) -> GraphImage:
+    async with db.read() as session:
         return await fetch(session, GraphImage, image_id, "image")
 
 
-async def image_file(rt: Runtime, image_id: str) -> tuple[GraphImage, Path]:
-    image = await get_image(rt, image_id)
-    path = rt.storage.absolute(image.file_path)
+async def image_file(db: Database, storage: Storage, image_id: str) -> tuple[GraphImage, Path]:
+    image = await get_image(db, image_id)
+    path = storage.absolute(image.file_path)
     if not path.is_file():
-        raise GraphqError("NOT_FOUND", f"the file of image {image_id} is missing", status=404)
+        raise GraphqError("NOT_FOUND", f"the file of image {image_id} is missing")
     return image, path
 
 
-async def delete_image(rt: Runtime, image_id: str) -> None:
+async def delete_image(db: Database, front: QueueFront, storage: Storage, image_id: str) -> None:
     """Delete an image with its jobs and results (rows and files); running jobs stop first."""
-    await get_image(rt, image_id)
-    await _remove_images(rt, [image_id])
+    await get_image(db, image_id)
+    await _remove_images(db, front, storage, [image_id])
 
 
-async def _remove_images(rt: Runtime, image_ids: list[str]) -> None:
-    async with rt.db.read() as session:
+async def _remove_images(
+    db: Database, front: QueueFront, storage: Storage, image_ids: list[str]
+) -> None:
+    async with db.read() as session:
         unfinished = (
             await session.execute(
                 select(Job.id).where(Job.image_id.in_(image_ids), Job.status.not_in(FINISHED))
@@ -187,9 +195,9 @@ async def _remove_images(rt: Runtime, image_ids: list[str]) -> None:
         ).scalars()
         job_ids = list(unfinished)
     for job_id in job_ids:
-        await rt.engine.cancel(job_id)
+        await front.cancel(job_id)
     files: list[str | None] = []
-    async with rt.db.write() as session:
+    async with db.write() as session:
         results = await session.execute(
             select(ExtractionResult).where(ExtractionResult.image_id.in_(image_ids))
         )
@@ -202,4 +210,4 @@ async def _remove_images(rt: Runtime, image_ids: list[str]) -> None:
                 await session.delete(image)
     for relative in files:
         if relative:
-            rt.storage.remove(rt.storage.absolute(relative))
+            storage.remove(storage.absolute(relative))

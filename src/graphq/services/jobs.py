@@ -15,15 +15,15 @@ from typing import Any, cast
 from sqlalchemy import Row, Table, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphq.db.database import Database
 from graphq.db.models import DeadLetter, ExtractionQueue, GraphImage, Job, Product, utcnow
 from graphq.errors import GraphqError
-from graphq.runtime import Runtime
+from graphq.queue.front import QueueFront
+from graphq.queue.registry import HandlerRegistry
+from graphq.queue.vocabulary import FINISHED, RETRYABLE, WAITING, JobStatus, Priority
 from graphq.services.lookup import fetch
 from graphq.services.pages import Keyset
 from graphq.services.queues import DEFAULT_QUEUE, ensure_default_queue
-
-FINISHED = ("completed", "cancelled", "dead", "failed")
-RETRYABLE_STATES = ("dead", "cancelled", "failed")
 
 
 @dataclass
@@ -32,7 +32,7 @@ class JobRequest:
     kind: str = "digitize"
     image_id: str | None = None
     queue_id: str | None = None
-    priority: str = "normal"
+    priority: Priority = Priority.NORMAL
     extraction_method: str = "standard"
     parameters: dict[str, Any] = field(default_factory=dict)
     datasheet_id: str | None = None
@@ -42,19 +42,18 @@ class JobRequest:
 AddAlongside = Callable[[AsyncSession], Awaitable[None]]
 
 
-def _check_request(rt: Runtime, request: JobRequest) -> None:
-    if request.kind not in rt.registry:
-        raise GraphqError("INVALID_PARAMETERS", f"unknown job kind {request.kind!r}", status=422)
+def _check_request(registry: HandlerRegistry, request: JobRequest) -> None:
+    if request.kind not in registry:
+        raise GraphqError("INVALID_PARAMETERS", f"unknown job kind {request.kind!r}")
     if request.kind == "digitize" and request.image_id is None:
-        raise GraphqError("INVALID_PARAMETERS", "a digitize job needs an imageId", status=422)
+        raise GraphqError("INVALID_PARAMETERS", "a digitize job needs an imageId")
     if request.kind == "datasheet" and request.datasheet_id is None:
         raise GraphqError(
             "INVALID_PARAMETERS",
             "a datasheet job reads an uploaded datasheet; upload it to "
             "POST /api/product/{id}/datasheets",
-            status=422,
         )
-    rt.registry.check_parameters(request.kind, request.parameters)
+    registry.check_parameters(request.kind, request.parameters)
 
 
 PRODUCTS = cast(Table, Product.__table__)
@@ -72,7 +71,7 @@ _RECENT_DURATIONS = (
     select(JOBS.c.actual_duration)
     .where(
         JOBS.c.kind == bindparam("kind"),
-        JOBS.c.status == "completed",
+        JOBS.c.status == JobStatus.COMPLETED,
         JOBS.c.actual_duration.is_not(None),
     )
     .order_by(JOBS.c.completed_at.desc())
@@ -85,26 +84,25 @@ _AVERAGE_DURATION = select(func.avg(_RECENT_DURATIONS.c.actual_duration))
 async def _check_target(session: AsyncSession, request: JobRequest) -> None:
     found = await session.execute(_PRODUCT_ID, {"product_id": request.product_id})
     if found.first() is None:
-        raise GraphqError("NOT_FOUND", f"no product {request.product_id}", status=404)
+        raise GraphqError("NOT_FOUND", f"no product {request.product_id}")
     if request.image_id is not None:
         owner = (await session.execute(_IMAGE_PRODUCT, {"image_id": request.image_id})).first()
         if owner is None or owner.product_id != request.product_id:
             raise GraphqError(
                 "NOT_FOUND",
                 f"no image {request.image_id} in product {request.product_id}",
-                status=404,
             )
 
 
-async def _admit(rt: Runtime, session: AsyncSession, request: JobRequest) -> None:
+async def _admit(registry: HandlerRegistry, session: AsyncSession, request: JobRequest) -> None:
     """The kind's own check (its handler's optional ``admit``) that the job can succeed at
     all: a fit of a product with no graphs is refused now, not dead-lettered later."""
-    admit = getattr(rt.registry.get(request.kind), "admit", None)
+    admit = getattr(registry.get(request.kind), "admit", None)
     if admit is not None:
         await admit(session, request.product_id)
 
 
-async def _queue_for(session: AsyncSession, queue_id: str | None) -> Row[Any]:
+async def _queue_for(session: AsyncSession, queue_id: str | None) -> Row[Any, Any, Any, Any]:
     """The named queue, or ``default``; a stopped queue takes no new jobs."""
     if queue_id is None:
         found = await session.execute(_QUEUE_BY_NAME, {"name": DEFAULT_QUEUE})
@@ -112,9 +110,9 @@ async def _queue_for(session: AsyncSession, queue_id: str | None) -> Row[Any]:
         found = await session.execute(_QUEUE_BY_ID, {"queue_id": queue_id})
     queue = found.first()
     if queue is None:
-        raise GraphqError("NOT_FOUND", f"no queue {queue_id}", status=404)
+        raise GraphqError("NOT_FOUND", f"no queue {queue_id}")
     if queue.status == "stopped":
-        raise GraphqError("QUEUE_STOPPED", f"queue {queue.name!r} is stopped", status=409)
+        raise GraphqError("QUEUE_STOPPED", f"queue {queue.name!r} is stopped")
     return queue
 
 
@@ -125,7 +123,8 @@ async def _average_duration_s(session: AsyncSession, kind: str) -> float | None:
 
 
 async def create_jobs(
-    rt: Runtime,
+    db: Database,
+    front: QueueFront,
     requests: list[JobRequest],
     *,
     batch_id: str | None = None,
@@ -139,16 +138,16 @@ async def create_jobs(
     not at all.
     """
     for request in requests:
-        _check_request(rt, request)
+        _check_request(front.registry, request)
     if any(r.queue_id is None for r in requests) and not any(
-        q.name == DEFAULT_QUEUE for q in rt.engine.queues.values()
+        name == DEFAULT_QUEUE for name in front.queue_names().values()
     ):
-        await ensure_default_queue(rt)
+        await ensure_default_queue(db, front)
 
     async def insert(session: AsyncSession) -> list[Job]:
         if alongside is not None:
             await alongside(session)
-        queues: dict[str | None, Row[Any]] = {}
+        queues: dict[str | None, Row[Any, Any, Any, Any]] = {}
         checked: set[tuple[str, str | None]] = set()
         admitted: set[tuple[str, str]] = set()
         for request in requests:
@@ -156,7 +155,7 @@ async def create_jobs(
                 await _check_target(session, request)
                 checked.add((request.product_id, request.image_id))
             if (request.kind, request.product_id) not in admitted:
-                await _admit(rt, session, request)
+                await _admit(front.registry, session, request)
                 admitted.add((request.kind, request.product_id))
             if request.queue_id not in queues:
                 queues[request.queue_id] = await _queue_for(session, request.queue_id)
@@ -174,12 +173,10 @@ async def create_jobs(
                     queue_id=queue.id,
                     batch_id=batch_id,
                     kind=request.kind,
-                    status="queued",
+                    status=JobStatus.QUEUED,
                     priority=request.priority,
                     enqueued_ns=base_ns + offset,
-                    max_attempts=int(
-                        (queue.settings or {}).get("maxAttempts", rt.settings.queue.max_attempts)
-                    ),
+                    max_attempts=int((queue.settings or {}).get("maxAttempts", front.max_attempts)),
                     extraction_method=request.extraction_method,
                     parameters=request.parameters,
                     estimated_duration=estimates[request.kind],
@@ -189,30 +186,29 @@ async def create_jobs(
         session.add_all(jobs)
         return jobs
 
-    jobs = await rt.db.transact_session(insert)
+    jobs = await db.transact_session(insert)
     for job in jobs:
-        rt.engine.enqueued(job.id, job.queue_id, job.priority, job.enqueued_ns)
+        front.enqueue(job.id, job.queue_id, job.priority, job.enqueued_ns)
     return jobs
 
 
-async def get_job(rt: Runtime, job_id: str) -> Job:
-    async with rt.db.read() as session:
+async def get_job(db: Database, job_id: str) -> Job:
+    async with db.read() as session:
         return await fetch(session, Job, job_id, "job")
 
 
-def estimated_wait_s(rt: Runtime, job: Job) -> tuple[int | None, float | None]:
+def estimated_wait_s(front: QueueFront, job: Job) -> tuple[int | None, float | None]:
     """Place in line and a rough wait: jobs ahead × average duration ÷ parallel slots."""
-    position = rt.engine.position(job.id)
+    position = front.position(job.id)
     if position is None or job.estimated_duration is None:
         return position, None
-    state = rt.engine.queues.get(job.queue_id)
-    parallel = max(min(state.max_concurrent if state else 1, rt.settings.queue.worker_slots), 1)
+    parallel = front.parallelism(job.queue_id)
     return position, round((position / parallel + 1) * job.estimated_duration, 2)
 
 
 @dataclass
 class JobFilter:
-    status: str | None = None
+    status: JobStatus | None = None
     queue_id: str | None = None
     product_id: str | None = None
     batch_id: str | None = None
@@ -225,7 +221,7 @@ JOB_ORDER = Keyset((Job.created_at, Job.enqueued_ns, Job.id), (datetime, int, st
 
 
 async def list_jobs(
-    rt: Runtime, filters: JobFilter, *, limit: int, offset: int = 0, cursor: str | None = None
+    db: Database, filters: JobFilter, *, limit: int, offset: int = 0, cursor: str | None = None
 ) -> tuple[list[Job], int | None]:
     """A page of jobs, newest first, and how many match (``None`` on a page reached by
     ``cursor``: only the first page pays for the count).
@@ -245,7 +241,7 @@ async def list_jobs(
     ):
         if value is not None:
             query = query.where(column == value)
-    async with rt.db.read() as session:
+    async with db.read() as session:
         total = None
         if cursor is None:
             counted = select(func.count()).select_from(query.with_only_columns(Job.id).subquery())
@@ -258,16 +254,16 @@ async def list_jobs(
         return list(rows.scalars()), total
 
 
-async def cancel_job(rt: Runtime, job_id: str) -> Job:
-    job = await get_job(rt, job_id)
+async def cancel_job(db: Database, front: QueueFront, job_id: str) -> Job:
+    job = await get_job(db, job_id)
     if job.status in FINISHED:
-        raise GraphqError("JOB_FINISHED", f"job is already {job.status}", status=409)
-    await rt.engine.cancel(job_id)
-    return await get_job(rt, job_id)
+        raise GraphqError("JOB_FINISHED", f"job is already {job.status}")
+    await front.cancel(job_id)
+    return await get_job(db, job_id)
 
 
-async def cancel_product_jobs(rt: Runtime, product_id: str) -> None:
-    async with rt.db.read() as session:
+async def cancel_product_jobs(db: Database, front: QueueFront, product_id: str) -> None:
+    async with db.read() as session:
         ids = (
             await session.execute(
                 select(Job.id).where(Job.product_id == product_id, Job.status.not_in(FINISHED))
@@ -275,27 +271,31 @@ async def cancel_product_jobs(rt: Runtime, product_id: str) -> None:
         ).scalars()
         job_ids = list(ids)
     for job_id in job_ids:
-        await rt.engine.cancel(job_id)
+        await front.cancel(job_id)
 
 
-async def set_priority(rt: Runtime, job_id: str, priority: str) -> Job:
-    async with rt.db.write() as session:
+async def set_priority(db: Database, front: QueueFront, job_id: str, priority: Priority) -> Job:
+    async with db.write() as session:
         job = await session.get(Job, job_id)
         if job is None:
-            raise GraphqError("NOT_FOUND", f"no job {job_id}", status=404)
-        if job.status not in ("queued", "pending"):
+            raise GraphqError("NOT_FOUND", f"no job {job_id}")
+        if job.status not in WAITING:
             raise GraphqError(
                 "JOB_NOT_WAITING",
                 f"only a waiting job can be re-prioritised; it is {job.status}",
-                status=409,
             )
         job.priority = priority
-    rt.engine.reprioritized(job.id, priority, job.enqueued_ns)
+    front.reprioritize(job.id, priority, job.enqueued_ns)
     return job
 
 
 async def requeue(
-    rt: Runtime, job_ids: list[str], *, priority: str | None = None, notes: str
+    db: Database,
+    front: QueueFront,
+    job_ids: list[str],
+    *,
+    priority: Priority | None = None,
+    notes: str,
 ) -> list[Job]:
     """Put finished-but-unsuccessful jobs back in line with a fresh attempt budget.
 
@@ -303,12 +303,12 @@ async def requeue(
     job back in line is no longer the dead-letter queue's, however it got there.
     """
     requeued = []
-    async with rt.db.write() as session:
+    async with db.write() as session:
         for job_id in job_ids:
             job = await session.get(Job, job_id)
-            if job is None or job.status not in RETRYABLE_STATES:
+            if job is None or job.status not in RETRYABLE:
                 continue
-            job.status = "queued"
+            job.status = JobStatus.QUEUED
             job.attempts = 0
             job.error_code = None
             job.error_message = None
@@ -330,17 +330,16 @@ async def requeue(
                 .values(reprocessed_at=utcnow(), reprocess_notes=notes)
             )
     for job in requeued:
-        rt.engine.enqueued(job.id, job.queue_id, job.priority, job.enqueued_ns)
+        front.enqueue(job.id, job.queue_id, job.priority, job.enqueued_ns)
     return requeued
 
 
-async def retry_job(rt: Runtime, job_id: str) -> Job:
-    job = await get_job(rt, job_id)
-    if job.status not in RETRYABLE_STATES:
+async def retry_job(db: Database, front: QueueFront, job_id: str) -> Job:
+    job = await get_job(db, job_id)
+    if job.status not in RETRYABLE:
         raise GraphqError(
             "JOB_NOT_RETRYABLE",
             f"only a dead, failed or cancelled job can be retried; it is {job.status}",
-            status=409,
         )
-    await requeue(rt, [job_id], notes="retried: POST /api/job/{id}/retry")
-    return await get_job(rt, job_id)
+    await requeue(db, front, [job_id], notes="retried: POST /api/job/{id}/retry")
+    return await get_job(db, job_id)

@@ -66,7 +66,7 @@ async def revoke_key(db: Database, key_id: str) -> ApiKey:
     async with db.write() as session:
         key = await session.get(ApiKey, key_id)
         if key is None:
-            raise GraphqError("NOT_FOUND", f"no API key {key_id}", status=404)
+            raise GraphqError("NOT_FOUND", f"no API key {key_id}")
         if key.revoked_at is None:
             key.revoked_at = utcnow()
         return key

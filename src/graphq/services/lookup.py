@@ -15,5 +15,5 @@ async def fetch(session: AsyncSession, model: type[Row], row_id: str, noun: str)
     """The row of ``model`` with ``row_id``; ``NOT_FOUND`` (404) naming it as ``noun``."""
     row = await session.get(model, row_id)
     if row is None:
-        raise GraphqError("NOT_FOUND", f"no {noun} {row_id}", status=404)
+        raise GraphqError("NOT_FOUND", f"no {noun} {row_id}")
     return row

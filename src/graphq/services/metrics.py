@@ -13,8 +13,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
+from graphq.db.database import Database
 from graphq.db.models import DeadLetter, Job
-from graphq.runtime import Runtime
+from graphq.queue.front import QueueFront
+from graphq.queue.vocabulary import JobStatus
 
 
 @dataclass(frozen=True)
@@ -44,10 +46,10 @@ class Snapshot:
     slots_busy: int
 
 
-async def snapshot(rt: Runtime, bounds_s: Sequence[float]) -> Snapshot:
+async def snapshot(db: Database, front: QueueFront, bounds_s: Sequence[float]) -> Snapshot:
     """The figures now; ``bounds_s`` are the duration histogram's bucket bounds."""
     buckets = [func.sum(case((Job.actual_duration <= bound, 1), else_=0)) for bound in bounds_s]
-    async with rt.db.read() as session:
+    async with db.read() as session:
         by_status = await session.execute(select(Job.status, func.count()).group_by(Job.status))
         review = await session.execute(
             select(Job.kind, func.count()).where(Job.needs_review.is_(True)).group_by(Job.kind)
@@ -57,7 +59,7 @@ async def snapshot(rt: Runtime, bounds_s: Sequence[float]) -> Snapshot:
         )
         durations = await session.execute(
             select(Job.kind, func.count(), func.sum(Job.actual_duration), *buckets)
-            .where(Job.status == "completed", Job.actual_duration.is_not(None))
+            .where(Job.status == JobStatus.COMPLETED, Job.actual_duration.is_not(None))
             .group_by(Job.kind)
         )
         jobs_by_status = {status: int(n) for status, n in by_status.all()}
@@ -67,10 +69,9 @@ async def snapshot(rt: Runtime, bounds_s: Sequence[float]) -> Snapshot:
             kind: Durations([int(c) for c in cumulative], int(count), float(total))
             for kind, count, total, *cumulative in durations.all()
         }
-    engine = rt.engine
     queues = [
-        QueueLoad(state.name, engine.depth(state.id), len(state.running))
-        for state in engine.queues.values()
+        QueueLoad(name, front.depth(queue_id), front.running(queue_id))
+        for queue_id, name in front.queue_names().items()
     ]
     return Snapshot(
         jobs_by_status=jobs_by_status,
@@ -78,6 +79,6 @@ async def snapshot(rt: Runtime, bounds_s: Sequence[float]) -> Snapshot:
         dead_letters=dead_letters,
         durations_by_kind=durations_by_kind,
         queues=queues,
-        slots=engine.slots,
-        slots_busy=len(engine.running),
+        slots=front.slots,
+        slots_busy=front.slots_busy,
     )

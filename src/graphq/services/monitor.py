@@ -19,10 +19,13 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, true
 
+from graphq.config import MonitorSettings
+from graphq.db.database import Database
 from graphq.db.models import DeadLetter, ExtractionQueue, Job, utcnow
-from graphq.runtime import Runtime
+from graphq.queue.front import QueueFront
+from graphq.queue.vocabulary import OUTCOMES, WAITING, JobStatus
 from graphq.schema_base import Struct
-from graphq.services.stats import WAITING, DurationStats, duration_stats, recent_durations
+from graphq.services.stats import DurationStats, duration_stats, recent_durations
 
 RECENT_ERRORS = 20
 
@@ -84,12 +87,11 @@ def health_status(checks: list[HealthCheck], database_ok: bool) -> str:
     return "degraded" if breached else "healthy"
 
 
-async def health(rt: Runtime) -> Health:
-    if not await rt.db.ping():
+async def health(db: Database, limits: MonitorSettings) -> Health:
+    if not await db.ping():
         return Health(status="unhealthy", database="unreachable", checks=[], checked_at=utcnow())
-    limits = rt.settings.monitor
     since = utcnow() - timedelta(hours=1)
-    async with rt.db.read() as session:
+    async with db.read() as session:
         # Counted per queue, each a range of ix_jobs_queue_status.
         waiting = (
             select(func.count())
@@ -108,7 +110,7 @@ async def health(rt: Runtime) -> Health:
             (
                 await session.execute(
                     select(Job.status, func.count())
-                    .where(Job.completed_at >= since, Job.status.in_(("completed", "dead")))
+                    .where(Job.completed_at >= since, Job.status.in_(OUTCOMES))
                     .group_by(Job.status)
                 )
             ).all()
@@ -116,11 +118,11 @@ async def health(rt: Runtime) -> Health:
         average = (
             await session.execute(
                 select(func.avg(Job.actual_duration)).where(
-                    Job.status == "completed", Job.completed_at >= since
+                    Job.status == JobStatus.COMPLETED, Job.completed_at >= since
                 )
             )
         ).scalar_one()
-    completed, dead = ended.get("completed", 0), ended.get("dead", 0)
+    completed, dead = ended.get(JobStatus.COMPLETED, 0), ended.get(JobStatus.DEAD, 0)
     rate = completed / (completed + dead) if completed + dead else None
     checks = [
         HealthCheck(
@@ -161,15 +163,15 @@ async def health(rt: Runtime) -> Health:
     )
 
 
-async def performance(rt: Runtime) -> Performance:
+async def performance(db: Database, front: QueueFront) -> Performance:
     since = utcnow() - timedelta(hours=1)
-    async with rt.db.read() as session:
+    async with db.read() as session:
         overall = duration_stats(await recent_durations(session, true()))
         # The kinds this server runs that have completed jobs: a DISTINCT over the job table
         # would read all of it.
         by_kind = {
             kind: duration_stats(durations)
-            for kind in rt.registry.kinds()
+            for kind in front.registry.kinds()
             if (durations := await recent_durations(session, Job.kind == kind))
         }
         queues = (await session.execute(select(ExtractionQueue.id, ExtractionQueue.name))).all()
@@ -180,12 +182,14 @@ async def performance(rt: Runtime) -> Performance:
         completed = (
             await session.execute(
                 select(func.count(Job.id)).where(
-                    Job.status == "completed", Job.completed_at >= since
+                    Job.status == JobStatus.COMPLETED, Job.completed_at >= since
                 )
             )
         ).scalar_one()
         running = (
-            await session.execute(select(func.count(Job.id)).where(Job.status == "processing"))
+            await session.execute(
+                select(func.count(Job.id)).where(Job.status == JobStatus.PROCESSING)
+            )
         ).scalar_one()
     return Performance(
         overall=overall,
@@ -193,16 +197,16 @@ async def performance(rt: Runtime) -> Performance:
         by_queue=by_queue,
         completed_last_hour=int(completed),
         throughput_per_minute=round(completed / 60, 3),
-        worker_slots=rt.settings.queue.worker_slots,
+        worker_slots=front.slots,
         running=int(running),
     )
 
 
-async def errors(rt: Runtime, window_hours: int = 24) -> ErrorReport:
+async def errors(db: Database, window_hours: int = 24) -> ErrorReport:
     """Jobs whose latest attempt failed, changed within the window, grouped by error code."""
     since = utcnow() - timedelta(hours=window_hours)
     failing = (Job.error_code.is_not(None), Job.updated_at >= since)
-    async with rt.db.read() as session:
+    async with db.read() as session:
         by_code = dict(
             (
                 await session.execute(
@@ -236,11 +240,11 @@ async def errors(rt: Runtime, window_hours: int = 24) -> ErrorReport:
 
 
 async def dead_letter_summary(
-    rt: Runtime, limit: int = RECENT_ERRORS
+    db: Database, limit: int = RECENT_ERRORS
 ) -> tuple[int, dict[str, int], datetime | None, list[DeadLetter]]:
     """Size, counts per error code, the oldest entry's time and the newest entries."""
     waiting = DeadLetter.reprocessed_at.is_(None)
-    async with rt.db.read() as session:
+    async with db.read() as session:
         by_code = dict(
             (
                 await session.execute(
@@ -260,16 +264,16 @@ async def dead_letter_summary(
     return sum(by_code.values()), {str(k): int(v) for k, v in by_code.items()}, oldest, letters
 
 
-async def jobs_needing_review(rt: Runtime) -> int:
+async def jobs_needing_review(db: Database) -> int:
     """Completed jobs whose result a person should look at (``GET /api/jobs?needsReview=true``
     lists them)."""
-    async with rt.db.read() as session:
+    async with db.read() as session:
         count = await session.execute(select(func.count()).where(Job.needs_review.is_(True)))
         return int(count.scalar_one())
 
 
-async def recent_jobs(rt: Runtime, limit: int) -> list[Job]:
-    async with rt.db.read() as session:
+async def recent_jobs(db: Database, limit: int) -> list[Job]:
+    async with db.read() as session:
         rows = await session.execute(select(Job).order_by(Job.updated_at.desc()).limit(limit))
         return list(rows.scalars())
 
@@ -288,7 +292,7 @@ def _hour_of(column: Any, is_sqlite: bool) -> ColumnElement[str]:
     return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
 
 
-async def hourly_stats(rt: Runtime, hours: int = 24) -> list[HourStats]:
+async def hourly_stats(db: Database, hours: int = 24) -> list[HourStats]:
     """One bucket per clock hour, oldest first, the current hour last; empty hours are zeros.
 
     Grouped by the database over the window's range of ``ix_jobs_created`` and
@@ -296,15 +300,15 @@ async def hourly_stats(rt: Runtime, hours: int = 24) -> list[HourStats]:
     """
     current = _hour(utcnow())
     first = current - timedelta(hours=hours - 1)
-    created_hour = _hour_of(Job.created_at, rt.db.is_sqlite).label("hour")
-    ended_hour = _hour_of(Job.completed_at, rt.db.is_sqlite).label("hour")
-    async with rt.db.read() as session:
+    created_hour = _hour_of(Job.created_at, db.is_sqlite).label("hour")
+    ended_hour = _hour_of(Job.completed_at, db.is_sqlite).label("hour")
+    async with db.read() as session:
         created = await session.execute(
             select(created_hour, func.count()).where(Job.created_at >= first).group_by("hour")
         )
         ended = await session.execute(
             select(ended_hour, Job.status, func.count(), func.avg(Job.actual_duration))
-            .where(Job.completed_at >= first, Job.status.in_(("completed", "dead", "cancelled")))
+            .where(Job.completed_at >= first, Job.status.in_((*OUTCOMES, JobStatus.CANCELLED)))
             .group_by("hour", Job.status)
         )
         buckets = {
@@ -318,7 +322,7 @@ async def hourly_stats(rt: Runtime, hours: int = 24) -> list[HourStats]:
             hour = _parse_hour(key)
             if (bucket := buckets.get(hour)) is not None:
                 bucket[status] = int(n)
-                if status == "completed" and average is not None:
+                if status == JobStatus.COMPLETED and average is not None:
                     averages[hour] = round(float(average), 3)
     return [
         HourStats(hour=hour, **counts, average_duration_s=averages.get(hour))

@@ -48,10 +48,11 @@ class Keyset:
     def _decode(self, cursor: str) -> tuple[Any, ...]:
         try:
             raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            return msgspec.json.decode(raw, type=tuple[*self.types])  # type: ignore[misc]
+            values = msgspec.json.decode(raw, type=list[Any])
+            # zip(strict=True) refuses a cursor with the wrong number of values (ValueError).
+            return tuple(msgspec.convert(v, t) for v, t in zip(values, self.types, strict=True))
         except (binascii.Error, ValueError, msgspec.DecodeError):
             raise GraphqError(
                 "INVALID_CURSOR",
                 "cursor is not one this list handed out (take nextCursor from the last page)",
-                status=400,
             ) from None

@@ -18,14 +18,13 @@ import numpy as np
 from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from graphq.db.database import Database
 from graphq.db.models import DeadLetter, ExtractionQueue, GraphImage, Job, Product, utcnow
-from graphq.runtime import Runtime
+from graphq.queue.vocabulary import OUTCOMES, WAITING, JobStatus, Priority
 from graphq.schema_base import Struct
 from graphq.services.queues import get_queue
 
-STATUSES = ("pending", "queued", "processing", "completed", "failed", "cancelled", "dead")
-PRIORITIES = ("urgent", "high", "normal", "low")
-WAITING = ("queued", "pending")
+PRIORITIES = sorted(Priority, key=lambda priority: priority.rank)
 DURATION_SAMPLE = 1000
 
 
@@ -91,18 +90,18 @@ async def recent_durations(
 ) -> list[float]:
     rows = await session.execute(
         select(Job.actual_duration)
-        .where(where, Job.status == "completed", Job.actual_duration.is_not(None))
+        .where(where, Job.status == JobStatus.COMPLETED, Job.actual_duration.is_not(None))
         .order_by(Job.completed_at.desc())
         .limit(limit)
     )
-    return [float(value) for value in rows.scalars()]
+    return [float(value) for value in rows.scalars() if value is not None]
 
 
 async def job_stats(session: AsyncSession, queue_id: str | None) -> JobStats:
     """Every figure of :class:`JobStats` for one queue's jobs, or for all (``None``)."""
     where: ColumnElement[bool] = Job.queue_id == queue_id if queue_id is not None else true()
-    by_status = dict.fromkeys(STATUSES, 0)
-    by_priority = dict.fromkeys(PRIORITIES, 0)
+    by_status: dict[str, int] = dict.fromkeys(JobStatus, 0)
+    by_priority: dict[str, int] = dict.fromkeys(PRIORITIES, 0)
     # Grouped in the index's own order, so the database streams it without sorting.
     grouping = (Job.queue_id, Job.status, Job.priority)
     counts = select(*grouping, func.count()).where(where).group_by(*grouping)
@@ -111,9 +110,9 @@ async def job_stats(session: AsyncSession, queue_id: str | None) -> JobStats:
         by_priority[priority] = by_priority.get(priority, 0) + n
     since = utcnow() - timedelta(hours=1)
     finished_recently = select(Job.status, func.count()).where(
-        where, Job.completed_at >= since, Job.status.in_(("completed", "dead"))
+        where, Job.completed_at >= since, Job.status.in_(OUTCOMES)
     )
-    last_hour = dict.fromkeys(("completed", "dead"), 0)
+    last_hour: dict[str, int] = dict.fromkeys(OUTCOMES, 0)
     last_hour.update(
         {
             status: int(n)
@@ -125,18 +124,18 @@ async def job_stats(session: AsyncSession, queue_id: str | None) -> JobStats:
         # Driven from the few waiting letters, each checked against its job by primary key.
         of_queue = select(Job.id).where(Job.id == DeadLetter.job_id, Job.queue_id == queue_id)
         waiting_letters = waiting_letters.where(of_queue.exists())
-    ended = by_status["completed"] + by_status["dead"]
+    ended = by_status[JobStatus.COMPLETED] + by_status[JobStatus.DEAD]
     return JobStats(
         total=sum(by_status.values()),
         by_status=by_status,
         by_priority=by_priority,
         waiting=sum(by_status[s] for s in WAITING),
-        running=by_status["processing"],
-        success_rate=round(by_status["completed"] / ended, 4) if ended else None,
+        running=by_status[JobStatus.PROCESSING],
+        success_rate=round(by_status[JobStatus.COMPLETED] / ended, 4) if ended else None,
         duration=duration_stats(await recent_durations(session, where)),
-        completed_last_hour=last_hour["completed"],
-        dead_last_hour=last_hour["dead"],
-        throughput_per_minute=round(last_hour["completed"] / 60, 3),
+        completed_last_hour=last_hour[JobStatus.COMPLETED],
+        dead_last_hour=last_hour[JobStatus.DEAD],
+        throughput_per_minute=round(last_hour[JobStatus.COMPLETED] / 60, 3),
         dlq_size=await _count(session, waiting_letters),
     )
 
@@ -152,15 +151,15 @@ def _queue_stats(queue: ExtractionQueue, stats: JobStats) -> QueueStats:
     )
 
 
-async def queue_stats(rt: Runtime, queue_id: str) -> QueueStats:
-    queue = await get_queue(rt, queue_id)
-    async with rt.db.read() as session:
+async def queue_stats(db: Database, queue_id: str) -> QueueStats:
+    queue = await get_queue(db, queue_id)
+    async with db.read() as session:
         stats = await job_stats(session, queue_id)
     return _queue_stats(queue, stats)
 
 
-async def all_queue_stats(rt: Runtime) -> list[QueueStats]:
-    async with rt.db.read() as session:
+async def all_queue_stats(db: Database) -> list[QueueStats]:
+    async with db.read() as session:
         queues = list(
             (
                 await session.execute(select(ExtractionQueue).order_by(ExtractionQueue.name))
@@ -169,8 +168,8 @@ async def all_queue_stats(rt: Runtime) -> list[QueueStats]:
         return [_queue_stats(q, await job_stats(session, q.id)) for q in queues]
 
 
-async def global_stats(rt: Runtime) -> GlobalStats:
-    async with rt.db.read() as session:
+async def global_stats(db: Database) -> GlobalStats:
+    async with db.read() as session:
         stats = await job_stats(session, None)
         return GlobalStats(
             **msgspec.structs.asdict(stats),

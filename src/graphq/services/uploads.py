@@ -14,13 +14,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 import anyio
-import msgspec
 
 from graphq.config import UploadSettings
-from graphq.digitizer import Axis, GraphMeta, ImageInfo, load_image, validate_meta
+from graphq.digitizer import GraphMeta, ImageInfo, load_image, validate_meta
+from graphq.digitizer.metadata import decode_graph_meta, invalid_metadata, parse_metadata_json
 from graphq.errors import GraphqError
 
 # Stored files take their extension from the decoded type, never from the client's name.
@@ -72,7 +71,6 @@ def check_file_count(uploads: list[Upload], limits: UploadSettings, what: str) -
         raise GraphqError(
             "TOO_MANY_FILES",
             f"{len(uploads)} files in one upload; the limit is {limits.max_files}",
-            status=413,
         )
 
 
@@ -81,62 +79,33 @@ def file_error(exc: GraphqError, index: int, filename: str) -> GraphqError:
     return GraphqError(
         exc.code,
         f"file {index + 1} ({filename}): {exc.message}",
-        status=exc.status,
         detail={"index": index, "filename": filename},
     )
-
-
-def _metadata_error(message: str, *, index: int | None = None, status: int = 422) -> GraphqError:
-    detail = {"index": index} if index is not None else None
-    prefix = f"metadata[{index}]: " if index is not None else ""
-    return GraphqError("INVALID_METADATA", prefix + message, status=status, detail=detail)
-
-
-def _check_range(name: str, axis: Axis, index: int) -> None:
-    if not axis.min < axis.max:
-        raise _metadata_error(
-            f"{name} axis min must be below max (got {axis.min}..{axis.max})", index=index
-        )
 
 
 def decode_metadata(raw: bytes | str | None, file_count: int) -> list[GraphMeta | None]:
     """One :class:`GraphMeta` (or ``None``) per file, from the ``metadata`` part's JSON array.
 
     A ``null`` entry, or no part at all, stores that file without graph metadata; axes can
-    then be given later as job parameters. Axis ranges must run from min up to max.
+    then be given later as job parameters, or read off the image. Each entry is decoded by
+    :func:`graphq.digitizer.metadata.decode_graph_meta`, as every route's metadata is.
     """
     if raw is None:
         return [None] * file_count
-    try:
-        entries = msgspec.json.decode(raw)
-    except msgspec.DecodeError as exc:
-        raise _metadata_error(f"metadata is not valid JSON: {exc}", status=400) from None
+    entries = parse_metadata_json(raw)
     if not isinstance(entries, list):
-        raise _metadata_error("metadata must be a JSON array with one object per file", status=400)
+        raise GraphqError(
+            "MALFORMED_METADATA", "metadata must be a JSON array with one object per file"
+        )
     if len(entries) != file_count:
-        raise _metadata_error(
+        raise invalid_metadata(
             f"metadata has {len(entries)} entries for {file_count} files; give one per file, "
             "in file order"
         )
-    metas: list[GraphMeta | None] = []
-    for index, entry in enumerate(entries):
-        if entry is None:
-            metas.append(None)
-            continue
-        if not isinstance(entry, dict):
-            raise _metadata_error("each entry must be a JSON object or null", index=index)
-        metas.append(_decode_entry(entry, index))
-    return metas
-
-
-def _decode_entry(entry: dict[str, Any], index: int) -> GraphMeta:
-    try:
-        meta = msgspec.convert(entry, GraphMeta)
-    except msgspec.ValidationError as exc:
-        raise _metadata_error(str(exc), index=index) from None
-    _check_range("x", meta.axes.x, index)
-    _check_range("y", meta.axes.y, index)
-    return meta
+    return [
+        None if entry is None else decode_graph_meta(entry, index=index)
+        for index, entry in enumerate(entries)
+    ]
 
 
 async def check_uploads(
@@ -160,7 +129,7 @@ async def check_uploads(
             try:
                 validate_meta(meta, image.width, image.height)
             except GraphqError as exc:
-                raise _metadata_error(exc.message, index=index) from None
+                raise invalid_metadata(exc.message, index=index) from None
         info = ImageInfo(
             format=image.format, mime_type=image.mime_type, width=image.width, height=image.height
         )

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from graphq.db.models import Base
+from graphq.errors import GraphqError
 
 target_metadata = Base.metadata
 
@@ -24,6 +25,8 @@ def _run(connection: Connection) -> None:
 
 async def _run_async() -> None:
     url = context.config.get_main_option("sqlalchemy.url")
+    if url is None:
+        raise GraphqError("INTERNAL", "the migrations were started without sqlalchemy.url")
     engine = create_async_engine(url, poolclass=pool.NullPool)
     async with engine.connect() as connection:
         await connection.run_sync(_run)
