@@ -39,7 +39,7 @@ from graphq.api.results import ExtractionController
 from graphq.api.spice import SpiceController
 from graphq.api.stats import StatsController
 from graphq.config import Settings, load_settings
-from graphq.logs import RequestIdMiddleware, add_request_id_header
+from graphq.logs import RequestIdMiddleware, add_request_id_header, log_access
 from graphq.runtime import Runtime, build_runtime
 from graphq.services.queues import ensure_default_queue
 from graphq.web.routes import WEB_ROUTES, openapi_render_plugins, template_config
@@ -153,7 +153,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
                 ),
             }
         ),
-        before_send=[add_security_headers, add_request_id_header],
+        before_send=[add_security_headers, add_request_id_header, log_access],
         # graphq.logs configures logging; Litestar's default would replace its handlers at
         # start-up and switch uvicorn's access log (URLs with an event stream's key) back on.
         logging_config=None,

@@ -344,6 +344,29 @@ async def test_logs_never_contain_a_key(
         assert hidden not in raw, f"{record.name} logged the key: {raw[:200]}"
 
 
+async def test_every_response_gets_an_access_line_without_the_query_and_with_the_key_id(
+    service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="graphq.access")
+    operator = await service.key("operator")
+    call(service.client, "GET", "/api/queues", key=operator)
+    call(service.client, "GET", "/api/events", query={"key": operator})
+    call(service.client, "GET", "/api/no-such-route", key=operator)
+    call(service.client, "GET", "/api/queues")
+    lines = [r.fields for r in caplog.records if r.name == "graphq.access"]
+    seen = [(line["method"], line["path"], line["status"]) for line in lines]
+    assert seen == [
+        ("GET", "/api/queues", 200),
+        ("GET", "/api/events", 200),
+        ("GET", "/api/no-such-route", 404),
+        ("GET", "/api/queues", 401),
+    ]
+    assert lines[0]["key_id"] and lines[0]["key_id"] == lines[1]["key_id"]
+    assert lines[3]["key_id"] is None
+    assert all(line["event"] == "http.access" and line["duration_ms"] >= 0 for line in lines)
+    assert operator not in caplog.text
+
+
 def test_both_log_formats_mask_a_key_that_slips_into_a_message() -> None:
     secret = "gq_" + "AbC-d_9" + "x" * 36
     record = logging.LogRecord("t", logging.INFO, __file__, 1, "GET /e?key=%s 200", (secret,), None)
