@@ -19,10 +19,10 @@ import time
 import uuid
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, HTTPScope, Message, Receive, Scope, Send
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 job_id: ContextVar[str | None] = ContextVar("job_id", default=None)
@@ -163,22 +163,23 @@ async def log_access(message: Message, scope: Scope) -> None:
     """One line per response, in place of uvicorn's access log: method, path without its query
     (which may hold an event stream's key), status, milliseconds since the request arrived and
     the key's id. A ``before_send`` hook, so 404s and 401s answered outside the routes count."""
-    if message["type"] != "http.response.start":
+    if message["type"] != "http.response.start" or scope["type"] != "http":
         return
+    method, path = cast("HTTPScope", scope)["method"], scope["path"]
     started = scope["state"].get("started_at")
     elapsed_ms = round((time.perf_counter() - started) * 1000, 1) if started else None
     key_id = getattr(scope.get("user"), "key_id", None)
     status = message["status"]
     _access.info(
         "%s %s %d %s ms",
-        scope["method"],
-        scope["path"],
+        method,
+        path,
         status,
         elapsed_ms,
         extra=fields(
             "http.access",
-            method=scope["method"],
-            path=scope["path"],
+            method=method,
+            path=path,
             status=status,
             duration_ms=elapsed_ms,
             key_id=key_id,

@@ -52,8 +52,10 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-async def start_web(data_dir: Path, handler_modules: list[str]) -> AsyncIterator[Web]:
-    settings = make_settings(data_dir)
+async def start_web(
+    data_dir: Path, handler_modules: list[str], **sections: dict[str, Any]
+) -> AsyncIterator[Web]:
+    settings = make_settings(data_dir, **sections)
     await anyio.to_thread.run_sync(upgrade, settings)
     keys = {role: await make_key(settings, role) for role in ("viewer", "operator", "admin")}
     rt = build_runtime(settings, handler_modules=handler_modules)

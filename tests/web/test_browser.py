@@ -7,19 +7,27 @@ cookies). Screenshots go to ``$GRAPHQ_SCREENSHOTS`` when it is set (the README's
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 
 from tests.api.helpers import graph_png
+from tests.datagen.render import render_graph
+from tests.spice.test_from_images import CLEAN_RENDER, drawn_curves
 from tests.web.browser import CHROMIUM, CHROMIUM_FLAGS, Outside, Server, is_local, require_browser
 from tests.web.browser import start_server as _start_server
 
 UI_TIMEOUT_MS = 20_000
+# Digitizing three graphs and a fit verified in ngspice take a while on a loaded machine.
+FIT_TIMEOUT_MS = 180_000
+JOB_TIMEOUT_S = 180.0
 VIEWPORT = {"width": 1200, "height": 820}
 
 
@@ -77,6 +85,33 @@ def sign_in(context: Any, server: Server, role: str) -> Any:
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{server.url}/products")
     return page
+
+
+def fit_graphs() -> list[tuple[str, bytes, dict[str, Any]]]:
+    """A known device's output, transfer and capacitance graphs, as the fit tests draw them."""
+    graphs = []
+    for graph_type, (curves, axes) in drawn_curves().items():
+        graph = render_graph(
+            curves, axes, graph_type=graph_type, seed=3, style_overrides=CLEAN_RENDER
+        )
+        meta = {
+            "graphType": graph_type,
+            "axes": msgspec.to_builtins(axes),
+            "labels": [curve.label for curve in curves],
+        }
+        graphs.append((f"{graph_type}.png", graph.data, meta))
+    return graphs
+
+
+def wait_for(api: Any, job_id: str) -> None:
+    deadline = time.monotonic() + JOB_TIMEOUT_S
+    while time.monotonic() < deadline:
+        job = api.get(f"/api/job/{job_id}").json()
+        if job["status"] in ("completed", "dead"):
+            assert job["status"] == "completed", job
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"job {job_id} did not finish")
 
 
 def make_product(server: Server, part_number: str) -> dict[str, Any]:
@@ -152,13 +187,70 @@ def test_upload_shows_live_progress_then_review_reruns_with_a_fix(
     page.fill("#frame_x1", str(before))  # and typing moves it back
     page.fill("#x_max", "20")
     page.fill("#curve_0_label", "VGS = 8 V")
+    # A curve added by a few clicks along the drawn line (image pixels → screen).
+    page.get_by_role("button", name="Click along a new curve").click()
+    page.locator(".frame-editor svg").scroll_into_view_if_needed()
+    box = page.locator(".frame-editor svg").bounding_box()
+    for x in (60, 240, 420):
+        y = 350 - (x - 10) * 340 / 460
+        page.mouse.click(box["x"] + x * box["width"] / 480, box["y"] + y * box["height"] / 360)
+    assert page.locator("#click-count").inner_text() == "3 points"
+    page.get_by_label("new curve label").fill("VGS = 6 V")
     assert_controls_are_labelled(page)
     page.get_by_role("button", name="Re-run with these fixes").click()
     page.wait_for_url(re.compile(r"/graphs/"))
     assert "the old version is kept" in page.get_by_role("status").inner_text()
     page.locator("#versions tbody tr .status-completed").nth(1).wait_for()
     assert page.locator("#versions tbody tr").count() == 2
+    page.reload()
+    assert page.input_value("#curve_1_label") == "VGS = 6 V"  # traced by the new version
+    page.get_by_role("button", name="Accept this result").click()
+    page.wait_for_url(re.compile(r"/graphs/"))
+    assert "accepted the newest result" in page.get_by_role("status").inner_text()
+    assert "Accepted" in page.locator("#accepted").inner_text()
     screenshot(page, "review")
+
+
+def test_a_fit_started_from_the_page_reports_live_and_downloads_each_dialect(
+    context: Any, server: Server
+) -> None:
+    """The story's end: graphs a script uploaded, a fit started and watched on the page."""
+    product = make_product(server, "FIT-1")
+    graphs = fit_graphs()
+    with server.api() as api:
+        uploaded = api.post(
+            f"/api/product/{product['id']}/images",
+            files=[("files", (name, data, "image/png")) for name, data, _ in graphs],
+            data={"metadata": json.dumps([meta for *_, meta in graphs]), "autoExtract": "true"},
+        )
+        assert uploaded.status_code == 201, uploaded.text
+        for job in uploaded.json()["jobs"]:
+            wait_for(api, job["id"])
+    page = sign_in(context, server, "operator")
+    page.goto(f"{server.url}/products/{product['id']}")
+    page.evaluate("window.notReloaded = true")
+    page.select_option("#model_type", "vdmos")
+    page.get_by_role("button", name="Start fit").click()
+    page.wait_for_url(re.compile(r"/products/[0-9a-f-]+$"))
+    page.evaluate("window.notReloaded = true")
+    page.locator("#live article.model img[src*='report.png']").wait_for(timeout=FIT_TIMEOUT_MS)
+    assert page.evaluate("window.notReloaded") is True  # the model arrived over the stream
+    model = page.locator("#live article.model")
+    assert "version 1" in model.locator("h3").inner_text()
+    assert model.locator("table").nth(0).locator("tbody tr").count() >= 3  # per-curve errors
+    assert model.locator("table").nth(1).locator("tbody tr").count() >= 3  # parameters
+    assert (
+        page.evaluate("document.querySelector('#live article.model img').naturalWidth") > 0
+    )  # the report image loaded
+    texts = {}
+    for dialect in ("vdmos", "pspice"):
+        link = page.locator("#live article.model a", has_text=f"({dialect})")
+        with page.expect_download() as download:
+            link.click()
+        texts[dialect] = Path(download.value.path()).read_text()
+    assert "VDMOS" in texts["vdmos"] and ".model" in texts["vdmos"].lower()
+    assert ".SUBCKT" in texts["pspice"].upper() and ".ENDS" in texts["pspice"].upper()
+    screenshot(page, "fit")
 
 
 def test_the_monitor_updates_without_a_reload(context: Any, server: Server) -> None:

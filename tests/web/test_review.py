@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from litestar.datastructures import FormMultiDict
 
@@ -48,6 +49,30 @@ def test_fixes_become_the_frame_axes_and_kept_curve_labels() -> None:
         "labels": ["VGS = 10 V", "VGS = 4 V"],
         "curves": 2,
     }
+
+
+def test_clicked_curves_are_sent_with_their_clicks_beside_the_digitizers_labels() -> None:
+    parameters = fix_parameters(
+        form(
+            curve_0_label="VGS = 10 V",
+            curve_1_label="VGS = 3 V",
+            curve_1_points="[[20, 200], [300, 30]]",
+            new_curve_label="VGS = 5 V",
+            new_curve_points="[[20, 210], [150, 120], [300, 60]]",
+        ),
+        320,
+        240,
+    )
+    assert parameters["labels"] == ["VGS = 10 V"]
+    assert parameters["curves"] == 1
+    assert parameters["addedCurves"] == [
+        {"label": "VGS = 3 V", "points": [[20.0, 200.0], [300.0, 30.0]]},
+        {"label": "VGS = 5 V", "points": [[20.0, 210.0], [150.0, 120.0], [300.0, 60.0]]},
+    ]
+    with pytest.raises(GraphqError, match="at least 2 points"):
+        fix_parameters(form(new_curve_points="[[20, 210]]"), 320, 240)
+    with pytest.raises(GraphqError, match="not \\[x, y\\] pairs"):
+        fix_parameters(form(new_curve_points="[[20]]"), 320, 240)
 
 
 def test_a_frame_dragged_past_the_image_is_clamped_and_its_corners_ordered() -> None:
@@ -101,6 +126,8 @@ async def test_a_rerun_with_fixes_adds_a_version_and_keeps_the_old_one(
             "y_max": "50",
             "y_scale": "linear",
             "curve_0_label": "VGS = 8 V",
+            "new_curve_label": "traced",
+            "new_curve_points": "[[30, 215], [160, 120], [290, 25]]",
         },
     )
     assert response.status_code == 303
@@ -118,9 +145,42 @@ async def test_a_rerun_with_fixes_adds_a_version_and_keeps_the_old_one(
         for job, r in by_job.items()
     }
     assert x_ends[second["id"]] > 1.5 * x_ends[first["id"]], "the new x range was not used"
-    assert by_job[second["id"]]["metadata"]["curves"][0]["label"] == "VGS = 8 V"
+    curves = by_job[second["id"]]["metadata"]["curves"]
+    assert [c["label"] for c in curves] == ["VGS = 8 V", "traced"]
+    # The traced curve lies on the digitizer's own: both follow the one drawn line.
+    ours, digitized = np.asarray(curves[1]["points"]), np.asarray(curves[0]["points"])
+    on_line = np.interp(ours[:, 0], digitized[:, 0], digitized[:, 1])
+    assert np.max(np.abs(ours[:, 1] - on_line)) < 1.5  # within ~3 px on a 50-unit, 220 px axis
     page = (await web.client.get(f"/graphs/{image_id}")).text
     assert page.count("/overlay.png?imageId=") >= 3  # the newest result, and both versions
+    assert "Accept this result" in page
+
+
+async def test_accepting_signs_off_the_newest_result_through_the_api(
+    digitizing_web: Web,
+) -> None:
+    web = digitizing_web
+    product = await create(web, "REV-3")
+    meta = [
+        {"graphType": "output", "axes": {"x": {"min": 0, "max": 10}, "y": {"min": 0, "max": 100}}}
+    ]
+    uploaded = await web.client.post(
+        f"/api/product/{product['id']}/images",
+        files=[("files", ("g.png", graph_png(320, 240), "image/png"))],
+        data={"metadata": json.dumps(meta), "autoExtract": "true"},
+        headers=web.api("operator"),
+    )
+    image_id = uploaded.json()["images"][0]["id"]
+    await wait_for_job(web, uploaded.json()["jobs"][0]["id"], {"completed"})
+    await web.sign_in("operator")
+    response = await web.post_form(f"/graphs/{image_id}/accept", {})
+    assert response.status_code == 303
+    (result,) = (
+        await web.client.get(f"/api/product/{product['id']}/results", headers=web.api())
+    ).json()
+    assert result["acceptedAt"] is not None and result["acceptedBy"]
+    page = (await web.client.get(f"/graphs/{image_id}")).text
+    assert 'id="accepted"' in page and "Accept this result" not in page
 
 
 async def test_a_viewer_sees_the_review_but_cannot_rerun(digitizing_web: Web) -> None:
@@ -137,5 +197,6 @@ async def test_a_viewer_sees_the_review_but_cannot_rerun(digitizing_web: Web) ->
     assert "Re-run with these fixes" not in page
     response = await web.post_form(f"/graphs/{image_id}/rerun", dict(form()))
     assert response.status_code == 403
+    assert (await web.post_form(f"/graphs/{image_id}/accept", {})).status_code == 403
     jobs = (await web.client.get(f"/api/jobs?product={product['id']}", headers=web.api())).json()
     assert jobs["total"] == 0

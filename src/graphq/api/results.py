@@ -1,4 +1,4 @@
-"""Extraction: start it, run it once, read its results and files."""
+"""Extraction: start it, run it once, read its results and files, and accept a result."""
 
 from __future__ import annotations
 
@@ -15,9 +15,12 @@ from graphq.api.deps import Cursor
 from graphq.api.forms import multipart_operation
 from graphq.api.openapi import GRAPH_META_REF, PROBLEMS_OPT
 from graphq.api.schemas import ExtractRequest, JobsOut, ResultOut
+from graphq.config import Settings
+from graphq.db.database import Database
 from graphq.errors import GraphqError
-from graphq.runtime import Runtime
-from graphq.services import extraction, results
+from graphq.queue.front import QueueFront
+from graphq.services import acceptance, extraction, results
+from graphq.storage import Storage
 
 # Results carry their curves' CSV (up to ~150 kB each): a page is kept to a few MB.
 ResultsPage = Annotated[int, QueryParameter(ge=1, le=500, description="results per page")]
@@ -53,7 +56,7 @@ class ExtractionController(Controller):
 
     @post("/product/{product_id:str}/extract", guards=[operator])
     async def extract_product(
-        self, rt: Runtime, product_id: str, data: ExtractRequest | None = None
+        self, db: Database, front: QueueFront, product_id: str, data: ExtractRequest | None = None
     ) -> JobsOut:
         """Extract a product's images.
 
@@ -62,7 +65,8 @@ class ExtractionController(Controller):
         """
         request = data or ExtractRequest()
         jobs = await extraction.extract_product(
-            rt,
+            db,
+            front,
             product_id,
             image_ids=request.image_ids,
             priority=request.priority,
@@ -78,7 +82,9 @@ class ExtractionController(Controller):
         operation_class=multipart_operation(_EXTRACT_FORM, json_parts=("metadata",)),
         opt={PROBLEMS_OPT: (501,)},
     )
-    async def extract_once(self, rt: Runtime, request: Request, method: str) -> dict[str, Any]:
+    async def extract_once(
+        self, front: QueueFront, settings: Settings, request: Request, method: str
+    ) -> dict[str, Any]:
         """Digitize one image now.
 
         Multipart ``file`` and optional ``metadata`` (one graph-metadata object; without it
@@ -87,7 +93,7 @@ class ExtractionController(Controller):
         without an LLM endpoint).
         """
         if method not in ("standard", "legacy", "llm"):
-            raise GraphqError("NOT_FOUND", f"no extraction method {method!r}", status=404)
+            raise GraphqError("NOT_FOUND", f"no extraction method {method!r}")
         form = await request.form()
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
@@ -98,18 +104,20 @@ class ExtractionController(Controller):
             meta_json: bytes | str = b"{}"
         else:
             meta_json = metadata if isinstance(metadata, str) else await metadata.read()
-        return await extraction.extract_once(rt, await upload.read(), meta_json, method)
+        return await extraction.extract_once(
+            front, settings, await upload.read(), meta_json, method
+        )
 
     @get("/product/{product_id:str}/results")
     async def product_results(
-        self, rt: Runtime, product_id: str, limit: ResultsPage = 100, cursor: Cursor = None
+        self, db: Database, product_id: str, limit: ResultsPage = 100, cursor: Cursor = None
     ) -> Response[list[ResultOut]]:
         """List a product's results.
 
         A page of the product's results, oldest first; a ``Link: <…>; rel="next"`` header
         names the next page while there is one.
         """
-        rows = await results.product_results(rt, product_id, limit=limit, cursor=cursor)
+        rows = await results.product_results(db, product_id, limit=limit, cursor=cursor)
         headers = {}
         if len(rows) == limit:
             after = results.RESULT_ORDER.cursor_of(rows[-1])
@@ -117,26 +125,40 @@ class ExtractionController(Controller):
             headers["Link"] = f'<{next_page}>; rel="next"'
         return Response([views.result(r) for r in rows], headers=headers)
 
+    @post("/result/{result_id:str}/accept", guards=[operator], status_code=200)
+    async def accept_result(self, db: Database, request: Request, result_id: str) -> ResultOut:
+        """Accept a result.
+
+        A reviewer's sign-off on a graph's result: it is marked accepted by the calling
+        key (``acceptedAt``, ``acceptedBy``); its review reasons stay as they were, and a
+        fit uses the newest result of each graph as before. Accepting again keeps the first
+        sign-off. 409 SUPERSEDED_RESULT when a newer result of the same graph exists.
+        """
+        row = await acceptance.accept_result(db, result_id, request.user.key_id)
+        return views.result(row)
+
     @get("/job/{job_id:str}/result", opt=_MANY_RESULTS)
-    async def job_result(self, rt: Runtime, job_id: str, image_id: ImageChoice = None) -> ResultOut:
+    async def job_result(
+        self, db: Database, job_id: str, image_id: ImageChoice = None
+    ) -> ResultOut:
         """Get a job's result.
 
         The curves, confidence, points and review reasons a job stored. A datasheet job
         stores one per graph: name it with ``imageId`` (409 MULTIPLE_RESULTS without).
         """
-        return views.result(await results.job_result(rt, job_id, image_id))
+        return views.result(await results.job_result(db, job_id, image_id))
 
     @get("/job/{job_id:str}/result.csv", media_type="text/csv", opt=_MANY_RESULTS)
     async def job_result_csv(
-        self, rt: Runtime, job_id: str, image_id: ImageChoice = None
+        self, db: Database, job_id: str, image_id: ImageChoice = None
     ) -> Response[str]:
         """Download a job's result as CSV.
 
         ``x,y,curve`` rows of the job's result (``imageId`` for a datasheet job's graph).
         """
-        row = await results.job_result(rt, job_id, image_id)
+        row = await results.job_result(db, job_id, image_id)
         if row.csv_data is None:
-            raise GraphqError("NOT_FOUND", "this job produced no CSV", status=404)
+            raise GraphqError("NOT_FOUND", "this job produced no CSV")
         return Response(
             row.csv_data,
             media_type="text/csv",
@@ -144,12 +166,14 @@ class ExtractionController(Controller):
         )
 
     @get("/job/{job_id:str}/overlay.png", media_type="image/png", opt=_MANY_RESULTS)
-    async def job_overlay(self, rt: Runtime, job_id: str, image_id: ImageChoice = None) -> File:
+    async def job_overlay(
+        self, db: Database, storage: Storage, job_id: str, image_id: ImageChoice = None
+    ) -> File:
         """Download a job's overlay.
 
         The extracted curves drawn over the source image, with a legend (``imageId`` for a
         datasheet job's graph).
         """
-        row = await results.job_result(rt, job_id, image_id)
-        path = results.stored_file(rt, row.overlay_file_path, "overlay")
+        row = await results.job_result(db, job_id, image_id)
+        path = results.stored_file(storage, row.overlay_file_path, "overlay")
         return File(path, media_type="image/png", content_disposition_type="inline")

@@ -8,9 +8,10 @@ from litestar.response import File, Response
 from graphq.api import views
 from graphq.api.auth import operator
 from graphq.api.schemas import JobOut, SpiceModelOut, SpiceRequest
-from graphq.errors import GraphqError
-from graphq.runtime import Runtime
+from graphq.db.database import Database
+from graphq.queue.front import QueueFront
 from graphq.services import results
+from graphq.storage import Storage
 
 
 class SpiceController(Controller):
@@ -19,7 +20,7 @@ class SpiceController(Controller):
 
     @post("/product/{product_id:str}/spice", guards=[operator])
     async def start_fit(
-        self, rt: Runtime, product_id: str, data: SpiceRequest | None = None
+        self, db: Database, front: QueueFront, product_id: str, data: SpiceRequest | None = None
     ) -> JobOut:
         """Start a SPICE fit.
 
@@ -29,7 +30,8 @@ class SpiceController(Controller):
         """
         request = data or SpiceRequest()
         job = await results.start_fit(
-            rt,
+            db,
+            front,
             product_id,
             model_type=request.model_type,
             name=request.name,
@@ -39,49 +41,45 @@ class SpiceController(Controller):
         return views.job(job)
 
     @get("/product/{product_id:str}/spice-models")
-    async def product_models(self, rt: Runtime, product_id: str) -> list[SpiceModelOut]:
+    async def product_models(self, db: Database, product_id: str) -> list[SpiceModelOut]:
         """List a product's SPICE models.
 
         Every fitted model of the product, by version.
         """
-        return [views.spice_model(m) for m in await results.product_models(rt, product_id)]
+        return [views.spice_model(m) for m in await results.product_models(db, product_id)]
 
     @get("/spice-models/{model_id:str}")
-    async def get_model(self, rt: Runtime, model_id: str) -> SpiceModelOut:
+    async def get_model(self, db: Database, model_id: str) -> SpiceModelOut:
         """Get a SPICE model.
 
         The model's parameters, fit report (per-curve error), ngspice verification, and
         review reasons.
         """
-        return views.spice_model(await results.get_model(rt, model_id))
+        return views.spice_model(await results.get_model(db, model_id))
 
     @get("/spice-models/{model_id:str}/model.lib", media_type="text/plain")
     async def model_file(
-        self, rt: Runtime, model_id: str, dialect: str | None = None
+        self, db: Database, storage: Storage, model_id: str, dialect: str | None = None
     ) -> File | Response[str]:
         """Download a SPICE model file.
 
         The model file, or with ``dialect=pspice`` the same model as a PSpice-style
         subcircuit (stored with the fit, verified in ngspice like the file).
         """
-        model = await results.get_model(rt, model_id)
+        model = await results.get_model(db, model_id)
         if dialect is None or dialect == model.model_type:
-            path = results.stored_file(rt, model.model_file_path, "model")
+            path = results.stored_file(storage, model.model_file_path, "model")
             return File(path, filename=f"{model.name}.lib", media_type="text/plain")
-        text = ((model.fit_report or {}).get("dialects") or {}).get(dialect)
-        if text is None:
-            raise GraphqError(
-                "NOT_FOUND", f"model {model_id} has no {dialect!r} dialect", status=404
-            )
+        text = results.dialect_text(model, dialect)
         disposition = f'attachment; filename="{model.name}.{dialect}.lib"'
         return Response(text, media_type="text/plain", headers={"Content-Disposition": disposition})
 
     @get("/spice-models/{model_id:str}/report.png", media_type="image/png")
-    async def report_image(self, rt: Runtime, model_id: str) -> File:
+    async def report_image(self, db: Database, storage: Storage, model_id: str) -> File:
         """Download a fit report image.
 
         The digitized points against the fitted model, per graph.
         """
-        model = await results.get_model(rt, model_id)
-        path = results.stored_file(rt, model.report_file_path, "report")
+        model = await results.get_model(db, model_id)
+        path = results.stored_file(storage, model.report_file_path, "report")
         return File(path, media_type="image/png", content_disposition_type="inline")

@@ -28,6 +28,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from graphq.queue.vocabulary import JobStatus, Priority
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
@@ -163,8 +165,8 @@ class Job(Timestamped, Base):
         ForeignKey("batches.id", ondelete="SET NULL"), default=None
     )
     kind: Mapped[str] = mapped_column(String(20), default="digitize")
-    status: Mapped[str] = mapped_column(String(20), default="queued")
-    priority: Mapped[str] = mapped_column(String(10), default="normal")
+    status: Mapped[str] = mapped_column(String(20), default=JobStatus.QUEUED)
+    priority: Mapped[str] = mapped_column(String(10), default=Priority.NORMAL)
     # FIFO order inside a priority; nanoseconds at enqueue (and at each re-enqueue).
     enqueued_ns: Mapped[int] = mapped_column(BigInteger, default=0)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
@@ -236,6 +238,10 @@ class ExtractionResult(Timestamped, Base):
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     # [{"code", "message"}, …] as graphq.review.Review gives them.
     review_reasons: Mapped[list[Any]] = mapped_column(default=list)
+    # A reviewer's sign-off (POST /api/result/{id}/accept): when, and the key's id (none
+    # with auth disabled). The review reasons stay as the digitizer gave them.
+    accepted_at: Mapped[datetime | None] = mapped_column(default=None)
+    accepted_by: Mapped[str | None] = mapped_column(String(36), default=None)
 
     __table_args__ = (
         UniqueConstraint("job_id", "image_id", name="uq_extraction_results_job_image"),

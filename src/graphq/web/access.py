@@ -16,8 +16,7 @@ from litestar import Request
 from litestar.datastructures import FormMultiDict
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 
-from graphq.api.auth import DEVELOPMENT_PRINCIPAL
-from graphq.errors import GraphqError
+from graphq.api.auth import DEVELOPMENT_PRINCIPAL, rate_limited
 from graphq.services.keys import Principal, authenticate
 from graphq.web.sessions import CSRF_FIELD, SESSION_COOKIE, Session, SessionStore, session_store
 
@@ -74,14 +73,10 @@ async def provide_visitor(request: Request[Any, Any, Any]) -> Visitor:
 
 async def checked_form(request: Request[Any, Any, Any], visitor: Visitor) -> FormMultiDict:
     """A posted form, once its CSRF token matched and the key's rate limit allowed it."""
-    wait_s = request.app.state.rate_limiter.check(visitor.principal.key_id or "local")
+    key_id = visitor.principal.key_id or "local"
+    wait_s = request.app.state.rate_limiter.check(key_id)
     if wait_s:
-        raise GraphqError(
-            "RATE_LIMITED",
-            f"too many requests for this key; retry in {wait_s} s",
-            status=429,
-            detail={"retryAfterS": wait_s},
-        )
+        raise rate_limited("this key", wait_s, key_id=key_id)
     form = await request.form()
     token = form.get(CSRF_FIELD) or request.headers.get(CSRF_HEADER)
     if not visitor.session.csrf_matches(token if isinstance(token, str) else None):

@@ -17,11 +17,15 @@ from litestar.response import Redirect, Template
 
 from graphq.api import views
 from graphq.api.forms import file_parts, job_fields
+from graphq.config import Settings
+from graphq.db.database import Database
 from graphq.digitizer.types import GraphType
 from graphq.errors import GraphqError
-from graphq.runtime import Runtime
+from graphq.queue.front import QueueFront
+from graphq.queue.vocabulary import Priority
 from graphq.services import datasheets, images, products, results
 from graphq.spice.fit import MODEL_TYPES
+from graphq.storage import Storage
 from graphq.web.access import Visitor, checked_form
 from graphq.web.graphs import product_graphs, product_jobs
 from graphq.web.pages import done, failed, fragment, render
@@ -73,13 +77,13 @@ class ProductPages(Controller):
     @get("/")
     async def product_list(
         self,
-        rt: Runtime,
+        db: Database,
         visitor: Visitor,
         search: str = "",
         offset: int = Parameter(default=0, ge=0, le=2**31 - 1),
     ) -> Template:
         rows, total = await products.list_products(
-            rt, search=search or None, limit=PAGE_SIZE, offset=offset
+            db, search=search or None, limit=PAGE_SIZE, offset=offset
         )
         return render(
             visitor,
@@ -93,7 +97,7 @@ class ProductPages(Controller):
 
     @post("/", status_code=303)
     async def create_product(
-        self, rt: Runtime, request: Request[Any, Any, Any], visitor: Visitor
+        self, db: Database, request: Request[Any, Any, Any], visitor: Visitor
     ) -> Redirect:
         form = await checked_form(request, visitor)
         visitor.need("operator")
@@ -104,32 +108,39 @@ class ProductPages(Controller):
                 visitor, "/products", GraphqError("INVALID_REQUEST", "name and part number")
             )
         try:
-            product = await products.create_product(rt, fields)
+            product = await products.create_product(db, fields)
         except GraphqError as error:
             return failed(visitor, "/products", error)
         return done(visitor, f"/products/{product.id}", f"created {product.part_number}")
 
     @get("/{product_id:str}")
-    async def product_page(self, rt: Runtime, visitor: Visitor, product_id: str) -> Template:
-        product = views.product(await products.get_product(rt, product_id))
+    async def product_page(self, db: Database, visitor: Visitor, product_id: str) -> Template:
+        product = views.product(await products.get_product(db, product_id))
         return render(
             visitor,
             "product.html",
             product=product,
             graph_types=GRAPH_TYPES,
-            **await _live_context(rt, product_id),
+            **await _live_context(db, product_id),
         )
 
     @get("/{product_id:str}/live")
-    async def product_live(self, rt: Runtime, visitor: Visitor, product_id: str) -> Template:
+    async def product_live(self, db: Database, visitor: Visitor, product_id: str) -> Template:
         """The parts of the product page that change as jobs run, refetched on events."""
-        product = views.product(await products.get_product(rt, product_id))
-        context = await _live_context(rt, product_id)
+        product = views.product(await products.get_product(db, product_id))
+        context = await _live_context(db, product_id)
         return fragment(visitor, "product_live.html", product=product, **context)
 
     @post("/{product_id:str}/images", status_code=303)
     async def upload_images(
-        self, rt: Runtime, request: Request[Any, Any, Any], visitor: Visitor, product_id: str
+        self,
+        db: Database,
+        front: QueueFront,
+        storage: Storage,
+        settings: Settings,
+        request: Request[Any, Any, Any],
+        visitor: Visitor,
+        product_id: str,
     ) -> Redirect:
         form = await checked_form(request, visitor)
         visitor.need("operator")
@@ -141,14 +152,23 @@ class ProductPages(Controller):
             extract = None
             if _text(form, "auto_extract") and metadata is not None:
                 extract = images.ExtractOptions(priority=priority, queue_id=queue_id)
-            stored, jobs = await images.upload_images(rt, product_id, uploads, metadata, extract)
+            stored, jobs = await images.upload_images(
+                db, front, storage, settings.uploads, product_id, uploads, metadata, extract
+            )
         except GraphqError as error:
             return failed(visitor, back, error)
         return done(visitor, back, f"uploaded {len(stored)} image(s), started {len(jobs)} job(s)")
 
     @post("/{product_id:str}/datasheets", status_code=303)
     async def upload_datasheets(
-        self, rt: Runtime, request: Request[Any, Any, Any], visitor: Visitor, product_id: str
+        self,
+        db: Database,
+        front: QueueFront,
+        storage: Storage,
+        settings: Settings,
+        request: Request[Any, Any, Any],
+        visitor: Visitor,
+        product_id: str,
     ) -> Redirect:
         form = await checked_form(request, visitor)
         visitor.need("operator")
@@ -156,7 +176,13 @@ class ProductPages(Controller):
         try:
             priority, queue_id = await job_fields(form)
             stored, jobs = await datasheets.upload_datasheets(
-                rt, product_id, await file_parts(form), images.ExtractOptions(priority, queue_id)
+                db,
+                front,
+                storage,
+                settings.uploads,
+                product_id,
+                await file_parts(form),
+                images.ExtractOptions(priority, queue_id),
             )
         except GraphqError as error:
             return failed(visitor, back, error)
@@ -164,7 +190,12 @@ class ProductPages(Controller):
 
     @post("/{product_id:str}/fit", status_code=303)
     async def start_fit(
-        self, rt: Runtime, request: Request[Any, Any, Any], visitor: Visitor, product_id: str
+        self,
+        db: Database,
+        front: QueueFront,
+        request: Request[Any, Any, Any],
+        visitor: Visitor,
+        product_id: str,
     ) -> Redirect:
         form = await checked_form(request, visitor)
         visitor.need("operator")
@@ -176,11 +207,12 @@ class ProductPages(Controller):
                     "INVALID_REQUEST", f"model type is one of {', '.join(MODEL_TYPES)}"
                 )
             job = await results.start_fit(
-                rt,
+                db,
+                front,
                 product_id,
                 model_type=model_type or None,
                 name=None,
-                priority="normal",
+                priority=Priority.NORMAL,
                 queue_id=None,
             )
         except GraphqError as error:
@@ -189,26 +221,32 @@ class ProductPages(Controller):
 
     @post("/{product_id:str}/delete", status_code=303)
     async def delete_product(
-        self, rt: Runtime, request: Request[Any, Any, Any], visitor: Visitor, product_id: str
+        self,
+        db: Database,
+        front: QueueFront,
+        storage: Storage,
+        request: Request[Any, Any, Any],
+        visitor: Visitor,
+        product_id: str,
     ) -> Redirect:
         await checked_form(request, visitor)
         visitor.need("admin")
         try:
-            await products.delete_product(rt, product_id)
+            await products.delete_product(db, front, storage, product_id)
         except GraphqError as error:
             return failed(visitor, f"/products/{product_id}", error)
         return done(visitor, "/products", "product deleted")
 
 
-async def _live_context(rt: Runtime, product_id: str) -> dict[str, Any]:
-    jobs = await product_jobs(rt, product_id)
+async def _live_context(db: Database, product_id: str) -> dict[str, Any]:
+    jobs = await product_jobs(db, product_id)
     return {
-        "graphs": await product_graphs(rt, product_id, jobs),
+        "graphs": await product_graphs(db, product_id, jobs),
         "datasheets": [
-            views.datasheet(d) for d in await datasheets.list_datasheets(rt, product_id)
+            views.datasheet(d) for d in await datasheets.list_datasheets(db, product_id)
         ],
         "fit_jobs": [j for j in jobs if j.kind == "spice_fit"][:5],
         "models": [
-            views.spice_model(m) for m in reversed(await results.product_models(rt, product_id))
+            views.spice_model(m) for m in reversed(await results.product_models(db, product_id))
         ],
     }

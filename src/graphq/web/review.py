@@ -5,21 +5,27 @@ fixes as its ``parameters`` (they refine the image's stored metadata): ``plotAre
 pixels, ``axes``, ``labels`` and ``curves`` (how many to find). Each run keeps its own result,
 so the old version stays beside the new one, and a fit uses the newest.
 
-What the job API cannot express yet is said on the page, not faked: a curve is deleted by
-asking for one fewer (the digitizer chooses which ink it drops), and there is no parameter
-to add a curve by clicking along it, nor an "accepted" mark on a result.
+A curve is added by clicking along it: the clicks go as ``addedCurves`` and the job traces
+the ink between them (``graphq.digitizer.seeded``). What the job API cannot express is said
+on the page, not faked: a digitizer's curve is deleted by asking for one fewer (the
+digitizer chooses which ink it drops). Accepting the newest result goes through
+``POST /api/result/{id}/accept``'s service, as a script's would.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect, Template
 
+from graphq.db.database import Database
 from graphq.errors import GraphqError
-from graphq.runtime import Runtime
+from graphq.queue.front import QueueFront
+from graphq.queue.vocabulary import Priority
+from graphq.services.acceptance import accept_result
 from graphq.services.jobs import JobRequest, create_jobs
 from graphq.web.access import Visitor, checked_form
 from graphq.web.graphs import graph_card
@@ -27,6 +33,7 @@ from graphq.web.pages import done, failed, render
 from graphq.web.products import axes_from_form
 
 CURVE_FIELDS_LIMIT = 50  # a graph with more curves than this is not a datasheet graph
+MIN_CLICKS = 2  # a curve added by clicks is traced between consecutive clicks
 
 
 def _frame(form: FormMultiDict, width: int, height: int) -> list[float]:
@@ -42,17 +49,43 @@ def _frame(form: FormMultiDict, width: int, height: int) -> list[float]:
     return [round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)]
 
 
-def _curves(form: FormMultiDict) -> list[str]:
-    """The kept curves' labels, in the order shown; a deleted curve is left out."""
-    labels = []
+def _clicks(text: str) -> list[list[float]]:
+    """Clicks as the page sends them: a JSON list of ``[x, y]`` image pixels."""
+    try:
+        clicks = json.loads(text)
+        points = [[float(x), float(y)] for x, y in clicks]
+    except (ValueError, TypeError):
+        raise GraphqError("INVALID_PARAMETERS", "the clicked points are not [x, y] pairs") from None
+    return points
+
+
+def _curves(form: FormMultiDict) -> tuple[list[str], list[dict[str, Any]]]:
+    """The kept curves in the order shown: the digitizer's labels, and the curves added by
+    clicks (an earlier version's, carried with their clicks, then a newly clicked one)."""
+    labels: list[str] = []
+    added: list[dict[str, Any]] = []
     for index in range(CURVE_FIELDS_LIMIT):
         label = form.get(f"curve_{index}_label")
         if label is None:
             break
         if form.get(f"curve_{index}_delete"):
             continue
-        labels.append(str(label).strip() or f"curve {index + 1}")
-    return labels
+        name = str(label).strip() or f"curve {index + 1}"
+        clicked = form.get(f"curve_{index}_points")
+        if clicked:
+            added.append({"label": name, "points": _clicks(str(clicked))})
+        else:
+            labels.append(name)
+    clicked = str(form.get("new_curve_points") or "").strip()
+    if clicked:
+        points = _clicks(clicked)
+        if len(points) < MIN_CLICKS:
+            raise GraphqError(
+                "INVALID_PARAMETERS", f"click at least {MIN_CLICKS} points along the new curve"
+            )
+        name = str(form.get("new_curve_label") or "").strip() or f"added curve {len(added) + 1}"
+        added.append({"label": name, "points": points})
+    return labels, added
 
 
 def fix_parameters(form: FormMultiDict, width: int, height: int) -> dict[str, Any]:
@@ -61,10 +94,12 @@ def fix_parameters(form: FormMultiDict, width: int, height: int) -> dict[str, An
         "plotArea": _frame(form, width, height),
         "axes": axes_from_form(form),
     }
-    labels = _curves(form)
+    labels, added = _curves(form)
     if labels:
         parameters["labels"] = labels
         parameters["curves"] = len(labels)
+    if added:
+        parameters["addedCurves"] = added
     return parameters
 
 
@@ -72,8 +107,8 @@ class ReviewPages(Controller):
     path = "/graphs"
 
     @get("/{image_id:str}")
-    async def review_page(self, rt: Runtime, visitor: Visitor, image_id: str) -> Template:
-        card = await graph_card(rt, image_id)
+    async def review_page(self, db: Database, visitor: Visitor, image_id: str) -> Template:
+        card = await graph_card(db, image_id)
         result = card.result
         meta = result.metadata if result else {}
         axes = (
@@ -84,33 +119,45 @@ class ReviewPages(Controller):
         )
         dims = card.image.dimensions
         frame = meta.get("plotArea") or [0, 0, dims.width, dims.height]
+        curves = meta.get("curves") or []
+        # Curves added by clicks come after the digitizer's: each keeps its clicks, so the
+        # next re-run traces it again.
+        added = (result.parameters.get("addedCurves") if result else None) or []
+        clicks: list[str | None] = [None] * max(len(curves) - len(added), 0)
+        clicks += [json.dumps(a["points"]) for a in added]
         return render(
             visitor,
             "review.html",
             card=card,
             axes=axes,
             frame=frame,
-            curves=meta.get("curves") or [],
+            curves=list(zip(curves, clicks, strict=False)),
         )
 
     @post("/{image_id:str}/rerun", status_code=303)
     async def rerun(
-        self, rt: Runtime, request: Request[Any, Any, Any], visitor: Visitor, image_id: str
+        self,
+        db: Database,
+        front: QueueFront,
+        request: Request[Any, Any, Any],
+        visitor: Visitor,
+        image_id: str,
     ) -> Redirect:
         form = await checked_form(request, visitor)
         visitor.need("operator")
         back = f"/graphs/{image_id}"
-        card = await graph_card(rt, image_id)
+        card = await graph_card(db, image_id)
         dims = card.image.dimensions
         try:
             parameters = fix_parameters(form, dims.width, dims.height)
             (job,) = await create_jobs(
-                rt,
+                db,
+                front,
                 [
                     JobRequest(
                         product_id=card.image.product_id,
                         image_id=image_id,
-                        priority="high",
+                        priority=Priority.HIGH,
                         parameters=parameters,
                     )
                 ],
@@ -118,3 +165,20 @@ class ReviewPages(Controller):
         except GraphqError as error:
             return failed(visitor, back, error)
         return done(visitor, back, f"re-running as job {job.id}; the old version is kept")
+
+    @post("/{image_id:str}/accept", status_code=303)
+    async def accept(
+        self, db: Database, request: Request[Any, Any, Any], visitor: Visitor, image_id: str
+    ) -> Redirect:
+        """Accept the newest result, the one shown and the one a fit uses."""
+        await checked_form(request, visitor)
+        visitor.need("operator")
+        back = f"/graphs/{image_id}"
+        result = (await graph_card(db, image_id)).result
+        if result is None:
+            return failed(visitor, back, GraphqError("NOT_FOUND", "this graph has no result yet"))
+        try:
+            await accept_result(db, result.id, visitor.principal.key_id)
+        except GraphqError as error:
+            return failed(visitor, back, error)
+        return done(visitor, back, "accepted the newest result")

@@ -24,6 +24,7 @@ from litestar.response import Redirect, Response, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 
+from graphq.api.problems import status_of
 from graphq.errors import GraphqError
 from graphq.web.access import provide_visitor
 from graphq.web.files import FilePages
@@ -55,7 +56,7 @@ def _http_error(_request: Request[Any, Any, Any], exc: HTTPException) -> Respons
 
 
 def _graphq_error(_request: Request[Any, Any, Any], exc: GraphqError) -> Response[Any]:
-    return _error_page(exc.status, exc.code, exc.message)
+    return _error_page(status_of(exc.code), exc.code, exc.message)
 
 
 def web_router() -> Router:

@@ -1,5 +1,6 @@
-// The plot-frame editor: four corner handles over the source image, dragged with a pointer
-// or moved by typing in the frame fields; both stay in step. Coordinates are image pixels.
+// The review image editor: four corner handles over the source image, dragged with a pointer
+// or moved by typing in the frame fields (both stay in step), and clicks along a curve to
+// add. Coordinates are image pixels.
 "use strict";
 (function () {
   const editor = document.querySelector(".frame-editor");
@@ -51,4 +52,42 @@
   svg.addEventListener("pointerup", function () { dragging = null; });
   ["x0", "y0", "x1", "y1"].forEach(function (name) { field(name).addEventListener("input", draw); });
   draw();
+
+  // Adding a curve: in click mode, each click on the image (not on a corner handle) is a
+  // point along the new curve, kept as JSON [[x, y], …] in image pixels for the re-run.
+  const modeButton = document.getElementById("click-mode");
+  const clearButton = document.getElementById("clear-clicks");
+  const pointsField = form.elements.namedItem("new_curve_points");
+  const count = document.getElementById("click-count");
+  const marks = svg.querySelector("g.clicks");
+  if (!modeButton || !pointsField || !marks) return;
+  const radius = Math.max(width, height) / 160 + 2;
+  let clicks = [];
+
+  function showClicks() {
+    pointsField.value = clicks.length ? JSON.stringify(clicks) : "";
+    count.textContent = clicks.length + (clicks.length === 1 ? " point" : " points");
+    marks.replaceChildren();
+    clicks.forEach(function (point) {
+      const mark = document.createElementNS("http://www.w3.org/2000/svg", "circle");
+      mark.setAttribute("class", "click");
+      mark.setAttribute("cx", point[0]);
+      mark.setAttribute("cy", point[1]);
+      mark.setAttribute("r", radius);
+      marks.appendChild(mark);
+    });
+  }
+
+  modeButton.addEventListener("click", function () {
+    const on = modeButton.getAttribute("aria-pressed") !== "true";
+    modeButton.setAttribute("aria-pressed", String(on));
+    editor.classList.toggle("clicking", on);
+  });
+  clearButton.addEventListener("click", function () { clicks = []; showClicks(); });
+  svg.addEventListener("click", function (event) {
+    if (modeButton.getAttribute("aria-pressed") !== "true") return;
+    if (event.target.classList && event.target.classList.contains("handle")) return;
+    clicks.push(toImage(event));
+    showClicks();
+  });
 })();
