@@ -114,7 +114,10 @@ def _lifespan(rt: Runtime) -> Callable[[Litestar], AbstractAsyncContextManager[N
                     with anyio.CancelScope(shield=True):
                         await rt.engine.shutdown()
         finally:
-            await rt.db.dispose()
+            # An engine that fails cancels the lifespan's scope: the pool's connections must
+            # still close, or aiosqlite's close is cut off and logs an error for each.
+            with anyio.CancelScope(shield=True):
+                await rt.db.dispose()
 
     return lifespan
 

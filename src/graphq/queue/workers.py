@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import resource
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -62,6 +63,9 @@ class _ProgressSender:
 
 
 def _worker_main(conn: Connection, preload: list[str], tmp_dir: str, memory_limit_mb: int) -> None:
+    # Ctrl-C in a terminal reaches the whole process group; the server stops its workers
+    # itself, and one interrupted here would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ["TMPDIR"] = tmp_dir
     tempfile.tempdir = tmp_dir
     if memory_limit_mb > 0:
@@ -194,6 +198,7 @@ class WorkerPool:
             await anyio.to_thread.run_sync(_kill_all, workers)
             return
         self._idle.extend(workers)
+        log.info("%d worker processes ready", len(workers))
         self.started.set()
 
     async def _checkout(self) -> _Worker:
