@@ -11,7 +11,9 @@ import httpx
 from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
-from graphq.db.models import GraphImage
+from graphq.db.database import Database
+from graphq.db.models import ExtractionQueue, ExtractionResult, GraphImage, Job
+from graphq.services.queues import DEFAULT_QUEUE
 from tests.conftest import Service
 
 AXES = {"x": {"min": 0, "max": 10, "unit": "V"}, "y": {"min": 0, "max": 100, "unit": "A"}}
@@ -75,3 +77,51 @@ async def image_rows(service: Service) -> int:
     """How many image rows the database holds."""
     async with service.rt.db.read() as session:
         return (await session.execute(select(func.count(GraphImage.id)))).scalar_one()
+
+
+async def seed_graph_results(
+    service: Service, product_id: str, needs_review: tuple[bool, ...] = (False,)
+) -> list[str]:
+    """An output graph with one completed digitize run per entry of ``needs_review``, oldest
+    first, written as the job would store them (through a connection of the test's own, not
+    the app's: see ``tests.conftest.make_key``); their result ids."""
+    db = Database(service.rt.settings.database_url)
+    try:
+        async with db.write() as session:
+            default = ExtractionQueue.name == DEFAULT_QUEUE
+            queue = await session.scalar(select(ExtractionQueue.id).where(default))
+            image = GraphImage(
+                product_id=product_id,
+                filename="output.png",
+                file_path="images/output.png",
+                file_size=1,
+                mime_type="image/png",
+                width=1,
+                height=1,
+                sha256="0" * 64,
+                graph_type="output",
+                status="completed",
+            )
+            session.add(image)
+            await session.flush()
+            ids = []
+            for doubtful in needs_review:
+                job = Job(
+                    product_id=product_id, image_id=image.id, queue_id=queue, status="completed"
+                )
+                session.add(job)
+                await session.flush()
+                result = ExtractionResult(
+                    job_id=job.id,
+                    product_id=product_id,
+                    image_id=image.id,
+                    result_metadata={"graphType": "output", "axes": {}, "curves": []},
+                    needs_review=doubtful,
+                    review_reasons=[{"code": "FAINT", "message": "faint ink"}] if doubtful else [],
+                )
+                session.add(result)
+                await session.flush()
+                ids.append(result.id)
+    finally:
+        await db.dispose()
+    return ids

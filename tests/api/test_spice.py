@@ -6,49 +6,9 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
-from graphq.db.database import Database
-from graphq.db.models import ExtractionQueue, ExtractionResult, GraphImage, Job
-from graphq.services.queues import DEFAULT_QUEUE
-from tests.api.helpers import assert_problem
+from tests.api.helpers import assert_problem, seed_graph_results
 from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
-
-
-async def give_a_graph(service: Service, product_id: str) -> None:
-    """A completed digitize result for the product, written as the job would store it."""
-    db = Database(service.rt.settings.database_url)
-    try:
-        async with db.write() as session:
-            default = ExtractionQueue.name == DEFAULT_QUEUE
-            queue = await session.scalar(select(ExtractionQueue.id).where(default))
-            image = GraphImage(
-                product_id=product_id,
-                filename="output.png",
-                file_path="images/output.png",
-                file_size=1,
-                mime_type="image/png",
-                width=1,
-                height=1,
-                sha256="0" * 64,
-                graph_type="output",
-                status="completed",
-            )
-            session.add(image)
-            await session.flush()
-            job = Job(product_id=product_id, image_id=image.id, queue_id=queue, status="completed")
-            session.add(job)
-            await session.flush()
-            session.add(
-                ExtractionResult(
-                    job_id=job.id,
-                    product_id=product_id,
-                    image_id=image.id,
-                    result_metadata={"graphType": "output", "axes": {}, "curves": []},
-                )
-            )
-    finally:
-        await db.dispose()
 
 
 @pytest.fixture
@@ -65,7 +25,7 @@ async def test_model_type_defaults_from_the_device_type(fitting_service: Service
     gan = await service.create_product("EPC2045", deviceType="GaN-HEMT")
     sic = await service.create_product("C3M0065090D", deviceType="SiC-MOSFET")
     for product in (gan, sic):
-        await give_a_graph(service, product["id"])
+        await seed_graph_results(service, product["id"])
 
     async def fit(product_id: str, **body: str) -> dict[str, object]:
         response = await service.client.post(

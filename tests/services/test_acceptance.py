@@ -5,56 +5,15 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from graphq.db.database import Database
-from graphq.db.models import ApiKey, ExtractionQueue, ExtractionResult, GraphImage, Job
-from graphq.services.queues import DEFAULT_QUEUE
-from tests.api.helpers import assert_problem
+from graphq.db.models import ApiKey
+from tests.api.helpers import assert_problem, seed_graph_results
 from tests.conftest import Service
 
 
 async def two_versions_of_a_graph(service: Service, product_id: str) -> tuple[str, str]:
     """An image with two completed runs, the first needing review: (older, newer) result ids."""
-    db = Database(service.rt.settings.database_url)
-    try:
-        async with db.write() as session:
-            queue = await session.scalar(
-                select(ExtractionQueue.id).where(ExtractionQueue.name == DEFAULT_QUEUE)
-            )
-            image = GraphImage(
-                product_id=product_id,
-                filename="output.png",
-                file_path="images/output.png",
-                file_size=1,
-                mime_type="image/png",
-                width=1,
-                height=1,
-                sha256="0" * 64,
-                graph_type="output",
-                status="completed",
-            )
-            session.add(image)
-            await session.flush()
-            ids = []
-            for needs_review in (True, False):
-                job = Job(
-                    product_id=product_id, image_id=image.id, queue_id=queue, status="completed"
-                )
-                session.add(job)
-                await session.flush()
-                result = ExtractionResult(
-                    job_id=job.id,
-                    product_id=product_id,
-                    image_id=image.id,
-                    needs_review=needs_review,
-                    review_reasons=[{"code": "FAINT", "message": "faint ink"}]
-                    if needs_review
-                    else [],
-                )
-                session.add(result)
-                await session.flush()
-                ids.append(result.id)
-    finally:
-        await db.dispose()
-    return ids[0], ids[1]
+    older, newer = await seed_graph_results(service, product_id, (True, False))
+    return older, newer
 
 
 async def key_id_of(service: Service, name: str) -> str:
