@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -91,23 +92,28 @@ def test_a_collapsed_frame_or_a_typed_word_is_refused() -> None:
         fix_parameters(form(y_max="lots"), 320, 240)
 
 
-async def test_a_rerun_with_fixes_adds_a_version_and_keeps_the_old_one(
-    digitizing_web: Web,
-) -> None:
-    web = digitizing_web
-    product = await create(web, "REV-1")
+async def digitized_graph(web: Web, product_id: str) -> tuple[str, dict[str, Any]]:
+    """A one-curve output graph uploaded and digitized: its image id and completed job."""
     meta = [
         {"graphType": "output", "axes": {"x": {"min": 0, "max": 10}, "y": {"min": 0, "max": 100}}}
     ]
     uploaded = await web.client.post(
-        f"/api/product/{product['id']}/images",
+        f"/api/product/{product_id}/images",
         files=[("files", ("g.png", graph_png(320, 240), "image/png"))],
         data={"metadata": json.dumps(meta), "autoExtract": "true"},
         headers=web.api("operator"),
     )
     assert uploaded.status_code == 201, uploaded.text
-    image_id = uploaded.json()["images"][0]["id"]
-    first = await wait_for_job(web, uploaded.json()["jobs"][0]["id"], {"completed"})
+    job = await wait_for_job(web, uploaded.json()["jobs"][0]["id"], {"completed"})
+    return uploaded.json()["images"][0]["id"], job
+
+
+async def test_a_rerun_with_fixes_adds_a_version_and_keeps_the_old_one(
+    digitizing_web: Web,
+) -> None:
+    web = digitizing_web
+    product = await create(web, "REV-1")
+    image_id, first = await digitized_graph(web, product["id"])
 
     await web.sign_in("operator")
     page = (await web.client.get(f"/graphs/{image_id}")).text
@@ -161,17 +167,7 @@ async def test_accepting_signs_off_the_newest_result_through_the_api(
 ) -> None:
     web = digitizing_web
     product = await create(web, "REV-3")
-    meta = [
-        {"graphType": "output", "axes": {"x": {"min": 0, "max": 10}, "y": {"min": 0, "max": 100}}}
-    ]
-    uploaded = await web.client.post(
-        f"/api/product/{product['id']}/images",
-        files=[("files", ("g.png", graph_png(320, 240), "image/png"))],
-        data={"metadata": json.dumps(meta), "autoExtract": "true"},
-        headers=web.api("operator"),
-    )
-    image_id = uploaded.json()["images"][0]["id"]
-    await wait_for_job(web, uploaded.json()["jobs"][0]["id"], {"completed"})
+    image_id, _ = await digitized_graph(web, product["id"])
     await web.sign_in("operator")
     response = await web.post_form(f"/graphs/{image_id}/accept", {})
     assert response.status_code == 303
