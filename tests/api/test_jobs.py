@@ -271,8 +271,17 @@ async def test_unknown_status_filter_is_refused(service: Service) -> None:
         ),
         ({"curves": 0}, "INVALID_PARAMETERS"),
         ({"shellCommand": "rm -rf /"}, "INVALID_PARAMETERS"),
+        ({"addedCurves": [{"label": "x", "points": [[1, 2], [2e5, 3]]}]}, "INVALID_PARAMETERS"),
+        ({"addedCurves": [{"label": "x", "points": [[1, 2], [-5, 3]]}]}, "INVALID_PARAMETERS"),
     ],
-    ids=["reversed-axis", "log-axis-from-zero", "no-curves", "unknown-field"],
+    ids=[
+        "reversed-axis",
+        "log-axis-from-zero",
+        "no-curves",
+        "unknown-field",
+        "click-past-any-image",
+        "click-off-the-image",
+    ],
 )
 async def test_digitize_parameters_get_the_uploads_checks_when_the_job_is_created(
     extracting_service: Service, parameters: dict[str, Any], code: str

@@ -8,6 +8,7 @@ import pickle
 from typing import Any
 
 import anyio
+import msgspec
 import pytest
 from PIL import Image
 from sqlalchemy import select
@@ -17,7 +18,7 @@ from graphq.db.database import Database
 from graphq.db.migrate import upgrade
 from graphq.db.models import ExtractionQueue, Job, Product, SpiceModel
 from graphq.errors import GraphqError
-from graphq.jobs.spice_fit import SpiceFitHandler, SpiceOutput, fit_product
+from graphq.jobs.spice_fit import SpiceFitHandler, SpiceFitParameters, SpiceOutput, fit_product
 from graphq.queue.registry import JobContext
 from graphq.spice.ngspice import ngspice_available
 from tests.jobs.helpers import first_attempt
@@ -219,3 +220,11 @@ def test_fit_product_carries_the_review_of_a_doubtful_curve_set() -> None:
     (reason,) = output.fit["review"]["reasons"]
     assert reason["code"] == "condition_assumed"
     assert "states no VDS; assumed 10 V" in reason["message"]
+
+
+@pytest.mark.parametrize("rthjc", ["0", "-1", "1e999", "5000"])
+def test_a_thermal_resistance_outside_any_real_part_is_refused(rthjc: str) -> None:
+    with pytest.raises(msgspec.ValidationError, match="rthjcKPerW"):
+        msgspec.json.decode(f'{{"rthjcKPerW": {rthjc}}}', type=SpiceFitParameters)
+    taken = msgspec.json.decode(b'{"rthjcKPerW": 0.66}', type=SpiceFitParameters)
+    assert taken.rthjc_k_per_w == 0.66

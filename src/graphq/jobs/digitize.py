@@ -22,7 +22,9 @@ from graphq.queue.registry import HandlerRegistry, JobContext, Progress
 from graphq.storage import Storage
 
 # One click on the image, [x, y] in pixels.
-_Click = Annotated[list[float], msgspec.Meta(min_length=2, max_length=2)]
+# Image pixels: finite and within the decoder's largest image side.
+_Pixel = Annotated[float, msgspec.Meta(ge=0.0, le=100_000.0)]
+_Click = Annotated[list[_Pixel], msgspec.Meta(min_length=2, max_length=2)]
 
 
 class AddedCurve(msgspec.Struct, forbid_unknown_fields=True):

@@ -45,7 +45,8 @@ class SpiceFitParameters(msgspec.Struct, rename="camel", forbid_unknown_fields=T
 
     model_type: ModelType | None = None
     name: ModelName | None = None
-    rthjc_k_per_w: Annotated[float, msgspec.Meta(gt=0.0)] | None = None
+    # Power parts' Rth(j-c) lie well under 100 K/W; the bound keeps an infinite one out.
+    rthjc_k_per_w: Annotated[float, msgspec.Meta(gt=0.0, le=1000.0)] | None = None
 
 
 class SpiceOutput(msgspec.Struct):
