@@ -17,12 +17,13 @@ capacitance graphs become the fitter's graph dicts (as the ``spice_fit`` job's
   them wrong or not at all; the run prints how many it supplied. The datasheet's Rth(j-c)
   (:data:`RTHJC_K_PER_W`) is given, so self-heating may be fitted.
 - ``pdf``: the PDF alone, as a user's upload goes (the product's device type is the only
-  thing told).
+  thing told); its Rth(j-c) is read from its tables
+  (:func:`graphq.datasheet.thermal.read_junction_to_case`).
 
 Per part and mode: curves used / rejected by the fitter, the worst output and transfer RMS
 error and the median capacitance error (worst of Ciss/Coss/Crss), all measured in ngspice,
-the fit time, and the model's ``needs_review`` reasons. Targets (exact): output and
-transfer RMS ≤ 5 % of full scale, capacitance median ≤ 10 %, fit ≤ 10 s.
+the fit time (wall and CPU), and the model's ``needs_review`` reasons. Targets (exact):
+output and transfer RMS ≤ 5 % of full scale, capacitance median ≤ 10 %, fit ≤ 10 s.
 
 Usage::
 
@@ -59,6 +60,7 @@ from graphq.datasheet.curves import extract_curves
 from graphq.datasheet.panels import find_panels
 from graphq.datasheet.render import graph_json
 from graphq.datasheet.rules import find_rules
+from graphq.datasheet.thermal import ThermalResistance, read_junction_to_case
 from graphq.datasheet.types import DatasheetGraph
 from graphq.digitizer.resample import resample_path
 from graphq.digitizer.types import Axis
@@ -160,6 +162,8 @@ class PartResult:
     # The same worst errors of the PSpice-style subcircuit simulated in ngspice.
     pspice: tuple[float, float, float] = (math.nan, math.nan, math.nan)
     fit_s: float = math.nan
+    # The fit's CPU time: on a shared machine the wall time (fit_s) grows with the load.
+    fit_cpu_s: float = math.nan
     reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     error: str = ""
@@ -299,13 +303,25 @@ def _worst(reports: list[CurveReport], kind: str) -> float:
     return max(values, default=math.nan)
 
 
-def fit_part(name: str, mode: str, graphs: list[dict[str, Any]], result: PartResult) -> None:
+def fit_part(
+    name: str,
+    mode: str,
+    graphs: list[dict[str, Any]],
+    thermal: ThermalResistance | None,
+    result: PartResult,
+) -> None:
     typed = [msgspec.convert(g, GraphCurves) for g in graphs]
     try:
         inputs = fit_input_from_graphs(typed, DEVICE_TYPES[name])
         if mode == "exact":
             inputs.rthjc_k_per_w = RTHJC_K_PER_W.get(name)
+            inputs.rthjc_source = "read by eye"
+        elif thermal is not None:
+            inputs.rthjc_k_per_w = thermal.k_per_w
+            inputs.rthjc_source = f"read from {thermal.describe()}"
+        cpu_started = time.process_time()
         fit = fit_model(inputs, model_type="vdmos", name=name)
+        result.fit_cpu_s = time.process_time() - cpu_started
         verification = verify_with_ngspice(fit, inputs)
         subcircuit = verify_with_ngspice(fit, inputs, "pspice")
     except GraphqError as exc:
@@ -344,10 +360,16 @@ def run_part(directory: Path, sheet: TruthSheet, modes: list[str]) -> list[PartR
         read_note = f"read_datasheet {time.perf_counter() - started:.1f} s"
     except Exception as exc:  # the reader is measured here too: its crash is a result
         found, read_note = [], f"read_datasheet failed: {type(exc).__name__}: {exc}"
+    started = time.perf_counter()
+    thermal = read_junction_to_case(pdf)
+    seconds = time.perf_counter() - started
+    by_eye = RTHJC_K_PER_W.get(sheet.name, "none")
+    read = f"{thermal.k_per_w:g} K/W from {thermal.describe()}" if thermal else "none read"
+    thermal_note = f"Rth(j-c): {read} (by eye: {by_eye}; {seconds:.1f} s)"
     results = []
     for mode in modes:
         result = PartResult(sheet.name, mode)
-        result.notes.append(read_note)
+        result.notes.extend([read_note, thermal_note])
         if mode == "pdf":
             graphs = [reader_graph(g) for g in found if g.graph_type in FITTED_TYPES]
         else:
@@ -363,7 +385,7 @@ def run_part(directory: Path, sheet: TruthSheet, modes: list[str]) -> list[PartR
                 )
                 for i, truth in enumerate(fitted)
             ]
-        fit_part(sheet.name, mode, graphs, result)
+        fit_part(sheet.name, mode, graphs, thermal, result)
         results.append(result)
     return results
 
@@ -375,7 +397,7 @@ def _percent(value: float) -> str:
 def print_table(results: list[PartResult], show_reasons: bool) -> None:
     print(
         f"{'part':10s} {'mode':6s} {'used':>4s} {'rej':>4s} {'output':>7s} {'transf':>7s}"
-        f" {'C med':>7s} {'fit s':>6s}  {'pspice out/tr/C':>21s}  review"
+        f" {'C med':>7s} {'fit s':>6s} {'cpu s':>6s}  {'pspice out/tr/C':>21s}  review"
     )
     for r in results:
         if r.error:
@@ -384,6 +406,7 @@ def print_table(results: list[PartResult], show_reasons: bool) -> None:
         print(
             f"{r.name:10s} {r.mode:6s} {r.used:4d} {r.rejected:4d} {_percent(r.output):>7s}"
             f" {_percent(r.transfer):>7s} {_percent(r.capacitance):>7s} {r.fit_s:6.2f}"
+            f" {r.fit_cpu_s:6.2f}"
             f"  {' '.join(_percent(v) for v in r.pspice):>21s}  {len(r.reasons)} reason(s)"
         )
     for r in results:

@@ -23,7 +23,6 @@ from tests.spice.test_from_images import (
     CAPACITANCE_MEDIAN_TARGET,
     CHANNEL_RMS_TARGET,
     CLEAN_RENDER,
-    CRSS_MODEL_LIMIT,
     drawn_curves,
     true_curves,
 )
@@ -108,6 +107,5 @@ async def test_uploaded_graphs_become_a_model_that_follows_the_true_device(
     errors = {**channel_errors(downloaded, truth), **capacitance_errors(downloaded, truth)}
     assert errors["output"] <= CHANNEL_RMS_TARGET, errors
     assert errors["transfer"] <= CHANNEL_RMS_TARGET, errors
-    assert errors["ciss"] <= CAPACITANCE_MEDIAN_TARGET, errors
-    assert errors["coss"] <= CAPACITANCE_MEDIAN_TARGET, errors
-    assert errors["crss"] <= CRSS_MODEL_LIMIT, errors
+    for name in ("ciss", "coss", "crss"):
+        assert errors[name] <= CAPACITANCE_MEDIAN_TARGET, errors

@@ -4,13 +4,14 @@ where the point is a font or page box matplotlib never writes."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import matplotlib
 
 matplotlib.use("Agg")
 from matplotlib.axes import Axes as MplAxes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 from matplotlib.textpath import TextPath
@@ -102,3 +103,24 @@ def text_pdf(content: bytes, fonts: dict[str, bytes], *, tree_box: bytes = b"") 
         xref,
     )
     return bytes(out)
+
+
+# Column x positions (figure fractions) of a ratings table: parameter, symbol, typ, max, unit.
+_COLUMNS = (0.05, 0.5, 0.65, 0.75, 0.85)
+
+
+def table_pdf(rows: Sequence[Sequence[str]], *, pages: int = 1, table_page: int = 1) -> bytes:
+    """A PDF with a text layer whose page ``table_page`` holds ``rows`` as a table (one
+    string per column), the other pages a line of prose."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(buffer) as document:
+        for number in range(1, pages + 1):
+            figure = Figure(figsize=(8.5, 4.0))
+            if number == table_page:
+                for r, row in enumerate(rows):
+                    for x, cell in zip(_COLUMNS, row, strict=False):
+                        figure.text(x, 0.9 - 0.08 * r, cell, fontsize=9)
+            else:
+                figure.text(0.05, 0.5, "Typical performance curves follow.", fontsize=9)
+            document.savefig(figure)
+    return buffer.getvalue()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import itertools
 import pickle
+from pathlib import Path
 from typing import Any
 
 import anyio
@@ -21,6 +22,7 @@ from graphq.errors import GraphqError
 from graphq.jobs.spice_fit import SpiceFitHandler, SpiceFitParameters, SpiceOutput, fit_product
 from graphq.queue.registry import JobContext
 from graphq.spice.ngspice import ngspice_available
+from tests.datasheet.pdfs import table_pdf
 from tests.jobs.helpers import first_attempt
 from tests.spice.devices import GAN_DEVICE, VDMOS_DEVICES, KnownDevice, datasheet_graphs
 
@@ -228,3 +230,27 @@ def test_a_thermal_resistance_outside_any_real_part_is_refused(rthjc: str) -> No
         msgspec.json.decode(f'{{"rthjcKPerW": {rthjc}}}', type=SpiceFitParameters)
     taken = msgspec.json.decode(b'{"rthjcKPerW": 0.66}', type=SpiceFitParameters)
     assert taken.rthjc_k_per_w == 0.66
+
+
+def test_the_products_datasheet_gives_the_thermal_resistance_with_its_source(
+    tmp_path: Path,
+) -> None:
+    rows = [("Thermal Resistance, Junction-to-Case", "RθJC", "--", "0.66", "°C/W")]
+    datasheet = tmp_path / "part.pdf"
+    datasheet.write_bytes(table_pdf(rows))
+    device = VDMOS_DEVICES[2]
+    output = fit_product({**payload(device), "datasheet_path": str(datasheet)}, ProgressLog())
+    (note,) = [w for w in output.fit["warnings"] if "Rth(j-c)" in w]
+    assert "0.66 K/W" in note and "read from the datasheet (page 1:" in note
+
+
+def test_a_thermal_resistance_given_with_the_job_is_taken_over_the_datasheets(
+    tmp_path: Path,
+) -> None:
+    rows = [("Thermal Resistance, Junction-to-Case", "RθJC", "--", "0.66", "°C/W")]
+    datasheet = tmp_path / "part.pdf"
+    datasheet.write_bytes(table_pdf(rows))
+    given = {**payload(VDMOS_DEVICES[2]), "datasheet_path": str(datasheet), "rthjc_k_per_w": 2.5}
+    output = fit_product(given, ProgressLog())
+    (note,) = [w for w in output.fit["warnings"] if "Rth(j-c)" in w]
+    assert "2.5 K/W (given with the job)" in note

@@ -10,6 +10,7 @@ capacitances within 5 % median relative error.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import msgspec
@@ -39,16 +40,13 @@ pytestmark = pytest.mark.skipif(not ngspice_available(), reason="ngspice is not 
 CHANNEL_RMS_TARGET = 0.03
 CAPACITANCE_MEDIAN_TARGET = 0.05
 # Where a target is out of reach, the bound is the measured figure plus a margin, and why.
-# Crss everywhere: VDMOS's Cgd = s·atan(a·Vgd) + y falls with a 1/Vds tail and cannot follow
-# a Crss that drops as a tanh and then lies flat; fitted to the exact curve it stays ~16 %
-# (median) off, and 16 % from images whose Crss was read out to its flat part.
-CRSS_MODEL_LIMIT = 0.20
 MEASURED_BOUNDS: dict[int, dict[str, float]] = {
     3: {},
     5: {},
-    # The model's Crss is 31 % off (measured) against the 20 % the VDMOS shape leaves for a
-    # clean reading; every other measure of this seed meets its target.
-    11: {"crss": 0.35},
+    # VDMOS's Cgd = s·atan(a·Vgd) + y cannot follow a Crss that drops as a tanh and then lies
+    # flat; the fit matches its flat part and gives up part of the knee. Read from this
+    # seed's image, Crss ends 6.1 % off (measured; the other seeds 3.8-4.8 %).
+    11: {"crss": 0.08},
     # The VGS = 10 V curve is broken by its inline label and the digitizer carries the 7 V
     # trace onto it: three of five curves read 4-19 % off, too many to outvote. Output 9.4 %
     # RMS, and the channel pulled with them puts the transfer curve 3.2 % off.
@@ -138,7 +136,7 @@ def true_curves() -> FitInput:
     return truth
 
 
-def fit_from_images(seed: int) -> SpiceFit:
+def graphs_from_images(seed: int) -> list[GraphCurves]:
     graphs = []
     for graph_type, (curves, axes) in drawn_curves().items():
         image = render_graph(
@@ -152,34 +150,42 @@ def fit_from_images(seed: int) -> SpiceFit:
                 curves=[msgspec.to_builtins(curve) for curve in result.curves],
             )
         )
+    return graphs
+
+
+def fit_graphs(graphs: list[GraphCurves]) -> SpiceFit:
     return fit_model(fit_input_from_graphs(graphs), model_type="vdmos", name="FROM_IMAGES")
 
 
 @pytest.mark.parametrize("seed", list(MEASURED_BOUNDS))
 def test_model_fitted_from_images_follows_the_true_device(seed: int) -> None:
-    fit = fit_from_images(seed)
+    graphs = graphs_from_images(seed)
+    started = time.process_time()
+    fit = fit_graphs(graphs)
+    # The fit's CPU time: its wall time on a shared machine measures the machine's load.
+    spent_s = time.process_time() - started
     truth = true_curves()
     bounds = {
         "output": CHANNEL_RMS_TARGET,
         "transfer": CHANNEL_RMS_TARGET,
         "ciss": CAPACITANCE_MEDIAN_TARGET,
         "coss": CAPACITANCE_MEDIAN_TARGET,
-        "crss": CRSS_MODEL_LIMIT,
+        "crss": CAPACITANCE_MEDIAN_TARGET,
         **MEASURED_BOUNDS[seed],
     }
 
     errors = {**channel_errors(fit, truth), **capacitance_errors(fit, truth)}
     for measure, bound in bounds.items():
         assert errors[measure] <= bound, (measure, errors)
-    assert fit.fit_time_s < 10.0
+    assert spent_s < 10.0
 
 
-def test_the_vdmos_crss_shape_limit_is_the_models_not_the_digitizers() -> None:
-    """The exact curves fitted directly: Crss stays off by the same order, so the bound
-    above measures the VDMOS model's Cgd shape, not an image reading error."""
+def test_a_tanh_crss_the_card_cannot_follow_is_matched_where_most_of_it_lies() -> None:
+    """The exact curves fitted directly: the card's arctangent Cgd cannot take the tanh's
+    shape, yet the robust fit matches the flat part and most of the knee, within the
+    median target."""
     truth = true_curves()
     fit = fit_model(truth, model_type="vdmos", name="EXACT")
     caps = capacitance_errors(fit, truth)
-    assert caps["ciss"] <= CAPACITANCE_MEDIAN_TARGET, caps
-    assert caps["coss"] <= CAPACITANCE_MEDIAN_TARGET, caps
-    assert 0.05 < caps["crss"] <= CRSS_MODEL_LIMIT, caps
+    for name in ("ciss", "coss", "crss"):
+        assert caps[name] <= CAPACITANCE_MEDIAN_TARGET, caps

@@ -44,6 +44,17 @@ def test_a_temperature_label_is_no_voltage(label: str) -> None:
     assert bare_voltage(label) is None
 
 
+@pytest.mark.parametrize(("label", "celsius"), [("-55C", -55.0), ("150 C", 150.0)])
+def test_a_temperature_label_that_lost_its_degree_sign_is_still_a_temperature(
+    label: str, celsius: float
+) -> None:
+    assert parse_conditions(label) == {"temperature": celsius}
+
+
+def test_a_number_in_c_inside_other_text_is_no_temperature() -> None:
+    assert parse_conditions("Qg = 25 nC") == {}
+
+
 @pytest.mark.parametrize(
     ("label", "name"),
     [

@@ -9,6 +9,8 @@ scatter (0.5 % of full scale RMS, about a pixel on a 200 px plot).
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from graphq.spice import SpiceFit, fit_model, verify_with_ngspice
@@ -31,6 +33,7 @@ pytestmark = pytest.mark.skipif(not ngspice_available(), reason="ngspice is not 
 
 CHANNEL_RMS_TARGET = 0.03
 CAPACITANCE_MEDIAN_TARGET = 0.05
+# On the fit's CPU time: its wall time on a shared machine measures the machine's load.
 FIT_TIME_TARGET_S = 10.0
 DIGITIZER_SCATTER = 0.005
 # Exact curves of a model the fitter can represent come back far inside the targets
@@ -43,10 +46,11 @@ DEVICES = [*VDMOS_DEVICES, GAN_DEVICE]
 def assert_meets_targets(device: KnownDevice, noise: float) -> SpiceFit:
     truth = device.datasheet()
     readings = with_digitizer_noise(truth, noise, seed=7) if noise else truth
+    started = time.process_time()
     fit = fit_model(readings, model_type=device.model_type, name=device.name)
 
     assert fit.pchan == device.pchan
-    assert fit.fit_time_s < FIT_TIME_TARGET_S
+    assert time.process_time() - started < FIT_TIME_TARGET_S
     errors = channel_errors(fit, truth)
     channel_bound = CHANNEL_RMS_TARGET if noise else EXACT_CURVES_BOUND
     assert errors["output"] <= channel_bound, errors

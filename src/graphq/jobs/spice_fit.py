@@ -11,16 +11,19 @@ and its job completes marked ``needs_review``.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import msgspec
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphq.db.models import ExtractionResult, Job, Product, SpiceModel
+from graphq.datasheet.thermal import read_junction_to_case
+from graphq.db.models import Datasheet, ExtractionResult, Job, Product, SpiceModel
 from graphq.errors import GraphqError
 from graphq.queue.registry import HandlerRegistry, JobContext, Progress, decode_parameters
 from graphq.spice import (
+    FitInput,
     GraphCurves,
     default_model_type,
     fit_input_from_graphs,
@@ -41,7 +44,7 @@ _FIT_SHARE, _VERIFY_SHARE = 0.7, 0.2
 class SpiceFitParameters(msgspec.Struct, rename="camel", forbid_unknown_fields=True):
     """What a ``spice_fit`` job may be told: the model type, the model's name, and the
     datasheet's junction-to-case thermal resistance in K/W (self-heating is fitted up to
-    it where given)."""
+    it; where not given, the product's newest datasheet PDF is read for it)."""
 
     model_type: ModelType | None = None
     name: ModelName | None = None
@@ -57,10 +60,34 @@ class SpiceOutput(msgspec.Struct):
     dialect_verification: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
 
 
+def _thermal_resistance(payload: dict[str, Any], inputs: FitInput) -> None:
+    """The Rth(j-c) the job was given, else the one the product's datasheet prints."""
+    given = payload.get("rthjc_k_per_w")
+    if given is not None:
+        inputs.rthjc_k_per_w, inputs.rthjc_source = given, "given with the job"
+        return
+    path = payload.get("datasheet_path")
+    if path is None:
+        return
+    try:
+        reading = read_junction_to_case(Path(path).read_bytes())
+    except (OSError, GraphqError) as exc:  # the fit goes on without self-heating, and says so
+        inputs.warnings.append(f"the datasheet could not be read for its Rth(j-c): {exc}")
+        return
+    if reading is None:
+        inputs.warnings.append(
+            "the datasheet gives no junction-to-case thermal resistance that could be read; "
+            "self-heating was not fitted"
+        )
+        return
+    inputs.rthjc_k_per_w = reading.k_per_w
+    inputs.rthjc_source = f"read from the datasheet ({reading.describe()})"
+
+
 def fit_product(payload: dict[str, Any], progress: Progress) -> SpiceOutput:
     graphs = [msgspec.convert(g, GraphCurves) for g in payload["graphs"]]
     inputs = fit_input_from_graphs(graphs, payload["device_type"])
-    inputs.rthjc_k_per_w = payload.get("rthjc_k_per_w")
+    _thermal_resistance(payload, inputs)
     fit = fit_model(
         inputs,
         model_type=payload["model_type"],
@@ -127,6 +154,17 @@ async def latest_graphs(session: AsyncSession, product_id: str) -> list[dict[str
     ]
 
 
+async def newest_datasheet(session: AsyncSession, product_id: str) -> Datasheet | None:
+    """The product's newest uploaded datasheet PDF, whose tables give its Rth(j-c)."""
+    query = (
+        select(Datasheet)
+        .where(Datasheet.product_id == product_id)
+        .order_by(Datasheet.created_at.desc())
+        .limit(1)
+    )
+    return (await session.execute(query)).scalars().first()
+
+
 class SpiceFitHandler:
     kind = "spice_fit"
     runs_in: Literal["process", "loop"] = "process"
@@ -148,6 +186,7 @@ class SpiceFitHandler:
             if product is None:
                 raise GraphqError("NOT_FOUND", f"product {ctx.job.product_id} no longer exists")
             graphs = await latest_graphs(session, product.id)
+            datasheet = await newest_datasheet(session, product.id)
         if not graphs:
             raise _missing_curves()
         return {
@@ -156,6 +195,10 @@ class SpiceFitHandler:
             "model_type": parameters.model_type or default_model_type(product.device_type),
             "name": parameters.name or spice_name(product.part_number),
             "rthjc_k_per_w": parameters.rthjc_k_per_w,
+            # Its Rth(j-c) is read in the worker (OCR of a page without text takes seconds).
+            "datasheet_path": (
+                str(ctx.settings.data_dir / datasheet.file_path) if datasheet is not None else None
+            ),
         }
 
     async def store(self, ctx: JobContext, session: AsyncSession, output: SpiceOutput) -> bool:

@@ -187,8 +187,16 @@ def fit_model(
     if "rthjc" in card:
         warnings.append(
             f"self-heating fitted: rthjc = {card['rthjc']:.3g} K/W (the datasheet's Rth(j-c) "
-            f"{inputs.rthjc_k_per_w:g} K/W); ngspice heats only instances flagged thermal "
-            f"(M… d g s tj tc {name} thermal)"
+            f"{inputs.rthjc_k_per_w:g} K/W"
+            + (f", {inputs.rthjc_source}" if inputs.rthjc_source else "")
+            + f"); ngspice heats only instances flagged thermal (M… d g s tj tc {name} thermal)"
+        )
+    elif inputs.rthjc_k_per_w is not None and model_type == "vdmos":
+        warnings.append(
+            f"the datasheet's Rth(j-c) {inputs.rthjc_k_per_w:g} K/W"
+            + (f" ({inputs.rthjc_source})" if inputs.rthjc_source else "")
+            + " was not used: the output curves show no self-heating (none droops, or heating did"
+            " not better the fit)"
         )
     at_bound = [n for stage in stages for n in stage.at_bound]
 

@@ -4,7 +4,12 @@ Datasheets measure at Vgs = 0, where Crss = Cgd, Ciss = Cgs + Cgd and Coss = Cds
 The starting values decompose the curves that way: Cgd from Crss (its value near 0 V, its
 floor and the voltage where it has fallen half way, which is 1/a), Cgs as the median of
 Ciss - Crss, the junction's Cjo from Coss - Crss at the lowest voltage. Then bounded least
-squares on the three curves' log errors together.
+squares on the three curves' log errors together, under a Cauchy loss: the card's
+arctangent Cgd and power-law junction cannot follow every shape datasheets draw (a
+superjunction's step in Crss and Coss; a depletion part's Crss, measured below its
+threshold, rising only below 10 V), and a fit that straddles such a stretch misses
+everywhere. The Cauchy loss lets it match where most of each curve lies and give up the
+stretch it cannot follow, which the per-curve median error then shows.
 """
 
 from __future__ import annotations
@@ -44,8 +49,9 @@ _JUNCTION_START = {"vj": 0.7, "m": 0.5}
 CGDMIN_FLOOR_FRACTION = 0.5
 # Crss "lies flat" when it changes by less than this over the last third of its span.
 _FLAT_TAIL_RATIO = 1.3
-# Residuals beyond this (a fraction of the decades the capacitances span) weigh linearly,
-# not squared: about 10 % relative error on a three-decade graph.
+# Residuals beyond this (a fraction of the decades the capacitances span) weigh less and
+# less (Cauchy): about 10 % relative error on a three-decade graph, the limit a curve is
+# held to.
 ROBUST_SCALE = 0.015
 
 
@@ -142,7 +148,7 @@ def fit_capacitances(curves: list[CurveData]) -> ParameterFit:
         start,
         names,
         _bounds_for(caps),
-        loss="soft_l1",
+        loss="cauchy",
         # Residuals carry their curve's weight; the scale is a display error, weighted alike.
         loss_scale=ROBUST_SCALE * float(np.median(curve_weights(caps))),
     )

@@ -43,6 +43,7 @@ from graphq.spice.inputs import (
 )
 from graphq.spice.labels import capacitance_name
 from graphq.spice.temperature_graphs import read_against_temperature
+from graphq.spice.temperature_order import lost_minus_signs
 
 __all__ = ["GraphCurves", "fit_input_from_graphs", "require_channel_curves"]
 
@@ -195,6 +196,30 @@ def _read_transfer(reader: CurveReader, curves: list[PrintedCurve], several: boo
                     x_log=curve.x_log,
                 )
             )
+    _drop_lost_minus_signs(reader)
+
+
+def _drop_lost_minus_signs(reader: CurveReader) -> None:
+    """Leave out each transfer curve whose temperature breaks its family's order where the
+    same temperature below zero would not (:mod:`graphq.spice.temperature_order`)."""
+    result = reader.result
+    dropped: list[TransferCurve] = []
+    for vds in {c.vds_v for c in result.transfer}:
+        family = [c for c in result.transfer if c.vds_v == vds]
+        currents = np.concatenate([np.asarray(c.points, float)[:, 1] for c in family])
+        scale = display_scale("transfer", currents, family[0].y_scale or reader.scales["transfer"])
+        for index in lost_minus_signs(family, scale):
+            curve = family[index]
+            dropped.append(curve)
+            read = float(curve.temperature_c or 0.0)
+            result.review.add(
+                ReviewReason.CURVE_REJECTED,
+                f"transfer curve {curve.label!r} was left out of the fit: at Tj = {read:g} °C "
+                f"it lies out of its family's order (drain current falls as Tj rises), where "
+                f"{-read:g} °C would fit; "
+                "its label's minus sign may have been lost",
+            )
+    result.transfer = [c for c in result.transfer if all(c is not d for d in dropped)]
 
 
 def _read_capacitance(reader: CurveReader, curves: list[PrintedCurve], depletion: bool) -> None:

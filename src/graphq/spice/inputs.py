@@ -135,6 +135,9 @@ class FitInput(msgspec.Struct):
     # The datasheet's junction-to-case thermal resistance in K/W, where it gives one: the
     # fit may then explain curves by self-heating, up to this much.
     rthjc_k_per_w: float | None = None
+    # Where that value comes from ("OCR of page 1: \"… Junction-to-Case … 0.66 °C/W\"",
+    # "given"), for the result to say.
+    rthjc_source: str = ""
     # y-axis scale per graph kind (``output``, ``transfer`` …) when it is known.
     y_scales: dict[str, AxisScale] = msgspec.field(default_factory=dict)
     # Graph kinds whose datasheet graph draws x on a log axis (the report draws them so).

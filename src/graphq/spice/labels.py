@@ -46,6 +46,9 @@ _QUANTITIES = {
 _MAPPING_KEYS = {**_QUANTITIES, "f": "frequency", "freq": "frequency"}
 _CONDITION = re.compile(r"\b(vgs|vds|vsd|id|tj|tc|ta|t)\s*[=:]\s*" + _NUMBER)
 _TEMPERATURE = re.compile(_NUMBER + r"\s*(?:°|º|deg)\s*c\b")
+# A label that is nothing but a temperature whose degree sign the reader lost ("-55C",
+# "150 C"): on a curve, a number in C is no other quantity.
+_BARE_CELSIUS = re.compile(_NUMBER + r"\s*c")
 _VOLTAGE = re.compile(_NUMBER + r"\s*v\b")
 
 SI_PREFIXES = {
@@ -72,7 +75,8 @@ def _number(text: str) -> float:
 
 
 def parse_conditions(label: str) -> dict[str, float]:
-    """Every ``NAME = value`` condition in ``label`` plus a bare temperature (``150 °C``).
+    """Every ``NAME = value`` condition in ``label`` plus a bare temperature (``150 °C``, or
+    ``-55C`` alone).
 
     Keys are ``vgs``, ``vds``, ``id`` (A as printed) and ``temperature`` (°C).
     """
@@ -81,7 +85,7 @@ def parse_conditions(label: str) -> dict[str, float]:
     for name, value in _CONDITION.findall(text):
         found.setdefault(_QUANTITIES[name], _number(value))
     if "temperature" not in found:
-        match = _TEMPERATURE.search(text)
+        match = _TEMPERATURE.search(text) or _BARE_CELSIUS.fullmatch(text)
         if match:
             found["temperature"] = _number(match.group(1))
     return found

@@ -117,7 +117,8 @@ def fit_parameters(
     loss_scale: float = 1.0,
 ) -> ParameterFit:
     """Minimise ``residuals`` over ``names`` (the rest of ``start`` held fixed); ``loss`` and
-    ``loss_scale`` are scipy's (``soft_l1`` weighs residuals beyond the scale linearly).
+    ``loss_scale`` are scipy's (``soft_l1`` weighs residuals beyond the scale linearly,
+    ``cauchy`` ever less).
 
     Past ``deadline`` (a :func:`cpu_clock` value) the search stops and the best point
     it has seen is taken; its uncertainties are then unknown.
