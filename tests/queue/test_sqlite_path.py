@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import anyio
+import pytest
 from sqlalchemy import Connection, text
 
 from graphq.config import Settings
@@ -15,6 +16,8 @@ from graphq.db.database import Database
 from graphq.db.migrate import upgrade
 from graphq.db.models import Job, new_id
 from graphq.queue import sqlite_path, store
+
+pytestmark = pytest.mark.sqlite_only("the queue's plain-SQL path on pysqlite")
 
 OWNER = "host:1:abcd"
 PARAMETERS = {"seconds": 0.5, "steps": [1, 2]}
@@ -115,6 +118,43 @@ def test_claim_and_completion_on_pysqlite_store_what_the_core_statements_store(
             assert job is not None and job.completed_at is not None and job.started_at is not None
             assert job.completed_at.tzinfo is not None and job.started_at <= job.completed_at
             assert job.actual_duration is not None and job.actual_duration >= 0
+        finally:
+            await db.dispose()
+
+    anyio.run(scenario)
+
+
+def test_jobs_inserted_on_pysqlite_store_what_the_core_insert_stores(settings: Settings) -> None:
+    upgrade(settings)
+    given = {
+        "product_id": "p",
+        "queue_id": "q",
+        "kind": "noop",
+        "priority": "high",
+        "enqueued_ns": time.time_ns(),
+        "parameters": PARAMETERS,
+        "next_attempt_at": store.utcnow(),
+    }
+
+    async def scenario() -> None:
+        db = Database(settings.database_url)
+        try:
+            await _two_waiting_jobs(db)  # the product and the queue the jobs belong to
+            raw_row, core_row = store.job_row(given), store.job_row(given)
+            await db.transact(lambda c: store.insert_jobs(c, [raw_row]))
+            await _through_core(db, lambda c: store.insert_jobs(c, [core_row]))
+            columns = tuple(c for c in raw_row if c != "id")
+            times = tuple(c for c in columns if c.endswith("_at") and raw_row[c] is not None)
+            plain = tuple(c for c in columns if c not in times)
+            stored = await _stored(db, raw_row["id"], plain)
+            assert stored == await _stored(db, core_row["id"], plain)
+            assert dict(zip(plain, stored, strict=True))["status"] == "queued"
+            raw_times = await _stored(db, raw_row["id"], times)
+            assert _same_form(raw_times, await _stored(db, core_row["id"], times))
+            async with db.read() as session:
+                job = await session.get(Job, raw_row["id"])
+            assert job is not None and job.parameters == PARAMETERS and job.attempts == 0
+            assert job.created_at == raw_row["created_at"]
         finally:
             await db.dispose()
 

@@ -82,37 +82,46 @@ class JobRunner:
             except Exception as exc:
                 log.exception("job %s failed", job.id)
                 failure = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}")
-        with anyio.CancelScope(shield=True):
-            if scope.cancelled_caught:
-                if run.stop_reason == "cancelled" and await store.mark_cancelled(
-                    self.ctx.db, job.id
-                ):
-                    log.info("job %s cancelled", job.id, extra=fields("job.cancelled"))
-                    self.publish_status(job, JobStatus.CANCELLED, event="job:cancelled")
-                return
-            if failure is not None:
-                await self._fail(job, failure, queue, retry)
-                return
-            duration_s = round(time.monotonic() - started, 3)
-            log.info(
-                "job %s completed in %.2f s%s",
-                job.id,
-                duration_s,
-                ", needs review" if needs_review else "",
-                extra=fields(
-                    "job.completed",
-                    kind=job.kind,
-                    duration_s=duration_s,
-                    needs_review=needs_review,
-                ),
-            )
-            self.publish_status(
-                job,
-                JobStatus.COMPLETED,
-                event="job:completed",
-                progress=100.0,
-                needsReview=needs_review,
-            )
+        if scope.cancelled_caught or failure is not None:
+            with anyio.CancelScope(shield=True):  # the outcome is written whatever happens
+                await self._after_stop(job, run, scope.cancelled_caught, failure, queue, retry)
+            return
+        # Completed: already committed, nothing left to await, so no shielded scope either.
+        duration_s = round(time.monotonic() - started, 3)
+        log.info(
+            "job %s completed in %.2f s%s",
+            job.id,
+            duration_s,
+            ", needs review" if needs_review else "",
+            extra=fields(
+                "job.completed", kind=job.kind, duration_s=duration_s, needs_review=needs_review
+            ),
+        )
+        self.publish_status(
+            job,
+            JobStatus.COMPLETED,
+            event="job:completed",
+            progress=100.0,
+            needsReview=needs_review,
+        )
+
+    async def _after_stop(
+        self,
+        job: JobSnapshot,
+        run: RunningJob,
+        stopped: bool,
+        failure: GraphqError | None,
+        queue: QueueState | None,
+        retry: ScheduleRetry,
+    ) -> None:
+        """A run that was stopped (cancelled, shut down) or failed: record what happened."""
+        if stopped:
+            if run.stop_reason == "cancelled" and await store.mark_cancelled(self.ctx.db, job.id):
+                log.info("job %s cancelled", job.id, extra=fields("job.cancelled"))
+                self.publish_status(job, JobStatus.CANCELLED, event="job:cancelled")
+            return
+        assert failure is not None
+        await self._fail(job, failure, queue, retry)
 
     async def _work(self, job: JobSnapshot, run: RunningJob, timeout_s: float) -> bool:
         """Run the job to completion; True when what it stored needs review.

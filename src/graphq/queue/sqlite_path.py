@@ -1,6 +1,6 @@
-"""The two statements every job runs, as plain SQL on SQLite's own connection.
+"""The statements every job runs, as plain SQL on SQLite's own connection.
 
-Completing a job and claiming the next ones are the queue's per-job writes. Through
+Inserting a job, claiming it and completing it are the queue's per-job writes. Through
 SQLAlchemy's execution context each costs about twice what SQLite takes to run it, so on
 SQLite they go straight to the writer's pysqlite connection (:mod:`graphq.db.writer`), inside
 the caller's transaction. Values are stored as SQLAlchemy stores them: times through the
@@ -15,12 +15,12 @@ import json
 import sqlite3
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import sqlite
 
-from graphq.db.models import UtcDateTime
+from graphq.db.models import Job, UtcDateTime
 from graphq.queue.vocabulary import JobStatus
 
 _DIALECT = sqlite.dialect()
@@ -38,6 +38,30 @@ def pysqlite(conn: Connection) -> sqlite3.Connection | None:
 def _time(value: datetime) -> Any:
     assert _STORED_TIME is not None
     return _STORED_TIME(value)
+
+
+_JOBS = cast(Table, Job.__table__)
+# Each column of the job table with its type's bind processor (None: stored as given).
+_JOB_COLUMNS = tuple(
+    (column.name, column.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)) for column in _JOBS.c
+)
+_INSERT_JOB = (
+    f"INSERT INTO jobs ({', '.join(name for name, _ in _JOB_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(_JOB_COLUMNS))})"
+)
+
+
+def insert_jobs(raw: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
+    """New jobs, each row naming every column of the table (see ``store.job_row``)."""
+    raw.executemany(_INSERT_JOB, [_job_values(row) for row in rows])
+
+
+def _job_values(row: dict[str, Any]) -> tuple[Any, ...]:
+    values = []
+    for name, process in _JOB_COLUMNS:
+        value = row[name]
+        values.append(value if process is None or value is None else process(value))
+    return tuple(values)
 
 
 _COMPLETE = (

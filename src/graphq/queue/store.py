@@ -3,8 +3,8 @@
 Each transition is one conditional UPDATE (``WHERE status = … AND lease_owner = …``), so a
 transition that lost a race changes nothing and the caller learns it from the row count.
 Each runs as a single write transaction of Core statements (:meth:`Database.transact`): on
-SQLite that is one hop to the writer thread, whatever the number of statements. The two that
-every job runs, its claim and its completion, run as plain SQL on SQLite
+SQLite that is one hop to the writer thread, whatever the number of statements. The three that
+every job runs, its insertion, its claim and its completion, run as plain SQL on SQLite
 (:mod:`graphq.queue.sqlite_path`).
 """
 
@@ -49,12 +49,44 @@ async def load_waiting(db: Database) -> list[ReadyJob]:
 
 
 _ENQUEUE = insert(JOBS)
+_JOB_COLUMNS = tuple(JOBS.c.keys())
+# Every column's Python-side default: (name, value or a function of no argument, callable).
+_DEFAULTS = tuple(
+    (column.name, column.default.arg, column.default.is_callable)
+    for column in JOBS.c
+    if column.default is not None
+)
+
+
+def job_row(given: dict[str, Any]) -> dict[str, Any]:
+    """A new job's row naming every column: ``given``, then the columns' defaults, then None.
+
+    The row is what the database will hold, so it can be inserted as plain SQL (no defaults
+    applied by SQLAlchemy) and becomes the job the caller hands back.
+    """
+    row = dict.fromkeys(_JOB_COLUMNS)
+    row["created_at"] = row["updated_at"] = utcnow()
+    for name, default, is_callable in _DEFAULTS:
+        if name not in given and row[name] is None:
+            row[name] = default(None) if is_callable else default
+    row.update(given)
+    return row
+
+
+def insert_jobs(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert complete rows (:func:`job_row`) inside the caller's transaction, one statement."""
+    raw = sqlite_path.pysqlite(conn)
+    if raw is not None:
+        sqlite_path.insert_jobs(raw, rows)
+    else:
+        conn.execute(_ENQUEUE, rows)
 
 
 async def enqueue(db: Database, rows: Sequence[dict[str, Any]]) -> None:
-    """Commit new jobs as ``queued`` in one INSERT; each row names at least its ``id``."""
+    """Commit new jobs as ``queued`` in one transaction; each row names at least its ``id``."""
     if rows:
-        await db.transact(lambda conn: conn.execute(_ENQUEUE, list(rows)))
+        complete = [job_row(row) for row in rows]
+        await db.transact(lambda conn: insert_jobs(conn, complete))
 
 
 _SNAPSHOT_COLUMNS = (
