@@ -1,13 +1,27 @@
-"""Shared fixtures: a migrated SQLite file per test and the real app over AsyncTestClient."""
+"""Shared fixtures: a migrated database per test and the real app over AsyncTestClient.
+
+The database is SQLite (a file in the test's data directory) unless pytest runs with
+``--backend postgresql``: then each data directory a test makes settings for gets its own
+database in a throwaway PostgreSQL cluster (:mod:`tests.postgres`), copied from one migrated
+once per session, and dropped when the test ends. Tests that exercise SQLite itself carry the
+``sqlite_only`` marker and are skipped there. (An option, not a ``GRAPHQ_*`` variable: the
+servers some tests start inherit the environment, and graphq refuses a variable naming no
+setting.)
+"""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+import asyncio
+import os
+import sqlite3
+from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import anyio
+import asyncpg
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -17,8 +31,114 @@ from graphq.db.database import Database
 from graphq.db.migrate import upgrade
 from graphq.runtime import Runtime, build_runtime
 from graphq.services.keys import create_key
+from tests.postgres import PostgresCluster, PostgresUnavailableError
 
 TEST_HANDLERS = "tests.queue.handlers"
+BACKENDS = ("sqlite", "postgresql")
+MIGRATED_TEMPLATE = "graphq_migrated"
+
+
+@dataclass
+class _DatabasePerDataDir:
+    """On PostgreSQL, the database of each data directory: what the SQLite file in it is."""
+
+    cluster: PostgresCluster
+    urls: dict[Path, str] = field(default_factory=dict)
+
+    def url_for(self, data_dir: Path) -> str:
+        key = data_dir.resolve()
+        if key not in self.urls:
+            self.urls[key] = self.cluster.create_database(template=MIGRATED_TEMPLATE)
+        return self.urls[key]
+
+    def drop_all(self) -> None:
+        for url in self.urls.values():
+            self.cluster.drop_database(url)
+        self.urls.clear()
+
+
+_postgres_databases: _DatabasePerDataDir | None = None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=BACKENDS,
+        default="sqlite",
+        help="the database the app's tests run on (PostgreSQL: a throwaway local cluster)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only(reason): exercises SQLite itself; skipped on PostgreSQL"
+    )
+
+
+def _backend(config: pytest.Config) -> str:
+    return str(config.getoption("backend"))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _backend(config) != "postgresql":
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            reason = marker.args[0] if marker.args else "exercises SQLite itself"
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster(pytestconfig: pytest.Config) -> Iterator[PostgresCluster]:
+    """A throwaway PostgreSQL 15 cluster for the session (one per xdist worker)."""
+    try:
+        cluster = PostgresCluster.start()
+    except PostgresUnavailableError as exc:
+        if os.environ.get("CI") == "true" or _backend(pytestconfig) == "postgresql":
+            raise
+        pytest.skip(str(exc))
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_template(
+    postgres_cluster: PostgresCluster, tmp_path_factory: pytest.TempPathFactory
+) -> str:
+    """The name of a database of the cluster migrated to head, made once per session.
+
+    ``postgres_cluster.create_database(template=postgres_template)`` copies it: a migrated
+    database in a few tens of milliseconds instead of a migration run per test.
+    """
+    url = postgres_cluster.create_database(MIGRATED_TEMPLATE)
+    upgrade(make_settings(tmp_path_factory.mktemp("template"), storage={"database_url": url}))
+    return MIGRATED_TEMPLATE
+
+
+@pytest.fixture(scope="session")
+def _postgres_backend(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With ``--backend postgresql``, a database per data directory from here on."""
+    global _postgres_databases
+    if _backend(request.config) != "postgresql":
+        yield
+        return
+    request.getfixturevalue("postgres_template")
+    _postgres_databases = _DatabasePerDataDir(request.getfixturevalue("postgres_cluster"))
+    try:
+        yield
+    finally:
+        _postgres_databases = None
+
+
+@pytest.fixture(autouse=True)
+def _database_backend(_postgres_backend: None) -> Iterator[None]:
+    """Drop the PostgreSQL databases a test made once it (and its fixtures) ended."""
+    yield
+    if _postgres_databases is not None:
+        _postgres_databases.drop_all()
 
 
 def make_settings(data_dir: Path, **sections: dict[str, Any]) -> Settings:
@@ -36,7 +156,45 @@ def make_settings(data_dir: Path, **sections: dict[str, Any]) -> Settings:
     }
     for section, values in sections.items():
         overrides.setdefault(section, {}).update(values)
+    if _postgres_databases is not None and "database_url" not in overrides["storage"]:
+        overrides["storage"]["database_url"] = _postgres_databases.url_for(data_dir)
     return load_settings(Path("/nonexistent/config.toml"), environ={}, overrides=overrides)
+
+
+def query_rows(settings: Settings, sql: str, *params: Any) -> list[dict[str, Any]]:
+    """Rows of ``sql`` (``$1``-style parameters), read through a connection of the test's own.
+
+    Synchronous on either backend, so a test can look at the database between two awaits
+    without going through the app's engine: pysqlite on SQLite, asyncpg on a thread of its
+    own on PostgreSQL (the test's event loop may be running).
+    """
+    if not settings.database_url.startswith("postgresql"):
+        with sqlite3.connect(settings.data_dir / "graphq.db", timeout=10) as conn:
+            conn.row_factory = sqlite3.Row
+            qmark = sql
+            for index in range(len(params), 0, -1):
+                qmark = qmark.replace(f"${index}", "?")
+            return [dict(row) for row in conn.execute(qmark, params).fetchall()]
+
+    async def fetch() -> list[dict[str, Any]]:
+        conn = await asyncpg.connect(settings.database_url.replace("+asyncpg", ""))
+        try:
+            return [dict(row) for row in await conn.fetch(sql, *params)]
+        finally:
+            await conn.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, fetch()).result()
+
+
+def database_bytes(settings: Settings) -> bytes:
+    """Everything the database holds: the SQLite file with its write-ahead log (where fresh
+    rows live until a checkpoint), or a dump of the PostgreSQL database."""
+    if _postgres_databases is not None and settings.database_url.startswith("postgresql"):
+        return _postgres_databases.cluster.dump(settings.database_url.rsplit("/", 1)[-1])
+    files = sorted(settings.data_dir.glob("graphq.db*"))
+    assert files, "no database file"
+    return b"".join(f.read_bytes() for f in files)
 
 
 @pytest.fixture
@@ -51,6 +209,23 @@ class Service:
     client: AsyncTestClient[Any]
     rt: Runtime
     admin_key: str
+    _db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        """The app's database through an engine of the test's own.
+
+        The app runs on the test client's event loop in another thread; its engine's
+        connections belong to that loop (asyncpg's cannot be used from another), so a test
+        reads and writes through this one.
+        """
+        if self._db is None:
+            self._db = Database(self.rt.settings.database_url)
+        return self._db
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.dispose()
 
     async def key(self, role: str) -> str:
         return await make_key(self.rt.settings, role)
@@ -95,7 +270,11 @@ async def start_service(
     rt = build_runtime(settings, handler_modules=handler_modules)
     async with AsyncTestClient(create_app(settings, runtime=rt)) as client:
         client.headers["Authorization"] = f"Bearer {secret}"
-        yield Service(client, rt, secret)
+        service = Service(client, rt, secret)
+        try:
+            yield service
+        finally:
+            await service.close()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 
 from graphq.cli import main
 from graphq.config import Settings, known_settings, load_settings
+from tests.postgres import PostgresCluster
 
 PROJECT_CONFIG = Path(__file__).resolve().parents[1] / "config.toml"
 
@@ -68,3 +69,36 @@ def test_the_cli_refuses_an_unknown_setting_before_touching_the_database(
     assert main(["--config", str(path), "db", "upgrade", "--data-dir", str(data_dir)]) == 2
     assert "unknown setting queue.worker_slot" in capsys.readouterr().err
     assert not data_dir.exists()
+
+
+def test_a_postgresql_url_without_a_driver_means_asyncpg_and_an_unknown_database_is_refused(
+    tmp_path: Path,
+) -> None:
+    def url(value: str) -> str:
+        overrides = {"storage": {"database_url": value}}
+        return load_settings(tmp_path / "absent.toml", environ={}, overrides=overrides).database_url
+
+    assert url("postgresql://graphq@db/graphq") == "postgresql+asyncpg://graphq@db/graphq"
+    assert url("postgres://db/graphq") == "postgresql+asyncpg://db/graphq"
+    assert url("") == f"sqlite+aiosqlite:///{Path.cwd() / 'data' / 'graphq.db'}"
+    with pytest.raises(ValueError, match="no driver for 'mysql'"):
+        url("mysql://db/graphq")
+
+
+def test_the_database_url_flag_wins_over_the_environment(
+    tmp_path: Path,
+    postgres_cluster: PostgresCluster,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    database = postgres_cluster.create_database()
+    monkeypatch.setenv("GRAPHQ_STORAGE_DATABASE_URL", "sqlite+aiosqlite:////nonexistent/x.db")
+    with_password = database.replace("graphq@", "graphq:secret@")  # trust: never checked
+    data_dir = str(tmp_path / "data")
+    upgrade = ["db", "upgrade", "--data-dir", data_dir, "--database-url", with_password]
+    assert main(["--config", str(tmp_path / "absent.toml"), *upgrade]) == 0
+    printed = capsys.readouterr().out
+    assert "secret" not in printed and f":{postgres_cluster.port}/" in printed
+    tables = postgres_cluster.psql("SELECT count(*) FROM jobs", database.rsplit("/", 1)[-1])
+    assert tables == "0"
+    assert not (tmp_path / "data" / "graphq.db").exists()

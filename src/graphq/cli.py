@@ -29,6 +29,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     overrides: dict[str, dict[str, Any]] = {}
     if getattr(args, "data_dir", None):
         overrides["storage"] = {"data_dir": args.data_dir}
+    if getattr(args, "database_url", None):
+        overrides.setdefault("storage", {})["database_url"] = args.database_url
     if getattr(args, "host", None):
         overrides.setdefault("server", {})["host"] = args.host
     if getattr(args, "port", None):
@@ -86,11 +88,14 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def db_upgrade(args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
     from graphq.db.migrate import upgrade
 
     settings = _settings(args)
     upgrade(settings)
-    print(f"database at {settings.database_url} is up to date")
+    shown = make_url(settings.database_url).render_as_string(hide_password=True)
+    print(f"database at {shown} is up to date")
     return 0
 
 
@@ -126,13 +131,22 @@ def keys_command(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def _add_storage_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data-dir", help="files (and the SQLite database) live here")
+    parser.add_argument(
+        "--database-url",
+        help="sqlite+aiosqlite:///… or postgresql+asyncpg://user@host/db "
+        "(over storage.database_url and $GRAPHQ_STORAGE_DATABASE_URL)",
+    )
+
+
 def _register_keys(subparsers: argparse._SubParsersAction) -> None:
     """The ``keys`` command (its roles come from the key service, which needs the database
     layer)."""
     from graphq.services import keys
 
     keys_parser = subparsers.add_parser("keys", help=_KEYS_HELP)
-    keys_parser.add_argument("--data-dir")
+    _add_storage_options(keys_parser)
     key_actions = keys_parser.add_subparsers(dest="keys_action", required=True)
     create = key_actions.add_parser("create", help="create a key and print its secret once")
     create.add_argument("--role", choices=keys.ROLES, default="viewer")
@@ -159,7 +173,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve_parser = commands.add_parser("serve", help="apply migrations and run the server")
-    serve_parser.add_argument("--data-dir")
+    _add_storage_options(serve_parser)
     serve_parser.add_argument("--host")
     serve_parser.add_argument("--port", type=int)
     serve_parser.set_defaults(func=serve)
@@ -167,7 +181,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     db_parser = commands.add_parser("db", help="database maintenance")
     db_actions = db_parser.add_subparsers(dest="db_action", required=True)
     upgrade_parser = db_actions.add_parser("upgrade", help="apply migrations")
-    upgrade_parser.add_argument("--data-dir")
+    _add_storage_options(upgrade_parser)
     upgrade_parser.set_defaults(func=db_upgrade)
 
     given = _command_given(argv) if argv is not None else None

@@ -36,12 +36,39 @@ class ServerSettings(msgspec.Struct):
     trusted_proxies: str = ""
 
 
+# The async drivers graphq runs on, by the scheme of a database URL. A PostgreSQL URL
+# without a driver (as ``psql`` and most tools write it) means asyncpg.
+DATABASE_DRIVERS = {
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgres": "postgresql+asyncpg",
+}
+
+
 class StorageSettings(msgspec.Struct):
+    # Images, datasheets, CSVs, overlays and models. Several servers on one PostgreSQL
+    # database must all mount the same directory here (a shared filesystem), because a row
+    # names its file by its path inside this directory.
     data_dir: str = "./data"
+    # Empty: the SQLite file <data_dir>/graphq.db. Otherwise a sqlite+aiosqlite:// or
+    # postgresql+asyncpg:// URL (postgresql:// is read as asyncpg).
     database_url: str = ""
     # Below this much free space in the data directory /ready answers 503: uploads and
     # results would start failing with 507 soon.
     min_free_mb: int = 200
+
+    def __post_init__(self) -> None:
+        if not self.database_url:
+            return
+        scheme, separator, rest = self.database_url.partition("://")
+        driver = DATABASE_DRIVERS.get(scheme)
+        if not separator or driver is None:
+            raise ValueError(
+                f"storage.database_url: no driver for {scheme!r}; use sqlite+aiosqlite:// "
+                "or postgresql+asyncpg:// (postgresql:// is read as asyncpg)"
+            )
+        self.database_url = f"{driver}://{rest}"
 
 
 class AuthSettings(msgspec.Struct):

@@ -1,18 +1,48 @@
 """Files in the data directory: names are generated here, never taken from a client.
 
 Every path is built from ids the server generated and checked to stay inside the data
-directory, so no client-supplied string can reach the filesystem.
+directory, so no client-supplied string can reach the filesystem. The database records paths
+relative to the directory, so several servers on one PostgreSQL database share their files by
+mounting one directory (a shared filesystem), wherever each mounts it.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
+import time
 from pathlib import Path
 
+from graphq.queue.workers import pid_alive
+
 # Staged (not yet published) files start with this; nothing else in the data directory does.
+# The name goes on with the pid and host of the server that staged it: ``.tmp-<pid>@<host>@``.
 STAGED_PREFIX = ".tmp-"
+# A staged file this old belongs to a server that died: staging to publishing spans one
+# upload or one job's store, seconds. Only the age tells for a file another machine staged
+# in a shared directory; one this machine staged is judged by its server's pid at once.
+STALE_STAGED_S = 3600.0
+
+
+def _staging_prefix() -> str:
+    return f"{STAGED_PREFIX}{os.getpid()}@{socket.gethostname()}@"
+
+
+def _staged_by_a_gone_server(path: Path, now: float) -> bool:
+    """Called at start-up, before this process stages anything: a file with this process's
+    pid is an earlier start's (a restarted container may get its pid back)."""
+    pid, _, rest = path.name.removeprefix(STAGED_PREFIX).partition("@")
+    host, named, _ = rest.partition("@")
+    if not named or not pid.isdigit():
+        return True  # named before servers shared a directory: an earlier version's
+    if host == socket.gethostname() and (int(pid) == os.getpid() or not pid_alive(int(pid))):
+        return True
+    try:
+        return now - path.stat().st_mtime > STALE_STAGED_S
+    except FileNotFoundError:  # its server published it meanwhile
+        return False
 
 
 class Storage:
@@ -52,7 +82,7 @@ class Storage:
         so a caller can stage several files and publish them only once it has committed.
         """
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=STAGED_PREFIX)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_staging_prefix())
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -80,10 +110,16 @@ class Storage:
     def remove_staged(self) -> int:
         """Remove staged files a crash left half-written (``.tmp-*``); returns how many.
 
-        Called at start, before anything is staged: every staged file then belongs to a
-        request or job of a server that died before publishing it.
+        Called at start, before anything is staged. A staged file belongs to a request or
+        job of a server that died before publishing it, unless another server sharing the
+        directory is still writing it: those are left alone (see ``STALE_STAGED_S``).
         """
-        staged = [p for p in self.root.rglob(f"{STAGED_PREFIX}*") if p.is_file()]
+        now = time.time()
+        staged = [
+            p
+            for p in self.root.rglob(f"{STAGED_PREFIX}*")
+            if p.is_file() and _staged_by_a_gone_server(p, now)
+        ]
         for path in staged:
             path.unlink(missing_ok=True)
         return len(staged)

@@ -75,7 +75,7 @@ def stored_files(service: Service) -> list[Path]:
 
 async def image_rows(service: Service) -> int:
     """How many image rows the database holds."""
-    async with service.rt.db.read() as session:
+    async with service.db.read() as session:
         return (await session.execute(select(func.count(GraphImage.id)))).scalar_one()
 
 

@@ -22,14 +22,7 @@ from graphq.cli import main as graphq
 from graphq.config import AuthSettings
 from graphq.db.database import Database
 from graphq.services.keys import Principal, authenticate
-from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
-
-
-def _database_bytes(service: Service) -> bytes:
-    """The SQLite file with its write-ahead log, where fresh rows live until a checkpoint."""
-    files = sorted(service.rt.settings.data_dir.glob("graphq.db*"))
-    assert files, "no database file"
-    return b"".join(f.read_bytes() for f in files)
+from tests.conftest import TEST_HANDLERS, Service, database_bytes, make_settings, start_service
 
 
 async def test_keys_are_stored_only_as_hashes(service: Service) -> None:
@@ -37,7 +30,7 @@ async def test_keys_are_stored_only_as_hashes(service: Service) -> None:
     assert created.status_code == 201
     secrets = [created.json()["secret"], await service.key("viewer"), service.admin_key]
     assert (await service.client.get("/api/queues")).status_code == 200
-    stored = _database_bytes(service)
+    stored = database_bytes(service.rt.settings)
     for secret in secrets:
         assert secret.encode() not in stored
         # Only the short display prefix is kept; the rest of the secret is nowhere.

@@ -127,7 +127,7 @@ async def test_deleting_a_product_removes_its_images_jobs_results_and_files(
     for image in images:
         assert_problem(await service.client.get(f"/api/images/{image['id']}"), 404, "NOT_FOUND")
     assert not product_dir.exists()
-    async with service.rt.db.read() as session:
+    async with service.db.read() as session:
         for model, column in (
             (GraphImage, GraphImage.product_id),
             (Job, Job.product_id),

@@ -118,7 +118,7 @@ async def _real_ids(service: Service) -> dict[str, str]:
     await service.wait_for_job(done["id"], {"completed"})
     await service.wait_for_job(dead["id"], {"dead"})
     letters = (await client.get("/api/dlq")).json()["items"]
-    spare_key, _ = await create_key(service.rt.db, name="walk spare", role="viewer")
+    spare_key, _ = await create_key(service.db, name="walk spare", role="viewer")
     uploaded = await client.post(
         f"/api/product/{product['id']}/images",
         files=[("files", ("walk.png", graph_png(), "image/png"))],
@@ -210,7 +210,7 @@ async def test_the_key_query_parameter_is_not_accepted_outside_event_streams(
 
 
 async def test_a_revoked_key_no_longer_opens_an_event_stream(service: Service) -> None:
-    key, viewer = await create_key(service.rt.db, name="watcher", role="viewer")
+    key, viewer = await create_key(service.db, name="watcher", role="viewer")
     assert call(service.client, "GET", "/api/events", query={"key": viewer}).status == 200
     assert (await service.client.delete(f"/api/keys/{key.id}")).status_code == 200
     answer = call(service.client, "GET", "/api/events", query={"key": viewer})
@@ -218,8 +218,8 @@ async def test_a_revoked_key_no_longer_opens_an_event_stream(service: Service) -
 
 
 async def test_revoking_a_key_ends_its_open_event_streams(service: Service) -> None:
-    key, viewer = await create_key(service.rt.db, name="watcher", role="viewer")
-    _, other = await create_key(service.rt.db, name="bystander", role="viewer")
+    key, viewer = await create_key(service.db, name="watcher", role="viewer")
+    _, other = await create_key(service.db, name="bystander", role="viewer")
 
     def revoke() -> None:
         service.rt.revoked_keys.add(key.id)

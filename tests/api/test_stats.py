@@ -95,7 +95,7 @@ async def test_stats_are_read_from_the_database(service: Service) -> None:
     product = await service.create_product()
     (default,) = (await service.client.get("/api/queues")).json()
     finished = utcnow()
-    async with service.rt.db.write() as session:
+    async with service.db.write() as session:
         session.add(
             Job(
                 product_id=product["id"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
@@ -15,7 +14,7 @@ from graphq.app import create_app
 from graphq.config import Settings
 from graphq.db.migrate import upgrade
 from graphq.runtime import build_runtime
-from tests.conftest import TEST_HANDLERS, Service, make_key
+from tests.conftest import TEST_HANDLERS, Service, make_key, query_rows
 
 
 async def make_queue(service: Service, name: str, **fields: Any) -> dict[str, Any]:
@@ -63,15 +62,17 @@ async def serve(settings: Settings, *, stall_renewals: bool = False) -> AsyncIte
     rt.engine.lease_renewal = not stall_renewals
     async with AsyncTestClient(create_app(settings, runtime=rt)) as client:
         client.headers["Authorization"] = f"Bearer {secret}"
-        yield Service(client, rt, secret)
+        service = Service(client, rt, secret)
+        try:
+            yield service
+        finally:
+            await service.close()
 
 
 def job_row(settings: Settings, job_id: str) -> dict[str, Any]:
     """The job's row, read through a connection of the test's own."""
-    with sqlite3.connect(settings.data_dir / "graphq.db") as conn:
-        conn.row_factory = sqlite3.Row
-        row = conn.execute("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
-        results = conn.execute(
-            "SELECT count(*) FROM extraction_results WHERE job_id = ?", (job_id,)
-        ).fetchone()[0]
-    return {**dict(row), "result_rows": results}
+    (row,) = query_rows(settings, "SELECT * FROM jobs WHERE id = $1", job_id)
+    (results,) = query_rows(
+        settings, "SELECT count(*) AS n FROM extraction_results WHERE job_id = $1", job_id
+    )
+    return {**row, "result_rows": results["n"]}

@@ -16,6 +16,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+pytestmark = pytest.mark.sqlite_only(
+    "reads the SQLite file of real servers; kill -9 on PostgreSQL is tests/test_three_nodes.py"
+)
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 JOBS = 200
 LEASE_S = 2.0

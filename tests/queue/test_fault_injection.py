@@ -37,6 +37,10 @@ from tests.queue.test_crash_recovery import (
 )
 from tests.spice.test_from_images import CLEAN_RENDER, drawn_curves
 
+pytestmark = pytest.mark.sqlite_only(
+    "reads the SQLite file of real servers; kill -9 on PostgreSQL is tests/test_three_nodes.py"
+)
+
 ROUNDS = 2
 SEED = 20261206
 

@@ -7,16 +7,27 @@ or :meth:`Database.transact`, which serialise writers with an in-process lock. R
 alongside in WAL mode. The queue's own transactions, hot and short, use :meth:`transact` and
 :meth:`transact_session`: on SQLite they run on pysqlite without a round trip to aiosqlite's
 thread per statement (:mod:`graphq.db.writer`).
+
+PostgreSQL has row locks and real concurrency, so :meth:`write` sessions (the API's and the
+job handlers' writes) run side by side there. The queue's transactions stay serialised in each
+process on both backends: they update the rows of the same running jobs (progress, lease
+renewals, completions, claims) in different orders, which on PostgreSQL two concurrent
+transactions of one process could turn into a deadlock, and one process's queue commits them
+one after another anyway. Across processes (several nodes on one database) a
+:meth:`transact` that PostgreSQL aborts as a deadlock victim or a serialisation failure is
+run again: its function is a pure function of the connection, so a second run is the first
+run retried.
 """
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any, TypeVar
 
 import anyio
 from sqlalchemy import Connection, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -27,6 +38,21 @@ from sqlalchemy.ext.asyncio import (
 from graphq.db.writer import SQLITE_PRAGMAS, Writer
 
 T = TypeVar("T")
+
+# PostgreSQL's answers to a transaction it aborted to let another through: serialization
+# failure and deadlock detected. Running the transaction again is the documented remedy.
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})
+# A deadlock needs two transactions locking the same rows in different orders; a few runs
+# always get one through, and a transaction that keeps losing is a bug worth seeing.
+TRANSACT_ATTEMPTS = 5
+RETRY_PAUSE_S = 0.01
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """True when PostgreSQL aborted the transaction as a deadlock victim or for serialisation."""
+    return isinstance(exc, DBAPIError) and (
+        getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+    )
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -52,6 +78,10 @@ class Database:
         # job, and two needless yields per transaction cost more than the transaction.
         self._write_lock = anyio.Lock(fast_acquire=True)
 
+    def _writers(self) -> AbstractAsyncContextManager[Any]:
+        """What a :meth:`write` session waits for: the lock on SQLite, nothing on PostgreSQL."""
+        return self._write_lock if self.is_sqlite else nullcontext()
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         async with self.sessions() as session:
@@ -60,17 +90,30 @@ class Database:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A session in a transaction that commits on success and rolls back on error."""
-        async with self._write_lock, self.sessions() as session, session.begin():
+        async with self._writers(), self.sessions() as session, session.begin():
             yield session
 
     async def transact(self, fn: Callable[[Connection], T]) -> T:
-        """Run ``fn(connection)`` — Core statements, no awaits — as one write transaction."""
+        """Run ``fn(connection)`` — Core statements, no awaits — as one write transaction.
+
+        ``fn`` may run more than once: on PostgreSQL a deadlock or serialisation failure
+        rolls the transaction back and it runs again, so ``fn`` changes nothing but the
+        database.
+        """
         async with self._write_lock:
             if self.writer is not None:
                 async with self.writer.transaction() as connection:
                     return fn(connection)
-            async with self.engine.begin() as async_connection:
-                return await async_connection.run_sync(fn)
+            attempt = 1
+            while True:
+                try:
+                    async with self.engine.begin() as async_connection:
+                        return await async_connection.run_sync(fn)
+                except DBAPIError as exc:
+                    if attempt == TRANSACT_ATTEMPTS or not is_retryable(exc):
+                        raise
+                await anyio.sleep(RETRY_PAUSE_S * attempt)
+                attempt += 1
 
     async def transact_session(self, fn: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """Run ``await fn(session)`` as one write transaction; the session is flushed at the end.
