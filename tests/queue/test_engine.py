@@ -255,7 +255,7 @@ async def test_completed_job_has_exactly_one_result_row(service: Service) -> Non
     queue = await make_queue(service, "results")
     job = await add_job(service, product["id"], queue["id"], kind="noop")
     await service.wait_for_job(job["id"], {"completed"})
-    async with service.rt.db.read() as session:
+    async with service.db.read() as session:
         count = (
             await session.execute(select(func.count()).where(ExtractionResult.job_id == job["id"]))
         ).scalar_one()
@@ -298,7 +298,7 @@ async def test_a_store_that_fails_undoes_only_its_own_job_among_jobs_completing_
 
     expected = ["dead" if kind == "store_fails" else "completed" for kind in kinds]
     assert [j["status"] for j in final] == expected
-    async with service.rt.db.read() as session:
+    async with service.db.read() as session:
         rows = dict(
             (
                 await session.execute(

@@ -295,3 +295,32 @@ class ApiKey(Timestamped, Base):
     prefix: Mapped[str] = mapped_column(String(16))
     last_used_at: Mapped[datetime | None] = mapped_column(default=None)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class QueueEvent(Base):
+    """The event outbox of a cluster (PostgreSQL): every node's job and queue events, in the
+    order they committed. The id is the event id of server-sent events on every node, so a
+    client replays with ``Last-Event-ID`` wherever it reconnects (graphq.queue.event_relay).
+    Pruned to the newest rows; unused on SQLite, where events stay in the process."""
+
+    __tablename__ = "queue_events"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    node: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64))
+    queue_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    job_id: Mapped[str | None] = mapped_column(String(36), default=None)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QueueDispatchCredits(Base):
+    """A manual queue's dispatch credits, shared by every node that claims from the queue
+    (graphq.queue.cluster_claims); one node keeps them in memory on SQLite."""
+
+    __tablename__ = "queue_dispatch_credits"
+
+    queue_id: Mapped[str] = mapped_column(
+        ForeignKey("extraction_queues.id", ondelete="CASCADE"), primary_key=True
+    )
+    credits: Mapped[int] = mapped_column(Integer, default=0)

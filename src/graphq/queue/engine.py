@@ -20,7 +20,7 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from anyio.abc import TaskGroup, TaskStatus
@@ -36,6 +36,9 @@ from graphq.queue.runs import JobRunner
 from graphq.queue.state import QueueState, RunningJob
 from graphq.queue.vocabulary import JobStatus
 from graphq.queue.workers import pid_alive
+
+if TYPE_CHECKING:
+    from graphq.queue.cluster import Cluster
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,12 @@ class QueueEngine:
         self._claim_failures = RepeatedFailure("claiming jobs", log)
         self._progress_failures = RepeatedFailure("writing job progress", log)
         self._maintenance_failures = RepeatedFailure("lease maintenance", log)
+        # On PostgreSQL several nodes share the queue: slots are filled from the database.
+        self.cluster: Cluster | None = None
+        if not ctx.db.is_sqlite:
+            from graphq.queue.cluster import Cluster  # asyncpg: needed on PostgreSQL only
+
+            self.cluster = Cluster(self)
 
     @property
     def slots(self) -> int:
@@ -105,6 +114,8 @@ class QueueEngine:
             tg.start_soon(self.ctx.pool.start)
             tg.start_soon(self._maintain)
             tg.start_soon(self._flush_progress)
+            if self.cluster is not None:
+                tg.start_soon(self.cluster.run)
             task_status.started()
             await self._dispatch_loop()
             await self._drained.wait()
@@ -206,6 +217,9 @@ class QueueEngine:
         """
         state = self.queues[queue_id]
         waiting = len(state.heap)
+        if self.cluster is not None and self._tg is not None:
+            self._tg.start_soon(self.cluster.add_credits, queue_id, count)
+            return waiting
         state.dispatch_credits = min(state.dispatch_credits + count, waiting)
         self.wake()
         return waiting
@@ -241,6 +255,10 @@ class QueueEngine:
                 queue_id=state.id,
             )
         state.over_backpressure = over
+
+    def index_waiting(self, job_id: str, queue_id: str, priority: str, enqueued_ns: int) -> None:
+        """Index a job another node of the cluster put in line (:mod:`graphq.queue.cluster`)."""
+        self._index(job_id, queue_id, priority, enqueued_ns, 0.0)
 
     def _index(
         self, job_id: str, queue_id: str, priority: str, enqueued_ns: int, delay_s: float
@@ -316,6 +334,9 @@ class QueueEngine:
     def _fill_slots(self) -> None:
         """Take the best waiting jobs into the free slots, then claim them all in one write."""
         assert self._tg is not None
+        if self.cluster is not None:
+            self.cluster.fill()
+            return
         picked = self._pick()
         if picked:
             self._tg.start_soon(self._claim_and_start, picked)
@@ -373,6 +394,11 @@ class QueueEngine:
             state = self.queues.get(run.queue_id)
             if state is not None:
                 state.running.discard(run.job_id)
+        if self.cluster is not None:
+            # The next jobs are claimed from the database once this completion committed
+            # (the run's slot release wakes the dispatcher): before, the queue's count of
+            # running jobs still includes the completing ones.
+            return []
         return self._pick()
 
     def start_claimed(self, picked: list[RunningJob], claimed: store.Claimed) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,6 +78,9 @@ class EventBus:
     # Subscribers by what they follow: a job's id, a queue's id, or everything ("").
     _by_job: dict[str, dict[int, _Subscriber]] = field(default_factory=dict)
     _by_queue: dict[str, dict[int, _Subscriber]] = field(default_factory=dict)
+    # In a cluster, takes each published event to every node (graphq.queue.event_relay),
+    # which hands it back through :meth:`deliver` with its cluster-wide id.
+    relay: Callable[[str, dict[str, Any], str | None, str | None], None] | None = None
 
     def __post_init__(self) -> None:
         self._buffer = deque(maxlen=self.replay_size)
@@ -89,12 +92,19 @@ class EventBus:
         *,
         queue_id: str | None = None,
         job_id: str | None = None,
-    ) -> Event:
-        event = Event(self._next_id, name, data, queue_id, job_id)
+    ) -> None:
+        if self.relay is not None:
+            self.relay(name, data, queue_id, job_id)
+            return
+        self.deliver(Event(self._next_id, name, data, queue_id, job_id))
         self._next_id += 1
+
+    def deliver(self, event: Event) -> None:
+        """Buffer the event for replay and hand it to the streams that follow it."""
         self._buffer.append(event)
         if not self._by_token:
-            return event
+            return
+        queue_id, job_id = event.queue_id, event.job_id
         for group in (
             self._by_queue.get(""),
             self._by_queue.get(queue_id) if queue_id else None,
@@ -108,7 +118,6 @@ class EventBus:
                 except (anyio.WouldBlock, anyio.BrokenResourceError, anyio.ClosedResourceError):
                     # Fallen behind or gone: dropped; it reconnects with Last-Event-ID.
                     self.unsubscribe(token)
-        return event
 
     def replay(self, after_id: int, event_filter: EventFilter) -> Iterator[Event]:
         return (e for e in list(self._buffer) if e.id > after_id and event_filter.matches(e))

@@ -18,6 +18,15 @@ DEFAULT_QUEUE = "default"
 
 
 async def ensure_default_queue(db: Database, front: QueueFront) -> ExtractionQueue:
+    """The ``default`` queue, made if missing. Nodes sharing one database may start at the
+    same moment: the one whose insert loses the race reads the winner's row."""
+    try:
+        return await _default_queue(db, front)
+    except IntegrityError:
+        return await _default_queue(db, front)
+
+
+async def _default_queue(db: Database, front: QueueFront) -> ExtractionQueue:
     async with db.write() as session:
         queue = (
             await session.execute(

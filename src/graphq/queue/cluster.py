@@ -1,0 +1,198 @@
+"""The engine's side of a cluster: several ``graphq serve`` nodes sharing one PostgreSQL queue.
+
+On PostgreSQL the engine fills its free worker slots by claiming from the database
+(:mod:`graphq.queue.cluster_claims`) rather than from its in-memory index, which then only
+answers depths and places in line. What a single node learns in-process
+reaches every node through the event outbox (:mod:`graphq.queue.event_relay`):
+
+- a job added anywhere wakes every node's dispatcher and joins every node's index;
+- a job another node claimed or ended leaves this node's index;
+- a job cancelled through another node stops here if it runs here;
+- a queue paused, resumed, stopped or changed on another node is re-read here at once.
+
+A node also re-reads the queues table every :data:`ClusterSettings.queue_poll_s`, so a queue
+change reaches it within that time even when an event is lost, and its dispatcher claims
+at least once a second (the engine's idle wake-up), which starts retries whose time came.
+
+Decisions: the worker cap is per node (its worker pool's size: a node cannot run more jobs
+than it has workers); ``maxConcurrentJobs`` and manual dispatch credits are cluster-wide,
+counted under the queue row's lock in each claim.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import anyio
+import asyncpg
+from anyio.abc import TaskGroup
+from sqlalchemy import select
+
+from graphq.db.models import ExtractionQueue
+from graphq.queue import cluster_claims
+from graphq.queue.event_relay import EventRelay
+from graphq.queue.events import Event
+from graphq.queue.failures import RepeatedFailure
+from graphq.queue.state import RunningJob
+from graphq.queue.vocabulary import JobStatus
+
+if TYPE_CHECKING:
+    from graphq.queue.engine import QueueEngine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ClusterSettings:
+    # Pause, resume and stop must reach every node within a second, lost events or not.
+    queue_poll_s: float = 0.5
+
+
+# A job in one of these states no longer waits: it leaves the index of every node.
+_NOT_WAITING = {
+    JobStatus.PROCESSING,
+    JobStatus.COMPLETED,
+    JobStatus.CANCELLED,
+    JobStatus.DEAD,
+}
+
+
+class Cluster:
+    """Claims for one node's engine from the shared queue and follows the other nodes."""
+
+    def __init__(self, engine: QueueEngine, settings: ClusterSettings | None = None) -> None:
+        self.engine = engine
+        self.settings = settings or ClusterSettings()
+        ctx = engine.ctx
+        self.relay = EventRelay(ctx.db.url, engine.owner, ctx.events, self.remote_event)
+        ctx.events.relay = self.relay.take
+        self._claiming = False
+        self._again = False
+        self._queue_rows: dict[str, tuple[Any, ...]] = {}
+        self._claim_failures = RepeatedFailure("claiming jobs from the cluster queue", log)
+        self._tg: TaskGroup | None = None
+        # The node's own connection for claims: one round trip each, nothing else in between.
+        self._claims: asyncpg.Connection | None = None
+
+    async def run(self) -> None:
+        """Relay events and watch the queues table until cancelled."""
+        try:
+            async with anyio.create_task_group() as tg:
+                self._tg = tg
+                tg.start_soon(self.relay.run)
+                tg.start_soon(self._watch_queues)
+        finally:
+            await self._close_claims()
+
+    # -- claiming -----------------------------------------------------------------------------
+
+    def fill(self) -> None:
+        """Claim jobs for the free slots; one claim at a time, another right after if asked."""
+        if self._tg is None:
+            return
+        if self._claiming:
+            self._again = True
+            return
+        if self.engine.slots - len(self.engine.running) <= 0:
+            return
+        self._claiming = True
+        self._tg.start_soon(self._claim)
+
+    async def _claim(self) -> None:
+        engine = self.engine
+        try:
+            while True:
+                self._again = False
+                free = engine.slots - len(engine.running)
+                if free <= 0:
+                    return
+                got = await self._claim_once(free)
+                if got < free and not self._again:
+                    return
+        finally:
+            self._claiming = False
+
+    async def _claim_once(self, free: int) -> int:
+        """One claim; returns how many jobs it started."""
+        engine = self.engine
+        try:
+            if self._claims is None or self._claims.is_closed():
+                self._claims = await asyncpg.connect(self.relay.dsn)
+            claimed, places = await cluster_claims.claim_next(
+                self._claims, engine.owner, engine.ctx.settings.queue.lease_s, free
+            )
+        except Exception as exc:
+            await self._close_claims()
+            await anyio.sleep(self._claim_failures.failed(exc))
+            return 0
+        self._claim_failures.succeeded()
+        if any(place.queue_id not in engine.queues for place in places.values()):
+            await engine.reload_queues()  # a queue another node created
+        picked = []
+        for job_id, place in places.items():
+            engine.forget(job_id)
+            run = RunningJob(job_id, place.queue_id, place.priority, place.enqueued_ns)
+            engine.running[job_id] = run
+            state = engine.queues.get(place.queue_id)
+            if state is not None:
+                state.running.add(job_id)
+            picked.append(run)
+        engine.start_claimed(picked, claimed)
+        return len(picked)
+
+    async def _close_claims(self) -> None:
+        if self._claims is not None:
+            with anyio.CancelScope(shield=True):
+                await self._claims.close(timeout=1)
+            self._claims = None
+
+    async def add_credits(self, queue_id: str, count: int) -> None:
+        """A manual dispatch, shared by every node (see :func:`cluster_claims.add_credits`)."""
+        await self.engine.ctx.db.transact(
+            lambda conn: cluster_claims.add_credits(conn, queue_id, count)
+        )
+        self.engine.wake()
+
+    # -- following the other nodes ------------------------------------------------------------
+
+    def remote_event(self, event: Event) -> None:
+        """Act on an event another node published (see the module's docstring)."""
+        engine = self.engine
+        if event.name == "queue:job_added":
+            # In this node's index too, so that depth and places in line count every node's
+            # jobs; its place among jobs that arrived at the same moment is approximate.
+            job_id, queue_id = event.job_id, event.queue_id
+            if job_id is not None and queue_id is not None and job_id not in engine.running:
+                engine.index_waiting(job_id, queue_id, event.data["priority"], time.time_ns())
+            engine.wake()
+        elif event.name == "queue:status_changed":
+            self._reload_soon()
+        elif event.job_id is not None and event.data.get("status") in _NOT_WAITING:
+            engine.forget(event.job_id)
+            run = engine.running.get(event.job_id)
+            if event.name == "job:cancelled" and run is not None and run.scope is not None:
+                run.stop_reason = "cancelled"
+                run.scope.cancel()
+
+    def _reload_soon(self) -> None:
+        if self._tg is not None:
+            self._tg.start_soon(self.engine.reload_queues)
+
+    async def _watch_queues(self) -> None:
+        """Re-read the queues whenever a row of the queues table changed."""
+        columns = ExtractionQueue.__table__.columns
+        while True:
+            await anyio.sleep(self.settings.queue_poll_s)
+            try:
+                async with self.engine.ctx.db.read() as session:
+                    rows = (await session.execute(select(*columns))).all()
+            except Exception:
+                log.debug("reading the queues table failed; trying again", exc_info=True)
+                continue
+            seen = {row.id: tuple(row) for row in rows}
+            if seen != self._queue_rows:
+                self._queue_rows = seen
+                await self.engine.reload_queues()

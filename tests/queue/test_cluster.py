@@ -1,0 +1,85 @@
+"""Two nodes, each a full app with its own engine, sharing one PostgreSQL queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+from tests.conftest import Service
+from tests.postgres import PostgresCluster
+from tests.queue.cluster_nodes import fresh_database, nodes, within
+from tests.queue.helpers import add_job, make_queue, peak_overlap
+
+
+@pytest.fixture
+def database_url(postgres_cluster: PostgresCluster, tmp_path: Path) -> str:
+    return fresh_database(postgres_cluster, tmp_path)
+
+
+async def all_finished(node: Service, job_ids: list[str]) -> list[dict[str, Any]]:
+    return [
+        await node.wait_for_job(job_id, {"completed", "dead"}, timeout_s=30) for job_id in job_ids
+    ]
+
+
+def status_on(node: Service, queue_id: str) -> str | None:
+    """The queue's status as the node's engine last read it."""
+    state = node.rt.engine.queues.get(queue_id)
+    return state.status if state else None
+
+
+async def test_a_queues_concurrency_limit_holds_across_nodes(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with nodes(tmp_path, database_url, 2) as (a, b):
+        product = await a.create_product("LIMIT1")
+        queue = await make_queue(a, "narrow", maxConcurrentJobs=2)
+        job_ids = [
+            (await add_job(node, product["id"], queue["id"], kind="sleep",
+                           parameters={"seconds": 0.3, "steps": 1}))["id"]
+            for _ in range(4)
+            for node in (a, b)
+        ]  # fmt: skip
+        jobs = await all_finished(a, job_ids)
+    assert {job["status"] for job in jobs} == {"completed"}
+    assert peak_overlap(jobs) == 2
+
+
+async def test_a_queue_paused_on_one_node_stops_starting_jobs_on_every_node(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with nodes(tmp_path, database_url, 2) as (a, b):
+        product = await a.create_product("PAUSE1")
+        queue = await make_queue(a, "pausable")
+        response = await a.client.post(f"/api/queue/{queue['id']}/pause")
+        assert response.status_code == 201, response.text
+        await within(1.0, lambda: status_on(b, queue["id"]) == "paused")
+        job = await add_job(b, product["id"], queue["id"], kind="noop")
+        await anyio.sleep(1.5)  # both dispatchers claim at least once a second
+        assert (await b.client.get(f"/api/job/{job['id']}")).json()["status"] == "queued"
+        await b.client.post(f"/api/queue/{queue['id']}/resume")
+        await within(1.0, lambda: status_on(a, queue["id"]) == "active")
+        done = await a.wait_for_job(job["id"], {"completed"}, timeout_s=10)
+    assert done["status"] == "completed"
+
+
+async def test_manual_dispatch_credits_are_shared_by_the_nodes(
+    database_url: str, tmp_path: Path
+) -> None:
+    async with nodes(tmp_path, database_url, 2) as (a, b):
+        product = await a.create_product("MANUAL1")
+        queue = await make_queue(a, "by-hand", mode="manual", maxConcurrentJobs=8)
+        job_ids = [
+            (await add_job(a, product["id"], queue["id"], kind="noop"))["id"] for _ in range(5)
+        ]
+        response = await b.client.post(f"/api/queue/{queue['id']}/dispatch", json={"count": 2})
+        assert response.status_code == 201, response.text
+        await anyio.sleep(2.5)  # long enough for both nodes to claim more than they may
+        statuses = [
+            (await a.client.get(f"/api/job/{job_id}")).json()["status"] for job_id in job_ids
+        ]
+    # The two credits went to the two oldest jobs, whichever node ran them.
+    assert statuses == ["completed", "completed", "queued", "queued", "queued"]

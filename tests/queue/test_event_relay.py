@@ -1,0 +1,126 @@
+"""Events across nodes through the PostgreSQL outbox: one id everywhere, replay anywhere."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import anyio
+import anyio.lowlevel
+import asyncpg
+import pytest
+
+from graphq.queue.event_relay import EventRelay, RelaySettings, asyncpg_dsn
+from graphq.queue.events import Event, EventBus, EventFilter
+from tests.postgres import PostgresCluster
+from tests.queue.cluster_nodes import fresh_database, within
+
+EVERYTHING = EventFilter()
+
+
+@pytest.fixture
+def database_url(postgres_cluster: PostgresCluster, tmp_path: Path) -> str:
+    return fresh_database(postgres_cluster, tmp_path)
+
+
+class Node:
+    """A bus relayed through the outbox, and the other nodes' events it was told of."""
+
+    def __init__(self, database_url: str, name: str, settings: RelaySettings) -> None:
+        self.bus = EventBus(replay_size=1000)
+        self.remote: list[Event] = []
+        self.relay = EventRelay(database_url, name, self.bus, self.remote.append, settings)
+        self.bus.relay = self.relay.take
+
+    def events(self) -> list[Event]:
+        return list(self.bus.replay(0, EVERYTHING))
+
+
+@asynccontextmanager
+async def relayed(
+    database_url: str, *names: str, settings: RelaySettings | None = None
+) -> AsyncIterator[list[Node]]:
+    nodes = [Node(database_url, name, settings or RelaySettings()) for name in names]
+    async with anyio.create_task_group() as tg:
+        for node in nodes:
+            tg.start_soon(node.relay.run)
+        with anyio.fail_after(10):
+            for node in nodes:
+                await node.relay.ready.wait()
+        yield nodes
+        tg.cancel_scope.cancel()
+
+
+async def test_an_event_published_on_one_node_reaches_every_node_with_one_id(
+    database_url: str,
+) -> None:
+    async with relayed(database_url, "a", "b") as (a, b):
+        _, stream = b.bus.subscribe(EventFilter(job_id="j1"))
+        a.bus.publish("job:completed", {"jobId": "j1"}, queue_id="q", job_id="j1")
+        with anyio.fail_after(5):
+            received = await stream.receive()
+        await within(10, lambda: len(a.events()) == 1)
+    assert (received.name, received.data, received.queue_id) == (
+        "job:completed",
+        {"jobId": "j1"},
+        "q",
+    )
+    assert a.events()[0].id == received.id
+    # Each node is told of the other's events only: its own it acted on when it published.
+    assert [e.id for e in b.remote] == [received.id] and a.remote == []
+
+
+async def test_a_client_replays_what_it_missed_from_whichever_node_it_reconnects_to(
+    database_url: str,
+) -> None:
+    async with relayed(database_url, "a", "b") as (a, b):
+        for n in range(5):
+            a.bus.publish("job:progress_updated", {"n": n}, job_id="j")
+        await within(10, lambda: len(b.events()) == 5)
+        seen_on_a = a.events()[1].id
+        replayed = [e.data["n"] for e in b.bus.replay(seen_on_a, EVERYTHING)]
+    assert replayed == [2, 3, 4]
+    # A node started later fills its replay buffer from the outbox.
+    async with relayed(database_url, "c") as (c,):
+        await within(10, lambda: len(c.events()) == 5)
+        assert [e.data["n"] for e in c.bus.replay(seen_on_a, EVERYTHING)] == [2, 3, 4]
+        assert c.remote == []  # history, not news: nothing to act on
+
+
+async def test_events_of_concurrent_writers_are_all_read_in_id_order(database_url: str) -> None:
+    async with relayed(database_url, "a", "b", "reader") as (a, b, reader):
+
+        async def publish(node: Node, name: str) -> None:
+            for n in range(200):
+                node.bus.publish("job:progress_updated", {"by": name, "n": n})
+                if n % 7 == 0:
+                    await anyio.lowlevel.checkpoint()
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(publish, a, "a")
+            tg.start_soon(publish, b, "b")
+        await within(10, lambda: len(reader.events()) == 400)
+        ids = [e.id for e in reader.events()]
+    assert ids == sorted(ids) and len(set(ids)) == 400
+    for name in ("a", "b"):
+        assert [e.data["n"] for e in reader.events() if e.data["by"] == name] == list(range(200))
+
+
+async def test_the_outbox_keeps_only_its_newest_rows(database_url: str) -> None:
+    settings = RelaySettings(keep_rows=3, prune_every_s=0.1)
+    async with relayed(database_url, "a", settings=settings) as (a,):
+        for n in range(10):
+            a.bus.publish("job:progress_updated", {"n": n})
+        await within(10, lambda: len(a.events()) == 10)
+        conn = await asyncpg.connect(asyncpg_dsn(database_url))
+        try:
+            with anyio.fail_after(5):
+                while True:
+                    if await conn.fetchval("SELECT count(*) FROM queue_events") <= 3:
+                        break
+                    await anyio.sleep(0.05)
+            kept = [r["data"] for r in await conn.fetch("SELECT data::text FROM queue_events")]
+        finally:
+            await conn.close()
+    assert sorted(kept) == ['{"n":7}', '{"n":8}', '{"n":9}']
