@@ -20,8 +20,13 @@ capacitance graphs become the fitter's graph dicts (as the ``spice_fit`` job's
   thing told); its Rth(j-c) is read from its tables
   (:func:`graphq.datasheet.thermal.read_junction_to_case`).
 
+In both modes the electrical table's threshold and RDS(on) are read from the PDF's text
+(:mod:`graphq.datasheet.electrical`): they referee graphs that contradict each other and
+check the model.
+
 Per part and mode: curves used / rejected by the fitter, the worst output and transfer RMS
 error and the median capacitance error (worst of Ciss/Coss/Crss), all measured in ngspice,
+the same over only the graphs the table does not contradict ("table-ok"), each graph's worst,
 the fit time (wall and CPU), and the model's ``needs_review`` reasons. Targets (exact):
 output and transfer RMS ≤ 5 % of full scale, capacitance median ≤ 10 %, fit ≤ 10 s.
 
@@ -36,6 +41,7 @@ from __future__ import annotations
 import argparse
 import math
 import time
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,17 +63,22 @@ from benchmarks.datasheet_truth import (
 from graphq.datasheet import read_datasheet
 from graphq.datasheet.content import PageContent, read_pages
 from graphq.datasheet.curves import extract_curves
+from graphq.datasheet.electrical import ElectricalTable, read_electrical_table
 from graphq.datasheet.panels import find_panels
 from graphq.datasheet.render import graph_json
 from graphq.datasheet.rules import find_rules
-from graphq.datasheet.thermal import ThermalResistance, read_junction_to_case
+from graphq.datasheet.thermal import ThermalResistance, read_junction_to_case, table_pages
 from graphq.datasheet.types import DatasheetGraph
 from graphq.digitizer.resample import resample_path
 from graphq.digitizer.types import Axis
 from graphq.errors import GraphqError
 from graphq.spice import GraphCurves, fit_input_from_graphs, fit_model, verify_with_ngspice
+from graphq.spice.curves import curve_table
+from graphq.spice.datasheet_tables import table_ratings
+from graphq.spice.graph_curves import graph_name
 from graphq.spice.quality import combined_review, dialect_summary
 from graphq.spice.results import CurveReport
+from graphq.spice.table_referee import contradicted_graphs
 
 PARTS = ("AOT1N60", "DN2540", "FQA19N20")
 FITTED_TYPES = (
@@ -161,6 +172,9 @@ class PartResult:
     capacitance: float = math.nan
     # The same worst errors of the PSpice-style subcircuit simulated in ngspice.
     pspice: tuple[float, float, float] = (math.nan, math.nan, math.nan)
+    # Worst output and transfer errors over the graphs the datasheet's table does not
+    # contradict (the same as output/transfer where it contradicts none).
+    consistent: tuple[float, float] = (math.nan, math.nan)
     fit_s: float = math.nan
     # The fit's CPU time: on a shared machine the wall time (fit_s) grows with the load.
     fit_cpu_s: float = math.nan
@@ -280,6 +294,7 @@ def exact_graph(
         "axes": _axes_json(truth),
         "curves": curves,
         "conditions": dict(binding.conditions),
+        "name": graph_name(truth.graph_type, truth.page, truth.figure),
     }
 
 
@@ -291,14 +306,15 @@ def reader_graph(graph: DatasheetGraph) -> dict[str, Any]:
         "axes": shown["axes"],
         "curves": shown["curves"],
         "conditions": dict(graph.conditions),
+        "name": graph_name(graph.graph_type, graph.page, graph.caption),
     }
 
 
-def _worst(reports: list[CurveReport], kind: str) -> float:
+def _worst(reports: list[CurveReport], kind: str, leave_out: Collection[str] = ()) -> float:
     values = [
         r.median_relative_error if kind == "capacitance" else r.rms_error
         for r in reports
-        if r.graph_type == kind
+        if r.graph_type == kind and r.graph not in leave_out
     ]
     return max(values, default=math.nan)
 
@@ -308,11 +324,13 @@ def fit_part(
     mode: str,
     graphs: list[dict[str, Any]],
     thermal: ThermalResistance | None,
+    table: ElectricalTable,
     result: PartResult,
 ) -> None:
     typed = [msgspec.convert(g, GraphCurves) for g in graphs]
     try:
         inputs = fit_input_from_graphs(typed, DEVICE_TYPES[name])
+        inputs.table = table_ratings(table, inputs.pchan)
         if mode == "exact":
             inputs.rthjc_k_per_w = RTHJC_K_PER_W.get(name)
             inputs.rthjc_source = "read by eye"
@@ -334,6 +352,20 @@ def fit_part(
     result.output = _worst(reports, "output")
     result.transfer = _worst(reports, "transfer")
     result.capacitance = _worst(reports, "capacitance")
+    contradicted = contradicted_graphs(curve_table(inputs), inputs.table)
+    result.consistent = (
+        _worst(reports, "output", contradicted),
+        _worst(reports, "transfer", contradicted),
+    )
+    if contradicted:
+        result.notes.append(f"graphs the table contradicts: {', '.join(contradicted)}")
+    by_graph: dict[str, float] = {}
+    for r in reports:
+        if r.graph_type in ("output", "transfer"):
+            by_graph[r.graph] = max(by_graph.get(r.graph, 0.0), r.rms_error)
+    result.notes.append(
+        "worst RMS by graph: " + "; ".join(f"{g}: {v:.1%}" for g, v in by_graph.items())
+    )
     result.fit_s = fit.fit_time_s
     if subcircuit is not None:
         result.pspice = tuple(  # type: ignore[assignment]
@@ -361,15 +393,18 @@ def run_part(directory: Path, sheet: TruthSheet, modes: list[str]) -> list[PartR
     except Exception as exc:  # the reader is measured here too: its crash is a result
         found, read_note = [], f"read_datasheet failed: {type(exc).__name__}: {exc}"
     started = time.perf_counter()
-    thermal = read_junction_to_case(pdf)
+    pages = table_pages(pdf)
+    thermal = read_junction_to_case(pdf, pages=pages)
+    table = read_electrical_table(pdf, pages=pages)
     seconds = time.perf_counter() - started
     by_eye = RTHJC_K_PER_W.get(sheet.name, "none")
     read = f"{thermal.k_per_w:g} K/W from {thermal.describe()}" if thermal else "none read"
-    thermal_note = f"Rth(j-c): {read} (by eye: {by_eye}; {seconds:.1f} s)"
+    thermal_note = f"Rth(j-c): {read} (by eye: {by_eye}); tables read in {seconds:.1f} s"
+    table_note = f"electrical table: {table.describe()}"
     results = []
     for mode in modes:
         result = PartResult(sheet.name, mode)
-        result.notes.extend([read_note, thermal_note])
+        result.notes.extend([read_note, thermal_note, table_note])
         if mode == "pdf":
             graphs = [reader_graph(g) for g in found if g.graph_type in FITTED_TYPES]
         else:
@@ -385,7 +420,7 @@ def run_part(directory: Path, sheet: TruthSheet, modes: list[str]) -> list[PartR
                 )
                 for i, truth in enumerate(fitted)
             ]
-        fit_part(sheet.name, mode, graphs, thermal, result)
+        fit_part(sheet.name, mode, graphs, thermal, table, result)
         results.append(result)
     return results
 
@@ -397,7 +432,8 @@ def _percent(value: float) -> str:
 def print_table(results: list[PartResult], show_reasons: bool) -> None:
     print(
         f"{'part':10s} {'mode':6s} {'used':>4s} {'rej':>4s} {'output':>7s} {'transf':>7s}"
-        f" {'C med':>7s} {'fit s':>6s} {'cpu s':>6s}  {'pspice out/tr/C':>21s}  review"
+        f" {'C med':>7s} {'fit s':>6s} {'cpu s':>6s}  {'pspice out/tr/C':>21s}"
+        f"  {'table-ok out/tr':>14s}  review"
     )
     for r in results:
         if r.error:
@@ -407,7 +443,8 @@ def print_table(results: list[PartResult], show_reasons: bool) -> None:
             f"{r.name:10s} {r.mode:6s} {r.used:4d} {r.rejected:4d} {_percent(r.output):>7s}"
             f" {_percent(r.transfer):>7s} {_percent(r.capacitance):>7s} {r.fit_s:6.2f}"
             f" {r.fit_cpu_s:6.2f}"
-            f"  {' '.join(_percent(v) for v in r.pspice):>21s}  {len(r.reasons)} reason(s)"
+            f"  {' '.join(_percent(v) for v in r.pspice):>21s}"
+            f"  {' '.join(_percent(v) for v in r.consistent):>14s}  {len(r.reasons)} reason(s)"
         )
     for r in results:
         print(f"\n{r.name} ({r.mode}):")

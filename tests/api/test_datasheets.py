@@ -71,7 +71,7 @@ async def upload_pdfs(
 
 async def rows(service: Service) -> tuple[int, int]:
     """How many datasheet and job rows the database holds."""
-    async with service.rt.db.read() as session:
+    async with service.db.read() as session:
         datasheets = (await session.execute(select(func.count(Datasheet.id)))).scalar_one()
         jobs = (await session.execute(select(func.count(Job.id)))).scalar_one()
     return datasheets, jobs

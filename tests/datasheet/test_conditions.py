@@ -1,4 +1,9 @@
-from graphq.datasheet.conditions import bare_value, parse_conditions, parse_label
+from graphq.datasheet.conditions import (
+    bare_value,
+    name_unread_voltage,
+    parse_conditions,
+    parse_label,
+)
 
 
 def test_assignment_label_gives_its_value_and_condition() -> None:
@@ -22,3 +27,17 @@ def test_notes_state_every_condition_in_base_units() -> None:
 def test_a_value_with_its_unit_alone_is_a_bare_value() -> None:
     assert bare_value("-0.5V") == (-0.5, "V")
     assert bare_value("VGS = 1 V") is None
+
+
+def test_a_note_voltage_whose_subscript_ocr_lost_is_the_transfer_graphs_vds() -> None:
+    # "1. VDS = 40V" and "2. 250µs Pulse Test" of a small note box, as OCR merged them.
+    read = parse_conditions("2.1.V,, 40VPulse Test", lone_temperature=False)
+    assert read == {"V": 40.0}
+    assert name_unread_voltage(read, "transfer") == {"VDS": 40.0}
+    assert name_unread_voltage(parse_conditions("1.V..=0V"), "capacitance") == {"VGS": 0.0}
+
+
+def test_a_voltage_of_unread_symbol_is_dropped_where_the_graph_leaves_two_choices() -> None:
+    assert name_unread_voltage({"V": 40.0, "tp": 2.5e-4}, "output") == {"tp": 2.5e-4}
+    assert name_unread_voltage({"V": 40.0, "VDS": 25.0}, "transfer") == {"VDS": 25.0}
+    assert parse_conditions("VGS = 10 V, Vig » Gate-Source Voltage [V]") == {"VGS": 10.0}

@@ -19,9 +19,16 @@ from graphq.db.database import Database
 from graphq.db.migrate import upgrade
 from graphq.db.models import ExtractionQueue, Job, Product, SpiceModel
 from graphq.errors import GraphqError
-from graphq.jobs.spice_fit import SpiceFitHandler, SpiceFitParameters, SpiceOutput, fit_product
+from graphq.jobs.spice_fit import (
+    SpiceFitHandler,
+    SpiceFitParameters,
+    SpiceOutput,
+    fit_product,
+    stored_graph_name,
+)
 from graphq.queue.registry import JobContext
 from graphq.spice.ngspice import ngspice_available
+from tests.conftest import make_settings
 from tests.datasheet.pdfs import table_pdf
 from tests.jobs.helpers import first_attempt
 from tests.spice.devices import GAN_DEVICE, VDMOS_DEVICES, KnownDevice, datasheet_graphs
@@ -149,6 +156,39 @@ async def fit_job(db: Database, settings: Settings) -> tuple[JobContext, str]:
     return JobContext(job=snapshot, db=db, settings=settings), product.id
 
 
+async def test_two_fits_of_one_product_stored_at_once_on_postgresql_take_the_next_versions(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    """Two nodes storing fits of one product at once: the second waits on the product's row
+    lock, then numbers its model after the first's instead of colliding with it."""
+    settings = make_settings(tmp_path / "data", storage={"database_url": postgres_database})
+    db = Database(postgres_database)
+    handler = SpiceFitHandler()
+    try:
+        first, _ = await fit_job(db, settings)
+        async with db.write() as session:
+            job = await session.get(Job, first.job.id)
+            assert job is not None
+            again = Job(product_id=job.product_id, queue_id=job.queue_id, kind="spice_fit")
+            session.add(again)
+            await session.flush()
+            second = JobContext(job=first_attempt(again), db=db, settings=settings)
+
+        async def store_second() -> None:
+            async with db.write() as session:
+                await handler.store(second, session, stored_output())
+
+        async with anyio.create_task_group() as tg, db.write() as session:
+            await handler.store(first, session, stored_output())
+            tg.start_soon(store_second)
+            await anyio.sleep(0.5)  # the second reaches the product's lock meanwhile
+        async with db.read() as session:
+            models = (await session.execute(select(SpiceModel.job_id, SpiceModel.version))).all()
+        assert sorted(models, key=lambda m: m.version) == [(first.job.id, 1), (second.job.id, 2)]
+    finally:
+        await db.dispose()
+
+
 async def test_a_store_retried_after_a_failed_commit_leaves_one_model_and_its_own_files(
     settings: Settings,
 ) -> None:
@@ -254,3 +294,17 @@ def test_a_thermal_resistance_given_with_the_job_is_taken_over_the_datasheets(
     output = fit_product(given, ProgressLog())
     (note,) = [w for w in output.fit["warnings"] if "Rth(j-c)" in w]
     assert "2.5 K/W (given with the job)" in note
+
+
+def test_a_stored_datasheet_graph_is_named_by_its_type_page_and_caption() -> None:
+    metadata = {
+        "graphType": "transfer",
+        "page": 3,
+        "caption": "Figure 2. Transfer  Characteristics",
+    }
+    assert (
+        stored_graph_name(metadata)
+        == 'transfer graph, page 3 ("Figure 2. Transfer Characteristics")'
+    )
+    # An uploaded image has neither: the fit numbers its graphs.
+    assert stored_graph_name({"graphType": "output"}) == ""

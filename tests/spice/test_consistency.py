@@ -3,6 +3,8 @@ silently."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from graphq.review import ReviewReason
@@ -45,3 +47,13 @@ def test_an_rdson_curve_far_from_the_output_curve_at_its_gate_voltage_is_named()
     rdson = CurveData("rdson", "VGS = 10 V", 10.0, current, np.full(3, 10.0), OHMS)
     (note,) = disagreements([top, rdson]).reasons
     assert "on-resistance at VGS = 10 V" in note.message
+
+
+def test_the_reason_names_the_graph_of_each_curve() -> None:
+    low = replace(output(-1.0, 0.02), graph='output graph, page 4 ("Output Characteristics")')
+    curve = replace(transfer({-1.0: 0.13, 1.0: 0.5}), graph="transfer graph, page 5")
+    (note,) = disagreements([low, curve]).reasons
+    assert note.message.startswith(
+        "the transfer curve VDS = 10 V of the transfer graph, page 5 and the output curve "
+        'VGS = -1 V of the output graph, page 4 ("Output Characteristics") disagree'
+    )

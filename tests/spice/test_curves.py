@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphq.spice.curves import CurveData, curve_error, curve_table, display_error
+from graphq.spice.curves import (
+    CurveData,
+    curve_error,
+    curve_table,
+    display_error,
+    distinct_names,
+)
+from graphq.spice.graph_curves import GraphCurves, graph_name
+from graphq.spice.graphs import fit_input_from_graphs
 from graphq.spice.inputs import AxisScale, FitInput, OutputCurve, TransferCurve
 
 AMPS = AxisScale(log=False, low=0.0, high=0.5)
@@ -63,3 +71,35 @@ def test_each_curve_takes_its_own_graphs_x_axis_and_transfer_curves_stay_vertica
     )
     table = curve_table(inputs)
     assert [c.x_log for c in table] == [True, False, None]
+
+
+def _named_output(graph_name: str, vgs: float) -> GraphCurves:
+    vds = np.linspace(0.0, 10.0, 20)
+    curve = {"label": f"VGS = {vgs:g} V", "points": np.column_stack([vds, vds / 20]).tolist()}
+    axes = {"x": {"min": 0, "max": 10, "unit": "V"}, "y": {"min": 0, "max": 1, "unit": "A"}}
+    return GraphCurves(graph_type="output", axes=axes, curves=[curve], name=graph_name)
+
+
+def test_curves_of_one_name_in_two_graphs_are_named_with_their_graph() -> None:
+    full = graph_name("output", 4, "Output Characteristics")
+    zoom = graph_name("output", 4, "Saturation Characteristics")
+    graphs = [_named_output(full, -1.0), _named_output(zoom, -1.0), _named_output(zoom, 0.0)]
+    names = [c.name for c in curve_table(fit_input_from_graphs(graphs, "Depletion-MOSFET"))]
+    assert names == [
+        'VGS = -1 V (output graph, page 4 ("Output Characteristics"))',
+        'VGS = -1 V (output graph, page 4 ("Saturation Characteristics"))',
+        "VGS = 0 V",
+    ]
+
+
+def test_graphs_without_names_are_told_apart_by_number() -> None:
+    graphs = [_named_output("", 5.0), _named_output("", 5.0)]
+    names = [c.name for c in curve_table(fit_input_from_graphs(graphs))]
+    assert names == ["VGS = 5 V (output graph 1)", "VGS = 5 V (output graph 2)"]
+    (alone,) = curve_table(fit_input_from_graphs(graphs[:1]))
+    assert alone.name == "VGS = 5 V"
+    twins = distinct_names([alone, alone])
+    assert [c.name for c in twins] == [
+        "VGS = 5 V (output graph 1) #1",
+        "VGS = 5 V (output graph 1) #2",
+    ]

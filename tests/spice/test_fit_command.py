@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from graphq.digitizer.export import result_to_csv
 from graphq.digitizer.types import Axes, Axis, Curve, DigitizeResult, GraphMeta
 from graphq.spice.ngspice import ngspice_available
 from graphq.spice.simulate import DeviceUnderTest, SweepPlan, simulate
+from tests.datasheet.pdfs import table_pdf
 
 from .devices import (
     SELF_HEATED_DEVICE,
@@ -109,7 +111,8 @@ def test_fit_writes_a_vdmos_model_ngspice_loads(
     table = err[err.index("graph        curve") :].splitlines()
     rows = [line for line in table if line.split()[0] in ("output", "transfer", "capacitance")]
     assert len(rows) == 6 + 1 + 3
-    assert all(line.endswith("  ok") for line in rows)
+    # Each line says which graph the curve was read from.
+    assert all(re.search(r"  ok +\w+ graph \(\w+\.csv\)$", line) for line in rows)
     assert any(line.startswith("capacitance  Ciss") for line in rows)
     assert "needs review" not in err
 
@@ -130,7 +133,10 @@ def test_a_model_that_needs_review_is_written_and_exits_with_status_3(
     assert status == NEEDS_REVIEW_EXIT_STATUS == 3
     assert loads_in_ngspice(model.read_text(), "PART")
     assert "needs review:" in err
-    assert "curve_rejected: transfer curve 'curve 4' was left out of the fit" in err
+    assert (
+        "curve_rejected: transfer curve 'curve 4' of the transfer graph (transfer.csv) "
+        "was left out of the fit"
+    ) in err
 
 
 @needs_ngspice
@@ -301,3 +307,27 @@ def test_the_installed_command_fits_csv_files_named_as_in_the_spec(
     )
     assert completed.returncode == 0, completed.stderr
     assert loads_in_ngspice((tmp_path / "model.lib").read_text(), "PART")
+
+
+@needs_ngspice
+def test_the_datasheet_option_reads_rthjc_and_the_table_and_says_where_from(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = write_csvs(SELF_HEATED_DEVICE, tmp_path)
+    rows = [
+        ("Thermal Resistance, Junction-to-Case RθJC", "--", "0.4", "°C/W"),
+        # The device's vto is 3.5 V: a table rating 6 … 8 V contradicts the model.
+        ("VGS(th) Gate Threshold Voltage", "VDS=VGS, ID=250µA", "6.0 - 8.0", "V"),
+    ]
+    datasheet = tmp_path / "part.pdf"
+    datasheet.write_bytes(table_pdf(rows))
+    arguments = ["fit", "--output", str(paths["output"]), "--transfer", str(paths["transfer"])]
+    model = tmp_path / "hot.lib"
+    status = graphq([*arguments, "--datasheet", str(datasheet), "-o", str(model)])
+    err = capsys.readouterr().err
+    assert status == NEEDS_REVIEW_EXIT_STATUS
+    assert 'Rth(j-c) 0.4 K/W: read from the datasheet (page 1: "Thermal Resistance' in err
+    assert "threshold 6 … 8 V (N-channel sense): the datasheet's electrical table" in err
+    assert "parameter_against_device: vto = 3." in err
+    assert "lies outside the datasheet table's threshold 6 … 8 V" in err
+    assert "rthjc=" in model.read_text()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -71,3 +73,12 @@ def test_each_graph_counts_the_same_however_many_curves_it_draws() -> None:
     assert sum(w**2 for w in weights[:4]) == pytest.approx(sum(w**2 for w in weights[4:]))
     assert weights[4] == pytest.approx(2.0 * weights[0])
     assert graph_of(output[0]) == graph_of(output[3]) != graph_of(saturation[0])
+
+
+def test_a_curves_own_weight_scales_its_share_of_its_graph() -> None:
+    amps = AxisScale(log=False, low=0.0, high=0.5)
+    x = np.linspace(0.0, 1.0, 10)
+    trusted = CurveData("transfer", "VDS = 10 V", 10.0, x, x, amps)
+    doubted = replace(trusted, name="VDS = 20 V", condition=20.0, weight=0.2)
+    weights = curve_weights([trusted, doubted])
+    assert weights[1] == pytest.approx(0.2 * weights[0])

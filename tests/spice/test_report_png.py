@@ -52,8 +52,8 @@ def _inputs():
 def test_every_curve_has_its_own_legend_name_even_across_two_graphs_of_one_kind() -> None:
     names = legend_names(curve_table(_inputs()))
     assert len(names) == len(set(names)) == 5
-    assert "VGS = 5 V (output)" in names
-    assert "VGS = 5 V (output) #2" in names
+    assert "VGS = 5 V (output graph 1) (output)" in names
+    assert "VGS = 5 V (output graph 2) (output)" in names
     assert "VDS = 10 V (transfer)" in names
 
 

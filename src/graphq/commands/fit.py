@@ -22,6 +22,7 @@ from graphq.spice import (
     render_report_png,
     verify_with_ngspice,
 )
+from graphq.spice.datasheet_tables import read_datasheet_tables
 from graphq.spice.pspice_subckt import DIALECTS
 from graphq.spice.quality import combined_review, curve_measure
 
@@ -66,6 +67,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the datasheet's junction-to-case thermal resistance: self-heating is fitted up "
         "to it where the output curves show it (DC sweeps), and written to the card",
     )
+    parser.add_argument(
+        "--datasheet",
+        type=Path,
+        metavar="PDF",
+        help="the part's datasheet: its Rth(j-c) (unless --rthjc is given) and its electrical "
+        "table's VGS(th)/VGS(off) and RDS(on) are read from it; the table referees graphs that "
+        "contradict each other and checks the model",
+    )
     parser.add_argument("--name", default="GRAPHQ_MODEL", help="model name in the file")
     parser.add_argument("-o", dest="out", type=Path, help="write the model here (default stdout)")
     parser.add_argument("--report", type=Path, metavar="OUT.png", help="also write the fit plot")
@@ -95,7 +104,7 @@ def error_table(fit: SpiceFit, verification: Verification | None) -> list[str]:
     simulated = {(r.graph_type, r.name): r for r in verification.report} if verification else {}
     lines = [
         f"{'graph':12s} {'curve':16s} {'fit rms':>8s} {'fit max':>8s} "
-        f"{'ngspice':>8s} {'limit':>6s}  verdict"
+        f"{'ngspice':>8s} {'limit':>6s}  {'verdict':12s}  read from"
     ]
 
     for curve in fit.report:
@@ -105,7 +114,7 @@ def error_table(fit: SpiceFit, verification: Verification | None) -> list[str]:
         verdict = "ok" if judged.within_limit else "BEYOND LIMIT"
         lines.append(
             f"{curve.graph_type:12s} {curve.name:16s} {curve.rms_error:8.2%} "
-            f"{curve.max_error:8.2%} {ngspice} {curve.limit:6.0%}  {verdict}"
+            f"{curve.max_error:8.2%} {ngspice} {curve.limit:6.0%}  {verdict:12s}  {curve.graph}"
         )
     lines.append("(capacitances: ngspice column and limit are median relative errors)")
     return lines
@@ -124,6 +133,36 @@ def other_dialects(
     return {name: verify_with_ngspice(fit, inputs, name) for name in names}
 
 
+def _read_pdf(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise GraphqError("INVALID_PARAMETERS", f"cannot read {path}: {exc.strerror}") from exc
+
+
+def sources(inputs: FitInput) -> list[str]:
+    """Where the values not read from the curves came from."""
+    lines = []
+    if inputs.rthjc_k_per_w is not None:
+        lines.append(f"Rth(j-c) {inputs.rthjc_k_per_w:g} K/W: {inputs.rthjc_source}")
+    table = inputs.table
+    if table is not None:
+        if table.threshold_low_v is not None:
+            lines.append(
+                f"threshold {table.threshold_low_v:g} … {table.threshold_high_v:g} V "
+                f"(N-channel sense): the datasheet's electrical table, {table.threshold_source}"
+            )
+        if table.rdson_vgs_v is not None:
+            rated = "/".join(
+                f"{v:g}" for v in (table.rdson_typical_ohm, table.rdson_max_ohm) if v is not None
+            )
+            lines.append(
+                f"RDS(on) {rated} Ω at VGS = {table.rdson_vgs_v:g} V, ID = {table.rdson_id_a:g} A: "
+                f"the datasheet's electrical table, {table.rdson_source}"
+            )
+    return lines
+
+
 def run_fit(args: argparse.Namespace) -> int:
     """Write the model, print the per-curve error table to stderr; one error line on bad
     input. Returns 3 when the model needs review."""
@@ -140,7 +179,10 @@ def run_fit(args: argparse.Namespace) -> int:
         if args.rthjc is not None:
             if not args.rthjc > 0.0:
                 raise GraphqError("INVALID_PARAMETERS", "--rthjc must be a positive K/W")
-            inputs.rthjc_k_per_w = args.rthjc
+            inputs.rthjc_k_per_w, inputs.rthjc_source = args.rthjc, "given with --rthjc"
+        if args.datasheet is not None:
+            progress(0.0, "reading the datasheet's tables")
+            read_datasheet_tables(_read_pdf(args.datasheet), inputs)
         fit = fit_model(inputs, model_type=args.model, name=args.name, progress=progress)
         progress(0.96, "verifying the model in ngspice")
         dialect = args.dialect if args.model == "vdmos" else "vdmos"
@@ -162,6 +204,8 @@ def run_fit(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     for warning in fit.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    for line in sources(inputs):
+        print(line, file=sys.stderr)
     print(f"fitted {', '.join(fit.fitted)} in {fit.fit_time_s:.2f} s", file=sys.stderr)
     for line in error_table(fit, verification):
         print(line, file=sys.stderr)

@@ -18,6 +18,13 @@ _ASSIGNMENT = re.compile(r"([A-Za-zθΘ][A-Za-z0-9θ()/]{0,9})\s*=\s*" + _NUMBER
 _TEMPERATURE = re.compile(_NUMBER + r"\s*(?:°|º|˚|o)\s*C\b")
 _PULSE = re.compile(_NUMBER + r"\s*([pnuµμm]?)s\s+pulse", re.IGNORECASE)
 _NAMES = {"TJ": "Tj", "TC": "Tc", "TA": "Ta", "TCASE": "Tc", "F": "f"}
+# A voltage whose symbol's subscript OCR read as marks, its "=" often lost with it: the
+# "1. VDS = 40V" of a small note box read as "1.V,, 40V". Stored as ``V``: the graph says
+# which voltage it is (:func:`name_unread_voltage`).
+_UNREAD_VOLTAGE = re.compile(r"(?<![A-Za-z])V[,.'’`_]{1,3}\s*=?\s*" + _NUMBER + r"\s*V")
+# The voltage a graph's notes state where its x axis is the other one: a transfer graph
+# (x: VGS) is measured at a VDS, a capacitance graph (x: VDS) at a VGS.
+_NOTE_VOLTAGE = {"transfer": "VDS", "capacitance": "VGS"}
 
 
 def parse_conditions(text: str, *, lone_temperature: bool = True) -> dict[str, float]:
@@ -35,7 +42,22 @@ def parse_conditions(text: str, *, lone_temperature: bool = True) -> dict[str, f
     pulse = _PULSE.search(text)
     if pulse:
         found["tp"] = _number(pulse.group(1)) * _PREFIX[pulse.group(2).lower()]
+    unread = _UNREAD_VOLTAGE.search(text)
+    if unread and not any(name.startswith("V") for name in found):
+        found["V"] = _number(unread.group(1))
     return found
+
+
+def name_unread_voltage(conditions: dict[str, float], graph_type: str) -> dict[str, float]:
+    """``conditions`` with a voltage of unread symbol (``V``) named where the graph leaves
+    one choice (a transfer graph's note voltage is its VDS); dropped where it does not."""
+    if "V" not in conditions:
+        return conditions
+    named = {k: v for k, v in conditions.items() if k != "V"}
+    name = _NOTE_VOLTAGE.get(graph_type)
+    if name is not None and name not in named:
+        named[name] = conditions["V"]
+    return named
 
 
 def parse_label(text: str) -> tuple[float | None, dict[str, float]]:

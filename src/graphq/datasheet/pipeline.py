@@ -26,7 +26,7 @@ import numpy as np
 from graphq.datasheet.axes import AxesReading, AxisSettings, read_axes
 from graphq.datasheet.boxes import bordered_boxes
 from graphq.datasheet.classify import classify
-from graphq.datasheet.conditions import parse_conditions, parse_label
+from graphq.datasheet.conditions import name_unread_voltage, parse_conditions, parse_label
 from graphq.datasheet.content import ContentSettings, PageContent, read_pages
 from graphq.datasheet.curves import CurveSettings, extract_curves
 from graphq.datasheet.labels import CERTAINTY, LabelSettings, bind_labels
@@ -262,6 +262,7 @@ def _read_panel(
         boxes=bordered_boxes(page.strokes, panel.box),
     )
     graph_conditions = {**parse_conditions(caption), **binding.graph_conditions}
+    graph_conditions = name_unread_voltage(graph_conditions, graph_type)
     curves: list[DatasheetCurve] = []
     if axes is not None:
         axes_confidence = min(reading.x.confidence, reading.y.confidence)

@@ -29,7 +29,7 @@ from scipy import ndimage
 
 from graphq.datasheet.axes import AxesReading, read_axes
 from graphq.datasheet.classify import classify
-from graphq.datasheet.conditions import parse_conditions, parse_label
+from graphq.datasheet.conditions import name_unread_voltage, parse_conditions, parse_label
 from graphq.datasheet.curves import VectorCurve
 from graphq.datasheet.labels import bind_labels
 from graphq.datasheet.ocr import POINTS_PER_INCH, image_words, render_page, scale_word
@@ -238,7 +238,7 @@ def _read_graph(
     found = _digitized(pixels, frame, axes, graph_type, review)
     traced = [_on_page(curve, axes, box) for curve in found]
     binding = bind_labels(traced, lines, box, [], [])
-    conditions = {**conditions, **binding.graph_conditions}
+    conditions = name_unread_voltage({**conditions, **binding.graph_conditions}, graph_type)
     axes_confidence = min(reading.x.confidence, reading.y.confidence)
     curves = []
     for curve, label in zip(found, binding.labels, strict=True):

@@ -77,8 +77,9 @@ _NUMBER = re.compile(
 )
 
 
-def _rows(words: list[Word], settings: ThermalSettings) -> list[list[Word]]:
-    """Upright words grouped into rows (words level with each other), each left to right."""
+def table_rows(words: list[Word], settings: ThermalSettings = THERMAL) -> list[list[Word]]:
+    """Upright words grouped into rows (words level with each other), each left to right:
+    a table's rows, whichever the table (:mod:`graphq.datasheet.electrical` reads them too)."""
     rows: list[list[Word]] = []
     for word in sorted((w for w in words if w.upright), key=lambda w: w.centre[1]):
         row = rows[-1] if rows else None
@@ -124,7 +125,9 @@ def junction_to_case(
     words: list[Word], page: int, settings: ThermalSettings = THERMAL
 ) -> ThermalResistance | None:
     """The largest junction-to-case thermal resistance the page's ``words`` print, or None."""
-    found = [reading for row in _rows(words, settings) if (reading := _row_value(row, settings))]
+    found = [
+        reading for row in table_rows(words, settings) if (reading := _row_value(row, settings))
+    ]
     if not found:
         return None
     value, text = max(found, key=lambda r: r[0])
@@ -132,29 +135,37 @@ def junction_to_case(
     return ThermalResistance(value, page, text, "ocr" if ocr else "text")
 
 
-def read_junction_to_case(
-    pdf: bytes, settings: ThermalSettings = THERMAL
-) -> ThermalResistance | None:
-    """The datasheet's Rth(j-c): the largest any page gives, read from the text layer, or
-    by OCR on the first :attr:`ThermalSettings.ocr_pages` pages where the text layer is
-    unusable (until one gives it). None where no page gives one (or no OCR is installed for
-    a page that needs it)."""
+def table_pages(pdf: bytes, settings: ThermalSettings = THERMAL) -> list[tuple[int, list[Word]]]:
+    """Each page's words where its tables can be read: the text layer, or OCR on the first
+    :attr:`ThermalSettings.ocr_pages` pages where the text layer is unusable. Read once,
+    these serve every table reader (Rth(j-c) here, the electrical characteristics)."""
     _, pages = read_pages(pdf)
-    readings: list[ThermalResistance] = []
+    read: list[tuple[int, list[Word]]] = []
     for page in pages:
         if page.text_usable:
-            words = page.words
-        elif page.number <= settings.ocr_pages and not readings:
-            words = _ocr_page(pdf, page.number)
-        else:
-            continue
-        reading = junction_to_case(words, page.number, settings)
-        if reading is not None:
-            readings.append(reading)
+            read.append((page.number, page.words))
+        elif page.number <= settings.ocr_pages:
+            read.append((page.number, ocr_words(pdf, page.number)))
+    return read
+
+
+def read_junction_to_case(
+    pdf: bytes,
+    settings: ThermalSettings = THERMAL,
+    pages: list[tuple[int, list[Word]]] | None = None,
+) -> ThermalResistance | None:
+    """The datasheet's Rth(j-c): the largest any page gives (of ``pages`` when they were
+    read already, else of :func:`table_pages`). None where no page gives one (or no OCR is
+    installed for a page that needs it)."""
+    readings = [
+        reading
+        for number, words in (pages if pages is not None else table_pages(pdf, settings))
+        if (reading := junction_to_case(words, number, settings)) is not None
+    ]
     return max(readings, key=lambda r: r.k_per_w, default=None)
 
 
-def _ocr_page(pdf: bytes, page_number: int) -> list[Word]:
+def ocr_words(pdf: bytes, page_number: int) -> list[Word]:
     try:
         from graphq.datasheet.ocr import page_words
 

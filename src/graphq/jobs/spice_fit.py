@@ -18,7 +18,6 @@ import msgspec
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphq.datasheet.thermal import read_junction_to_case
 from graphq.db.models import Datasheet, ExtractionResult, Job, Product, SpiceModel
 from graphq.errors import GraphqError
 from graphq.queue.registry import HandlerRegistry, JobContext, Progress, decode_parameters
@@ -32,7 +31,9 @@ from graphq.spice import (
     spice_name,
     verify_with_ngspice,
 )
+from graphq.spice.datasheet_tables import read_datasheet_tables
 from graphq.spice.fit import ModelType
+from graphq.spice.graph_curves import graph_name
 from graphq.spice.model_file import ModelName
 from graphq.spice.quality import combined_review
 from graphq.storage import Storage
@@ -60,34 +61,27 @@ class SpiceOutput(msgspec.Struct):
     dialect_verification: dict[str, dict[str, Any]] = msgspec.field(default_factory=dict)
 
 
-def _thermal_resistance(payload: dict[str, Any], inputs: FitInput) -> None:
-    """The Rth(j-c) the job was given, else the one the product's datasheet prints."""
+def _datasheet_tables(payload: dict[str, Any], inputs: FitInput) -> None:
+    """The Rth(j-c) the job was given, else the one the product's datasheet prints; and
+    the datasheet's electrical table (threshold, RDS(on)) where there is a datasheet."""
     given = payload.get("rthjc_k_per_w")
     if given is not None:
         inputs.rthjc_k_per_w, inputs.rthjc_source = given, "given with the job"
-        return
     path = payload.get("datasheet_path")
     if path is None:
         return
     try:
-        reading = read_junction_to_case(Path(path).read_bytes())
-    except (OSError, GraphqError) as exc:  # the fit goes on without self-heating, and says so
-        inputs.warnings.append(f"the datasheet could not be read for its Rth(j-c): {exc}")
+        pdf = Path(path).read_bytes()
+    except OSError as exc:  # the fit goes on without the tables, and says so
+        inputs.warnings.append(f"the datasheet could not be read for its tables: {exc}")
         return
-    if reading is None:
-        inputs.warnings.append(
-            "the datasheet gives no junction-to-case thermal resistance that could be read; "
-            "self-heating was not fitted"
-        )
-        return
-    inputs.rthjc_k_per_w = reading.k_per_w
-    inputs.rthjc_source = f"read from the datasheet ({reading.describe()})"
+    read_datasheet_tables(pdf, inputs)
 
 
 def fit_product(payload: dict[str, Any], progress: Progress) -> SpiceOutput:
     graphs = [msgspec.convert(g, GraphCurves) for g in payload["graphs"]]
     inputs = fit_input_from_graphs(graphs, payload["device_type"])
-    _thermal_resistance(payload, inputs)
+    _datasheet_tables(payload, inputs)
     fit = fit_model(
         inputs,
         model_type=payload["model_type"],
@@ -149,9 +143,19 @@ async def latest_graphs(session: AsyncSession, product_id: str) -> list[dict[str
             "axes": r.result_metadata.get("axes") or {},
             "curves": r.result_metadata.get("curves") or [],
             "conditions": r.result_metadata.get("conditions") or {},
+            "name": stored_graph_name(r.result_metadata),
         }
         for r in newest.values()
     ]
+
+
+def stored_graph_name(metadata: dict[str, Any]) -> str:
+    """A datasheet graph's type, page and caption; empty for an uploaded image (the fit then
+    numbers its graphs)."""
+    page, caption = metadata.get("page"), str(metadata.get("caption") or "")
+    if page is None and not caption:
+        return ""
+    return graph_name(str(metadata.get("graphType", "custom")), page, caption)
 
 
 async def newest_datasheet(session: AsyncSession, product_id: str) -> Datasheet | None:
@@ -205,6 +209,12 @@ class SpiceFitHandler:
         """Store the model as the product's next version; True when it needs review (the
         queue marks the job so in the same transaction)."""
         job = ctx.job
+        # Nodes sharing PostgreSQL may store two fits of one product at once: the product's
+        # row lock (NO KEY UPDATE: new jobs of the product still go in) makes the second wait
+        # for the first to commit, then read its version. SQLite has one writer anyway.
+        await session.execute(
+            select(Product.id).where(Product.id == job.product_id).with_for_update(key_share=True)
+        )
         latest = (
             await session.execute(
                 select(func.max(SpiceModel.version)).where(SpiceModel.product_id == job.product_id)

@@ -64,9 +64,36 @@ def _rdson_against_output(rdson: CurveData, output: CurveData) -> float | None:
     return float(np.max(np.abs(from_output - rdson.y[shared]))) / _span(rdson)
 
 
-def disagreements(curves: list[CurveData], settings: ConsistencySettings = CONSISTENCY) -> Review:
-    """A ``graphs_disagree`` reason for each pair of curves that contradict each other."""
-    review = Review()
+def which(curve: CurveData) -> str:
+    """``the transfer curve VDS = 25 V of the transfer graph, page 4``: the curve and its
+    graph, so a reader finds the one meant among curves of one name."""
+    what = f"the {curve.kind} curve {curve.name}"
+    return f"{what} of the {curve.graph}" if curve.graph and curve.graph not in curve.name else what
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A transfer or Rds(on) curve (``other``) and an output curve that disagree on
+    ``what`` by ``off`` of full scale."""
+
+    other: CurveData
+    output: CurveData
+    what: str
+    off: float
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{which(self.other)} and {which(self.output)} disagree on {self.what} "
+            f"by {self.off:.0%} of full scale; no model matches both"
+        )
+
+
+def contradictions(
+    curves: list[CurveData], settings: ConsistencySettings = CONSISTENCY
+) -> list[Contradiction]:
+    """Each pair of curves that contradict each other at a shared operating point."""
+    found = []
     outputs = [c for c in curves if c.kind == "output"]
     for other in curves:
         if other.kind not in ("transfer", "rdson"):
@@ -84,9 +111,13 @@ def disagreements(curves: list[CurveData], settings: ConsistencySettings = CONSI
             else:
                 continue
             if off is not None and off > settings.disagreement:
-                review.add(
-                    ReviewReason.GRAPHS_DISAGREE,
-                    f"the {other.kind} curve {other.name} and the output curve {output.name} "
-                    f"disagree on {what} by {off:.0%} of full scale; no model matches both",
-                )
+                found.append(Contradiction(other, output, what, off))
+    return found
+
+
+def disagreements(curves: list[CurveData], settings: ConsistencySettings = CONSISTENCY) -> Review:
+    """A ``graphs_disagree`` reason for each pair of curves that contradict each other."""
+    review = Review()
+    for contradiction in contradictions(curves, settings):
+        review.add(ReviewReason.GRAPHS_DISAGREE, contradiction.message)
     return review

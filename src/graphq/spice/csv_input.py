@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from graphq.errors import GraphqError
+from graphq.spice.graph_curves import graph_name
 from graphq.spice.graphs import GraphCurves, fit_input_from_graphs
 from graphq.spice.inputs import FitInput
 
@@ -54,6 +55,7 @@ def graph_from_csv(path: Path, graph_type: str) -> GraphCurves:
         graph_type=graph_type,
         axes={"x": _axis_from_header(header[0]), "y": _axis_from_header(header[1])},
         curves=[{"label": label, "value": None, "points": pts} for label, pts in curves.items()],
+        name=f"{graph_name(graph_type)} ({path.name})",
     )
 
 

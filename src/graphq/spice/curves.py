@@ -87,6 +87,11 @@ class CurveData:
     # How the graph draws x (``False`` linear, ``True`` log) where errors are distances on
     # the page (see page_error); None: vertical errors.
     x_log: bool | None = None
+    # The graph it was read from (``GraphCurves.name``); empty when not known.
+    graph: str = ""
+    # Its weight in the fit beside the other curves of its graph: below 1 where its graph
+    # contradicts the datasheet's table (:mod:`graphq.spice.table_referee`).
+    weight: float = 1.0
 
     @property
     def nominal(self) -> bool:
@@ -132,6 +137,7 @@ def curve_table(inputs: FitInput) -> list[CurveData]:
             y,
             AxisScale(False, 0.0, 1.0),
             temperature_c=25.0 if temperature is None else temperature,
+            graph=getattr(curve, "graph", ""),
             **extra,  # type: ignore[arg-type]
         )
         if kind in _ON_THE_PAGE_KINDS:
@@ -164,7 +170,28 @@ def curve_table(inputs: FitInput) -> list[CurveData]:
             scale = display_scale(kind, all_y, own) if own is not None else kind_scale
             keep = data.y > 0 if scale.log else np.isfinite(data.y)
             table.append(replace(data, x=data.x[keep], y=data.y[keep], scale=scale))
-    return [c for c in table if c.x.size > 0]
+    return distinct_names([c for c in table if c.x.size > 0])
+
+
+def distinct_names(curves: list[CurveData]) -> list[CurveData]:
+    """``curves`` with no two of a kind sharing a name: where two graphs hold curves of one
+    name (two output graphs both with ``VGS = -1 V``), each name says its graph, and a
+    number tells apart what is left alike; the report's legend has one entry per curve."""
+    named = list(curves)
+    for attempt in ("graph", "number"):
+        seen: dict[tuple[str, str], list[int]] = {}
+        for i, c in enumerate(named):
+            seen.setdefault((c.kind, c.name), []).append(i)
+        for members in seen.values():
+            if len(members) < 2:
+                continue
+            for n, i in enumerate(members, start=1):
+                c = named[i]
+                if attempt == "graph" and c.graph:
+                    named[i] = replace(c, name=f"{c.name} ({c.graph})")
+                elif attempt == "number":
+                    named[i] = replace(c, name=f"{c.name} #{n}")
+    return named
 
 
 def _page_position(values: np.ndarray, log: bool) -> np.ndarray:

@@ -37,6 +37,7 @@ from graphq.spice.subcircuit_capacitance import (
     stepped_capacitances,
     subcircuit_parameters,
 )
+from graphq.spice.table_referee import referee, table_check
 
 ModelType = Literal["vdmos", "gan-epc"]
 # The channel stage's parameters as the card takes them: the channel's, and self-heating.
@@ -139,6 +140,7 @@ def fit_model(
     if skipped:
         warnings.append(f"{skipped} curve(s) measured away from 25 °C were not fitted")
 
+    curves, refereed = referee(curves, inputs.table)
     fit_curves = [thinned(curve) for curve in curves]
     if model_type == "vdmos":
         stages = _fit_vdmos(fit_curves, report_progress, inputs)
@@ -210,6 +212,9 @@ def fit_model(
     review = Review()
     review.extend(inputs.review)
     review.extend(disagreements(curves))
+    review.extend(refereed)
+    if model_type == "vdmos":
+        review.extend(table_check(normalised, VDMOS_EQUATIONS, inputs.table))
     review.extend(
         parameter_review(
             normalised,

@@ -43,12 +43,25 @@ _BARE_VOLTAGE = {"output": "vgs", "rdson_current": "vgs", "transfer": "vds"}
 class GraphCurves(msgspec.Struct):
     """One digitized graph: its type, axes (``{"x": {min, max, scale, quantity, unit},
     "y": {…}}``), curves (``[{"label", "value", "points", "conditions"}, …]``) and the
-    conditions printed for the whole graph (``{"VDS": 25.0, "f": 1e6}``)."""
+    conditions printed for the whole graph (``{"VDS": 25.0, "f": 1e6}``). ``name`` is how the
+    report names the graph (:func:`graph_name`): two graphs of one part can hold curves of the
+    same name, and a reason or a legend entry must say which is meant."""
 
     graph_type: str
     axes: dict[str, Any]
     curves: list[dict[str, Any]]
     conditions: dict[str, Any] | None = None
+    name: str = ""
+
+
+def graph_name(graph_type: str, page: int | None = None, caption: str = "") -> str:
+    """``output graph, page 3 ("Figure 1. On-Region Characteristics")``: its type, where it
+    is and its caption, as far as they are known."""
+    name = f"{graph_type.replace('_', ' ')} graph"
+    if page is not None:
+        name += f", page {page}"
+    caption = " ".join(caption.split())
+    return f'{name} ("{caption}")' if caption else name
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,8 @@ class PrintedCurve:
     absolute: bool = False
     # Its graph draws x on a log axis.
     x_log: bool = False
+    # Its graph's name (``GraphCurves.name``).
+    graph: str = ""
 
 
 def axis_of(axes: dict[str, Any], name: str) -> dict[str, Any]:
@@ -99,7 +114,9 @@ def y_scale(graph: GraphCurves) -> AxisScale | None:
     return AxisScale(log=axis.get("scale") == "log", low=low, high=high)
 
 
-def read_curve(graph: GraphCurves, curve: dict[str, Any], points: np.ndarray) -> PrintedCurve:
+def read_curve(
+    graph: GraphCurves, curve: dict[str, Any], points: np.ndarray, graph_label: str
+) -> PrintedCurve:
     label = str(curve.get("label") or "")
     placeholder = is_placeholder(label)
     from_label = {} if placeholder else parse_conditions(label)
@@ -123,11 +140,13 @@ def read_curve(graph: GraphCurves, curve: dict[str, Any], points: np.ndarray) ->
     named = bool(own) or (not placeholder and (bool(label.strip()) or value is not None))
     absolute = bool(str(axis_of(graph.axes, "y").get("unit", "")).strip())
     x_log = axis_of(graph.axes, "x").get("scale") == "log"
-    return PrintedCurve(label, points, conditions, named, y_scale(graph), absolute, x_log)
+    scale = y_scale(graph)
+    return PrintedCurve(label, points, conditions, named, scale, absolute, x_log, graph_label)
 
 
 def describe(kind: str, curve: PrintedCurve) -> str:
-    return f"{kind} curve {curve.label!r}" if curve.label else f"an unlabelled {kind} curve"
+    what = f"{kind} curve {curve.label!r}" if curve.label else f"an unlabelled {kind} curve"
+    return f"{what} of the {curve.graph}" if curve.graph else what
 
 
 class CurveReader:

@@ -26,6 +26,7 @@ from graphq.spice.graph_curves import (
     PrintedCurve,
     axis_of,
     describe,
+    graph_name,
     read_curve,
     scaled_points,
     y_scale,
@@ -105,7 +106,7 @@ def fit_input_from_graphs(graphs: list[GraphCurves], device_type: str = "Si-MOSF
     result = FitInput(device_type=device_type)
     raw: dict[str, list[PrintedCurve]] = {k: [] for k in _KIND_OF_GRAPH}
     several: dict[str, bool] = {k: False for k in _KIND_OF_GRAPH}
-    for graph in graphs:
+    for index, graph in enumerate(graphs):
         kind = _KIND_OF_GRAPH.get(graph.graph_type)
         if kind is None:
             result.warnings.append(f"{graph.graph_type} graphs are not used by the fit")
@@ -116,10 +117,11 @@ def fit_input_from_graphs(graphs: list[GraphCurves], device_type: str = "Si-MOSF
         if axis_of(graph.axes, "x").get("scale") == "log" and kind not in result.x_log:
             result.x_log.append(kind)
         several[graph.graph_type] |= len(graph.curves) > 1
+        label = graph.name or f"{graph_name(graph.graph_type)} {index + 1}"
         for curve in graph.curves:
             points = scaled_points(graph, curve)
             if len(points) >= 2:
-                raw[graph.graph_type].append(read_curve(graph, curve, points))
+                raw[graph.graph_type].append(read_curve(graph, curve, points, label))
 
     known_vgs = [c.conditions["vgs"] for c in raw["output"] if "vgs" in c.conditions]
     pchan = (
@@ -162,6 +164,7 @@ def _read_output(reader: CurveReader, curves: list[PrintedCurve]) -> None:
                     temperature_c=curve.conditions.get("temperature"),
                     y_scale=curve.scale,
                     x_log=curve.x_log,
+                    graph=curve.graph,
                 )
             )
 
@@ -194,6 +197,7 @@ def _read_transfer(reader: CurveReader, curves: list[PrintedCurve], several: boo
                     label=curve.label,
                     y_scale=curve.scale,
                     x_log=curve.x_log,
+                    graph=curve.graph,
                 )
             )
     _drop_lost_minus_signs(reader)
@@ -255,6 +259,7 @@ def _read_capacitance(reader: CurveReader, curves: list[PrintedCurve], depletion
                     label=curve.label,
                     vgs_v=-vgs if result.pchan else vgs,
                     y_scale=curve.scale,
+                    graph=curve.graph,
                 )
             )
 
@@ -273,6 +278,7 @@ def _read_rdson(reader: CurveReader, curves: list[PrintedCurve]) -> None:
                 label=curve.label,
                 y_scale=curve.scale,
                 x_log=curve.x_log,
+                graph=curve.graph,
             )
         )
 
@@ -291,6 +297,7 @@ def _read_body_diode(reader: CurveReader, curves: list[PrintedCurve], several: b
                     label=curve.label,
                     y_scale=curve.scale,
                     x_log=curve.x_log,
+                    graph=curve.graph,
                 )
             )
 

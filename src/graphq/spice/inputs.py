@@ -45,6 +45,8 @@ class OutputCurve(msgspec.Struct):
     y_scale: AxisScale | None = None
     # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
     x_log: bool | None = None
+    # The graph it was read from, as the report names it (see ``GraphCurves.name``).
+    graph: str = ""
 
 
 class TransferCurve(msgspec.Struct):
@@ -58,6 +60,8 @@ class TransferCurve(msgspec.Struct):
     y_scale: AxisScale | None = None
     # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
     x_log: bool | None = None
+    # The graph it was read from, as the report names it (see ``GraphCurves.name``).
+    graph: str = ""
 
 
 class CapacitanceCurve(msgspec.Struct):
@@ -73,6 +77,8 @@ class CapacitanceCurve(msgspec.Struct):
     y_scale: AxisScale | None = None
     # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
     x_log: bool | None = None
+    # The graph it was read from, as the report names it (see ``GraphCurves.name``).
+    graph: str = ""
 
 
 class RdsonCurve(msgspec.Struct):
@@ -86,6 +92,8 @@ class RdsonCurve(msgspec.Struct):
     y_scale: AxisScale | None = None
     # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
     x_log: bool | None = None
+    # The graph it was read from, as the report names it (see ``GraphCurves.name``).
+    graph: str = ""
 
 
 class RdsonTemperatureCurve(msgspec.Struct):
@@ -120,6 +128,25 @@ class DiodeCurve(msgspec.Struct):
     y_scale: AxisScale | None = None
     # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
     x_log: bool | None = None
+    # The graph it was read from, as the report names it (see ``GraphCurves.name``).
+    graph: str = ""
+
+
+class TableRatings(msgspec.Struct):
+    """What the datasheet's electrical-characteristics table rates, in the N-channel sense
+    (a P-channel part's values as magnitudes): the gate threshold's range (VGS(th), or
+    VGS(off) of a depletion part) and RDS(on), typical and maximum, at its VGS and ID.
+    They referee graphs that contradict each other and check the fitted model."""
+
+    threshold_low_v: float | None = None
+    threshold_high_v: float | None = None
+    rdson_typical_ohm: float | None = None
+    rdson_max_ohm: float | None = None
+    rdson_vgs_v: float | None = None
+    rdson_id_a: float | None = None
+    # Where each was read ("page 2: \"VGS(th) … 3 4.1 4.5 V\"", "OCR of page 2: …").
+    threshold_source: str = ""
+    rdson_source: str = ""
 
 
 class FitInput(msgspec.Struct):
@@ -138,6 +165,8 @@ class FitInput(msgspec.Struct):
     # Where that value comes from ("OCR of page 1: \"… Junction-to-Case … 0.66 °C/W\"",
     # "given"), for the result to say.
     rthjc_source: str = ""
+    # The electrical-characteristics table's ratings, where the datasheet was read.
+    table: TableRatings | None = None
     # y-axis scale per graph kind (``output``, ``transfer`` …) when it is known.
     y_scales: dict[str, AxisScale] = msgspec.field(default_factory=dict)
     # Graph kinds whose datasheet graph draws x on a log axis (the report draws them so).

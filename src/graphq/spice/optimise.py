@@ -71,11 +71,12 @@ def graph_of(curve: CurveData) -> tuple[str, bool, float, float]:
 def curve_weights(curves: Sequence[CurveData]) -> list[float]:
     """``1/√(points × curves in its graph)``: each graph's squared errors sum to its mean,
     so each plotted graph counts the same however many curves it draws; where two graphs
-    contradict each other, the fit leaves each as near as the other allows."""
+    contradict each other, the fit leaves each as near as the other allows. A curve's own
+    ``weight`` scales it further (a graph the datasheet's table contradicts counts less)."""
     per_graph: dict[tuple[str, bool, float, float], int] = {}
     for curve in curves:
         per_graph[graph_of(curve)] = per_graph.get(graph_of(curve), 0) + 1
-    return [1.0 / np.sqrt(c.x.size * per_graph[graph_of(c)]) for c in curves]
+    return [c.weight / np.sqrt(c.x.size * per_graph[graph_of(c)]) for c in curves]
 
 
 def curve_residuals(

@@ -56,11 +56,14 @@ def _off_by(report: CurveReport) -> str:
     return f"{report.rms_error:.1%} of full scale RMS"
 
 
+def _curve(report: CurveReport) -> str:
+    """``output curve VGS = 5 V of the output graph, page 3``: the curve and its graph."""
+    what = f"{report.graph_type} curve {report.name}"
+    return f"{what} of the {report.graph}" if report.graph and report.graph not in what else what
+
+
 def _curve_message(report: CurveReport, where: str) -> str:
-    return (
-        f"{report.graph_type} curve {report.name} is off by {_off_by(report)} {where} "
-        f"(limit {report.limit:.0%})"
-    )
+    return f"{_curve(report)} is off by {_off_by(report)} {where} (limit {report.limit:.0%})"
 
 
 def _keyed(reports: Iterable[CurveReport]) -> list[tuple[tuple[str, str, int], CurveReport]]:
@@ -101,7 +104,7 @@ def curve_review(
         review.add(
             ReviewReason.USE_OTHER_DIALECT,
             f"use the {dialect} subcircuit for {report.graph_type} curves: "
-            f"{report.graph_type} curve {report.name} is off by {_off_by(other)} there "
+            f"{_curve(report)} is off by {_off_by(other)} there "
             f"{where}, by {_off_by(report)} in the model file (limit {report.limit:.0%})",
         )
     return review

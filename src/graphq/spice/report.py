@@ -27,6 +27,7 @@ def curve_report(curve: CurveData, model: np.ndarray) -> CurveReport:
         points=int(curve.x.size),
         median_relative_error=relative,
         limit=curve_limit(curve.kind),
+        graph=curve.graph,
     )
     report.within_limit = curve_measure(report) <= report.limit
     return report

@@ -100,15 +100,10 @@ def _panels(curves: list[CurveData]) -> list[tuple[str, AxisScale, list[int]]]:
 
 
 def legend_names(curves: list[CurveData]) -> list[str]:
-    """One name per curve, unique in the report: the curve's name and its graph kind, and a
-    number where a part has two graphs of one kind with a curve of the same name."""
-    names = [f"{c.name} ({_TITLES[c.kind][0].lower()})" for c in curves]
-    seen: dict[str, int] = {}
-    unique = []
-    for name in names:
-        seen[name] = seen.get(name, 0) + 1
-        unique.append(name if seen[name] == 1 else f"{name} #{seen[name]}")
-    return unique
+    """One name per curve, unique in the report: the curve's name (unique within its kind,
+    naming its graph where two graphs hold curves of one name, see
+    :func:`graphq.spice.curves.distinct_names`) and its graph kind."""
+    return [f"{c.name} ({_TITLES[c.kind][0].lower()})" for c in curves]
 
 
 def _log_x(kind: str, curves: list[CurveData], inputs: FitInput) -> bool:

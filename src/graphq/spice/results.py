@@ -21,6 +21,8 @@ class CurveReport(msgspec.Struct, rename="camel"):
     median_relative_error: float = 0.0
     limit: float = 0.0
     within_limit: bool = True
+    # The graph the curve was read from (its type, page and caption where known).
+    graph: str = ""
 
 
 class SpiceFit(msgspec.Struct, rename="camel"):
