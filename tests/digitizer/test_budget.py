@@ -26,3 +26,25 @@ def test_a_budget_is_spent_once_its_cpu_time_has_passed_and_stays_spent() -> Non
 
 def test_an_unlimited_budget_is_never_spent() -> None:
     assert not Budget.unlimited().spent
+
+
+def _burn(seconds: float) -> None:
+    began = time.process_time()
+    while time.process_time() - began < seconds:
+        sum(range(1000))
+
+
+def test_a_share_of_a_budget_ends_first_and_marks_the_whole_as_hit() -> None:
+    whole = Budget(10.0)
+    search = whole.share(0.001)
+    assert search.seconds <= 0.01
+    _burn(0.03)
+    assert not whole.hit
+    assert search.spent
+    assert whole.hit and whole.spent
+
+
+def test_a_share_of_an_unlimited_budget_is_never_spent() -> None:
+    whole = Budget.unlimited()
+    assert not whole.share().spent
+    assert not whole.hit

@@ -3,11 +3,12 @@
 import numpy as np
 
 from graphq.digitizer.faint import faint_curves
-from graphq.digitizer.tracker import TrackerSettings
+from graphq.digitizer.scale import PlotScale
 from tests.digitizer.curves import traced_curve
 
 _SHAPE = (120, 200)
-_SETTINGS = TrackerSettings(line_width_px=1.0, max_gap=6)
+# Lines a pixel wide; pale pieces are linked across gaps up to 70 columns.
+_SCALE = PlotScale(1.0, None, _SHAPE[1], _SHAPE[0])
 
 
 def _draw(ink: np.ndarray, columns: np.ndarray, rows: np.ndarray, level: float) -> None:
@@ -21,9 +22,7 @@ def test_a_pale_dotted_tail_carrying_on_from_a_curve_found_joins_it() -> None:
     _draw(ink, steep, 20 + steep.astype(float), 1.0)
     tail = np.arange(60, 200)
     _draw(ink, tail, np.full(tail.size, 80.0), 0.12)
-    curves = faint_curves(
-        ink, ([], []), [traced_curve(steep, 20 + steep.astype(float))], 1.0, None, _SETTINGS, 70
-    )
+    curves = faint_curves(ink, ([], []), [traced_curve(steep, 20 + steep.astype(float))], _SCALE)
     assert len(curves) == 1
     assert curves[0].column[-1] >= 195
     np.testing.assert_allclose(curves[0].middle[curves[0].column >= 100], 80.0, atol=0.5)
@@ -34,7 +33,7 @@ def test_a_pale_curve_apart_from_the_others_is_found() -> None:
     columns = np.arange(200)
     rows = 30 + 60 / (1 + np.exp(-(columns - 100) / 15.0))
     _draw(ink, columns, rows, 0.12)
-    curves = faint_curves(ink, ([], []), [], 1.0, None, _SETTINGS, 70)
+    curves = faint_curves(ink, ([], []), [], _SCALE)
     assert len(curves) == 1 and curves[0].span >= 190
 
 
@@ -43,7 +42,7 @@ def test_a_pale_straight_flat_line_is_not_taken_for_a_curve() -> None:
     ink = np.zeros(_SHAPE, dtype=np.float32)
     columns = np.arange(0, 160)
     _draw(ink, columns, np.full(columns.size, 60.0), 0.12)
-    assert faint_curves(ink, ([], []), [], 1.0, None, _SETTINGS, 70) == []
+    assert faint_curves(ink, ([], []), [], _SCALE) == []
 
 
 def test_a_pale_grid_line_a_dark_curve_runs_close_along_is_not_taken_for_a_curve() -> None:
@@ -57,4 +56,4 @@ def test_a_pale_grid_line_a_dark_curve_runs_close_along_is_not_taken_for_a_curve
     stroke = np.arange(50, 72)
     _draw(ink, stroke, 60.0 - (stroke - 50), 0.12)
     dark = traced_curve(dark_columns, dark_rows)
-    assert faint_curves(ink, ([], []), [dark], 1.0, None, _SETTINGS, 70) == [dark]
+    assert faint_curves(ink, ([], []), [dark], _SCALE) == [dark]

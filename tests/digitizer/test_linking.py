@@ -1,15 +1,32 @@
 """Fragments of one curve are joined across a gap their ends' tangents agree on, across a
-label the curve bends behind, and without the overlap a leader arrow's head made; a bend
-hidden under a label is bridged where the tangents meet."""
+label the curve bends behind, and without the overlap a leader arrow's head made."""
+
+from dataclasses import replace
 
 import numpy as np
 
 from graphq.digitizer.budget import Budget
-from graphq.digitizer.linking import link_corners, link_fragments
+from graphq.digitizer.linking import link_fragments
+from graphq.digitizer.scale import PlotScale
+from graphq.digitizer.tracking_settings import TRACKING
 from graphq.digitizer.tracks import TracedCurve
 from tests.digitizer.curves import traced_curve as _curve
 
 _SHAPE = (100, 200)
+
+
+def _scale(max_link: int, overlap: int, min_piece: int = 0, columns: int = _SHAPE[1]) -> PlotScale:
+    """A plot of lines 2 px wide (ends 2.5 px apart meet) whose fragments link across gaps
+    up to ``max_link`` columns, overlap up to ``overlap`` and hide ``min_piece`` long pieces
+    behind labels."""
+    settings = replace(
+        TRACKING,
+        max_link_fraction=max_link / columns,
+        max_gap_fraction=0.0,
+        min_gap_columns=overlap,
+        min_own_fraction=min_piece / columns,
+    )
+    return PlotScale(2.0, None, columns, _SHAPE[0], settings)
 
 
 def test_fragments_a_leader_arrow_split_are_joined_without_the_barbs() -> None:
@@ -23,28 +40,12 @@ def test_fragments_a_leader_arrow_split_are_joined_without_the_barbs() -> None:
     tail_rows = np.where(columns < 100, rows + (100 - columns), rows)[tail]
     left = _curve(columns[head], head_rows, ones[head])
     right = _curve(columns[tail], tail_rows, ones[tail])
-    linked = link_fragments([left, right], 60, 2.5, max_overlap_columns=20)
+    linked = link_fragments([left, right], _scale(60, 20))
     assert len(linked) == 1
     (curve,) = linked
     np.testing.assert_allclose(curve.middle, rows[curve.column])
     assert curve.column[0] == 0
     assert curve.column[-1] == _SHAPE[1] - 1
-
-
-def test_a_bend_hidden_under_a_label_is_bridged() -> None:
-    # A plateau ends under a label; the curve comes out of it rising steeply. Their
-    # tangents meet at column 120, inside the gap.
-    lone = np.ones(200, dtype=np.int64)
-    plateau_columns, ramp_columns = np.arange(0, 100), np.arange(130, 190)
-    plateau = _curve(plateau_columns, np.full(100, 70.0), lone[:100])
-    ramp = _curve(ramp_columns, 70.0 - 0.5 * (ramp_columns - 120), lone[:60])
-    linked = link_corners([plateau, ramp], 60, _SHAPE, 4)
-    assert len(linked) == 1
-    np.testing.assert_array_equal(linked[0].column, np.concatenate((plateau_columns, ramp_columns)))
-    # Another curve passing through the bend's path: the gap hid no bend.
-    crossing_columns = np.arange(100, 130)
-    crossing = _curve(crossing_columns, np.full(30, 68.0), lone[:30])
-    assert len(link_corners([plateau, ramp, crossing], 60, _SHAPE, 4)) == 3
 
 
 def test_fragments_are_linked_along_the_stretch_past_a_bend_before_the_gap() -> None:
@@ -55,7 +56,7 @@ def test_fragments_are_linked_along_the_stretch_past_a_bend_before_the_gap() -> 
     head_rows = np.where(head_columns < 80, 95.0, 95.0 - (head_columns - 80))
     head = _curve(head_columns, head_rows, lone[:100])
     tail = _curve(tail_columns, 75.0 - (tail_columns - 100), lone[:50])
-    assert len(link_fragments([head, tail], 70, 2.5, max_overlap_columns=0)) == 1
+    assert len(link_fragments([head, tail], _scale(70, 0))) == 1
 
 
 def _pieces_around_a_label(
@@ -75,15 +76,15 @@ def _pieces_around_a_label(
 def test_a_curve_bending_behind_a_label_is_joined_across_it() -> None:
     columns = np.arange(400, dtype=np.float64)
     pieces, label = _pieces_around_a_label(150 - 0.8 * columns + 0.0015 * columns**2, (150, 220))
-    assert len(link_fragments(pieces, 140, 2.5, 0)) == 2
-    assert len(link_fragments(pieces, 140, 2.5, 0, label, min_piece_columns=40)) == 1
+    assert len(link_fragments(pieces, _scale(140, 0))) == 2
+    assert len(link_fragments(pieces, _scale(140, 0, 40), label)) == 1
 
 
 def test_a_curve_levelling_off_behind_a_label_is_joined_across_it() -> None:
     columns = np.arange(400, dtype=np.float64)
     pieces, label = _pieces_around_a_label(np.maximum(200 - 0.5 * columns, 99.0), (200, 260))
-    assert len(link_fragments(pieces, 140, 2.5, 0)) == 2
-    assert len(link_fragments(pieces, 140, 2.5, 0, label, min_piece_columns=40)) == 1
+    assert len(link_fragments(pieces, _scale(140, 0))) == 2
+    assert len(link_fragments(pieces, _scale(140, 0, 40), label)) == 1
 
 
 def test_a_sloping_tangent_carried_far_behind_labels_joins_nothing() -> None:
@@ -92,14 +93,14 @@ def test_a_sloping_tangent_carried_far_behind_labels_joins_nothing() -> None:
     columns = np.arange(400, dtype=np.float64)
     rows = np.where(columns < 100, 100.0, 100.0 + 0.3 * (columns - 100))
     pieces, label = _pieces_around_a_label(rows, (100, 300))
-    assert len(link_fragments(pieces, 250, 2.5, 0, label, min_piece_columns=40)) == 2
+    assert len(link_fragments(pieces, _scale(250, 0, 40), label)) == 2
 
 
 def test_with_the_budget_spent_fragments_are_returned_as_they_are() -> None:
     columns = np.arange(400, dtype=np.float64)
     pieces, _ = _pieces_around_a_label(100.0 + 0.1 * columns, (150, 160))
-    assert len(link_fragments(pieces, 140, 2.5, 0)) == 1
-    assert len(link_fragments(pieces, 140, 2.5, 0, budget=Budget(-1.0))) == 2
+    assert len(link_fragments(pieces, _scale(140, 0))) == 1
+    assert len(link_fragments(pieces, _scale(140, 0), budget=Budget(-1.0))) == 2
 
 
 def test_thousands_of_specks_leave_a_curve_through_them_whole() -> None:
@@ -113,7 +114,7 @@ def test_thousands_of_specks_leave_a_curve_through_them_whole() -> None:
     rows = 700.0 + 0.2 * columns
     halves = [columns < 1000, columns >= 1010]
     curve = [_curve(columns[half], rows[half]) for half in halves]
-    linked = link_fragments(specks + curve, 700, 2.5, 40)
+    linked = link_fragments(specks + curve, _scale(700, 40, columns=2000))
     longest = max(linked, key=lambda c: c.span)
     assert longest.span == 2000
     np.testing.assert_allclose(longest.middle, rows[longest.column])

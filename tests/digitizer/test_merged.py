@@ -7,17 +7,19 @@ from scipy import ndimage
 from graphq.digitizer.faint import faint_curves
 from graphq.digitizer.merged import extend_into_bundles, split_merged
 from graphq.digitizer.runs import column_runs
-from graphq.digitizer.tracker import TrackerSettings, track_pass
+from graphq.digitizer.scale import PlotScale
+from graphq.digitizer.tracker import track_pass
 from graphq.digitizer.tracks import TracedCurve, to_curve
 from tests.digitizer.curves import traced_curve
 
 _WIDTH = 200
+# Lines 2 px wide: an end's stroke within 7 px of another curve's lies in its bundle.
+_SCALE = PlotScale(2.0, None, _WIDTH, 120)
 
 
 def _traced(ink: np.ndarray) -> tuple[list[TracedCurve], np.ndarray]:
     runs = column_runs(ink, 0.5)
-    settings = TrackerSettings(line_width_px=2.0, max_gap=6)
-    curves = [to_curve(track) for track in track_pass(runs, range(_WIDTH), settings)]
+    curves = [to_curve(track) for track in track_pass(runs, range(_WIDTH), _SCALE)]
     return sorted(curves, key=lambda c: float(c.middle.mean())), runs
 
 
@@ -63,8 +65,7 @@ def test_a_pale_curve_traced_in_more_runs_than_the_main_pass_found_is_left_whole
     pale_rows = 30 + 60 / (1 + np.exp(-(columns - 100) / 15.0))
     ink[np.round(pale_rows).astype(int), columns] = 0.12
     dark, runs = _traced(ink)
-    settings = TrackerSettings(line_width_px=1.0, max_gap=6)
-    curves = faint_curves(ink, ([], []), dark, 2.0, None, settings, 70)
+    curves = faint_curves(ink, ([], []), dark, _SCALE)
     assert len(curves) == 2 and runs.mass.size == 60
     peak = ndimage.maximum_filter(ink, size=5)
     assert split_merged(curves, runs, peak, missing=1) == curves
@@ -77,7 +78,7 @@ def test_a_curve_leaving_a_bundle_runs_on_along_it_to_the_frame() -> None:
     host = traced_curve(columns, 110.0 - 0.3 * columns)
     apart = columns[60:]
     leaving = traced_curve(apart, 110.0 - 18.0 - 0.6 * (apart - 60))
-    _, extended = extend_into_bundles([host, leaving], 3.0, (120, _WIDTH), frame_px=4)
+    _, extended = extend_into_bundles([host, leaving], _SCALE)
     np.testing.assert_array_equal(extended.column, columns)
     np.testing.assert_allclose(extended.middle[:60], host.middle[:60])
     assert (extended.shared[:60] == 2).all() and (extended.shared[60:] == 1).all()
@@ -89,7 +90,7 @@ def test_a_steep_curve_leaving_a_steep_bundle_runs_on_along_it() -> None:
     host = traced_curve(np.arange(40), 119.0 - 3.0 * np.arange(40))
     apart = np.arange(20, 45)
     leaving = traced_curve(apart, 65.0 - 4.0 * (apart - 20))
-    _, extended = extend_into_bundles([host, leaving], 3.0, (120, _WIDTH), frame_px=4)
+    _, extended = extend_into_bundles([host, leaving], _SCALE)
     assert extended.column[0] == 0
 
 
@@ -101,4 +102,4 @@ def test_a_curve_ending_on_the_frame_or_away_from_others_is_left_as_it_is() -> N
     from_edge = traced_curve(columns[60:], 117.0 - 0.5 * (columns[60:] - 60))
     alone = traced_curve(columns[60:], np.full(140, 20.0))
     curves = [along_bottom, from_edge, alone]
-    assert extend_into_bundles(curves, 3.0, (120, _WIDTH), frame_px=4) == curves
+    assert extend_into_bundles(curves, _SCALE) == curves

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from graphq.digitizer.runs import ColumnRuns, column_runs, single_line_width
-from graphq.digitizer.tracker import Sample, Track, TrackerSettings, _on_steep_stretch, track_pass
+from graphq.digitizer.scale import PlotScale
+from graphq.digitizer.tracker import Sample, Track, _on_steep_stretch, track_pass
 from graphq.digitizer.tracks import to_curve
 
 _WIDTH = 200
@@ -22,8 +23,8 @@ def test_a_flat_track_stays_on_its_line_past_an_arrow_touching_it_from_below(
     ink[50:52, :] = 1.0  # a flat curve, 2 px thick
     ink[52:90, 100:102] = 1.0  # a leader arrow's steep stroke ending on it
     runs = column_runs(ink, 0.5)
-    settings = TrackerSettings(line_width_px=single_line_width(runs), max_gap=6)
-    (track,) = track_pass(runs, columns, settings)
+    scale = PlotScale(single_line_width(runs), None, _WIDTH, 100)
+    (track,) = track_pass(runs, columns, scale)
     curve = to_curve(track)
     np.testing.assert_array_equal(curve.column, np.arange(_WIDTH))
     np.testing.assert_allclose(curve.middle, 50.5)
@@ -41,8 +42,7 @@ def test_a_near_vertical_stretch_is_followed_by_one_track(columns: range) -> Non
         centre = 80 + (row - 20) / 12.0
         ink[row, round(centre - 1) : round(centre + 1)] = 1.0
     runs = column_runs(ink, 0.5)
-    settings = TrackerSettings(line_width_px=2.0, max_gap=6)
-    tracks = [to_curve(t) for t in track_pass(runs, columns, settings)]
+    tracks = [to_curve(t) for t in track_pass(runs, columns, PlotScale(2.0, None, _WIDTH, 400))]
     longest = max(tracks, key=lambda c: c.column.size)
     np.testing.assert_array_equal(longest.column, np.unique(runs.column))
 
@@ -65,8 +65,8 @@ def test_curves_fanning_out_of_one_tall_run_are_followed_into_it() -> None:
     # coasting past it as a steep curve crossing their way.
     slopes = (1.2, 1.3, 1.6)
     runs = column_runs(_fan(slopes, (300, 100)), 0.45)
-    settings = TrackerSettings(line_width_px=2.0, max_gap=6)
-    curves = [to_curve(t) for t in track_pass(runs, range(99, -1, -1), settings)]
+    scale = PlotScale(2.0, None, 100, 300)
+    curves = [to_curve(t) for t in track_pass(runs, range(99, -1, -1), scale)]
     for slope in slopes:
         end = _ORIGIN_ROW - slope * 99.5
         (curve,) = [c for c in curves if c.column[-1] == 99 and abs(c.middle[-1] - end) < 1]
@@ -83,8 +83,9 @@ def test_a_young_track_running_into_an_older_ones_line_ends_there() -> None:
         row = 35 + (column - 85)
         ink[row : row + 2, column] = 1.0
     runs = column_runs(ink, 0.5)
-    settings = TrackerSettings(line_width_px=2.0, max_gap=6)
-    curves = [to_curve(t) for t in track_pass(runs, range(_WIDTH), settings)]
+    curves = [
+        to_curve(t) for t in track_pass(runs, range(_WIDTH), PlotScale(2.0, None, _WIDTH, 100))
+    ]
     assert sum(curve.column[-1] == _WIDTH - 1 for curve in curves) == 1
 
 
@@ -120,3 +121,27 @@ def test_a_tall_run_not_shifted_with_both_ends_is_no_steep_stretch(
     runs = _tall_runs((20, 40), next_span)
     track = _track_in_first_column(runs)
     assert not _on_steep_stretch(track, runs, 1, int(runs.top[1]), int(runs.bottom[1]))
+
+
+def test_a_speck_ends_its_track_long_before_a_dash_gap_would() -> None:
+    # A one-pixel speck 15 columns before a curve starts on its row: a track of one sample
+    # coasts a dot's gap, not the 20 columns a curve's track may, so the curve's track
+    # starts at the curve.
+    width = 1000
+    ink = np.zeros((100, width), dtype=np.float32)
+    ink[50, 100] = 1.0
+    ink[50, 115:] = 1.0
+    scale = PlotScale(1.0, None, width, 100)
+    assert scale.max_gap > 15 > scale.young_gap
+    curves = [to_curve(t) for t in track_pass(column_runs(ink, 0.5), range(width), scale)]
+    (line,) = [c for c in curves if c.span > 100]
+    assert line.column[0] == 115
+
+
+def test_a_dotted_curve_is_followed_from_dot_to_dot() -> None:
+    width = 300
+    ink = np.zeros((100, width), dtype=np.float32)
+    ink[40, ::4] = 1.0
+    scale = PlotScale(1.0, None, width, 100)
+    curves = [to_curve(t) for t in track_pass(column_runs(ink, 0.5), range(width), scale)]
+    assert max(c.span for c in curves) >= width - 4

@@ -16,62 +16,36 @@ from dataclasses import replace
 import numpy as np
 from scipy import ndimage
 
+from graphq.digitizer.budget import Budget
+from graphq.digitizer.coverage import near_ink
+from graphq.digitizer.duplicates import drop_duplicates
 from graphq.digitizer.ink import curve_threshold
 from graphq.digitizer.lines import Line, find_lines
 from graphq.digitizer.linking import link_fragments
+from graphq.digitizer.passes import track_both_ways
 from graphq.digitizer.runs import column_runs
+from graphq.digitizer.scale import PlotScale
 from graphq.digitizer.text import remove_text
-from graphq.digitizer.tracker import TrackerSettings, track_pass
-from graphq.digitizer.tracks import (
-    NO_RUN,
-    TracedCurve,
-    drop_duplicates,
-    join_at,
-    join_passes,
-    near_ink,
-    seen_columns,
-    to_curve,
-)
-
-# The floors pale ink is tried at, lowest first; as in the main pass, it must also reach a
-# fraction of the darkest ink nearby (a dark curve's fringe does not).
-_FLOORS = (0.06, 0.08, 0.1, 0.12, 0.15)
-# A floor the paper's noise reaches leaves more than this fraction of the plot's pixels
-# standing alone above it (a pale curve's pixels touch, a dotted one's across rows).
-_MAX_SPECKLE_FRACTION = 0.002
-# A straight pale line this long (fraction of the plot's side) from the frame is grid ...
-_MIN_GRID_FRACTION = 0.5
-# ... and closes gaps up to this fraction of the image's longer side, as grid removal does.
-_GAP_FRACTION = 0.015
-# Pale ink this many line widths (plus 3 px) from a main curve, or from its end, is its.
-_NEAR_LINE_WIDTHS = 3.0
-# A pale piece spans at least this fraction of the plot's width, seen (dots bridged) in this
-# fraction of its columns; a pale curve of its own spans this fraction, its rows (between
-# their 5th and 95th percentiles) rise or fall this many px, and it lies on other curves in
-# under this fraction of its columns.
-_MIN_PIECE_FRACTION = 0.05
-_MIN_SEEN_FRACTION = 0.6
-_MIN_SPAN_FRACTION = 0.3
-_MIN_RISE_PX = 6.0
-_MAX_SHARED_FRACTION = 0.3
+from graphq.digitizer.tracking_settings import TRACKING
+from graphq.digitizer.tracks import NO_RUN, TracedCurve, join_at, seen_columns
 
 
 def faint_curves(
     ink: np.ndarray,
     grid: tuple[list[Line], list[Line]],
     curves: list[TracedCurve],
-    line_width_px: float,
-    text_px: float | None,
-    settings: TrackerSettings,
-    max_link_columns: int,
+    scale: PlotScale,
+    budget: Budget | None = None,
 ) -> list[TracedCurve]:
     """The main ``curves``, carried on along pale tails, and the pale curves apart from them.
 
     ``ink`` is the plot's ink with boxes erased but text still in; ``grid`` the horizontal
-    and vertical lines grid removal erased.
+    and vertical lines grid removal erased. The pale ink is tracked as the main ink is
+    (:func:`graphq.digitizer.passes.track_both_ways`); past ``budget`` the pale curves are
+    those traced so far.
     """
-    width = ink.shape[1]
-    near = _NEAR_LINE_WIDTHS * line_width_px + 3.0
+    width, line_width_px = ink.shape[1], scale.line_width_px
+    near = TRACKING.near_line_widths * line_width_px + 3.0
     pale = ink.copy()
     # The ink left where a pale curve crossed a grid line is too pale to tell from it.
     for plane, lines in ((pale, grid[0]), (pale.T, grid[1])):
@@ -79,28 +53,31 @@ def faint_curves(
             plane[max(0, line.first - 1) : line.last + 2, line.start : line.end] = 0.0
     # At the floor alone: a dark curve running close along a grid line would cut it short
     # at a threshold relative to the darkest ink nearby.
-    _erase_pale_grid(pale, pale > _FLOORS[0], curves, near)
+    _erase_pale_grid(pale, pale > TRACKING.pale_floors[0], curves, near)
     # The curves found and their fringes.
     pale[near_ink(pale.shape, curves, int(np.ceil(line_width_px)) + 2)] = 0.0
     floor = next(
-        (f for f in _FLOORS if _speckles(pale > f) <= _MAX_SPECKLE_FRACTION * pale.size), None
+        (
+            f
+            for f in TRACKING.pale_floors
+            if _speckles(pale > f) <= TRACKING.max_speckle_fraction * pale.size
+        ),
+        None,
     )
     if floor is None:
         return curves
     threshold = curve_threshold(ink, floor)
-    pale = remove_text(pale, threshold, line_width_px, text_px)
-    runs = column_runs(pale, threshold)
-    forward = [to_curve(t) for t in track_pass(runs, range(width), settings)]
-    backward = [to_curve(t) for t in track_pass(runs, range(width - 1, -1, -1), settings)]
-    found = join_passes(forward, backward, settings.gate_px)
-    # A pale track repeats another unless it leaves it for a tenth of the plot's width.
-    found = drop_duplicates(found, 0.5 * line_width_px + 0.25, ink.shape, round(0.1 * width), width)
-    dot_gap = round(2 * line_width_px)
+    pale = remove_text(pale, threshold, line_width_px, scale.text_px)
+    found = track_both_ways(column_runs(pale, threshold), scale, budget)
+    # A pale track repeats another unless it leaves it for the scale's own columns (no
+    # bundle fans out of pale ink).
+    found = drop_duplicates(found, scale, budget=budget, fanning=False)
+    dot_gap = scale.dot_gap
     pieces = [
         piece
         for piece in found
-        if piece.span >= _MIN_PIECE_FRACTION * width
-        and seen_columns(piece, dot_gap) >= _MIN_SEEN_FRACTION * piece.span
+        if piece.span >= TRACKING.min_pale_piece_fraction * width
+        and seen_columns(piece, dot_gap) >= TRACKING.min_pale_seen_fraction * piece.span
     ]
     # Their runs are the pale pass's, which later stages (given the main pass's) cannot look up.
     pieces = [replace(piece, run=np.full_like(piece.run, NO_RUN)) for piece in pieces]
@@ -110,14 +87,14 @@ def faint_curves(
         extended.append(curve)
     kept = list(extended)
     for piece in sorted(
-        link_fragments(pieces, max_link_columns, settings.gate_px, settings.max_gap),
+        link_fragments(pieces, scale, budget=budget),
         key=_longest_first,
     ):
         if (
-            piece.span >= _MIN_SPAN_FRACTION * width
-            and np.subtract(*np.percentile(piece.middle, [95, 5])) >= _MIN_RISE_PX
-            and seen_columns(piece, dot_gap) >= _MIN_SEEN_FRACTION * piece.span
-            and _lies_on(piece, kept, near) < _MAX_SHARED_FRACTION
+            piece.span >= TRACKING.min_pale_span_fraction * width
+            and np.subtract(*np.percentile(piece.middle, [95, 5])) >= TRACKING.min_pale_rise_px
+            and seen_columns(piece, dot_gap) >= TRACKING.min_pale_seen_fraction * piece.span
+            and _lies_on(piece, kept, near) < TRACKING.max_pale_shared_fraction
         ):
             kept.append(piece)
     return kept
@@ -136,7 +113,7 @@ def _erase_pale_grid(
     curve's pale tail and stays; it is found before the curves are cut out, which would
     cut the grid lines short."""
     height, width = pale.shape
-    gap_px = max(3, round(_GAP_FRACTION * max(height, width)))
+    gap_px = max(3, round(TRACKING.pale_grid_gap_fraction * max(height, width)))
     ends = np.array(
         [(c.column[0], c.enter[0]) for c in curves] + [(c.column[-1], c.leave[-1]) for c in curves]
     ).reshape(-1, 2)
@@ -146,7 +123,7 @@ def _erase_pale_grid(
     ):
         size = plane.shape[1]
         for line in find_lines(
-            plane, plane_mask, min_length=_MIN_GRID_FRACTION * size, gap_px=gap_px
+            plane, plane_mask, min_length=TRACKING.min_pale_grid_fraction * size, gap_px=gap_px
         ):
             at_start, at_end = line.start <= gap_px, line.end >= size - gap_px
             if not (at_start or at_end):

@@ -5,41 +5,36 @@ one curve when each one's end extrapolates onto the other, the jump no longer th
 pieces on either side make believable. Behind a label the curve may bend: the gap is
 believable however long, and a steady bend or a piece levelling off onto the other's end
 joins them. Fragments a leader arrow's head split overlap where each track turned into a
-barb and are joined without the overlap; a bend hidden under a label is bridged where the
-tangents of the fragments on either side meet in the gap.
+barb and are joined without the overlap. A bend hidden under a label is bridged by
+:mod:`graphq.digitizer.corners`.
 """
 
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
 
 import numpy as np
 
 from graphq.digitizer.budget import Budget
-from graphq.digitizer.tracks import TracedCurve, end_slope, unite
-
-# Fragments overlapping at their ends each keep at least this many columns to be linked.
-_MIN_LINKED_COLUMNS = 10
-# A gap runs under a label when this fraction of its straight line does.
-_UNDER_LABEL_FRACTION = 0.5
+from graphq.digitizer.ends import Ends, insert_sorted, sorted_by
+from graphq.digitizer.scale import PlotScale
+from graphq.digitizer.tracking_settings import TRACKING
+from graphq.digitizer.tracks import TracedCurve, unite
 
 
 def link_fragments(
     curves: list[TracedCurve],
-    max_gap_columns: int,
-    tolerance_px: float,
-    max_overlap_columns: int,
+    scale: PlotScale,
     under_labels: np.ndarray | None = None,
-    min_piece_columns: int = 0,
     budget: Budget | None = None,
 ) -> list[TracedCurve]:
-    """Join a curve's fragments across gaps their ends' tangents agree on.
+    """Join a curve's fragments across gaps (up to the scale's ``max_link`` columns) their
+    ends' tangents agree on, within its ``gate_px``.
 
-    Fragments whose ends overlap by up to ``max_overlap_columns`` are joined without the
+    Fragments whose ends overlap by up to ``max_gap`` columns are joined without the
     overlap when their tangents before it agree: a leader arrow's head splits the curve it
     points at, one track turning into each barb. A gap under a label (``under_labels``,
-    where text and boxes covered the plot) between pieces at least ``min_piece_columns``
+    where text and boxes covered the plot) between pieces at least ``min_own`` columns
     long is believable however long it is next to them, and the curve may bend behind the
     label (a label sits on a curve's knee as often as not): :func:`_cost_under_label`
     judges it.
@@ -50,11 +45,10 @@ def link_fragments(
     thousands of small array operations, not millions of comparisons. Past ``budget`` the
     fragments are returned as joined so far.
     """
-    linker = _Linker(
-        max_gap_columns, tolerance_px, max_overlap_columns, under_labels, min_piece_columns
-    )
-    for curve in sorted(curves, key=lambda c: int(c.column[0])):
-        linker.add(curve)
+    if budget is not None and budget.spent:
+        return list(curves)
+    linker = _Linker(scale.max_link, scale.gate_px, scale.max_gap, under_labels, scale.min_own)
+    linker.add_all(sorted(curves, key=lambda c: int(c.column[0])))
     for index in range(len(linker.curves)):
         if budget is not None and budget.spent:
             break
@@ -82,7 +76,7 @@ class _Linker:
         self.max_gap, self.tolerance_px, self.max_overlap = max_gap, tolerance_px, max_overlap
         self.under_labels, self.min_piece = under_labels, min_piece
         self.curves: list[TracedCurve] = []
-        self.ends: list[_Ends] = []
+        self.ends: list[Ends] = []
         self.alive: set[int] = set()
         self.living = np.zeros(0, dtype=bool)
         self.queue: list[tuple[float, int, int, TracedCurve, TracedCurve]] = []
@@ -91,9 +85,21 @@ class _Linker:
         self.by_last = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         self.table = np.zeros((0, 7))
 
+    def add_all(self, curves: list[TracedCurve]) -> None:
+        """Add the first fragments, their column indexes sorted once."""
+        for curve in curves:
+            self.curves.append(curve)
+            self.ends.append(Ends.of(curve))
+        count = len(curves)
+        self.alive = set(range(count))
+        self.living = np.ones(count, dtype=bool)
+        self.table = np.array([ends.row() for ends in self.ends]).reshape(count, 7)
+        self.by_first = sorted_by([ends.first for ends in self.ends])
+        self.by_last = sorted_by([ends.last for ends in self.ends])
+
     def add(self, curve: TracedCurve) -> int:
         index = len(self.curves)
-        ends = _Ends.of(curve)
+        ends = Ends.of(curve)
         self.curves.append(curve)
         self.ends.append(ends)
         self.alive.add(index)
@@ -102,8 +108,8 @@ class _Linker:
             self.living = np.resize(self.living, 2 * index + 8)
         self.table[index] = ends.row()
         self.living[index] = True
-        self.by_first = _insert(self.by_first, ends.first, index)
-        self.by_last = _insert(self.by_last, ends.last, index)
+        self.by_first = insert_sorted(self.by_first, ends.first, index)
+        self.by_last = insert_sorted(self.by_last, ends.last, index)
         return index
 
     def join(self, i: int, j: int, joined: TracedCurve) -> int:
@@ -149,8 +155,8 @@ class _Linker:
         # columns between the two starts (or ends).
         overlapping = (
             (gap < 1)
-            & (right[:, 0] - left[:, 0] >= _MIN_LINKED_COLUMNS)
-            & (right[:, 1] - left[:, 1] >= _MIN_LINKED_COLUMNS)
+            & (right[:, 0] - left[:, 0] >= TRACKING.min_linked_columns)
+            & (right[:, 1] - left[:, 1] >= TRACKING.min_linked_columns)
         )
         allowed = self.tolerance_px + 0.05 * gap
         miss_forward = np.abs(left[:, 4] + left[:, 6] * gap - right[:, 3])
@@ -182,20 +188,11 @@ class _Linker:
                 heapq.heappush(self.queue, (cost, i, j, head, tail))
 
 
-def _insert(
-    column_index: tuple[np.ndarray, np.ndarray], column: int, index: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """The sorted (columns, indices) with one more fragment."""
-    columns, indices = column_index
-    at = int(np.searchsorted(columns, column, side="right"))
-    return np.insert(columns, at, column), np.insert(indices, at, index)
-
-
 def _join_cost(
     head: TracedCurve,
     tail: TracedCurve,
-    left: _Ends,
-    right: _Ends,
+    left: Ends,
+    right: Ends,
     max_gap_columns: int,
     tolerance_px: float,
     max_overlap_columns: int,
@@ -210,9 +207,9 @@ def _join_cost(
     if gap < 1:
         head = head.part(head.column < right.first)
         tail = tail.part(tail.column > left.last)
-        if min(head.column.size, tail.column.size) < _MIN_LINKED_COLUMNS:
+        if min(head.column.size, tail.column.size) < TRACKING.min_linked_columns:
             return None
-        left, right = _Ends.of(head), _Ends.of(tail)
+        left, right = Ends.of(head), Ends.of(tail)
         gap = right.first - left.last
     if gap > max_gap_columns:
         return None
@@ -234,109 +231,18 @@ def _join_cost(
     return (cost, head, tail) if cost <= allowed else None
 
 
-def link_corners(
-    curves: list[TracedCurve],
-    max_gap_columns: int,
-    shape: tuple[int, int],
-    reach_px: float,
-    budget: Budget | None = None,
-) -> list[TracedCurve]:
-    """Join fragments whose ends' tangents meet inside the gap between them: a bend of one
-    curve hidden under a label (the knee of a gate-charge curve where its plateau ends).
-
-    Only ends inside the plot qualify, away from the frame where curves leave it, and only
-    across a gap no other curve runs through near the bend's path (the label hid nothing
-    else); of several fragments an end could turn to, the one whose tangent meets it nearest
-    to the gap's middle wins. Each end looks only at the fragments starting within its reach
-    (twice its span), and past ``budget`` the fragments are returned as joined so far.
-    """
-    height, width = shape
-    curves = sorted(curves, key=lambda c: int(c.column[0]))
-
-    def inside(column: int, row: float) -> bool:
-        return reach_px < column < width - 1 - reach_px and reach_px < row < height - 1 - reach_px
-
-    while not (budget is not None and budget.spent):
-        ends = [_Ends.of(c) for c in curves]
-        firsts = np.array([e.first for e in ends], dtype=np.int64)
-        lasts = np.array([e.last for e in ends], dtype=np.int64)
-        best: tuple[float, int, int] | None = None
-        for i, left in enumerate(ends):
-            if not inside(left.last, left.last_row):
-                continue
-            longest = min(max_gap_columns, 2 * left.span)
-            low = int(np.searchsorted(firsts, left.last + 1, side="left"))
-            high = int(np.searchsorted(firsts, left.last + longest, side="right"))
-            for j in range(low, high):
-                right = ends[j]
-                gap = right.first - left.last
-                reach = min(max_gap_columns, 2 * min(left.span, right.span))
-                if j == i or not 1 <= gap <= reach or not inside(right.first, right.first_row):
-                    continue
-                corner = _corner(left, right)
-                if corner is None or not 0.0 <= corner[1] <= height - 1:
-                    continue
-                cost = abs((corner[0] - left.last) / gap - 0.5)
-                if best is not None and cost >= best[0]:
-                    continue
-                within = np.flatnonzero((lasts > left.last) & (firsts < right.first))
-                others = [curves[k] for k in within.tolist() if k not in (i, j)]
-                if _path_clear(left, right, corner, others, reach_px):
-                    best = (cost, i, j)
-        if best is None:
-            return curves
-        _, i, j = best
-        joined = unite([curves[i], curves[j]])
-        curves = [c for k, c in enumerate(curves) if k not in (i, j)] + [joined]
-        curves.sort(key=lambda c: int(c.column[0]))
-    return curves
-
-
-def _corner(left: _Ends, right: _Ends) -> tuple[float, float] | None:
-    """Column and row where the tangents out of ``left`` and into ``right`` cross, when
-    they cross in the gap between them."""
-    bend = left.slope_out - right.slope_in
-    if bend == 0.0:
-        return None
-    gap = right.first - left.last
-    along = (right.first_row - left.last_row - right.slope_in * gap) / bend
-    if not 0.0 <= along <= gap:
-        return None
-    return left.last + along, left.last_row + left.slope_out * along
-
-
-def _path_clear(
-    left: _Ends,
-    right: _Ends,
-    corner: tuple[float, float],
-    others: list[TracedCurve],
-    reach_px: float,
-) -> bool:
-    """Whether no other curve runs within ``reach_px`` of the bend's two straight legs."""
-    legs_x = np.array([left.last, corner[0], right.first], dtype=np.float64)
-    legs_y = np.array([left.last_row, corner[1], right.first_row])
-    for other in others:
-        within = (other.column > left.last) & (other.column < right.first)
-        if not within.any():
-            continue
-        rows = np.interp(other.column[within], legs_x, legs_y)
-        if np.any(np.abs(other.middle[within] - rows) <= reach_px):
-            return False
-    return True
-
-
-def _under_label(left: _Ends, right: _Ends, under_labels: np.ndarray) -> bool:
+def _under_label(left: Ends, right: Ends, under_labels: np.ndarray) -> bool:
     """Whether the straight line across the gap runs under a label for most of it."""
     columns = np.arange(left.last + 1, right.first)
     if columns.size == 0:
         return False
     rows = np.interp(columns, [left.last, right.first], [left.last_row, right.first_row])
     rows = np.clip(np.round(rows).astype(np.int64), 0, under_labels.shape[0] - 1)
-    return bool(under_labels[rows, columns].mean() >= _UNDER_LABEL_FRACTION)
+    return bool(under_labels[rows, columns].mean() >= TRACKING.under_label_fraction)
 
 
 def _cost_under_label(
-    left: _Ends, right: _Ends, miss_forward: float, miss_backward: float, allowed: float
+    left: Ends, right: Ends, miss_forward: float, miss_backward: float, allowed: float
 ) -> float:
     """How far a curve bending behind a label misses the other piece's end: at a steady
     bend both tangents average to the line across the gap; where it levels off behind the
@@ -348,40 +254,3 @@ def _cost_under_label(
     forward = miss_forward if abs(left.slope_out * gap) <= allowed else np.inf
     backward = miss_backward if abs(right.slope_in * gap) <= allowed else np.inf
     return float(min(bend, forward, backward))
-
-
-@dataclass(frozen=True)
-class _Ends:
-    """What linking needs of a curve: where and how steeply it starts and stops."""
-
-    first: int
-    last: int
-    span: int
-    first_row: float
-    last_row: float
-    slope_in: float
-    slope_out: float
-
-    @classmethod
-    def of(cls, curve: TracedCurve) -> _Ends:
-        return cls(
-            first=int(curve.column[0]),
-            last=int(curve.column[-1]),
-            span=curve.span,
-            first_row=float(curve.enter[0]),
-            last_row=float(curve.leave[-1]),
-            slope_in=end_slope(curve, at_end=False),
-            slope_out=end_slope(curve, at_end=True),
-        )
-
-    def row(self) -> tuple[float, ...]:
-        """The ends as one row of numbers, in the order :class:`_Linker` reads them."""
-        return (
-            self.first,
-            self.last,
-            self.span,
-            self.first_row,
-            self.last_row,
-            self.slope_in,
-            self.slope_out,
-        )

@@ -17,22 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from graphq.digitizer.budget import Budget
 from graphq.digitizer.runs import ColumnRuns
+from graphq.digitizer.scale import PlotScale
+from graphq.digitizer.tracking_settings import TRACKING
 from graphq.digitizer.tracks import NO_RUN, TracedCurve, end_slope, join_at
-
-# A stroke this much wider than the typical curve's holds two curves (and one more for each
-# further typical width) ...
-_WIDER = 1.3
-# ... when it is that wide over at least this fraction of the columns where it runs alone
-# and flat.
-_WIDE_FRACTION = 0.6
-# A column counts as flat when the curve moves less than this many px per column there (a
-# sloping stroke holds more ink per column).
-_FLAT_STEP_PX = 0.5
-# At most this many curves are read from one stroke.
-_MAX_CURVES = 3
-# A stroke must run alone and flat over at least this many columns to be measured.
-_MIN_COLUMNS = 20
 
 
 def split_merged(
@@ -56,14 +45,17 @@ def split_merged(
     extra = [0] * len(curves)
     ratios = [
         float(np.median(seen / typical))
-        if seen.size >= _MIN_COLUMNS and np.mean(seen / typical >= _WIDER) >= _WIDE_FRACTION
+        if seen.size >= TRACKING.min_stroke_columns
+        and np.mean(seen / typical >= TRACKING.wider) >= TRACKING.wide_fraction
         else 0.0
         for seen in measured
     ]
     for index in sorted(range(len(curves)), key=lambda i: -ratios[i]):
         if missing == 0 or ratios[index] == 0.0:
             break
-        held = min(_MAX_CURVES, 1 + int(np.floor(ratios[index] - (_WIDER - 1))))
+        held = min(
+            TRACKING.max_curves_per_stroke, 1 + int(np.floor(ratios[index] - (TRACKING.wider - 1)))
+        )
         extra[index] = min(missing, held - 1)
         missing -= extra[index]
     result: list[TracedCurve] = []
@@ -76,8 +68,8 @@ def _stroke_widths(curve: TracedCurve, runs: ColumnRuns, peak: np.ndarray) -> np
     """Per column, the stroke's width in px where the curve runs alone and flat in one of
     ``runs``, else NaN: a pale curve's samples are of runs traced at a lower floor."""
     steps = np.abs(np.gradient(curve.middle, curve.column)) if curve.column.size > 1 else 0.0
-    usable = (curve.shared == 1) & (np.abs(curve.leave - curve.enter) < _FLAT_STEP_PX)
-    usable &= (steps < _FLAT_STEP_PX) & (curve.run != NO_RUN)
+    usable = (curve.shared == 1) & (np.abs(curve.leave - curve.enter) < TRACKING.flat_step_px)
+    usable &= (steps < TRACKING.flat_step_px) & (curve.run != NO_RUN)
     rows = np.clip(np.round(curve.middle).astype(np.int64), 0, peak.shape[0] - 1)
     darkness = np.maximum(peak[rows[usable], curve.column[usable]], 1e-6)
     widths = np.full(curve.column.size, np.nan)
@@ -114,17 +106,22 @@ def _spread(curve: TracedCurve, width: np.ndarray, typical: float, count: int) -
 
 
 def extend_into_bundles(
-    curves: list[TracedCurve], reach_px: float, shape: tuple[int, int], frame_px: int
+    curves: list[TracedCurve], scale: PlotScale, budget: Budget | None = None
 ) -> list[TracedCurve]:
     """Each curve that ends inside the plot on another curve going on beyond it, carried on
     along that one.
 
-    ``reach_px`` is how far (square to the curve) the end's stroke may be from the other
-    curve's: about a steep stretch's height, as strokes blurred into one run are. An end
-    within ``frame_px`` of the frame is where the curve leaves the plot, and stays.
+    The end's stroke may be as far (square to the curve) from the other curve's as a steep
+    stretch's height, as strokes blurred into one run are. An end that reaches the frame is
+    where the curve leaves the plot, and stays. Past ``budget`` the curves not yet looked at
+    stay as they are.
     """
+    reach_px, shape, frame_px = scale.steep_height_px, scale.shape, TRACKING.frame_reach_px
     extended = []
     for curve in curves:
+        if budget is not None and budget.spent:
+            extended.append(curve)
+            continue
         for at_start in (True, False):
             host = _host(curve, curves, at_start, reach_px, shape, frame_px)
             if host is not None:

@@ -9,12 +9,12 @@ from, leaving at the other) and on through the next tall runs, which overlap it 
 the same way (a near-vertical curve); a track whose prediction falls deep inside a tall run
 it does not end at is crossing a steep curve and coasts, unless the strokes of the tracks
 heading into the run stack up to its height (sloping curves converging). A track that finds
-nothing coasts on its slope through dash gaps and erased grid crossings, up to ``max_gap``
-columns.
+nothing coasts on its slope through dash gaps and erased grid crossings, up to the plot
+scale's ``max_gap`` columns (a track of a few samples, a dot or a speck, only ``young_gap``).
 
 A curve seen from the left fans out of a bundle (output characteristics) while one seen from
 the right merges into one (thermal impedance); a pass only splits bundles it walks *into*,
-so the caller runs one pass each way and joins them (:mod:`graphq.digitizer.tracks`).
+so the caller runs one pass each way and joins them (:mod:`graphq.digitizer.passes`).
 """
 
 from __future__ import annotations
@@ -26,24 +26,8 @@ import numpy as np
 
 from graphq.digitizer.budget import Budget
 from graphq.digitizer.runs import ColumnRuns
-
-# Slope smoothing gains: a lone run is good evidence, a divided shared run is weak evidence.
-_LONE_GAIN = 0.35
-_SHARED_GAIN = 0.1
-# Columns a track coasts past a steep run before it takes the run as its own continuation.
-_STEEP_PATIENCE = 3
-# Rows both ends of a steep stretch's run move from column to column at least (the merged
-# run of two shallow curves crossing moves less).
-_STEEP_SHIFT_PX = 2
-# Observations before a track's slope is trusted enough for the normal gate.
-_YOUNG_AGE = 4
-# A tall run touching a flat track is not its turn when, in at least _FLAT_EVIDENCE of the
-# next _FLAT_LOOKAHEAD columns, a thin run lies where the track was heading.
-_FLAT_LOOKAHEAD = 4
-_FLAT_EVIDENCE = 3
-# A track younger than this many observations that runs into one at least as old is a copy
-# of it (tracks starting together, at the frame, are not).
-_DUPLICATE_AGE = 20
+from graphq.digitizer.scale import PlotScale
+from graphq.digitizer.tracking_settings import TRACKING
 
 
 @dataclass
@@ -74,28 +58,14 @@ class Track:
         return len(self.samples)
 
 
-@dataclass(frozen=True)
-class TrackerSettings:
-    line_width_px: float
-    max_gap: int
-
-    @property
-    def gate_px(self) -> float:
-        return max(1.5, 0.75 * self.line_width_px) + 1.0
-
-    @property
-    def steep_height_px(self) -> float:
-        return 2.5 * self.line_width_px + 2.0
-
-
 def track_pass(
-    runs: ColumnRuns, columns: range, settings: TrackerSettings, budget: Budget | None = None
+    runs: ColumnRuns, columns: range, scale: PlotScale, budget: Budget | None = None
 ) -> list[Track]:
     """Track every curve along ``columns`` (ascending or descending); past ``budget``, the
     tracks as far as they got."""
     live: list[Track] = []
     done: list[Track] = []
-    half_width = settings.line_width_px / 2.0
+    half_width = scale.line_width_px / 2.0
     for column in columns:
         if budget is not None and budget.spent:
             break
@@ -103,14 +73,14 @@ def track_pass(
         tops = runs.top[ids.start : ids.stop].tolist()
         bottoms = runs.bottom[ids.start : ids.stop].tolist()
         centroids = runs.centroid[ids.start : ids.stop].tolist()
-        claims = _claim_runs(live, runs, column, tops, bottoms, centroids, settings)
-        _end_young_duplicates(claims, column, settings)
+        claims = _claim_runs(live, runs, column, tops, bottoms, centroids, scale)
+        _end_young_duplicates(claims, column, scale)
         taken: set[int] = set()
         for index, members in claims.items():
             taken.add(index)
             top, bottom = tops[index], bottoms[index]
             if len(members) == 1 and _runs_on_flat(
-                runs, members[0], columns, column, top, bottom, settings
+                runs, members[0], columns, column, top, bottom, scale
             ):
                 _coast_through(members[0], column, ids.start + index, top, bottom)
             elif len(members) == 1:
@@ -123,7 +93,7 @@ def track_pass(
                     bottom,
                     centroids[index],
                     half_width,
-                    settings,
+                    scale,
                 )
             else:
                 _divide_shared(members, column, ids.start + index, top, bottom)
@@ -132,7 +102,9 @@ def track_pass(
         for track in live:
             if id(track) not in claimed:
                 track.misses += 1
-            if track.misses > settings.max_gap:
+            if track.misses > (
+                scale.max_gap if track.age >= TRACKING.young_age else scale.young_gap
+            ):
                 done.append(track)
             else:
                 still_live.append(track)
@@ -146,7 +118,7 @@ def track_pass(
                         bottoms[index],
                         centroids[index],
                         half_width,
-                        settings,
+                        scale,
                     )
                 )
         live = still_live
@@ -157,10 +129,10 @@ def _predict(track: Track, column: int) -> float:
     return track.y + track.slope * abs(column - track.column)
 
 
-def _gate(track: Track, column: int, settings: TrackerSettings) -> float:
+def _gate(track: Track, column: int, scale: PlotScale) -> float:
     steps = abs(column - track.column)
-    gate = settings.gate_px + 0.5 * abs(track.slope) * steps + 0.25 * (steps - 1)
-    return gate + (1.5 if track.age < _YOUNG_AGE else 0.0)
+    gate = scale.gate_px + 0.5 * abs(track.slope) * steps + 0.25 * (steps - 1)
+    return gate + (1.5 if track.age < TRACKING.young_age else 0.0)
 
 
 def _claim_runs(
@@ -170,7 +142,7 @@ def _claim_runs(
     tops: list[int],
     bottoms: list[int],
     centroids: list[float],
-    settings: TrackerSettings,
+    scale: PlotScale,
 ) -> dict[int, list[Track]]:
     """Each track claims its nearest run within its gate; returns run index → tracks."""
     claims: dict[int, list[Track]] = {}
@@ -180,7 +152,7 @@ def _claim_runs(
     nearest: dict[int, list[tuple[Track, bool]]] = {}
     for track in live:
         predicted = _predict(track, column)
-        gate = _gate(track, column, settings)
+        gate = _gate(track, column, scale)
         after = bisect.bisect_right(tops, predicted)
         best, best_cost = -1, gate
         for index in (after - 1, after):
@@ -193,26 +165,24 @@ def _claim_runs(
         # Coasting past a steep curve takes a few columns; a track still inside tall runs
         # after that has bent into a steep stretch (or a bundle) and follows it.
         crossing = (
-            track.misses < _STEEP_PATIENCE
+            track.misses < TRACKING.steep_patience
             and not _on_steep_stretch(track, runs, column, tops[best], bottoms[best])
-            and _crosses_steep_run(track, tops[best], bottoms[best], predicted, gate, settings)
+            and _crosses_steep_run(track, tops[best], bottoms[best], predicted, gate, scale)
         )
         nearest.setdefault(best, []).append((track, crossing))
         gates[id(track)] = gate
     for index, candidates in nearest.items():
         merging = _bundle_fills_run(
-            [track for track, _ in candidates], tops[index], bottoms[index], settings
+            [track for track, _ in candidates], tops[index], bottoms[index], scale
         )
         members = [track for track, crossing in candidates if merging or not crossing]
         if members:
             claims[index] = members
-    _release_to_free_runs(claims, column, tops, bottoms, centroids, gates, settings)
+    _release_to_free_runs(claims, column, tops, bottoms, centroids, gates, scale)
     return claims
 
 
-def _end_young_duplicates(
-    claims: dict[int, list[Track]], column: int, settings: TrackerSettings
-) -> None:
+def _end_young_duplicates(claims: dict[int, list[Track]], column: int, scale: PlotScale) -> None:
     """End a young track that joins an older one's run where the older one already is.
 
     Tracks start on anything left unclaimed: a leader arrow, a curve's stroke split for a
@@ -226,21 +196,19 @@ def _end_young_duplicates(
         kept: list[Track] = []
         for track in ranked:
             predicted = _predict(track, column)
-            if track.age < _DUPLICATE_AGE and any(
-                older.age >= _DUPLICATE_AGE
-                and abs(_predict(older, column) - predicted) <= settings.line_width_px / 2
+            if track.age < TRACKING.duplicate_age and any(
+                older.age >= TRACKING.duplicate_age
+                and abs(_predict(older, column) - predicted) <= scale.line_width_px / 2
                 for older in kept
             ):
                 # Unclaimed with no gap left to coast, it ends in this column.
-                track.misses = settings.max_gap
+                track.misses = scale.max_gap
                 members.remove(track)
             else:
                 kept.append(track)
 
 
-def _bundle_fills_run(
-    tracks: list[Track], top: int, bottom: int, settings: TrackerSettings
-) -> bool:
+def _bundle_fills_run(tracks: list[Track], top: int, bottom: int, scale: PlotScale) -> bool:
     """Whether several tracks heading into one tall run account for all of its height.
 
     Sloping curves that converge (output curves towards the origin) meet in a run as tall
@@ -249,8 +217,8 @@ def _bundle_fills_run(
     """
     if len(tracks) < 2:
         return False
-    stacked = sum(settings.line_width_px + abs(track.slope) for track in tracks)
-    return bottom - top + 1 <= stacked + settings.line_width_px
+    stacked = sum(scale.line_width_px + abs(track.slope) for track in tracks)
+    return bottom - top + 1 <= stacked + scale.line_width_px
 
 
 def _crosses_steep_run(
@@ -259,10 +227,10 @@ def _crosses_steep_run(
     bottom: int,
     predicted: float,
     gate: float,
-    settings: TrackerSettings,
+    scale: PlotScale,
 ) -> bool:
     """A flat track meeting a tall run far from both its ends is crossing a steep curve."""
-    if bottom - top + 1 <= settings.steep_height_px:
+    if bottom - top + 1 <= scale.steep_height_px:
         return False
     near_end = min(abs(track.y - top), abs(track.y - bottom)) <= gate
     return not near_end and top + gate < predicted < bottom - gate
@@ -280,7 +248,7 @@ def _on_steep_stretch(track: Track, runs: ColumnRuns, column: int, top: int, bot
         return False
     last_top, last_bottom = int(runs.top[last.run]), int(runs.bottom[last.run])
     shift_top, shift_bottom = top - last_top, bottom - last_bottom
-    steep = min(abs(shift_top), abs(shift_bottom)) >= _STEEP_SHIFT_PX
+    steep = min(abs(shift_top), abs(shift_bottom)) >= TRACKING.steep_shift_px
     return top <= last_bottom and bottom >= last_top and shift_top * shift_bottom > 0 and steep
 
 
@@ -291,7 +259,7 @@ def _release_to_free_runs(
     bottoms: list[int],
     centroids: list[float],
     gates: dict[int, float],
-    settings: TrackerSettings,
+    scale: PlotScale,
 ) -> None:
     """A track sharing a run no taller than one line moves to an unclaimed run in its gate.
 
@@ -304,7 +272,7 @@ def _release_to_free_runs(
         best: tuple[float, int, Track] | None = None
         for other, members in claims.items():
             height = bottoms[other] - tops[other] + 1
-            if len(members) < 2 or height > len(members) * settings.line_width_px + 1:
+            if len(members) < 2 or height > len(members) * scale.line_width_px + 1:
                 continue
             for track in members:
                 predicted = _predict(track, column)
@@ -326,17 +294,17 @@ def _follow_lone(
     bottom: int,
     centroid: float,
     half_width: float,
-    settings: TrackerSettings,
+    scale: PlotScale,
 ) -> None:
     steps = max(1, abs(column - track.column))
-    if bottom - top + 1 > settings.steep_height_px and _on_steep_stretch(
+    if bottom - top + 1 > scale.steep_height_px and _on_steep_stretch(
         track, runs, column, top, bottom
     ):
         # Inside a steep stretch the centre line moves as the runs' middles do.
         middle = (top + bottom) / 2.0
         track.slope = middle - track.samples[-1].middle
         enter, leave = middle - track.slope / 2.0, middle + track.slope / 2.0
-    elif bottom - top + 1 > settings.steep_height_px:
+    elif bottom - top + 1 > scale.steep_height_px:
         upper, lower = top + half_width - 0.5, bottom - half_width + 0.5
         enter, leave = (
             (upper, lower) if abs(track.y - upper) <= abs(track.y - lower) else (lower, upper)
@@ -345,7 +313,7 @@ def _follow_lone(
     else:
         enter = leave = centroid
         measured = (centroid - track.y) / steps
-        gain = 1.0 if track.age < 2 else _LONE_GAIN
+        gain = 1.0 if track.age < 2 else TRACKING.lone_gain
         track.slope += gain * (measured - track.slope)
     track.samples.append(Sample(column, enter, leave, run, 1))
     track.y, track.column, track.misses = leave, column, 0
@@ -358,7 +326,7 @@ def _runs_on_flat(
     column: int,
     top: int,
     bottom: int,
-    settings: TrackerSettings,
+    scale: PlotScale,
 ) -> bool:
     """A tall run at one end of a flat track whose line goes on, thin, just beyond it.
 
@@ -366,10 +334,10 @@ def _runs_on_flat(
     that starts at the track; a curve that really turns steep leaves no thin run ahead
     where the track was heading.
     """
-    if bottom - top + 1 <= settings.steep_height_px:
+    if bottom - top + 1 <= scale.steep_height_px:
         return False
     found = 0
-    for ahead in range(1, _FLAT_LOOKAHEAD + 1):
+    for ahead in range(1, TRACKING.flat_lookahead + 1):
         later = column + ahead * columns.step
         if later not in columns:
             break
@@ -377,10 +345,10 @@ def _runs_on_flat(
         ids = runs.in_column(later)
         tops = runs.top[ids.start : ids.stop]
         bottoms = runs.bottom[ids.start : ids.stop]
-        near = np.maximum(tops - predicted, predicted - bottoms) <= _gate(track, later, settings)
-        thin = bottoms - tops + 1 <= settings.steep_height_px
+        near = np.maximum(tops - predicted, predicted - bottoms) <= _gate(track, later, scale)
+        thin = bottoms - tops + 1 <= scale.steep_height_px
         found += bool((near & thin).any())
-    return found >= _FLAT_EVIDENCE
+    return found >= TRACKING.flat_evidence
 
 
 def _coast_through(track: Track, column: int, run: int, top: int, bottom: int) -> None:
@@ -404,7 +372,7 @@ def _divide_shared(members: list[Track], column: int, run: int, top: int, bottom
         position = top - 0.5 + (order + 0.5) * share
         inside = min(max(predictions[id(track)], top - 0.5), bottom + 0.5)
         steps = max(1, abs(column - track.column))
-        track.slope += _SHARED_GAIN * ((inside - track.y) / steps - track.slope)
+        track.slope += TRACKING.shared_gain * ((inside - track.y) / steps - track.slope)
         track.samples.append(Sample(column, position, position, run, len(members)))
         track.y, track.column, track.misses = inside, column, 0
 
@@ -416,10 +384,10 @@ def _start_track(
     bottom: int,
     centroid: float,
     half_width: float,
-    settings: TrackerSettings,
+    scale: PlotScale,
 ) -> Track:
     track = Track(y=centroid, slope=0.0, column=column)
-    if bottom - top + 1 > settings.steep_height_px:
+    if bottom - top + 1 > scale.steep_height_px:
         track.samples.append(
             Sample(column, top + half_width - 0.5, bottom - half_width + 0.5, run, 1)
         )
