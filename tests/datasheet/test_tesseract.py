@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from graphq.datasheet.tesseract import parse_tsv, read_pieces
+from graphq.datasheet.tesseract import UNIFORM_BLOCK, parse_tsv, read_mask, read_pieces
 
 HEADER = (
     "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext"
@@ -51,3 +51,11 @@ def test_pieces_are_read_alone_at_each_size() -> None:
 
     assert [len(readings) for readings in read] == [2, 2]
     assert [max(readings, key=lambda r: r[1])[0] for readings in read] == ["0", "-40"]
+
+
+def test_grey_ink_is_read_as_a_mask_is() -> None:
+    image = Image.new("L", (300, 60), 255)
+    ImageDraw.Draw(image).text((10, 10), "Ciss", fill=0, font=ImageFont.load_default(size=30))
+    ink = 1.0 - np.asarray(image, dtype=np.float64) / 255.0
+    assert [w.text for w in read_mask(ink, UNIFORM_BLOCK)] == ["Ciss"]
+    assert [w.text for w in read_mask(ink > 0.5, UNIFORM_BLOCK)] == ["Ciss"]

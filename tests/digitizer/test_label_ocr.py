@@ -13,7 +13,7 @@ import numpy as np
 from graphq.datasheet.ocr import glyph_height
 from graphq.digitizer.ink import darkness
 from graphq.digitizer.label_binding import same_label
-from graphq.digitizer.label_ocr import DEFAULT_LINES, read_lines
+from graphq.digitizer.label_ocr import DEFAULT_LINES, mend_label, read_lines
 
 
 def _text_image(draw: object) -> tuple[np.ndarray, np.ndarray, float]:
@@ -59,3 +59,32 @@ def test_specks_and_short_strokes_are_no_text() -> None:
         axes.plot([2.0], [1.0], marker=".", color="black")
 
     assert _read(draw) == []
+
+
+def test_a_label_small_as_a_72_dpi_render_is_read_from_its_grey_ink() -> None:
+    def draw(axes: plt.Axes) -> None:
+        axes.text(0.5, 1.0, "VGS = 10 V", fontsize=5)
+
+    ink, mask, _ = _text_image(draw)
+    rows = np.flatnonzero(mask.any(axis=1))
+    glyph = float(rows[-1] - rows[0] + 1)
+    assert glyph <= 6.0  # as small as a datasheet label rendered at 72 dpi
+    lines = read_lines(ink, mask, glyph, 5.0 / glyph, DEFAULT_LINES)
+    assert [line.text for line in lines] and same_label(lines[0].text, "VGS = 10 V")
+
+
+def test_misreads_of_a_labels_points_zeros_and_micro_signs_are_mended() -> None:
+    assert mend_label("Ves = 5-5V") == "Ves = 5.5V"
+    assert mend_label("Ves = 1 OV") == "Ves = 10V"
+    assert mend_label("ims") == "1ms"
+    assert mend_label("100 is") == "100µs"
+    assert mend_label("10yA") == "10µA"
+    assert mend_label("Vi¢ = 40V") == "Vi = 40V"
+    assert mend_label("VCE = 5 V (DASHED) ----") == "VCE = 5 V (DASHED)"
+
+
+def test_hyphens_and_letters_that_are_printed_so_stay() -> None:
+    assert mend_label("TO-220") == "TO-220"
+    assert mend_label("-55°C") == "-55°C"
+    assert mend_label("Ciss") == "Ciss"
+    assert mend_label("VGS = -5.0V") == "VGS = -5.0V"

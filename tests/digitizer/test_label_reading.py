@@ -12,6 +12,7 @@ import numpy as np
 
 from graphq.digitizer import GraphMeta, digitize
 from graphq.digitizer.label_binding import same_label
+from graphq.digitizer.label_reading import twins
 from graphq.digitizer.types import Axes, Axis
 from graphq.review import ReviewReason
 
@@ -125,3 +126,20 @@ def _pointed_labels(axes: plt.Axes, lines: object) -> None:
 def test_a_label_pointing_at_its_curve_names_it() -> None:
     result = digitize(_render(_pointed_labels), _meta())
     assert _reads(_by_level(result), {2.0: "ID = 2 A", 3.5: "ID = 3.5 A", 5.0: "ID = 5 A"})
+
+
+def test_a_curve_traced_twice_over_binds_as_one_curve() -> None:
+    x = np.arange(0.0, 200.0)
+    curve = np.column_stack((x, 100 - 0.3 * x))
+    traced_again = np.column_stack((x[20:], 100 - 0.3 * x[20:] + 3.0))
+    other = np.column_stack((x, 150 - 0.2 * x))
+    assert twins([curve, other, traced_again], 5.0, 0.5, 0.9) == [0, 1, 0]
+
+
+def test_curves_sharing_only_a_stretch_are_no_twins() -> None:
+    # A safe operating area's regions run along one limit, then part.
+    x = np.arange(0.0, 200.0)
+    limit = 150 - 0.5 * x
+    first = np.column_stack((x, np.where(x < 60, limit, limit[60])))
+    second = np.column_stack((x, np.where(x < 90, limit, limit[90])))
+    assert twins([first, second], 5.0, 0.5, 0.9) == [0, 1]

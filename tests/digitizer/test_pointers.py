@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from graphq.digitizer.pointers import find_pointers
+from graphq.datasheet.arrows import Leader
+from graphq.digitizer.pointers import carried, find_pointers
 
 GLYPH = 12.0
 TEXT = (100.0, 40.0, 160.0, 52.0)  # a label's box: x0, top, x1, bottom
@@ -40,3 +41,32 @@ def test_a_curved_stroke_is_no_pointer() -> None:
     image = Image.new("1", (300, 200), 0)
     ImageDraw.Draw(image).line(list(zip(xs, ys, strict=True)), fill=1, width=2)
     assert find_pointers(np.asarray(image, dtype=bool), [TEXT], GLYPH, 2.0) == []
+
+
+def test_a_pointer_cut_where_it_crosses_a_curve_is_carried_on_to_the_curve_it_points_at() -> None:
+    # The pointer runs down from the label, across a first curve, and ends on a second; the
+    # cleaned ink lost it at the first curve.
+    image = Image.new("L", (300, 200), 0)
+    draw = ImageDraw.Draw(image)
+    draw.line((60, 20, 60, 190), fill=255, width=2)  # the first curve
+    draw.line((72, 20, 72, 190), fill=255, width=2)  # the second
+    draw.line((40, 100, 73, 100), fill=255, width=2)  # the pointer
+    ink = np.asarray(image, dtype=np.float64) / 255.0
+    cut = Leader(text_end=(40.0, 100.0), tip=(58.0, 100.0))
+
+    (leader,) = carried([cut], ink, GLYPH)
+
+    assert leader.text_end == cut.text_end
+    assert 72.0 <= leader.tip[0] <= 74.0 and abs(leader.tip[1] - 100.0) < 1.0
+
+
+def test_a_pointer_ending_on_its_curve_keeps_its_tip_there() -> None:
+    image = Image.new("L", (300, 200), 0)
+    draw = ImageDraw.Draw(image)
+    draw.line((60, 20, 60, 190), fill=255, width=2)
+    draw.line((40, 100, 60, 100), fill=255, width=2)
+    ink = np.asarray(image, dtype=np.float64) / 255.0
+
+    (leader,) = carried([Leader(text_end=(40.0, 100.0), tip=(58.0, 100.0))], ink, GLYPH)
+
+    assert 58.0 <= leader.tip[0] <= 62.0

@@ -41,18 +41,21 @@ def read_mask(
     min_confidence: float = 0.0,
     timeout_s: float = 120.0,
 ) -> list[Word]:
-    """Tesseract's words for a binary image (True = ink), in its pixel coordinates.
+    """Tesseract's words for a binary image (True = ink) or one of ink darkness (0 paper ..
+    1 black: tesseract sets its own threshold, which keeps a small glyph's faint strokes),
+    in its pixel coordinates.
 
     ``chars`` restricts the characters tesseract may read; ``min_confidence`` (0..1) drops
     the words it is less sure of.
     """
+    ink = mask if mask.dtype == bool else np.clip(mask, 0.0, 1.0)
+    image = Image.fromarray(np.round(255.0 * (1.0 - ink)).astype(np.uint8))
     engine = shutil.which("tesseract")
     if engine is None:
         raise GraphqError(
             "OCR_UNAVAILABLE",
             "tesseract is not installed; install the tesseract-ocr package to read scanned pages",
         )
-    image = Image.fromarray((~mask.astype(bool)).view(np.uint8) * np.uint8(255))
     command = [engine, "stdin", "stdout", "--psm", psm, "-l", "eng"]
     if chars:
         command += ["-c", f"tessedit_char_whitelist={chars}"]
@@ -159,7 +162,8 @@ def read_piece_words(
     timeout_s: float = 120.0,
 ) -> list[list[Word]]:
     """Each piece's words, in the piece's own pixel coordinates, from one image with the
-    pieces (binary masks, True = ink) set ``pad`` px apart, read in one run.
+    pieces (binary masks, True = ink, or ink darkness 0..1) set ``pad`` px apart, read in
+    one run.
 
     A piece is read as a line (or lines) of a uniform block, where tesseract's sparse-text
     search would skip a short word; a piece may hold several words or lines. Pieces stand
@@ -179,7 +183,8 @@ def read_piece_words(
             break
         places.append((x, y))
         x, row_height = x + wide + pad, max(row_height, height)
-    composite = np.zeros((y + row_height + 2 * pad, width + 2 * pad), bool)
+    grey = any(piece.dtype != bool for piece in pieces)
+    composite = np.zeros((y + row_height + 2 * pad, width + 2 * pad), float if grey else bool)
     for piece, (x, y) in zip(pieces, places, strict=False):
         composite[pad + y : pad + y + piece.shape[0], pad + x : pad + x + piece.shape[1]] = piece
     found = read_mask(composite, UNIFORM_BLOCK, chars=chars, timeout_s=timeout_s)

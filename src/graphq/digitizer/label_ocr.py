@@ -28,11 +28,21 @@ _VALUE_AFTER_EQUALS = re.compile(
 )
 _DIGIT_LOOKALIKES = str.maketrans("SOolI", "50011")
 # A quantity's name before its "=", with the marks OCR makes of a subscript ("T, = 25°C").
-_NAME_MARKS = re.compile(r"^([A-Za-z][\w,.;:'`’ {}\[\]|]{0,6}?)(?=\s*=)")
+_NAME_MARKS = re.compile(r"^([A-Za-z][^=]{0,6}?)(?=\s*=)")
 # Marks a curve's stray end or a speck beside a label reads as, at its ends.
 _STRAY_MARKS = " '‘’`,.:;|_~"
 # A zero read as the letter O before a decimal point ("O.5A").
 _ZERO_AS_O = re.compile(r"(?<![A-Za-z])[Oo](?=[.,]\d)")
+# A legend's dashed sample read with its text, as a run of dashes at either end.
+_SAMPLE_AS_DASHES = re.compile(r"^[-_~—–\s]*[-_~—–]{2,}\s*|\s*[-_~—–]{2,}[-_~—–\s]*$")
+# A decimal point read as a hyphen between digits ("5-5V"): a minus never stands there.
+_POINT_AS_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+# A zero read as the letter O, set apart, after a digit and before a unit ("1 OV", "1O V").
+_SPLIT_ZERO = re.compile(r"(?<=\d)\s?[Oo](?=\s?(?:[pnuµmk]?[VAWs]|°C)\b)")
+# The µ of a time or a current read as a y, or as an i set apart ("10yA", "100 is"); a 1
+# before "ms" read as an i ("ims").
+_MICRO_AS_Y = re.compile(r"(?<=\d)(?:\s?y(?=[AVsFW]\b)|\s+i(?=s\b))")
+_ONE_AS_I = re.compile(r"(?<![A-Za-z])i(?=[0-9]*[mµu]s\b)")
 
 
 @dataclass(frozen=True)
@@ -102,8 +112,8 @@ def _read_words(
         rows = slice(max(0, box[0].start - pad), min(height, box[0].stop + pad))
         cols = slice(max(0, box[1].start - pad), min(width, box[1].stop + pad))
         grey = np.where(fringe[rows, cols], ink[rows, cols], 0.0)
-        piece = ndimage.zoom(grey, scale, order=1) if scale > 1.0 else grey
-        pieces.append(piece > ocr.ink_threshold)
+        piece = ndimage.zoom(grey, scale, order=3) if scale > 1.0 else grey
+        pieces.append(np.clip(piece, 0.0, 1.0))
         places.append((cols.start, rows.start))
     if not pieces:
         return []
@@ -208,15 +218,26 @@ def _readable(line: TextLine, settings: LineSettings) -> bool:
 
 
 def _mended(line: TextLine) -> TextLine:
-    """A temperature whose small raised degree sign OCR lost ("125 C") reads "125°C": a
-    curve label's lone C after a number is a temperature's. An "=" is spaced as printed
+    return replace(line, text=mend_label(line.text))
+
+
+def mend_label(text: str) -> str:
+    """The text of a curve label as printed, from OCR's reading of it.
+
+    A temperature whose small raised degree sign OCR lost ("125 C") reads "125°C": a curve
+    label's lone C after a number is a temperature's. An "=" is spaced as printed
     labels are ("VGS = 2V"), however tight OCR set it. After an "=" stands a number: letters
     OCR takes digits for there ("VGS = SV") are the digits; so is an O before a decimal
-    point ("O.5A"). Before it stands a name: the marks OCR makes of its subscript go; so do
+    point ("O.5A") or set apart before a unit ("1 OV"), and a hyphen between digits is a
+    decimal point ("5-5V"). A run of dashes at an end is a legend's dashed sample read
+    with its text. A µ read as a y or an i, and a 1 as an i before "ms", are
+    mended. Before the "=" stands a name: the marks OCR makes of its subscript go; so do
     the marks a stray speck at either end is read as."""
-    text = _LOST_DEGREE.sub(r"\1°C", line.text.strip(_STRAY_MARKS))
+    text = _LOST_DEGREE.sub(r"\1°C", _SAMPLE_AS_DASHES.sub("", text).strip(_STRAY_MARKS))
     text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(lambda m: re.sub(r"[^\w()]", "", m.group(1)), text))
+    text = _SPLIT_ZERO.sub("0", _POINT_AS_HYPHEN.sub(".", text))
+    text = _ONE_AS_I.sub("1", _MICRO_AS_Y.sub("µ", text))
     text = _VALUE_AFTER_EQUALS.sub(
         lambda m: m.group(1) + m.group(2).translate(_DIGIT_LOOKALIKES), text
     )
-    return replace(line, text=re.sub(r"\s*=\s*", " = ", text))
+    return re.sub(r"\s*=\s*", " = ", text)

@@ -25,6 +25,7 @@ from graphq.datasheet.labels import CERTAINTY, bind_labels
 from graphq.datasheet.ocr import glyph_height
 from graphq.digitizer.budget import Budget
 from graphq.digitizer.label_binding import CurveLabels, bind_curve_labels
+from graphq.digitizer.label_columns import bind_end_column
 from graphq.digitizer.label_ocr import LineSettings, read_lines
 from graphq.digitizer.legend_samples import (
     find_samples,
@@ -34,7 +35,7 @@ from graphq.digitizer.legend_samples import (
     legend_entries,
     shared_colours,
 )
-from graphq.digitizer.pointers import find_pointers
+from graphq.digitizer.pointers import carried, find_pointers
 from graphq.digitizer.tracks import TracedCurve
 
 Box = tuple[float, float, float, float]
@@ -58,6 +59,12 @@ class ReadingSettings:
     right_glyphs: float = 14.0
     # Ink darker than this outside the frame is text (as for tick labels).
     outside_ink: float = 0.35
+    # Curves under this many glyph heights apart over the columns both span (at least this
+    # fraction of the shorter's) are one curve traced twice.
+    twin_glyphs: float = 0.5
+    twin_overlap: float = 0.5
+    # ... along this fraction of those columns: their ends fray.
+    twin_along: float = 0.9
     # Labels bound in a legend's order, its samples all alike, are read but bound by order:
     # this sure, below every reading the binder makes.
     legend_order_certainty: float = 0.5
@@ -106,7 +113,7 @@ def read_labels(
     ``curves`` as points (N, 2) x, y in image pixels."""
     empty = ReadLabels([""] * len(curves), [""] * len(curves), [0.0] * len(curves), [])
     loose = _loose_ink(text, traced_px, settings)
-    glyph = glyph_height(loose) or text.text_px
+    glyph = text.text_px or glyph_height(loose)
     if glyph is None or not curves:
         return empty
     mask = _glyph_sized(loose, glyph, settings)
@@ -138,19 +145,52 @@ def read_labels(
     )
     leaders = [
         Leader((ax * factor, ay * factor), (bx * factor, by * factor))
-        for (ax, ay), (bx, by) in ((p.text_end, p.tip) for p in pointers)
+        for (ax, ay), (bx, by) in ((p.text_end, p.tip) for p in carried(pointers, text.ink, glyph))
     ]
     entries = legend_entries(lines, samples)
     legend = legend_area(entries, samples)
     boxes += [legend] if legend is not None else []
-    binding = bind_labels(traced, lines, (x0, y0, x1, y1), leaders, samples, boxes=boxes)
-    labels, kinds = binding.labels, binding.kinds
+    # A curve traced twice over (two tracks along one thick line) would leave a label beside
+    # it near two curves alike, which binds to neither: each pair binds as one curve.
+    twin = twins(curves, settings.twin_glyphs * glyph, settings.twin_overlap, settings.twin_along)
+    kept = sorted(set(twin))
+    binding = bind_labels(
+        [traced[k] for k in kept], lines, (x0, y0, x1, y1), leaders, samples, boxes=boxes
+    )
+    own_labels, own_kinds = list(binding.labels), list(binding.kinds)
+    bind_end_column(lines, [traced[k].points for k in kept], own_labels, own_kinds)
+    labels = [own_labels[kept.index(twin[k])] for k in range(len(curves))]
+    kinds = [own_kinds[kept.index(twin[k])] for k in range(len(curves))]
     listed = in_legend_order(entries, [c.points for c in traced])
     if listed is not None and not any(kind == "sample" for kind in kinds):
         # A legend whose samples tell no curve apart: its order is all there is.
         labels, kinds = listed, ["legend order"] * len(listed)
     certainty = [CERTAINTY.get(kind, settings.legend_order_certainty) for kind in kinds]
     return ReadLabels(labels, kinds, certainty, binding.texts)
+
+
+def twins(curves: list[np.ndarray], apart_px: float, overlap: float, along: float) -> list[int]:
+    """Per curve (points x, y, x ascending), the first curve it is a twin of (itself when
+    none): over the columns both span, at least ``overlap`` of the shorter's span, the two
+    run under ``apart_px`` apart along ``along`` of them (curves that share a stretch, as a safe
+    operating area's regions share their limits, part elsewhere)."""
+    first = list(range(len(curves)))
+    for j, later in enumerate(curves):
+        for i in range(j):
+            if first[i] != i:
+                continue
+            earlier = curves[i]
+            low = max(earlier[0, 0], later[0, 0])
+            high = min(earlier[-1, 0], later[-1, 0])
+            shorter = min(np.ptp(earlier[:, 0]), np.ptp(later[:, 0]))
+            if high - low < max(1.0, overlap * shorter):
+                continue
+            inside = later[(later[:, 0] >= low) & (later[:, 0] <= high)]
+            gap = np.abs(inside[:, 1] - np.interp(inside[:, 0], earlier[:, 0], earlier[:, 1]))
+            if float(np.quantile(gap, along)) < apart_px:
+                first[j] = i
+                break
+    return first
 
 
 def _loose_ink(text: PlotText, curves: list[TracedCurve], settings: ReadingSettings) -> np.ndarray:

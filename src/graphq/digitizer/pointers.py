@@ -43,6 +43,13 @@ class PointerSettings:
     crossing_glyphs: float = 1.0
     in_line_px: float = 3.0
     max_bend: float = 0.15
+    # Past the tip found in the cleaned ink, the pointer is followed on in the image's own
+    # ink for up to this many glyph heights (the curves it crosses and its arrowhead were
+    # taken out of the cleaned ink), as long as ink goes on in its line within this many px
+    # aside; ink at least this dark is the pointer's or a curve's.
+    carry_glyphs: float = 3.0
+    carry_aside_px: int = 1
+    carry_ink: float = 0.25
 
 
 DEFAULT_POINTERS = PointerSettings()
@@ -79,6 +86,43 @@ def find_pointers(
                 continue
             start = pointed
         found.append(Leader(text_end=start, tip=_continued(start, tip, strokes, glyph, settings)))
+    return found
+
+
+def carried(
+    leaders: list[Leader],
+    ink: np.ndarray,
+    glyph: float,
+    settings: PointerSettings = DEFAULT_POINTERS,
+) -> list[Leader]:
+    """Each pointer with its tip carried on along its line over the image's ``ink``
+    (darkness, 0..1) for as long as ink goes on: a pointer crossing a curve on its way to
+    another was cut at the first in the cleaned ink, with too little of it left between
+    the two to be seen as a stroke; followed in the image, it ends past the curve it points
+    at."""
+    height, width = ink.shape
+    dark = ink >= settings.carry_ink
+    reach = round(settings.carry_glyphs * glyph)
+    found = []
+    for leader in leaders:
+        direction = np.subtract(leader.tip, leader.text_end)
+        length = float(np.hypot(*direction))
+        tip = leader.tip
+        if length > 0:
+            unit = direction / length
+            across = np.array([-unit[1], unit[0]])
+            for step in range(1, reach + 1):
+                x, y = np.asarray(leader.tip) + step * unit
+                inked = False
+                for aside in range(-settings.carry_aside_px, settings.carry_aside_px + 1):
+                    col, row = np.round((x, y) + aside * across).astype(int)
+                    if 0 <= row < height and 0 <= col < width and dark[row, col]:
+                        inked = True
+                        break
+                if not inked:
+                    break
+                tip = (float(x), float(y))
+        found.append(Leader(text_end=leader.text_end, tip=tip, headed=leader.headed))
     return found
 
 
