@@ -21,16 +21,21 @@ Figures (SPEC §4, issue: raster digitizer on graphs it was not tuned on):
 - ``med err %``: median point error of matched curves, % of span;
 - ``ms/0.48MP``: median and maximum of digitize's CPU time (OCR's tesseract runs included),
   scaled to 800 × 600 pixels;
-- confidence table: every extracted curve (no labels given) by its confidence, with the share
-  that is right (recovered, with its own label when the truth has one; spurious curves are
-  wrong).
+- confidence tables (:mod:`benchmarks.confidence_table`), with no labels given and with them:
+  every extracted curve by its confidence, with the share that is right (recovered, with its
+  own label when the truth has one; spurious curves are wrong), and every result (image) by
+  :func:`graphq.digitizer.confidence.result_confidence`, right when every curve it gives is
+  right and none is missed. Each table is given for the calibration half of the graphs
+  (every other graph, in the order of their names: what the confidence's caps were set
+  from), the check half (the others) and both.
 
 Usage::
 
     .venv/bin/python -m benchmarks.real_raster_accuracy /work/data/curvetrace [--limit N]
-        [--workers 2] [--variants 72,100,150,300,jpeg,blur]
+        [--workers 2] [--variants 72,100,150,300,jpeg,blur] [--calibration HALF]
 
-``--limit N`` keeps the first N graphs (quick runs).
+``--limit N`` keeps the first N graphs (quick runs); ``--calibration calibration`` (or
+``check``) runs only that half of the graphs.
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ from tests.datagen import GeneratedGraph, TruthCurve, score_result
 from tests.datagen.artifacts import decode, degrade, encode
 from tests.datagen.axes import to_display
 
+from benchmarks.confidence_table import confidence_table
 from benchmarks.datasheet_truth import (
     axis_right,
     display_points,
@@ -62,6 +68,7 @@ from benchmarks.datasheet_truth import (
 from graphq.datasheet import read_datasheet
 from graphq.datasheet.types import DatasheetGraph
 from graphq.digitizer import GraphMeta, digitize
+from graphq.digitizer.confidence import result_confidence
 from graphq.digitizer.types import Axes, DigitizeResult
 from graphq.errors import GraphqError
 
@@ -73,7 +80,7 @@ DEGRADED_DPI = 150
 JPEG_STYLE = {"format": "jpeg", "jpeg_quality": 60}
 BLUR_STYLE = {"background_grey": 255, "blur_sigma_px": 1.2, "noise_sigma": 0.0}
 DEFAULT_VARIANTS = ("72", "100", "150", "300", "jpeg", "blur")
-CONFIDENCE_BINS = ((0.9, 1.01, "≥ 0.9"), (0.75, 0.9, "0.75–0.9"), (-0.01, 0.75, "< 0.75"))
+HALVES = ("calibration", "check")
 # Spurious-curve classes, in display units (fractions of the frame): a curve within this of an
 # edge over most of its points is left-over frame; one this flat (or this upright) is a grid
 # line; one narrower than this a tick, a legend sample, a pointer or text.
@@ -119,6 +126,10 @@ class Run:
     failed: str
     spurious_classes: tuple[str, ...] = ()
     miss_classes: tuple[str, ...] = ()
+    # The result's confidence, and whether it is right: every curve it gives right, none
+    # missed.
+    result_confidence: float = 0.0
+    result_right: bool = False
 
 
 def same_label(found: str, truth: str) -> bool:
@@ -304,7 +315,7 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
         labels=labels if labels_given else None,
     )
     graph = GeneratedGraph(b"", image, meta, frame, case.truth, {})
-    name = f"{case.sheet} p{case.page} {case.figure[:40]}"
+    name = case_name(case)
     start = _cpu_seconds()
     try:
         result = digitize(image, meta)
@@ -341,6 +352,9 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
     confidences = [
         (c.confidence, right_by_extracted.get(i, False)) for i, c in enumerate(result.curves)
     ]
+    result_right = all(right for _, right in confidences) and score.recovered_count == len(
+        case.truth
+    )
     truths = [_display(t.points, case.axes) for t in case.truth]
     matched = {c.matched for c in score.curves if c.matched is not None}
     spurious_classes = tuple(
@@ -375,7 +389,20 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
         "",
         spurious_classes,
         miss_classes,
+        result_confidence(result),
+        result_right,
     )
+
+
+def case_name(case: Case) -> str:
+    return f"{case.sheet} p{case.page} {case.figure[:40]}"
+
+
+def halves_of(cases: list[Case]) -> dict[str, str]:
+    """Which half each graph is in: every other one of the graphs' sorted names calibrates
+    the confidence, the others check it."""
+    names = sorted({case_name(case) for case in cases})
+    return {name: HALVES[k % 2] for k, name in enumerate(names)}
 
 
 # Where run_case writes each image, its overlay and its classes (``--dump``); set per worker.
@@ -430,13 +457,21 @@ def _report(title: str, runs: list[Run]) -> None:
     )
 
 
-def _confidence_table(runs: list[Run]) -> None:
-    pairs = [pair for run in runs for pair in run.confidences]
-    print("confidence   curves  % right")
-    for low, high, name in CONFIDENCE_BINS:
-        inside = [right for confidence, right in pairs if low <= confidence < high]
-        share = 100.0 * sum(inside) / len(inside) if inside else float("nan")
-        print(f"{name:10} {len(inside):8} {share:8.1f}")
+def _confidence_tables(runs: list[Run], halves: dict[str, str]) -> None:
+    """Per curve and per result, by half: confidence against correctness."""
+    chosen = {half: [r for r in runs if halves[r.case] == half] for half in HALVES}
+    chosen["both"] = runs
+    for what in ("curves", "results"):
+        columns = {
+            half: (
+                [pair for run in picked for pair in run.confidences]
+                if what == "curves"
+                else [(run.result_confidence, run.result_right) for run in picked]
+            )
+            for half, picked in chosen.items()
+        }
+        print(f"\nper {what[:-1]}:")
+        print(confidence_table(columns))
 
 
 def _class_table(runs: list[Run], variants: list[str]) -> None:
@@ -477,6 +512,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--dump", type=Path, help="write each image, overlay and classes here")
     parser.add_argument("--only", default="", help="keep only cases whose name contains this")
     parser.add_argument(
+        "--calibration",
+        choices=("both", *HALVES),
+        default="both",
+        help="run this half of the graphs only (every other graph by name calibrates)",
+    )
+    parser.add_argument(
         "--right-pt",
         type=float,
         help="crop this far right of the frame (points; default 14): curve-end labels printed "
@@ -485,6 +526,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     cases = cached_cases(args.directory, args.cache)
+    halves = halves_of(cases)
+    if args.calibration != "both":
+        cases = [c for c in cases if halves[case_name(c)] == args.calibration]
     if args.only:
         cases = [c for c in cases if args.only in f"{c.sheet} p{c.page} {c.figure}"]
     if args.limit:
@@ -512,7 +556,11 @@ def main(argv: list[str] | None = None) -> None:
         _report("labels given" if given else "no labels", chosen)
         for variant in variants:
             _report(f"  {variant}", [r for r in chosen if r.variant == variant])
-    _confidence_table([r for r in runs if not r.labels_given])
+    for given in (False, True):
+        chosen = [r for r in runs if r.labels_given == given]
+        if chosen:
+            print(f"\nconfidence, {'labels given' if given else 'no labels given'}")
+            _confidence_tables(chosen, halves)
     _class_table([r for r in runs if not r.labels_given], variants)
     failures = sorted({(r.case, r.failed) for r in runs if r.failed})
     for case, code in failures:

@@ -22,6 +22,7 @@ from graphq.digitizer import (
     result_to_csv,
 )
 from graphq.digitizer.autocal import calibrate_image
+from graphq.digitizer.confidence import result_confidence
 from graphq.digitizer.metadata import decode_graph_meta
 from graphq.digitizer.seeded import trace_between_clicks
 from graphq.errors import GraphqError
@@ -103,7 +104,6 @@ def digitize_bytes(
     progress(_DIGITIZE_END, "rendering overlay and CSV")
     overlay = render_overlay(image.pixels, result, used) if with_overlay else b""
     points = sum(len(curve.points) for curve in result.curves)
-    confidences = [curve.confidence for curve in result.curves]
     output = DigitizeOutput(
         result={
             **result.to_json(),
@@ -112,7 +112,7 @@ def digitize_bytes(
         },
         csv=result_to_csv(result, used),
         overlay_png=overlay,
-        confidence=sum(confidences) / len(confidences) if confidences else 0.0,
+        confidence=result_confidence(result),
         data_points=points,
         processing_time_s=time.perf_counter() - began,
     )

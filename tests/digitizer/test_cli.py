@@ -84,12 +84,13 @@ def test_help_documents_exit_3_and_loads_no_digitizer() -> None:
 
 def test_csv_format_prints_x_y_curve_rows(graph_file, capsys: pytest.CaptureFixture[str]) -> None:
     _, args = graph_file
-    assert main([*args, "--format", "csv"]) == 0
+    # The graph prints no label: the one given names its one curve (unnamed, it needs review).
+    assert main([*args, "--format", "csv", "--labels", "ID = 10 A"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "x,y,curve"
     x, _y, label = lines[1].split(",")
     assert float(x) < float(lines[-1].split(",")[0])
-    assert label == "curve 1"
+    assert label == "ID = 10 A"
 
 
 def test_overlay_is_written_as_png(
@@ -97,7 +98,7 @@ def test_overlay_is_written_as_png(
 ) -> None:
     _, args = graph_file
     overlay = tmp_path / "overlay.png"
-    assert main([*args, "--overlay", str(overlay)]) == 0
+    assert main([*args, "--overlay", str(overlay), "--labels", "ID = 10 A"]) == 0
     capsys.readouterr()
     assert overlay.read_bytes().startswith(b"\x89PNG")
 

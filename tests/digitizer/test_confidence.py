@@ -1,17 +1,40 @@
-"""Confidence follows the tracking evidence, a result's doubts cap it, and a curve under the
-threshold marks the result for review."""
+"""Confidence follows the tracking evidence, a curve is confident only when its label is known
+to be its own, a result's doubts cap it, and a curve under the threshold marks the result for
+review."""
 
 import numpy as np
 
-from graphq.digitizer.confidence import CONFIDENCE, curve_confidence, with_doubts
+from graphq.digitizer.confidence import (
+    CONFIDENCE,
+    curve_confidence,
+    curve_confidences,
+    is_label_form,
+    result_confidence,
+    with_doubts,
+)
+from graphq.digitizer.label_binding import CurveLabels, LabelSource, bind_curve_labels
 from graphq.digitizer.tracks import TracedCurve
 from graphq.digitizer.types import Curve, DigitizeResult
 from graphq.review import Review, ReviewReason
 from tests.digitizer.curves import traced_curve
 
+READ = LabelSource.READ
 
-def _curve(columns: np.ndarray) -> TracedCurve:
-    return traced_curve(columns, np.full(columns.size, 50.0))
+
+def _curve(columns: np.ndarray, row: float = 50.0) -> TracedCurve:
+    return traced_curve(columns, np.full(columns.size, row))
+
+
+def _whole_curves(count: int) -> list[TracedCurve]:
+    """Curves seen alone across a 400-column plot, one above the other."""
+    return [_curve(np.arange(400), 20.0 * (k + 1)) for k in range(count)]
+
+
+def _confidences(
+    labels: list[str], sources: list[LabelSource], *, given: bool = False
+) -> tuple[list[float], Review]:
+    named = CurveLabels(labels, [None] * len(labels), Review(), sources)
+    return curve_confidences(_whole_curves(len(labels)), named, given=given)
 
 
 def test_a_curve_seen_alone_across_the_plot_is_confident() -> None:
@@ -23,6 +46,96 @@ def test_a_curve_seen_in_one_column_of_three_over_a_tenth_of_the_plot_is_not() -
     sparse = _curve(np.arange(0, 40, 3))
     assert curve_confidence(sparse, 400) < curve_confidence(_curve(np.arange(40)), 400)
     assert curve_confidence(sparse, 400) < CONFIDENCE.review_below
+
+
+def test_curves_whose_labels_were_all_read_in_a_labels_form_are_confident() -> None:
+    confidences, doubts = _confidences(["VGS = 10 V", "VGS = 5 V"], [READ, READ])
+    assert min(confidences) >= CONFIDENCE.review_below
+    assert not doubts.needs_review
+
+
+def test_a_curve_labelled_by_order_is_never_confident() -> None:
+    curves = _whole_curves(2)
+    # Nothing read from the graph: the given labels go to the curves highest first.
+    named = bind_curve_labels(["", ""], [0.0, 0.0], ["VGS = 10 V", "VGS = 5 V"], [0, 1])
+    assert named.sources == [LabelSource.ORDER, LabelSource.ORDER]
+    confidences, _ = curve_confidences(curves, named, given=True)
+    assert max(confidences) < CONFIDENCE.review_below
+
+
+def test_a_curve_whose_label_is_unread_is_never_confident_nor_are_the_others() -> None:
+    named = bind_curve_labels(["VGS = 10 V", ""], [0.95, 0.0], [], [0, 1])
+    assert named.sources == [READ, LabelSource.UNREAD]
+    confidences, _ = curve_confidences(_whole_curves(2), named, given=False)
+    assert confidences[1] < confidences[0] < CONFIDENCE.review_below
+
+
+def test_a_lone_curve_given_its_one_label_is_confident_but_not_a_lone_unread_one() -> None:
+    sole = bind_curve_labels([""], [0.0], ["ID = 10 A"], [0])
+    assert curve_confidences(_whole_curves(1), sole, given=True)[0][0] >= CONFIDENCE.review_below
+    unread = bind_curve_labels([""], [0.0], [], [0])
+    confidences, doubts = curve_confidences(_whole_curves(1), unread, given=False)
+    assert confidences[0] == CONFIDENCE.lone_unread_cap < CONFIDENCE.review_below
+    assert [note.code for note in doubts.reasons] == [ReviewReason.LABEL_UNREAD]
+
+
+def test_a_label_in_no_labels_form_is_a_misreading_that_doubts_the_whole_graph() -> None:
+    confidences, doubts = _confidences(["C55", "Coss"], [READ, READ])
+    assert confidences[0] < confidences[1] < CONFIDENCE.review_below
+    assert "'C55'" in doubts.reasons[0].message
+
+
+def test_the_users_spelling_of_a_label_bound_by_reading_is_not_judged_by_its_form() -> None:
+    confidences, _ = _confidences(["RDS(on) @ 120 mA", "VGS(off)"], [READ, READ], given=True)
+    assert min(confidences) >= CONFIDENCE.review_below
+
+
+def test_labels_naming_different_kinds_of_thing_are_doubted() -> None:
+    confidences, doubts = _confidences(["TO-220", "1.6W"], [READ, READ])
+    assert max(confidences) < CONFIDENCE.review_below
+    assert [note.code for note in doubts.reasons] == [ReviewReason.LOW_CONFIDENCE]
+    same_kind, _ = _confidences(["T = -55°C", "25°C", "Tj = 125°C"], [READ] * 3)
+    assert min(same_kind) >= CONFIDENCE.review_below
+
+
+def test_two_curves_carrying_one_label_are_doubted() -> None:
+    confidences, doubts = _confidences(["VGS = 10 V", "10V"], [READ, READ])
+    assert max(confidences) < CONFIDENCE.review_below
+    assert "two curves carry" in doubts.reasons[0].message
+
+
+def test_a_caller_binding_labels_itself_gets_the_tracking_confidence() -> None:
+    curves = _whole_curves(2)
+    named = bind_curve_labels(["", ""], [0.0, 0.0], [], [0, 1])
+    confidences, doubts = curve_confidences(curves, named, given=False, vouch_for_labels=False)
+    assert confidences == [curve_confidence(curve, 400) for curve in curves]
+    assert not doubts.needs_review
+
+
+def test_label_forms_are_whole_values_names_and_packages_and_misreadings_are_not() -> None:
+    for label in (
+        "VGS = 10 V",
+        "Tj = 125°C",
+        "D = 0.5",
+        "6.5V",
+        "-55 °C",
+        "ID = 250 µA",
+        "Ciss",
+        "Single pulse",
+        "TO-220",
+    ):
+        assert is_label_form(label), label
+    for misread in (
+        "C55",
+        "20Cee",
+        "V = 2CV",
+        "\\Coss",
+        "Vos 20V",
+        "lave",
+        "1. = Z29°U",
+        "Ves = 00V",
+    ):
+        assert not is_label_form(misread), misread
 
 
 def _result(confidence: float, *reasons: ReviewReason) -> DigitizeResult:
@@ -46,3 +159,17 @@ def test_a_budget_hit_caps_every_curve_at_one_half() -> None:
     doubted = with_doubts(_result(0.97, ReviewReason.BUDGET_HIT))
     assert doubted.curves[0].confidence == 0.5
     assert ReviewReason.LOW_CONFIDENCE in {note.code for note in doubted.review.reasons}
+
+
+def test_a_curve_count_that_differs_from_the_labels_caps_every_curve() -> None:
+    doubted = with_doubts(_result(0.97, ReviewReason.CURVE_COUNT_DIFFERS))
+    assert doubted.curves[0].confidence < CONFIDENCE.review_below
+
+
+def test_a_results_confidence_is_its_least_sure_curves_capped_by_its_doubts() -> None:
+    result = _result(0.97)
+    result.curves.append(Curve("VGS = 5 V", 5.0, "#000000", [[0.0, 1.0]], 0.93))
+    assert result_confidence(result) == 0.93
+    result.review.add(ReviewReason.AXIS_UNREAD, "the x axis was read from two tick labels")
+    assert result_confidence(result) < CONFIDENCE.review_below
+    assert result_confidence(DigitizeResult([0.0, 0.0, 1.0, 1.0], [])) == 0.0

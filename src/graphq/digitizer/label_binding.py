@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from enum import StrEnum
 from functools import partial
 
 from graphq.datasheet.conditions import parse_label
@@ -39,13 +40,23 @@ class BindingSettings:
 DEFAULT_BINDING = BindingSettings()
 
 
+class LabelSource(StrEnum):
+    """Where a curve's label came from: what its confidence may rest on."""
+
+    READ = "read"  # read beside its curve, tied to it by the graph
+    ORDER = "order"  # bound highest first
+    UNREAD = "unread"  # none: named by its rank
+
+
 @dataclass(frozen=True)
 class CurveLabels:
-    """Per curve (in the caller's curve order): its label, its value, and the review."""
+    """Per curve (in the caller's curve order): its label, its value, where the label came
+    from, and the review."""
 
     labels: list[str]
     values: list[float | None]
     review: Review = field(default_factory=Review)
+    sources: list[LabelSource] = field(default_factory=list)
 
 
 def bind_curve_labels(
@@ -114,10 +125,18 @@ def bind_curve_labels(
             f"{len(unread)} of {count} curves have no label read from the graph",
         )
     values = [parse_label(label)[0] if label else None for label in labels]
+    sources = [
+        LabelSource.ORDER
+        if index in from_order
+        else LabelSource.READ
+        if labels[index]
+        else LabelSource.UNREAD
+        for index in range(count)
+    ]
     for rank, index in enumerate(order):
         if not labels[index]:
             labels[index] = f"curve {rank + 1}"
-    return CurveLabels(labels, values, review)
+    return CurveLabels(labels, values, review, sources)
 
 
 def _match(
