@@ -68,3 +68,25 @@ def test_a_flat_stretch_bending_away_at_a_label_is_no_piece_of_grid() -> None:
     ink[row + 1 :, 110:146] = 0.0  # without its bend the stretch is a broken grid line
     pieces = broken_grid_lines(ink, ink > LINE_INK_THRESHOLD, grid, look, gap_px=4)
     assert {(p.first, p.start <= 1) for p in pieces} == {(row, True), (row, False)}
+
+
+def test_the_rest_of_a_grid_line_beyond_a_label_is_grid_though_a_glyph_curls_round_it() -> None:
+    ink, rows = _log_grid()
+    row = rows[2]
+    ink[row - 9 : row + 10, 200:262] = 0.0  # a label's blank near the right edge ...
+    # ... whose last glyph, a ")", curls round the end of the line's rest, above and below
+    ink[row - 4 : row, 253:261] = 1.0
+    ink[row + 1 : row + 5, 253:261] = 1.0
+    mask = ink > LINE_INK_THRESHOLD
+    grid = [Line(float(r), r, r, 0, ink.shape[1], 1.0) for r in rows if r != row]
+    grid.append(Line(float(row), row, row, 0, 200, 1.0))  # the line's long piece, found
+    look = GridLook(
+        rows=np.ones(len(rows)),
+        levels=np.full(len(rows), 0.3),
+        level=lambda plane, line: float(np.median(plane[line.first, line.start : line.end])),
+        runs_on=_runs_on_as_curve,
+    )
+    rest = [p for p in broken_grid_lines(ink, mask, grid, look, gap_px=4) if p.first == row]
+    assert not rest  # alone, it seems to run on into the glyph, as a curve bending away
+    pieces = broken_grid_lines(ink, mask, grid, look, gap_px=4, grid=grid)
+    assert [(p.start, p.end) for p in pieces if p.first == row] == [(262, 300)]

@@ -224,3 +224,96 @@ def test_an_anti_aliased_dotted_grid_line_is_erased_dot_cores_and_all() -> None:
         ink[100, start : start + 3] = (0.3, 0.8, 0.3)
     cleaned, _, _ = remove_grid(ink)
     assert cleaned[100, 5:-5].max() == 0.0
+
+
+def test_a_dotted_grid_line_drawn_over_with_black_dashes_is_erased_dashes_and_all() -> None:
+    ink = _grey_grid()
+    # A vendor's dash pattern over a dotted line, as pdfium renders it at 150 dpi: black
+    # dashes 19 px long every 36 px, the dotted line between them.
+    ink[90, 1:-1] = 0.25
+    for start in range(3, ink.shape[1] - 20, 36):
+        ink[90, start : start + 19] = 1.0
+    ink[130, 120:] = 1.0  # a flat curve from the middle on stays
+    cleaned, _, _ = remove_grid(ink)
+    assert cleaned[89:92, 2:-2].max() == 0.0
+    assert (cleaned[130, 121:-2] > 0.9).all()
+
+
+def test_a_dashed_curve_lying_along_a_grid_line_from_its_knee_survives() -> None:
+    ink = _grey_grid()
+    for start in range(150, ink.shape[1] - 12, 24):
+        ink[80, start : start + 14] = 1.0  # dashed, on the grid row from x = 150 only
+    cleaned, _, _ = remove_grid(ink)
+    assert (cleaned[80, 152:162] > 0.9).all()
+    assert cleaned[80, 5:140].max() == 0.0
+
+
+def _log_decades(height: int = 244, width: int = 320) -> tuple[np.ndarray, list[int]]:
+    """A frame, grey minor lines of a log axis and black major lines at its decades."""
+    ink = np.zeros((height, width), dtype=np.float32)
+    ink[0, :] = ink[-1, :] = 1.0
+    ink[:, 0] = ink[:, -1] = 1.0
+    decade = 66
+    majors = [height - 1 - decade * k for k in (1, 2, 3)]
+    for major in [height - 1, *majors]:
+        for k in range(2, 10):
+            row = round(major - decade * np.log10(k))
+            if row > 0:
+                ink[row, 1:-1] = 0.2
+    for major in majors:
+        ink[major, 1:-1] = 0.6
+    for column in range(40, width - 1, 40):
+        ink[1:-1, column] = 0.2
+    return ink, majors
+
+
+def test_major_lines_are_placed_by_one_that_a_note_box_hides_in_part() -> None:
+    ink, majors = _log_decades()
+    hidden = majors[0]
+    ink[hidden - 20 : hidden + 30, 100:170] = 0.0  # a blank note box over the lowest decade
+    cleaned, _, _ = remove_grid(ink)
+    for row in majors[1:]:
+        assert cleaned[row, 2:-2].max() == 0.0
+    assert cleaned[hidden, 2:98].max() == 0.0 and cleaned[hidden, 172:-2].max() == 0.0
+
+
+def test_a_thick_flat_curve_from_the_frame_is_no_hidden_major_line() -> None:
+    ink, majors = _log_decades()
+    row = majors[1] - 10  # between two minor lines, as dark as the major ones
+    ink[row - 2 : row + 3, 1:110] = 0.6  # flat from the frame, five rows thick, ...
+    ink[row - 2 : row + 60, 106:111] = 0.6  # ... to where it falls straight down
+    cleaned, _, _ = remove_grid(ink)
+    assert (cleaned[row, 2:105] > 0.5).mean() > 0.9
+
+
+def test_a_solid_grid_line_under_a_label_is_erased_beside_the_label_glyphs() -> None:
+    ink = _grey_grid()
+    ink[100, 1:-1] = 1.0  # a black major line, fully solid, ...
+    ink[90:111, 60:180] = 0.0  # ... a label's blank background laid over it ...
+    for column in range(64, 176, 8):
+        # ... its glyphs' thin stems, anti-aliased at their sides, ...
+        ink[92:109, column - 2 : column + 3] = np.array([0.2, 0.35, 1.0, 0.35, 0.2])
+    ink[100, 90:104] = 1.0  # ... and the "=" of "V = 20 V" on the line's row.
+    for row in (50, 150):
+        ink[row, 1:-1] = 1.0  # its fellow major lines
+    cleaned, _, _ = remove_grid(ink)
+    assert cleaned[100, 2:58].max() == 0.0 and cleaned[100, 182:-2].max() == 0.0
+
+
+def test_a_thin_grid_line_falling_on_one_pixel_row_is_as_much_grid_as_its_split_fellows() -> None:
+    ink = np.zeros((240, 300), dtype=np.float32)
+    ink[0, :] = ink[-1, :] = 1.0
+    ink[:, 0] = ink[:, -1] = 1.0
+    split = np.array([0.7, 0.3], dtype=np.float32)
+    for column in range(30, 299, 30):
+        ink[1:-1, column : column + 2] = split
+    # A grey line one pixel wide, rendered between two rows (its ink split between them) ...
+    for row in (34, 103, 137, 206):
+        ink[row : row + 2, 1:-1] = split[:, None]
+    # ... or falling on one row, as dark as the curves, at an uneven place among them.
+    for row in (69, 172):
+        ink[row, 1:-1] = 1.0
+    ink[118:120, 1:-1] = 1.0  # a flat curve, two rows of black, stays
+    cleaned, _, _ = remove_grid(ink)
+    assert cleaned[[69, 172], 2:-2].max() == 0.0
+    assert (cleaned[118:120, 2:-2] > 0.9).mean() > 0.9

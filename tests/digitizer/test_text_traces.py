@@ -7,11 +7,12 @@ from tests.digitizer.curves import traced_curve
 
 _GLYPH_PX = 5.0
 _LINE_PX = 1.0
+_SHAPE = (200, 300)
 
 
 def _kept(rows: np.ndarray) -> bool:
     curve = traced_curve(np.arange(rows.size), rows)
-    return len(drop_text_traces([curve], _GLYPH_PX, _LINE_PX)) == 1
+    return len(drop_text_traces([curve], _GLYPH_PX, _LINE_PX, _SHAPE)) == 1
 
 
 def _letters(count: int) -> np.ndarray:
@@ -43,3 +44,20 @@ def test_a_short_steep_curve_is_no_text() -> None:
 def test_a_long_curve_crossing_a_label_is_no_text() -> None:
     rows = np.concatenate((np.full(100, 50.0), _letters(12), np.full(100, 50.0)))
     assert _kept(rows)
+
+
+def _floating(columns: np.ndarray, rows: np.ndarray) -> bool:
+    return len(drop_text_traces([traced_curve(columns, rows)], _GLYPH_PX, _LINE_PX, _SHAPE)) == 1
+
+
+def test_a_flat_trace_floating_inside_the_plot_as_short_as_a_note_line_is_text() -> None:
+    rng = np.random.default_rng(2)
+    # A note's line ("2. 250 µs Pulse Test") traced along its baseline: flat, 14 glyphs wide.
+    columns = np.arange(200, 270)
+    assert not _floating(columns, 170.0 + rng.normal(0.0, 0.8, columns.size))
+
+
+def test_a_flat_trace_as_short_from_the_frame_or_wider_than_a_note_line_is_a_curve() -> None:
+    assert _floating(np.arange(0, 70), np.full(70, 170.0))  # starts at the frame
+    assert _floating(np.arange(100, 200), np.full(100, 170.0))  # 20 glyphs wide
+    assert _floating(np.arange(200, 270), np.linspace(170.0, 160.0, 70))  # rises by 2 glyphs

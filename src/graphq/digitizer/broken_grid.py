@@ -12,7 +12,7 @@ rather than stopping at a blank.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,11 +67,14 @@ def broken_grid_lines(
     look: GridLook,
     gap_px: int,
     settings: BrokenGridSettings = BROKEN_GRID,
+    grid: Sequence[Line] = (),
 ) -> list[Line]:
     """The pieces of horizontal grid lines broken by labels (transpose for vertical ones).
 
     ``known`` are the long lines already found (grid, frame and flat curves): a piece on one
-    of them is that line's, judged with it.
+    of them is that line's, judged with it. A piece on the row of a ``grid`` line, beyond its
+    ends, is the rest of that line across a label, whatever the label's glyphs touching its
+    end make it look like.
     """
     width = mask.shape[1]
     pieces = _long_runs(mask, gap_px, settings)
@@ -101,7 +104,12 @@ def broken_grid_lines(
                 end=end,
                 coverage=float(mask[band[0] : band[-1] + 1, start:end].any(axis=0).mean()),
             )
-            if _inside_any(line, taken) or look.runs_on(mask, line):
+            if _inside_any(line, taken):
+                continue
+            if _beside_on_row(line, grid):
+                found.append(line)
+                continue
+            if look.runs_on(mask, line):
                 continue
             alike = thick & (np.abs(look.levels - look.level(ink, line)) <= settings.family_level)
             if np.count_nonzero(alike) >= settings.family_size:
@@ -159,6 +167,15 @@ def _shared_runs(
         else:
             merged.append([start, end])
     return [(start, end) for start, end in merged]
+
+
+def _beside_on_row(piece: Line, grid: Sequence[Line]) -> bool:
+    """Whether a piece lies on the rows of a grid line and (mostly) beyond its ends."""
+    return any(
+        line.first - 1 <= piece.position <= line.last + 1
+        and min(piece.end, line.end) - max(piece.start, line.start) < 0.5 * piece.length
+        for line in grid
+    )
 
 
 def _inside_any(line: Line, taken: list[tuple[int, int, int, int]]) -> bool:

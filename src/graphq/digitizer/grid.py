@@ -10,10 +10,17 @@ stretch of a curve and stays.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from graphq.digitizer.broken_grid import GridLook, broken_grid_lines
 from graphq.digitizer.frame import LINE_INK_THRESHOLD
+from graphq.digitizer.grid_erase import (
+    CURVE_OVER_GRID,
+    LIGHT_PERCENTILE,
+    erase_bands,
+)
 from graphq.digitizer.lines import Line, find_lines
 
 # A grid line spans at least this fraction of the plot.
@@ -24,27 +31,17 @@ _PIECE_FRACTION = 0.25
 _PART_INK = 0.2
 # A line whose chroma (median over its inked columns) exceeds the grid's by this is a curve.
 _COLOURED_OVER_GRID = 0.07
-# A pixel on a grid line survives when its ink exceeds the line's median ink by this much.
-CURVE_OVER_GRID = 0.25
 # A line with at least this many others within this ink level of it is one of a grid family.
 _FAMILY_SIZE = 3
 _FAMILY_LEVEL = 0.12
-# ... and this close (px) to its thickness.
+# ... and this close (px) to its thickness, or within this fraction of its ink across its
+# rows.
 _FAMILY_THICKNESS_PX = 1
+_FAMILY_MASS = 0.1
 # Lines this close (px) to the crop's border are the frame.
 _FRAME_MARGIN_PX = 6
-# Percentile of a line's ink that tells a grid line from a flat curve.
-_LIGHT_PERCENTILE = 10
 # Columns of unbroken ink that are a stretch of a line rather than a crossing of another.
 _SOLID_RUN_PX = 4
-# A row whose upper ink level exceeds its light level by this much has a curve along it ...
-_CURVE_ALONG_GRID = 0.4
-# ... when that darker ink runs unbroken for this many px: the anti-aliased dots of a dotted
-# grid line (1 pt is 4 px at 300 dpi) spread as widely between core and fringe, but only
-# over a few px at a time.
-_ALONG_RUN_PX = 12
-# Percentile of a grid row's ink taken as the line's own level.
-_LEVEL_PERCENTILE = 75
 # Lines this close (px) to the middle of two others are evenly spaced among them ...
 _SPACING_TOLERANCE_PX = 1.5
 # ... when those are at least this fraction of the plot apart ...
@@ -86,19 +83,25 @@ def remove_grid(
         mask.T,
     )
     found_horizontal, found_vertical = horizontal, vertical
-    horizontal, vertical = _without_flat_curves(ink, horizontal, vertical)
+    pieces_h = _pieces(ink, mask, gap_px)
+    pieces_v = _pieces(ink.T, mask.T, gap_px)
+    horizontal, vertical = _without_flat_curves(ink, horizontal, vertical, (pieces_h, pieces_v))
     if colour is not None:
         horizontal, vertical = _without_coloured(ink, colour, horizontal, vertical)
     # The grid's look is taken from its whole lines, before any piece joins them.
     look = _grid_look(ink, horizontal, vertical)
-    horizontal += _interrupted(ink, mask, horizontal, found_horizontal, gap_px)
-    vertical += _interrupted(ink.T, mask.T, vertical, found_vertical, gap_px)
+    horizontal += _interrupted(ink, horizontal, found_horizontal, pieces_h)
+    vertical += _interrupted(ink.T, vertical, found_vertical, pieces_v)
     if look is not None:
-        horizontal += broken_grid_lines(ink, mask, found_horizontal + horizontal, look, gap_px)
-        vertical += broken_grid_lines(ink.T, mask.T, found_vertical + vertical, look, gap_px)
+        horizontal += broken_grid_lines(
+            ink, mask, found_horizontal + horizontal, look, gap_px, grid=horizontal
+        )
+        vertical += broken_grid_lines(
+            ink.T, mask.T, found_vertical + vertical, look, gap_px, grid=vertical
+        )
     cleaned = ink.copy()
-    _erase(cleaned, ink, horizontal)
-    _erase(cleaned.T, ink.T, vertical)
+    erase_bands(cleaned, ink, horizontal)
+    erase_bands(cleaned.T, ink.T, vertical)
     grid_level = _grid_level(ink, horizontal, vertical)
     if grid_level is not None:
         _erase_light(
@@ -159,25 +162,38 @@ def _erase_light(
         band[band < grid_level + CURVE_OVER_GRID] = 0.0
 
 
+def _pieces(ink: np.ndarray, mask: np.ndarray, gap_px: int) -> list[Line]:
+    """Lines from the frame at least a piece of a grid line long (a box may hide the rest)."""
+    return _edge_to_edge(
+        find_lines(
+            ink,
+            mask,
+            min_length=_PIECE_FRACTION * mask.shape[1],
+            gap_px=gap_px,
+            min_part_ink=_PART_INK,
+        ),
+        mask,
+    )
+
+
 def _interrupted(
-    ink: np.ndarray, mask: np.ndarray, grid: list[Line], found: list[Line], gap_px: int
+    ink: np.ndarray, grid: list[Line], found: list[Line], pieces: list[Line]
 ) -> list[Line]:
     """Grid lines a box hides in part: pieces from the frame too short to be grid alone,
-    at the grid's own spacing and ink level (a flat curve is neither, or darker). A piece of
-    a long line ``found`` and judged a curve stays a curve."""
-    size, length = mask.shape
+    at the grid's own spacing and as dark as its typical line, or as dark and as thick as
+    some of its lines (major ones) where the piece stops at its end as a grid line does (a
+    flat stretch of a curve is off the spacing, darker or thicker, or bends away at its end).
+    A piece of a long line ``found`` and judged a curve stays a curve."""
+    size = ink.shape[0]
     inner = [line for line in grid if _inner(line, grid, size)]
     if len(inner) < 2:
         return []
     positions = np.array([0.0, size - 1.0] + [line.position for line in grid])
     judged = np.array([line.position for line in found])
-    level = float(np.median([_line_level(ink, line) for line in inner]))
-    pieces = _edge_to_edge(
-        find_lines(
-            ink, mask, min_length=_PIECE_FRACTION * length, gap_px=gap_px, min_part_ink=_PART_INK
-        ),
-        mask,
-    )
+    levels = np.array([_line_level(ink, line) for line in inner])
+    thicknesses = np.array([_thickness(line) for line in inner])
+    median = float(np.median(levels))
+    mask = ink > LINE_INK_THRESHOLD
     hidden_grid = []
     for piece in pieces:
         offsets = piece.position - positions
@@ -188,7 +204,15 @@ def _interrupted(
         before = offsets[offsets > _SPACING_TOLERANCE_PX]
         after = -offsets[offsets < -_SPACING_TOLERANCE_PX]
         regular = _close(before, after) or _close(2 * after, after) or _close(2 * before, before)
-        if regular and abs(_line_level(ink, piece) - level) <= _FAMILY_LEVEL:
+        if not regular:
+            continue
+        level = _line_level(ink, piece)
+        alike = (np.abs(levels - level) <= _FAMILY_LEVEL) & (
+            np.abs(thicknesses - _thickness(piece)) <= _FAMILY_THICKNESS_PX
+        )
+        if abs(level - median) <= _FAMILY_LEVEL or (
+            alike.any() and not _runs_on_as_curve(mask, piece)
+        ):
             hidden_grid.append(piece)
     return hidden_grid
 
@@ -221,11 +245,14 @@ def _line_level(ink: np.ndarray, line: Line) -> float:
     )
     if solid.size:
         peaks = peaks[solid[0] : solid[-1] + _SOLID_RUN_PX]
-    return float(np.percentile(peaks, _LIGHT_PERCENTILE)) if peaks.size else 0.0
+    return float(np.percentile(peaks, LIGHT_PERCENTILE)) if peaks.size else 0.0
 
 
 def _without_flat_curves(
-    ink: np.ndarray, horizontal: list[Line], vertical: list[Line]
+    ink: np.ndarray,
+    horizontal: list[Line],
+    vertical: list[Line],
+    pieces: tuple[list[Line], list[Line]],
 ) -> tuple[list[Line], list[Line]]:
     """Drop lines much darker than the grid: a flat stretch of a curve (Ciss, ZthJC at long
     pulses) runs as straight as a grid line, but curves are drawn darker than the grid.
@@ -234,7 +261,8 @@ def _without_flat_curves(
     A grid drawn as dark as the curves (a black grid whose major lines some box hides in
     part) has no family of look-alike levels, but it is still evenly spaced from edge to
     edge; a flat curve is not. Flat curves alike in ink (saturated output curves) are no
-    family either: each runs on as a curve where its line stops.
+    family either: each runs on as a curve where its line stops. A major line that a note
+    box hides in part (``pieces``: shorter lines from the frame) still places the others.
     """
     height, width = ink.shape
     levels_h = [_line_level(ink, line) for line in horizontal]
@@ -244,21 +272,26 @@ def _without_flat_curves(
     mask = ink > LINE_INK_THRESHOLD
     runs_on_h = [_runs_on_as_curve(mask, line) for line in horizontal]
     runs_on_v = [False] * len(vertical)
+    # Only horizontal lines are judged by their mass: a vertical line left in place costs
+    # the tracker nothing, while erasing one as dark as the curves cuts all that cross it.
+    masses_h = [_line_mass(ink, line) for line in horizontal]
+    masses_v = [np.nan] * len(vertical)
     inner = [
-        (level, _thickness(line), runs_on)
-        for lines, levels, flags, size in (
-            (horizontal, levels_h, runs_on_h, height),
-            (vertical, levels_v, runs_on_v, width),
+        (level, _thickness(line), runs_on, mass)
+        for lines, levels, flags, line_masses, size in (
+            (horizontal, levels_h, runs_on_h, masses_h, height),
+            (vertical, levels_v, runs_on_v, masses_v, width),
         )
-        for line, level, runs_on in zip(lines, levels, flags, strict=True)
+        for line, level, runs_on, mass in zip(lines, levels, flags, line_masses, strict=True)
         if _inner(line, lines, size)
     ]
-    levels = np.array([level for level, _, _ in inner])
-    thicknesses = np.array([thickness for _, thickness, _ in inner])
-    inner_runs_on = np.array([runs_on for _, _, runs_on in inner], dtype=bool)
+    levels = np.array([level for level, _, _, _ in inner])
+    thicknesses = np.array([thickness for _, thickness, _, _ in inner])
+    inner_runs_on = np.array([runs_on for _, _, runs_on, _ in inner], dtype=bool)
+    masses = np.array([mass for _, _, _, mass in inner])
     grid_level = float(np.median(levels)) if inner else 0.0
 
-    def is_grid(line: Line, level: float, runs_on: bool, placed: bool) -> bool:
+    def is_grid(line: Line, level: float, runs_on: bool, placed: bool, mass: float) -> bool:
         # Fewer than three long lines inside the frame are no grid, but flat curves.
         if len(inner) < _FAMILY_SIZE:
             return False
@@ -269,28 +302,52 @@ def _without_flat_curves(
         # Major grid lines are darker than minor ones but come as a family of look-alikes,
         # as thick as each other: curves merged into one line are thicker than black major
         # lines of the grid are. Saturated output curves look alike too, but each runs on
-        # from its knee.
+        # from its knee. A thin line's peak level and rows depend on where it falls between
+        # pixel rows, its ink across them (its mass) does not.
         alike = (
             (np.abs(levels - level) <= _FAMILY_LEVEL)
             & (np.abs(thicknesses - _thickness(line)) <= _FAMILY_THICKNESS_PX)
-            & ~inner_runs_on
-        )
+            | (np.abs(masses - mass) <= _FAMILY_MASS * mass)
+        ) & ~inner_runs_on
         if np.count_nonzero(alike) - (not runs_on) >= _FAMILY_SIZE:
             return True
         return level <= grid_level + CURVE_OVER_GRID and not runs_on
 
-    def keep(lines: list[Line], levels: list[float], flags: list[bool], size: int) -> list[Line]:
-        spaced = _evenly_spaced(lines, levels, size, grid_level)
-        placed = _evenly_spaced(lines, levels, size, grid_level, full_span=False)
+    def keep(
+        lines: list[Line],
+        levels: list[float],
+        flags: list[bool],
+        size: int,
+        plane: np.ndarray,
+        plane_pieces: list[Line],
+        line_masses: list[float],
+    ) -> list[Line]:
+        taken = np.array([line.position for line in lines])
+        hidden = [
+            (piece.position, _line_level(plane, piece))
+            for piece in plane_pieces
+            if not taken.size or np.min(np.abs(taken - piece.position)) > _SPACING_TOLERANCE_PX
+        ]
+        spaced = _evenly_spaced(lines, levels, size, grid_level, hidden=hidden)
+        placed = _evenly_spaced(lines, levels, size, grid_level, full_span=False, hidden=hidden)
         return [
             line
-            for line, level, runs_on, regular, at in zip(
-                lines, levels, flags, spaced, placed, strict=True
+            for line, level, runs_on, regular, at, mass in zip(
+                lines, levels, flags, spaced, placed, line_masses, strict=True
             )
-            if is_grid(line, level, runs_on, at) or regular or not _inner(line, lines, size)
+            if is_grid(line, level, runs_on, at, mass) or regular or not _inner(line, lines, size)
         ]
 
-    return keep(horizontal, levels_h, runs_on_h, height), keep(vertical, levels_v, runs_on_v, width)
+    return (
+        keep(horizontal, levels_h, runs_on_h, height, ink, pieces[0], masses_h),
+        keep(vertical, levels_v, runs_on_v, width, ink.T, pieces[1], masses_v),
+    )
+
+
+def _line_mass(ink: np.ndarray, line: Line) -> float:
+    """A line's ink across its rows and the fringe row either side, its median along it."""
+    rows = slice(max(0, line.first - 1), line.last + 2)
+    return float(np.median(ink[rows, line.start : line.end].sum(axis=0)))
 
 
 def _thickness(line: Line) -> int:
@@ -350,16 +407,25 @@ def _runs_on_as_curve(mask: np.ndarray, line: Line) -> bool:
 
 
 def _evenly_spaced(
-    lines: list[Line], levels: list[float], size: int, grid_level: float, full_span: bool = True
+    lines: list[Line],
+    levels: list[float],
+    size: int,
+    grid_level: float,
+    full_span: bool = True,
+    hidden: Sequence[tuple[float, float]] = (),
 ) -> list[bool]:
     """Per line: it spans the plot (with ``full_span``; else its position alone counts)
     and sits midway between two other lines (or the frame)
     at least about as dark, or darker than the grid's typical line. Among the many light
     lines of a log grid some spacing matches any position, so a dark flat curve is
     measured against the dark major lines only, which a major line is evenly spaced among.
+    A piece of a line that a box hides in part (``hidden``: position and level) counts
+    when it is as dark as the line judged: a paler piece from the frame is a box's side.
     """
-    all_positions = np.array([line.position for line in lines])
-    all_levels = np.array(levels)
+    line_positions = np.array([line.position for line in lines])
+    line_levels = np.array(levels)
+    hidden_positions = np.array([position for position, _ in hidden])
+    hidden_levels = np.array([level for _, level in hidden])
     length = size if not lines else max(line.end for line in lines)
     regular = []
     for line, level in zip(lines, levels, strict=True):
@@ -367,8 +433,9 @@ def _evenly_spaced(
             regular.append(False)
             continue
         darkest = min(level, grid_level + 2 * _FAMILY_LEVEL) - _FAMILY_LEVEL
-        alike = all_positions[all_levels >= darkest]
-        positions = np.concatenate(([0.0, size - 1.0], alike))
+        alike = line_positions[line_levels >= darkest]
+        placing = hidden_positions[hidden_levels >= max(darkest, level - _FAMILY_LEVEL)]
+        positions = np.concatenate(([0.0, size - 1.0], alike, placing))
         before = positions[positions < line.position - _MIN_SPACING_FRACTION * size]
         after = positions[positions > line.position + _MIN_SPACING_FRACTION * size]
         gaps_before = line.position - before
@@ -413,54 +480,3 @@ def _solid_edge(mask: np.ndarray) -> int:
     while rows < min(8, mask.shape[0]) and mask[rows].mean() >= 0.8:
         rows += 1
     return rows
-
-
-def _erase(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None:
-    """Erase each horizontal band of ``lines`` in place (pass transposes for vertical).
-
-    Each row of a band has its own level (the core of an anti-aliased line is darker than
-    its fringe); the level is an upper percentile of the row's ink so dashes fade in and out
-    under it, yet a curve running along the line for a while does not set it.
-    """
-    rows = cleaned.shape[0]
-    for line in lines:
-        band = ink[line.first : line.last + 1, line.start : line.end].max(axis=0)
-        band_inked = band[band > LINE_INK_THRESHOLD]
-        band_light = float(np.percentile(band_inked, _LIGHT_PERCENTILE)) if band_inked.size else 0.0
-        # One row either side takes the anti-aliased fringe of a line between two rows.
-        for row in range(max(0, line.first - 1), min(rows, line.last + 2)):
-            values = ink[row, line.start : line.end]
-            inked = values[values > LINE_INK_THRESHOLD]
-            if inked.size < 0.25 * values.size:
-                continue
-            level = float(np.percentile(inked, _LEVEL_PERCENTILE))
-            light = float(np.percentile(inked, _LIGHT_PERCENTILE))
-            # Darker ink in long stretches is a curve along the line; in short ones, the
-            # anti-aliased dots of a dotted line.
-            along = _long_runs(values > light + CURVE_OVER_GRID, _ALONG_RUN_PX)
-            if level - light > _CURVE_ALONG_GRID and along.any():
-                # A curve runs along this grid line for a good part of it: the line's own
-                # level is that of the ink beside the curve's stretches.
-                beside = values[~along & (values > LINE_INK_THRESHOLD)]
-                if not beside.size:
-                    beside = inked[inked <= light + CURVE_OVER_GRID]
-                level = float(np.percentile(beside, 75))
-            elif level - band_light > _CURVE_ALONG_GRID and (
-                _long_runs(values > band_light + CURVE_OVER_GRID, _ALONG_RUN_PX).any()
-            ):
-                # This row is a curve lying along the line's edge for most of the row (the
-                # band took it in); the line's own level is where the band is lightest.
-                level = band_light
-            target = cleaned[row]
-            target[target < level + CURVE_OVER_GRID] = 0.0
-
-
-def _long_runs(mask: np.ndarray, min_length: int) -> np.ndarray:
-    """The True pixels of a 1-D mask that lie in unbroken stretches of ``min_length`` or more."""
-    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    keep = np.zeros(mask.size + 1, dtype=np.int64)
-    long = stops - starts >= min_length
-    np.add.at(keep, starts[long], 1)
-    np.add.at(keep, stops[long], -1)
-    return np.cumsum(keep[:-1]) > 0

@@ -1,6 +1,6 @@
 """The ``standard`` method: frame → grid → boxes and text → tracking → pale curves → curves.
 
-A curve's confidence is calibrated from its tracking evidence
+A curve's confidence is calibrated from its tracking evidence and its label's
 (:mod:`graphq.digitizer.confidence`).
 """
 
@@ -15,31 +15,24 @@ from graphq.digitizer.boxes import erase_boxes, find_boxes
 from graphq.digitizer.budget import Budget
 from graphq.digitizer.calibration import build_calibration
 from graphq.digitizer.colors import colour_ink
-from graphq.digitizer.confidence import curve_confidence
-from graphq.digitizer.crossings import uncross, untangle_meeting
+from graphq.digitizer.confidence import curve_confidences
 from graphq.digitizer.faint import faint_curves
 from graphq.digitizer.frame import find_frame
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.grid_remnants import drop_grid_remnants
 from graphq.digitizer.ink import chroma, curve_threshold, darkness, local_peak
 from graphq.digitizer.labels import count_review, order_top_to_bottom
-from graphq.digitizer.linking import link_corners, link_fragments
+from graphq.digitizer.meetings import untangle_meeting
 from graphq.digitizer.merged import extend_into_bundles, split_merged
 from graphq.digitizer.resample import curve_points
 from graphq.digitizer.runs import column_runs, single_line_width
+from graphq.digitizer.scale import PlotScale
 from graphq.digitizer.text import remove_text, text_height_px
 from graphq.digitizer.text_traces import drop_text_traces
 from graphq.digitizer.ticks import erase_ticks
-from graphq.digitizer.tracker import TrackerSettings, track_pass
-from graphq.digitizer.tracks import (
-    TracedCurve,
-    drop_duplicates,
-    drop_redundant,
-    drop_spliced,
-    join_passes,
-    seen_columns,
-    to_curve,
-)
+from graphq.digitizer.tracking import find_curves
+from graphq.digitizer.tracking_settings import TRACKING
+from graphq.digitizer.tracks import TracedCurve, seen_columns
 from graphq.digitizer.types import Curve, DigitizeResult, GraphMeta, ProgressCallback
 from graphq.errors import GraphqError
 from graphq.review import Review, ReviewReason
@@ -47,8 +40,8 @@ from graphq.review import Review, ReviewReason
 
 @dataclass(frozen=True)
 class StandardSettings:
-    """The standard method's tunables, each with its reason; the tracker's own are in
-    :class:`graphq.digitizer.tracker.TrackerSettings`, the CPU budget's in
+    """The standard method's tunables, each with its reason; the tracking stage's own are in
+    :class:`graphq.digitizer.tracking_settings.TrackingSettings`, the CPU budget's in
     :class:`graphq.digitizer.budget.BudgetSettings`."""
 
     # Graphs whose curves, one per temperature, all cross at one point (the temperature-
@@ -56,34 +49,20 @@ class StandardSettings:
     crossing_families: tuple[str, ...] = ("transfer",)
     # Curve ink is at least this dark (and a fraction of the darkest ink nearby).
     min_curve_ink: float = 0.2
-    # Fragments of one curve are joined across gaps up to this fraction of the plot's width (a
-    # label with a white background can hide a third of a short curve).
-    max_link_fraction: float = 0.35
-    # ... and a curve's bend hidden by a label across gaps up to this fraction (a label's width).
-    max_corner_fraction: float = 0.15
     # Without tick labels to measure, a glyph is about this fraction of the plot's height.
     label_fraction: float = 0.02
-    # A curve leaves the curves already kept for at least this fraction of the plot's width.
-    min_own_fraction: float = 0.1
-    # ... unless it leaves them at the frame's left or right edge, as the curves of a bundle
-    # fan out there, for this fraction of the plot's width (longer than a tick mark on the
-    # frame, which a curve's track can start on, and its dive into a curve close by) and four
-    # line widths.
-    min_edge_own_fraction: float = 0.04
     # A curve is at least this long (fraction of the plot's mean side) to count.
     min_curve_length_fraction: float = 0.08
     # ... spans at least this fraction of the plot's width (a leader arrow, a legend's line
     # sample or a letter's stem is short; even a near-vertical transfer curve bends over) ...
     min_curve_span_fraction: float = 0.04
     # ... and its ink is seen in at least this fraction of the columns it spans, counting the
-    # gaps between the dots of a dotted curve as seen: up to this many line widths.
+    # gaps between the dots of a dotted curve as seen (up to the tracking stage's
+    # ``dot_gap_line_widths``).
     min_seen_fraction: float = 0.5
-    dot_gap_line_widths: float = 2.0
     # A curve narrower than this fraction of the plot's width must reach the frame (a curve
     # leaving through the top edge); one floating inside is an arrow or a legend sample.
     min_free_span_fraction: float = 0.2
-    # "Reaches the frame": an end within this many px of it.
-    frame_reach_px: int = 4
     # A curve's centre line this many px beyond its half width from the frame line lies on it.
     on_frame_px: float = 1.0
     # A curve that lies on the top or bottom frame line over this fraction of its columns is
@@ -156,44 +135,19 @@ def digitize_standard(
     cleaned = erase_ticks(cleaned, threshold, line_width)
 
     report(0.4, "separating curves")
+    # The searching stages stop early enough for the result to be finished in the budget.
+    search = budget.share()
     runs = column_runs(cleaned, threshold)
     plot_columns = right - left
-    settings = TrackerSettings(line_width_px=line_width, max_gap=max(6, round(0.02 * plot_columns)))
-    forward = [to_curve(t) for t in track_pass(runs, range(plot_columns), settings, budget)]
-    report(0.6, "separating curves (reverse pass)")
-    backward = [
-        to_curve(t) for t in track_pass(runs, range(plot_columns - 1, -1, -1), settings, budget)
-    ]
-    tolerance = settings.gate_px
-    curves = join_passes(forward, backward, tolerance)
-    min_own = round(STANDARD.min_own_fraction * plot_columns)
-    max_link = max(10, round(STANDARD.max_link_fraction * plot_columns))
-    curves = link_fragments(
-        curves, max_link, tolerance, settings.max_gap, under_labels, min_own, budget
-    )
-    max_corner = round(STANDARD.max_corner_fraction * plot_columns)
-    curves = link_corners(curves, max_corner, cleaned.shape, STANDARD.frame_reach_px, budget)
-    tracks = curves
-    on_curve_px = 0.5 * line_width + 0.25
-    min_edge = max(round(STANDARD.min_edge_own_fraction * plot_columns), round(4 * line_width))
-    curves = drop_duplicates(curves, on_curve_px, cleaned.shape, min_own, min_edge, budget=budget)
-    curves = drop_duplicates(
-        curves, on_curve_px, cleaned.shape, min_own, min_edge, longest_first=True, budget=budget
-    )
-    if not budget.spent:
-        curves = drop_spliced(curves, on_curve_px, plot_columns, min_own)
-    if not budget.spent:
-        curves = uncross(curves, tolerance, plot_columns, plot_image)
-    if not budget.spent:
-        curves = drop_redundant(curves, on_curve_px, cleaned.shape, min_own, min_edge)
+    scale = PlotScale(line_width, text_px, plot_columns, bottom - top)
+    curves, tracks = find_curves(runs, scale, under_labels, plot_image, search)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
-    dot_gap = round(STANDARD.dot_gap_line_widths * line_width)
     curves = [
         c
         for c in curves
         if c.arc_length_px >= STANDARD.min_curve_length_fraction * mean_side
         and c.span >= STANDARD.min_curve_span_fraction * plot_columns
-        and seen_columns(c, dot_gap) >= STANDARD.min_seen_fraction * c.span
+        and seen_columns(c, scale.dot_gap) >= STANDARD.min_seen_fraction * c.span
         and (
             c.span >= STANDARD.min_free_span_fraction * plot_columns
             or _reaches_frame(c, cleaned.shape)
@@ -204,20 +158,15 @@ def digitize_standard(
         _off_frame(c, cleaned.shape[0], line_width / 2 + STANDARD.on_frame_px) for c in curves
     ]
     curves = drop_grid_remnants(curves, runs, under_labels, line_width)
-    curves = drop_text_traces(curves, glyph_px, line_width)
-    if meta.graph_type in STANDARD.crossing_families and not budget.spent:
-        curves = untangle_meeting(curves, tracks, tolerance, plot_columns, plot_image)
+    curves = drop_text_traces(curves, glyph_px, line_width, cleaned.shape)
+    if meta.graph_type in STANDARD.crossing_families:
+        curves = untangle_meeting(curves, tracks, scale, plot_image, search)
     report(0.65, "tracing pale curves")
-    if not budget.spent:
-        curves = faint_curves(
-            boxed, (horizontal, vertical), curves, line_width, text_px, settings, max_link
-        )
-    if not budget.spent:
-        curves = extend_into_bundles(
-            curves, settings.steep_height_px, cleaned.shape, STANDARD.frame_reach_px
-        )
+    if not search.spent:
+        curves = faint_curves(boxed, (horizontal, vertical), curves, scale, search)
+    curves = extend_into_bundles(curves, scale, search)
     expected = meta.curves if meta.curves is not None else len(meta.labels or []) or None
-    if expected is not None and len(curves) < expected and not budget.spent:
+    if expected is not None and len(curves) < expected and not search.spent:
         peak = local_peak(cleaned)
         curves = split_merged(curves, runs, peak, expected - len(curves))
     if meta.curves is not None and len(curves) > meta.curves:
@@ -257,7 +206,10 @@ def digitize_standard(
     else:
         named = bind_curve_labels([""] * len(curves), [0.0] * len(curves), labels, order)
     review.extend(named.review)
-    longest = max(c.span for c in curves)
+    confidences, doubts = curve_confidences(
+        curves, named, given=bool(labels), vouch_for_labels=meta.read_labels
+    )
+    review.extend(doubts)
     for rank, index in enumerate(order):
         curve = curves[index]
         report(0.7 + 0.25 * rank / len(curves), f"tracing curve {rank + 1}/{len(curves)}")
@@ -268,7 +220,7 @@ def digitize_standard(
                 value=named.values[index],
                 color=colours[index],
                 points=points.tolist(),
-                confidence=curve_confidence(curve, longest),
+                confidence=confidences[index],
             )
         )
     if budget.spent:
@@ -305,7 +257,7 @@ def _under_labels(
 
 def _reaches_frame(curve: TracedCurve, shape: tuple[int, int]) -> bool:
     height, width = shape
-    reach = STANDARD.frame_reach_px
+    reach = TRACKING.frame_reach_px
     rows = (float(curve.enter[0]), float(curve.leave[-1]))
     columns = (int(curve.column[0]), int(curve.column[-1]))
     return any(row <= reach or row >= height - 1 - reach for row in rows) or any(
@@ -317,7 +269,7 @@ def _along_frame(curve: TracedCurve, height: int) -> bool:
     """Whether a curve runs on the top or bottom frame line for most of its length: what
     is left of the frame where curves touch it, or a curve hidden by the frame anyway."""
     rows = curve.middle
-    on_edge = (rows <= STANDARD.frame_reach_px) | (rows >= height - 1 - STANDARD.frame_reach_px)
+    on_edge = (rows <= TRACKING.frame_reach_px) | (rows >= height - 1 - TRACKING.frame_reach_px)
     return bool(on_edge.mean() >= STANDARD.max_on_frame_fraction)
 
 

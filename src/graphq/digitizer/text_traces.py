@@ -5,7 +5,9 @@ them, so the text stage cannot tell them from curve ink, and the tracker follows
 text as a short wavy curve (a note box's "RDS(ON) @ ID = 120 mA", a tick label inside the
 frame). What gives it away is how it waves: it turns up and down by a letter's height about
 once a letter, where a curve, even a measured one with its noise, keeps its direction over
-many letters' widths or waves by far less than a letter's height.
+many letters' widths or waves by far less than a letter's height. A line of a note read at
+its baseline (or cut to a band by a grid line's erasure) does not wave at all, but it floats:
+a flat curve as short as a note's line starts or ends at the frame, or bends away.
 """
 
 from __future__ import annotations
@@ -36,6 +38,13 @@ class TextTraceSettings:
     # Only traces narrower than this many glyph heights are read as text: a label or a note's
     # line is a few dozen letters long, a curve crossing many labels runs on for longer.
     max_span_glyphs: float = 30.0
+    # A trace that reaches the frame at neither end (within this many px), rises or falls by
+    # at most this many glyph heights and is narrower than this many, is a line of text: a
+    # note's line ("1. VDS = 40V", "2. 250 µs Pulse Test") is a glyph tall and some twenty
+    # letters wide.
+    frame_reach_px: int = 4
+    max_flat_glyphs: float = 1.0
+    max_flat_span_glyphs: float = 15.0
 
 
 TEXT_TRACES = TextTraceSettings()
@@ -45,17 +54,42 @@ def drop_text_traces(
     curves: list[TracedCurve],
     glyph_px: float,
     line_width_px: float,
+    shape: tuple[int, int],
     settings: TextTraceSettings = TEXT_TRACES,
 ) -> list[TracedCurve]:
-    """``curves`` without the traces that wave like a line of text ``glyph_px`` tall."""
+    """``curves`` without the traces that wave like a line of text ``glyph_px`` tall, or
+    float inside the plot (of ``shape``) as flat and as short as one."""
     swing = max(settings.swing_glyphs * glyph_px, settings.swing_line_widths * line_width_px)
     return [
         c
         for c in curves
-        if c.span >= settings.max_span_glyphs * glyph_px
-        or float(np.ptp(c.middle)) > settings.max_height_glyphs * glyph_px
-        or turns(c.middle, swing) * glyph_px < settings.min_turns_per_glyph * c.span
+        if (
+            c.span >= settings.max_span_glyphs * glyph_px
+            or float(np.ptp(c.middle)) > settings.max_height_glyphs * glyph_px
+            or turns(c.middle, swing) * glyph_px < settings.min_turns_per_glyph * c.span
+        )
+        and not _floating_text_line(c, glyph_px, shape, settings)
     ]
+
+
+def _floating_text_line(
+    curve: TracedCurve, glyph_px: float, shape: tuple[int, int], settings: TextTraceSettings
+) -> bool:
+    height, width = shape
+    reach = settings.frame_reach_px
+    ends = (
+        (float(curve.middle[0]), int(curve.column[0])),
+        (float(curve.middle[-1]), int(curve.column[-1])),
+    )
+    at_frame = any(
+        row <= reach or row >= height - 1 - reach or column <= reach or column >= width - 1 - reach
+        for row, column in ends
+    )
+    return (
+        not at_frame
+        and float(np.ptp(curve.middle)) <= settings.max_flat_glyphs * glyph_px
+        and curve.span < settings.max_flat_span_glyphs * glyph_px
+    )
 
 
 def turns(rows: np.ndarray, swing: float) -> int:
