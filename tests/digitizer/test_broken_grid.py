@@ -90,3 +90,22 @@ def test_the_rest_of_a_grid_line_beyond_a_label_is_grid_though_a_glyph_curls_rou
     assert not rest  # alone, it seems to run on into the glyph, as a curve bending away
     pieces = broken_grid_lines(ink, mask, grid, look, gap_px=4, grid=grid)
     assert [(p.start, p.end) for p in pieces if p.first == row] == [(262, 300)]
+
+
+def test_a_line_of_note_text_on_a_grid_line_row_beyond_its_end_is_no_rest_of_it() -> None:
+    ink, rows = _log_grid()
+    row = rows[2]
+    ink[row - 12 : row + 13, 190:] = 0.0  # a note box the line stops at ...
+    for column in range(200, 296, 6):  # ... with a line of text along the line's row
+        ink[row - 6 : row + 4, column : column + 2] = 1.0
+    mask = ink > LINE_INK_THRESHOLD
+    grid = [Line(float(r), r, r, 0, ink.shape[1], 1.0) for r in rows if r != row]
+    grid.append(Line(float(row), row, row, 0, 190, 1.0))
+    look = GridLook(
+        rows=np.ones(len(rows)),
+        levels=np.full(len(rows), 0.3),
+        level=lambda plane, line: float(np.median(plane[line.first, line.start : line.end])),
+        runs_on=_runs_on_as_curve,
+    )
+    pieces = broken_grid_lines(ink, mask, grid, look, gap_px=4, grid=grid)
+    assert not [p for p in pieces if p.first <= row <= p.last]

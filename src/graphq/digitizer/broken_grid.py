@@ -42,6 +42,11 @@ class BrokenGridSettings:
     family_size: int = 3
     family_rows: int = 1
     family_level: float = 0.12
+    # A piece on a grid line's row beyond its end is that line's rest across a label when its
+    # own ink covers at least this fraction of what the line's covers: the rest of a line is
+    # as solid (or as dotted) as the line, a line of a note's text lying on the same row inside
+    # a box the line stops at covers a third of it or less (letters and their gaps).
+    beside_coverage: float = 0.5
 
 
 BROKEN_GRID = BrokenGridSettings()
@@ -73,8 +78,8 @@ def broken_grid_lines(
 
     ``known`` are the long lines already found (grid, frame and flat curves): a piece on one
     of them is that line's, judged with it. A piece on the row of a ``grid`` line, beyond its
-    ends, is the rest of that line across a label, whatever the label's glyphs touching its
-    end make it look like.
+    ends and about as solid, is the rest of that line across a label, whatever the label's
+    glyphs touching its end make it look like.
     """
     width = mask.shape[1]
     pieces = _long_runs(mask, gap_px, settings)
@@ -106,7 +111,7 @@ def broken_grid_lines(
             )
             if _inside_any(line, taken):
                 continue
-            if _beside_on_row(line, grid):
+            if _beside_on_row(line, grid, settings.beside_coverage):
                 found.append(line)
                 continue
             if look.runs_on(mask, line):
@@ -169,11 +174,13 @@ def _shared_runs(
     return [(start, end) for start, end in merged]
 
 
-def _beside_on_row(piece: Line, grid: Sequence[Line]) -> bool:
-    """Whether a piece lies on the rows of a grid line and (mostly) beyond its ends."""
+def _beside_on_row(piece: Line, grid: Sequence[Line], min_coverage: float) -> bool:
+    """Whether a piece lies on the rows of a grid line, (mostly) beyond its ends, and inked
+    along at least ``min_coverage`` of the line's own coverage."""
     return any(
         line.first - 1 <= piece.position <= line.last + 1
         and min(piece.end, line.end) - max(piece.start, line.start) < 0.5 * piece.length
+        and piece.coverage >= min_coverage * line.coverage
         for line in grid
     )
 
