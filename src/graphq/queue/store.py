@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import ColumnDefault, Connection, Table, bindparam, insert, select, update
 
 from graphq.db.database import Database
 from graphq.db.models import DeadLetter, Job, utcnow
@@ -54,7 +54,7 @@ _JOB_COLUMNS = tuple(JOBS.c.keys())
 _DEFAULTS = tuple(
     (column.name, column.default.arg, column.default.is_callable)
     for column in JOBS.c
-    if column.default is not None
+    if isinstance(column.default, ColumnDefault)
 )
 
 
