@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
+from sqlalchemy import Connection, Table, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult
@@ -114,6 +115,26 @@ class NeedsReviewHandler(NoopHandler):
         return True
 
 
+class RowsHandler(NoopHandler):
+    """Stores its result row as a Core INSERT on the completing transaction's connection."""
+
+    kind = "rows"
+
+    def store_in(self, ctx: JobContext, conn: Connection, output: Any) -> None:
+        row = {"job_id": ctx.job.id, "product_id": ctx.job.product_id, "extraction_method": "test"}
+        conn.execute(insert(cast(Table, ExtractionResult.__table__)), row)
+
+
+class RowsFailHandler(RowsHandler):
+    """Inserts its row through ``store_in``, then refuses the output."""
+
+    kind = "rows_fail"
+
+    def store_in(self, ctx: JobContext, conn: Connection, output: Any) -> None:
+        super().store_in(ctx, conn, output)
+        raise GraphqError("INVALID_PARAMETERS", "the output cannot be stored")
+
+
 def register(registry: HandlerRegistry) -> None:
     handlers = (
         SleepHandler(),
@@ -122,6 +143,8 @@ def register(registry: HandlerRegistry) -> None:
         NoopHandler(),
         StoreFailsHandler(),
         NeedsReviewHandler(),
+        RowsHandler(),
+        RowsFailHandler(),
     )
     for handler in handlers:
         registry.register(handler)

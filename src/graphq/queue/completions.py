@@ -6,38 +6,57 @@ that finish meanwhile wait, and the next group takes them all. Should the group'
 fail (a ``store`` raised, say), each run is committed again on its own, so only the run at
 fault fails, as it would have alone.
 
-The slots of the runs that completed pass at once to the jobs next in line (the engine picks
-them, see :class:`SlotHandover`), and those are claimed in the same transaction: a busy queue
-spends one write per job on running it, not two.
+The slots of the runs that completed pass at once to the jobs next in line, claimed in the
+same transaction (the engine claims them, see :class:`SlotHandover`): a busy queue spends one
+write per job on running it, not two.
+
+A kind whose result is plain rows stores them through ``store_in`` (Core statements on the
+transaction's connection, see :mod:`graphq.queue.registry`): then the whole transaction is
+one synchronous function, with no ORM session and no hop into a greenlet. A group with any
+kind that stores through the ORM (``store``) runs in a session, as before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import anyio
+from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from graphq.db.database import Database
 from graphq.queue import store
-from graphq.queue.failures import FIRST_WAIT_S
 from graphq.queue.registry import JobContext, JobHandler
 from graphq.queue.state import RunningJob
 
 # What committing one run came to: completed, lease lost (False), or the store's error.
 Outcome = bool | Exception
+# A kind's Core store: its result rows, on the completing transaction's connection.
+StoreIn = Callable[[JobContext, Connection, Any], bool | None]
+
+
+class HandedOver(Protocol):
+    """Jobs claimed for freed slots inside a completing transaction: started once it
+    committed, put back in line if it did not."""
+
+    async def start(self) -> None: ...
+
+    def undo(self) -> None: ...
 
 
 class SlotHandover(Protocol):
-    """The engine's side: who takes the slots of runs whose completion is being committed."""
+    """The engine's side: claims, inside a completing transaction, the jobs that take the
+    slots of its completed runs. May run again if the database retries the transaction."""
 
-    def hand_over(self, finished: list[RunningJob]) -> list[RunningJob]: ...
+    def hand_over(self, conn: Connection, finished: list[RunningJob]) -> HandedOver | None: ...
 
-    def start_claimed(self, picked: list[RunningJob], claimed: store.Claimed) -> None: ...
 
-    def return_unclaimed(self, picked: list[RunningJob], delay_s: float) -> None: ...
+def store_in_of(handler: JobHandler) -> StoreIn | None:
+    """The kind's Core store, if it has one."""
+    return getattr(handler, "store_in", None)
 
 
 @dataclass
@@ -58,7 +77,8 @@ class Completer:
         self.lease_s = lease_s
         self.handover: SlotHandover | None = None
         self._pending: list[Completion] = []
-        self._lock = anyio.Lock()
+        # Taken without a trip round the event loop when free, as the database's write lock.
+        self._lock = anyio.Lock(fast_acquire=True)
 
     async def complete(self, item: Completion) -> bool:
         """Commit the run as completed with its results; False if its lease passed to another.
@@ -66,6 +86,9 @@ class Completer:
         Raises what the handler's ``store`` (or the commit) raised; nothing of the run stays.
         """
         self._pending.append(item)
+        # A turn of the event loop first: the runs that finish in it join this group (one
+        # commit for all), and a task that goes on from job to job lets the others run.
+        await anyio.lowlevel.checkpoint()
         async with self._lock:
             if item.outcome is None:  # no earlier group took it: lead the next one
                 group, self._pending = self._pending, []
@@ -92,47 +115,75 @@ class Completer:
 
     async def _commit(self, group: list[Completion]) -> list[bool]:
         """Complete the group's jobs and claim the jobs that take over their slots."""
-        picked: list[RunningJob] = []
-
-        async def transaction(session: AsyncSession) -> tuple[list[bool], store.Claimed]:
-            outcomes = await session.run_sync(lambda s: self._mark_completed(s, group))
-            done = [item for item, ok in zip(group, outcomes, strict=True) if ok]
-            for item in done:
-                item.needs_review = bool(await item.handler.store(item.ctx, session, item.output))
-            if self.handover is not None and done:
-                picked.extend(self.handover.hand_over([item.run for item in done]))
-            review = [item.ctx.job.id for item in done if item.needs_review]
-            ids = [run.job_id for run in picked]
-            if not ids and not review:
-                return outcomes, (store.utcnow(), {})
-            claimed = await session.run_sync(lambda s: self._review_and_claim(s, review, ids))
-            return outcomes, claimed
-
+        handed: list[HandedOver] = []
         try:
-            outcomes, claimed = await self.db.transact_session(transaction)
+            if all(store_in_of(item.handler) is not None for item in group):
+                outcomes = await self.db.transact(lambda conn: self._in_core(conn, group, handed))
+            else:
+                outcomes = await self.db.transact_session(
+                    lambda session: self._in_session(session, group, handed)
+                )
         except BaseException:
-            if picked and self.handover is not None:
-                self.handover.return_unclaimed(picked, FIRST_WAIT_S)
+            for claim in handed:
+                claim.undo()
             raise
-        if picked and self.handover is not None:
-            self.handover.start_claimed(picked, claimed)
+        for claim in handed:
+            await claim.start()
         return outcomes
 
-    def _mark_completed(self, session: Session, group: list[Completion]) -> list[bool]:
-        """The group's completions, in one hop to the session's connection."""
-        connection = session.connection()
+    def _in_core(
+        self, conn: Connection, group: list[Completion], handed: list[HandedOver]
+    ) -> list[bool]:
+        """The whole transaction when every kind of the group stores through ``store_in``."""
+        outcomes = self._mark_completed(conn, group)
+        done = [item for item, ok in zip(group, outcomes, strict=True) if ok]
+        for item in done:
+            store_in = store_in_of(item.handler)
+            assert store_in is not None
+            item.needs_review = bool(store_in(item.ctx, conn, item.output))
+        self._review_and_hand_over(conn, done, handed)
+        return outcomes
+
+    async def _in_session(
+        self, session: AsyncSession, group: list[Completion], handed: list[HandedOver]
+    ) -> list[bool]:
+        outcomes = await session.run_sync(lambda s: self._mark_completed(s.connection(), group))
+        done = [item for item, ok in zip(group, outcomes, strict=True) if ok]
+        for item in done:
+            store_in = store_in_of(item.handler)
+            if store_in is not None:
+                stored = await session.run_sync(_store_in_session, store_in, item)
+            else:
+                stored = await item.handler.store(item.ctx, session, item.output)
+            item.needs_review = bool(stored)
+        if done:
+            await session.run_sync(
+                lambda s: self._review_and_hand_over(s.connection(), done, handed)
+            )
+        return outcomes
+
+    def _mark_completed(self, conn: Connection, group: list[Completion]) -> list[bool]:
         return [
-            store.mark_completed(connection, item.ctx.job.id, self.owner, item.run.started_at)
+            store.mark_completed(conn, item.ctx.job.id, self.owner, item.run.started_at)
             for item in group
         ]
 
-    def _review_and_claim(
-        self, session: Session, review: list[str], job_ids: list[str]
-    ) -> store.Claimed:
+    def _review_and_hand_over(
+        self, conn: Connection, done: list[Completion], handed: list[HandedOver]
+    ) -> None:
         """Mark the jobs whose results need review, claim the jobs taking the slots."""
-        connection = session.connection()
-        for job_id in review:
-            store.mark_needs_review(connection, job_id)
-        if not job_ids:
-            return store.utcnow(), {}
-        return store.claim_in(connection, job_ids, self.owner, self.lease_s)
+        for item in done:
+            if item.needs_review:
+                store.mark_needs_review(conn, item.ctx.job.id)
+        if self.handover is None or not done:
+            return
+        # A retried transaction (PostgreSQL) claims again; only its last claim committed.
+        handed.clear()
+        claim = self.handover.hand_over(conn, [item.run for item in done])
+        if claim is not None:
+            handed.append(claim)
+
+
+def _store_in_session(session: Session, store_in: StoreIn, item: Completion) -> bool | None:
+    """A kind's Core store in a group that runs in an ORM session: on its connection."""
+    return store_in(item.ctx, session.connection(), item.output)

@@ -5,7 +5,8 @@ heap per queue and a timer heap for retries), rebuilt at start. One dispatcher t
 slots in priority order, honouring each queue's mode, status and ``maxConcurrentJobs`` and the
 global slot count, claiming the chosen jobs in one statement; :mod:`graphq.queue.runs` drives
 each run. When runs complete, their slots pass straight to the next jobs, claimed in the
-completion's own transaction (:mod:`graphq.queue.completions`). Each run holds a lease that a
+completion's own transaction (:mod:`graphq.queue.completions`), and the task of each completed
+run goes on with one of them: a busy queue starts no task per job. Each run holds a lease that a
 maintenance task renews; leases left behind by a crashed server expire and their jobs run
 again. Progress is published at once and written for all running jobs together every quarter
 second, so in a busy queue a short job costs one write: its completion, with its result and
@@ -19,17 +20,18 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import anyio
 from anyio.abc import TaskGroup, TaskStatus
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from graphq.db.models import ExtractionQueue
 from graphq.queue import store
 from graphq.queue.context import QueueContext
-from graphq.queue.failures import RepeatedFailure
+from graphq.queue.failures import FIRST_WAIT_S, RepeatedFailure
 from graphq.queue.heap import DelayHeap, QueueHeap
 from graphq.queue.registry import JobSnapshot
 from graphq.queue.runs import JobRunner
@@ -39,6 +41,7 @@ from graphq.queue.workers import pid_alive
 
 if TYPE_CHECKING:
     from graphq.queue.cluster import Cluster
+    from graphq.queue.cluster_claims import ClaimedJob
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,33 @@ class _Waiting:
     queue_id: str
     priority: str
     enqueued_ns: int
+
+
+@dataclass(frozen=True)
+class _HandedOver:
+    """Jobs a completing transaction claimed for the slots of ``finished``
+    (:class:`graphq.queue.completions.HandedOver`). On PostgreSQL ``places`` says where each
+    claimed job stood in line; on SQLite ``picked`` holds the runs picked from the index."""
+
+    engine: QueueEngine
+    finished: list[RunningJob]
+    claimed: store.Claimed
+    picked: list[RunningJob]
+    places: dict[str, ClaimedJob] | None = None
+
+    async def start(self) -> None:
+        engine = self.engine
+        try:
+            if self.places is not None:
+                assert engine.cluster is not None
+                await engine.cluster.adopt(self.claimed, self.places, self.finished)
+            else:
+                engine.start_claimed(self.picked, self.claimed, self.finished)
+        except Exception:  # committed: the claimed jobs' leases lapse and they run again
+            log.exception("starting the jobs claimed at a completion")
+
+    def undo(self) -> None:
+        self.engine.return_unclaimed(self.picked, FIRST_WAIT_S)
 
 
 class QueueEngine:
@@ -382,35 +412,51 @@ class QueueEngine:
 
     # -- slot hand-over from completing runs (graphq.queue.completions) ------------------------
 
-    def hand_over(self, finished: list[RunningJob]) -> list[RunningJob]:
-        """Free the slots of runs whose completion is committing; pick the jobs that take them.
+    def hand_over(self, conn: Connection, finished: list[RunningJob]) -> _HandedOver | None:
+        """Inside the transaction completing ``finished``: claim the jobs that take their slots.
 
-        Called inside that completion's transaction, which also claims the picked jobs.
+        On SQLite the slots are freed and the next jobs picked from the index here. On
+        PostgreSQL the claim comes from the shared queue, after the completions in the same
+        transaction, so the queue's count of running jobs no longer includes them; the
+        finished runs keep their slots in this node's count until their tasks move on, so the
+        dispatcher claims nothing for those slots meanwhile.
         """
         if self._stopping:
-            return []
+            return None
+        if self.cluster is not None:
+            claimed, places = self.cluster.claim_in(conn, len(finished))
+            return _HandedOver(self, finished, claimed, [], places) if places else None
         for run in finished:
             self.running.pop(run.job_id, None)
             state = self.queues.get(run.queue_id)
             if state is not None:
                 state.running.discard(run.job_id)
-        if self.cluster is not None:
-            # The next jobs are claimed from the database once this completion committed
-            # (the run's slot release wakes the dispatcher): before, the queue's count of
-            # running jobs still includes the completing ones.
-            return []
-        return self._pick()
+        picked = self._pick()
+        if not picked:
+            return None
+        ids = [run.job_id for run in picked]
+        claimed = store.claim_in(conn, ids, self.owner, self.ctx.settings.queue.lease_s)
+        return _HandedOver(self, finished, claimed, picked)
 
-    def start_claimed(self, picked: list[RunningJob], claimed: store.Claimed) -> None:
+    def start_claimed(
+        self, picked: list[RunningJob], claimed: store.Claimed, finished: Sequence[RunningJob] = ()
+    ) -> None:
+        """Start the claimed jobs: each as the next job of a ``finished`` run's task while
+        there are such, the rest in tasks of their own."""
         assert self._tg is not None
         started_at, jobs = claimed
+        tasks = iter(finished)
         for run in picked:
             job = jobs.get(run.job_id)
             if job is None:  # no longer waiting: cancelled meanwhile
                 self._release_slot(run)
                 continue
             run.started_at = started_at
-            self._tg.start_soon(self._execute, job, run)
+            previous = next(tasks, None)
+            if previous is not None:
+                previous.successor = (job, run)
+            else:
+                self._tg.start_soon(self._execute, job, run)
 
     def return_unclaimed(self, picked: list[RunningJob], delay_s: float) -> None:
         """The claim did not commit: the jobs still wait in the database; back in line after
@@ -420,13 +466,18 @@ class QueueEngine:
             self._index(run.job_id, run.queue_id, run.priority, run.enqueued_ns, delay_s)
 
     async def _execute(self, job: JobSnapshot, run: RunningJob) -> None:
-        try:
-            self.runner.publish_status(job, JobStatus.PROCESSING)
-            await self.runner.attempt(job, run, self.queues.get(job.queue_id), self._index)
-        except Exception:
-            log.exception("job %s: engine error", job.id)
-        finally:
-            self._release_slot(run)
+        """Run the job, then each job its completion handed this task (see :meth:`hand_over`)."""
+        while True:
+            try:
+                self.runner.publish_status(job, JobStatus.PROCESSING)
+                await self.runner.attempt(job, run, self.queues.get(job.queue_id), self._index)
+            except Exception:
+                log.exception("job %s: engine error", job.id)
+            finally:
+                self._release_slot(run)
+            if run.successor is None:
+                return
+            job, run = run.successor
 
     def _release_slot(self, run: RunningJob) -> None:
         self.running.pop(run.job_id, None)

@@ -7,8 +7,13 @@ that marks the job completed, so a job is never completed twice. ``store`` runs 
 transaction runs (on SQLite, the database writer's thread and loop, see
 :meth:`graphq.db.database.Database.transact_session`): it awaits only its session. ``store``
 returns True when what it stored needs a person's look (:mod:`graphq.review`); the queue then
-marks the job in the same transaction and says so in ``job:completed``. A handler may also
-define ``async on_dead(ctx)``, called once the job lands in the dead-letter queue.
+marks the job in the same transaction and says so in ``job:completed``. A kind whose result
+is plain rows may also define ``store_in(ctx, connection, output)``, which the queue then
+calls in place of ``store``: a plain function of Core statements on the completing
+transaction's own connection, which spares the ORM session (:mod:`graphq.queue.completions`);
+it changes nothing but the database, since PostgreSQL may have the transaction run again.
+A handler may also define ``async on_dead(ctx)``, called once the job lands in the dead-letter
+queue.
 
 A handler names the msgspec Struct its ``parameters`` must decode into (``parameters_type``;
 ``None`` for free-form parameters), and every route that creates a job checks them through

@@ -133,9 +133,12 @@ class JobRunner:
         ctx = JobContext(job, self.ctx.db, self.ctx.settings)
         self.report(run, 0.0, "preparing", persisted=True)
         payload = await handler.prepare(ctx)
-        self.report(run, _PREPARE_END, "computing")
+        # A compute on the loop ends in the same turn as it starts, and the completion is
+        # next: its stages are announced, not written (the row says "preparing" until then).
+        inline = handler.runs_in == "loop"
+        self.report(run, _PREPARE_END, "computing", persisted=inline)
         output = await self._compute(handler, payload, run, timeout_s)
-        self.report(run, _COMPUTE_END, "storing result")
+        self.report(run, _COMPUTE_END, "storing result", persisted=inline)
         # Shielded: once the result goes to the database, the run learns whether it committed.
         completion = Completion(ctx, handler, output, run)
         with anyio.CancelScope(shield=True):

@@ -8,6 +8,7 @@ from datetime import datetime
 import anyio
 
 from graphq.queue.heap import QueueHeap
+from graphq.queue.registry import JobSnapshot
 
 
 @dataclass
@@ -44,6 +45,7 @@ class RunningJob:
 
     ``progress``/``step`` are published at once; ``dirty`` marks a value not yet written to
     the database, which the engine's progress flusher writes for all jobs in one transaction.
+    ``successor`` is the job (claimed at this run's completion) that this run's task runs next.
     """
 
     job_id: str
@@ -57,3 +59,4 @@ class RunningJob:
     progress: float = 0.0
     step: str = ""
     dirty: bool = False
+    successor: tuple[JobSnapshot, RunningJob] | None = None
