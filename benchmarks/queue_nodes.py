@@ -28,9 +28,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -149,7 +150,7 @@ async def _until_healthy(client: httpx.AsyncClient, server: subprocess.Popen[byt
         await asyncio.sleep(0.1)
 
 
-def _procrastinate_app(conninfo: str):  # type: ignore[no-untyped-def]
+def _procrastinate_app(conninfo: str) -> tuple[Any, Any]:
     import procrastinate
 
     app = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=conninfo))
@@ -226,7 +227,7 @@ def main() -> None:
     if args.procrastinate_worker:
         procrastinate_worker(args.procrastinate_worker)
         return
-    systems: dict[str, Callable[..., Awaitable[float]]] = {
+    systems: dict[str, Callable[..., Coroutine[Any, Any, float]]] = {
         "graphq": run_graphq,
         "procrastinate": run_procrastinate,
     }

@@ -118,6 +118,17 @@ def postgres_template(
     return MIGRATED_TEMPLATE
 
 
+@pytest.fixture
+def postgres_database(postgres_cluster: PostgresCluster, postgres_template: str) -> Iterator[str]:
+    """The URL of a new migrated database of the session's cluster, whatever ``--backend``
+    says: for tests of PostgreSQL itself (several nodes on one database)."""
+    url = postgres_cluster.create_database(template=postgres_template)
+    try:
+        yield url
+    finally:
+        postgres_cluster.drop_database(url)
+
+
 @pytest.fixture(scope="session")
 def _postgres_backend(request: pytest.FixtureRequest) -> Iterator[None]:
     """With ``--backend postgresql``, a database per data directory from here on."""

@@ -11,7 +11,7 @@ In a test, take the session-scoped fixture from ``tests/conftest.py``::
 
 ``create_database(template=...)`` copies another database of the cluster (``CREATE DATABASE
 … TEMPLATE``, a few tens of milliseconds), so a suite can migrate one database once and hand
-each test a copy; ``tests/conftest.py`` keeps such a migrated template (``migrated_template``).
+each test a copy; ``tests/conftest.py`` keeps such a migrated template (``postgres_template``).
 Outside pytest (a benchmark, a script)::
 
     with PostgresCluster.started() as cluster:

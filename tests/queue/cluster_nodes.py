@@ -10,25 +10,8 @@ from typing import Any
 import anyio
 
 from graphq.config import Settings
-from graphq.db.migrate import upgrade
 from tests.conftest import Service, make_settings
-from tests.postgres import PostgresCluster
 from tests.queue.helpers import serve
-
-MIGRATED = "graphq_cluster_migrated"
-
-
-def migrated_template(cluster: PostgresCluster, tmp_path: Path) -> str:
-    """The name of a migrated database the cluster tests copy (migrated once per session)."""
-    if cluster.psql(f"SELECT 1 FROM pg_database WHERE datname = '{MIGRATED}'") != "1":
-        url = cluster.create_database(MIGRATED)
-        upgrade(make_settings(tmp_path / "template", storage={"database_url": url}))
-    return MIGRATED
-
-
-def fresh_database(cluster: PostgresCluster, tmp_path: Path) -> str:
-    """The URL of a new migrated database of the cluster."""
-    return cluster.create_database(template=migrated_template(cluster, tmp_path))
 
 
 async def within(seconds: float, predicate: Callable[[], bool]) -> None:

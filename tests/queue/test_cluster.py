@@ -6,17 +6,10 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import pytest
 
 from tests.conftest import Service
-from tests.postgres import PostgresCluster
-from tests.queue.cluster_nodes import fresh_database, nodes, within
+from tests.queue.cluster_nodes import nodes, within
 from tests.queue.helpers import add_job, make_queue, peak_overlap
-
-
-@pytest.fixture
-def database_url(postgres_cluster: PostgresCluster, tmp_path: Path) -> str:
-    return fresh_database(postgres_cluster, tmp_path)
 
 
 async def all_finished(node: Service, job_ids: list[str]) -> list[dict[str, Any]]:
@@ -32,9 +25,9 @@ def status_on(node: Service, queue_id: str) -> str | None:
 
 
 async def test_a_queues_concurrency_limit_holds_across_nodes(
-    database_url: str, tmp_path: Path
+    postgres_database: str, tmp_path: Path
 ) -> None:
-    async with nodes(tmp_path, database_url, 2) as (a, b):
+    async with nodes(tmp_path, postgres_database, 2) as (a, b):
         product = await a.create_product("LIMIT1")
         queue = await make_queue(a, "narrow", maxConcurrentJobs=2)
         job_ids = [
@@ -49,9 +42,9 @@ async def test_a_queues_concurrency_limit_holds_across_nodes(
 
 
 async def test_a_queue_paused_on_one_node_stops_starting_jobs_on_every_node(
-    database_url: str, tmp_path: Path
+    postgres_database: str, tmp_path: Path
 ) -> None:
-    async with nodes(tmp_path, database_url, 2) as (a, b):
+    async with nodes(tmp_path, postgres_database, 2) as (a, b):
         product = await a.create_product("PAUSE1")
         queue = await make_queue(a, "pausable")
         response = await a.client.post(f"/api/queue/{queue['id']}/pause")
@@ -67,9 +60,9 @@ async def test_a_queue_paused_on_one_node_stops_starting_jobs_on_every_node(
 
 
 async def test_manual_dispatch_credits_are_shared_by_the_nodes(
-    database_url: str, tmp_path: Path
+    postgres_database: str, tmp_path: Path
 ) -> None:
-    async with nodes(tmp_path, database_url, 2) as (a, b):
+    async with nodes(tmp_path, postgres_database, 2) as (a, b):
         product = await a.create_product("MANUAL1")
         queue = await make_queue(a, "by-hand", mode="manual", maxConcurrentJobs=8)
         job_ids = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import asyncpg
@@ -14,20 +13,14 @@ from graphq.db.database import Database
 from graphq.db.models import ExtractionQueue, Job, Product, QueueDispatchCredits, utcnow
 from graphq.queue.cluster_claims import add_credits, claim_next
 from graphq.queue.event_relay import asyncpg_dsn
-from tests.postgres import PostgresCluster
-from tests.queue.cluster_nodes import fresh_database
+from graphq.queue.store import mark_cancelled
 
 OWNER = "host:1:claims"
 
 
 @pytest.fixture
-def database_url(postgres_cluster: PostgresCluster, tmp_path: Path) -> str:
-    return fresh_database(postgres_cluster, tmp_path)
-
-
-@pytest.fixture
-async def db(database_url: str) -> AsyncIterator[Database]:
-    database = Database(database_url)
+async def db(postgres_database: str) -> AsyncIterator[Database]:
+    database = Database(postgres_database)
     yield database
     await database.dispose()
 
@@ -63,16 +56,18 @@ async def add_jobs(db: Database, queue_id: str, *priorities: str, **fields: Any)
 
 
 @pytest.fixture
-async def conn(database_url: str) -> AsyncIterator[asyncpg.Connection]:
+async def conn(postgres_database: str) -> AsyncIterator[asyncpg.Connection]:
     """A node's connection for claims."""
-    connection = await asyncpg.connect(asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(postgres_database))
     yield connection
     await connection.close()
 
 
-async def claim(conn: asyncpg.Connection, free_slots: int) -> list[str]:
+async def claim(
+    conn: asyncpg.Connection, free_slots: int, running_here: tuple[str, ...] = ()
+) -> list[str]:
     """The ids claimed, in the order they were chosen; each is now ``processing`` as ours."""
-    (_, snapshots), places = await claim_next(conn, OWNER, 30.0, free_slots)
+    (_, snapshots), places = await claim_next(conn, OWNER, 30.0, free_slots, running_here)
     assert set(snapshots) == set(places)
     if places:
         rows = await conn.fetch(
@@ -156,12 +151,33 @@ async def test_credits_never_exceed_the_jobs_waiting(
     assert await claim(conn, 4) == []
 
 
+async def test_the_credit_of_a_job_cancelled_while_waiting_goes_with_it(
+    db: Database, conn: asyncpg.Connection
+) -> None:
+    queue_id = await make_queue(db, "manual", mode="manual")
+    cancelled, dispatched = await add_jobs(db, queue_id, "normal", "normal")
+    assert await db.transact(lambda conn: add_credits(conn, queue_id, 2)) == 2
+    assert await mark_cancelled(db, cancelled)
+    await add_jobs(db, queue_id, "normal")  # came after the dispatch: nobody dispatched it
+    assert await claim(conn, 4) == [dispatched]
+    assert await claim(conn, 4) == []
+
+
+async def test_a_job_the_node_still_runs_after_its_lease_lapsed_is_left_to_other_nodes(
+    db: Database, conn: asyncpg.Connection
+) -> None:
+    queue_id = await make_queue(db, "lapsed")
+    lapsed, other = await add_jobs(db, queue_id, "urgent", "low")
+    assert await claim(conn, 2, running_here=(lapsed,)) == [other]
+    assert await claim(conn, 2) == [lapsed]
+
+
 async def test_a_job_another_transaction_holds_is_skipped_not_waited_for(
-    db: Database, conn: asyncpg.Connection, database_url: str
+    db: Database, conn: asyncpg.Connection, postgres_database: str
 ) -> None:
     queue_id = await make_queue(db, "contended")
     held, free = await add_jobs(db, queue_id, "urgent", "low")
-    other = await asyncpg.connect(asyncpg_dsn(database_url))
+    other = await asyncpg.connect(asyncpg_dsn(postgres_database))
     try:
         async with other.transaction():
             await other.execute("SELECT id FROM jobs WHERE id = $1 FOR UPDATE", held)

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
 import anyio
 import anyio.lowlevel
 import asyncpg
-import pytest
 
 from graphq.queue.event_relay import EventRelay, RelaySettings, asyncpg_dsn
 from graphq.queue.events import Event, EventBus, EventFilter
-from tests.postgres import PostgresCluster
-from tests.queue.cluster_nodes import fresh_database, within
+from tests.queue.cluster_nodes import within
 
 EVERYTHING = EventFilter()
-
-
-@pytest.fixture
-def database_url(postgres_cluster: PostgresCluster, tmp_path: Path) -> str:
-    return fresh_database(postgres_cluster, tmp_path)
 
 
 class Node:
@@ -53,9 +45,9 @@ async def relayed(
 
 
 async def test_an_event_published_on_one_node_reaches_every_node_with_one_id(
-    database_url: str,
+    postgres_database: str,
 ) -> None:
-    async with relayed(database_url, "a", "b") as (a, b):
+    async with relayed(postgres_database, "a", "b") as (a, b):
         _, stream = b.bus.subscribe(EventFilter(job_id="j1"))
         a.bus.publish("job:completed", {"jobId": "j1"}, queue_id="q", job_id="j1")
         with anyio.fail_after(5):
@@ -72,9 +64,9 @@ async def test_an_event_published_on_one_node_reaches_every_node_with_one_id(
 
 
 async def test_a_client_replays_what_it_missed_from_whichever_node_it_reconnects_to(
-    database_url: str,
+    postgres_database: str,
 ) -> None:
-    async with relayed(database_url, "a", "b") as (a, b):
+    async with relayed(postgres_database, "a", "b") as (a, b):
         for n in range(5):
             a.bus.publish("job:progress_updated", {"n": n}, job_id="j")
         await within(10, lambda: len(b.events()) == 5)
@@ -82,14 +74,16 @@ async def test_a_client_replays_what_it_missed_from_whichever_node_it_reconnects
         replayed = [e.data["n"] for e in b.bus.replay(seen_on_a, EVERYTHING)]
     assert replayed == [2, 3, 4]
     # A node started later fills its replay buffer from the outbox.
-    async with relayed(database_url, "c") as (c,):
+    async with relayed(postgres_database, "c") as (c,):
         await within(10, lambda: len(c.events()) == 5)
         assert [e.data["n"] for e in c.bus.replay(seen_on_a, EVERYTHING)] == [2, 3, 4]
         assert c.remote == []  # history, not news: nothing to act on
 
 
-async def test_events_of_concurrent_writers_are_all_read_in_id_order(database_url: str) -> None:
-    async with relayed(database_url, "a", "b", "reader") as (a, b, reader):
+async def test_events_of_concurrent_writers_are_all_read_in_id_order(
+    postgres_database: str,
+) -> None:
+    async with relayed(postgres_database, "a", "b", "reader") as (a, b, reader):
 
         async def publish(node: Node, name: str) -> None:
             for n in range(200):
@@ -107,13 +101,13 @@ async def test_events_of_concurrent_writers_are_all_read_in_id_order(database_ur
         assert [e.data["n"] for e in reader.events() if e.data["by"] == name] == list(range(200))
 
 
-async def test_the_outbox_keeps_only_its_newest_rows(database_url: str) -> None:
+async def test_the_outbox_keeps_only_its_newest_rows(postgres_database: str) -> None:
     settings = RelaySettings(keep_rows=3, prune_every_s=0.1)
-    async with relayed(database_url, "a", settings=settings) as (a,):
+    async with relayed(postgres_database, "a", settings=settings) as (a,):
         for n in range(10):
             a.bus.publish("job:progress_updated", {"n": n})
         await within(10, lambda: len(a.events()) == 10)
-        conn = await asyncpg.connect(asyncpg_dsn(database_url))
+        conn = await asyncpg.connect(asyncpg_dsn(postgres_database))
         try:
             with anyio.fail_after(5):
                 while True:

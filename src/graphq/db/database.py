@@ -16,7 +16,9 @@ transactions of one process could turn into a deadlock, and one process's queue 
 one after another anyway. Across processes (several nodes on one database) a
 :meth:`transact` that PostgreSQL aborts as a deadlock victim or a serialisation failure is
 run again: its function is a pure function of the connection, so a second run is the first
-run retried.
+run retried. The queue's transactions take their connections from a pool of their own without
+a pre-ping (a round trip before every transaction, so before every job's completion): a
+connection found dead is dropped and the transaction runs again on a fresh one.
 """
 
 from __future__ import annotations
@@ -49,9 +51,10 @@ RETRY_PAUSE_S = 0.01
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """True when PostgreSQL aborted the transaction as a deadlock victim or for serialisation."""
+    """True when PostgreSQL aborted the transaction as a deadlock victim or for serialisation,
+    or when the connection turned out dead (the pool dropped it)."""
     return isinstance(exc, DBAPIError) and (
-        getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+        getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES or exc.connection_invalidated
     )
 
 
@@ -69,6 +72,8 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.engine = create_async_engine(url, pool_pre_ping=not self.is_sqlite)
+        # The queue's transactions on PostgreSQL (see the module's docstring).
+        self._queue_engine = self.engine if self.is_sqlite else create_async_engine(url)
         self.writer: Writer | None = None
         if self.is_sqlite:
             _configure_sqlite(self.engine)
@@ -107,7 +112,7 @@ class Database:
             attempt = 1
             while True:
                 try:
-                    async with self.engine.begin() as async_connection:
+                    async with self._queue_engine.begin() as async_connection:
                         return await async_connection.run_sync(fn)
                 except DBAPIError as exc:
                     if attempt == TRANSACT_ATTEMPTS or not is_retryable(exc):
@@ -122,7 +127,8 @@ class Database:
         """
         async with self._write_lock:
             if self.writer is None:
-                async with self.sessions() as session, session.begin():
+                session = AsyncSession(self._queue_engine, expire_on_commit=False)
+                async with session, session.begin():
                     return await fn(session)
             async with self.writer.transaction() as connection:
                 session = AsyncSession(bind=None, expire_on_commit=False)
@@ -145,5 +151,7 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._queue_engine is not self.engine:
+            await self._queue_engine.dispose()
         if self.writer is not None:
             self.writer.close()

@@ -23,16 +23,17 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import anyio
 import asyncpg
 from anyio.abc import TaskGroup
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from graphq.db.models import ExtractionQueue
-from graphq.queue import cluster_claims
+from graphq.queue import cluster_claims, store
 from graphq.queue.event_relay import EventRelay
 from graphq.queue.events import Event
 from graphq.queue.failures import RepeatedFailure
@@ -122,13 +123,32 @@ class Cluster:
             if self._claims is None or self._claims.is_closed():
                 self._claims = await asyncpg.connect(self.relay.dsn)
             claimed, places = await cluster_claims.claim_next(
-                self._claims, engine.owner, engine.ctx.settings.queue.lease_s, free
+                self._claims, engine.owner, engine.ctx.settings.queue.lease_s, free, engine.running
             )
         except Exception as exc:
             await self._close_claims()
             await anyio.sleep(self._claim_failures.failed(exc))
             return 0
         self._claim_failures.succeeded()
+        return await self.adopt(claimed, places)
+
+    def claim_in(
+        self, conn: Connection, free: int
+    ) -> tuple[store.Claimed, dict[str, cluster_claims.ClaimedJob]]:
+        """A claim inside a completing transaction, for the slots its runs free."""
+        engine = self.engine
+        lease_s = engine.ctx.settings.queue.lease_s
+        return cluster_claims.claim_in(conn, engine.owner, lease_s, free, engine.running)
+
+    async def adopt(
+        self,
+        claimed: store.Claimed,
+        places: dict[str, cluster_claims.ClaimedJob],
+        finished: Sequence[RunningJob] = (),
+    ) -> int:
+        """Start the jobs a claim committed; returns how many (``finished``: see
+        :meth:`QueueEngine.start_claimed`)."""
+        engine = self.engine
         if any(place.queue_id not in engine.queues for place in places.values()):
             await engine.reload_queues()  # a queue another node created
         picked = []
@@ -140,7 +160,7 @@ class Cluster:
             if state is not None:
                 state.running.add(job_id)
             picked.append(run)
-        engine.start_claimed(picked, claimed)
+        engine.start_claimed(picked, claimed, finished)
         return len(picked)
 
     async def _close_claims(self) -> None:

@@ -10,6 +10,9 @@ moves them to ``processing`` under the node's lease, as :func:`graphq.queue.stor
 does on one node. Holding the queue locks for one statement rather than across round trips
 is what lets claims from several nodes follow each other quickly.
 
+A trigger of the same migration keeps a queue's credits within its waiting jobs whichever
+node cancels one, as the engine's index does on one node.
+
 So ``maxConcurrentJobs`` and manual dispatch credits hold across the cluster, and priorities
 and FIFO order hold across nodes: one queue's claims are serialised, each takes the head of
 the line. The worker cap stays per node: a node claims at most its free worker slots.
@@ -17,9 +20,10 @@ the line. The worker cap stays per node: a node claims at most its free worker s
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 import asyncpg
 import msgspec
@@ -36,7 +40,7 @@ CREDITS = cast(Table, QueueDispatchCredits.__table__)
 
 # The priorities in the order they start, as the claim function ranks them.
 RANKS = sorted(PRIORITY_RANK, key=PRIORITY_RANK.__getitem__)
-_CLAIM = "SELECT * FROM graphq_claim_jobs($1, $2, $3, $4::text[])"
+_CLAIM = "SELECT * FROM graphq_claim_jobs($1, $2, $3, $4::text[], $5::text[])"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +53,37 @@ class ClaimedJob:
 
 
 async def claim_next(
-    conn: asyncpg.Connection, owner: str, lease_s: float, free_slots: int
+    conn: asyncpg.Connection,
+    owner: str,
+    lease_s: float,
+    free_slots: int,
+    running_here: Collection[str],
 ) -> tuple[store.Claimed, dict[str, ClaimedJob]]:
     """Claim up to ``free_slots`` of the best startable jobs of all queues; returns the
-    claim (its time, the jobs' snapshots) and each claimed job's place in line, best first."""
-    rows = await conn.fetch(_CLAIM, owner, lease_s, free_slots, RANKS)
+    claim (its time, the jobs' snapshots) and each claimed job's place in line, best first.
+
+    ``running_here``: the jobs the node still runs. One whose lease lapsed (the node stalled)
+    is back in line for another node, never for this one: its run here goes on until its
+    completion is refused, and the same job must not run twice on one node.
+    """
+    rows = await conn.fetch(_CLAIM, owner, lease_s, free_slots, RANKS, list(running_here))
+    return _claimed(rows)
+
+
+def claim_in(
+    conn: Connection,
+    owner: str,
+    lease_s: float,
+    free_slots: int,
+    running_here: Collection[str],
+) -> tuple[store.Claimed, dict[str, ClaimedJob]]:
+    """:func:`claim_next` inside the caller's transaction (a completion's, which hands its
+    slots to the jobs claimed here)."""
+    params = (owner, lease_s, free_slots, RANKS, list(running_here))
+    return _claimed(conn.exec_driver_sql(_CLAIM, params).all())
+
+
+def _claimed(rows: Sequence[Sequence[Any]]) -> tuple[store.Claimed, dict[str, ClaimedJob]]:
     rows = sorted(rows, key=lambda r: (r[11], r[10], r[0]))  # rank, enqueued_ns, id
     claimed_at: datetime = rows[0][12] if rows else store.utcnow()
     snapshots, places = {}, {}
