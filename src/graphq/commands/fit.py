@@ -22,7 +22,6 @@ from graphq.spice import (
     render_report_png,
     verify_with_ngspice,
 )
-from graphq.spice.datasheet_tables import read_datasheet_tables
 from graphq.spice.pspice_subckt import DIALECTS
 from graphq.spice.quality import combined_review, curve_measure
 
@@ -181,6 +180,9 @@ def run_fit(args: argparse.Namespace) -> int:
                 raise GraphqError("INVALID_PARAMETERS", "--rthjc must be a positive K/W")
             inputs.rthjc_k_per_w, inputs.rthjc_source = args.rthjc, "given with --rthjc"
         if args.datasheet is not None:
+            # The PDF reader (and its OCR) loads only when a datasheet is given.
+            from graphq.spice.datasheet_tables import read_datasheet_tables
+
             progress(0.0, "reading the datasheet's tables")
             read_datasheet_tables(_read_pdf(args.datasheet), inputs)
         fit = fit_model(inputs, model_type=args.model, name=args.name, progress=progress)
