@@ -22,6 +22,10 @@ def render(visitor: Visitor, name: str, **context: Any) -> Template:
     )
 
 
+# Sent by live.js on every refetch of a live region.
+LIVE_REFRESH_HEADER = "x-live-refresh"
+
+
 def fragment(visitor: Visitor, name: str, **context: Any) -> Template:
     """A part of a page refetched live: it must not consume the page's flash message."""
     return Template(template_name=name, context={"visitor": visitor, **context})

@@ -29,7 +29,7 @@ from graphq.services.acceptance import accept_result
 from graphq.services.jobs import JobRequest, create_jobs
 from graphq.web.access import Visitor, checked_form
 from graphq.web.graphs import graph_card
-from graphq.web.pages import done, failed, render
+from graphq.web.pages import LIVE_REFRESH_HEADER, done, failed, fragment, render
 from graphq.web.products import axes_from_form
 
 CURVE_FIELDS_LIMIT = 50  # a graph with more curves than this is not a datasheet graph
@@ -107,7 +107,9 @@ class ReviewPages(Controller):
     path = "/graphs"
 
     @get("/{image_id:str}")
-    async def review_page(self, db: Database, visitor: Visitor, image_id: str) -> Template:
+    async def review_page(
+        self, db: Database, visitor: Visitor, request: Request[Any, Any, Any], image_id: str
+    ) -> Template:
         card = await graph_card(db, image_id)
         result = card.result
         meta = result.metadata if result else {}
@@ -125,7 +127,10 @@ class ReviewPages(Controller):
         added = (result.parameters.get("addedCurves") if result else None) or []
         clicks: list[str | None] = [None] * max(len(curves) - len(added), 0)
         clicks += [json.dumps(a["points"]) for a in added]
-        return render(
+        # The page's live region refetches this page: that copy must leave the flash message
+        # to the page the visitor sees (a re-run's job event can arrive before its redirect).
+        page = fragment if request.headers.get(LIVE_REFRESH_HEADER) else render
+        return page(
             visitor,
             "review.html",
             card=card,

@@ -33,7 +33,9 @@
       if (running) { again = true; return; }
       running = true;
       try {
-        const response = await fetch(region.dataset.live, { credentials: "same-origin" });
+        const response = await fetch(region.dataset.live, {
+          credentials: "same-origin", headers: { "X-Live-Refresh": "1" },
+        });
         if (response.redirected || !response.ok) return;
         const html = await response.text();
         const select = region.dataset.liveSelect;
