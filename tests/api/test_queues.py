@@ -156,8 +156,17 @@ async def test_credits_of_cancelled_jobs_do_not_start_later_ones(service: Servic
         {"name": "ok", "maxConcurrentJobs": 0},
         {"name": "ok", "priorityPolicy": "random"},
         {"name": "ok", "settings": {"maxAttempts": 0}},
+        {"name": "ok", "settings": [None, None]},
     ],
-    ids=["empty-name", "slash-in-name", "bad-mode", "zero-slots", "bad-policy", "zero-attempts"],
+    ids=[
+        "empty-name",
+        "slash-in-name",
+        "bad-mode",
+        "zero-slots",
+        "bad-policy",
+        "zero-attempts",
+        "settings-not-an-object",
+    ],
 )
 async def test_invalid_queue_bodies_are_refused(service: Service, body: dict[str, Any]) -> None:
     assert_problem(

@@ -47,7 +47,7 @@ class DatasheetController(Controller):
         db: Database,
         front: QueueFront,
         storage: Storage,
-        settings: Settings,
+        app_settings: Settings,
         request: Request,
         product_id: str,
     ) -> DatasheetUploadOut:
@@ -66,7 +66,7 @@ class DatasheetController(Controller):
             db,
             front,
             storage,
-            settings.uploads,
+            app_settings.uploads,
             product_id,
             await file_parts(form),
             ExtractOptions(priority, queue_id),

@@ -1,7 +1,7 @@
 """Dependencies injected into controllers: each handler names the collaborators it uses.
 
 A handler asks for ``db``, ``front`` (the queue, as services see it), ``storage`` or
-``settings`` and passes them on to the services, which never see the process's whole
+``app_settings`` and passes them on to the services, which never see the process's whole
 :class:`~graphq.runtime.Runtime`. ``rt`` remains for what only the process as a whole
 holds: its event bus and the keys revoked through it.
 """
@@ -47,7 +47,9 @@ DEPENDENCIES = {
     "db": Provide(provide_db, sync_to_thread=False),
     "front": Provide(provide_front, sync_to_thread=False),
     "storage": Provide(provide_storage, sync_to_thread=False),
-    "settings": Provide(provide_settings, sync_to_thread=False),
+    # Not "settings": Litestar reads a body field's validation error as a server error when the
+    # field shares a dependency's name, and queue bodies have a ``settings`` field.
+    "app_settings": Provide(provide_settings, sync_to_thread=False),
 }
 
 

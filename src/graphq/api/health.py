@@ -48,14 +48,14 @@ async def health() -> dict[str, str]:
         )
     },
 )
-async def ready(db: Database, settings: Settings) -> Response[dict[str, Any]]:
+async def ready(db: Database, app_settings: Settings) -> Response[dict[str, Any]]:
     """Readiness check.
 
     Ready when the database answers and the data directory has room for new files; 503
     otherwise. Needs no key.
     """
-    free_mb = shutil.disk_usage(settings.data_dir).free / 2**20
-    minimum_mb = settings.storage.min_free_mb
+    free_mb = shutil.disk_usage(app_settings.data_dir).free / 2**20
+    minimum_mb = app_settings.storage.min_free_mb
     body: dict[str, Any] = {
         "database": "ok" if await db.ping() else "unreachable",
         "disk": "ok" if free_mb >= minimum_mb else "low",

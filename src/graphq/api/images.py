@@ -75,7 +75,7 @@ class ImageController(Controller):
         db: Database,
         front: QueueFront,
         storage: Storage,
-        settings: Settings,
+        app_settings: Settings,
         request: Request,
         product_id: str,
     ) -> UploadOut:
@@ -95,7 +95,7 @@ class ImageController(Controller):
             db,
             front,
             storage,
-            settings.uploads,
+            app_settings.uploads,
             product_id,
             await file_parts(form),
             await raw_field(form, "metadata"),

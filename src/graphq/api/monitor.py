@@ -73,7 +73,7 @@ class MonitorController(Controller):
         self,
         db: Database,
         front: QueueFront,
-        settings: Settings,
+        app_settings: Settings,
         view: View = "dashboard",
         limit: Annotated[int, Parameter(ge=1, le=500, description="rows in list views")] = 50,
         hours: Annotated[int, Parameter(ge=1, le=168, description="hourly-stats window")] = 24,
@@ -86,7 +86,7 @@ class MonitorController(Controller):
         or ``hourly-stats`` (over ``hours``).
         """
         if view == "health":
-            return await monitor.health(db, settings.monitor)
+            return await monitor.health(db, app_settings.monitor)
         if view == "queue":
             return QueuesView(queues=await stats.all_queue_stats(db))
         if view == "performance":
@@ -106,7 +106,7 @@ class MonitorController(Controller):
         if view == "hourly-stats":
             return HourlyStats(hours=await monitor.hourly_stats(db, hours))
         return Dashboard(
-            health=await monitor.health(db, settings.monitor),
+            health=await monitor.health(db, app_settings.monitor),
             stats=await stats.global_stats(db),
             queues=await stats.all_queue_stats(db),
             recent_jobs=[

@@ -83,7 +83,7 @@ class ExtractionController(Controller):
         opt={PROBLEMS_OPT: (501,)},
     )
     async def extract_once(
-        self, front: QueueFront, settings: Settings, request: Request, method: str
+        self, front: QueueFront, app_settings: Settings, request: Request, method: str
     ) -> dict[str, Any]:
         """Digitize one image now.
 
@@ -105,7 +105,7 @@ class ExtractionController(Controller):
         else:
             meta_json = metadata if isinstance(metadata, str) else await metadata.read()
         return await extraction.extract_once(
-            front, settings, await upload.read(), meta_json, method
+            front, app_settings, await upload.read(), meta_json, method
         )
 
     @get("/product/{product_id:str}/results")

@@ -45,15 +45,17 @@ class MonitorPages(Controller):
 
     @get("/monitor")
     async def monitor_page(
-        self, db: Database, front: QueueFront, settings: Settings, visitor: Visitor
+        self, db: Database, front: QueueFront, app_settings: Settings, visitor: Visitor
     ) -> Template:
-        return render(visitor, "monitor.html", **await _monitor_context(db, front, settings))
+        return render(visitor, "monitor.html", **await _monitor_context(db, front, app_settings))
 
     @get("/monitor/live")
     async def monitor_live(
-        self, db: Database, front: QueueFront, settings: Settings, visitor: Visitor
+        self, db: Database, front: QueueFront, app_settings: Settings, visitor: Visitor
     ) -> Template:
-        return fragment(visitor, "monitor_live.html", **await _monitor_context(db, front, settings))
+        return fragment(
+            visitor, "monitor_live.html", **await _monitor_context(db, front, app_settings)
+        )
 
     @post("/queues/{queue_id:str}/{action:str}", status_code=303)
     async def queue_action(

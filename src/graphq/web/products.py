@@ -137,7 +137,7 @@ class ProductPages(Controller):
         db: Database,
         front: QueueFront,
         storage: Storage,
-        settings: Settings,
+        app_settings: Settings,
         request: Request[Any, Any, Any],
         visitor: Visitor,
         product_id: str,
@@ -153,7 +153,7 @@ class ProductPages(Controller):
             if _text(form, "auto_extract") and metadata is not None:
                 extract = images.ExtractOptions(priority=priority, queue_id=queue_id)
             stored, jobs = await images.upload_images(
-                db, front, storage, settings.uploads, product_id, uploads, metadata, extract
+                db, front, storage, app_settings.uploads, product_id, uploads, metadata, extract
             )
         except GraphqError as error:
             return failed(visitor, back, error)
@@ -165,7 +165,7 @@ class ProductPages(Controller):
         db: Database,
         front: QueueFront,
         storage: Storage,
-        settings: Settings,
+        app_settings: Settings,
         request: Request[Any, Any, Any],
         visitor: Visitor,
         product_id: str,
@@ -179,7 +179,7 @@ class ProductPages(Controller):
                 db,
                 front,
                 storage,
-                settings.uploads,
+                app_settings.uploads,
                 product_id,
                 await file_parts(form),
                 images.ExtractOptions(priority, queue_id),
