@@ -25,7 +25,9 @@ In both modes the electrical table's threshold and RDS(on) are read from the PDF
 check the model.
 
 Per part and mode: curves used / rejected by the fitter, the worst output and transfer RMS
-error and the median capacitance error (worst of Ciss/Coss/Crss), all measured in ngspice,
+error and the median capacitance error (worst of Ciss/Coss/Crss), all measured in ngspice on
+the VDMOS card (``model.lib``, the model the product emits by default) and again on the
+PSpice-style subcircuit (``dialect=pspice``, "subckt"),
 the same over only the graphs the table does not contradict ("table-ok"), each graph's worst,
 the fit time (wall and CPU), and the model's ``needs_review`` reasons. Targets (exact):
 output and transfer RMS ≤ 5 % of full scale, capacitance median ≤ 10 %, fit ≤ 10 s.
@@ -73,14 +75,18 @@ from graphq.digitizer.resample import resample_path
 from graphq.digitizer.types import Axis
 from graphq.errors import GraphqError
 from graphq.spice import GraphCurves, fit_input_from_graphs, fit_model, verify_with_ngspice
+from graphq.spice.consistency import contradictions
 from graphq.spice.curves import curve_table
 from graphq.spice.datasheet_tables import table_ratings
 from graphq.spice.graph_curves import graph_name
+from graphq.spice.inputs import FitInput
 from graphq.spice.quality import combined_review, dialect_summary
 from graphq.spice.results import CurveReport
 from graphq.spice.table_referee import contradicted_graphs
 
 PARTS = ("AOT1N60", "DN2540", "FQA19N20")
+# The graphs that set the channel: a graph the others contradict is fitted alone of these.
+CHANNEL_TYPES = ("output", "transfer", "rdson_current")
 FITTED_TYPES = (
     "output",
     "transfer",
@@ -114,7 +120,7 @@ def _tj(*values: float) -> list[tuple[str, dict[str, float]]]:
     return [(f"Tj = {v:g} °C", {"Tj": v}) for v in values]
 
 
-_CAPS = [("Ciss", {}), ("Coss", {}), ("Crss", {})]
+_CAPS: list[tuple[str, dict[str, float]]] = [("Ciss", {}), ("Coss", {}), ("Crss", {})]
 
 # Read by eye from each page rendered at 150 dpi (figure names as in datasheet_truth.toml).
 BY_EYE: dict[str, dict[str, Binding]] = {
@@ -377,6 +383,27 @@ def fit_part(
             + (" (pspice: stepped capacitances)" if fit.dialect_parameters else "")
         )
     result.reasons = [f"{r.code}: {r.message}" for r in review.reasons]
+    pairs = {(c.other.graph, c.output.graph) for c in contradictions(curve_table(inputs))}
+    for graph in sorted({g for pair in pairs for g in pair}):
+        result.notes.append(alone_fit(name, graphs, graph, inputs))
+
+
+def alone_fit(name: str, graphs: list[dict[str, Any]], alone: str, inputs: FitInput) -> str:
+    """The fit to one of two graphs that contradict each other, without the channel graphs
+    (output, transfer, Rds(on)) of the other: how well each alone can be matched."""
+    kept = [g for g in graphs if g["graph_type"] not in CHANNEL_TYPES or g["name"] == alone]
+    try:
+        part = fit_input_from_graphs(
+            [msgspec.convert(g, GraphCurves) for g in kept], DEVICE_TYPES[name]
+        )
+        part.table, part.rthjc_k_per_w = inputs.table, inputs.rthjc_k_per_w
+        fit = fit_model(part, model_type="vdmos", name=name)
+    except GraphqError as exc:
+        return f"fitted to the {alone} alone: failed ({exc.code})"
+    shown = ", ".join(
+        f"{r.name.split(' (')[0]} {r.rms_error:.1%}" for r in fit.report if r.graph == alone
+    )
+    return f"fitted to the {alone} alone, RMS by curve (fitted equations): {shown}"
 
 
 def run_part(directory: Path, sheet: TruthSheet, modes: list[str]) -> list[PartResult]:
@@ -432,7 +459,7 @@ def _percent(value: float) -> str:
 def print_table(results: list[PartResult], show_reasons: bool) -> None:
     print(
         f"{'part':10s} {'mode':6s} {'used':>4s} {'rej':>4s} {'output':>7s} {'transf':>7s}"
-        f" {'C med':>7s} {'fit s':>6s} {'cpu s':>6s}  {'pspice out/tr/C':>21s}"
+        f" {'C card':>7s} {'fit s':>6s} {'cpu s':>6s}  {'subckt out/tr/C':>21s}"
         f"  {'table-ok out/tr':>14s}  review"
     )
     for r in results:
@@ -455,7 +482,7 @@ def print_table(results: list[PartResult], show_reasons: bool) -> None:
                 print(f"  - {reason}")
     exact = [r for r in results if r.mode == "exact" and not r.error]
     misses = [
-        f"{r.name} {kind}"
+        f"{r.name} {kind}" + (_subcircuit_meets(r) if kind == "capacitance" else "")
         for r in exact
         for kind, value in (
             ("output", r.output),
@@ -467,8 +494,18 @@ def print_table(results: list[PartResult], show_reasons: bool) -> None:
     ]
     if exact:
         print(
-            "\nexact-mode targets: " + ("all met" if not misses else "missed: " + ", ".join(misses))
+            "\nexact-mode targets (the VDMOS card, model.lib, the product's default model): "
+            + ("all met" if not misses else "missed: " + ", ".join(misses))
         )
+
+
+def _subcircuit_meets(result: PartResult) -> str:
+    """Where the card misses its capacitance target: whether the PSpice-style subcircuit
+    (``dialect=pspice``, which the review then recommends) meets it."""
+    subcircuit = result.pspice[2]
+    if math.isnan(subcircuit) or subcircuit > TARGETS["capacitance"]:
+        return ""
+    return f" (card; the pspice subcircuit meets it: {subcircuit:.1%})"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,7 +36,7 @@ def test_threshold_and_on_resistance_rows_are_read_with_their_conditions_and_pag
 
 def test_a_depletion_parts_negative_off_voltage_keeps_its_signs_and_empty_column() -> None:
     row = "VGS(OFF) Gate-to-source off voltage -1.5 - -3.5 V VDS = 25V, ID = 10µA"
-    assert threshold_in(row) == (-3.5, -1.5, None)
+    assert threshold_in(row) == (-3.5, -1.5, None, pytest.approx(10e-6), 25.0)
 
 
 def test_conditions_after_the_unit_and_a_milliampere_current_are_read() -> None:
@@ -80,6 +80,25 @@ def test_an_ocr_row_split_below_its_key_borrows_the_next_rows_values() -> None:
     assert rating.source == "ocr"
     assert table.threshold is not None
     assert (table.threshold.low, table.threshold.high) == (3.0, 5.0)
+
+
+def test_an_ocr_micro_sign_read_as_p_or_h_is_a_microampere_threshold_current() -> None:
+    for misread in ("pA", "HA"):
+        row = ["Gate", "Threshold", "Voltage", "VDS", "=", "VGS,", "ID", "=", "250", misread]
+        table = electrical_table([(2, _row([*row, "3.0", "5.0", "V"], 140.0))])
+        assert table.threshold is not None
+        assert table.threshold.current_a == 250e-6
+        # VDS = VGS is no number: the threshold is rated with the drain on the gate.
+        assert table.threshold.vds_v is None
+
+
+def test_a_threshold_read_from_the_text_layer_keeps_its_current_and_vds() -> None:
+    rows = [("VGS(th) Threshold VDS = 5V, ID = 250µA", "3", "4.1", "4.5", "V")]
+    threshold = read_electrical_table(table_pdf(rows)).threshold
+    assert threshold is not None
+    assert (threshold.low, threshold.high, threshold.current_a, threshold.vds_v) == (
+        3.0, 4.5, 250e-6, 5.0
+    )  # fmt: skip
 
 
 def test_a_table_without_these_rows_reads_nothing() -> None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import msgspec
 
-from graphq.datasheet.thermal import junction_to_case, read_junction_to_case
+from graphq.datasheet.content import read_pages
+from graphq.datasheet.electrical import read_electrical_table
+from graphq.datasheet.thermal import (
+    junction_to_case,
+    read_junction_to_case,
+    table_pages,
+    table_regions,
+    table_rule_runs,
+)
 from graphq.datasheet.words import Word
 from tests.datasheet.pdfs import outlined_graph_pdf, table_pdf
 
@@ -84,3 +92,38 @@ def test_an_ocr_row_that_lost_the_per_watt_of_its_unit_is_read() -> None:
     reading = junction_to_case(ocr_row, page=1)
     assert reading is not None and (reading.k_per_w, reading.source) == (0.66, "ocr")
     assert junction_to_case(row, page=1) is None
+
+
+def _ruled_table(ax: object) -> None:
+    """An outlined table of four ruled rows, one whose first cell wraps: its key
+    ("Threshold Voltage") a line below its values; and a line of prose well above it."""
+    ax.axis("off")  # type: ignore[attr-defined]
+    ax.set_xlim(0.0, 1.0)  # type: ignore[attr-defined]
+    ax.set_ylim(0.0, 1.0)  # type: ignore[attr-defined]
+    for y in (0.62, 0.5, 0.34, 0.22, 0.1):
+        ax.plot([0.0, 1.0], [y, y], color="black", lw=0.6)  # type: ignore[attr-defined]
+    cells = [
+        (0.0, 0.56, "Symbol"), (0.6, 0.56, "Max"),
+        (0.0, 0.445, "Gate"), (0.6, 0.445, "3.0"), (0.75, 0.445, "5.0"), (0.9, 0.445, "V"),
+        (0.05, 0.385, "Threshold Voltage"),
+        (0.0, 0.28, "Junction-to-Case"), (0.6, 0.28, "1.25"), (0.75, 0.28, "°C/W"),
+        (0.0, 0.95, "Junction-to-Case"), (0.6, 0.95, "9.5"), (0.75, 0.95, "°C/W"),
+    ]  # fmt: skip
+    for x, y, text in cells:
+        ax.text(x, y, text, fontsize=12)  # type: ignore[attr-defined]
+
+
+def test_ocr_reads_only_the_band_the_table_rules_span() -> None:
+    pdf = outlined_graph_pdf(_ruled_table)
+    _, pages = read_pages(pdf)
+    ((x0, top, x1, bottom),) = table_regions(pages[0], table_rule_runs(pages[0]))
+    assert x1 - x0 > 0.3 * pages[0].width and bottom - top < 0.6 * pages[0].height
+    # The prose above the table (9.5 °C/W) lies outside the band and is not read.
+    reading = read_junction_to_case(pdf)
+    assert reading is not None and (reading.k_per_w, reading.source) == (1.25, "ocr")
+
+
+def test_a_ruled_row_whose_key_wraps_below_its_values_is_read_as_one_row() -> None:
+    pdf = outlined_graph_pdf(_ruled_table)
+    threshold = read_electrical_table(pdf, pages=table_pages(pdf)).threshold
+    assert threshold is not None and (threshold.low, threshold.high) == (3.0, 5.0)

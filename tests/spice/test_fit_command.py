@@ -328,6 +328,6 @@ def test_the_datasheet_option_reads_rthjc_and_the_table_and_says_where_from(
     assert status == NEEDS_REVIEW_EXIT_STATUS
     assert 'Rth(j-c) 0.4 K/W: read from the datasheet (page 1: "Thermal Resistance' in err
     assert "threshold 6 … 8 V (N-channel sense): the datasheet's electrical table" in err
-    assert "parameter_against_device: vto = 3." in err
-    assert "lies outside the datasheet table's threshold 6 … 8 V" in err
+    assert "parameter_against_device: the model's threshold (VGS at ID = 0.00025 A" in err
+    assert "outside the datasheet table's threshold 6 … 8 V" in err
     assert "rthjc=" in model.read_text()

@@ -45,12 +45,20 @@ _NUMBER = re.compile(rf"^([{_DASH}]?)(\d+(?:[.,]\d+)?)$")
 _EMPTY = re.compile(rf"^[{_DASH}]+$")
 # Ω as fonts and OCR give it: Ω, Ohm, a Symbol-font "W", OCR's "Q"; with a milli prefix.
 _OHM = re.compile(r"^(m?)(?:Ω|Ω|ohms?|W|Q)$", re.IGNORECASE)
+# Tesseract reads the micro sign of "250µA" as "p", "u", "H" or "W"; no threshold or
+# RDS(on) row rates a picoampere (nor "HA", "WA"), so such a unit after a number is µA.
+_OCR_MICRO = re.compile(r"(\d\s*)[puHW]A\b")
+# A lone underscore in an OCR'd row is a rule's remnant, no word ("VGS _ = 10V").
+_OCR_LINE = re.compile(r"(?<=\s)_+(?=\s)")
 _PREFIX = {"": 1.0, "m": 1e-3, "u": 1e-6, "µ": 1e-6, "n": 1e-9, "p": 1e-12, "k": 1e3}
 
 
 class Threshold(msgspec.Struct, frozen=True, rename="camel"):
     """VGS(th) or VGS(off) in V, as the table's columns give it: ``low`` … ``high`` (signed,
-    ``low`` ≤ ``high``) and the typical value where printed; the page and the row as read."""
+    ``low`` ≤ ``high``) and the typical value where printed; the page and the row as read;
+    the drain current it is rated at (A) and the VDS (V; None where the row says VDS = VGS
+    or gives none), where the row states them: a threshold means nothing without its
+    current, as the gate voltage moves a volt per few decades of it."""
 
     low: float
     high: float
@@ -58,6 +66,8 @@ class Threshold(msgspec.Struct, frozen=True, rename="camel"):
     page: int
     text: str
     source: WordSource
+    current_a: float | None = None
+    vds_v: float | None = None
 
 
 class OnResistance(msgspec.Struct, frozen=True, rename="camel"):
@@ -82,7 +92,8 @@ class ElectricalTable(msgspec.Struct, frozen=True, rename="camel"):
         parts = []
         if self.threshold is not None:
             t = self.threshold
-            parts.append(f"threshold {t.low:g} … {t.high:g} V ({_where(t.page, t.source)})")
+            at = f" at ID = {t.current_a:g} A" if t.current_a is not None else ""
+            parts.append(f"threshold {t.low:g} … {t.high:g} V{at} ({_where(t.page, t.source)})")
         for r in self.on_resistance:
             value = "/".join(f"{v:g}" for v in (r.typical, r.maximum) if v is not None)
             parts.append(f"RDS(on) {value} Ω at {_condition(r)} ({_where(r.page, r.source)})")
@@ -126,19 +137,22 @@ def _columns(text: str) -> tuple[list[float | None], dict[str, float], str]:
     return columns, conditions, words[-1] if words else ""
 
 
-def threshold_in(row_text: str) -> tuple[float, float, float | None] | None:
-    """(low, high, typical) of a VGS(th)/VGS(off) row whose values are in V, else None."""
+def threshold_in(
+    row_text: str,
+) -> tuple[float, float, float | None, float | None, float | None] | None:
+    """(low, high, typical, current A, VDS V) of a VGS(th)/VGS(off) row whose values are in
+    V, else None; the current and VDS are None where the row does not state them."""
     key = _THRESHOLD.search(row_text)
     if key is None or _NOT_THRESHOLD.search(row_text):
         return None
-    columns, _, _ = _columns(row_text[key.end() :])
+    columns, conditions, _ = _columns(row_text[key.end() :])
     if not re.search(r"(?:^|\s)V(?:\s|$)", _CONDITION.sub(" ", row_text[key.end() :])):
         return None
     values = [v for v in columns if v is not None]
     if not values:
         return None
     typical = columns[1] if len(columns) == 3 else None
-    return min(values), max(values), typical
+    return min(values), max(values), typical, conditions.get("A"), conditions.get("V")
 
 
 def on_resistance_in(row_text: str) -> tuple[float | None, float | None, dict[str, float]] | None:
@@ -167,11 +181,14 @@ def electrical_table(
     for number, words in pages:
         source: WordSource = "ocr" if any(w.source == "ocr" for w in words) else "text"
         texts = [" ".join(w.text for w in row) for row in table_rows(words, settings)]
+        if source == "ocr":
+            texts = [_OCR_LINE.sub(" ", _OCR_MICRO.sub(r"\1µA", text)) for text in texts]
         for index, text in enumerate(texts):
             following = texts[index + 1] if index + 1 < len(texts) else ""
             found = _keyed(text, following, _THRESHOLD, threshold_in)
             if found is not None and threshold is None:
-                threshold = Threshold(*found[0], page=number, text=found[1], source=source)
+                (low, high, typical, current, vds), row = found
+                threshold = Threshold(low, high, typical, number, row, source, current, vds)
             rating = _keyed(text, following, _RDSON, on_resistance_in)
             if rating is not None:
                 (typical, maximum, conditions), row = rating

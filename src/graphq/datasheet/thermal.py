@@ -8,9 +8,10 @@ junction-to-case resistance is no reading of it. Where a row gives typical and m
 maximum is read (the fit needs the most heating the part allows), and where several rows
 or pages give one, the largest.
 
-Words come from the page's text layer, or from OCR of the page where the text layer is
-unusable (only the first pages: thermal tables stand with the ratings, and OCR of a page
-takes seconds).
+Words come from the page's text layer, or from OCR where the text layer is unusable (only
+the first pages: thermal tables stand with the ratings). The OCR reads only the bands of
+the page its table rules span, once, in one upright pass: the graph reader's whole-page OCR
+(turned titles, glyph-by-glyph rereads) costs 15 s a page, and a table needs none of it.
 """
 
 from __future__ import annotations
@@ -19,9 +20,25 @@ import re
 from dataclasses import dataclass
 
 import msgspec
+import numpy as np
+from scipy import ndimage
 
-from graphq.datasheet.content import read_pages
+from graphq.datasheet.content import PageContent, read_pages
+from graphq.datasheet.ocr import (
+    DEFAULT_SETTINGS,
+    POINTS_PER_INCH,
+    glyph_height,
+    render_page,
+    without_rules,
+)
+from graphq.datasheet.rules import find_rules
+from graphq.datasheet.tesseract import UNIFORM_BLOCK, read_mask
 from graphq.datasheet.words import Word, WordSource
+from graphq.digitizer.ink import darkness
+from graphq.errors import GraphqError
+
+# (x0, top, x1, bottom) in points from the page's top-left corner.
+Region = tuple[float, float, float, float]
 
 
 @dataclass(frozen=True)
@@ -37,6 +54,20 @@ class ThermalSettings:
     # Pages without a text layer that are read by OCR, from the first: the ratings'
     # tables stand on the first two pages of the datasheets graphq has seen.
     ocr_pages: int = 2
+    # Where a table is on such a page: the band of its rules, lines as long as this
+    # fraction of the page's width ...
+    table_rule_width: float = 0.3
+    # ... each within this many points of the next (rows are 10–20 pt apart, a section's
+    # title adds one more row; a page's frame stands further off) ...
+    table_rule_gap_pt: float = 40.0
+    # ... at least this many of them (a frame's edge or a title's underline is no table),
+    # widened by this much above and below (a heading row over the first rule).
+    table_min_rules: int = 3
+    table_margin_pt: float = 14.0
+    # Tables are read at this resolution, in one upright tesseract pass as a block of lines
+    # (no turned titles, no rereads of single glyphs: a table's 7–9 pt text is read whole
+    # at 300 dpi, and read as lines its lone unit letters keep their confidence).
+    table_dpi: int = 300
 
 
 THERMAL = ThermalSettings()
@@ -145,8 +176,104 @@ def table_pages(pdf: bytes, settings: ThermalSettings = THERMAL) -> list[tuple[i
         if page.text_usable:
             read.append((page.number, page.words))
         elif page.number <= settings.ocr_pages:
-            read.append((page.number, ocr_words(pdf, page.number)))
+            runs = table_rule_runs(page, settings)
+            regions = table_regions(page, runs, settings)
+            words = table_ocr_words(pdf, page.number, regions, settings)
+            read.append((page.number, in_ruled_rows(words, runs)))
     return read
+
+
+def table_rule_runs(page: PageContent, settings: ThermalSettings = THERMAL) -> list[np.ndarray]:
+    """The page's tables as runs of long horizontal rules (rows y, x0, x1 in points, top
+    to bottom), each rule near the next, with enough rules to be a table."""
+    rules = find_rules(page.strokes).horizontal
+    long = rules[rules[:, 2] - rules[:, 1] >= settings.table_rule_width * page.width]
+    long = long[np.argsort(long[:, 0])]
+    runs: list[np.ndarray] = []
+    start = 0
+    for index in range(1, len(long) + 1):
+        if index == len(long) or long[index, 0] - long[index - 1, 0] > settings.table_rule_gap_pt:
+            runs.append(long[start:index])
+            start = index
+    return [run for run in runs if len(run) >= settings.table_min_rules]
+
+
+def table_regions(
+    page: PageContent, runs: list[np.ndarray], settings: ThermalSettings = THERMAL
+) -> list[Region]:
+    """The bands (x0, top, x1, bottom in points) of the page the tables' rule ``runs`` span;
+    the whole page where there are none."""
+    margin = settings.table_margin_pt
+    regions = [
+        (
+            float(run[:, 1].min()),
+            max(float(run[:, 0].min()) - margin, 0.0),
+            float(run[:, 2].max()),
+            min(float(run[:, 0].max()) + margin, page.height),
+        )
+        for run in runs
+    ]
+    return regions or [(0.0, 0.0, page.width, page.height)]
+
+
+def in_ruled_rows(words: list[Word], runs: list[np.ndarray]) -> list[Word]:
+    """``words`` with each one between two consecutive rules of a run set level with that
+    row's middle: a ruled row whose cells wrap onto two lines (a parameter's name beside
+    its values) is one row of the table, as :func:`table_rows` then reads it."""
+    bands = [(a, b) for run in runs for a, b in zip(run[:-1, 0], run[1:, 0], strict=True)]
+    placed = []
+    for word in words:
+        centre = word.centre[1]
+        band = next(((a, b) for a, b in bands if a <= centre <= b), None)
+        if band is None:
+            placed.append(word)
+            continue
+        shift = (band[0] + band[1]) / 2 - centre
+        placed.append(
+            msgspec.structs.replace(word, top=word.top + shift, bottom=word.bottom + shift)
+        )
+    return placed
+
+
+def table_ocr_words(
+    pdf: bytes, page_number: int, regions: list[Region], settings: ThermalSettings = THERMAL
+) -> list[Word]:
+    """OCR words of ``regions`` of one page (1-based), in points from the page's top-left
+    corner: the page rendered once, each region read in one upright pass; none where
+    tesseract is missing or fails."""
+    pixels = render_page(pdf, page_number, settings.table_dpi)
+    ocr = DEFAULT_SETTINGS
+    per_point = settings.table_dpi / POINTS_PER_INCH
+    words: list[Word] = []
+    for x0, top, x1, bottom in regions:
+        left, upper = round(x0 * per_point), round(top * per_point)
+        ink = darkness(pixels[upper : round(bottom * per_point), left : round(x1 * per_point)])
+        glyph = glyph_height(ink > ocr.ink_threshold)
+        if glyph is None:
+            continue
+        scale = min(ocr.max_upscale, max(1.0, ocr.glyph_px / glyph))
+        if scale > 1.0:
+            ink = ndimage.zoom(ink, scale, order=1)
+        text = without_rules(ink, glyph * scale, ocr)
+        try:
+            found = read_mask(text, UNIFORM_BLOCK, min_confidence=ocr.min_confidence)
+        except GraphqError:  # no tesseract, or it failed: the region is simply unread
+            continue
+        factor = 1.0 / (scale * per_point)
+        words += [_placed(w, factor, x0, top) for w in found]
+    return words
+
+
+def _placed(word: Word, factor: float, x0: float, top: float) -> Word:
+    """An OCR word from a region's pixels onto the page, in points."""
+    return msgspec.structs.replace(
+        word,
+        x0=x0 + word.x0 * factor,
+        x1=x0 + word.x1 * factor,
+        top=top + word.top * factor,
+        bottom=top + word.bottom * factor,
+        size=word.size * factor,
+    )
 
 
 def read_junction_to_case(
@@ -163,12 +290,3 @@ def read_junction_to_case(
         if (reading := junction_to_case(words, number, settings)) is not None
     ]
     return max(readings, key=lambda r: r.k_per_w, default=None)
-
-
-def ocr_words(pdf: bytes, page_number: int) -> list[Word]:
-    try:
-        from graphq.datasheet.ocr import page_words
-
-        return page_words(pdf, page_number)
-    except Exception:  # OCR is an external engine: without it the page is simply unread
-        return []

@@ -63,7 +63,10 @@ def channel_parameters_determined(curves: list[CurveData]) -> list[str]:
     kinds = {c.kind for c in curves}
     names = ["vto", "kp"]
     if "transfer" in kinds:
-        names += ["ksubthres", "theta"]
+        # A transfer curve's top bends under Rs (its drop takes gate drive) and, at a low
+        # VDS, flattens where Rd leaves the channel no more: both shape it with or without
+        # output curves.
+        names += ["ksubthres", "theta", "rd", "rs"]
     if "output" in kinds:
         names += ["lambda", "mtriode", "theta", "rd", "rs"]
     if "rdson" in kinds:

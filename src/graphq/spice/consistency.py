@@ -38,8 +38,9 @@ def _span(curve: CurveData) -> float:
 
 def _transfer_against_output(
     transfer: CurveData, output: CurveData, settings: ConsistencySettings
-) -> float | None:
-    """|Id(transfer) - Id(output)| at their shared point, as a fraction of full scale."""
+) -> tuple[float, float, float] | None:
+    """Id by the transfer curve and by the output curve at their shared point, and how far
+    apart, as a fraction of full scale."""
     vds, vgs = transfer.condition, output.condition
     x_span = float(output.x.max() - output.x.min())
     inside_output = output.x.min() + settings.edge_fraction * x_span <= vds <= output.x.max()
@@ -48,12 +49,17 @@ def _transfer_against_output(
     from_output = float(np.interp(vds, output.x, output.y))
     from_transfer = float(np.interp(vgs, transfer.x, transfer.y))
     scale = max(_span(output), _span(transfer))
-    return abs(from_output - from_transfer) / scale
+    return from_transfer, from_output, abs(from_output - from_transfer) / scale
 
 
-def _rdson_against_output(rdson: CurveData, output: CurveData) -> float | None:
-    """The largest |R(rdson) - Vds/Id(output)| over the shared currents, as a fraction of the
-    Rds(on) graph's full scale."""
+def _rdson_against_output(rdson: CurveData, output: CurveData) -> tuple[float, float, float] | None:
+    """R by the Rds(on) curve and Vds/Id by the output curve where they disagree most over
+    the shared currents, and by how much. At each point the disagreement is the smaller of
+    the two graphs' own misses, were a model to follow the other: the resistance difference
+    as a fraction of the Rds(on) graph's full scale, and the output curve's current at
+    Vds = Id·R against Id as a fraction of its own. At the output curve's knee a small
+    current gap is a large resistance gap, and near the origin the reverse; only a gap
+    neither graph could absorb contradicts."""
     rising = np.maximum.accumulate(output.y)
     shared = (rdson.x > 0) & (rdson.x >= rising.min()) & (rdson.x <= rising.max())
     if shared.sum() < 2:
@@ -61,7 +67,12 @@ def _rdson_against_output(rdson: CurveData, output: CurveData) -> float | None:
     current = rdson.x[shared]
     vds = np.interp(current, rising, output.x)
     from_output = vds / current
-    return float(np.max(np.abs(from_output - rdson.y[shared]))) / _span(rdson)
+    by_resistance = np.abs(from_output - rdson.y[shared]) / _span(rdson)
+    at_rdson_vds = np.interp(current * rdson.y[shared], output.x, rising)
+    by_current = np.abs(at_rdson_vds - current) / _span(output)
+    off = np.minimum(by_resistance, by_current)
+    worst = int(np.argmax(off))
+    return float(rdson.y[shared][worst]), float(from_output[worst]), float(off[worst])
 
 
 def which(curve: CurveData) -> str:
@@ -74,19 +85,21 @@ def which(curve: CurveData) -> str:
 @dataclass(frozen=True)
 class Contradiction:
     """A transfer or Rds(on) curve (``other``) and an output curve that disagree on
-    ``what`` by ``off`` of full scale."""
+    ``what``: ``other_value`` against ``output_value`` (in ``unit``), ``off`` of full
+    scale apart."""
 
     other: CurveData
     output: CurveData
     what: str
     off: float
+    other_value: float = float("nan")
+    output_value: float = float("nan")
+    unit: str = ""
 
     @property
-    def message(self) -> str:
-        return (
-            f"{which(self.other)} and {which(self.output)} disagree on {self.what} "
-            f"by {self.off:.0%} of full scale; no model matches both"
-        )
+    def values(self) -> str:
+        """``0.13 A against 0.023 A``: what each graph reads there."""
+        return f"{self.other_value:.3g} {self.unit} against {self.output_value:.3g} {self.unit}"
 
 
 def contradictions(
@@ -102,22 +115,50 @@ def contradictions(
             if output.temperature_c != other.temperature_c:
                 continue
             if other.kind == "transfer":
-                off = _transfer_against_output(other, output, settings)
+                read = _transfer_against_output(other, output, settings)
                 point = f"VGS = {output.condition:g} V, VDS = {other.condition:g} V"
-                what = f"the drain current at {point}"
+                what, unit = f"the drain current at {point}", "A"
             elif output.condition == other.condition:
-                off = _rdson_against_output(other, output)
-                what = f"the on-resistance at VGS = {output.condition:g} V"
+                read = _rdson_against_output(other, output)
+                what, unit = f"the on-resistance at VGS = {output.condition:g} V", "Ω"
             else:
                 continue
-            if off is not None and off > settings.disagreement:
-                found.append(Contradiction(other, output, what, off))
+            if read is not None and read[2] > settings.disagreement:
+                found.append(Contradiction(other, output, what, read[2], read[0], read[1], unit))
     return found
 
 
+def _graph_pair(contradiction: Contradiction) -> tuple[str, str]:
+    return (
+        contradiction.other.graph or contradiction.other.kind,
+        contradiction.output.graph or contradiction.output.kind,
+    )
+
+
 def disagreements(curves: list[CurveData], settings: ConsistencySettings = CONSISTENCY) -> Review:
-    """A ``graphs_disagree`` reason for each pair of curves that contradict each other."""
+    """One ``graphs_disagree`` reason for each pair of graphs whose curves contradict each
+    other: the worst contradiction with what each graph reads there, and the other points
+    where the same two graphs part, so a reader sees at once that the datasheet's own
+    graphs (not the fitter) are at odds."""
     review = Review()
+    by_pair: dict[tuple[str, str], list[Contradiction]] = {}
     for contradiction in contradictions(curves, settings):
-        review.add(ReviewReason.GRAPHS_DISAGREE, contradiction.message)
+        by_pair.setdefault(_graph_pair(contradiction), []).append(contradiction)
+    for found in by_pair.values():
+        found.sort(key=lambda c: -c.off)
+        worst, rest = found[0], found[1:]
+        also = (
+            f", and at {len(rest)} more point(s) ("
+            + ", ".join(f"{c.what.split(' at ')[-1]}: {c.values}" for c in rest)
+            + ")"
+            if rest
+            else ""
+        )
+        review.add(
+            ReviewReason.GRAPHS_DISAGREE,
+            f"{which(worst.other)} and {which(worst.output)} disagree on {worst.what} "
+            f"({worst.values}) by {worst.off:.0%} of full scale{also}: the datasheet's graphs "
+            "contradict each other, no model matches both, and the fit is a compromise "
+            "between them",
+        )
     return review

@@ -28,6 +28,10 @@ def table_ratings(table: ElectricalTable, pchan: bool) -> TableRatings | None:
         low, high = threshold.low, threshold.high
         ratings.threshold_low_v, ratings.threshold_high_v = (-high, -low) if pchan else (low, high)
         ratings.threshold_source = _where(threshold.page, threshold.source, threshold.text)
+        if threshold.current_a is not None:
+            ratings.threshold_current_a = abs(threshold.current_a)
+        if threshold.vds_v is not None:
+            ratings.threshold_vds_v = abs(threshold.vds_v)
     rating = _chosen(table.on_resistance)
     if rating is not None:
         ratings.rdson_typical_ohm, ratings.rdson_max_ohm = rating.typical, rating.maximum

@@ -38,6 +38,7 @@ from graphq.spice.subcircuit_capacitance import (
     subcircuit_parameters,
 )
 from graphq.spice.table_referee import referee, table_check
+from graphq.spice.threshold_rating import threshold_rating
 
 ModelType = Literal["vdmos", "gan-epc"]
 # The channel stage's parameters as the card takes them: the channel's, and self-heating.
@@ -71,7 +72,8 @@ def _fit_vdmos(
     nominal = [c for c in curves if c.nominal]
     progress(0.05, "fitting the channel")
     depletion = looks_depletion(curves, inputs.device_type)
-    channel = fit_channel(nominal, inputs.rthjc_k_per_w, depletion=depletion)
+    threshold = threshold_rating(inputs.table)
+    channel = fit_channel(nominal, inputs.rthjc_k_per_w, depletion=depletion, threshold=threshold)
     progress(0.65, "fitting capacitances")
     caps = fit_capacitances(nominal)
     progress(0.8, "fitting the body diode")

@@ -21,8 +21,7 @@ graphs contradict each other each is left as near as the others allow.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from functools import partial
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -51,6 +50,7 @@ from graphq.spice.optimise import (
     fit_parameters,
     graph_of,
 )
+from graphq.spice.threshold_rating import ThresholdRating, threshold_residual
 
 
 def _diode_current(params: Mapping[str, float], vsd: np.ndarray) -> np.ndarray:
@@ -183,7 +183,11 @@ def initial_channel_guess(curves: list[CurveData]) -> dict[str, float]:
 
 
 def fit_channel(
-    curves: list[CurveData], rthjc_max: float | None = None, *, depletion: bool | None = None
+    curves: list[CurveData],
+    rthjc_max: float | None = None,
+    *,
+    depletion: bool | None = None,
+    threshold: ThresholdRating | None = None,
 ) -> ParameterFit:
     """Fit the channel to the output, transfer and Rds(on) ``curves``: every channel
     parameter (fitted ones and defaults) with the names fitted.
@@ -196,7 +200,9 @@ def fit_channel(
     falling as Vds rises, which only heating makes), self-heating is tried the same way
     first, with ``rthjc`` between none (a short pulse) and that value (a DC sweep). ``depletion``
     (known from the device type) keeps Vto on the part's side of zero (see
-    :func:`channel_bounds`).
+    :func:`channel_bounds`). ``threshold``, the table's rated VGS(th) and its current, is a
+    prior on the model's VGS at that current (:mod:`graphq.spice.threshold_rating`): the
+    graphs rarely reach down to it, so their fit leaves it open.
     """
     deadline = cpu_clock() + _CHANNEL_TIME_BUDGET_S
     channel = [c for c in curves if c.kind in ("output", "transfer", "rdson")]
@@ -210,14 +216,16 @@ def fit_channel(
     # Where quasi-saturation may follow, the plain model gets a share of the budget only.
     started = cpu_clock()
     plain_deadline = started + _PLAIN_MODEL_SHARE * _CHANNEL_TIME_BUDGET_S if outputs else deadline
-    chosen = _fit_from_starts(channel, names, starts, plain_deadline, bounds)
+    chosen = _fit_from_starts(channel, names, starts, plain_deadline, bounds, threshold)
     heating = rthjc_max is not None and rthjc_max > 0.0 and any(_droops(c) for c in channel)
     if heating and cpu_clock() < deadline:
         assert rthjc_max is not None
         bounds = {**bounds, "rthjc": Bound(0.0, rthjc_max, natural_low=True)}
         starts = [{**chosen.params, "rthjc": f * rthjc_max} for f in _RTHJC_STARTS]
-        heated = _fit_from_starts(channel, [*chosen.names, "rthjc"], starts, deadline, bounds)
-        if _earns_its_parameters(channel, chosen, heated):
+        heated = _fit_from_starts(
+            channel, [*chosen.names, "rthjc"], starts, deadline, bounds, threshold
+        )
+        if _earns_its_parameters(channel, chosen, heated, threshold):
             chosen = heated
     if (
         outputs
@@ -230,12 +238,15 @@ def fit_channel(
             _quasi_saturation_starts(channel, chosen.params),
             deadline,
             bounds,
+            threshold,
         )
         if "vq" in extended.at_bound and cpu_clock() < deadline:
-            extended = _linear_drift_fit(channel, list(chosen.names), extended, deadline, bounds)
-        if _earns_its_parameters(channel, chosen, extended):
+            extended = _linear_drift_fit(
+                channel, list(chosen.names), extended, deadline, bounds, threshold
+            )
+        if _earns_its_parameters(channel, chosen, extended, threshold):
             chosen = extended
-    return _reweighted(channel, chosen, deadline, bounds)
+    return _reweighted(channel, chosen, deadline, bounds, threshold)
 
 
 def _droops(curve: CurveData) -> bool:
@@ -266,6 +277,7 @@ def _linear_drift_fit(
     free: ParameterFit,
     deadline: float,
     bounds: dict[str, Bound],
+    threshold: ThresholdRating | None = None,
 ) -> ParameterFit:
     """Quasi-saturation with ``vq`` held (not fitted) where the free fit pushed it to its
     upper bound: the drift resistance then only rises linearly over the graph,
@@ -276,7 +288,7 @@ def _linear_drift_fit(
     held = HELD_VQ_OVER_GRAPH * max(float(top.x[-1]), 1e-3)
     slope = free.params["rq"] / free.params["vq"]
     start = {**free.params, "vq": held, "rq": slope * (held + float(top.x[-1]))}
-    return _fit_from_starts(channel, [*names, "rq"], [start], deadline, bounds)
+    return _fit_from_starts(channel, [*names, "rq"], [start], deadline, bounds, threshold)
 
 
 def _fit_from_starts(
@@ -285,12 +297,10 @@ def _fit_from_starts(
     starts: list[dict[str, float]],
     deadline: float,
     bounds: dict[str, Bound] = CHANNEL_BOUNDS,
+    threshold: ThresholdRating | None = None,
 ) -> ParameterFit:
     """A short run from every start, the best carried on to convergence."""
-
-    def residuals(params: dict[str, float]) -> np.ndarray:
-        return curve_residuals(VDMOS_EQUATIONS, params, channel)
-
+    residuals = _residuals(channel, threshold)
     best: ParameterFit | None = None
     for trial in starts:
         scouted = fit_parameters(
@@ -314,6 +324,7 @@ def _reweighted(
     fitted: ParameterFit,
     deadline: float,
     bounds: dict[str, Bound] = CHANNEL_BOUNDS,
+    threshold: ThresholdRating | None = None,
 ) -> ParameterFit:
     """``fitted`` refitted with misread curves trusted less, while time allows."""
     names = list(fitted.names)
@@ -322,7 +333,7 @@ def _reweighted(
         if trust is None or cpu_clock() > deadline:
             break
         fitted = fit_parameters(
-            partial(curve_residuals, VDMOS_EQUATIONS, curves=channel, trust=trust),
+            _residuals(channel, threshold, trust),
             fitted.params,
             names,
             bounds,
@@ -358,14 +369,33 @@ def _quasi_saturation_starts(
     ]
 
 
+def _residuals(
+    channel: list[CurveData],
+    threshold: ThresholdRating | None,
+    trust: list[float] | None = None,
+) -> Callable[[dict[str, float]], np.ndarray]:
+    """The fit's residuals: the curves' (each scaled by its ``trust``), and the table's
+    threshold prior where it is given."""
+
+    def residuals(params: dict[str, float]) -> np.ndarray:
+        curves = curve_residuals(VDMOS_EQUATIONS, params, channel, trust)
+        return np.concatenate([curves, threshold_residual(params, threshold)])
+
+    return residuals
+
+
 def _earns_its_parameters(
-    channel: list[CurveData], simpler: ParameterFit, richer: ParameterFit
+    channel: list[CurveData],
+    simpler: ParameterFit,
+    richer: ParameterFit,
+    threshold: ThresholdRating | None = None,
 ) -> bool:
     """The Bayesian information criterion ``n·ln(SSE) + k·ln(n)`` on the plain (equally
     trusted) residuals: the richer model must lower it."""
+    residuals = _residuals(channel, threshold)
 
     def squares(params: dict[str, float]) -> tuple[float, int]:
-        residual = curve_residuals(VDMOS_EQUATIONS, params, channel)
+        residual = residuals(params)
         return max(float(residual @ residual), 1e-300), residual.size
 
     simple_sse, count = squares(simpler.params)

@@ -144,6 +144,9 @@ class TableRatings(msgspec.Struct):
     rdson_max_ohm: float | None = None
     rdson_vgs_v: float | None = None
     rdson_id_a: float | None = None
+    # The drain current (A) and VDS (V; None: VDS = VGS) the threshold is rated at.
+    threshold_current_a: float | None = None
+    threshold_vds_v: float | None = None
     # Where each was read ("page 2: \"VGS(th) … 3 4.1 4.5 V\"", "OCR of page 2: …").
     threshold_source: str = ""
     rdson_source: str = ""

@@ -10,7 +10,8 @@ current, 10 µA … 250 µA, that subthreshold conduction reaches first), so onl
 distance counts. The graph
 whose implied threshold lies further outside the table's range (by a clear margin) counts
 less in the fit, and the result names it. Afterwards the model itself is held against the
-table: ``vto`` within the threshold range, Rds(on) at the table's condition within its
+table: the model's VGS at the table's rated current (:mod:`graphq.spice.threshold_rating`)
+within the threshold range, Rds(on) at the table's condition within its
 typical … maximum.
 """
 
@@ -25,6 +26,7 @@ from graphq.review import Review, ReviewReason
 from graphq.spice.consistency import contradictions
 from graphq.spice.curves import CurveData, DeviceEquations
 from graphq.spice.inputs import TableRatings
+from graphq.spice.threshold_rating import model_threshold, outside, threshold_rating
 
 
 @dataclass(frozen=True)
@@ -47,9 +49,14 @@ class RefereeSettings:
     # The fit's weight of a graph the table contradicts: small enough that the graphs the
     # table agrees with set the threshold, not nil, as it still shows what no other does.
     contradicted_weight: float = 0.2
-    # The fitted vto may lie this far outside the table's range: VGS(th) is rated at a small
-    # current (250 µA), the model's vto is a square law's extrapolation.
+    # Where the table's test current is unread, the fitted vto may lie this far outside its
+    # range: VGS(th) is rated at a small current (250 µA), vto is a square law's
+    # extrapolation.
     vto_margin_v: float = 0.5
+    # The model's VGS at the rated current may lie this far outside the range: it is
+    # extrapolated decades below the graphs' lowest current, a few tenths of a volt per
+    # decade of subthreshold slope read off their bend.
+    threshold_margin_v: float = 0.2
     # The model's (or a graph's) Rds(on) at the table's condition may lie this fraction
     # below its typical value or above its maximum (a graph read to a few per cent, a
     # rating's spread).
@@ -216,21 +223,34 @@ def table_check(
     ratings: TableRatings | None,
     settings: RefereeSettings = REFEREE,
 ) -> Review:
-    """``parameter_against_device`` where the model leaves the table's ratings: ``vto``
-    outside the threshold range, Rds(on) at the table's condition outside typical … max."""
+    """``parameter_against_device`` where the model leaves the table's ratings: its VGS at
+    the rated threshold current (``vto`` where that current is unread) outside the threshold
+    range, Rds(on) at the table's condition outside typical … max."""
     review = Review()
     if ratings is None:
         return review
     low, high = ratings.threshold_low_v, ratings.threshold_high_v
     vto = params.get("vto")
-    margin = settings.vto_margin_v
-    known = vto is not None and low is not None and high is not None
-    if known and not low - margin <= vto <= high + margin:  # type: ignore[operator]
-        review.add(
-            ReviewReason.PARAMETER_AGAINST_DEVICE,
-            f"vto = {vto:.3g} V lies outside the datasheet table's threshold "
-            f"{low:g} … {high:g} V ({ratings.threshold_source})",
-        )
+    rated = threshold_rating(ratings)
+    if rated is not None and vto is not None:
+        # The model's own VGS at the rated current: what the table rates (not vto).
+        vth = model_threshold(params, rated)
+        if outside(vth, rated) > settings.threshold_margin_v:
+            review.add(
+                ReviewReason.PARAMETER_AGAINST_DEVICE,
+                f"the model's threshold (VGS at {rated.condition}) is {vth:.3g} V "
+                f"(vto = {vto:.3g} V), outside the datasheet table's threshold {low:g} … "
+                f"{high:g} V ({ratings.threshold_source})",
+            )
+    elif vto is not None and low is not None and high is not None:
+        margin = settings.vto_margin_v
+        if not low - margin <= vto <= high + margin:
+            review.add(
+                ReviewReason.PARAMETER_AGAINST_DEVICE,
+                f"vto = {vto:.3g} V lies outside the datasheet table's threshold "
+                f"{low:g} … {high:g} V ({ratings.threshold_source}; its test current "
+                "unread, so vto stands in for the model's threshold)",
+            )
     vgs, current = ratings.rdson_vgs_v, ratings.rdson_id_a
     ceiling = ratings.rdson_max_ohm or ratings.rdson_typical_ohm
     if vgs is None or current is None or ceiling is None:
