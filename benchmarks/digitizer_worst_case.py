@@ -7,7 +7,9 @@ Cases, each drawn at several sizes or seeds:
 - ``hatching``: a safe-operating-area style plot with hatched regions behind the curves;
 - ``noise``: generated graphs with heavy sensor noise and salt-and-pepper specks;
 - ``4000x3000 scan``: generated graphs at 4000 × 3000, blurred, noisy, JPEG q60;
-- ``crossing curves``: 16 curves crossing each other many times.
+- ``crossing curves``: 16 curves crossing each other many times;
+- ``converging bundles``: 24 thermal-impedance curves merging into one stroke and 8 transfer
+  curves crossing at one point, on a log-log grid.
 
 Per case it prints the images, the median and the maximum CPU seconds per image, the
 maximum CPU over the image's budget (:mod:`graphq.digitizer.budget`), how many images hit
@@ -133,12 +135,32 @@ def crossing_curves(index: int) -> tuple[np.ndarray, GraphMeta]:
     return _pixels(figure), GraphMeta(axes=axes, graph_type="custom")
 
 
+def converging_bundles(index: int) -> tuple[np.ndarray, GraphMeta]:
+    """Many thermal-impedance curves merging into one stroke, and transfer curves all
+    crossing at one point: bundles the tracks fan out of, meet in and are carried along."""
+    width = (1000, 2000, 1500, 800)[index % 4]
+    figure, ax = _figure(width, width / 8.0)
+    x = np.logspace(-5, 1, 800)
+    for k in range(24):
+        duty = 0.02 * k
+        ax.loglog(x, 0.7 * (duty + (1 - duty) * (1 - np.exp(-((x / 0.01) ** 0.6)))), "k", lw=1)
+    volts = np.linspace(0, 10, 400)
+    for k in range(8):
+        ax.plot(10 ** (-5 + 0.6 * volts), 10 ** (-2 + 0.2 * (1 + 0.1 * k) * (volts - 5)), "k")
+    ax.set_xlim(1e-5, 10)
+    ax.set_ylim(1e-3, 1)
+    ax.grid(True, which="both", color="#b4b4b4", lw=0.5)
+    axes = Axes(x=Axis(1e-5, 10, "log"), y=Axis(1e-3, 1, "log"))
+    return _pixels(figure), GraphMeta(axes=axes, graph_type="thermal_impedance")
+
+
 CASES: dict[str, Case] = {
     "dense dotted grid": dense_dotted_grid,
     "hatching": hatching,
     "noise": noise,
     "4000x3000 scan": scan_4000x3000,
     "crossing curves": crossing_curves,
+    "converging bundles": converging_bundles,
 }
 
 

@@ -103,3 +103,25 @@ def test_a_curve_ending_on_the_frame_or_away_from_others_is_left_as_it_is() -> N
     alone = traced_curve(columns[60:], np.full(140, 20.0))
     curves = [along_bottom, from_edge, alone]
     assert extend_into_bundles(curves, _SCALE) == curves
+
+
+def test_curves_fanning_out_of_a_bundle_one_by_one_all_run_on_along_it() -> None:
+    # Transfer curves: one stroke from the left edge to column 60, tracked as a piece of its
+    # own; the first curve leaves it there, the second leaves the first at column 90, the
+    # third leaves the second at column 120. Each is carried on along the one it left, back
+    # to the edge, and the stroke's piece, carried on along the first, is its copy.
+    columns = np.arange(_WIDTH)
+    shared = 110.0 - 0.3 * columns
+    first = np.where(columns < 60, shared, shared[60] - 0.9 * (columns - 60))
+    second = np.where(columns < 90, first, first[90] - 0.5 * (columns - 90))
+    third = np.where(columns < 120, second, second[120] - 0.2 * (columns - 120))
+    piece = traced_curve(columns[:62], shared[:62])
+    leaving = [
+        traced_curve(columns[start:], rows[start:])
+        for start, rows in ((58, first), (88, second), (118, third))
+    ]
+    extended = extend_into_bundles([piece, *leaving], _SCALE)
+    assert len(extended) == 3
+    for curve, rows in zip(extended, (first, second, third), strict=True):
+        np.testing.assert_array_equal(curve.column, columns)
+        np.testing.assert_allclose(curve.middle, rows, atol=1.0)

@@ -101,3 +101,23 @@ def test_a_curve_on_one_bundle_curve_then_on_another_where_they_merge_is_kept() 
     along = _curve(columns, lower.middle.copy(), np.full(columns.size, 2, dtype=np.int64))
     kept = drop_spliced([upper, lower, along], _SCALE)
     assert len(kept) == 3
+
+
+def test_stray_tracks_at_two_meeting_points_apart_are_joined_in_one_round() -> None:
+    # The crossing above, once at row 25 and once, shifted 50 rows down, at row 75: the
+    # joins there touch no curve of the other one.
+    columns = np.arange(_SHAPE[1])
+    lone = np.ones(columns.size, dtype=np.int64)
+    curves, middles = [], []
+    for row in (25.0, 75.0):
+        falling = _line(row, 0.1, columns, lone=True)
+        rising = _line(row, -0.1, columns, lone=True)
+        middle = _line(row, 0.01, columns, lone=True)
+        head = _curve(columns, np.where(columns < 100, middle.middle, falling.middle), lone)
+        tail = _curve(columns, np.where(columns < 100, rising.middle, middle.middle), lone)
+        curves += [falling, rising, head, tail]
+        middles.append(middle.middle)
+    kept = drop_spliced(curves, _SCALE)
+    assert len(kept) == 6
+    for joined, middle in zip(kept[-2:], middles, strict=True):
+        np.testing.assert_allclose(joined.middle, middle)

@@ -2,10 +2,13 @@
 
 Stages judging whether a curve repeats others ask it in the plane (a fragment of a steep
 stretch lies on it even where the rows of one column differ) or per column, widened by a
-tolerance (:func:`band`).
+tolerance (:func:`band`); every curve against all the others at once with one sort of their
+samples (:func:`overlaps`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -99,3 +102,100 @@ def neighbours(curves: list[TracedCurve], touch_px: float, columns: int) -> list
             near[int(first)].add(int(second))
             near[int(second)].add(int(first))
     return near
+
+
+@dataclass(frozen=True)
+class Overlaps:
+    """Every place a curve's sample lies on another curve: in that one's band (as
+    :func:`covered_by` tests it), or, with ``divided``, on a run the two divided.
+
+    Found with one sort of all samples, so judging every curve against all the others costs
+    the samples plus the places they overlap, not a test of every pair of curves.
+    """
+
+    sizes: list[int]
+    curve: np.ndarray
+    sample: np.ndarray
+    other: np.ndarray
+
+    def covered(self, index: int, alive: np.ndarray) -> np.ndarray:
+        """Per sample of curve ``index``, whether it lies on a curve ``alive`` marks."""
+        first, last = np.searchsorted(self.curve, [index, index + 1])
+        others = self.other[first:last]
+        covered = np.zeros(self.sizes[index], dtype=bool)
+        covered[self.sample[first:last][alive[others]]] = True
+        return covered
+
+    def touching(self, index: int) -> set[int]:
+        """The curves curve ``index`` lies on, or that lie on it."""
+        first, last = np.searchsorted(self.curve, [index, index + 1])
+        lies_on = self.other[first:last].tolist()
+        return set(lies_on) | set(self.curve[self.other == index].tolist())
+
+    def on_each(self, index: int) -> dict[int, np.ndarray]:
+        """Per other curve curve ``index`` lies on somewhere, where it does."""
+        first, last = np.searchsorted(self.curve, [index, index + 1])
+        samples, others = self.sample[first:last], self.other[first:last]
+        found: dict[int, np.ndarray] = {}
+        for other in np.unique(others).tolist():
+            on = np.zeros(self.sizes[index], dtype=bool)
+            on[samples[others == other]] = True
+            found[other] = on
+        return found
+
+
+def overlaps(curves: list[TracedCurve], tolerance_px: float, divided: bool = False) -> Overlaps:
+    """Where each curve's samples lie on the other curves (see :class:`Overlaps`)."""
+    sizes = [curve.column.size for curve in curves]
+    if not curves:
+        empty = np.empty(0, dtype=np.int64)
+        return Overlaps(sizes, empty, empty, empty)
+    owner = np.repeat(np.arange(len(curves)), sizes)
+    sample = np.concatenate([np.arange(size) for size in sizes])
+    column = np.concatenate([curve.column for curve in curves]).astype(np.int64)
+    low = np.concatenate([np.minimum(c.enter, c.leave) for c in curves]) - tolerance_px
+    high = np.concatenate([np.maximum(c.enter, c.leave) for c in curves]) + tolerance_px
+    middle = np.concatenate([curve.middle for curve in curves])
+    # One key orders the bands by column, then by their low end.
+    origin, stride = float(low.min()), float(high.max() - low.min()) + 1.0
+    key = column * stride + (low - origin)
+    order = np.argsort(key, kind="stable")
+    keys = key[order]
+    tallest = np.zeros(int(column.max()) + 1)
+    np.maximum.at(tallest, column, high - low)
+    # A band holding a sample starts at most the column's tallest band above it.
+    at = column * stride + (middle - origin)
+    queries, entries = _ranges(
+        np.searchsorted(keys, at - tallest[column], "left"), np.searchsorted(keys, at, "right")
+    )
+    entries = order[entries]
+    keep = (
+        (column[entries] == column[queries])
+        & (high[entries] >= middle[queries])
+        & (owner[entries] != owner[queries])
+    )
+    found_q, found_e = [queries[keep]], [entries[keep]]
+    if divided:
+        run = np.concatenate([curve.run for curve in curves])
+        shared = np.concatenate([curve.shared for curve in curves])
+        by_run = np.argsort(run, kind="stable")
+        runs = run[by_run]
+        queries, entries = _ranges(
+            np.searchsorted(runs, run, "left"), np.searchsorted(runs, run, "right")
+        )
+        entries = by_run[entries]
+        keep = (shared[queries] > 1) & (run[queries] >= 0) & (owner[entries] != owner[queries])
+        found_q.append(queries[keep])
+        found_e.append(entries[keep])
+    query, entry = np.concatenate(found_q), np.concatenate(found_e)
+    ranked = np.argsort(owner[query], kind="stable")
+    query, entry = query[ranked], entry[ranked]
+    return Overlaps(sizes, owner[query], sample[query], owner[entry])
+
+
+def _ranges(starts: np.ndarray, stops: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Every (query, position) pair with position in the query's ``starts``..``stops``."""
+    counts = np.maximum(stops - starts, 0)
+    queries = np.repeat(np.arange(starts.size), counts)
+    offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return queries, np.repeat(starts, counts) + offsets

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphq.digitizer.budget import Budget
-from graphq.digitizer.coverage import band, covered_by, mark, on_taken, taken_plane
+from graphq.digitizer.coverage import band, covered_by, mark, on_taken, overlaps, taken_plane
 from graphq.digitizer.scale import PlotScale
 from graphq.digitizer.tracking_settings import TRACKING
 from graphq.digitizer.tracks import TracedCurve
@@ -89,25 +89,28 @@ def drop_redundant(
     A track that follows one curve, crosses over along a leader arrow or a bounce, and
     follows another may have more lone evidence than either curve (they share runs with it
     where it was the better-placed track), so it is kept before them and only shows up as
-    a duplicate once both are known. Past ``budget`` the curves not yet judged are kept.
+    a duplicate once both are known. Where curves lie on each other is found once, by
+    :func:`graphq.digitizer.coverage.overlaps`: the cost grows with the samples and their
+    overlaps, not with the square of the curves. Past ``budget`` the curves not yet judged
+    are kept.
     """
     if budget is not None and budget.spent:
         return list(curves)
     tolerance_px, shape, min_own_columns = scale.on_curve_px, scale.shape, scale.min_own
     min_edge_columns = scale.min_edge_own
-    bands = [band(curve, tolerance_px, shape[1]) for curve in curves]
+    lying = overlaps(curves, tolerance_px)
     reach = max(1, round(tolerance_px))
-    alive = set(range(len(curves)))
+    alive = np.ones(len(curves), dtype=bool)
     for index in sorted(range(len(curves)), key=lambda i: _evidence(curves[i])):
         if budget is not None and budget.spent:
             break
         curve = curves[index]
-        covered = covered_by(curve, bands, alive - {index})
+        covered = lying.covered(index, alive)
         if _is_duplicate(covered, min_own_columns) and (
             _own_edge_columns(curve, covered, shape, reach) < min_edge_columns
         ):
-            alive.discard(index)
-    return [curve for index, curve in enumerate(curves) if index in alive]
+            alive[index] = False
+    return [curve for index, curve in enumerate(curves) if alive[index]]
 
 
 def _evidence(curve: TracedCurve) -> float:

@@ -109,36 +109,69 @@ def extend_into_bundles(
     curves: list[TracedCurve], scale: PlotScale, budget: Budget | None = None
 ) -> list[TracedCurve]:
     """Each curve that ends inside the plot on another curve going on beyond it, carried on
-    along that one.
+    along that one; a curve that is then a copy of the one it was carried along is dropped.
 
     The end's stroke may be as far (square to the curve) from the other curve's as a steep
     stretch's height, as strokes blurred into one run are. An end that reaches the frame is
-    where the curve leaves the plot, and stays. Past ``budget`` the curves not yet looked at
-    stay as they are.
+    where the curve leaves the plot, and stays. Starts are carried leftmost host first and
+    ends rightmost first, so a curve leaving a bundle whose host leaves it too goes on along
+    the host's own carried part (transfer curves fanning out of one stroke one by one), and
+    the bundle's own piece, carried on along one of them, becomes that one's copy. Past
+    ``budget`` the curves not yet looked at stay as they are.
     """
     reach_px, shape, frame_px = scale.steep_height_px, scale.shape, TRACKING.frame_reach_px
-    extended = []
-    for curve in curves:
-        if budget is not None and budget.spent:
-            extended.append(curve)
-            continue
-        for at_start in (True, False):
-            host = _host(curve, curves, at_start, reach_px, shape, frame_px)
+    extended = list(curves)
+    hosts: dict[int, int] = {}
+    firsts = np.array([int(c.column[0]) for c in curves], dtype=np.int64)
+    lasts = np.array([int(c.column[-1]) for c in curves], dtype=np.int64)
+    for at_start in (True, False):
+        order = np.argsort(firsts if at_start else -lasts, kind="stable").tolist()
+        for index in order:
+            if budget is not None and budget.spent:
+                break
+            curve = extended[index]
+            column = int(curve.column[0] if at_start else curve.column[-1])
+            beyond = (firsts < column) if at_start else (lasts > column)
+            # Only curves running on past the end can carry it: one interval test each.
+            candidates = np.flatnonzero(beyond & (firsts <= column) & (lasts >= column))
+            host = _host(
+                curve,
+                [(int(i), extended[int(i)]) for i in candidates if int(i) != index],
+                at_start,
+                reach_px,
+                shape,
+                frame_px,
+            )
             if host is not None:
-                curve = _carried_on(curve, host, at_start)
-        extended.append(curve)
-    return extended
+                extended[index] = _carried_on(curve, extended[host], at_start)
+                firsts[index], lasts[index] = extended[index].column[[0, -1]]
+                hosts[index] = host
+    copies: set[int] = set()
+    for index, host in hosts.items():
+        if host not in copies and _lies_on(extended[index], extended[host], scale.on_curve_px):
+            copies.add(index)
+    return [curve for index, curve in enumerate(extended) if index not in copies]
+
+
+def _lies_on(curve: TracedCurve, other: TracedCurve, tolerance_px: float) -> bool:
+    """Whether ``curve`` lies on ``other`` over nearly all of its columns and is no longer."""
+    if curve.span > other.span:
+        return False
+    _, mine, theirs = np.intersect1d(curve.column, other.column, return_indices=True)
+    close = np.abs(curve.middle[mine] - other.middle[theirs]) <= tolerance_px
+    return bool(close.sum() >= TRACKING.duplicate_fraction * curve.column.size)
 
 
 def _host(
     curve: TracedCurve,
-    curves: list[TracedCurve],
+    others: list[tuple[int, TracedCurve]],
     at_start: bool,
     reach_px: float,
     shape: tuple[int, int],
     frame_px: int,
-) -> TracedCurve | None:
-    """The curve nearest to ``curve``'s end that runs on beyond it, within ``reach_px``."""
+) -> int | None:
+    """Of ``others`` (each running on beyond ``curve``'s end), the index of the one nearest
+    to that end, within ``reach_px``."""
     height, width = shape
     end = 0 if at_start else -1
     column = int(curve.column[end])
@@ -150,16 +183,13 @@ def _host(
     top = float(min(curve.enter[end], curve.leave[end]))
     bottom = float(max(curve.enter[end], curve.leave[end]))
     reach_rows = reach_px * float(np.hypot(1.0, end_slope(curve, at_end=not at_start)))
-    best: tuple[float, TracedCurve] | None = None
-    for other in curves:
-        beyond = other.column[0] < column if at_start else other.column[-1] > column
-        if other is curve or not beyond or not other.column[0] <= column <= other.column[-1]:
-            continue
+    best: tuple[float, int] | None = None
+    for index, other in others:
         low = float(np.interp(column, other.column, np.minimum(other.enter, other.leave)))
         high = float(np.interp(column, other.column, np.maximum(other.enter, other.leave)))
         distance = max(low - bottom, top - high, 0.0)
         if distance <= reach_rows and (best is None or distance < best[0]):
-            best = (distance, other)
+            best = (distance, index)
     return None if best is None else best[1]
 
 

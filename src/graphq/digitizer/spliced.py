@@ -7,10 +7,12 @@ one side of the point is joined to the one told apart only on the other.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 
 from graphq.digitizer.budget import Budget
-from graphq.digitizer.coverage import Band, band, covered_by
+from graphq.digitizer.coverage import Overlaps, overlaps
 from graphq.digitizer.scale import PlotScale
 from graphq.digitizer.tracking_settings import TRACKING
 from graphq.digitizer.tracks import TracedCurve, end_slope, join_at
@@ -32,23 +34,22 @@ def drop_spliced(
     """
     if budget is not None and budget.spent:
         return list(curves)
-    tolerance_px, width, min_part_columns = scale.on_curve_px, scale.columns, scale.min_own
+    tolerance_px, min_part_columns = scale.on_curve_px, scale.min_own
     curves = list(curves)
-    bands = [band(curve, tolerance_px, width) for curve in curves]
+    lying = overlaps(curves, tolerance_px)
     ranked = sorted(range(len(curves)), key=lambda i: float((curves[i].shared == 1).sum()))
-    alive = set(range(len(curves)))
+    alive = np.ones(len(curves), dtype=bool)
     for index in ranked:
         if budget is not None and budget.spent:
             break
-        if _is_spliced(curves[index], bands, alive - {index}):
-            alive.discard(index)
-    curves = [curve for index, curve in enumerate(curves) if index in alive]
+        on = {other: at for other, at in lying.on_each(index).items() if alive[other]}
+        if _is_spliced(curves[index].column.size, on):
+            alive[index] = False
+    curves = [curve for index, curve in enumerate(curves) if alive[index]]
     while not (budget is not None and budget.spent):
-        bands = [band(curve, tolerance_px, width) for curve in curves]
-        others = [set(range(len(curves))) - {i} for i in range(len(curves))]
-        covered = [
-            covered_by(c, bands, rest, divided=True) for c, rest in zip(curves, others, strict=True)
-        ]
+        lying = overlaps(curves, tolerance_px, divided=True)
+        everyone = np.ones(len(curves), dtype=bool)
+        covered = [lying.covered(index, everyone) for index in range(len(curves))]
         ends = [
             _own_then_covered(c, m, min_part_columns) for c, m in zip(curves, covered, strict=True)
         ]
@@ -57,25 +58,24 @@ def drop_spliced(
         ]
         # Curves meeting at a shallow angle run together for a while before and after the
         # point: the stray tracks leave their own curves that far apart.
-        pair = _splice_pair(curves, ends, starts, tolerance_px, 2 * min_part_columns)
-        if pair is None:
+        pairs = _splice_pairs(curves, ends, starts, tolerance_px, 2 * min_part_columns, lying)
+        if not pairs:
             return curves
-        i, j, cut = pair
-        joined = join_at(curves[i], curves[j], cut)
-        curves = [c for k, c in enumerate(curves) if k not in (i, j)] + [joined]
+        joined = [join_at(curves[i], curves[j], cut) for i, j, cut in pairs]
+        used = {k for i, j, _ in pairs for k in (i, j)}
+        curves = [c for k, c in enumerate(curves) if k not in used] + joined
     return curves
 
 
-def _is_spliced(curve: TracedCurve, bands: list[Band], others: set[int]) -> bool:
-    """Whether a curve lies on one other curve up to a column and on another one after it,
-    each of them apart from it on the other side (unlike curves merging into a bundle).
+def _is_spliced(n: int, covered: dict[int, np.ndarray]) -> bool:
+    """Whether a curve of ``n`` samples lies on one other curve up to a column and on
+    another one after it, each of them apart from it on the other side (unlike curves
+    merging into a bundle); ``covered`` says where it lies on each curve it touches.
 
     Only pairs of curves that together cover enough of it are tried, each curve's running
     counts taken once: a hatched plot's hundred tracks cost a hundred arrays, not a million.
     """
-    n = curve.column.size
     need = TRACKING.duplicate_fraction * n
-    covered = {other: covered_by(curve, bands, {other}) for other in others}
     counts = {other: int(on.sum()) for other, on in covered.items()}
     most = max(counts.values(), default=0)
     candidates = [other for other in covered if counts[other] and counts[other] + most >= need]
@@ -116,20 +116,31 @@ def _own_then_covered(curve: TracedCurve, covered: np.ndarray, min_columns: int)
     return int(curve.column[best - 1])
 
 
-def _splice_pair(
+def _splice_pairs(
     curves: list[TracedCurve],
     ends: list[int | None],
     starts: list[int | None],
     tolerance_px: float,
     max_gap_columns: int,
-) -> tuple[int, int, int] | None:
-    """The curve whose own part ends where another's own part starts, meets it there and
-    goes on at its slope (of several, the one whose slope it continues best), and the column
-    between the two parts where they are cut and joined."""
-    best: tuple[float, int, int, int] | None = None
+    lying: Overlaps,
+) -> list[tuple[int, int, int]]:
+    """Curves whose own part ends where another's own part starts, meets it there and goes
+    on at its slope, each with the column between the two parts where they are cut and
+    joined: of several, the one whose slope it continues best, every curve in one pair at
+    most. Only starts within ``max_gap_columns`` of an end are tried (one sort of them).
+
+    A curve lying on a joined one (or one it lies on) waits for the next round: the join
+    takes the stray pieces away that made it look own-then-covered."""
+    opening = sorted((start, j) for j, start in enumerate(starts) if start is not None)
+    opened = [start for start, _ in opening]
+    found: list[tuple[float, int, int, int]] = []
     for i, end in enumerate(ends):
-        for j, start in enumerate(starts):
-            if i == j or end is None or start is None or abs(start - end) > max_gap_columns:
+        if end is None:
+            continue
+        first = bisect.bisect_left(opened, end - max_gap_columns)
+        last = bisect.bisect_right(opened, end + max_gap_columns)
+        for start, j in opening[first:last]:
+            if i == j:
                 continue
             head, tail = curves[i], curves[j]
             at_end = int(np.searchsorted(head.column, end))
@@ -140,6 +151,11 @@ def _splice_pair(
             head_part = head.part(slice(0, at_end + 1))
             tail_part = tail.part(slice(at_start, None))
             cost = abs(end_slope(head_part, at_end=True) - end_slope(tail_part, at_end=False))
-            if best is None or cost < best[0]:
-                best = (cost, i, j, (end + start) // 2)
-    return None if best is None else best[1:]
+            found.append((cost, i, j, (end + start) // 2))
+    pairs: list[tuple[int, int, int]] = []
+    waiting: set[int] = set()
+    for _, i, j, cut in sorted(found):
+        if i not in waiting and j not in waiting:
+            pairs.append((i, j, cut))
+            waiting |= {i, j} | lying.touching(i) | lying.touching(j)
+    return pairs
