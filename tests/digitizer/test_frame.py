@@ -79,3 +79,13 @@ def test_a_boxed_plot_is_framed_by_its_closed_box() -> None:
     frame = find_frame(darkness(pixels))
     assert frame.closed
     _assert_frame(frame.box, box, 1.0)
+
+
+def test_a_side_merged_with_the_grid_lines_crowding_it_is_found_at_its_outer_edge() -> None:
+    # A blurred 72 dpi log axis: the frame's left and top lines and the 7, 8 and 9 lines of
+    # the decade beside them, a px apart, run together into bands 9 px wide.
+    ink = np.zeros((300, 400), dtype=np.float32)
+    ink[40:49, 50:351] = ink[40:261, 50:59] = 0.6
+    ink[40, 50:351] = ink[260, 50:351] = 1.0
+    ink[40:261, 50] = ink[40:261, 350] = 1.0
+    _assert_frame(find_frame(ink).box, [50.0, 40.0, 350.0, 260.0], 1.0)

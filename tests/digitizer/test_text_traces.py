@@ -8,11 +8,12 @@ from tests.digitizer.curves import traced_curve
 _GLYPH_PX = 5.0
 _LINE_PX = 1.0
 _SHAPE = (200, 300)
+_PAPER = np.zeros(_SHAPE, dtype=bool)
 
 
 def _kept(rows: np.ndarray) -> bool:
     curve = traced_curve(np.arange(rows.size), rows)
-    return len(drop_text_traces([curve], _GLYPH_PX, _LINE_PX, _SHAPE)) == 1
+    return len(drop_text_traces([curve], _GLYPH_PX, _LINE_PX, _PAPER)) == 1
 
 
 def _letters(count: int) -> np.ndarray:
@@ -47,7 +48,7 @@ def test_a_long_curve_crossing_a_label_is_no_text() -> None:
 
 
 def _floating(columns: np.ndarray, rows: np.ndarray) -> bool:
-    return len(drop_text_traces([traced_curve(columns, rows)], _GLYPH_PX, _LINE_PX, _SHAPE)) == 1
+    return len(drop_text_traces([traced_curve(columns, rows)], _GLYPH_PX, _LINE_PX, _PAPER)) == 1
 
 
 def test_a_flat_trace_floating_inside_the_plot_as_short_as_a_note_line_is_text() -> None:
@@ -61,3 +62,58 @@ def test_a_flat_trace_as_short_from_the_frame_or_wider_than_a_note_line_is_a_cur
     assert _floating(np.arange(0, 70), np.full(70, 170.0))  # starts at the frame
     assert _floating(np.arange(100, 200), np.full(100, 170.0))  # 20 glyphs wide
     assert _floating(np.arange(200, 270), np.linspace(170.0, 160.0, 70))  # rises by 2 glyphs
+
+
+def _kept_on(ruled: np.ndarray, columns: np.ndarray, rows: np.ndarray) -> bool:
+    return len(drop_text_traces([traced_curve(columns, rows)], _GLYPH_PX, _LINE_PX, ruled)) == 1
+
+
+def _grid_row(row: int, label: tuple[int, int]) -> np.ndarray:
+    """The plot's ink: a grid line along ``row`` from frame to frame, but for a label's blank
+    between the columns ``label``, and vertical grid lines every 20 px crossing it."""
+    ruled = np.zeros(_SHAPE, dtype=bool)
+    ruled[row, :] = True
+    ruled[row, label[0] : label[1]] = False
+    ruled[:, ::20] = True
+    return ruled
+
+
+def test_a_grid_line_cut_short_by_a_label_is_a_stray() -> None:
+    rng = np.random.default_rng(3)
+    # From the left frame edge to a label 30 glyphs in, dead flat but for the strokes of the
+    # label's first letters it picked up at its end; past the label the line goes on.
+    columns = np.arange(0, 150)
+    rows = np.full(columns.size, 120.0)
+    rows[-12:] += rng.uniform(0.0, _GLYPH_PX, 12)
+    assert not _kept_on(_grid_row(120, (150, 200)), columns, rows)
+    # A piece between two labels, the line going on beyond both.
+    ruled = _grid_row(120, (150, 200))
+    ruled[120, 260:265] = False
+    assert not _kept_on(ruled, np.arange(200, 260), np.full(60, 120.0))
+
+
+def test_a_flat_curve_ending_at_its_label_is_no_stray() -> None:
+    # The same flat trace, but nothing goes on along its row past its end: only the vertical
+    # grid lines cross it.
+    ruled = _grid_row(120, (0, 300))
+    assert _kept_on(ruled, np.arange(0, 150), np.full(150, 120.0))
+    # A grid line on a row two glyphs away does not make it a stray.
+    assert _kept_on(_grid_row(130, (150, 200)), np.arange(0, 150), np.full(150, 120.0))
+
+
+def test_a_flat_curve_the_tracker_cut_short_is_no_stray() -> None:
+    # Its ink goes on, unbroken, right past where the trace stops.
+    ruled = _grid_row(120, (0, 300))
+    ruled[120, :] = True
+    assert _kept_on(ruled, np.arange(0, 150), np.full(150, 120.0))
+
+
+def test_a_flat_trace_bending_away_or_longer_than_a_stray_is_a_curve() -> None:
+    ruled = _grid_row(150, (150, 200))
+    # Leaves the frame flat, then rises by three glyphs: a saturating curve's knee.
+    rows = np.concatenate((np.full(120, 150.0), np.linspace(150.0, 135.0, 30)))
+    assert _kept_on(ruled, np.arange(0, 150), rows)
+    # Flat from the frame for 50 glyphs.
+    assert _kept_on(_grid_row(150, (250, 260)), np.arange(0, 250), np.full(250, 150.0))
+    # From frame edge to frame edge.
+    assert _kept_on(ruled, np.arange(0, 300), np.full(300, 150.0))

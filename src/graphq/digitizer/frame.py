@@ -49,6 +49,12 @@ BOX_OVERHANG = 0.05
 # longest unbroken run of a line's rows over its length; a line less solid than this below
 # the most solid close to it, and thicker than that one, is text.
 SOLID_MARGIN = 0.1
+# A side whose band is more than this many times as thick as the box's thinnest side is the
+# frame line merged with the grid lines crowding beside it (a log axis's 7, 8, 9 lines at
+# 72 dpi, or blurred): its edge is at the band's outer side, where a line as thick as the
+# thinnest side would lie, not at the band's centre. A frame drawn thick all round stays one
+# band whose centre is the edge.
+MERGED_SIDE_THICKNESS = 3.0
 
 
 @dataclass(frozen=True)
@@ -161,9 +167,28 @@ def _largest_box(
             and _reaches(right, top.position, bottom.position, box_h, gap_px)
             and not _runs_on(left, right, top.position, bottom.position, box_h, gap_px)
         ):
-            best = [left.position, top.position, right.position, bottom.position]
+            best = _outer_edges(left, top, right, bottom)
             best_area = box_w * box_h
     return best
+
+
+def _outer_edges(left: Line, top: Line, right: Line, bottom: Line) -> list[float]:
+    """[x0, y0, x1, y1] of a box, each side's line centre, or for a side merged with grid
+    lines (see :data:`MERGED_SIDE_THICKNESS`) the centre of a thin line at its outer side."""
+    thinnest = min(_thickness(side) for side in (left, top, right, bottom))
+    half = (thinnest - 1) / 2.0
+
+    def edge(side: Line, outer: float, inward: float) -> float:
+        if _thickness(side) > MERGED_SIDE_THICKNESS * thinnest:
+            return outer + inward * half
+        return side.position
+
+    return [
+        edge(left, left.first, 1.0),
+        edge(top, top.first, 1.0),
+        edge(right, right.last, -1.0),
+        edge(bottom, bottom.last, -1.0),
+    ]
 
 
 def _solidest(lines: list[Line], indices: np.ndarray, solidity: np.ndarray, near: float) -> int:

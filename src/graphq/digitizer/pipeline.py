@@ -17,7 +17,7 @@ from graphq.digitizer.calibration import build_calibration
 from graphq.digitizer.colors import colour_ink
 from graphq.digitizer.confidence import curve_confidences
 from graphq.digitizer.faint import faint_curves
-from graphq.digitizer.frame import find_frame
+from graphq.digitizer.frame import LINE_INK_THRESHOLD, find_frame
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.grid_remnants import drop_grid_remnants
 from graphq.digitizer.ink import chroma, curve_threshold, darkness, local_peak
@@ -158,7 +158,7 @@ def digitize_standard(
         _off_frame(c, cleaned.shape[0], line_width / 2 + STANDARD.on_frame_px) for c in curves
     ]
     curves = drop_grid_remnants(curves, runs, under_labels, line_width)
-    curves = drop_text_traces(curves, glyph_px, line_width, cleaned.shape)
+    curves = drop_text_traces(curves, glyph_px, line_width, plot_ink > LINE_INK_THRESHOLD)
     if meta.graph_type in STANDARD.crossing_families:
         curves = untangle_meeting(curves, tracks, scale, plot_image, search)
     report(0.65, "tracing pale curves")

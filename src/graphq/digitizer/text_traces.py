@@ -8,6 +8,14 @@ once a letter, where a curve, even a measured one with its noise, keeps its dire
 many letters' widths or waves by far less than a letter's height. A line of a note read at
 its baseline (or cut to a band by a grid line's erasure) does not wave at all, but it floats:
 a flat curve as short as a note's line starts or ends at the frame, or bends away.
+
+Nor does a grid line that a note or a label cut short, where the grid stage could not place its
+pieces (a pale 72 dpi grid, a JPEG's or a blur's smeared line), often picking up the baseline of
+the text that cut it. Such a stray is as flat as a ruled line and stops inside the plot at one
+end or both; past each such end its row is broken (the text's blank, crossed by a few strokes
+of its letters) and then goes on in the plot's ink, a long unbroken line again: the rest of
+the grid line. A flat curve that ends at its own label has no line going on past the label;
+one the tracker cut short goes on at once, unbroken.
 """
 
 from __future__ import annotations
@@ -16,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphq.digitizer.lines import close_gaps, longest_runs
 from graphq.digitizer.tracks import TracedCurve
 
 
@@ -45,6 +54,29 @@ class TextTraceSettings:
     frame_reach_px: int = 4
     max_flat_glyphs: float = 1.0
     max_flat_span_glyphs: float = 15.0
+    # A flat stray (a cut grid line, a text line's baseline) keeps within this many px of its
+    # median row (plus half a line width: a thick line's centre wanders by a row where it
+    # straddles two) ...
+    stray_flat_px: float = 1.0
+    # ... over this fraction of its samples (where it crossed the text that cut it, it picked
+    # up strokes of the glyphs) ...
+    stray_flat_fraction: float = 0.75
+    # ... rises or falls by at most this many glyph heights in all, reaches the frame at one
+    # end at most, and is narrower than this many glyph heights (the plots measured are 30–70
+    # glyphs wide; a grid line cut by a label near the frame may run on for most of that) ...
+    max_stray_glyphs: float = 2.0
+    max_stray_span_glyphs: float = 45.0
+    # ... and past each end inside the plot, over the next this many glyph heights, its row is
+    # inked in less than this fraction of the columns (a label's blank, crossed by strokes of
+    # its letters; a curve cut short by the tracker goes on solid) ...
+    blank_glyphs: float = 1.0
+    max_blank_ink: float = 0.8
+    # ... and further on, holds an unbroken line at least this many glyph heights long in the
+    # plot's ink, grid included (a word of a label is shorter; vertical grid lines crossing
+    # the row are a line width wide) ...
+    resume_glyphs: float = 4.0
+    # ... counting gaps up to twice this many px as unbroken (a dashed or dotted grid line).
+    resume_gap_px: int = 2
 
 
 TEXT_TRACES = TextTraceSettings()
@@ -54,11 +86,14 @@ def drop_text_traces(
     curves: list[TracedCurve],
     glyph_px: float,
     line_width_px: float,
-    shape: tuple[int, int],
+    ruled: np.ndarray,
     settings: TextTraceSettings = TEXT_TRACES,
 ) -> list[TracedCurve]:
-    """``curves`` without the traces that wave like a line of text ``glyph_px`` tall, or
-    float inside the plot (of ``shape``) as flat and as short as one."""
+    """``curves`` without the traces that wave like a line of text ``glyph_px`` tall, float
+    inside the plot as flat and as short as one, or are flat strays: pieces of a line that
+    goes on past the text that cut it in ``ruled`` (the plot's ink before the grid was
+    removed, as a mask)."""
+    shape = ruled.shape
     swing = max(settings.swing_glyphs * glyph_px, settings.swing_line_widths * line_width_px)
     return [
         c
@@ -69,26 +104,71 @@ def drop_text_traces(
             or turns(c.middle, swing) * glyph_px < settings.min_turns_per_glyph * c.span
         )
         and not _floating_text_line(c, glyph_px, shape, settings)
+        and not _flat_stray(c, glyph_px, line_width_px, ruled, settings)
     ]
 
 
 def _floating_text_line(
     curve: TracedCurve, glyph_px: float, shape: tuple[int, int], settings: TextTraceSettings
 ) -> bool:
-    height, width = shape
+    return (
+        _ends_at_frame(curve, shape, settings.frame_reach_px) == 0
+        and float(np.ptp(curve.middle)) <= settings.max_flat_glyphs * glyph_px
+        and curve.span < settings.max_flat_span_glyphs * glyph_px
+    )
+
+
+def _flat_stray(
+    curve: TracedCurve,
+    glyph_px: float,
+    line_width_px: float,
+    ruled: np.ndarray,
+    settings: TextTraceSettings,
+) -> bool:
+    """Whether a trace is as flat as a ruled line, stops inside the plot at one end or both,
+    is shorter than the plot, and past each end inside, its row in ``ruled`` breaks and goes
+    on as a line: a grid line cut by a label."""
+    rows = curve.middle
     reach = settings.frame_reach_px
+    if (
+        curve.span >= settings.max_stray_span_glyphs * glyph_px
+        or float(np.ptp(rows)) > settings.max_stray_glyphs * glyph_px
+        or _ends_at_frame(curve, ruled.shape, reach) == 2
+    ):
+        return False
+    median = float(np.median(rows))
+    tolerance = settings.stray_flat_px + 0.5 * line_width_px
+    if (np.abs(rows - median) <= tolerance).mean() < settings.stray_flat_fraction:
+        return False
+    height, width = ruled.shape
+    low = max(0, int(np.floor(median - tolerance)))
+    band = np.asarray(ruled[low : min(height, int(np.ceil(median + tolerance)) + 1)].any(axis=0))
+    first, last = int(curve.column[0]), int(curve.column[-1])
+    beyond: list[np.ndarray] = []
+    if first > reach:
+        beyond.append(band[:first][::-1])
+    if last < width - 1 - reach:
+        beyond.append(band[last + 1 :])
+    blank = max(1, round(settings.blank_glyphs * glyph_px))
+    need = settings.resume_glyphs * glyph_px
+    return all(
+        inked[:blank].mean() < settings.max_blank_ink
+        and longest_runs(close_gaps(inked[np.newaxis, blank:], settings.resume_gap_px))[0][0]
+        >= need
+        for inked in beyond
+    )
+
+
+def _ends_at_frame(curve: TracedCurve, shape: tuple[int, int], reach: int) -> int:
+    """How many of the curve's two ends lie within ``reach`` px of the plot's edges."""
+    height, width = shape
     ends = (
         (float(curve.middle[0]), int(curve.column[0])),
         (float(curve.middle[-1]), int(curve.column[-1])),
     )
-    at_frame = any(
+    return sum(
         row <= reach or row >= height - 1 - reach or column <= reach or column >= width - 1 - reach
         for row, column in ends
-    )
-    return (
-        not at_frame
-        and float(np.ptp(curve.middle)) <= settings.max_flat_glyphs * glyph_px
-        and curve.span < settings.max_flat_span_glyphs * glyph_px
     )
 
 
