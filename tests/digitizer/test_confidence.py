@@ -173,3 +173,9 @@ def test_a_results_confidence_is_its_least_sure_curves_capped_by_its_doubts() ->
     result.review.add(ReviewReason.AXIS_UNREAD, "the x axis was read from two tick labels")
     assert result_confidence(result) < CONFIDENCE.review_below
     assert result_confidence(DigitizeResult([0.0, 0.0, 1.0, 1.0], [])) == 0.0
+
+
+def test_curves_whose_values_were_read_out_of_order_are_not_confident() -> None:
+    doubted = LabelSource.DOUBTED
+    confidences, _ = _confidences(["2A", "15A", "1A"], [doubted, doubted, doubted])
+    assert max(confidences) < CONFIDENCE.review_below

@@ -1,6 +1,6 @@
 """Labels read from the graph win over highest-first order; order is a fallback that says so."""
 
-from graphq.digitizer.label_binding import bind_curve_labels, same_label
+from graphq.digitizer.label_binding import LabelSource, bind_curve_labels, same_label
 from graphq.review import ReviewReason
 
 SURE = 0.95
@@ -87,3 +87,17 @@ def test_a_misread_label_binds_the_given_label_it_misspells() -> None:
 def test_a_read_label_spelt_as_given_is_bound_once() -> None:
     bound = bind_curve_labels(["Ciss", ""], [SURE, 0.0], ["Ciss", "Coss"], [0, 1])
     assert bound.labels == ["Ciss", "Coss"]
+
+
+def test_values_read_out_of_their_curves_order_are_doubted_and_flagged() -> None:
+    # "1.5A" read as "15A": highest curve first the values go 2, 15, 1, 0.5.
+    bound = bind_curve_labels(["IB = 2A", "15A", "1A", "0.5A"], [SURE] * 4, [], [0, 1, 2, 3])
+    assert bound.labels == ["IB = 2A", "15A", "1A", "0.5A"]
+    assert set(bound.sources) == {LabelSource.DOUBTED}
+    assert _codes(bound.review) == {ReviewReason.LOW_CONFIDENCE}
+
+
+def test_values_read_in_their_curves_order_are_taken_as_read() -> None:
+    bound = bind_curve_labels(["IB = 2A", "1.5A", "1A", "0.5A"], [SURE] * 4, [], [0, 1, 2, 3])
+    assert set(bound.sources) == {LabelSource.READ}
+    assert not bound.review.needs_review

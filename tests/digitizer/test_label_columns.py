@@ -5,7 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from graphq.datasheet.textlines import TextLine
-from graphq.digitizer.label_columns import bind_end_column
+from graphq.digitizer.label_columns import (
+    bind_end_column,
+    drop_column_headers,
+    drop_condition_blocks,
+)
 
 
 def _line(text: str, top: float, x0: float = 185.0) -> TextLine:
@@ -56,3 +60,43 @@ def test_curves_ending_far_left_of_the_column_are_not_its_curves() -> None:
     bind_end_column(COLUMN, curves, labels, kinds)
 
     assert labels == ["", "", ""]
+
+
+def test_a_name_heading_a_column_of_values_names_no_curve_by_itself() -> None:
+    # "V_GS" is what is left of "VGS = 1.0 V" cut off at the crop; the values under it are
+    # their curves' labels.
+    lines = [_line("Vos", 7.0), _line("0.5", 17.0), _line("0V", 27.0)]
+    labels, kinds = ["Vos", "0.5", "0V"], ["end", "end", "end"]
+
+    drop_column_headers(lines, labels, kinds)
+
+    assert labels == ["", "0.5", "0V"]
+    assert kinds == ["", "end", "end"]
+
+
+def test_a_name_over_no_value_keeps_its_curve() -> None:
+    lines = [_line("Ciss", 7.0), _line("Coss", 17.0)]
+    labels, kinds = ["Ciss", "Coss"], ["end", "end"]
+
+    drop_column_headers(lines, labels, kinds)
+
+    assert labels == ["Ciss", "Coss"]
+
+
+def test_a_condition_stacked_with_another_condition_names_no_curve() -> None:
+    # "f = 1MHz" over "VGS = -10V" in a capacitance graph's corner: the graph's conditions,
+    # though the second stands near the Ciss curve.
+    lines = [_line("f = 1MHz", 7.0), _line("VGS = -10V", 17.0)]
+    labels, kinds = ["VGS = -10V", ""], ["inline", ""]
+
+    drop_condition_blocks(lines, labels, kinds)
+
+    assert labels == ["", ""]
+
+
+def test_a_familys_labels_stacked_in_a_column_stay_bound() -> None:
+    labels, kinds = ["VDS = 40 V", ""], ["inline", ""]
+
+    drop_condition_blocks(COLUMN, labels, kinds)
+
+    assert labels == ["VDS = 40 V", ""]

@@ -81,10 +81,44 @@ def test_misreads_of_a_labels_points_zeros_and_micro_signs_are_mended() -> None:
     assert mend_label("10yA") == "10µA"
     assert mend_label("Vi¢ = 40V") == "Vi = 40V"
     assert mend_label("VCE = 5 V (DASHED) ----") == "VCE = 5 V (DASHED)"
+    assert mend_label("OV") == "0V"
+    assert mend_label("ov") == "0V"
+    assert mend_label("OSA") == "0.5A"
+    assert mend_label("05") == "0.5"
+    assert mend_label("VCE = 2U V (OULIL)") == "VCE = 20 V (SOLID)"
+    assert mend_label("VCE = 5 V (UASHEL)") == "VCE = 5 V (DASHED)"
 
 
 def test_hyphens_and_letters_that_are_printed_so_stay() -> None:
     assert mend_label("TO-220") == "TO-220"
     assert mend_label("-55°C") == "-55°C"
     assert mend_label("Ciss") == "Ciss"
+    assert mend_label("OVP") == "OVP"
+    assert mend_label("OSS") == "OSS"
+    assert mend_label("TO-220 (DC)") == "TO-220 (DC)"
+    assert mend_label("VCE = 5 V (DULIL)") == "VCE = 5 V (DULIL)"  # no style it is near
     assert mend_label("VGS = -5.0V") == "VGS = -5.0V"
+
+
+def test_a_name_stacked_tight_over_a_value_is_read_as_two_lines() -> None:
+    # A family's curve-end labels set close: the name's subscript hangs down to the value
+    # under it.
+    def draw(axes: plt.Axes) -> None:
+        axes.text(0.5, 1.22, "$V_{GS}$", fontsize=12)
+        axes.text(0.5, 0.95, "0.5", fontsize=12)
+        axes.text(0.5, 0.55, "0V", fontsize=12)
+
+    read = _read(draw)
+    assert any(same_label(text, "0.5") for text in read)
+    assert any(same_label(text, "0V") for text in read)
+    assert not any("0.5" in text and "V" in text.split("0.5")[0] for text in read)
+
+
+def test_a_label_cut_by_grid_lines_erased_across_it_is_read_whole() -> None:
+    ink, mask, glyph = _text_image(lambda axes: axes.text(0.5, 1.0, "125°C", fontsize=12))
+    rows = np.flatnonzero(mask.any(axis=1))
+    # Two level grid lines ran across it: the grid stage erased their rows from the mask.
+    for row in (rows[0] + 3, rows[0] + 4, rows[0] + 8):
+        mask[row, :] = False
+    lines = read_lines(ink, mask, glyph, 5.0 / glyph, DEFAULT_LINES)
+    assert [line.text for line in lines] and same_label(lines[0].text, "125°C")

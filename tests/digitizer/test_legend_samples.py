@@ -49,6 +49,17 @@ def test_a_line_with_no_text_beside_it_is_no_sample() -> None:
     assert find_samples(image, np.ones(text.shape, bool), text, GLYPH, [RED, BLUE]) == []
 
 
+def test_the_side_of_a_box_just_over_a_text_is_no_sample() -> None:
+    # A boxed note ("TJ = 25 °C"), its top side cut into short pieces by the grid lines
+    # erased across it: a piece ends beside the text, but above its rows, not level with it.
+    image = Image.new("RGB", (200, 80), "white")
+    draw = ImageDraw.Draw(image)
+    draw.line((20, 33, 45, 33), fill=(0, 0, 0), width=2)
+    text = np.zeros((80, 200), bool)
+    text[35:47, 50:110] = True
+    assert find_samples(np.asarray(image).copy(), np.ones(text.shape, bool), text, GLYPH, []) == []
+
+
 def test_a_faded_thin_line_matches_its_curves_colour_and_not_another() -> None:
     faded = tuple(round(255 - 0.45 * (255 - c)) for c in BLUE)
     assert nearest_colour(faded, [RED, BLUE]) == BLUE  # type: ignore[arg-type]

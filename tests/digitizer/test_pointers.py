@@ -70,3 +70,20 @@ def test_a_pointer_ending_on_its_curve_keeps_its_tip_there() -> None:
     (leader,) = carried([Leader(text_end=(40.0, 100.0), tip=(58.0, 100.0))], ink, GLYPH)
 
     assert 58.0 <= leader.tip[0] <= 62.0
+
+
+def test_a_pointer_cut_into_short_pieces_by_erased_grid_lines_is_one_pointer() -> None:
+    # A slanted pointer from the label's corner, its stretches where level grid lines
+    # crossed it erased: each piece left is shorter than a pointer.
+    ink = _strokes((98, 54, 60, 110)).copy()
+    for row in (62, 63, 74, 75, 86, 87, 98, 99):
+        ink[row, :] = False
+
+    pointers = find_pointers(ink, [TEXT], GLYPH, 2.0)
+
+    assert pointers
+    assert all(np.hypot(*np.subtract(p.tip, (60, 110))) < 4 for p in pointers)
+
+
+def test_a_short_stroke_by_a_label_with_nothing_in_line_is_no_pointer() -> None:
+    assert find_pointers(_strokes((98, 54, 92, 62)), [TEXT], GLYPH, 2.0) == []

@@ -161,6 +161,8 @@ def label_caps(
                 review.add(ReviewReason.LABEL_UNREAD, "the graph's one curve has no label read")
         elif source == LabelSource.ORDER and not sole_given:
             caps[index] = settings.by_order_cap
+        elif source == LabelSource.DOUBTED:
+            caps[index] = settings.partly_named_cap
         elif source == LabelSource.READ and not given and not is_label_form(label):
             caps[index] = settings.misread_cap
             review.add(

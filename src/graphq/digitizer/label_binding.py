@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from enum import StrEnum
 from functools import partial
+from itertools import pairwise
 
 from graphq.datasheet.conditions import parse_label
 from graphq.review import Review, ReviewReason
@@ -46,6 +47,9 @@ class LabelSource(StrEnum):
     READ = "read"  # read beside its curve, tied to it by the graph
     ORDER = "order"  # bound highest first
     UNREAD = "unread"  # none: named by its rank
+    # Read, but the values read, highest curve first, are out of order: one of them is
+    # misread ("15A" for "1.5A") or bound to another curve, and which is not known.
+    DOUBTED = "doubted"
 
 
 @dataclass(frozen=True)
@@ -133,10 +137,33 @@ def bind_curve_labels(
         else LabelSource.UNREAD
         for index in range(count)
     ]
+    if not given and not _in_order([values[index] for index in order if index not in from_order]):
+        review.add(
+            ReviewReason.LOW_CONFIDENCE,
+            "the values read, highest curve first, are out of order: one is misread or bound "
+            "to another curve",
+        )
+        sources = [
+            LabelSource.DOUBTED
+            if source == LabelSource.READ and values[index] is not None
+            else source
+            for index, source in enumerate(sources)
+        ]
     for rank, index in enumerate(order):
         if not labels[index]:
             labels[index] = f"curve {rank + 1}"
     return CurveLabels(labels, values, review, sources)
+
+
+def _in_order(values: list[float | None]) -> bool:
+    """Whether the values read (None where none was), highest curve first, rise or fall
+    throughout: a family's curves stand in the order of their condition. Fewer than three
+    values say nothing."""
+    read = [value for value in values if value is not None]
+    if len(read) < 3:
+        return True
+    steps = [later - earlier for earlier, later in pairwise(read)]
+    return all(step >= 0 for step in steps) or all(step <= 0 for step in steps)
 
 
 def _match(

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphq.datasheet.conditions import parse_label
 from graphq.datasheet.textlines import TextLine
 
 
@@ -28,6 +29,9 @@ class ColumnSettings:
     # its start), and within this many heights of its top and bottom.
     end_reach_em: float = 2.0
     level_reach_em: float = 1.0
+    # A name heads the values under it when the first stands at most this many of its
+    # heights below it (a family's labels are spaced as its curves' ends are).
+    head_gap_em: float = 3.0
 
 
 DEFAULT_COLUMNS = ColumnSettings()
@@ -67,6 +71,75 @@ def bind_end_column(
             continue
         for index, line in zip(ordered, column, strict=True):
             labels[index], kinds[index] = line.text, "end"
+
+
+def drop_column_headers(
+    lines: list[TextLine],
+    labels: list[str],
+    kinds: list[str],
+    settings: ColumnSettings = DEFAULT_COLUMNS,
+) -> None:
+    """Unbind, in place, a column's head bound to a curve as its label: a name with no value
+    ("V_GS") standing over a value ("0.5V") is the name the values under it carry, the rest
+    of its own label ("= 1.0V") being cut off or unread, so it names no curve by itself."""
+    for head in lines:
+        if _has_digit(head.text):
+            continue
+        under = any(
+            _has_digit(line.text)
+            and abs(line.x0 - head.x0) <= settings.align_em * line.size
+            and 0 <= line.top - head.bottom <= settings.head_gap_em * line.size
+            for line in lines
+        )
+        if not under:
+            continue
+        for index, (label, kind) in enumerate(zip(labels, kinds, strict=True)):
+            if label == head.text and kind in ("end", "beside", "inline"):
+                labels[index], kinds[index] = "", ""
+
+
+def drop_condition_blocks(
+    lines: list[TextLine],
+    labels: list[str],
+    kinds: list[str],
+    settings: ColumnSettings = DEFAULT_COLUMNS,
+) -> None:
+    """Unbind, in place, a label bound by nearness that is one line of a block of conditions:
+    a line assigning a quantity ("VGS = -10V") stacked with one assigning another quantity
+    that names no curve ("f = 1MHz") states the graph's conditions, however near a curve
+    the block stands. A family's labels stacked in a column name one quantity."""
+    bound = set(labels)
+    for index, (label, kind) in enumerate(zip(labels, kinds, strict=True)):
+        if kind not in ("inline", "beside", "end", "sole"):
+            continue
+        line = next((ln for ln in lines if ln.text == label), None)
+        names = _assigned(label)
+        if line is None or not names:
+            continue
+        for other in lines:
+            gap = max(other.top - line.bottom, line.top - other.bottom)
+            other_names = _assigned(other.text)
+            if (
+                other is not line
+                and other.text not in bound
+                and other_names
+                and not other_names & names
+                and abs(other.x0 - line.x0) <= settings.align_em * line.size
+                and -settings.max_overlap_em * line.size <= gap <= settings.max_gap_em * line.size
+            ):
+                labels[index], kinds[index] = "", ""
+                break
+
+
+def _assigned(text: str) -> set[str]:
+    """The quantities a text assigns with an "=" ("VGS = 10 V": VGS), folded."""
+    if "=" not in text:
+        return set()
+    return {name.casefold() for name in parse_label(text)[1]}
+
+
+def _has_digit(text: str) -> bool:
+    return any(ch.isdigit() for ch in text)
 
 
 def _columns(lines: list[TextLine], settings: ColumnSettings) -> list[list[TextLine]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from difflib import SequenceMatcher
 
 import msgspec
 import numpy as np
@@ -24,9 +25,9 @@ from graphq.datasheet.words import Word
 _LOST_DEGREE = re.compile(r"(\d)\s+C\b")
 # The value after an "=", with letters OCR reads for digits, before its unit or the end.
 _VALUE_AFTER_EQUALS = re.compile(
-    r"(=\s*[-−]?)([\dSOolI][\dSOolI.,]*)(?=\s*[pnuµmkM]?(?:V|A|W|Hz|s|°C|Ω)?\b)"
+    r"(=\s*[-−]?)([\dSOolIZU][\dSOolIZU.,]*)(?=\s*[pnuµmkM]?(?:V|A|W|Hz|s|°C|Ω)?\b)"
 )
-_DIGIT_LOOKALIKES = str.maketrans("SOolI", "50011")
+_DIGIT_LOOKALIKES = str.maketrans("SOolIZU", "5001120")
 # A quantity's name before its "=", with the marks OCR makes of a subscript ("T, = 25°C").
 _NAME_MARKS = re.compile(r"^([A-Za-z][^=]{0,6}?)(?=\s*=)")
 # Marks a curve's stray end or a speck beside a label reads as, at its ends.
@@ -39,6 +40,16 @@ _SAMPLE_AS_DASHES = re.compile(r"^[-_~—–\s]*[-_~—–]{2,}\s*|\s*[-_~—–
 _POINT_AS_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
 # A zero read as the letter O, set apart, after a digit and before a unit ("1 OV", "1O V").
 _SPLIT_ZERO = re.compile(r"(?<=\d)\s?[Oo](?=\s?(?:[pnuµmk]?[VAWs]|°C)\b)")
+# A label that is a lone zero and its unit, the zero read as the letter O ("OV", "ov").
+_ZERO_ALONE = re.compile(r"^[Oo]\s?([VvA])$")
+# A label that is a value with a leading zero and no point ("05A", "OSA"): printed labels
+# never pad a value with a zero, so its decimal point was lost ("0.5A").
+_LOST_POINT_AFTER_ZERO = re.compile(r"^[0Oo](\d+|S(?=\s?[pnuµmk]?[VA]$))(\s?[pnuµmk]?[VA])?$")
+# A line style a label names in brackets at its end ("VCE = 5 V (DASHED)"), and how alike
+# (difflib's ratio) a misread word must be to it: "(OULIL)" is SOLID, "(UASHEL)" DASHED.
+_STYLE_WORD = re.compile(r"\(\s*([A-Za-z]{3,7})\s*\)?\s*$")
+_STYLES = ("SOLID", "DASHED", "DOTTED")
+_MIN_STYLE_RATIO = 0.55
 # The µ of a time or a current read as a y, or as an i set apart ("10yA", "100 is"); a 1
 # before "ms" read as an i ("ims").
 _MICRO_AS_Y = re.compile(r"(?<=\d)(?:\s?y(?=[AVsFW]\b)|\s+i(?=s\b))")
@@ -59,6 +70,12 @@ class LineSettings:
     row_gap_ink: float = 0.15
     # A line holds a glyph at least this many glyph heights tall (a lone dot is no text) ...
     min_glyph: float = 0.6
+    # ... and rows this many glyph heights apart, one side shorter than that, are one line
+    # the grid lines erased across it cut (two stacked lines each stand a glyph tall).
+    erased_gap: float = 0.3
+    # ... as long as the line they make is at most this many glyph heights tall (a pointer
+    # hanging from a label is not part of it).
+    max_line: float = 1.5
     # A capital or a digit stands this fraction of its font's size.
     cap_fraction: float = 0.7
     # Pixels this many px round a line's glyphs are read with it (anti-aliased fringes).
@@ -82,15 +99,21 @@ def read_lines(
 ) -> list[TextLine]:
     """The lines of text of the glyphs ``mask`` (``glyph`` px tall) in ``ink``, scaled by
     ``factor`` (pixels to points), that read as text."""
-    words = _read_words(ink, mask, glyph, settings)
-    read = text_lines([scale_word(w, factor) for w in words])
-    return [_mended(line) for line in read if _readable(line, settings)]
+    read = [
+        line
+        for band in _read_words(ink, mask, glyph, settings)
+        for line in text_lines([scale_word(w, factor) for w in band])
+    ]
+    return [line for line in map(_mended, read) if _readable(line, settings)]
 
 
 def _read_words(
     ink: np.ndarray, mask: np.ndarray, glyph: float, settings: LineSettings
-) -> list[Word]:
-    """OCR words of the glyph clusters of ``mask``, in image pixels, from one tesseract run."""
+) -> list[list[Word]]:
+    """OCR words of the glyph clusters of ``mask``, in image pixels, from one tesseract run,
+    by band: the words of lines cut apart from one cluster (:func:`_text_rows`) stay in
+    bands of their own, so that lines stacked close ("V_GS" over "0.5") are not joined
+    again as a subscript and its base."""
     ocr = settings.ocr
     gap = max(1, round(settings.word_gap * glyph))
     side = max(1, round(settings.line_join * glyph))
@@ -118,15 +141,31 @@ def _read_words(
     if not pieces:
         return []
     read = read_piece_words(pieces, pad=round(1.5 * ocr.glyph_px), timeout_s=ocr.timeout_s)
-    words = []
-    for (x, y), found in zip(places, read, strict=True):
+    bands: dict[int, list[Word]] = {}
+    for (x, y), found, box, band in zip(places, read, boxes, _bands(boxes), strict=True):
         placed = [
-            _tight(scale_word(_moved(w, x * scale, y * scale), 1.0 / scale), mask)
+            _tight(scale_word(_moved(w, x * scale, y * scale), 1.0 / scale), mask, box[0])
             for w in found
             if w.confidence >= settings.min_word_confidence
         ]
-        words += _sized(_unoverlapped(placed), settings)
-    return restore_decimal_points(mend_units(words), mask)
+        bands.setdefault(band, []).extend(_sized(_unoverlapped(placed), settings))
+    return [restore_decimal_points(mend_units(words), mask) for words in bands.values()]
+
+
+def _bands(boxes: list[tuple[slice, slice]]) -> list[int]:
+    """Per line box, its band: boxes whose rows overlap, directly or through others, share
+    one; lines cut apart by :func:`_text_rows` do not overlap, so stand in bands apart
+    unless another box spans both."""
+    order = sorted(range(len(boxes)), key=lambda k: boxes[k][0].start)
+    band = [0] * len(boxes)
+    current, reach = -1, -1
+    for k in order:
+        rows = boxes[k][0]
+        if rows.start >= reach:
+            current += 1
+        reach = max(reach, rows.stop) if rows.start < reach else rows.stop
+        band[k] = current
+    return band
 
 
 def _text_rows(
@@ -134,12 +173,25 @@ def _text_rows(
 ) -> list[tuple[slice, slice]]:
     """The cluster ``own`` (in ``box``) cut into its lines of text at the rows nearly free of
     ink: a stray stroke (a curve's end, a pointer) can join two stacked lines into one
-    cluster, which tesseract would read with words of both lines mixed."""
+    cluster, which tesseract would read with words of both lines mixed. Runs of rows too
+    short to be a line, a few rows apart and together no taller than a line, are one line
+    cut by the grid lines erased across it."""
     rows = own.sum(axis=1)
     inked = np.concatenate(([False], rows > settings.row_gap_ink * glyph, [False])).view(np.int8)
     starts, stops = np.flatnonzero(np.diff(inked) == 1), np.flatnonzero(np.diff(inked) == -1)
+    runs: list[list[int]] = []
+    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
+        if (
+            runs
+            and start - runs[-1][1] <= settings.erased_gap * glyph
+            and min(stop - start, runs[-1][1] - runs[-1][0]) < settings.min_glyph * glyph
+            and stop - runs[-1][0] <= settings.max_line * glyph
+        ):
+            runs[-1][1] = stop
+        else:
+            runs.append([start, stop])
     lines = []
-    for start, stop in zip(starts, stops, strict=True):
+    for start, stop in runs:
         if stop - start < settings.min_glyph * glyph:
             continue
         cols = np.flatnonzero(own[start:stop].any(axis=0))
@@ -191,11 +243,13 @@ def _sized(words: list[Word], settings: LineSettings) -> list[Word]:
     return [msgspec.structs.replace(w, size=size) for w in words]
 
 
-def _tight(word: Word, mask: np.ndarray) -> Word:
-    """The word's box shrunk to the glyphs inside it: tesseract boxes an "=" or a "-" as
-    tall as a line, which would keep it off its line and swell the line's size."""
-    x0, top = max(0, int(word.x0)), max(0, int(word.top))
-    inside = mask[top : int(np.ceil(word.bottom)), x0 : int(np.ceil(word.x1))]
+def _tight(word: Word, mask: np.ndarray, line: slice) -> Word:
+    """The word's box shrunk to the glyphs inside it and within the rows of the ``line`` it
+    was read from: tesseract boxes an "=" or a "-" as tall as a line, which would keep it off
+    its line and swell the line's size, and a word of a stacked label ("V_GS" over "0.5")
+    grown into the next line's glyphs would join the two into one line."""
+    x0, top = max(0, int(word.x0)), max(line.start, int(word.top))
+    inside = mask[top : min(line.stop, int(np.ceil(word.bottom))), x0 : int(np.ceil(word.x1))]
     rows = np.flatnonzero(inside.any(axis=1))
     if rows.size == 0:
         return word
@@ -229,15 +283,34 @@ def mend_label(text: str) -> str:
     labels are ("VGS = 2V"), however tight OCR set it. After an "=" stands a number: letters
     OCR takes digits for there ("VGS = SV") are the digits; so is an O before a decimal
     point ("O.5A") or set apart before a unit ("1 OV"), and a hyphen between digits is a
-    decimal point ("5-5V"). A run of dashes at an end is a legend's dashed sample read
-    with its text. A µ read as a y or an i, and a 1 as an i before "ms", are
-    mended. Before the "=" stands a name: the marks OCR makes of its subscript go; so do
-    the marks a stray speck at either end is read as."""
+    decimal point ("5-5V"); a label that is a lone O and a unit ("OV") is a zero, and one
+    padded with a zero ("OSA") lost its point ("0.5A"). A run of
+    dashes at an end is a legend's dashed sample read with its text. A µ read as a y or an
+    i, and a 1 as an i before "ms", are mended, and so is a line style named in brackets
+    ("(OULIL)" is SOLID). Before the "=" stands a name: the marks OCR makes of its
+    subscript go; so do the marks a stray speck at either end is read as."""
     text = _LOST_DEGREE.sub(r"\1°C", _SAMPLE_AS_DASHES.sub("", text).strip(_STRAY_MARKS))
     text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(lambda m: re.sub(r"[^\w()]", "", m.group(1)), text))
     text = _SPLIT_ZERO.sub("0", _POINT_AS_HYPHEN.sub(".", text))
+    text = _ZERO_ALONE.sub(lambda m: "0" + m.group(1).upper(), text)
+    text = _LOST_POINT_AFTER_ZERO.sub(
+        lambda m: "0." + m.group(1).replace("S", "5") + (m.group(2) or ""), text
+    )
     text = _ONE_AS_I.sub("1", _MICRO_AS_Y.sub("µ", text))
     text = _VALUE_AFTER_EQUALS.sub(
         lambda m: m.group(1) + m.group(2).translate(_DIGIT_LOOKALIKES), text
     )
-    return re.sub(r"\s*=\s*", " = ", text)
+    return _STYLE_WORD.sub(_style_word, re.sub(r"\s*=\s*", " = ", text))
+
+
+def _style_word(match: re.Match[str]) -> str:
+    """The bracketed style word as printed, when the misread one is far nearer one style
+    than the others; as read otherwise."""
+    read = match.group(1).upper()
+    ratios = sorted(
+        ((SequenceMatcher(None, read, style).ratio(), style) for style in _STYLES), reverse=True
+    )
+    (best, style), (second, _) = ratios[0], ratios[1]
+    if best >= _MIN_STYLE_RATIO and best - second >= 0.2:
+        return f"({style})"
+    return match.group(0)

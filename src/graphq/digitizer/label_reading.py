@@ -25,7 +25,11 @@ from graphq.datasheet.labels import CERTAINTY, bind_labels
 from graphq.datasheet.ocr import glyph_height
 from graphq.digitizer.budget import Budget
 from graphq.digitizer.label_binding import CurveLabels, bind_curve_labels
-from graphq.digitizer.label_columns import bind_end_column
+from graphq.digitizer.label_columns import (
+    bind_end_column,
+    drop_column_headers,
+    drop_condition_blocks,
+)
 from graphq.digitizer.label_ocr import LineSettings, read_lines
 from graphq.digitizer.legend_samples import (
     find_samples,
@@ -137,11 +141,13 @@ def read_labels(
         ((bl + left) * factor, (bt + top) * factor, (br + left) * factor, (bb + top) * factor)
         for bt, bl, bb, br in text.boxes
     ]
+    line_boxes = [
+        (ln.x0 / factor, ln.top / factor, ln.x1 / factor, ln.bottom / factor) for ln in lines
+    ]
+    # A pointer cut into glyph-sized pieces by the grid lines erased across it is in the
+    # glyph mask: all ink outside the lines read is the pointers' to search.
     pointers = find_pointers(
-        loose & ~mask,
-        [(ln.x0 / factor, ln.top / factor, ln.x1 / factor, ln.bottom / factor) for ln in lines],
-        glyph,
-        text.line_width,
+        loose & ~_boxed(line_boxes, loose.shape), line_boxes, glyph, text.line_width
     )
     leaders = [
         Leader((ax * factor, ay * factor), (bx * factor, by * factor))
@@ -159,6 +165,8 @@ def read_labels(
     )
     own_labels, own_kinds = list(binding.labels), list(binding.kinds)
     bind_end_column(lines, [traced[k].points for k in kept], own_labels, own_kinds)
+    drop_column_headers(lines, own_labels, own_kinds)
+    drop_condition_blocks(lines, own_labels, own_kinds)
     labels = [own_labels[kept.index(twin[k])] for k in range(len(curves))]
     kinds = [own_kinds[kept.index(twin[k])] for k in range(len(curves))]
     listed = in_legend_order(entries, [c.points for c in traced])
@@ -212,6 +220,16 @@ def _loose_ink(text: PlotText, curves: list[TracedCurve], settings: ReadingSetti
     strip = slice(right + margin, min(width, right + round(settings.right_glyphs * glyph)))
     mask[top:bottom, strip] = text.ink[top:bottom, strip] > settings.outside_ink
     return mask
+
+
+def _boxed(boxes: list[Box], shape: tuple[int, int]) -> np.ndarray:
+    """Mask of the boxes (x0, top, x1, bottom, pixels), each grown by a pixel."""
+    inside = np.zeros(shape, bool)
+    height, width = shape
+    for x0, top, x1, bottom in boxes:
+        rows = slice(max(0, int(top) - 1), min(height, int(np.ceil(bottom)) + 2))
+        inside[rows, max(0, int(x0) - 1) : min(width, int(np.ceil(x1)) + 2)] = True
+    return inside
 
 
 def _free(text: PlotText, curves: list[TracedCurve]) -> np.ndarray:

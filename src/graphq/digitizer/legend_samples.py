@@ -38,8 +38,11 @@ class SampleSettings:
     min_length: float = 1.5
     # ... and at most this many (a grid line or a box's side is longer).
     max_length: float = 6.0
-    # Its text starts within this many glyph heights of one of its ends.
+    # Its text starts within this many glyph heights of one of its ends, level with it: the
+    # sample's row is at least this fraction of the text's height inside the text's rows (a
+    # box's side just over or under a text is no sample).
     text_reach: float = 2.5
+    inside_text: float = 0.2
     # Its dashes are level runs at least this many glyph heights long.
     min_dash: float = 0.3
     # A joined sample of this many strokes or more is dashed.
@@ -140,15 +143,24 @@ def _glyphs(text: np.ndarray, glyph: float, settings: SampleSettings) -> np.ndar
 def _beside_text(
     text: np.ndarray, box: tuple[slice, slice], glyph: float, settings: SampleSettings
 ) -> bool:
-    """Whether text stands on the sample's row, within a few glyphs of either end."""
+    """Whether text stands level with the sample, within a few glyphs of either end."""
     height, width = text.shape
-    middle = (box[0].start + box[0].stop) // 2
-    half = max(1, round(0.5 * glyph))
+    middle = (box[0].start + box[0].stop - 1) / 2.0
     reach = round(settings.text_reach * glyph)
-    rows = slice(max(0, middle - half), min(height, middle + half + 1))
-    left = text[rows, max(0, box[1].start - reach) : box[1].start]
-    right = text[rows, box[1].stop : min(width, box[1].stop + reach)]
-    return bool(left.any() or right.any())
+    top = max(0, int(middle - glyph))
+    rows = slice(top, min(height, int(middle + glyph) + 1))
+    for cols in (
+        slice(max(0, box[1].start - reach), box[1].start),
+        slice(box[1].stop, min(width, box[1].stop + reach)),
+    ):
+        inked = np.flatnonzero(text[rows, cols].any(axis=1))
+        if inked.size == 0:
+            continue
+        first, last = top + float(inked[0]), top + float(inked[-1])
+        margin = settings.inside_text * (last - first + 1.0)
+        if first + margin <= middle <= last - margin:
+            return True
+    return False
 
 
 def shared_colours(

@@ -72,8 +72,6 @@ def find_pointers(
     reach = settings.text_reach_glyphs * glyph
     found = []
     for first, second in strokes:
-        if float(np.hypot(*np.subtract(first, second))) < settings.min_length_glyphs * glyph:
-            continue
         gaps = [_box_gap(boxes, first), _box_gap(boxes, second)]
         near = int(np.argmin(gaps))
         start, tip = (first, second) if near == 0 else (second, first)
@@ -85,7 +83,11 @@ def find_pointers(
             if pointed is None:
                 continue
             start = pointed
-        found.append(Leader(text_end=start, tip=_continued(start, tip, strokes, glyph, settings)))
+        tip = _continued(start, tip, strokes, glyph, settings)
+        # Its length counts the pieces continuing it: the grid lines erased across a pointer
+        # cut it into pieces each shorter than a pointer.
+        if float(np.hypot(*np.subtract(start, tip))) >= settings.min_length_glyphs * glyph:
+            found.append(Leader(text_end=start, tip=tip))
     return found
 
 
