@@ -2,8 +2,9 @@
 
 Both store one result row, as every real job kind does, so the benchmarks exercise the whole
 durable path: claim, run, complete with a result, all committed to SQLite. The row goes in as
-one Core INSERT on the completing transaction's connection (``store_in``), as Huey's result
-goes in as one row: what is measured is the queue's cost, not the ORM's unit of work.
+one plain INSERT on the completing transaction's connection (``store_in`` through
+``store.insert_rows``), as Huey's result goes in as one row: what is measured is the queue's
+cost, not the ORM's unit of work.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 import time
 from typing import Any, Literal, cast
 
-from sqlalchemy import Connection, Table, insert
+from sqlalchemy import Connection, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult
+from graphq.queue import store
 from graphq.queue.registry import HandlerRegistry, JobContext, Progress
 
-_STORE_RESULT = insert(cast(Table, ExtractionResult.__table__))
+_RESULTS = cast(Table, ExtractionResult.__table__)
 
 
 def do_nothing(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -49,7 +51,7 @@ class _BenchHandler:
             "metadata": output,
             "extraction_method": "bench",
         }
-        conn.execute(_STORE_RESULT, row)
+        store.insert_rows(conn, _RESULTS, [store.table_row(_RESULTS, row)])
 
     async def store(self, ctx: JobContext, session: AsyncSession, output: Any) -> None:
         """Unused while ``store_in`` exists; the registry's protocol asks for it."""

@@ -1,7 +1,17 @@
-"""No-op job throughput of 1, 2 and 3 graphq nodes on one PostgreSQL, against procrastinate.
+"""Job throughput of 1, 2 and 3 graphq nodes on one PostgreSQL, against procrastinate.
 
-Both systems run in the same run on the same throwaway PostgreSQL 15 cluster
-(:mod:`tests.postgres`), each size on a fresh database:
+Two workloads, each set against procrastinate in the same run on the same throwaway
+PostgreSQL 15 cluster (:mod:`tests.postgres`), each size on a fresh database:
+
+- no-op jobs, where the queue and the database are the limit;
+- digitize: the same fixed set of generated graph images (:mod:`tests.datagen`, seeds 0…n-1)
+  through graphq's ``digitize`` jobs, or through procrastinate tasks calling the same
+  function (:func:`graphq.jobs.digitize.digitize_file`) and writing the CSV and overlay as
+  the job does. The graphq nodes share one data directory, as several nodes do in production;
+  each has :data:`DIGITIZE_SLOTS_PER_NODE` worker processes, and procrastinate as many worker
+  processes per node, each running one task at a time (a task holds a CPU and the GIL).
+
+No-op jobs:
 
 - graphq: ``--nodes`` real ``graphq serve`` processes, 4 worker slots each, sharing one
   queue (``maxConcurrentJobs`` = 4 × nodes). The jobs (``bench_noop``, which stores one result
@@ -10,11 +20,14 @@ Both systems run in the same run on the same throwaway PostgreSQL 15 cluster
   The jobs are deferred scheduled an hour ahead; the clock starts when one UPDATE makes them
   all due (the workers poll every 50 ms while idle).
 
-So both clocks run from "every job waits in the database" to "every job is done", with all
-processes already up. Each figure is jobs/s; the 1-minute load average is printed beside it
-(the machine may be shared). Benchmark-only dependency: ``pip install procrastinate``.
+Digitize images go in the same way (graphq: an upload with ``autoExtract`` into the paused
+queue; procrastinate: deferred an hour ahead). So both clocks run from "every job waits in the
+database" to "every job is done", with all processes already up. Each figure is jobs (or
+images) per second; the 1-minute load average is printed beside it (the machine may be
+shared). Benchmark-only dependency: ``pip install procrastinate``.
 
-    .venv/bin/python -m benchmarks.queue_nodes [--jobs 2000] [--nodes 1 2 3] [--repeats 1]
+    .venv/bin/python -m benchmarks.queue_nodes [--jobs 2000] [--images 40] [--nodes 1 2 3]
+        [--workloads noop digitize] [--repeats 1]
 """
 
 from __future__ import annotations
@@ -35,22 +48,34 @@ from typing import Any
 
 import asyncpg
 import httpx
+import msgspec
+from tests.datagen.generate import generate_graph
 from tests.postgres import PostgresCluster, free_port
 
-from graphq.config import load_settings
+from graphq.config import UploadSettings, load_settings
 from graphq.db.migrate import upgrade
+from graphq.digitizer.metadata import checked_graph_meta
+from graphq.jobs.digitize import digitize_file
 from graphq.queue.event_relay import asyncpg_dsn
+from graphq.storage import Storage
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SLOTS_PER_NODE = 4
+# A digitize holds one CPU for a second or two: two worker processes per node, the cores of the
+# machine the figures were taken on; procrastinate gets as many worker processes.
+DIGITIZE_SLOTS_PER_NODE = 2
 HTTP_BATCH = 1000
 POLL_S = 0.02
 # procrastinate's idle poll: small, so its start is not held back by the poll interval.
 PROCRASTINATE_POLL_S = 0.05
 TEMPLATE = "bench_migrated"
+# What a node logs once its worker pool is up (graphq.queue.workers).
+WORKERS_READY = "worker processes ready"
 
 
-def _env(data_dir: Path, port: int, database_url: str) -> dict[str, str]:
+def _env(
+    data_dir: Path, port: int, database_url: str, slots: int = SLOTS_PER_NODE
+) -> dict[str, str]:
     return {
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
@@ -61,7 +86,7 @@ def _env(data_dir: Path, port: int, database_url: str) -> dict[str, str]:
         "GRAPHQ_SERVER_LOG_LEVEL": "WARNING",
         "GRAPHQ_AUTH_ENABLED": "false",
         "GRAPHQ_QUEUE_HANDLER_MODULES": "benchmarks.queue_handlers",
-        "GRAPHQ_QUEUE_WORKER_SLOTS": str(SLOTS_PER_NODE),
+        "GRAPHQ_QUEUE_WORKER_SLOTS": str(slots),
     }
 
 
@@ -102,6 +127,17 @@ async def _count_until(dsn: str, sql: str, count: int) -> float:
         await conn.close()
 
 
+async def _report_failed(dsn: str, sql: str) -> None:
+    """Say how many jobs failed: the figures count them as done."""
+    conn = await asyncpg.connect(dsn)
+    try:
+        failed = await conn.fetchval(sql)
+    finally:
+        await conn.close()
+    if failed:
+        print(f"  ({failed} failed)")
+
+
 async def run_graphq(cluster: PostgresCluster, nodes: int, jobs: int, tmp: Path) -> float:
     """Seconds for ``nodes`` graphq nodes to run ``jobs`` waiting no-op jobs."""
     url = cluster.create_database(template=TEMPLATE)
@@ -138,6 +174,62 @@ async def run_graphq(cluster: PostgresCluster, nodes: int, jobs: int, tmp: Path)
         cluster.drop_database(url)
 
 
+async def run_graphq_digitize(
+    cluster: PostgresCluster, nodes: int, graphs: list[tuple[bytes, str]], tmp: Path
+) -> float:
+    """Seconds for ``nodes`` graphq nodes, sharing one data directory, to digitize ``graphs``."""
+    url = cluster.create_database(template=TEMPLATE)
+    data_dir = Path(tempfile.mkdtemp(dir=tmp))
+    ports = [free_port() for _ in range(nodes)]
+    node_dirs = [Path(tempfile.mkdtemp(dir=tmp)) for _ in ports]
+    servers = []
+    for port, node_dir in zip(ports, node_dirs, strict=True):
+        # At INFO, so that the log says when the node's worker processes are ready.
+        env = {
+            **_env(data_dir, port, url, DIGITIZE_SLOTS_PER_NODE),
+            "GRAPHQ_SERVER_LOG_LEVEL": "INFO",
+        }
+        servers.append(_start(["-m", "graphq.cli", "serve"], env, node_dir))
+    try:
+        clients = [httpx.AsyncClient(base_url=f"http://127.0.0.1:{p}", timeout=120) for p in ports]
+        for client, server, node_dir in zip(clients, servers, node_dirs, strict=True):
+            await _until_healthy(client, server)
+            await _until_logged(node_dir / "out.log", WORKERS_READY, server)
+        first = clients[0]
+        product = (await first.post("/api/products", json={"name": "d", "partNumber": "D"})).json()
+        slots = DIGITIZE_SLOTS_PER_NODE * nodes
+        queue = await first.post(
+            "/api/queue/create", json={"name": "dig", "maxConcurrentJobs": slots}
+        )
+        queue_id = queue.json()["id"]
+        await first.post(f"/api/queue/{queue_id}/pause")
+        for n, (data, meta) in enumerate(graphs):
+            uploaded = await clients[n % nodes].post(
+                f"/api/product/{product['id']}/images",
+                files=[("files", ("graph.png", data, "image/png"))],
+                data={"metadata": f"[{meta}]", "autoExtract": "true", "queueId": queue_id},
+            )
+            assert uploaded.status_code == 201, uploaded.text[:300]
+        began = time.monotonic()
+        await first.post(f"/api/queue/{queue_id}/resume")
+        ended = "SELECT count(*) FROM jobs WHERE status IN ('completed', 'dead')"
+        seconds = await _count_until(asyncpg_dsn(url), ended, len(graphs)) - began
+        await _report_failed(asyncpg_dsn(url), "SELECT count(*) FROM jobs WHERE status = 'dead'")
+        return seconds
+    finally:
+        _stop(servers)
+        cluster.drop_database(url)
+
+
+async def _until_logged(log: Path, text: str, server: subprocess.Popen[bytes]) -> None:
+    """Wait until ``log`` holds ``text``: a node's worker processes start after its HTTP
+    server answers, and their start (imports, seconds on a busy machine) is not job time."""
+    while text not in await asyncio.to_thread(log.read_text, errors="replace"):
+        if server.poll() is not None:
+            raise RuntimeError("a graphq node exited during start-up")
+        await asyncio.sleep(0.1)
+
+
 async def _until_healthy(client: httpx.AsyncClient, server: subprocess.Popen[bytes]) -> None:
     while True:
         if server.poll() is not None:
@@ -159,25 +251,70 @@ def _procrastinate_app(conninfo: str) -> tuple[Any, Any]:
     async def noop() -> None:
         """Does nothing: procrastinate records the job as succeeded."""
 
-    return app, noop
+    @app.task(name="digitize", queue="bench")
+    def digitize(path: str, meta: dict[str, Any], out_dir: str, name: str) -> None:
+        """What a graphq digitize job computes and writes to files, as a procrastinate task."""
+        uploads = UploadSettings()
+        payload = {
+            "path": path,
+            "meta": checked_graph_meta(meta),
+            "max_bytes": uploads.max_file_mb * 2**20,
+            "max_pixels": uploads.max_pixels,
+            "llm": None,
+        }
+        output = digitize_file(payload, lambda fraction, step: None)
+        storage = Storage(Path(out_dir))
+        storage.write_atomic(Path(out_dir) / f"{name}.csv", output.csv.encode())
+        storage.write_atomic(Path(out_dir) / f"{name}.overlay.png", output.overlay_png)
+
+    return app, {"noop": noop, "digitize": digitize}
 
 
 async def run_procrastinate(cluster: PostgresCluster, workers: int, jobs: int, tmp: Path) -> float:
     """Seconds for ``workers`` procrastinate workers to run ``jobs`` waiting no-op jobs."""
+    return await _run_procrastinate(cluster, workers, SLOTS_PER_NODE, "noop", [{}] * jobs, tmp)
+
+
+async def run_procrastinate_digitize(
+    cluster: PostgresCluster, nodes: int, graphs: list[tuple[bytes, str]], tmp: Path
+) -> float:
+    """Seconds for procrastinate, as many worker processes as ``nodes`` graphq nodes have, to
+    digitize ``graphs``."""
+    images, out_dir = Path(tempfile.mkdtemp(dir=tmp)), Path(tempfile.mkdtemp(dir=tmp))
+    tasks = []
+    for n, (data, meta) in enumerate(graphs):
+        (images / f"{n}.png").write_bytes(data)
+        path, name = str(images / f"{n}.png"), str(n)
+        tasks.append(
+            {"path": path, "meta": msgspec.json.decode(meta), "out_dir": str(out_dir), "name": name}
+        )
+    workers = nodes * DIGITIZE_SLOTS_PER_NODE
+    return await _run_procrastinate(cluster, workers, 1, "digitize", tasks, tmp)
+
+
+async def _run_procrastinate(
+    cluster: PostgresCluster,
+    workers: int,
+    concurrency: int,
+    task: str,
+    deferred: list[dict[str, Any]],
+    tmp: Path,
+) -> float:
+    """Seconds for ``workers`` worker processes to run ``task`` once per kwargs of ``deferred``."""
     url = cluster.create_database()
     dsn = asyncpg_dsn(url)
-    app, noop = _procrastinate_app(dsn)
+    app, tasks = _procrastinate_app(dsn)
     processes = []
     try:
         async with app.open_async():
             await app.schema_manager.apply_schema_async()
             later = datetime.now(UTC) + timedelta(hours=1)
-            await noop.configure(schedule_at=later).batch_defer_async(*[{}] * jobs)
+            await tasks[task].configure(schedule_at=later).batch_defer_async(*deferred)
         for _ in range(workers):
             work_dir = Path(tempfile.mkdtemp(dir=tmp))
             env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
             args = ["-m", "benchmarks.queue_nodes", "--procrastinate-worker", dsn]
-            processes.append(_start(args, env, work_dir))
+            processes.append(_start([*args, "--concurrency", str(concurrency)], env, work_dir))
         await _until(dsn, "SELECT count(*) FROM procrastinate_workers", workers, processes)
         conn = await asyncpg.connect(dsn)
         try:
@@ -185,8 +322,10 @@ async def run_procrastinate(cluster: PostgresCluster, workers: int, jobs: int, t
             await conn.execute("UPDATE procrastinate_jobs SET scheduled_at = now()")
         finally:
             await conn.close()
-        succeeded = "SELECT count(*) FROM procrastinate_jobs WHERE status = 'succeeded'"
-        return await _count_until(dsn, succeeded, jobs) - began
+        ended = "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('succeeded', 'failed')"
+        seconds = await _count_until(dsn, ended, len(deferred)) - began
+        await _report_failed(dsn, "SELECT count(*) FROM procrastinate_jobs WHERE status = 'failed'")
+        return seconds
     finally:
         _stop(processes)
         cluster.drop_database(url)
@@ -203,36 +342,47 @@ async def _until(dsn: str, sql: str, count: int, processes: list[subprocess.Pope
         await conn.close()
 
 
-def procrastinate_worker(conninfo: str) -> None:
+def procrastinate_worker(conninfo: str, concurrency: int) -> None:
     app, _ = _procrastinate_app(conninfo)
 
     async def work() -> None:
         async with app.open_async():
             await app.run_worker_async(
                 queues=["bench"],
-                concurrency=SLOTS_PER_NODE,
+                concurrency=concurrency,
                 fetch_job_polling_interval=PROCRASTINATE_POLL_S,
             )
 
     asyncio.run(work())
 
 
+Runner = Callable[..., Coroutine[Any, Any, float]]
+# Per workload: what one size counts, graphq's run, procrastinate's.
+WORKLOADS: dict[str, tuple[str, Runner, Runner]] = {
+    "noop": ("jobs", run_graphq, run_procrastinate),
+    "digitize": ("images", run_graphq_digitize, run_procrastinate_digitize),
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=2000)
+    parser.add_argument("--images", type=int, default=40, help="digitize: generated graphs")
     parser.add_argument("--nodes", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--workloads", nargs="+", choices=list(WORKLOADS), default=list(WORKLOADS))
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--procrastinate-worker", metavar="DSN", help=argparse.SUPPRESS)
+    parser.add_argument("--concurrency", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.procrastinate_worker:
-        procrastinate_worker(args.procrastinate_worker)
+        procrastinate_worker(args.procrastinate_worker, args.concurrency)
         return
-    systems: dict[str, Callable[..., Coroutine[Any, Any, float]]] = {
-        "graphq": run_graphq,
-        "procrastinate": run_procrastinate,
-    }
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
-    rates: dict[tuple[str, int], list[tuple[float, float]]] = {}
+    graphs = []
+    if "digitize" in args.workloads:
+        made = (generate_graph(seed) for seed in range(args.images))
+        graphs = [(g.data, msgspec.json.encode(g.meta).decode()) for g in made]
+    rates: dict[tuple[str, str, int], list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp, PostgresCluster.started() as cluster:
         cluster.create_database(TEMPLATE)
         upgrade(
@@ -243,23 +393,45 @@ def main() -> None:
             )
         )
         for _ in range(args.repeats):
-            for nodes in args.nodes:
-                for name, run in systems.items():  # alternate: both share the machine alike
-                    seconds = asyncio.run(run(cluster, nodes, args.jobs, Path(tmp)))
-                    rate, load = args.jobs / seconds, os.getloadavg()[0]
-                    rates.setdefault((name, nodes), []).append((rate, load))
-                    print(f"{name}, {nodes} node(s): {rate:.0f} jobs/s, load {load:.1f}")
-    print(f"\n{args.jobs} no-op jobs, {SLOTS_PER_NODE} slots per node, one PostgreSQL 15")
-    print("| nodes | graphq jobs/s | procrastinate jobs/s | ratio | load |")
+            for workload in args.workloads:
+                unit, ours, theirs = WORKLOADS[workload]
+                work = graphs if workload == "digitize" else args.jobs
+                count = len(graphs) if workload == "digitize" else args.jobs
+                for nodes in args.nodes:
+                    # Alternate: both systems share the machine alike.
+                    for name, run in (("graphq", ours), ("procrastinate", theirs)):
+                        seconds = asyncio.run(run(cluster, nodes, work, Path(tmp)))
+                        rate, load = count / seconds, os.getloadavg()[0]
+                        rates.setdefault((workload, name, nodes), []).append((rate, load))
+                        size = f"{workload}, {name}, {nodes} node(s)"
+                        print(f"{size}: {rate:.1f} {unit}/s, load {load:.1f}")
+    for workload in args.workloads:
+        _table(workload, args, rates)
+
+
+def _table(
+    workload: str,
+    args: argparse.Namespace,
+    rates: dict[tuple[str, str, int], list[tuple[float, float]]],
+) -> None:
+    unit = WORKLOADS[workload][0]
+    if workload == "digitize":
+        slots = DIGITIZE_SLOTS_PER_NODE
+        print(f"\n{args.images} generated graphs digitized, {slots} worker processes per node")
+    else:
+        print(f"\n{args.jobs} no-op jobs, {SLOTS_PER_NODE} slots per node, one PostgreSQL 15")
+    print(f"| nodes | graphq {unit}/s | procrastinate {unit}/s | ratio | load |")
     print("|---|---|---|---|---|")
     for nodes in args.nodes:
-        ours = statistics.median(r for r, _ in rates[("graphq", nodes)])
-        theirs = statistics.median(r for r, _ in rates[("procrastinate", nodes)])
+        ours = statistics.median(r for r, _ in rates[(workload, "graphq", nodes)])
+        theirs = statistics.median(r for r, _ in rates[(workload, "procrastinate", nodes)])
         loads = [
-            load for key in (("graphq", nodes), ("procrastinate", nodes)) for _, load in rates[key]
+            load
+            for name in ("graphq", "procrastinate")
+            for _, load in rates[(workload, name, nodes)]
         ]
         print(
-            f"| {nodes} | {ours:.0f} | {theirs:.0f} | {ours / theirs:.2f} | "
+            f"| {nodes} | {ours:.1f} | {theirs:.1f} | {ours / theirs:.2f} | "
             f"{min(loads):.1f}–{max(loads):.1f} |"
         )
 

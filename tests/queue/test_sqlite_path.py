@@ -9,12 +9,12 @@ from typing import Any
 
 import anyio
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Table, text
 
 from graphq.config import Settings
 from graphq.db.database import Database
 from graphq.db.migrate import upgrade
-from graphq.db.models import Job, new_id
+from graphq.db.models import ExtractionResult, Job, new_id
 from graphq.queue import sqlite_path, store
 
 pytestmark = pytest.mark.sqlite_only("the queue's plain-SQL path on pysqlite")
@@ -155,6 +155,45 @@ def test_jobs_inserted_on_pysqlite_store_what_the_core_insert_stores(settings: S
                 job = await session.get(Job, raw_row["id"])
             assert job is not None and job.parameters == PARAMETERS and job.attempts == 0
             assert job.created_at == raw_row["created_at"]
+        finally:
+            await db.dispose()
+
+    anyio.run(scenario)
+
+
+def test_result_rows_inserted_on_pysqlite_read_back_as_the_core_insert_stores_them(
+    settings: Settings,
+) -> None:
+    upgrade(settings)
+    results = ExtractionResult.__table__
+    assert isinstance(results, Table)
+
+    async def scenario() -> None:
+        db = Database(settings.database_url)
+        try:
+            job_id, _ = await _two_waiting_jobs(db)
+            given = {
+                "job_id": job_id,
+                "product_id": "p",
+                "metadata": {"curves": [{"name": "Vgs=4V", "points": 3}]},
+                "review_reasons": [{"code": "FAINT", "message": "faint trace"}],
+                "needs_review": True,
+                "confidence": 0.75,
+            }
+            raw_row = store.table_row(results, given)
+            core_row = store.table_row(results, {**given, "image_id": None})
+            assert raw_row["id"] != core_row["id"] and raw_row["parameters"] == {}
+            await db.transact(lambda c: store.insert_rows(c, results, [raw_row]))
+            await _through_core(db, lambda c: store.insert_rows(c, results, [core_row]))
+            async with db.read() as session:
+                raw = await session.get(ExtractionResult, raw_row["id"])
+                core = await session.get(ExtractionResult, core_row["id"])
+            assert raw is not None and core is not None
+            for name in ("result_metadata", "review_reasons", "needs_review", "confidence"):
+                assert getattr(raw, name) == getattr(core, name)
+            assert raw.result_metadata == given["metadata"] and raw.needs_review is True
+            assert raw.created_at == raw_row["created_at"] and raw.created_at.tzinfo is not None
+            assert raw.accepted_at is None and raw.parameters == {}
         finally:
             await db.dispose()
 

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import anyio
 import asyncpg
 from anyio.abc import TaskGroup
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 from graphq.db.models import ExtractionQueue
 from graphq.queue import cluster_claims, store
@@ -132,22 +131,10 @@ class Cluster:
         self._claim_failures.succeeded()
         return await self.adopt(claimed, places)
 
-    def claim_in(
-        self, conn: Connection, free: int
-    ) -> tuple[store.Claimed, dict[str, cluster_claims.ClaimedJob]]:
-        """A claim inside a completing transaction, for the slots its runs free."""
-        engine = self.engine
-        lease_s = engine.ctx.settings.queue.lease_s
-        return cluster_claims.claim_in(conn, engine.owner, lease_s, free, engine.running)
-
     async def adopt(
-        self,
-        claimed: store.Claimed,
-        places: dict[str, cluster_claims.ClaimedJob],
-        finished: Sequence[RunningJob] = (),
+        self, claimed: store.Claimed, places: dict[str, cluster_claims.ClaimedJob]
     ) -> int:
-        """Start the jobs a claim committed; returns how many (``finished``: see
-        :meth:`QueueEngine.start_claimed`)."""
+        """Start the jobs a claim committed; returns how many."""
         engine = self.engine
         if any(place.queue_id not in engine.queues for place in places.values()):
             await engine.reload_queues()  # a queue another node created
@@ -160,7 +147,7 @@ class Cluster:
             if state is not None:
                 state.running.add(job_id)
             picked.append(run)
-        engine.start_claimed(picked, claimed, finished)
+        engine.start_claimed(picked, claimed)
         return len(picked)
 
     async def _close_claims(self) -> None:

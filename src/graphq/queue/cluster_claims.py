@@ -70,19 +70,6 @@ async def claim_next(
     return _claimed(rows)
 
 
-def claim_in(
-    conn: Connection,
-    owner: str,
-    lease_s: float,
-    free_slots: int,
-    running_here: Collection[str],
-) -> tuple[store.Claimed, dict[str, ClaimedJob]]:
-    """:func:`claim_next` inside the caller's transaction (a completion's, which hands its
-    slots to the jobs claimed here)."""
-    params = (owner, lease_s, free_slots, RANKS, list(running_here))
-    return _claimed(conn.exec_driver_sql(_CLAIM, params).all())
-
-
 def _claimed(rows: Sequence[Sequence[Any]]) -> tuple[store.Claimed, dict[str, ClaimedJob]]:
     rows = sorted(rows, key=lambda r: (r[11], r[10], r[0]))  # rank, enqueued_ns, id
     claimed_at: datetime = rows[0][12] if rows else store.utcnow()

@@ -7,8 +7,9 @@ fail (a ``store`` raised, say), each run is committed again on its own, so only 
 fault fails, as it would have alone.
 
 The slots of the runs that completed pass at once to the jobs next in line, claimed in the
-same transaction (the engine claims them, see :class:`SlotHandover`): a busy queue spends one
-write per job on running it, not two.
+same transaction on SQLite (the engine claims them, see :class:`SlotHandover`): a busy queue
+spends one write per job on running it, not two. On PostgreSQL the group's completions are one
+statement and its kinds' result rows one per table (:func:`graphq.queue.store.gathering_rows`).
 
 A kind whose result is plain rows stores them through ``store_in`` (Core statements on the
 transaction's connection, see :mod:`graphq.queue.registry`): then the whole transaction is
@@ -137,10 +138,11 @@ class Completer:
         """The whole transaction when every kind of the group stores through ``store_in``."""
         outcomes = self._mark_completed(conn, group)
         done = [item for item, ok in zip(group, outcomes, strict=True) if ok]
-        for item in done:
-            store_in = store_in_of(item.handler)
-            assert store_in is not None
-            item.needs_review = bool(store_in(item.ctx, conn, item.output))
+        with store.gathering_rows(conn):
+            for item in done:
+                store_in = store_in_of(item.handler)
+                assert store_in is not None
+                item.needs_review = bool(store_in(item.ctx, conn, item.output))
         self._review_and_hand_over(conn, done, handed)
         return outcomes
 
@@ -163,10 +165,8 @@ class Completer:
         return outcomes
 
     def _mark_completed(self, conn: Connection, group: list[Completion]) -> list[bool]:
-        return [
-            store.mark_completed(conn, item.ctx.job.id, self.owner, item.run.started_at)
-            for item in group
-        ]
+        runs = [(item.ctx.job.id, item.run.started_at) for item in group]
+        return store.mark_all_completed(conn, self.owner, runs)
 
     def _review_and_hand_over(
         self, conn: Connection, done: list[Completion], handed: list[HandedOver]

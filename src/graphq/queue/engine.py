@@ -5,12 +5,12 @@ heap per queue and a timer heap for retries), rebuilt at start. One dispatcher t
 slots in priority order, honouring each queue's mode, status and ``maxConcurrentJobs`` and the
 global slot count, claiming the chosen jobs in one statement; :mod:`graphq.queue.runs` drives
 each run. When runs complete, their slots pass straight to the next jobs, claimed in the
-completion's own transaction (:mod:`graphq.queue.completions`), and the task of each completed
-run goes on with one of them: a busy queue starts no task per job. Each run holds a lease that a
-maintenance task renews; leases left behind by a crashed server expire and their jobs run
-again. Progress is published at once and written for all running jobs together every quarter
-second, so in a busy queue a short job costs one write: its completion, with its result and
-the claim of the job after it.
+completion's own transaction on SQLite (:mod:`graphq.queue.completions`), and the task of each
+completed run goes on with one of them: a busy queue starts no task per job. Each run holds a
+lease that a maintenance task renews; leases left behind by a crashed server expire and their
+jobs run again. Progress is published at once and written for all running jobs together every
+quarter second, so in a busy queue a short job costs one write: its completion, with its result
+and the claim of the job after it.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ from graphq.queue.workers import pid_alive
 
 if TYPE_CHECKING:
     from graphq.queue.cluster import Cluster
-    from graphq.queue.cluster_claims import ClaimedJob
 
 log = logging.getLogger(__name__)
 
@@ -58,23 +57,16 @@ class _Waiting:
 @dataclass(frozen=True)
 class _HandedOver:
     """Jobs a completing transaction claimed for the slots of ``finished``
-    (:class:`graphq.queue.completions.HandedOver`). On PostgreSQL ``places`` says where each
-    claimed job stood in line; on SQLite ``picked`` holds the runs picked from the index."""
+    (:class:`graphq.queue.completions.HandedOver`): ``picked``, the runs picked from the index."""
 
     engine: QueueEngine
     finished: list[RunningJob]
     claimed: store.Claimed
     picked: list[RunningJob]
-    places: dict[str, ClaimedJob] | None = None
 
     async def start(self) -> None:
-        engine = self.engine
         try:
-            if self.places is not None:
-                assert engine.cluster is not None
-                await engine.cluster.adopt(self.claimed, self.places, self.finished)
-            else:
-                engine.start_claimed(self.picked, self.claimed, self.finished)
+            self.engine.start_claimed(self.picked, self.claimed, self.finished)
         except Exception:  # committed: the claimed jobs' leases lapse and they run again
             log.exception("starting the jobs claimed at a completion")
 
@@ -416,16 +408,13 @@ class QueueEngine:
         """Inside the transaction completing ``finished``: claim the jobs that take their slots.
 
         On SQLite the slots are freed and the next jobs picked from the index here. On
-        PostgreSQL the claim comes from the shared queue, after the completions in the same
-        transaction, so the queue's count of running jobs no longer includes them; the
-        finished runs keep their slots in this node's count until their tasks move on, so the
-        dispatcher claims nothing for those slots meanwhile.
+        PostgreSQL nothing is claimed here: a claim locks its queues' rows until its
+        transaction ends, and the completion's commit is a round trip later, during which no
+        other node could claim from those queues. The node claims once the completion
+        committed and the runs gave their slots back (:mod:`graphq.queue.cluster`).
         """
-        if self._stopping:
+        if self._stopping or self.cluster is not None:
             return None
-        if self.cluster is not None:
-            claimed, places = self.cluster.claim_in(conn, len(finished))
-            return _HandedOver(self, finished, claimed, [], places) if places else None
         for run in finished:
             self.running.pop(run.job_id, None)
             state = self.queues.get(run.queue_id)
@@ -474,18 +463,20 @@ class QueueEngine:
             except Exception:
                 log.exception("job %s: engine error", job.id)
             finally:
-                self._release_slot(run)
+                # A successor holds the slot already: nothing for the dispatcher to fill.
+                self._release_slot(run, wake=run.successor is None)
             if run.successor is None:
                 return
             job, run = run.successor
 
-    def _release_slot(self, run: RunningJob) -> None:
+    def _release_slot(self, run: RunningJob, *, wake: bool = True) -> None:
         self.running.pop(run.job_id, None)
         state = self.queues.get(run.queue_id)
         if state is not None:
             state.running.discard(run.job_id)
         run.done.set()
-        self.wake()
+        if wake:
+            self.wake()
 
     async def _flush_progress(self) -> None:
         wait_s = PROGRESS_FLUSH_INTERVAL_S

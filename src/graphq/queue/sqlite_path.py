@@ -1,10 +1,11 @@
 """The statements every job runs, as plain SQL on SQLite's own connection.
 
-Inserting a job, claiming it and completing it are the queue's per-job writes. Through
-SQLAlchemy's execution context each costs about twice what SQLite takes to run it, so on
-SQLite they go straight to the writer's pysqlite connection (:mod:`graphq.db.writer`), inside
-the caller's transaction. Values are stored as SQLAlchemy stores them: times through the
-column type's own bind processor, JSON read back with ``json.loads``.
+Inserting a job (and a kind's plain result rows), claiming it and completing it are the
+queue's per-job writes. Through SQLAlchemy's execution context each costs about twice what
+SQLite takes to run it, so on SQLite they go straight to the writer's pysqlite connection
+(:mod:`graphq.db.writer`), inside the caller's transaction. Values are stored as SQLAlchemy
+stores them: times through the column type's own bind processor, JSON read back with
+``json.loads``.
 :mod:`graphq.queue.store` keeps the Core statements for every other database, and for a
 connection that is not pysqlite's.
 """
@@ -13,14 +14,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import Connection, Table
 from sqlalchemy.dialects import sqlite
 
-from graphq.db.models import Job, UtcDateTime
+from graphq.db.models import UtcDateTime
 from graphq.queue.vocabulary import JobStatus
 
 _DIALECT = sqlite.dialect()
@@ -40,28 +43,37 @@ def _time(value: datetime) -> Any:
     return _STORED_TIME(value)
 
 
-_JOBS = cast(Table, Job.__table__)
-# Each column of the job table with its type's bind processor (None: stored as given).
-_JOB_COLUMNS = tuple(
-    (column.name, column.type.dialect_impl(_DIALECT).bind_processor(_DIALECT)) for column in _JOBS.c
-)
-_INSERT_JOB = (
-    f"INSERT INTO jobs ({', '.join(name for name, _ in _JOB_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(_JOB_COLUMNS))})"
-)
+@dataclass(frozen=True)
+class _InsertPlan:
+    """The INSERT naming every column of a table, and the columns whose type converts the
+    value first (times, JSON), by their place in the statement."""
+
+    sql: str
+    names: tuple[str, ...]
+    converted: tuple[tuple[int, Callable[[Any], Any]], ...]
+
+    def values(self, row: dict[str, Any]) -> list[Any]:
+        values = [row[name] for name in self.names]
+        for place, process in self.converted:
+            if values[place] is not None:
+                values[place] = process(values[place])
+        return values
 
 
-def insert_jobs(raw: sqlite3.Connection, rows: list[dict[str, Any]]) -> None:
-    """New jobs, each row naming every column of the table (see ``store.job_row``)."""
-    raw.executemany(_INSERT_JOB, [_job_values(row) for row in rows])
+@cache
+def _insert_plan(table: Table) -> _InsertPlan:
+    names = tuple(column.name for column in table.c)
+    processors = (column.type.dialect_impl(_DIALECT).bind_processor(_DIALECT) for column in table.c)
+    converted = tuple((place, p) for place, p in enumerate(processors) if p is not None)
+    marks = ", ".join("?" * len(names))
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
+    return _InsertPlan(sql, names, converted)
 
 
-def _job_values(row: dict[str, Any]) -> tuple[Any, ...]:
-    values = []
-    for name, process in _JOB_COLUMNS:
-        value = row[name]
-        values.append(value if process is None or value is None else process(value))
-    return tuple(values)
+def insert_rows(raw: sqlite3.Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """New rows of ``table``, each naming every column (see ``store.table_row``)."""
+    plan = _insert_plan(table)
+    raw.executemany(plan.sql, [plan.values(row) for row in rows])
 
 
 _COMPLETE = (

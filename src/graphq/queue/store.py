@@ -10,9 +10,11 @@ every job runs, its insertion, its claim and its completion, run as plain SQL on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import ColumnDefault, Connection, Table, bindparam, insert, select, update
@@ -48,38 +50,76 @@ async def load_waiting(db: Database) -> list[ReadyJob]:
         return [ReadyJob(*row) for row in rows]
 
 
-_ENQUEUE = insert(JOBS)
-_JOB_COLUMNS = tuple(JOBS.c.keys())
-# Every column's Python-side default: (name, value or a function of no argument, callable).
-_DEFAULTS = tuple(
-    (column.name, column.default.arg, column.default.is_callable)
-    for column in JOBS.c
-    if isinstance(column.default, ColumnDefault)
-)
+@cache
+def _defaults(table: Table) -> tuple[tuple[str, Any, bool], ...]:
+    """Every column's Python-side default: (name, value or a function of no argument, callable)."""
+    return tuple(
+        (column.name, column.default.arg, column.default.is_callable)
+        for column in table.c
+        if isinstance(column.default, ColumnDefault)
+    )
 
 
-def job_row(given: dict[str, Any]) -> dict[str, Any]:
-    """A new job's row naming every column: ``given``, then the columns' defaults, then None.
+def table_row(table: Table, given: dict[str, Any]) -> dict[str, Any]:
+    """A new row of ``table`` naming every column: ``given``, then the defaults, then None.
 
     The row is what the database will hold, so it can be inserted as plain SQL (no defaults
-    applied by SQLAlchemy) and becomes the job the caller hands back.
+    applied by SQLAlchemy) and hands back what was stored.
     """
-    row = dict.fromkeys(_JOB_COLUMNS)
-    row["created_at"] = row["updated_at"] = utcnow()
-    for name, default, is_callable in _DEFAULTS:
+    row = dict.fromkeys(table.c.keys())
+    row["created_at"] = row["updated_at"] = utcnow()  # every table has both (Timestamped)
+    for name, default, is_callable in _defaults(table):
         if name not in given and row[name] is None:
             row[name] = default(None) if is_callable else default
     row.update(given)
     return row
 
 
-def insert_jobs(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    """Insert complete rows (:func:`job_row`) inside the caller's transaction, one statement."""
+def job_row(given: dict[str, Any]) -> dict[str, Any]:
+    """A new job's row naming every column (:func:`table_row`); the caller hands it back as
+    the job created."""
+    return table_row(JOBS, given)
+
+
+def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert complete rows (:func:`table_row`) inside the caller's transaction, one statement:
+    a job's, or a kind's result rows from its ``store_in``."""
     raw = sqlite_path.pysqlite(conn)
+    gathered: dict[Table, list[dict[str, Any]]] | None = conn.info.get(_GATHERED)
     if raw is not None:
-        sqlite_path.insert_jobs(raw, rows)
-    else:
-        conn.execute(_ENQUEUE, rows)
+        sqlite_path.insert_rows(raw, table, rows)
+    elif gathered is not None:
+        gathered.setdefault(table, []).extend(rows)
+    elif rows:
+        conn.execute(insert(table), rows)
+
+
+# Where :func:`gathering_rows` keeps the rows it holds back, on the transaction's connection.
+_GATHERED = "graphq_gathered_rows"
+
+
+@contextmanager
+def gathering_rows(conn: Connection) -> Iterator[None]:
+    """On PostgreSQL, the rows :func:`insert_rows` is given inside go in at the end, one
+    statement per table in the order the tables came: a group of completions stores its kinds'
+    result rows in one round trip, not one per job. A statement of the transaction is a round
+    trip to another process, which a busy machine turns into a scheduling delay. On SQLite
+    (statements in-process) nothing is held back."""
+    if sqlite_path.pysqlite(conn) is not None:
+        yield
+        return
+    gathered: dict[Table, list[dict[str, Any]]] = {}
+    conn.info[_GATHERED] = gathered
+    try:
+        yield
+    finally:
+        del conn.info[_GATHERED]
+    for table, rows in gathered.items():
+        conn.execute(insert(table), rows)
+
+
+def insert_jobs(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    insert_rows(conn, JOBS, rows)
 
 
 async def enqueue(db: Database, rows: Sequence[dict[str, Any]]) -> None:
@@ -228,6 +268,32 @@ def mark_completed(conn: Connection, job_id: str, owner: str, started_at: dateti
         return sqlite_path.mark_completed(raw, job_id, owner, now, duration_s)
     params = {"job_id": job_id, "owner": owner, "now": now, "duration_s": duration_s}
     return conn.execute(_COMPLETE, params).rowcount == 1
+
+
+# A group's completions on PostgreSQL in one round trip rather than one per job (each is a
+# round trip to another process, and a busy machine makes each one cost a scheduling delay).
+_COMPLETE_ALL_PG = """
+UPDATE jobs SET status = 'completed', progress = 100.0, current_step = 'completed',
+    completed_at = $3, actual_duration = done.duration_s, lease_owner = NULL,
+    lease_expires_at = NULL, error_code = NULL, error_message = NULL, updated_at = $3
+FROM unnest($1::text[], $2::float8[]) AS done(id, duration_s)
+WHERE jobs.id = done.id AND jobs.status = 'processing' AND jobs.lease_owner = $4
+RETURNING jobs.id
+"""
+
+
+def mark_all_completed(
+    conn: Connection, owner: str, runs: Sequence[tuple[str, datetime | None]]
+) -> list[bool]:
+    """:func:`mark_completed` for each (job id, started at) of ``runs``, in their order."""
+    raw = sqlite_path.pysqlite(conn)
+    if raw is not None:
+        return [mark_completed(conn, job_id, owner, started_at) for job_id, started_at in runs]
+    now = utcnow()
+    durations = [(now - started).total_seconds() if started else None for _, started in runs]
+    ids = [job_id for job_id, _ in runs]
+    done = {row[0] for row in conn.exec_driver_sql(_COMPLETE_ALL_PG, (ids, durations, now, owner))}
+    return [job_id in done for job_id in ids]
 
 
 def mark_needs_review(conn: Connection, job_id: str) -> None:
