@@ -1,18 +1,20 @@
 """Shared fixtures: a migrated database per test and the real app over AsyncTestClient.
 
-The database is SQLite (a file in the test's data directory) unless pytest runs with
-``--backend postgresql``: then each data directory a test makes settings for gets its own
-database in a throwaway PostgreSQL cluster (:mod:`tests.postgres`), copied from one migrated
-once per session, and dropped when the test ends. Tests that exercise SQLite itself carry the
-``sqlite_only`` marker and are skipped there. (An option, not a ``GRAPHQ_*`` variable: the
-servers some tests start inherit the environment, and graphq refuses a variable naming no
-setting.)
+The database is SQLite (a file in the test's data directory, copied from one migrated once
+per session) unless pytest runs with ``--backend postgresql``: then each data directory a test
+makes settings for gets its own database in a throwaway PostgreSQL cluster
+(:mod:`tests.postgres`), copied from one migrated once per session, and dropped when the test
+ends. Tests that exercise SQLite itself carry the ``sqlite_only`` marker and are skipped
+there. (An option, not a ``GRAPHQ_*`` variable: the servers some tests start inherit the
+environment, and graphq refuses a variable naming no setting.)
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +36,10 @@ from graphq.services.keys import create_key
 from tests.postgres import PostgresCluster, PostgresUnavailableError
 
 TEST_HANDLERS = "tests.queue.handlers"
+# Queue settings for an app whose tests run one job at a time with a real job kind: each
+# worker process imports the kind's libraries (numpy, the digitizer, ngspice's wrapper, …)
+# when the app starts, a second of CPU per test for a second worker nothing would use.
+ONE_WORKER = {"worker_slots": 1}
 BACKENDS = ("sqlite", "postgresql")
 MIGRATED_TEMPLATE = "graphq_migrated"
 
@@ -58,6 +64,8 @@ class _DatabasePerDataDir:
 
 
 _postgres_databases: _DatabasePerDataDir | None = None
+# The SQLite file :func:`migrate` copies, once made (a path under the session's temp dir).
+_sqlite_template: Path | None = None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -144,6 +152,17 @@ def _postgres_backend(request: pytest.FixtureRequest) -> Iterator[None]:
         _postgres_databases = None
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _sqlite_template_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Where :func:`migrate` keeps the session's migrated SQLite file (made on first use)."""
+    global _sqlite_template
+    _sqlite_template = tmp_path_factory.getbasetemp() / "migrated-sqlite" / "graphq.db"
+    try:
+        yield
+    finally:
+        _sqlite_template = None
+
+
 @pytest.fixture(autouse=True)
 def _database_backend(_postgres_backend: None) -> Iterator[None]:
     """Drop the PostgreSQL databases a test made once it (and its fixtures) ended."""
@@ -170,6 +189,28 @@ def make_settings(data_dir: Path, **sections: dict[str, Any]) -> Settings:
     if _postgres_databases is not None and "database_url" not in overrides["storage"]:
         overrides["storage"]["database_url"] = _postgres_databases.url_for(data_dir)
     return load_settings(Path("/nonexistent/config.toml"), environ={}, overrides=overrides)
+
+
+def migrate(settings: Settings) -> None:
+    """Bring the database of ``settings`` to head, as ``graphq serve`` does when it starts.
+
+    A new SQLite database starts as a copy of one migrated once per session, as each test's
+    PostgreSQL database is a copy of a migrated template: running the migrations would cost
+    every test that starts the app a quarter of a second of CPU. Alembic runs after the copy
+    all the same and finds nothing to do, so the test gets what a migration leaves either way.
+    """
+    database = settings.data_dir / "graphq.db"
+    fresh_sqlite = settings.database_url == f"sqlite+aiosqlite:///{database}"
+    if _sqlite_template is not None and fresh_sqlite and not database.exists():
+        if not _sqlite_template.exists():
+            made = make_settings(_sqlite_template.parent / "migrating")
+            upgrade(made)
+            # One self-contained file: the migration's last writes may sit in the WAL.
+            with contextlib.closing(sqlite3.connect(made.data_dir / "graphq.db")) as source:
+                source.execute("VACUUM INTO ?", (str(_sqlite_template),))
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(_sqlite_template, database)
+    upgrade(settings)
 
 
 def query_rows(settings: Settings, sql: str, *params: Any) -> list[dict[str, Any]]:
@@ -276,7 +317,7 @@ async def start_service(
     settings: Settings, handler_modules: list[str] | None
 ) -> AsyncIterator[Service]:
     """Migrate, make the admin key before the app starts, then run the app."""
-    await anyio.to_thread.run_sync(upgrade, settings)
+    await anyio.to_thread.run_sync(migrate, settings)
     secret = await make_key(settings, "admin")
     rt = build_runtime(settings, handler_modules=handler_modules)
     async with AsyncTestClient(create_app(settings, runtime=rt)) as client:

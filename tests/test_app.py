@@ -18,7 +18,11 @@ def test_ctrl_c_stops_the_server_and_its_workers_without_an_error_line(tmp_path:
     data_dir = tmp_path / "data"
     data_dir.mkdir()
     port = free_port()
-    env = server_env(data_dir, port) | {"GRAPHQ_SERVER_LOG_LEVEL": "INFO"}
+    # Two workers, not four: enough to stop more than one, and each imports every job kind.
+    env = server_env(data_dir, port) | {
+        "GRAPHQ_SERVER_LOG_LEVEL": "INFO",
+        "GRAPHQ_QUEUE_WORKER_SLOTS": "2",
+    }
     log = data_dir / "server.log"
     server = graphq("serve", env=env, log=log)
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from graphq.storage import STAGED_PREFIX, STALE_STAGED_S, Storage
-from tests.conftest import make_settings, start_service
+from tests.conftest import TEST_HANDLERS, make_settings, start_service
 
 
 def test_paths_never_leave_the_data_directory(tmp_path: Path) -> None:
@@ -52,5 +52,5 @@ async def test_the_server_removes_what_a_crash_left_staged_when_it_starts(tmp_pa
     settings = make_settings(tmp_path / "data")
     storage = Storage(settings.data_dir)
     orphan = storage.stage(storage.image_path("p", "i", "png"), b"half an upload")
-    async for _running in start_service(settings, None):
+    async for _running in start_service(settings, [TEST_HANDLERS]):
         assert not orphan.exists()

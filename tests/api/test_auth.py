@@ -151,9 +151,16 @@ class RunningServer:
 @contextmanager
 def _graphq_serve(tmp_path: Path, **settings: str) -> Iterator[RunningServer]:
     """Run ``graphq serve`` on a free port in ``tmp_path`` until the block ends;
-    ``settings`` become its ``GRAPHQ_*`` environment variables."""
+    ``settings`` become its ``GRAPHQ_*`` environment variables.
+
+    One worker process: these tests are of HTTP and keys, and each worker imports every job
+    kind's libraries, which the server waits for when it stops."""
     port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GRAPHQ_")} | settings
+    env = (
+        {k: v for k, v in os.environ.items() if not k.startswith("GRAPHQ_")}
+        | {"GRAPHQ_QUEUE_WORKER_SLOTS": "1"}
+        | settings
+    )
     running = RunningServer(f"http://127.0.0.1:{port}")
     command = [sys.executable, "-m", "graphq.cli", "serve", "--data-dir", "data"]
     with (tmp_path / "stdout.txt").open("w+") as out, (tmp_path / "stderr.txt").open("w+") as err:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.api.helpers import assert_problem, graph_png, image_rows, meta, upload
-from tests.conftest import Service, make_settings, start_service
+from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
 
 TMPFS_SIZE = "16m"
 
@@ -40,7 +40,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 @pytest.fixture
 async def cramped(small_disk: Path) -> AsyncIterator[Service]:
     settings = make_settings(small_disk / "data", storage={"min_free_mb": 1})
-    async for running in start_service(settings, None):
+    async for running in start_service(settings, [TEST_HANDLERS]):
         yield running
 
 

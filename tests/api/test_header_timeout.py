@@ -64,7 +64,11 @@ def read_one_response(sock: socket.socket) -> bytes:
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
     data_dir = tmp_path_factory.mktemp("data")
     port = free_port()
-    env = server_env(data_dir, port) | {"GRAPHQ_SERVER_HEADER_TIMEOUT_S": str(HEADER_TIMEOUT_S)}
+    # One worker: its subject is HTTP, and each worker imports every job kind's libraries.
+    env = server_env(data_dir, port) | {
+        "GRAPHQ_SERVER_HEADER_TIMEOUT_S": str(HEADER_TIMEOUT_S),
+        "GRAPHQ_QUEUE_WORKER_SLOTS": "1",
+    }
     server = graphq("serve", env=env, log=data_dir / "server.log")
     try:
         wait_until_healthy(f"http://127.0.0.1:{port}", server, timeout_s=60)

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from tests.conftest import Service, make_settings, start_service
+from tests.conftest import TEST_HANDLERS, Service, make_settings, start_service
 
 
 async def test_health_answers_without_a_key(service: Service) -> None:
@@ -21,12 +21,12 @@ async def test_a_default_queue_always_exists(service: Service) -> None:
 
 async def test_ready_reports_free_space_and_is_503_below_the_threshold(tmp_path: Path) -> None:
     roomy = make_settings(tmp_path / "roomy", storage={"min_free_mb": 1})
-    async for running in start_service(roomy, None):
+    async for running in start_service(roomy, [TEST_HANDLERS]):
         body = (await running.client.get("/ready")).json()
         assert (body["status"], body["disk"]) == ("ready", "ok")
         assert body["freeMb"] >= 1
     cramped = make_settings(tmp_path / "cramped", storage={"min_free_mb": 2**40})
-    async for running in start_service(cramped, None):
+    async for running in start_service(cramped, [TEST_HANDLERS]):
         response = await running.client.get("/ready")
         assert response.status_code == 503
         assert (response.json()["status"], response.json()["disk"]) == ("not ready", "low")

@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+import contextlib
+import copy
 from typing import Any
 
+import anyio
 import msgspec
+import pytest
 
 from graphq.api.schemas import BatchCreate, JobCreate, ProductCreate
 from graphq.digitizer.metadata import decode_graph_meta
-from tests.conftest import Service
+from tests.conftest import TEST_HANDLERS, make_settings, start_service
 
 HTTP_METHODS = {"get", "post", "put", "patch", "delete"}
 
 
-async def _spec(service: Service) -> dict[str, Any]:
-    response = await service.client.get("/schema/openapi.json")
-    assert response.status_code == 200
-    return response.json()
+@pytest.fixture(scope="module")
+def served_spec(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The document the running app serves, fetched once: it is made from the routes, so every
+    app serves the same one, and starting an app per test would be most of the module's time."""
+
+    async def fetch() -> dict[str, Any]:
+        settings = make_settings(tmp_path_factory.mktemp("openapi") / "data")
+        async with contextlib.aclosing(start_service(settings, [TEST_HANDLERS])) as services:
+            async for service in services:
+                response = await service.client.get("/schema/openapi.json")
+                assert response.status_code == 200
+                return dict(response.json())
+        raise AssertionError("the app did not start")
+
+    return anyio.run(fetch)
 
 
-async def test_only_health_and_ready_are_documented_as_open(service: Service) -> None:
-    spec = await _spec(service)
+@pytest.fixture
+def spec(served_spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the served document for one test to read (and, if it likes, change)."""
+    return copy.deepcopy(served_spec)
+
+
+def test_only_health_and_ready_are_documented_as_open(spec: dict[str, Any]) -> None:
     assert spec["security"] == [{"apiKey": []}]
     open_operations = {
         (method, path)
@@ -31,8 +51,7 @@ async def test_only_health_and_ready_are_documented_as_open(service: Service) ->
     assert open_operations == {("get", "/health"), ("get", "/ready")}
 
 
-async def test_event_streams_are_documented_as_text_event_stream(service: Service) -> None:
-    spec = await _spec(service)
+def test_event_streams_are_documented_as_text_event_stream(spec: dict[str, Any]) -> None:
     streams = {path: item for path, item in spec["paths"].items() if path.startswith("/api/events")}
     assert set(streams) == {
         "/api/events",
@@ -67,8 +86,8 @@ def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
     ]
 
 
-async def test_every_operation_has_a_summary_and_a_description(service: Service) -> None:
-    operations = _operations(await _spec(service))
+def test_every_operation_has_a_summary_and_a_description(spec: dict[str, Any]) -> None:
+    operations = _operations(spec)
     assert len(operations) > 50
     for method, path, operation in operations:
         summary, description = operation.get("summary", ""), operation.get("description", "")
@@ -76,10 +95,9 @@ async def test_every_operation_has_a_summary_and_a_description(service: Service)
         assert len(description) > len("Get a job."), f"{method} {path}: no description"
 
 
-async def test_every_error_response_is_documented_as_a_problem_document(
-    service: Service,
+def test_every_error_response_is_documented_as_a_problem_document(
+    spec: dict[str, Any],
 ) -> None:
-    spec = await _spec(service)
     assert set(spec["components"]["schemas"]["Problem"]["required"]) >= {"code", "status"}
     for method, path, operation in _operations(spec):
         responses = operation["responses"]
@@ -100,16 +118,16 @@ async def test_every_error_response_is_documented_as_a_problem_document(
             assert schema == {"$ref": "#/components/schemas/Problem"}
 
 
-async def test_guarded_operations_document_403_and_open_reads_do_not(service: Service) -> None:
-    spec = await _spec(service)
+def test_guarded_operations_document_403_and_open_reads_do_not(spec: dict[str, Any]) -> None:
     assert "403" in spec["paths"]["/api/queue/create"]["post"]["responses"]
     assert "403" in spec["paths"]["/metrics"]["get"]["responses"]
     assert "403" not in spec["paths"]["/api/jobs"]["get"]["responses"]
     assert "501" in spec["paths"]["/api/extract/{method}"]["post"]["responses"]
 
 
-async def test_multipart_metadata_parts_have_the_graph_metadata_schema(service: Service) -> None:
-    spec = await _spec(service)
+def test_multipart_metadata_parts_have_the_graph_metadata_schema(
+    spec: dict[str, Any],
+) -> None:
     meta = spec["components"]["schemas"]["GraphMeta"]
     assert meta["properties"]["graphType"]["enum"]
     assert "highest" in meta["properties"]["labels"]["description"]
@@ -124,16 +142,15 @@ async def test_multipart_metadata_parts_have_the_graph_metadata_schema(service: 
     assert parts["metadata"]["allOf"] == [{"$ref": "#/components/schemas/GraphMeta"}]
 
 
-async def test_event_streams_list_every_event_name(service: Service) -> None:
-    spec = await _spec(service)
+def test_event_streams_list_every_event_name(spec: dict[str, Any]) -> None:
     for path in ("/api/events", "/api/events/queue/{queue_id}", "/api/events/job/{job_id}"):
         description = spec["paths"][path]["get"]["description"]
         missing = [name for name in SPEC_EVENTS if f"``{name}``" not in description]
         assert not missing, f"{path} does not document {missing}"
 
 
-async def test_ready_documents_its_503_with_the_readiness_body(service: Service) -> None:
-    responses = (await _spec(service))["paths"]["/ready"]["get"]["responses"]
+def test_ready_documents_its_503_with_the_readiness_body(spec: dict[str, Any]) -> None:
+    responses = spec["paths"]["/ready"]["get"]["responses"]
     assert "not ready" in responses["503"]["description"].lower()
     assert list(responses["503"]["content"]) == ["application/json"]
 
@@ -151,10 +168,9 @@ UPLOADS = {
 }
 
 
-async def test_create_and_upload_operations_have_examples_the_api_accepts(
-    service: Service,
+def test_create_and_upload_operations_have_examples_the_api_accepts(
+    spec: dict[str, Any],
 ) -> None:
-    spec = await _spec(service)
     for method, path in [*CREATES, *sorted(UPLOADS)]:
         content = spec["paths"][path][method]["requestBody"]["content"]
         ((media_type, media),) = content.items()
@@ -177,10 +193,9 @@ async def test_create_and_upload_operations_have_examples_the_api_accepts(
                     decode_graph_meta(entry)
 
 
-async def test_what_an_operation_makes_is_linked_to_the_operations_that_act_on_it(
-    service: Service,
+def test_what_an_operation_makes_is_linked_to_the_operations_that_act_on_it(
+    spec: dict[str, Any],
 ) -> None:
-    spec = await _spec(service)
     by_id = {op["operationId"]: (method, path) for method, path, op in _operations(spec)}
     links = {
         (method, path): {

@@ -24,7 +24,7 @@ from graphq.db.models import ExtractionQueue, ExtractionResult, GraphImage, Job,
 from graphq.services.queues import DEFAULT_QUEUE
 from graphq.spice.ngspice import ngspice_available
 from tests.api.helpers import assert_problem
-from tests.conftest import Service, make_settings, start_service
+from tests.conftest import ONE_WORKER, Service, make_settings, start_service
 from tests.spice.devices import VDMOS_DEVICES, datasheet_graphs
 
 pytestmark = pytest.mark.skipif(not ngspice_available(), reason="ngspice is not installed")
@@ -107,7 +107,7 @@ async def seed(settings: Settings, marker: Path) -> tuple[str, str]:
 
 @pytest.fixture
 async def seeded(tmp_path: Path) -> AsyncIterator[Seeded]:
-    settings = make_settings(tmp_path / "data")
+    settings = make_settings(tmp_path / "data", queue=ONE_WORKER)
     marker = tmp_path / "MARKER"
     product_id, job_id = await seed(settings, marker)
     async for running in start_service(settings, ["graphq.jobs.spice_fit"]):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 import itertools
 import pickle
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,10 +58,32 @@ class ProgressLog:
         self.calls.append((fraction, step))
 
 
+@dataclass
+class Fitted:
+    output: SpiceOutput
+    progress: ProgressLog
+
+
+@pytest.fixture(scope="module")
+def fit_of() -> Callable[[KnownDevice], Fitted]:
+    """A job device's fit and the progress it reported, made once per module: a fit costs
+    seconds of ngspice, and the tests below only read it."""
+    made: dict[str, Fitted] = {}
+
+    def fit(device: KnownDevice) -> Fitted:
+        if device.name not in made:
+            progress = ProgressLog()
+            made[device.name] = Fitted(fit_product(payload(device), progress), progress)
+        return made[device.name]
+
+    return fit
+
+
 @pytest.mark.parametrize("device", JOB_DEVICES, ids=[d.name for d in JOB_DEVICES])
-def test_fit_product_returns_a_verified_fit_and_a_report_image(device: KnownDevice) -> None:
-    progress = ProgressLog()
-    output = fit_product(payload(device), progress)
+def test_fit_product_returns_a_verified_fit_and_a_report_image(
+    fit_of: Callable[[KnownDevice], Fitted], device: KnownDevice
+) -> None:
+    output = fit_of(device).output
 
     fit = output.fit
     assert fit["modelType"] == device.model_type
@@ -82,9 +106,10 @@ def test_fit_product_returns_a_verified_fit_and_a_report_image(device: KnownDevi
     assert image.size[0] >= 500
 
 
-def test_progress_rises_monotonically_and_stays_below_one() -> None:
-    progress = ProgressLog()
-    fit_product(payload(VDMOS_DEVICES[0]), progress)
+def test_progress_rises_monotonically_and_stays_below_one(
+    fit_of: Callable[[KnownDevice], Fitted],
+) -> None:
+    progress = fit_of(JOB_DEVICES[0]).progress
     fractions = [fraction for fraction, _ in progress.calls]
     assert len(fractions) >= 5
     assert all(earlier < later for earlier, later in itertools.pairwise(fractions))
@@ -94,8 +119,10 @@ def test_progress_rises_monotonically_and_stays_below_one() -> None:
     assert any("ngspice" in step for _, step in progress.calls)
 
 
-def test_the_output_crosses_the_process_boundary() -> None:
-    output = fit_product(payload(VDMOS_DEVICES[1]), ProgressLog())
+def test_the_output_crosses_the_process_boundary(
+    fit_of: Callable[[KnownDevice], Fitted],
+) -> None:
+    output = fit_of(JOB_DEVICES[0]).output
     restored = pickle.loads(pickle.dumps(output))
     assert isinstance(restored, SpiceOutput)
     assert restored.fit == output.fit

@@ -14,9 +14,8 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from graphq.app import create_app
-from graphq.db.migrate import upgrade
 from graphq.runtime import build_runtime
-from tests.conftest import TEST_HANDLERS, make_key, make_settings
+from tests.conftest import ONE_WORKER, TEST_HANDLERS, make_key, make_settings, migrate
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -56,7 +55,7 @@ async def start_web(
     data_dir: Path, handler_modules: list[str], **sections: dict[str, Any]
 ) -> AsyncIterator[Web]:
     settings = make_settings(data_dir, **sections)
-    await anyio.to_thread.run_sync(upgrade, settings)
+    await anyio.to_thread.run_sync(migrate, settings)
     keys = {role: await make_key(settings, role) for role in ("viewer", "operator", "admin")}
     rt = build_runtime(settings, handler_modules=handler_modules)
     app = create_app(settings, runtime=rt)
@@ -76,12 +75,14 @@ async def web(tmp_path: Path) -> AsyncIterator[Web]:
 @pytest.fixture
 async def digitizing_web(tmp_path: Path) -> AsyncIterator[Web]:
     """The app with the real ``digitize`` job kind as well."""
-    async for running in start_web(tmp_path / "data", ["graphq.jobs.digitize", TEST_HANDLERS]):
+    modules = ["graphq.jobs.digitize", TEST_HANDLERS]
+    async for running in start_web(tmp_path / "data", modules, queue=ONE_WORKER):
         yield running
 
 
 @pytest.fixture
 async def fitting_web(tmp_path: Path) -> AsyncIterator[Web]:
     """The app with the real ``spice_fit`` job kind as well."""
-    async for running in start_web(tmp_path / "data", ["graphq.jobs.spice_fit", TEST_HANDLERS]):
+    modules = ["graphq.jobs.spice_fit", TEST_HANDLERS]
+    async for running in start_web(tmp_path / "data", modules, queue=ONE_WORKER):
         yield running
