@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
-from sqlalchemy import Connection, Table, insert
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from graphq.db.models import ExtractionResult
 from graphq.errors import GraphqError
 from graphq.queue.registry import HandlerRegistry, JobContext, Progress
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+# SQLAlchemy and the models are imported where a result is stored, in the server: every test
+# app's worker processes import this module, and only to run the functions above.
 
 
 def sleep_steps(payload: dict[str, Any], progress: Progress) -> dict[str, Any]:
@@ -52,6 +55,8 @@ class _StoringHandler:
     parameters_type = None
 
     async def store(self, ctx: JobContext, session: AsyncSession, output: Any) -> None:
+        from graphq.db.models import ExtractionResult
+
         session.add(
             ExtractionResult(
                 job_id=ctx.job.id,
@@ -121,6 +126,10 @@ class RowsHandler(NoopHandler):
     kind = "rows"
 
     def store_in(self, ctx: JobContext, conn: Connection, output: Any) -> None:
+        from sqlalchemy import Table, insert
+
+        from graphq.db.models import ExtractionResult
+
         row = {"job_id": ctx.job.id, "product_id": ctx.job.product_id, "extraction_method": "test"}
         conn.execute(insert(cast(Table, ExtractionResult.__table__)), row)
 
