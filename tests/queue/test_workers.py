@@ -135,6 +135,19 @@ async def test_a_jobs_timeout_does_not_count_the_time_its_worker_takes_to_start(
         await pool.close()
 
 
+async def test_a_pool_closed_while_its_workers_start_stops_them_instead_of_waiting() -> None:
+    pool = WorkerPool(2, preload=["tests.queue.never_starts"])
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(pool.start)
+        while len(pool._starting) < 2:
+            await anyio.sleep(0.01)
+        starting = list(pool._starting)
+        await pool.close()
+    assert [w.process.exitcode for w in starting] == [-signal.SIGKILL] * 2
+    assert not any(left_behind(w.tmp_dir) for w in starting)
+    assert not pool.started.is_set()
+
+
 def allocate(megabytes: int, progress: Any) -> int:
     return len(bytearray(megabytes * 2**20))
 

@@ -166,6 +166,8 @@ class WorkerPool:
         self.memory_limit_mb = memory_limit_mb
         self._context = multiprocessing.get_context("spawn")
         self._idle: list[_Worker] = []
+        # Spawned by start() and still importing: close() kills them rather than waiting.
+        self._starting: list[_Worker] = []
         self._alive = 0
         self._available = anyio.Semaphore(size)
         self._closed = False
@@ -191,9 +193,22 @@ class WorkerPool:
             log.info("removed %d temporary directories of workers of a stopped server", removed)
         missing = self.size - self._alive
         self._alive += missing
-        workers = await anyio.to_thread.run_sync(
-            lambda: [w.wait_ready() for w in [self._spawn() for _ in range(missing)]]
-        )
+        self._starting = starting = []
+
+        def spawn_and_wait() -> list[_Worker]:
+            for _ in range(missing):
+                starting.append(self._spawn())
+            return [w.wait_ready() for w in starting]
+
+        try:
+            workers = await anyio.to_thread.run_sync(spawn_and_wait)
+        except Exception:
+            if self._closed:  # close() stopped them while they were starting
+                await anyio.to_thread.run_sync(_kill_all, starting)
+                return
+            raise
+        finally:
+            self._starting = []
         if self._closed:  # shut down while they were starting
             await anyio.to_thread.run_sync(_kill_all, workers)
             return
@@ -272,4 +287,8 @@ class WorkerPool:
         self._closed = True
         idle, self._idle = self._idle, []
         self._alive -= len(idle)
+        # A stop does not wait for starting workers to load numpy: their processes end now,
+        # and start() cleans them up when their start-up thread sees the pipe close.
+        for worker in list(self._starting):
+            worker.process.kill()
         await anyio.to_thread.run_sync(_kill_all, idle)
