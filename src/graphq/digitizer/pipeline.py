@@ -24,6 +24,7 @@ from graphq.digitizer.ink import chroma, curve_threshold, darkness, local_peak
 from graphq.digitizer.labels import count_review, order_top_to_bottom
 from graphq.digitizer.meetings import untangle_meeting
 from graphq.digitizer.merged import extend_into_bundles, split_merged
+from graphq.digitizer.note_areas import drop_note_traces, knocked_out
 from graphq.digitizer.resample import curve_points
 from graphq.digitizer.runs import column_runs, single_line_width
 from graphq.digitizer.scale import PlotScale
@@ -158,7 +159,9 @@ def digitize_standard(
         _off_frame(c, cleaned.shape[0], line_width / 2 + STANDARD.on_frame_px) for c in curves
     ]
     curves = drop_grid_remnants(curves, runs, under_labels, line_width)
-    curves = drop_text_traces(curves, glyph_px, line_width, plot_ink > LINE_INK_THRESHOLD)
+    ruled = plot_ink > LINE_INK_THRESHOLD
+    curves = drop_text_traces(curves, glyph_px, line_width, ruled)
+    curves = drop_note_traces(curves, knocked_out(ruled, horizontal, vertical, glyph_px), glyph_px)
     if meta.graph_type in STANDARD.crossing_families:
         curves = untangle_meeting(curves, tracks, scale, plot_image, search)
     report(0.65, "tracing pale curves")
