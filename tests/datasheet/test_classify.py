@@ -25,3 +25,17 @@ def test_an_unrecognised_graph_is_custom_with_a_review_note() -> None:
     kind, notes = classify("Figure 10: Current De-rating", _axes("TC", "ID"))
     assert kind == "custom"
     assert [n.code for n in notes] == [ReviewReason.GRAPH_TYPE_UNCERTAIN]
+
+
+def test_a_safe_operating_area_is_custom_though_its_axes_are_an_output_graphs() -> None:
+    kind, notes = classify("Maximum Rated Safe Operating Area", _axes("VDS", "ID"))
+    assert (kind, notes) == ("custom", [])
+    assert classify("Figure 9. Maximum SOA", _axes("VDS", "ID"))[0] == "custom"
+    assert classify("Figure 1. Output Characteristics", _axes("VDS", "ID"))[0] == "output"
+
+
+def test_a_caption_naming_rds_on_by_its_symbol_decides_the_type() -> None:
+    normalized = _axes("Tj", "")
+    caption = "VGS(OFF) and RDS(ON) Variation with Temperature"
+    assert classify(caption, normalized)[0] == "rdson_temperature"
+    assert classify("RDS(on) vs. Drain Current", _axes("", ""))[0] == "rdson_current"

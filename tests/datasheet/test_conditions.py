@@ -3,6 +3,7 @@ from graphq.datasheet.conditions import (
     name_unread_voltage,
     parse_conditions,
     parse_label,
+    printed_temperature,
 )
 
 
@@ -13,6 +14,15 @@ def test_assignment_label_gives_its_value_and_condition() -> None:
 
 def test_a_bare_temperature_is_the_junction_temperature() -> None:
     assert parse_label("125 °C") == (125.0, {"Tj": 125.0})
+
+
+def test_a_bare_temperature_takes_the_temperature_the_graphs_labels_name() -> None:
+    labels = ["TA = -55°C", "25°C", "125°C"]
+    assert printed_temperature(labels) == "Ta"
+    assert parse_label("25°C", temperature="Ta") == (25.0, {"Ta": 25.0})
+    assert printed_temperature(["25°C", "125°C"]) == "Tj"
+    # Labels naming two temperatures leave a bare one the junction's.
+    assert printed_temperature(["TC = 25°C", "TA = 25°C", "125°C"]) == "Tj"
 
 
 def test_a_name_without_value_has_no_value() -> None:

@@ -36,3 +36,16 @@ def test_a_frame_without_curves_is_no_panel() -> None:
 
     _, panels = _panels(draw)
     assert panels == []
+
+
+def test_the_x_title_of_the_graph_above_is_no_title_of_the_graph_below() -> None:
+    from graphq.datasheet.words import Word
+
+    above, below = (95.5, 296.5, 260.1, 461.1), (95.5, 510.4, 260.1, 675.0)
+    x_title = [Word("ID", 152.8, 471.9, 160.0, 483.9, 10.4),
+               Word("(milliamps)", 162.0, 471.9, 197.4, 483.9, 10.4)]  # fmt: skip
+    lines = text_lines(x_title)
+    assert find_caption(lines, below) == "ID (milliamps)"  # alone, it might be a title
+    assert find_caption(lines, below, others=[above]) == ""
+    title = Word("Maximum", 100.9, 497.9, 141.6, 510.1, 12.2)
+    assert find_caption(text_lines([*x_title, title]), below, others=[above]) == "Maximum"

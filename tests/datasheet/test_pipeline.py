@@ -139,3 +139,42 @@ def test_a_cold_rating_printed_in_the_text_layer_is_taken_as_printed() -> None:
     (graph,) = read_datasheet(graph_pdf(_transfer_labels)).graphs
     assert "55°C" in [curve.label for curve in graph.curves]
     assert not [r for r in graph.reasons if "minus sign" in r.message]
+
+
+def _ambient_transfer(ax) -> None:
+    """Transfer curves labelled as DN2540 prints them: "TA = -55°C" set apart, the two
+    others bare values in a column."""
+    xs = np.linspace(0, 5, 100)
+    for label, top in (("TA = -55°C", 0.37), ("25°C", 0.28), ("125°C", 0.2)):
+        ax.plot(xs, top / (1 + np.exp(-4 * (xs - 2))), color="black")
+        ax.text(2.6 if "=" in label else 3.3, top + 0.012, label, fontsize=9)
+    ax.set_xlim(0, 5)
+    ax.set_ylim(0, 0.4)
+    ax.set_xlabel("VGS (volts)")
+    ax.set_ylabel("ID (amperes)")
+
+
+def test_bare_temperatures_beside_an_ambient_label_are_ambient_temperatures_too() -> None:
+    (graph,) = read_datasheet(graph_pdf(_ambient_transfer)).graphs
+    by_label = {curve.label: curve.conditions for curve in graph.curves}
+    assert by_label == {"TA = -55°C": {"Ta": -55.0}, "25°C": {"Ta": 25.0}, "125°C": {"Ta": 125.0}}
+
+
+def _safe_operating_area(ax) -> None:
+    """A log-log ID against VDS graph titled just above its frame, the title reaching down
+    level with the top tick label's exponent."""
+    xs = np.logspace(0, 3, 50)
+    for level in (0.5, 0.2):
+        ax.loglog(xs, level / np.sqrt(xs), color="black")
+    ax.set_xlim(1, 1000)
+    ax.set_ylim(0.001, 1.0)
+    ax.set_xlabel("VDS (volts)")
+    ax.set_ylabel("ID (amperes)")
+    ax.set_title("Maximum Rated Safe Operating Area", loc="left", pad=0, fontsize=12)
+
+
+def test_a_title_level_with_the_top_tick_label_is_the_caption_and_names_the_type() -> None:
+    (graph,) = read_datasheet(graph_pdf(_safe_operating_area)).graphs
+    assert graph.caption == "Maximum Rated Safe Operating Area"
+    assert graph.graph_type == "custom"
+    assert not [n for n in graph.reasons if n.code == ReviewReason.GRAPH_TYPE_UNCERTAIN]

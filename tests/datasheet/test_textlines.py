@@ -25,6 +25,25 @@ def test_a_line_never_runs_across_a_wall() -> None:
     assert sorted(line.text for line in walled) == ["0.1", "TO-92"]
 
 
+def test_a_title_above_the_frame_does_not_take_in_the_top_tick_label_beside_it() -> None:
+    # "100" centred on the frame's top corner, a hair beyond its left edge; the title's
+    # words stop just short of the frame's top, level with the tick label's upper half.
+    words = [Word("100", 348.7, 78.1, 358.9, 86.2, 8.2),
+             Word("On-Resistance", 373.0, 69.5, 437.4, 82.3, 12.7),
+             Word("vs.", 439.9, 69.5, 452.7, 82.3, 12.7)]  # fmt: skip
+    assert [line.text for line in text_lines(words)] == ["100 On-Resistance vs."]
+    walled = text_lines(words, walls=[(361.5, 83.4, 246.4)])
+    assert sorted(line.text for line in walled) == ["100", "On-Resistance vs."]
+
+
+def test_a_tick_labels_exponent_beyond_the_frame_is_walled_off_with_its_base() -> None:
+    # "10" with its superscript "0" at a log axis' top corner, the title right after it.
+    words = [Word("10", 39.8, 43.6, 52.5, 55.3, 11.6), Word("0", 52.6, 42.3, 57.1, 50.4, 8.2),
+             Word("Safe", 64.8, 34.6, 93.3, 48.5, 14.0)]  # fmt: skip
+    walled = text_lines(words, walls=[(64.8, 48.6, 259.2)])
+    assert sorted(line.text for line in walled) == ["100", "Safe"]
+
+
 def _ocr(text: str, x0: float, top: float, x1: float, bottom: float) -> Word:
     return Word(text, x0, top, x1, bottom, bottom - top, source="ocr", confidence=0.9)
 

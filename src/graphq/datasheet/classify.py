@@ -1,11 +1,15 @@
 """The graph type (SPEC §4's list) from the axis quantities and the caption.
 
 The axes decide when both quantities are known (ID against VDS is an output plot whatever
-the caption says); the caption decides otherwise. A graph neither names is ``custom`` with a
+the caption says), except where the caption names a graph of no listed type drawn on a listed
+type's axes (a safe operating area is ID against VDS too): that graph is ``custom``, surely.
+The caption decides otherwise. A graph neither names is ``custom`` with a
 GRAPH_TYPE_UNCERTAIN note.
 """
 
 from __future__ import annotations
+
+import re
 
 from graphq.digitizer.types import Axes, GraphType
 from graphq.review import ReviewNote, ReviewReason
@@ -25,6 +29,9 @@ _BY_AXES: tuple[tuple[str, str, GraphType], ...] = (
     ("TP", "Z", "thermal_impedance"),
     ("T", "Z", "thermal_impedance"),
 )
+# Captions of graphs outside SPEC §4's list whose axes are a listed type's: a safe operating
+# area plots ID against VDS (log-log) like an output graph, but its lines are limits.
+_UNLISTED = re.compile(r"safe\s+operating\s+(?:area|region)|\bsoa\b", re.IGNORECASE)
 # Caption phrases, checked in order (lower case; the first phrase of a row must appear
 # with the second when there is one).
 _BY_CAPTION: tuple[tuple[str, str, GraphType], ...] = (
@@ -42,6 +49,8 @@ _BY_CAPTION: tuple[tuple[str, str, GraphType], ...] = (
     ("on resistance", "temperature", "rdson_temperature"),
     ("on-resistance", "current", "rdson_current"),
     ("on resistance", "current", "rdson_current"),
+    ("rds(on)", "temperature", "rdson_temperature"),
+    ("rds(on)", "current", "rdson_current"),
     ("breakdown", "temperature", "breakdown_temperature"),
     ("break down", "temperature", "breakdown_temperature"),
     ("thermal", "impedance", "thermal_impedance"),
@@ -50,6 +59,8 @@ _BY_CAPTION: tuple[tuple[str, str, GraphType], ...] = (
 
 
 def classify(caption: str, axes: Axes | None) -> tuple[GraphType, list[ReviewNote]]:
+    if _UNLISTED.search(caption):
+        return "custom", []
     if axes is not None:
         x, y = axes.x.quantity.upper(), axes.y.quantity.upper()
         for x_prefix, y_prefix, kind in _BY_AXES:

@@ -1,12 +1,14 @@
 """Test conditions in label and note text: "VGS = 10 V", "125 °C", "f = 1 MHz", "250 µs pulse".
 
 Values are in the unit's base (V, A, °C, Hz, s, Ω). A temperature printed alone is the
-junction temperature (Tj), as datasheets print it beside curves.
+junction temperature (Tj), as datasheets print it beside curves, unless the graph's other
+labels name it ambient or case temperature (:func:`printed_temperature`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from graphq.digitizer.labels import parse_value
 
@@ -18,6 +20,8 @@ _ASSIGNMENT = re.compile(r"([A-Za-zθΘ][A-Za-z0-9θ()/]{0,9})\s*=\s*" + _NUMBER
 _TEMPERATURE = re.compile(_NUMBER + r"\s*(?:°|º|˚|o)\s*C\b")
 _PULSE = re.compile(_NUMBER + r"\s*([pnuµμm]?)s\s+pulse", re.IGNORECASE)
 _NAMES = {"TJ": "Tj", "TC": "Tc", "TA": "Ta", "TCASE": "Tc", "F": "f"}
+# The temperatures a label may name: junction, case, ambient.
+_TEMPERATURES = ("Tj", "Tc", "Ta")
 # A voltage whose symbol's subscript OCR read as marks, its "=" often lost with it: the
 # "1. VDS = 40V" of a small note box read as "1.V,, 40V". Stored as ``V``: the graph says
 # which voltage it is (:func:`name_unread_voltage`).
@@ -27,18 +31,21 @@ _UNREAD_VOLTAGE = re.compile(r"(?<![A-Za-z])V[,.'’`_]{1,3}\s*=?\s*" + _NUMBER 
 _NOTE_VOLTAGE = {"transfer": "VDS", "capacitance": "VGS"}
 
 
-def parse_conditions(text: str, *, lone_temperature: bool = True) -> dict[str, float]:
+def parse_conditions(
+    text: str, *, lone_temperature: bool = True, temperature: str = "Tj"
+) -> dict[str, float]:
     """Every condition the text states. ``lone_temperature`` reads a temperature printed
-    alone ("125 °C") as Tj: true for a curve's own label, false for text that bound to no
-    curve (there a lone value is an unread curve label, not the graph's condition)."""
+    alone ("125 °C") as ``temperature``: true for a curve's own label, false for text that
+    bound to no curve (there a lone value is an unread curve label, not the graph's
+    condition)."""
     found: dict[str, float] = {}
     for match in _ASSIGNMENT.finditer(text):
         name, number, prefix, _unit = match.groups()
         found[_NAMES.get(name.upper(), name)] = _number(number) * _PREFIX[prefix]
     if lone_temperature and not any(name.startswith("T") for name in found):
-        temperature = _TEMPERATURE.search(text)
-        if temperature and "=" not in text[: temperature.start()]:
-            found["Tj"] = _number(temperature.group(1))
+        match_temperature = _TEMPERATURE.search(text)
+        if match_temperature and "=" not in text[: match_temperature.start()]:
+            found[temperature] = _number(match_temperature.group(1))
     pulse = _PULSE.search(text)
     if pulse:
         found["tp"] = _number(pulse.group(1)) * _PREFIX[pulse.group(2).lower()]
@@ -60,10 +67,24 @@ def name_unread_voltage(conditions: dict[str, float], graph_type: str) -> dict[s
     return named
 
 
-def parse_label(text: str) -> tuple[float | None, dict[str, float]]:
+def printed_temperature(labels: Iterable[str]) -> str:
+    """The temperature a graph's curve labels name ("TA = -55 °C" → ``Ta``) when they name
+    one only, else Tj: the "25 °C" printed beside "TA = -55 °C" is the same ambient
+    temperature, and one graph's curves must carry one key."""
+    named = {
+        name
+        for label in labels
+        for name in parse_conditions(label, lone_temperature=False)
+        if name in _TEMPERATURES
+    }
+    return named.pop() if len(named) == 1 else "Tj"
+
+
+def parse_label(text: str, *, temperature: str = "Tj") -> tuple[float | None, dict[str, float]]:
     """A curve label's value and conditions: "VGS = 10 V" → (10, {"VGS": 10}); "125 °C" →
-    (125, {"Tj": 125}); "Ciss" → (None, {})."""
-    conditions = parse_conditions(text)
+    (125, {"Tj": 125}), or {``temperature``: 125} where the graph's labels name another
+    (:func:`printed_temperature`); "Ciss" → (None, {})."""
+    conditions = parse_conditions(text, temperature=temperature)
     if len(conditions) == 1:
         return next(iter(conditions.values())), conditions
     return parse_value(text), conditions

@@ -298,8 +298,13 @@ def _bare_label(text: str) -> bool:
 
 
 def _lend_names(labels: list[str], lines: list[TextLine]) -> list[str]:
-    """ "0.5V" under "VGS = 1.0V" in the same column reads "VGS = 0.5V"."""
-    named = [(line, cond) for line in lines if len(cond := parse_conditions(line.text)) == 1]
+    """ "0.5V" under "VGS = 1.0V" in the same column reads "VGS = 0.5V". Only a printed name
+    is lent: "25°C" names no quantity, its Tj is only how a lone temperature is read."""
+    named = [
+        (line, cond)
+        for line in lines
+        if len(cond := parse_conditions(line.text, lone_temperature=False)) == 1
+    ]
     out = []
     for label in labels:
         bare = bare_value(label) if label else None

@@ -11,6 +11,7 @@ strokes), which every graph does. Whether its tick labels read is the axes' busi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -206,9 +207,13 @@ def find_caption(
     lines: list[TextLine],
     box: tuple[float, float, float, float],
     settings: PanelSettings | None = None,
+    *,
+    others: Sequence[tuple[float, float, float, float]] = (),
 ) -> str:
     """The "Figure N. …" line nearest below (or above) the frame, else the title line just
-    above it ("Output Characteristics")."""
+    above it ("Output Characteristics"). A line nearer the bottom of one of the page's
+    ``others`` frames, over it, is that graph's axis title ("ID (milliamps)"), no title of
+    this one."""
     chosen = settings or PanelSettings()
     x0, y0, x1, y1 = box
     near: list[tuple[float, TextLine]] = []
@@ -227,8 +232,20 @@ def find_caption(
     for _, line in near:
         if _FIGURE.match(line.text):
             return _join_continuation(line, lines)
-    above = [(d, line) for d, line in near if line.bottom < y0 + 1 and not _numeric(line.text)]
+    above = [
+        (d, line)
+        for d, line in near
+        if line.bottom < y0 + 1 and not _numeric(line.text) and not _under(line, y0, others)
+    ]
     return above[0][1].text if above else ""
+
+
+def _under(line: TextLine, y0: float, others: Sequence[tuple[float, float, float, float]]) -> bool:
+    """Whether the line above a frame's top ``y0`` stands nearer below another frame."""
+    return any(
+        bottom <= line.top < bottom + (y0 - line.bottom) and x0 < line.x1 and line.x0 < x1
+        for x0, _, x1, bottom in others
+    )
 
 
 def _numeric(text: str) -> bool:

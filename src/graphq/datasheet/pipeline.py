@@ -26,7 +26,12 @@ import numpy as np
 from graphq.datasheet.axes import AxesReading, AxisSettings, read_axes
 from graphq.datasheet.boxes import bordered_boxes
 from graphq.datasheet.classify import classify
-from graphq.datasheet.conditions import name_unread_voltage, parse_conditions, parse_label
+from graphq.datasheet.conditions import (
+    name_unread_voltage,
+    parse_conditions,
+    parse_label,
+    printed_temperature,
+)
 from graphq.datasheet.content import ContentSettings, PageContent, read_pages
 from graphq.datasheet.curves import CurveSettings, extract_curves
 from graphq.datasheet.labels import CERTAINTY, LabelSettings, bind_labels
@@ -113,19 +118,22 @@ def _read_page(
         ocr_words = _ocr_words(pdf, page.number, [p.box for p in panels + pictures], warnings)
         ocr_read = ocr_words is not None
         words = ocr_words or []
-    lines = text_lines(words, _frame_walls([p.box for p in panels + pictures]))
+    frames = [p.box for p in panels + pictures]
+    lines = text_lines(words, _frame_walls(frames))
     graphs = []
     for panel in panels:
         reading = read_axes(words, panel.box, panel.x_ticks, panel.y_ticks, settings.axes)
         unreadable = reading.x.axis is None and reading.y.axis is None
         if (page.text_usable or ocr_read) and unreadable:
             continue  # a table or a drawing: no graph has no readable axis at all
-        graphs.append(_read_panel(page, panel, words, lines, reading, settings))
+        graphs.append(_read_panel(page, panel, words, lines, frames, reading, settings))
     if page.text_usable:
         for panel in pictures:
             reading = read_axes(words, panel.box, panel.x_ticks, panel.y_ticks, settings.axes)
             if reading.axes is not None:  # an image without axes is a photo or a drawing
-                graphs.append(_read_picture(pdf, page, panel, lines, reading, settings, warnings))
+                graphs.append(
+                    _read_picture(pdf, page, panel, lines, frames, reading, settings, warnings)
+                )
     return graphs
 
 
@@ -177,12 +185,13 @@ def _read_picture(
     page: PageContent,
     panel: Panel,
     lines: list,
+    frames: list[tuple[float, float, float, float]],
     reading: AxesReading,
     settings: ReaderSettings,
     warnings: list[str],
 ) -> DatasheetGraph:
     """An embedded-image graph: axes from the text layer, curves from the digitizer."""
-    caption = find_caption(lines, panel.box, settings.panels)
+    caption = find_caption(lines, panel.box, settings.panels, others=_others(frames, panel))
     axes = reading.axes
     assert axes is not None
     graph_type, type_notes = classify(caption, axes)
@@ -242,10 +251,11 @@ def _read_panel(
     panel: Panel,
     words: list[Word],
     lines: list,
+    frames: list[tuple[float, float, float, float]],
     reading: AxesReading,
     settings: ReaderSettings,
 ) -> DatasheetGraph:
-    caption = find_caption(lines, panel.box, settings.panels)
+    caption = find_caption(lines, panel.box, settings.panels, others=_others(frames, panel))
     axes = reading.axes
     graph_type, type_notes = classify(caption, axes)
     reasons: list[ReviewNote] = list(reading.reasons) + type_notes
@@ -266,10 +276,11 @@ def _read_panel(
     curves: list[DatasheetCurve] = []
     if axes is not None:
         axes_confidence = min(reading.x.confidence, reading.y.confidence)
+        temperature = printed_temperature(binding.labels)
         for curve, label, kind, stacked in zip(
             strokes.curves, binding.labels, binding.kinds, binding.conditions, strict=True
         ):
-            value, conditions = parse_label(label)
+            value, conditions = parse_label(label, temperature=temperature)
             conditions = {**stacked, **conditions}
             points = resample_path(curve.points, settings.sample_spacing_pt)
             values = np.column_stack(
@@ -352,6 +363,12 @@ def _unread_axes(reading: AxesReading) -> Axes:
         x=reading.x.axis or Axis(min=0.0, max=1.0),
         y=reading.y.axis or Axis(min=0.0, max=1.0),
     )
+
+
+def _others(
+    frames: list[tuple[float, float, float, float]], panel: Panel
+) -> list[tuple[float, float, float, float]]:
+    return [frame for frame in frames if frame != panel.box]
 
 
 def _frame_walls(boxes: list[tuple[float, float, float, float]]) -> list[Wall]:

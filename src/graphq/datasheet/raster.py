@@ -29,7 +29,12 @@ from scipy import ndimage
 
 from graphq.datasheet.axes import AxesReading, read_axes
 from graphq.datasheet.classify import classify
-from graphq.datasheet.conditions import name_unread_voltage, parse_conditions, parse_label
+from graphq.datasheet.conditions import (
+    name_unread_voltage,
+    parse_conditions,
+    parse_label,
+    printed_temperature,
+)
 from graphq.datasheet.curves import VectorCurve
 from graphq.datasheet.labels import bind_labels
 from graphq.datasheet.ocr import POINTS_PER_INCH, image_words, render_page, scale_word
@@ -241,8 +246,9 @@ def _read_graph(
     conditions = name_unread_voltage({**conditions, **binding.graph_conditions}, graph_type)
     axes_confidence = min(reading.x.confidence, reading.y.confidence)
     curves = []
+    temperature = printed_temperature(binding.labels)
     for curve, label in zip(found, binding.labels, strict=True):
-        value, own = parse_label(label)
+        value, own = parse_label(label, temperature=temperature)
         curves.append(
             DatasheetCurve(
                 label=label,

@@ -34,6 +34,9 @@ _SCRIPT_GAP = 0.4
 _OCR_OVERLAP_EM = 1.0
 # A gap below this many font sizes is no space (a subscript set right after its base).
 _NO_SPACE_EM = 0.12
+# A word with at least this fraction of its height level with a wall stands beside it (a
+# corner tick label, centred on the frame's end, may be set a little beyond it).
+_WALL_COVER = 0.3
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def text_lines(words: list[Word], walls: Sequence[Wall] = ()) -> list[TextLine]:
                 line
                 for line in lines
                 if any(_continues_line(last, word, line[-1].x1) for last in _level_with(line, word))
-                and not _walled(line[-1], word, walls)
+                and not _walled(line, word, walls)
             ),
             None,
         )
@@ -115,13 +118,26 @@ def _continues_line(last: Word, word: Word, end: float) -> bool:
     return level and -overlap_em * size < gap < _LINE_GAP_EM * size
 
 
-def _walled(last: Word, word: Word, walls: Sequence[Wall]) -> bool:
-    """Whether a wall stands in the gap between two words of a would-be line."""
+def _walled(line: list[Word], word: Word, walls: Sequence[Wall]) -> bool:
+    """Whether a wall stands in the gap between a line and the word that would continue it:
+    level with the middle the word shares with the line's last, or beside a good part of
+    the word or of any word of the line. The top tick label stands centred on the frame's
+    corner, half beyond the edge (its exponent wholly beyond): a title above the frame
+    reaching down to it must not take it in ("1.0 Maximum Rated Safe Operating Area")."""
+    last = line[-1]
     middle = (max(last.top, word.top) + min(last.bottom, word.bottom)) / 2
     return any(
-        last.x1 - 0.5 < x < word.x0 + 0.5 and y0 <= middle <= y1 and last.x0 < x
+        last.x1 - 0.5 < x < word.x0 + 0.5
+        and last.x0 < x
+        and (y0 <= middle <= y1 or any(_beside(w, y0, y1) for w in (*line, word)))
         for x, y0, y1 in walls
     )
+
+
+def _beside(word: Word, y0: float, y1: float) -> bool:
+    """Whether a good part of the word's height stands level with a wall from y0 to y1."""
+    level = min(word.bottom, y1) - max(word.top, y0)
+    return level > _WALL_COVER * (word.bottom - word.top)
 
 
 def _continues_column(last: Word, word: Word) -> bool:
