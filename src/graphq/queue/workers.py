@@ -198,6 +198,8 @@ class WorkerPool:
         def spawn_and_wait() -> list[_Worker]:
             for _ in range(missing):
                 starting.append(self._spawn())
+            if self._closed:  # close() came while they spawned and may not have seen them all
+                raise GraphqError("SHUTTING_DOWN", "the worker pool closed while starting")
             return [w.wait_ready() for w in starting]
 
         try:
