@@ -198,21 +198,26 @@ class WorkerPool:
         def spawn_and_wait() -> list[_Worker]:
             for _ in range(missing):
                 starting.append(self._spawn())
-            if self._closed:  # close() came while they spawned and may not have seen them all
-                raise GraphqError("SHUTTING_DOWN", "the worker pool closed while starting")
-            return [w.wait_ready() for w in starting]
+            try:
+                if self._closed:  # close() came while they spawned and may not have seen all
+                    raise GraphqError("SHUTTING_DOWN", "the worker pool closed while starting")
+                return [w.wait_ready() for w in starting]
+            except Exception:
+                if self._closed:  # cleaned up here: the task awaiting this may be cancelled
+                    _kill_all(starting)
+                raise
 
         try:
             workers = await anyio.to_thread.run_sync(spawn_and_wait)
         except Exception:
             if self._closed:  # close() stopped them while they were starting
-                await anyio.to_thread.run_sync(_kill_all, starting)
                 return
             raise
         finally:
             self._starting = []
-        if self._closed:  # shut down while they were starting
-            await anyio.to_thread.run_sync(_kill_all, workers)
+        if self._closed:  # shut down just as they became ready
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(_kill_all, workers)
             return
         self._idle.extend(workers)
         log.info("%d worker processes ready", len(workers))
