@@ -17,7 +17,12 @@ import anyio
 import pytest
 
 from graphq.errors import GraphqError
-from graphq.queue.workers import WORKER_TMP_PREFIX, WorkerPool, remove_stale_worker_dirs
+from graphq.queue.workers import (
+    WORKER_NICENESS,
+    WORKER_TMP_PREFIX,
+    WorkerPool,
+    remove_stale_worker_dirs,
+)
 
 RESULT_BYTES = 5_000_000
 
@@ -174,5 +179,19 @@ async def test_a_job_over_the_worker_memory_limit_fails_cleanly_and_the_worker_l
         assert error.value.code == "IMAGE_TOO_LARGE"
         assert not error.value.retryable
         assert await pool.run(allocate, 16, ignore_progress) == 16 * 2**20
+    finally:
+        await pool.close()
+
+
+def own_niceness(payload: None, progress: Any) -> int:
+    return os.nice(0)
+
+
+async def test_workers_run_at_a_lower_cpu_priority_than_the_server() -> None:
+    pool = WorkerPool(1)
+    await pool.start()
+    try:
+        expected = min(os.nice(0) + WORKER_NICENESS, 19)  # 19: the lowest priority there is
+        assert await pool.run(own_niceness, None, ignore_progress) == expected
     finally:
         await pool.close()
