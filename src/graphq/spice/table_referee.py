@@ -131,7 +131,7 @@ class _Rating:
     def outside(self, value: float | None) -> float | None:
         if value is None:
             return None
-        distance = max(self.low - value, value - self.high, 0.0)
+        distance = outside(value, self.low, self.high)
         return distance / self.high if self.relative else distance
 
 
@@ -235,7 +235,7 @@ def table_check(
     if rated is not None and vto is not None:
         # The model's own VGS at the rated current: what the table rates (not vto).
         vth = model_threshold(params, rated)
-        if outside(vth, rated) > settings.threshold_margin_v:
+        if outside(vth, rated.low, rated.high) > settings.threshold_margin_v:
             review.add(
                 ReviewReason.PARAMETER_AGAINST_DEVICE,
                 f"the model's threshold (VGS at {rated.condition}) is {vth:.3g} V "

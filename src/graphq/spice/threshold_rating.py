@@ -73,7 +73,7 @@ def threshold_rating(ratings: TableRatings | None) -> ThresholdRating | None:
 def model_threshold(
     params: Mapping[str, float],
     rating: ThresholdRating,
-    settings: ThresholdPriorSettings = (THRESHOLD_PRIOR),
+    settings: ThresholdPriorSettings = THRESHOLD_PRIOR,
 ) -> float:
     """The VGS (V, N-channel sense) at which the channel conducts the rated current in
     saturation: ngspice's overdrive ``ksubthres·ln(1 + exp((Vgs - Vto - subshift)/ksubthres))``
@@ -91,9 +91,9 @@ def model_threshold(
     return float(vgs)
 
 
-def outside(value: float, rating: ThresholdRating) -> float:
-    """How far (V) ``value`` lies outside the rated range; 0 inside."""
-    return max(rating.low - value, value - rating.high, 0.0)
+def outside(value: float, low: float, high: float) -> float:
+    """How far ``value`` lies outside the range ``low`` … ``high``; 0 inside."""
+    return max(low - value, value - high, 0.0)
 
 
 def threshold_residual(
@@ -106,6 +106,6 @@ def threshold_residual(
     beyond :attr:`ThresholdPriorSettings.reach_v`."""
     if rating is None:
         return np.zeros(0)
-    distance = outside(model_threshold(params, rating, settings), rating)
+    distance = outside(model_threshold(params, rating, settings), rating.low, rating.high)
     reach = settings.reach_v
     return np.array([settings.weight_per_v * reach * np.tanh(distance / reach)])
