@@ -21,6 +21,14 @@ def traced_curve(
     return TracedCurve(columns, rows, rows, shared, runs)
 
 
+def straight_curve(start_row: float, slope: float, columns: np.ndarray, lone: bool) -> TracedCurve:
+    """A straight curve through ``start_row`` at column 100, seen alone or sharing every run
+    with one other curve."""
+    rows = start_row + slope * (columns - 100).astype(np.float64)
+    shared = np.full(columns.size, 1 if lone else 2, dtype=np.int64)
+    return traced_curve(columns, rows, shared)
+
+
 _RUNS = itertools.count()
 
 

@@ -9,6 +9,7 @@ from graphq.digitizer.duplicates import drop_duplicates, drop_redundant
 from graphq.digitizer.scale import PlotScale
 from graphq.digitizer.tracking_settings import TRACKING
 from graphq.digitizer.tracks import TracedCurve
+from tests.digitizer.curves import straight_curve as _line
 from tests.digitizer.curves import traced_curve as _curve
 
 _SHAPE = (100, 200)
@@ -79,12 +80,6 @@ def test_a_piece_kept_before_its_whole_curve_gives_way_to_it() -> None:
     piece = _curve(columns[after], rows[after], np.ones(int(after.sum()), dtype=np.int64))
     kept = drop_duplicates([_flat(), piece, whole], _SCALE)
     assert len(kept) == 2 and kept[-1] is whole
-
-
-def _line(start_row: float, slope: float, columns: np.ndarray, lone: bool) -> TracedCurve:
-    rows = start_row + slope * (columns - 100).astype(np.float64)
-    shared = np.full(columns.size, 1 if lone else 2, dtype=np.int64)
-    return _curve(columns, rows, shared)
 
 
 def test_a_track_crossing_over_from_one_curve_to_another_is_dropped_once_both_are_known() -> None:

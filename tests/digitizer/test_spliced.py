@@ -5,6 +5,7 @@ import numpy as np
 from graphq.digitizer.scale import PlotScale
 from graphq.digitizer.spliced import drop_spliced
 from graphq.digitizer.tracks import TracedCurve
+from tests.digitizer.curves import straight_curve as _line
 from tests.digitizer.curves import traced_curve as _curve
 
 _SHAPE = (100, 200)
@@ -12,12 +13,6 @@ _ROW = 50.0
 # Lines a pixel wide (a curve within 0.75 px of another lies on it); own parts 20 columns
 # long.
 _SCALE = PlotScale(1.0, None, _SHAPE[1], _SHAPE[0])
-
-
-def _line(start_row: float, slope: float, columns: np.ndarray, lone: bool) -> TracedCurve:
-    rows = start_row + slope * (columns - 100).astype(np.float64)
-    shared = np.full(columns.size, 1 if lone else 2, dtype=np.int64)
-    return _curve(columns, rows, shared)
 
 
 def test_a_curve_made_of_pieces_of_two_others_is_dropped() -> None:
