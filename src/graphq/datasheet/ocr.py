@@ -143,14 +143,10 @@ def image_words(
     """
     settings = settings or DEFAULT_SETTINGS
     ink = darkness(pixels) if pixels.ndim == 3 else 1.0 - np.asarray(pixels, np.float64) / 255.0
-    glyph = text_px or glyph_height(ink > settings.ink_threshold)
-    if glyph is None:
+    prepared = text_for_ocr(ink, settings, text_px)
+    if prepared is None:
         return []
-    scale = min(settings.max_upscale, max(1.0, settings.glyph_px / glyph))
-    if scale > 1.0:
-        ink = ndimage.zoom(ink, scale, order=1)
-    glyph_px = glyph * scale
-    text = without_rules(ink, glyph_px, settings)
+    text, scale, glyph_px = prepared
     found = read_mask(
         text, SPARSE_TEXT, min_confidence=settings.min_confidence, timeout_s=settings.timeout_s
     )
@@ -163,6 +159,21 @@ def image_words(
     upright = restore_decimal_points(upright, text)
     upright = mend_subscripts(mend_units(upright), text)
     return [scale_word(word, 1.0 / scale) for word in upright + turned]
+
+
+def text_for_ocr(
+    ink: np.ndarray, settings: OcrSettings, text_px: float | None = None
+) -> tuple[np.ndarray, float, float] | None:
+    """The text mask tesseract reads from darkness ``ink``: upscaled until its glyphs are
+    ``settings.glyph_px`` tall, with ruled lines taken out. Returns (mask, upscale, glyph
+    height in the mask); None where no glyph-like ink is found."""
+    glyph = text_px or glyph_height(ink > settings.ink_threshold)
+    if glyph is None:
+        return None
+    scale = min(settings.max_upscale, max(1.0, settings.glyph_px / glyph))
+    if scale > 1.0:
+        ink = ndimage.zoom(ink, scale, order=1)
+    return without_rules(ink, glyph * scale, settings), scale, glyph * scale
 
 
 def glyph_height(text: np.ndarray) -> float | None:

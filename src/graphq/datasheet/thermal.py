@@ -21,15 +21,14 @@ from dataclasses import dataclass
 
 import msgspec
 import numpy as np
-from scipy import ndimage
 
 from graphq.datasheet.content import PageContent, read_pages
 from graphq.datasheet.ocr import (
     DEFAULT_SETTINGS,
     POINTS_PER_INCH,
-    glyph_height,
     render_page,
-    without_rules,
+    scale_word,
+    text_for_ocr,
 )
 from graphq.datasheet.rules import find_rules
 from graphq.datasheet.tesseract import UNIFORM_BLOCK, read_mask
@@ -248,31 +247,25 @@ def table_ocr_words(
     for x0, top, x1, bottom in regions:
         left, upper = round(x0 * per_point), round(top * per_point)
         ink = darkness(pixels[upper : round(bottom * per_point), left : round(x1 * per_point)])
-        glyph = glyph_height(ink > ocr.ink_threshold)
-        if glyph is None:
+        prepared = text_for_ocr(ink, ocr)
+        if prepared is None:
             continue
-        scale = min(ocr.max_upscale, max(1.0, ocr.glyph_px / glyph))
-        if scale > 1.0:
-            ink = ndimage.zoom(ink, scale, order=1)
-        text = without_rules(ink, glyph * scale, ocr)
+        text, scale, _ = prepared
         try:
-            found = read_mask(text, UNIFORM_BLOCK, min_confidence=ocr.min_confidence)
+            found = read_mask(
+                text, UNIFORM_BLOCK, min_confidence=ocr.min_confidence, timeout_s=ocr.timeout_s
+            )
         except GraphqError:  # no tesseract, or it failed: the region is simply unread
             continue
         factor = 1.0 / (scale * per_point)
-        words += [_placed(w, factor, x0, top) for w in found]
+        words += [_shifted(scale_word(w, factor), x0, top) for w in found]
     return words
 
 
-def _placed(word: Word, factor: float, x0: float, top: float) -> Word:
-    """An OCR word from a region's pixels onto the page, in points."""
+def _shifted(word: Word, x0: float, top: float) -> Word:
+    """A word of a region, in points from the region's corner, onto the page."""
     return msgspec.structs.replace(
-        word,
-        x0=x0 + word.x0 * factor,
-        x1=x0 + word.x1 * factor,
-        top=top + word.top * factor,
-        bottom=top + word.bottom * factor,
-        size=word.size * factor,
+        word, x0=x0 + word.x0, x1=x0 + word.x1, top=top + word.top, bottom=top + word.bottom
     )
 
 
