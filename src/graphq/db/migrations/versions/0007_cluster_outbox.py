@@ -34,12 +34,10 @@ $$
 # A node's claim (graphq.queue.cluster_claims) in one round trip: lock the active queues' rows
 # in one order, count each queue's running jobs under its lock (each statement of a PL/pgSQL
 # function sees what committed before it began), take the best startable jobs within each
-# queue's room and credits, skipping rows others hold and the jobs the node still runs itself
-# (a run whose lease lapsed goes on until its refused completion), and move them to
-# ``processing``.
+# queue's room and credits, skipping rows others hold, and move them to ``processing``.
 CLAIM_JOBS = """
 CREATE FUNCTION graphq_claim_jobs(
-    owner text, lease_s double precision, free_slots integer, ranks text[], running_here text[]
+    owner text, lease_s double precision, free_slots integer, ranks text[]
 ) RETURNS TABLE (
     claimed_id text, claimed_kind text, claimed_queue_id text, claimed_product_id text,
     claimed_image_id text, claimed_priority text, claimed_attempts integer,
@@ -87,7 +85,6 @@ BEGIN
             FROM jobs
             WHERE jobs.queue_id = room.queue_id AND jobs.status IN ('queued', 'pending')
               AND (jobs.next_attempt_at IS NULL OR jobs.next_attempt_at <= now_at)
-              AND jobs.id <> ALL(running_here)
             ORDER BY 4, jobs.enqueued_ns, jobs.id
             LIMIT room.room
             FOR UPDATE SKIP LOCKED
@@ -113,28 +110,6 @@ END
 $$
 """
 
-# Dispatch credits never exceed a queue's waiting jobs, as on one node (the engine's index
-# clamps them when a job leaves it): a credit of a job cancelled while it waited must not
-# start a job that arrives later without anyone dispatching it. Whichever node cancels.
-CLAMP_CREDITS = """
-CREATE FUNCTION graphq_clamp_credits() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE queue_dispatch_credits c SET credits = least(c.credits, (
-        SELECT count(*) FROM jobs
-        WHERE jobs.queue_id = OLD.queue_id AND jobs.status IN ('queued', 'pending')
-    ))
-    WHERE c.queue_id = OLD.queue_id AND c.credits > 0;
-    RETURN NULL;
-END
-$$
-"""
-CLAMP_CREDITS_TRIGGER = """
-CREATE TRIGGER jobs_clamp_credits AFTER UPDATE OF status ON jobs FOR EACH ROW
-WHEN (OLD.status IN ('queued', 'pending')
-      AND NEW.status NOT IN ('queued', 'pending', 'processing'))
-EXECUTE FUNCTION graphq_clamp_credits()
-"""
-
 
 def upgrade() -> None:
     op.create_table(
@@ -158,14 +133,10 @@ def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(PUBLISH_EVENTS)
         op.execute(CLAIM_JOBS)
-        op.execute(CLAMP_CREDITS)
-        op.execute(CLAMP_CREDITS_TRIGGER)
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER jobs_clamp_credits ON jobs")
-        op.execute("DROP FUNCTION graphq_clamp_credits")
         op.execute("DROP FUNCTION graphq_claim_jobs")
         op.execute("DROP FUNCTION graphq_publish_events")
     op.drop_table("queue_dispatch_credits")
