@@ -208,8 +208,8 @@ class WorkerPool:
                     raise GraphqError("SHUTTING_DOWN", "the worker pool closed while starting")
                 return [w.wait_ready() for w in starting]
             except Exception:
-                if self._closed:  # cleaned up here: the task awaiting this may be cancelled
-                    _kill_all(starting)
+                # Cleaned up here, not by the task awaiting this, which may be cancelled.
+                _kill_all(starting)
                 raise
 
         try:
@@ -217,6 +217,7 @@ class WorkerPool:
         except Exception:
             if self._closed:  # close() stopped them while they were starting
                 return
+            self._alive -= missing  # none started: a job spawns its own worker instead
             raise
         finally:
             self._starting = []
