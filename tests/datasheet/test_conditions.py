@@ -5,6 +5,7 @@ from graphq.datasheet.conditions import (
     parse_label,
     printed_temperature,
 )
+from graphq.review import ReviewReason
 
 
 def test_assignment_label_gives_its_value_and_condition() -> None:
@@ -18,11 +19,16 @@ def test_a_bare_temperature_is_the_junction_temperature() -> None:
 
 def test_a_bare_temperature_takes_the_temperature_the_graphs_labels_name() -> None:
     labels = ["TA = -55°C", "25°C", "125°C"]
-    assert printed_temperature(labels) == "Ta"
+    assert printed_temperature(labels) == ("Ta", [])
     assert parse_label("25°C", temperature="Ta") == (25.0, {"Ta": 25.0})
-    assert printed_temperature(["25°C", "125°C"]) == "Tj"
-    # Labels naming two temperatures leave a bare one the junction's.
-    assert printed_temperature(["TC = 25°C", "TA = 25°C", "125°C"]) == "Tj"
+    assert printed_temperature(["25°C", "125°C"]) == ("Tj", [])
+
+
+def test_labels_naming_two_temperatures_leave_a_bare_one_the_junctions_for_review() -> None:
+    temperature, notes = printed_temperature(["TC = 25°C", "TA = 25°C", "125°C"])
+    assert temperature == "Tj"
+    assert [note.code for note in notes] == [ReviewReason.CONDITION_ASSUMED]
+    assert "Ta and Tc" in notes[0].message
 
 
 def test_a_name_without_value_has_no_value() -> None:

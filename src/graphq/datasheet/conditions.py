@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 
 from graphq.digitizer.labels import parse_value
+from graphq.review import ReviewNote, ReviewReason
 
 _PREFIX = {"p": 1e-12, "n": 1e-9, "u": 1e-6, "µ": 1e-6, "μ": 1e-6, "m": 1e-3, "k": 1e3,
            "M": 1e6, "": 1.0}  # fmt: skip
@@ -67,17 +68,27 @@ def name_unread_voltage(conditions: dict[str, float], graph_type: str) -> dict[s
     return named
 
 
-def printed_temperature(labels: Iterable[str]) -> str:
+def printed_temperature(labels: Iterable[str]) -> tuple[str, list[ReviewNote]]:
     """The temperature a graph's curve labels name ("TA = -55 °C" → ``Ta``) when they name
     one only, else Tj: the "25 °C" printed beside "TA = -55 °C" is the same ambient
-    temperature, and one graph's curves must carry one key."""
+    temperature, and one graph's curves must carry one key. Labels naming two (TC and TA)
+    leave a bare temperature's meaning open: Tj is then an assumption, and a review note says
+    so."""
     named = {
         name
         for label in labels
         for name in parse_conditions(label, lone_temperature=False)
         if name in _TEMPERATURES
     }
-    return named.pop() if len(named) == 1 else "Tj"
+    if len(named) == 1:
+        return named.pop(), []
+    if not named:
+        return "Tj", []
+    note = ReviewNote(
+        ReviewReason.CONDITION_ASSUMED,
+        f"curve labels name {' and '.join(sorted(named))}: bare temperatures taken as Tj",
+    )
+    return "Tj", [note]
 
 
 def parse_label(text: str, *, temperature: str = "Tj") -> tuple[float | None, dict[str, float]]:

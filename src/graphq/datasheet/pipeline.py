@@ -276,7 +276,8 @@ def _read_panel(
     curves: list[DatasheetCurve] = []
     if axes is not None:
         axes_confidence = min(reading.x.confidence, reading.y.confidence)
-        temperature = printed_temperature(binding.labels)
+        temperature, temperature_notes = printed_temperature(binding.labels)
+        reasons += temperature_notes
         for curve, label, kind, stacked in zip(
             strokes.curves, binding.labels, binding.kinds, binding.conditions, strict=True
         ):

@@ -246,7 +246,9 @@ def _read_graph(
     conditions = name_unread_voltage({**conditions, **binding.graph_conditions}, graph_type)
     axes_confidence = min(reading.x.confidence, reading.y.confidence)
     curves = []
-    temperature = printed_temperature(binding.labels)
+    temperature, temperature_notes = printed_temperature(binding.labels)
+    for note in temperature_notes:
+        review.add(note.code, note.message)
     for curve, label in zip(found, binding.labels, strict=True):
         value, own = parse_label(label, temperature=temperature)
         curves.append(
