@@ -78,3 +78,23 @@ def test_an_rdson_curve_a_hair_off_the_output_curves_knee_is_no_contradiction() 
     resistance = (np.arctanh(current / 0.3) + 1.5) / current
     rdson = CurveData("rdson", "VGS = 10 V", 10.0, current, resistance, OHMS)
     assert not disagreements([top, rdson]).needs_review
+
+
+def test_an_rdson_curve_reaching_currents_the_output_curve_never_reaches_is_named() -> None:
+    # The output curve levels off at 0.5 A; the Rds(on) graph draws 0.8 A at 8 V, inside the
+    # output graph's 0…20 V, where the output curve gives 0.5 A.
+    top = output(10.0, 0.5)
+    current = np.array([0.6, 0.7, 0.8])
+    rdson = CurveData("rdson", "VGS = 10 V", 10.0, current, 8.0 / current, OHMS)
+    (note,) = disagreements([top, rdson]).reasons
+    assert (
+        "on-resistance at VGS = 10 V, ID = 0.8 A (10 Ω against 16 Ω) by 30% of full scale"
+        in note.message
+    )
+
+
+def test_currents_beyond_the_output_curve_at_a_vds_beyond_its_graph_are_not_compared() -> None:
+    top = output(10.0, 0.5)
+    current = np.array([0.6, 0.7, 0.8])
+    rdson = CurveData("rdson", "VGS = 10 V", 10.0, current, 40.0 / current, OHMS)
+    assert not disagreements([top, rdson]).needs_review

@@ -203,7 +203,7 @@ def test_the_card_advises_the_subcircuit_where_only_the_subcircuit_meets_the_cap
     err = capsys.readouterr().err
     assert status == NEEDS_REVIEW_EXIT_STATUS
     reasons = err[err.index("needs review:") :]
-    assert "use_other_dialect: use the pspice subcircuit for capacitance curves" in reasons
+    assert "use_other_dialect: use the pspice subcircuit (model.lib?dialect=pspice" in reasons
     assert "fit_beyond_limits: capacitance" not in reasons
 
 

@@ -127,8 +127,9 @@ def test_a_curve_another_dialect_meets_is_advice_to_use_that_dialect() -> None:
     review = curve_review(card, "in ngspice", {"pspice": subcircuit})
     assert [n.code for n in review.reasons] == [ReviewReason.USE_OTHER_DIALECT]
     assert review.reasons[0].message.startswith(
-        "use the pspice subcircuit for capacitance curves: capacitance curve C is off by "
-        "6.0% median relative error there in ngspice, by 50.0% median relative error"
+        "use the pspice subcircuit (model.lib?dialect=pspice, graphq fit --dialect pspice) "
+        "for capacitance curves: capacitance curve C is off by 6.0% median relative error "
+        "with it in ngspice, by 50.0% median relative error with the VDMOS card (model.lib)"
     )
 
 

@@ -63,7 +63,7 @@ def test_the_written_subcircuit_meets_the_capacitance_limit_in_ngspice(
     assert ReviewReason.USE_OTHER_DIALECT in codes
     assert ReviewReason.FIT_BEYOND_LIMITS not in codes
     advice = [n.message for n in review.reasons if n.code == ReviewReason.USE_OTHER_DIALECT]
-    assert all(m.startswith("use the pspice subcircuit for capacitance curves") for m in advice)
+    assert all(m.startswith("use the pspice subcircuit (model.lib?dialect=pspice") for m in advice)
 
 
 def test_capacitances_the_card_follows_stay_the_cards() -> None:

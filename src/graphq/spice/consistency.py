@@ -52,17 +52,29 @@ def _transfer_against_output(
     return from_transfer, from_output, abs(from_output - from_transfer) / scale
 
 
-def _rdson_against_output(rdson: CurveData, output: CurveData) -> tuple[float, float, float] | None:
-    """R by the Rds(on) curve and Vds/Id by the output curve where they disagree most over
-    the shared currents, and by how much. At each point the disagreement is the smaller of
-    the two graphs' own misses, were a model to follow the other: the resistance difference
-    as a fraction of the Rds(on) graph's full scale, and the output curve's current at
+def _rdson_against_output(
+    rdson: CurveData, output: CurveData
+) -> tuple[float, float, float, float] | None:
+    """R by the Rds(on) curve and Vds/Id by the output curve where they disagree most, by
+    how much, and the current (A) there.
+
+    Over the shared currents, the disagreement at each point is the smaller of the two
+    graphs' own misses, were a model to follow the other: the resistance difference as a
+    fraction of the Rds(on) graph's full scale, and the output curve's current at
     Vds = Id·R against Id as a fraction of its own. At the output curve's knee a small
     current gap is a large resistance gap, and near the origin the reverse; only a gap
-    neither graph could absorb contradicts."""
+    neither graph could absorb contradicts. Above the output curve's highest current, a
+    point whose Vds = Id·R lies within the output graph's Vds is a current the output curve
+    never reaches there: it misses by the current alone, and the output curve's Vds/Id at
+    that Vds is its resistance.
+    """
     rising = np.maximum.accumulate(output.y)
     shared = (rdson.x > 0) & (rdson.x >= rising.min()) & (rdson.x <= rising.max())
+    vds_above = rdson.x * rdson.y
+    above = (rdson.x > rising.max()) & (vds_above >= output.x.min()) & (vds_above <= output.x.max())
     if shared.sum() < 2:
+        shared[:] = False  # one shared point is no stretch of curve to compare
+    if not shared.any() and not above.any():
         return None
     current = rdson.x[shared]
     vds = np.interp(current, rising, output.x)
@@ -71,8 +83,18 @@ def _rdson_against_output(rdson: CurveData, output: CurveData) -> tuple[float, f
     at_rdson_vds = np.interp(current * rdson.y[shared], output.x, rising)
     by_current = np.abs(at_rdson_vds - current) / _span(output)
     off = np.minimum(by_resistance, by_current)
+    reached = np.interp(vds_above[above], output.x, rising)
+    resistances = np.concatenate([rdson.y[shared], rdson.y[above]])
+    from_output = np.concatenate([from_output, vds_above[above] / reached])
+    off = np.concatenate([off, (rdson.x[above] - reached) / _span(output)])
+    currents = np.concatenate([current, rdson.x[above]])
     worst = int(np.argmax(off))
-    return float(rdson.y[shared][worst]), float(from_output[worst]), float(off[worst])
+    return (
+        float(resistances[worst]),
+        float(from_output[worst]),
+        float(off[worst]),
+        float(currents[worst]),
+    )
 
 
 def which(curve: CurveData) -> str:
@@ -114,13 +136,17 @@ def contradictions(
         for output in outputs:
             if output.temperature_c != other.temperature_c:
                 continue
+            read: tuple[float, ...] | None
             if other.kind == "transfer":
                 read = _transfer_against_output(other, output, settings)
                 point = f"VGS = {output.condition:g} V, VDS = {other.condition:g} V"
                 what, unit = f"the drain current at {point}", "A"
             elif output.condition == other.condition:
                 read = _rdson_against_output(other, output)
-                what, unit = f"the on-resistance at VGS = {output.condition:g} V", "Ω"
+                at = f"VGS = {output.condition:g} V"
+                if read is not None:
+                    at += f", ID = {read[3]:.3g} A"
+                what, unit = f"the on-resistance at {at}", "Ω"
             else:
                 continue
             if read is not None and read[2] > settings.disagreement:

@@ -29,6 +29,7 @@ from graphq.spice.model_file import (
 from graphq.spice.optimise import ParameterFit
 from graphq.spice.pspice_subckt import pspice_subckt_text
 from graphq.spice.quality import bound_review, curve_review, looks_depletion, parameter_review
+from graphq.spice.rdson_rating import rdson_rating
 from graphq.spice.report import curve_reports
 from graphq.spice.results import CurveReport, SpiceFit
 from graphq.spice.self_heating import SELF_HEATING_NAMES
@@ -73,7 +74,13 @@ def _fit_vdmos(
     progress(0.05, "fitting the channel")
     depletion = looks_depletion(curves, inputs.device_type)
     threshold = threshold_rating(inputs.table)
-    channel = fit_channel(nominal, inputs.rthjc_k_per_w, depletion=depletion, threshold=threshold)
+    channel = fit_channel(
+        nominal,
+        inputs.rthjc_k_per_w,
+        depletion=depletion,
+        threshold=threshold,
+        rdson=rdson_rating(inputs.table),
+    )
     progress(0.65, "fitting capacitances")
     caps = fit_capacitances(nominal)
     progress(0.8, "fitting the body diode")

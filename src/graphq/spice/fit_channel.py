@@ -50,7 +50,9 @@ from graphq.spice.optimise import (
     fit_parameters,
     graph_of,
 )
-from graphq.spice.threshold_rating import ThresholdRating, threshold_residual
+from graphq.spice.rdson_rating import RdsOnRating
+from graphq.spice.table_prior import Prior, table_prior
+from graphq.spice.threshold_rating import ThresholdRating
 
 
 def _diode_current(params: Mapping[str, float], vsd: np.ndarray) -> np.ndarray:
@@ -188,6 +190,7 @@ def fit_channel(
     *,
     depletion: bool | None = None,
     threshold: ThresholdRating | None = None,
+    rdson: RdsOnRating | None = None,
 ) -> ParameterFit:
     """Fit the channel to the output, transfer and Rds(on) ``curves``: every channel
     parameter (fitted ones and defaults) with the names fitted.
@@ -202,8 +205,10 @@ def fit_channel(
     (known from the device type) keeps Vto on the part's side of zero (see
     :func:`channel_bounds`). ``threshold``, the table's rated VGS(th) and its current, is a
     prior on the model's VGS at that current (:mod:`graphq.spice.threshold_rating`): the
-    graphs rarely reach down to it, so their fit leaves it open.
+    graphs rarely reach down to it, so their fit leaves it open. ``rdson``, the table's
+    RDS(on) range at its condition, is a prior the same way (:mod:`graphq.spice.rdson_rating`).
     """
+    prior = table_prior(threshold, rdson)
     deadline = cpu_clock() + _CHANNEL_TIME_BUDGET_S
     channel = [c for c in curves if c.kind in ("output", "transfer", "rdson")]
     bounds = channel_bounds(curves, depletion)
@@ -216,16 +221,16 @@ def fit_channel(
     # Where quasi-saturation may follow, the plain model gets a share of the budget only.
     started = cpu_clock()
     plain_deadline = started + _PLAIN_MODEL_SHARE * _CHANNEL_TIME_BUDGET_S if outputs else deadline
-    chosen = _fit_from_starts(channel, names, starts, plain_deadline, bounds, threshold)
+    chosen = _fit_from_starts(channel, names, starts, plain_deadline, bounds, prior)
     heating = rthjc_max is not None and rthjc_max > 0.0 and any(_droops(c) for c in channel)
     if heating and cpu_clock() < deadline:
         assert rthjc_max is not None
         bounds = {**bounds, "rthjc": Bound(0.0, rthjc_max, natural_low=True)}
         starts = [{**chosen.params, "rthjc": f * rthjc_max} for f in _RTHJC_STARTS]
         heated = _fit_from_starts(
-            channel, [*chosen.names, "rthjc"], starts, deadline, bounds, threshold
+            channel, [*chosen.names, "rthjc"], starts, deadline, bounds, prior
         )
-        if _earns_its_parameters(channel, chosen, heated, threshold):
+        if _earns_its_parameters(channel, chosen, heated, prior):
             chosen = heated
     if (
         outputs
@@ -238,15 +243,15 @@ def fit_channel(
             _quasi_saturation_starts(channel, chosen.params),
             deadline,
             bounds,
-            threshold,
+            prior,
         )
         if "vq" in extended.at_bound and cpu_clock() < deadline:
             extended = _linear_drift_fit(
-                channel, list(chosen.names), extended, deadline, bounds, threshold
+                channel, list(chosen.names), extended, deadline, bounds, prior
             )
-        if _earns_its_parameters(channel, chosen, extended, threshold):
+        if _earns_its_parameters(channel, chosen, extended, prior):
             chosen = extended
-    return _reweighted(channel, chosen, deadline, bounds, threshold)
+    return _reweighted(channel, chosen, deadline, bounds, prior)
 
 
 def _droops(curve: CurveData) -> bool:
@@ -277,7 +282,7 @@ def _linear_drift_fit(
     free: ParameterFit,
     deadline: float,
     bounds: dict[str, Bound],
-    threshold: ThresholdRating | None = None,
+    prior: Prior | None = None,
 ) -> ParameterFit:
     """Quasi-saturation with ``vq`` held (not fitted) where the free fit pushed it to its
     upper bound: the drift resistance then only rises linearly over the graph,
@@ -288,7 +293,7 @@ def _linear_drift_fit(
     held = HELD_VQ_OVER_GRAPH * max(float(top.x[-1]), 1e-3)
     slope = free.params["rq"] / free.params["vq"]
     start = {**free.params, "vq": held, "rq": slope * (held + float(top.x[-1]))}
-    return _fit_from_starts(channel, [*names, "rq"], [start], deadline, bounds, threshold)
+    return _fit_from_starts(channel, [*names, "rq"], [start], deadline, bounds, prior)
 
 
 def _fit_from_starts(
@@ -297,10 +302,10 @@ def _fit_from_starts(
     starts: list[dict[str, float]],
     deadline: float,
     bounds: dict[str, Bound] = CHANNEL_BOUNDS,
-    threshold: ThresholdRating | None = None,
+    prior: Prior | None = None,
 ) -> ParameterFit:
     """A short run from every start, the best carried on to convergence."""
-    residuals = _residuals(channel, threshold)
+    residuals = _residuals(channel, prior)
     best: ParameterFit | None = None
     for trial in starts:
         scouted = fit_parameters(
@@ -324,7 +329,7 @@ def _reweighted(
     fitted: ParameterFit,
     deadline: float,
     bounds: dict[str, Bound] = CHANNEL_BOUNDS,
-    threshold: ThresholdRating | None = None,
+    prior: Prior | None = None,
 ) -> ParameterFit:
     """``fitted`` refitted with misread curves trusted less, while time allows."""
     names = list(fitted.names)
@@ -333,7 +338,7 @@ def _reweighted(
         if trust is None or cpu_clock() > deadline:
             break
         fitted = fit_parameters(
-            _residuals(channel, threshold, trust),
+            _residuals(channel, prior, trust),
             fitted.params,
             names,
             bounds,
@@ -371,15 +376,15 @@ def _quasi_saturation_starts(
 
 def _residuals(
     channel: list[CurveData],
-    threshold: ThresholdRating | None,
+    prior: Prior | None,
     trust: list[float] | None = None,
 ) -> Callable[[dict[str, float]], np.ndarray]:
     """The fit's residuals: the curves' (each scaled by its ``trust``), and the table's
-    threshold prior where it is given."""
+    priors where they are given."""
 
     def residuals(params: dict[str, float]) -> np.ndarray:
         curves = curve_residuals(VDMOS_EQUATIONS, params, channel, trust)
-        return np.concatenate([curves, threshold_residual(params, threshold)])
+        return curves if prior is None else np.concatenate([curves, prior(params)])
 
     return residuals
 
@@ -388,11 +393,11 @@ def _earns_its_parameters(
     channel: list[CurveData],
     simpler: ParameterFit,
     richer: ParameterFit,
-    threshold: ThresholdRating | None = None,
+    prior: Prior | None = None,
 ) -> bool:
     """The Bayesian information criterion ``n·ln(SSE) + k·ln(n)`` on the plain (equally
     trusted) residuals: the richer model must lower it."""
-    residuals = _residuals(channel, threshold)
+    residuals = _residuals(channel, prior)
 
     def squares(params: dict[str, float]) -> tuple[float, int]:
         residual = residuals(params)

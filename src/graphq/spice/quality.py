@@ -38,6 +38,12 @@ class QualityLimits:
 
 LIMITS = QualityLimits()
 
+# What each dialect is and where a user gets it, for advice naming one.
+DIALECT_NAMES = {
+    "vdmos": "VDMOS card (model.lib)",
+    "pspice": "pspice subcircuit (model.lib?dialect=pspice, graphq fit --dialect pspice)",
+}
+
 
 def curve_limit(kind: str, limits: QualityLimits = LIMITS) -> float:
     return limits.capacitance_median if kind == "capacitance" else limits.channel_rms
@@ -82,11 +88,13 @@ def curve_review(
     reports: Iterable[CurveReport],
     where: str,
     alternatives: Mapping[str, Sequence[CurveReport]] | None = None,
+    chosen: str = "vdmos",
 ) -> Review:
     """``fit_beyond_limits`` for each curve beyond its limit; ``where`` says which model
     was compared (``"in the fitted equations"``, ``"in ngspice"``). A curve that one of the
     ``alternatives`` (other dialects' reports of the same curves, in the same order, by
-    dialect) meets is ``use_other_dialect`` instead, naming the dialect and both errors."""
+    dialect) meets is ``use_other_dialect`` instead, naming the dialect that meets it (and
+    how to get it), the ``chosen`` one that misses it, and both errors."""
     others = {dialect: dict(_keyed(members)) for dialect, members in (alternatives or {}).items()}
     review = Review()
     for key, report in _keyed(reports):
@@ -103,9 +111,10 @@ def curve_review(
         dialect, other = meeting[0]
         review.add(
             ReviewReason.USE_OTHER_DIALECT,
-            f"use the {dialect} subcircuit for {report.graph_type} curves: "
-            f"{_curve(report)} is off by {_off_by(other)} there "
-            f"{where}, by {_off_by(report)} in the model file (limit {report.limit:.0%})",
+            f"use the {DIALECT_NAMES.get(dialect, dialect)} for {report.graph_type} curves: "
+            f"{_curve(report)} is off by {_off_by(other)} with it {where}, by "
+            f"{_off_by(report)} with the {DIALECT_NAMES.get(chosen, chosen)} "
+            f"(limit {report.limit:.0%})",
         )
     return review
 
@@ -128,7 +137,9 @@ def combined_review(
     alternatives = {
         name: other.report for name, other in (dialects or {}).items() if other is not None
     }
-    combined.extend(curve_review(verification.report, "in ngspice", alternatives))
+    combined.extend(
+        curve_review(verification.report, "in ngspice", alternatives, verification.dialect)
+    )
     return combined
 
 
