@@ -9,13 +9,15 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, event, inspect
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from graphq.config import Settings
+from graphq.db.database import Database
 from graphq.db.migrate import alembic_config, upgrade
-from graphq.db.models import Base
+from graphq.db.models import Base, Batch, ExtractionQueue
+from graphq.services import batches, jobs, monitor
 
 T = TypeVar("T")
 
@@ -70,3 +72,55 @@ def test_result_acceptance_migration_downgrades_and_upgrades_again(
     assert "accepted_at" not in columns and "accepted_by" not in columns
     upgrade(empty_database)
     assert {"accepted_at", "accepted_by"} <= on_database(empty_database, result_columns)
+
+
+async def _plans_of_reads(settings: Settings) -> list[tuple[str, str]]:
+    """(statement, its plan) of every read of the job table behind the review counts, the
+    job list filtered by review or batch, and a batch's jobs; PostgreSQL is told to avoid a
+    sequential scan wherever it can, so its plan says whether an index can answer."""
+    db = Database(settings.database_url)
+    statements: list[tuple[str, Any]] = []
+
+    def capture(_c: Any, _cur: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().startswith("SELECT") and "FROM jobs" in statement:
+            statements.append((statement, parameters))
+
+    try:
+        async with db.write() as session:
+            queue = ExtractionQueue(name="default")
+            session.add(queue)
+            await session.flush()
+            batch = Batch(queue_id=queue.id)
+            session.add(batch)
+        event.listen(db.engine.sync_engine, "before_cursor_execute", capture)
+        await monitor.jobs_needing_review(db)
+        await jobs.list_jobs(db, jobs.JobFilter(needs_review=True), limit=50)
+        await jobs.list_jobs(db, jobs.JobFilter(batch_id=batch.id), limit=50)
+        await batches.get_batch(db, batch.id)
+        event.remove(db.engine.sync_engine, "before_cursor_execute", capture)
+        plans = []
+        async with db.engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+            assert driver is not None
+            for statement, parameters in statements:
+                if db.is_sqlite:
+                    cursor = await driver.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                    rows = await cursor.fetchall()
+                    plan = " / ".join(str(row[-1]) for row in rows)
+                else:
+                    await driver.execute("SET enable_seqscan = off")
+                    rows = await driver.fetch(f"EXPLAIN {statement}", *parameters)
+                    plan = " / ".join(str(row[0]) for row in rows)
+                plans.append((" ".join(statement.split()), plan))
+        return plans
+    finally:
+        await db.dispose()
+
+
+def test_partial_job_indexes_still_answer_the_reads_they_serve(empty_database: Settings) -> None:
+    upgrade(empty_database)
+    plans = asyncio.run(_plans_of_reads(empty_database))
+    assert len(plans) == 6  # the review count, each filtered page and its count, a batch's jobs
+    for statement, plan in plans:
+        index = "ix_jobs_batch" if "batch_id =" in statement else "ix_jobs_needs_review"
+        assert index in plan, f"{statement}\n  planned as: {plan}"

@@ -121,17 +121,19 @@ class NeedsReviewHandler(NoopHandler):
 
 
 class RowsHandler(NoopHandler):
-    """Stores its result row as a Core INSERT on the completing transaction's connection."""
+    """Stores its result row through ``store_in``, on the completing transaction's connection."""
 
     kind = "rows"
 
     def store_in(self, ctx: JobContext, conn: Connection, output: Any) -> None:
-        from sqlalchemy import Table, insert
+        from sqlalchemy import Table
 
         from graphq.db.models import ExtractionResult
+        from graphq.queue import store
 
+        results = cast(Table, ExtractionResult.__table__)
         row = {"job_id": ctx.job.id, "product_id": ctx.job.product_id, "extraction_method": "test"}
-        conn.execute(insert(cast(Table, ExtractionResult.__table__)), row)
+        store.insert_rows(conn, results, [store.table_row(results, row)])
 
 
 class RowsFailHandler(RowsHandler):

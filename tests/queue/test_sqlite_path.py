@@ -1,5 +1,5 @@
-"""The claim and the completion written as plain SQL on pysqlite read back exactly as the same
-transitions written by SQLAlchemy's Core statements."""
+"""The rows inserted and the claim written as plain SQL on pysqlite read back exactly as the
+same written by SQLAlchemy's Core statements; a group's completion stores its times alike."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def _same_form(raw: tuple[Any, ...], core: tuple[Any, ...]) -> bool:
     return all(isinstance(a, str) and len(a) == len(b) for a, b in zip(raw, core, strict=True))
 
 
-def test_claim_and_completion_on_pysqlite_store_what_the_core_statements_store(
+def test_claim_on_pysqlite_stores_what_the_core_claim_stores_and_a_group_completes_each_job(
     settings: Settings,
 ) -> None:
     upgrade(settings)
@@ -103,14 +103,20 @@ def test_claim_and_completion_on_pysqlite_store_what_the_core_statements_store(
             assert updated_at >= started_at  # the claim counts as a change of the row
 
             started = store.utcnow()
-            assert await db.transact(lambda c: store.mark_completed(c, raw_id, OWNER, started))
-            assert await _through_core(
-                db, lambda c: store.mark_completed(c, core_id, OWNER, started)
-            )
-            assert not await db.transact(lambda c: store.mark_completed(c, raw_id, OWNER, started))
-            assert await _stored(db, raw_id, COMPLETED) == await _stored(db, core_id, COMPLETED)
+            assert await db.transact(
+                lambda c: store.mark_all_completed(c, OWNER, [(raw_id, started)])
+            ) == [True]
+            both = [(raw_id, started), (core_id, started)]  # the first is no longer processing
+            assert await db.transact(lambda c: store.mark_all_completed(c, OWNER, both)) == [
+                False,
+                True,
+            ]
+            stored = await _stored(db, raw_id, COMPLETED)
+            assert stored == await _stored(db, core_id, COMPLETED)
+            assert stored == ("completed", 100.0, "completed", None, None)
             raw_times = await _stored(db, raw_id, COMPLETED_TIMES)
-            assert _same_form(raw_times, await _stored(db, core_id, COMPLETED_TIMES))
+            claimed_times = await _stored(db, core_id, ("started_at", "updated_at"))
+            assert _same_form(raw_times, claimed_times)  # as the Core claim wrote times
             completed_at, updated_at = raw_times
             assert updated_at >= completed_at
             async with db.read() as session:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, cast
 
 import anyio
-from sqlalchemy import Connection, Table, func, select, text
+from sqlalchemy import Table, select, text
 
 from graphq.db.database import Database
 from graphq.db.migrate import upgrade
@@ -84,22 +84,3 @@ async def test_a_groups_completion_refuses_only_the_job_another_owner_holds(
     assert rows[ours[0]][:2] == rows[ours[1]][:2] == ("completed", None)
     assert rows[ours[0]][2] is not None  # its duration, from the start it was given
     assert rows[ours[1]][2] is None  # no start given, no duration
-
-
-async def test_result_rows_gathered_in_a_completion_all_go_in_with_it(tmp_path: Path) -> None:
-    def complete_with_results(conn: Connection, job_ids: list[str]) -> None:
-        with store.gathering_rows(conn):
-            for job_id in job_ids:
-                row = {"job_id": job_id, "product_id": "p", "extraction_method": "bench"}
-                store.insert_rows(conn, RESULTS, [store.table_row(RESULTS, row)])
-        store.mark_all_completed(conn, OWNER, [(job_id, None) for job_id in job_ids])
-
-    async with _database(tmp_path) as db:
-        ids = await _claimed(db, OWNER, 3)
-        await db.transact(lambda conn: complete_with_results(conn, ids))
-        async with db.read() as session:
-            stored = await session.execute(
-                select(ExtractionResult.job_id, func.count()).group_by(ExtractionResult.job_id)
-            )
-            per_job = {job_id: count for job_id, count in stored}
-    assert per_job == dict.fromkeys(ids, 1)

@@ -72,8 +72,14 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.engine = create_async_engine(url, pool_pre_ping=not self.is_sqlite)
-        # The queue's transactions on PostgreSQL (see the module's docstring).
+        # The queue's transactions on PostgreSQL (see the module's docstring), and its
+        # single statements, each a transaction of its own (:meth:`statement`).
         self._queue_engine = self.engine if self.is_sqlite else create_async_engine(url)
+        self._statement_engine = (
+            self.engine
+            if self.is_sqlite
+            else create_async_engine(url, isolation_level="AUTOCOMMIT")
+        )
         self.writer: Writer | None = None
         if self.is_sqlite:
             _configure_sqlite(self.engine)
@@ -120,6 +126,27 @@ class Database:
                 await anyio.sleep(RETRY_PAUSE_S * attempt)
                 attempt += 1
 
+    async def statement(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn(connection)``, which runs one statement, as its own transaction.
+
+        On PostgreSQL that saves the round trips of a begin and a commit; a deadlock or
+        serialisation failure runs it again, as :meth:`transact` does. On SQLite it is
+        :meth:`transact`.
+        """
+        if self.writer is not None:
+            return await self.transact(fn)
+        async with self._write_lock:
+            attempt = 1
+            while True:
+                try:
+                    async with self._statement_engine.connect() as async_connection:
+                        return await async_connection.run_sync(fn)
+                except DBAPIError as exc:
+                    if attempt == TRANSACT_ATTEMPTS or not is_retryable(exc):
+                        raise
+                await anyio.sleep(RETRY_PAUSE_S * attempt)
+                attempt += 1
+
     async def transact_session(self, fn: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """Run ``await fn(session)`` as one write transaction; the session is flushed at the end.
 
@@ -131,6 +158,9 @@ class Database:
                 async with session, session.begin():
                     return await fn(session)
             async with self.writer.transaction() as connection:
+                # Begun in SQLAlchemy too, so that the session joins the transaction rather
+                # than ending it when it closes.
+                connection.begin()
                 session = AsyncSession(bind=None, expire_on_commit=False)
                 sync_session = session.sync_session
                 sync_session.bind = connection
@@ -151,7 +181,8 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
-        if self._queue_engine is not self.engine:
-            await self._queue_engine.dispose()
+        for queue_engine in (self._queue_engine, self._statement_engine):
+            if queue_engine is not self.engine:
+                await queue_engine.dispose()
         if self.writer is not None:
             self.writer.close()

@@ -198,14 +198,25 @@ class Job(Timestamped, Base):
             "actual_duration",
         ),
         Index("ix_jobs_product", "product_id"),
-        Index("ix_jobs_batch", "batch_id"),
+        # Partial where only a minority of jobs belongs (migration 0009 says why and how).
+        Index(
+            "ix_jobs_batch",
+            "batch_id",
+            sqlite_where=text("batch_id IS NOT NULL"),
+            postgresql_where=text("batch_id IS NOT NULL"),
+        ),
         Index("ix_jobs_kind_completed", "kind", "status", "completed_at"),
         Index("ix_jobs_created", "created_at", "enqueued_ns", "id"),
         Index("ix_jobs_status_created", "status", "created_at", "enqueued_ns", "id"),
         Index("ix_jobs_queue_created", "queue_id", "created_at", "enqueued_ns", "id"),
         Index("ix_jobs_completed", "status", "completed_at", "actual_duration"),
         Index("ix_jobs_updated", "updated_at"),
-        Index("ix_jobs_needs_review", "needs_review"),
+        Index(
+            "ix_jobs_needs_review",
+            "needs_review",
+            sqlite_where=text("needs_review = 1 OR needs_review IS 1"),
+            postgresql_where=text("needs_review OR needs_review IS TRUE"),
+        ),
         Index(
             "ix_jobs_errors",
             "updated_at",

@@ -64,6 +64,12 @@ class _Connection(sqlite3.Connection):
         return super().cursor(factory)
 
 
+def _pysqlite(connection: Connection) -> sqlite3.Connection:
+    raw = connection.connection.dbapi_connection
+    assert isinstance(raw, sqlite3.Connection)
+    return raw
+
+
 def _is_busy(exc: sqlite3.OperationalError) -> bool:
     return getattr(exc, "sqlite_errorcode", None) in _BUSY
 
@@ -91,11 +97,20 @@ class Writer:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
-        """A connection in a write transaction: committed if the block succeeds."""
+        """A connection in a write transaction: committed if the block succeeds.
+
+        SQLAlchemy learns of the transaction only if the block runs a statement through the
+        connection (it begins its own then) or begins one itself (an ORM session needs that);
+        the queue's plain-SQL transactions commit on pysqlite directly, which costs a fraction
+        of SQLAlchemy's begin and commit.
+        """
         connection = await self._begin()
         try:
             yield connection
-            connection.commit()
+            if connection.in_transaction():
+                connection.commit()
+            else:
+                _pysqlite(connection).commit()
         except BaseException:
             self._drop(connection)
             raise
@@ -112,27 +127,27 @@ class Writer:
         self._held.pop(threading.get_ident(), None)
         try:
             connection.rollback()
+            _pysqlite(connection).rollback()  # the BEGIN SQLAlchemy did not see
         finally:
             connection.close()
 
     async def _begin(self) -> Connection:
-        """A connection holding the write lock, in a transaction SQLAlchemy knows of.
+        """A connection holding the write lock, in a transaction.
 
-        ``BEGIN IMMEDIATE`` goes straight to pysqlite (in autocommit mode, so SQLAlchemy's own
-        begin emits nothing and its commit or rollback ends this transaction).
+        ``BEGIN IMMEDIATE`` goes straight to pysqlite (in autocommit mode, so a begin of
+        SQLAlchemy's emits nothing and its commit or rollback ends this transaction).
         """
         deadline = time.monotonic() + LOCK_WAIT_S
         delay_s = 0.001
         while True:
             connection = self._held_connection()
             try:
-                connection.connection.dbapi_connection.execute("BEGIN IMMEDIATE")  # type: ignore[union-attr]
+                _pysqlite(connection).execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
                 if not _is_busy(exc) or time.monotonic() > deadline:
                     self._drop(connection)
                     raise
             else:
-                connection.begin()
                 return connection
             await anyio.sleep(delay_s)
             delay_s = min(delay_s * 2, 0.05)

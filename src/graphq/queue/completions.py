@@ -8,13 +8,14 @@ fault fails, as it would have alone.
 
 The slots of the runs that completed pass at once to the jobs next in line, claimed in the
 same transaction on SQLite (the engine claims them, see :class:`SlotHandover`): a busy queue
-spends one write per job on running it, not two. On PostgreSQL the group's completions are one
-statement and its kinds' result rows one per table (:func:`graphq.queue.store.gathering_rows`).
+spends one write per job on running it, not two. On PostgreSQL a group whose kinds all store
+through ``store_in`` completes as one statement with its result rows
+(:mod:`graphq.queue.row_completions`), and any other group's completions are one statement.
 
-A kind whose result is plain rows stores them through ``store_in`` (Core statements on the
-transaction's connection, see :mod:`graphq.queue.registry`): then the whole transaction is
-one synchronous function, with no ORM session and no hop into a greenlet. A group with any
-kind that stores through the ORM (``store``) runs in a session, as before.
+A kind whose result is plain rows stores them through ``store_in`` (its rows, handed to
+:func:`graphq.queue.store.insert_rows`, see :mod:`graphq.queue.registry`): then the whole
+transaction is one synchronous function, with no ORM session and no hop into a greenlet. A
+group with any kind that stores through the ORM (``store``) runs in a session, as before.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from graphq.db.database import Database
-from graphq.queue import store
+from graphq.queue import row_completions, store
 from graphq.queue.registry import JobContext, JobHandler
 from graphq.queue.state import RunningJob
 
@@ -43,7 +44,7 @@ class HandedOver(Protocol):
     """Jobs claimed for freed slots inside a completing transaction: started once it
     committed, put back in line if it did not."""
 
-    async def start(self) -> None: ...
+    def start(self) -> None: ...
 
     def undo(self) -> None: ...
 
@@ -119,7 +120,12 @@ class Completer:
         handed: list[HandedOver] = []
         try:
             if all(store_in_of(item.handler) is not None for item in group):
-                outcomes = await self.db.transact(lambda conn: self._in_core(conn, group, handed))
+                if self.db.is_sqlite:
+                    outcomes = await self.db.transact(
+                        lambda conn: self._in_core(conn, group, handed)
+                    )
+                else:
+                    outcomes = await self.db.statement(lambda conn: self._in_one(conn, group))
             else:
                 outcomes = await self.db.transact_session(
                     lambda session: self._in_session(session, group, handed)
@@ -129,22 +135,31 @@ class Completer:
                 claim.undo()
             raise
         for claim in handed:
-            await claim.start()
+            claim.start()
         return outcomes
 
     def _in_core(
         self, conn: Connection, group: list[Completion], handed: list[HandedOver]
     ) -> list[bool]:
-        """The whole transaction when every kind of the group stores through ``store_in``."""
+        """The whole transaction on SQLite when every kind of the group stores through
+        ``store_in``."""
         outcomes = self._mark_completed(conn, group)
         done = [item for item, ok in zip(group, outcomes, strict=True) if ok]
-        with store.gathering_rows(conn):
-            for item in done:
-                store_in = store_in_of(item.handler)
-                assert store_in is not None
-                item.needs_review = bool(store_in(item.ctx, conn, item.output))
+        for item in done:
+            item.needs_review = bool(_store_in(item, conn))
         self._review_and_hand_over(conn, done, handed)
         return outcomes
+
+    def _in_one(self, conn: Connection, group: list[Completion]) -> list[bool]:
+        """The same on PostgreSQL, as one statement (:mod:`graphq.queue.row_completions`): the
+        rows of every run are gathered first and stored only for the jobs still ours."""
+        with row_completions.gathering(conn) as gathered:
+            for item in group:
+                gathered.job_id = item.ctx.job.id
+                item.needs_review = bool(_store_in(item, conn))
+        runs = [(item.ctx.job.id, item.run.started_at) for item in group]
+        review = {item.ctx.job.id for item in group if item.needs_review}
+        return row_completions.complete_with_rows(conn, self.owner, runs, review, gathered)
 
     async def _in_session(
         self, session: AsyncSession, group: list[Completion], handed: list[HandedOver]
@@ -172,9 +187,7 @@ class Completer:
         self, conn: Connection, done: list[Completion], handed: list[HandedOver]
     ) -> None:
         """Mark the jobs whose results need review, claim the jobs taking the slots."""
-        for item in done:
-            if item.needs_review:
-                store.mark_needs_review(conn, item.ctx.job.id)
+        store.mark_needs_review(conn, [item.ctx.job.id for item in done if item.needs_review])
         if self.handover is None or not done:
             return
         # A retried transaction (PostgreSQL) claims again; only its last claim committed.
@@ -182,6 +195,12 @@ class Completer:
         claim = self.handover.hand_over(conn, [item.run for item in done])
         if claim is not None:
             handed.append(claim)
+
+
+def _store_in(item: Completion, conn: Connection) -> bool | None:
+    store_in = store_in_of(item.handler)
+    assert store_in is not None
+    return store_in(item.ctx, conn, item.output)
 
 
 def _store_in_session(session: Session, store_in: StoreIn, item: Completion) -> bool | None:

@@ -64,7 +64,7 @@ class _HandedOver:
     claimed: store.Claimed
     picked: list[RunningJob]
 
-    async def start(self) -> None:
+    def start(self) -> None:
         try:
             self.engine.start_claimed(self.picked, self.claimed, self.finished)
         except Exception:  # committed: the claimed jobs' leases lapse and they run again

@@ -9,9 +9,11 @@ transaction runs (on SQLite, the database writer's thread and loop, see
 returns True when what it stored needs a person's look (:mod:`graphq.review`); the queue then
 marks the job in the same transaction and says so in ``job:completed``. A kind whose result
 is plain rows may also define ``store_in(ctx, connection, output)``, which the queue then
-calls in place of ``store``: a plain function of Core statements on the completing
-transaction's own connection, which spares the ORM session (:mod:`graphq.queue.completions`);
-it changes nothing but the database, since PostgreSQL may have the transaction run again.
+calls in place of ``store``: a plain function that hands its rows to
+:func:`graphq.queue.store.insert_rows` on the completing transaction's own connection, which
+spares the ORM session (:mod:`graphq.queue.completions`). It does nothing else: on PostgreSQL
+the rows are gathered and go in with the group's completions as one statement, kept to the
+jobs still ours (:mod:`graphq.queue.row_completions`), and the statement may run again.
 A handler may also define ``async on_dead(ctx)``, called once the job lands in the dead-letter
 queue.
 

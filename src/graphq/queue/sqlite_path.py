@@ -7,7 +7,8 @@ SQLite takes to run it, so on SQLite they go straight to the writer's pysqlite c
 stores them: times through the column type's own bind processor, JSON read back with
 ``json.loads``.
 :mod:`graphq.queue.store` keeps the Core statements for every other database, and for a
-connection that is not pysqlite's.
+connection that is not pysqlite's, except the completion: a group's completions are one
+statement whose text :mod:`graphq.queue.store` gives both databases, run here on SQLite.
 """
 
 from __future__ import annotations
@@ -76,26 +77,20 @@ def insert_rows(raw: sqlite3.Connection, table: Table, rows: list[dict[str, Any]
     raw.executemany(plan.sql, [plan.values(row) for row in rows])
 
 
-_COMPLETE = (
-    "UPDATE jobs SET status = :completed, progress = 100.0, current_step = 'completed', "
-    "completed_at = :now, actual_duration = :duration_s, lease_owner = NULL, "
-    "lease_expires_at = NULL, error_code = NULL, error_message = NULL, updated_at = :now "
-    "WHERE id = :job_id AND status = :processing AND lease_owner = :owner"
-)
-
-
-def mark_completed(
-    raw: sqlite3.Connection, job_id: str, owner: str, now: datetime, duration_s: float | None
-) -> bool:
-    params = {
-        "completed": JobStatus.COMPLETED.value,
-        "processing": JobStatus.PROCESSING.value,
-        "now": _time(now),
-        "duration_s": duration_s,
-        "job_id": job_id,
-        "owner": owner,
-    }
-    return raw.execute(_COMPLETE, params).rowcount == 1
+def completed(
+    raw: sqlite3.Connection,
+    sql: str,
+    job_ids: list[str],
+    durations_s: list[float | None],
+    owner: str,
+    now: datetime,
+) -> set[str]:
+    """The jobs a group's completion (``sql``, numbered parameters: the time, the owner, then
+    each job's id and run time) found still ours."""
+    params: list[Any] = [_time(now), owner]
+    for job_id, duration_s in zip(job_ids, durations_s, strict=True):
+        params += (job_id, duration_s)
+    return {row[0] for row in raw.execute(sql, params)}
 
 
 @cache

@@ -10,8 +10,7 @@ every job runs, its insertion, its claim and its completion, run as plain SQL on
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -50,14 +49,32 @@ async def load_waiting(db: Database) -> list[ReadyJob]:
         return [ReadyJob(*row) for row in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class _RowPlan:
+    """A table's new row before ``given``: every column with its constant default or None,
+    and the columns whose default is made for each row (ids, fresh dicts and lists)."""
+
+    constant: dict[str, Any]
+    made: tuple[tuple[str, Callable[[Any], Any]], ...]
+
+
 @cache
-def _defaults(table: Table) -> tuple[tuple[str, Any, bool], ...]:
-    """Every column's Python-side default: (name, value or a function of no argument, callable)."""
-    return tuple(
-        (column.name, column.default.arg, column.default.is_callable)
-        for column in table.c
-        if isinstance(column.default, ColumnDefault)
-    )
+def _row_plan(table: Table) -> _RowPlan:
+    constant: dict[str, Any] = dict.fromkeys(table.c.keys())
+    made = []
+    for column in table.c:
+        default = column.default
+        if not isinstance(default, ColumnDefault) or column.name in _TIMES:
+            continue
+        if default.is_callable:
+            made.append((column.name, default.arg))
+        else:
+            constant[column.name] = default.arg
+    return _RowPlan(constant, tuple(made))
+
+
+# Every table has both (``Timestamped``); a new row's are the same moment.
+_TIMES = ("created_at", "updated_at")
 
 
 def table_row(table: Table, given: dict[str, Any]) -> dict[str, Any]:
@@ -66,11 +83,12 @@ def table_row(table: Table, given: dict[str, Any]) -> dict[str, Any]:
     The row is what the database will hold, so it can be inserted as plain SQL (no defaults
     applied by SQLAlchemy) and hands back what was stored.
     """
-    row = dict.fromkeys(table.c.keys())
-    row["created_at"] = row["updated_at"] = utcnow()  # every table has both (Timestamped)
-    for name, default, is_callable in _defaults(table):
-        if name not in given and row[name] is None:
-            row[name] = default(None) if is_callable else default
+    plan = _row_plan(table)
+    row = plan.constant.copy()
+    row["created_at"] = row["updated_at"] = utcnow()
+    for name, make in plan.made:
+        if name not in given:
+            row[name] = make(None)
     row.update(given)
     return row
 
@@ -83,39 +101,21 @@ def job_row(given: dict[str, Any]) -> dict[str, Any]:
 
 def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert complete rows (:func:`table_row`) inside the caller's transaction, one statement:
-    a job's, or a kind's result rows from its ``store_in``."""
+    a job's, or a kind's result rows from its ``store_in`` (on PostgreSQL these are gathered
+    and go in with the group's completions, :mod:`graphq.queue.row_completions`)."""
     raw = sqlite_path.pysqlite(conn)
-    gathered: dict[Table, list[dict[str, Any]]] | None = conn.info.get(_GATHERED)
+    gathered = conn.info.get(GATHERED)
     if raw is not None:
         sqlite_path.insert_rows(raw, table, rows)
     elif gathered is not None:
-        gathered.setdefault(table, []).extend(rows)
+        gathered.add(table, rows)
     elif rows:
         conn.execute(insert(table), rows)
 
 
-# Where :func:`gathering_rows` keeps the rows it holds back, on the transaction's connection.
-_GATHERED = "graphq_gathered_rows"
-
-
-@contextmanager
-def gathering_rows(conn: Connection) -> Iterator[None]:
-    """On PostgreSQL, the rows :func:`insert_rows` is given inside go in at the end, one
-    statement per table in the order the tables came: a group of completions stores its kinds'
-    result rows in one round trip, not one per job. A statement of the transaction is a round
-    trip to another process, which a busy machine turns into a scheduling delay. On SQLite
-    (statements in-process) nothing is held back."""
-    if sqlite_path.pysqlite(conn) is not None:
-        yield
-        return
-    gathered: dict[Table, list[dict[str, Any]]] = {}
-    conn.info[_GATHERED] = gathered
-    try:
-        yield
-    finally:
-        del conn.info[_GATHERED]
-    for table, rows in gathered.items():
-        conn.execute(insert(table), rows)
+# Where :func:`graphq.queue.row_completions.gathering` keeps the rows it holds back, on the
+# connection.
+GATHERED = "graphq_gathered_rows"
 
 
 def insert_jobs(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -235,70 +235,66 @@ async def record_progress(db: Database, owner: str, updates: list[tuple[str, flo
     await db.transact(lambda conn: conn.execute(_PROGRESS, params))
 
 
-_COMPLETE = (
-    update(JOBS)
-    .where(
-        JOBS.c.id == bindparam("job_id"),
-        JOBS.c.status == JobStatus.PROCESSING,
-        JOBS.c.lease_owner == bindparam("owner"),
-    )
-    .values(
-        status=JobStatus.COMPLETED,
-        progress=100.0,
-        current_step="completed",
-        completed_at=bindparam("now"),
-        actual_duration=bindparam("duration_s"),
-        lease_owner=None,
-        lease_expires_at=None,
-        error_code=None,
-        error_message=None,
-    )
+# A group's completions as one statement, on either database: ``{done}`` names each run's
+# job id and run time, and the answer names the jobs that were still ours.
+_COMPLETE_ALL = """
+UPDATE jobs SET status = 'completed', progress = 100.0, current_step = 'completed',
+    completed_at = {now}, actual_duration = done.duration_s, lease_owner = NULL,
+    lease_expires_at = NULL, error_code = NULL, error_message = NULL, updated_at = {now}{more}
+FROM {done}
+WHERE jobs.id = done.id AND jobs.status = 'processing' AND jobs.lease_owner = {owner}
+RETURNING jobs.id
+"""
+_PG_DONE = "unnest($1::text[], $2::float8[]{review}) AS done(id, duration_s{review_as})"
+_COMPLETE_ALL_PG = _COMPLETE_ALL.format(
+    done=_PG_DONE.format(review="", review_as=""), now="$3", owner="$4", more=""
+)
+# The same marking each job that needs review (``$5``, one flag a job), for
+# :mod:`graphq.queue.row_completions`.
+COMPLETE_ALL_PG_REVIEWED = _COMPLETE_ALL.format(
+    done=_PG_DONE.format(review=", $5::boolean[]", review_as=", review"),
+    now="$3",
+    owner="$4",
+    more=", needs_review = jobs.needs_review OR done.review",
 )
 
 
-def mark_completed(conn: Connection, job_id: str, owner: str, started_at: datetime | None) -> bool:
-    """Inside the caller's transaction, so the result rows and the completion commit together.
-
-    False when the job is no longer ours (its lease expired and another run took it over).
-    """
-    now = utcnow()
-    duration_s = (now - started_at).total_seconds() if started_at else None
-    raw = sqlite_path.pysqlite(conn)
-    if raw is not None:
-        return sqlite_path.mark_completed(raw, job_id, owner, now, duration_s)
-    params = {"job_id": job_id, "owner": owner, "now": now, "duration_s": duration_s}
-    return conn.execute(_COMPLETE, params).rowcount == 1
-
-
-# A group's completions on PostgreSQL in one round trip rather than one per job (each is a
-# round trip to another process, and a busy machine makes each one cost a scheduling delay).
-_COMPLETE_ALL_PG = """
-UPDATE jobs SET status = 'completed', progress = 100.0, current_step = 'completed',
-    completed_at = $3, actual_duration = done.duration_s, lease_owner = NULL,
-    lease_expires_at = NULL, error_code = NULL, error_message = NULL, updated_at = $3
-FROM unnest($1::text[], $2::float8[]) AS done(id, duration_s)
-WHERE jobs.id = done.id AND jobs.status = 'processing' AND jobs.lease_owner = $4
-RETURNING jobs.id
-"""
+@cache
+def _complete_all_sqlite(count: int) -> str:
+    rows = ", ".join(f"(?{3 + 2 * i}, ?{4 + 2 * i})" for i in range(count))
+    done = f"(SELECT column1 AS id, column2 AS duration_s FROM (VALUES {rows})) AS done"
+    return _COMPLETE_ALL.format(done=done, now="?1", owner="?2", more="")
 
 
 def mark_all_completed(
     conn: Connection, owner: str, runs: Sequence[tuple[str, datetime | None]]
 ) -> list[bool]:
-    """:func:`mark_completed` for each (job id, started at) of ``runs``, in their order."""
+    """Complete each run, (job id, started at), of ``runs`` inside the caller's transaction,
+    so that the result rows and the completions commit together. One statement, whatever the
+    number of runs (on PostgreSQL each statement is a round trip). Answers, in the order of
+    ``runs``, whether each job was still ours: False when its lease expired and another run
+    took it over."""
+    if not runs:
+        return []
+    now = utcnow()
+    ids = [job_id for job_id, _ in runs]
+    durations = [(now - started).total_seconds() if started else None for _, started in runs]
     raw = sqlite_path.pysqlite(conn)
     if raw is not None:
-        return [mark_completed(conn, job_id, owner, started_at) for job_id, started_at in runs]
-    now = utcnow()
-    durations = [(now - started).total_seconds() if started else None for _, started in runs]
-    ids = [job_id for job_id, _ in runs]
-    done = {row[0] for row in conn.exec_driver_sql(_COMPLETE_ALL_PG, (ids, durations, now, owner))}
+        sql = _complete_all_sqlite(len(ids))
+        done = sqlite_path.completed(raw, sql, ids, durations, owner, now)
+    else:
+        done = {
+            row[0] for row in conn.exec_driver_sql(_COMPLETE_ALL_PG, (ids, durations, now, owner))
+        }
     return [job_id in done for job_id in ids]
 
 
-def mark_needs_review(conn: Connection, job_id: str) -> None:
-    """Inside the completing transaction: what the job stored needs a person's look."""
-    conn.execute(update(JOBS).where(JOBS.c.id == job_id).values(needs_review=True))
+def mark_needs_review(conn: Connection, job_ids: list[str]) -> None:
+    """Inside the completing transaction: what these jobs stored needs a person's look. One
+    statement for a group's jobs."""
+    if job_ids:
+        conn.execute(update(JOBS).where(JOBS.c.id.in_(job_ids)).values(needs_review=True))
 
 
 async def schedule_retry(
