@@ -7,7 +7,9 @@ last seven days (70 % completed with a result row, 20 % waiting, 4 % dead with a
 3 % cancelled, 3 % completed needing review), and one product with 200 results of ~100 kB of
 CSV each. Then a real server (uvicorn, auth off, this script re-run as a subprocess) answers
 each route ``--samples`` times from this process, and the table gives the median and 90th
-percentile in milliseconds and the size of the answer. ``QueueHeap.position``, which job
+percentile in milliseconds, the server's own CPU per request (its process's user and system
+time over the samples, which a loaded machine inflates far less than wall time) and the size
+of the answer. ``QueueHeap.position``, which job
 creation calls, is timed apart with as many waiting jobs as the table has jobs.
 
     .venv/bin/python -m benchmarks.queue_growth [--sizes 1000 10000 100000] [--samples 15]
@@ -254,11 +256,23 @@ def serve(port: int, data_dir: Path) -> None:
     uvicorn.Server(config).run()
 
 
-def timed(client: httpx.Client, method: str, path: str, samples: int, **kw: Any) -> list[Any]:
-    """[median ms, p90 ms, bytes of the last answer]; two unmeasured requests warm it up."""
+def cpu_s(pid: int) -> float:
+    """User and system seconds the process ``pid`` has used (its own threads, not children)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(
+    client: httpx.Client, server: int, method: str, path: str, samples: int, **kw: Any
+) -> list[Any]:
+    """[median ms, p90 ms, server CPU ms per request, bytes of the last answer]; two unmeasured
+    requests warm it up."""
     times = []
     size = 0
+    cpu_began = 0.0
     for i in range(samples + 2):
+        if i == 2:
+            cpu_began = cpu_s(server)
         began = time.perf_counter()
         response = client.request(method, path, **kw)
         elapsed = (time.perf_counter() - began) * 1000
@@ -266,8 +280,9 @@ def timed(client: httpx.Client, method: str, path: str, samples: int, **kw: Any)
         size = len(response.content)
         if i >= 2:
             times.append(elapsed)
+    cpu_ms = (cpu_s(server) - cpu_began) * 1000 / samples
     cuts = statistics.quantiles(times, n=10, method="inclusive")
-    return [statistics.median(times), cuts[8], size]
+    return [statistics.median(times), cuts[8], cpu_ms, size]
 
 
 def routes(client: httpx.Client, seeded: Seeded, jobs: int) -> dict[str, tuple[str, str, dict]]:
@@ -322,7 +337,7 @@ def measure(jobs: int, samples: int) -> dict[str, list[Any]]:
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
                 wait_until_up(client, server)
                 figures = {
-                    name: timed(client, method, path, samples, **kw)
+                    name: timed(client, server.pid, method, path, samples, **kw)
                     for name, (method, path, kw) in routes(client, seeded, jobs).items()
                 }
         finally:
@@ -360,15 +375,15 @@ def main() -> None:
     load_after = os.getloadavg()
     heads = " | ".join(f"{size:>7,} jobs" for size in args.sizes)
     loads = f"load {load[0]:.1f} → {load_after[0]:.1f}"
-    print(f"\nms per request, median / p90 (answer size); {loads}\n")
+    print(f"\nms per request, median / p90 / server CPU (answer size); {loads}\n")
     print(f"| {'route':<36} | {heads} |")
     print(f"|{'-' * 38}|" + "|".join("-" * 14 for _ in args.sizes) + "|")
     names = list(next(iter(by_size.values())))
     for name in names:
         cells = []
         for size in args.sizes:
-            median, p90, size_b = by_size[size].get(name, [float("nan")] * 3)
-            cells.append(f"{median:5.1f} / {p90:5.1f} ({_bytes(size_b)})")
+            median, p90, cpu_ms, size_b = by_size[size].get(name, [float("nan")] * 4)
+            cells.append(f"{median:5.1f} / {p90:5.1f} / {cpu_ms:5.1f} ({_bytes(size_b)})")
         print(f"| {name:<36} | " + " | ".join(cells) + " |")
     cells = [f"{heap_position_ms(size):.4f} ms" for size in args.sizes]
     print(f"| {'QueueHeap.position, n waiting':<36} | " + " | ".join(cells) + " |")

@@ -105,10 +105,11 @@ class MonitorController(Controller):
             return RecentJobs(items=[views.job(j) for j in await monitor.recent_jobs(db, limit)])
         if view == "hourly-stats":
             return HourlyStats(hours=await monitor.hourly_stats(db, hours))
+        overall, queues = await stats.overview(db)
         return Dashboard(
             health=await monitor.health(db, app_settings.monitor),
-            stats=await stats.global_stats(db),
-            queues=await stats.all_queue_stats(db),
+            stats=overall,
+            queues=queues,
             recent_jobs=[
                 views.job(j) for j in await monitor.recent_jobs(db, DASHBOARD_RECENT_JOBS)
             ],

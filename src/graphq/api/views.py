@@ -10,6 +10,7 @@ from collections import Counter
 from typing import Any, TypeVar
 
 import msgspec
+from sqlalchemy import Row
 
 from graphq.api import schemas as s
 from graphq.db import models as m
@@ -76,7 +77,9 @@ def queue(front: QueueFront, row: m.ExtractionQueue) -> s.QueueOut:
     )
 
 
-def job(row: m.Job) -> s.JobOut:
+def job(row: m.Job | Row[Any]) -> s.JobOut:
+    """A job from its ORM row, or from its table row as :func:`graphq.services.jobs.get_job`
+    reads it."""
     error = None
     if row.error_code:
         error = s.JobError(code=row.error_code, message=row.error_message or "")

@@ -22,7 +22,7 @@ from graphq.queue import store
 from graphq.queue.front import QueueFront
 from graphq.queue.registry import HandlerRegistry
 from graphq.queue.vocabulary import FINISHED, RETRYABLE, WAITING, JobStatus, Priority
-from graphq.services.lookup import fetch
+from graphq.services.lookup import fetch_now
 from graphq.services.pages import Keyset
 from graphq.services.queues import DEFAULT_QUEUE, ensure_default_queue
 
@@ -198,9 +198,9 @@ async def create_jobs(
     return jobs
 
 
-async def get_job(db: Database, job_id: str) -> Job:
-    async with db.read() as session:
-        return await fetch(session, Job, job_id, "job")
+async def get_job(db: Database, job_id: str) -> Row[Any]:
+    """The job's row as last committed: a poll's whole database work (:func:`fetch_now`)."""
+    return await fetch_now(db, JOBS, job_id, "job")
 
 
 def estimated_wait_s(front: QueueFront, job: Job) -> tuple[int | None, float | None]:
@@ -260,7 +260,7 @@ async def list_jobs(
         return list(rows.scalars()), total
 
 
-async def cancel_job(db: Database, front: QueueFront, job_id: str) -> Job:
+async def cancel_job(db: Database, front: QueueFront, job_id: str) -> Row[Any]:
     job = await get_job(db, job_id)
     if job.status in FINISHED:
         raise GraphqError("JOB_FINISHED", f"job is already {job.status}")
@@ -340,7 +340,7 @@ async def requeue(
     return requeued
 
 
-async def retry_job(db: Database, front: QueueFront, job_id: str) -> Job:
+async def retry_job(db: Database, front: QueueFront, job_id: str) -> Row[Any]:
     job = await get_job(db, job_id)
     if job.status not in RETRYABLE:
         raise GraphqError(
