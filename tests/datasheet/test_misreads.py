@@ -79,3 +79,9 @@ def test_the_word_in_on_one_baseline_stays() -> None:
 def test_a_cold_rating_read_without_its_minus_is_pointed_out_and_warm_ones_are_not() -> None:
     labels = ["55°C", "Tj = 25°C", "150°C", "-55°C", "VGS = 55V", "Tc = 40 °C"]
     assert unsigned_cold_temperatures(labels) == ["55°C", "Tc = 40 °C"]
+
+
+def test_a_number_squeezed_to_a_box_of_no_width_stays_as_read() -> None:
+    """A word box that tightening to its glyphs left empty holds no glyphs to mend."""
+    word = Word("25", 5.0, 3.0, 5.0, 12.0, 9.0)
+    assert restore_decimal_points([word], np.ones((20, 40), dtype=bool)) == [word]

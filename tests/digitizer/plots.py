@@ -51,3 +51,53 @@ def render_plot(
     rows = pixels.shape[0]
     plt.close(figure)
     return pixels, [box.x0, rows - box.y1, box.x1, rows - box.y0]
+
+
+# A hand-drawn vendor axis: labels (value, position along the axis as a fraction of the
+# frame), unevenly spaced. Decades 0.45, 0.25 and 0.3 of the width (1.8× apart), and linear
+# steps of 0.5 between 0.11 and 0.2 of the height.
+UNEVEN_X = ((0.1, 0.0), (1.0, 0.45), (10.0, 0.7), (100.0, 1.0))
+UNEVEN_Y = ((0.0, 0.0), (0.5, 0.2), (1.0, 0.33), (1.5, 0.5), (2.0, 0.67), (2.5, 0.8), (3.0, 1.0))
+
+
+def uneven_position(
+    values: np.ndarray, labels: tuple[tuple[float, float], ...], log: bool
+) -> np.ndarray:
+    """Where values stand along a hand-drawn axis (fraction of the frame): linearly, in
+    display units, between its labels."""
+    shown = np.log10(values) if log else values
+    knots = np.array([np.log10(v) if log else v for v, _ in labels])
+    return np.interp(shown, knots, [p for _, p in labels])
+
+
+def render_uneven_plot(
+    *, dpi: float = 100.0, labels_drawn: bool = True
+) -> tuple[np.ndarray, list[float], np.ndarray]:
+    """A saturation-voltage graph drawn on hand-drawn axes (:data:`UNEVEN_X` log x,
+    :data:`UNEVEN_Y` linear y), with each log decade's 2–9 grid lines drawn in its own width.
+    Returns the pixels, the frame box and the curve's true (x, y) values."""
+    figure = plt.figure(figsize=(6.0, 4.5), dpi=dpi)
+    axes = figure.add_axes((0.14, 0.14, 0.8, 0.8))
+    x = np.logspace(-1, 2, 300)
+    y = 0.2 + 0.25 * (np.log10(x) + 1) ** 1.5
+    axes.plot(
+        uneven_position(x, UNEVEN_X, True), uneven_position(y, UNEVEN_Y, False), color="black"
+    )
+    axes.set_xlim(0, 1)
+    axes.set_ylim(0, 1)
+    minor = [k * 10.0**n for n in (-1, 0, 1) for k in range(2, 10)]
+    axes.set_xticks(uneven_position(np.array(minor), UNEVEN_X, True), minor=True)
+    axes.set_xticks([p for _, p in UNEVEN_X])
+    axes.set_yticks([p for _, p in UNEVEN_Y])
+    if labels_drawn:
+        axes.set_xticklabels([f"{v:g}" if v >= 1 else "0.1" for v, _ in UNEVEN_X], fontsize=11)
+        axes.set_yticklabels([f"{v:.1f}" for v, _ in UNEVEN_Y], fontsize=11)
+    else:
+        axes.tick_params(labelbottom=False, labelleft=False)
+    axes.grid(True, which="both", color="0.7")
+    figure.canvas.draw()
+    pixels = np.asarray(figure.canvas.buffer_rgba())[:, :, :3].copy()
+    box = axes.get_window_extent()
+    rows = pixels.shape[0]
+    plt.close(figure)
+    return pixels, [box.x0, rows - box.y1, box.x1, rows - box.y0], np.column_stack((x, y))

@@ -98,3 +98,17 @@ def test_frame_ticks_are_found_inward_outward_and_at_grid_lines() -> None:
     x_ticks, y_ticks = frame_ticks(ink, frame)
     assert x_ticks == [50.0, 100.0, 150.0, 175.0, 200.0, 250.0]
     assert y_ticks == [20.0, 70.0, 120.0, 170.0]
+
+
+def test_the_side_of_a_box_standing_on_the_frame_edge_is_no_tick() -> None:
+    """A note box drawn against the left edge: its top and bottom sides leave the edge as an
+    inward tick does, but run on far past a tick's length."""
+    ink = np.zeros((200, 300))
+    frame = [50.0, 20.0, 250.0, 170.0]
+    ink[20, 50:251] = ink[170, 50:251] = 1.0
+    ink[20:171, 50] = ink[20:171, 250] = 1.0
+    ink[70, 50:57] = 1.0  # an inward tick
+    ink[100, 50:120] = ink[140, 50:120] = 1.0  # the box's top and bottom sides
+    ink[100:141, 119] = 1.0
+    _, y_ticks = frame_ticks(ink, frame)
+    assert y_ticks == [20.0, 70.0, 170.0]

@@ -74,9 +74,10 @@ def test_the_rest_of_a_grid_line_beyond_a_label_is_grid_though_a_glyph_curls_rou
     ink, rows = _log_grid()
     row = rows[2]
     ink[row - 9 : row + 10, 200:262] = 0.0  # a label's blank near the right edge ...
-    # ... whose last glyph, a ")", curls round the end of the line's rest, above and below
-    ink[row - 4 : row, 253:261] = 1.0
-    ink[row + 1 : row + 5, 253:261] = 1.0
+    # ... whose last glyph, a ")", curls round the end of the line's rest, above and below,
+    # touching it
+    ink[row - 4 : row, 253:262] = 1.0
+    ink[row + 1 : row + 5, 253:262] = 1.0
     mask = ink > LINE_INK_THRESHOLD
     grid = [Line(float(r), r, r, 0, ink.shape[1], 1.0) for r in rows if r != row]
     grid.append(Line(float(row), row, row, 0, 200, 1.0))  # the line's long piece, found

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from graphq.digitizer.calibration import build_calibration, validate_axis
+from graphq.digitizer.calibration import KnotMap, build_calibration, validate_axis
 from graphq.digitizer.types import Axes, Axis, Calibration, CalibrationPoint, GraphMeta
 from graphq.errors import GraphqError
 
@@ -52,3 +52,22 @@ def test_unmappable_ranges_are_invalid_parameters(axis: Axis) -> None:
     with pytest.raises(GraphqError) as caught:
         validate_axis("y", axis)
     assert caught.value.code == "INVALID_PARAMETERS"
+
+
+def test_a_knot_map_is_linear_between_its_knots_and_runs_on_past_them() -> None:
+    knots = KnotMap((100.0, 230.0, 315.0, 520.0), (-1.0, 0.0, 1.0, 2.0), log=True)
+    pixels = np.array([35.0, 165.0, 230.0, 417.5, 622.5])
+    np.testing.assert_allclose(
+        knots.pixel_to_value(pixels), [10**-1.5, 10**-0.5, 1.0, 10**1.5, 10**2.5]
+    )
+    np.testing.assert_allclose(knots.value_to_pixel(knots.pixel_to_value(pixels)), pixels)
+
+
+def test_a_knot_map_runs_down_the_page_for_a_y_axis() -> None:
+    knots = KnotMap((400.0, 330.0, 100.0), (0.0, 0.5, 2.0), log=False)
+    np.testing.assert_allclose(knots.pixel_to_value(np.array([365.0, 215.0])), [0.25, 1.25])
+
+
+def test_knots_out_of_order_are_refused() -> None:
+    with pytest.raises(ValueError, match="run one way"):
+        KnotMap((100.0, 300.0, 200.0), (0.0, 1.0, 2.0), log=False)

@@ -1,3 +1,8 @@
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
@@ -89,3 +94,28 @@ def test_a_side_merged_with_the_grid_lines_crowding_it_is_found_at_its_outer_edg
     ink[40, 50:351] = ink[260, 50:351] = 1.0
     ink[40:261, 50] = ink[40:261, 350] = 1.0
     _assert_frame(find_frame(ink).box, [50.0, 40.0, 350.0, 260.0], 1.0)
+
+
+def test_a_right_side_hidden_by_labels_over_it_is_where_the_lines_across_end() -> None:
+    """Pulse-width labels with white backgrounds stand over the right edge, as on a safe-
+    operating-area graph: the edge's line is cut into pieces that reach neither corner, and
+    the bold limit line beside it closes a box; the lines across the plot end at the edge."""
+    figure = plt.figure(figsize=(4.5, 3.5), dpi=100)
+    axes = figure.add_axes((0.15, 0.12, 0.72, 0.8))
+    axes.plot([1, 1000], [1, 9], color="black")
+    axes.axvline(700, color="black", lw=1.2)
+    axes.set_xscale("log")
+    axes.set_xlim(1, 1000)
+    axes.set_ylim(0, 10)
+    axes.grid(True, which="both", color="0.6")
+    for y, text in ((8.5, "10 µs"), (5.5, "100 µs"), (2.5, "1 ms")):
+        white = {"facecolor": "white", "edgecolor": "none", "pad": 4.0}
+        axes.text(900, y, text, va="center", fontsize=9, clip_on=False, bbox=white)
+    figure.canvas.draw()
+    pixels = np.asarray(figure.canvas.buffer_rgba())[:, :, :3].copy()
+    extent = axes.get_window_extent()
+    rows = pixels.shape[0]
+    plt.close(figure)
+    frame = find_frame(darkness(pixels))
+    assert frame.closed
+    _assert_frame(frame.box, [extent.x0, rows - extent.y1, extent.x1, rows - extent.y0], 1.5)

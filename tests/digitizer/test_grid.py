@@ -317,3 +317,14 @@ def test_a_thin_grid_line_falling_on_one_pixel_row_is_as_much_grid_as_its_split_
     cleaned, _, _ = remove_grid(ink)
     assert cleaned[[69, 172], 2:-2].max() == 0.0
     assert (cleaned[118:120, 2:-2] > 0.9).mean() > 0.9
+
+
+def test_a_grid_line_stopping_at_a_labels_blank_is_erased_though_glyphs_stand_beyond() -> None:
+    """A log grid's minor line runs from the right frame to a label laid over it with a white
+    background: the label's glyphs (an "=") stand beyond the line's end, apart from it, where
+    curves merging into a line run on from its very end."""
+    ink = _grey_grid()
+    ink[55, 100:-1] = 0.25  # the minor line, off the even spacing, stopping at the label
+    ink[53, 88:98] = ink[57, 88:98] = 0.8  # the label's "=", a blank of 2 px before the line
+    cleaned, _, _ = remove_grid(ink)
+    assert cleaned[54:57, 100:-3].max() == 0.0

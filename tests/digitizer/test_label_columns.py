@@ -35,6 +35,22 @@ def test_steep_curves_ending_before_a_column_take_its_labels_top_to_bottom() -> 
     assert kinds == ["end"] * 3
 
 
+def test_traces_run_into_their_column_are_placed_where_they_stand_before_it() -> None:
+    # Two traces took the first glyphs of the labels for their ink and end level with one
+    # another inside the column; before it they stand in their labels' order.
+    x = np.linspace(60.0, 190.0, 60)
+    inside = x > 183.0
+    highest = np.column_stack((x, np.where(inside, 12.0, 8.0)))
+    middle = np.column_stack((x, np.where(inside, 21.0, 18.0)))
+    lowest = np.column_stack((x, np.where(inside, 21.0, 28.0)))
+    labels, kinds = ["", "VDS = 40 V", ""], ["", "inline", ""]
+
+    bind_end_column(COLUMN, [lowest, highest, middle], labels, kinds)
+
+    assert labels == ["VDS = 160 V", "VDS = 40 V", "VDS = 100 V"]
+    assert kinds == ["end"] * 3
+
+
 def test_a_column_holding_more_labels_than_curves_end_there_binds_nothing() -> None:
     curves = [_steep(7.5), _steep(14.5)]
     labels, kinds = ["", ""], ["", ""]

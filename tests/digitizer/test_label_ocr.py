@@ -89,6 +89,19 @@ def test_misreads_of_a_labels_points_zeros_and_micro_signs_are_mended() -> None:
     assert mend_label("VCE = 5 V (UASHEL)") == "VCE = 5 V (DASHED)"
 
 
+def test_a_samples_lone_dash_and_specks_at_a_labels_ends_go() -> None:
+    assert mend_label("VGS = 4.5V -") == "VGS = 4.5V"
+    assert mend_label("VDS = 160 V-") == "VDS = 160 V"
+    assert mend_label("-Vgs = 15V") == "Vgs = 15V"
+    assert mend_label("T = 150°C ©") == "T = 150°C"
+    assert mend_label("- 25°C") == "-25°C"
+    assert mend_label("125°") == "125°C"
+    assert mend_label("- = Vgs = 20V") == "Vgs = 20V"
+    assert mend_label(" = < VDS = 120V") == "VDS = 120V"
+    assert mend_label(" = -55 °C") == "-55 °C"
+    assert mend_label("125 °C") == "125 °C"
+
+
 def test_hyphens_and_letters_that_are_printed_so_stay() -> None:
     assert mend_label("TO-220") == "TO-220"
     assert mend_label("-55°C") == "-55°C"
@@ -122,3 +135,29 @@ def test_a_label_cut_by_grid_lines_erased_across_it_is_read_whole() -> None:
         mask[row, :] = False
     lines = read_lines(ink, mask, glyph, 5.0 / glyph, DEFAULT_LINES)
     assert [line.text for line in lines] and same_label(lines[0].text, "125°C")
+
+
+def test_a_minus_set_apart_from_its_number_is_read_with_it() -> None:
+    read = _read(lambda axes: axes.text(0.5, 1.0, "\u2212  25°C", fontsize=12))
+    assert len(read) == 1 and same_label(read[0], "-25°C")
+
+
+def test_a_minus_tesseract_misses_is_put_back_from_the_glyphs() -> None:
+    def draw(axes: plt.Axes) -> None:
+        axes.text(0.62, 1.0, "0.5V", fontsize=12)
+        # A thin, short minus a little apart, as small labels print it.
+        axes.plot([0.42, 0.54], [1.06, 1.06], color="black", lw=1.0)
+
+    read = _read(draw)
+    assert len(read) == 1 and same_label(read[0], "-0.5V")
+
+
+def test_a_dash_below_or_far_left_of_a_number_is_no_minus() -> None:
+    def draw(axes: plt.Axes) -> None:
+        axes.text(0.62, 1.0, "0.5V", fontsize=12)
+        axes.plot([0.1, 0.22], [1.06, 1.06], color="black", lw=1.0)
+        axes.plot([0.45, 0.57], [0.93, 0.93], color="black", lw=1.0)
+
+    read = _read(draw)
+    assert any(same_label(text, "0.5V") for text in read)
+    assert not any(text.startswith("-") for text in read)

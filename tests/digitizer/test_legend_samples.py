@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
-from graphq.digitizer.legend_samples import find_samples, is_dashed, nearest_colour, shared_colours
+from graphq.digitizer.legend_samples import (
+    find_samples,
+    is_dashed,
+    nearest_colour,
+    shared_colours,
+    stacked_order,
+)
 
 GLYPH = 12.0
 RED, BLUE = (214, 39, 40), (31, 119, 180)
@@ -74,3 +80,27 @@ def test_a_curve_breaking_often_is_dashed_and_a_whole_one_is_not() -> None:
     dashes = np.concatenate([np.arange(k, k + 6) for k in range(0, 200, 10)])
     assert is_dashed(dashes)
     assert not is_dashed(np.arange(200))
+
+
+def _fan(levels: tuple[float, ...], swap: float = 0.0) -> list[np.ndarray]:
+    """Output-like curves (points, y down) leaving one origin, highest level first; the first
+    two traced swapped by ``swap`` points over the first tenth, as where a tracker takes the
+    wrong one of two lines still touching."""
+    x = np.linspace(0.0, 100.0, 200)
+    curves = [np.column_stack((x, 200.0 - level * (1 - np.exp(-x / 8.0)))) for level in levels]
+    near = x < 10.0
+    curves[0][near, 1] += swap
+    return curves
+
+
+def test_curves_of_a_family_stand_in_order_though_traced_swapped_at_their_origin() -> None:
+    curves = _fan((150.0, 100.0, 50.0), swap=15.0)
+    assert stacked_order(curves) == [0, 1, 2]
+    assert stacked_order(curves[::-1]) == [2, 1, 0]
+
+
+def test_curves_that_cross_have_no_order() -> None:
+    x = np.linspace(0.0, 100.0, 200)
+    rising = np.column_stack((x, 150.0 - x))
+    falling = np.column_stack((x, 50.0 + x))
+    assert stacked_order([rising, falling]) is None

@@ -39,3 +39,26 @@ def test_a_result_needing_review_says_so_in_red_in_the_legend() -> None:
     review = Review()
     review.add(ReviewReason.LABELS_BY_ORDER, "labels bound by order")
     assert _red(_overlay(review)[300:]) > 0
+
+
+def test_curves_on_hand_drawn_axes_are_drawn_where_they_were_read() -> None:
+    """The axes were mapped by their unevenly spaced tick labels; the overlay maps the
+    curve's values back the same way, onto the curve's own ink."""
+    from graphq.digitizer import digitize
+    from graphq.digitizer.overlay import PALETTE
+    from tests.digitizer.plots import render_uneven_plot
+
+    pixels, _, _ = render_uneven_plot()
+    meta = GraphMeta(axes=Axes(x=Axis(0.1, 100, "log"), y=Axis(0, 3)), read_labels=False)
+    result = digitize(pixels, meta)
+    drawn = np.asarray(Image.open(io.BytesIO(render_overlay(pixels, result, meta))).convert("RGB"))[
+        : pixels.shape[0]
+    ]
+    colour = np.array([int(PALETTE[0][i : i + 2], 16) for i in (1, 3, 5)])
+    rows, columns = np.nonzero(np.all(np.abs(drawn.astype(int) - colour) <= 40, axis=2))
+    ink = pixels.min(axis=2) < 100
+    near = [
+        ink[max(0, r - 2) : r + 3, max(0, c - 2) : c + 3].any()
+        for r, c in zip(rows, columns, strict=True)
+    ]
+    assert len(near) > 100 and np.mean(near) > 0.9

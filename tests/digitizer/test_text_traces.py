@@ -58,10 +58,25 @@ def test_a_flat_trace_floating_inside_the_plot_as_short_as_a_note_line_is_text()
     assert not _floating(columns, 170.0 + rng.normal(0.0, 0.8, columns.size))
 
 
-def test_a_flat_trace_as_short_from_the_frame_or_wider_than_a_note_line_is_a_curve() -> None:
+def test_a_long_note_line_traced_through_its_letters_is_text() -> None:
+    # "D = 0.5, 0.3, 0.1, 0.05, single pulse" at 100 dpi: 28 glyphs wide, a third of the plot,
+    # stepping by a glyph and a half where the tracker ran up into its letters.
+    columns = np.arange(100, 240)
+    rows = 120.0 + 7.0 * (np.arange(columns.size) >= 70)
+    assert not _floating(columns, rows)
+
+
+def test_a_flat_trace_from_the_frame_or_wider_than_a_note_line_is_a_curve() -> None:
     assert _floating(np.arange(0, 70), np.full(70, 170.0))  # starts at the frame
-    assert _floating(np.arange(100, 200), np.full(100, 170.0))  # 20 glyphs wide
-    assert _floating(np.arange(200, 270), np.linspace(170.0, 160.0, 70))  # rises by 2 glyphs
+    assert _floating(np.arange(50, 210), np.full(160, 170.0))  # 32 glyphs wide
+    assert _floating(np.arange(200, 270), np.linspace(170.0, 158.0, 70))  # falls by 2.4 glyphs
+
+
+def test_a_flat_curve_stopping_inside_over_half_the_plot_is_a_curve() -> None:
+    # 28 glyphs wide but over half of a narrow plot (a 72 dpi normalised breakdown voltage).
+    columns = np.arange(20, 160)
+    curve = traced_curve(columns, np.linspace(100.0, 94.0, columns.size))
+    assert len(drop_text_traces([curve], _GLYPH_PX, _LINE_PX, np.zeros((200, 260), bool))) == 1
 
 
 def _kept_on(ruled: np.ndarray, columns: np.ndarray, rows: np.ndarray) -> bool:

@@ -1,12 +1,19 @@
 """A flat curve's track keeps to its line past a leader arrow that touches it; a steep
-stretch is told from a vertical stroke by its runs shifting with both ends."""
+stretch is told from a vertical stroke by its runs shifting with both ends; tracks sharing a
+run far taller than their strokes are not spread down it."""
 
 import numpy as np
 import pytest
 
 from graphq.digitizer.runs import ColumnRuns, column_runs, single_line_width
 from graphq.digitizer.scale import PlotScale
-from graphq.digitizer.tracker import Sample, Track, _on_steep_stretch, track_pass
+from graphq.digitizer.tracker import (
+    Sample,
+    Track,
+    _divide_shared,
+    _on_steep_stretch,
+    track_pass,
+)
 from graphq.digitizer.tracks import to_curve
 
 _WIDTH = 200
@@ -145,3 +152,23 @@ def test_a_dotted_curve_is_followed_from_dot_to_dot() -> None:
     scale = PlotScale(1.0, None, width, 100)
     curves = [to_curve(t) for t in track_pass(column_runs(ink, 0.5), range(width), scale)]
     assert max(c.span for c in curves) >= width - 4
+
+
+def _touching_tracks() -> list[Track]:
+    """Two flat tracks a line's width apart, last seen in column 99."""
+    return [Track(y=row, slope=0.0, column=99) for row in (50.5, 52.5)]
+
+
+def test_tracks_on_a_run_far_taller_than_their_strokes_stay_where_they_were_heading() -> None:
+    # Two touching curves reach a grid line's stub left standing where they cross: the run
+    # reaches 40 rows below them, and spreading them down it would bend both curves' ends.
+    tracks = _touching_tracks()
+    _divide_shared(tracks, 100, 0, 50, 94, PlotScale(2.0, None, 200, 100))
+    assert [track.samples[-1].middle for track in tracks] == [50.5, 52.5]
+
+
+def test_tracks_filling_their_run_divide_it_evenly() -> None:
+    # Two 2 px strokes and their touching: a run of 6 rows holds just them.
+    tracks = _touching_tracks()
+    _divide_shared(tracks, 100, 0, 49, 54, PlotScale(2.0, None, 200, 100))
+    assert [track.samples[-1].middle for track in tracks] == [50.0, 53.0]

@@ -104,6 +104,27 @@ def read_axes(
     return AxesReading(x, y)
 
 
+def tick_label_positions(
+    name: str,
+    words: list[Word],
+    frame_box: Box,
+    ticks: list[float],
+    settings: AxisSettings | None = None,
+) -> list[tuple[float, float]]:
+    """(position, value) of each tick label beside the frame's ``name`` ("x" or "y") edge,
+    each fitted to its tick, as read: nothing mended or left out, for a caller that knows
+    the axis range and judges the labels against it."""
+    chosen = settings or AxisSettings()
+    numbers = [
+        (w, v)
+        for w in join_exponents(words)
+        if w.upright and (v := parse_number(w.text)) is not None
+    ]
+    labels = _without_lost_exponents(_tick_labels(name, numbers, frame_box, chosen))
+    edges = (frame_box[0], frame_box[2]) if name == "x" else (frame_box[3], frame_box[1])
+    return [(_fit_to_tick(name, w, ticks, edges, chosen), v) for w, v in labels]
+
+
 def _read_axis(
     name: str,
     numbers: list[tuple[Word, float]],

@@ -60,6 +60,8 @@ def restore_decimal_points(words: list[Word], text: np.ndarray) -> list[Word]:
         if not number:
             continue
         left, top, right, bottom = word_box(word)
+        if right <= left or bottom <= top:
+            continue  # a word squeezed to no box has no glyphs to look at
         labels, _ = ndimage.label(text[top:bottom, left:right], structure=np.ones((3, 3), bool))
         boxes = [box for box in ndimage.find_objects(labels) if box is not None]
         if not boxes:

@@ -36,6 +36,8 @@ class TickSettings:
     min_band_px: int = 3
     # ... and the frame line itself is stepped over by this many px.
     edge_px: int = 2
+    # An inward tick ends within this many band depths of the edge.
+    long_ticks: int = 4
     # A column is a tick where ink fills this fraction of the band's rows.
     tick_fill: float = 0.7
     # A grid line is inked over this fraction of the frame's height (dotted ones too).
@@ -107,10 +109,26 @@ def _edge_ticks(
         last = first + side * depth
         low, high = sorted((first, last))
         if low >= 0 and high < height:
-            bands.append(marked[low : high + 1].mean(axis=0) >= settings.tick_fill)
+            band = marked[low : high + 1].mean(axis=0) >= settings.tick_fill
+            if side == inward:
+                band &= ~_runs_on_inward(marked, edge, inward, depth, settings)
+            bands.append(band)
     inner = marked[min(far, edge) + settings.edge_px : max(far, edge) - settings.edge_px + 1]
     columns = np.logical_or.reduce([*bands, inner.mean(axis=0) >= settings.grid_fill])
     return [start + centre for centre in _run_centres(columns, settings.max_width_px)]
+
+
+def _runs_on_inward(
+    marked: np.ndarray, edge: int, inward: int, depth: int, settings: TickSettings
+) -> np.ndarray:
+    """Columns whose ink runs on inward far past a tick's length: the side of a box standing
+    on the edge (a note, a legend) or a curve leaving through it, not a tick."""
+    first = edge + inward * (settings.edge_px + depth + 1)
+    last = edge + inward * (settings.edge_px + settings.long_ticks * depth)
+    low, high = sorted((first, last))
+    if low < 0 or high >= marked.shape[0]:
+        return np.zeros(marked.shape[1], dtype=bool)
+    return marked[low : high + 1].mean(axis=0) >= settings.tick_fill
 
 
 def _run_centres(columns: np.ndarray, max_width: int) -> list[float]:

@@ -2,7 +2,10 @@
 
 An axis is linear in *display* units: the value itself on a linear axis, its base-10
 logarithm on a log axis. Two reference points fix the map: the plot frame edges with the axis
-range (the usual case), or two calibration ticks when the frame is not the range.
+range (the usual case), or two calibration ticks when the frame is not the range. Some vendor
+graphs were drawn by hand, their tick labels unevenly spaced: their curves were drawn against
+those ticks, so such an axis maps piecewise, linearly between neighbouring labelled ticks
+(:class:`KnotMap`, made by :mod:`graphq.digitizer.tick_calibration`).
 """
 
 from __future__ import annotations
@@ -49,11 +52,51 @@ class AxisMap:
 
 
 @dataclass(frozen=True)
+class KnotMap:
+    """A map linear in display units between knots (pixel, display value), and beyond the
+    outer knots along the outer segments: an axis whose labelled ticks stand unevenly."""
+
+    pixels: tuple[float, ...]
+    displays: tuple[float, ...]
+    log: bool
+
+    def __post_init__(self) -> None:
+        steps = np.diff(self.pixels), np.diff(self.displays)
+        if len(self.pixels) < 2 or len(self.pixels) != len(self.displays):
+            raise ValueError("a knot map needs two knots or more, each a pixel and a value")
+        if not (np.all(steps[0] > 0) or np.all(steps[0] < 0)) or not (
+            np.all(steps[1] > 0) or np.all(steps[1] < 0)
+        ):
+            raise ValueError("a knot map's pixels and values must each run one way")
+
+    def pixel_to_value(self, pixel: np.ndarray) -> np.ndarray:
+        display = _through_knots(np.asarray(pixel, np.float64), self.pixels, self.displays)
+        return np.power(10.0, display) if self.log else display
+
+    def value_to_pixel(self, value: np.ndarray) -> np.ndarray:
+        value = np.asarray(value, dtype=np.float64)
+        display = np.log10(value) if self.log else value
+        return _through_knots(display, self.displays, self.pixels)
+
+
+def _through_knots(
+    at: np.ndarray, knots_from: tuple[float, ...], knots_to: tuple[float, ...]
+) -> np.ndarray:
+    """Piecewise-linear interpolation through the knots, run on past the outer ones."""
+    order = np.argsort(knots_from)
+    xp, fp = np.asarray(knots_from)[order], np.asarray(knots_to)[order]
+    inside = np.interp(at, xp, fp)
+    below = fp[0] + (at - xp[0]) * (fp[1] - fp[0]) / (xp[1] - xp[0])
+    above = fp[-1] + (at - xp[-1]) * (fp[-1] - fp[-2]) / (xp[-1] - xp[-2])
+    return np.where(at < xp[0], below, np.where(at > xp[-1], above, inside))
+
+
+@dataclass(frozen=True)
 class PlotCalibration:
     """Both axis maps of one graph; y pixels grow downwards, y values upwards."""
 
-    x: AxisMap
-    y: AxisMap
+    x: AxisMap | KnotMap
+    y: AxisMap | KnotMap
 
     def pixels_to_values(self, xy_pixel: np.ndarray) -> np.ndarray:
         """(N, 2) pixel coordinates → (N, 2) axis values."""
@@ -104,7 +147,8 @@ def axis_map_from_points(name: str, points: list[CalibrationPoint], axis: Axis) 
     return AxisMap(a.pixel, display[0], b.pixel, display[1], log)
 
 
-def _map_from_frame(axis: Axis, pixel_min: float, pixel_max: float) -> AxisMap:
+def map_from_frame(axis: Axis, pixel_min: float, pixel_max: float) -> AxisMap:
+    """The map that puts the axis range on the frame edges (``pixel_min`` at ``axis.min``)."""
     log = axis.scale == "log"
     lo, hi = (math.log10(axis.min), math.log10(axis.max)) if log else (axis.min, axis.max)
     return AxisMap(pixel_min, lo, pixel_max, hi, log)
@@ -121,6 +165,4 @@ def build_calibration(
             axis_map_from_points("x", chosen.x, meta.axes.x),
             axis_map_from_points("y", chosen.y, meta.axes.y),
         )
-    return PlotCalibration(
-        _map_from_frame(meta.axes.x, x0, x1), _map_from_frame(meta.axes.y, y1, y0)
-    )
+    return PlotCalibration(map_from_frame(meta.axes.x, x0, x1), map_from_frame(meta.axes.y, y1, y0))

@@ -49,6 +49,14 @@ BOX_OVERHANG = 0.05
 # longest unbroken run of a line's rows over its length; a line less solid than this below
 # the most solid close to it, and thicker than that one, is text.
 SOLID_MARGIN = 0.1
+# A side hidden in part (curve labels with white backgrounds set over the frame's right
+# edge, as safe-operating-area graphs name their pulse widths) is broken into pieces that
+# reach neither corner, so no box closes on it and a grid line inside is taken for it. The
+# lines across the plot still end at it, together: within this many gap closings of each
+# other (their ends are each found to a closed gap) ...
+HIDDEN_SIDE = 1.0
+# ... and at least this many of them: the top and bottom, and a grid line or more.
+HIDDEN_SIDE_LINES = 3
 # A side whose band is more than this many times as thick as the box's thinnest side is the
 # frame line merged with the grid lines crowding beside it (a log axis's 7, 8, 9 lines at
 # 72 dpi, or blurred): its edge is at the band's outer side, where a line as thick as the
@@ -131,6 +139,7 @@ def _largest_box(
     """
     best: list[float] | None = None
     best_area = 0.0
+    sides: tuple[Line, Line, Line, Line] | None = None
     position = np.array([line.position for line in horizontal])
     start = np.array([line.start for line in horizontal])
     end = np.array([line.end for line in horizontal])
@@ -169,7 +178,60 @@ def _largest_box(
         ):
             best = _outer_edges(left, top, right, bottom)
             best_area = box_w * box_h
-    return best
+            sides = (left, top, right, bottom)
+    if best is None or sides is None:
+        return None
+    return _past_hidden_sides(best, sides, horizontal, vertical, gap_px)
+
+
+def _past_hidden_sides(
+    box: list[float],
+    sides: tuple[Line, Line, Line, Line],
+    horizontal: list[Line],
+    vertical: list[Line],
+    gap_px: int,
+) -> list[float]:
+    """The box moved out to where its right side, hidden in part, lies (see
+    :data:`HIDDEN_SIDE`): its top and bottom lines both running on past the side found and
+    ending together, as most lines across the plot do. A line drawn there across the box is
+    a side of its own, not hidden; tick labels joined to the ends of a few lines (right of
+    the frame on a second axis) end where only those few do."""
+    _, top, _, bottom = sides
+    x0, y0, x1, y1 = box
+    slack_x = REACH_TOLERANCE * (x1 - x0) + gap_px + 2
+    slack_y = REACH_TOLERANCE * (y1 - y0) + gap_px + 2
+    together = HIDDEN_SIDE * (gap_px + 2)
+    ends = (top.end - 1, bottom.end - 1)
+    if min(ends) > x1 + slack_x and abs(ends[0] - ends[1]) <= together:
+        across = [
+            line.end - 1.0
+            for line in horizontal
+            if y0 - slack_y <= line.position <= y1 + slack_y and line.start <= x0 + slack_x
+        ]
+        edge = float(min(ends))
+        if _most_end_here(across, edge, x1, together, slack_x) and not _drawn_across(
+            vertical, edge, y0, y1, slack_x
+        ):
+            x1 = edge
+    return [x0, y0, x1, y1]
+
+
+def _most_end_here(
+    ends: list[float], edge: float, side: float, together: float, slack: float
+) -> bool:
+    """Whether more of the lines ``ends`` end at ``edge`` than at the box's ``side``, and at
+    least :data:`HIDDEN_SIDE_LINES` of them."""
+    here = sum(abs(end - edge) <= together for end in ends)
+    there = sum(abs(end - side) <= slack for end in ends)
+    return here >= HIDDEN_SIDE_LINES and here > there
+
+
+def _drawn_across(lines: list[Line], at: float, low: float, high: float, slack: float) -> bool:
+    """Whether one of ``lines`` lies near ``at`` and reaches from ``low`` to ``high``."""
+    return any(
+        abs(line.position - at) <= slack and line.start <= low + slack and line.end >= high - slack
+        for line in lines
+    )
 
 
 def _outer_edges(left: Line, top: Line, right: Line, bottom: Line) -> list[float]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+from scipy import ndimage
 
 from graphq.digitizer.broken_grid import GridLook, broken_grid_lines
 from graphq.digitizer.frame import LINE_INK_THRESHOLD
@@ -20,8 +21,9 @@ from graphq.digitizer.grid_erase import (
     CURVE_OVER_GRID,
     LIGHT_PERCENTILE,
     erase_bands,
+    percentile,
 )
-from graphq.digitizer.lines import Line, find_lines
+from graphq.digitizer.lines import Line, find_lines, solid_cores
 
 # A grid line spans at least this fraction of the plot.
 MIN_GRID_FRACTION = 0.5
@@ -66,22 +68,8 @@ def remove_grid(
     height, width = ink.shape
     mask = ink > LINE_INK_THRESHOLD
     gap_px = max(3, round(0.015 * max(width, height)))
-    horizontal = _edge_to_edge(
-        find_lines(
-            ink, mask, min_length=MIN_GRID_FRACTION * width, gap_px=gap_px, min_part_ink=_PART_INK
-        ),
-        mask,
-    )
-    vertical = _edge_to_edge(
-        find_lines(
-            ink.T,
-            mask.T,
-            min_length=MIN_GRID_FRACTION * height,
-            gap_px=gap_px,
-            min_part_ink=_PART_INK,
-        ),
-        mask.T,
-    )
+    horizontal = _from_frame(ink, mask, MIN_GRID_FRACTION, gap_px)
+    vertical = _from_frame(ink.T, mask.T, MIN_GRID_FRACTION, gap_px)
     found_horizontal, found_vertical = horizontal, vertical
     pieces_h = _pieces(ink, mask, gap_px)
     pieces_v = _pieces(ink.T, mask.T, gap_px)
@@ -164,16 +152,15 @@ def _erase_light(
 
 def _pieces(ink: np.ndarray, mask: np.ndarray, gap_px: int) -> list[Line]:
     """Lines from the frame at least a piece of a grid line long (a box may hide the rest)."""
-    return _edge_to_edge(
-        find_lines(
-            ink,
-            mask,
-            min_length=_PIECE_FRACTION * mask.shape[1],
-            gap_px=gap_px,
-            min_part_ink=_PART_INK,
-        ),
-        mask,
-    )
+    return _from_frame(ink, mask, _PIECE_FRACTION, gap_px)
+
+
+def _from_frame(ink: np.ndarray, mask: np.ndarray, fraction: float, gap_px: int) -> list[Line]:
+    """Horizontal lines at least ``fraction`` of the plot long that reach the frame, each
+    thick band cut down to its solid cores (:func:`graphq.digitizer.lines.solid_cores`)."""
+    min_length = fraction * mask.shape[1]
+    lines = find_lines(ink, mask, min_length=min_length, gap_px=gap_px, min_part_ink=_PART_INK)
+    return _edge_to_edge(solid_cores(ink, mask, lines, min_length, gap_px), mask)
 
 
 def _interrupted(
@@ -245,7 +232,7 @@ def _line_level(ink: np.ndarray, line: Line) -> float:
     )
     if solid.size:
         peaks = peaks[solid[0] : solid[-1] + _SOLID_RUN_PX]
-    return float(np.percentile(peaks, LIGHT_PERCENTILE)) if peaks.size else 0.0
+    return percentile(peaks, LIGHT_PERCENTILE) if peaks.size else 0.0
 
 
 def _without_flat_curves(
@@ -388,20 +375,24 @@ def _line_colour(ink: np.ndarray, colour: np.ndarray, line: Line) -> float:
 
 
 def _runs_on_as_curve(mask: np.ndarray, line: Line) -> bool:
-    """A line stopping short of the frame where ink goes on beside it: curves that merge
-    into one flat line (thermal impedance at long pulses). A grid line stops at a box,
-    whose blank inside follows its border."""
+    """A line stopping short of the frame where ink goes on beside it, joined to its end:
+    curves that merge into one flat line (thermal impedance at long pulses). A grid line
+    stops at a box, whose blank inside follows its border, or at a label's blank, beyond
+    which the label's glyphs stand apart from the line."""
     length = mask.shape[1]
     rows = slice(max(0, line.first - _BESIDE_PX), line.last + _BESIDE_PX + 1)
     near, far = _BEYOND_END_PX
-    for beyond in (
-        range(line.start - far, line.start - near + 1),
-        range(line.end - 1 + near, line.end + far),
+    for low, high, end in (
+        (line.start - far, line.start + 1, far),
+        (line.end - 1, line.end + far, 0),
     ):
-        columns = [c for c in beyond if 0 <= c < length]
-        if len(columns) < far - near + 1:
+        if low < 0 or high > length:
             continue
-        if mask[rows, columns[0] : columns[-1] + 1].any(axis=0).mean() >= _CONTINUED_FRACTION:
+        pieces, _ = ndimage.label(mask[rows, low:high], structure=np.ones((3, 3), dtype=bool))
+        at_end = pieces[line.first - rows.start : line.last - rows.start + 1, end]
+        joined = np.isin(pieces, at_end[at_end > 0])
+        beyond = joined[:, near : far + 1] if end == 0 else joined[:, : far - near + 1]
+        if beyond.any(axis=0).mean() >= _CONTINUED_FRACTION:
             return True
     return False
 

@@ -2,7 +2,9 @@
 
 Each row of a line's band is erased up to its own level: a curve darker than the line
 survives where it crosses or runs along it, while the line's own dashes (however dark) and
-the anti-aliased strokes of a label laid over it do not set that level.
+the anti-aliased strokes of a label laid over it do not set that level. A curve lying in the
+row beside a line's band, where the line's own fringe would run all along it, keeps that
+stretch (a flat curve tail drawn half a pixel off a grid line at 72 dpi).
 """
 
 from __future__ import annotations
@@ -14,17 +16,22 @@ from graphq.digitizer.lines import Line
 
 # A pixel on a grid line survives when its ink exceeds the line's median ink by this much.
 CURVE_OVER_GRID = 0.25
-# A row whose upper ink level exceeds its light level by this much has a curve along it ...
-_CURVE_ALONG_GRID = 0.4
-# ... when that darker ink runs unbroken for this many px: the anti-aliased dots of a dotted
-# grid line (1 pt is 4 px at 300 dpi) spread as widely between core and fringe, but only
-# over a few px at a time.
+# Ink darker than a row's light level by that much is a curve along the line when it runs
+# unbroken for this many px: the anti-aliased dots of a dotted grid line (1 pt is 4 px at
+# 300 dpi) spread as widely between core and fringe, but only over a few px at a time. At
+# 72 dpi a curve lying on a grey line darkens it by no more than that.
 _ALONG_RUN_PX = 12
+# A row whose upper ink level exceeds the band's light level by this much is a curve lying
+# along the line's edge (when its darker ink runs unbroken as above).
+_CURVE_ALONG_GRID = 0.4
 # A row whose ink runs unbroken (for the along-run length) over this fraction of it is a
 # solid line: its own light level is taken from those runs alone.
 _SOLID_SHARE = 0.25
 # Percentile of a grid row's ink taken as the line's own level.
 _LEVEL_PERCENTILE = 75
+# A fringe row (one either side of a line's band) whose long stretches of ink cover less
+# than this fraction of the line's inked length holds a curve beside the line there.
+_FRINGE_SHARE = 0.5
 # Darker stretches of a row are the line's own dashes (a vendor's dash pattern drawn over a
 # dotted line renders as black dashes at 72-150 dpi), not a curve along it, when there are at
 # least this many, alike in length to this ratio, none longer than this fraction of the row,
@@ -47,30 +54,37 @@ def erase_bands(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None
     """
     rows = cleaned.shape[0]
     for line in lines:
-        band_light = _light_level(
-            ink[line.first : line.last + 1, line.start : line.end].max(axis=0)
-        )
+        band = ink[line.first : line.last + 1, line.start : line.end].max(axis=0)
+        band_light = _light_level(band)
+        core_px = np.count_nonzero(band > LINE_INK_THRESHOLD)
         # One row either side takes the anti-aliased fringe of a line between two rows.
         for row in range(max(0, line.first - 1), min(rows, line.last + 2)):
             values = ink[row, line.start : line.end]
             inked = values[values > LINE_INK_THRESHOLD]
             if inked.size < 0.25 * values.size:
                 continue
-            level = float(np.percentile(inked, _LEVEL_PERCENTILE))
+            beside_line = np.zeros(values.size, dtype=bool)
+            if not line.first <= row <= line.last:
+                # A line's fringe runs along all of it; long stretches of ink in a fringe row
+                # otherwise blank are a curve lying beside the line.
+                beside_line = _long_runs(values > LINE_INK_THRESHOLD, _ALONG_RUN_PX)
+                if beside_line.sum() >= _FRINGE_SHARE * core_px:
+                    beside_line[:] = False
+            level = percentile(inked, _LEVEL_PERCENTILE)
             light = _light_level(values)
             # Darker ink in long stretches is a curve along the line; in short ones, the
             # anti-aliased dots of a dotted line.
             along = _long_runs(values > light + CURVE_OVER_GRID, _ALONG_RUN_PX)
-            if level - light > _CURVE_ALONG_GRID and _dashes(along):
+            if _dashes(along):
                 # The darker stretches are the line's own dashes: all of it is grid.
                 level = float(values[along].max())
-            elif level - light > _CURVE_ALONG_GRID and along.any():
+            elif along.any():
                 # A curve runs along this grid line for a good part of it: the line's own
                 # level is that of the ink beside the curve's stretches.
                 beside = values[~along & (values > LINE_INK_THRESHOLD)]
                 if not beside.size:
                     beside = inked[inked <= light + CURVE_OVER_GRID]
-                level = float(np.percentile(beside, 75))
+                level = percentile(beside, 75)
             elif level - band_light > _CURVE_ALONG_GRID and (
                 _long_runs(values > band_light + CURVE_OVER_GRID, _ALONG_RUN_PX).any()
             ):
@@ -78,7 +92,9 @@ def erase_bands(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None
                 # band took it in); the line's own level is where the band is lightest.
                 level = band_light
             target = cleaned[row]
-            target[target < level + CURVE_OVER_GRID] = 0.0
+            erase = target < level + CURVE_OVER_GRID
+            erase[line.start : line.end] &= ~beside_line
+            target[erase] = 0.0
 
 
 def _light_level(values: np.ndarray) -> float:
@@ -90,7 +106,7 @@ def _light_level(values: np.ndarray) -> float:
         return 0.0
     solid = _long_runs(inked, _ALONG_RUN_PX)
     own = values[solid] if solid.sum() >= _SOLID_SHARE * values.size else values[inked]
-    return float(np.percentile(own, LIGHT_PERCENTILE))
+    return percentile(own, LIGHT_PERCENTILE)
 
 
 def _dashes(along: np.ndarray) -> bool:
@@ -116,6 +132,18 @@ def _long_runs(mask: np.ndarray, min_length: int) -> np.ndarray:
     starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     keep = np.zeros(mask.size + 1, dtype=np.int64)
     long = stops - starts >= min_length
-    np.add.at(keep, starts[long], 1)
-    np.add.at(keep, stops[long], -1)
+    # Runs are apart by a False at least: no start or stop index is repeated.
+    keep[starts[long]] = 1
+    keep[stops[long]] = -1
     return np.cumsum(keep[:-1]) > 0
+
+
+def percentile(values: np.ndarray, q: float) -> float:
+    """``np.percentile(values, q)`` (linear interpolation) of a non-empty 1-D array, without
+    its generic machinery: erasing the grid takes thousands of them, each of a few hundred
+    values, where that machinery cost more than the sorting."""
+    index = q / 100.0 * (values.size - 1)
+    low = int(index)
+    high = min(low + 1, values.size - 1)
+    ordered = np.partition(values, (low, high)) if values.size > 2 else np.sort(values)
+    return float(ordered[low] + (ordered[high] - ordered[low]) * (index - low))

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphq.digitizer.frame_reach import ends_at_frame
 from graphq.digitizer.runs import ColumnRuns
+from graphq.digitizer.tracking_settings import TRACKING
 from graphq.digitizer.tracks import TracedCurve
 
 
@@ -29,9 +31,9 @@ class GridRemnantSettings:
     # ... over this fraction of its samples (where the trace crossed a label it picked up
     # strokes of the glyphs).
     flat_fraction: float = 0.85
-    # An end within this many px, or this fraction of the plot's width, of the frame's side
-    # starts there (inward ticks and the frame's fringe are erased with the frame).
-    frame_reach_px: int = 4
+    # An end within this fraction of the plot's width of the frame (or the tracking stage's
+    # reach, if further) starts there: inward ticks and the frame's fringe are erased with the
+    # frame.
     frame_reach_fraction: float = 0.03
     # An end "stops at a label" when the label's cover lies within this many px beyond it.
     label_reach_px: int = 3
@@ -95,9 +97,8 @@ def _shaped_like_remnant(
     reach = settings.label_reach_px
     at_label_start = under_labels[row, max(0, first - reach) : first + 1].any()
     at_label_end = under_labels[row, last : last + reach + 1].any()
-    frame_reach = max(settings.frame_reach_px, settings.frame_reach_fraction * width)
-    at_frame_start = first <= frame_reach
-    at_frame_end = last >= width - 1 - frame_reach
+    frame_reach = max(TRACKING.frame_reach_px, settings.frame_reach_fraction * width)
+    at_frame_start, at_frame_end = ends_at_frame(curve, under_labels.shape, frame_reach)
     if not ((at_frame_start or at_label_start) and (at_frame_end or at_label_end)):
         return False
     jumps = np.flatnonzero(np.diff(curve.column) > settings.jump_px)

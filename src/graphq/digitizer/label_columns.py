@@ -29,12 +29,20 @@ class ColumnSettings:
     # its start), and within this many heights of its top and bottom.
     end_reach_em: float = 2.0
     level_reach_em: float = 1.0
+    # ... or runs on into it by at most this many (a trace that took the first glyphs of its
+    # label for its own ink): where it stands is read this many heights before the column,
+    # clear of the glyphs.
+    end_inside_em: float = 1.0
+    before_em: float = 0.5
     # A name heads the values under it when the first stands at most this many of its
     # heights below it (a family's labels are spaced as its curves' ends are).
     head_gap_em: float = 3.0
 
 
 DEFAULT_COLUMNS = ColumnSettings()
+# Bindings the graph itself draws (a pointer, a legend's sample, a list's order): a column's
+# order does not overrule them.
+_TIED = ("leader", "sample", "list")
 
 
 def bind_end_column(
@@ -46,16 +54,20 @@ def bind_end_column(
 ) -> None:
     """Bind, in place, the lines of each column of labels to the curves (points x, y, y
     down, in the lines' units) ending just before it, top to bottom, where the column holds
-    as many lines as curves end there and none of those curves is bound otherwise."""
+    as many lines as curves end there and none of those curves is bound to other text or
+    by a drawn tie (a curve bound to a line of the column by nearness alone takes its place
+    in the order)."""
     for column in _columns(lines, settings):
         size = max(line.size for line in column)
         left = min(line.x0 for line in column)
         top, bottom = column[0].top, column[-1].bottom
         ends = []
         for index, points in enumerate(curves):
-            x, y = points[int(np.argmax(points[:, 0]))]
+            x = float(points[:, 0].max())
+            before = min(x, left - settings.before_em * size)
+            y = float(np.interp(before, points[:, 0], points[:, 1]))
             if (
-                left - settings.end_reach_em * size <= x <= left
+                left - settings.end_reach_em * size <= x <= left + settings.end_inside_em * size
                 and top - settings.level_reach_em * size
                 <= y
                 <= bottom + settings.level_reach_em * size
@@ -65,9 +77,7 @@ def bind_end_column(
             continue
         ordered = [index for _, index in sorted(ends)]
         texts = {line.text for line in column}
-        if any(
-            kinds[k] not in ("", "end") or (labels[k] and labels[k] not in texts) for k in ordered
-        ):
+        if any(kinds[k] in _TIED or (labels[k] and labels[k] not in texts) for k in ordered):
             continue
         for index, line in zip(ordered, column, strict=True):
             labels[index], kinds[index] = line.text, "end"

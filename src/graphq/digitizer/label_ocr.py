@@ -21,8 +21,9 @@ from graphq.datasheet.tesseract import read_piece_words
 from graphq.datasheet.textlines import TextLine, text_lines
 from graphq.datasheet.words import Word
 
-# A number, a space and a lone C: a degree sign lost ("125 C", "-55 C").
-_LOST_DEGREE = re.compile(r"(\d)\s+C\b")
+# A number, a space and a lone C: a degree sign lost ("125 C", "-55 C"); or a degree sign
+# with its C lost ("125°").
+_LOST_DEGREE = re.compile(r"(\d)(?:\s+C\b|\s*°(?!\s*[CF]))")
 # The value after an "=", with letters OCR reads for digits, before its unit or the end.
 _VALUE_AFTER_EQUALS = re.compile(
     r"(=\s*[-−]?)([\dSOolIZU][\dSOolIZU.,]*)(?=\s*[pnuµmkM]?(?:V|A|W|Hz|s|°C|Ω)?\b)"
@@ -31,11 +32,22 @@ _DIGIT_LOOKALIKES = str.maketrans("SOolIZU", "5001120")
 # A quantity's name before its "=", with the marks OCR makes of a subscript ("T, = 25°C").
 _NAME_MARKS = re.compile(r"^([A-Za-z][^=]{0,6}?)(?=\s*=)")
 # Marks a curve's stray end or a speck beside a label reads as, at its ends.
-_STRAY_MARKS = " '‘’`,.:;|_~"
+_STRAY_MARKS = " '‘’`,.:;|_~©®"
 # A zero read as the letter O before a decimal point ("O.5A").
 _ZERO_AS_O = re.compile(r"(?<![A-Za-z])[Oo](?=[.,]\d)")
-# A legend's dashed sample read with its text, as a run of dashes at either end.
-_SAMPLE_AS_DASHES = re.compile(r"^[-_~—–\s]*[-_~—–]{2,}\s*|\s*[-_~—–]{2,}[-_~—–\s]*$")
+# A legend's sample (or a curve's end) read with its text, as a run of dashes at either end:
+# two or more, or one set apart or after a unit ("VGS = 4.5V -", "VDS = 160 V-"), or before a
+# name ("-Vac = 15V"): a minus stands only before a number.
+_SAMPLE_AS_DASHES = re.compile(
+    r"^[-_~—–\s]*[-_~—–]{2,}\s*|\s*[-_~—–]{2,}[-_~—–\s]*$"
+    r"|^[-_~—–]+\s*(?=[A-Za-z])|(?:\s+|(?<=[A-Za-z°)]))[-_~—–]+$"
+)
+# Signs before a label's first letter or digit, with an "=" or a bracket among them: a
+# legend's sample and its spacing read as signs ("- = Ip = 20A", " = < VDS = 120V"); a
+# label starts with its name or its value.
+_LEADING_SIGNS = re.compile(r"^[-=<>~_—–\s]*[=<>][-=<>~_—–\s]*?(?=[-−–]?\d|[A-Za-z])")
+# A minus set a space apart before its number ("- 25°C", as "– 25°C" is often printed).
+_MINUS_APART = re.compile(r"^[-−–]\s+(?=\d)")
 # A decimal point read as a hyphen between digits ("5-5V"): a minus never stands there.
 _POINT_AS_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
 # A zero read as the letter O, set apart, after a digit and before a unit ("1 OV", "1O V").
@@ -89,6 +101,14 @@ class LineSettings:
     min_confidence: float = 0.5
     # Words are kept down to this confidence, for the lines that state a value.
     min_word_confidence: float = 0.0
+    # A minus sign tesseract dropped ("– 25°C" read "25°C", the sign set a space apart or
+    # read alone): a level stroke ending within this many glyph heights left of a number,
+    # this long (a hyphen's to a dash's length: a legend sample is longer) and at most this
+    # thick, level with the digits' middle (this fraction of their height from their top).
+    minus_reach: float = 1.5
+    minus_length: tuple[float, float] = (0.25, 1.0)
+    minus_thickness: float = 0.3
+    minus_level: tuple[float, float] = (0.3, 0.8)
 
 
 DEFAULT_LINES = LineSettings()
@@ -148,6 +168,7 @@ def _read_words(
             for w in found
             if w.confidence >= settings.min_word_confidence
         ]
+        placed = _signed(placed, mask, glyph, settings)
         bands.setdefault(band, []).extend(_sized(_unoverlapped(placed), settings))
     return [restore_decimal_points(mend_units(words), mask) for words in bands.values()]
 
@@ -204,6 +225,46 @@ def _text_rows(
     return lines
 
 
+def _signed(
+    words: list[Word], mask: np.ndarray, glyph: float, settings: LineSettings
+) -> list[Word]:
+    """The words of one piece with the minus sign before its number put back where the
+    glyphs show one that tesseract did not read, or read as a sign word of its own ("=" for
+    a dash set apart): one level stroke, with no other stroke over or under it (an "=" has
+    two), left of a line that starts with a number (see :class:`LineSettings`)."""
+    ordered = sorted(words, key=lambda w: w.x0)
+    lead = next((k for k, w in enumerate(ordered) if _has_alnum(w)), None)
+    if lead is None or not ordered[lead].text[:1].isdigit():
+        return words
+    number = ordered[lead]
+    height = number.bottom - number.top
+    x1 = int(number.x0)
+    x0 = max(0, x1 - round(settings.minus_reach * glyph))
+    top, bottom = max(0, int(number.top - height / 2)), int(np.ceil(number.bottom + height / 2))
+    window = mask[top:bottom, x0:x1]
+    pieces, _ = ndimage.label(window, structure=np.ones((3, 3), bool))
+    shortest, longest = (glyph * k for k in settings.minus_length)
+    low, high = (number.top + height * k for k in settings.minus_level)
+    found = [box for box in ndimage.find_objects(pieces) if box is not None]
+    strokes = [
+        (rows, cols)
+        for rows, cols in found
+        if cols.start > 0
+        and rows.start > 0
+        and rows.stop < window.shape[0]
+        and shortest <= cols.stop - cols.start <= longest
+        and rows.stop - rows.start <= max(1.0, settings.minus_thickness * glyph)
+        and low <= top + (rows.start + rows.stop) / 2 <= high
+    ]
+    if len(strokes) != 1:
+        return words
+    rows, cols = strokes[0]
+    if any(c.start < cols.stop and cols.start < c.stop for r, c in found if r != rows):
+        return words
+    signed = msgspec.structs.replace(number, text="-" + number.text, x0=float(x0 + cols.start))
+    return [signed, *ordered[lead + 1 :]]
+
+
 def _moved(word: Word, dx: float, dy: float) -> Word:
     return msgspec.structs.replace(
         word, x0=word.x0 + dx, x1=word.x1 + dx, top=word.top + dy, bottom=word.bottom + dy
@@ -224,11 +285,17 @@ def _unoverlapped(words: list[Word]) -> list[Word]:
         ]
         if after and min(after) < word.x1:
             word = msgspec.structs.replace(word, x1=min(after) - 1.0)
-        if cut and not any(ch.isalnum() for ch in word.text):
-            # A sign ("=", "-") is as tall as its line, not its own short stroke.
-            word = msgspec.structs.replace(word, top=cut[-1].top, bottom=cut[-1].bottom)
+        lettered = [w for w in (*cut[::-1], *ordered[k + 1 :]) if _has_alnum(w)]
+        if lettered and not _has_alnum(word):
+            # A sign ("=", "-") is as tall as its line, not its own short stroke: the word's
+            # before it, or, leading its line ("- 25°C"), the word's after it.
+            word = msgspec.structs.replace(word, top=lettered[0].top, bottom=lettered[0].bottom)
         cut.append(word)
     return cut
+
+
+def _has_alnum(word: Word) -> bool:
+    return any(ch.isalnum() for ch in word.text)
 
 
 def _sized(words: list[Word], settings: LineSettings) -> list[Word]:
@@ -251,6 +318,12 @@ def _tight(word: Word, mask: np.ndarray, line: slice) -> Word:
     x0, top = max(0, int(word.x0)), max(line.start, int(word.top))
     inside = mask[top : min(line.stop, int(np.ceil(word.bottom))), x0 : int(np.ceil(word.x1))]
     rows = np.flatnonzero(inside.any(axis=1))
+    sliver = rows.size == 0 or rows[-1] + 1 - rows[0] < (line.stop - line.start) / 2
+    if sliver and any(ch.isalnum() for ch in word.text):
+        # Tesseract boxed the word off its glyphs (on a stray stroke over them): the line's
+        # rows under its columns are where it was read.
+        top = line.start
+        rows = np.flatnonzero(mask[line, x0 : int(np.ceil(word.x1))].any(axis=1))
     if rows.size == 0:
         return word
     low, high = top + float(rows[0]), top + float(rows[-1] + 1)
@@ -288,10 +361,14 @@ def mend_label(text: str) -> str:
     dashes at an end is a legend's dashed sample read with its text. A µ read as a y or an
     i, and a 1 as an i before "ms", are mended, and so is a line style named in brackets
     ("(OULIL)" is SOLID). Before the "=" stands a name: the marks OCR makes of its
-    subscript go; so do the marks a stray speck at either end is read as."""
-    text = _LOST_DEGREE.sub(r"\1°C", _SAMPLE_AS_DASHES.sub("", text).strip(_STRAY_MARKS))
+    subscript go; so do the marks a stray speck at either end is read as, a lone dash at
+    the end or before the name (a sample's), and signs before the first letter or digit
+    ("- = VGS = 10V"). A minus set apart joins its number ("- 25°C"), and a degree sign
+    whose C was lost gets it back ("125°")."""
+    text = _SAMPLE_AS_DASHES.sub("", _LEADING_SIGNS.sub("", text)).strip(_STRAY_MARKS)
+    text = _LOST_DEGREE.sub(r"\1°C", text)
     text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(lambda m: re.sub(r"[^\w()]", "", m.group(1)), text))
-    text = _SPLIT_ZERO.sub("0", _POINT_AS_HYPHEN.sub(".", text))
+    text = _SPLIT_ZERO.sub("0", _POINT_AS_HYPHEN.sub(".", _MINUS_APART.sub("-", text)))
     text = _ZERO_ALONE.sub(lambda m: "0" + m.group(1).upper(), text)
     text = _LOST_POINT_AFTER_ZERO.sub(
         lambda m: "0." + m.group(1).replace("S", "5") + (m.group(2) or ""), text

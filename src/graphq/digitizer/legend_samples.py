@@ -19,7 +19,6 @@ from scipy import ndimage
 
 from graphq.datasheet.curves import LegendSample
 from graphq.datasheet.legends import SAMPLE_REACH_EM
-from graphq.datasheet.lists import order_top_down
 from graphq.datasheet.textlines import TextLine
 from graphq.digitizer.ink import chroma, darkness
 
@@ -62,6 +61,24 @@ class SampleSettings:
 
 
 DEFAULT_SAMPLES = SampleSettings()
+
+
+@dataclass(frozen=True)
+class StackSettings:
+    """When traced curves stand in one order top to bottom, for a legend's order to name."""
+
+    # Heights compared at this many places across the x span all curves share.
+    checks: int = 25
+    # Two curves are never apart when they stay within this many points of each other ...
+    tied_pt: float = 0.5
+    # ... and they cross when the one below rises above the other by more than this
+    # fraction of how far it stands below elsewhere: where a family's curves leave a common
+    # point (the origin of output curves) their traces swap by a line or two, a small
+    # fraction of how far they part; curves that really cross part on both sides.
+    minor_share: float = 0.25
+
+
+DEFAULT_STACK = StackSettings()
 
 
 def find_samples(
@@ -239,10 +256,33 @@ def in_legend_order(entries: list[TextLine], curves: list[np.ndarray]) -> list[s
     order: the convention a legend whose samples all look alike leaves to the reader."""
     if len(entries) != len(curves) or len(curves) < 2:
         return None
-    order = order_top_down(curves)
+    order = stacked_order(curves)
     if order is None:
         return None
     labels = [""] * len(curves)
     for index, entry in zip(order, entries, strict=True):
         labels[index] = entry.text
     return labels
+
+
+def stacked_order(
+    curves: list[np.ndarray], settings: StackSettings = DEFAULT_STACK
+) -> list[int] | None:
+    """Curve indices highest first (points x ascending, y down), or None when two curves
+    are never apart or cross over the x span they share (see :class:`StackSettings`)."""
+    lo = max(float(c[:, 0].min()) for c in curves)
+    hi = min(float(c[:, 0].max()) for c in curves)
+    if hi <= lo:
+        return None
+    xs = lo + np.linspace(0.02, 0.98, settings.checks) * (hi - lo)
+    heights = [np.interp(xs, c[:, 0], c[:, 1]) for c in curves]
+    above = np.zeros(len(curves), dtype=int)
+    for a in range(len(curves)):
+        for b in range(a + 1, len(curves)):
+            diff = heights[a] - heights[b]
+            lower, higher = float(diff.max(initial=0.0)), float(-diff.min(initial=0.0))
+            major, minor = max(lower, higher), min(lower, higher)
+            if major < settings.tied_pt or minor > settings.minor_share * major:
+                return None
+            above[a if higher > lower else b] += 1
+    return [int(k) for k in np.argsort(-above, kind="stable")]

@@ -20,6 +20,9 @@ _PARTS = 4
 # run of this fraction of the minimum line length.
 _MAX_THIN_ROWS = 4
 _SOLID_CORE = 0.5
+# A row of a thick band with its own ink along this fraction of the band's extent is one
+# of the lines fused in it (a grid line broken by labels or crossings), not a row between.
+_CORE_INK = 0.6
 
 
 @dataclass(frozen=True)
@@ -117,24 +120,64 @@ def find_lines(
             solid, _, _ = longest_runs(mask[first : last + 1])
             if solid.max() < _SOLID_CORE * min_length:
                 continue
-        # The extent is the band's union: a row of tick marks or a curve running along the
-        # line joins the band without shortening it.
-        union = np.asarray(close_gaps(mask[first : last + 1], gap_px).any(axis=0, keepdims=True))
-        _, union_start, union_end = longest_runs(union)
-        lo, hi = int(union_start[0]), int(union_end[0])
-        weights = ink[first : last + 1, lo:hi].sum(axis=1).astype(np.float64)
-        # The centre of the band's dark core: a lighter grid line or tick row fused to a
-        # thick frame must not pull it.
-        weights[weights < 0.5 * weights.max()] = 0.0
-        rows = np.arange(first, last + 1, dtype=np.float64)
-        position = (
-            float((weights * rows).sum() / weights.sum())
-            if weights.sum() > 0
-            else ((first + last) / 2.0)
-        )
-        coverage = float(mask[first : last + 1, lo:hi].any(axis=0).mean()) if hi > lo else 0.0
-        lines.append(Line(position, first, last, lo, hi, coverage))
+        lines.append(_line(ink, mask, first, last, gap_px))
     return lines
+
+
+def _line(ink: np.ndarray, mask: np.ndarray, first: int, last: int, gap_px: int) -> Line:
+    """The line of the band of rows ``first``..``last``."""
+    # The extent is the band's union: a row of tick marks or a curve running along the
+    # line joins the band without shortening it.
+    union = np.asarray(close_gaps(mask[first : last + 1], gap_px).any(axis=0, keepdims=True))
+    _, union_start, union_end = longest_runs(union)
+    lo, hi = int(union_start[0]), int(union_end[0])
+    weights = ink[first : last + 1, lo:hi].sum(axis=1).astype(np.float64)
+    # The centre of the band's dark core: a lighter grid line or tick row fused to a
+    # thick frame must not pull it.
+    weights[weights < 0.5 * weights.max()] = 0.0
+    rows = np.arange(first, last + 1, dtype=np.float64)
+    position = (
+        float((weights * rows).sum() / weights.sum())
+        if weights.sum() > 0
+        else ((first + last) / 2.0)
+    )
+    coverage = float(mask[first : last + 1, lo:hi].any(axis=0).mean()) if hi > lo else 0.0
+    return Line(position, first, last, lo, hi, coverage)
+
+
+def solid_cores(
+    ink: np.ndarray, mask: np.ndarray, lines: list[Line], min_length: float, gap_px: int
+) -> list[Line]:
+    """``lines`` with each thick band of several lines fused cut down to those lines: the
+    runs of its rows that hold an unbroken run of ink at least ``_SOLID_CORE`` of
+    ``min_length`` long, or their own ink along ``_CORE_INK`` of the band's extent.
+
+    Where a grid is denser than the closing gap (a log grid's last minor lines at 72 dpi or
+    blurred), every row between its lines closes over the perpendicular lines into a long
+    run, and the lines with the rows between them fuse into one band dozens of rows thick;
+    erased whole, it takes every curve crossing it. The lines themselves are the rows of
+    solid ink; the rows between them hold the crossings of the perpendicular grid and the
+    curves. A band with one line in it (a thick or blurred line, its fringe included) stays
+    whole.
+    """
+    cut: list[Line] = []
+    for line in lines:
+        if line.last - line.first + 1 <= _MAX_THIN_ROWS:
+            cut.append(line)
+            continue
+        band = mask[line.first : line.last + 1]
+        solid, _, _ = longest_runs(band)
+        own = np.count_nonzero(band[:, line.start : line.end], axis=1)
+        cores, count = ndimage.label(
+            (solid >= _SOLID_CORE * min_length) | (own >= _CORE_INK * max(line.length, 1))
+        )
+        if count < 2:
+            cut.append(line)
+            continue
+        for (core,) in ndimage.find_objects(cores):
+            first, last = line.first + core.start, line.first + core.stop - 1
+            cut.append(_line(ink, mask, first, last, gap_px))
+    return cut
 
 
 def _bands(candidate: np.ndarray, start: np.ndarray, end: np.ndarray) -> list[tuple[slice]]:

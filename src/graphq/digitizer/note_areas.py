@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphq.digitizer.frame_reach import ends_at_frame
 from graphq.digitizer.lines import Line, close_gaps
 from graphq.digitizer.tracks import TracedCurve
 
@@ -39,13 +40,11 @@ class NoteAreaSettings:
     # ... and fewer than this many glyph heights of columns outside them is note text; a curve
     # passing a note runs on outside it.
     max_outside_glyphs: float = 4.0
-    # Only traces narrower than this many glyph heights are read as a note (a note's line is
-    # some twenty letters; a 72 dpi log grid's pale minor lines break up all along, and a flat
-    # curve between them would look knocked out over the plot's whole width) ...
+    # Only traces narrower than this many glyph heights, reaching the frame at one end at
+    # most, are read as a note (a note's line is some twenty letters; a 72 dpi log grid's pale
+    # minor lines break up all along, and a flat curve between them would look knocked out
+    # over the plot's whole width; a curve runs from frame to frame, a note floats inside).
     max_span_glyphs: float = 30.0
-    # ... and reaching the plot's edges (within this many px) at one end at most: a curve
-    # runs from frame to frame, a note floats inside.
-    frame_reach_px: int = 4
 
 
 NOTE_AREAS = NoteAreaSettings()
@@ -116,20 +115,10 @@ def drop_note_traces(
         outside = np.unique(curve.column[~inside]).size
         if (
             curve.span < settings.max_span_glyphs * glyph_px
-            and not _frame_to_frame(curve, area.shape, settings.frame_reach_px)
+            and not all(ends_at_frame(curve, area.shape))
             and inside.mean() >= settings.min_inside_fraction
             and outside < settings.max_outside_glyphs * glyph_px
         ):
             continue
         kept.append(curve)
     return kept
-
-
-def _frame_to_frame(curve: TracedCurve, shape: tuple[int, int], reach: int) -> bool:
-    """Whether both of the curve's ends lie within ``reach`` px of the plot's edges."""
-    height, width = shape
-    ends = ((float(curve.middle[i]), int(curve.column[i])) for i in (0, -1))
-    return all(
-        row <= reach or row >= height - 1 - reach or column <= reach or column >= width - 1 - reach
-        for row, column in ends
-    )

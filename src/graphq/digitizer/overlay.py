@@ -7,7 +7,8 @@ import io
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from graphq.digitizer.calibration import build_calibration
+from graphq.digitizer.ink import darkness
+from graphq.digitizer.text import text_height_px
 from graphq.digitizer.types import DigitizeResult, GraphMeta
 
 # Distinct, colour-blind-safe hues (Okabe–Ito, then Tableau) for up to 14 curves; more cycle.
@@ -48,7 +49,14 @@ def render_overlay(image: np.ndarray, result: DigitizeResult, meta: GraphMeta) -
     width = max(1, round(max(canvas.size) / 600))
     x0, y0, x1, y1 = result.plot_area
     draw.rectangle((x0, y0, x1, y1), outline=_FRAME_COLOUR, width=1)
-    calibration = build_calibration(meta, result.plot_area)
+    # The axes as the digitizer mapped them: by their tick labels where these stand unevenly.
+    # Imported here: the tick labels are placed by the datasheet reader, which imports the
+    # digitizer.
+    from graphq.digitizer.tick_calibration import calibrate_by_ticks
+
+    ink = darkness(image)
+    text_px = text_height_px(ink, result.plot_area)
+    calibration = calibrate_by_ticks(ink, meta, result.plot_area, text_px).calibration
     for index, curve in enumerate(result.curves):
         if not curve.points:
             continue

@@ -13,11 +13,11 @@ from scipy import ndimage
 
 from graphq.digitizer.boxes import erase_boxes, find_boxes
 from graphq.digitizer.budget import Budget
-from graphq.digitizer.calibration import build_calibration
 from graphq.digitizer.colors import colour_ink
 from graphq.digitizer.confidence import curve_confidences
 from graphq.digitizer.faint import faint_curves
 from graphq.digitizer.frame import LINE_INK_THRESHOLD, find_frame
+from graphq.digitizer.frame_reach import ends_at_frame
 from graphq.digitizer.grid import remove_grid
 from graphq.digitizer.grid_remnants import drop_grid_remnants
 from graphq.digitizer.ink import chroma, curve_threshold, darkness, local_peak
@@ -64,6 +64,11 @@ class StandardSettings:
     # A curve narrower than this fraction of the plot's width must reach the frame (a curve
     # leaving through the top edge); one floating inside is an arrow or a legend sample.
     min_free_span_fraction: float = 0.2
+    # Graphs whose curves all run along the bottom frame line below their threshold
+    # (transfer curves): sharing the frame line's ink there, their tracks splice, so the
+    # stretches of a curve's ends lying on the frame line are cut off. Elsewhere a curve
+    # sinking onto the frame line (a derating line, Crss at high voltage) is followed there.
+    frame_floor_families: tuple[str, ...] = ("transfer",)
     # A curve's centre line this many px beyond its half width from the frame line lies on it.
     on_frame_px: float = 1.0
     # A curve that lies on the top or bottom frame line over this fraction of its columns is
@@ -103,7 +108,6 @@ def digitize_standard(
                 "no box around the plot: the frame was taken from the two axis lines, and "
                 "the axis range to end where they end",
             )
-    calibration = build_calibration(meta, plot_area)
     height, width = ink.shape
     x0, y0, x1, y1 = plot_area
     # The frame lines sit on the crop's border, where grid removal erases them; ticks and
@@ -126,6 +130,14 @@ def digitize_standard(
     line_width = single_line_width(column_runs(cleaned, threshold))
     report(0.3, "removing text and boxes")
     text_px = text_height_px(ink, plot_area)
+    # Imported here: the tick labels are placed by the datasheet reader's axis reading, whose
+    # package imports the digitizer.
+    from graphq.digitizer.tick_calibration import calibrate_by_ticks
+
+    axes = calibrate_by_ticks(ink, meta, plot_area, text_px)
+    calibration = axes.calibration
+    warnings.extend(axes.warnings)
+    review.extend(axes.review)
     min_box_side = max(8.0, 1.2 * text_px) if text_px else max(8.0, 0.03 * (bottom - top))
     boxes = find_boxes(cleaned > threshold, min_box_side, line_width)
     erase_boxes(cleaned, boxes, margin_px=round(line_width) + 1)
@@ -151,13 +163,13 @@ def digitize_standard(
         and seen_columns(c, scale.dot_gap) >= STANDARD.min_seen_fraction * c.span
         and (
             c.span >= STANDARD.min_free_span_fraction * plot_columns
-            or _reaches_frame(c, cleaned.shape)
+            or any(ends_at_frame(c, cleaned.shape))
         )
         and not _along_frame(c, cleaned.shape[0])
     ]
-    curves = [
-        _off_frame(c, cleaned.shape[0], line_width / 2 + STANDARD.on_frame_px) for c in curves
-    ]
+    if meta.graph_type in STANDARD.frame_floor_families:
+        reach_px = line_width / 2 + STANDARD.on_frame_px
+        curves = [_off_frame(c, cleaned.shape[0], reach_px) for c in curves]
     curves = drop_grid_remnants(curves, runs, under_labels, line_width)
     ruled = plot_ink > LINE_INK_THRESHOLD
     curves = drop_text_traces(curves, glyph_px, line_width, ruled)
@@ -256,16 +268,6 @@ def _under_labels(
     return ndimage.maximum_filter(
         covered.view(np.uint8), size=2 * grow + 1, mode="constant"
     ).astype(bool)
-
-
-def _reaches_frame(curve: TracedCurve, shape: tuple[int, int]) -> bool:
-    height, width = shape
-    reach = TRACKING.frame_reach_px
-    rows = (float(curve.enter[0]), float(curve.leave[-1]))
-    columns = (int(curve.column[0]), int(curve.column[-1]))
-    return any(row <= reach or row >= height - 1 - reach for row in rows) or any(
-        column <= reach or column >= width - 1 - reach for column in columns
-    )
 
 
 def _along_frame(curve: TracedCurve, height: int) -> bool:

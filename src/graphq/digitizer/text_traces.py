@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphq.digitizer.frame_reach import ends_at_frame
 from graphq.digitizer.lines import close_gaps, longest_runs
 from graphq.digitizer.tracks import TracedCurve
 
@@ -47,13 +48,15 @@ class TextTraceSettings:
     # Only traces narrower than this many glyph heights are read as text: a label or a note's
     # line is a few dozen letters long, a curve crossing many labels runs on for longer.
     max_span_glyphs: float = 30.0
-    # A trace that reaches the frame at neither end (within this many px), rises or falls by
-    # at most this many glyph heights and is narrower than this many, is a line of text: a
-    # note's line ("1. VDS = 40V", "2. 250 µs Pulse Test") is a glyph tall and some twenty
-    # letters wide.
-    frame_reach_px: int = 4
-    max_flat_glyphs: float = 1.0
-    max_flat_span_glyphs: float = 15.0
+    # A trace that reaches the frame at neither end, rises or falls by at most this many glyph
+    # heights and is narrower than this many and this fraction of the plot, is a line of text:
+    # a note's line ("1. VDS = 40V", "D = 0.5, 0.3, 0.1, 0.05, single pulse") is a glyph tall
+    # (traced through its letters, it wanders by another at 72–100 dpi) and up to thirty
+    # letters wide; a curve that stops inside the plot at both ends (a capacitance, a
+    # normalised breakdown voltage) still spans most of it, or rises or falls further.
+    max_flat_glyphs: float = 2.0
+    max_flat_span_glyphs: float = 30.0
+    max_flat_span_fraction: float = 0.5
     # A flat stray (a cut grid line, a text line's baseline) keeps within this many px of its
     # median row (plus half a line width: a thick line's centre wanders by a row where it
     # straddles two) ...
@@ -112,9 +115,10 @@ def _floating_text_line(
     curve: TracedCurve, glyph_px: float, shape: tuple[int, int], settings: TextTraceSettings
 ) -> bool:
     return (
-        _ends_at_frame(curve, shape, settings.frame_reach_px) == 0
+        not any(ends_at_frame(curve, shape))
         and float(np.ptp(curve.middle)) <= settings.max_flat_glyphs * glyph_px
         and curve.span < settings.max_flat_span_glyphs * glyph_px
+        and curve.span < settings.max_flat_span_fraction * shape[1]
     )
 
 
@@ -129,25 +133,25 @@ def _flat_stray(
     is shorter than the plot, and past each end inside, its row in ``ruled`` breaks and goes
     on as a line: a grid line cut by a label."""
     rows = curve.middle
-    reach = settings.frame_reach_px
+    at_frame = ends_at_frame(curve, ruled.shape)
     if (
         curve.span >= settings.max_stray_span_glyphs * glyph_px
         or float(np.ptp(rows)) > settings.max_stray_glyphs * glyph_px
-        or _ends_at_frame(curve, ruled.shape, reach) == 2
+        or all(at_frame)
     ):
         return False
     median = float(np.median(rows))
     tolerance = settings.stray_flat_px + 0.5 * line_width_px
     if (np.abs(rows - median) <= tolerance).mean() < settings.stray_flat_fraction:
         return False
-    height, width = ruled.shape
+    height = ruled.shape[0]
     low = max(0, int(np.floor(median - tolerance)))
     band = np.asarray(ruled[low : min(height, int(np.ceil(median + tolerance)) + 1)].any(axis=0))
     first, last = int(curve.column[0]), int(curve.column[-1])
     beyond: list[np.ndarray] = []
-    if first > reach:
+    if not at_frame[0]:
         beyond.append(band[:first][::-1])
-    if last < width - 1 - reach:
+    if not at_frame[1]:
         beyond.append(band[last + 1 :])
     blank = max(1, round(settings.blank_glyphs * glyph_px))
     need = settings.resume_glyphs * glyph_px
@@ -156,19 +160,6 @@ def _flat_stray(
         and longest_runs(close_gaps(inked[np.newaxis, blank:], settings.resume_gap_px))[0][0]
         >= need
         for inked in beyond
-    )
-
-
-def _ends_at_frame(curve: TracedCurve, shape: tuple[int, int], reach: int) -> int:
-    """How many of the curve's two ends lie within ``reach`` px of the plot's edges."""
-    height, width = shape
-    ends = (
-        (float(curve.middle[0]), int(curve.column[0])),
-        (float(curve.middle[-1]), int(curve.column[-1])),
-    )
-    return sum(
-        row <= reach or row >= height - 1 - reach or column <= reach or column >= width - 1 - reach
-        for row, column in ends
     )
 
 

@@ -96,7 +96,7 @@ def track_pass(
                     scale,
                 )
             else:
-                _divide_shared(members, column, ids.start + index, top, bottom)
+                _divide_shared(members, column, ids.start + index, top, bottom, scale)
         claimed = {id(track) for members in claims.values() for track in members}
         still_live: list[Track] = []
         for track in live:
@@ -358,19 +358,24 @@ def _coast_through(track: Track, column: int, run: int, top: int, bottom: int) -
     track.y, track.column, track.misses = row, column, 0
 
 
-def _divide_shared(members: list[Track], column: int, run: int, top: int, bottom: int) -> None:
+def _divide_shared(
+    members: list[Track], column: int, run: int, top: int, bottom: int, scale: PlotScale
+) -> None:
     """Split a run among the tracks in it, in the order their predictions say.
 
     Each track's own state keeps extrapolating its slope inside the run (clamped to it):
     the division is forced into order, so feeding it back would make two curves that cross
-    at a shallow angle bounce off each other instead.
+    at a shallow angle bounce off each other instead. A run far taller than the tracks'
+    strokes stacked holds more than them (a vertical line their crossing touches): each
+    stays where it was heading, rather than being spread down the line.
     """
     predictions = {id(track): _predict(track, column) for track in members}
     members.sort(key=lambda track: predictions[id(track)])
     share = (bottom - top + 1) / len(members)
+    spread = _bundle_fills_run(members, top, bottom, scale)
     for order, track in enumerate(members):
-        position = top - 0.5 + (order + 0.5) * share
         inside = min(max(predictions[id(track)], top - 0.5), bottom + 0.5)
+        position = top - 0.5 + (order + 0.5) * share if spread else inside
         steps = max(1, abs(column - track.column))
         track.slope += TRACKING.shared_gain * ((inside - track.y) / steps - track.slope)
         track.samples.append(Sample(column, position, position, run, len(members)))
