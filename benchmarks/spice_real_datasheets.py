@@ -71,7 +71,7 @@ from graphq.datasheet.render import graph_json
 from graphq.datasheet.rules import find_rules
 from graphq.datasheet.thermal import ThermalResistance, read_junction_to_case, table_pages
 from graphq.datasheet.types import DatasheetGraph
-from graphq.digitizer.resample import resample_path
+from graphq.digitizer.tracking.resample import resample_path
 from graphq.digitizer.types import Axis
 from graphq.errors import GraphqError
 from graphq.spice import GraphCurves, fit_input_from_graphs, fit_model, verify_with_ngspice

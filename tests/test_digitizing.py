@@ -15,7 +15,7 @@ from graphq.digitizer.types import Axis
 from graphq.digitizing import digitize_bytes
 from graphq.errors import GraphqError
 from tests.datagen import generate_graph, score_result
-from tests.digitizer.test_autocal import unlabelled_graph
+from tests.digitizer.axes.test_autocal import unlabelled_graph
 from tests.jobs.helpers import CLEAN_STYLE, Recorder
 
 _LIMITS = {"max_bytes": 20 * 2**20, "max_pixels": 40_000_000}

@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from graphq.digitizer.llm import LLM_CONFIDENCE
+from graphq.digitizer.methods.llm import LLM_CONFIDENCE
 from graphq.errors import GraphqError
 from graphq.llm_client import LlmEndpoint, llm_endpoint
 from tests.api.helpers import assert_problem, upload

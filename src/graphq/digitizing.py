@@ -21,10 +21,10 @@ from graphq.digitizer import (
     render_overlay,
     result_to_csv,
 )
-from graphq.digitizer.autocal import calibrate_image
+from graphq.digitizer.axes.autocal import calibrate_image
 from graphq.digitizer.confidence import result_confidence
 from graphq.digitizer.metadata import decode_graph_meta
-from graphq.digitizer.seeded import trace_between_clicks
+from graphq.digitizer.methods.seeded import trace_between_clicks
 from graphq.errors import GraphqError
 from graphq.queue.registry import Progress, stage_progress
 from graphq.review import Review

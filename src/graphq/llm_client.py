@@ -1,7 +1,7 @@
 """The ``llm`` method's transport: an OpenAI-compatible chat-completions endpoint over HTTP.
 
 The digitizer builds the request and reads the reply but makes no network calls; this is the
-:class:`~graphq.digitizer.llm.ChatCompletion` that digitize jobs, the one-off extraction API
+:class:`~graphq.digitizer.methods.llm.ChatCompletion` that digitize jobs, the one-off extraction API
 and the CLI hand it. The call is synchronous because it runs in a worker process, where there
 is no event loop to share.
 """

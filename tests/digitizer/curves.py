@@ -4,8 +4,8 @@ import itertools
 
 import numpy as np
 
-from graphq.digitizer.scale import PlotScale
-from graphq.digitizer.tracks import TracedCurve
+from graphq.digitizer.tracking.scale import PlotScale
+from graphq.digitizer.tracking.tracks import TracedCurve
 
 RED, BLUE = (200, 30, 30), (30, 30, 200)
 

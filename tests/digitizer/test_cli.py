@@ -71,7 +71,7 @@ def test_help_documents_exit_3_and_loads_no_digitizer() -> None:
         "        main(['digitize', '--help'])\n"
         "    except SystemExit:\n"
         "        pass\n"
-        "print('numpy' in sys.modules, 'graphq.digitizer.pipeline' in sys.modules)\n"
+        "print('numpy' in sys.modules, 'graphq.digitizer.methods.standard' in sys.modules)\n"
         "print(shown.getvalue())\n"
     )
     completed = subprocess.run(

@@ -12,8 +12,8 @@ from graphq.digitizer.confidence import (
     result_confidence,
     with_doubts,
 )
-from graphq.digitizer.label_binding import CurveLabels, LabelSource, bind_curve_labels
-from graphq.digitizer.tracks import TracedCurve
+from graphq.digitizer.labels.binding import CurveLabels, LabelSource, bind_curve_labels
+from graphq.digitizer.tracking.tracks import TracedCurve
 from graphq.digitizer.types import Curve, DigitizeResult
 from graphq.review import Review, ReviewReason
 from tests.digitizer.curves import traced_curve

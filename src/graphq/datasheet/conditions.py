@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from graphq.digitizer.labels import parse_value
+from graphq.digitizer.labels.naming import parse_value
 from graphq.review import ReviewNote, ReviewReason
 
 _PREFIX = {"p": 1e-12, "n": 1e-9, "u": 1e-6, "µ": 1e-6, "μ": 1e-6, "m": 1e-3, "k": 1e3,

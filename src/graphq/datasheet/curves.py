@@ -27,7 +27,7 @@ from graphq.datasheet.content import Strokes, clip_segments
 from graphq.datasheet.joins import JoinSettings, chain_pieces, join_pieces
 from graphq.datasheet.rules import slanted_subpaths, subpath_boxes
 from graphq.datasheet.words import Word
-from graphq.digitizer.resample import resample_path
+from graphq.digitizer.tracking.resample import resample_path
 
 Box = tuple[float, float, float, float]
 

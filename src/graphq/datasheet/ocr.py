@@ -38,7 +38,7 @@ from graphq.datasheet.misreads import mend_subscripts, mend_units, restore_decim
 from graphq.datasheet.rereads import reread_values, surest
 from graphq.datasheet.tesseract import SPARSE_TEXT, Box, Reading, read_mask, read_pieces
 from graphq.datasheet.words import Word
-from graphq.digitizer.ink import darkness
+from graphq.digitizer.preprocessing.ink import darkness
 from graphq.errors import GraphqError
 
 POINTS_PER_INCH = 72.0

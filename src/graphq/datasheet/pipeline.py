@@ -43,7 +43,7 @@ from graphq.datasheet.textlines import Wall, text_lines
 from graphq.datasheet.turning import may_be_turned, turned_page
 from graphq.datasheet.types import DatasheetCurve, DatasheetGraph, DatasheetResult
 from graphq.datasheet.words import Word
-from graphq.digitizer.resample import resample_path
+from graphq.digitizer.tracking.resample import resample_path
 from graphq.digitizer.types import Axes, Axis
 from graphq.errors import GraphqError
 from graphq.review import ReviewNote, ReviewReason

@@ -42,12 +42,12 @@ from graphq.datasheet.panels import find_caption
 from graphq.datasheet.textlines import TextLine, text_lines
 from graphq.datasheet.types import DatasheetCurve, DatasheetGraph
 from graphq.datasheet.words import Word
-from graphq.digitizer.autocal import frame_ticks, ocr_axis_notes
-from graphq.digitizer.calibration import AxisMap
+from graphq.digitizer.axes.autocal import frame_ticks, ocr_axis_notes
+from graphq.digitizer.axes.calibration import AxisMap
+from graphq.digitizer.axes.frame import detect_plot_area
 from graphq.digitizer.dispatch import digitize
-from graphq.digitizer.frame import detect_plot_area
-from graphq.digitizer.ink import darkness
-from graphq.digitizer.text import text_height_px
+from graphq.digitizer.preprocessing.ink import darkness
+from graphq.digitizer.preprocessing.text import text_height_px
 from graphq.digitizer.types import Axes, Axis, Curve, GraphMeta, GraphType
 from graphq.errors import GraphqError
 from graphq.review import Review, ReviewNote, ReviewReason

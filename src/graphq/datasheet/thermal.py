@@ -33,7 +33,7 @@ from graphq.datasheet.ocr import (
 from graphq.datasheet.rules import find_rules
 from graphq.datasheet.tesseract import UNIFORM_BLOCK, read_mask
 from graphq.datasheet.words import Word, WordSource
-from graphq.digitizer.ink import darkness
+from graphq.digitizer.preprocessing.ink import darkness
 from graphq.errors import GraphqError
 
 # (x0, top, x1, bottom) in points from the page's top-left corner.

@@ -19,7 +19,7 @@ from scipy.spatial import cKDTree
 
 from graphq.datasheet.ocr import POINTS_PER_INCH, render_page
 from graphq.datasheet.probe import open_pdf
-from graphq.digitizer.ink import darkness
+from graphq.digitizer.preprocessing.ink import darkness
 
 # The page is looked at this coarsely: 7 pt glyphs stand ~10 px tall, blobs of their own.
 _PROBE_DPI = 100

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from graphq.digitizer.dispatch import digitize, validate_meta
     from graphq.digitizer.export import result_to_csv
     from graphq.digitizer.image import ImageInfo, LoadedImage, load_image, probe_image
-    from graphq.digitizer.labels import parse_value
-    from graphq.digitizer.llm import ChatCompletion
+    from graphq.digitizer.labels.naming import parse_value
+    from graphq.digitizer.methods.llm import ChatCompletion
     from graphq.digitizer.overlay import render_overlay
     from graphq.digitizer.types import (
         Axes,
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 _HOMES = {
     "Axes": "types",
     "Axis": "types",
-    "ChatCompletion": "llm",
+    "ChatCompletion": "methods.llm",
     "Curve": "types",
     "DigitizeResult": "types",
     "GraphMeta": "types",
@@ -38,7 +38,7 @@ _HOMES = {
     "ProgressCallback": "types",
     "digitize": "dispatch",
     "load_image": "image",
-    "parse_value": "labels",
+    "parse_value": "labels.naming",
     "probe_image": "image",
     "render_overlay": "overlay",
     "result_to_csv": "export",

@@ -27,12 +27,12 @@ from typing import TYPE_CHECKING
 import msgspec
 import numpy as np
 
-from graphq.digitizer.tracks import TracedCurve
+from graphq.digitizer.tracking.tracks import TracedCurve
 from graphq.digitizer.types import DigitizeResult
 from graphq.review import Review, ReviewReason
 
 if TYPE_CHECKING:
-    from graphq.digitizer.label_binding import CurveLabels, LabelSource
+    from graphq.digitizer.labels.binding import CurveLabels, LabelSource
 
 # The forms a curve label takes on a datasheet, whole: a quantity set to a value ("VGS = 10 V",
 # "Tj = 125°C", "D = 0.5"), a value with its unit ("6.5V", "-55 °C"), a name ("Ciss"), a few
@@ -147,7 +147,7 @@ def label_caps(
     user's spelling, bound by reading, and their form says nothing."""
     # Imported here: label binding uses the datasheet reader, whose package imports the
     # digitizer.
-    from graphq.digitizer.label_binding import LabelSource, same_label
+    from graphq.digitizer.labels.binding import LabelSource, same_label
 
     review = Review()
     count = len(labels)

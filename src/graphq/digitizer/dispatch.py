@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from graphq.digitizer.axes.calibration import build_calibration, validate_axis, validate_plot_area
+from graphq.digitizer.axes.frame import detect_plot_area
 from graphq.digitizer.budget import Budget
-from graphq.digitizer.calibration import build_calibration, validate_axis, validate_plot_area
 from graphq.digitizer.confidence import with_doubts
-from graphq.digitizer.frame import detect_plot_area
-from graphq.digitizer.ink import darkness
-from graphq.digitizer.legacy import digitize_legacy
-from graphq.digitizer.llm import ChatCompletion, digitize_llm
-from graphq.digitizer.pipeline import digitize_standard
+from graphq.digitizer.methods.legacy import digitize_legacy
+from graphq.digitizer.methods.llm import ChatCompletion, digitize_llm
+from graphq.digitizer.methods.standard import digitize_standard
+from graphq.digitizer.preprocessing.ink import darkness
 from graphq.digitizer.types import DigitizeResult, GraphMeta, ProgressCallback
 from graphq.errors import GraphqError
 

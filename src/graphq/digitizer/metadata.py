@@ -14,7 +14,7 @@ from typing import Any, get_args
 
 import msgspec
 
-from graphq.digitizer.calibration import axis_map_from_points, validate_axis
+from graphq.digitizer.axes.calibration import axis_map_from_points, validate_axis
 from graphq.digitizer.types import Axes, Calibration, GraphMeta, GraphType
 from graphq.errors import GraphqError
 

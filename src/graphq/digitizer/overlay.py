@@ -7,8 +7,8 @@ import io
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from graphq.digitizer.ink import darkness
-from graphq.digitizer.text import text_height_px
+from graphq.digitizer.preprocessing.ink import darkness
+from graphq.digitizer.preprocessing.text import text_height_px
 from graphq.digitizer.types import DigitizeResult, GraphMeta
 
 # Distinct, colour-blind-safe hues (Okabe–Ito, then Tableau) for up to 14 curves; more cycle.
@@ -52,7 +52,7 @@ def render_overlay(image: np.ndarray, result: DigitizeResult, meta: GraphMeta) -
     # The axes as the digitizer mapped them: by their tick labels where these stand unevenly.
     # Imported here: the tick labels are placed by the datasheet reader, which imports the
     # digitizer.
-    from graphq.digitizer.tick_calibration import calibrate_by_ticks
+    from graphq.digitizer.axes.tick_calibration import calibrate_by_ticks
 
     ink = darkness(image)
     text_px = text_height_px(ink, result.plot_area)

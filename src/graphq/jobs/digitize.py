@@ -29,7 +29,7 @@ _Click = Annotated[list[_Pixel], msgspec.Meta(min_length=2, max_length=2)]
 
 class AddedCurve(msgspec.Struct, forbid_unknown_fields=True):
     """A curve a reviewer clicked along: its label and the clicks, ``[x, y]`` image pixels;
-    the digitizer traces the ink between them (``graphq.digitizer.seeded``)."""
+    the digitizer traces the ink between them (``graphq.digitizer.methods.seeded``)."""
 
     label: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     points: Annotated[list[_Click], msgspec.Meta(min_length=2, max_length=100)]

@@ -6,7 +6,7 @@ pixels, ``axes``, ``labels`` and ``curves`` (how many to find). Each run keeps i
 so the old version stays beside the new one, and a fit uses the newest.
 
 A curve is added by clicking along it: the clicks go as ``addedCurves`` and the job traces
-the ink between them (``graphq.digitizer.seeded``). What the job API cannot express is said
+the ink between them (``graphq.digitizer.methods.seeded``). What the job API cannot express is said
 on the page, not faked: a digitizer's curve is deleted by asking for one fewer (the
 digitizer chooses which ink it drops). Accepting the newest result goes through
 ``POST /api/result/{id}/accept``'s service, as a script's would.

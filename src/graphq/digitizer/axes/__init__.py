@@ -1,0 +1,1 @@
+"""The plot frame and the mapping between its pixels and axis values."""

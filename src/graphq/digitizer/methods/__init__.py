@@ -1,0 +1,1 @@
+"""The digitizing methods a request can pick: standard, seeded, legacy and llm."""

@@ -1,0 +1,1 @@
+"""Traces that are not curves: text, notes and pieces of grid lines."""

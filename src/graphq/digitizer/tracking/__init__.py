@@ -1,0 +1,1 @@
+"""A plot's curve ink, as column runs, followed into curves."""

@@ -1,0 +1,49 @@
+"""The tracking stage: a plot's curve ink, as column runs, to curves.
+
+Each step is its own module: tracking both ways and joining the passes
+(:mod:`~graphq.digitizer.tracking.passes`), linking fragments across gaps and hidden bends
+(:mod:`~graphq.digitizer.tracking.linking`), dropping duplicates
+(:mod:`~graphq.digitizer.tracking.duplicates`) and splices
+(:mod:`~graphq.digitizer.tracking.spliced`), and re-pairing curves at crossings
+(:mod:`~graphq.digitizer.tracking.crossings`). Every step stops at the budget and passes on what
+it has, so the stage as a whole does.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graphq.digitizer.budget import Budget
+from graphq.digitizer.tracking.corners import link_corners
+from graphq.digitizer.tracking.crossings import uncross
+from graphq.digitizer.tracking.duplicates import drop_duplicates, drop_redundant
+from graphq.digitizer.tracking.linking import link_fragments
+from graphq.digitizer.tracking.passes import track_both_ways
+from graphq.digitizer.tracking.runs import ColumnRuns
+from graphq.digitizer.tracking.scale import PlotScale
+from graphq.digitizer.tracking.spliced import drop_spliced
+from graphq.digitizer.tracking.tracks import TracedCurve
+
+
+def find_curves(
+    runs: ColumnRuns,
+    scale: PlotScale,
+    under_labels: np.ndarray | None,
+    image: np.ndarray,
+    budget: Budget | None = None,
+) -> tuple[list[TracedCurve], list[TracedCurve]]:
+    """The curves in ``runs``, and every linked track before duplicates were dropped (where
+    a piece of a curve lost at a meeting point is looked for).
+
+    ``under_labels`` is where text and boxes covered the plot (a curve's gap there is
+    believable however long); ``image`` the plot's RGB pixels, whose colours tell crossing
+    curves apart.
+    """
+    curves = track_both_ways(runs, scale, budget)
+    curves = link_fragments(curves, scale, under_labels, budget)
+    tracks = link_corners(curves, scale, budget)
+    curves = drop_duplicates(tracks, scale, budget=budget)
+    curves = drop_duplicates(curves, scale, longest_first=True, budget=budget)
+    curves = drop_spliced(curves, scale, budget)
+    curves = uncross(curves, scale, image, budget)
+    return drop_redundant(curves, scale, budget), tracks

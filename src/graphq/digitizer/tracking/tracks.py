@@ -1,0 +1,116 @@
+"""A traced curve: one sample per plot column, and what every later stage does with one.
+
+A track walked right-to-left is turned to left-to-right order first (:func:`to_curve`).
+Pieces of curves are united column by column, cut and joined at a column, and a curve's end
+slope is fitted over the longest end stretch a line still fits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from graphq.digitizer.tracking.settings import TRACKING
+from graphq.digitizer.tracking.tracker import Track
+
+# The per-column arrays of a TracedCurve, in constructor order.
+_FIELDS = ("column", "enter", "leave", "shared", "run")
+# The run of a sample traced in other runs than the main pass's (the pale pass's).
+NO_RUN = -1
+
+
+@dataclass(frozen=True)
+class TracedCurve:
+    """A curve in plot pixels, one sample per column, ascending.
+
+    ``enter``/``leave`` are the rows where the curve comes in from the left and goes out to
+    the right of the column (they differ on steep stretches); ``shared`` counts the curves
+    whose touching ink that column's run held; ``run`` indexes the main pass's runs, or is
+    :data:`NO_RUN`.
+    """
+
+    column: np.ndarray
+    enter: np.ndarray
+    leave: np.ndarray
+    shared: np.ndarray
+    run: np.ndarray
+
+    @property
+    def middle(self) -> np.ndarray:
+        return (self.enter + self.leave) / 2.0
+
+    @property
+    def span(self) -> int:
+        return int(self.column[-1] - self.column[0] + 1)
+
+    def part(self, keep: slice | np.ndarray) -> TracedCurve:
+        """The samples ``keep`` selects."""
+        return TracedCurve(*(getattr(self, name)[keep] for name in _FIELDS))
+
+    @property
+    def arc_length_px(self) -> float:
+        xs = np.repeat(self.column, 2).astype(np.float64)
+        ys = np.column_stack((self.enter, self.leave)).ravel()
+        return float(np.hypot(np.diff(xs), np.diff(ys)).sum())
+
+
+def seen_columns(curve: TracedCurve, dot_gap_px: int) -> int:
+    """Columns where the curve's ink was seen, or that lie in a gap between its dots."""
+    gaps = np.diff(curve.column) - 1
+    return int(curve.column.size + gaps[gaps <= dot_gap_px].sum())
+
+
+def to_curve(track: Track) -> TracedCurve:
+    samples = track.samples
+    column = np.array([s.column for s in samples], dtype=np.int64)
+    enter = np.array([s.enter for s in samples])
+    leave = np.array([s.leave for s in samples])
+    shared = np.array([s.shared for s in samples], dtype=np.int64)
+    run = np.array([s.run for s in samples], dtype=np.int64)
+    if column.size > 1 and column[0] > column[-1]:
+        return TracedCurve(column[::-1], leave[::-1], enter[::-1], shared[::-1], run[::-1])
+    return TracedCurve(column, enter, leave, shared, run)
+
+
+def unite(curves: list[TracedCurve]) -> TracedCurve:
+    column = np.concatenate([c.column for c in curves])
+    shared = np.concatenate([c.shared for c in curves])
+    order = np.lexsort((-shared, column))
+    column = column[order]
+    keep = order[np.concatenate(([True], column[1:] != column[:-1]))]
+    pick = [np.concatenate([getattr(c, name) for c in curves])[keep] for name in _FIELDS]
+    return TracedCurve(*pick)
+
+
+def end_slope(curve: TracedCurve, at_end: bool) -> float:
+    """Slope of the curve's last (or first) stretch: long enough that pixel steps average
+    out, short enough to follow a bend (the longest that a line still fits)."""
+    slope = 0.0
+    longest = max(TRACKING.min_end_window, min(TRACKING.max_end_window, curve.column.size // 3))
+    for window in range(TRACKING.min_end_window, longest + 1, TRACKING.min_end_window):
+        part = slice(-window, None) if at_end else slice(0, window)
+        columns = curve.column[part].astype(np.float64)
+        rows = curve.middle[part]
+        if columns.size < 3 or np.ptp(columns) == 0:
+            return slope
+        # The least-squares line, in closed form (this runs for every fragment's two ends).
+        dx, dy = columns - columns.mean(), rows - rows.mean()
+        fitted = float(dx @ dy) / float(dx @ dx)
+        residual = float(np.sqrt(np.mean((dy - fitted * dx) ** 2)))
+        if window > TRACKING.min_end_window and residual > TRACKING.end_fit_px:
+            return slope
+        slope = fitted
+    return slope
+
+
+def join_at(head: TracedCurve, tail: TracedCurve, column: int) -> TracedCurve:
+    """``head`` up to ``column``, then ``tail`` after it."""
+    keep_head = head.column <= column
+    keep_tail = tail.column > column
+    return TracedCurve(
+        *(
+            np.concatenate((getattr(head, name)[keep_head], getattr(tail, name)[keep_tail]))
+            for name in _FIELDS
+        )
+    )

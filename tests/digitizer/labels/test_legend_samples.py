@@ -1,0 +1,106 @@
+"""Legend samples are found beside their text with their curve's colour, dashes are told
+from solid lines, and faded or JPEG'd colours still match the curve's."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from graphq.digitizer.labels.legend_samples import (
+    find_samples,
+    is_dashed,
+    nearest_colour,
+    shared_colours,
+    stacked_order,
+)
+
+GLYPH = 12.0
+RED, BLUE = (214, 39, 40), (31, 119, 180)
+
+
+def _legend(dashed_blue: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A white image with two legend rows: a line sample, then a block of 'text'."""
+    image = Image.new("RGB", (200, 80), "white")
+    draw = ImageDraw.Draw(image)
+    text = np.zeros((80, 200), bool)
+    for row, colour in ((20, RED), (50, BLUE)):
+        if colour == BLUE and dashed_blue:
+            for start in range(10, 40, 10):
+                draw.line((start, row, start + 5, row), fill=colour, width=2)
+        else:
+            draw.line((10, row, 40, row), fill=colour, width=2)
+        text[row - 6 : row + 6, 50:110] = True  # where the legend's words stand
+    return np.asarray(image).copy(), text
+
+
+def test_samples_beside_text_are_found_with_their_curves_colour_and_leave_the_text() -> None:
+    image, text = _legend()
+    text[20, 10:40] = True  # the text stage took the red sample for part of its line
+    free = np.ones(text.shape, bool)
+    samples = find_samples(image, free, text, GLYPH, [RED, BLUE])
+    assert sorted((round(y), colour) for (_, y), colour, _ in samples) == [(20, RED), (50, BLUE)]
+    assert not text[20, 10:40].any()
+
+
+def test_a_dashed_sample_is_told_from_a_solid_one() -> None:
+    image, text = _legend(dashed_blue=True)
+    samples = find_samples(image, np.ones(text.shape, bool), text, GLYPH, [RED, BLUE])
+    dashed = {colour: dash for _, colour, dash in samples}
+    assert dashed == {RED: False, BLUE: True}
+
+
+def test_a_line_with_no_text_beside_it_is_no_sample() -> None:
+    image, text = _legend()
+    text[:] = False
+    assert find_samples(image, np.ones(text.shape, bool), text, GLYPH, [RED, BLUE]) == []
+
+
+def test_the_side_of_a_box_just_over_a_text_is_no_sample() -> None:
+    # A boxed note ("TJ = 25 °C"), its top side cut into short pieces by the grid lines
+    # erased across it: a piece ends beside the text, but above its rows, not level with it.
+    image = Image.new("RGB", (200, 80), "white")
+    draw = ImageDraw.Draw(image)
+    draw.line((20, 33, 45, 33), fill=(0, 0, 0), width=2)
+    text = np.zeros((80, 200), bool)
+    text[35:47, 50:110] = True
+    assert find_samples(np.asarray(image).copy(), np.ones(text.shape, bool), text, GLYPH, []) == []
+
+
+def test_a_faded_thin_line_matches_its_curves_colour_and_not_another() -> None:
+    faded = tuple(round(255 - 0.45 * (255 - c)) for c in BLUE)
+    assert nearest_colour(faded, [RED, BLUE]) == BLUE  # type: ignore[arg-type]
+    assert nearest_colour((0, 200, 0), [RED, BLUE]) == (0, 200, 0)
+
+
+def test_curves_of_nearly_one_colour_share_it() -> None:
+    assert shared_colours([(0, 0, 0), (12, 10, 8), RED]) == [(0, 0, 0), (0, 0, 0), RED]
+
+
+def test_a_curve_breaking_often_is_dashed_and_a_whole_one_is_not() -> None:
+    dashes = np.concatenate([np.arange(k, k + 6) for k in range(0, 200, 10)])
+    assert is_dashed(dashes)
+    assert not is_dashed(np.arange(200))
+
+
+def _fan(levels: tuple[float, ...], swap: float = 0.0) -> list[np.ndarray]:
+    """Output-like curves (points, y down) leaving one origin, highest level first; the first
+    two traced swapped by ``swap`` points over the first tenth, as where a tracker takes the
+    wrong one of two lines still touching."""
+    x = np.linspace(0.0, 100.0, 200)
+    curves = [np.column_stack((x, 200.0 - level * (1 - np.exp(-x / 8.0)))) for level in levels]
+    near = x < 10.0
+    curves[0][near, 1] += swap
+    return curves
+
+
+def test_curves_of_a_family_stand_in_order_though_traced_swapped_at_their_origin() -> None:
+    curves = _fan((150.0, 100.0, 50.0), swap=15.0)
+    assert stacked_order(curves) == [0, 1, 2]
+    assert stacked_order(curves[::-1]) == [2, 1, 0]
+
+
+def test_curves_that_cross_have_no_order() -> None:
+    x = np.linspace(0.0, 100.0, 200)
+    rising = np.column_stack((x, 150.0 - x))
+    falling = np.column_stack((x, 50.0 + x))
+    assert stacked_order([rising, falling]) is None

@@ -1,0 +1,163 @@
+"""Lines of a plot's text are read whole, one per printed line, however a stray stroke joins
+them, and junk is not taken for text."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from graphq.datasheet.ocr import glyph_height
+from graphq.digitizer.labels.binding import same_label
+from graphq.digitizer.labels.ocr import DEFAULT_LINES, mend_label, read_lines
+from graphq.digitizer.preprocessing.ink import darkness
+
+
+def _text_image(draw: object) -> tuple[np.ndarray, np.ndarray, float]:
+    figure = plt.figure(figsize=(4, 2), dpi=100)
+    axes = figure.add_axes((0, 0, 1, 1))
+    axes.set_axis_off()
+    axes.set_xlim(0, 4)
+    axes.set_ylim(0, 2)
+    draw(axes)  # type: ignore[operator]
+    figure.canvas.draw()
+    pixels = np.asarray(figure.canvas.buffer_rgba())[:, :, :3].copy()
+    plt.close(figure)
+    ink = darkness(pixels)
+    mask = ink > 0.35
+    return ink, mask, glyph_height(mask) or 10.0
+
+
+def _read(draw: object) -> list[str]:
+    ink, mask, glyph = _text_image(draw)
+    lines = read_lines(ink, mask, glyph, 5.0 / glyph, DEFAULT_LINES)
+    return [line.text for line in sorted(lines, key=lambda line: line.top)]
+
+
+def test_a_label_is_read_as_one_line_with_its_equals_sign() -> None:
+    read = _read(lambda axes: axes.text(0.5, 1.0, "VGS = 10 V", fontsize=12))
+    assert len(read) == 1 and same_label(read[0], "VGS = 10 V") and "=" in read[0]
+
+
+def test_stacked_lines_joined_by_a_stray_stroke_are_read_apart() -> None:
+    def draw(axes: plt.Axes) -> None:
+        axes.text(0.5, 1.2, "VDS = 40 V", fontsize=12)
+        axes.text(0.5, 0.7, "VDS = 100 V", fontsize=12)
+        axes.plot([1.55, 1.62], [0.8, 1.3], color="black", lw=1)
+
+    read = _read(draw)
+    assert len(read) == 2
+    assert same_label(read[0], "VDS = 40 V") and same_label(read[1], "VDS = 100 V")
+
+
+def test_specks_and_short_strokes_are_no_text() -> None:
+    def draw(axes: plt.Axes) -> None:
+        axes.plot([1.0, 1.05], [1.0, 1.3], color="black", lw=1)
+        axes.plot([2.0], [1.0], marker=".", color="black")
+
+    assert _read(draw) == []
+
+
+def test_a_label_small_as_a_72_dpi_render_is_read_from_its_grey_ink() -> None:
+    def draw(axes: plt.Axes) -> None:
+        axes.text(0.5, 1.0, "VGS = 10 V", fontsize=5)
+
+    ink, mask, _ = _text_image(draw)
+    rows = np.flatnonzero(mask.any(axis=1))
+    glyph = float(rows[-1] - rows[0] + 1)
+    assert glyph <= 6.0  # as small as a datasheet label rendered at 72 dpi
+    lines = read_lines(ink, mask, glyph, 5.0 / glyph, DEFAULT_LINES)
+    assert [line.text for line in lines] and same_label(lines[0].text, "VGS = 10 V")
+
+
+def test_misreads_of_a_labels_points_zeros_and_micro_signs_are_mended() -> None:
+    assert mend_label("Ves = 5-5V") == "Ves = 5.5V"
+    assert mend_label("Ves = 1 OV") == "Ves = 10V"
+    assert mend_label("ims") == "1ms"
+    assert mend_label("100 is") == "100µs"
+    assert mend_label("10yA") == "10µA"
+    assert mend_label("Vi¢ = 40V") == "Vi = 40V"
+    assert mend_label("VCE = 5 V (DASHED) ----") == "VCE = 5 V (DASHED)"
+    assert mend_label("OV") == "0V"
+    assert mend_label("ov") == "0V"
+    assert mend_label("OSA") == "0.5A"
+    assert mend_label("05") == "0.5"
+    assert mend_label("VCE = 2U V (OULIL)") == "VCE = 20 V (SOLID)"
+    assert mend_label("VCE = 5 V (UASHEL)") == "VCE = 5 V (DASHED)"
+
+
+def test_a_samples_lone_dash_and_specks_at_a_labels_ends_go() -> None:
+    assert mend_label("VGS = 4.5V -") == "VGS = 4.5V"
+    assert mend_label("VDS = 160 V-") == "VDS = 160 V"
+    assert mend_label("-Vgs = 15V") == "Vgs = 15V"
+    assert mend_label("T = 150°C ©") == "T = 150°C"
+    assert mend_label("- 25°C") == "-25°C"
+    assert mend_label("125°") == "125°C"
+    assert mend_label("- = Vgs = 20V") == "Vgs = 20V"
+    assert mend_label(" = < VDS = 120V") == "VDS = 120V"
+    assert mend_label(" = -55 °C") == "-55 °C"
+    assert mend_label("125 °C") == "125 °C"
+
+
+def test_hyphens_and_letters_that_are_printed_so_stay() -> None:
+    assert mend_label("TO-220") == "TO-220"
+    assert mend_label("-55°C") == "-55°C"
+    assert mend_label("Ciss") == "Ciss"
+    assert mend_label("OVP") == "OVP"
+    assert mend_label("OSS") == "OSS"
+    assert mend_label("TO-220 (DC)") == "TO-220 (DC)"
+    assert mend_label("VCE = 5 V (DULIL)") == "VCE = 5 V (DULIL)"  # no style it is near
+    assert mend_label("VGS = -5.0V") == "VGS = -5.0V"
+
+
+def test_a_name_stacked_tight_over_a_value_is_read_as_two_lines() -> None:
+    # A family's curve-end labels set close: the name's subscript hangs down to the value
+    # under it.
+    def draw(axes: plt.Axes) -> None:
+        axes.text(0.5, 1.22, "$V_{GS}$", fontsize=12)
+        axes.text(0.5, 0.95, "0.5", fontsize=12)
+        axes.text(0.5, 0.55, "0V", fontsize=12)
+
+    read = _read(draw)
+    assert any(same_label(text, "0.5") for text in read)
+    assert any(same_label(text, "0V") for text in read)
+    assert not any("0.5" in text and "V" in text.split("0.5")[0] for text in read)
+
+
+def test_a_label_cut_by_grid_lines_erased_across_it_is_read_whole() -> None:
+    ink, mask, glyph = _text_image(lambda axes: axes.text(0.5, 1.0, "125°C", fontsize=12))
+    rows = np.flatnonzero(mask.any(axis=1))
+    # Two level grid lines ran across it: the grid stage erased their rows from the mask.
+    for row in (rows[0] + 3, rows[0] + 4, rows[0] + 8):
+        mask[row, :] = False
+    lines = read_lines(ink, mask, glyph, 5.0 / glyph, DEFAULT_LINES)
+    assert [line.text for line in lines] and same_label(lines[0].text, "125°C")
+
+
+def test_a_minus_set_apart_from_its_number_is_read_with_it() -> None:
+    read = _read(lambda axes: axes.text(0.5, 1.0, "\u2212  25°C", fontsize=12))
+    assert len(read) == 1 and same_label(read[0], "-25°C")
+
+
+def test_a_minus_tesseract_misses_is_put_back_from_the_glyphs() -> None:
+    def draw(axes: plt.Axes) -> None:
+        axes.text(0.62, 1.0, "0.5V", fontsize=12)
+        # A thin, short minus a little apart, as small labels print it.
+        axes.plot([0.42, 0.54], [1.06, 1.06], color="black", lw=1.0)
+
+    read = _read(draw)
+    assert len(read) == 1 and same_label(read[0], "-0.5V")
+
+
+def test_a_dash_below_or_far_left_of_a_number_is_no_minus() -> None:
+    def draw(axes: plt.Axes) -> None:
+        axes.text(0.62, 1.0, "0.5V", fontsize=12)
+        axes.plot([0.1, 0.22], [1.06, 1.06], color="black", lw=1.0)
+        axes.plot([0.45, 0.57], [0.93, 0.93], color="black", lw=1.0)
+
+    read = _read(draw)
+    assert any(same_label(text, "0.5V") for text in read)
+    assert not any(text.startswith("-") for text in read)

@@ -1,0 +1,145 @@
+"""Curve labels are read from the image (real tesseract): beside curve ends, in a legend by
+colour, and from a "Top: … Bottom: …" list; given labels in the wrong order lose to them."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from graphq.digitizer import GraphMeta, digitize
+from graphq.digitizer.labels.binding import same_label
+from graphq.digitizer.labels.reading import twins
+from graphq.digitizer.types import Axes, Axis
+from graphq.review import ReviewReason
+
+LEVELS = (2.0, 3.5, 5.0)
+X = np.linspace(0, 10, 300)
+
+
+def _family() -> list[np.ndarray]:
+    """Three output-like curves, well apart, highest last."""
+    return [level * (1 - np.exp(-X / 1.5)) for level in LEVELS]
+
+
+def _render(draw: object, colours: tuple[str, ...] = ("black",) * 3) -> np.ndarray:
+    figure = plt.figure(figsize=(6, 4.5), dpi=120)
+    axes = figure.add_axes((0.12, 0.12, 0.8, 0.8))
+    lines = [
+        axes.plot(X, y, color=colour, lw=1.2)[0]
+        for y, colour in zip(_family(), colours, strict=True)
+    ]
+    axes.set_xlim(0, 10)
+    axes.set_ylim(0, 6)
+    axes.set_xticks(range(0, 11, 2))
+    draw(axes, lines)  # type: ignore[operator]
+    figure.canvas.draw()
+    pixels = np.asarray(figure.canvas.buffer_rgba())[:, :, :3].copy()
+    plt.close(figure)
+    return pixels
+
+
+def _meta(labels: list[str] | None = None) -> GraphMeta:
+    return GraphMeta(
+        axes=Axes(x=Axis(min=0, max=10), y=Axis(min=0, max=6)), graph_type="output", labels=labels
+    )
+
+
+def _by_level(result: object) -> dict[float, str]:
+    """Each traced curve's label, keyed by the level it settles at (its last point's y)."""
+    named = {}
+    for curve in result.curves:  # type: ignore[attr-defined]
+        level = min(LEVELS, key=lambda v: abs(v - curve.points[-1][1]))
+        named[level] = curve.label
+    return named
+
+
+def _reads(found: dict[float, str], expected: dict[float, str]) -> bool:
+    """Whether every curve carries its label as OCR may space it ("VGS = 5V")."""
+    return found.keys() == expected.keys() and all(
+        same_label(found[level], text) for level, text in expected.items()
+    )
+
+
+def _end_labels(axes: plt.Axes, lines: object) -> None:
+    for level in LEVELS:
+        axes.text(8.2, level * (1 - np.exp(-8.2 / 1.5)) + 0.25, f"VGS = {level:g} V", fontsize=9)
+
+
+def test_labels_beside_curve_ends_are_read_with_no_labels_given() -> None:
+    result = digitize(_render(_end_labels), _meta())
+    assert _reads(_by_level(result), {2.0: "VGS = 2 V", 3.5: "VGS = 3.5 V", 5.0: "VGS = 5 V"})
+    assert {c.value for c in result.curves} == set(LEVELS)
+    codes = {note.code for note in result.review.reasons}
+    assert ReviewReason.LABELS_BY_ORDER not in codes
+    assert ReviewReason.LABEL_UNREAD not in codes
+
+
+def test_read_labels_win_over_given_labels_in_the_wrong_order() -> None:
+    given = ["VGS = 2 V", "VGS = 5 V", "VGS = 3.5 V"]  # not highest first
+    result = digitize(_render(_end_labels), _meta(given))
+    assert _by_level(result) == {2.0: "VGS = 2 V", 3.5: "VGS = 3.5 V", 5.0: "VGS = 5 V"}
+    assert ReviewReason.LABELS_BY_ORDER not in {n.code for n in result.review.reasons}
+
+
+def _legend(axes: plt.Axes, lines: list[object]) -> None:
+    axes.legend(lines, ["Ciss", "Coss", "Crss"], loc="upper left", fontsize=9)
+
+
+def test_legend_entries_are_bound_by_their_samples_colour() -> None:
+    # The legend lists the lowest curve first: only colour ties each entry to its curve.
+    result = digitize(_render(_legend, ("#d62728", "#1f77b4", "#2ca02c")), _meta())
+    assert _by_level(result) == {2.0: "Ciss", 3.5: "Coss", 5.0: "Crss"}
+
+
+def _top_bottom(axes: plt.Axes, lines: object) -> None:
+    axes.text(0.4, 5.6, "VGS\nTop: 8 V\n6 V\nBottom: 4 V", fontsize=9, va="top", linespacing=1.1)
+
+
+def test_a_top_bottom_list_names_the_curves_from_the_highest() -> None:
+    result = digitize(_render(_top_bottom), _meta())
+    assert _reads(_by_level(result), {5.0: "VGS = 8 V", 3.5: "VGS = 6 V", 2.0: "VGS = 4 V"})
+
+
+def test_without_text_labels_are_unread_and_said_to_be() -> None:
+    result = digitize(_render(lambda axes, lines: None), _meta())
+    assert sorted(c.label for c in result.curves) == ["curve 1", "curve 2", "curve 3"]
+    assert ReviewReason.LABEL_UNREAD in {n.code for n in result.review.reasons}
+
+
+def _pointed_labels(axes: plt.Axes, lines: object) -> None:
+    """Labels in the open space below the curves, each with a line to its curve."""
+    for k, level in enumerate(LEVELS):
+        x = 3.0 + 2.2 * k
+        axes.annotate(
+            f"ID = {level:g} A",
+            xy=(x, level * (1 - np.exp(-x / 1.5))),
+            xytext=(x + 0.6, 0.5 + 0.45 * k),
+            fontsize=9,
+            arrowprops={"arrowstyle": "-", "lw": 0.8, "shrinkA": 2, "shrinkB": 0},
+        )
+
+
+def test_a_label_pointing_at_its_curve_names_it() -> None:
+    result = digitize(_render(_pointed_labels), _meta())
+    assert _reads(_by_level(result), {2.0: "ID = 2 A", 3.5: "ID = 3.5 A", 5.0: "ID = 5 A"})
+
+
+def test_a_curve_traced_twice_over_binds_as_one_curve() -> None:
+    x = np.arange(0.0, 200.0)
+    curve = np.column_stack((x, 100 - 0.3 * x))
+    traced_again = np.column_stack((x[20:], 100 - 0.3 * x[20:] + 3.0))
+    other = np.column_stack((x, 150 - 0.2 * x))
+    assert twins([curve, other, traced_again], 5.0, 0.5, 0.9) == [0, 1, 0]
+
+
+def test_curves_sharing_only_a_stretch_are_no_twins() -> None:
+    # A safe operating area's regions run along one limit, then part.
+    x = np.arange(0.0, 200.0)
+    limit = 150 - 0.5 * x
+    first = np.column_stack((x, np.where(x < 60, limit, limit[60])))
+    second = np.column_stack((x, np.where(x < 90, limit, limit[90])))
+    assert twins([first, second], 5.0, 0.5, 0.9) == [0, 1]

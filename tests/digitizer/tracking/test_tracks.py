@@ -1,0 +1,48 @@
+"""A traced curve: a track turned left to right, united, cut and joined, its end slopes."""
+
+import numpy as np
+
+from graphq.digitizer.tracking.tracker import Sample, Track
+from graphq.digitizer.tracking.tracks import end_slope, join_at, seen_columns, to_curve, unite
+from tests.digitizer.curves import traced_curve
+
+
+def test_a_track_walked_right_to_left_is_turned_left_to_right_with_its_ends_swapped() -> None:
+    track = Track(y=0.0, slope=0.0, column=0)
+    track.samples = [Sample(10, 5.0, 6.0, 1, 1), Sample(9, 7.0, 8.0, 2, 1)]
+    curve = to_curve(track)
+    np.testing.assert_array_equal(curve.column, [9, 10])
+    np.testing.assert_allclose(curve.enter, [8.0, 6.0])
+    np.testing.assert_allclose(curve.leave, [7.0, 5.0])
+
+
+def test_united_pieces_keep_per_column_the_sample_of_the_most_divided_run() -> None:
+    columns = np.arange(10)
+    alone = traced_curve(columns, np.full(10, 20.0))
+    divided = traced_curve(columns[5:], np.full(5, 22.0), np.full(5, 2))
+    united = unite([alone, divided])
+    np.testing.assert_array_equal(united.column, columns)
+    np.testing.assert_allclose(united.middle, [20.0] * 5 + [22.0] * 5)
+
+
+def test_a_curve_joined_at_a_column_is_the_head_up_to_it_and_the_tail_after_it() -> None:
+    columns = np.arange(20)
+    head = traced_curve(columns, np.full(20, 10.0))
+    tail = traced_curve(columns, np.full(20, 30.0))
+    joined = join_at(head, tail, 9)
+    np.testing.assert_array_equal(joined.column, columns)
+    np.testing.assert_allclose(joined.middle, [10.0] * 10 + [30.0] * 10)
+
+
+def test_an_end_slope_follows_the_last_straight_stretch_of_a_bending_curve() -> None:
+    columns = np.arange(200)
+    rows = np.where(columns < 150, 50.0, 50.0 + 0.5 * (columns - 150))
+    curve = traced_curve(columns, rows)
+    assert abs(end_slope(curve, at_end=True) - 0.5) < 0.05
+    assert abs(end_slope(curve, at_end=False)) < 1e-9
+
+
+def test_the_gaps_between_a_dotted_curves_dots_count_as_seen_up_to_the_dot_gap() -> None:
+    dots = traced_curve(np.arange(0, 40, 3), np.full(14, 5.0))
+    assert seen_columns(dots, dot_gap_px=2) == 40
+    assert seen_columns(dots, dot_gap_px=1) == 14
