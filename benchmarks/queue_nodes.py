@@ -52,12 +52,10 @@ import msgspec
 from tests.datagen.generate import generate_graph
 from tests.postgres import PostgresCluster, free_port
 
-from graphq.config import UploadSettings, load_settings
+from benchmarks.queue_images import digitize_one
+from graphq.config import load_settings
 from graphq.db.migrate import upgrade
-from graphq.digitizer.metadata import checked_graph_meta
-from graphq.jobs.digitize import digitize_file
 from graphq.queue.event_relay import asyncpg_dsn
-from graphq.storage import Storage
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SLOTS_PER_NODE = 4
@@ -254,18 +252,7 @@ def _procrastinate_app(conninfo: str) -> tuple[Any, Any]:
     @app.task(name="digitize", queue="bench")
     def digitize(path: str, meta: dict[str, Any], out_dir: str, name: str) -> None:
         """What a graphq digitize job computes and writes to files, as a procrastinate task."""
-        uploads = UploadSettings()
-        payload = {
-            "path": path,
-            "meta": checked_graph_meta(meta),
-            "max_bytes": uploads.max_file_mb * 2**20,
-            "max_pixels": uploads.max_pixels,
-            "llm": None,
-        }
-        output = digitize_file(payload, lambda fraction, step: None)
-        storage = Storage(Path(out_dir))
-        storage.write_atomic(Path(out_dir) / f"{name}.csv", output.csv.encode())
-        storage.write_atomic(Path(out_dir) / f"{name}.overlay.png", output.overlay_png)
+        digitize_one(path, meta, out_dir, name)
 
     return app, {"noop": noop, "digitize": digitize}
 

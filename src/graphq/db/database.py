@@ -31,6 +31,7 @@ import anyio
 from sqlalchemy import Connection, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -115,16 +116,7 @@ class Database:
             if self.writer is not None:
                 async with self.writer.transaction() as connection:
                     return fn(connection)
-            attempt = 1
-            while True:
-                try:
-                    async with self._queue_engine.begin() as async_connection:
-                        return await async_connection.run_sync(fn)
-                except DBAPIError as exc:
-                    if attempt == TRANSACT_ATTEMPTS or not is_retryable(exc):
-                        raise
-                await anyio.sleep(RETRY_PAUSE_S * attempt)
-                attempt += 1
+            return await self._retried(self._queue_engine.begin, fn)
 
     async def statement(self, fn: Callable[[Connection], T]) -> T:
         """Run ``fn(connection)``, which runs one statement, as its own transaction.
@@ -136,16 +128,26 @@ class Database:
         if self.writer is not None:
             return await self.transact(fn)
         async with self._write_lock:
-            attempt = 1
-            while True:
-                try:
-                    async with self._statement_engine.connect() as async_connection:
-                        return await async_connection.run_sync(fn)
-                except DBAPIError as exc:
-                    if attempt == TRANSACT_ATTEMPTS or not is_retryable(exc):
-                        raise
-                await anyio.sleep(RETRY_PAUSE_S * attempt)
-                attempt += 1
+            return await self._retried(self._statement_engine.connect, fn)
+
+    @staticmethod
+    async def _retried(
+        connect: Callable[[], AbstractAsyncContextManager[AsyncConnection]],
+        fn: Callable[[Connection], T],
+    ) -> T:
+        """``fn`` on a connection ``connect`` opens, run again after a deadlock or
+        serialisation failure (PostgreSQL's answer to two transactions that cannot both
+        commit), with a growing pause."""
+        attempt = 1
+        while True:
+            try:
+                async with connect() as async_connection:
+                    return await async_connection.run_sync(fn)
+            except DBAPIError as exc:
+                if attempt == TRANSACT_ATTEMPTS or not is_retryable(exc):
+                    raise
+            await anyio.sleep(RETRY_PAUSE_S * attempt)
+            attempt += 1
 
     async def transact_session(self, fn: Callable[[AsyncSession], Awaitable[T]]) -> T:
         """Run ``await fn(session)`` as one write transaction; the session is flushed at the end.
