@@ -14,6 +14,10 @@ import numpy as np
 from graphq.digitizer.axes.calibration import PlotCalibration
 from graphq.digitizer.tracking.tracks import TracedCurve
 
+# A sample target this close to the path's end (as a share of the spacing) is the end itself:
+# far above float rounding (1e-15), far below any spacing a client sees.
+END_TOLERANCE = 1e-9
+
 
 def pixel_path(curve: TracedCurve, origin_x: float, origin_y: float) -> np.ndarray:
     """(N, 2) image-pixel polyline: each column contributes its entry and exit rows, and
@@ -79,7 +83,11 @@ def resample_path(path: np.ndarray, spacing_px: float) -> np.ndarray:
         return path.copy()
     steps = np.hypot(*np.diff(path, axis=0).T)
     distance = np.concatenate(([0.0], np.cumsum(steps)))
-    targets = np.append(np.arange(0.0, distance[-1], spacing_px), distance[-1])
+    targets = np.arange(0.0, distance[-1], spacing_px)
+    # A length that is a float multiple of the spacing can leave a last step a rounding error
+    # short of the end: that target is the end point, not a second copy of it.
+    targets = targets[targets < distance[-1] - END_TOLERANCE * spacing_px]
+    targets = np.append(targets, distance[-1])
     x = np.interp(targets, distance, path[:, 0])
     y = np.interp(targets, distance, path[:, 1])
     return np.column_stack((x, y))
@@ -94,5 +102,9 @@ def curve_points(
     """(N, 2) axis-unit points sorted by x."""
     pixels = resample_path(pixel_path(curve, *origin), spacing_px)
     values = calibration.pixels_to_values(pixels)
+    if len(values) > 1 and values[-1, 0] < values[0, 0]:
+        # A reversed x axis: the path runs right to left in values, so its vertical
+        # stretches must be turned with it, or the stable sort lists them backwards.
+        values = values[::-1]
     order = np.argsort(values[:, 0], kind="stable")
     return values[order]
