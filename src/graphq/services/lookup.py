@@ -26,6 +26,7 @@ from graphq.db.database import Database
 from graphq.errors import GraphqError
 
 Model = TypeVar("Model")
+Found = TypeVar("Found")
 
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 _READERS: WeakKeyDictionary[Database, Engine] = WeakKeyDictionary()
@@ -33,10 +34,7 @@ _READERS: WeakKeyDictionary[Database, Engine] = WeakKeyDictionary()
 
 async def fetch(session: AsyncSession, model: type[Model], row_id: str, noun: str) -> Model:
     """The row of ``model`` with ``row_id``; ``NOT_FOUND`` (404) naming it as ``noun``."""
-    row = await session.get(model, row_id)
-    if row is None:
-        raise GraphqError("NOT_FOUND", f"no {noun} {row_id}")
-    return row
+    return _found(await session.get(model, row_id), noun, row_id)
 
 
 def _reader(db: Database) -> Engine:
@@ -69,7 +67,8 @@ def _by_id(table: Table) -> Select[Any]:
     return query
 
 
-def _found(row: Row[Any] | None, noun: str, row_id: str) -> Row[Any]:
+def _found(row: Found | None, noun: str, row_id: str) -> Found:
+    """``row``, or ``NOT_FOUND`` (404) naming it as ``noun``."""
     if row is None:
         raise GraphqError("NOT_FOUND", f"no {noun} {row_id}")
     return row
