@@ -20,6 +20,7 @@ import numpy as np
 
 from graphq.spice import vdmos
 from graphq.spice.inputs import TableRatings
+from graphq.spice.threshold_rating import outside, saturating_pull
 
 OnResistance = Callable[[Mapping[str, float], np.ndarray, np.ndarray], np.ndarray]
 
@@ -75,6 +76,5 @@ def rdson_residual(
     model = float(on_resistance(params, np.array([rating.vgs_v]), np.array([rating.id_a]))[0])
     if not np.isfinite(model) or model <= 0.0:
         return np.array([settings.weight * settings.reach])
-    distance = max(np.log(rating.low / model), np.log(model / rating.high), 0.0)
-    reach = settings.reach
-    return np.array([settings.weight * reach * np.tanh(distance / reach)])
+    distance = outside(np.log(model), np.log(rating.low), np.log(rating.high))
+    return saturating_pull(distance, settings.weight, settings.reach)

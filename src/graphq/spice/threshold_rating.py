@@ -96,6 +96,13 @@ def outside(value: float, low: float, high: float) -> float:
     return max(low - value, value - high, 0.0)
 
 
+def saturating_pull(distance: float, weight: float, reach: float) -> np.ndarray:
+    """A prior's residual for ``distance`` outside its range: ``weight`` per unit near the
+    range, pulling no harder beyond ``reach`` (tanh), so a table the graphs truly contradict
+    cannot outweigh them."""
+    return np.array([weight * reach * np.tanh(distance / reach)])
+
+
 def threshold_residual(
     params: Mapping[str, float],
     rating: ThresholdRating | None,
@@ -107,5 +114,4 @@ def threshold_residual(
     if rating is None:
         return np.zeros(0)
     distance = outside(model_threshold(params, rating, settings), rating.low, rating.high)
-    reach = settings.reach_v
-    return np.array([settings.weight_per_v * reach * np.tanh(distance / reach)])
+    return saturating_pull(distance, settings.weight_per_v, settings.reach_v)
