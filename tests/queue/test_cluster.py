@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -76,3 +77,38 @@ async def test_manual_dispatch_credits_are_shared_by_the_nodes(
         ]
     # The two credits went to the two oldest jobs, whichever node ran them.
     assert statuses == ["completed", "completed", "queued", "queued", "queued"]
+
+
+async def test_a_job_claimed_before_its_node_indexed_it_does_not_stay_in_line(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    async with nodes(tmp_path, postgres_database, 1) as (node,):
+        product = await node.create_product("LATE1")
+        queue = await make_queue(node, "late-index")
+        enqueued_ns = time.time_ns()
+        job = await add_job(node, product["id"], queue["id"], kind="noop")
+        await node.wait_for_job(job["id"], {"completed"}, timeout_s=10)
+        engine, on_loop = node.rt.engine, node.client.blocking_portal.call
+        # The index learns of the job only now, as when a claim wins the race with it.
+        on_loop(engine.enqueued, job["id"], queue["id"], "normal", enqueued_ns)
+        on_loop(engine.enqueued_elsewhere, job["id"], queue["id"], "normal", enqueued_ns)
+        assert engine.depth(queue["id"]) == 0
+        # Put in line again later (reprocessed), it is indexed.
+        on_loop(engine.enqueued_elsewhere, job["id"], queue["id"], "normal", time.time_ns())
+        assert engine.depth(queue["id"]) == 1
+
+
+async def test_every_nodes_depth_returns_to_zero_once_the_jobs_ran(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    async with nodes(tmp_path, postgres_database, 2) as (a, b):
+        product = await a.create_product("DEPTH1")
+        queue = await make_queue(a, "drained")
+        jobs = [
+            (await add_job(node, product["id"], queue["id"], kind="noop"))["id"]
+            for _ in range(20)
+            for node in (a, b)
+        ]
+        await all_finished(a, jobs)
+        await within(2.0, lambda: a.rt.engine.depth(queue["id"]) == 0)
+        await within(2.0, lambda: b.rt.engine.depth(queue["id"]) == 0)

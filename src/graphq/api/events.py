@@ -37,7 +37,8 @@ buffered. Comment lines (``: connected``, ``: keep-alive``) keep idle streams op
 Events and their data (ids are strings):
 
 - ``queue:status_changed`` ``{queueId, status}``, status ``deleted`` when the queue went.
-- ``queue:job_added`` ``{queueId, jobId, priority, depth}``.
+- ``queue:job_added`` ``{queueId, jobId, priority, enqueuedNs, depth}`` (``enqueuedNs``: when
+  it was put in line, nanoseconds since the epoch; it orders jobs of equal priority).
 - ``queue:backpressure`` ``{queueId, depth, threshold}``, once the depth reaches
   ``queue.backpressure_depth``.
 - ``job:status_changed`` ``{jobId, queueId, productId, kind, status, …}`` on every change of

@@ -49,6 +49,10 @@ log = logging.getLogger(__name__)
 class ClusterSettings:
     # Pause, resume and stop must reach every node within a second, lost events or not.
     queue_poll_s: float = 0.5
+    # Jobs remembered as out of line (claimed or ended): a node can claim a job before the node
+    # that created it has indexed it, or before its ``queue:job_added`` event arrives; the late
+    # index must not put the job back. Far more than a few seconds of claims at full speed.
+    out_of_line_kept: int = 10_000
 
 
 # A job in one of these states no longer waits: it leaves the index of every node.
@@ -76,6 +80,8 @@ class Cluster:
         self._tg: TaskGroup | None = None
         # The node's own connection for claims: one round trip each, nothing else in between.
         self._claims: asyncpg.Connection | None = None
+        # Job id -> when (``time_ns``) this node learnt it was claimed or ended.
+        self._out_of_line: dict[str, int] = {}
 
     async def run(self) -> None:
         """Relay events and watch the queues table until cancelled."""
@@ -140,7 +146,7 @@ class Cluster:
             await engine.reload_queues()  # a queue another node created
         picked = []
         for job_id, place in places.items():
-            engine.forget(job_id)
+            self._left_line(job_id)
             run = RunningJob(job_id, place.queue_id, place.priority, place.enqueued_ns)
             engine.running[job_id] = run
             state = engine.queues.get(place.queue_id)
@@ -149,6 +155,18 @@ class Cluster:
             picked.append(run)
         engine.start_claimed(picked, claimed)
         return len(picked)
+
+    def out_of_line(self, job_id: str, enqueued_ns: int) -> bool:
+        """Whether the job put in line at ``enqueued_ns`` was claimed or ended since, so that
+        indexing it now would be stale. A job reprocessed later is put in line anew."""
+        left_ns = self._out_of_line.get(job_id)
+        return left_ns is not None and left_ns >= enqueued_ns
+
+    def _left_line(self, job_id: str) -> None:
+        self.engine.forget(job_id)
+        self._out_of_line[job_id] = time.time_ns()
+        if len(self._out_of_line) > self.settings.out_of_line_kept:
+            del self._out_of_line[next(iter(self._out_of_line))]
 
     async def _close_claims(self) -> None:
         if self._claims is not None:
@@ -169,16 +187,17 @@ class Cluster:
         """Act on an event another node published (see the module's docstring)."""
         engine = self.engine
         if event.name == "queue:job_added":
-            # In this node's index too, so that depth and places in line count every node's
-            # jobs; its place among jobs that arrived at the same moment is approximate.
+            # In this node's index too, so that depth and places in line count every node's jobs.
             job_id, queue_id = event.job_id, event.queue_id
-            if job_id is not None and queue_id is not None and job_id not in engine.running:
-                engine.index_waiting(job_id, queue_id, event.data["priority"], time.time_ns())
+            if job_id is not None and queue_id is not None:
+                # A node of an older version does not send when it put the job in line.
+                enqueued_ns = event.data.get("enqueuedNs", time.time_ns())
+                engine.enqueued_elsewhere(job_id, queue_id, event.data["priority"], enqueued_ns)
             engine.wake()
         elif event.name == "queue:status_changed":
             self._reload_soon()
         elif event.job_id is not None and event.data.get("status") in _NOT_WAITING:
-            engine.forget(event.job_id)
+            self._left_line(event.job_id)
             run = engine.running.get(event.job_id)
             if event.name == "job:cancelled" and run is not None and run.scope is not None:
                 run.stop_reason = "cancelled"

@@ -250,12 +250,19 @@ class QueueEngine:
 
     def enqueued(self, job_id: str, queue_id: str, priority: str, enqueued_ns: int) -> None:
         """Index a job that was just committed as ``queued``."""
-        self._index(job_id, queue_id, priority, enqueued_ns, 0.0)
+        if not self._claimed_meanwhile(job_id, enqueued_ns):
+            self._index(job_id, queue_id, priority, enqueued_ns, 0.0)
         state = self.queues.get(queue_id)
         depth = len(state.heap) if state else 0
         self.ctx.events.publish(
             "queue:job_added",
-            {"queueId": queue_id, "jobId": job_id, "priority": priority, "depth": depth},
+            {
+                "queueId": queue_id,
+                "jobId": job_id,
+                "priority": priority,
+                "enqueuedNs": enqueued_ns,
+                "depth": depth,
+            },
             queue_id=queue_id,
             job_id=job_id,
         )
@@ -278,9 +285,16 @@ class QueueEngine:
             )
         state.over_backpressure = over
 
-    def index_waiting(self, job_id: str, queue_id: str, priority: str, enqueued_ns: int) -> None:
+    def enqueued_elsewhere(
+        self, job_id: str, queue_id: str, priority: str, enqueued_ns: int
+    ) -> None:
         """Index a job another node of the cluster put in line (:mod:`graphq.queue.cluster`)."""
-        self._index(job_id, queue_id, priority, enqueued_ns, 0.0)
+        if not self._claimed_meanwhile(job_id, enqueued_ns):
+            self._index(job_id, queue_id, priority, enqueued_ns, 0.0)
+
+    def _claimed_meanwhile(self, job_id: str, enqueued_ns: int) -> bool:
+        """On a cluster, a node may claim a job between its commit and its indexing."""
+        return self.cluster is not None and self.cluster.out_of_line(job_id, enqueued_ns)
 
     def _index(
         self, job_id: str, queue_id: str, priority: str, enqueued_ns: int, delay_s: float
