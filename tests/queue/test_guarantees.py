@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import anyio
@@ -80,6 +81,23 @@ def drain(stream: MemoryObjectReceiveStream[Event]) -> list[Event]:
             events.append(stream.receive_nowait())
         except anyio.WouldBlock:
             return events
+
+
+async def drain_until(
+    stream: MemoryObjectReceiveStream[Event], done: Callable[[list[Event]], bool]
+) -> list[Event]:
+    """The events received until ``done`` holds for them: on PostgreSQL a node's own events
+    reach its bus only after their round trip through the outbox table."""
+    seen: list[Event] = []
+    with anyio.fail_after(10):
+        while not done(seen):
+            seen += drain(stream)
+            await anyio.sleep(0.01)
+    return seen
+
+
+def count(events: list[Event], name: str) -> int:
+    return sum(event.name == name for event in events)
 
 
 def is_outcome(event: Event) -> bool:
@@ -187,7 +205,8 @@ async def test_backpressure_is_announced_once_when_a_queue_reaches_its_threshold
             await add_job(
                 service, product["id"], queue["id"], parameters={"seconds": 0.01, "steps": 1}
             )
-        warnings = [e.data for e in drain(events) if e.name == "queue:backpressure"]
+        seen = await drain_until(events, lambda seen: count(seen, "queue:job_added") == 5)
+        warnings = [e.data for e in seen if e.name == "queue:backpressure"]
         assert warnings == [{"queueId": queue["id"], "depth": 3, "threshold": 3}]
 
 
