@@ -3,6 +3,6 @@ scipy do on a loaded machine."""
 
 import time
 
-START_DELAY_S = 3.0
+START_DELAY_S = 5.0
 
 time.sleep(START_DELAY_S)
