@@ -36,7 +36,10 @@ def test_threshold_and_on_resistance_rows_are_read_with_their_conditions_and_pag
 
 def test_a_depletion_parts_negative_off_voltage_keeps_its_signs_and_empty_column() -> None:
     row = "VGS(OFF) Gate-to-source off voltage -1.5 - -3.5 V VDS = 25V, ID = 10µA"
-    assert threshold_in(row) == (-3.5, -1.5, None, pytest.approx(10e-6), 25.0)
+    read = threshold_in(row)
+    assert read is not None
+    assert (read.low, read.high, read.typical, read.vds_v) == (-3.5, -1.5, None, 25.0)
+    assert read.current_a == pytest.approx(10e-6)
 
 
 def test_conditions_after_the_unit_and_a_milliampere_current_are_read() -> None:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from graphq.review import ReviewReason
-from graphq.spice.consistency import disagreements
+from graphq.spice.consistency import contradictions, disagreements
 from graphq.spice.curves import CurveData
 from graphq.spice.inputs import AxisScale
 
@@ -98,3 +99,15 @@ def test_currents_beyond_the_output_curve_at_a_vds_beyond_its_graph_are_not_comp
     current = np.array([0.6, 0.7, 0.8])
     rdson = CurveData("rdson", "VGS = 10 V", 10.0, current, 40.0 / current, OHMS)
     assert not disagreements([top, rdson]).needs_review
+
+
+def test_each_contradiction_carries_its_quantity_point_and_readings_as_values() -> None:
+    top = output(10.0, 0.5)
+    current = np.array([0.6, 0.7, 0.8])
+    rdson = CurveData("rdson", "VGS = 10 V", 10.0, current, 8.0 / current, OHMS)
+    (found,) = contradictions([top, rdson])
+    assert found.quantity == "on-resistance" and found.unit == "Ω"
+    assert found.point == "VGS = 10 V, ID = 0.8 A"
+    assert found.other_value == 10.0
+    assert found.output_value == pytest.approx(16.0, rel=0.01)
+    assert found.what == "the on-resistance at VGS = 10 V, ID = 0.8 A"

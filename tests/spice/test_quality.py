@@ -85,6 +85,22 @@ def test_parameters_on_a_bound_are_each_a_reason() -> None:
     assert review.reasons[0].message.startswith("kp = 1e+04 ended on a bound")
 
 
+def test_a_probed_bound_says_what_the_probe_found_and_an_unprobed_one_the_default() -> None:
+    review = parameter_review(
+        {"vto": 3.0, "kp": 1e4, "mtriode": 0.2},
+        threshold="vto",
+        at_bound=["kp", "mtriode"],
+        curves=[output_curve(10.0)],
+        device_type="Si-MOSFET",
+        bound_notes={"mtriode": "the curves leave it open"},
+    )
+    kp, mtriode = (note.message for note in review.reasons)
+    assert kp.endswith("the curves ask for more than the model gives")
+    assert mtriode == (
+        "mtriode = 0.2 ended on a bound of its physical range; the curves leave it open"
+    )
+
+
 def report(kind: str, rms: float, relative: float = 0.0) -> CurveReport:
     limit = LIMITS.capacitance_median if kind == "capacitance" else LIMITS.channel_rms
     measure = relative if kind == "capacitance" else rms

@@ -9,9 +9,10 @@ import pytest
 
 from graphq.spice import vdmos
 from graphq.spice.curves import CurveData, curve_error, predict
-from graphq.spice.fit_channel import VDMOS_EQUATIONS, fit_channel
+from graphq.spice.fit_channel import fit_channel
 from graphq.spice.inputs import AxisScale, TableRatings
 from graphq.spice.rdson_rating import RDSON_PRIOR, rdson_rating, rdson_residual
+from graphq.spice.vdmos_equations import VDMOS_EQUATIONS
 
 # A channel whose Rds(on) at VGS = 10 V, ID = 5 A is 0.0183 Ω (1/(Kp·Vov) + Rs).
 CHANNEL = {"vto": 4.0, "kp": 20.0, "ksubthres": 0.3, "rs": 0.01}

@@ -14,7 +14,7 @@ import time
 import pytest
 
 from graphq.spice import SpiceFit, fit_model, verify_with_ngspice
-from graphq.spice.fit_channel import HELD_VQ_OVER_GRAPH
+from graphq.spice.channel_extensions import HELD_VQ_OVER_GRAPH
 from graphq.spice.ngspice import ngspice_available
 
 from .devices import (

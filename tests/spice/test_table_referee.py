@@ -7,9 +7,9 @@ import numpy as np
 
 from graphq.review import ReviewReason
 from graphq.spice.curves import CurveData
-from graphq.spice.fit_channel import VDMOS_EQUATIONS
 from graphq.spice.inputs import AxisScale, TableRatings
 from graphq.spice.table_referee import contradicted_graphs, implied_threshold, referee, table_check
+from graphq.spice.vdmos_equations import VDMOS_EQUATIONS
 
 AMPS = AxisScale(log=False, low=0.0, high=2.0)
 KP = 0.5

@@ -8,7 +8,7 @@ import pytest
 
 from graphq.review import ReviewReason
 from graphq.spice.curves import CurveData, curve_error, predict
-from graphq.spice.fit_channel import VDMOS_EQUATIONS, fit_channel
+from graphq.spice.fit_channel import fit_channel
 from graphq.spice.inputs import AxisScale, TableRatings
 from graphq.spice.table_referee import table_check
 from graphq.spice.threshold_rating import (
@@ -17,6 +17,7 @@ from graphq.spice.threshold_rating import (
     threshold_rating,
     threshold_residual,
 )
+from graphq.spice.vdmos_equations import VDMOS_EQUATIONS
 
 # A soft-knee part as ngspice's VDMOS draws FQA19N20's transfer curves: vto 6.1 V, yet it
 # conducts 250 µA near 2.9 V.

@@ -70,6 +70,17 @@ class Threshold(msgspec.Struct, frozen=True, rename="camel"):
     vds_v: float | None = None
 
 
+class ThresholdRow(msgspec.Struct, frozen=True):
+    """What one VGS(th)/VGS(off) row's columns and conditions give (see :class:`Threshold`,
+    which adds where the row was read)."""
+
+    low: float
+    high: float
+    typical: float | None
+    current_a: float | None = None
+    vds_v: float | None = None
+
+
 class OnResistance(msgspec.Struct, frozen=True, rename="camel"):
     """RDS(on) in Ω, typical and maximum as printed, at the stated VGS (V) and ID (A)."""
 
@@ -137,11 +148,9 @@ def _columns(text: str) -> tuple[list[float | None], dict[str, float], str]:
     return columns, conditions, words[-1] if words else ""
 
 
-def threshold_in(
-    row_text: str,
-) -> tuple[float, float, float | None, float | None, float | None] | None:
-    """(low, high, typical, current A, VDS V) of a VGS(th)/VGS(off) row whose values are in
-    V, else None; the current and VDS are None where the row does not state them."""
+def threshold_in(row_text: str) -> ThresholdRow | None:
+    """The VGS(th)/VGS(off) row's values where they are in V, else None; the current and
+    VDS are None where the row does not state them."""
     key = _THRESHOLD.search(row_text)
     if key is None or _NOT_THRESHOLD.search(row_text):
         return None
@@ -152,7 +161,7 @@ def threshold_in(
     if not values:
         return None
     typical = columns[1] if len(columns) == 3 else None
-    return min(values), max(values), typical, conditions.get("A"), conditions.get("V")
+    return ThresholdRow(min(values), max(values), typical, conditions.get("A"), conditions.get("V"))
 
 
 def on_resistance_in(row_text: str) -> tuple[float | None, float | None, dict[str, float]] | None:
@@ -187,8 +196,17 @@ def electrical_table(
             following = texts[index + 1] if index + 1 < len(texts) else ""
             found = _keyed(text, following, _THRESHOLD, threshold_in)
             if found is not None and threshold is None:
-                (low, high, typical, current, vds), row = found
-                threshold = Threshold(low, high, typical, number, row, source, current, vds)
+                read, row = found
+                threshold = Threshold(
+                    read.low,
+                    read.high,
+                    read.typical,
+                    number,
+                    row,
+                    source,
+                    read.current_a,
+                    read.vds_v,
+                )
             rating = _keyed(text, following, _RDSON, on_resistance_in)
             if rating is not None:
                 (typical, maximum, conditions), row = rating

@@ -32,13 +32,25 @@ class ConsistencySettings:
 CONSISTENCY = ConsistencySettings()
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """What the two graphs read at their worst shared point: the transfer or Rds(on)
+    curve's value against the output curve's, ``off`` of full scale apart, and the drain
+    current there (A; Rds(on) comparisons only)."""
+
+    other_value: float
+    output_value: float
+    off: float
+    current_a: float = float("nan")
+
+
 def _span(curve: CurveData) -> float:
     return curve.scale.high - curve.scale.low if not curve.scale.log else float(curve.y.max())
 
 
 def _transfer_against_output(
     transfer: CurveData, output: CurveData, settings: ConsistencySettings
-) -> tuple[float, float, float] | None:
+) -> _Reading | None:
     """Id by the transfer curve and by the output curve at their shared point, and how far
     apart, as a fraction of full scale."""
     vds, vgs = transfer.condition, output.condition
@@ -49,12 +61,10 @@ def _transfer_against_output(
     from_output = float(np.interp(vds, output.x, output.y))
     from_transfer = float(np.interp(vgs, transfer.x, transfer.y))
     scale = max(_span(output), _span(transfer))
-    return from_transfer, from_output, abs(from_output - from_transfer) / scale
+    return _Reading(from_transfer, from_output, abs(from_output - from_transfer) / scale)
 
 
-def _rdson_against_output(
-    rdson: CurveData, output: CurveData
-) -> tuple[float, float, float, float] | None:
+def _rdson_against_output(rdson: CurveData, output: CurveData) -> _Reading | None:
     """R by the Rds(on) curve and Vds/Id by the output curve where they disagree most, by
     how much, and the current (A) there.
 
@@ -89,7 +99,7 @@ def _rdson_against_output(
     off = np.concatenate([off, (rdson.x[above] - reached) / _span(output)])
     currents = np.concatenate([current, rdson.x[above]])
     worst = int(np.argmax(off))
-    return (
+    return _Reading(
         float(resistances[worst]),
         float(from_output[worst]),
         float(off[worst]),
@@ -107,16 +117,22 @@ def which(curve: CurveData) -> str:
 @dataclass(frozen=True)
 class Contradiction:
     """A transfer or Rds(on) curve (``other``) and an output curve that disagree on
-    ``what``: ``other_value`` against ``output_value`` (in ``unit``), ``off`` of full
-    scale apart."""
+    ``quantity`` at ``point``: ``other_value`` against ``output_value`` (in ``unit``),
+    ``off`` of full scale apart."""
 
     other: CurveData
     output: CurveData
-    what: str
+    quantity: str
+    point: str
     off: float
     other_value: float = float("nan")
     output_value: float = float("nan")
     unit: str = ""
+
+    @property
+    def what(self) -> str:
+        """``the drain current at VGS = 1 V, VDS = 10 V``."""
+        return f"the {self.quantity} at {self.point}"
 
     @property
     def values(self) -> str:
@@ -136,21 +152,32 @@ def contradictions(
         for output in outputs:
             if output.temperature_c != other.temperature_c:
                 continue
-            read: tuple[float, ...] | None
+            read: _Reading | None
             if other.kind == "transfer":
                 read = _transfer_against_output(other, output, settings)
                 point = f"VGS = {output.condition:g} V, VDS = {other.condition:g} V"
-                what, unit = f"the drain current at {point}", "A"
+                quantity, unit = "drain current", "A"
             elif output.condition == other.condition:
                 read = _rdson_against_output(other, output)
-                at = f"VGS = {output.condition:g} V"
+                point = f"VGS = {output.condition:g} V"
                 if read is not None:
-                    at += f", ID = {read[3]:.3g} A"
-                what, unit = f"the on-resistance at {at}", "Ω"
+                    point += f", ID = {read.current_a:.3g} A"
+                quantity, unit = "on-resistance", "Ω"
             else:
                 continue
-            if read is not None and read[2] > settings.disagreement:
-                found.append(Contradiction(other, output, what, read[2], read[0], read[1], unit))
+            if read is not None and read.off > settings.disagreement:
+                found.append(
+                    Contradiction(
+                        other,
+                        output,
+                        quantity,
+                        point,
+                        read.off,
+                        read.other_value,
+                        read.output_value,
+                        unit,
+                    )
+                )
     return found
 
 
@@ -175,7 +202,7 @@ def disagreements(curves: list[CurveData], settings: ConsistencySettings = CONSI
         worst, rest = found[0], found[1:]
         also = (
             f", and at {len(rest)} more point(s) ("
-            + ", ".join(f"{c.what.split(' at ')[-1]}: {c.values}" for c in rest)
+            + ", ".join(f"{c.point}: {c.values}" for c in rest)
             + ")"
             if rest
             else ""

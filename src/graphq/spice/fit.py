@@ -14,7 +14,7 @@ from graphq.spice.channel_bounds import CHANNEL_NAMES, QUASI_SATURATION_NAMES
 from graphq.spice.consistency import disagreements
 from graphq.spice.curves import CurveData, DeviceEquations, curve_table, predict, thinned
 from graphq.spice.fit_capacitance import CAPACITANCE_NAMES, fit_capacitances
-from graphq.spice.fit_channel import VDMOS_EQUATIONS, fit_channel, refit_thermal_resistance
+from graphq.spice.fit_channel import fit_channel, refit_thermal_resistance
 from graphq.spice.fit_diode import DIODE_NAMES, fit_diode
 from graphq.spice.fit_gan import GAN_EQUATIONS, fit_gan_capacitances, fit_gan_channel
 from graphq.spice.fit_temperature import fit_temperature
@@ -40,6 +40,7 @@ from graphq.spice.subcircuit_capacitance import (
 )
 from graphq.spice.table_referee import referee, table_check
 from graphq.spice.threshold_rating import threshold_rating
+from graphq.spice.vdmos_equations import VDMOS_EQUATIONS
 
 ModelType = Literal["vdmos", "gan-epc"]
 # The channel stage's parameters as the card takes them: the channel's, and self-heating.
@@ -231,6 +232,7 @@ def fit_model(
             at_bound=at_bound,
             curves=curves,
             device_type=inputs.device_type,
+            bound_notes={k: v for stage in stages for k, v in stage.bound_notes.items()},
         )
     )
     if stepped is not None:

@@ -19,7 +19,6 @@ from dataclasses import replace
 import numpy as np
 
 from graphq.spice.curves import CurveData
-from graphq.spice.fit_channel import VDMOS_EQUATIONS
 from graphq.spice.inputs import AxisScale
 from graphq.spice.optimise import (
     Bound,
@@ -28,6 +27,7 @@ from graphq.spice.optimise import (
     curve_weights,
     fit_parameters,
 )
+from graphq.spice.vdmos_equations import VDMOS_EQUATIONS
 
 CAPACITANCE_BOUNDS = {
     "cgs": Bound(1e-16, 1e-5, log=True),

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 
 from graphq.spice.curves import CurveData
-from graphq.spice.fit_channel import VDMOS_EQUATIONS
 from graphq.spice.optimise import Bound, ParameterFit, curve_residuals, fit_parameters
 from graphq.spice.vdmos import THERMAL_VOLTAGE_V, VDMOS_DEFAULTS
+from graphq.spice.vdmos_equations import VDMOS_EQUATIONS
 
 DIODE_BOUNDS = {
     "is": Bound(1e-30, 1e-2, log=True),

@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from graphq.spice.curves import CurveData
-from graphq.spice.fit_channel import VDMOS_EQUATIONS
 from graphq.spice.optimise import Bound, ParameterFit, curve_residuals, fit_parameters
+from graphq.spice.vdmos_equations import VDMOS_EQUATIONS
 
 # Physical ranges. tcvth: silicon thresholds fall 2–10 mV/K, SiC ones a few mV/K; 20 mV/K
 # either way is beyond any part. mu: phonon scattering gives -1.5 to -2.7 in silicon, a SiC

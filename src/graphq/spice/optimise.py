@@ -53,13 +53,16 @@ _AT_BOUND_FRACTION = 1e-3
 class ParameterFit:
     """What a fit stage found: every parameter (fitted and held), the names fitted, those
     that ended on a bound, and each fitted parameter's standard error in its own unit
-    (None where the curves do not determine it)."""
+    (None where the curves do not determine it). ``bound_notes`` says, for a parameter on
+    its bound that was probed (:mod:`graphq.spice.bound_probe`), whether the curves ask
+    for more."""
 
     params: dict[str, float]
     names: tuple[str, ...] = ()
     cost: float = 0.0
     at_bound: tuple[str, ...] = ()
     uncertainty: dict[str, float | None] = field(default_factory=dict)
+    bound_notes: dict[str, str] = field(default_factory=dict)
 
 
 def graph_of(curve: CurveData) -> tuple[str, bool, float, float]:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from graphq.review import Review, ReviewReason
+from graphq.spice.bound_probe import ASK_FOR_MORE
 from graphq.spice.curves import CurveData
 from graphq.spice.inputs import is_depletion_device_type
 from graphq.spice.results import CurveReport, Verification
@@ -182,16 +183,23 @@ def looks_depletion(curves: Iterable[CurveData], device_type: str) -> bool:
     return False
 
 
-def bound_review(params: Mapping[str, float], at_bound: Iterable[str], whose: str = "") -> Review:
+def bound_review(
+    params: Mapping[str, float],
+    at_bound: Iterable[str],
+    whose: str = "",
+    notes: Mapping[str, str] | None = None,
+) -> Review:
     """``parameter_at_bound`` for each of ``at_bound``; ``whose`` names the parameters'
-    owner where it is not the model file (``"the pspice subcircuit's"``)."""
+    owner where it is not the model file (``"the pspice subcircuit's"``). ``notes`` say
+    what probing the bound found (:mod:`graphq.spice.bound_probe`); unprobed, a bound hit
+    reads as the curves asking for more."""
     review = Review()
     owner = f"{whose} " if whose else ""
     for name in at_bound:
+        found = (notes or {}).get(name, ASK_FOR_MORE)
         review.add(
             ReviewReason.PARAMETER_AT_BOUND,
-            f"{owner}{name} = {params[name]:.4g} ended on a bound of its physical range; "
-            "the curves ask for more than the model gives",
+            f"{owner}{name} = {params[name]:.4g} ended on a bound of its physical range; {found}",
         )
     return review
 
@@ -203,10 +211,12 @@ def parameter_review(
     at_bound: Iterable[str],
     curves: Iterable[CurveData],
     device_type: str,
+    bound_notes: Mapping[str, str] | None = None,
 ) -> Review:
     """Reasons against the fitted ``params`` (N-channel sense): parameters on a bound of
-    their range, and a threshold (``threshold`` names it) of the wrong sign for the part."""
-    review = bound_review(params, at_bound)
+    their range (with ``bound_notes``, see :func:`bound_review`), and a threshold
+    (``threshold`` names it) of the wrong sign for the part."""
+    review = bound_review(params, at_bound, notes=bound_notes)
     depletion = looks_depletion(curves, device_type)
     value = params[threshold]
     if depletion and value > 0.0:

@@ -19,12 +19,12 @@ import numpy as np
 from graphq.spice import vdmos
 from graphq.spice.curves import CurveData, DeviceEquations, predict
 from graphq.spice.fit_capacitance import in_decades
-from graphq.spice.fit_channel import VDMOS_EQUATIONS
 from graphq.spice.fit_logistic_capacitance import fit_logistic_capacitances
 from graphq.spice.logistic_capacitance import CAPACITANCE_NAMES, logistic_capacitances
 from graphq.spice.optimise import ParameterFit
 from graphq.spice.quality import LIMITS
 from graphq.spice.report import curve_reports
+from graphq.spice.vdmos_equations import VDMOS_EQUATIONS
 
 
 @dataclass(frozen=True)
