@@ -3,7 +3,7 @@
 Both store one result row, as every real job kind does, so the benchmarks exercise the whole
 durable path: claim, run, complete with a result, all committed to SQLite. The row goes in as
 one plain INSERT on the completing transaction's connection (``store_in`` through
-``store.insert_rows``), as Huey's result goes in as one row: what is measured is the queue's
+``new_rows.insert_rows``), as Huey's result goes in as one row: what is measured is the queue's
 cost, not the ORM's unit of work.
 """
 
@@ -16,7 +16,7 @@ from sqlalchemy import Connection, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult
-from graphq.queue import store
+from graphq.queue import new_rows
 from graphq.queue.registry import HandlerRegistry, JobContext, Progress
 
 _RESULTS = cast(Table, ExtractionResult.__table__)
@@ -51,7 +51,7 @@ class _BenchHandler:
             "metadata": output,
             "extraction_method": "bench",
         }
-        store.insert_rows(conn, _RESULTS, [store.table_row(_RESULTS, row)])
+        new_rows.insert_rows(conn, _RESULTS, [new_rows.table_row(_RESULTS, row)])
 
     async def store(self, ctx: JobContext, session: AsyncSession, output: Any) -> None:
         """Unused while ``store_in`` exists; the registry's protocol asks for it."""

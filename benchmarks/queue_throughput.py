@@ -30,7 +30,7 @@ import anyio
 from graphq.config import Settings, load_settings
 from graphq.db.migrate import upgrade
 from graphq.db.models import new_id
-from graphq.queue import store
+from graphq.queue import new_rows
 from graphq.runtime import build_runtime
 from graphq.services import jobs, products
 from graphq.services.queues import ensure_default_queue
@@ -96,7 +96,7 @@ async def run_graphq(
             "enqueued_ns": time.time_ns(),
             "current_step": "queued",
         }
-        await store.enqueue(rt.db, [job])
+        await new_rows.enqueue(rt.db, [job])
         rt.engine.enqueued(job["id"], queue.id, job["priority"], job["enqueued_ns"])
 
     done = completed_counter(data_dir / "graphq.db", "extraction_results")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -10,6 +11,7 @@ import anyio.lowlevel
 import pytest
 from sqlalchemy import JSON, Column, Connection, Integer, MetaData, String, Table, select, text
 from sqlalchemy import update as update_rows
+from sqlalchemy.exc import OperationalError
 
 from graphq.config import Settings
 from graphq.db.database import Database
@@ -181,3 +183,20 @@ async def test_transactions_postgresql_aborts_as_deadlocked_run_again_until_both
         await one.dispose()
         await other.dispose()
         postgres_cluster.drop_database(url)
+
+
+async def test_the_sqlite_reader_sees_the_latest_commit_refuses_writes_and_closes_with_the_database(
+    db: Database,
+) -> None:
+    if not db.is_sqlite:
+        pytest.skip("the thread's own reader exists on SQLite only")
+    await db.transact(lambda conn: conn.execute(INCREMENT.where(COUNTERS.c.id == 1)))
+    with db.sqlite_reader().connect() as conn:
+        assert conn.execute(select(COUNTERS.c.n).where(COUNTERS.c.id == 1)).scalar() == 1
+        with pytest.raises(OperationalError, match="readonly"):
+            conn.execute(INCREMENT)
+        raw = conn.connection.dbapi_connection
+    assert raw is not None
+    await db.dispose()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        raw.execute("SELECT 1")

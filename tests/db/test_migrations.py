@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, event, inspect
+from sqlalchemy import Connection, event, inspect, true
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
@@ -17,7 +17,7 @@ from graphq.config import Settings
 from graphq.db.database import Database
 from graphq.db.migrate import alembic_config, upgrade
 from graphq.db.models import Base, Batch, ExtractionQueue
-from graphq.services import batches, jobs, monitor
+from graphq.services import batches, jobs, monitor, stats
 
 T = TypeVar("T")
 
@@ -74,10 +74,27 @@ def test_result_acceptance_migration_downgrades_and_upgrades_again(
     assert {"accepted_at", "accepted_by"} <= on_database(empty_database, result_columns)
 
 
-async def _plans_of_reads(settings: Settings) -> list[tuple[str, str]]:
-    """(statement, its plan) of every read of the job table behind the review counts, the
-    job list filtered by review or batch, and a batch's jobs; PostgreSQL is told to avoid a
-    sequential scan wherever it can, so its plan says whether an index can answer."""
+Reads = Callable[[Database, str], Awaitable[Any]]
+
+
+async def _review_and_batch_reads(db: Database, batch_id: str) -> None:
+    await monitor.jobs_needing_review(db)
+    await jobs.list_jobs(db, jobs.JobFilter(needs_review=True), limit=50)
+    await jobs.list_jobs(db, jobs.JobFilter(batch_id=batch_id), limit=50)
+    await batches.get_batch(db, batch_id)
+
+
+async def _reads_of_ended_jobs(db: Database, _batch_id: str) -> None:
+    await stats.global_stats(db)
+    await monitor.hourly_stats(db)
+    async with db.read() as session:
+        await stats.recent_durations(session, true())
+
+
+async def _plans_of_reads(settings: Settings, reads: Reads) -> list[tuple[str, str]]:
+    """(statement, its plan) of every read of the job table that ``reads`` makes; PostgreSQL
+    is told to avoid a sequential scan wherever it can, so its plan says whether an index can
+    answer."""
     db = Database(settings.database_url)
     statements: list[tuple[str, Any]] = []
 
@@ -93,10 +110,7 @@ async def _plans_of_reads(settings: Settings) -> list[tuple[str, str]]:
             batch = Batch(queue_id=queue.id)
             session.add(batch)
         event.listen(db.engine.sync_engine, "before_cursor_execute", capture)
-        await monitor.jobs_needing_review(db)
-        await jobs.list_jobs(db, jobs.JobFilter(needs_review=True), limit=50)
-        await jobs.list_jobs(db, jobs.JobFilter(batch_id=batch.id), limit=50)
-        await batches.get_batch(db, batch.id)
+        await reads(db, batch.id)
         event.remove(db.engine.sync_engine, "before_cursor_execute", capture)
         plans = []
         async with db.engine.connect() as connection:
@@ -119,8 +133,24 @@ async def _plans_of_reads(settings: Settings) -> list[tuple[str, str]]:
 
 def test_partial_job_indexes_still_answer_the_reads_they_serve(empty_database: Settings) -> None:
     upgrade(empty_database)
-    plans = asyncio.run(_plans_of_reads(empty_database))
+    plans = asyncio.run(_plans_of_reads(empty_database, _review_and_batch_reads))
     assert len(plans) == 6  # the review count, each filtered page and its count, a batch's jobs
     for statement, plan in plans:
         index = "ix_jobs_batch" if "batch_id =" in statement else "ix_jobs_needs_review"
         assert index in plan, f"{statement}\n  planned as: {plan}"
+
+
+def test_the_index_of_ended_jobs_still_answers_the_reads_of_ended_jobs(
+    empty_database: Settings,
+) -> None:
+    upgrade(empty_database)
+    plans = asyncio.run(_plans_of_reads(empty_database, _reads_of_ended_jobs))
+    ended = [
+        (statement, plan)
+        for statement, plan in plans
+        if "completed_at >=" in statement or "ORDER BY jobs.completed_at DESC" in statement
+    ]
+    # the last hour's outcomes and durations, the hourly history, the latest durations
+    assert len(ended) >= 4, plans
+    for statement, plan in ended:
+        assert "ix_jobs_completed" in plan, f"{statement}\n  planned as: {plan}"

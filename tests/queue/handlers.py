@@ -129,11 +129,11 @@ class RowsHandler(NoopHandler):
         from sqlalchemy import Table
 
         from graphq.db.models import ExtractionResult
-        from graphq.queue import store
+        from graphq.queue import new_rows
 
         results = cast(Table, ExtractionResult.__table__)
         row = {"job_id": ctx.job.id, "product_id": ctx.job.product_id, "extraction_method": "test"}
-        store.insert_rows(conn, results, [store.table_row(results, row)])
+        new_rows.insert_rows(conn, results, [new_rows.table_row(results, row)])
 
 
 class RowsFailHandler(RowsHandler):

@@ -1,20 +1,27 @@
-"""Helpers the queue tests share: a restartable app, queues and jobs over HTTP, overlap."""
+"""Helpers the queue tests share: a restartable app, queues and jobs over HTTP, overlap, and a
+migrated database with jobs claimed straight in the table."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import anyio
 from litestar.testing import AsyncTestClient
+from sqlalchemy import text
 
 from graphq.app import create_app
 from graphq.config import Settings
+from graphq.db.database import Database
 from graphq.db.migrate import upgrade
+from graphq.db.models import new_id
+from graphq.queue import new_rows, store
 from graphq.runtime import build_runtime
-from tests.conftest import TEST_HANDLERS, Service, make_key, query_rows
+from tests.conftest import TEST_HANDLERS, Service, make_key, make_settings, query_rows
 
 
 async def make_queue(service: Service, name: str, **fields: Any) -> dict[str, Any]:
@@ -76,3 +83,40 @@ def job_row(settings: Settings, job_id: str) -> dict[str, Any]:
         settings, "SELECT count(*) AS n FROM extraction_results WHERE job_id = $1", job_id
     )
     return {**row, "result_rows": results["n"]}
+
+
+@asynccontextmanager
+async def queue_database(tmp_path: Path) -> AsyncIterator[Database]:
+    """A migrated database holding one product and one queue, both with id ``p``/``q``."""
+    settings = make_settings(tmp_path)
+    await anyio.to_thread.run_sync(upgrade, settings)
+    db = Database(settings.database_url)
+    try:
+        async with db.write() as session:
+            await session.execute(
+                text(
+                    "INSERT INTO products (id, name, manufacturer, part_number, device_type, "
+                    "package, description, status, created_at, updated_at) VALUES ('p', 'p', "
+                    "'', 'P', 'Si-MOSFET', '', '', 'active', '2026-01-01', '2026-01-01')"
+                )
+            )
+            await session.execute(
+                text(
+                    "INSERT INTO extraction_queues (id, name, mode, status, "
+                    "max_concurrent_jobs, priority_policy, description, settings, created_at, "
+                    "updated_at) VALUES ('q', 'q', 'automatic', 'active', 8, 'priority', '', "
+                    "'{}', '2026-01-01', '2026-01-01')"
+                )
+            )
+        yield db
+    finally:
+        await db.dispose()
+
+
+async def claimed_jobs(db: Database, owner: str, count: int) -> list[str]:
+    """``count`` new jobs, claimed by ``owner``."""
+    ids = [new_id() for _ in range(count)]
+    given = {"product_id": "p", "queue_id": "q", "kind": "noop", "status": "queued"}
+    await new_rows.enqueue(db, [{"id": i, "enqueued_ns": time.time_ns(), **given} for i in ids])
+    await store.claim(db, ids, owner, 30.0)
+    return ids

@@ -15,7 +15,7 @@ from graphq.db.database import Database
 from graphq.db.migrate import upgrade
 from graphq.db.models import ExtractionResult, Job, new_id
 from graphq.errors import GraphqError
-from graphq.queue import row_completions, store
+from graphq.queue import new_rows, row_completions, store
 from tests.conftest import make_settings
 from tests.postgres import PostgresCluster
 
@@ -43,7 +43,7 @@ async def _claimed_jobs(db: Database, owners: list[str]) -> list[str]:
         )
     ids = [new_id() for _ in owners]
     given = {"product_id": "p", "queue_id": "q", "kind": "noop", "status": "queued"}
-    await store.enqueue(db, [{"id": i, "enqueued_ns": time.time_ns(), **given} for i in ids])
+    await new_rows.enqueue(db, [{"id": i, "enqueued_ns": time.time_ns(), **given} for i in ids])
     for job_id, owner in zip(ids, owners, strict=True):
         await store.claim(db, [job_id], owner, 30.0)
     return ids
@@ -57,7 +57,7 @@ def _result(job_id: str, confidence: float) -> dict[str, Any]:
         "review_reasons": [{"code": "FAINT", "message": "faint trace"}],
         "confidence": confidence,
     }
-    return store.table_row(RESULTS, given)
+    return new_rows.table_row(RESULTS, given)
 
 
 async def test_a_group_completes_with_the_rows_of_its_own_jobs_only(
@@ -75,9 +75,9 @@ async def test_a_group_completes_with_the_rows_of_its_own_jobs_only(
                 for job_id, _ in runs:
                     gathered.job_id = job_id
                     rows = [_result(job_id, 0.5)] if job_id != reviewed else []
-                    store.insert_rows(conn, RESULTS, rows)
+                    new_rows.insert_rows(conn, RESULTS, rows)
                 gathered.job_id = reviewed
-                store.insert_rows(conn, RESULTS, [_result(reviewed, 0.25), _result(reviewed, 1)])
+                new_rows.insert_rows(conn, RESULTS, [_result(reviewed, 0.25), _result(reviewed, 1)])
             return row_completions.complete_with_rows(conn, OWNER, runs, {reviewed}, gathered)
 
         assert await db.statement(complete) == [True, False, True]

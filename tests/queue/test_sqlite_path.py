@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import anyio
 import pytest
-from sqlalchemy import Connection, Table, text
+from sqlalchemy import JSON, Connection, Table, text
+from sqlalchemy.dialects import sqlite
 
 from graphq.config import Settings
 from graphq.db.database import Database
 from graphq.db.migrate import upgrade
-from graphq.db.models import ExtractionResult, Job, new_id
-from graphq.queue import sqlite_path, store
+from graphq.db.models import ExtractionResult, Job, UtcDateTime, new_id
+from graphq.queue import new_rows, sqlite_path, store
 
 pytestmark = pytest.mark.sqlite_only("the queue's plain-SQL path on pysqlite")
 
@@ -58,7 +60,7 @@ async def _two_waiting_jobs(db: Database) -> tuple[str, str]:
         }
         for job_id in ids
     ]
-    await store.enqueue(db, rows)
+    await new_rows.enqueue(db, rows)
     return ids
 
 
@@ -146,9 +148,9 @@ def test_jobs_inserted_on_pysqlite_store_what_the_core_insert_stores(settings: S
         db = Database(settings.database_url)
         try:
             await _two_waiting_jobs(db)  # the product and the queue the jobs belong to
-            raw_row, core_row = store.job_row(given), store.job_row(given)
-            await db.transact(lambda c: store.insert_jobs(c, [raw_row]))
-            await _through_core(db, lambda c: store.insert_jobs(c, [core_row]))
+            raw_row, core_row = new_rows.job_row(given), new_rows.job_row(given)
+            await db.transact(lambda c: new_rows.insert_jobs(c, [raw_row]))
+            await _through_core(db, lambda c: new_rows.insert_jobs(c, [core_row]))
             columns = tuple(c for c in raw_row if c != "id")
             times = tuple(c for c in columns if c.endswith("_at") and raw_row[c] is not None)
             plain = tuple(c for c in columns if c not in times)
@@ -186,11 +188,11 @@ def test_result_rows_inserted_on_pysqlite_read_back_as_the_core_insert_stores_th
                 "needs_review": True,
                 "confidence": 0.75,
             }
-            raw_row = store.table_row(results, given)
-            core_row = store.table_row(results, {**given, "image_id": None})
+            raw_row = new_rows.table_row(results, given)
+            core_row = new_rows.table_row(results, {**given, "image_id": None})
             assert raw_row["id"] != core_row["id"] and raw_row["parameters"] == {}
-            await db.transact(lambda c: store.insert_rows(c, results, [raw_row]))
-            await _through_core(db, lambda c: store.insert_rows(c, results, [core_row]))
+            await db.transact(lambda c: new_rows.insert_rows(c, results, [raw_row]))
+            await _through_core(db, lambda c: new_rows.insert_rows(c, results, [core_row]))
             async with db.read() as session:
                 raw = await session.get(ExtractionResult, raw_row["id"])
                 core = await session.get(ExtractionResult, core_row["id"])
@@ -204,3 +206,21 @@ def test_result_rows_inserted_on_pysqlite_read_back_as_the_core_insert_stores_th
             await db.dispose()
 
     anyio.run(scenario)
+
+
+def test_times_and_json_are_converted_as_sqlalchemy_converts_them_for_sqlite() -> None:
+    dialect = sqlite.dialect()
+    as_core = UtcDateTime().dialect_impl(dialect).bind_processor(dialect)
+    json_as_core = JSON().dialect_impl(dialect).bind_processor(dialect)
+    assert as_core is not None and json_as_core is not None
+    moments = [
+        datetime(2026, 12, 7, 13, 0, tzinfo=UTC),  # no microseconds
+        datetime(999, 1, 2, 3, 4, 5, 6, tzinfo=UTC),  # a year of three digits
+        datetime(2026, 6, 30, 23, 59, 59, 999_999, tzinfo=timezone(timedelta(hours=-5))),
+    ]
+    for moment in moments:
+        assert sqlite_path.stored_time(moment) == as_core(moment)
+    with pytest.raises(ValueError, match="naive"):
+        sqlite_path.stored_time(datetime(2026, 1, 1))
+    for value in ({}, [], {"a": [1.5, "é", None]}, [{}], 0, "", False):
+        assert sqlite_path.stored_json(value) == json_as_core(value)

@@ -4,9 +4,10 @@ SQLite allows one writer at a time. Rather than letting concurrent transactions 
 ``database is locked`` (a deferred transaction that reads and then writes cannot wait for the
 lock, it fails), every writing transaction in this process goes through :meth:`Database.write`
 or :meth:`Database.transact`, which serialise writers with an in-process lock. Readers run
-alongside in WAL mode. The queue's own transactions, hot and short, use :meth:`transact` and
-:meth:`transact_session`: on SQLite they run on pysqlite without a round trip to aiosqlite's
-thread per statement (:mod:`graphq.db.writer`).
+alongside in WAL mode. On SQLite every write transaction (:meth:`write`, :meth:`transact`,
+:meth:`transact_session`) runs on pysqlite without a round trip to aiosqlite's thread per
+statement (:mod:`graphq.db.writer`): the write lock is held for the statements, not for trips
+that each wait for a core on a busy machine. Reads still go through aiosqlite.
 
 PostgreSQL has row locks and real concurrency, so :meth:`write` sessions (the API's and the
 job handlers' writes) run side by side there. The queue's transactions stay serialised in each
@@ -24,11 +25,12 @@ connection found dead is dropped and the transaction runs again on a fresh one.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, TypeVar
 
 import anyio
-from sqlalchemy import Connection, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -37,6 +39,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import SingletonThreadPool
 
 from graphq.db.writer import SQLITE_PRAGMAS, Writer
 
@@ -89,10 +92,7 @@ class Database:
         # Taken without a trip round the event loop when free: the queue takes it for every
         # job, and two needless yields per transaction cost more than the transaction.
         self._write_lock = anyio.Lock(fast_acquire=True)
-
-    def _writers(self) -> AbstractAsyncContextManager[Any]:
-        """What a :meth:`write` session waits for: the lock on SQLite, nothing on PostgreSQL."""
-        return self._write_lock if self.is_sqlite else nullcontext()
+        self._reader: Engine | None = None
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
@@ -101,8 +101,19 @@ class Database:
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
-        """A session in a transaction that commits on success and rolls back on error."""
-        async with self._writers(), self.sessions() as session, session.begin():
+        """A session in a transaction that commits on success and rolls back on error.
+
+        On SQLite it is a session on the writer's own connection (:meth:`_writer_session`):
+        through aiosqlite each statement is a round trip to its thread, and on a busy machine
+        each trip waits for a core while the session holds the write lock that every job
+        creation and queue transaction waits for (a digitize job's prepare held it 40-140 ms
+        under load, about 1 ms this way).
+        """
+        if self.writer is None:
+            async with self.sessions() as session, session.begin():
+                yield session
+            return
+        async with self._write_lock, self._writer_session() as session:
             yield session
 
     async def transact(self, fn: Callable[[Connection], T]) -> T:
@@ -159,19 +170,27 @@ class Database:
                 session = AsyncSession(self._queue_engine, expire_on_commit=False)
                 async with session, session.begin():
                     return await fn(session)
-            async with self.writer.transaction() as connection:
-                # Begun in SQLAlchemy too, so that the session joins the transaction rather
-                # than ending it when it closes.
-                connection.begin()
-                session = AsyncSession(bind=None, expire_on_commit=False)
-                sync_session = session.sync_session
-                sync_session.bind = connection
-                try:
-                    result = await fn(session)
-                    sync_session.flush()  # synchronous I/O: no hop through a greenlet
-                    return result
-                finally:
-                    sync_session.close()
+            async with self._writer_session() as session:
+                return await fn(session)
+
+    @asynccontextmanager
+    async def _writer_session(self) -> AsyncIterator[AsyncSession]:
+        """On SQLite, with the write lock held: a session on the writer's connection, in its
+        transaction, flushed and committed when the block succeeds. Its I/O is synchronous:
+        each statement runs on the calling thread, with no round trip to another."""
+        assert self.writer is not None
+        async with self.writer.transaction() as connection:
+            # Begun in SQLAlchemy too, so that the session joins the transaction rather
+            # than ending it when it closes.
+            connection.begin()
+            session = AsyncSession(bind=None, expire_on_commit=False)
+            sync_session = session.sync_session
+            sync_session.bind = connection
+            try:
+                yield session
+                sync_session.flush()  # synchronous I/O: no hop through a greenlet
+            finally:
+                sync_session.close()
 
     async def ping(self) -> bool:
         try:
@@ -181,8 +200,31 @@ class Database:
             return False
         return True
 
+    def sqlite_reader(self) -> Engine:
+        """A read-only pysqlite engine on the same SQLite file, for reads made on the calling
+        thread (``graphq.services.lookup``): one connection per thread, kept open until
+        :meth:`dispose`. Its ``busy_timeout`` is 0: a read that would wait answers busy at once,
+        and the caller reads through a session instead."""
+        assert self.is_sqlite
+        if self._reader is None:
+            self._reader = create_engine(
+                make_url(self.url).set(drivername="sqlite"),
+                poolclass=SingletonThreadPool,
+                connect_args={"check_same_thread": False},
+            )
+
+            @event.listens_for(self._reader, "connect")
+            def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+                dbapi_connection.execute("PRAGMA query_only=ON")
+                dbapi_connection.execute("PRAGMA busy_timeout=0")
+
+        return self._reader
+
     async def dispose(self) -> None:
         await self.engine.dispose()
+        if self._reader is not None:
+            self._reader.dispose()
+            self._reader = None
         for queue_engine in (self._queue_engine, self._statement_engine):
             if queue_engine is not self.engine:
                 await queue_engine.dispose()

@@ -198,7 +198,7 @@ class Job(Timestamped, Base):
             "actual_duration",
         ),
         Index("ix_jobs_product", "product_id"),
-        # Partial where only a minority of jobs belongs (migration 0009 says why and how).
+        # Partial where only a minority of jobs belongs (migrations 0009 and 0010 say why).
         Index(
             "ix_jobs_batch",
             "batch_id",
@@ -209,7 +209,14 @@ class Job(Timestamped, Base):
         Index("ix_jobs_created", "created_at", "enqueued_ns", "id"),
         Index("ix_jobs_status_created", "status", "created_at", "enqueued_ns", "id"),
         Index("ix_jobs_queue_created", "queue_id", "created_at", "enqueued_ns", "id"),
-        Index("ix_jobs_completed", "status", "completed_at", "actual_duration"),
+        Index(
+            "ix_jobs_completed",
+            "status",
+            "completed_at",
+            "actual_duration",
+            sqlite_where=text("completed_at IS NOT NULL"),
+            postgresql_where=text("completed_at IS NOT NULL"),
+        ),
         Index("ix_jobs_updated", "updated_at"),
         Index(
             "ix_jobs_needs_review",

@@ -13,7 +13,7 @@ through ``store_in`` completes as one statement with its result rows
 (:mod:`graphq.queue.row_completions`), and any other group's completions are one statement.
 
 A kind whose result is plain rows stores them through ``store_in`` (its rows, handed to
-:func:`graphq.queue.store.insert_rows`, see :mod:`graphq.queue.registry`): then the whole
+:func:`graphq.queue.new_rows.insert_rows`, see :mod:`graphq.queue.registry`): then the whole
 transaction is one synchronous function, with no ORM session and no hop into a greenlet. A
 group with any kind that stores through the ORM (``store``) runs in a session, as before.
 """

@@ -1,16 +1,16 @@
 """The queue engine: schedules waiting jobs into worker slots and drives each run.
 
-The database is the source of truth; the engine keeps an in-memory index of it (one priority
-heap per queue and a timer heap for retries), rebuilt at start. One dispatcher task fills free
-slots in priority order, honouring each queue's mode, status and ``maxConcurrentJobs`` and the
-global slot count, claiming the chosen jobs in one statement; :mod:`graphq.queue.runs` drives
-each run. When runs complete, their slots pass straight to the next jobs, claimed in the
+The database is the source of truth; the engine keeps an in-memory index of it
+(:mod:`graphq.queue.waiting`), rebuilt at start. One dispatcher task fills free slots in
+priority order, honouring each queue's mode, status and ``maxConcurrentJobs`` and the global
+slot count, claiming the chosen jobs in one statement; :mod:`graphq.queue.runs` drives each
+run. When runs complete, their slots pass straight to the next jobs, claimed in the
 completion's own transaction on SQLite (:mod:`graphq.queue.completions`), and the task of each
 completed run goes on with one of them: a busy queue starts no task per job. Each run holds a
-lease that a maintenance task renews; leases left behind by a crashed server expire and their
-jobs run again. Progress is published at once and written for all running jobs together every
-quarter second, so in a busy queue a short job costs one write: its completion, with its result
-and the claim of the job after it.
+lease that :mod:`graphq.queue.lease_keeper` renews; leases left behind by a crashed server
+expire and their jobs run again. Progress is published at once and written for all running
+jobs together every quarter second, so in a busy queue a short job costs one write: its
+completion, with its result and the claim of the job after it.
 """
 
 from __future__ import annotations
@@ -18,40 +18,30 @@ from __future__ import annotations
 import logging
 import os
 import socket
-import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import anyio
 from anyio.abc import TaskGroup, TaskStatus
 from sqlalchemy import Connection, select
 
 from graphq.db.models import ExtractionQueue
-from graphq.queue import store
+from graphq.queue import leases, store
 from graphq.queue.context import QueueContext
 from graphq.queue.failures import FIRST_WAIT_S, RepeatedFailure
-from graphq.queue.heap import DelayHeap, QueueHeap
+from graphq.queue.lease_keeper import LeaseKeeper
 from graphq.queue.registry import JobSnapshot
 from graphq.queue.runs import JobRunner
-from graphq.queue.state import QueueState, RunningJob
+from graphq.queue.state import QueueState, RunningJob, apply_queue_row
 from graphq.queue.vocabulary import JobStatus
-from graphq.queue.workers import pid_alive
+from graphq.queue.waiting import WaitingLine
 
 if TYPE_CHECKING:
     from graphq.queue.cluster import Cluster
 
 log = logging.getLogger(__name__)
-
-PROGRESS_FLUSH_INTERVAL_S = 0.25
-
-
-@dataclass(frozen=True)
-class _Waiting:
-    queue_id: str
-    priority: str
-    enqueued_ns: int
 
 
 @dataclass(frozen=True)
@@ -94,16 +84,13 @@ class QueueEngine:
         self.runner.completer.handover = self
         self.queues: dict[str, QueueState] = {}
         self.running: dict[str, RunningJob] = {}
-        self._waiting: dict[str, _Waiting] = {}
-        self._delayed = DelayHeap()
-        self._delayed_ns: dict[str, int] = {}
+        self.line = WaitingLine(self.queues)
+        self.leases = LeaseKeeper(self)
         self._wake = anyio.Event()
         self._stopping = False
         self._drained = anyio.Event()
         self._tg: TaskGroup | None = None
         self._claim_failures = RepeatedFailure("claiming jobs", log)
-        self._progress_failures = RepeatedFailure("writing job progress", log)
-        self._maintenance_failures = RepeatedFailure("lease maintenance", log)
         # On PostgreSQL several nodes share the queue: slots are filled from the database.
         self.cluster: Cluster | None = None
         if not ctx.db.is_sqlite:
@@ -120,38 +107,23 @@ class QueueEngine:
     async def run(self, *, task_status: TaskStatus[None] = anyio.TASK_STATUS_IGNORED) -> None:
         """Load the queues and waiting jobs, then dispatch until :meth:`shutdown`."""
         await self.reload_queues()
-        ended = await store.expire_leases_of_dead_local_servers(
-            self.ctx.db, socket.gethostname(), self._owner_is_gone
-        )
-        if ended:
-            log.info("took back %d jobs of a stopped server on this machine", ended)
-        await self._recover_expired_leases()
-        for job in await store.load_waiting(self.ctx.db):
+        await self.leases.recover_at_start()
+        for job in await leases.load_waiting(self.ctx.db):
             delay_s = 0.0
             if job.not_before is not None:
                 delay_s = (job.not_before - store.utcnow()).total_seconds()
-            self._index(job.id, job.queue_id, job.priority, job.enqueued_ns, delay_s)
+            self.line.index(job.id, job.queue_id, job.priority, job.enqueued_ns, delay_s)
         async with anyio.create_task_group() as tg:
             self._tg = tg
             tg.start_soon(self.ctx.pool.start)
-            tg.start_soon(self._maintain)
-            tg.start_soon(self._flush_progress)
+            tg.start_soon(self.leases.run)
+            tg.start_soon(self.runner.keep_flushing_progress, self.running)
             if self.cluster is not None:
                 tg.start_soon(self.cluster.run)
             task_status.started()
             await self._dispatch_loop()
             await self._drained.wait()
             tg.cancel_scope.cancel()
-
-    def _owner_is_gone(self, owner: str) -> bool:
-        """Whether a lease owner of this host no longer runs: its process is gone, or it is
-        an earlier start of this very process id."""
-        _host, pid, *_ = owner.split(":")
-        if not pid.isdigit():
-            return False
-        if int(pid) == os.getpid():
-            return owner != self.owner
-        return not pid_alive(int(pid))
 
     async def shutdown(self) -> None:
         """Stop starting jobs, let running ones finish for a while, release the rest."""
@@ -168,7 +140,7 @@ class QueueEngine:
         with anyio.CancelScope(shield=True):
             for run in leftover:
                 await run.done.wait()
-            await store.release(self.ctx.db, [r.job_id for r in leftover], self.owner)
+            await leases.release(self.ctx.db, [r.job_id for r in leftover], self.owner)
             await self.ctx.pool.close()
         self._drained.set()
         if leftover:
@@ -185,37 +157,10 @@ class QueueEngine:
         seen = set()
         for row in rows:
             seen.add(row.id)
-            self._apply_queue(row)
+            apply_queue_row(self.queues, row, self.ctx.settings.queue)
         for queue_id in set(self.queues) - seen:
             self.queues.pop(queue_id)
         self.wake()
-
-    def _apply_queue(self, row: ExtractionQueue) -> None:
-        qs = self.ctx.settings.queue
-        settings: dict[str, Any] = row.settings or {}
-        state = self.queues.get(row.id)
-        by_priority = row.priority_policy == "priority"
-        if state is None:
-            state = QueueState(
-                id=row.id,
-                name=row.name,
-                mode=row.mode,
-                status=row.status,
-                max_concurrent=row.max_concurrent_jobs,
-                max_attempts=0,
-                retry_base_s=0.0,
-                retry_cap_s=0.0,
-                job_timeout_s=0.0,
-                heap=QueueHeap(by_priority=by_priority),
-            )
-            self.queues[row.id] = state
-        state.name, state.mode, state.status = row.name, row.mode, row.status
-        state.max_concurrent = row.max_concurrent_jobs
-        state.max_attempts = int(settings.get("maxAttempts", qs.max_attempts))
-        state.retry_base_s = float(settings.get("retryBaseS", qs.retry_base_s))
-        state.retry_cap_s = float(settings.get("retryCapS", qs.retry_cap_s))
-        state.job_timeout_s = float(settings.get("jobTimeoutS", qs.job_timeout_s))
-        state.heap.set_policy(by_priority)
 
     async def queue_changed(self, queue_id: str) -> None:
         async with self.ctx.db.read() as session:
@@ -223,7 +168,7 @@ class QueueEngine:
         if row is None:
             self.queues.pop(queue_id, None)
         else:
-            self._apply_queue(row)
+            apply_queue_row(self.queues, row, self.ctx.settings.queue)
         self.ctx.events.publish(
             "queue:status_changed",
             {"queueId": queue_id, "status": row.status if row else "deleted"},
@@ -251,9 +196,9 @@ class QueueEngine:
     def enqueued(self, job_id: str, queue_id: str, priority: str, enqueued_ns: int) -> None:
         """Index a job that was just committed as ``queued``."""
         if not self._claimed_meanwhile(job_id, enqueued_ns):
-            self._index(job_id, queue_id, priority, enqueued_ns, 0.0)
+            self.line.index(job_id, queue_id, priority, enqueued_ns, 0.0)
         state = self.queues.get(queue_id)
-        depth = len(state.heap) if state else 0
+        depth = self.line.depth(queue_id)
         self.ctx.events.publish(
             "queue:job_added",
             {
@@ -290,49 +235,24 @@ class QueueEngine:
     ) -> None:
         """Index a job another node of the cluster put in line (:mod:`graphq.queue.cluster`)."""
         if not self._claimed_meanwhile(job_id, enqueued_ns):
-            self._index(job_id, queue_id, priority, enqueued_ns, 0.0)
+            self.line.index(job_id, queue_id, priority, enqueued_ns, 0.0)
 
     def _claimed_meanwhile(self, job_id: str, enqueued_ns: int) -> bool:
         """On a cluster, a node may claim a job between its commit and its indexing."""
         return self.cluster is not None and self.cluster.out_of_line(job_id, enqueued_ns)
 
-    def _index(
-        self, job_id: str, queue_id: str, priority: str, enqueued_ns: int, delay_s: float
-    ) -> None:
-        state = self.queues.get(queue_id)
-        if state is None:
-            return
-        self._waiting[job_id] = _Waiting(queue_id, priority, enqueued_ns)
-        if delay_s > 0:
-            self._delayed.push(job_id, delay_s)
-            state.heap.discard(job_id)
-            self._delayed_ns[job_id] = enqueued_ns
-        else:
-            state.heap.push(job_id, priority, enqueued_ns)
-
     def forget(self, job_id: str) -> None:
-        waiting = self._waiting.pop(job_id, None)
-        if waiting and waiting.queue_id in self.queues:
-            state = self.queues[waiting.queue_id]
-            state.heap.discard(job_id)
-            state.dispatch_credits = min(state.dispatch_credits, len(state.heap))
+        self.line.forget(job_id)
 
     def reprioritized(self, job_id: str, priority: str, enqueued_ns: int) -> None:
-        waiting = self._waiting.get(job_id)
-        if waiting is None:
-            return
-        self._index(job_id, waiting.queue_id, priority, enqueued_ns, 0.0)
-        self.wake()
+        if self.line.reprioritize(job_id, priority, enqueued_ns):
+            self.wake()
 
     def position(self, job_id: str) -> int | None:
-        waiting = self._waiting.get(job_id)
-        if waiting is None or waiting.queue_id not in self.queues:
-            return None
-        return self.queues[waiting.queue_id].heap.position(job_id)
+        return self.line.position(job_id)
 
     def depth(self, queue_id: str) -> int:
-        state = self.queues.get(queue_id)
-        return len(state.heap) if state else 0
+        return self.line.depth(queue_id)
 
     async def cancel(self, job_id: str) -> bool:
         """Cancel a waiting or running job; a running one is stopped before this returns."""
@@ -357,13 +277,9 @@ class QueueEngine:
     async def _dispatch_loop(self) -> None:
         while not self._stopping:
             self._wake = anyio.Event()
-            for job_id in self._delayed.pop_due():
-                waiting = self._waiting.get(job_id)
-                if waiting is not None and waiting.queue_id in self.queues:
-                    ns = self._delayed_ns.pop(job_id, time.time_ns())
-                    self.queues[waiting.queue_id].heap.push(job_id, waiting.priority, ns)
+            self.line.release_due()
             self._fill_slots()
-            next_timer = self._delayed.seconds_to_next()
+            next_timer = self.line.seconds_to_next()
             with anyio.move_on_after(min(next_timer if next_timer is not None else 1.0, 1.0)):
                 await self._wake.wait()
 
@@ -393,7 +309,7 @@ class QueueEngine:
             state = best[0]
             job_id = state.heap.pop()
             assert job_id is not None
-            waiting = self._waiting.pop(job_id)
+            waiting = self.line.take(job_id)
             if state.mode == "manual":
                 state.dispatch_credits -= 1
             run = RunningJob(job_id, state.id, waiting.priority, waiting.enqueued_ns)
@@ -466,14 +382,14 @@ class QueueEngine:
         ``delay_s``, which grows while claims keep failing."""
         for run in picked:
             self._release_slot(run)
-            self._index(run.job_id, run.queue_id, run.priority, run.enqueued_ns, delay_s)
+            self.line.index(run.job_id, run.queue_id, run.priority, run.enqueued_ns, delay_s)
 
     async def _execute(self, job: JobSnapshot, run: RunningJob) -> None:
         """Run the job, then each job its completion handed this task (see :meth:`hand_over`)."""
         while True:
             try:
                 self.runner.publish_status(job, JobStatus.PROCESSING)
-                await self.runner.attempt(job, run, self.queues.get(job.queue_id), self._index)
+                await self.runner.attempt(job, run, self.queues.get(job.queue_id), self.line.index)
             except Exception:
                 log.exception("job %s: engine error", job.id)
             finally:
@@ -491,47 +407,3 @@ class QueueEngine:
         run.done.set()
         if wake:
             self.wake()
-
-    async def _flush_progress(self) -> None:
-        wait_s = PROGRESS_FLUSH_INTERVAL_S
-        while True:
-            await anyio.sleep(wait_s)
-            try:
-                await self.runner.flush_progress(list(self.running.values()))
-            except Exception as exc:
-                wait_s = max(self._progress_failures.failed(exc), PROGRESS_FLUSH_INTERVAL_S)
-            else:
-                self._progress_failures.succeeded()
-                wait_s = PROGRESS_FLUSH_INTERVAL_S
-
-    # -- leases -----------------------------------------------------------------------------
-
-    async def _maintain(self) -> None:
-        interval_s = max(self.ctx.settings.queue.lease_s / 3, 0.2)
-        while True:
-            await anyio.sleep(interval_s)
-            try:
-                if self.lease_renewal:
-                    await store.renew_leases(
-                        self.ctx.db, self.owner, list(self.running), self.ctx.settings.queue.lease_s
-                    )
-                await self._recover_expired_leases()
-            except Exception as exc:
-                self._maintenance_failures.failed(exc)
-            else:
-                self._maintenance_failures.succeeded()
-
-    async def _recover_expired_leases(self) -> None:
-        for job_id, attempts, max_attempts in await store.expired_leases(self.ctx.db):
-            if job_id in self.running:
-                continue
-            if attempts >= max_attempts:
-                await store.dead_letter(
-                    self.ctx.db, job_id, None, "LEASE_EXPIRED", "the server running the job stopped"
-                )
-                continue
-            job = await store.requeue_expired(self.ctx.db, job_id)
-            if job is not None:
-                log.warning("job %s recovered after its lease expired", job_id)
-                self._index(job.id, job.queue_id, job.priority, job.enqueued_ns, 0.0)
-                self.wake()

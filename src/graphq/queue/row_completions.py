@@ -3,7 +3,7 @@
 On PostgreSQL every statement is a round trip to another process, and a busy machine makes
 each one wait for a core twice. Completing a group as a transaction costs four in sequence:
 its begin, the completions, the result rows, its commit. When every kind of the group stores
-plain rows (``store_in``, through :func:`graphq.queue.store.insert_rows`), the rows are
+plain rows (``store_in``, through :func:`graphq.queue.new_rows.insert_rows`), the rows are
 gathered first, each with its job, and the group goes in as one statement, which is a
 transaction of its own: the completions of the jobs still ours, each with its needs-review
 mark (an ``UPDATE … RETURNING`` in a ``WITH``), and, per table, the rows of the jobs that
@@ -24,14 +24,14 @@ from sqlalchemy import Connection, Table, event
 from sqlalchemy.dialects import postgresql
 
 from graphq.errors import GraphqError
-from graphq.queue import store
+from graphq.queue import new_rows, store
 
 _DIALECT = postgresql.asyncpg.dialect()
 
 
 @dataclass
 class GatheredRows:
-    """The rows :func:`graphq.queue.store.insert_rows` was given while gathering, by table,
+    """The rows :func:`graphq.queue.new_rows.insert_rows` was given while gathering, by table,
     each with the job whose ``store_in`` gave it."""
 
     job_id: str = ""
@@ -51,16 +51,16 @@ def _refuse(*_: Any) -> None:
 
 @contextmanager
 def gathering(conn: Connection) -> Iterator[GatheredRows]:
-    """Inside, rows given to :func:`graphq.queue.store.insert_rows` on ``conn`` are kept,
+    """Inside, rows given to :func:`graphq.queue.new_rows.insert_rows` on ``conn`` are kept,
     for :func:`complete_with_rows`, rather than inserted; any other statement is refused."""
     gathered = GatheredRows()
-    conn.info[store.GATHERED] = gathered
+    conn.info[new_rows.GATHERED] = gathered
     event.listen(conn, "before_execute", _refuse)
     try:
         yield gathered
     finally:
         event.remove(conn, "before_execute", _refuse)
-        del conn.info[store.GATHERED]
+        del conn.info[new_rows.GATHERED]
 
 
 @dataclass(frozen=True)

@@ -21,11 +21,16 @@ from graphq.queue import store
 from graphq.queue.backoff import retry_ceiling_s, retry_delay_s
 from graphq.queue.completions import Completer, Completion
 from graphq.queue.context import QueueContext
+from graphq.queue.failures import RepeatedFailure
 from graphq.queue.registry import JobContext, JobHandler, JobSnapshot
 from graphq.queue.state import QueueState, RunningJob
 from graphq.queue.vocabulary import JobStatus
 
 log = logging.getLogger(__name__)
+
+# Progress of running jobs is written together this often: a busy queue's short jobs then
+# write none (their completion writes the final state).
+PROGRESS_FLUSH_INTERVAL_S = 0.25
 
 # Share of a job's progress bar given to each stage: prepare, compute, store.
 _PREPARE_END, _COMPUTE_END = 5.0, 95.0
@@ -176,6 +181,21 @@ class JobRunner:
             queue_id=run.queue_id,
             job_id=run.job_id,
         )
+
+    async def keep_flushing_progress(self, running: dict[str, RunningJob]) -> None:
+        """Every :data:`PROGRESS_FLUSH_INTERVAL_S` (longer while writes keep failing), write
+        the progress of the jobs in ``running`` until cancelled."""
+        failures = RepeatedFailure("writing job progress", log)
+        wait_s = PROGRESS_FLUSH_INTERVAL_S
+        while True:
+            await anyio.sleep(wait_s)
+            try:
+                await self.flush_progress(list(running.values()))
+            except Exception as exc:
+                wait_s = max(failures.failed(exc), PROGRESS_FLUSH_INTERVAL_S)
+            else:
+                failures.succeeded()
+                wait_s = PROGRESS_FLUSH_INTERVAL_S
 
     async def flush_progress(self, runs: Iterable[RunningJob]) -> None:
         """Persist the latest progress of every running job that changed, in one transaction."""

@@ -4,8 +4,10 @@ Inserting a job (and a kind's plain result rows), claiming it and completing it 
 queue's per-job writes. Through SQLAlchemy's execution context each costs about twice what
 SQLite takes to run it, so on SQLite they go straight to the writer's pysqlite connection
 (:mod:`graphq.db.writer`), inside the caller's transaction. Values are stored as SQLAlchemy
-stores them: times through the column type's own bind processor, JSON read back with
-``json.loads``.
+stores them, times and JSON by converters of their own (:func:`stored_time`, :func:`stored_json`:
+SQLAlchemy's pass each value through two or three layers of processors, a few microseconds
+a value and about ten values a job), every other type through its column type's own bind
+processor; JSON is read back with ``json.loads``.
 :mod:`graphq.queue.store` keeps the Core statements for every other database, and for a
 connection that is not pysqlite's, except the completion: a group's completions are one
 statement whose text :mod:`graphq.queue.store` gives both databases, run here on SQLite.
@@ -17,18 +19,17 @@ import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, Table
+from sqlalchemy import JSON, Connection, Table
 from sqlalchemy.dialects import sqlite
 
 from graphq.db.models import UtcDateTime
 from graphq.queue.vocabulary import JobStatus
 
 _DIALECT = sqlite.dialect()
-_STORED_TIME = UtcDateTime().dialect_impl(_DIALECT).bind_processor(_DIALECT)
 
 
 def pysqlite(conn: Connection) -> sqlite3.Connection | None:
@@ -39,9 +40,41 @@ def pysqlite(conn: Connection) -> sqlite3.Connection | None:
     return raw if isinstance(raw, sqlite3.Connection) else None
 
 
-def _time(value: datetime) -> Any:
-    assert _STORED_TIME is not None
-    return _STORED_TIME(value)
+def stored_time(value: datetime) -> str:
+    """A :class:`UtcDateTime` as SQLAlchemy stores it on SQLite: UTC, to the microsecond."""
+    if value.tzinfo is not UTC:
+        if value.tzinfo is None:
+            raise ValueError("naive datetime")
+        value = value.astimezone(UTC)
+    return "%04d-%02d-%02d %02d:%02d:%02d.%06d" % (  # noqa: UP031 - the fastest way here
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
+    )
+
+
+def stored_json(value: Any) -> str:
+    """A JSON column's value as SQLAlchemy stores it (``json.dumps``); the empty dict and list
+    that most rows hold are constants."""
+    if not value:
+        if type(value) is dict:
+            return "{}"
+        if type(value) is list:
+            return "[]"
+    return json.dumps(value)
+
+
+def _converter(column_type: Any) -> Callable[[Any], Any] | None:
+    """How a value of ``column_type`` is stored; None when as it is."""
+    if isinstance(column_type, UtcDateTime):
+        return stored_time
+    if isinstance(column_type, JSON):
+        return stored_json
+    return column_type.dialect_impl(_DIALECT).bind_processor(_DIALECT)
 
 
 @dataclass(frozen=True)
@@ -64,7 +97,7 @@ class _InsertPlan:
 @cache
 def _insert_plan(table: Table) -> _InsertPlan:
     names = tuple(column.name for column in table.c)
-    processors = (column.type.dialect_impl(_DIALECT).bind_processor(_DIALECT) for column in table.c)
+    processors = (_converter(column.type) for column in table.c)
     converted = tuple((place, p) for place, p in enumerate(processors) if p is not None)
     marks = ", ".join("?" * len(names))
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
@@ -72,7 +105,7 @@ def _insert_plan(table: Table) -> _InsertPlan:
 
 
 def insert_rows(raw: sqlite3.Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """New rows of ``table``, each naming every column (see ``store.table_row``)."""
+    """New rows of ``table``, each naming every column (see ``new_rows.table_row``)."""
     plan = _insert_plan(table)
     raw.executemany(plan.sql, [plan.values(row) for row in rows])
 
@@ -87,7 +120,7 @@ def completed(
 ) -> set[str]:
     """The jobs a group's completion (``sql``, numbered parameters: the time, the owner, then
     each job's id and run time) found still ours."""
-    params: list[Any] = [_time(now), owner]
+    params: list[Any] = [stored_time(now), owner]
     for job_id, duration_s in zip(job_ids, durations_s, strict=True):
         params += (job_id, duration_s)
     return {row[0] for row in raw.execute(sql, params)}
@@ -114,11 +147,11 @@ def claim(
     lease_expires_at: datetime,
 ) -> list[tuple[Any, ...]]:
     """The claimed rows, their ``parameters`` decoded, in the snapshot's column order."""
-    stored_now = _time(now)
+    stored_now = stored_time(now)
     params = (
         JobStatus.PROCESSING.value,
         owner,
-        _time(lease_expires_at),
+        stored_time(lease_expires_at),
         stored_now,
         stored_now,
         *job_ids,

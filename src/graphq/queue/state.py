@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import anyio
 
+from graphq.config import QueueSettings
+from graphq.db.models import ExtractionQueue
 from graphq.queue.heap import QueueHeap
 from graphq.queue.registry import JobSnapshot
 
@@ -37,6 +40,37 @@ class QueueState:
         if self.status != "active" or len(self.running) >= self.max_concurrent:
             return False
         return self.mode == "automatic" or self.dispatch_credits > 0
+
+
+def apply_queue_row(
+    queues: dict[str, QueueState], row: ExtractionQueue, defaults: QueueSettings
+) -> None:
+    """Bring ``queues[row.id]`` up to its row (creating it), its settings over ``defaults``;
+    its waiting and running jobs stay."""
+    settings: dict[str, Any] = row.settings or {}
+    state = queues.get(row.id)
+    by_priority = row.priority_policy == "priority"
+    if state is None:
+        state = QueueState(
+            id=row.id,
+            name=row.name,
+            mode=row.mode,
+            status=row.status,
+            max_concurrent=row.max_concurrent_jobs,
+            max_attempts=0,
+            retry_base_s=0.0,
+            retry_cap_s=0.0,
+            job_timeout_s=0.0,
+            heap=QueueHeap(by_priority=by_priority),
+        )
+        queues[row.id] = state
+    state.name, state.mode, state.status = row.name, row.mode, row.status
+    state.max_concurrent = row.max_concurrent_jobs
+    state.max_attempts = int(settings.get("maxAttempts", defaults.max_attempts))
+    state.retry_base_s = float(settings.get("retryBaseS", defaults.retry_base_s))
+    state.retry_cap_s = float(settings.get("retryCapS", defaults.retry_cap_s))
+    state.job_timeout_s = float(settings.get("jobTimeoutS", defaults.job_timeout_s))
+    state.heap.set_policy(by_priority)
 
 
 @dataclass

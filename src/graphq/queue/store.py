@@ -4,129 +4,28 @@ Each transition is one conditional UPDATE (``WHERE status = … AND lease_owner 
 transition that lost a race changes nothing and the caller learns it from the row count.
 Each runs as a single write transaction of Core statements (:meth:`Database.transact`): on
 SQLite that is one hop to the writer thread, whatever the number of statements. The three that
-every job runs, its insertion, its claim and its completion, run as plain SQL on SQLite
-(:mod:`graphq.queue.sqlite_path`).
+every job runs, its insertion (:mod:`graphq.queue.new_rows`), its claim and its completion, run as
+plain SQL on SQLite (:mod:`graphq.queue.sqlite_path`). Leases and the recovery of jobs whose
+lease ran out are in :mod:`graphq.queue.leases`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnDefault, Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, insert, update
 
 from graphq.db.database import Database
-from graphq.db.models import DeadLetter, Job, utcnow
+from graphq.db.models import DeadLetter, utcnow
 from graphq.queue import sqlite_path
+from graphq.queue.new_rows import JOBS
 from graphq.queue.registry import JobSnapshot
 from graphq.queue.vocabulary import UNFINISHED, WAITING, JobStatus
 
-JOBS = cast(Table, Job.__table__)
 DEAD_LETTERS = cast(Table, DeadLetter.__table__)
-
-
-@dataclass(frozen=True, slots=True)
-class ReadyJob:
-    """What the in-memory heap needs to know of a job that waits to run."""
-
-    id: str
-    queue_id: str
-    priority: str
-    enqueued_ns: int
-    not_before: datetime | None
-
-
-async def load_waiting(db: Database) -> list[ReadyJob]:
-    async with db.read() as session:
-        rows = await session.execute(
-            select(Job.id, Job.queue_id, Job.priority, Job.enqueued_ns, Job.next_attempt_at).where(
-                Job.status.in_(WAITING)
-            )
-        )
-        return [ReadyJob(*row) for row in rows]
-
-
-@dataclass(frozen=True, slots=True)
-class _RowPlan:
-    """A table's new row before ``given``: every column with its constant default or None,
-    and the columns whose default is made for each row (ids, fresh dicts and lists)."""
-
-    constant: dict[str, Any]
-    made: tuple[tuple[str, Callable[[Any], Any]], ...]
-
-
-@cache
-def _row_plan(table: Table) -> _RowPlan:
-    constant: dict[str, Any] = dict.fromkeys(table.c.keys())
-    made = []
-    for column in table.c:
-        default = column.default
-        if not isinstance(default, ColumnDefault) or column.name in _TIMES:
-            continue
-        if default.is_callable:
-            made.append((column.name, default.arg))
-        else:
-            constant[column.name] = default.arg
-    return _RowPlan(constant, tuple(made))
-
-
-# Every table has both (``Timestamped``); a new row's are the same moment.
-_TIMES = ("created_at", "updated_at")
-
-
-def table_row(table: Table, given: dict[str, Any]) -> dict[str, Any]:
-    """A new row of ``table`` naming every column: ``given``, then the defaults, then None.
-
-    The row is what the database will hold, so it can be inserted as plain SQL (no defaults
-    applied by SQLAlchemy) and hands back what was stored.
-    """
-    plan = _row_plan(table)
-    row = plan.constant.copy()
-    row["created_at"] = row["updated_at"] = utcnow()
-    for name, make in plan.made:
-        if name not in given:
-            row[name] = make(None)
-    row.update(given)
-    return row
-
-
-def job_row(given: dict[str, Any]) -> dict[str, Any]:
-    """A new job's row naming every column (:func:`table_row`); the caller hands it back as
-    the job created."""
-    return table_row(JOBS, given)
-
-
-def insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Insert complete rows (:func:`table_row`) inside the caller's transaction, one statement:
-    a job's, or a kind's result rows from its ``store_in`` (on PostgreSQL these are gathered
-    and go in with the group's completions, :mod:`graphq.queue.row_completions`)."""
-    raw = sqlite_path.pysqlite(conn)
-    gathered = conn.info.get(GATHERED)
-    if raw is not None:
-        sqlite_path.insert_rows(raw, table, rows)
-    elif gathered is not None:
-        gathered.add(table, rows)
-    elif rows:
-        conn.execute(insert(table), rows)
-
-
-# Where :func:`graphq.queue.row_completions.gathering` keeps the rows it holds back, on the
-# connection.
-GATHERED = "graphq_gathered_rows"
-
-
-def insert_jobs(conn: Connection, rows: list[dict[str, Any]]) -> None:
-    insert_rows(conn, JOBS, rows)
-
-
-async def enqueue(db: Database, rows: Sequence[dict[str, Any]]) -> None:
-    """Commit new jobs as ``queued`` in one transaction; each row names at least its ``id``."""
-    if rows:
-        complete = [job_row(row) for row in rows]
-        await db.transact(lambda conn: insert_jobs(conn, complete))
 
 
 _SNAPSHOT_COLUMNS = (
@@ -197,21 +96,6 @@ def _snapshot(row: Sequence[Any]) -> JobSnapshot:
 async def claim(db: Database, job_ids: list[str], owner: str, lease_s: float) -> Claimed:
     """:func:`claim_in` as a transaction of its own."""
     return await db.transact(lambda conn: claim_in(conn, job_ids, owner, lease_s))
-
-
-async def renew_leases(db: Database, owner: str, job_ids: list[str], lease_s: float) -> None:
-    if not job_ids:
-        return
-    statement = (
-        update(JOBS)
-        .where(
-            JOBS.c.id.in_(job_ids),
-            JOBS.c.lease_owner == owner,
-            JOBS.c.status == JobStatus.PROCESSING,
-        )
-        .values(lease_expires_at=utcnow() + timedelta(seconds=lease_s))
-    )
-    await db.transact(lambda conn: conn.execute(statement))
 
 
 _PROGRESS = (
@@ -395,89 +279,3 @@ async def mark_cancelled(db: Database, job_id: str) -> bool:
         )
     )
     return bool(await db.transact(lambda conn: conn.execute(statement).rowcount))
-
-
-async def release(db: Database, job_ids: list[str], owner: str) -> None:
-    """Hand running jobs back to the queue at shutdown; the interrupted attempt doesn't count."""
-    if not job_ids:
-        return
-    statement = (
-        update(JOBS)
-        .where(
-            JOBS.c.id.in_(job_ids),
-            JOBS.c.lease_owner == owner,
-            JOBS.c.status == JobStatus.PROCESSING,
-        )
-        .values(
-            status=JobStatus.QUEUED,
-            attempts=JOBS.c.attempts - 1,
-            lease_owner=None,
-            lease_expires_at=None,
-            progress=0.0,
-            current_step="released at shutdown",
-        )
-    )
-    await db.transact(lambda conn: conn.execute(statement))
-
-
-async def expire_leases_of_dead_local_servers(
-    db: Database, host: str, is_dead: Callable[[str], bool]
-) -> int:
-    """End now the leases that servers on ``host`` held and that ``is_dead(owner)`` says
-    nobody runs any more.
-
-    A server restarted on the same machine need not wait out its predecessor's leases.
-    Returns how many leases were ended; :func:`expired_leases` then finds their jobs.
-    """
-    async with db.read() as session:
-        rows = await session.execute(
-            select(Job.id, Job.lease_owner).where(
-                Job.status == JobStatus.PROCESSING, Job.lease_owner.like(f"{host}:%")
-            )
-        )
-        held = [(job_id, owner) for job_id, owner in rows]
-    dead = [job_id for job_id, owner in held if owner is not None and is_dead(owner)]
-    if not dead:
-        return 0
-    statement = (
-        update(JOBS)
-        .where(JOBS.c.id.in_(dead), JOBS.c.status == JobStatus.PROCESSING)
-        .values(lease_expires_at=utcnow() - timedelta(microseconds=1))
-    )
-    await db.transact(lambda conn: conn.execute(statement))
-    return len(dead)
-
-
-async def expired_leases(db: Database) -> list[tuple[str, int, int]]:
-    """Jobs left ``processing`` by a server that died: (id, attempts, max_attempts)."""
-    async with db.read() as session:
-        rows = await session.execute(
-            select(Job.id, Job.attempts, Job.max_attempts).where(
-                Job.status == JobStatus.PROCESSING, Job.lease_expires_at < utcnow()
-            )
-        )
-        return [tuple(row) for row in rows]  # type: ignore[misc]
-
-
-async def requeue_expired(db: Database, job_id: str) -> ReadyJob | None:
-    statement = (
-        update(JOBS)
-        .where(
-            JOBS.c.id == job_id,
-            JOBS.c.status == JobStatus.PROCESSING,
-            JOBS.c.lease_expires_at < utcnow(),
-        )
-        .values(
-            status=JobStatus.QUEUED,
-            lease_owner=None,
-            lease_expires_at=None,
-            progress=0.0,
-            current_step="recovered after lease expiry",
-        )
-        .returning(JOBS.c.id, JOBS.c.queue_id, JOBS.c.priority, JOBS.c.enqueued_ns)
-    )
-    rows = await db.transact(lambda conn: conn.execute(statement).all())
-    if not rows:
-        return None
-    job_id, queue_id, priority, enqueued_ns = rows[0]
-    return ReadyJob(job_id, queue_id, priority, enqueued_ns, None)

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from graphq.db.database import Database
 from graphq.db.models import DeadLetter, ExtractionQueue, GraphImage, Job, Product, utcnow
 from graphq.errors import GraphqError
-from graphq.queue import store
+from graphq.queue import new_rows
 from graphq.queue.front import QueueFront
 from graphq.queue.registry import HandlerRegistry
 from graphq.queue.vocabulary import FINISHED, RETRYABLE, WAITING, JobStatus, Priority
@@ -169,7 +169,7 @@ async def create_jobs(
             queue = queues[request.queue_id]
             max_attempts = int((queue.settings or {}).get("maxAttempts", front.max_attempts))
             rows.append(
-                store.job_row(
+                new_rows.job_row(
                     {
                         "product_id": request.product_id,
                         "image_id": request.image_id,
@@ -189,7 +189,7 @@ async def create_jobs(
                 )
             )
         await session.flush()  # what ``alongside`` added first: the jobs refer to it
-        await session.run_sync(lambda sync: store.insert_jobs(sync.connection(), rows))
+        await session.run_sync(lambda sync: new_rows.insert_jobs(sync.connection(), rows))
         return [Job(**row) for row in rows]
 
     jobs = await db.transact_session(insert)

@@ -4,23 +4,21 @@
 costs six round trips to aiosqlite's thread (check-out, execute, fetch, close, rollback,
 check-in): two thirds of a job poll's CPU, and on a machine whose cores are busy each trip
 waits for a core. A primary-key lookup in SQLite's WAL mode takes tens of microseconds and
-never waits for a writer, so it runs directly on a pysqlite connection of the calling thread,
-read-only and in autocommit (each read sees the latest commit). Its ``busy_timeout`` is 0:
-should SQLite ever answer busy (a WAL reset), the read goes through the session instead of
-blocking the loop. On PostgreSQL every read goes through the session.
+never waits for a writer, so it runs directly on a pysqlite connection of the calling thread
+(:meth:`graphq.db.database.Database.sqlite_reader`, closed with the database), read-only and
+in autocommit: each read sees the latest commit. Its ``busy_timeout`` is 0: should SQLite
+ever answer busy (a WAL reset), the read goes through the session instead of blocking the
+loop. On PostgreSQL every read goes through the session.
 """
 
 from __future__ import annotations
 
 import sqlite3
 from typing import Any, TypeVar
-from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, Row, Select, Table, bindparam, create_engine, event, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import Row, Select, Table, bindparam, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.pool import SingletonThreadPool
 
 from graphq.db.database import Database
 from graphq.errors import GraphqError
@@ -29,31 +27,11 @@ Model = TypeVar("Model")
 Found = TypeVar("Found")
 
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-_READERS: WeakKeyDictionary[Database, Engine] = WeakKeyDictionary()
 
 
 async def fetch(session: AsyncSession, model: type[Model], row_id: str, noun: str) -> Model:
     """The row of ``model`` with ``row_id``; ``NOT_FOUND`` (404) naming it as ``noun``."""
     return _found(await session.get(model, row_id), noun, row_id)
-
-
-def _reader(db: Database) -> Engine:
-    """The database's read-only pysqlite engine: one connection per thread, kept open."""
-    engine = _READERS.get(db)
-    if engine is None:
-        engine = create_engine(
-            make_url(db.url).set(drivername="sqlite"),
-            poolclass=SingletonThreadPool,
-            connect_args={"check_same_thread": False},
-        )
-
-        @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-            dbapi_connection.execute("PRAGMA query_only=ON")
-            dbapi_connection.execute("PRAGMA busy_timeout=0")
-
-        _READERS[db] = engine
-    return engine
 
 
 _BY_ID: dict[Table, Select[Any]] = {}
@@ -81,7 +59,7 @@ async def fetch_now(db: Database, table: Table, row_id: str, noun: str) -> Row[A
     query = _by_id(table)
     if db.is_sqlite:
         try:
-            with _reader(db).connect() as connection:
+            with db.sqlite_reader().connect() as connection:
                 found = connection.execute(query, {"id": row_id}).first()
         except OperationalError as exc:
             if getattr(exc.orig, "sqlite_errorcode", None) not in _BUSY:

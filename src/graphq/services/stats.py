@@ -94,6 +94,9 @@ async def recent_durations(
     rows = await session.execute(
         select(Job.actual_duration)
         .where(where, Job.status == JobStatus.COMPLETED, Job.actual_duration.is_not(None))
+        # Every completed job has its end time; naming it lets the read use ix_jobs_completed,
+        # which holds only jobs that ended (migration 0010).
+        .where(Job.completed_at.is_not(None))
         .order_by(Job.completed_at.desc())
         .limit(limit)
     )
