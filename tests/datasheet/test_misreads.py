@@ -46,6 +46,16 @@ def test_decimal_point_between_digits_goes_back_in(printed: str, read: str) -> N
     assert mended.text == printed
 
 
+def test_a_speck_high_beside_the_digits_is_no_point_and_hides_none() -> None:
+    # A condensed "1" thresholded at low resolution loses its flag off its stem: a speck as
+    # small as the point, but up at the digits' top.
+    mask, (x0, top, x1, bottom) = _drawn("1.5A")
+    mask = mask.copy()
+    mask[top + 4 : top + 7, x0 - 5 : x0 - 2] = True
+    (mended,) = restore_decimal_points([_word("15A", (x0 - 6, top, x1, bottom))], mask)
+    assert mended.text == "1.5A"
+
+
 def test_whole_number_without_a_point_on_the_page_stays_whole() -> None:
     mask, box = _drawn("125")
     assert restore_decimal_points([_word("125", box)], mask)[0].text == "125"

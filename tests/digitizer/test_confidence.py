@@ -98,6 +98,34 @@ def test_labels_naming_different_kinds_of_thing_are_doubted() -> None:
     assert min(same_kind) >= CONFIDENCE.review_below
 
 
+def test_a_capacitance_beside_a_name_of_no_capacitance_is_doubted() -> None:
+    # "Yop" is in a name's form, but a capacitance graph's labels all name capacitances.
+    confidences, _ = _confidences(["Cib", "Yop"], [READ, READ])
+    assert max(confidences) < CONFIDENCE.review_below
+    capacitances, _ = _confidences(["Ciss", "Coss", "Crss"], [READ] * 3)
+    assert min(capacitances) >= CONFIDENCE.review_below
+
+
+def test_a_reverse_transfer_capacitance_traced_over_the_input_one_is_doubted() -> None:
+    def confidences(crss_row: float) -> tuple[list[float], Review]:
+        curves = [_curve(np.arange(400), 100.0), _curve(np.arange(400), crss_row)]
+        named = CurveLabels(["Ciss", "Crss"], [None, None], Review(), [READ, READ])
+        return curve_confidences(curves, named, given=False)
+
+    swapped, doubts = confidences(60.0)  # rows grow downwards: C_rss drawn over C_iss
+    assert max(swapped) < CONFIDENCE.review_below
+    assert "reverse transfer" in doubts.reasons[0].message
+    apart, doubts = confidences(160.0)
+    assert min(apart) >= CONFIDENCE.review_below and not doubts.reasons
+
+
+def test_a_package_whose_name_holds_digits_and_letters_states_no_unit() -> None:
+    # "TO-243AA" holds "243A", which is no current: the packages are all one kind.
+    packages, doubts = _confidences(["TO-243AA", "TO-220", "TO-92"], [READ] * 3)
+    assert min(packages) >= CONFIDENCE.review_below
+    assert not doubts.reasons
+
+
 def test_two_curves_carrying_one_label_are_doubted() -> None:
     confidences, doubts = _confidences(["VGS = 10 V", "10V"], [READ, READ])
     assert max(confidences) < CONFIDENCE.review_below
@@ -121,6 +149,7 @@ def test_label_forms_are_whole_values_names_and_packages_and_misreadings_are_not
         "-55 °C",
         "ID = 250 µA",
         "Ciss",
+        "CISS",
         "Single pulse",
         "TO-220",
     ):

@@ -69,12 +69,14 @@ def restore_decimal_points(words: list[Word], text: np.ndarray) -> list[Word]:
         base = max(box[0].stop for box in boxes)
         tall = max(box[0].stop - box[0].start for box in boxes)
         digits = sorted(b[1].start for b in boxes if b[0].stop - b[0].start >= 0.6 * tall)
-        # A point may come in fragments where the piece it was cut from ends.
+        # A point may come in fragments where the piece it was cut from ends; it sits on the
+        # baseline (a condensed "1"'s flag, cut off its stem, is as small but high up).
         small = [
             b
             for b in boxes
             if b[0].stop - b[0].start <= _DOT_SIZE * tall
             and b[1].stop - b[1].start <= _DOT_SIZE * tall
+            and b[0].stop >= base - _DOT_SIZE * tall
         ]
         sign = len(number.group(1))
         if not small or len(digits) != len(word.text) - sign:

@@ -176,6 +176,18 @@ def text_for_ocr(
     return without_rules(ink, glyph * scale, settings), scale, glyph * scale
 
 
+def glyph_clusters(
+    text: np.ndarray, gap_px: int, side_px: int = 0
+) -> tuple[np.ndarray, list[tuple[slice, slice] | None]]:
+    """The glyphs of ``text`` (True = ink) gathered into words: glyphs at most ``gap_px``
+    apart along a line, and ``side_px`` across it (an i's dot, a subscript), are one. The
+    clusters' labels (0 off the glyphs) and their boxes (None for a label not used)."""
+    widened = ndimage.maximum_filter(text.view(np.uint8), size=(2 * side_px + 1, 2 * gap_px + 1))
+    clusters, _ = ndimage.label(widened)
+    clusters[~text] = 0
+    return clusters, ndimage.find_objects(clusters)
+
+
 def glyph_height(text: np.ndarray) -> float | None:
     """Median height (px) of glyph-like components: the size the image's text is set in.
 
@@ -362,11 +374,10 @@ def _with_missed(
             if tall >= settings.min_glyph * glyph_px:
                 seeds[box] |= labels[box] == index
     reach = max(1, round(settings.word_gap * glyph_px))
-    clusters, _ = ndimage.label(ndimage.maximum_filter1d(loose.view(np.uint8), 2 * reach + 1))
-    clusters[~loose] = 0
+    clusters, clustered = glyph_clusters(loose, reach)
     boxes: list[Box] = []
     beside: list[int | None] = []
-    for index, box in enumerate(ndimage.find_objects(clusters), start=1):
+    for index, box in enumerate(clustered, start=1):
         if box is None or not (seeds[box] & (clusters[box] == index)).any():
             continue
         cluster = (box[1].start, box[0].start, box[1].stop, box[0].stop)

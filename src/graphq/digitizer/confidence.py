@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import msgspec
 import numpy as np
 
+from graphq.digitizer.labels.naming import capacitance, capacitances_crossed
 from graphq.digitizer.tracking.tracks import TracedCurve
 from graphq.digitizer.types import DigitizeResult
 from graphq.review import Review, ReviewReason
@@ -35,15 +36,17 @@ if TYPE_CHECKING:
     from graphq.digitizer.labels.binding import CurveLabels, LabelSource
 
 # The forms a curve label takes on a datasheet, whole: a quantity set to a value ("VGS = 10 V",
-# "Tj = 125°C", "D = 0.5"), a value with its unit ("6.5V", "-55 °C"), a name ("Ciss"), a few
-# words ("Single pulse"), a package ("TO-220"). OCR's misreadings mostly fall outside them
-# ("C55", "20Cee", "V = 2CV"), and so does a number with a leading zero ("Ves = 00V").
+# "Tj = 125°C", "D = 0.5"), a value with its unit ("6.5V", "-55 °C"), a name ("Ciss", a
+# capacitance in capitals "CISS"), a few words ("Single pulse"), a package ("TO-220"). OCR's
+# misreadings mostly fall outside them ("C55", "20Cee", "V = 2CV"), and so does a number
+# with a leading zero ("Ves = 00V").
 _NUMBER = r"[-−+]?(?:0|[1-9]\d*)(?:[.,]\d+)?"
 _UNIT = r"\s*[pnuµμmkM]?(?P<unit>V|A|°C|W|Hz|s|Ω)"
 _LABEL_FORMS = (
     re.compile(r"[A-Za-zθ][A-Za-z0-9()]{0,7}\s*=\s*" + _NUMBER + f"(?:{_UNIT})?"),
     re.compile(_NUMBER + _UNIT),
     re.compile(r"[A-Z][a-z]{1,4}"),
+    re.compile(r"C(?:ISS|OSS|RSS|IES|OES|RES)"),
     re.compile(r"[A-Z][a-z]{2,9}(?: [A-Za-z][a-z]{1,9}){1,2}"),
     re.compile(r"[A-Z]{1,3}-\d{2,3}[A-Z]{0,2}"),
 )
@@ -82,6 +85,12 @@ class ConfidenceSettings:
     mixed_kinds_cap: float = 0.8
     # Two curves carrying the same label: at least one is bound wrong.
     repeated_cap: float = 0.7
+    # A curve named C_rss over one named C_iss or C_oss, by more than this many rows (a line's
+    # width and its anti-aliasing), which no device draws: its tracks or labels swapped
+    # (AOT1N60's capacitances at 300 dpi, swapped at their steep drop, were all three
+    # bound at ≥ 0.95).
+    crossed_capacitances_cap: float = 0.7
+    crossing_rows: float = 3.0
     # Doubts about the whole result cap every curve: stopped early by the CPU budget, a
     # curve may be a fragment or a duplicate; from a frame of two axis lines, every point
     # may be off by the frame's error; with a curve missed or extra against the labels, or a
@@ -132,6 +141,17 @@ def curve_confidences(
     if not vouch_for_labels:
         return tracked, Review()
     caps, review = label_caps(named.labels, named.sources, given=given, settings=settings)
+    tracks = [(curve.column, curve.middle) for curve in curves]
+    if capacitances_crossed(named.labels, tracks, settings.crossing_rows):
+        caps = [
+            min(cap, settings.crossed_capacitances_cap) if capacitance(label) else cap
+            for cap, label in zip(caps, named.labels, strict=True)
+        ]
+        review.add(
+            ReviewReason.LOW_CONFIDENCE,
+            "the reverse transfer capacitance's curve stands over the input or output "
+            "capacitance's: the curves swapped where they met, or their labels did",
+        )
     return [min(t, cap) for t, cap in zip(tracked, caps, strict=True)], review
 
 
@@ -177,8 +197,8 @@ def label_caps(
         for cap, other in zip(caps, others, strict=True)
     ]
     named = not any(doubted)
-    units = {_unit(label) for label in labels}
-    if named and not given and len(units) > 1:
+    kinds = {_kind(label) for label in labels}
+    if named and not given and len(kinds) > 1:
         caps = [min(cap, settings.mixed_kinds_cap) for cap in caps]
         review.add(
             ReviewReason.LOW_CONFIDENCE,
@@ -191,9 +211,12 @@ def label_caps(
     return caps, review
 
 
-def _unit(label: str) -> str:
-    """The unit a label states ("V", "°C"); "" for a name or a package."""
-    match = re.search(_NUMBER + _UNIT, label)
+def _kind(label: str) -> str:
+    """What a label names: the unit it states ("V", "°C"), "F" for a capacitance ("Ciss"),
+    "" for another name or a package (whose "243A" in "TO-243AA" is no current)."""
+    if capacitance(label) is not None:
+        return "F"
+    match = re.search(r"(?<![A-Za-z0-9])" + _NUMBER + _UNIT + r"(?![A-Za-z])", label)
     return match.group("unit") if match else ""
 
 

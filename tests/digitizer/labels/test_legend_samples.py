@@ -6,9 +6,12 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image, ImageDraw
 
+from graphq.datasheet.curves import LegendSample
+from graphq.datasheet.textlines import TextLine
 from graphq.digitizer.labels.legend_samples import (
     find_samples,
     is_dashed,
+    legend_entries,
     nearest_colour,
     shared_colours,
     stacked_order,
@@ -104,3 +107,26 @@ def test_curves_that_cross_have_no_order() -> None:
     rising = np.column_stack((x, 150.0 - x))
     falling = np.column_stack((x, 50.0 + x))
     assert stacked_order([rising, falling]) is None
+
+
+def _line(text: str, x0: float, top: float) -> TextLine:
+    width = 6.0 * len(text)
+    return TextLine((), text, x0, top, x0 + width, top + 7.0, 10.0, True)
+
+
+def _sample_left_of(line: TextLine) -> LegendSample:
+    return LegendSample((line.x0 - 20.0, (line.top + line.bottom) / 2), (0, 0, 0), 1.0, False)
+
+
+def test_a_legends_entries_stand_in_one_column_with_their_samples() -> None:
+    lines = [_line("VGS = 10 V", 100.0, 40.0), _line("VGS = 5 V", 100.0, 55.0)]
+    assert legend_entries(lines, [_sample_left_of(ln) for ln in lines]) == lines
+
+
+def test_lines_scattered_over_the_plot_with_strokes_beside_them_are_no_legend() -> None:
+    # A thermal graph's stacked labels ("TO-220" over "TC = 25°C" over "PD = 15 W") here and
+    # there, each with a curve's piece or a pointer beside one of its lines: taken for a
+    # legend, the box round them would swallow the labels between.
+    lines = [_line("T = 25°C", 127.0, 67.0), _line("P = 15W", 55.0, 162.0)]
+    lines.append(_line("T = 25°C", 147.0, 183.0))
+    assert legend_entries(lines, [_sample_left_of(ln) for ln in lines]) == []

@@ -1,7 +1,14 @@
 """A curve count that differs from the labels or the count given is flagged; condition
 values are read from labels."""
 
-from graphq.digitizer.labels.naming import count_review, parse_value
+import numpy as np
+
+from graphq.digitizer.labels.naming import (
+    capacitance,
+    capacitances_crossed,
+    count_review,
+    parse_value,
+)
 from graphq.review import ReviewReason
 
 
@@ -28,3 +35,20 @@ def test_a_curve_count_other_than_the_one_given_is_flagged() -> None:
 def test_a_condition_value_is_read_after_the_equals_sign() -> None:
     assert parse_value("V_GS1 = 5 V") == 5.0
     assert parse_value("ID = 100 mA") == 0.1
+
+
+def test_a_capacitance_is_known_by_its_subscript_however_spelt() -> None:
+    assert [capacitance(t) for t in ("Ciss", "CISS", "C_iss", "Cob")] == ["iss", "iss", "iss", "ob"]
+    assert capacitance("Curve") is None
+    assert capacitance("Yop") is None
+
+
+def test_a_reverse_transfer_capacitance_over_the_input_or_output_one_is_crossed() -> None:
+    columns = np.arange(100)
+    ciss, coss = (columns, np.full(100, 20.0)), (columns, np.linspace(10.0, 60.0, 100))
+    crss = (columns, np.full(100, 70.0))  # rows grow downwards: lowest of the three
+    labels = ["Ciss", "Coss", "Crss"]
+    assert not capacitances_crossed(labels, [ciss, coss, crss], 3.0)  # Ciss, Coss cross
+    swapped = (columns, np.where(columns < 50, 15.0, 70.0))  # over Ciss until it drops
+    assert capacitances_crossed(labels, [ciss, coss, swapped], 3.0)
+    assert not capacitances_crossed(["Cib", "Cob"], [crss, ciss], 3.0)  # no order between

@@ -23,7 +23,7 @@ from scipy import ndimage
 
 from graphq.datasheet.misreads import restore_decimal_points
 from graphq.datasheet.numbers import parse_number
-from graphq.datasheet.ocr import OcrSettings, split_exponents, without_rules
+from graphq.datasheet.ocr import OcrSettings, glyph_clusters, split_exponents, without_rules
 from graphq.datasheet.rereads import surest
 from graphq.datasheet.tesseract import Box, Reading, read_piece_words
 from graphq.datasheet.words import Word
@@ -176,12 +176,9 @@ def _label_boxes(
     text: np.ndarray, glyph_px: float, settings: TickLabelSettings
 ) -> list[tuple[slice, slice]]:
     """Boxes of the words the glyphs of ``text`` make, that are a tick label's size."""
-    gap = max(1, round(settings.word_gap * glyph_px))
-    joined = ndimage.maximum_filter(text.view(np.uint8), size=(1, 2 * gap + 1))
-    groups, _ = ndimage.label(joined)
-    groups[~text] = 0
+    _, found = glyph_clusters(text, max(1, round(settings.word_gap * glyph_px)))
     boxes = []
-    for box in ndimage.find_objects(groups):
+    for box in found:
         if box is None:
             continue
         tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start

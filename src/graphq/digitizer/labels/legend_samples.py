@@ -22,6 +22,10 @@ from graphq.datasheet.legends import SAMPLE_REACH_EM
 from graphq.datasheet.textlines import TextLine
 from graphq.digitizer.preprocessing.ink import chroma, darkness
 
+# A legend's entries stand in one column or one row: their edges align within this many
+# of their heights (OCR's boxes hug the glyphs, so a fraction of a glyph's play).
+ENTRY_ALIGN_EM = 0.6
+
 Colour = tuple[int, int, int]
 Box = tuple[float, float, float, float]
 Sample = tuple[tuple[float, float], Colour, bool]
@@ -225,7 +229,10 @@ def is_dashed(columns: np.ndarray, settings: SampleSettings = DEFAULT_SAMPLES) -
 
 def legend_entries(lines: list[TextLine], samples: list[LegendSample]) -> list[TextLine]:
     """The text lines with a sample on their row beside them (within
-    :data:`graphq.datasheet.legends.SAMPLE_REACH_EM` of their heights), top first."""
+    :data:`graphq.datasheet.legends.SAMPLE_REACH_EM` of their heights), top first, that
+    stand as a legend's entries do: the most of them set in one column or one row. A line
+    elsewhere with a stroke beside it (a curve's piece, a pointer) is no entry: taken for
+    one, the box round the entries would swallow the labels between them."""
     entries = []
     for line in lines:
         for sample in samples:
@@ -234,7 +241,21 @@ def legend_entries(lines: list[TextLine], samples: list[LegendSample]) -> list[T
             if near and line.top - 2 <= sy <= line.bottom + 2:
                 entries.append(line)
                 break
-    return sorted(entries, key=lambda line: line.top)
+    return sorted(_set_as_legend(entries), key=lambda line: line.top)
+
+
+def _set_as_legend(entries: list[TextLine]) -> list[TextLine]:
+    """The largest group of ``entries`` set in one column (left or right edges aligned) or
+    one row (tops aligned), within :data:`ENTRY_ALIGN_EM` of their heights; none when no
+    two align."""
+    best: list[TextLine] = []
+    for first in entries:
+        reach = ENTRY_ALIGN_EM * first.size
+        for edge in (lambda ln: ln.x0, lambda ln: ln.x1, lambda ln: ln.top):
+            group = [ln for ln in entries if abs(edge(ln) - edge(first)) <= reach]
+            if len(group) > len(best):
+                best = group
+    return best if len(best) >= 2 else []
 
 
 def legend_area(entries: list[TextLine], samples: list[LegendSample]) -> Box | None:

@@ -1,5 +1,6 @@
-"""Curve labels: naming curves top to bottom, reading their condition values, and saying
-when the curves found are not as many as the labels."""
+"""Curve labels: naming curves top to bottom, reading their condition values, knowing the
+capacitances a label names and the order their curves must keep, and saying when the curves
+found are not as many as the labels."""
 
 from __future__ import annotations
 
@@ -24,6 +25,43 @@ _PREFIX = {
     "G": 1e9,
 }
 _UNIT_AFTER_PREFIX = re.compile(r"\s*([pnuµμmkMG])(?=[A-Za-zΩ°])")
+# The subscripts of the capacitances a datasheet names its curves by: a MOSFET's (IGBT's)
+# input, output and reverse transfer ("C_iss", "C_ies"), a transistor's input and output
+# ("C_ib"), and the terminal pairs'.
+CAPACITANCES = ("iss", "oss", "rss", "ies", "oes", "res", "ib", "ob", "gs", "gd", "ds")
+# The reverse transfer capacitance (gate to drain) is part of both the input and the output
+# capacitance (C_iss = C_gs + C_gd, C_oss = C_ds + C_gd): its curve runs under theirs all
+# along (they may cross each other).
+_REVERSE_TRANSFER = ("rss", "res")
+_INPUT_OUTPUT = ("iss", "oss", "ies", "oes")
+
+
+def capacitance(label: str) -> str | None:
+    """The subscript of the capacitance ``label`` names ("CISS", "C_iss" → "iss"), if any."""
+    match = re.fullmatch(r"\s*C_?\{?([A-Za-z]{2,3})\}?\s*", label)
+    found = match.group(1).lower() if match else None
+    return found if found in CAPACITANCES else None
+
+
+def capacitances_crossed(
+    labels: list[str], curves: list[tuple[np.ndarray, np.ndarray]], tolerance: float
+) -> bool:
+    """Whether a curve named as the reverse transfer capacitance stands over one named as the
+    input or output capacitance (``curves`` as columns and rows, y down) by more than
+    ``tolerance`` rows in any column both hold: then the tracks swapped where they met, or
+    the labels were bound to each other's curves."""
+    names = [capacitance(label) for label in labels]
+    for low, low_name in enumerate(names):
+        if low_name not in _REVERSE_TRANSFER:
+            continue
+        for high, high_name in enumerate(names):
+            if high_name not in _INPUT_OUTPUT:
+                continue
+            (low_x, low_y), (high_x, high_y) = curves[low], curves[high]
+            _, at_low, at_high = np.intersect1d(low_x, high_x, return_indices=True)
+            if np.any(low_y[at_low] < high_y[at_high] - tolerance):
+                return True
+    return False
 
 
 def parse_value(label: str) -> float | None:

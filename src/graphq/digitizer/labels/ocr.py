@@ -1,71 +1,26 @@
 """Lines of text read from a raster plot: its glyph clusters cut into lines, each read from
 the image's own grey ink (anti-aliased strokes matter to OCR) scaled so a glyph stands the
-height tesseract reads best, all in one tesseract run; word boxes set right, and the misreads
-a curve label's text makes mended.
+height tesseract reads best, all in one tesseract run; word boxes set right, symbols'
+subscripts read alone, and the misreads a curve label's text makes mended
+(:mod:`graphq.digitizer.labels.misreads`).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
-from difflib import SequenceMatcher
 
 import msgspec
 import numpy as np
 from scipy import ndimage
 
 from graphq.datasheet.conditions import parse_label
-from graphq.datasheet.misreads import mend_units, restore_decimal_points
-from graphq.datasheet.ocr import OcrSettings, scale_word
+from graphq.datasheet.misreads import mend_subscripts, mend_units, restore_decimal_points
+from graphq.datasheet.ocr import OcrSettings, glyph_clusters, scale_word
+from graphq.datasheet.subscripts import split_subscripts
 from graphq.datasheet.tesseract import read_piece_words
 from graphq.datasheet.textlines import TextLine, text_lines
 from graphq.datasheet.words import Word
-
-# A number, a space and a lone C: a degree sign lost ("125 C", "-55 C"); or a degree sign
-# with its C lost ("125°").
-_LOST_DEGREE = re.compile(r"(\d)(?:\s+C\b|\s*°(?!\s*[CF]))")
-# The value after an "=", with letters OCR reads for digits, before its unit or the end.
-_VALUE_AFTER_EQUALS = re.compile(
-    r"(=\s*[-−]?)([\dSOolIZU][\dSOolIZU.,]*)(?=\s*[pnuµmkM]?(?:V|A|W|Hz|s|°C|Ω)?\b)"
-)
-_DIGIT_LOOKALIKES = str.maketrans("SOolIZU", "5001120")
-# A quantity's name before its "=", with the marks OCR makes of a subscript ("T, = 25°C").
-_NAME_MARKS = re.compile(r"^([A-Za-z][^=]{0,6}?)(?=\s*=)")
-# Marks a curve's stray end or a speck beside a label reads as, at its ends.
-_STRAY_MARKS = " '‘’`,.:;|_~©®"
-# A zero read as the letter O before a decimal point ("O.5A").
-_ZERO_AS_O = re.compile(r"(?<![A-Za-z])[Oo](?=[.,]\d)")
-# A legend's sample (or a curve's end) read with its text, as a run of dashes at either end:
-# two or more, or one set apart or after a unit ("VGS = 4.5V -", "VDS = 160 V-"), or before a
-# name ("-Vac = 15V"): a minus stands only before a number.
-_SAMPLE_AS_DASHES = re.compile(
-    r"^[-_~—–\s]*[-_~—–]{2,}\s*|\s*[-_~—–]{2,}[-_~—–\s]*$"
-    r"|^[-_~—–]+\s*(?=[A-Za-z])|(?:\s+|(?<=[A-Za-z°)]))[-_~—–]+$"
-)
-# Signs before a label's first letter or digit, with an "=" or a bracket among them: a
-# legend's sample and its spacing read as signs ("- = Ip = 20A", " = < VDS = 120V"); a
-# label starts with its name or its value.
-_LEADING_SIGNS = re.compile(r"^[-=<>~_—–\s]*[=<>][-=<>~_—–\s]*?(?=[-−–]?\d|[A-Za-z])")
-# A minus set a space apart before its number ("- 25°C", as "– 25°C" is often printed).
-_MINUS_APART = re.compile(r"^[-−–]\s+(?=\d)")
-# A decimal point read as a hyphen between digits ("5-5V"): a minus never stands there.
-_POINT_AS_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
-# A zero read as the letter O, set apart, after a digit and before a unit ("1 OV", "1O V").
-_SPLIT_ZERO = re.compile(r"(?<=\d)\s?[Oo](?=\s?(?:[pnuµmk]?[VAWs]|°C)\b)")
-# A label that is a lone zero and its unit, the zero read as the letter O ("OV", "ov").
-_ZERO_ALONE = re.compile(r"^[Oo]\s?([VvA])$")
-# A label that is a value with a leading zero and no point ("05A", "OSA"): printed labels
-# never pad a value with a zero, so its decimal point was lost ("0.5A").
-_LOST_POINT_AFTER_ZERO = re.compile(r"^[0Oo](\d+|S(?=\s?[pnuµmk]?[VA]$))(\s?[pnuµmk]?[VA])?$")
-# A line style a label names in brackets at its end ("VCE = 5 V (DASHED)"), and how alike
-# (difflib's ratio) a misread word must be to it: "(OULIL)" is SOLID, "(UASHEL)" DASHED.
-_STYLE_WORD = re.compile(r"\(\s*([A-Za-z]{3,7})\s*\)?\s*$")
-_STYLES = ("SOLID", "DASHED", "DOTTED")
-_MIN_STYLE_RATIO = 0.55
-# The µ of a time or a current read as a y, or as an i set apart ("10yA", "100 is"); a 1
-# before "ms" read as an i ("ims").
-_MICRO_AS_Y = re.compile(r"(?<=\d)(?:\s?y(?=[AVsFW]\b)|\s+i(?=s\b))")
-_ONE_AS_I = re.compile(r"(?<![A-Za-z])i(?=[0-9]*[mµu]s\b)")
+from graphq.digitizer.labels.misreads import mend_label
 
 
 @dataclass(frozen=True)
@@ -137,16 +92,14 @@ def _read_words(
     ocr = settings.ocr
     gap = max(1, round(settings.word_gap * glyph))
     side = max(1, round(settings.line_join * glyph))
-    widened = ndimage.maximum_filter(mask.view(np.uint8), size=(2 * side + 1, 2 * gap + 1))
-    groups, _ = ndimage.label(widened)
-    groups[~mask] = 0
+    groups, clusters = glyph_clusters(mask, gap, side)
     fringe = ndimage.binary_dilation(mask, iterations=settings.fringe_px)
     scale = min(ocr.max_upscale, max(1.0, ocr.glyph_px / glyph))
     pieces, places = [], []
     height, width = ink.shape
     boxes = [
         line
-        for index, box in enumerate(ndimage.find_objects(groups), start=1)
+        for index, box in enumerate(clusters, start=1)
         if box is not None
         for line in _text_rows(groups[box] == index, box, glyph, settings)
     ]
@@ -161,15 +114,25 @@ def _read_words(
     if not pieces:
         return []
     read = read_piece_words(pieces, pad=round(1.5 * ocr.glyph_px), timeout_s=ocr.timeout_s)
-    bands: dict[int, list[Word]] = {}
-    for (x, y), found, box, band in zip(places, read, boxes, _bands(boxes), strict=True):
+    banded = _bands(boxes)
+    words: list[Word] = []
+    for (x, y), found, box in zip(places, read, boxes, strict=True):
         placed = [
             _tight(scale_word(_moved(w, x * scale, y * scale), 1.0 / scale), mask, box[0])
             for w in found
             if w.confidence >= settings.min_word_confidence
         ]
         placed = _signed(placed, mask, glyph, settings)
-        bands.setdefault(band, []).extend(_sized(_unoverlapped(placed), settings))
+        words += _sized(_unoverlapped(placed), settings)
+    # Symbols whose subscript tesseract made junk of ("C_iss" as "Cc", "V_GS" as "Vos") get it
+    # read alone, all in one more run; the band a word stands in is its line's.
+    row_band = np.full(height, -1)
+    for box, band in zip(boxes, banded, strict=True):
+        row_band[box[0]] = band
+    bands: dict[int, list[Word]] = {}
+    for word in mend_subscripts(split_subscripts(words, mask), mask):
+        middle = min(height - 1, max(0, int((word.top + word.bottom) / 2)))
+        bands.setdefault(int(row_band[middle]), []).append(word)
     return [restore_decimal_points(mend_units(words), mask) for words in bands.values()]
 
 
@@ -346,48 +309,3 @@ def _readable(line: TextLine, settings: LineSettings) -> bool:
 
 def _mended(line: TextLine) -> TextLine:
     return replace(line, text=mend_label(line.text))
-
-
-def mend_label(text: str) -> str:
-    """The text of a curve label as printed, from OCR's reading of it.
-
-    A temperature whose small raised degree sign OCR lost ("125 C") reads "125°C": a curve
-    label's lone C after a number is a temperature's. An "=" is spaced as printed
-    labels are ("VGS = 2V"), however tight OCR set it. After an "=" stands a number: letters
-    OCR takes digits for there ("VGS = SV") are the digits; so is an O before a decimal
-    point ("O.5A") or set apart before a unit ("1 OV"), and a hyphen between digits is a
-    decimal point ("5-5V"); a label that is a lone O and a unit ("OV") is a zero, and one
-    padded with a zero ("OSA") lost its point ("0.5A"). A run of
-    dashes at an end is a legend's dashed sample read with its text. A µ read as a y or an
-    i, and a 1 as an i before "ms", are mended, and so is a line style named in brackets
-    ("(OULIL)" is SOLID). Before the "=" stands a name: the marks OCR makes of its
-    subscript go; so do the marks a stray speck at either end is read as, a lone dash at
-    the end or before the name (a sample's), and signs before the first letter or digit
-    ("- = VGS = 10V"). A minus set apart joins its number ("- 25°C"), and a degree sign
-    whose C was lost gets it back ("125°")."""
-    text = _SAMPLE_AS_DASHES.sub("", _LEADING_SIGNS.sub("", text)).strip(_STRAY_MARKS)
-    text = _LOST_DEGREE.sub(r"\1°C", text)
-    text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(lambda m: re.sub(r"[^\w()]", "", m.group(1)), text))
-    text = _SPLIT_ZERO.sub("0", _POINT_AS_HYPHEN.sub(".", _MINUS_APART.sub("-", text)))
-    text = _ZERO_ALONE.sub(lambda m: "0" + m.group(1).upper(), text)
-    text = _LOST_POINT_AFTER_ZERO.sub(
-        lambda m: "0." + m.group(1).replace("S", "5") + (m.group(2) or ""), text
-    )
-    text = _ONE_AS_I.sub("1", _MICRO_AS_Y.sub("µ", text))
-    text = _VALUE_AFTER_EQUALS.sub(
-        lambda m: m.group(1) + m.group(2).translate(_DIGIT_LOOKALIKES), text
-    )
-    return _STYLE_WORD.sub(_style_word, re.sub(r"\s*=\s*", " = ", text))
-
-
-def _style_word(match: re.Match[str]) -> str:
-    """The bracketed style word as printed, when the misread one is far nearer one style
-    than the others; as read otherwise."""
-    read = match.group(1).upper()
-    ratios = sorted(
-        ((SequenceMatcher(None, read, style).ratio(), style) for style in _STYLES), reverse=True
-    )
-    (best, style), (second, _) = ratios[0], ratios[1]
-    if best >= _MIN_STYLE_RATIO and best - second >= 0.2:
-        return f"({style})"
-    return match.group(0)

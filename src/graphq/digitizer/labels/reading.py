@@ -23,6 +23,7 @@ from graphq.datasheet.arrows import Leader
 from graphq.datasheet.curves import LegendSample, VectorCurve
 from graphq.datasheet.labels import CERTAINTY, bind_labels
 from graphq.datasheet.ocr import glyph_height
+from graphq.datasheet.textlines import TextLine
 from graphq.digitizer.budget import Budget
 from graphq.digitizer.labels.binding import CurveLabels, bind_curve_labels
 from graphq.digitizer.labels.columns import (
@@ -170,11 +171,23 @@ def read_labels(
     labels = [own_labels[kept.index(twin[k])] for k in range(len(curves))]
     kinds = [own_kinds[kept.index(twin[k])] for k in range(len(curves))]
     listed = in_legend_order(entries, [c.points for c in traced])
-    if listed is not None and not any(kind == "sample" for kind in kinds):
+    if listed is not None and not _read_elsewhere(labels, kinds, entries):
         # A legend whose samples tell no curve apart: its order is all there is.
         labels, kinds = listed, ["legend order"] * len(listed)
     certainty = [CERTAINTY.get(kind, settings.legend_order_certainty) for kind in kinds]
     return ReadLabels(labels, kinds, certainty, binding.texts)
+
+
+def _read_elsewhere(labels: list[str], kinds: list[str], entries: list[TextLine]) -> bool:
+    """Whether the binder tied a curve to its label by the graph (a sample, or text beside,
+    along or pointing at it) with text that is no legend entry: then the lines taken for a
+    legend are a block of conditions ("T_J = 25°C" over "f = 1 MHz") that specks or grid
+    stubs beside them passed for samples, and their order names nothing."""
+    listed = {entry.text for entry in entries}
+    return any(
+        kind == "sample" or (label and label not in listed and CERTAINTY.get(kind, 0.0) > 0.0)
+        for label, kind in zip(labels, kinds, strict=True)
+    )
 
 
 def twins(curves: list[np.ndarray], apart_px: float, overlap: float, along: float) -> list[int]:

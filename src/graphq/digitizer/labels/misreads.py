@@ -1,0 +1,140 @@
+"""A curve label's text as printed, from OCR's reading of it: the misreads a label's small
+raised and lowered glyphs, its legend sample and the specks beside it make, mended where the
+label's own form tells what was printed (a number after an "=", a degree sign after a
+temperature, a capacitance's name, a line style in brackets).
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from graphq.digitizer.labels.naming import CAPACITANCES
+
+# A number, a space and a lone C: a degree sign lost ("125 C", "-55 C"); or a degree sign
+# with its C lost ("125°").
+_LOST_DEGREE = re.compile(r"(\d)(?:\s+C\b|\s*°(?!\s*[CF]))")
+# The value after an "=", with letters OCR reads for digits, before its unit or the end.
+_VALUE_AFTER_EQUALS = re.compile(
+    r"(=\s*[-−]?)([\dSOolIZU][\dSOolIZU.,]*)(?=\s*[pnuµmkM]?(?:V|A|W|Hz|s|°C|Ω)?\b)"
+)
+_DIGIT_LOOKALIKES = str.maketrans("SOolIZU", "5001120")
+# A quantity's name before its "=", with the marks OCR makes of a subscript ("T, = 25°C").
+_NAME_MARKS = re.compile(r"^([A-Za-z][^=]{0,6}?)(?=\s*=)")
+# Marks a curve's stray end or a speck beside a label reads as, at its ends.
+_STRAY_MARKS = " '‘’`,.:;|_~©®\\"
+# A zero read as the letter O before a decimal point ("O.5A").
+_ZERO_AS_O = re.compile(r"(?<![A-Za-z])[Oo](?=[.,]\d)")
+# A legend's sample (or a curve's end) read with its text, as a run of dashes at either end:
+# two or more, or one set apart or after a unit ("VGS = 4.5V -", "VDS = 160 V-"), or before a
+# name ("-Vac = 15V"): a minus stands only before a number.
+_SAMPLE_AS_DASHES = re.compile(
+    r"^[-_~—–\s]*[-_~—–]{2,}\s*|\s*[-_~—–]{2,}[-_~—–\s]*$"
+    r"|^[-_~—–]+\s*(?=[A-Za-z])|(?:\s+|(?<=[A-Za-z°)]))[-_~—–]+$"
+)
+# Signs before a label's first letter or digit, with an "=" or a bracket among them: a
+# legend's sample and its spacing read as signs ("- = Ip = 20A", " = < VDS = 120V"); a
+# label starts with its name or its value.
+_LEADING_SIGNS = re.compile(r"^[-=<>~_—–\s]*[=<>][-=<>~_—–\s]*?(?=[-−–]?\d|[A-Za-z])")
+# A minus set a space apart before its number ("- 25°C", as "– 25°C" is often printed).
+_MINUS_APART = re.compile(r"^[-−–]\s+(?=\d)")
+# A decimal point read as a hyphen between digits ("5-5V"): a minus never stands there.
+_POINT_AS_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+# A zero read as the letter O, set apart, after a digit and before a unit ("1 OV", "1O V").
+_SPLIT_ZERO = re.compile(r"(?<=\d)\s?[Oo](?=\s?(?:[pnuµmk]?[VAWs]|°C)\b)")
+# A label that is a lone zero and its unit, the zero read as the letter O ("OV", "ov").
+_ZERO_ALONE = re.compile(r"^[Oo]\s?([VvA])$")
+# A label that is a value with a leading zero and no point ("05A", "OSA"): printed labels
+# never pad a value with a zero, so its decimal point was lost ("0.5A").
+_LOST_POINT_AFTER_ZERO = re.compile(r"^[0Oo](\d+|S(?=\s?[pnuµmk]?[VA]$))(\s?[pnuµmk]?[VA])?$")
+# A line style a label names in brackets at its end ("VCE = 5 V (DASHED)"), and how alike
+# (difflib's ratio) a misread word must be to it: "(OULIL)" is SOLID, "(UASHEL)" DASHED ...
+_STYLE_WORD = re.compile(r"\(\s*([A-Za-z]{3,7})\s*\)?\s*$")
+_STYLES = ("SOLID", "DASHED", "DOTTED")
+_MIN_STYLE_RATIO = 0.55
+# ... and how much more alike than to any other style: the styles share letters (DASHED and
+# DOTTED a D and an ED), so a word about as near two ("DUTED": DOTTED 0.73, DASHED 0.55,
+# misreads run 0.3 apart and more) is no reading of either.
+_MIN_STYLE_MARGIN = 0.2
+# A capacitance's name, its subscript set small ("C_iss"): what OCR makes of the subscript is
+# mended to the nearest name a datasheet prints, when its letters are that alike (difflib's
+# ratio: "Cip" and "Cib" 0.67, "Cisg" and "Ciss" 0.75) and no other name's are as alike with
+# as long a common start ("Cisg" is as alike to "Cies", but shares "Cis" with "Ciss" only).
+_CAPACITANCE = re.compile(r"^C([A-Za-z]{2,3})$")
+_MIN_CAPACITANCE_RATIO = 0.6
+# The µ of a time or a current read as a y, or as an i set apart ("10yA", "100 is"); a 1
+# before "ms" read as an i ("ims").
+_MICRO_AS_Y = re.compile(r"(?<=\d)(?:\s?y(?=[AVsFW]\b)|\s+i(?=s\b))")
+_ONE_AS_I = re.compile(r"(?<![A-Za-z])i(?=[0-9]*[mµu]s\b)")
+
+
+def mend_label(text: str) -> str:
+    """The text of a curve label as printed, from OCR's reading of it.
+
+    A temperature whose small raised degree sign OCR lost ("125 C") reads "125°C": a curve
+    label's lone C after a number is a temperature's. An "=" is spaced as printed
+    labels are ("VGS = 2V"), however tight OCR set it. After an "=" stands a number: letters
+    OCR takes digits for there ("VGS = SV") are the digits; so is an O before a decimal
+    point ("O.5A") or set apart before a unit ("1 OV"), and a hyphen between digits is a
+    decimal point ("5-5V"); a label that is a lone O and a unit ("OV") is a zero, and one
+    padded with a zero ("OSA") lost its point ("0.5A"). A run of
+    dashes at an end is a legend's dashed sample read with its text. A µ read as a y or an
+    i, and a 1 as an i before "ms", are mended, and so is a line style named in brackets
+    ("(OULIL)" is SOLID). Before the "=" stands a name: the marks OCR makes of its
+    subscript go; so do the marks a stray speck at either end is read as, a lone dash at
+    the end or before the name (a sample's), and signs before the first letter or digit
+    ("- = VGS = 10V"). A minus set apart joins its number ("- 25°C"), and a degree sign
+    whose C was lost gets it back ("125°")."""
+    text = _SAMPLE_AS_DASHES.sub("", _LEADING_SIGNS.sub("", text)).strip(_STRAY_MARKS)
+    text = _LOST_DEGREE.sub(r"\1°C", text)
+    text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(lambda m: re.sub(r"[^\w()]", "", m.group(1)), text))
+    text = _SPLIT_ZERO.sub("0", _POINT_AS_HYPHEN.sub(".", _MINUS_APART.sub("-", text)))
+    text = _ZERO_ALONE.sub(lambda m: "0" + m.group(1).upper(), text)
+    text = _LOST_POINT_AFTER_ZERO.sub(
+        lambda m: "0." + m.group(1).replace("S", "5") + (m.group(2) or ""), text
+    )
+    text = _ONE_AS_I.sub("1", _MICRO_AS_Y.sub("µ", text))
+    text = _VALUE_AFTER_EQUALS.sub(
+        lambda m: m.group(1) + m.group(2).translate(_DIGIT_LOOKALIKES), text
+    )
+    text = _CAPACITANCE.sub(_capacitance, text)
+    return _STYLE_WORD.sub(_style_word, re.sub(r"\s*=\s*", " = ", text))
+
+
+def _capacitance(match: re.Match[str]) -> str:
+    """The capacitance named, as printed ("Ciss"; "CISS" keeps its capitals), when the read
+    subscript is far nearer one name than the others; as read otherwise."""
+    read = match.group(1)
+    folded = "c" + read.lower()
+    ranked = sorted(
+        (
+            (SequenceMatcher(None, folded, full).ratio(), _common_start(folded, full), full)
+            for full in ("c" + name for name in CAPACITANCES)
+        ),
+        reverse=True,
+    )
+    (ratio, start, name), runner_up = ranked[0], ranked[1]
+    if ratio < _MIN_CAPACITANCE_RATIO or (ratio, start) == runner_up[:2]:
+        return match.group(0)
+    return "C" + (name[1:].upper() if read.isupper() else name[1:])
+
+
+def _common_start(first: str, second: str) -> int:
+    """How many letters two texts share from their start."""
+    return next(
+        (k for k, (a, b) in enumerate(zip(first, second, strict=False)) if a != b),
+        min(len(first), len(second)),
+    )
+
+
+def _style_word(match: re.Match[str]) -> str:
+    """The bracketed style word as printed, when the misread one is far nearer one style
+    than the others; as read otherwise."""
+    read = match.group(1).upper()
+    ratios = sorted(
+        ((SequenceMatcher(None, read, style).ratio(), style) for style in _STYLES), reverse=True
+    )
+    (best, style), (second, _) = ratios[0], ratios[1]
+    if best >= _MIN_STYLE_RATIO and best - second >= _MIN_STYLE_MARGIN:
+        return f"({style})"
+    return match.group(0)

@@ -1,0 +1,62 @@
+"""A curve label's text is mended to what was printed where its form tells (a value after
+an "=", a capacitance's name, a line style), and left as read where it does not."""
+
+from graphq.digitizer.labels.misreads import mend_label
+
+
+def test_misreads_of_a_labels_points_zeros_and_micro_signs_are_mended() -> None:
+    assert mend_label("Ves = 5-5V") == "Ves = 5.5V"
+    assert mend_label("Ves = 1 OV") == "Ves = 10V"
+    assert mend_label("ims") == "1ms"
+    assert mend_label("100 is") == "100µs"
+    assert mend_label("10yA") == "10µA"
+    assert mend_label("Vi¢ = 40V") == "Vi = 40V"
+    assert mend_label("VCE = 5 V (DASHED) ----") == "VCE = 5 V (DASHED)"
+    assert mend_label("OV") == "0V"
+    assert mend_label("ov") == "0V"
+    assert mend_label("OSA") == "0.5A"
+    assert mend_label("05") == "0.5"
+    assert mend_label("VCE = 2U V (OULIL)") == "VCE = 20 V (SOLID)"
+    assert mend_label("VCE = 5 V (UASHEL)") == "VCE = 5 V (DASHED)"
+
+
+def test_a_capacitance_whose_subscript_was_misread_is_named_as_printed() -> None:
+    assert mend_label("Cip") == "Cib"
+    assert mend_label("Cop") == "Cob"
+    assert mend_label("Cisg") == "Ciss"  # as near Cies, but sharing "Cis" with Ciss
+    assert mend_label("Crs") == "Crss"
+    assert mend_label("\\Coss") == "Coss"
+    assert mend_label("CISS") == "CISS"
+
+
+def test_a_word_near_no_capacitance_or_style_alone_is_left_as_read() -> None:
+    assert mend_label("Cc") == "Cc"
+    assert mend_label("Case") == "Case"
+    assert mend_label("Cies") == "Cies"
+    assert mend_label("Curve") == "Curve"
+    # As near DOTTED (0.73) as DASHED (0.55) within the margin: no reading of either.
+    assert mend_label("VCE = 5 V (DUTED)") == "VCE = 5 V (DUTED)"
+
+
+def test_a_samples_lone_dash_and_specks_at_a_labels_ends_go() -> None:
+    assert mend_label("VGS = 4.5V -") == "VGS = 4.5V"
+    assert mend_label("VDS = 160 V-") == "VDS = 160 V"
+    assert mend_label("-Vgs = 15V") == "Vgs = 15V"
+    assert mend_label("T = 150°C ©") == "T = 150°C"
+    assert mend_label("- 25°C") == "-25°C"
+    assert mend_label("125°") == "125°C"
+    assert mend_label("- = Vgs = 20V") == "Vgs = 20V"
+    assert mend_label(" = < VDS = 120V") == "VDS = 120V"
+    assert mend_label(" = -55 °C") == "-55 °C"
+    assert mend_label("125 °C") == "125 °C"
+
+
+def test_hyphens_and_letters_that_are_printed_so_stay() -> None:
+    assert mend_label("TO-220") == "TO-220"
+    assert mend_label("-55°C") == "-55°C"
+    assert mend_label("Ciss") == "Ciss"
+    assert mend_label("OVP") == "OVP"
+    assert mend_label("OSS") == "OSS"
+    assert mend_label("TO-220 (DC)") == "TO-220 (DC)"
+    assert mend_label("VCE = 5 V (DULIL)") == "VCE = 5 V (DULIL)"  # no style it is near
+    assert mend_label("VGS = -5.0V") == "VGS = -5.0V"
