@@ -84,3 +84,31 @@ def test_two_flat_curves_of_one_extent_with_a_short_stroke_between_are_no_box() 
     mask[180, 150:260] = True
     mask[120:150, 150] = True  # half the height only
     assert find_boxes(mask, 8.0, 1.0) == []
+
+
+def test_flat_curves_cut_to_one_extent_across_a_line_running_on_are_no_box() -> None:
+    # A grid line's erasure cut two flat curves at one column; what is left of the line (or a
+    # steep curve) runs on past them, where a box's side would stop at its corners.
+    mask = _plot()
+    mask[60, 150:260] = True
+    mask[100, 150:260] = True
+    mask[:, 260] = True
+    assert find_boxes(mask, min_side_px=12, line_width_px=1) == []
+
+
+def test_a_box_with_a_line_running_on_past_one_side_keeps_the_other() -> None:
+    mask = _plot()
+    _rectangle(mask, 60, 150, 100, 260)
+    mask[:, 260] = True
+    _assert_boxes(find_boxes(mask, min_side_px=12, line_width_px=1), [(60, 150, 100, 260)])
+
+
+def test_two_thick_sloping_strokes_closing_in_a_sliver_are_no_box() -> None:
+    # At 72 dpi or blurred, a gently sloping curve is a flat stroke several px tall; two of
+    # them cut to one extent by grid erasure, with the ink where they meet as a side, leave
+    # a sliver between them, thinner than their strokes.
+    mask = _plot()
+    mask[40:48, 100:140] = True
+    mask[51:54, 100:140] = True
+    mask[40:54, 138:140] = True
+    assert find_boxes(mask, min_side_px=8, line_width_px=3) == []

@@ -118,3 +118,17 @@ def test_thousands_of_specks_leave_a_curve_through_them_whole() -> None:
     longest = max(linked, key=lambda c: c.span)
     assert longest.span == 2000
     np.testing.assert_allclose(longest.middle, rows[longest.column])
+
+
+def test_pieces_of_a_curve_cut_by_a_dense_grid_are_joined_across_its_erased_bands() -> None:
+    # At low resolution a dense log grid's lines fuse into bands wider than the pieces of
+    # curve left between them: the gaps count only the columns grid removal left alone.
+    columns = np.arange(_SHAPE[1])
+    bands = (columns // 20) % 2 == 1
+    pieces = []
+    for start in range(0, _SHAPE[1], 40):
+        piece = columns[start : start + 20][5:15]
+        pieces.append(_curve(piece, 80.0 - 0.2 * piece, np.ones(piece.size, dtype=np.int64)))
+    assert len(link_fragments(pieces, _scale(60, 0))) == len(pieces)
+    (linked,) = link_fragments(pieces, _scale(60, 0), grid_columns=bands)
+    assert linked.column[0] == 5 and linked.column[-1] == 174

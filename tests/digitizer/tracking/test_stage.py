@@ -1,6 +1,10 @@
 """Curve separation through touches and crossings, and dash bridging, on generated graphs."""
 
+import numpy as np
+
 from graphq.digitizer import digitize
+from graphq.digitizer.preprocessing.lines import Line
+from graphq.digitizer.tracking.stage import grid_columns
 from tests.datagen import CurveScore, generate_graph, score_result
 
 _CLEAN = {
@@ -41,3 +45,9 @@ def test_dashed_curves_are_bridged_into_whole_curves() -> None:
 def test_dotted_curves_are_bridged_into_whole_curves() -> None:
     scores = _scores(18, "gate_charge", dash_mode="mixed", line_px=1.5)
     assert all(score.recovered for score in scores)
+
+
+def test_erased_grid_columns_cover_each_vertical_line_and_its_fringe() -> None:
+    lines = [Line(10.5, 10, 11, 0, 100, 1.0), Line(40.0, 40, 40, 0, 100, 1.0)]
+    erased = grid_columns(lines, 50)
+    assert np.flatnonzero(erased).tolist() == [9, 10, 11, 12, 39, 40, 41]

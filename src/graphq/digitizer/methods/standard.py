@@ -26,13 +26,14 @@ from graphq.digitizer.strays.grid_remnants import drop_grid_remnants
 from graphq.digitizer.strays.note_areas import drop_note_traces, knocked_out
 from graphq.digitizer.strays.text_traces import drop_text_traces
 from graphq.digitizer.tracking.faint import faint_curves
+from graphq.digitizer.tracking.hooks import unhook
 from graphq.digitizer.tracking.meetings import untangle_meeting
 from graphq.digitizer.tracking.merged import extend_into_bundles, split_merged
 from graphq.digitizer.tracking.resample import curve_points
 from graphq.digitizer.tracking.runs import column_runs, single_line_width
 from graphq.digitizer.tracking.scale import PlotScale
 from graphq.digitizer.tracking.settings import TRACKING
-from graphq.digitizer.tracking.stage import find_curves
+from graphq.digitizer.tracking.stage import find_curves, grid_columns
 from graphq.digitizer.tracking.tracks import TracedCurve, seen_columns
 from graphq.digitizer.types import Curve, DigitizeResult, GraphMeta, ProgressCallback
 from graphq.errors import GraphqError
@@ -153,7 +154,9 @@ def digitize_standard(
     runs = column_runs(cleaned, threshold)
     plot_columns = right - left
     scale = PlotScale(line_width, text_px, plot_columns, bottom - top)
-    curves, tracks = find_curves(runs, scale, under_labels, plot_image, search)
+    curves, tracks = find_curves(
+        runs, scale, under_labels, plot_image, search, grid_columns(vertical, plot_columns)
+    )
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     curves = [
         c
@@ -179,7 +182,7 @@ def digitize_standard(
     report(0.65, "tracing pale curves")
     if not search.spent:
         curves = faint_curves(boxed, (horizontal, vertical), curves, scale, search)
-    curves = extend_into_bundles(curves, scale, search)
+    curves = extend_into_bundles(unhook(curves, scale, search), scale, search)
     expected = meta.curves if meta.curves is not None else len(meta.labels or []) or None
     if expected is not None and len(curves) < expected and not search.spent:
         peak = local_peak(cleaned)

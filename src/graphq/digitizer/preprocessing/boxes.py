@@ -2,7 +2,9 @@
 
 A box is four short lines that meet at their ends: two horizontal ones with the same start
 and end, and two vertical ones joining them there. A flat curve is a long horizontal run too,
-but no pair of vertical runs closes it into a rectangle. Everything inside a box (its text,
+but no pair of vertical runs closes it into a rectangle. Nor does a line running on past the
+corners: the faint trace an erased grid line leaves, or a steep curve, crossing two flat
+curves that the same grid erasure cut to one extent. Everything inside a box (its text,
 a legend's line samples) is erased with its border, since a box is drawn opaque over the
 curves behind it.
 """
@@ -56,7 +58,13 @@ def find_boxes(
             bottom = horizontal[j]
             if j in used or (top in edges and bottom in edges):
                 continue
-            if bottom.position - top.position < min_side_px:
+            # A box's inside is taller than its borders are thick; the thick flat strokes
+            # of two sloping curves cut to one extent close in a sliver.
+            thickness = max(top.last - top.first, bottom.last - bottom.first) + 1
+            if (
+                bottom.position - top.position < min_side_px
+                or bottom.first - top.last - 1 < thickness
+            ):
                 continue
             # An edge stands in for a side of any length.
             drawn = bottom if top in edges else top
@@ -68,7 +76,7 @@ def find_boxes(
             rows = slice(top.last, bottom.first + 1)
             coverage = _SIDE_COVERAGE if other in edges else _PAIRED_SIDE_COVERAGE
             sides = [
-                _vertical_side(mask, rows, column, slack, coverage)
+                _vertical_side(mask, rows, column, slack, coverage, min_side_px)
                 for column in (drawn.start, drawn.end - 1)
             ]
             # Two drawn sides that start and end together need only one vertical side: the
@@ -100,15 +108,24 @@ def _same_extent(mask: np.ndarray, top: Line, bottom: Line, slack: int) -> bool:
 
 
 def _vertical_side(
-    mask: np.ndarray, rows: slice, column: int, slack: int, coverage: float
+    mask: np.ndarray, rows: slice, column: int, slack: int, coverage: float, reach: float
 ) -> bool | None:
     """True for a drawn side at ``column`` (inked over ``coverage`` of ``rows``), False for
-    the plot's edge standing in, else None."""
+    the plot's edge standing in, else None: also for a line inked as far as ``reach`` rows
+    on past either corner, which a box's side is not."""
     width = mask.shape[1]
     if column <= slack or column >= width - 1 - slack:
         return False
-    window = mask[rows, max(0, column - slack) : column + slack + 1]
-    return True if window.any(axis=1).mean() >= coverage else None
+    columns = slice(max(0, column - slack), column + slack + 1)
+    if mask[rows, columns].any(axis=1).mean() < coverage:
+        return None
+    beyond = round(reach)
+    above = mask[max(0, rows.start - slack - beyond) : max(0, rows.start - slack), columns]
+    below = mask[rows.stop + slack : rows.stop + slack + beyond, columns]
+    for outside in (above, below):
+        if outside.shape[0] >= beyond and outside.any(axis=1).mean() >= coverage:
+            return None
+    return True
 
 
 def _run_lengths(mask: np.ndarray) -> np.ndarray:

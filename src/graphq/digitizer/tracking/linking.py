@@ -4,14 +4,18 @@ A label, a long dash gap or a grid crossing cuts a curve into fragments. Two fra
 one curve when each one's end extrapolates onto the other, the jump no longer than the
 pieces on either side make believable. Behind a label the curve may bend: the gap is
 believable however long, and a steady bend or a piece levelling off onto the other's end
-joins them. Fragments a leader arrow's head split overlap where each track turned into a
-barb and are joined without the overlap. A bend hidden under a label is bridged by
+joins them. Columns where grid removal erased a vertical line do not count in a gap's length:
+a dense grid at low resolution, its lines fused into bands, cuts a curve into pieces shorter
+than the bands between them, and the curve runs straight on across each. Fragments a leader
+arrow's head split overlap where each track turned into a barb and are joined without the
+overlap. A bend hidden under a label is bridged by
 :mod:`graphq.digitizer.tracking.corners`.
 """
 
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 
 import numpy as np
 
@@ -27,9 +31,12 @@ def link_fragments(
     scale: PlotScale,
     under_labels: np.ndarray | None = None,
     budget: Budget | None = None,
+    grid_columns: np.ndarray | None = None,
 ) -> list[TracedCurve]:
     """Join a curve's fragments across gaps (up to the scale's ``max_link`` columns) their
-    ends' tangents agree on, within its ``gate_px``.
+    ends' tangents agree on, within its ``gate_px``. ``grid_columns`` marks the columns
+    whose vertical grid line was erased: a gap's columns there do not count against the
+    pieces' lengths.
 
     Fragments whose ends overlap by up to ``max_gap`` columns are joined without the
     overlap when their tangents before it agree: a leader arrow's head splits the curve it
@@ -48,6 +55,8 @@ def link_fragments(
     if budget is not None and budget.spent:
         return list(curves)
     linker = _Linker(scale.max_link, scale.gate_px, scale.max_gap, under_labels, scale.min_own)
+    if grid_columns is not None:
+        linker.seen = np.concatenate(([0], np.cumsum(~grid_columns)))
     linker.add_all(sorted(curves, key=lambda c: int(c.column[0])))
     for index in range(len(linker.curves)):
         if budget is not None and budget.spent:
@@ -84,6 +93,30 @@ class _Linker:
         self.by_first = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         self.by_last = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
         self.table = np.zeros((0, 7))
+        # Per column, how many columns before it were not erased grid: gaps are measured in
+        # these (None: every column counts).
+        self.seen: np.ndarray | None = None
+
+    def seen_gap(self, last: np.ndarray | int, first: np.ndarray | int) -> np.ndarray:
+        """Columns strictly between ``last`` and ``first`` that grid removal left alone."""
+        gap = np.asarray(first) - np.asarray(last) - 1
+        if self.seen is None:
+            return gap + 1
+        top = self.seen.size - 1
+        low = np.clip(np.asarray(last) + 1, 0, top)
+        high = np.clip(np.asarray(first), 0, top)
+        return np.where(gap > 0, self.seen[high] - self.seen[low] + 1, gap + 1)
+
+    def _column_past(self, column: int, seen: int, forward: bool) -> int:
+        """The column ``seen`` columns past ``column`` not counting erased grid ones."""
+        if self.seen is None:
+            return column + seen if forward else column - seen
+        top = self.seen.size - 1
+        if forward:
+            start = self.seen[min(max(column + 1, 0), top)]
+            return int(np.searchsorted(self.seen, start + seen, side="right")) - 1
+        end = self.seen[min(max(column, 0), top)]
+        return int(np.searchsorted(self.seen, end - seen, side="left"))
 
     def add_all(self, curves: list[TracedCurve]) -> None:
         """Add the first fragments, their column indexes sorted once."""
@@ -129,7 +162,8 @@ class _Linker:
         last = self.ends[i].last
         keys, ids = self.by_first
         low = int(np.searchsorted(keys, last + 1 - self.max_overlap, side="left"))
-        high = int(np.searchsorted(keys, last + self._reach(i), side="right"))
+        far = min(last + self.max_gap, self._column_past(last, self._reach(i), forward=True))
+        high = int(np.searchsorted(keys, far, side="right"))
         tails = ids[low:high]
         tails = tails[self.living[tails] & (tails != i)]
         self._judge(np.full(tails.size, i), tails)
@@ -137,7 +171,8 @@ class _Linker:
     def pair_as_tail(self, j: int) -> None:
         first = self.ends[j].first
         keys, ids = self.by_last
-        low = int(np.searchsorted(keys, first - self._reach(j), side="left"))
+        far = max(first - self.max_gap, self._column_past(first, self._reach(j), forward=False))
+        low = int(np.searchsorted(keys, far, side="left"))
         high = int(np.searchsorted(keys, first + self.max_overlap - 1, side="right"))
         heads = ids[low:high]
         heads = heads[self.living[heads] & (heads != j)]
@@ -162,7 +197,12 @@ class _Linker:
         miss_forward = np.abs(left[:, 4] + left[:, 6] * gap - right[:, 3])
         miss_backward = np.abs(right[:, 3] - right[:, 5] * gap - left[:, 4])
         reach = np.minimum(self.max_gap, 2 * np.minimum(left[:, 2], right[:, 2]))
-        plain = (gap <= reach) & (np.maximum(miss_forward, miss_backward) <= allowed)
+        seen = self.seen_gap(left[:, 1].astype(np.int64), right[:, 0].astype(np.int64))
+        plain = (
+            (gap <= self.max_gap)
+            & (seen <= reach)
+            & (np.maximum(miss_forward, miss_backward) <= allowed)
+        )
         hideable = np.zeros(heads.size, dtype=bool)
         if self.under_labels is not None:
             bend = np.abs(right[:, 3] - left[:, 4] - 0.5 * (left[:, 6] + right[:, 5]) * gap)
@@ -182,6 +222,7 @@ class _Linker:
                 self.max_overlap,
                 self.under_labels,
                 self.min_piece,
+                self.seen_gap,
             )
             if judged is not None:
                 cost, head, tail = judged
@@ -198,9 +239,11 @@ def _join_cost(
     max_overlap_columns: int,
     under_labels: np.ndarray | None,
     min_piece_columns: int,
+    seen_gap: Callable[[int, int], np.ndarray],
 ) -> tuple[float, TracedCurve, TracedCurve] | None:
     """How far ``head``'s end and ``tail``'s start miss each other across their gap, with the
-    parts of them that are joined; None when they are not one curve."""
+    parts of them that are joined; None when they are not one curve. ``seen_gap`` counts a
+    gap's columns that grid removal left alone."""
     gap = right.first - left.last
     if gap < 1 - max_overlap_columns:
         return None
@@ -220,13 +263,14 @@ def _join_cost(
         and min(left.span, right.span) >= min_piece_columns
         and _under_label(left, right, under_labels)
     )
-    if gap > reach and not hidden:
+    seen = int(seen_gap(left.last, right.first))
+    if seen > reach and not hidden:
         return None
     miss_forward = abs(left.last_row + left.slope_out * gap - right.first_row)
     miss_backward = abs(right.first_row - right.slope_in * gap - left.last_row)
     allowed = tolerance_px + 0.05 * gap
     cost = max(miss_forward, miss_backward)
-    if hidden and (gap > reach or cost > allowed):
+    if hidden and (seen > reach or cost > allowed):
         cost = _cost_under_label(left, right, miss_forward, miss_backward, allowed)
     return (cost, head, tail) if cost <= allowed else None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphq.digitizer.budget import Budget
+from graphq.digitizer.preprocessing.lines import Line
 from graphq.digitizer.tracking.corners import link_corners
 from graphq.digitizer.tracking.crossings import uncross
 from graphq.digitizer.tracking.duplicates import drop_duplicates, drop_redundant
@@ -31,19 +32,30 @@ def find_curves(
     under_labels: np.ndarray | None,
     image: np.ndarray,
     budget: Budget | None = None,
+    grid_columns: np.ndarray | None = None,
 ) -> tuple[list[TracedCurve], list[TracedCurve]]:
     """The curves in ``runs``, and every linked track before duplicates were dropped (where
     a piece of a curve lost at a meeting point is looked for).
 
     ``under_labels`` is where text and boxes covered the plot (a curve's gap there is
     believable however long); ``image`` the plot's RGB pixels, whose colours tell crossing
-    curves apart.
+    curves apart; ``grid_columns`` the columns whose vertical grid line was erased
+    (:func:`grid_columns`), which a curve's gap may span as wide as they are.
     """
     curves = track_both_ways(runs, scale, budget)
-    curves = link_fragments(curves, scale, under_labels, budget)
+    curves = link_fragments(curves, scale, under_labels, budget, grid_columns)
     tracks = link_corners(curves, scale, budget)
     curves = drop_duplicates(tracks, scale, budget=budget)
     curves = drop_duplicates(curves, scale, longest_first=True, budget=budget)
     curves = drop_spliced(curves, scale, budget)
     curves = uncross(curves, scale, image, budget)
     return drop_redundant(curves, scale, budget), tracks
+
+
+def grid_columns(vertical: list[Line], columns: int) -> np.ndarray:
+    """Per plot column, whether grid removal erased a vertical line there (with the
+    anti-aliased column either side, erased with it)."""
+    erased = np.zeros(columns, dtype=bool)
+    for line in vertical:
+        erased[max(0, line.first - 1) : max(0, line.last + 2)] = True
+    return erased
