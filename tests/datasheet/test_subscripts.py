@@ -45,3 +45,9 @@ def test_a_voltage_symbol_keeps_its_capital_and_reads_its_subscript() -> None:
 def test_a_word_on_one_baseline_is_not_split() -> None:
     mask, box = _drawn("Coss")
     assert [w.text for w in split_subscripts([_word("Coss", box)], mask)] == ["Coss"]
+
+
+def test_a_word_boxed_outside_the_image_is_left_as_read() -> None:
+    mask, (_, top, _, bottom) = _drawn(r"$\mathregular{V_{DS}}$")
+    outside = _word("Vos", (mask.shape[1] + 5, top, mask.shape[1] + 40, bottom))
+    assert [w.text for w in split_subscripts([outside], mask)] == ["Vos"]

@@ -104,6 +104,11 @@ def _subscript(word: Word, text: np.ndarray, settings: SubscriptSettings) -> tup
     """The boxes (pixels) of the word's capital and of its subscript, when every glyph after
     the first stands smaller and lower than it."""
     left, top, right, bottom = word_box(word)
+    # OCR may box a word partly or wholly outside the image it read (noise at an edge).
+    left, top = max(left, 0), max(top, 0)
+    right, bottom = min(right, text.shape[1]), min(bottom, text.shape[0])
+    if right <= left or bottom <= top:
+        return None
     labels, _ = ndimage.label(text[top:bottom, left:right], structure=np.ones((3, 3), bool))
     boxes = sorted(
         (b for b in ndimage.find_objects(labels) if b is not None), key=lambda b: b[1].start
