@@ -39,9 +39,10 @@ def graph_pdf(draw: Callable[[MplAxes], None]) -> bytes:
     return buffer.getvalue()
 
 
-def outlined_graph_pdf(draw: Callable[[MplAxes], None]) -> bytes:
+def outlined_graph_pdf(draw: Callable[[MplAxes], None], *, title: str = "") -> bytes:
     """:func:`graph_pdf` with every text drawn as filled outlines: a vector page with no text
-    layer, as some vendors' PDFs are, whose words only OCR reads."""
+    layer, as some vendors' PDFs are, whose words only OCR reads. A ``title`` is printed
+    above the frame as text, as on sheets whose numbers alone were outlined."""
     figure = Figure(figsize=(FIG_W_IN, FIG_H_IN), dpi=72)  # display pixels are points
     ax = figure.add_axes(AX_RECT)
     draw(ax)
@@ -65,8 +66,10 @@ def outlined_graph_pdf(draw: Callable[[MplAxes], None]) -> bytes:
             )
         )
         text.set_visible(False)
+    if title:
+        figure.text(0.5, 0.95, title, ha="center", va="top", fontsize=11)
     buffer = io.BytesIO()
-    with matplotlib.rc_context({"path.simplify": False}):
+    with matplotlib.rc_context({"pdf.fonttype": 42, "path.simplify": False}):
         figure.savefig(buffer, format="pdf")
     return buffer.getvalue()
 

@@ -39,3 +39,13 @@ def test_a_caption_naming_rds_on_by_its_symbol_decides_the_type() -> None:
     caption = "VGS(OFF) and RDS(ON) Variation with Temperature"
     assert classify(caption, normalized)[0] == "rdson_temperature"
     assert classify("RDS(on) vs. Drain Current", _axes("", ""))[0] == "rdson_current"
+
+
+def test_a_valves_anode_current_against_anode_or_grid_voltage_is_output_or_transfer() -> None:
+    assert classify("", _axes("Ua", "Ia"))[0] == "output"
+    assert classify("", _axes("Vg1", "Ia"))[0] == "transfer"
+
+
+def test_a_valves_plate_characteristics_are_its_output_curves() -> None:
+    assert classify("PLATE CHARACTERISTICS", None) == ("output", [])
+    assert classify("Averaged Anode Characteristic Curves", None) == ("output", [])

@@ -178,3 +178,24 @@ def test_a_title_level_with_the_top_tick_label_is_the_caption_and_names_the_type
     assert graph.caption == "Maximum Rated Safe Operating Area"
     assert graph.graph_type == "custom"
     assert not [n for n in graph.reasons if n.code == ReviewReason.GRAPH_TYPE_UNCERTAIN]
+
+
+def _gridded_plate_curves(ax) -> None:
+    xs = np.linspace(0, 300, 200)
+    for k, label in enumerate(("Ug=0V", "-2V", "-4V")):
+        start = 60.0 * k
+        ys = np.where(xs > start, 1e-4 * (xs - start) ** 2, 0.0)
+        ax.plot(xs, ys, color="black", lw=1.2)
+        # The label stands on the grid, a line through it, as old sheets print them.
+        ax.text(start + 150, 1e-4 * 150**2, label, fontsize=9, ha="left", va="center")
+    ax.grid(True, color="black", lw=0.5)
+    ax.set_xlim(0, 300)
+    ax.set_ylim(0, 8)
+
+
+def test_a_graph_whose_numbers_are_outlines_beside_a_text_title_is_read_by_ocr() -> None:
+    pdf = outlined_graph_pdf(_gridded_plate_curves, title="PLATE CHARACTERISTICS")
+    (graph,) = read_datasheet(pdf).graphs
+    x, y = graph.axes.x, graph.axes.y
+    assert np.allclose((x.min, x.max, y.min, y.max), (0, 300, 0, 8), atol=1e-3)
+    assert sorted(curve.label for curve in graph.curves) == ["-2V", "-4V", "Ug=0V"]

@@ -68,3 +68,18 @@ def test_ocr_lines_of_a_caption_stay_apart_under_a_word_with_a_descender() -> No
         _ocr("Current", 160.6, 482.0, 190.6, 488.3),
     ]
     assert sorted(line.text for line in text_lines(words)) == ["Drain Current", "Figure 3."]
+
+
+def test_ocr_read_curve_labels_crowded_side_by_side_are_labels_of_their_own() -> None:
+    # Curve-end labels of a valve's transfer graph stand closer than a word space.
+    words = [
+        _ocr("250V", 245.0, 227.0, 263.0, 233.0),
+        _ocr("200V", 265.0, 228.0, 283.0, 234.0),
+        _ocr("150V", 284.5, 229.0, 300.0, 235.0),
+    ]
+    assert sorted(line.text for line in text_lines(words)) == ["150V", "200V", "250V"]
+
+
+def test_values_of_the_text_layer_set_close_stay_one_line() -> None:
+    words = [Word("10V", 10, 100, 22, 108, 8), Word("20V", 24, 100, 36, 108, 8)]
+    assert [line.text for line in text_lines(words)] == ["10V 20V"]

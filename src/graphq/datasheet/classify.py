@@ -28,6 +28,11 @@ _BY_AXES: tuple[tuple[str, str, GraphType], ...] = (
     ("T", "V(BR)", "breakdown_temperature"),
     ("TP", "Z", "thermal_impedance"),
     ("T", "Z", "thermal_impedance"),
+    # Valves: anode (plate) current against anode voltage, or against grid voltage.
+    ("UA", "IA", "output"),
+    ("VA", "IA", "output"),
+    ("UG", "IA", "transfer"),
+    ("VG", "IA", "transfer"),
 )
 # Captions of graphs outside SPEC §4's list whose axes are a listed type's: a safe operating
 # area plots ID against VDS (log-log) like an output graph, but its lines are limits.
@@ -39,6 +44,9 @@ _BY_CAPTION: tuple[tuple[str, str, GraphType], ...] = (
     ("on-region", "", "output"),
     ("on region", "", "output"),
     ("transfer characteristic", "", "transfer"),
+    # A valve's output curves: anode ("plate" in American sheets) current against voltage.
+    ("plate characteristic", "", "output"),
+    ("anode characteristic", "", "output"),
     ("capacitance", "", "capacitance"),
     ("body-diode", "", "body_diode"),
     ("body diode", "", "body_diode"),

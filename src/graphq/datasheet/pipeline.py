@@ -36,6 +36,7 @@ from graphq.datasheet.content import ContentSettings, PageContent, read_pages
 from graphq.datasheet.curves import CurveSettings, extract_curves
 from graphq.datasheet.labels import CERTAINTY, LabelSettings, bind_labels
 from graphq.datasheet.misreads import unsigned_cold_temperatures
+from graphq.datasheet.outlined import outlined_frames, with_read_words
 from graphq.datasheet.panels import Panel, PanelSettings, find_caption, find_panels
 from graphq.datasheet.raster_panels import digitize_panel, image_panels
 from graphq.datasheet.rules import RuleSettings, find_rules
@@ -118,6 +119,10 @@ def _read_page(
         ocr_words = _ocr_words(pdf, page.number, [p.box for p in panels + pictures], warnings)
         ocr_read = ocr_words is not None
         words = ocr_words or []
+    elif outlined := outlined_frames(page.words, panels):
+        ocr_words = _ocr_words(pdf, page.number, outlined, warnings, outlines=True)
+        ocr_read = bool(ocr_words)
+        words = with_read_words(page.words, ocr_words or [])
     frames = [p.box for p in panels + pictures]
     lines = text_lines(words, _frame_walls(frames))
     graphs = []
@@ -126,7 +131,9 @@ def _read_page(
         unreadable = reading.x.axis is None and reading.y.axis is None
         if (page.text_usable or ocr_read) and unreadable:
             continue  # a table or a drawing: no graph has no readable axis at all
-        graphs.append(_read_panel(page, panel, words, lines, frames, reading, settings))
+        graphs.append(
+            _read_panel(page, panel, words, lines, frames, reading, settings, ocr_read=ocr_read)
+        )
     if page.text_usable:
         for panel in pictures:
             reading = read_axes(words, panel.box, panel.x_ticks, panel.y_ticks, settings.axes)
@@ -231,6 +238,8 @@ def _ocr_words(
     page_number: int,
     frames: list[tuple[float, float, float, float]],
     warnings: list[str],
+    *,
+    outlines: bool = False,
 ) -> list[Word] | None:
     """OCR words around and inside the page's frames (where tick labels, titles, captions and
     curve labels stand), or None when no OCR is installed."""
@@ -240,7 +249,7 @@ def _ocr_words(
     from graphq.datasheet.region_ocr import frame_words
 
     try:
-        return frame_words(pdf, page_number, frames)
+        return frame_words(pdf, page_number, frames, outlines=outlines)
     except Exception as exc:  # OCR is an external engine: its failure leaves axes unread
         warnings.append(f"page {page_number}: OCR failed ({exc})")
         return None
@@ -254,6 +263,8 @@ def _read_panel(
     frames: list[tuple[float, float, float, float]],
     reading: AxesReading,
     settings: ReaderSettings,
+    *,
+    ocr_read: bool = False,
 ) -> DatasheetGraph:
     caption = find_caption(lines, panel.box, settings.panels, others=_others(frames, panel))
     axes = reading.axes
@@ -302,7 +313,7 @@ def _read_panel(
                 )
             )
         reasons += _label_notes(curves, binding.unbound)
-        if not page.text_usable:
+        if not page.text_usable or ocr_read:
             reasons += _sign_notes(binding.labels)
     if not strokes.curves:
         reasons.append(ReviewNote(ReviewReason.CURVE_COUNT_DIFFERS, "no vector curves found"))

@@ -32,7 +32,6 @@ from dataclasses import dataclass, field, replace
 import msgspec
 import numpy as np
 import pypdfium2 as pdfium
-import pypdfium2.raw as pdfium_raw
 from scipy import ndimage
 
 from graphq.datasheet.misreads import (
@@ -54,6 +53,7 @@ from graphq.datasheet.ocr import (
 from graphq.datasheet.rereads import LabelRereadSettings, reread_labels, reread_values
 from graphq.datasheet.subscripts import may_be_symbol, split_subscripts
 from graphq.datasheet.tesseract import Box, read_piece_words
+from graphq.datasheet.text_only import keep_text_only
 from graphq.datasheet.words import Word
 
 # (x0, top, x1, bottom) in PDF points from the page's top-left corner.
@@ -147,13 +147,19 @@ def frame_regions(frames_pt: list[Region], settings: RegionSettings | None = Non
 
 
 def frame_words(
-    pdf: bytes, page_number: int, frames_pt: list[Region], settings: RegionSettings | None = None
+    pdf: bytes,
+    page_number: int,
+    frames_pt: list[Region],
+    settings: RegionSettings | None = None,
+    *,
+    outlines: bool = False,
 ) -> list[Word]:
     """OCR words around and inside the frames ``frames_pt`` of one page (1-based), in PDF
     points from the page's top-left corner: what the reader needs of a page whose vector
-    frames are found but whose text layer is unusable."""
+    frames are found but whose text layer is unusable, or whose numbers are ``outlines``
+    (glyphs drawn as filled paths)."""
     regions = frame_regions(frames_pt, settings)
-    return region_words(pdf, page_number, regions, settings, labels_pt=frames_pt)
+    return region_words(pdf, page_number, regions, settings, labels_pt=frames_pt, outlines=outlines)
 
 
 def region_words(
@@ -163,9 +169,12 @@ def region_words(
     settings: RegionSettings | None = None,
     *,
     labels_pt: list[Region] | None = None,
+    outlines: bool = False,
 ) -> list[Word]:
     """OCR words of the text inside ``regions_pt`` of one page (1-based), in PDF points from
     the page's top-left corner. A word is read whole when any of its glyphs lies inside.
+    The page's paths are taken off first where it draws text as text objects; where its
+    text is ``outlines`` (filled paths), only its stroked paths are.
 
     Lines inside ``labels_pt`` (graph frames: curve labels) that the common reading is unsure
     of are read again alone (:func:`graphq.datasheet.rereads.reread_labels`)."""
@@ -174,7 +183,7 @@ def region_words(
     if not regions_pt:
         return []
     with open_page(pdf, page_number) as page:
-        _paths_removed(page)
+        keep_text_only(page, outlines=outlines)
         probe = _ink(page, chosen.probe_dpi)
         inside = _regions_mask(probe.shape, regions_pt, chosen.probe_dpi / POINTS_PER_INCH)
         probe = np.where(inside, probe, 0.0)
@@ -266,19 +275,6 @@ def _hugged(word: Word, sheet: np.ndarray) -> Word:
         bottom=float(top + rows[-1] + 1),
         size=float(rows[-1] + 1 - rows[0]),
     )
-
-
-def _paths_removed(page: pdfium.PdfPage) -> None:
-    """The page's vector paths taken off it where it draws text as text objects (glyphs
-    without a Unicode map): the text is then read alone, with no frame, grid, curve or arrow
-    through it to erase. A page without text objects (a scan, outlined text) is left whole."""
-    objects = list(page.get_objects(max_depth=1))
-    if not any(obj.type == pdfium_raw.FPDF_PAGEOBJ_TEXT for obj in objects):
-        return
-    for obj in objects:
-        if obj.type == pdfium_raw.FPDF_PAGEOBJ_PATH:
-            page.remove_obj(obj)
-    page.gen_content()
 
 
 def _ink(page: pdfium.PdfPage, dpi: float) -> np.ndarray:

@@ -34,6 +34,9 @@ _SCRIPT_GAP = 0.4
 _OCR_OVERLAP_EM = 1.0
 # A gap below this many font sizes is no space (a subscript set right after its base).
 _NO_SPACE_EM = 0.12
+# An OCR word that reads as a whole value with its unit ("250V", "-20V", "Ua=450V") is a
+# label of its own: labels at crowded curve ends stand closer than a word space.
+_OCR_LABEL = re.compile(r"^(?:[A-Za-z]{1,3}\d?=)?[-+−]?\d+(?:[.,]\d+)?(?:V|mA|A|W|°C)$")
 # A word with at least this fraction of its height level with a wall stands beside it (a
 # corner tick label, centred on the frame's end, may be set a little beyond it).
 _WALL_COVER = 0.3
@@ -113,6 +116,8 @@ def _continues_line(last: Word, word: Word, end: float) -> bool:
         level = below or above or overlap > _LINE_OVERLAP * small.size
     else:
         level = overlap > _LINE_OVERLAP * min(last.size, word.size)
+    if ocr and _OCR_LABEL.match(last.text) and _OCR_LABEL.match(word.text):
+        return False
     # OCR may box a word with the space after it, over the next word's start.
     overlap_em = _OCR_OVERLAP_EM if ocr else 0.3
     return level and -overlap_em * size < gap < _LINE_GAP_EM * size
