@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import Update, select, update
 
 from graphq.db.database import Database
 from graphq.db.models import Job, utcnow
@@ -43,17 +43,20 @@ async def load_waiting(db: Database) -> list[ReadyJob]:
         return [ReadyJob(*row) for row in rows]
 
 
+def _running_under(owner: str, job_ids: list[str]) -> Update:
+    """An update of those of ``job_ids`` still running under ``owner``'s lease."""
+    return update(JOBS).where(
+        JOBS.c.id.in_(job_ids),
+        JOBS.c.lease_owner == owner,
+        JOBS.c.status == JobStatus.PROCESSING,
+    )
+
+
 async def renew_leases(db: Database, owner: str, job_ids: list[str], lease_s: float) -> None:
     if not job_ids:
         return
-    statement = (
-        update(JOBS)
-        .where(
-            JOBS.c.id.in_(job_ids),
-            JOBS.c.lease_owner == owner,
-            JOBS.c.status == JobStatus.PROCESSING,
-        )
-        .values(lease_expires_at=utcnow() + timedelta(seconds=lease_s))
+    statement = _running_under(owner, job_ids).values(
+        lease_expires_at=utcnow() + timedelta(seconds=lease_s)
     )
     await db.transact(lambda conn: conn.execute(statement))
 
@@ -62,21 +65,13 @@ async def release(db: Database, job_ids: list[str], owner: str) -> None:
     """Hand running jobs back to the queue at shutdown; the interrupted attempt doesn't count."""
     if not job_ids:
         return
-    statement = (
-        update(JOBS)
-        .where(
-            JOBS.c.id.in_(job_ids),
-            JOBS.c.lease_owner == owner,
-            JOBS.c.status == JobStatus.PROCESSING,
-        )
-        .values(
-            status=JobStatus.QUEUED,
-            attempts=JOBS.c.attempts - 1,
-            lease_owner=None,
-            lease_expires_at=None,
-            progress=0.0,
-            current_step="released at shutdown",
-        )
+    statement = _running_under(owner, job_ids).values(
+        status=JobStatus.QUEUED,
+        attempts=JOBS.c.attempts - 1,
+        lease_owner=None,
+        lease_expires_at=None,
+        progress=0.0,
+        current_step="released at shutdown",
     )
     await db.transact(lambda conn: conn.execute(statement))
 

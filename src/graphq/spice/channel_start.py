@@ -12,7 +12,7 @@ from graphq.spice.channel_bounds import CHANNEL_DEFAULTS, KSUBTHRES_MAX, KSUBTHR
 from graphq.spice.curves import CurveData
 
 
-def _saturation_points(curves: list[CurveData]) -> tuple[np.ndarray, np.ndarray]:
+def saturation_points(curves: list[CurveData]) -> tuple[np.ndarray, np.ndarray]:
     """(Vgs, Id) pairs in saturation: transfer points, and each output curve's last point."""
     vgs: list[np.ndarray] = []
     current: list[np.ndarray] = []
@@ -28,7 +28,7 @@ def _saturation_points(curves: list[CurveData]) -> tuple[np.ndarray, np.ndarray]
 
 def square_law_start(curves: list[CurveData]) -> tuple[float, float]:
     """Vto and Kp from the straight part of √Id against Vgs."""
-    vgs, current = _saturation_points(curves)
+    vgs, current = saturation_points(curves)
     positive = current > 0
     vgs, current = vgs[positive], current[positive]
     peak = current.max()

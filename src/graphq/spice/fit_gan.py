@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphq.spice import gan_epc
+from graphq.spice.channel_start import saturation_points
 from graphq.spice.curves import CurveData, DeviceEquations, Params
 from graphq.spice.fit_logistic_capacitance import fit_logistic_capacitances
 from graphq.spice.logistic_capacitance import logistic_capacitances
@@ -41,16 +42,7 @@ CHANNEL_BOUNDS = {
 
 def _line_start(curves: list[CurveData]) -> tuple[float, float]:
     """vth and d(Isat)/dVgs from the saturated points."""
-    vgs: list[np.ndarray] = []
-    current: list[np.ndarray] = []
-    for curve in curves:
-        if curve.kind == "transfer":
-            vgs.append(curve.x)
-            current.append(curve.y)
-        elif curve.kind == "output":
-            vgs.append(np.array([curve.condition]))
-            current.append(curve.y[-1:])
-    x, y = np.concatenate(vgs), np.concatenate(current)
+    x, y = saturation_points(curves)
     peak = y.max()
     middle = (y >= 0.1 * peak) & (y <= 0.7 * peak)
     if np.unique(x[middle]).size < 2:
