@@ -94,3 +94,64 @@ def test_a_track_crossing_over_from_one_curve_to_another_is_dropped_once_both_ar
     curves = [upper, lower, across]
     assert len(drop_duplicates(curves, _SCALE)) == 3
     assert drop_redundant(curves, _SCALE) == [upper, lower]
+
+
+# The same plot with tick labels 4 px tall measured: an end inside the plot rising or falling
+# by at most 10 px is a label's.
+_GLYPH_SCALE = replace(_SCALE, text_px=4.0)
+
+
+def _veering(rise: float) -> TracedCurve:
+    """A track from the left frame edge lying on the flat curve for 130 columns (sharing its
+    runs), then apart from it, alone, for 40 columns: 6 px above it and rising ``rise`` px
+    more, to an end inside the plot (column 169), where the flat curve runs on."""
+    columns = np.arange(170)
+    apart = columns >= 130
+    rows = np.where(apart, _ROW - 6.0 - rise * (columns - 130) / 39.0, _ROW)
+    return _curve(columns, rows, np.where(apart, 1, 2))
+
+
+def test_a_copy_veering_off_into_a_label_inside_the_plot_is_dropped() -> None:
+    assert len(drop_duplicates([_flat(), _veering(rise=2.0)], _GLYPH_SCALE)) == 1
+
+
+def test_a_curve_fanning_out_of_a_bundle_to_an_end_inside_the_plot_is_kept() -> None:
+    assert len(drop_duplicates([_flat(), _veering(rise=30.0)], _GLYPH_SCALE)) == 2
+
+
+def test_a_curve_leaving_another_to_end_with_it_inside_the_plot_is_kept() -> None:
+    # Both curves of a family end at column 172 (their data stops there): the second one
+    # leaves the first for its last 40 columns, as flat as a label, but is no copy veering off.
+    host = _flat().part(slice(0, 173))
+    assert len(drop_duplicates([host, _veering(rise=2.0)], _GLYPH_SCALE)) == 2
+
+
+def test_without_a_measured_glyph_height_no_end_is_taken_for_a_labels() -> None:
+    assert len(drop_duplicates([_flat(), _veering(rise=2.0)], _SCALE)) == 2
+
+
+def test_a_curve_drawn_twice_a_line_width_apart_is_dropped_as_a_copy() -> None:
+    # Lines a pixel wide touch within 0.75 px; 1.5 px apart the copy runs beside the curve.
+    columns = np.arange(_SHAPE[1])
+    curve = _line(_ROW, 0.1, columns, lone=True)
+    copy = _line(_ROW + 1.5, 0.1, columns[:190], lone=False)
+    assert drop_redundant([curve, copy], _SCALE) == [curve]
+
+
+def test_curves_running_beside_each_other_only_part_of_the_way_are_both_kept() -> None:
+    # The second curve runs 1.5 px from the first up to column 140, then falls away.
+    columns = np.arange(_SHAPE[1])
+    curve = _line(_ROW, 0.0, columns, lone=True)
+    rows = _ROW + 1.5 + np.maximum(0, columns - 140).astype(np.float64)
+    other = _curve(columns, rows, np.ones(columns.size, dtype=np.int64))
+    assert drop_redundant([curve, other], _SCALE) == [curve, other]
+
+
+def test_curves_sharing_one_stroke_most_of_the_way_are_not_copies() -> None:
+    # Converging curves: on the first one up to column 140, 1.5 px from it up to 190, apart
+    # after; beside it over 95 % of the columns, but touching it over 70 %.
+    columns = np.arange(_SHAPE[1])
+    curve = _line(_ROW, 0.0, columns, lone=True)
+    rows = _ROW + np.where(columns < 140, 0.0, 1.5) + np.maximum(0, columns - 190) * 2.0
+    other = _curve(columns, rows, np.where(columns < 140, 2, 1))
+    assert drop_redundant([curve, other], _SCALE) == [curve, other]

@@ -1,9 +1,9 @@
 """Where curves lie: the pixels near their ink, and per column the rows they cover.
 
 Stages judging whether a curve repeats others ask it in the plane (a fragment of a steep
-stretch lies on it even where the rows of one column differ) or per column, widened by a
-tolerance (:func:`band`); every curve against all the others at once with one sort of their
-samples (:func:`overlaps`).
+stretch lies on it even where the rows of one column differ) or per column, within a
+tolerance of the rows the other curve covers: of one curve (:func:`lies_on`), or of every
+curve against all the others at once, with one sort of their samples (:func:`overlaps`).
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ import numpy as np
 
 from graphq.digitizer.tracking.tracks import TracedCurve
 
-# Per plot column: lowest and highest row a curve covers, and its run.
-Band = tuple[np.ndarray, np.ndarray, np.ndarray]
 # Curves up to this many places apart in a column's order by row are tried as neighbours.
 _NEIGHBOUR_STEPS = 6
 
@@ -55,31 +53,15 @@ def on_taken(curve: TracedCurve, taken: np.ndarray, reach: int) -> np.ndarray:
     return taken[rows + reach, curve.column + reach]
 
 
-def band(curve: TracedCurve, tolerance_px: float, width: int) -> Band:
-    """Per plot column, the rows a curve's ink covers, widened by ``tolerance_px``, and its
-    run; empty (low above high, run -1) where the curve has no sample."""
-    low = np.full(width, np.inf)
-    high = np.full(width, -np.inf)
-    run = np.full(width, -1, dtype=np.int64)
-    low[curve.column] = np.minimum(curve.enter, curve.leave) - tolerance_px
-    high[curve.column] = np.maximum(curve.enter, curve.leave) + tolerance_px
-    run[curve.column] = curve.run
-    return low, high, run
-
-
-def covered_by(
-    curve: TracedCurve, bands: list[Band], others: set[int], divided: bool = False
-) -> np.ndarray:
-    """Per sample, whether the curve lies on one of ``others``: inside its band, or (with
-    ``divided``) on a run it divided with it, as two tracks splitting one thick line do a
-    line's width apart."""
-    covered = np.zeros(curve.column.size, dtype=bool)
-    shares = curve.shared > 1 if divided else np.zeros(curve.column.size, dtype=bool)
-    for other in others:
-        low, high, run = bands[other]
-        covered |= (low[curve.column] <= curve.middle) & (curve.middle <= high[curve.column])
-        covered |= shares & (run[curve.column] == curve.run)
-    return covered
+def lies_on(curve: TracedCurve, other: TracedCurve, tolerance_px: float) -> np.ndarray:
+    """Per sample of ``curve``, whether it lies on ``other``: in a column ``other`` has a sample
+    in, within ``tolerance_px`` of the rows its ink covers there (all of a steep stretch's
+    rows, so a fragment of it lies on it even where the two centres differ). One search of
+    ``other``'s columns; :func:`overlaps` asks the same of every pair of curves at once."""
+    at = np.clip(np.searchsorted(other.column, curve.column), 0, other.column.size - 1)
+    low = np.minimum(other.enter, other.leave)[at] - tolerance_px
+    high = np.maximum(other.enter, other.leave)[at] + tolerance_px
+    return (other.column[at] == curve.column) & (low <= curve.middle) & (curve.middle <= high)
 
 
 def neighbours(curves: list[TracedCurve], touch_px: float, columns: int) -> list[set[int]]:
@@ -106,8 +88,9 @@ def neighbours(curves: list[TracedCurve], touch_px: float, columns: int) -> list
 
 @dataclass(frozen=True)
 class Overlaps:
-    """Every place a curve's sample lies on another curve: in that one's band (as
-    :func:`covered_by` tests it), or, with ``divided``, on a run the two divided.
+    """Every place a curve's sample lies on another curve (as :func:`lies_on` tests it),
+    or, with ``divided``, on a run the two divided, as two tracks splitting one thick line do
+    a line's width apart.
 
     Found with one sort of all samples, so judging every curve against all the others costs
     the samples plus the places they overlap, not a test of every pair of curves.

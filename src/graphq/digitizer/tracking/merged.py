@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from graphq.digitizer.budget import Budget
+from graphq.digitizer.tracking.coverage import lies_on
 from graphq.digitizer.tracking.runs import ColumnRuns
 from graphq.digitizer.tracking.scale import PlotScale
 from graphq.digitizer.tracking.settings import TRACKING
@@ -148,18 +149,15 @@ def extend_into_bundles(
                 hosts[index] = host
     copies: set[int] = set()
     for index, host in hosts.items():
-        if host not in copies and _lies_on(extended[index], extended[host], scale.on_curve_px):
+        if host not in copies and _copy_of(extended[index], extended[host], scale.on_curve_px):
             copies.add(index)
     return [curve for index, curve in enumerate(extended) if index not in copies]
 
 
-def _lies_on(curve: TracedCurve, other: TracedCurve, tolerance_px: float) -> bool:
+def _copy_of(curve: TracedCurve, other: TracedCurve, tolerance_px: float) -> bool:
     """Whether ``curve`` lies on ``other`` over nearly all of its columns and is no longer."""
-    if curve.span > other.span:
-        return False
-    _, mine, theirs = np.intersect1d(curve.column, other.column, return_indices=True)
-    close = np.abs(curve.middle[mine] - other.middle[theirs]) <= tolerance_px
-    return bool(close.sum() >= TRACKING.duplicate_fraction * curve.column.size)
+    covered = lies_on(curve, other, tolerance_px)
+    return curve.span <= other.span and bool(covered.mean() >= TRACKING.duplicate_fraction)
 
 
 def _host(

@@ -59,12 +59,43 @@ class TrackingSettings:
     # --- duplicates and splices (tracking.duplicates, tracking.spliced) ---
     # A curve lying on other curves over this fraction of its columns is a duplicate ...
     duplicate_fraction: float = 0.85
-    # ... and so is one lying on them over this fraction unless it leaves them at one end, as
-    # a curve fanning out of (or merging into) a bundle does; one that leaves only in its
-    # middle is a piece of two curves bounced off each other at a crossing.
+    # ... and so is one lying on them over this fraction unless it leaves them at an end on the
+    # frame, as a curve fanning out of (or merging into) a bundle does; one that leaves only
+    # in its middle is a piece of two curves bounced off each other at a crossing, one that
+    # leaves at an end inside the plot a copy veering off along a label's pointer or into its
+    # text.
     duplicate_inside_fraction: float = 0.75
+    # An end apart from the others inside the plot is a label's text or pointer when it rises
+    # or falls by at most this many glyph heights (a line of text is one, traced through its
+    # letters or down a short pointer two; the development graphs' copies veered by 0.7-2.3)
+    # and the curve it left runs on past it by ``min_edge_own``: curves fanning out of a
+    # bundle inside the plot climb or fall further apart (5-10 glyphs), or end together with
+    # the curve they leave (a family measured over the same range, 1.5-1.8 glyphs apart).
+    max_veer_glyphs: float = 2.5
+    # A curve running within this many line widths (beyond touching) of one other curve, no
+    # shorter, over this fraction of its columns is a copy of it: a second track along the far
+    # edge of a thick stroke, or a curve drawn twice, offset by about a line's width (most
+    # copies measured ran beside their curves over 96-98 % of their columns; a generated
+    # thermal-impedance curve converging with another, seen apart from it, over 90 %) ...
+    copy_line_widths: float = 1.0
+    copy_fraction: float = 0.93
+    # ... as long as it touches it over at most this fraction of its columns: a copy runs a
+    # stroke apart (touching over 7-50 % where measured), where converging curves (thermal
+    # impedance at short pulses) share one stroke (55 % and more).
+    max_copy_touching: float = 0.5
+    # Tracks are judged best first by their evidence: the columns they were seen alone in,
+    # plus their span at this weight. A column shared with another track is evidence for
+    # either, so it counts only through the span; a long track sharing much (a curve running
+    # through a bundle) still ranks above a short lone one (a pointer, a label's stroke).
+    evidence_span_weight: float = 0.5
     # A curve's own part and the part lying on other curves are this clear to be spliced.
     splice_part_fraction: float = 0.7
+    # Two such parts are one curve when, where they are cut and joined, their rows are at most
+    # this many on-curve tolerances apart (the stray tracks leave their own curves a few line
+    # widths from the crossing point) plus this many rows per column between the two cuts (a
+    # curve crossing the gap at up to 45 degrees).
+    splice_meet_tolerances: float = 4.0
+    splice_meet_rows_per_column: float = 1.0
     # A curve ending within this many px of the frame's left or right side reaches it: the
     # frame line, erased with its anti-aliased fringe, leaves a gap of a few columns.
     edge_reach_px: int = 4

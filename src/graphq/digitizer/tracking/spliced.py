@@ -145,8 +145,11 @@ def _splice_pairs(
             head, tail = curves[i], curves[j]
             at_end = int(np.searchsorted(head.column, end))
             at_start = int(np.searchsorted(tail.column, start))
-            gap = abs(start - end)
-            if abs(head.middle[at_end] - tail.middle[at_start]) > 4 * tolerance_px + gap:
+            meet_px = (
+                TRACKING.splice_meet_tolerances * tolerance_px
+                + TRACKING.splice_meet_rows_per_column * abs(start - end)
+            )
+            if abs(head.middle[at_end] - tail.middle[at_start]) > meet_px:
                 continue
             head_part = head.part(slice(0, at_end + 1))
             tail_part = tail.part(slice(at_start, None))
