@@ -23,6 +23,7 @@ from graphq.queue.workers import (
     WorkerPool,
     remove_stale_worker_dirs,
 )
+from tests.queue.cluster_nodes import within
 
 RESULT_BYTES = 5_000_000
 
@@ -158,6 +159,20 @@ async def test_a_pool_closed_while_its_workers_start_stops_them_instead_of_waiti
     assert not [p for p in multiprocessing.active_children() if p.name == "graphq-worker"]
     assert not pool.started.is_set()
     assert worker_dirs_of_this_process() <= before
+
+
+async def test_workers_killed_while_they_start_leave_each_job_to_start_its_own() -> None:
+    pool = WorkerPool(1, preload=["tests.queue.slow_start"])
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(pool.start)
+            await within(10.0, lambda: bool(pool._starting))
+            for worker in pool._starting:
+                worker.process.kill()  # as a signal to the server's process group would
+        assert not pool.started.is_set()
+        assert await pool.run(quick, 0.0, ignore_progress, timeout_s=30.0) == "done"
+    finally:
+        await pool.close()
 
 
 async def test_a_pool_closed_before_its_workers_spawned_starts_none() -> None:

@@ -220,8 +220,12 @@ class WorkerPool:
         except Exception:
             if self._closed:  # close() stopped them while they were starting
                 return
-            self._alive -= missing  # none started: a job spawns its own worker instead
-            raise
+            # None started (killed from outside, or the server's process group was signalled
+            # to stop while they imported): each job spawns its own worker instead, and the
+            # server runs on rather than dying with them.
+            self._alive -= missing
+            log.exception("the worker processes failed to start; jobs will start their own")
+            return
         finally:
             self._starting = []
         if self._closed:  # shut down just as they became ready
