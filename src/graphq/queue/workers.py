@@ -225,6 +225,7 @@ class WorkerPool:
             # server runs on rather than dying with them.
             self._alive -= missing
             log.exception("the worker processes failed to start; jobs will start their own")
+            self.started.set()  # jobs waiting for the start find no worker and spawn their own
             return
         finally:
             self._starting = []
