@@ -57,11 +57,12 @@ async def counts(db: Database) -> list[int]:
         return list((await session.scalars(select(COUNTERS.c.n).order_by(COUNTERS.c.id))).all())
 
 
-async def test_a_write_commits_on_success_and_rolls_back_on_error(db: Database) -> None:
-    async with db.write() as session:
+@pytest.mark.parametrize("long", [False, True], ids=["short", "long"])
+async def test_a_write_commits_on_success_and_rolls_back_on_error(db: Database, long: bool) -> None:
+    async with db.write(long=long) as session:
         await session.execute(update_rows(COUNTERS).where(COUNTERS.c.id == 1).values(n=5))
     with pytest.raises(RuntimeError):
-        async with db.write() as session:
+        async with db.write(long=long) as session:
             await session.execute(update_rows(COUNTERS).where(COUNTERS.c.id == 2).values(n=7))
             raise RuntimeError("after the update")
     assert await counts(db) == [5, 0]

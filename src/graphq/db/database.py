@@ -7,7 +7,9 @@ or :meth:`Database.transact`, which serialise writers with an in-process lock. R
 alongside in WAL mode. On SQLite every write transaction (:meth:`write`, :meth:`transact`,
 :meth:`transact_session`) runs on pysqlite without a round trip to aiosqlite's thread per
 statement (:mod:`graphq.db.writer`): the write lock is held for the statements, not for trips
-that each wait for a core on a busy machine. Reads still go through aiosqlite.
+that each wait for a core on a busy machine (``long`` writes excepted, see :meth:`write`).
+Reads go through aiosqlite, or a read-only pysqlite engine for single-row lookups
+(:meth:`sqlite_reader`).
 
 PostgreSQL has row locks and real concurrency, so :meth:`write` sessions (the API's and the
 job handlers' writes) run side by side there. The queue's transactions stay serialised in each
@@ -100,17 +102,23 @@ class Database:
             yield session
 
     @asynccontextmanager
-    async def write(self) -> AsyncIterator[AsyncSession]:
+    async def write(self, *, long: bool = False) -> AsyncIterator[AsyncSession]:
         """A session in a transaction that commits on success and rolls back on error.
 
         On SQLite it is a session on the writer's own connection (:meth:`_writer_session`):
         through aiosqlite each statement is a round trip to its thread, and on a busy machine
         each trip waits for a core while the session holds the write lock that every job
         creation and queue transaction waits for (a digitize job's prepare held it 40-140 ms
-        under load, about 1 ms this way).
+        under load, about 1 ms this way). Its statements run on the event loop's thread, so a
+        ``long`` write (a delete cascading over a whole queue's or product's rows) goes
+        through aiosqlite's thread instead, and the loop serves requests meanwhile.
         """
         if self.writer is None:
             async with self.sessions() as session, session.begin():
+                yield session
+            return
+        if long:
+            async with self._write_lock, self.sessions() as session, session.begin():
                 yield session
             return
         async with self._write_lock, self._writer_session() as session:

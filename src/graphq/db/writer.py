@@ -1,9 +1,10 @@
-"""The queue's write transactions, run whole on the caller's thread: no hop per statement.
+"""SQLite's write transactions (the queue's, the API's and the job handlers'), run whole on
+the caller's thread: no hop per statement.
 
 Through aiosqlite every statement costs several round trips to aiosqlite's thread (cursor,
 execute, fetch, close, then commit and the pool's reset), about nineteen for each queued job,
-and on a busy machine each round trip waits for a core. The queue's transactions are short
-and, with WAL and ``synchronous=NORMAL``, never wait for the disk, so they run here directly
+and on a busy machine each round trip waits for a core. These transactions are short and,
+with WAL and ``synchronous=NORMAL``, do not wait for the disk, so they run here directly
 on pysqlite: a plain function of a sync :class:`~sqlalchemy.engine.Connection`, or an async
 function of an :class:`AsyncSession` whose I/O is synchronous (its awaits never suspend).
 

@@ -158,12 +158,15 @@ class Cluster:
 
     def out_of_line(self, job_id: str, enqueued_ns: int) -> bool:
         """Whether the job put in line at ``enqueued_ns`` was claimed or ended since, so that
-        indexing it now would be stale. A job reprocessed later is put in line anew."""
+        indexing it now would be stale. A job reprocessed later is put in line anew. The two
+        times may come from two nodes' clocks: skew can at worst leave a job requeued moments
+        after it left out of this node's depth (claims read the database, not this index)."""
         left_ns = self._out_of_line.get(job_id)
         return left_ns is not None and left_ns >= enqueued_ns
 
     def _left_line(self, job_id: str) -> None:
         self.engine.forget(job_id)
+        self._out_of_line.pop(job_id, None)  # to the end, so that the oldest go first
         self._out_of_line[job_id] = time.time_ns()
         if len(self._out_of_line) > self.settings.out_of_line_kept:
             del self._out_of_line[next(iter(self._out_of_line))]

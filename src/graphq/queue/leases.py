@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Update, select, update
+from sqlalchemy import ColumnElement, Update, select, update
 
 from graphq.db.database import Database
 from graphq.db.models import Job, utcnow
@@ -43,13 +44,15 @@ async def load_waiting(db: Database) -> list[ReadyJob]:
         return [ReadyJob(*row) for row in rows]
 
 
+def held_by(owner: Any) -> tuple[ColumnElement[bool], ...]:
+    """The conditions on a job row that ``owner`` (a value or a bind parameter) still runs
+    it under its lease: what every write of a running job's row checks first."""
+    return (JOBS.c.lease_owner == owner, JOBS.c.status == JobStatus.PROCESSING)
+
+
 def _running_under(owner: str, job_ids: list[str]) -> Update:
     """An update of those of ``job_ids`` still running under ``owner``'s lease."""
-    return update(JOBS).where(
-        JOBS.c.id.in_(job_ids),
-        JOBS.c.lease_owner == owner,
-        JOBS.c.status == JobStatus.PROCESSING,
-    )
+    return update(JOBS).where(JOBS.c.id.in_(job_ids), *held_by(owner))
 
 
 async def renew_leases(db: Database, owner: str, job_ids: list[str], lease_s: float) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Table, bindparam, insert, update
 from graphq.db.database import Database
 from graphq.db.models import DeadLetter, utcnow
 from graphq.queue import sqlite_path
+from graphq.queue.leases import held_by
 from graphq.queue.new_rows import JOBS
 from graphq.queue.registry import JobSnapshot
 from graphq.queue.vocabulary import UNFINISHED, WAITING, JobStatus
@@ -100,11 +101,7 @@ async def claim(db: Database, job_ids: list[str], owner: str, lease_s: float) ->
 
 _PROGRESS = (
     update(JOBS)
-    .where(
-        JOBS.c.id == bindparam("job_id"),
-        JOBS.c.lease_owner == bindparam("owner"),
-        JOBS.c.status == JobStatus.PROCESSING,
-    )
+    .where(JOBS.c.id == bindparam("job_id"), *held_by(bindparam("owner")))
     .values(progress=bindparam("new_progress"), current_step=bindparam("new_step"))
 )
 
@@ -188,9 +185,7 @@ async def schedule_retry(
     not_before = utcnow() + timedelta(seconds=delay_s)
     statement = (
         update(JOBS)
-        .where(
-            JOBS.c.id == job_id, JOBS.c.lease_owner == owner, JOBS.c.status == JobStatus.PROCESSING
-        )
+        .where(JOBS.c.id == job_id, *held_by(owner))
         .values(
             status=JobStatus.PENDING,
             error_code=code,

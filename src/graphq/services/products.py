@@ -80,7 +80,7 @@ async def delete_product(
     """Delete the product, its rows (by cascade) and its files; running jobs are cancelled first."""
     await get_product(db, product_id)
     await cancel_product_jobs(db, front, product_id)
-    async with db.write() as session:
+    async with db.write(long=True) as session:
         product = await session.get(Product, product_id)
         if product is not None:
             await session.delete(product)

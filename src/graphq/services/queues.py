@@ -112,7 +112,7 @@ async def delete_queue(db: Database, front: QueueFront, queue_id: str) -> None:
     queue = await get_queue(db, queue_id)
     if queue.name == DEFAULT_QUEUE:
         raise GraphqError("DEFAULT_QUEUE_FIXED", "the default queue cannot be deleted")
-    async with db.write() as session:
+    async with db.write(long=True) as session:  # its jobs' rows go by cascade
         unfinished = (
             await session.execute(
                 select(func.count(Job.id)).where(
