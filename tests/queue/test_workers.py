@@ -24,6 +24,7 @@ from graphq.queue.workers import (
     remove_stale_worker_dirs,
 )
 from tests.queue.cluster_nodes import within
+from tests.queue.slow_start import quick
 
 RESULT_BYTES = 5_000_000
 
@@ -124,11 +125,6 @@ def test_directories_of_a_server_that_no_longer_runs_are_removed(tmp_path: Path)
     assert remove_stale_worker_dirs(tmp_path) == 1
     assert not stale.exists()
     assert live.exists() and unrelated.exists()
-
-
-def quick(payload: float, progress: Any) -> str:
-    time.sleep(payload)
-    return "done"
 
 
 async def test_a_jobs_timeout_does_not_count_the_time_its_worker_takes_to_start() -> None:
