@@ -10,6 +10,7 @@ from graphq.digitizer.confidence import (
     curve_confidences,
     is_label_form,
     result_confidence,
+    unbound_labels,
     with_doubts,
 )
 from graphq.digitizer.labels.binding import CurveLabels, LabelSource, bind_curve_labels
@@ -208,3 +209,36 @@ def test_curves_whose_values_were_read_out_of_order_are_not_confident() -> None:
     doubted = LabelSource.DOUBTED
     confidences, _ = _confidences(["2A", "15A", "1A"], [doubted, doubted, doubted])
     assert max(confidences) < CONFIDENCE.review_below
+
+
+def test_a_label_of_the_curves_kind_read_but_bound_to_none_doubts_the_result() -> None:
+    # "Crss" printed beside its curve, which the tracker missed; the conditions are no label.
+    texts = ["Ciss", "f = 1MHz", "VGS = -10V", "Coss", "Crss"]
+    named = CurveLabels(["Ciss", "Coss"], [None, None], Review(), [READ, READ], texts)
+    confidences, doubts = curve_confidences(_whole_curves(2), named, given=False)
+    assert [note.code for note in doubts.reasons] == [ReviewReason.CURVE_COUNT_DIFFERS]
+    assert "'Crss'" in doubts.reasons[0].message
+    curves = [
+        Curve(label, None, "#000000", [[0.0, 1.0]], c)
+        for label, c in zip(named.labels, confidences, strict=True)
+    ]
+    result = with_doubts(DigitizeResult([0.0, 0.0, 1.0, 1.0], curves, review=doubts))
+    assert result_confidence(result) < CONFIDENCE.review_below
+
+
+def test_a_label_left_over_where_a_curve_is_named_by_order_adds_no_second_doubt() -> None:
+    # The curve named by order caps the result already, whatever else was read.
+    sources = [READ, LabelSource.ORDER]
+    texts = ["VGS = 10V", "VGS = 4V"]
+    named = CurveLabels(["VGS = 10V", "VGS = 5V"], [None, None], Review(), sources, texts)
+    confidences, doubts = curve_confidences(_whole_curves(2), named, given=False)
+    assert ReviewReason.CURVE_COUNT_DIFFERS not in {note.code for note in doubts.reasons}
+    assert max(confidences) < CONFIDENCE.review_below
+
+
+def test_texts_of_another_kind_or_naming_a_bound_curve_are_no_unbound_label() -> None:
+    # A condition in volts beside capacitances, and the bound labels read again in capitals.
+    texts = ["CISS", "VDS = 25V", "COSS", "200pF"]
+    assert unbound_labels(["Ciss", "Coss"], texts) == []
+    assert unbound_labels(["VGS = 10V", "VGS = 5V"], ["VGS = 10V", "5V", "200pF"]) == []
+    assert unbound_labels(["VGS = 10V", "VGS = 5V"], ["VGS = 10V", "VGS = 4V"]) == ["VGS = 4V"]

@@ -10,9 +10,9 @@ label's form, and the other curves of the graph were named so too with labels th
 kind. On real vendor graphs a label misread by OCR, a curve named by order, a curve left
 unnamed or a spurious curve among the named ones are what make a well-traced curve wrong,
 and these are what the caps look at. A result's doubts (budget hit, a frame of two axis
-lines, a curve count that differs, labels that disagree, an axis not read) cap every
-curve, and a curve below the review threshold marks the result for review, whatever method
-read it.
+lines, a curve count that differs or a label read but bound to no curve, labels that
+disagree, an axis not read) cap every curve, and a curve below the review threshold marks
+the result for review, whatever method read it.
 
 A caller that binds the labels itself (``GraphMeta.read_labels`` false) gets the tracking
 confidence alone: the labels are not the digitizer's to vouch for.
@@ -93,7 +93,9 @@ class ConfidenceSettings:
     crossing_rows: float = 3.0
     # Doubts about the whole result cap every curve: stopped early by the CPU budget, a
     # curve may be a fragment or a duplicate; from a frame of two axis lines, every point
-    # may be off by the frame's error; with a curve missed or extra against the labels, or a
+    # may be off by the frame's error; with a curve missed or extra against the labels (or
+    # a label of the curves' kind read but bound to none, with every curve's label read: the
+    # 2 such results of the calibration half, both at ≥ 0.9, each missed a curve), or a
     # label read that none given says, the binding may be shifted; an axis not read with
     # confidence moves every point.
     capped: tuple[tuple[ReviewReason, float], ...] = (
@@ -152,6 +154,18 @@ def curve_confidences(
             "the reverse transfer capacitance's curve stands over the input or output "
             "capacitance's: the curves swapped where they met, or their labels did",
         )
+    # Where a curve is unnamed or named by order its label caps it already, and a text left
+    # over says nothing new (most are notes: "Notes", "Single Pulse").
+    from graphq.digitizer.labels.binding import LabelSource
+
+    read = all(source == LabelSource.READ for source in named.sources)
+    missed = unbound_labels(named.labels, named.texts) if read and not given else []
+    if missed:
+        review.add(
+            ReviewReason.CURVE_COUNT_DIFFERS,
+            f"label {', '.join(map(repr, missed))} read but bound to no curve: "
+            "its curve may be missed",
+        )
     return [min(t, cap) for t, cap in zip(tracked, caps, strict=True)], review
 
 
@@ -209,6 +223,24 @@ def label_caps(
             caps[index] = min(caps[index], settings.repeated_cap)
             review.add(ReviewReason.LOW_CONFIDENCE, f"two curves carry the label {label!r}")
     return caps, review
+
+
+def unbound_labels(labels: list[str], texts: list[str]) -> list[str]:
+    """The texts read in and around the plot that are labels of the kind every curve's label
+    is (all capacitances, all voltages) but the label of none: the label of a curve the
+    tracker missed ("CRSS" read beside "CISS" and "COSS", two curves found)."""
+    from graphq.digitizer.labels.binding import same_label
+
+    kinds = {_kind(label) for label in labels}
+    if len(kinds) != 1:
+        return []
+    return [
+        text
+        for text in dict.fromkeys(texts)
+        if is_label_form(text)
+        and _kind(text) in kinds
+        and not any(same_label(text, label) for label in labels)
+    ]
 
 
 def _kind(label: str) -> str:

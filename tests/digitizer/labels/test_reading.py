@@ -12,7 +12,7 @@ import numpy as np
 
 from graphq.digitizer import GraphMeta, digitize
 from graphq.digitizer.labels.binding import same_label
-from graphq.digitizer.labels.reading import twins
+from graphq.digitizer.labels.reading import PlotText, loose_ink, twins
 from graphq.digitizer.types import Axes, Axis
 from graphq.review import ReviewReason
 
@@ -143,3 +143,36 @@ def test_curves_sharing_only_a_stretch_are_no_twins() -> None:
     first = np.column_stack((x, np.where(x < 60, limit, limit[60])))
     second = np.column_stack((x, np.where(x < 90, limit, limit[90])))
     assert twins([first, second], 5.0, 0.5, 0.9) == [0, 1]
+
+
+def _patch_plot(inked_from: str) -> tuple[PlotText, np.ndarray, np.ndarray]:
+    """A 60 x 120 px plot crossed by a grid row, with three 7 px "H" glyphs standing apart
+    in a patch beside it; the curve ink ``inked`` keeps the glyphs ("all"), or lost them to
+    the grid's erasure ("none"). Returns the plot's text and the glyphs' and grid's masks."""
+    ink = np.zeros((60, 120))
+    glyphs = np.zeros(ink.shape, bool)
+    for left in (40, 47, 54):
+        glyphs[20:27, left] = glyphs[20:27, left + 4] = glyphs[23, left : left + 5] = True
+    grid = np.zeros(ink.shape, bool)
+    grid[40, :] = True
+    ink[glyphs | grid] = 0.9
+    crop = glyphs[:, :100]
+    inked = crop.copy() if inked_from == "all" else np.zeros(crop.shape, bool)
+    text = PlotText(ink, ink, (0, 0, 100, 60), (0.0, 0.0, 99.0, 59.0), inked, [], 7.0, 1.0)
+    return text, glyphs, grid
+
+
+def test_glyphs_grid_erasure_took_are_read_from_the_image_ink() -> None:
+    text, glyphs, grid = _patch_plot("none")
+    loose = loose_ink(text, [])
+    assert loose[glyphs].all()
+    assert not loose[:, :100][grid[:, :100]].any()
+
+
+def test_glyphs_the_curve_ink_kept_are_taken_from_it_alone() -> None:
+    text, glyphs, _ = _patch_plot("all")
+    # A speck beside the glyphs, in the image's ink but not the curve ink's, stays out.
+    text.ink[27, 44] = 0.9
+    loose = loose_ink(text, [])
+    assert loose[glyphs].all()
+    assert not loose[27, 44]

@@ -61,6 +61,9 @@ class CurveLabels:
     values: list[float | None]
     review: Review = field(default_factory=Review)
     sources: list[LabelSource] = field(default_factory=list)
+    # Every text read in and around the plot, bound or not: a label among them bound to no
+    # curve tells of a curve missed (:mod:`graphq.digitizer.confidence`).
+    texts: list[str] = field(default_factory=list)
 
 
 def bind_curve_labels(

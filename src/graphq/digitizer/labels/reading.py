@@ -14,7 +14,7 @@ Labels are read only while the CPU budget lasts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from scipy import ndimage
@@ -58,6 +58,11 @@ class ReadingSettings:
     # over is) nor longer than this many (touching glyphs make one component up to a word).
     max_glyph: float = 2.2
     max_run: float = 10.0
+    # Glyph-sized ink standing apart in the image whose px the curve ink keeps less than
+    # this fraction of was taken for grid (thin, pale glyphs at 72 dpi or blurred, set in a
+    # patch knocked out of the grid): it is text. Where the curve ink kept it, it is read
+    # from there (the image's own ink would join grid stubs and JPEG specks to it).
+    erased_text: float = 0.9
     # Without tick labels to measure, a glyph is about this fraction of the plot's height.
     fallback_glyph_fraction: float = 0.025
     # Labels stacked at curve ends are looked for this many glyph heights right of the frame.
@@ -117,7 +122,7 @@ def read_labels(
     """The label of each curve read from the image: ``traced_px`` in the plot crop's pixels,
     ``curves`` as points (N, 2) x, y in image pixels."""
     empty = ReadLabels([""] * len(curves), [""] * len(curves), [0.0] * len(curves), [])
-    loose = _loose_ink(text, traced_px, settings)
+    loose = loose_ink(text, traced_px, settings)
     glyph = text.text_px or glyph_height(loose)
     if glyph is None or not curves:
         return empty
@@ -214,14 +219,19 @@ def twins(curves: list[np.ndarray], apart_px: float, overlap: float, along: floa
     return first
 
 
-def _loose_ink(text: PlotText, curves: list[TracedCurve], settings: ReadingSettings) -> np.ndarray:
+def loose_ink(
+    text: PlotText, curves: list[TracedCurve], settings: ReadingSettings = DEFAULT_READING
+) -> np.ndarray:
     """Image-sized mask of the ink no curve took, where text may stand: inside the frame,
-    what no traced curve runs through (the grid already gone), the ink inside bordered boxes
-    but their borders, and the ink right of the frame."""
+    what no traced curve runs through (the grid already gone, and the text its erasure took
+    put back, :func:`_erased_text`), the ink inside bordered boxes but their borders, and
+    the ink right of the frame."""
     height, width = text.ink.shape
     left, top, right, bottom = text.plot
-    inside = text.inked & ~_on_curves(curves, text.inked.shape, text.line_width)
+    free = ~_on_curves(curves, text.inked.shape, text.line_width)
     crop_ink = text.ink[top:bottom, left:right] > settings.outside_ink
+    glyph = text.text_px or settings.fallback_glyph_fraction * (bottom - top)
+    inside = (text.inked | _erased_text(text.inked, crop_ink, glyph, settings)) & free
     margin = max(2, round(text.line_width) + 1)
     for box_top, box_left, box_bottom, box_right in text.boxes:
         rows = slice(box_top + margin, max(box_top + margin, box_bottom - margin + 1))
@@ -229,10 +239,26 @@ def _loose_ink(text: PlotText, curves: list[TracedCurve], settings: ReadingSetti
         inside[rows, cols] |= crop_ink[rows, cols]
     mask = np.zeros((height, width), bool)
     mask[top:bottom, left:right] = inside
-    glyph = text.text_px or settings.fallback_glyph_fraction * (bottom - top)
     strip = slice(right + margin, min(width, right + round(settings.right_glyphs * glyph)))
     mask[top:bottom, strip] = text.ink[top:bottom, strip] > settings.outside_ink
     return mask
+
+
+def _erased_text(
+    inked: np.ndarray, ink: np.ndarray, glyph: float, settings: ReadingSettings
+) -> np.ndarray:
+    """The glyph-sized components of the image's ``ink`` that the curve ink ``inked`` lost
+    most of (see :attr:`ReadingSettings.erased_text`). Sized with the curves still in the
+    ink: grid lines cut where curves cross them would leave glyph-sized stubs."""
+    sized = _glyph_sized(ink, glyph, settings)
+    labels, count = ndimage.label(sized, structure=np.ones((3, 3), bool))
+    if count == 0:
+        return sized
+    index = np.arange(1, count + 1)
+    kept = ndimage.sum_labels(inked, labels, index)
+    size = ndimage.sum_labels(sized, labels, index)
+    erased = np.concatenate(([False], kept < settings.erased_text * size))
+    return erased[labels]
 
 
 def _boxed(boxes: list[Box], shape: tuple[int, int]) -> np.ndarray:
@@ -297,7 +323,8 @@ def label_curves(
         rgb = shared_colours([_rgb(colour) for colour in colours])
         dashed = [is_dashed(c.column) for c in curves]
         read = read_labels(text, curves, points, rgb, dashed)
-    return bind_curve_labels(read.labels, read.certainty, given, order)
+    named = bind_curve_labels(read.labels, read.certainty, given, order)
+    return replace(named, texts=read.texts)
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
