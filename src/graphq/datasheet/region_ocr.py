@@ -53,6 +53,7 @@ from graphq.datasheet.ocr import (
 from graphq.datasheet.rereads import LabelRereadSettings, reread_labels, reread_values
 from graphq.datasheet.subscripts import may_be_symbol, split_subscripts
 from graphq.datasheet.tesseract import Box, read_piece_words
+from graphq.datasheet.text_clusters import TextClusterSettings, text_clusters
 from graphq.datasheet.text_only import keep_text_only
 from graphq.datasheet.words import Word
 
@@ -65,6 +66,8 @@ class RegionSettings:
     """Where the reader's text lies around a frame, and how clusters of glyphs are found."""
 
     ocr: OcrSettings = field(default_factory=OcrSettings)
+    # What counts as a glyph and a line of them at the probe resolution.
+    clusters: TextClusterSettings = field(default_factory=TextClusterSettings)
     # Clusters are found at this resolution: 4 pt text's glyphs stand ~11 px, enough to tell
     # them from rules and curves, on a page of 4 Mpx. (At 150 dpi the anti-aliased tops of
     # a line of 4 pt lowercase run as one pale line, and are erased as a rule.)
@@ -85,33 +88,6 @@ class RegionSettings:
     above_pt: float = 30.0
     # ... and the last x label's right half and labels at curve ends to the right.
     right_pt: float = 25.0
-    # Glyphs on one line overlap or stand this many glyph heights apart across it at most
-    # (an i's dot, a subscript); wider gaps are the next line.
-    line_join: float = 0.15
-    # A turned cluster is at least this many glyph heights long and this many times as
-    # long as it is wide, and no more than this fraction of its length is gaps wider than
-    # a letter's (word gaps are 5–10 %, the gaps between stacked upright lines ~30 %).
-    turned_min_glyphs: float = 2.5
-    turned_aspect: float = 1.5
-    turned_max_gaps: float = 0.2
-    # Gaps up to this many glyph heights are between letters, and count as no gap.
-    letter_gap: float = 0.3
-    # A turned title's words stand up to this many glyph heights apart along the page.
-    turned_gap: float = 1.0
-    # A stroke this thin (glyph heights) and this many times as long as thick is a dash:
-    # a minus sign joins a cluster but makes none; one a glyph long or more is a grid's.
-    dash_thickness: float = 0.2
-    dash_aspect: float = 4.0
-    # Glyphs that touch make one stroke up to a word long, but no thicker than
-    # OcrSettings.max_glyph; a longer stroke is a curve's.
-    max_run: float = 8.0
-    # A glyph fills this fraction of its box at least; a curve's slanted stretch does not.
-    min_fill: float = 0.15
-    # Strokes shorter than this (glyph heights) are dots: a decimal point, a dotted grid.
-    min_stroke: float = 0.3
-    # Ink within this many glyph heights of a cluster's own glyphs is read with it: thin
-    # strokes (an exponent's minus sign) the probe rendered too pale to see.
-    reach_glyphs: float = 0.3
     # Pieces stand this many glyph heights apart in the composite tesseract reads ...
     piece_gap_glyphs: float = 1.5
     # ... side by side in rows this many glyph heights wide (0: one piece a row). Rows save
@@ -127,14 +103,6 @@ class RegionSettings:
 
 
 DEFAULT_REGION_SETTINGS = RegionSettings()
-
-
-@dataclass(frozen=True)
-class _Cluster:
-    box: Box  # probe pixels, with a margin of RegionSettings.reach_glyphs
-    # The cluster's glyphs in ``box``, widened by the margin: what is read with it.
-    reach: np.ndarray
-    turned: bool
 
 
 def frame_regions(frames_pt: list[Region], settings: RegionSettings | None = None) -> list[Region]:
@@ -191,7 +159,7 @@ def region_words(
         if glyph is None:
             return []
         text = without_rules(probe, glyph, replace(ocr, rule_glyphs=chosen.probe_rule_glyphs))
-        clusters = _clusters(text, glyph, chosen)
+        clusters = text_clusters(text, glyph, ocr, chosen.clusters)
         if not clusters:
             return []
         dpi = float(
@@ -296,109 +264,6 @@ def _regions_mask(shape: tuple[int, ...], regions_pt: list[Region], scale: float
             max(0, int(x0 * scale)) : max(0, int(np.ceil(x1 * scale))),
         ] = True
     return mask
-
-
-def _clusters(text: np.ndarray, glyph: float, settings: RegionSettings) -> list[_Cluster]:
-    """Clusters of glyph-sized ink: titles running up the page first, then upright lines.
-
-    Strokes larger than a glyph (curves, arrows) join no cluster; a cluster of dashes and
-    dots only (a dotted grid) is no text.
-    """
-    ocr = settings.ocr
-    labels, _ = ndimage.label(text, structure=np.ones((3, 3), bool))
-    largest = ocr.max_glyph * glyph
-    # Strokes that may join a cluster: not dots (a dotted grid would chain clusters into
-    # one; a decimal point needs no chaining, its digits stand close) ...
-    joining = np.zeros(text.shape, bool)
-    # ... and strokes that make one: glyphs, not dashes.
-    seeds = np.zeros(text.shape, bool)
-    # Dots and glyph-long strokes join no cluster, but belong to the one they stand in: a
-    # decimal point set a letter space from its digits ("0 . 5"), an l or an i.
-    inner = np.zeros(text.shape, bool)
-    for index, box in enumerate(ndimage.find_objects(labels), start=1):
-        if box is None:
-            continue
-        tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start
-        thin, long = min(tall, wide), max(tall, wide)
-        dash = thin <= settings.dash_thickness * glyph and long >= settings.dash_aspect * thin
-        if thin > largest or long > settings.max_run * glyph:
-            continue  # a curve, an arrow, a box
-        if long < settings.min_stroke * glyph or (dash and long >= glyph):
-            if long <= largest:
-                inner[box] |= labels[box] == index
-            continue
-        own = labels[box] == index
-        joining[box] |= own
-        filled = np.count_nonzero(own) >= settings.min_fill * tall * wide
-        if long >= ocr.min_glyph * glyph and not dash and filled:
-            seeds[box] |= own
-    gap = max(1, round(ocr.word_gap * glyph))
-    reach = max(1, round(settings.reach_glyphs * glyph))
-    side = max(1, round(settings.line_join * glyph))
-    found: list[_Cluster] = []
-    # Turned titles first, joined along the page only: an upright label beside a title
-    # would make it a block.
-    along = max(1, round(settings.turned_gap * glyph))
-    groups, _ = ndimage.label(_widen(joining, (2 * along + 1, 1)))
-    groups[~joining] = 0
-    for index, box in enumerate(ndimage.find_objects(groups), start=1):
-        if box is None:
-            continue
-        members = groups[box] == index
-        if (members & seeds[box]).any() and _is_turned(members, glyph, settings):
-            found.append(_widened(groups, index, box, reach, turned=True))
-            joining[box] &= ~members
-    groups, _ = ndimage.label(_widen(joining, (2 * side + 1, 2 * gap + 1)))
-    groups[~joining] = 0
-    for index, box in enumerate(ndimage.find_objects(groups), start=1):
-        if box is not None and (seeds[box] & (groups[box] == index)).any():
-            found.append(_widened(groups, index, box, reach, turned=False, inner=inner))
-    return found
-
-
-def _widen(mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
-    """``mask`` dilated by a ``size`` rectangle (a separable maximum filter: fast)."""
-    return ndimage.maximum_filter(mask.view(np.uint8), size=size).view(bool)
-
-
-def _widened(
-    groups: np.ndarray,
-    index: int,
-    box: tuple[slice, slice],
-    reach: int,
-    turned: bool,
-    inner: np.ndarray | None = None,
-) -> _Cluster:
-    """The cluster labelled ``index`` in ``groups``, found in ``box``, with the ``inner``
-    strokes inside its box, widened by ``reach`` px."""
-    height, width = groups.shape
-    top, left = max(0, box[0].start - reach), max(0, box[1].start - reach)
-    bottom, right = min(height, box[0].stop + reach), min(width, box[1].stop + reach)
-    own = groups[top:bottom, left:right] == index
-    if inner is not None:
-        own[box[0].start - top : box[0].stop - top, box[1].start - left : box[1].stop - left] |= (
-            inner[box]
-        )
-    return _Cluster(
-        (left, top, right, bottom), ndimage.binary_dilation(own, iterations=reach), turned
-    )
-
-
-def _is_turned(members: np.ndarray, glyph: float, settings: RegionSettings) -> bool:
-    """Whether a cluster is a line running up the page: long, narrow, and inked along its
-    length but for the gaps between words. (Upright lines stacked close, a "Top … Bottom"
-    list, leave a gap between every two lines.)"""
-    tall, wide = members.shape
-    long_enough = (
-        tall >= settings.turned_min_glyphs * glyph and tall >= settings.turned_aspect * wide
-    )
-    if not long_enough:
-        return False
-    inked = np.concatenate(([True], members.any(axis=1), [True])).view(np.int8)
-    starts, stops = np.flatnonzero(np.diff(inked) == -1), np.flatnonzero(np.diff(inked) == 1)
-    gaps = stops - starts
-    wide_gaps = gaps[gaps > settings.letter_gap * glyph].sum()
-    return wide_gaps <= settings.turned_max_gaps * tall
 
 
 def _scaled(box: Box, factor: float, shape: tuple[int, ...]) -> Box:
