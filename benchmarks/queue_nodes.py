@@ -11,6 +11,12 @@ PostgreSQL 15 cluster (:mod:`tests.postgres`), each size on a fresh database:
   each has :data:`DIGITIZE_SLOTS_PER_NODE` worker processes, and procrastinate as many worker
   processes per node, each running one task at a time (a task holds a CPU and the GIL).
 
+Each graphq node and each procrastinate "node" (its worker processes) is a session of its
+own: Linux's autogroup scheduler (where ``/proc/sys/kernel/sched_autogroup_enabled`` is 1)
+shares the CPU between sessions first, so on a machine shared with other work a session
+with two digitizing workers gets what a session with one does. A graphq node's worker
+processes are in the node's session; procrastinate's of one node share one session too.
+
 No-op jobs:
 
 - graphq: ``--nodes`` real ``graphq serve`` processes, 4 worker slots each, sharing one
@@ -257,9 +263,9 @@ def _procrastinate_app(conninfo: str) -> tuple[Any, Any]:
     return app, {"noop": noop, "digitize": digitize}
 
 
-async def run_procrastinate(cluster: PostgresCluster, workers: int, jobs: int, tmp: Path) -> float:
-    """Seconds for ``workers`` procrastinate workers to run ``jobs`` waiting no-op jobs."""
-    return await _run_procrastinate(cluster, workers, SLOTS_PER_NODE, "noop", [{}] * jobs, tmp)
+async def run_procrastinate(cluster: PostgresCluster, nodes: int, jobs: int, tmp: Path) -> float:
+    """Seconds for one procrastinate worker per node to run ``jobs`` waiting no-op jobs."""
+    return await _run_procrastinate(cluster, nodes, 1, SLOTS_PER_NODE, "noop", [{}] * jobs, tmp)
 
 
 async def run_procrastinate_digitize(
@@ -275,19 +281,22 @@ async def run_procrastinate_digitize(
         tasks.append(
             {"path": path, "meta": msgspec.json.decode(meta), "out_dir": str(out_dir), "name": name}
         )
-    workers = nodes * DIGITIZE_SLOTS_PER_NODE
-    return await _run_procrastinate(cluster, workers, 1, "digitize", tasks, tmp)
+    return await _run_procrastinate(
+        cluster, nodes, DIGITIZE_SLOTS_PER_NODE, 1, "digitize", tasks, tmp
+    )
 
 
 async def _run_procrastinate(
     cluster: PostgresCluster,
-    workers: int,
+    nodes: int,
+    per_node: int,
     concurrency: int,
     task: str,
     deferred: list[dict[str, Any]],
     tmp: Path,
 ) -> float:
-    """Seconds for ``workers`` worker processes to run ``task`` once per kwargs of ``deferred``."""
+    """Seconds for ``nodes`` × ``per_node`` worker processes, each node's in one session, to
+    run ``task`` once per kwargs of ``deferred``."""
     url = cluster.create_database()
     dsn = asyncpg_dsn(url)
     app, tasks = _procrastinate_app(dsn)
@@ -297,11 +306,13 @@ async def _run_procrastinate(
             await app.schema_manager.apply_schema_async()
             later = datetime.now(UTC) + timedelta(hours=1)
             await tasks[task].configure(schedule_at=later).batch_defer_async(*deferred)
-        for _ in range(workers):
+        for _ in range(nodes):
             work_dir = Path(tempfile.mkdtemp(dir=tmp))
             env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
             args = ["-m", "benchmarks.queue_nodes", "--procrastinate-worker", dsn]
-            processes.append(_start([*args, "--concurrency", str(concurrency)], env, work_dir))
+            options = ["--concurrency", str(concurrency), "--workers", str(per_node)]
+            processes.append(_start([*args, *options], env, work_dir))
+        workers = nodes * per_node
         await _until(dsn, "SELECT count(*) FROM procrastinate_workers", workers, processes)
         conn = await asyncpg.connect(dsn)
         try:
@@ -327,6 +338,19 @@ async def _until(dsn: str, sql: str, count: int, processes: list[subprocess.Pope
             await asyncio.sleep(0.1)
     finally:
         await conn.close()
+
+
+def procrastinate_node(conninfo: str, concurrency: int, workers: int) -> None:
+    """``workers`` procrastinate worker processes in this process's session (a node's)."""
+    if workers == 1:
+        procrastinate_worker(conninfo, concurrency)
+        return
+    args = [sys.executable, "-m", "benchmarks.queue_nodes", "--procrastinate-worker", conninfo]
+    children = [
+        subprocess.Popen([*args, "--concurrency", str(concurrency)]) for _ in range(workers)
+    ]
+    for child in children:
+        child.wait()
 
 
 def procrastinate_worker(conninfo: str, concurrency: int) -> None:
@@ -360,9 +384,10 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--procrastinate-worker", metavar="DSN", help=argparse.SUPPRESS)
     parser.add_argument("--concurrency", type=int, default=1, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.procrastinate_worker:
-        procrastinate_worker(args.procrastinate_worker, args.concurrency)
+        procrastinate_node(args.procrastinate_worker, args.concurrency, args.workers)
         return
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     graphs = []
@@ -391,7 +416,7 @@ def main() -> None:
                         rate, load = count / seconds, os.getloadavg()[0]
                         rates.setdefault((workload, name, nodes), []).append((rate, load))
                         size = f"{workload}, {name}, {nodes} node(s)"
-                        print(f"{size}: {rate:.1f} {unit}/s, load {load:.1f}")
+                        print(f"{size}: {rate:.2f} {unit}/s, load {load:.1f}")
     for workload in args.workloads:
         _table(workload, args, rates)
 
@@ -417,8 +442,10 @@ def _table(
             for name in ("graphq", "procrastinate")
             for _, load in rates[(workload, name, nodes)]
         ]
+        # Images per second are a few: two decimals.
+        places = 2 if workload == "digitize" else 1
         print(
-            f"| {nodes} | {ours:.1f} | {theirs:.1f} | {ours / theirs:.2f} | "
+            f"| {nodes} | {ours:.{places}f} | {theirs:.{places}f} | {ours / theirs:.2f} | "
             f"{min(loads):.1f}–{max(loads):.1f} |"
         )
 

@@ -13,15 +13,16 @@ from sqlalchemy import Table, insert, select, text
 
 from graphq.db.database import Database
 from graphq.db.migrate import upgrade
-from graphq.db.models import ExtractionResult, Job, new_id
+from graphq.db.models import ExtractionResult, Job, Product, new_id
 from graphq.errors import GraphqError
-from graphq.queue import new_rows, row_completions, store
+from graphq.queue import new_rows, row_completions, row_updates, store
 from tests.conftest import make_settings
 from tests.postgres import PostgresCluster
 
 OWNER = "host:1:abcd"
 OTHER = "host:2:ef01"
 RESULTS = cast(Table, ExtractionResult.__table__)
+PRODUCTS = cast(Table, Product.__table__)
 
 
 async def _claimed_jobs(db: Database, owners: list[str]) -> list[str]:
@@ -122,5 +123,39 @@ async def test_a_statement_of_its_own_while_rows_are_gathered_is_refused(
             await db.statement(store_itself)
         async with db.read() as session:
             assert (await session.execute(select(ExtractionResult))).first() is None
+    finally:
+        await db.dispose()
+
+
+async def test_rows_a_group_changes_change_only_for_the_jobs_still_ours(
+    postgres_cluster: PostgresCluster, tmp_path: Path
+) -> None:
+    settings = make_settings(tmp_path, storage={"database_url": postgres_cluster.create_database()})
+    await anyio.to_thread.run_sync(upgrade, settings)
+    db = Database(settings.database_url)
+    try:
+        ours, theirs = await _claimed_jobs(db, [OWNER, OTHER])
+        async with db.write() as session:
+            session.add(Product(id="other", name="o", part_number="O"))
+        runs = [(ours, None), (theirs, None)]
+
+        def complete(conn: Any) -> list[bool]:
+            with row_completions.gathering(conn) as gathered:
+                gathered.job_id = ours
+                row_updates.update_rows(conn, PRODUCTS, [{"id": "p", "description": "ours"}])
+                gathered.job_id = theirs
+                changed = {"id": "other", "description": "theirs", "status": "archived"}
+                row_updates.update_rows(conn, PRODUCTS, [changed])
+            return row_completions.complete_with_rows(conn, OWNER, runs, set(), gathered)
+
+        assert await db.statement(complete) == [True, False]
+        async with db.read() as session:
+            products = {
+                product.id: (product.description, product.status, product.updated_at)
+                for product in (await session.execute(select(Product))).scalars()
+            }
+        assert products["p"][:2] == ("ours", "active")
+        assert products["other"][:2] == ("", "active")
+        assert products["p"][2] > products["other"][2]
     finally:
         await db.dispose()

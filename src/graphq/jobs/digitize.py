@@ -1,25 +1,34 @@
 """The ``digitize`` job kind: one graph image to curves, CSV and overlay.
 
 The compute half runs in a worker process and touches no database: it gets the file path
-and the graph metadata, and returns plain values that the store half writes.
+and the graph metadata, and returns plain values that the store half writes. Both database
+halves are single statements: ``prepare`` marks the image processing and reads it back in
+one, and ``store_in`` hands its result row and the image's new status to the queue as plain
+rows, so on PostgreSQL they commit in the job's completion statement
+(:mod:`graphq.queue.row_completions`), only if the job is still this run's.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import msgspec
+from sqlalchemy import Connection, Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from graphq.db.models import ExtractionResult, GraphImage
+from graphq.db.models import ExtractionResult, GraphImage, utcnow
 from graphq.digitizer.metadata import check_graph_fields, checked_graph_meta
 from graphq.digitizer.types import Axes, Calibration, GraphType
 from graphq.digitizing import DigitizeOutput, digitize_bytes
 from graphq.errors import GraphqError
 from graphq.llm_client import llm_endpoint
-from graphq.queue.registry import HandlerRegistry, JobContext, Progress
+from graphq.queue import new_rows, row_updates
+from graphq.queue.registry import HandlerRegistry, JobContext, JobSnapshot, Progress
 from graphq.storage import Storage
+
+IMAGES = cast(Table, GraphImage.__table__)
+RESULTS = cast(Table, ExtractionResult.__table__)
 
 # One click on the image, [x, y] in pixels.
 # Image pixels: finite and within the decoder's largest image side.
@@ -67,24 +76,45 @@ def digitize_file(payload: dict[str, Any], progress: Progress) -> DigitizeOutput
     )
 
 
+class DigitizedImage(msgspec.Struct, frozen=True):
+    """What a digitize job's compute hands its store: the digitizer's output, and the graph
+    type the image had when the job read it (stored with the result, so the store need not
+    read the image again)."""
+
+    output: DigitizeOutput
+    graph_type: str
+
+
+def digitize_job(payload: dict[str, Any], progress: Progress) -> DigitizedImage:
+    return DigitizedImage(digitize_file(payload, progress), payload["graph_type"])
+
+
+# Marks the image processing and reads what the job needs of it: one statement.
+_TAKE_IMAGE = (
+    update(IMAGES)
+    .values(status="processing")
+    .returning(IMAGES.c.graph_meta, IMAGES.c.file_path, IMAGES.c.graph_type)
+)
+
+
 class DigitizeHandler:
     kind = "digitize"
     runs_in: Literal["process", "loop"] = "process"
     # Parameters refine the image's stored metadata; the merged whole is decoded in prepare.
     parameters_type = DigitizeParameters
-    compute = staticmethod(digitize_file)
+    compute = staticmethod(digitize_job)
 
     async def prepare(self, ctx: JobContext) -> dict[str, Any]:
-        async with ctx.db.write() as session:
-            image = await session.get(GraphImage, ctx.job.image_id)
-            if image is None:
-                raise GraphqError("NOT_FOUND", f"image {ctx.job.image_id} no longer exists")
-            image.status = "processing"
-            # Job parameters refine the image's stored metadata (e.g. a corrected plot area).
-            raw = {**(image.graph_meta or {}), **ctx.job.parameters}
-            # Curves clicked along are traced after the digitizer ran, not graph metadata.
-            added = raw.pop("addedCurves", None) or []
-            path = ctx.settings.data_dir / image.file_path
+        statement = _TAKE_IMAGE.where(IMAGES.c.id == ctx.job.image_id).values(updated_at=utcnow())
+        row = await ctx.db.statement(lambda conn: conn.execute(statement).first())
+        if row is None:
+            raise GraphqError("NOT_FOUND", f"image {ctx.job.image_id} no longer exists")
+        graph_meta, file_path, graph_type = row
+        # Job parameters refine the image's stored metadata (e.g. a corrected plot area).
+        raw = {**(graph_meta or {}), **ctx.job.parameters}
+        # Curves clicked along are traced after the digitizer ran, not graph metadata.
+        added = raw.pop("addedCurves", None) or []
+        path = ctx.settings.data_dir / file_path
         if not path.is_file():
             # Gone from the disk (deleted by hand, a lost volume): trying again cannot help.
             raise GraphqError("NOT_FOUND", f"the file of image {ctx.job.image_id} is missing")
@@ -98,50 +128,66 @@ class DigitizeHandler:
             "max_pixels": uploads.max_pixels,
             "llm": llm_endpoint(ctx.settings),
             "added": added,
+            "graph_type": graph_type,
         }
 
-    async def store(self, ctx: JobContext, session: AsyncSession, output: DigitizeOutput) -> bool:
-        """Write the result; true when it needs review, which marks the job so (SPEC §4c)."""
-        job = ctx.job
+    def store_in(self, ctx: JobContext, conn: Connection, digitized: DigitizedImage) -> bool:
+        """Write the result files, hand the result row and the image's status to the queue;
+        true when the result needs review, which marks the job so (SPEC §4c)."""
+        job, output = ctx.job, digitized.output
         needs_review = bool(output.result.get("needsReview"))
+        csv_path, overlay_path = _write_files(ctx, output)
         storage = Storage(ctx.settings.data_dir)
-        csv_path = storage.result_path(job.product_id, job.id, ".csv")
-        overlay_path = storage.result_path(job.product_id, job.id, ".overlay.png")
-        storage.write_atomic(csv_path, output.csv.encode())
-        storage.write_atomic(overlay_path, output.overlay_png)
-        image = await session.get(GraphImage, job.image_id)
-        if image is not None:
-            image.status = "completed"
-        session.add(
-            ExtractionResult(
-                job_id=job.id,
-                product_id=job.product_id,
-                image_id=job.image_id,
-                csv_file_path=storage.relative(csv_path),
-                csv_data=output.csv,
-                overlay_file_path=storage.relative(overlay_path),
-                # output.result["axes"] are the axes the curves were read with: the image's,
-                # a re-run's corrected ones from the job parameters, or those read by OCR.
-                result_metadata={
-                    **output.result,
-                    "graphType": image.graph_type if image else "custom",
-                },
-                confidence=output.confidence,
-                data_points=output.data_points,
-                processing_time=output.processing_time_s,
-                extraction_method=job.extraction_method,
-                parameters=job.parameters,
-                needs_review=needs_review,
-                review_reasons=output.result.get("reasons", []),
-            )
-        )
+        given = {
+            "job_id": job.id,
+            "product_id": job.product_id,
+            "image_id": job.image_id,
+            "csv_file_path": storage.relative(csv_path),
+            "csv_data": output.csv,
+            "overlay_file_path": storage.relative(overlay_path),
+            # output.result["axes"] are the axes the curves were read with: the image's, a
+            # re-run's corrected ones from the job parameters, or those read by OCR.
+            "metadata": {**output.result, "graphType": digitized.graph_type},
+            "confidence": output.confidence,
+            "data_points": output.data_points,
+            "processing_time": output.processing_time_s,
+            "extraction_method": job.extraction_method,
+            "parameters": job.parameters,
+            "needs_review": needs_review,
+            "review_reasons": output.result.get("reasons", []),
+        }
+        new_rows.insert_rows(conn, RESULTS, [new_rows.table_row(RESULTS, given)])
+        row_updates.update_rows(conn, IMAGES, [{"id": job.image_id, "status": "completed"}])
         return needs_review
+
+    async def store(
+        self, ctx: JobContext, session: AsyncSession, digitized: DigitizedImage
+    ) -> bool:
+        """``store_in`` on the session's connection (the queue calls ``store_in`` itself)."""
+        return await session.run_sync(lambda s: self.store_in(ctx, s.connection(), digitized))
 
     async def on_dead(self, ctx: JobContext) -> None:
         async with ctx.db.write() as session:
             image = await session.get(GraphImage, ctx.job.image_id)
             if image is not None:
                 image.status = "failed"
+
+
+def _write_files(ctx: JobContext, output: DigitizeOutput) -> tuple[Path, Path]:
+    """The CSV and overlay, named by the job and its attempt: on PostgreSQL they are written
+    before the completion learns whether the job is still this run's, and a run whose lease
+    passed to another must not overwrite the files of the run that completed it. A store that
+    runs again for the same run (a retried commit) writes its own files again."""
+    storage = Storage(ctx.settings.data_dir)
+    csv_path = storage.result_path(ctx.job.product_id, _run_name(ctx.job), ".csv")
+    overlay_path = storage.result_path(ctx.job.product_id, _run_name(ctx.job), ".overlay.png")
+    storage.write_atomic(csv_path, output.csv.encode())
+    storage.write_atomic(overlay_path, output.overlay_png)
+    return csv_path, overlay_path
+
+
+def _run_name(job: JobSnapshot) -> str:
+    return f"{job.id}.{job.attempts}"
 
 
 def register(registry: HandlerRegistry) -> None:

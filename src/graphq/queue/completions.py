@@ -13,9 +13,11 @@ through ``store_in`` completes as one statement with its result rows
 (:mod:`graphq.queue.row_completions`), and any other group's completions are one statement.
 
 A kind whose result is plain rows stores them through ``store_in`` (its rows, handed to
-:func:`graphq.queue.new_rows.insert_rows`, see :mod:`graphq.queue.registry`): then the whole
-transaction is one synchronous function, with no ORM session and no hop into a greenlet. A
-group with any kind that stores through the ORM (``store``) runs in a session, as before.
+:func:`graphq.queue.new_rows.insert_rows`, and its changes to existing rows, an image's status
+say, handed to :func:`graphq.queue.row_updates.update_rows`; see :mod:`graphq.queue.registry`):
+then the whole transaction is one synchronous function, with no ORM session and no hop into a
+greenlet. A group with any kind that stores through the ORM (``store``) runs in a session, as
+before.
 """
 
 from __future__ import annotations

@@ -10,10 +10,13 @@ returns True when what it stored needs a person's look (:mod:`graphq.review`); t
 marks the job in the same transaction and says so in ``job:completed``. A kind whose result
 is plain rows may also define ``store_in(ctx, connection, output)``, which the queue then
 calls in place of ``store``: a plain function that hands its rows to
-:func:`graphq.queue.new_rows.insert_rows` on the completing transaction's own connection, which
-spares the ORM session (:mod:`graphq.queue.completions`). It does nothing else: on PostgreSQL
-the rows are gathered and go in with the group's completions as one statement, kept to the
-jobs still ours (:mod:`graphq.queue.row_completions`), and the statement may run again.
+:func:`graphq.queue.new_rows.insert_rows` (and its changes to existing rows to
+:func:`graphq.queue.row_updates.update_rows`) on the completing transaction's own connection,
+which spares the ORM session (:mod:`graphq.queue.completions`). It does nothing else with the
+database: on PostgreSQL the rows are gathered and go in with the group's completions as one
+statement, kept to the jobs still ours (:mod:`graphq.queue.row_completions`), and the
+statement may run again. Files it writes are therefore named by the run (the job and its
+attempt): they are written before the run learns whether the job is still its own.
 A handler may also define ``async on_dead(ctx)``, called once the job lands in the dead-letter
 queue.
 

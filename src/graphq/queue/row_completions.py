@@ -7,8 +7,10 @@ plain rows (``store_in``, through :func:`graphq.queue.new_rows.insert_rows`), th
 gathered first, each with its job, and the group goes in as one statement, which is a
 transaction of its own: the completions of the jobs still ours, each with its needs-review
 mark (an ``UPDATE … RETURNING`` in a ``WITH``), and, per table, the rows of the jobs that
-``UPDATE`` returned and of no other (``INSERT … SELECT`` from arrays, one per column). A job
-whose lease passed to another run stores nothing, as in the transaction.
+``UPDATE`` returned and of no other (``INSERT … SELECT`` from arrays, one per column), and
+likewise the updates of existing rows a kind makes (:func:`graphq.queue.row_updates.update_rows`,
+an image's status say: ``UPDATE … FROM`` arrays). A job whose lease passed to another run
+stores and changes nothing, as in the transaction.
 """
 
 from __future__ import annotations
@@ -36,16 +38,26 @@ class GatheredRows:
 
     job_id: str = ""
     rows: dict[Table, list[tuple[str, dict[str, Any]]]] = field(default_factory=dict)
+    # Changes to existing rows, by table and the columns they set: each names its row's id.
+    updates: dict[tuple[Table, tuple[str, ...]], list[tuple[str, dict[str, Any]]]] = field(
+        default_factory=dict
+    )
 
     def add(self, table: Table, rows: list[dict[str, Any]]) -> None:
         self.rows.setdefault(table, []).extend((self.job_id, row) for row in rows)
+
+    def change(self, table: Table, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            key = (table, tuple(name for name in row if name != "id"))
+            self.updates.setdefault(key, []).append((self.job_id, row))
 
 
 def _refuse(*_: Any) -> None:
     """A statement a ``store_in`` runs itself would commit at once on a connection with no
     transaction, whether or not its job is still ours."""
     raise GraphqError(
-        "INTERNAL", "a store_in ran a statement of its own; it hands its rows to insert_rows"
+        "INTERNAL",
+        "a store_in ran a statement of its own; it hands its rows to insert_rows or update_rows",
     )
 
 
@@ -64,23 +76,43 @@ def gathering(conn: Connection) -> Iterator[GatheredRows]:
 
 
 @dataclass(frozen=True)
-class _Columns:
-    """A table's columns as the statement passes them: one array each, cast to the column's
-    type, the values converted as SQLAlchemy converts them for asyncpg (JSON to text)."""
+class _Column:
+    """A column as the statement passes it: one array, cast to the column's type, the values
+    converted as SQLAlchemy converts them for asyncpg (JSON to text)."""
 
-    names: tuple[str, ...]
-    array_types: tuple[str, ...]
-    converters: tuple[Callable[[Any], Any] | None, ...]
+    array_type: str
+    converter: Callable[[Any], Any] | None
 
 
 @cache
-def _columns(table: Table) -> _Columns:
-    columns = list(table.c)
-    return _Columns(
-        tuple(column.name for column in columns),
-        tuple(f"{column.type.compile(dialect=_DIALECT)}[]" for column in columns),
-        tuple(column.type.dialect_impl(_DIALECT).bind_processor(_DIALECT) for column in columns),
+def _columns(table: Table) -> dict[str, _Column]:
+    return {
+        column.name: _Column(
+            f"{column.type.compile(dialect=_DIALECT)}[]",
+            column.type.dialect_impl(_DIALECT).bind_processor(_DIALECT),
+        )
+        for column in table.c
+    }
+
+
+def _arrays(
+    params: list[Any], table: Table, names: Sequence[str], tagged: list[tuple[str, dict[str, Any]]]
+) -> str:
+    """Append the job of each row, then each column named, as arrays to ``params``; answers
+    ``unnest(…) AS given(graphq_job, <names>)`` over them."""
+    columns = _columns(table)
+    first = len(params) + 1
+    params.append([job_id for job_id, _ in tagged])
+    for name in names:
+        values = [row[name] for _, row in tagged]
+        convert = columns[name].converter
+        if convert is not None:
+            values = [convert(value) if value is not None else None for value in values]
+        params.append(values)
+    arrays = ", ".join(
+        f"${first + 1 + place}::{columns[name].array_type}" for place, name in enumerate(names)
     )
+    return f"unnest(${first}::text[], {arrays}) AS given(graphq_job, {', '.join(names)})"
 
 
 def complete_with_rows(
@@ -103,24 +135,21 @@ def complete_with_rows(
         [job_id in needs_review for job_id in ids],
     ]
     parts = [f"done AS ({store.COMPLETE_ALL_PG_REVIEWED})"]
+    ours = "given.graphq_job IN (SELECT id FROM done)"
     for number, (table, tagged) in enumerate(gathered.rows.items()):
-        columns = _columns(table)
-        first = len(params) + 1
-        params.append([job_id for job_id, _ in tagged])
-        for name, convert in zip(columns.names, columns.converters, strict=True):
-            values = [row[name] for _, row in tagged]
-            if convert is not None:
-                values = [convert(value) if value is not None else None for value in values]
-            params.append(values)
-        arrays = ", ".join(
-            f"${first + 1 + place}::{array_type}"
-            for place, array_type in enumerate(columns.array_types)
-        )
-        names = ", ".join(columns.names)
+        names = tuple(_columns(table))
+        given = _arrays(params, table, names, tagged)
+        listed = ", ".join(names)
         parts.append(
-            f"rows_{number} AS (INSERT INTO {table.name} ({names}) SELECT {names} "
-            f"FROM unnest(${first}::text[], {arrays}) AS given(graphq_job, {names}) "
-            "WHERE given.graphq_job IN (SELECT id FROM done))"
+            f"rows_{number} AS (INSERT INTO {table.name} ({listed}) SELECT {listed} "
+            f"FROM {given} WHERE {ours})"
+        )
+    for number, ((table, names), tagged) in enumerate(gathered.updates.items()):
+        given = _arrays(params, table, ("id", *names), tagged)
+        sets = ", ".join(f"{name} = given.{name}" for name in names)
+        parts.append(
+            f"changed_{number} AS (UPDATE {table.name} SET {sets} FROM {given} "
+            f"WHERE {table.name}.id = given.id AND {ours})"
         )
     statement = f"WITH {', '.join(parts)} SELECT id FROM done"
     done = {row[0] for row in conn.exec_driver_sql(statement, tuple(params))}
