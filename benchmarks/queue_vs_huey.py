@@ -13,7 +13,10 @@ moments alike (the machine may be shared: the load average is printed beside eac
   of 2 worker threads.
 
 Each figure is jobs/s from the first enqueue until every result is stored, as a median with
-the range over the repeats, and CPU milliseconds per job (this process, or the server's).
+the range over the repeats, and CPU milliseconds per job (this process, or the server's). For
+the systems that run in this process, the KiB per job it handed to write calls (``wchar``,
+setup included: WAL frames, mostly) count what each job makes the database write, whatever
+the load.
 
     .venv/bin/python -m benchmarks.queue_vs_huey [--sizes 1000 10000] [--repeats 3] [--systems 1 4]
 """
@@ -56,6 +59,7 @@ class Run:
     seconds: float
     cpu_s: float
     load: float  # 1-minute load average when the run ended
+    written: int | None  # bytes this process wrote meanwhile; None when a server did the work
 
 
 def _cpu_s_of(pid: int) -> float:
@@ -63,6 +67,12 @@ def _cpu_s_of(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     ticks = sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
     return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def _written_bytes() -> int:
+    """Bytes this process has handed to write calls so far (``/proc/self/io``)."""
+    fields = dict(line.split(": ") for line in Path("/proc/self/io").read_text().splitlines())
+    return int(fields["wchar"])
 
 
 def run_http(count: int, data_dir: Path, batch: int) -> tuple[float, float]:
@@ -105,8 +115,10 @@ def one_run(system: str, count: int, tmp: Path, http_batch: int) -> Run:
     else:
         path = "table" if "straight" in system else "batch"
         measure = partial(_graphq, count, data_dir, path)
+    written_before = _written_bytes()
     seconds, cpu_s = measure()
-    return Run(seconds, cpu_s, os.getloadavg()[0])
+    written = None if system.endswith("HTTP batch create") else _written_bytes() - written_before
+    return Run(seconds, cpu_s, os.getloadavg()[0], written)
 
 
 def _huey(count: int, data_dir: Path) -> tuple[float, float]:
@@ -161,8 +173,11 @@ def main() -> None:
         f"{os.cpu_count()} cores, load average {load_before[0]:.1f} at start, "
         f"{min(loads):.1f}–{max(loads):.1f} at the end of runs\n"
     )
-    print("| system | jobs | jobs/s median (min–max) | ratio to Huey | CPU ms/job | load |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print(
+        "| system | jobs | jobs/s median (min–max) | ratio to Huey | CPU ms/job | "
+        "KiB written/job | load |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for count in args.sizes:
         huey_rate = statistics.median(count / r.seconds for r in runs[(HUEY, count)])
         for system in systems:
@@ -171,9 +186,11 @@ def main() -> None:
             cpu = [r.cpu_s / count * 1000 for r in rs]
             ratio = statistics.median(rates) / huey_rate
             load = _spread([r.load for r in rs], ".1f")
+            written = [r.written / count / 1024 for r in rs if r.written is not None]
+            kib = f"{statistics.median(written):.1f}" if written else "–"
             print(
                 f"| {system} | {count:,} | {_spread(rates, '.0f')} | {ratio:.2f} | "
-                f"{_spread(cpu, '.2f')} | {load} |"
+                f"{_spread(cpu, '.2f')} | {kib} | {load} |"
             )
 
 

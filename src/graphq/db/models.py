@@ -7,7 +7,8 @@ job parameters and results exactly as the API speaks them.
 
 from __future__ import annotations
 
-import uuid
+import os
+import time
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -35,8 +36,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# A UUID's variant bits (RFC 9562), over the 62 random bits that end a version 7 UUID.
+_VARIANT = 0b10 << 62
+_LOW_62 = (1 << 62) - 1
+
+
 def new_id() -> str:
-    return str(uuid.uuid4())
+    """A time-ordered UUID (version 7, RFC 9562): the time in milliseconds, then 74 random bits.
+
+    Rows made one after another get ids that sort together, so a new row's entry in its
+    table's primary-key index (and in every index that holds an id, such as a result's job)
+    goes onto the page the last one went to, which the commit writes anyway; a random id put it
+    on a page anywhere in the index, one more page for every commit to write.
+    """
+    rand = int.from_bytes(os.urandom(10))  # 12 bits before the variant, 62 after it
+    digits = f"{time.time_ns() // 1_000_000:012x}7{rand >> 68:03x}{_VARIANT | rand & _LOW_62:016x}"
+    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
 
 class UtcDateTime(TypeDecorator[datetime]):
