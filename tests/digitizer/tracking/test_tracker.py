@@ -1,6 +1,7 @@
-"""A flat curve's track keeps to its line past a leader arrow that touches it; a steep
-stretch is told from a vertical stroke by its runs shifting with both ends; tracks sharing a
-run far taller than their strokes are not spread down it."""
+"""A flat curve's track keeps to its line past a leader arrow that touches it, and a young
+track crossing an older one goes on along its own line; a steep stretch is told from a
+vertical stroke by its runs shifting with both ends; tracks sharing a run far taller than
+their strokes are not spread down it."""
 
 import numpy as np
 import pytest
@@ -94,6 +95,30 @@ def test_a_young_track_running_into_an_older_ones_line_ends_there() -> None:
         to_curve(t) for t in track_pass(runs, range(_WIDTH), PlotScale(2.0, None, _WIDTH, 100))
     ]
     assert sum(curve.column[-1] == _WIDTH - 1 for curve in curves) == 1
+
+
+def _line(ink: np.ndarray, first: int, last: int, row: float, slope: float) -> None:
+    """A 2 px straight line from ``first`` to ``last`` (columns), ``row`` at ``first``."""
+    for column in range(first, last + 1):
+        centre = row + slope * (column - first)
+        ink[round(centre) - 1 : round(centre) + 1, column] = 1.0
+
+
+def test_a_young_track_crossing_an_older_ones_line_goes_on_along_its_own() -> None:
+    # Gate charge: a curve leaves the plateau it shares with the others, rising, and 12
+    # columns on crosses the leader arrow drawn from its label to the plateau, whose track
+    # started long before it. The curve's track is no copy of the arrow's: it goes on.
+    ink = np.zeros((200, _WIDTH), dtype=np.float32)
+    _line(ink, 0, _WIDTH - 1, 150.0, 0.0)  # the plateau, going on flat
+    _line(ink, 100, 190, 150.0, -1.0)  # the curve leaving it, rising
+    _line(ink, 60, 128, 80.0, 1.0)  # the arrow, crossing it at column 115
+    runs = column_runs(ink, 0.5)
+    scale = PlotScale(2.0, None, _WIDTH, 200)
+    curves = [to_curve(t) for t in track_pass(runs, range(_WIDTH), scale)]
+    (rising,) = [c for c in curves if c.column[-1] == 190]
+    assert rising.column[0] <= 105
+    on_line = np.abs(rising.middle - (150.0 - (rising.column - 100))) <= 2.0
+    assert on_line[rising.column >= 105].all()
 
 
 def _tall_runs(*spans: tuple[int, int]) -> ColumnRuns:

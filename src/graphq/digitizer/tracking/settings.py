@@ -33,6 +33,10 @@ class TrackingSettings:
     # A track younger than this many observations that runs into one at least as old is a
     # copy of it (tracks starting together, at the frame, are not).
     duplicate_age: int = 20
+    # ... unless, in ``flat_evidence`` of the next this many columns, its own line goes on
+    # apart from the older one's: it crosses it (a curve leaving a bundle crossing a leader
+    # arrow drawn to its label), as two lines at right angles part within a few columns.
+    crossing_lookahead: int = 8
     # A track's gate: this share of a line's width (at least ``min_gate_px``) plus a pixel.
     gate_line_widths: float = 0.75
     min_gate_px: float = 1.5

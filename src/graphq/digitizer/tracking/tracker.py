@@ -74,7 +74,7 @@ def track_pass(
         bottoms = runs.bottom[ids.start : ids.stop].tolist()
         centroids = runs.centroid[ids.start : ids.stop].tolist()
         claims = _claim_runs(live, runs, column, tops, bottoms, centroids, scale)
-        _end_young_duplicates(claims, column, scale)
+        _end_young_duplicates(claims, runs, columns, column, scale)
         taken: set[int] = set()
         for index, members in claims.items():
             taken.add(index)
@@ -182,12 +182,16 @@ def _claim_runs(
     return claims
 
 
-def _end_young_duplicates(claims: dict[int, list[Track]], column: int, scale: PlotScale) -> None:
+def _end_young_duplicates(
+    claims: dict[int, list[Track]], runs: ColumnRuns, columns: range, column: int, scale: PlotScale
+) -> None:
     """End a young track that joins an older one's run where the older one already is.
 
     Tracks start on anything left unclaimed: a leader arrow, a curve's stroke split for a
     column by an erased grid line. Once such a track runs into a curve it follows it as a
-    copy for good, and a bundle it reaches later is divided among one track too many.
+    copy for good, and a bundle it reaches later is divided among one track too many. A young
+    track crossing the older one is no copy: a curve leaving a bundle meets a leader arrow
+    that started before it (at its label) and goes on, on its own line, past it.
     """
     for members in claims.values():
         if len(members) < 2:
@@ -199,6 +203,7 @@ def _end_young_duplicates(claims: dict[int, list[Track]], column: int, scale: Pl
             if track.age < TRACKING.duplicate_age and any(
                 older.age >= TRACKING.duplicate_age
                 and abs(_predict(older, column) - predicted) <= scale.line_width_px / 2
+                and not _crosses(track, older, runs, columns, column, scale)
                 for older in kept
             ):
                 # Unclaimed with no gap left to coast, it ends in this column.
@@ -206,6 +211,31 @@ def _end_young_duplicates(claims: dict[int, list[Track]], column: int, scale: Pl
                 members.remove(track)
             else:
                 kept.append(track)
+
+
+def _crosses(
+    track: Track, older: Track, runs: ColumnRuns, columns: range, column: int, scale: PlotScale
+) -> bool:
+    """Whether ``track``'s line goes on, thin and apart from ``older``'s, just past the run
+    they share: in at least ``flat_evidence`` of the next ``crossing_lookahead`` columns where
+    their lines are a stroke apart, a thin run lies where ``track`` is heading and not on
+    ``older``'s line. A copy keeps to the older line; a leader arrow ends on it."""
+    found = 0
+    for ahead in range(1, TRACKING.crossing_lookahead + 1):
+        later = column + ahead * columns.step
+        if later not in columns:
+            break
+        mine, theirs = _predict(track, later), _predict(older, later)
+        if abs(mine - theirs) <= scale.line_width_px:
+            continue
+        ids = runs.in_column(later)
+        tops = runs.top[ids.start : ids.stop]
+        bottoms = runs.bottom[ids.start : ids.stop]
+        near = np.maximum(tops - mine, mine - bottoms) <= _gate(track, later, scale)
+        apart = np.maximum(tops - theirs, theirs - bottoms) > scale.line_width_px
+        thin = bottoms - tops + 1 <= scale.steep_height_px
+        found += bool((near & apart & thin).any())
+    return found >= TRACKING.flat_evidence
 
 
 def _bundle_fills_run(tracks: list[Track], top: int, bottom: int, scale: PlotScale) -> bool:
