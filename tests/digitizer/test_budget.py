@@ -48,3 +48,13 @@ def test_a_share_of_an_unlimited_budget_is_never_spent() -> None:
     whole = Budget.unlimited()
     assert not whole.share().spent
     assert not whole.hit
+
+
+def test_the_time_left_shrinks_with_cpu_spent_and_stops_at_zero() -> None:
+    budget = Budget(0.05)
+    assert 0.0 < budget.left <= 0.05
+    _burn(0.02)
+    assert budget.left <= 0.03
+    _burn(0.04)
+    assert budget.left == 0.0
+    assert Budget.unlimited().left == float("inf")

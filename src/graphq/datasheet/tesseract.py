@@ -1,4 +1,6 @@
-"""The OCR engine: tesseract run as a subprocess, its TSV answer parsed into words.
+"""The OCR engine: tesseract, in this process where its library is installed
+(:mod:`graphq.datasheet.tesseract_library`), else run as a subprocess; its TSV answer parsed
+into words.
 
 Tesseract (Apache-2.0) and its English model come in Debian's ``tesseract-ocr`` package, so
 reading needs no download and no network. Each run gets one thread: the machine's cores
@@ -16,6 +18,7 @@ import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from graphq.datasheet import tesseract_library
 from graphq.datasheet.words import Word
 from graphq.errors import GraphqError
 
@@ -50,6 +53,11 @@ def read_mask(
     """
     ink = mask if mask.dtype == bool else np.clip(mask, 0.0, 1.0)
     image = Image.fromarray(np.round(255.0 * (1.0 - ink)).astype(np.uint8))
+    # Uncompressed greyscale: encoding a page as PNG costs more than reading it.
+    pgm = _pgm(image)
+    tsv = tesseract_library.read_tsv(pgm, psm, chars, timeout_s)
+    if tsv is not None:
+        return parse_tsv(tsv, min_confidence)
     engine = shutil.which("tesseract")
     if engine is None:
         raise GraphqError(
@@ -62,8 +70,7 @@ def read_mask(
     try:
         done = subprocess.run(
             [*command, "tsv"],
-            # Uncompressed greyscale: encoding a page as PNG costs more than reading it.
-            input=_pgm(image),
+            input=pgm,
             capture_output=True,
             timeout=timeout_s,
             env=_ENV,

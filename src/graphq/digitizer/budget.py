@@ -61,8 +61,13 @@ class Budget:
         """A budget ending ``fraction`` of the way from now to this one's deadline; once it
         is spent, this one counts as hit too (the result is marked), though its own time is
         left for the stages that finish the result."""
-        left = max(0.0, self._deadline - time.process_time())
-        return Budget(fraction * left, whole=self)
+        return Budget(fraction * self.left, whole=self)
+
+    @property
+    def left(self) -> float:
+        """CPU seconds until the deadline (0 once it has passed): a bound for work that
+        cannot ask :attr:`spent` itself (tesseract's reading)."""
+        return max(0.0, self._deadline - time.process_time())
 
     @property
     def hit(self) -> bool:

@@ -77,3 +77,18 @@ def test_the_line_width_is_two_pixels_when_no_run_is_flat() -> None:
     ink[:, 0] = 1.0
     assert single_line_width(column_runs(ink, 0.5)) == 2.0
     assert single_line_width(column_runs(np.zeros((4, 4), dtype=np.float32), 0.5)) == 2.0
+
+
+def test_masses_and_centroids_are_the_running_column_sums_to_the_last_bit() -> None:
+    rng = np.random.default_rng(3)
+    ink = rng.random((60, 40), dtype=np.float32) * (rng.random((60, 40)) < 0.3)
+    runs = column_runs(ink, 0.2)
+    weights = np.vstack([np.zeros((1, 40), np.float32), np.cumsum(ink, axis=0)])
+    rows = np.arange(60, dtype=np.float64)[:, None]
+    moments = np.vstack([np.zeros((1, 40)), np.cumsum(ink * rows, axis=0)])
+    stop = runs.bottom + 1
+    mass = weights[stop, runs.column].astype(np.float64) - weights[runs.top, runs.column]
+    centroid = (moments[stop, runs.column] - moments[runs.top, runs.column]) / mass
+    assert runs.column.size > 100
+    np.testing.assert_array_equal(runs.mass, mass)
+    np.testing.assert_array_equal(runs.centroid, centroid)
