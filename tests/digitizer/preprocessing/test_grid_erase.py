@@ -81,3 +81,53 @@ def test_percentile_is_numpys_linear_percentile() -> None:
     for size in (1, 2, 3, 17, 257):
         for q in (0, 10, 75, 100):
             assert percentile(values[:size], q) == np.float32(np.percentile(values[:size], q))
+
+
+_FAMILY_ROWS = (20, 60, 100)
+
+
+def _stepping_grid(width: int = 300, step: int = 150) -> tuple[np.ndarray, list[Line]]:
+    """Three 1.9 px grid lines, as a vendor's PDF renders them a fraction of a pixel aslant:
+    the first one's dark core steps from one row to the next at ``step`` (its ink per column
+    staying its own), the others fall between two rows all along."""
+    ink = np.zeros((121, width), dtype=np.float32)
+    for row in _FAMILY_ROWS:
+        ink[row - 1], ink[row], ink[row + 1] = 0.53, 1.0, 0.36
+    row = _FAMILY_ROWS[0]
+    ink[row - 1, step:], ink[row, step:], ink[row + 1, step:] = 0.0, 0.95, 0.95
+    lines = [Line(float(row), row - 1, row + 1, 0, width, 1.0) for row in _FAMILY_ROWS]
+    return ink, lines
+
+
+def _erase(ink: np.ndarray, lines: list[Line]) -> np.ndarray:
+    cleaned = ink.copy()
+    erase_bands(cleaned, ink, lines)
+    return cleaned
+
+
+def test_a_grid_line_whose_dark_core_steps_between_its_rows_is_erased_wholly() -> None:
+    """Past the step the lower row is dark in one long stretch, as a curve along the line
+    would make it, yet the band holds no more ink per column than before the step."""
+    assert _erase(*_stepping_grid()).max() == 0.0
+
+
+def test_a_curve_lying_along_a_stepping_grid_line_survives() -> None:
+    """The same line with a flat curve tail (3 px, black) lying on it over its last third:
+    the curve adds ink to the band's columns, so its stretch beside the line's core row is
+    kept, and the line before the step is erased."""
+    ink, lines = _stepping_grid()
+    row = _FAMILY_ROWS[0]
+    ink[row - 1 : row + 2, 200:] = 1.0
+    cleaned = _erase(ink, lines)
+    assert (cleaned[row - 1, 200:] == 1.0).all() and (cleaned[row + 1, 200:] == 1.0).all()
+    assert cleaned[:, :150].max() == 0.0
+
+
+def test_a_lone_flat_curve_taken_for_a_line_keeps_the_stretches_that_hold_it() -> None:
+    """A flat output curve the grid stage took for a grid line, drifting from one row to the
+    next as it rises: no other line carries its ink per column, so nothing says the drift is
+    a grid line's, and its darker stretch is kept as before."""
+    ink, _ = _stepping_grid()
+    row = _FAMILY_ROWS[0]
+    lone = Line(float(row), row - 1, row + 1, 0, ink.shape[1], 1.0)
+    assert (_erase(ink, [lone])[row + 1, 160:] > 0.9).all()

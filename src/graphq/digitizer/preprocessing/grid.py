@@ -19,6 +19,7 @@ from graphq.digitizer.axes.frame import LINE_INK_THRESHOLD
 from graphq.digitizer.preprocessing.broken_grid import GridLook, broken_grid_lines
 from graphq.digitizer.preprocessing.grid_erase import (
     CURVE_OVER_GRID,
+    FAMILY_MASS,
     LIGHT_PERCENTILE,
     erase_bands,
     percentile,
@@ -36,10 +37,8 @@ _COLOURED_OVER_GRID = 0.07
 # A line with at least this many others within this ink level of it is one of a grid family.
 _FAMILY_SIZE = 3
 _FAMILY_LEVEL = 0.12
-# ... and this close (px) to its thickness, or within this fraction of its ink across its
-# rows.
+# ... and this close (px) to its thickness, or within FAMILY_MASS of its ink across its rows.
 _FAMILY_THICKNESS_PX = 1
-_FAMILY_MASS = 0.1
 # Lines this close (px) to the crop's border are the frame.
 _FRAME_MARGIN_PX = 6
 # Columns of unbroken ink that are a stretch of a line rather than a crossing of another.
@@ -295,7 +294,7 @@ def _without_flat_curves(
         alike = (
             (np.abs(levels - level) <= _FAMILY_LEVEL)
             & (np.abs(thicknesses - _thickness(line)) <= _FAMILY_THICKNESS_PX)
-            | (np.abs(masses - mass) <= _FAMILY_MASS * mass)
+            | (np.abs(masses - mass) <= FAMILY_MASS * mass)
         ) & ~inner_runs_on
         if np.count_nonzero(alike) - (not runs_on) >= _FAMILY_SIZE:
             return True

@@ -4,7 +4,11 @@ Each row of a line's band is erased up to its own level: a curve darker than the
 survives where it crosses or runs along it, while the line's own dashes (however dark) and
 the anti-aliased strokes of a label laid over it do not set that level. A curve lying in the
 row beside a line's band, where the line's own fringe would run all along it, keeps that
-stretch (a flat curve tail drawn half a pixel off a grid line at 72 dpi).
+stretch (a flat curve tail drawn half a pixel off a grid line at 72 dpi). A grid line drawn a
+fraction of a pixel aslant moves its dark core from one row of its band to the next; the row
+it moved into is darker in one long stretch, as a curve along the line would make it, but the
+band's ink per column stays the line's own, where a curve adds its own: that stretch is the
+line's, erased with it.
 """
 
 from __future__ import annotations
@@ -41,6 +45,13 @@ _DASHES_MIN = 3
 _DASH_LENGTH_RATIO = 2.5
 _MAX_DASH_FRACTION = 0.25
 _DASH_END_FRACTION = 0.25
+# Lines whose ink per column (their mass) is within this fraction of each other's are alike:
+# a thin line's peak level and rows depend on where it falls between pixel rows, its mass
+# does not ...
+FAMILY_MASS = 0.1
+# ... and a line alike to at least this many others is one of the grid's family: a flat curve
+# the grid stage took for a line has no such fellows.
+_FAMILY_FELLOWS = 2
 # Percentile of a line's ink that tells a grid line from a flat curve.
 LIGHT_PERCENTILE = 10
 
@@ -53,12 +64,20 @@ def erase_bands(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None
     under it, yet a curve running along the line for a while does not set it.
     """
     rows = cleaned.shape[0]
-    for line in lines:
+    bands = [_band(ink, line) for line in lines]
+    masses = [band.sum(axis=0) for band in bands]
+    fellows = _fellows([float(np.median(mass)) if mass.size else 0.0 for mass in masses])
+    for line, fringed_band, mass, alike in zip(lines, bands, masses, fellows, strict=True):
         band = ink[line.first : line.last + 1, line.start : line.end].max(axis=0)
         band_light = _light_level(band)
         core_px = np.count_nonzero(band > LINE_INK_THRESHOLD)
         # One row either side takes the anti-aliased fringe of a line between two rows.
-        for row in range(max(0, line.first - 1), min(rows, line.last + 2)):
+        fringed = range(max(0, line.first - 1), min(rows, line.last + 2))
+        stretches = {row: _darker_stretches(ink[row, line.start : line.end]) for row in fringed}
+        # Only a line of the grid's family is known to be grid all along; a flat curve the
+        # grid stage took for a line keeps the stretches that hold it.
+        added = _added_ink(fringed_band, mass, stretches) if alike >= _FAMILY_FELLOWS else None
+        for row in fringed:
             values = ink[row, line.start : line.end]
             inked = values[values > LINE_INK_THRESHOLD]
             if inked.size < 0.25 * values.size:
@@ -71,19 +90,16 @@ def erase_bands(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None
                 if beside_line.sum() >= _FRINGE_SHARE * core_px:
                     beside_line[:] = False
             level = percentile(inked, _LEVEL_PERCENTILE)
-            light = _light_level(values)
-            # Darker ink in long stretches is a curve along the line; in short ones, the
-            # anti-aliased dots of a dotted line.
-            along = _long_runs(values > light + CURVE_OVER_GRID, _ALONG_RUN_PX)
+            along = stretches[row]
             if _dashes(along):
                 # The darker stretches are the line's own dashes: all of it is grid.
                 level = float(values[along].max())
-            elif along.any():
+            elif (along := _adding_ink(along, added)).any():
                 # A curve runs along this grid line for a good part of it: the line's own
                 # level is that of the ink beside the curve's stretches.
                 beside = values[~along & (values > LINE_INK_THRESHOLD)]
                 if not beside.size:
-                    beside = inked[inked <= light + CURVE_OVER_GRID]
+                    beside = inked[inked <= _light_level(values) + CURVE_OVER_GRID]
                 level = percentile(beside, 75)
             elif level - band_light > _CURVE_ALONG_GRID and (
                 _long_runs(values > band_light + CURVE_OVER_GRID, _ALONG_RUN_PX).any()
@@ -95,6 +111,56 @@ def erase_bands(cleaned: np.ndarray, ink: np.ndarray, lines: list[Line]) -> None
             erase = target < level + CURVE_OVER_GRID
             erase[line.start : line.end] &= ~beside_line
             target[erase] = 0.0
+
+
+def _band(ink: np.ndarray, line: Line) -> np.ndarray:
+    """A line's band of ``ink``: its rows and the fringe row either side."""
+    return ink[max(0, line.first - 1) : line.last + 2, line.start : line.end]
+
+
+def _fellows(masses: list[float]) -> list[int]:
+    """Per line, how many of the others carry its ink per column (within FAMILY_MASS of it).
+    Sorted once, each line's fellows are a range of the sorted masses."""
+    ordered = np.sort(np.asarray(masses, dtype=float))
+    values = np.asarray(masses, dtype=float)
+    low = np.searchsorted(ordered, values * (1.0 - FAMILY_MASS), side="left")
+    high = np.searchsorted(ordered, values * (1.0 + FAMILY_MASS), side="right")
+    return (high - low - 1).tolist()
+
+
+def _darker_stretches(values: np.ndarray) -> np.ndarray:
+    """Where a row of a line's band is darker than its light level in long stretches: a
+    curve along the line; in short ones, the anti-aliased dots of a dotted line."""
+    return _long_runs(values > _light_level(values) + CURVE_OVER_GRID, _ALONG_RUN_PX)
+
+
+def _added_ink(
+    band: np.ndarray, mass: np.ndarray, stretches: dict[int, np.ndarray]
+) -> np.ndarray | None:
+    """Per column of a line's ``band`` (``mass``: its ink per column), the ink over the
+    line's own: the median of the columns where no row has a darker stretch. None where
+    every inked column has one."""
+    plain = band.max(axis=0) > LINE_INK_THRESHOLD
+    for along in stretches.values():
+        plain &= ~along
+    if not plain.any():
+        return None
+    return mass - float(np.median(mass[plain]))
+
+
+def _adding_ink(along: np.ndarray, added: np.ndarray | None) -> np.ndarray:
+    """The darker stretches of a row that add ink to the line's band (``added``: per column,
+    over the line's own; None: all of them): a curve lying along the line. A line drawn a
+    fraction of a pixel aslant moves its dark core from one row to the next in long
+    stretches, which darkens a row as a curve would, but its ink per column stays its own."""
+    if added is None or not along.any():
+        return along
+    edges = np.diff(np.concatenate(([0], along.view(np.int8), [0])))
+    kept = along.copy()
+    for start, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+        if float(np.median(added[start:stop])) <= CURVE_OVER_GRID:
+            kept[start:stop] = False
+    return kept
 
 
 def _light_level(values: np.ndarray) -> float:
