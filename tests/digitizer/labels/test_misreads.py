@@ -60,3 +60,13 @@ def test_hyphens_and_letters_that_are_printed_so_stay() -> None:
     assert mend_label("TO-220 (DC)") == "TO-220 (DC)"
     assert mend_label("VCE = 5 V (DULIL)") == "VCE = 5 V (DULIL)"  # no style it is near
     assert mend_label("VGS = -5.0V") == "VGS = -5.0V"
+
+
+def test_an_equals_sign_blur_made_another_sign_is_read_as_the_equals_sign() -> None:
+    assert mend_label("Vag? 10V") == "Vag = 10V"
+    assert mend_label("Vg® 40V") == "Vg = 40V"
+    assert mend_label("V,..* 20V") == "V = 20V"
+    assert mend_label("Vog » SV (DASHED)") == "Vog = 5V (DASHED)"
+    # A sign between a name and a word, or with no name before it, is left as read.
+    assert mend_label("Note * Pulse") == "Note * Pulse"
+    assert mend_label("* 100)s") == "* 100)s"

@@ -11,6 +11,9 @@ from difflib import SequenceMatcher
 
 from graphq.digitizer.labels.naming import CAPACITANCES
 
+# A quantity's name, then one sign OCR makes of a blurred "=" ("Vag? 10V", "Vg® 40V",
+# "V,..* 20V"), then its value: no label prints a name and a number joined by those signs.
+_EQUALS_MISREAD = re.compile(r"^([A-Za-z][^\s=?*®»]{0,5})\s*[?*®»]\s*(?=[-−]?[\dSO])")
 # A number, a space and a lone C: a degree sign lost ("125 C", "-55 C"); or a degree sign
 # with its C lost ("125°").
 _LOST_DEGREE = re.compile(r"(\d)(?:\s+C\b|\s*°(?!\s*[CF]))")
@@ -81,11 +84,13 @@ def mend_label(text: str) -> str:
     dashes at an end is a legend's dashed sample read with its text. A µ read as a y or an
     i, and a 1 as an i before "ms", are mended, and so is a line style named in brackets
     ("(OULIL)" is SOLID). Before the "=" stands a name: the marks OCR makes of its
-    subscript go; so do the marks a stray speck at either end is read as, a lone dash at
+    subscript go, and a sign OCR made of a blurred "=" between it and its value ("Vag? 10V")
+    is the "="; so do the marks a stray speck at either end is read as, a lone dash at
     the end or before the name (a sample's), and signs before the first letter or digit
     ("- = VGS = 10V"). A minus set apart joins its number ("- 25°C"), and a degree sign
     whose C was lost gets it back ("125°")."""
     text = _SAMPLE_AS_DASHES.sub("", _LEADING_SIGNS.sub("", text)).strip(_STRAY_MARKS)
+    text = _EQUALS_MISREAD.sub(r"\1 = ", text)
     text = _LOST_DEGREE.sub(r"\1°C", text)
     text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(lambda m: re.sub(r"[^\w()]", "", m.group(1)), text))
     text = _SPLIT_ZERO.sub("0", _POINT_AS_HYPHEN.sub(".", _MINUS_APART.sub("-", text)))

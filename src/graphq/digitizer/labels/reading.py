@@ -42,6 +42,7 @@ from graphq.digitizer.labels.legend_samples import (
 from graphq.digitizer.labels.ocr import LineSettings, read_lines
 from graphq.digitizer.labels.pointers import carried, find_pointers
 from graphq.digitizer.tracking.tracks import TracedCurve
+from graphq.errors import GraphqError
 
 Box = tuple[float, float, float, float]
 
@@ -322,9 +323,22 @@ def label_curves(
         points = [np.column_stack((c.column + left, c.middle + top)) for c in curves]
         rgb = shared_colours([_rgb(colour) for colour in colours])
         dashed = [is_dashed(c.column) for c in curves]
-        read = read_labels(text, curves, points, rgb, dashed)
+        try:
+            read = read_labels(text, curves, points, rgb, dashed, _within(budget))
+        except GraphqError as error:
+            # Tesseract stopped at the budget's end (thousands of dots read as glyphs): the
+            # labels are left unread, and the result is marked.
+            if error.code != "OCR_FAILED" or not budget.spent:
+                raise
     named = bind_curve_labels(read.labels, read.certainty, given, order)
     return replace(named, texts=read.texts)
+
+
+def _within(budget: Budget, settings: ReadingSettings = DEFAULT_READING) -> ReadingSettings:
+    """The reading settings with tesseract's time bounded by what is left of the budget."""
+    ocr = settings.lines.ocr
+    bounded = replace(ocr, timeout_s=min(ocr.timeout_s, budget.left))
+    return replace(settings, lines=replace(settings.lines, ocr=bounded))
 
 
 def _rgb(colour: str) -> tuple[int, int, int]:
