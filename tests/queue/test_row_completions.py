@@ -4,25 +4,31 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
+from collections.abc import AsyncIterator
 from typing import Any, cast
 
-import anyio
 import pytest
 from sqlalchemy import Table, insert, select, text
 
 from graphq.db.database import Database
-from graphq.db.migrate import upgrade
 from graphq.db.models import ExtractionResult, Job, Product, new_id
 from graphq.errors import GraphqError
 from graphq.queue import new_rows, row_completions, row_updates, store
-from tests.conftest import make_settings
-from tests.postgres import PostgresCluster
 
 OWNER = "host:1:abcd"
 OTHER = "host:2:ef01"
 RESULTS = cast(Table, ExtractionResult.__table__)
 PRODUCTS = cast(Table, Product.__table__)
+
+
+@pytest.fixture
+async def db(postgres_database: str) -> AsyncIterator[Database]:
+    """A migrated database of its own on the session's PostgreSQL."""
+    database = Database(postgres_database)
+    try:
+        yield database
+    finally:
+        await database.dispose()
 
 
 async def _claimed_jobs(db: Database, owners: list[str]) -> list[str]:
@@ -61,101 +67,75 @@ def _result(job_id: str, confidence: float) -> dict[str, Any]:
     return new_rows.table_row(RESULTS, given)
 
 
-async def test_a_group_completes_with_the_rows_of_its_own_jobs_only(
-    postgres_cluster: PostgresCluster, tmp_path: Path
-) -> None:
-    settings = make_settings(tmp_path, storage={"database_url": postgres_cluster.create_database()})
-    await anyio.to_thread.run_sync(upgrade, settings)
-    db = Database(settings.database_url)
-    try:
-        ours, theirs, reviewed = await _claimed_jobs(db, [OWNER, OTHER, OWNER])
-        runs = [(ours, store.utcnow()), (theirs, None), (reviewed, None)]
+async def test_a_group_completes_with_the_rows_of_its_own_jobs_only(db: Database) -> None:
+    ours, theirs, reviewed = await _claimed_jobs(db, [OWNER, OTHER, OWNER])
+    runs = [(ours, store.utcnow()), (theirs, None), (reviewed, None)]
 
-        def complete(conn: Any) -> list[bool]:
-            with row_completions.gathering(conn) as gathered:
-                for job_id, _ in runs:
-                    gathered.job_id = job_id
-                    rows = [_result(job_id, 0.5)] if job_id != reviewed else []
-                    new_rows.insert_rows(conn, RESULTS, rows)
-                gathered.job_id = reviewed
-                new_rows.insert_rows(conn, RESULTS, [_result(reviewed, 0.25), _result(reviewed, 1)])
-            return row_completions.complete_with_rows(conn, OWNER, runs, {reviewed}, gathered)
+    def complete(conn: Any) -> list[bool]:
+        with row_completions.gathering(conn) as gathered:
+            for job_id, _ in runs:
+                gathered.job_id = job_id
+                rows = [_result(job_id, 0.5)] if job_id != reviewed else []
+                new_rows.insert_rows(conn, RESULTS, rows)
+            gathered.job_id = reviewed
+            new_rows.insert_rows(conn, RESULTS, [_result(reviewed, 0.25), _result(reviewed, 1)])
+        return row_completions.complete_with_rows(conn, OWNER, runs, {reviewed}, gathered)
 
-        assert await db.statement(complete) == [True, False, True]
-        async with db.read() as session:
-            jobs = {
-                job_id: (status, owner, review, duration)
-                for job_id, status, owner, review, duration in await session.execute(
-                    select(
-                        Job.id, Job.status, Job.lease_owner, Job.needs_review, Job.actual_duration
-                    )
-                )
-            }
-            results = (await session.execute(select(ExtractionResult))).scalars().all()
-        assert jobs[theirs] == ("processing", OTHER, False, None)
-        assert jobs[ours][:3] == ("completed", None, False) and jobs[ours][3] is not None
-        assert jobs[reviewed] == ("completed", None, True, None)
-        assert sorted((r.job_id, r.confidence) for r in results) == sorted(
-            [(ours, 0.5), (reviewed, 0.25), (reviewed, 1.0)]
-        )
-        stored = next(r for r in results if r.job_id == ours)
-        assert stored.result_metadata == {"curves": [{"name": "Vgs=4V", "points": 3}]}
-        assert stored.review_reasons == [{"code": "FAINT", "message": "faint trace"}]
-        assert stored.created_at.tzinfo is not None and stored.accepted_at is None
-    finally:
-        await db.dispose()
+    assert await db.statement(complete) == [True, False, True]
+    async with db.read() as session:
+        jobs = {
+            job_id: (status, owner, review, duration)
+            for job_id, status, owner, review, duration in await session.execute(
+                select(Job.id, Job.status, Job.lease_owner, Job.needs_review, Job.actual_duration)
+            )
+        }
+        results = (await session.execute(select(ExtractionResult))).scalars().all()
+    assert jobs[theirs] == ("processing", OTHER, False, None)
+    assert jobs[ours][:3] == ("completed", None, False) and jobs[ours][3] is not None
+    assert jobs[reviewed] == ("completed", None, True, None)
+    assert sorted((r.job_id, r.confidence) for r in results) == sorted(
+        [(ours, 0.5), (reviewed, 0.25), (reviewed, 1.0)]
+    )
+    stored = next(r for r in results if r.job_id == ours)
+    assert stored.result_metadata == {"curves": [{"name": "Vgs=4V", "points": 3}]}
+    assert stored.review_reasons == [{"code": "FAINT", "message": "faint trace"}]
+    assert stored.created_at.tzinfo is not None and stored.accepted_at is None
 
 
-async def test_a_statement_of_its_own_while_rows_are_gathered_is_refused(
-    postgres_cluster: PostgresCluster, tmp_path: Path
-) -> None:
-    settings = make_settings(tmp_path, storage={"database_url": postgres_cluster.create_database()})
-    await anyio.to_thread.run_sync(upgrade, settings)
-    db = Database(settings.database_url)
-    try:
-        (job_id,) = await _claimed_jobs(db, [OWNER])
+async def test_a_statement_of_its_own_while_rows_are_gathered_is_refused(db: Database) -> None:
+    (job_id,) = await _claimed_jobs(db, [OWNER])
 
-        def store_itself(conn: Any) -> None:
-            with row_completions.gathering(conn):
-                conn.execute(insert(RESULTS), _result(job_id, 0.5))
+    def store_itself(conn: Any) -> None:
+        with row_completions.gathering(conn):
+            conn.execute(insert(RESULTS), _result(job_id, 0.5))
 
-        with pytest.raises(GraphqError, match="statement of its own"):
-            await db.statement(store_itself)
-        async with db.read() as session:
-            assert (await session.execute(select(ExtractionResult))).first() is None
-    finally:
-        await db.dispose()
+    with pytest.raises(GraphqError, match="statement of its own"):
+        await db.statement(store_itself)
+    async with db.read() as session:
+        assert (await session.execute(select(ExtractionResult))).first() is None
 
 
-async def test_rows_a_group_changes_change_only_for_the_jobs_still_ours(
-    postgres_cluster: PostgresCluster, tmp_path: Path
-) -> None:
-    settings = make_settings(tmp_path, storage={"database_url": postgres_cluster.create_database()})
-    await anyio.to_thread.run_sync(upgrade, settings)
-    db = Database(settings.database_url)
-    try:
-        ours, theirs = await _claimed_jobs(db, [OWNER, OTHER])
-        async with db.write() as session:
-            session.add(Product(id="other", name="o", part_number="O"))
-        runs = [(ours, None), (theirs, None)]
+async def test_rows_a_group_changes_change_only_for_the_jobs_still_ours(db: Database) -> None:
+    ours, theirs = await _claimed_jobs(db, [OWNER, OTHER])
+    async with db.write() as session:
+        session.add(Product(id="other", name="o", part_number="O"))
+    runs = [(ours, None), (theirs, None)]
 
-        def complete(conn: Any) -> list[bool]:
-            with row_completions.gathering(conn) as gathered:
-                gathered.job_id = ours
-                row_updates.update_rows(conn, PRODUCTS, [{"id": "p", "description": "ours"}])
-                gathered.job_id = theirs
-                changed = {"id": "other", "description": "theirs", "status": "archived"}
-                row_updates.update_rows(conn, PRODUCTS, [changed])
-            return row_completions.complete_with_rows(conn, OWNER, runs, set(), gathered)
+    def complete(conn: Any) -> list[bool]:
+        with row_completions.gathering(conn) as gathered:
+            gathered.job_id = ours
+            row_updates.update_rows(conn, PRODUCTS, [{"id": "p", "description": "ours"}])
+            gathered.job_id = theirs
+            changed = {"id": "other", "description": "theirs", "status": "archived"}
+            row_updates.update_rows(conn, PRODUCTS, [changed])
+        return row_completions.complete_with_rows(conn, OWNER, runs, set(), gathered)
 
-        assert await db.statement(complete) == [True, False]
-        async with db.read() as session:
-            products = {
-                product.id: (product.description, product.status, product.updated_at)
-                for product in (await session.execute(select(Product))).scalars()
-            }
-        assert products["p"][:2] == ("ours", "active")
-        assert products["other"][:2] == ("", "active")
-        assert products["p"][2] > products["other"][2]
-    finally:
-        await db.dispose()
+    assert await db.statement(complete) == [True, False]
+    async with db.read() as session:
+        products = {
+            product.id: (product.description, product.status, product.updated_at)
+            for product in (await session.execute(select(Product))).scalars()
+        }
+    assert products["p"][:2] == ("ours", "active")
+    assert products["other"][:2] == ("", "active")
+    assert products["p"][2] > products["other"][2]
