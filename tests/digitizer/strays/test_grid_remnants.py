@@ -100,6 +100,21 @@ def test_a_thin_dashed_flat_curve_ending_at_its_label_stays() -> None:
     assert _kept(ink, (columns, np.full(columns.size, float(_ROW)))) == 2
 
 
+def test_a_curve_running_alone_in_one_nicked_column_is_weighed_by_all_its_runs() -> None:
+    # The heavy curve shares its runs with a bundle but for one column, where it is nicked
+    # to a pale pixel: weighed there alone it would seem lighter than the grid line.
+    ink = _plot(remnant_rows=1)
+    nick = 250
+    top = round(180 - 0.4 * nick)
+    ink[top : top + 3, nick] = 0.0
+    ink[top + 1, nick] = 0.4
+    runs = column_runs(ink, 0.3)
+    heavy, line = _curves(ink, _across())
+    heavy.shared[:] = 2
+    heavy.shared[nick] = 1
+    assert len(drop_grid_remnants([heavy, line], runs, _under_labels(), 3.0)) == 1
+
+
 def test_a_thin_flat_curve_broken_by_its_label_stays_beside_a_curve_as_thin() -> None:
     ink = _plot(remnant_rows=1)
     columns = np.arange(_SHAPE[1])

@@ -47,6 +47,10 @@ class GridRemnantSettings:
     # as heavy is left to the grid stage, which sees the whole grid), where a flat curve broken
     # by its label is as heavy as some curve.
     max_mass_ratio: float = 0.8
+    # A curve's ink is measured where it runs alone, unless it does so in fewer than this
+    # share of its columns (a curve inside a bundle): a few lone samples are no fair measure
+    # (one nicked column of 834 put a 6 px black curve at 0.8), so then all its runs are.
+    min_alone_share: float = 0.1
 
 
 GRID_REMNANTS = GridRemnantSettings()
@@ -65,17 +69,22 @@ def drop_grid_remnants(
     A flat line from frame to frame that no label touches stays: saturated output curves are
     drawn so, as light as the others."""
     shaped = [_shaped_like_remnant(c, under_labels, line_width_px, settings) for c in curves]
-    others = [_mass(c, runs) for c, s in zip(curves, shaped, strict=True) if not s]
+    others = [_mass(c, runs, settings) for c, s in zip(curves, shaped, strict=True) if not s]
     if not any(shaped) or not others:
         return curves
     limit = settings.max_mass_ratio * min(others)
-    return [c for c, s in zip(curves, shaped, strict=True) if not (s and _mass(c, runs) <= limit)]
+    return [
+        c
+        for c, s in zip(curves, shaped, strict=True)
+        if not (s and _mass(c, runs, settings) <= limit)
+    ]
 
 
-def _mass(curve: TracedCurve, runs: ColumnRuns) -> float:
+def _mass(curve: TracedCurve, runs: ColumnRuns, settings: GridRemnantSettings) -> float:
     """Median ink per column of a curve where it runs alone (its width times its darkness)."""
     alone = curve.run[curve.shared == 1]
-    return float(np.median(runs.mass[alone if alone.size else curve.run]))
+    fair = alone.size and alone.size >= settings.min_alone_share * curve.run.size
+    return float(np.median(runs.mass[alone if fair else curve.run]))
 
 
 def _shaped_like_remnant(
