@@ -2,8 +2,14 @@
 to be its own, a result's doubts cap it, and a curve under the threshold marks the result for
 review."""
 
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
 import numpy as np
 
+from graphq.digitizer import GraphMeta, digitize
 from graphq.digitizer.confidence import (
     CONFIDENCE,
     curve_confidence,
@@ -15,9 +21,13 @@ from graphq.digitizer.confidence import (
 )
 from graphq.digitizer.labels.binding import CurveLabels, LabelSource, bind_curve_labels
 from graphq.digitizer.tracking.tracks import TracedCurve
-from graphq.digitizer.types import Curve, DigitizeResult
+from graphq.digitizer.types import Axes, Axis, Curve, DigitizeResult
 from graphq.review import Review, ReviewReason
 from tests.digitizer.curves import traced_curve
+from tests.digitizer.plots import render_plot
+
+# The axes of the drawn plots below (render_plot's, and _labelled_plot's).
+PLOT_META = GraphMeta(axes=Axes(x=Axis(min=0, max=10), y=Axis(min=0, max=6)), graph_type="output")
 
 READ = LabelSource.READ
 
@@ -164,8 +174,49 @@ def test_label_forms_are_whole_values_names_and_packages_and_misreadings_are_not
         "lave",
         "1. = Z29°U",
         "Ves = 00V",
+        "Vi5 = 20V",
+        "T2 = 125°C",
     ):
         assert not is_label_form(misread), misread
+
+
+def _labelled_plot(labels: tuple[str, str]) -> np.ndarray:
+    """Two output-like curves, well apart, each with its label printed above its end."""
+    figure = plt.figure(figsize=(6.0, 4.5), dpi=100)
+    axes = figure.add_axes((0.12, 0.12, 0.8, 0.8))
+    x = np.linspace(0, 10, 300)
+    for level, label in zip((2.0, 4.5), labels, strict=True):
+        axes.plot(x, level * (1 - np.exp(-x / 1.5)), color="black", lw=1.2)
+        axes.text(7.5, level + 0.25, label, fontsize=10)
+    axes.set_xlim(0, 10)
+    axes.set_ylim(0, 6)
+    figure.canvas.draw()
+    pixels = np.asarray(figure.canvas.buffer_rgba())[:, :, :3].copy()
+    plt.close(figure)
+    return pixels
+
+
+def test_a_symbol_holding_a_digit_is_read_as_a_misreading_of_its_letters() -> None:
+    # "VD5" is what OCR makes of V_DS: the value beside it may be misread too.
+    plain = digitize(_labelled_plot(("VDS = 20 V", "VDS = 40 V")), PLOT_META)
+    assert min(curve.confidence for curve in plain.curves) >= CONFIDENCE.review_below
+    misread = digitize(_labelled_plot(("VD5 = 20 V", "VDS = 40 V")), PLOT_META)
+    assert max(curve.confidence for curve in misread.curves) < CONFIDENCE.review_below
+    assert any("'VD5 = 20V'" in note.message for note in misread.review.reasons)
+
+
+def test_a_plot_drawn_in_a_few_hundred_pixels_is_never_confident() -> None:
+    # The same family and labels at 640 and at 240 columns: at 240 a curve a stroke off, or
+    # a label with a digit dropped or doubled ("VGS = 55V"), would pass every other check.
+    large, _ = render_plot(curve_labels=True)
+    confident = digitize(large, PLOT_META)
+    assert min(curve.confidence for curve in confident.curves) >= CONFIDENCE.review_below
+    assert not confident.review.needs_review
+    small, _ = render_plot(curve_labels=True, size_in=(3.0, 2.25))
+    doubted = digitize(small, PLOT_META)
+    assert doubted.curves
+    assert max(curve.confidence for curve in doubted.curves) < CONFIDENCE.review_below
+    assert any("px wide" in note.message for note in doubted.review.reasons)
 
 
 def _result(confidence: float, *reasons: ReviewReason) -> DigitizeResult:

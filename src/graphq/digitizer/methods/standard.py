@@ -225,7 +225,11 @@ def digitize_standard(
         named = bind_curve_labels([""] * len(curves), [0.0] * len(curves), labels, order)
     review.extend(named.review)
     confidences, doubts = curve_confidences(
-        curves, named, given=bool(labels), vouch_for_labels=meta.read_labels
+        curves,
+        named,
+        given=bool(labels),
+        vouch_for_labels=meta.read_labels,
+        plot_columns=plot_columns,
     )
     review.extend(doubts)
     for rank, index in enumerate(order):
