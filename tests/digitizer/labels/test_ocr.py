@@ -127,3 +127,19 @@ def test_a_dash_below_or_far_left_of_a_number_is_no_minus() -> None:
     read = _read(draw)
     assert any(same_label(text, "0.5V") for text in read)
     assert not any(text.startswith("-") for text in read)
+
+
+def test_a_dense_dotted_grid_is_no_text_and_the_labels_in_it_are_read() -> None:
+    # Dotted grid lines a few px apart once chained thousands of dots into "lines" of text.
+    def draw(axes: plt.Axes) -> None:
+        for at in np.arange(0.1, 4.0, 0.2):
+            axes.plot([at, at], [0, 2], color="black", lw=0.6, dashes=(1, 1.5))
+        for at in np.arange(0.1, 2.0, 0.2):
+            axes.plot([0, 4], [at, at], color="black", lw=0.6, dashes=(1, 1.5))
+        axes.plot([0.2, 3.8], [0.4, 1.0], color="black", lw=1.2)
+        axes.text(0.45, 1.32, "VGS = 10 V", fontsize=12, backgroundcolor="white")
+        axes.text(2.25, 0.42, "VGS = 4 V", fontsize=12, backgroundcolor="white")
+
+    read = _read(draw)
+    assert len(read) == 2
+    assert same_label(read[0], "VGS = 10 V") and same_label(read[1], "VGS = 4 V")

@@ -35,6 +35,11 @@ class LineSettings:
     # Rows of a cluster with less ink than this many glyph heights' worth of px are the gap
     # between two of its lines (a stray stroke's pixels aside).
     row_gap_ink: float = 0.15
+    # Strokes shorter than this many glyph heights are dots (TextClusterSettings.min_stroke):
+    # a decimal point, an i's dot or a dotted grid's. They chain no glyphs into a cluster (a
+    # dense dotted grid would make one of thousands of dots, costly and read as "eee") but
+    # are read with the cluster they stand in.
+    min_stroke: float = 0.3
     # A line holds a glyph at least this many glyph heights tall (a lone dot is no text) ...
     min_glyph: float = 0.6
     # ... and rows this many glyph heights apart, one side shorter than that, are one line
@@ -92,7 +97,8 @@ def _read_words(
     ocr = settings.ocr
     gap = max(1, round(settings.word_gap * glyph))
     side = max(1, round(settings.line_join * glyph))
-    groups, clusters = glyph_clusters(mask, gap, side)
+    dots = _dots(mask, settings.min_stroke * glyph)
+    groups, clusters = glyph_clusters(mask & ~dots, gap, side)
     fringe = ndimage.binary_dilation(mask, iterations=settings.fringe_px)
     scale = min(ocr.max_upscale, max(1.0, ocr.glyph_px / glyph))
     pieces, places = [], []
@@ -101,7 +107,7 @@ def _read_words(
         line
         for index, box in enumerate(clusters, start=1)
         if box is not None
-        for line in _text_rows(groups[box] == index, box, glyph, settings)
+        for line in _text_rows((groups[box] == index) | dots[box], box, glyph, settings)
     ]
     for box in boxes:
         pad = settings.fringe_px + 1
@@ -134,6 +140,16 @@ def _read_words(
         middle = min(height - 1, max(0, int((word.top + word.bottom) / 2)))
         bands.setdefault(int(row_band[middle]), []).append(word)
     return [restore_decimal_points(mend_units(words), mask) for words in bands.values()]
+
+
+def _dots(mask: np.ndarray, longest: float) -> np.ndarray:
+    """The components of ``mask`` shorter than ``longest`` px both ways."""
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    dot = np.zeros(count + 1, bool)
+    for index, box in enumerate(ndimage.find_objects(labels), start=1):
+        if box is not None:
+            dot[index] = max(box[0].stop - box[0].start, box[1].stop - box[1].start) < longest
+    return dot[labels]
 
 
 def _bands(boxes: list[tuple[slice, slice]]) -> list[int]:
