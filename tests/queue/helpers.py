@@ -12,13 +12,13 @@ from typing import Any
 
 import anyio
 from litestar.testing import AsyncTestClient
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from graphq.app import create_app
 from graphq.config import Settings
 from graphq.db.database import Database
 from graphq.db.migrate import upgrade
-from graphq.db.models import new_id
+from graphq.db.models import Job, new_id
 from graphq.queue import new_rows, store
 from graphq.runtime import build_runtime
 from tests.conftest import TEST_HANDLERS, Service, make_key, make_settings, query_rows
@@ -120,3 +120,12 @@ async def claimed_jobs(db: Database, owner: str, count: int) -> list[str]:
     await new_rows.enqueue(db, [{"id": i, "enqueued_ns": time.time_ns(), **given} for i in ids])
     await store.claim(db, ids, owner, 30.0)
     return ids
+
+
+async def job_columns(
+    db: Database, job_ids: list[str], *columns: Any
+) -> dict[str, tuple[Any, ...]]:
+    """Per job of ``job_ids``, the values of ``columns`` (``Job`` attributes) as stored."""
+    async with db.read() as session:
+        rows = await session.execute(select(Job.id, *columns).where(Job.id.in_(job_ids)))
+        return {row[0]: tuple(row[1:]) for row in rows}

@@ -5,36 +5,26 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
-from graphq.db.database import Database
 from graphq.db.models import Job
 from graphq.queue import leases, store
-from tests.queue.helpers import claimed_jobs, queue_database
+from tests.queue.helpers import claimed_jobs, job_columns, queue_database
 
 OWNER = "host:1:abcd"
 OTHER = "host:2:ef01"
-
-
-async def _leases(db: Database, job_ids: list[str]) -> dict[str, tuple[Any, ...]]:
-    async with db.read() as session:
-        rows = await session.execute(
-            select(Job.id, Job.status, Job.lease_owner, Job.lease_expires_at, Job.attempts).where(
-                Job.id.in_(job_ids)
-            )
-        )
-        return {row[0]: tuple(row[1:]) for row in rows}
+# What the tests read of each job.
+LEASE = (Job.status, Job.lease_owner, Job.lease_expires_at, Job.attempts)
 
 
 async def test_only_the_holder_renews_a_lease(tmp_path: Path) -> None:
     async with queue_database(tmp_path) as db:
         (ours,) = await claimed_jobs(db, OWNER, 1)
         (theirs,) = await claimed_jobs(db, OTHER, 1)
-        before = await _leases(db, [ours, theirs])
+        before = await job_columns(db, [ours, theirs], *LEASE)
         await leases.renew_leases(db, OWNER, [ours, theirs], 600.0)
-        after = await _leases(db, [ours, theirs])
+        after = await job_columns(db, [ours, theirs], *LEASE)
     assert after[ours][2] > before[ours][2] + timedelta(seconds=500)
     assert after[theirs] == before[theirs]
 
@@ -51,7 +41,7 @@ async def test_a_job_whose_lease_ran_out_goes_back_in_line_once(tmp_path: Path) 
         expired = await leases.expired_leases(db)
         back = await leases.requeue_expired(db, stalled)
         again = await leases.requeue_expired(db, stalled)
-        rows = await _leases(db, [stalled, running])
+        rows = await job_columns(db, [stalled, running], *LEASE)
     assert expired == [(stalled, 1, 3)]
     assert back is not None and (back.id, back.queue_id) == (stalled, "q")
     assert again is None  # no longer running: a second recovery changes nothing
@@ -66,7 +56,7 @@ async def test_jobs_released_at_shutdown_wait_again_with_the_attempt_uncounted(
         ours = await claimed_jobs(db, OWNER, 2)
         (theirs,) = await claimed_jobs(db, OTHER, 1)
         await leases.release(db, [*ours, theirs], OWNER)
-        rows = await _leases(db, [*ours, theirs])
+        rows = await job_columns(db, [*ours, theirs], *LEASE)
         waiting = {job.id for job in await leases.load_waiting(db)}
     assert [rows[job_id][0] for job_id in ours] == ["queued", "queued"]
     assert [rows[job_id][3] for job_id in ours] == [0, 0]

@@ -4,28 +4,19 @@ backend the suite runs on (``--backend``)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table
 
-from graphq.db.database import Database
 from graphq.db.models import ExtractionResult, Job
 from graphq.queue import store
-from tests.queue.helpers import claimed_jobs, queue_database
+from tests.queue.helpers import claimed_jobs, job_columns, queue_database
 
 OWNER = "host:1:abcd"
 OTHER = "host:2:ef01"
+# What the tests read of each job.
+COMPLETION = (Job.status, Job.lease_owner, Job.actual_duration)
 RESULTS = cast(Table, ExtractionResult.__table__)
-
-
-async def _rows(db: Database, job_ids: list[str]) -> dict[str, tuple[Any, ...]]:
-    async with db.read() as session:
-        rows = await session.execute(
-            select(Job.id, Job.status, Job.lease_owner, Job.actual_duration).where(
-                Job.id.in_(job_ids)
-            )
-        )
-        return {row[0]: tuple(row[1:]) for row in rows}
 
 
 async def test_a_groups_completion_refuses_only_the_job_another_owner_holds(
@@ -36,7 +27,7 @@ async def test_a_groups_completion_refuses_only_the_job_another_owner_holds(
         (theirs,) = await claimed_jobs(db, OTHER, 1)
         runs = [(ours[0], store.utcnow()), (theirs, store.utcnow()), (ours[1], None)]
         outcomes = await db.transact(lambda conn: store.mark_all_completed(conn, OWNER, runs))
-        rows = await _rows(db, [*ours, theirs])
+        rows = await job_columns(db, [*ours, theirs], *COMPLETION)
     assert outcomes == [True, False, True]
     assert rows[theirs][:2] == ("processing", OTHER)
     assert rows[ours[0]][:2] == rows[ours[1]][:2] == ("completed", None)
