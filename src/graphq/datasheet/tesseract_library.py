@@ -132,11 +132,6 @@ _MADE: list[tuple[int, int]] = []
 _MADE_LOCK = threading.Lock()
 
 
-def available() -> bool:
-    """Whether the library can be used in this process."""
-    return _library() is not None
-
-
 def read_tsv(pgm: bytes, psm: str, chars: str, timeout_s: float) -> str | None:
     """Tesseract's TSV for an image given as PGM bytes, as ``tesseract stdin stdout --psm
     PSM -l eng [-c tessedit_char_whitelist=CHARS] tsv`` prints it; None where the library

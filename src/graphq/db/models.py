@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -36,11 +37,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-# A UUID's variant bits (RFC 9562), over the 62 random bits that end a version 7 UUID.
-_VARIANT = 0b10 << 62
-_LOW_62 = (1 << 62) - 1
-
-
 def new_id() -> str:
     """A time-ordered UUID (version 7, RFC 9562): the time in milliseconds, then 74 random bits.
 
@@ -49,9 +45,10 @@ def new_id() -> str:
     goes onto the page the last one went to, which the commit writes anyway; a random id put it
     on a page anywhere in the index, one more page for every commit to write.
     """
-    rand = int.from_bytes(os.urandom(10))  # 12 bits before the variant, 62 after it
-    digits = f"{time.time_ns() // 1_000_000:012x}7{rand >> 68:03x}{_VARIANT | rand & _LOW_62:016x}"
-    return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
+    random = uuid.UUID(bytes=os.urandom(16), version=4).int  # its version and variant set
+    millisecond = time.time_ns() // 1_000_000
+    # The version field's 4 becomes a 7; the variant and the random bits after it stay.
+    return str(uuid.UUID(int=(millisecond << 80) | (random & ((1 << 80) - 1)) | (0x3 << 76)))
 
 
 class UtcDateTime(TypeDecorator[datetime]):
