@@ -155,9 +155,8 @@ def _adding_ink(along: np.ndarray, added: np.ndarray | None) -> np.ndarray:
     stretches, which darkens a row as a curve would, but its ink per column stays its own."""
     if added is None or not along.any():
         return along
-    edges = np.diff(np.concatenate(([0], along.view(np.int8), [0])))
     kept = along.copy()
-    for start, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+    for start, stop in zip(*_stretches(along), strict=True):
         if float(np.median(added[start:stop])) <= CURVE_OVER_GRID:
             kept[start:stop] = False
     return kept
@@ -178,8 +177,7 @@ def _light_level(values: np.ndarray) -> float:
 def _dashes(along: np.ndarray) -> bool:
     """Whether the darker stretches ``along`` a row are a dash pattern: several alike short
     ones, from one end of the row to the other."""
-    edges = np.diff(np.concatenate(([0], along.view(np.int8), [0])))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    starts, stops = _stretches(along)
     if starts.size < _DASHES_MIN:
         return False
     lengths = stops - starts
@@ -194,14 +192,20 @@ def _dashes(along: np.ndarray) -> bool:
 
 def _long_runs(mask: np.ndarray, min_length: int) -> np.ndarray:
     """The True pixels of a 1-D mask that lie in unbroken stretches of ``min_length`` or more."""
-    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
-    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    starts, stops = _stretches(mask)
     keep = np.zeros(mask.size + 1, dtype=np.int64)
     long = stops - starts >= min_length
     # Runs are apart by a False at least: no start or stop index is repeated.
     keep[starts[long]] = 1
     keep[stops[long]] = -1
     return np.cumsum(keep[:-1]) > 0
+
+
+def _stretches(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each unbroken stretch of True in a 1-D mask starts, and where it stops (one
+    past its end)."""
+    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
+    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
 def percentile(values: np.ndarray, q: float) -> float:
