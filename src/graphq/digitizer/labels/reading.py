@@ -326,8 +326,8 @@ def label_curves(
         try:
             read = read_labels(text, curves, points, rgb, dashed, _within(budget))
         except GraphqError as error:
-            # Tesseract stopped at the budget's end (thousands of dots read as glyphs): the
-            # labels are left unread, and the result is marked.
+            # Tesseract stopped at the budget's end: the labels are left unread, and the
+            # result says budget_hit (the method marks a spent budget) and label_unread.
             if error.code != "OCR_FAILED" or not budget.spent:
                 raise
     named = bind_curve_labels(read.labels, read.certainty, given, order)
