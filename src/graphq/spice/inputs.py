@@ -34,37 +34,38 @@ class AxisScale(msgspec.Struct):
     high: float
 
 
-class OutputCurve(msgspec.Struct):
+class PlottedCurve(msgspec.Struct, kw_only=True):
+    """Where a curve was drawn: the report draws it on its own graph's axes, and its errors
+    are measured against that graph's scale. Keyword-only, so each kind's own fields come
+    first."""
+
+    # The y axis of the curve's own graph (two output graphs of one part differ).
+    y_scale: AxisScale | None = None
+    # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
+    x_log: bool | None = None
+    # The graph it was read from, as the report names it (see ``GraphCurves.name``).
+    graph: str = ""
+
+
+class OutputCurve(PlottedCurve):
     """Id against Vds at one Vgs: ``points`` are ``[[vds_v, id_a], …]``."""
 
     vgs_v: float
     points: list[list[float]]
     label: str = ""
     temperature_c: float | None = None
-    # The y axis of the curve's own graph (two output graphs of one part differ).
-    y_scale: AxisScale | None = None
-    # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
-    x_log: bool | None = None
-    # The graph it was read from, as the report names it (see ``GraphCurves.name``).
-    graph: str = ""
 
 
-class TransferCurve(msgspec.Struct):
+class TransferCurve(PlottedCurve):
     """Id against Vgs at one Vds: ``points`` are ``[[vgs_v, id_a], …]``."""
 
     vds_v: float
     points: list[list[float]]
     temperature_c: float | None = None
     label: str = ""
-    # The y axis of the curve's own graph (two output graphs of one part differ).
-    y_scale: AxisScale | None = None
-    # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
-    x_log: bool | None = None
-    # The graph it was read from, as the report names it (see ``GraphCurves.name``).
-    graph: str = ""
 
 
-class CapacitanceCurve(msgspec.Struct):
+class CapacitanceCurve(PlottedCurve):
     """Ciss, Coss or Crss against Vds at the stated Vgs (0 V unless the datasheet says
     otherwise; a depletion part is measured below its threshold, e.g. -10 V):
     ``points`` are ``[[vds_v, c_f], …]``."""
@@ -73,27 +74,15 @@ class CapacitanceCurve(msgspec.Struct):
     points: list[list[float]]
     label: str = ""
     vgs_v: float = 0.0
-    # The y axis of the curve's own graph (two output graphs of one part differ).
-    y_scale: AxisScale | None = None
-    # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
-    x_log: bool | None = None
-    # The graph it was read from, as the report names it (see ``GraphCurves.name``).
-    graph: str = ""
 
 
-class RdsonCurve(msgspec.Struct):
+class RdsonCurve(PlottedCurve):
     """Rds(on) in Ω against drain current at one Vgs: ``points`` are ``[[id_a, r_ohm], …]``."""
 
     vgs_v: float
     points: list[list[float]]
     temperature_c: float | None = None
     label: str = ""
-    # The y axis of the curve's own graph (two output graphs of one part differ).
-    y_scale: AxisScale | None = None
-    # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
-    x_log: bool | None = None
-    # The graph it was read from, as the report names it (see ``GraphCurves.name``).
-    graph: str = ""
 
 
 class RdsonTemperatureCurve(msgspec.Struct):
@@ -118,18 +107,12 @@ class ThresholdTemperatureCurve(msgspec.Struct):
     y_scale: AxisScale | None = None
 
 
-class DiodeCurve(msgspec.Struct):
+class DiodeCurve(PlottedCurve):
     """Body-diode forward current against Vsd: ``points`` are ``[[vsd_v, isd_a], …]``."""
 
     points: list[list[float]]
     temperature_c: float | None = None
     label: str = ""
-    # The y axis of the curve's own graph (two output graphs of one part differ).
-    y_scale: AxisScale | None = None
-    # Whether its own graph draws x on a log axis (None: as ``FitInput.x_log`` says).
-    x_log: bool | None = None
-    # The graph it was read from, as the report names it (see ``GraphCurves.name``).
-    graph: str = ""
 
 
 class TableRatings(msgspec.Struct):
