@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get, post
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPIType, Schema
 
 from graphq.api import views
 from graphq.api.auth import operator
-from graphq.api.forms import JOB_FIELDS, file_parts, job_fields, multipart_form, multipart_operation
+from graphq.api.forms import (
+    JOB_FIELDS,
+    file_parts,
+    files_field,
+    job_fields,
+    multipart_form,
+    multipart_operation,
+)
 from graphq.api.openapi import PROBLEMS_OPT
 from graphq.api.schemas import DatasheetOut, DatasheetUploadOut
 from graphq.config import Settings
@@ -21,11 +28,7 @@ _UPLOAD_FORM = Schema(
     type=OpenAPIType.OBJECT,
     required=["files"],
     properties={
-        "files": Schema(
-            type=OpenAPIType.ARRAY,
-            items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
-            description="the datasheet PDFs; their bytes decide the type",
-        ),
+        "files": files_field("the datasheet PDFs; their bytes decide the type"),
         **JOB_FIELDS,
     },
 )

@@ -14,6 +14,7 @@ from litestar import Request
 from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.openapi.spec import (
     Encoding,
+    OpenAPIFormat,
     OpenAPIMediaType,
     OpenAPIType,
     Operation,
@@ -35,6 +36,15 @@ JOB_FIELDS = {
     "priority": Schema(type=OpenAPIType.STRING, enum=[p.value for p in Priority]),
     "queueId": Schema(type=OpenAPIType.STRING, description="defaults to the default queue"),
 }
+
+
+def files_field(description: str) -> Schema:
+    """The ``files`` parts of an upload: one or more binary files, as ``description`` says."""
+    return Schema(
+        type=OpenAPIType.ARRAY,
+        items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
+        description=description,
+    )
 
 
 # Parts that hold JSON (graph metadata) rather than text.

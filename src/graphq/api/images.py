@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import Controller, Request, delete, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.openapi.spec import OpenAPIFormat, OpenAPIType, Schema
+from litestar.openapi.spec import OpenAPIType, Schema
 from litestar.response import File
 
 from graphq.api import views
@@ -13,6 +13,7 @@ from graphq.api.forms import (
     BOOLEANS,
     JOB_FIELDS,
     file_parts,
+    files_field,
     invalid_field,
     job_fields,
     multipart_form,
@@ -32,10 +33,8 @@ _UPLOAD_FORM = Schema(
     type=OpenAPIType.OBJECT,
     required=["files"],
     properties={
-        "files": Schema(
-            type=OpenAPIType.ARRAY,
-            items=Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY),
-            description="the images (PNG, JPEG, BMP, TIFF or GIF); their bytes decide the type",
+        "files": files_field(
+            "the images (PNG, JPEG, BMP, TIFF or GIF); their bytes decide the type"
         ),
         "metadata": Schema(
             type=OpenAPIType.ARRAY,
