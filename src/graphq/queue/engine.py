@@ -1,14 +1,11 @@
 """The queue engine: schedules waiting jobs into worker slots and drives each run.
 
 The database is the source of truth; the engine keeps an in-memory index of it
-(:mod:`graphq.queue.waiting`), rebuilt at start. One dispatcher task fills free slots in
-priority order, honouring each queue's mode, status and ``maxConcurrentJobs`` and the global
-slot count, claiming the chosen jobs in one statement; :mod:`graphq.queue.runs` drives each
-run. When runs complete, their slots pass straight to the next jobs, claimed in the
-completion's own transaction on SQLite (:mod:`graphq.queue.completions`), and the task of each
-completed run goes on with one of them: a busy queue starts no task per job. Each run holds a
-lease that :mod:`graphq.queue.lease_keeper` renews; leases left behind by a crashed server
-expire and their jobs run again. Progress is published at once and written for all running
+(:mod:`graphq.queue.waiting`), rebuilt at start, and keeps it as jobs come, change and go. One
+dispatcher task fills free slots whenever it is woken (:mod:`graphq.queue.slots` picks, claims
+and starts the jobs); :mod:`graphq.queue.runs` drives each run. Each run holds a lease that
+:mod:`graphq.queue.lease_keeper` renews; leases left behind by a crashed server expire and
+their jobs run again. Progress is published at once and written for all running
 jobs together every quarter second, so in a busy queue a short job costs one write: its
 completion, with its result and the claim of the job after it.
 """
@@ -19,21 +16,18 @@ import logging
 import os
 import socket
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import anyio
 from anyio.abc import TaskGroup, TaskStatus
-from sqlalchemy import Connection, select
+from sqlalchemy import select
 
 from graphq.db.models import ExtractionQueue
 from graphq.queue import leases, store
 from graphq.queue.context import QueueContext
-from graphq.queue.failures import FIRST_WAIT_S, RepeatedFailure
 from graphq.queue.lease_keeper import LeaseKeeper
-from graphq.queue.registry import JobSnapshot
 from graphq.queue.runs import JobRunner
+from graphq.queue.slots import SlotFiller
 from graphq.queue.state import QueueState, RunningJob, apply_queue_row
 from graphq.queue.vocabulary import JobStatus
 from graphq.queue.waiting import WaitingLine
@@ -42,26 +36,6 @@ if TYPE_CHECKING:
     from graphq.queue.cluster import Cluster
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class _HandedOver:
-    """Jobs a completing transaction claimed for the slots of ``finished``
-    (:class:`graphq.queue.completions.HandedOver`): ``picked``, the runs picked from the index."""
-
-    engine: QueueEngine
-    finished: list[RunningJob]
-    claimed: store.Claimed
-    picked: list[RunningJob]
-
-    def start(self) -> None:
-        try:
-            self.engine.start_claimed(self.picked, self.claimed, self.finished)
-        except Exception:  # committed: the claimed jobs' leases lapse and they run again
-            log.exception("starting the jobs claimed at a completion")
-
-    def undo(self) -> None:
-        self.engine.return_unclaimed(self.picked, FIRST_WAIT_S)
 
 
 class QueueEngine:
@@ -81,16 +55,17 @@ class QueueEngine:
         # may get its old pid back).
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.runner = JobRunner(ctx, self.owner)
-        self.runner.completer.handover = self
         self.queues: dict[str, QueueState] = {}
         self.running: dict[str, RunningJob] = {}
         self.line = WaitingLine(self.queues)
+        self.filler = SlotFiller(
+            ctx, self.owner, self.runner, self.queues, self.running, self.line, self.wake
+        )
+        self.runner.completer.handover = self.filler
         self.leases = LeaseKeeper(self)
         self._wake = anyio.Event()
-        self._stopping = False
         self._drained = anyio.Event()
         self._tg: TaskGroup | None = None
-        self._claim_failures = RepeatedFailure("claiming jobs", log)
         # On PostgreSQL several nodes share the queue: slots are filled from the database.
         self.cluster: Cluster | None = None
         if not ctx.db.is_sqlite:
@@ -114,7 +89,7 @@ class QueueEngine:
                 delay_s = (job.not_before - store.utcnow()).total_seconds()
             self.line.index(job.id, job.queue_id, job.priority, job.enqueued_ns, delay_s)
         async with anyio.create_task_group() as tg:
-            self._tg = tg
+            self._tg = self.filler.tg = tg
             tg.start_soon(self.ctx.pool.start)
             tg.start_soon(self.leases.run)
             tg.start_soon(self.runner.keep_flushing_progress, self.running)
@@ -127,7 +102,7 @@ class QueueEngine:
 
     async def shutdown(self) -> None:
         """Stop starting jobs, let running ones finish for a while, release the rest."""
-        self._stopping = True
+        self.filler.stopping = True
         self.wake()
         with anyio.move_on_after(self.ctx.settings.queue.shutdown_timeout_s):
             while self.running:
@@ -275,7 +250,7 @@ class QueueEngine:
     # -- dispatching ----------------------------------------------------------------------
 
     async def _dispatch_loop(self) -> None:
-        while not self._stopping:
+        while not self.filler.stopping:
             self._wake = anyio.Event()
             self.line.release_due()
             self._fill_slots()
@@ -284,126 +259,11 @@ class QueueEngine:
                 await self._wake.wait()
 
     def _fill_slots(self) -> None:
-        """Take the best waiting jobs into the free slots, then claim them all in one write."""
-        assert self._tg is not None
         if self.cluster is not None:
             self.cluster.fill()
-            return
-        picked = self._pick()
-        if picked:
-            self._tg.start_soon(self._claim_and_start, picked)
+        else:
+            self.filler.fill()
 
-    def _pick(self) -> list[RunningJob]:
-        """Move the best waiting jobs into free slots (in memory; the caller claims them)."""
-        picked: list[RunningJob] = []
-        while len(self.running) < self.slots:
-            best: tuple[QueueState, tuple[int, int]] | None = None
-            for state in self.queues.values():
-                if not state.can_start():
-                    continue
-                head = state.heap.peek()
-                if head is not None and (best is None or head[0] < best[1]):
-                    best = (state, head[0])
-            if best is None:
-                break
-            state = best[0]
-            job_id = state.heap.pop()
-            assert job_id is not None
-            waiting = self.line.take(job_id)
-            if state.mode == "manual":
-                state.dispatch_credits -= 1
-            run = RunningJob(job_id, state.id, waiting.priority, waiting.enqueued_ns)
-            self.running[job_id] = run
-            state.running.add(job_id)
-            picked.append(run)
-        return picked
-
-    async def _claim_and_start(self, picked: list[RunningJob]) -> None:
-        try:
-            claimed = await store.claim(
-                self.ctx.db,
-                [run.job_id for run in picked],
-                self.owner,
-                self.ctx.settings.queue.lease_s,
-            )
-        except Exception as exc:
-            self.return_unclaimed(picked, self._claim_failures.failed(exc))
-            return
-        self._claim_failures.succeeded()
-        self.start_claimed(picked, claimed)
-
-    # -- slot hand-over from completing runs (graphq.queue.completions) ------------------------
-
-    def hand_over(self, conn: Connection, finished: list[RunningJob]) -> _HandedOver | None:
-        """Inside the transaction completing ``finished``: claim the jobs that take their slots.
-
-        On SQLite the slots are freed and the next jobs picked from the index here. On
-        PostgreSQL nothing is claimed here: a claim locks its queues' rows until its
-        transaction ends, and the completion's commit is a round trip later, during which no
-        other node could claim from those queues. The node claims once the completion
-        committed and the runs gave their slots back (:mod:`graphq.queue.cluster`).
-        """
-        if self._stopping or self.cluster is not None:
-            return None
-        for run in finished:
-            self.running.pop(run.job_id, None)
-            state = self.queues.get(run.queue_id)
-            if state is not None:
-                state.running.discard(run.job_id)
-        picked = self._pick()
-        if not picked:
-            return None
-        ids = [run.job_id for run in picked]
-        claimed = store.claim_in(conn, ids, self.owner, self.ctx.settings.queue.lease_s)
-        return _HandedOver(self, finished, claimed, picked)
-
-    def start_claimed(
-        self, picked: list[RunningJob], claimed: store.Claimed, finished: Sequence[RunningJob] = ()
-    ) -> None:
-        """Start the claimed jobs: each as the next job of a ``finished`` run's task while
-        there are such, the rest in tasks of their own."""
-        assert self._tg is not None
-        started_at, jobs = claimed
-        tasks = iter(finished)
-        for run in picked:
-            job = jobs.get(run.job_id)
-            if job is None:  # no longer waiting: cancelled meanwhile
-                self._release_slot(run)
-                continue
-            run.started_at = started_at
-            previous = next(tasks, None)
-            if previous is not None:
-                previous.successor = (job, run)
-            else:
-                self._tg.start_soon(self._execute, job, run)
-
-    def return_unclaimed(self, picked: list[RunningJob], delay_s: float) -> None:
-        """The claim did not commit: the jobs still wait in the database; back in line after
-        ``delay_s``, which grows while claims keep failing."""
-        for run in picked:
-            self._release_slot(run)
-            self.line.index(run.job_id, run.queue_id, run.priority, run.enqueued_ns, delay_s)
-
-    async def _execute(self, job: JobSnapshot, run: RunningJob) -> None:
-        """Run the job, then each job its completion handed this task (see :meth:`hand_over`)."""
-        while True:
-            try:
-                self.runner.publish_status(job, JobStatus.PROCESSING)
-                await self.runner.attempt(job, run, self.queues.get(job.queue_id), self.line.index)
-            except Exception:
-                log.exception("job %s: engine error", job.id)
-            finally:
-                # A successor holds the slot already: nothing for the dispatcher to fill.
-                self._release_slot(run, wake=run.successor is None)
-            if run.successor is None:
-                return
-            job, run = run.successor
-
-    def _release_slot(self, run: RunningJob, *, wake: bool = True) -> None:
-        self.running.pop(run.job_id, None)
-        state = self.queues.get(run.queue_id)
-        if state is not None:
-            state.running.discard(run.job_id)
-        run.done.set()
-        if wake:
-            self.wake()
+    def start_claimed(self, picked: list[RunningJob], claimed: store.Claimed) -> None:
+        """Start jobs claimed for this process's slots elsewhere (:mod:`graphq.queue.cluster`)."""
+        self.filler.start_claimed(picked, claimed)
