@@ -74,6 +74,9 @@ _RECENT_DURATIONS = (
         JOBS.c.kind == bindparam("kind"),
         JOBS.c.status == JobStatus.COMPLETED,
         JOBS.c.actual_duration.is_not(None),
+        # Every completed job has its end time; naming it lets the read use
+        # ix_jobs_kind_completed, which holds only jobs that ended (migration 0011).
+        JOBS.c.completed_at.is_not(None),
     )
     .order_by(JOBS.c.completed_at.desc())
     .limit(50)
@@ -117,7 +120,7 @@ async def _queue_for(session: AsyncSession, queue_id: str | None) -> Row[Any, An
     return queue
 
 
-async def _average_duration_s(session: AsyncSession, kind: str) -> float | None:
+async def average_duration_s(session: AsyncSession, kind: str) -> float | None:
     """Mean run time of the kind's last 50 completed jobs (index ``ix_jobs_kind_completed``)."""
     average = (await session.execute(_AVERAGE_DURATION, {"kind": kind})).scalar_one()
     return float(average) if average is not None else None
@@ -162,7 +165,7 @@ async def create_jobs(
             if request.queue_id not in queues:
                 queues[request.queue_id] = await _queue_for(session, request.queue_id)
         kinds = {r.kind for r in requests}
-        estimates = {kind: await _average_duration_s(session, kind) for kind in kinds}
+        estimates = {kind: await average_duration_s(session, kind) for kind in kinds}
         base_ns = time.time_ns()
         rows = []
         for offset, request in enumerate(requests):
