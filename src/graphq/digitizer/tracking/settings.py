@@ -37,6 +37,12 @@ class TrackingSettings:
     # apart from the older one's: it crosses it (a curve leaving a bundle crossing a leader
     # arrow drawn to its label), as two lines at right angles part within a few columns.
     crossing_lookahead: int = 8
+    # A track turning by this many degrees or more between a pointer (straight, ending inside
+    # the plot) and a line going on through the turn (in ``flat_evidence`` of the
+    # ``crossing_lookahead`` columns past it) turned where the pointer meets its curve, and is
+    # cut there (the development graphs' pointers met their curves at 60-90 degrees; at 45,
+    # bends of curves in a bundle were cut too).
+    junction_turn_degrees: float = 60.0
     # A track's gate: this share of a line's width (at least ``min_gate_px``) plus a pixel.
     gate_line_widths: float = 0.75
     min_gate_px: float = 1.5

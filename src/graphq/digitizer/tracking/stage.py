@@ -1,12 +1,14 @@
 """The tracking stage: a plot's curve ink, as column runs, to curves.
 
 Each step is its own module: tracking both ways and joining the passes
-(:mod:`~graphq.digitizer.tracking.passes`), linking fragments across gaps and hidden bends
-(:mod:`~graphq.digitizer.tracking.linking`), dropping duplicates
+(:mod:`~graphq.digitizer.tracking.passes`), cutting tracks that turned at a junction onto a
+line passing through it (:mod:`~graphq.digitizer.tracking.junctions`), linking fragments
+across gaps and hidden bends (:mod:`~graphq.digitizer.tracking.linking`), dropping duplicates
 (:mod:`~graphq.digitizer.tracking.duplicates`) and splices
 (:mod:`~graphq.digitizer.tracking.spliced`), and re-pairing curves at crossings
-(:mod:`~graphq.digitizer.tracking.crossings`). Every step stops at the budget and passes on what
-it has, so the stage as a whole does.
+(:mod:`~graphq.digitizer.tracking.crossings`), and carrying ends hidden under labels on to the
+frame (:mod:`~graphq.digitizer.tracking.hidden_ends`). Every step stops at the budget and passes
+on what it has, so the stage as a whole does.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from graphq.digitizer.preprocessing.lines import Line
 from graphq.digitizer.tracking.corners import link_corners
 from graphq.digitizer.tracking.crossings import uncross
 from graphq.digitizer.tracking.duplicates import drop_duplicates, drop_redundant
+from graphq.digitizer.tracking.hidden_ends import extend_under_labels
+from graphq.digitizer.tracking.junctions import split_at_junctions
 from graphq.digitizer.tracking.linking import link_fragments
 from graphq.digitizer.tracking.passes import track_both_ways
 from graphq.digitizer.tracking.runs import ColumnRuns
@@ -42,14 +46,15 @@ def find_curves(
     curves apart; ``grid_columns`` the columns whose vertical grid line was erased
     (:func:`grid_columns`), which a curve's gap may span as wide as they are.
     """
-    curves = track_both_ways(runs, scale, budget)
+    curves = split_at_junctions(track_both_ways(runs, scale, budget), runs, scale, budget)
     curves = link_fragments(curves, scale, under_labels, budget, grid_columns)
     tracks = link_corners(curves, scale, budget)
     curves = drop_duplicates(tracks, scale, budget=budget)
     curves = drop_duplicates(curves, scale, longest_first=True, budget=budget)
     curves = drop_spliced(curves, scale, budget)
     curves = uncross(curves, scale, image, budget)
-    return drop_redundant(curves, scale, budget), tracks
+    curves = drop_redundant(curves, scale, budget)
+    return extend_under_labels(curves, scale, under_labels, budget), tracks
 
 
 def grid_columns(vertical: list[Line], columns: int) -> np.ndarray:
