@@ -270,3 +270,88 @@ def test_upgrading_a_database_in_use_to_the_kind_index_of_ended_jobs_keeps_every
         "sqlite_where", index["dialect_options"].get("postgresql_where")
     )
     assert "completed_at IS NOT NULL" in str(predicate)
+
+
+async def _recent_jobs(db: Database, _batch_id: str) -> None:
+    await monitor.recent_jobs(db, 10)
+
+
+def test_the_recent_jobs_are_read_through_the_updated_index_and_the_status_index(
+    empty_database: Settings,
+) -> None:
+    upgrade(empty_database)
+    plans = asyncio.run(_plans_of_reads(empty_database, _recent_jobs))
+    assert len(plans) == 3  # the changed jobs at rest, the running, the queued as inserted
+    for statement, plan in plans:
+        at_rest = "updated_at <> created_at" in statement
+        index = "ix_jobs_updated" if at_rest else "ix_jobs_status_created"
+        assert index in plan, f"{statement}\n  planned as: {plan}"
+        if at_rest or "ORDER BY jobs.created_at" in statement:  # only the running are sorted
+            assert "TEMP B-TREE" not in plan, f"{statement}\n  planned as: {plan}"
+
+
+async def _add_jobs_changed_at_different_moments(settings: Settings) -> None:
+    """Jobs in every state, each named (``current_step``) by how many minutes ago it last
+    changed; the three ``as inserted`` ones were last changed when they were created."""
+    db = Database(settings.database_url)
+    now = utcnow()
+    jobs_made = [  # (status, minutes since created, since last changed)
+        ("queued", 1, 1),
+        ("queued", 10, 2),  # re-prioritised
+        ("processing", 9, 3),
+        ("completed", 8, 4),
+        ("queued", 5, 5),
+        ("pending", 7, 6),
+        ("dead", 12, 8),
+        ("queued", 11, 11),
+        ("completed", 14, 13),
+    ]
+    try:
+        async with db.write() as session:
+            queue = ExtractionQueue(name="default")
+            product = Product(name="p", part_number="P1")
+            session.add_all([queue, product])
+            await session.flush()
+            for status, created, changed in jobs_made:
+                ended = status in ("completed", "dead")
+                session.add(
+                    Job(
+                        product_id=product.id,
+                        queue_id=queue.id,
+                        status=status,
+                        current_step=f"{changed} min ago",
+                        created_at=now - timedelta(minutes=created),
+                        updated_at=now - timedelta(minutes=changed),
+                        completed_at=now - timedelta(minutes=changed) if ended else None,
+                    )
+                )
+    finally:
+        await db.dispose()
+
+
+async def _recent_jobs_of_every_length(settings: Settings) -> list[list[str]]:
+    db = Database(settings.database_url)
+    try:
+        return [
+            [job.current_step for job in await monitor.recent_jobs(db, limit)]
+            for limit in range(0, 12)
+        ]
+    finally:
+        await db.dispose()
+
+
+def test_upgrading_a_database_in_use_to_the_updated_index_of_jobs_at_rest_keeps_the_recent_jobs(
+    empty_database: Settings,
+) -> None:
+    upgrade(empty_database, "0011")
+    asyncio.run(_add_jobs_changed_at_different_moments(empty_database))
+    before = asyncio.run(_recent_jobs_of_every_length(empty_database))
+    upgrade(empty_database)
+    after = asyncio.run(_recent_jobs_of_every_length(empty_database))
+    minutes = [1, 2, 3, 4, 5, 6, 8, 11, 13]
+    assert after == before == [[f"{m} min ago" for m in minutes[:n]] for n in range(0, 12)]
+    index = on_database(empty_database, _index_named("ix_jobs_updated"))
+    predicate = index["dialect_options"].get(
+        "sqlite_where", index["dialect_options"].get("postgresql_where")
+    )
+    assert "updated_at <> created_at" in str(predicate)

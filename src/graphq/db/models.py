@@ -162,6 +162,15 @@ class Batch(Timestamped, Base):
     queue_id: Mapped[str] = mapped_column(ForeignKey("extraction_queues.id", ondelete="CASCADE"))
 
 
+# A job neither running nor still queued as it was inserted: ended, waiting for a retry, or
+# re-prioritised. Only these are in ``ix_jobs_updated``, so a job's insert, claim, progress and
+# lease renewals do not write it (migration 0012 says how its read finds the others).
+JOB_AT_REST_CHANGED = text(
+    f"status <> '{JobStatus.PROCESSING}' "
+    f"AND (status <> '{JobStatus.QUEUED}' OR updated_at <> created_at)"
+)
+
+
 class Job(Timestamped, Base):
     __tablename__ = "jobs"
 
@@ -238,7 +247,12 @@ class Job(Timestamped, Base):
             sqlite_where=text("completed_at IS NOT NULL"),
             postgresql_where=text("completed_at IS NOT NULL"),
         ),
-        Index("ix_jobs_updated", "updated_at"),
+        Index(
+            "ix_jobs_updated",
+            "updated_at",
+            sqlite_where=JOB_AT_REST_CHANGED,
+            postgresql_where=JOB_AT_REST_CHANGED,
+        ),
         Index(
             "ix_jobs_needs_review",
             "needs_review",

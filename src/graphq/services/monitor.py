@@ -17,11 +17,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, Select, func, select, true
 
 from graphq.config import MonitorSettings
 from graphq.db.database import Database
-from graphq.db.models import DeadLetter, ExtractionQueue, Job, utcnow
+from graphq.db.models import JOB_AT_REST_CHANGED, DeadLetter, ExtractionQueue, Job, utcnow
 from graphq.queue.front import QueueFront
 from graphq.queue.vocabulary import OUTCOMES, WAITING, JobStatus
 from graphq.schema_base import Struct
@@ -273,9 +273,32 @@ async def jobs_needing_review(db: Database) -> int:
 
 
 async def recent_jobs(db: Database, limit: int) -> list[Job]:
+    """The ``limit`` jobs changed last, newest first.
+
+    ``ix_jobs_updated`` leaves out running jobs and those still queued as inserted (migration
+    0012). The running are few (one per worker slot), sorted as read; the queued as inserted
+    have ``updated_at = created_at``, so their newest come from the status index, none older
+    than the last of the changed ones. The three sets part the table, so the merge is the
+    answer the whole index gave.
+    """
+    newest = Job.updated_at.desc()
     async with db.read() as session:
-        rows = await session.execute(select(Job).order_by(Job.updated_at.desc()).limit(limit))
-        return list(rows.scalars())
+
+        async def first(statement: Select[Job]) -> list[Job]:
+            return list((await session.execute(statement.limit(limit))).scalars())
+
+        changed = await first(select(Job).where(JOB_AT_REST_CHANGED).order_by(newest))
+        running = await first(
+            select(Job).where(Job.status == JobStatus.PROCESSING).order_by(newest)
+        )
+        as_inserted = select(Job).where(
+            Job.status == JobStatus.QUEUED, Job.updated_at == Job.created_at
+        )
+        if changed and len(changed) == limit:
+            as_inserted = as_inserted.where(Job.created_at >= changed[-1].updated_at)
+        waiting = await first(as_inserted.order_by(Job.created_at.desc()))
+    latest = sorted([*changed, *running, *waiting], key=lambda job: job.updated_at, reverse=True)
+    return latest[:limit]
 
 
 def _hour(moment: datetime) -> datetime:
