@@ -24,12 +24,14 @@ def _page(lines: list[str], size: int = 26) -> bytes:
     return _pgm(image)
 
 
-def _command_tsv(pgm: bytes, psm: str, chars: str = "") -> str:
+def _command_tsv(pgm: bytes, psm: str, chars: str = "", *settings: str) -> str:
     engine = shutil.which("tesseract")
     assert engine is not None
     command = [engine, "stdin", "stdout", "--psm", psm, "-l", "eng"]
     if chars:
         command += ["-c", f"tessedit_char_whitelist={chars}"]
+    for setting in settings:
+        command += ["-c", setting]
     done = subprocess.run(
         [*command, "tsv"],
         input=pgm,
@@ -54,6 +56,23 @@ def test_library_reads_what_the_command_reads_in_any_order_and_mode() -> None:
         pgm, psm, chars = pages[index]
         assert tesseract_library.read_tsv(pgm, psm, chars, 60.0) == expected[index]
     assert "VGS" in expected[0]
+
+
+def test_the_reading_as_light_text_on_dark_is_left_out_as_the_command_leaves_it_out() -> None:
+    image = Image.new("L", (520, 160), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=26)
+    draw.text((20, 20), "Tj = 125°C", fill=0, font=font)
+    draw.rectangle((10, 80, 300, 130), fill=0)
+    draw.text((20, 88), "ID = 5 A", fill=255, font=font)
+    pgm = _pgm(image)
+    inverted = _command_tsv(pgm, UNIFORM_BLOCK)
+    upright = _command_tsv(pgm, UNIFORM_BLOCK, "", "tessedit_do_invert=0")
+    # The light text on its dark band is read only by the inverted reading.
+    assert "ID=5A" in inverted and "ID=5A" not in upright
+    assert tesseract_library.read_tsv(pgm, UNIFORM_BLOCK, "", 60.0, invert=False) == upright
+    # The engine is left as it was for the next reading.
+    assert tesseract_library.read_tsv(pgm, UNIFORM_BLOCK, "", 60.0) == inverted
 
 
 def test_each_thread_reads_with_its_own_engine() -> None:

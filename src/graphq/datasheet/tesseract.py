@@ -43,19 +43,21 @@ def read_mask(
     chars: str = "",
     min_confidence: float = 0.0,
     timeout_s: float = 120.0,
+    invert: bool = True,
 ) -> list[Word]:
     """Tesseract's words for a binary image (True = ink) or one of ink darkness (0 paper ..
     1 black: tesseract sets its own threshold, which keeps a small glyph's faint strokes),
     in its pixel coordinates.
 
     ``chars`` restricts the characters tesseract may read; ``min_confidence`` (0..1) drops
-    the words it is less sure of.
+    the words it is less sure of. ``invert`` False spares tesseract its second reading of
+    each unsure line as light text on dark, where the image can hold none.
     """
     ink = mask if mask.dtype == bool else np.clip(mask, 0.0, 1.0)
     image = Image.fromarray(np.round(255.0 * (1.0 - ink)).astype(np.uint8))
     # Uncompressed greyscale: encoding a page as PNG costs more than reading it.
     pgm = _pgm(image)
-    tsv = tesseract_library.read_tsv(pgm, psm, chars, timeout_s)
+    tsv = tesseract_library.read_tsv(pgm, psm, chars, timeout_s, invert=invert)
     if tsv is not None:
         return parse_tsv(tsv, min_confidence)
     engine = shutil.which("tesseract")
@@ -67,6 +69,8 @@ def read_mask(
     command = [engine, "stdin", "stdout", "--psm", psm, "-l", "eng"]
     if chars:
         command += ["-c", f"tessedit_char_whitelist={chars}"]
+    if not invert:
+        command += ["-c", "tessedit_do_invert=0"]
     try:
         done = subprocess.run(
             [*command, "tsv"],
@@ -167,10 +171,11 @@ def read_piece_words(
     row_px: int = 0,
     chars: str = "",
     timeout_s: float = 120.0,
+    invert: bool = True,
 ) -> list[list[Word]]:
     """Each piece's words, in the piece's own pixel coordinates, from one image with the
     pieces (binary masks, True = ink, or ink darkness 0..1) set ``pad`` px apart, read in
-    one run.
+    one run; ``invert`` as :func:`read_mask` takes it.
 
     A piece is read as a line (or lines) of a uniform block, where tesseract's sparse-text
     search would skip a short word; a piece may hold several words or lines. Pieces stand
@@ -194,7 +199,7 @@ def read_piece_words(
     composite = np.zeros((y + row_height + 2 * pad, width + 2 * pad), float if grey else bool)
     for piece, (x, y) in zip(pieces, places, strict=False):
         composite[pad + y : pad + y + piece.shape[0], pad + x : pad + x + piece.shape[1]] = piece
-    found = read_mask(composite, UNIFORM_BLOCK, chars=chars, timeout_s=timeout_s)
+    found = read_mask(composite, UNIFORM_BLOCK, chars=chars, timeout_s=timeout_s, invert=invert)
     per_piece = [
         [
             msgspec.structs.replace(
@@ -212,5 +217,5 @@ def read_piece_words(
     ]
     rest = pieces[len(places) :]
     return per_piece + read_piece_words(
-        rest, pad=pad, row_px=row_px, chars=chars, timeout_s=timeout_s
+        rest, pad=pad, row_px=row_px, chars=chars, timeout_s=timeout_s, invert=invert
     )

@@ -67,6 +67,9 @@ class _Library:
         self.set_name = tesseract.TessBaseAPISetInputName
         self.set_name.restype = None
         self.set_name.argtypes = [handle, text]
+        self.set_variable = tesseract.TessBaseAPISetVariable
+        self.set_variable.restype = ctypes.c_int
+        self.set_variable.argtypes = [handle, text, text]
         self.set_image = tesseract.TessBaseAPISetImage2
         self.set_image.restype = None
         self.set_image.argtypes = [handle, handle]
@@ -132,11 +135,14 @@ _MADE: list[tuple[int, int]] = []
 _MADE_LOCK = threading.Lock()
 
 
-def read_tsv(pgm: bytes, psm: str, chars: str, timeout_s: float) -> str | None:
+def read_tsv(
+    pgm: bytes, psm: str, chars: str, timeout_s: float, *, invert: bool = True
+) -> str | None:
     """Tesseract's TSV for an image given as PGM bytes, as ``tesseract stdin stdout --psm
-    PSM -l eng [-c tessedit_char_whitelist=CHARS] tsv`` prints it; None where the library
-    is not installed. OCR_FAILED when the image does not decode or the reading fails or
-    takes more than ``timeout_s`` of this process's CPU (the caller's budget, of CPU too)."""
+    PSM -l eng [-c tessedit_char_whitelist=CHARS] [-c tessedit_do_invert=0] tsv`` prints it
+    (the last with ``invert`` False); None where the library is not installed. OCR_FAILED
+    when the image does not decode or the reading fails or takes more than ``timeout_s`` of
+    this process's CPU (the caller's budget, of CPU too)."""
     library = _library()
     if library is None:
         return None
@@ -149,6 +155,7 @@ def read_tsv(pgm: bytes, psm: str, chars: str, timeout_s: float) -> str | None:
     cancel = _CANCEL(lambda _this, _words: time.process_time() > deadline)
     try:
         library.set_mode(engine, int(psm))
+        library.set_variable(engine, b"tessedit_do_invert", b"1" if invert else b"0")
         library.set_name(engine, b"stdin")
         library.set_image(engine, pix)
         library.set_cancel(monitor, cancel)

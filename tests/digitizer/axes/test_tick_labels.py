@@ -28,3 +28,16 @@ def test_a_frame_without_tick_labels_gives_no_words() -> None:
     pixels, box, _ = render_uneven_plot(labels_drawn=False)
     below, beside = read_tick_labels(darkness(pixels), box, 11.0)
     assert below == [] and beside == []
+
+
+def test_only_the_axes_asked_for_are_read() -> None:
+    pixels, box, _ = render_uneven_plot()
+    ink = darkness(pixels)
+    glyph = text_height_px(ink, box)
+    assert glyph is not None
+    below, beside = read_tick_labels(ink, box, glyph, wanted=(False, True))
+    assert below == []
+    assert sorted(float(w.text) for w in beside) == [v for v, _ in UNEVEN_Y]
+    below, beside = read_tick_labels(ink, box, glyph, wanted=(True, False))
+    assert [float(w.text) for w in below] == [v for v, _ in UNEVEN_X]
+    assert beside == []

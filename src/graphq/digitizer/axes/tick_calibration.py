@@ -62,7 +62,8 @@ def calibrate_by_ticks(
     off = [ticks_agree(ticks, edges, axis) is False for _, axis, edges, ticks in checks]
     if not any(off):
         return TickCalibration(given)
-    words = read_tick_labels(ink, plot_area, glyph_px) if glyph_px else ([], [])
+    wanted = (off[0], off[1])
+    words = read_tick_labels(ink, plot_area, glyph_px, wanted=wanted) if glyph_px else ([], [])
     box = (x0, y0, x1, y1)
     verdicts: list[AxisVerdict] = []
     for (name, axis, edges, ticks), stands_off, read in zip(checks, off, words, strict=True):

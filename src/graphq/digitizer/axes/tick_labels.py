@@ -70,9 +70,12 @@ def read_tick_labels(
     plot_area: list[float],
     glyph_px: float,
     settings: TickLabelSettings = TICK_LABELS,
+    wanted: tuple[bool, bool] = (True, True),
 ) -> tuple[list[Word], list[Word]]:
     """The numbers below the frame and those left of it, as words in image pixels (``size``
-    the glyph height), for :func:`graphq.datasheet.axes.tick_label_positions` to place.
+    the glyph height), for :func:`graphq.datasheet.axes.tick_label_positions` to place;
+    only the axes ``wanted`` (x, y) are read (tesseract's time grows with the glyphs it
+    reads), the other's list left empty.
 
     A word below the frame is centred along it (the outermost on its corners), so the y
     axis's lowest label, beside the corner, is no x label; and the other way round."""
@@ -91,7 +94,9 @@ def read_tick_labels(
     grey = np.zeros_like(ink)
     text = np.zeros(ink.shape, dtype=bool)
     found: list[list[Box]] = []
-    for (top_f, bottom_f, left_f, right_f), (low, high, along) in zip(bands, spans, strict=True):
+    for (top_f, bottom_f, left_f, right_f), (low, high, along), read in zip(
+        bands, spans, wanted, strict=True
+    ):
         top, bottom = max(0, round(top_f)), min(height, round(bottom_f))
         left, right = max(0, round(left_f)), min(width, round(right_f))
         found.append([])
@@ -101,6 +106,8 @@ def read_tick_labels(
         glyphs = without_rules(band, glyph_px, settings.ocr)
         text[top:bottom, left:right] |= glyphs
         grey[top:bottom, left:right] = np.where(_fringed(glyphs), band, 0.0)
+        if not read:
+            continue
         for rows, cols in _label_boxes(glyphs, glyph_px, settings):
             box = (left + cols.start, top + rows.start, left + cols.stop, top + rows.stop)
             centre = (box[along] + box[along + 2]) / 2

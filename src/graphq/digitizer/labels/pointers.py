@@ -163,34 +163,40 @@ def _continued(
 ) -> Point:
     """The pointer's tip, carried on over the pieces that continue it in line across the
     curves it crosses."""
-    used: set[int] = set()
+    if not strokes:
+        return tip
+    # Each stroke both ways round, in the order the pieces are tried: row 2k has stroke k's
+    # first end near, row 2k + 1 its second.
+    ends = np.array(strokes, dtype=np.float64)
+    near = ends.reshape(-1, 2)
+    far = ends[:, ::-1].reshape(-1, 2)
+    onward = far - near
+    onward_length = np.hypot(onward[:, 0], onward[:, 1])
+    free = np.ones(len(near), bool)
     while True:
         direction = np.subtract(tip, start)
         length = float(np.hypot(*direction))
         if length == 0:
             return tip
         unit = direction / length
-        best = None
-        for k, (a, b) in enumerate(strokes):
-            if k in used:
-                continue
-            for near, far in ((a, b), (b, a)):
-                step = np.subtract(near, tip)
-                ahead = float(step @ unit)
-                aside = abs(float(step[0] * unit[1] - step[1] * unit[0]))
-                onward = np.subtract(far, near)
-                bend = abs(float(onward[0] * unit[1] - onward[1] * unit[0]))
-                if (
-                    0 <= ahead <= settings.crossing_glyphs * glyph
-                    and aside <= settings.in_line_px
-                    and bend <= settings.max_bend * float(np.hypot(*onward)) + settings.in_line_px
-                    and float(onward @ unit) > 0
-                ):
-                    best = (k, far)
-        if best is None:
+        step = near - np.asarray(tip)
+        ahead = step[:, 0] * unit[0] + step[:, 1] * unit[1]
+        aside = np.abs(step[:, 0] * unit[1] - step[:, 1] * unit[0])
+        bend = np.abs(onward[:, 0] * unit[1] - onward[:, 1] * unit[0])
+        fits = (
+            free
+            & (ahead >= 0)
+            & (ahead <= settings.crossing_glyphs * glyph)
+            & (aside <= settings.in_line_px)
+            & (bend <= settings.max_bend * onward_length + settings.in_line_px)
+            & (onward[:, 0] * unit[0] + onward[:, 1] * unit[1] > 0)
+        )
+        if not fits.any():
             return tip
-        used.add(best[0])
-        tip = best[1]
+        # The last piece in line, as the pieces are tried in order.
+        best = int(np.flatnonzero(fits)[-1])
+        free[best - best % 2 : best - best % 2 + 2] = False
+        tip = (float(far[best, 0]), float(far[best, 1]))
 
 
 def _straight_ends(
@@ -217,11 +223,15 @@ def _points_at(
     length = float(np.hypot(*direction))
     if length == 0:
         return None
-    for step in np.arange(0.0, distance + 1.0, 1.0):
-        x, y = np.asarray(end) + step * direction / length
-        if _box_gap(boxes, (float(x), float(y))) <= reach:
-            return float(x), float(y)
-    return None
+    steps = np.arange(0.0, distance + 1.0, 1.0)
+    points = np.asarray(end) + steps[:, None] * direction / length
+    x, y = points[:, :1], points[:, 1:]
+    dx = np.maximum(np.maximum(boxes[:, 0] - x, 0.0), x - boxes[:, 2])
+    dy = np.maximum(np.maximum(boxes[:, 1] - y, 0.0), y - boxes[:, 3])
+    near = np.flatnonzero(np.hypot(dx, dy).min(axis=1) <= reach)
+    if not len(near):
+        return None
+    return float(points[near[0], 0]), float(points[near[0], 1])
 
 
 def _box_gap(boxes: np.ndarray, point: tuple[float, float]) -> float:
