@@ -2,7 +2,8 @@
 
 Every vector graph that :func:`graphq.datasheet.read_datasheet` finds on the development
 datasheets with both axes matching the hand-read truth (``datasheet_truth.toml``) becomes raster
-test cases: its panel (frame plus tick labels) rendered by pypdfium2 at 72, 100, 150 and 300 dpi,
+test cases: its panel (frame plus tick labels, and the curve labels printed just right of the
+frame, as a user crops it) rendered by pypdfium2 at 72, 100, 150 and 300 dpi,
 plus a JPEG q60 and a Gaussian-blur variant at 150 dpi. Its vector curves, in axis units, are the
 truth. :func:`graphq.digitizer.digitize` gets the axes and no plot area (the frame is found
 automatically), once with no labels and once with the truth labels listed highest-first, and
@@ -74,6 +75,13 @@ from graphq.errors import GraphqError
 
 # Around the frame, in points: room for the tick labels and axis titles, as a user's crop.
 MARGIN_PT = (40.0, 12.0, 14.0, 30.0)  # left, top, right, bottom
+# A user cropping a graph takes in the curve labels printed just right of its frame: ink
+# beside the frame (level with it) running on from it with no gap wider than LABEL_GAP_PT,
+# up to LABEL_REACH_PT (the datasheet binder's reach), widens the crop to its end plus
+# LABEL_PAD_PT. A wider gap is the page's next column or graph.
+LABEL_GAP_PT = 6.0
+LABEL_REACH_PT = 45.0
+LABEL_PAD_PT = 3.0
 PIXELS_800X600 = 800 * 600
 # The degraded variants are made from this rendering.
 DEGRADED_DPI = 150
@@ -221,7 +229,8 @@ def render_panel(case: Case, dpi: float) -> tuple[np.ndarray, tuple[float, float
     try:
         page = document[case.page - 1]
         width, height = page.get_size()
-        crop_right = min(width, right + (RIGHT_PT if RIGHT_PT is not None else MARGIN_PT[2]))
+        margin = RIGHT_PT if RIGHT_PT is not None else _label_margin(page, case.box)
+        crop_right = min(width, right + margin)
         crop_bottom = min(height, bottom + MARGIN_PT[3])
         scale = dpi / 72.0
         bitmap = page.render(
@@ -241,6 +250,27 @@ def render_panel(case: Case, dpi: float) -> tuple[np.ndarray, tuple[float, float
         )
     )
     return pixels, frame  # type: ignore[return-value]
+
+
+def _label_margin(page: pdfium.PdfPage, box: tuple[float, float, float, float]) -> float:
+    """How far right of the frame (points) the crop reaches: MARGIN_PT's, or to the end of the
+    labels printed right beside the frame (see LABEL_GAP_PT)."""
+    _, top, right, bottom = box
+    width, height = page.get_size()
+    reach = min(LABEL_REACH_PT, width - right)
+    if reach <= 0:
+        return MARGIN_PT[2]
+    scale = 2.0
+    strip = page.render(
+        scale=scale, crop=(right, height - bottom, width - right - reach, top)
+    ).to_numpy()[:, :, :3]
+    inked = np.flatnonzero((strip.min(axis=2) < 128).any(axis=0)) / scale
+    end = 0.0
+    for column in inked.tolist():
+        if column - end > LABEL_GAP_PT:
+            break
+        end = column
+    return max(MARGIN_PT[2], end + LABEL_PAD_PT)
 
 
 def variant_image(case: Case, variant: str) -> tuple[np.ndarray, tuple[float, float, float, float]]:
@@ -407,8 +437,8 @@ def halves_of(cases: list[Case]) -> dict[str, str]:
 
 # Where run_case writes each image, its overlay and its classes (``--dump``); set per worker.
 DUMP: Path | None = None
-# The crop's margin right of the frame (points), when not MARGIN_PT's (``--right-pt``); set per
-# worker.
+# The crop's margin right of the frame (points), when not the one _label_margin measures
+# (``--right-pt``); set per worker.
 RIGHT_PT: float | None = None
 
 
@@ -520,8 +550,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--right-pt",
         type=float,
-        help="crop this far right of the frame (points; default 14): curve-end labels printed "
-        "right of the frame are cut at 14 pt, so a label read there is cut too",
+        help="crop this far right of the frame (points; default: 14, or to the end of the "
+        "labels printed right beside the frame, up to 45); 14 is the crop before labels were "
+        "taken in",
     )
     args = parser.parse_args(argv)
 

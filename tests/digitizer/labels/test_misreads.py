@@ -10,12 +10,17 @@ def test_misreads_of_a_labels_points_zeros_and_micro_signs_are_mended() -> None:
     assert mend_label("ims") == "1ms"
     assert mend_label("100 is") == "100µs"
     assert mend_label("10yA") == "10µA"
+    assert mend_label("10ps") == "10µs"
+    assert mend_label("TO-2434A") == "TO-243AA"
+    assert mend_label("TO-2434A (DC)") == "TO-243AA (DC)"
     assert mend_label("Vi¢ = 40V") == "Vi = 40V"
     assert mend_label("VCE = 5 V (DASHED) ----") == "VCE = 5 V (DASHED)"
     assert mend_label("OV") == "0V"
     assert mend_label("ov") == "0V"
     assert mend_label("OSA") == "0.5A"
     assert mend_label("05") == "0.5"
+    assert mend_label("0 SV") == "0.5V"
+    assert mend_label("Veq = 40¥") == "Veq = 40V"
     assert mend_label("VCE = 2U V (OULIL)") == "VCE = 20 V (SOLID)"
     assert mend_label("VCE = 5 V (UASHEL)") == "VCE = 5 V (DASHED)"
 
@@ -51,6 +56,13 @@ def test_a_samples_lone_dash_and_specks_at_a_labels_ends_go() -> None:
     assert mend_label("125 °C") == "125 °C"
 
 
+def test_marks_a_blurred_grids_crossings_make_at_a_labels_ends_go() -> None:
+    assert mend_label("+ T4 = 100°C+") == "T4 = 100°C"
+    assert mend_label("Voge = 5V > + >>") == "Voge = 5V"
+    assert mend_label("+-25C") == "-25C"
+    assert mend_label("+25°C") == "+25°C"  # a plus before its number is its sign
+
+
 def test_hyphens_and_letters_that_are_printed_so_stay() -> None:
     assert mend_label("TO-220") == "TO-220"
     assert mend_label("-55°C") == "-55°C"
@@ -58,6 +70,9 @@ def test_hyphens_and_letters_that_are_printed_so_stay() -> None:
     assert mend_label("OVP") == "OVP"
     assert mend_label("OSS") == "OSS"
     assert mend_label("TO-220 (DC)") == "TO-220 (DC)"
+    assert mend_label("TO-247") == "TO-247"
+    assert mend_label("10pF") == "10pF"
+    assert mend_label("0 V") == "0 V"
     assert mend_label("VCE = 5 V (DULIL)") == "VCE = 5 V (DULIL)"  # no style it is near
     assert mend_label("VGS = -5.0V") == "VGS = -5.0V"
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from graphq.digitizer import GraphMeta, digitize
 from graphq.digitizer.labels.binding import same_label
-from graphq.digitizer.labels.reading import PlotText, loose_ink, twins
+from graphq.digitizer.labels.reading import PlotText, plot_glyphs, twins
 from graphq.digitizer.types import Axes, Axis
 from graphq.review import ReviewReason
 
@@ -162,9 +162,16 @@ def _patch_plot(inked_from: str) -> tuple[PlotText, np.ndarray, np.ndarray]:
     return text, glyphs, grid
 
 
+def _loose(text: PlotText) -> np.ndarray:
+    """The ink no curve took, where the labels are read (no curves traced)."""
+    found = plot_glyphs(text, [])
+    assert found is not None
+    return found.loose
+
+
 def test_glyphs_grid_erasure_took_are_read_from_the_image_ink() -> None:
     text, glyphs, grid = _patch_plot("none")
-    loose = loose_ink(text, [])
+    loose = _loose(text)
     assert loose[glyphs].all()
     assert not loose[:, :100][grid[:, :100]].any()
 
@@ -173,6 +180,6 @@ def test_glyphs_the_curve_ink_kept_are_taken_from_it_alone() -> None:
     text, glyphs, _ = _patch_plot("all")
     # A speck beside the glyphs, in the image's ink but not the curve ink's, stays out.
     text.ink[27, 44] = 0.9
-    loose = loose_ink(text, [])
+    loose = _loose(text)
     assert loose[glyphs].all()
     assert not loose[27, 44]

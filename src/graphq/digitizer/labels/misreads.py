@@ -26,6 +26,11 @@ _DIGIT_LOOKALIKES = str.maketrans("SOolIZU", "5001120")
 _NAME_MARKS = re.compile(r"^([A-Za-z][^=]{0,6}?)(?=\s*=)")
 # Marks a curve's stray end or a speck beside a label reads as, at its ends.
 _STRAY_MARKS = " '‘’`,.:;|_~©®\\"
+# Marks the crossings of a blurred grid beside a label read as ("+ T4 = 100°C+", "Voge = 5V >
+# + >>"): at its end, or set before its name or a minus ("+-25C"; "+25°C" keeps its sign).
+_GRID_MARKS = re.compile(r'^[+$“”"«»<>]+\s*(?=[-−A-Za-z])|(?:\s*[+$*“”"«»<>])+$')
+# A package's name ("TO-243AA") with an A of its suffix read as a 4 ("TO-2434A").
+_PACKAGE = re.compile(r"^(T[O0]-\d{3})([A4]{2})\b")
 # A zero read as the letter O before a decimal point ("O.5A").
 _ZERO_AS_O = re.compile(r"(?<![A-Za-z])[Oo](?=[.,]\d)")
 # A legend's sample (or a curve's end) read with its text, as a run of dashes at either end:
@@ -47,9 +52,12 @@ _POINT_AS_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
 _SPLIT_ZERO = re.compile(r"(?<=\d)\s?[Oo](?=\s?(?:[pnuµmk]?[VAWs]|°C)\b)")
 # A label that is a lone zero and its unit, the zero read as the letter O ("OV", "ov").
 _ZERO_ALONE = re.compile(r"^[Oo]\s?([VvA])$")
-# A label that is a value with a leading zero and no point ("05A", "OSA"): printed labels
-# never pad a value with a zero, so its decimal point was lost ("0.5A").
-_LOST_POINT_AFTER_ZERO = re.compile(r"^[0Oo](\d+|S(?=\s?[pnuµmk]?[VA]$))(\s?[pnuµmk]?[VA])?$")
+# A label that is a value with a leading zero and no point ("05A", "OSA", or, the point's
+# place left as a space, "0 SV"): printed labels never pad a value with a zero, so its
+# decimal point was lost ("0.5A").
+_LOST_POINT_AFTER_ZERO = re.compile(r"^[0Oo]\s?(\d+|S(?=\s?[pnuµmk]?[VA]$))(\s?[pnuµmk]?[VA])?$")
+# A volt's V read as a yen sign ("40¥"): no label prints one.
+_V_AS_YEN = str.maketrans("¥", "V")
 # A line style a label names in brackets at its end ("VCE = 5 V (DASHED)"), and how alike
 # (difflib's ratio) a misread word must be to it: "(OULIL)" is SOLID, "(UASHEL)" DASHED ...
 _STYLE_WORD = re.compile(r"\(\s*([A-Za-z]{3,7})\s*\)?\s*$")
@@ -65,9 +73,10 @@ _MIN_STYLE_MARGIN = 0.2
 # as long a common start ("Cisg" is as alike to "Cies", but shares "Cis" with "Ciss" only).
 _CAPACITANCE = re.compile(r"^C([A-Za-z]{2,3})$")
 _MIN_CAPACITANCE_RATIO = 0.6
-# The µ of a time or a current read as a y, or as an i set apart ("10yA", "100 is"); a 1
-# before "ms" read as an i ("ims").
-_MICRO_AS_Y = re.compile(r"(?<=\d)(?:\s?y(?=[AVsFW]\b)|\s+i(?=s\b))")
+# The µ of a time or a current read as a y, or as an i set apart ("10yA", "100 is"), or of a
+# time as a p ("10ps": no power device's graph is labelled in picoseconds); a 1 before "ms"
+# read as an i ("ims").
+_MICRO_AS_Y = re.compile(r"(?<=\d)(?:\s?y(?=[AVsFW]\b)|\s+i(?=s\b)|\s?p(?=s\b))")
 _ONE_AS_I = re.compile(r"(?<![A-Za-z])i(?=[0-9]*[mµu]s\b)")
 
 
@@ -75,21 +84,23 @@ def mend_label(text: str) -> str:
     """The text of a curve label as printed, from OCR's reading of it.
 
     A temperature whose small raised degree sign OCR lost ("125 C") reads "125°C": a curve
-    label's lone C after a number is a temperature's. An "=" is spaced as printed
-    labels are ("VGS = 2V"), however tight OCR set it. After an "=" stands a number: letters
-    OCR takes digits for there ("VGS = SV") are the digits; so is an O before a decimal
-    point ("O.5A") or set apart before a unit ("1 OV"), and a hyphen between digits is a
-    decimal point ("5-5V"); a label that is a lone O and a unit ("OV") is a zero, and one
-    padded with a zero ("OSA") lost its point ("0.5A"). A run of
-    dashes at an end is a legend's dashed sample read with its text. A µ read as a y or an
-    i, and a 1 as an i before "ms", are mended, and so is a line style named in brackets
-    ("(OULIL)" is SOLID). Before the "=" stands a name: the marks OCR makes of its
-    subscript go, and a sign OCR made of a blurred "=" between it and its value ("Vag? 10V")
-    is the "="; so do the marks a stray speck at either end is read as, a lone dash at
-    the end or before the name (a sample's), and signs before the first letter or digit
-    ("- = VGS = 10V"). A minus set apart joins its number ("- 25°C"), and a degree sign
-    whose C was lost gets it back ("125°")."""
+    label's lone C after a number is a temperature's. An "=" is spaced as printed labels are
+    ("VGS = 2V"), however tight OCR set it. After an "=" stands a number: letters OCR takes
+    digits for there ("VGS = SV") are the digits; so is an O before a decimal point ("O.5A") or
+    set apart before a unit ("1 OV"), and a hyphen between digits is a decimal point ("5-5V"); a
+    label that is a lone O and a unit ("OV") is a zero, and one padded with a zero ("OSA", "0
+    SV") lost its point ("0.5A"); a yen sign is a V ("40¥"). A run of dashes at an end is a
+    legend's dashed sample read with its text, and marks a blurred grid's crossings make at its
+    ends ("+", "$", quotes) go. A µ read as a y, an i or (in "ps") a p, a 1 as an i before "ms"
+    and an A of a package's "AA" as a 4 are mended, and so is a line style named in brackets
+    ("(OULIL)" is SOLID). Before the "=" stands a name: the marks OCR makes of its subscript go,
+    and a sign OCR made of a blurred "=" between it and its value ("Vag? 10V") is the "="; so do
+    the marks a stray speck at either end is read as, a lone dash at the end or before the name
+    (a sample's), and signs before the first letter or digit ("- = VGS = 10V"). A minus set
+    apart joins its number ("- 25°C"), and a degree sign whose C was lost gets it back ("125°")."""
+    text = _GRID_MARKS.sub("", text.translate(_V_AS_YEN))
     text = _SAMPLE_AS_DASHES.sub("", _LEADING_SIGNS.sub("", text)).strip(_STRAY_MARKS)
+    text = _PACKAGE.sub(lambda m: m.group(1).replace("0", "O") + "AA", text)
     text = _EQUALS_MISREAD.sub(r"\1 = ", text)
     text = _LOST_DEGREE.sub(r"\1°C", text)
     text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(lambda m: re.sub(r"[^\w()]", "", m.group(1)), text))

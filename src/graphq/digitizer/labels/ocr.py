@@ -7,6 +7,7 @@ subscripts read alone, and the misreads a curve label's text makes mended
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import msgspec
@@ -119,7 +120,12 @@ def _read_words(
         places.append((cols.start, rows.start))
     if not pieces:
         return []
-    read = read_piece_words(pieces, pad=round(1.5 * ocr.glyph_px), timeout_s=ocr.timeout_s)
+    # The pieces are dark ink on white: tesseract's second reading of each unsure line as
+    # light text on dark reads the paper between a curve wiggle's strokes (a quarter of its
+    # time, and no label read more).
+    read = read_piece_words(
+        pieces, pad=round(1.5 * ocr.glyph_px), timeout_s=ocr.timeout_s, invert=False
+    )
     banded = _bands(boxes)
     words: list[Word] = []
     for (x, y), found, box in zip(places, read, boxes, strict=True):
@@ -142,14 +148,23 @@ def _read_words(
     return [restore_decimal_points(mend_units(words), mask) for words in bands.values()]
 
 
+def sized_components(
+    mask: np.ndarray, keep: Callable[[np.ndarray, np.ndarray], np.ndarray]
+) -> np.ndarray:
+    """The components of ``mask`` (8-connected) whose box heights and widths (px, one array
+    entry per component) ``keep`` accepts."""
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    boxes = ndimage.find_objects(labels)
+    tall = np.array([0 if b is None else b[0].stop - b[0].start for b in boxes], np.int64)
+    wide = np.array([0 if b is None else b[1].stop - b[1].start for b in boxes], np.int64)
+    kept = np.zeros(count + 1, bool)
+    kept[1:] = keep(tall, wide) & np.array([b is not None for b in boxes], bool)
+    return kept[labels]
+
+
 def _dots(mask: np.ndarray, longest: float) -> np.ndarray:
     """The components of ``mask`` shorter than ``longest`` px both ways."""
-    labels, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
-    dot = np.zeros(count + 1, bool)
-    for index, box in enumerate(ndimage.find_objects(labels), start=1):
-        if box is not None:
-            dot[index] = max(box[0].stop - box[0].start, box[1].stop - box[1].start) < longest
-    return dot[labels]
+    return sized_components(mask, lambda tall, wide: np.maximum(tall, wide) < longest)
 
 
 def _bands(boxes: list[tuple[slice, slice]]) -> list[int]:

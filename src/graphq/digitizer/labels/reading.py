@@ -39,7 +39,8 @@ from graphq.digitizer.labels.legend_samples import (
     legend_entries,
     shared_colours,
 )
-from graphq.digitizer.labels.ocr import LineSettings, read_lines
+from graphq.digitizer.labels.list_ends import bind_list_ends
+from graphq.digitizer.labels.ocr import LineSettings, read_lines, sized_components
 from graphq.digitizer.labels.pointers import carried, find_pointers
 from graphq.digitizer.tracking.tracks import TracedCurve
 from graphq.errors import GraphqError
@@ -123,13 +124,12 @@ def read_labels(
     """The label of each curve read from the image: ``traced_px`` in the plot crop's pixels,
     ``curves`` as points (N, 2) x, y in image pixels."""
     empty = ReadLabels([""] * len(curves), [""] * len(curves), [0.0] * len(curves), [])
-    loose = loose_ink(text, traced_px, settings)
-    glyph = text.text_px or glyph_height(loose)
-    if glyph is None or not curves:
+    glyphs = plot_glyphs(text, traced_px, settings)
+    if glyphs is None or not curves:
         return empty
-    mask = _glyph_sized(loose, glyph, settings)
+    loose, mask, glyph = glyphs.loose, glyphs.mask, glyphs.height
     # Samples first: they leave the text, which would read them as a dash.
-    found = find_samples(text.image, _free(text, traced_px), mask, glyph, colours)
+    found = find_samples(text.image, glyphs.free, mask, glyph, colours)
     factor = settings.digit_pt / glyph
     lines = read_lines(text.ink, mask, glyph, factor, settings.lines)
     if not lines:
@@ -174,6 +174,7 @@ def read_labels(
     bind_end_column(lines, [traced[k].points for k in kept], own_labels, own_kinds)
     drop_column_headers(lines, own_labels, own_kinds)
     drop_condition_blocks(lines, own_labels, own_kinds)
+    bind_list_ends(lines, [traced[k].points for k in kept], own_labels, own_kinds)
     labels = [own_labels[kept.index(twin[k])] for k in range(len(curves))]
     kinds = [own_kinds[kept.index(twin[k])] for k in range(len(curves))]
     listed = in_legend_order(entries, [c.points for c in traced])
@@ -220,19 +221,43 @@ def twins(curves: list[np.ndarray], apart_px: float, overlap: float, along: floa
     return first
 
 
-def loose_ink(
+@dataclass(frozen=True)
+class PlotGlyphs:
+    """The plot's text as the labels are read from it, image-sized masks: where inside the
+    frame no traced curve runs, the ink no curve took (:func:`_loose_ink`), and its
+    glyph-sized components, ``height`` px tall."""
+
+    free: np.ndarray
+    loose: np.ndarray
+    mask: np.ndarray
+    height: float
+
+
+def plot_glyphs(
     text: PlotText, curves: list[TracedCurve], settings: ReadingSettings = DEFAULT_READING
-) -> np.ndarray:
+) -> PlotGlyphs | None:
+    """The glyphs of the plot's text with the traced ``curves`` (plot-crop pixels) taken out;
+    None when no glyph height is known or measured."""
+    free = _free(text, _on_curves(curves, text.inked.shape, text.line_width))
+    loose = _loose_ink(text, free, settings)
+    glyph = text.text_px or glyph_height(loose)
+    if glyph is None:
+        return None
+    return PlotGlyphs(free, loose, _glyph_sized(loose, glyph, settings), glyph)
+
+
+def _loose_ink(text: PlotText, free: np.ndarray, settings: ReadingSettings) -> np.ndarray:
     """Image-sized mask of the ink no curve took, where text may stand: inside the frame,
-    what no traced curve runs through (the grid already gone, and the text its erasure took
-    put back, :func:`_erased_text`), the ink inside bordered boxes but their borders, and
-    the ink right of the frame."""
+    what no traced curve runs through (``free``, image-sized; the grid already gone, and the
+    text its erasure took put back, :func:`_erased_text`), the ink inside bordered boxes but
+    their borders, and the ink right of the frame."""
     height, width = text.ink.shape
     left, top, right, bottom = text.plot
-    free = ~_on_curves(curves, text.inked.shape, text.line_width)
     crop_ink = text.ink[top:bottom, left:right] > settings.outside_ink
     glyph = text.text_px or settings.fallback_glyph_fraction * (bottom - top)
-    inside = (text.inked | _erased_text(text.inked, crop_ink, glyph, settings)) & free
+    inside = (text.inked | _erased_text(text.inked, crop_ink, glyph, settings)) & free[
+        top:bottom, left:right
+    ]
     margin = max(2, round(text.line_width) + 1)
     for box_top, box_left, box_bottom, box_right in text.boxes:
         rows = slice(box_top + margin, max(box_top + margin, box_bottom - margin + 1))
@@ -272,11 +297,12 @@ def _boxed(boxes: list[Box], shape: tuple[int, int]) -> np.ndarray:
     return inside
 
 
-def _free(text: PlotText, curves: list[TracedCurve]) -> np.ndarray:
-    """Image-sized mask of the frame's inside where no traced curve runs."""
+def _free(text: PlotText, on_curves: np.ndarray) -> np.ndarray:
+    """Image-sized mask of the frame's inside where no traced curve runs (``on_curves``, in
+    the plot crop's pixels, where they do)."""
     left, top, right, bottom = text.plot
     free = np.zeros(text.ink.shape, bool)
-    free[top:bottom, left:right] = ~_on_curves(curves, text.inked.shape, text.line_width)
+    free[top:bottom, left:right] = ~on_curves
     return free
 
 
@@ -297,13 +323,12 @@ def _on_curves(curves: list[TracedCurve], shape: tuple[int, int], line_width: fl
 def _glyph_sized(mask: np.ndarray, glyph: float, settings: ReadingSettings) -> np.ndarray:
     """The components of ``mask`` no taller than a glyph or two and no longer than a word:
     the text; longer ink is a pointer, a curve's, a grid line's left over or a box's."""
-    labels, count = ndimage.label(mask, structure=np.ones((3, 3), bool))
-    keep = np.zeros(count + 1, bool)
-    for index, box in enumerate(ndimage.find_objects(labels), start=1):
-        if box is not None:
-            tall, wide = box[0].stop - box[0].start, box[1].stop - box[1].start
-            keep[index] = tall <= settings.max_glyph * glyph and wide <= settings.max_run * glyph
-    return keep[labels]
+    return sized_components(
+        mask,
+        lambda tall, wide: (
+            (tall <= settings.max_glyph * glyph) & (wide <= settings.max_run * glyph)
+        ),
+    )
 
 
 def label_curves(
