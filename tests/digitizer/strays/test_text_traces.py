@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from graphq.digitizer.strays.text_traces import drop_text_traces, turns
+from graphq.digitizer.strays.text_traces import drop_text_traces, turn_samples, turns
 from tests.digitizer.curves import traced_curve
 
 _GLYPH_PX = 5.0
@@ -26,6 +26,11 @@ def test_turns_count_only_swings_past_the_hysteresis() -> None:
     wobble = 50.0 + 0.8 * np.sin(np.arange(100))
     assert turns(wobble, swing=2.0) == 0
     assert turns(_letters(5), swing=2.0) == 9
+
+
+def test_turns_are_placed_at_the_extremes_they_turn_back_from() -> None:
+    rows = np.array([0.0, 2.0, 5.0, 4.0, 1.0, 0.5, 3.0, 6.0, 2.0])
+    assert turn_samples(rows, swing=2.0) == [2, 5, 7]
 
 
 def test_a_short_trace_waving_once_a_letter_is_text() -> None:

@@ -23,6 +23,7 @@ from graphq.digitizer.preprocessing.text import remove_text, text_height_px
 from graphq.digitizer.preprocessing.ticks import erase_ticks
 from graphq.digitizer.strays.frame_reach import ends_at_frame
 from graphq.digitizer.strays.grid_remnants import drop_grid_remnants
+from graphq.digitizer.strays.label_chains import cut_label_chains
 from graphq.digitizer.strays.note_areas import drop_note_traces, knocked_out
 from graphq.digitizer.strays.text_traces import drop_text_traces
 from graphq.digitizer.tracking.faint import faint_curves
@@ -183,6 +184,11 @@ def digitize_standard(
     if not search.spent:
         curves = faint_curves(boxed, (horizontal, vertical), curves, scale, search)
     curves = extend_into_bundles(unhook(curves, scale, search), scale, search)
+    # Once the pale pass and the bundles have changed the curves: a label's text that a trace
+    # ran on into is cut off it, and a trace that only copied a curve besides is dropped.
+    unchained = cut_label_chains(curves, boxed > threshold, glyph_px, scale)
+    curves = unchained.curves
+    warnings.extend(unchained.dropped)
     expected = meta.curves if meta.curves is not None else len(meta.labels or []) or None
     if expected is not None and len(curves) < expected and not search.spent:
         peak = local_peak(cleaned)

@@ -166,18 +166,25 @@ def _flat_stray(
 def turns(rows: np.ndarray, swing: float) -> int:
     """How often ``rows`` turn back by at least ``swing`` (a zigzag count with hysteresis: a
     wobble smaller than ``swing`` is no turn). One pass over the samples."""
-    count = 0
+    return len(turn_samples(rows, swing))
+
+
+def turn_samples(rows: np.ndarray, swing: float) -> list[int]:
+    """The samples where ``rows`` turn back by at least ``swing`` (each turn's extreme), in
+    order; one pass over the samples."""
+    found: list[int] = []
     direction = 0
     extreme = float(rows[0]) if rows.size else 0.0
-    for row in rows[1:].tolist():
+    at = 0
+    for index, row in enumerate(rows[1:].tolist(), start=1):
         if direction == 0:
             if abs(row - extreme) >= swing:
                 direction = 1 if row > extreme else -1
-                extreme = row
+                extreme, at = row, index
         elif (row - extreme) * direction > 0:
-            extreme = row
+            extreme, at = row, index
         elif abs(row - extreme) >= swing:
-            count += 1
+            found.append(at)
             direction = -direction
-            extreme = row
-    return count
+            extreme, at = row, index
+    return found
