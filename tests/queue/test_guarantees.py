@@ -144,13 +144,18 @@ async def test_a_run_whose_lease_lapsed_does_not_complete_the_job_a_second_time(
 
         server_b = build_runtime(settings, handler_modules=[TEST_HANDLERS])
         _, seen_by_b = server_b.events.subscribe(EventFilter(job_id=job["id"]))
-        async with anyio.create_task_group() as tg:
-            await tg.start(server_b.engine.run)
-            await server_a.wait_for_job(job["id"], {"completed"}, timeout_s=20)
-            with anyio.fail_after(10):
-                await run_on_a.done.wait()  # A's run reaches its refused completion
-            await server_b.engine.shutdown()
-        await server_b.db.dispose()
+        try:
+            async with anyio.create_task_group() as tg:
+                await tg.start(server_b.engine.run)
+                await server_a.wait_for_job(job["id"], {"completed"}, timeout_s=20)
+                with anyio.fail_after(10):
+                    await run_on_a.done.wait()  # A's run reaches its refused completion
+                await server_b.engine.shutdown()
+        finally:
+            # Also when a wait above failed: B's engine was then cancelled, not shut down.
+            with anyio.CancelScope(shield=True):
+                await server_b.engine.ctx.pool.close()
+                await server_b.db.dispose()
 
         final = job_row(settings, job["id"])
         assert (final["status"], final["attempts"], final["result_rows"]) == ("completed", 2, 1)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,9 @@ from graphq.queue.workers import (
     WorkerPool,
     remove_stale_worker_dirs,
 )
+from tests.conftest import TEST_HANDLERS
 from tests.queue.cluster_nodes import within
+from tests.queue.handlers import sleep_steps
 from tests.queue.slow_start import quick
 
 RESULT_BYTES = 5_000_000
@@ -144,6 +147,19 @@ def worker_dirs_of_this_process() -> set[Path]:
     return set(Path(tempfile.gettempdir()).glob(f"{WORKER_TMP_PREFIX}{os.getpid()}-*"))
 
 
+def live_workers() -> set[BaseProcess]:
+    return {p for p in multiprocessing.active_children() if p.name == "graphq-worker"}
+
+
+def kill_left_alive(before: set[BaseProcess]) -> list[int]:
+    """The pids of workers a test's pool left alive, killed: a pool that misses one fails the
+    test rather than leaving it to sleep behind the test (and a call waiting on it)."""
+    left = [p for p in live_workers() - before if p.is_alive()]
+    for process in left:
+        process.kill()
+    return [process.pid or 0 for process in left]
+
+
 async def test_a_pool_closed_while_its_workers_start_stops_them_instead_of_waiting() -> None:
     before = worker_dirs_of_this_process()
     pool = WorkerPool(2, preload=["tests.queue.never_starts"])
@@ -152,12 +168,13 @@ async def test_a_pool_closed_while_its_workers_start_stops_them_instead_of_waiti
         await anyio.sleep(0.5)  # spawning or importing: a stop must end either
         await pool.close()
         tg.cancel_scope.cancel()  # as the engine's stop cancels the pool's start
-    assert not [p for p in multiprocessing.active_children() if p.name == "graphq-worker"]
-    assert not pool.started.is_set()
+    assert not live_workers()
+    assert pool._idle == []
     assert worker_dirs_of_this_process() <= before
 
 
 async def test_workers_killed_while_they_start_leave_each_job_to_start_its_own() -> None:
+    before = live_workers()
     pool = WorkerPool(1, preload=["tests.queue.slow_start"])
     results: list[str] = []
 
@@ -168,11 +185,11 @@ async def test_workers_killed_while_they_start_leave_each_job_to_start_its_own()
         with anyio.fail_after(60):
             async with anyio.create_task_group() as tg:
                 tg.start_soon(pool.start)
-                await within(10.0, lambda: bool(pool._starting))
+                await within(10.0, lambda: bool(live_workers() - before))
                 tg.start_soon(job_sent_while_starting)
                 await anyio.sleep(0.2)  # the job waits for the pool's start
-                for worker in pool._starting:
-                    worker.process.kill()  # as a signal to the server's process group would
+                for process in live_workers() - before:
+                    process.kill()  # as a signal to the server's process group would
         assert results == ["done"]
         assert await pool.run(quick, 0.0, ignore_progress, timeout_s=30.0) == "done"
     finally:
@@ -184,7 +201,7 @@ async def test_a_pool_closed_before_its_workers_spawned_starts_none() -> None:
     async with anyio.create_task_group() as tg:
         await pool.close()
         tg.start_soon(pool.start)
-    assert pool._idle == [] and not pool.started.is_set()
+    assert pool._idle == [] and not live_workers()
 
 
 def allocate(megabytes: int, progress: Any) -> int:
@@ -214,5 +231,64 @@ async def test_workers_run_at_a_lower_cpu_priority_than_the_server() -> None:
     try:
         expected = min(os.nice(0) + WORKER_NICENESS, 19)  # 19: the lowest priority there is
         assert await pool.run(own_niceness, None, ignore_progress) == expected
+    finally:
+        await pool.close()
+
+
+async def test_a_pool_closed_while_a_call_spawns_its_worker_kills_it_and_ends_the_call() -> None:
+    before, dirs_before = live_workers(), worker_dirs_of_this_process()
+    # Never started: the call starts a worker of its own, as it does after a killed worker.
+    pool = WorkerPool(1, preload=["tests.queue.never_starts"])
+    codes: list[str] = []
+
+    async def call() -> None:
+        with pytest.raises(GraphqError) as error:
+            await pool.run(quick, 0.0, ignore_progress)
+        codes.append(error.value.code)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(call)
+        await within(10.0, lambda: bool(live_workers() - before))
+        await pool.close()
+        left_alive = kill_left_alive(before)
+    assert left_alive == []
+    assert codes == ["SHUTTING_DOWN"]
+    assert worker_dirs_of_this_process() <= dirs_before
+
+
+async def test_a_pool_closed_during_a_call_kills_the_busy_worker_and_ends_the_call() -> None:
+    before, dirs_before = live_workers(), worker_dirs_of_this_process()
+    pool = WorkerPool(1, preload=[TEST_HANDLERS])
+    await pool.start()
+    running = anyio.Event()
+    codes: list[str] = []
+
+    async def on_progress(fraction: float, step: str) -> None:
+        running.set()
+
+    async def call() -> None:
+        with pytest.raises(GraphqError) as error:
+            await pool.run(sleep_steps, {"seconds": 3600.0, "steps": 3600}, on_progress)
+        codes.append(error.value.code)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(call)
+        await running.wait()
+        await pool.close()
+        left_alive = kill_left_alive(before)
+    assert left_alive == []
+    assert codes == ["SHUTTING_DOWN"]
+    assert worker_dirs_of_this_process() <= dirs_before
+
+
+async def test_a_worker_that_never_says_it_is_ready_is_killed_and_its_call_fails() -> None:
+    before, dirs_before = live_workers(), worker_dirs_of_this_process()
+    pool = WorkerPool(1, preload=["tests.queue.never_starts"], start_timeout_s=0.5)
+    try:
+        with pytest.raises(GraphqError) as error:
+            await pool.run(quick, 0.0, ignore_progress)
+        assert error.value.code == "WORKER_CRASHED" and error.value.retryable
+        assert kill_left_alive(before) == []
+        assert worker_dirs_of_this_process() <= dirs_before
     finally:
         await pool.close()

@@ -12,6 +12,10 @@ and anything else a job writes go there). When a worker is killed (cancel, timeo
 dead, its directory goes with it; directories left by a server that died are removed when the
 next pool starts, so no crash leaves debris in ``/tmp``. A worker found dead before a job gets
 it is replaced first: the job is not charged an attempt for it.
+
+Closing the pool kills and reaps every worker it spawned, whatever it is doing: starting (a
+start at niceness 19 on a busy machine can take minutes), idle or running a call. Nothing
+waits for a start in a thread that a cancel or a close could not reach.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import resource
 import shutil
 import signal
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
@@ -52,6 +57,15 @@ WORKER_TMP_PREFIX = "graphq-worker-"
 # busy; at 19 it is 13–15 ms, and images per hour do not fall (the loop's own work is what
 # the workers wait for).
 WORKER_NICENESS = 19
+# A worker that has not said it is ready this long after its spawn is taken for stuck (an
+# import that hangs) and killed: the job waiting for it fails and is retried rather than
+# waiting forever. Generous, as a start at niceness 19 waits for every busier process: with
+# the built-in job kinds one took 4.5 s at load 18, and had not finished after 240 s behind
+# three busy processes of its own session (measured 2026-12-07, 2 cores).
+WORKER_START_TIMEOUT_S = 600.0
+# A killed process is gone within milliseconds unless the kernel is stuck on it (I/O);
+# waiting longer would hold up a shutdown for a process that can no longer run.
+_REAP_TIMEOUT_S = 5.0
 
 
 class _ProgressSender:
@@ -127,7 +141,7 @@ def remove_stale_worker_dirs(root: Path | None = None) -> int:
     return removed
 
 
-@dataclass
+@dataclass(eq=False)
 class _Worker:
     process: BaseProcess
     conn: Connection
@@ -142,97 +156,140 @@ class _Worker:
         os.set_blocking(self.conn.fileno(), True)
         return self.conn.recv()
 
-    def wait_ready(self) -> _Worker:
-        """Block until the worker has imported its modules: its start-up is not job time."""
-        try:
-            message = self.receive()
-        except EOFError:
-            message = None
-        if message != ("ready",):
-            self.kill()
-            raise GraphqError("WORKER_CRASHED", "a worker process failed to start")
-        return self
-
     def kill(self) -> None:
+        """Kill and reap the process, and remove its pipe and directory (blocks: a thread)."""
         self.process.kill()
-        self.process.join(timeout=5)
+        self.process.join(timeout=_REAP_TIMEOUT_S)
         self.conn.close()
         shutil.rmtree(self.tmp_dir, ignore_errors=True)
 
 
-def _kill_all(workers: list[_Worker]) -> None:
-    for worker in workers:
-        worker.kill()
+def _lost_worker(exc: BaseException) -> bool:
+    """Whether a call failed because its worker process died (the pipe broke or closed)."""
+    return isinstance(exc, ConnectionError) or (
+        isinstance(exc, GraphqError) and exc.code == "WORKER_CRASHED"
+    )
 
 
 class WorkerPool:
-    """``size`` worker processes, spawned once at start and replaced when one is killed."""
+    """``size`` worker processes, spawned once at start and replaced when one is killed.
 
-    def __init__(self, size: int, preload: Iterable[str] = (), memory_limit_mb: int = 0) -> None:
+    The pool knows every process it spawned until that process is reaped, whatever it does
+    (starting, idle, running a call), so :meth:`close` can end them all and return.
+    """
+
+    def __init__(
+        self,
+        size: int,
+        preload: Iterable[str] = (),
+        memory_limit_mb: int = 0,
+        start_timeout_s: float = WORKER_START_TIMEOUT_S,
+    ) -> None:
         self.size = size
         self.preload = list(preload)
         self.memory_limit_mb = memory_limit_mb
+        self.start_timeout_s = start_timeout_s
         self._context = multiprocessing.get_context("spawn")
         self._idle: list[_Worker] = []
-        # Spawned by start() and still importing: close() kills them rather than waiting.
-        self._starting: list[_Worker] = []
+        # Every worker spawned and not yet reaped. Spawns run in threads: the lock makes each
+        # either refused by a closed pool or recorded before close() looks.
+        self._children: set[_Worker] = set()
+        self._lock = threading.Lock()
         self._alive = 0
         self._available = anyio.Semaphore(size)
         self._closed = False
+        # Set once the start is over: the workers are ready, failed to start, or the pool closed.
         self.started = anyio.Event()
 
     def _spawn(self) -> _Worker:
-        tmp_dir = Path(tempfile.mkdtemp(prefix=f"{WORKER_TMP_PREFIX}{os.getpid()}-"))
-        parent, child = self._context.Pipe(duplex=True)
-        process = self._context.Process(
-            target=_worker_main,
-            args=(child, self.preload, str(tmp_dir), self.memory_limit_mb),
-            daemon=True,
-            name="graphq-worker",
-        )
-        process.start()
-        child.close()
-        return _Worker(process, parent, tmp_dir)
+        with self._lock:
+            if self._closed:
+                raise GraphqError("SHUTTING_DOWN", "the worker pool is closed")
+            tmp_dir = Path(tempfile.mkdtemp(prefix=f"{WORKER_TMP_PREFIX}{os.getpid()}-"))
+            parent, child = self._context.Pipe(duplex=True)
+            process = self._context.Process(
+                target=_worker_main,
+                args=(child, self.preload, str(tmp_dir), self.memory_limit_mb),
+                daemon=True,
+                name="graphq-worker",
+            )
+            process.start()
+            child.close()
+            worker = _Worker(process, parent, tmp_dir)
+            self._children.add(worker)
+        return worker
+
+    def _discard(self, workers: Iterable[_Worker]) -> None:
+        """Kill the workers and remove all of them (blocks: run in a thread)."""
+        for worker in workers:
+            worker.kill()
+            with self._lock:
+                self._children.discard(worker)
+
+    async def _start_workers(self, count: int) -> list[_Worker]:
+        """``count`` new workers, ready; none is left behind if they fail, are cancelled, or
+        the pool closes meanwhile."""
+        spawned: list[_Worker] = []
+        try:
+            for _ in range(count):
+                # In a thread: starting an interpreter takes a moment.
+                spawned.append(await anyio.to_thread.run_sync(self._spawn))
+            for worker in spawned:
+                await self._ready(worker)
+            if self._closed:  # they answered just before close() killed them
+                raise GraphqError("SHUTTING_DOWN", "the worker pool closed while starting")
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(self._discard, spawned)
+            raise
+        return spawned
+
+    async def _ready(self, worker: _Worker) -> None:
+        """Wait until the worker has imported its modules: its start-up is not job time.
+
+        The wait is on the event loop, so a cancel ends it at once, and so does close(),
+        which kills the process and so closes its pipe; one that stays silent longer than
+        ``start_timeout_s`` (a hung import) fails.
+        """
+        message = None
+        with anyio.move_on_after(self.start_timeout_s) as deadline:
+            await anyio.wait_readable(worker.conn.fileno())
+            try:
+                message = worker.receive()  # a few bytes, already there
+            except (EOFError, OSError):
+                message = None
+        if message == ("ready",):
+            return
+        if self._closed:
+            raise GraphqError("SHUTTING_DOWN", "the worker pool closed while a worker started")
+        if deadline.cancelled_caught:
+            raise GraphqError(
+                "WORKER_CRASHED",
+                f"a worker process did not start within {self.start_timeout_s:g} s",
+            )
+        raise GraphqError("WORKER_CRASHED", "a worker process failed to start")
 
     async def start(self) -> None:
-        """Spawn the workers in a thread: importing numpy in each takes a moment."""
+        """Spawn the workers and wait for them: importing numpy in each takes a moment."""
         removed = await anyio.to_thread.run_sync(remove_stale_worker_dirs)
         if removed:
             log.info("removed %d temporary directories of workers of a stopped server", removed)
         missing = self.size - self._alive
         self._alive += missing
-        self._starting = starting = []
-
-        def spawn_and_wait() -> list[_Worker]:
-            for _ in range(missing):
-                starting.append(self._spawn())
-            try:
-                if self._closed:  # close() came while they spawned and may not have seen all
-                    raise GraphqError("SHUTTING_DOWN", "the worker pool closed while starting")
-                return [w.wait_ready() for w in starting]
-            except Exception:
-                # Cleaned up here, not by the task awaiting this, which may be cancelled.
-                _kill_all(starting)
-                raise
-
         try:
-            workers = await anyio.to_thread.run_sync(spawn_and_wait)
+            workers = await self._start_workers(missing)
         except Exception:
-            if self._closed:  # close() stopped them while they were starting
-                return
-            # None started (killed from outside, or the server's process group was signalled
-            # to stop while they imported): each job spawns its own worker instead, and the
-            # server runs on rather than dying with them.
             self._alive -= missing
-            log.exception("the worker processes failed to start; jobs will start their own")
+            if not self._closed:
+                # None started (killed from outside, or the server's process group was
+                # signalled to stop while they imported): each job spawns its own worker
+                # instead, and the server runs on rather than dying with them.
+                log.exception("the worker processes failed to start; jobs will start their own")
             self.started.set()  # jobs waiting for the start find no worker and spawn their own
             return
-        finally:
-            self._starting = []
-        if self._closed:  # shut down just as they became ready
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(_kill_all, workers)
-            return
+        except BaseException:
+            self._alive -= missing
+            raise
         self._idle.extend(workers)
         log.info("%d worker processes ready", len(workers))
         self.started.set()
@@ -240,6 +297,8 @@ class WorkerPool:
     async def _checkout(self) -> _Worker:
         if not self._idle and self._alive >= self.size:
             await self.started.wait()
+        if self._closed:
+            raise GraphqError("SHUTTING_DOWN", "the worker pool is closed")
         while self._idle:
             worker = self._idle.pop()
             if worker.process.is_alive():
@@ -247,15 +306,16 @@ class WorkerPool:
             # Died while idle (killed from outside, out of memory): replaced below, and the
             # job about to run is not charged for it.
             log.warning("worker %s died while idle; starting another", worker.process.pid)
-            await anyio.to_thread.run_sync(worker.kill)
+            await anyio.to_thread.run_sync(self._discard, [worker])
             self._alive -= 1
-        # A worker was killed (cancelled job): its replacement starts off the event loop.
+        # A worker was killed (cancelled job), or the pool has not started: a new one.
         self._alive += 1
         try:
-            return await anyio.to_thread.run_sync(lambda: self._spawn().wait_ready())
+            (worker,) = await self._start_workers(1)
         except BaseException:
             self._alive -= 1
             raise
+        return worker
 
     async def run(
         self,
@@ -274,13 +334,18 @@ class WorkerPool:
             try:
                 with anyio.fail_after(timeout_s):
                     result = await self._exchange(worker, fn, payload, on_progress)
-            except BaseException:
+            except BaseException as exc:
                 # Cancelled, timed out or the pipe broke: the worker's state is unknown.
                 with anyio.CancelScope(shield=True):
-                    await anyio.to_thread.run_sync(worker.kill)
+                    await anyio.to_thread.run_sync(self._discard, [worker])
                     self._alive -= 1
+                if self._closed and _lost_worker(exc):  # close() killed it under the call
+                    raise GraphqError("SHUTTING_DOWN", "the worker pool closed") from exc
                 raise
-            self._idle.append(worker)
+            if self._closed:  # closed as the result came: the worker goes with the pool
+                await anyio.to_thread.run_sync(self._discard, [worker])
+            else:
+                self._idle.append(worker)
             return result
 
     async def _exchange(
@@ -305,11 +370,23 @@ class WorkerPool:
                     raise error
 
     async def close(self) -> None:
+        """Kill and reap every worker process of the pool, whatever it is doing, and return.
+
+        Nothing here waits for a worker to finish starting or a call to finish: the task
+        waiting on such a worker sees its pipe close, fails with SHUTTING_DOWN and removes
+        what is left of the worker (its pipe, its directory).
+        """
         self._closed = True
         idle, self._idle = self._idle, []
         self._alive -= len(idle)
-        # A stop does not wait for starting workers to load numpy: their processes end now,
-        # and start() cleans them up when their start-up thread sees the pipe close.
-        for worker in list(self._starting):
+        self.started.set()  # calls waiting for the start find the pool closed
+        await anyio.to_thread.run_sync(self._kill_children, idle)
+
+    def _kill_children(self, idle: list[_Worker]) -> None:
+        with self._lock:  # no spawn after this: _spawn sees the pool closed
+            children = list(self._children)
+        for worker in children:
             worker.process.kill()
-        await anyio.to_thread.run_sync(_kill_all, idle)
+        for worker in children:
+            worker.process.join(timeout=_REAP_TIMEOUT_S)
+        self._discard(idle)
