@@ -29,8 +29,11 @@ No-op jobs:
 Digitize images go in the same way (graphq: an upload with ``autoExtract`` into the paused
 queue; procrastinate: deferred an hour ahead). So both clocks run from "every job waits in the
 database" to "every job is done", with all processes already up. Each figure is jobs (or
-images) per second; the 1-minute load average is printed beside it (the machine may be
-shared). Benchmark-only dependency: ``pip install procrastinate``.
+images) per second, and CPU milliseconds per job over the same span: of the system's
+processes (:class:`CpuMeter`; in brackets, the graphq nodes' own processes without their
+workers) and of PostgreSQL's. CPU per job hardly moves with the load of a shared machine,
+where jobs per second do; the 1-minute load average is printed beside each figure.
+Benchmark-only dependency: ``pip install procrastinate``.
 
     .venv/bin/python -m benchmarks.queue_nodes [--jobs 2000] [--images 40] [--nodes 1 2 3]
         [--workloads noop digitize] [--repeats 1]
@@ -119,6 +122,68 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.wait()
 
 
+class Run(msgspec.Struct, frozen=True):
+    """One timed run: its seconds, and the CPU seconds spent meanwhile by the system's
+    processes (``main``: the graphq nodes' own processes, without their worker processes;
+    procrastinate's workers are all main) and by PostgreSQL's."""
+
+    seconds: float
+    cpu_s: float
+    main_cpu_s: float
+    db_cpu_s: float
+
+
+_TICK_S = 1 / os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stats() -> list[tuple[int, int, int, float, float]]:
+    """Each process's pid, parent, session, own CPU seconds and its reaped children's."""
+    stats = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            text = (entry / "stat").read_text()
+        except OSError:
+            continue  # ended meanwhile
+        fields = text[text.rindex(")") + 2 :].split()
+        ppid, session = int(fields[1]), int(fields[3])
+        own = (int(fields[11]) + int(fields[12])) * _TICK_S
+        reaped = (int(fields[13]) + int(fields[14])) * _TICK_S
+        stats.append((int(entry.name), ppid, session, own, reaped))
+    return stats
+
+
+class CpuMeter:
+    """CPU seconds of the sessions a system's processes lead, and of PostgreSQL: CPU per job
+    hardly depends on what else the shared machine runs, where jobs per second do. A process
+    that ended counts through its parent once reaped (``cutime``)."""
+
+    def __init__(self, cluster: PostgresCluster, leaders: list[int]) -> None:
+        pid_file = cluster.data_dir / "postmaster.pid"
+        self.postmaster = int(pid_file.read_text().split()[0])
+        self.leaders = set(leaders)
+        self.began = self._read()
+
+    def _read(self) -> tuple[float, float, float]:
+        total = main = db = 0.0
+        for pid, ppid, session, own, reaped in _proc_stats():
+            if session in self.leaders:
+                total += own + reaped
+                if pid in self.leaders:
+                    main += own
+            if pid == self.postmaster:
+                db += own + reaped
+            elif ppid == self.postmaster:
+                db += own
+        return total, main, db
+
+    def stop(self, seconds: float) -> Run:
+        ended = self._read()
+        total, main, db = (e - b for e, b in zip(ended, self.began, strict=True))
+        return Run(seconds, total, main, db)
+
+
 async def _count_until(dsn: str, sql: str, count: int) -> float:
     """Poll ``sql`` (a count) until it reaches ``count``; the monotonic time it did."""
     conn = await asyncpg.connect(dsn)
@@ -142,8 +207,8 @@ async def _report_failed(dsn: str, sql: str) -> None:
         print(f"  ({failed} failed)")
 
 
-async def run_graphq(cluster: PostgresCluster, nodes: int, jobs: int, tmp: Path) -> float:
-    """Seconds for ``nodes`` graphq nodes to run ``jobs`` waiting no-op jobs."""
+async def run_graphq(cluster: PostgresCluster, nodes: int, jobs: int, tmp: Path) -> Run:
+    """``nodes`` graphq nodes running ``jobs`` waiting no-op jobs."""
     url = cluster.create_database(template=TEMPLATE)
     ports = [free_port() for _ in range(nodes)]
     servers = []
@@ -169,10 +234,11 @@ async def run_graphq(cluster: PostgresCluster, nodes: int, jobs: int, tmp: Path)
                 "/api/batch/create", json={"queueId": queue_id, "jobs": batch}
             )
             assert created.status_code == 201, created.text[:300]
+        meter = CpuMeter(cluster, [server.pid for server in servers])
         began = time.monotonic()
         await first.post(f"/api/queue/{queue_id}/resume")
         completed = "SELECT count(*) FROM jobs WHERE status = 'completed'"
-        return await _count_until(asyncpg_dsn(url), completed, jobs) - began
+        return meter.stop(await _count_until(asyncpg_dsn(url), completed, jobs) - began)
     finally:
         _stop(servers)
         cluster.drop_database(url)
@@ -180,8 +246,8 @@ async def run_graphq(cluster: PostgresCluster, nodes: int, jobs: int, tmp: Path)
 
 async def run_graphq_digitize(
     cluster: PostgresCluster, nodes: int, graphs: list[tuple[bytes, str]], tmp: Path
-) -> float:
-    """Seconds for ``nodes`` graphq nodes, sharing one data directory, to digitize ``graphs``."""
+) -> Run:
+    """``nodes`` graphq nodes, sharing one data directory, digitizing ``graphs``."""
     url = cluster.create_database(template=TEMPLATE)
     data_dir = Path(tempfile.mkdtemp(dir=tmp))
     ports = [free_port() for _ in range(nodes)]
@@ -214,12 +280,13 @@ async def run_graphq_digitize(
                 data={"metadata": f"[{meta}]", "autoExtract": "true", "queueId": queue_id},
             )
             assert uploaded.status_code == 201, uploaded.text[:300]
+        meter = CpuMeter(cluster, [server.pid for server in servers])
         began = time.monotonic()
         await first.post(f"/api/queue/{queue_id}/resume")
         ended = "SELECT count(*) FROM jobs WHERE status IN ('completed', 'dead')"
-        seconds = await _count_until(asyncpg_dsn(url), ended, len(graphs)) - began
+        run = meter.stop(await _count_until(asyncpg_dsn(url), ended, len(graphs)) - began)
         await _report_failed(asyncpg_dsn(url), "SELECT count(*) FROM jobs WHERE status = 'dead'")
-        return seconds
+        return run
     finally:
         _stop(servers)
         cluster.drop_database(url)
@@ -263,16 +330,16 @@ def _procrastinate_app(conninfo: str) -> tuple[Any, Any]:
     return app, {"noop": noop, "digitize": digitize}
 
 
-async def run_procrastinate(cluster: PostgresCluster, nodes: int, jobs: int, tmp: Path) -> float:
-    """Seconds for one procrastinate worker per node to run ``jobs`` waiting no-op jobs."""
+async def run_procrastinate(cluster: PostgresCluster, nodes: int, jobs: int, tmp: Path) -> Run:
+    """One procrastinate worker per node running ``jobs`` waiting no-op jobs."""
     return await _run_procrastinate(cluster, nodes, 1, SLOTS_PER_NODE, "noop", [{}] * jobs, tmp)
 
 
 async def run_procrastinate_digitize(
     cluster: PostgresCluster, nodes: int, graphs: list[tuple[bytes, str]], tmp: Path
-) -> float:
-    """Seconds for procrastinate, as many worker processes as ``nodes`` graphq nodes have, to
-    digitize ``graphs``."""
+) -> Run:
+    """Procrastinate, as many worker processes as ``nodes`` graphq nodes have, digitizing
+    ``graphs``."""
     images, out_dir = Path(tempfile.mkdtemp(dir=tmp)), Path(tempfile.mkdtemp(dir=tmp))
     tasks = []
     for n, (data, meta) in enumerate(graphs):
@@ -294,9 +361,9 @@ async def _run_procrastinate(
     task: str,
     deferred: list[dict[str, Any]],
     tmp: Path,
-) -> float:
-    """Seconds for ``nodes`` × ``per_node`` worker processes, each node's in one session, to
-    run ``task`` once per kwargs of ``deferred``."""
+) -> Run:
+    """``nodes`` × ``per_node`` worker processes, each node's in one session, running
+    ``task`` once per kwargs of ``deferred``."""
     url = cluster.create_database()
     dsn = asyncpg_dsn(url)
     app, tasks = _procrastinate_app(dsn)
@@ -316,14 +383,15 @@ async def _run_procrastinate(
         await _until(dsn, "SELECT count(*) FROM procrastinate_workers", workers, processes)
         conn = await asyncpg.connect(dsn)
         try:
+            meter = CpuMeter(cluster, [process.pid for process in processes])
             began = time.monotonic()
             await conn.execute("UPDATE procrastinate_jobs SET scheduled_at = now()")
         finally:
             await conn.close()
         ended = "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('succeeded', 'failed')"
-        seconds = await _count_until(dsn, ended, len(deferred)) - began
+        run = meter.stop(await _count_until(dsn, ended, len(deferred)) - began)
         await _report_failed(dsn, "SELECT count(*) FROM procrastinate_jobs WHERE status = 'failed'")
-        return seconds
+        return run
     finally:
         _stop(processes)
         cluster.drop_database(url)
@@ -367,7 +435,7 @@ def procrastinate_worker(conninfo: str, concurrency: int) -> None:
     asyncio.run(work())
 
 
-Runner = Callable[..., Coroutine[Any, Any, float]]
+Runner = Callable[..., Coroutine[Any, Any, Run]]
 # Per workload: what one size counts, graphq's run, procrastinate's.
 WORKLOADS: dict[str, tuple[str, Runner, Runner]] = {
     "noop": ("jobs", run_graphq, run_procrastinate),
@@ -394,7 +462,7 @@ def main() -> None:
     if "digitize" in args.workloads:
         made = (generate_graph(seed) for seed in range(args.images))
         graphs = [(g.data, msgspec.json.encode(g.meta).decode()) for g in made]
-    rates: dict[tuple[str, str, int], list[tuple[float, float]]] = {}
+    runs: dict[tuple[str, str, int], list[tuple[Run, float]]] = {}
     with tempfile.TemporaryDirectory() as tmp, PostgresCluster.started() as cluster:
         cluster.create_database(TEMPLATE)
         upgrade(
@@ -411,43 +479,59 @@ def main() -> None:
                 count = len(graphs) if workload == "digitize" else args.jobs
                 for nodes in args.nodes:
                     # Alternate: both systems share the machine alike.
-                    for name, run in (("graphq", ours), ("procrastinate", theirs)):
-                        seconds = asyncio.run(run(cluster, nodes, work, Path(tmp)))
-                        rate, load = count / seconds, os.getloadavg()[0]
-                        rates.setdefault((workload, name, nodes), []).append((rate, load))
-                        size = f"{workload}, {name}, {nodes} node(s)"
-                        print(f"{size}: {rate:.2f} {unit}/s, load {load:.1f}")
+                    for name, runner in (("graphq", ours), ("procrastinate", theirs)):
+                        run = asyncio.run(runner(cluster, nodes, work, Path(tmp)))
+                        load = os.getloadavg()[0]
+                        runs.setdefault((workload, name, nodes), []).append((run, load))
+                        print(
+                            f"{workload}, {name}, {nodes} node(s): {count / run.seconds:.2f} "
+                            f"{unit}/s, CPU ms/{unit[:-1]}: {_cpu(run, count)}, load {load:.1f}"
+                        )
     for workload in args.workloads:
-        _table(workload, args, rates)
+        _table(workload, args, runs)
+
+
+def _cpu(run: Run, count: int) -> str:
+    """CPU milliseconds per job: the system's all (its main processes'), PostgreSQL's."""
+    per = 1000 / count
+    return f"{run.cpu_s * per:.1f} ({run.main_cpu_s * per:.1f}), db {run.db_cpu_s * per:.1f}"
 
 
 def _table(
     workload: str,
     args: argparse.Namespace,
-    rates: dict[tuple[str, str, int], list[tuple[float, float]]],
+    runs: dict[tuple[str, str, int], list[tuple[Run, float]]],
 ) -> None:
     unit = WORKLOADS[workload][0]
+    count = args.images if workload == "digitize" else args.jobs
     if workload == "digitize":
         slots = DIGITIZE_SLOTS_PER_NODE
         print(f"\n{args.images} generated graphs digitized, {slots} worker processes per node")
     else:
         print(f"\n{args.jobs} no-op jobs, {SLOTS_PER_NODE} slots per node, one PostgreSQL 15")
-    print(f"| nodes | graphq {unit}/s | procrastinate {unit}/s | ratio | load |")
-    print("|---|---|---|---|---|")
+    print(
+        f"| nodes | graphq {unit}/s | procrastinate {unit}/s | ratio | "
+        f"CPU ms/{unit[:-1]} graphq (main), db | procrastinate, db | load |"
+    )
+    print("|---|---|---|---|---|---|---|")
+    # Images per second are a few: two decimals.
+    places = 2 if workload == "digitize" else 1
     for nodes in args.nodes:
-        ours = statistics.median(r for r, _ in rates[(workload, "graphq", nodes)])
-        theirs = statistics.median(r for r, _ in rates[(workload, "procrastinate", nodes)])
-        loads = [
-            load
-            for name in ("graphq", "procrastinate")
-            for _, load in rates[(workload, name, nodes)]
-        ]
-        # Images per second are a few: two decimals.
-        places = 2 if workload == "digitize" else 1
+        ours, theirs = runs[(workload, "graphq", nodes)], runs[(workload, "procrastinate", nodes)]
+        ours_rate = statistics.median(count / run.seconds for run, _ in ours)
+        theirs_rate = statistics.median(count / run.seconds for run, _ in theirs)
+        loads = [load for _, load in ours + theirs]
         print(
-            f"| {nodes} | {ours:.{places}f} | {theirs:.{places}f} | {ours / theirs:.2f} | "
-            f"{min(loads):.1f}–{max(loads):.1f} |"
+            f"| {nodes} | {ours_rate:.{places}f} | {theirs_rate:.{places}f} | "
+            f"{ours_rate / theirs_rate:.2f} | {_median_cpu(ours, count)} | "
+            f"{_median_cpu(theirs, count)} | {min(loads):.1f}–{max(loads):.1f} |"
         )
+
+
+def _median_cpu(runs: list[tuple[Run, float]], count: int) -> str:
+    """:func:`_cpu` of the run of median CPU."""
+    ordered = sorted((run for run, _ in runs), key=lambda run: run.cpu_s)
+    return _cpu(ordered[len(ordered) // 2], count)
 
 
 if __name__ == "__main__":

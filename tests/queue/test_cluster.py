@@ -7,7 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+import asyncpg
 
+from graphq.queue.event_relay import asyncpg_dsn
 from tests.conftest import Service
 from tests.queue.cluster_nodes import nodes, within
 from tests.queue.helpers import add_job, make_queue, peak_overlap
@@ -112,3 +114,49 @@ async def test_every_nodes_depth_returns_to_zero_once_the_jobs_ran(
         await all_finished(a, jobs)
         await within(2.0, lambda: a.rt.engine.depth(queue["id"]) == 0)
         await within(2.0, lambda: b.rt.engine.depth(queue["id"]) == 0)
+
+
+async def _progress_row(database_url: str, job_id: str) -> asyncpg.Record:
+    conn = await asyncpg.connect(asyncpg_dsn(database_url))
+    try:
+        return await conn.fetchrow(
+            "SELECT status, progress, current_step FROM jobs WHERE id = $1", job_id
+        )
+    finally:
+        await conn.close()
+
+
+async def test_a_running_jobs_progress_is_written_to_the_shared_database(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    async with nodes(tmp_path, postgres_database, 2) as (a, b):
+        product = await a.create_product("PROGRESS1")
+        queue = await make_queue(a, "progressing")
+        job = await add_job(
+            b, product["id"], queue["id"], kind="sleep", parameters={"seconds": 3, "steps": 3}
+        )
+        for _ in range(200):  # 10 s
+            row = await _progress_row(postgres_database, job["id"])
+            if row["current_step"] == "slept 1/3":
+                break
+            await anyio.sleep(0.05)
+    assert row["current_step"] == "slept 1/3"
+    assert row["status"] == "processing"
+    assert 0 < row["progress"] < 100
+
+
+async def test_a_node_writes_no_progress_to_a_job_it_does_not_hold(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    async with nodes(tmp_path, postgres_database, 1) as (a,):
+        product = await a.create_product("PROGRESS2")
+        queue = await make_queue(a, "held-back")
+        await a.client.post(f"/api/queue/{queue['id']}/pause")
+        job = await add_job(a, product["id"], queue["id"], kind="noop")
+        cluster = a.rt.engine.cluster
+        assert cluster is not None
+        # On the app's loop, which the node's connections belong to.
+        a.client.blocking_portal.call(cluster.record_progress, [(job["id"], 50.0, "elsewhere")])
+        row = await _progress_row(postgres_database, job["id"])
+    assert (row["status"], row["progress"]) == ("queued", 0)
+    assert row["current_step"] != "elsewhere"

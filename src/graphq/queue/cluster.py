@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import anyio
 import asyncpg
 from anyio.abc import TaskGroup
-from sqlalchemy import select
 
 from graphq.db.models import ExtractionQueue
 from graphq.queue import cluster_claims, store
@@ -55,6 +55,19 @@ class ClusterSettings:
     out_of_line_kept: int = 10_000
 
 
+_T = TypeVar("_T")
+# Every column of every queue: a change to any of them is re-read into the engine.
+_QUEUE_ROWS = "SELECT {} FROM {}".format(
+    ", ".join(column.name for column in ExtractionQueue.__table__.columns),
+    ExtractionQueue.__tablename__,
+)
+# Running jobs' progress, as graphq.queue.store.record_progress writes it, in one statement.
+_PROGRESS = f"""
+UPDATE jobs SET progress = given.progress, current_step = given.step, updated_at = $5
+FROM unnest($1::text[], $2::float8[], $3::text[]) AS given(id, progress, step)
+WHERE jobs.id = given.id AND jobs.lease_owner = $4 AND jobs.status = '{JobStatus.PROCESSING}'
+"""
+
 # A job in one of these states no longer waits: it leaves the index of every node.
 _NOT_WAITING = {
     JobStatus.PROCESSING,
@@ -73,13 +86,17 @@ class Cluster:
         ctx = engine.ctx
         self.relay = EventRelay(ctx.db.url, engine.owner, ctx.events, self.remote_event)
         ctx.events.relay = self.relay.take
+        engine.runner.write_progress = self.record_progress
         self._claiming = False
         self._again = False
         self._queue_rows: dict[str, tuple[Any, ...]] = {}
         self._claim_failures = RepeatedFailure("claiming jobs from the cluster queue", log)
         self._tg: TaskGroup | None = None
-        # The node's own connection for claims: one round trip each, nothing else in between.
+        # The node's own connection for claims, progress and the queue watch, one statement at
+        # a time: one round trip each, where a session's costs four (its begin, the statement,
+        # its commit or rollback, the pool's reset) and the ORM's CPU, several times a second.
         self._claims: asyncpg.Connection | None = None
+        self._claims_lock = anyio.Lock()
         # Job id -> when (``time_ns``) this node learnt it was claimed or ended.
         self._out_of_line: dict[str, int] = {}
 
@@ -125,13 +142,12 @@ class Cluster:
         """One claim; returns how many jobs it started."""
         engine = self.engine
         try:
-            if self._claims is None or self._claims.is_closed():
-                self._claims = await asyncpg.connect(self.relay.dsn)
-            claimed, places = await cluster_claims.claim_next(
-                self._claims, engine.owner, engine.ctx.settings.queue.lease_s, free, engine.running
+            claimed, places = await self._on_own_connection(
+                lambda conn: cluster_claims.claim_next(
+                    conn, engine.owner, engine.ctx.settings.queue.lease_s, free, engine.running
+                )
             )
         except Exception as exc:
-            await self._close_claims()
             await anyio.sleep(self._claim_failures.failed(exc))
             return 0
         self._claim_failures.succeeded()
@@ -170,6 +186,28 @@ class Cluster:
         self._out_of_line[job_id] = time.time_ns()
         if len(self._out_of_line) > self.settings.out_of_line_kept:
             del self._out_of_line[next(iter(self._out_of_line))]
+
+    async def _on_own_connection(self, call: Callable[[asyncpg.Connection], Awaitable[_T]]) -> _T:
+        """``call`` on the node's own connection, (re)connected if need be, once the statement
+        before it is done. A statement that failed or was cancelled leaves the connection in
+        doubt: it is closed, and the next call connects anew."""
+        async with self._claims_lock:
+            if self._claims is None or self._claims.is_closed():
+                self._claims = await asyncpg.connect(self.relay.dsn)
+            try:
+                return await call(self._claims)
+            except BaseException:
+                await self._close_claims()
+                raise
+
+    async def record_progress(self, updates: list[tuple[str, float, str]]) -> None:
+        """The latest (job id, progress, step) of running jobs, each only while this node
+        holds the job: one autocommit statement (see ``_claims``)."""
+        ids, progress, steps = (list(column) for column in zip(*updates, strict=True))
+        owner, now = self.engine.owner, store.utcnow()
+        await self._on_own_connection(
+            lambda conn: conn.execute(_PROGRESS, ids, progress, steps, owner, now)
+        )
 
     async def _close_claims(self) -> None:
         if self._claims is not None:
@@ -212,16 +250,14 @@ class Cluster:
 
     async def _watch_queues(self) -> None:
         """Re-read the queues whenever a row of the queues table changed."""
-        columns = ExtractionQueue.__table__.columns
         while True:
             await anyio.sleep(self.settings.queue_poll_s)
             try:
-                async with self.engine.ctx.db.read() as session:
-                    rows = (await session.execute(select(*columns))).all()
+                rows = await self._on_own_connection(lambda conn: conn.fetch(_QUEUE_ROWS))
             except Exception:
                 log.debug("reading the queues table failed; trying again", exc_info=True)
                 continue
-            seen = {row.id: tuple(row) for row in rows}
+            seen = {row["id"]: tuple(row) for row in rows}
             if seen != self._queue_rows:
                 self._queue_rows = seen
                 await self.engine.reload_queues()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 from typing import Any
 
 import anyio
@@ -43,11 +44,17 @@ class LeaseLostError(Exception):
     """The job's lease expired and another run took the job over; this run must keep quiet."""
 
 
+# Persists the latest (job id, progress, step) of running jobs: one transaction through the
+# database, unless a node of a cluster writes them on its own connection (graphq.queue.cluster).
+ProgressWriter = Callable[[list[tuple[str, float, str]]], Awaitable[None]]
+
+
 class JobRunner:
     def __init__(self, ctx: QueueContext, owner: str) -> None:
         self.ctx = ctx
         self.owner = owner
         self.completer = Completer(ctx.db, owner, ctx.settings.queue.lease_s)
+        self.write_progress: ProgressWriter = partial(store.record_progress, ctx.db, owner)
 
     async def attempt(
         self, job: JobSnapshot, run: RunningJob, queue: QueueState | None, retry: ScheduleRetry
@@ -202,9 +209,8 @@ class JobRunner:
         dirty = [run for run in runs if run.dirty]
         for run in dirty:
             run.dirty = False
-        await store.record_progress(
-            self.ctx.db, self.owner, [(run.job_id, run.progress, run.step) for run in dirty]
-        )
+        if dirty:
+            await self.write_progress([(run.job_id, run.progress, run.step) for run in dirty])
 
     async def _fail(
         self, job: JobSnapshot, error: GraphqError, queue: QueueState | None, retry: ScheduleRetry
