@@ -155,7 +155,10 @@ def read_tsv(
     cancel = _CANCEL(lambda _this, _words: time.process_time() > deadline)
     try:
         library.set_mode(engine, int(psm))
-        library.set_variable(engine, b"tessedit_do_invert", b"1" if invert else b"0")
+        # The engine is this thread's for every caller: a setting that did not take would
+        # leave the previous caller's in force.
+        if not library.set_variable(engine, b"tessedit_do_invert", b"1" if invert else b"0"):
+            raise GraphqError("OCR_FAILED", "tesseract refused its inverted-pass setting")
         library.set_name(engine, b"stdin")
         library.set_image(engine, pix)
         library.set_cancel(monitor, cancel)
