@@ -67,6 +67,7 @@ from benchmarks.datasheet_truth import (
     normalise_label,
 )
 from graphq.datasheet import read_datasheet
+from graphq.datasheet.labels import LabelSettings
 from graphq.datasheet.types import DatasheetGraph
 from graphq.digitizer import GraphMeta, digitize
 from graphq.digitizer.confidence import result_confidence
@@ -80,8 +81,12 @@ MARGIN_PT = (40.0, 12.0, 14.0, 30.0)  # left, top, right, bottom
 # up to LABEL_REACH_PT (the datasheet binder's reach), widens the crop to its end plus
 # LABEL_PAD_PT. A wider gap is the page's next column or graph.
 LABEL_GAP_PT = 6.0
-LABEL_REACH_PT = 45.0
+LABEL_REACH_PT = LabelSettings().outside_reach_pt
 LABEL_PAD_PT = 3.0
+# The strip right of the frame is rendered at two pixels a point (144 dpi): a small label's
+# hairline strokes still render darker than the ink threshold (at 72 dpi, anti-aliasing
+# leaves them paler), and its gaps are measured to half a point, well inside LABEL_GAP_PT.
+LABEL_STRIP_SCALE = 2.0
 PIXELS_800X600 = 800 * 600
 # The degraded variants are made from this rendering.
 DEGRADED_DPI = 150
@@ -260,11 +265,10 @@ def _label_margin(page: pdfium.PdfPage, box: tuple[float, float, float, float]) 
     reach = min(LABEL_REACH_PT, width - right)
     if reach <= 0:
         return MARGIN_PT[2]
-    scale = 2.0
     strip = page.render(
-        scale=scale, crop=(right, height - bottom, width - right - reach, top)
+        scale=LABEL_STRIP_SCALE, crop=(right, height - bottom, width - right - reach, top)
     ).to_numpy()[:, :, :3]
-    inked = np.flatnonzero((strip.min(axis=2) < 128).any(axis=0)) / scale
+    inked = np.flatnonzero((strip.min(axis=2) < 128).any(axis=0)) / LABEL_STRIP_SCALE
     end = 0.0
     for column in inked.tolist():
         if column - end > LABEL_GAP_PT:

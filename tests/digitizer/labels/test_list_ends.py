@@ -72,6 +72,14 @@ def test_a_list_bound_whole_and_labels_already_read_stay() -> None:
     assert labels == ["", "9 V", "", "4 V"]
 
 
+def test_an_entry_that_is_already_another_curves_label_is_not_bound_again() -> None:
+    # The top curve is unlabelled, but "8 V" was read beside another curve.
+    curves = [_level(110.0), _level(40.0), _level(75.0), _level(130.0)]
+    labels, kinds = ["", "", "VGS = 8 V", ""], ["", "", "end", ""]
+    bind_list_ends(LIST, curves, labels, kinds)
+    assert labels == ["", "", "VGS = 8 V", "4 V"]
+
+
 def test_a_plot_with_a_stray_line_and_a_list_gets_its_ends_named_by_order() -> None:
     x = np.linspace(0, 10, 300)
     figure = plt.figure(figsize=(6, 4.5), dpi=120)

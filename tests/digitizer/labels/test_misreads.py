@@ -13,6 +13,7 @@ def test_misreads_of_a_labels_points_zeros_and_micro_signs_are_mended() -> None:
     assert mend_label("10ps") == "10µs"
     assert mend_label("TO-2434A") == "TO-243AA"
     assert mend_label("TO-2434A (DC)") == "TO-243AA (DC)"
+    assert mend_label("T0-204AA") == "TO-204AA"
     assert mend_label("Vi¢ = 40V") == "Vi = 40V"
     assert mend_label("VCE = 5 V (DASHED) ----") == "VCE = 5 V (DASHED)"
     assert mend_label("OV") == "0V"
@@ -71,6 +72,7 @@ def test_hyphens_and_letters_that_are_printed_so_stay() -> None:
     assert mend_label("OSS") == "OSS"
     assert mend_label("TO-220 (DC)") == "TO-220 (DC)"
     assert mend_label("TO-247") == "TO-247"
+    assert mend_label("TO-204AA") == "TO-204AA"  # a zero in its number stays a zero
     assert mend_label("10pF") == "10pF"
     assert mend_label("0 V") == "0 V"
     assert mend_label("VCE = 5 V (DULIL)") == "VCE = 5 V (DULIL)"  # no style it is near

@@ -89,6 +89,15 @@ def test_a_curve_running_on_from_its_label_alone_loses_only_the_text() -> None:
     assert kept.curves[0].column[-1] == _SHAPE[1] - 1
 
 
+def test_a_trace_along_a_label_alone_is_all_text_and_dropped_with_a_warning() -> None:
+    # Cut from both ends inside the plot, nothing of it is left.
+    columns = np.arange(_TEXT[0], _TEXT[1])
+    text = traced_curve(columns, np.full(columns.size, _BASELINE - 1.0))
+    kept = cut_label_chains([text], _ink(), _GLYPH_PX, _SCALE)
+    assert kept.curves == []
+    assert len(kept.dropped) == 1 and "all a label's text" in kept.dropped[0]
+
+
 def test_a_noisy_curve_ending_inside_the_plot_keeps_its_end() -> None:
     rng = np.random.default_rng(3)
     columns = np.arange(0, 300)

@@ -28,27 +28,33 @@ def _label_at_left_frame(columns: int) -> np.ndarray:
 def test_a_start_hidden_under_a_label_at_the_frame_is_carried_to_the_frame() -> None:
     columns = np.arange(20, 200)
     curve = traced_curve(columns, 40.0 - 0.1 * (columns - 20))
-    [extended] = extend_under_labels([curve], _SCALE, _label_at_left_frame(22))
+    carried = extend_under_labels([curve], _SCALE, _label_at_left_frame(22))
+    [extended] = carried.curves
     np.testing.assert_array_equal(extended.column, np.arange(0, 200))
     # On along the curve's own line, seen in no run.
     np.testing.assert_allclose(extended.middle[:20], 40.0 - 0.1 * (np.arange(0, 20) - 20))
     assert not extended.shared[:20].any()
     np.testing.assert_array_equal(extended.middle[20:], curve.middle)
+    # Drawn where no ink was seen, so said: which curve, and which columns were carried.
+    [said] = carried.carried
+    assert "columns 20–199 (its start at row 40)" in said and "left" in said
+    assert "columns 0–19" in said
 
 
 def test_an_end_with_open_plot_before_the_frame_stays() -> None:
     columns = np.arange(20, 200)
     curve = traced_curve(columns, np.full(columns.size, 40.0))
     # The label covers only 4 of the 20 columns to the frame: the curve was seen to start.
-    [kept] = extend_under_labels([curve], _SCALE, _label_at_left_frame(4))
-    np.testing.assert_array_equal(kept.column, columns)
+    kept = extend_under_labels([curve], _SCALE, _label_at_left_frame(4))
+    np.testing.assert_array_equal(kept.curves[0].column, columns)
+    assert kept.carried == []
 
 
 def test_a_gap_wider_than_a_label_or_longer_than_the_curve_beside_it_stays() -> None:
     far = traced_curve(np.arange(40, 200), np.full(160, 40.0))
-    assert extend_under_labels([far], _SCALE, _label_at_left_frame(40))[0].column[0] == 40
+    assert extend_under_labels([far], _SCALE, _label_at_left_frame(40)).curves[0].column[0] == 40
     short = traced_curve(np.arange(20, 50), np.full(30, 40.0))
-    assert extend_under_labels([short], _SCALE, _label_at_left_frame(22))[0].column[0] == 20
+    assert extend_under_labels([short], _SCALE, _label_at_left_frame(22)).curves[0].column[0] == 20
 
 
 def test_a_continuation_leaving_the_plot_through_its_top_stays() -> None:
@@ -56,7 +62,7 @@ def test_a_continuation_leaving_the_plot_through_its_top_stays() -> None:
     curve = traced_curve(columns, 5.0 + 1.0 * (columns - 20) / 2.0)
     covered = np.zeros(_SCALE.shape, dtype=bool)
     covered[:20, :22] = True
-    assert extend_under_labels([curve], _SCALE, covered)[0].column[0] == 20
+    assert extend_under_labels([curve], _SCALE, covered).curves[0].column[0] == 20
 
 
 def test_thermal_curves_labelled_over_their_starts_reach_the_left_frame() -> None:
@@ -89,3 +95,5 @@ def test_thermal_curves_labelled_over_their_starts_reach_the_left_frame() -> Non
     starts = sorted(min(x for x, _ in curve.points) for curve in result.curves)
     assert len(starts) == 3
     assert all(start < 1.5e-5 for start in starts)
+    # Each start carried under its label is said in the result's warnings.
+    assert sum("carried on under a label" in w for w in result.warnings) >= 3

@@ -18,6 +18,7 @@ import numpy as np
 
 from graphq.datasheet.lists import find_lists
 from graphq.datasheet.textlines import TextLine
+from graphq.digitizer.labels.binding import same_label
 
 # How an end bound so is named among the binder's kinds; it is sure below every binding the
 # binder makes, so it is taken as a label bound by order.
@@ -50,7 +51,8 @@ def bind_list_ends(
 ) -> None:
     """Bind, in place, the first and last entries of each list the ``lines`` hold to the top
     and the bottom curve (points x, y, y down, in the lines' units), where no curve is bound
-    by a list yet and those two are plain and have no label."""
+    by a list yet and those two are plain and have no label. An entry another curve is
+    already labelled with stays unbound: one text names one curve."""
     found = find_lists(lines)
     if not found or len(curves) < 2 or LISTED in kinds:
         return
@@ -59,7 +61,7 @@ def bind_list_ends(
         return
     for listed in found:
         for curve, entry in zip(ends, (listed.entries[0], listed.entries[-1]), strict=True):
-            if not labels[curve]:
+            if not labels[curve] and not any(same_label(entry, label) for label in labels):
                 labels[curve], kinds[curve] = entry, LIST_END
 
 

@@ -29,8 +29,9 @@ _STRAY_MARKS = " '‘’`,.:;|_~©®\\"
 # Marks the crossings of a blurred grid beside a label read as ("+ T4 = 100°C+", "Voge = 5V >
 # + >>"): at its end, or set before its name or a minus ("+-25C"; "+25°C" keeps its sign).
 _GRID_MARKS = re.compile(r'^[+$“”"«»<>]+\s*(?=[-−A-Za-z])|(?:\s*[+$*“”"«»<>])+$')
-# A package's name ("TO-243AA") with an A of its suffix read as a 4 ("TO-2434A").
-_PACKAGE = re.compile(r"^(T[O0]-\d{3})([A4]{2})\b")
+# A package's name ("TO-243AA") with an A of its suffix read as a 4 ("TO-2434A"), or its O
+# read as a zero ("T0-204AA"): only those two are mended, its number is read as printed.
+_PACKAGE = re.compile(r"^T[O0](-\d{3})[A4]{2}\b")
 # A zero read as the letter O before a decimal point ("O.5A").
 _ZERO_AS_O = re.compile(r"(?<![A-Za-z])[Oo](?=[.,]\d)")
 # A legend's sample (or a curve's end) read with its text, as a run of dashes at either end:
@@ -100,7 +101,7 @@ def mend_label(text: str) -> str:
     apart joins its number ("- 25°C"), and a degree sign whose C was lost gets it back ("125°")."""
     text = _GRID_MARKS.sub("", text.translate(_V_AS_YEN))
     text = _SAMPLE_AS_DASHES.sub("", _LEADING_SIGNS.sub("", text)).strip(_STRAY_MARKS)
-    text = _PACKAGE.sub(lambda m: m.group(1).replace("0", "O") + "AA", text)
+    text = _PACKAGE.sub(r"TO\1AA", text)
     text = _EQUALS_MISREAD.sub(r"\1 = ", text)
     text = _LOST_DEGREE.sub(r"\1°C", text)
     text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(lambda m: re.sub(r"[^\w()]", "", m.group(1)), text))

@@ -155,9 +155,10 @@ def digitize_standard(
     runs = column_runs(cleaned, threshold)
     plot_columns = right - left
     scale = PlotScale(line_width, text_px, plot_columns, bottom - top)
-    curves, tracks = find_curves(
+    curves, tracks, carried = find_curves(
         runs, scale, under_labels, plot_image, search, grid_columns(vertical, plot_columns)
     )
+    warnings.extend(carried)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     curves = [
         c

@@ -17,6 +17,7 @@ import numpy as np
 
 from graphq.digitizer.axes.frame import LINE_INK_THRESHOLD
 from graphq.digitizer.preprocessing.lines import Line
+from graphq.digitizer.stretches import true_stretches
 
 # A pixel on a grid line survives when its ink exceeds the line's median ink by this much.
 CURVE_OVER_GRID = 0.25
@@ -156,7 +157,7 @@ def _adding_ink(along: np.ndarray, added: np.ndarray | None) -> np.ndarray:
     if added is None or not along.any():
         return along
     kept = along.copy()
-    for start, stop in zip(*_stretches(along), strict=True):
+    for start, stop in zip(*true_stretches(along), strict=True):
         if float(np.median(added[start:stop])) <= CURVE_OVER_GRID:
             kept[start:stop] = False
     return kept
@@ -177,7 +178,7 @@ def _light_level(values: np.ndarray) -> float:
 def _dashes(along: np.ndarray) -> bool:
     """Whether the darker stretches ``along`` a row are a dash pattern: several alike short
     ones, from one end of the row to the other."""
-    starts, stops = _stretches(along)
+    starts, stops = true_stretches(along)
     if starts.size < _DASHES_MIN:
         return False
     lengths = stops - starts
@@ -192,20 +193,13 @@ def _dashes(along: np.ndarray) -> bool:
 
 def _long_runs(mask: np.ndarray, min_length: int) -> np.ndarray:
     """The True pixels of a 1-D mask that lie in unbroken stretches of ``min_length`` or more."""
-    starts, stops = _stretches(mask)
+    starts, stops = true_stretches(mask)
     keep = np.zeros(mask.size + 1, dtype=np.int64)
     long = stops - starts >= min_length
     # Runs are apart by a False at least: no start or stop index is repeated.
     keep[starts[long]] = 1
     keep[stops[long]] = -1
     return np.cumsum(keep[:-1]) > 0
-
-
-def _stretches(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where each unbroken stretch of True in a 1-D mask starts, and where it stops (one
-    past its end)."""
-    edges = np.diff(np.concatenate(([0], mask.view(np.int8), [0])))
-    return np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
 
 
 def percentile(values: np.ndarray, q: float) -> float:

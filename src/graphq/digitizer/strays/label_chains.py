@@ -9,7 +9,8 @@ curve's end, even a noisy one, does not turn like that.
 
 The text end is cut off. What is left of the trace is kept as a curve of its own unless it
 runs beside the other curves nearly all along: then it was only a copy dragged in by the
-label, and it is dropped, with a warning naming it (the curve it copies is kept).
+label, and it is dropped, with a warning naming it (the curve it copies is kept). A trace
+cut from both ends to nothing was all text, and is dropped with a warning saying so.
 """
 
 from __future__ import annotations
@@ -81,17 +82,24 @@ def cut_label_chains(
     stroke = max(1, round(_stroke_px(scale.line_width_px)))
     letters = ink & ~near_ink(ink.shape, curves, stroke)
     cut = [_without_text_ends(c, letters, glyph_px, scale, settings) for c in curves]
-    trimmed = [index for index, (c, t) in enumerate(zip(curves, cut, strict=True)) if c is not t]
+    # A trace cut from both ends to less than two samples was all text: it goes first, as no
+    # curve is left of it to copy another.
+    dropped = [
+        f"a trace over plot columns {int(c.column[0])}–{int(c.column[-1])} was all a label's "
+        "text; it was dropped"
+        for c, t in zip(curves, cut, strict=True)
+        if t.column.size < 2
+    ]
+    pairs = [(c, t) for c, t in zip(curves, cut, strict=True) if t.column.size >= 2]
+    curves, cut = [c for c, _ in pairs], [t for _, t in pairs]
+    trimmed = [index for index, (c, t) in enumerate(pairs) if c is not t]
     if not trimmed:
-        return Unchained(curves, [])
+        return Unchained(cut, dropped)
     copy_px = scale.on_curve_px + TRACKING.copy_line_widths * scale.line_width_px
     beside = overlaps(cut, copy_px)
     alive = np.ones(len(cut), dtype=bool)
-    dropped: list[str] = []
     for index in trimmed:
-        curve = cut[index]
-        short = curve.column.size < 2
-        if short or beside.covered(index, alive).mean() >= settings.copy_fraction:
+        if beside.covered(index, alive).mean() >= settings.copy_fraction:
             alive[index] = False
             columns = int(curves[index].column[0]), int(curves[index].column[-1])
             dropped.append(
@@ -119,16 +127,15 @@ def _without_text_ends(
     if turns.size < settings.min_turns:
         return curve
     at_frame = ends_at_frame(curve, scale.shape)
-    gap = settings.max_turn_gap_glyphs * glyph_px
     keep = np.ones(rows.size, dtype=bool)
     if not at_frame[1]:
         start = _text_start(
-            curve.column, turns[::-1], (curve.column.size - 1, -1), (gap, beside), settings
+            curve.column, turns[::-1], (curve.column.size - 1, -1), glyph_px, beside, settings
         )
         if start is not None:
             keep &= curve.column < start
     if not at_frame[0]:
-        stop = _text_start(curve.column, turns, (0, 1), (gap, beside), settings)
+        stop = _text_start(curve.column, turns, (0, 1), glyph_px, beside, settings)
         if stop is not None:
             keep &= curve.column > stop
     if keep.all():
@@ -146,16 +153,16 @@ def _text_start(
     columns: np.ndarray,
     turns: np.ndarray,
     end: tuple[int, int],
-    gaps: tuple[float, np.ndarray],
+    glyph_px: float,
+    beside: np.ndarray,
     settings: LabelChainSettings,
 ) -> float | None:
     """Where a text end starts, walking from an ``end`` (its sample, and +1 for the first end,
     -1 for the last) along ``turns`` (sample indices, nearest that end first): the column half
-    a gap past the last turn reached with no gap wider than ``gaps``' width, or wider only
-    across letters (``gaps``' per-sample letters beside the trace); None if fewer than
-    ``min_turns`` are reached."""
-    gap, beside = gaps
-    glyph_px = gap / settings.max_turn_gap_glyphs
+    a gap past the last turn reached with no gap wider than ``max_turn_gap_glyphs`` glyph
+    heights, or wider only across letters (``beside``, per sample, letters beside the trace);
+    None if fewer than ``min_turns`` are reached."""
+    gap = settings.max_turn_gap_glyphs * glyph_px
     word_gap = settings.max_word_gap_glyphs * glyph_px
     previous, step = end
     count = 0

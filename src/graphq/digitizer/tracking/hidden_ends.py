@@ -5,10 +5,13 @@ the label's white background covering the curve from the frame to the label's fa
 (FQA19N20's "D=0.5", "0.2", … at the left edge). The track starts past the label, and the
 curve, which runs on under it to the frame, comes out short by the label's width. When the
 straight line on from the curve's end runs under a label to the left or right side of the
-frame, the curve is carried on along it; the carried samples are marked seen in no run.
+frame, the curve is carried on along it; the carried samples are marked seen in no run, and
+each carried stretch is said in a warning, since it is drawn where no ink was seen.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -18,15 +21,24 @@ from graphq.digitizer.tracking.settings import TRACKING
 from graphq.digitizer.tracking.tracks import NO_RUN, TracedCurve, end_slope, unite
 
 
+@dataclass(frozen=True)
+class Carried:
+    """The curves with their hidden ends carried to the frame, and each carried stretch, said
+    for a person."""
+
+    curves: list[TracedCurve]
+    carried: list[str]
+
+
 def extend_under_labels(
     curves: list[TracedCurve],
     scale: PlotScale,
     under_labels: np.ndarray | None,
     budget: Budget | None = None,
-) -> list[TracedCurve]:
+) -> Carried:
     """The curves, each end whose straight continuation to the frame's left or right side
     runs under labels (``under_labels``, where text and boxes covered the plot) carried on
-    to that side.
+    to that side, with a warning per carried end naming the curve and the columns carried.
 
     The continuation is the end's fitted slope; it must reach the side within the scale's
     ``max_corner`` columns (a label's width) and within the plot's rows, no longer than half
@@ -36,17 +48,25 @@ def extend_under_labels(
     curves' ends; past ``budget`` the curves stay as they are.
     """
     if under_labels is None or (budget is not None and budget.spent):
-        return curves
-    return [_extended(curve, scale, under_labels) for curve in curves]
-
-
-def _extended(curve: TracedCurve, scale: PlotScale, under_labels: np.ndarray) -> TracedCurve:
-    parts = [curve]
-    for at_end in (False, True):
-        hidden = _hidden_stretch(curve, scale, under_labels, at_end)
-        if hidden is not None:
-            parts.append(hidden)
-    return curve if len(parts) == 1 else unite(parts)
+        return Carried(curves, [])
+    extended: list[TracedCurve] = []
+    carried: list[str] = []
+    for curve in curves:
+        parts = [curve]
+        for at_end in (False, True):
+            hidden = _hidden_stretch(curve, scale, under_labels, at_end)
+            if hidden is not None:
+                parts.append(hidden)
+                seen = (curve.leave[-1], "end") if at_end else (curve.enter[0], "start")
+                carried.append(
+                    f"the curve over plot columns {int(curve.column[0])}–"
+                    f"{int(curve.column[-1])} (its {seen[1]} at row {float(seen[0]):.0f}) was "
+                    f"carried on under a label to the frame's {'right' if at_end else 'left'} "
+                    f"side, over plot columns {int(hidden.column[0])}–{int(hidden.column[-1])} "
+                    "where it was not seen"
+                )
+        extended.append(curve if len(parts) == 1 else unite(parts))
+    return Carried(extended, carried)
 
 
 def _hidden_stretch(
@@ -76,5 +96,5 @@ def _hidden_stretch(
     covered = under_labels[np.round(rows).astype(np.int64), columns]
     if covered.mean() < TRACKING.under_label_fraction:
         return None
-    seen_in_none = np.zeros(columns.size, dtype=np.int64)
-    return TracedCurve(columns, rows, rows.copy(), seen_in_none, np.full_like(columns, NO_RUN))
+    shared_with_none = np.zeros(columns.size, dtype=np.int64)
+    return TracedCurve(columns, rows, rows.copy(), shared_with_none, np.full_like(columns, NO_RUN))

@@ -19,10 +19,11 @@ import math
 import numpy as np
 
 from graphq.digitizer.budget import Budget
+from graphq.digitizer.stretches import true_stretches
 from graphq.digitizer.tracking.runs import ColumnRuns
 from graphq.digitizer.tracking.scale import PlotScale
 from graphq.digitizer.tracking.settings import TRACKING
-from graphq.digitizer.tracking.tracks import TracedCurve
+from graphq.digitizer.tracking.tracks import TracedCurve, fit_line
 
 
 def split_at_junctions(
@@ -70,7 +71,8 @@ def _junctions(curve: TracedCurve, runs: ColumnRuns, scale: PlotScale) -> list[i
     sharp = turn >= math.radians(TRACKING.junction_turn_degrees)
     sharp[:window] = sharp[size - window :] = False
     found: list[int] = []
-    for start, stop in _stretches(sharp):
+    starts, stops = true_stretches(sharp)
+    for start, stop in zip(starts.tolist(), stops.tolist(), strict=True):
         at = start + int(np.argmax(turn[start:stop]))
         legs = float(before[at]), float(after[at])
         from_pointer = _pointer(curve, slice(0, at + 1), 0, scale) and _goes_on(
@@ -92,10 +94,8 @@ def _pointer(curve: TracedCurve, part: slice, end: int, scale: PlotScale) -> boo
     column, row = int(curve.column[end]), float(curve.middle[end])
     if min(column, width - 1 - column, row, height - 1 - row) <= reach:
         return False
-    x, y = curve.column[part].astype(np.float64), curve.middle[part]
-    dx, dy = x - x.mean(), y - y.mean()
-    slope = float(dx @ dy) / max(float(dx @ dx), 1e-9)
-    return float(np.sqrt(np.mean((dy - slope * dx) ** 2))) <= TRACKING.end_fit_px
+    _, residual = fit_line(curve.column[part].astype(np.float64), curve.middle[part])
+    return residual <= TRACKING.end_fit_px
 
 
 def _leg_slopes(x: np.ndarray, y: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
@@ -113,14 +113,6 @@ def _leg_slopes(x: np.ndarray, y: np.ndarray, window: int) -> tuple[np.ndarray, 
         return np.where(spread > 0, (n * sxy - sx * sy) / np.maximum(spread, 1e-9), 0.0)
 
     return slope(low, index + 1), slope(index, high)
-
-
-def _stretches(mask: np.ndarray) -> list[tuple[int, int]]:
-    """The [start, stop) index ranges where ``mask`` holds."""
-    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
-    return list(
-        zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(), strict=True)
-    )
 
 
 def _goes_on(

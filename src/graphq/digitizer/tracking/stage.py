@@ -37,9 +37,10 @@ def find_curves(
     image: np.ndarray,
     budget: Budget | None = None,
     grid_columns: np.ndarray | None = None,
-) -> tuple[list[TracedCurve], list[TracedCurve]]:
-    """The curves in ``runs``, and every linked track before duplicates were dropped (where
-    a piece of a curve lost at a meeting point is looked for).
+) -> tuple[list[TracedCurve], list[TracedCurve], list[str]]:
+    """The curves in ``runs``, every linked track before duplicates were dropped (where a
+    piece of a curve lost at a meeting point is looked for), and a warning per end carried on
+    under a label to the frame (:func:`extend_under_labels`), where no ink was seen.
 
     ``under_labels`` is where text and boxes covered the plot (a curve's gap there is
     believable however long); ``image`` the plot's RGB pixels, whose colours tell crossing
@@ -54,7 +55,8 @@ def find_curves(
     curves = drop_spliced(curves, scale, budget)
     curves = uncross(curves, scale, image, budget)
     curves = drop_redundant(curves, scale, budget)
-    return extend_under_labels(curves, scale, under_labels, budget), tracks
+    carried = extend_under_labels(curves, scale, under_labels, budget)
+    return carried.curves, tracks, carried.carried
 
 
 def grid_columns(vertical: list[Line], columns: int) -> np.ndarray:

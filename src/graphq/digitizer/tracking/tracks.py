@@ -16,7 +16,8 @@ from graphq.digitizer.tracking.tracker import Track
 
 # The per-column arrays of a TracedCurve, in constructor order.
 _FIELDS = ("column", "enter", "leave", "shared", "run")
-# The run of a sample traced in other runs than the main pass's (the pale pass's).
+# The run of a sample not traced in the main pass's runs: the pale pass's, or an end carried on
+# under a label where no ink was seen (:mod:`~graphq.digitizer.tracking.hidden_ends`).
 NO_RUN = -1
 
 
@@ -94,14 +95,19 @@ def end_slope(curve: TracedCurve, at_end: bool) -> float:
         rows = curve.middle[part]
         if columns.size < 3 or np.ptp(columns) == 0:
             return slope
-        # The least-squares line, in closed form (this runs for every fragment's two ends).
-        dx, dy = columns - columns.mean(), rows - rows.mean()
-        fitted = float(dx @ dy) / float(dx @ dx)
-        residual = float(np.sqrt(np.mean((dy - fitted * dx) ** 2)))
+        fitted, residual = fit_line(columns, rows)
         if window > TRACKING.min_end_window and residual > TRACKING.end_fit_px:
             return slope
         slope = fitted
     return slope
+
+
+def fit_line(columns: np.ndarray, rows: np.ndarray) -> tuple[float, float]:
+    """The least-squares slope of ``rows`` over ``columns``, and the RMS of the rows about
+    that line: in closed form, as this runs for every fragment's two ends."""
+    dx, dy = columns - columns.mean(), rows - rows.mean()
+    slope = float(dx @ dy) / max(float(dx @ dx), 1e-9)
+    return slope, float(np.sqrt(np.mean((dy - slope * dx) ** 2)))
 
 
 def join_at(head: TracedCurve, tail: TracedCurve, column: int) -> TracedCurve:
