@@ -17,7 +17,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, func, select, true, union_all
+from sqlalchemy.orm import aliased
 
 from graphq.config import MonitorSettings
 from graphq.db.database import Database
@@ -277,28 +278,24 @@ async def recent_jobs(db: Database, limit: int) -> list[Job]:
 
     ``ix_jobs_updated`` leaves out running jobs and those still queued as inserted (migration
     0012). The running are few (one per worker slot), sorted as read; the queued as inserted
-    have ``updated_at = created_at``, so their newest come from the status index, none older
-    than the last of the changed ones. The three sets part the table, so the merge is the
-    answer the whole index gave.
+    have ``updated_at = created_at``, so their newest come from the status index. The three
+    sets part the table, so the newest of their newest are the answer the whole index gave;
+    one statement reads all three in one snapshot, so a job claimed or ended meanwhile is
+    listed once, neither twice nor never.
     """
-    newest = Job.updated_at.desc()
+    parts = [
+        select(Job).where(JOB_AT_REST_CHANGED).order_by(Job.updated_at.desc()),
+        select(Job).where(Job.status == JobStatus.PROCESSING).order_by(Job.updated_at.desc()),
+        select(Job)
+        .where(Job.status == JobStatus.QUEUED, Job.updated_at == Job.created_at)
+        .order_by(Job.created_at.desc()),
+    ]
+    # Each part's LIMIT in a subquery of its own: SQLite takes none on a compound's member.
+    newest = union_all(*(select(part.limit(limit).subquery()) for part in parts)).subquery()
+    latest = aliased(Job, newest)
     async with db.read() as session:
-
-        async def first(statement: Select[Job]) -> list[Job]:
-            return list((await session.execute(statement.limit(limit))).scalars())
-
-        changed = await first(select(Job).where(JOB_AT_REST_CHANGED).order_by(newest))
-        running = await first(
-            select(Job).where(Job.status == JobStatus.PROCESSING).order_by(newest)
-        )
-        as_inserted = select(Job).where(
-            Job.status == JobStatus.QUEUED, Job.updated_at == Job.created_at
-        )
-        if changed and len(changed) == limit:
-            as_inserted = as_inserted.where(Job.created_at >= changed[-1].updated_at)
-        waiting = await first(as_inserted.order_by(Job.created_at.desc()))
-    latest = sorted([*changed, *running, *waiting], key=lambda job: job.updated_at, reverse=True)
-    return latest[:limit]
+        rows = await session.execute(select(latest).order_by(latest.updated_at.desc()).limit(limit))
+        return list(rows.scalars())
 
 
 def _hour(moment: datetime) -> datetime:

@@ -9,9 +9,8 @@ re-prioritised while it waits.
 
 The recent-jobs read takes the rest from ``ix_jobs_status_created``: the running (a few, one
 per worker slot) sorted as read, and the newest jobs queued as inserted, whose ``updated_at``
-is their ``created_at``, none older than the last of the changed ones. The three sets part the
-table, so the merge is the answer the whole index gave (the same jobs in the same order, on
-100,000 jobs of ``benchmarks/queue_growth``'s mix, in 3-9 ms of CPU).
+is their ``created_at``. The three sets part the table, and one statement (a UNION ALL of the
+three, each limited) reads them in one snapshot, so its answer is the one the whole index gave.
 
 Measured in the same minutes against the tree before it (``benchmarks/queue_vs_huey.py``'s
 paths, alternating): 76.0 -> 68.9 KiB written per job straight into the queue and 35.4 ->
