@@ -58,9 +58,8 @@ class QueueEngine:
         self.queues: dict[str, QueueState] = {}
         self.running: dict[str, RunningJob] = {}
         self.line = WaitingLine(self.queues)
-        self.filler = SlotFiller(
-            ctx, self.owner, self.runner, self.queues, self.running, self.line, self.wake
-        )
+        self.stopping = False
+        self.filler = SlotFiller(self)
         self.runner.completer.handover = self.filler
         self.leases = LeaseKeeper(self)
         self._wake = anyio.Event()
@@ -102,7 +101,7 @@ class QueueEngine:
 
     async def shutdown(self) -> None:
         """Stop starting jobs, let running ones finish for a while, release the rest."""
-        self.filler.stopping = True
+        self.stopping = True
         self.wake()
         with anyio.move_on_after(self.ctx.settings.queue.shutdown_timeout_s):
             while self.running:
@@ -250,7 +249,7 @@ class QueueEngine:
     # -- dispatching ----------------------------------------------------------------------
 
     async def _dispatch_loop(self) -> None:
-        while not self.filler.stopping:
+        while not self.stopping:
             self._wake = anyio.Event()
             self.line.release_due()
             self._fill_slots()

@@ -12,7 +12,7 @@ them: a busy queue starts no task per job.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,9 +26,7 @@ from graphq.queue.state import QueueState, RunningJob
 from graphq.queue.vocabulary import JobStatus
 
 if TYPE_CHECKING:
-    from graphq.queue.context import QueueContext
-    from graphq.queue.runs import JobRunner
-    from graphq.queue.waiting import WaitingLine
+    from graphq.queue.engine import QueueEngine
 
 log = logging.getLogger(__name__)
 
@@ -57,33 +55,20 @@ class SlotFiller:
     """Fills this process's worker slots from the waiting line and runs what fills them.
 
     ``queues``, ``running`` and ``line`` are the engine's own (the same objects, changed in
-    place); ``wake`` tells the engine's dispatcher that a slot came free.
+    place); its slot count and stop flag are asked of it, and its dispatcher is woken when a
+    slot comes free.
     """
 
-    def __init__(
-        self,
-        ctx: QueueContext,
-        owner: str,
-        runner: JobRunner,
-        queues: dict[str, QueueState],
-        running: dict[str, RunningJob],
-        line: WaitingLine,
-        wake: Callable[[], None],
-    ) -> None:
-        self.ctx = ctx
-        self.owner = owner
-        self.runner = runner
-        self.queues = queues
-        self.running = running
-        self.line = line
-        self._wake = wake
+    def __init__(self, engine: QueueEngine) -> None:
+        self.engine = engine
+        self.ctx = engine.ctx
+        self.owner = engine.owner
+        self.runner = engine.runner
+        self.queues = engine.queues
+        self.running = engine.running
+        self.line = engine.line
         self.tg: TaskGroup | None = None
-        self.stopping = False
         self._claim_failures = RepeatedFailure("claiming jobs", log)
-
-    @property
-    def count(self) -> int:
-        return self.ctx.settings.queue.worker_slots
 
     def fill(self) -> None:
         """Take the best waiting jobs into the free slots, then claim them all in one write."""
@@ -95,7 +80,7 @@ class SlotFiller:
     def _pick(self) -> list[RunningJob]:
         """Move the best waiting jobs into free slots (in memory; the caller claims them)."""
         picked: list[RunningJob] = []
-        while len(self.running) < self.count:
+        while len(self.running) < self.engine.slots:
             best: tuple[QueueState, tuple[int, int]] | None = None
             for state in self.queues.values():
                 if not state.can_start():
@@ -142,7 +127,7 @@ class SlotFiller:
         other node could claim from those queues. The node claims once the completion
         committed and the runs gave their slots back (:mod:`graphq.queue.cluster`).
         """
-        if self.stopping or not self.ctx.db.is_sqlite:
+        if self.engine.stopping or not self.ctx.db.is_sqlite:
             return None
         for run in finished:
             self.running.pop(run.job_id, None)
@@ -206,4 +191,4 @@ class SlotFiller:
             state.running.discard(run.job_id)
         run.done.set()
         if wake:
-            self._wake()
+            self.engine.wake()

@@ -61,7 +61,7 @@ WORKER_NICENESS = 19
 # import that hangs) and killed: the job waiting for it fails and is retried rather than
 # waiting forever. Generous, as a start at niceness 19 waits for every busier process: with
 # the built-in job kinds one took 4.5 s at load 18, and had not finished after 240 s behind
-# three busy processes of its own session (measured 2026-12-07, 2 cores).
+# three CPU-bound processes in the same session (2 cores).
 WORKER_START_TIMEOUT_S = 600.0
 # A killed process is gone within milliseconds unless the kernel is stuck on it (I/O);
 # waiting longer would hold up a shutdown for a process that can no longer run.
