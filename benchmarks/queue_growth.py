@@ -37,6 +37,7 @@ from typing import Any
 
 import httpx
 
+from benchmarks.process_cpu import process_cpu
 from benchmarks.queue_responsiveness import free_port, wait_until_up
 from graphq.config import Settings, load_settings
 from graphq.queue.heap import QueueHeap
@@ -256,12 +257,6 @@ def serve(port: int, data_dir: Path) -> None:
     uvicorn.Server(config).run()
 
 
-def cpu_s(pid: int) -> float:
-    """User and system seconds the process ``pid`` has used (its own threads, not children)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def timed(
     client: httpx.Client, server: int, method: str, path: str, samples: int, **kw: Any
 ) -> list[Any]:
@@ -272,7 +267,7 @@ def timed(
     cpu_began = 0.0
     for i in range(samples + 2):
         if i == 2:
-            cpu_began = cpu_s(server)
+            cpu_began = process_cpu(server).own_s
         began = time.perf_counter()
         response = client.request(method, path, **kw)
         elapsed = (time.perf_counter() - began) * 1000
@@ -280,7 +275,7 @@ def timed(
         size = len(response.content)
         if i >= 2:
             times.append(elapsed)
-    cpu_ms = (cpu_s(server) - cpu_began) * 1000 / samples
+    cpu_ms = (process_cpu(server).own_s - cpu_began) * 1000 / samples
     cuts = statistics.quantiles(times, n=10, method="inclusive")
     return [statistics.median(times), cuts[8], cpu_ms, size]
 

@@ -30,9 +30,10 @@ Digitize images go in the same way (graphq: an upload with ``autoExtract`` into 
 queue; procrastinate: deferred an hour ahead). So both clocks run from "every job waits in the
 database" to "every job is done", with all processes already up. Each figure is jobs (or
 images) per second, and CPU milliseconds per job over the same span: of the system's
-processes (:class:`CpuMeter`; in brackets, the graphq nodes' own processes without their
-workers) and of PostgreSQL's. CPU per job hardly moves with the load of a shared machine,
-where jobs per second do; the 1-minute load average is printed beside each figure.
+processes (:class:`benchmarks.process_cpu.CpuMeter`; in brackets, each node's leading process
+alone, see :class:`Run`) and of PostgreSQL's. CPU per job hardly moves with the load of a
+shared machine, where jobs per second do; the 1-minute load average is printed beside each
+figure.
 Benchmark-only dependency: ``pip install procrastinate``.
 
     .venv/bin/python -m benchmarks.queue_nodes [--jobs 2000] [--images 40] [--nodes 1 2 3]
@@ -61,6 +62,7 @@ import msgspec
 from tests.datagen.generate import generate_graph
 from tests.postgres import PostgresCluster, free_port
 
+from benchmarks.process_cpu import CpuMeter
 from benchmarks.queue_images import digitize_one
 from graphq.config import load_settings
 from graphq.db.migrate import upgrade
@@ -124,8 +126,9 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 class Run(msgspec.Struct, frozen=True):
     """One timed run: its seconds, and the CPU seconds spent meanwhile by the system's
-    processes (``main``: the graphq nodes' own processes, without their worker processes;
-    procrastinate's workers are all main) and by PostgreSQL's."""
+    processes (``main``: each node's leading process alone: a graphq node without its worker
+    processes; a procrastinate node is its worker when it runs one, and with several only
+    waits on them) and by PostgreSQL's."""
 
     seconds: float
     cpu_s: float
@@ -133,55 +136,14 @@ class Run(msgspec.Struct, frozen=True):
     db_cpu_s: float
 
 
-_TICK_S = 1 / os.sysconf("SC_CLK_TCK")
+def _meter(cluster: PostgresCluster, leaders: list[int]) -> CpuMeter:
+    """A :class:`CpuMeter` of the sessions ``leaders`` lead and of ``cluster``'s server."""
+    postmaster = int((cluster.data_dir / "postmaster.pid").read_text().split()[0])
+    return CpuMeter(postmaster, leaders)
 
 
-def _proc_stats() -> list[tuple[int, int, int, float, float]]:
-    """Each process's pid, parent, session, own CPU seconds and its reaped children's."""
-    stats = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            text = (entry / "stat").read_text()
-        except OSError:
-            continue  # ended meanwhile
-        fields = text[text.rindex(")") + 2 :].split()
-        ppid, session = int(fields[1]), int(fields[3])
-        own = (int(fields[11]) + int(fields[12])) * _TICK_S
-        reaped = (int(fields[13]) + int(fields[14])) * _TICK_S
-        stats.append((int(entry.name), ppid, session, own, reaped))
-    return stats
-
-
-class CpuMeter:
-    """CPU seconds of the sessions a system's processes lead, and of PostgreSQL: CPU per job
-    hardly depends on what else the shared machine runs, where jobs per second do. A process
-    that ended counts through its parent once reaped (``cutime``)."""
-
-    def __init__(self, cluster: PostgresCluster, leaders: list[int]) -> None:
-        pid_file = cluster.data_dir / "postmaster.pid"
-        self.postmaster = int(pid_file.read_text().split()[0])
-        self.leaders = set(leaders)
-        self.began = self._read()
-
-    def _read(self) -> tuple[float, float, float]:
-        total = main = db = 0.0
-        for pid, ppid, session, own, reaped in _proc_stats():
-            if session in self.leaders:
-                total += own + reaped
-                if pid in self.leaders:
-                    main += own
-            if pid == self.postmaster:
-                db += own + reaped
-            elif ppid == self.postmaster:
-                db += own
-        return total, main, db
-
-    def stop(self, seconds: float) -> Run:
-        ended = self._read()
-        total, main, db = (e - b for e, b in zip(ended, self.began, strict=True))
-        return Run(seconds, total, main, db)
+def _run(meter: CpuMeter, seconds: float) -> Run:
+    return Run(seconds, *meter.stop())
 
 
 async def _count_until(dsn: str, sql: str, count: int) -> float:
@@ -234,11 +196,11 @@ async def run_graphq(cluster: PostgresCluster, nodes: int, jobs: int, tmp: Path)
                 "/api/batch/create", json={"queueId": queue_id, "jobs": batch}
             )
             assert created.status_code == 201, created.text[:300]
-        meter = CpuMeter(cluster, [server.pid for server in servers])
+        meter = _meter(cluster, [server.pid for server in servers])
         began = time.monotonic()
         await first.post(f"/api/queue/{queue_id}/resume")
         completed = "SELECT count(*) FROM jobs WHERE status = 'completed'"
-        return meter.stop(await _count_until(asyncpg_dsn(url), completed, jobs) - began)
+        return _run(meter, await _count_until(asyncpg_dsn(url), completed, jobs) - began)
     finally:
         _stop(servers)
         cluster.drop_database(url)
@@ -280,11 +242,11 @@ async def run_graphq_digitize(
                 data={"metadata": f"[{meta}]", "autoExtract": "true", "queueId": queue_id},
             )
             assert uploaded.status_code == 201, uploaded.text[:300]
-        meter = CpuMeter(cluster, [server.pid for server in servers])
+        meter = _meter(cluster, [server.pid for server in servers])
         began = time.monotonic()
         await first.post(f"/api/queue/{queue_id}/resume")
         ended = "SELECT count(*) FROM jobs WHERE status IN ('completed', 'dead')"
-        run = meter.stop(await _count_until(asyncpg_dsn(url), ended, len(graphs)) - began)
+        run = _run(meter, await _count_until(asyncpg_dsn(url), ended, len(graphs)) - began)
         await _report_failed(asyncpg_dsn(url), "SELECT count(*) FROM jobs WHERE status = 'dead'")
         return run
     finally:
@@ -383,13 +345,13 @@ async def _run_procrastinate(
         await _until(dsn, "SELECT count(*) FROM procrastinate_workers", workers, processes)
         conn = await asyncpg.connect(dsn)
         try:
-            meter = CpuMeter(cluster, [process.pid for process in processes])
+            meter = _meter(cluster, [process.pid for process in processes])
             began = time.monotonic()
             await conn.execute("UPDATE procrastinate_jobs SET scheduled_at = now()")
         finally:
             await conn.close()
         ended = "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('succeeded', 'failed')"
-        run = meter.stop(await _count_until(dsn, ended, len(deferred)) - began)
+        run = _run(meter, await _count_until(dsn, ended, len(deferred)) - began)
         await _report_failed(dsn, "SELECT count(*) FROM procrastinate_jobs WHERE status = 'failed'")
         return run
     finally:

@@ -41,6 +41,7 @@ from pathlib import Path
 import anyio
 import httpx
 
+from benchmarks.process_cpu import process_cpu
 from benchmarks.queue_responsiveness import free_port, wait_until_up
 from benchmarks.queue_throughput import POLL_S, completed_counter, run_graphq, run_huey
 
@@ -63,10 +64,9 @@ class Run:
 
 
 def _cpu_s_of(pid: int) -> float:
-    """User + system CPU seconds of a process (and its reaped children) from /proc."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    ticks = sum(int(v) for v in fields[11:15])  # utime, stime, cutime, cstime
-    return ticks / os.sysconf("SC_CLK_TCK")
+    """CPU seconds of a process and its reaped children."""
+    used = process_cpu(pid)
+    return used.own_s + used.reaped_s
 
 
 def _written_bytes() -> int:
