@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from graphq.queue.workers import (
 )
 from tests.conftest import TEST_HANDLERS
 from tests.queue.cluster_nodes import within
-from tests.queue.handlers import sleep_steps
+from tests.queue.handlers import fail_with, sleep_steps
 from tests.queue.slow_start import quick
 
 RESULT_BYTES = 5_000_000
@@ -290,5 +291,69 @@ async def test_a_worker_that_never_says_it_is_ready_is_killed_and_its_call_fails
         assert error.value.code == "WORKER_CRASHED" and error.value.retryable
         assert kill_left_alive(before) == []
         assert worker_dirs_of_this_process() <= dirs_before
+    finally:
+        await pool.close()
+
+
+def own_pid(payload: None, progress: Any) -> int:
+    return os.getpid()
+
+
+async def test_a_jobs_own_error_reaches_the_caller_and_its_worker_takes_the_next_call() -> None:
+    pool = WorkerPool(1, preload=[TEST_HANDLERS])
+    await pool.start()
+    try:
+        first_pid = await pool.run(own_pid, None, ignore_progress)
+        with pytest.raises(GraphqError) as error:
+            await pool.run(fail_with, {"code": "NO_CURVES_FOUND"}, ignore_progress)
+        assert error.value.code == "NO_CURVES_FOUND"
+        assert await pool.run(own_pid, None, ignore_progress) == first_pid
+    finally:
+        await pool.close()
+
+
+def raise_unexpected(payload: None, progress: Any) -> None:
+    raise KeyError("a bug in the job")
+
+
+async def test_an_unexpected_exception_fails_internal_and_its_worker_is_replaced() -> None:
+    pool = WorkerPool(1)
+    await pool.start()
+    try:
+        first_pid = await pool.run(own_pid, None, ignore_progress)
+        with pytest.raises(GraphqError) as error:
+            await pool.run(raise_unexpected, None, ignore_progress)
+        assert error.value.code == "INTERNAL" and "KeyError" in str(error.value)
+        assert await pool.run(own_pid, None, ignore_progress) != first_pid
+    finally:
+        await pool.close()
+
+
+class JobData:
+    """Stands for the arrays a job holds when it fails."""
+
+
+# In the worker process: a weak reference to the data of the job that failed last.
+failed_job_data: list[weakref.ref[JobData]] = []
+
+
+def fail_holding_data(payload: None, progress: Any) -> None:
+    data = JobData()
+    failed_job_data.append(weakref.ref(data))
+    error = GraphqError("NO_CURVES_FOUND", "nothing to read")
+    raise error  # this frame holds the error, whose traceback holds this frame: a cycle
+
+
+def failed_job_data_is_freed(payload: None, progress: Any) -> bool:
+    return all(ref() is None for ref in failed_job_data)
+
+
+async def test_the_data_of_a_job_that_failed_is_freed_before_its_worker_takes_the_next() -> None:
+    pool = WorkerPool(1)
+    await pool.start()
+    try:
+        with pytest.raises(GraphqError):
+            await pool.run(fail_holding_data, None, ignore_progress)
+        assert await pool.run(failed_job_data_is_freed, None, ignore_progress)
     finally:
         await pool.close()

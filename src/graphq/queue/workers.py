@@ -5,7 +5,11 @@ would stall the API (``benchmarks/queue_responsiveness.py``: with two CPU-bound 
 ``GET /api/job/{id}`` stays near its idle latency with processes and slows ~50-fold with
 threads). Each worker runs one call at a time and reports progress over its pipe;
 cancelling a call kills its process (the only way to stop numpy mid-loop within a second) and
-a fresh worker takes its place.
+a fresh worker takes its place. A job that fails with a GraphqError of its own (bad input:
+IMAGE_TOO_LARGE, NO_CURVES_FOUND) ended in good order, and its worker takes the next call: a
+start costs seconds, far more at niceness 19 on a busy machine. Only a worker that crashed,
+timed out, was cancelled, lost its pipe or raised anything else (its state is then unknown) is
+replaced.
 
 Each worker has a temporary directory of its own (its ``TMPDIR``: ngspice's run directories
 and anything else a job writes go there). When a worker is killed (cancel, timeout) or found
@@ -31,6 +35,7 @@ import signal
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -104,6 +109,9 @@ def _worker_main(conn: Connection, preload: list[str], tmp_dir: str, memory_limi
         try:
             result = fn(payload, _ProgressSender(conn))
         except GraphqError as exc:
+            # The worker lives on: the job's frames must not keep its arrays alive through the
+            # traceback (a frame holding the error makes a cycle only a full collection frees).
+            _release_frames(exc)
             conn.send(("error", exc))
         except MemoryError:
             error = GraphqError(
@@ -111,12 +119,27 @@ def _worker_main(conn: Connection, preload: list[str], tmp_dir: str, memory_limi
                 f"the job needed more than the {memory_limit_mb} MB a worker may use "
                 "(queue.worker_memory_mb)",
             )
-            conn.send(("error", error))
+            conn.send(("failed", error))
         except Exception as exc:
             error = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}")
-            conn.send(("error", error))
+            conn.send(("failed", error))
         else:
             conn.send(("ok", result))
+
+
+def _release_frames(exc: BaseException) -> None:
+    """Clear the locals of the finished frames in ``exc``'s traceback and in those of the
+    exceptions it chains to."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.__traceback__ is not None:
+            traceback.clear_frames(current.__traceback__)
+        pending += [current.__cause__, current.__context__]
 
 
 def pid_alive(pid: int) -> bool:
@@ -333,24 +356,34 @@ class WorkerPool:
             worker = await self._checkout()
             try:
                 with anyio.fail_after(timeout_s):
-                    result = await self._exchange(worker, fn, payload, on_progress)
+                    outcome, value = await self._exchange(worker, fn, payload, on_progress)
             except BaseException as exc:
                 # Cancelled, timed out or the pipe broke: the worker's state is unknown.
-                with anyio.CancelScope(shield=True):
-                    await anyio.to_thread.run_sync(self._discard, [worker])
-                    self._alive -= 1
+                await self._retire(worker)
                 if self._closed and _lost_worker(exc):  # close() killed it under the call
                     raise GraphqError("SHUTTING_DOWN", "the worker pool closed") from exc
                 raise
-            if self._closed:  # closed as the result came: the worker goes with the pool
-                await anyio.to_thread.run_sync(self._discard, [worker])
-            else:
+            if outcome == "failed" or self._closed:
+                # An unexpected exception leaves the worker's state unknown; after a close the
+                # worker goes with the pool.
+                await self._retire(worker)
+            else:  # a result or the job's own error: the worker ended in good order
                 self._idle.append(worker)
-            return result
+            if outcome == "ok":
+                return value
+            raise value
+
+    async def _retire(self, worker: _Worker) -> None:
+        """Kill and remove a worker taken for a call; the next call starts another."""
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(self._discard, [worker])
+            self._alive -= 1
 
     async def _exchange(
         self, worker: _Worker, fn: Callable[[Any, Any], Any], payload: Any, on_progress: OnProgress
-    ) -> Any:
+    ) -> tuple[str, Any]:
+        """The call's outcome: ``("ok", result)``, ``("error", the job's GraphqError)`` or
+        ``("failed", GraphqError)`` for any other exception; raises if the worker is lost."""
         worker.conn.send((fn, payload))
         while True:
             await anyio.wait_readable(worker.conn.fileno())
@@ -364,10 +397,8 @@ class WorkerPool:
             match message:
                 case ("progress", fraction, step):
                     await on_progress(fraction, step)
-                case ("ok", result):
-                    return result
-                case ("error", error):
-                    raise error
+                case (("ok" | "error" | "failed") as outcome, value):
+                    return outcome, value
 
     async def close(self) -> None:
         """Kill and reap every worker process of the pool, whatever it is doing, and return.
