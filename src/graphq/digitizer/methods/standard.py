@@ -21,7 +21,7 @@ from graphq.digitizer.preprocessing.grid import remove_grid
 from graphq.digitizer.preprocessing.ink import chroma, curve_threshold, darkness, local_peak
 from graphq.digitizer.preprocessing.text import remove_text, text_height_px
 from graphq.digitizer.preprocessing.ticks import erase_ticks
-from graphq.digitizer.strays.frame_reach import ends_at_frame
+from graphq.digitizer.strays.frame_reach import ends_at_frame, leaves_frame
 from graphq.digitizer.strays.grid_remnants import drop_grid_remnants
 from graphq.digitizer.strays.label_chains import cut_label_chains
 from graphq.digitizer.strays.note_areas import drop_note_traces, knocked_out
@@ -286,10 +286,12 @@ def _under_labels(
 
 def _along_frame(curve: TracedCurve, height: int) -> bool:
     """Whether a curve runs on the top or bottom frame line for most of its length: what
-    is left of the frame where curves touch it, or a curve hidden by the frame anyway."""
+    is left of the frame where curves touch it, or a curve hidden by the frame anyway; not one
+    that leaves the frame for a real stretch (a capacitance curve's steep start)."""
     rows = curve.middle
     on_edge = (rows <= TRACKING.frame_reach_px) | (rows >= height - 1 - TRACKING.frame_reach_px)
-    return bool(on_edge.mean() >= STANDARD.max_on_frame_fraction)
+    on_frame = on_edge.mean() >= STANDARD.max_on_frame_fraction
+    return bool(on_frame and not leaves_frame(curve, height))
 
 
 def _off_frame(curve: TracedCurve, height: int, reach_px: float) -> TracedCurve:

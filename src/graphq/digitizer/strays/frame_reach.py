@@ -7,6 +7,10 @@ every trace, so it is answered in one place and they agree on what "at the frame
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+import numpy as np
+
 from graphq.digitizer.tracking.settings import TRACKING
 from graphq.digitizer.tracking.tracks import TracedCurve
 
@@ -31,3 +35,44 @@ def ends_at_frame(
         for row, column in ends
     )
     return first, last
+
+
+@dataclass(frozen=True)
+class FrameLeavingSettings:
+    """Tunables of telling a curve whose tail lies on the frame from left-over frame."""
+
+    # It rises (or falls) this fraction of the plot's height off the top or bottom frame line:
+    # a frame line's fringe, tick stubs and a glyph touching it stay within a few px; a
+    # capacitance curve's steep start (Crss from 20 pF onto its tail at 0) rises ~10 %.
+    min_rise_fraction: float = 0.05
+    # ... over this fraction of its samples, beyond the frame's reach ...
+    min_off_fraction: float = 0.05
+    # ... drawn by its own ink there in this fraction of them: a piece of frame the tracker
+    # followed up onto another curve shares that curve's ink and is a copy of it.
+    min_alone_fraction: float = 0.5
+    # It climbs off gradually: no step between neighbouring samples over this share of its
+    # rise. Left-over frame the tracker linked to a piece of some curve steps there at once.
+    max_step_share: float = 0.5
+
+
+FRAME_LEAVING = FrameLeavingSettings()
+
+
+def leaves_frame(
+    curve: TracedCurve, height: int, settings: FrameLeavingSettings = FRAME_LEAVING
+) -> bool:
+    """Whether a curve lying mostly on the top or bottom frame line leaves it for a real
+    stretch on its own ink: then it is a curve whose flat tail the frame hides, not frame."""
+    if curve.middle.size < 2:
+        return False
+    reach = TRACKING.frame_reach_px
+    from_edge = np.minimum(curve.middle, height - 1 - curve.middle)
+    off = from_edge > reach
+    rise = float(from_edge.max())
+    if rise < settings.min_rise_fraction * height:
+        return False
+    if np.abs(np.diff(curve.middle)).max() > settings.max_step_share * rise:
+        return False
+    if off.mean() < settings.min_off_fraction:
+        return False
+    return bool((curve.shared[off] == 1).mean() >= settings.min_alone_fraction)

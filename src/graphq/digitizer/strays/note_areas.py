@@ -19,6 +19,7 @@ import numpy as np
 
 from graphq.digitizer.preprocessing.lines import Line, close_gaps
 from graphq.digitizer.strays.frame_reach import ends_at_frame
+from graphq.digitizer.stretches import true_stretches
 from graphq.digitizer.tracking.tracks import TracedCurve
 
 
@@ -85,18 +86,9 @@ def _mark_gaps(
         above = positions[index - 1].position if index > 0 else 0.0
         below = positions[index + 1].position if index + 1 < len(positions) else height - 1.0
         rows = slice(max(0, round(above)), min(height, round(below) + 1))
-        for start, end in _blank_runs(inked):
+        for start, end in zip(*true_stretches(~inked), strict=True):
             if end - start >= min_gap:
                 area[rows, start:end] = True
-
-
-def _blank_runs(inked: np.ndarray) -> list[tuple[int, int]]:
-    """``(start, end)`` (end exclusive) of each run of False in ``inked``."""
-    padded = np.concatenate(([True], inked, [True]))
-    edges = np.diff(padded.astype(np.int8))
-    return list(
-        zip(np.flatnonzero(edges == -1).tolist(), np.flatnonzero(edges == 1).tolist(), strict=True)
-    )
 
 
 def drop_note_traces(
