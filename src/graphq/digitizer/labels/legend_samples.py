@@ -291,12 +291,9 @@ def stacked_order(
 ) -> list[int] | None:
     """Curve indices highest first (points x ascending, y down), or None when two curves
     are never apart or cross over the x span they share (see :class:`StackSettings`)."""
-    lo = max(float(c[:, 0].min()) for c in curves)
-    hi = min(float(c[:, 0].max()) for c in curves)
-    if hi <= lo:
+    heights = heights_across(curves, 0.02, 0.98, settings.checks)
+    if heights is None:
         return None
-    xs = lo + np.linspace(0.02, 0.98, settings.checks) * (hi - lo)
-    heights = [np.interp(xs, c[:, 0], c[:, 1]) for c in curves]
     above = np.zeros(len(curves), dtype=int)
     for a in range(len(curves)):
         for b in range(a + 1, len(curves)):
@@ -307,3 +304,17 @@ def stacked_order(
                 return None
             above[a if higher > lower else b] += 1
     return [int(k) for k in np.argsort(-above, kind="stable")]
+
+
+def heights_across(
+    curves: list[np.ndarray], start: float, end: float, checks: int
+) -> np.ndarray | None:
+    """Each curve's height (a row per curve) at ``checks`` columns spread from ``start`` to
+    ``end`` (fractions) of the x span all curves share; None when they share none. Where
+    curves stand against each other is only told where every one of them is drawn."""
+    lo = max(float(c[:, 0].min()) for c in curves)
+    hi = min(float(c[:, 0].max()) for c in curves)
+    if hi <= lo:
+        return None
+    xs = lo + np.linspace(start, end, checks) * (hi - lo)
+    return np.array([np.interp(xs, c[:, 0], c[:, 1]) for c in curves])

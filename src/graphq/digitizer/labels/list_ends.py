@@ -19,6 +19,7 @@ import numpy as np
 from graphq.datasheet.lists import find_lists
 from graphq.datasheet.textlines import TextLine
 from graphq.digitizer.labels.binding import same_label
+from graphq.digitizer.labels.legend_samples import heights_across
 
 # How an end bound so is named among the binder's kinds; it is sure below every binding the
 # binder makes, so it is taken as a label bound by order.
@@ -68,12 +69,9 @@ def bind_list_ends(
 def _top_and_bottom(curves: list[np.ndarray], settings: ListEndSettings) -> tuple[int, int] | None:
     """The curve highest and the curve lowest at every check column, each clear of the
     next; None when either changes along the way or stands too near another."""
-    lo = max(float(c[:, 0].min()) for c in curves)
-    hi = min(float(c[:, 0].max()) for c in curves)
-    if hi <= lo:
+    heights = heights_across(curves, settings.from_fraction, 1.0, settings.checks)
+    if heights is None:
         return None
-    xs = lo + np.linspace(settings.from_fraction, 1.0, settings.checks) * (hi - lo)
-    heights = np.array([np.interp(xs, c[:, 0], c[:, 1]) for c in curves])  # (curves, checks)
     ranked = np.sort(heights, axis=0)
     top, bottom = np.argmin(heights, axis=0), np.argmax(heights, axis=0)
     plain = (ranked[1] - ranked[0] >= settings.apart) & (ranked[-1] - ranked[-2] >= settings.apart)
