@@ -6,6 +6,7 @@ import hashlib
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import anyio
@@ -30,6 +31,7 @@ from graphq.db.models import (
 from graphq.errors import GraphqError
 from graphq.jobs.datasheet import DatasheetHandler, DatasheetOutput, read_datasheet_file
 from graphq.jobs.spice_fit import latest_graphs
+from graphq.queue import store
 from graphq.queue.registry import HandlerRegistry, JobContext
 from tests.datagen.datasheet_pdf import (
     DatasheetSpec,
@@ -276,8 +278,20 @@ async def test_spice_fit_takes_the_graphs_a_datasheet_job_stored_with_their_cond
         assert [c["conditions"] for c in found["curves"]] == [c.conditions for c in read.curves]
 
 
-async def test_a_dead_job_marks_its_datasheet_failed(queued: Stored) -> None:
-    await DatasheetHandler().on_dead(queued.ctx)
+@pytest.mark.parametrize("owner", ["host:1:abcd", None], ids=["run failed", "lease expired"])
+async def test_the_transaction_that_dead_letters_the_job_marks_its_datasheet_failed(
+    queued: Stored, owner: str | None
+) -> None:
+    registry = HandlerRegistry()
+    registry.register(DatasheetHandler())
+    lapsed = store.utcnow() - timedelta(seconds=1)
+    async with queued.db.write() as session:
+        job = await session.get(Job, queued.ctx.job.id)
+        assert job is not None
+        job.status, job.lease_owner, job.lease_expires_at = "processing", owner, lapsed
+    moved = await store.dead_letter(
+        queued.db, registry, queued.ctx.job.id, owner, "NO_GRAPHS_FOUND", "none"
+    )
     async with queued.db.read() as session:
         datasheet = await session.get(Datasheet, queued.datasheet_id)
-    assert datasheet is not None and datasheet.status == "failed"
+    assert moved and datasheet is not None and datasheet.status == "failed"

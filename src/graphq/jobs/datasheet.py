@@ -18,9 +18,10 @@ import hashlib
 import time
 import uuid
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import msgspec
+from sqlalchemy import Connection, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.datasheet import read_datasheet
@@ -35,6 +36,7 @@ from graphq.datasheet.render import (
 from graphq.datasheet.types import DatasheetGraph, DatasheetResult
 from graphq.db.models import Datasheet, ExtractionResult, GraphImage, Job
 from graphq.errors import GraphqError
+from graphq.queue.new_rows import JOBS
 from graphq.queue.registry import (
     HandlerRegistry,
     JobContext,
@@ -43,6 +45,18 @@ from graphq.queue.registry import (
     stage_progress,
 )
 from graphq.storage import Storage
+
+DATASHEETS = cast(Table, Datasheet.__table__)
+
+# A dead job's datasheet fails with it (run by the dead-letter transaction).
+_FAIL_DATASHEET = (
+    update(DATASHEETS)
+    .where(
+        DATASHEETS.c.id
+        == select(JOBS.c.datasheet_id).where(JOBS.c.id == bindparam("job_id")).scalar_subquery()
+    )
+    .values(status="failed")
+)
 
 # Share of the compute stage spent reading the PDF; the rest renders panels and overlays.
 _READ_SHARE = 0.85
@@ -217,14 +231,8 @@ class DatasheetHandler:
             datasheet.pages = output.result.pages
         return needs_review
 
-    async def on_dead(self, ctx: JobContext) -> None:
-        async with ctx.db.write() as session:
-            job = await session.get(Job, ctx.job.id)
-            if job is None or job.datasheet_id is None:
-                return
-            datasheet = await session.get(Datasheet, job.datasheet_id)
-            if datasheet is not None:
-                datasheet.status = "failed"
+    def on_dead_in(self, conn: Connection, job_id: str) -> None:
+        conn.execute(_FAIL_DATASHEET, {"job_id": job_id})
 
 
 def register(registry: HandlerRegistry) -> None:

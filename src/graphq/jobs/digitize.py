@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, cast
 
 import msgspec
-from sqlalchemy import Connection, Table, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult, GraphImage, utcnow
@@ -24,6 +24,7 @@ from graphq.digitizing import DigitizeOutput, digitize_bytes
 from graphq.errors import GraphqError
 from graphq.llm_client import llm_endpoint
 from graphq.queue import new_rows, row_updates
+from graphq.queue.new_rows import JOBS
 from graphq.queue.registry import HandlerRegistry, JobContext, JobSnapshot, Progress
 from graphq.storage import Storage
 
@@ -96,6 +97,16 @@ _TAKE_IMAGE = (
     .returning(IMAGES.c.graph_meta, IMAGES.c.file_path, IMAGES.c.graph_type)
 )
 
+# A dead job's image fails with it (run by the dead-letter transaction).
+_FAIL_IMAGE = (
+    update(IMAGES)
+    .where(
+        IMAGES.c.id
+        == select(JOBS.c.image_id).where(JOBS.c.id == bindparam("job_id")).scalar_subquery()
+    )
+    .values(status="failed")
+)
+
 
 class DigitizeHandler:
     kind = "digitize"
@@ -166,11 +177,8 @@ class DigitizeHandler:
         """``store_in`` on the session's connection (the queue calls ``store_in`` itself)."""
         return await session.run_sync(lambda s: self.store_in(ctx, s.connection(), digitized))
 
-    async def on_dead(self, ctx: JobContext) -> None:
-        async with ctx.db.write() as session:
-            image = await session.get(GraphImage, ctx.job.image_id)
-            if image is not None:
-                image.status = "failed"
+    def on_dead_in(self, conn: Connection, job_id: str) -> None:
+        conn.execute(_FAIL_IMAGE, {"job_id": job_id})
 
 
 def _write_files(ctx: JobContext, output: DigitizeOutput) -> tuple[Path, Path]:

@@ -74,7 +74,12 @@ class LeaseKeeper:
                 continue
             if attempts >= max_attempts:
                 await store.dead_letter(
-                    db, job_id, None, "LEASE_EXPIRED", "the server running the job stopped"
+                    db,
+                    engine.ctx.registry,
+                    job_id,
+                    None,
+                    "LEASE_EXPIRED",
+                    "the server running the job stopped",
                 )
                 continue
             job = await leases.requeue_expired(db, job_id)

@@ -17,8 +17,10 @@ database: on PostgreSQL the rows are gathered and go in with the group's complet
 statement, kept to the jobs still ours (:mod:`graphq.queue.row_completions`), and the
 statement may run again. Files it writes are therefore named by the run (the job and its
 attempt): they are written before the run learns whether the job is still its own.
-A handler may also define ``async on_dead(ctx)``, called once the job lands in the dead-letter
-queue.
+A handler may also define ``on_dead_in(connection, job_id)``: a plain function that marks what
+the job was for (its image, its datasheet) as failed. It runs inside the transaction that moves
+the job to the dead-letter queue, whether its last run failed or its lease expired, so no reader
+sees a dead job whose image still says "processing", and no crash leaves one.
 
 A handler names the msgspec Struct its ``parameters`` must decode into (``parameters_type``;
 ``None`` for free-form parameters), and every route that creates a job checks them through

@@ -260,7 +260,9 @@ class JobRunner:
                 job_id=job.id,
             )
             return
-        if await store.dead_letter(self.ctx.db, job.id, self.owner, error.code, error.message):
+        if await store.dead_letter(
+            self.ctx.db, self.ctx.registry, job.id, self.owner, error.code, error.message
+        ):
             log.error(
                 "job %s moved to the dead-letter queue: %s after %d attempts",
                 job.id,
@@ -277,7 +279,6 @@ class JobRunner:
                 event="job:dlq",
                 error={"code": error.code, "message": error.message},
             )
-            await self._after_dead(job)
 
     def _publish_failed(self, job: JobSnapshot, error: GraphqError, *, will_retry: bool) -> None:
         self.publish_status(
@@ -287,18 +288,6 @@ class JobRunner:
             error={"code": error.code, "message": error.message},
             willRetry=will_retry,
         )
-
-    async def _after_dead(self, job: JobSnapshot) -> None:
-        """Let the handler mark what the job was for (an image, say) as failed."""
-        if job.kind not in self.ctx.registry:
-            return
-        on_dead = getattr(self.ctx.registry.get(job.kind), "on_dead", None)
-        if on_dead is None:
-            return
-        try:
-            await on_dead(JobContext(job, self.ctx.db, self.ctx.settings))
-        except Exception:
-            log.exception("job %s: on_dead hook failed", job.id)
 
     def publish_status(
         self,

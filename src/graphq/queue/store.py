@@ -23,7 +23,7 @@ from graphq.db.models import DeadLetter, utcnow
 from graphq.queue import sqlite_path
 from graphq.queue.leases import held_by
 from graphq.queue.new_rows import JOBS
-from graphq.queue.registry import JobSnapshot
+from graphq.queue.registry import HandlerRegistry, JobSnapshot
 from graphq.queue.vocabulary import UNFINISHED, WAITING, JobStatus
 
 DEAD_LETTERS = cast(Table, DeadLetter.__table__)
@@ -202,9 +202,15 @@ async def schedule_retry(
 
 
 async def dead_letter(
-    db: Database, job_id: str, owner: str | None, code: str, message: str
+    db: Database,
+    registry: HandlerRegistry,
+    job_id: str,
+    owner: str | None,
+    code: str,
+    message: str,
 ) -> bool:
-    """Move a job to the DLQ; ``owner`` None means its lease expired (crash recovery)."""
+    """Move a job to the DLQ, with its handler's ``on_dead_in`` in the same transaction;
+    ``owner`` None means its lease expired (crash recovery)."""
     now = utcnow()
     still_ours = JOBS.c.lease_owner == owner if owner is not None else JOBS.c.lease_expires_at < now
     statement = (
@@ -253,6 +259,10 @@ async def dead_letter(
                 },
             )
         )
+        if kind in registry:
+            on_dead_in = getattr(registry.get(kind), "on_dead_in", None)
+            if on_dead_in is not None:
+                on_dead_in(conn, job_id)
         return True
 
     return await db.transact(transition)
