@@ -42,7 +42,7 @@ from benchmarks.queue_responsiveness import free_port, wait_until_up
 from graphq.config import UploadSettings
 from graphq.digitizer.metadata import checked_graph_meta
 from graphq.jobs.digitize import digitize_file
-from graphq.queue.workers import WORKER_NICENESS
+from graphq.queue.worker_process import WORKER_NICENESS
 from graphq.storage import Storage
 
 WORKERS = 2

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from graphq.queue.workers import pid_alive
+from graphq.queue.worker_dirs import pid_alive
 
 # Staged (not yet published) files start with this; nothing else in the data directory does.
 # The name goes on with the pid and host of the server that staged it: ``.tmp-<pid>@<host>@``.

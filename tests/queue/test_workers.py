@@ -6,11 +6,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-import subprocess
-import sys
 import tempfile
 import time
-import weakref
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any
@@ -20,10 +17,8 @@ import pytest
 
 from graphq.errors import GraphqError
 from graphq.queue.workers import (
-    WORKER_NICENESS,
     WORKER_TMP_PREFIX,
     WorkerPool,
-    remove_stale_worker_dirs,
 )
 from tests.conftest import TEST_HANDLERS
 from tests.queue.cluster_nodes import within
@@ -113,24 +108,6 @@ async def test_a_worker_that_died_while_idle_is_replaced_before_the_next_call() 
         await pool.close()
 
 
-def test_directories_of_a_server_that_no_longer_runs_are_removed(tmp_path: Path) -> None:
-    finished = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    dead_pid = int(finished.stdout)
-    stale = tmp_path / f"{WORKER_TMP_PREFIX}{dead_pid}-abc"
-    live = tmp_path / f"{WORKER_TMP_PREFIX}{os.getppid()}-def"
-    unrelated = tmp_path / "graphq-something-else"
-    for directory in (stale, live, unrelated):
-        directory.mkdir()
-    assert remove_stale_worker_dirs(tmp_path) == 1
-    assert not stale.exists()
-    assert live.exists() and unrelated.exists()
-
-
 async def test_a_jobs_timeout_does_not_count_the_time_its_worker_takes_to_start() -> None:
     pool = WorkerPool(1, preload=["tests.queue.slow_start"])
     try:
@@ -203,37 +180,6 @@ async def test_a_pool_closed_before_its_workers_spawned_starts_none() -> None:
         await pool.close()
         tg.start_soon(pool.start)
     assert pool._idle == [] and not live_workers()
-
-
-def allocate(megabytes: int, progress: Any) -> int:
-    return len(bytearray(megabytes * 2**20))
-
-
-async def test_a_job_over_the_worker_memory_limit_fails_cleanly_and_the_worker_lives_on() -> None:
-    pool = WorkerPool(1, memory_limit_mb=1536)
-    await pool.start()
-    try:
-        with pytest.raises(GraphqError) as error:
-            await pool.run(allocate, 4096, ignore_progress)
-        assert error.value.code == "IMAGE_TOO_LARGE"
-        assert not error.value.retryable
-        assert await pool.run(allocate, 16, ignore_progress) == 16 * 2**20
-    finally:
-        await pool.close()
-
-
-def own_niceness(payload: None, progress: Any) -> int:
-    return os.nice(0)
-
-
-async def test_workers_run_at_a_lower_cpu_priority_than_the_server() -> None:
-    pool = WorkerPool(1)
-    await pool.start()
-    try:
-        expected = min(os.nice(0) + WORKER_NICENESS, 19)  # 19: the lowest priority there is
-        assert await pool.run(own_niceness, None, ignore_progress) == expected
-    finally:
-        await pool.close()
 
 
 async def test_a_pool_closed_while_a_call_spawns_its_worker_kills_it_and_ends_the_call() -> None:
@@ -325,35 +271,5 @@ async def test_an_unexpected_exception_fails_internal_and_its_worker_is_replaced
             await pool.run(raise_unexpected, None, ignore_progress)
         assert error.value.code == "INTERNAL" and "KeyError" in str(error.value)
         assert await pool.run(own_pid, None, ignore_progress) != first_pid
-    finally:
-        await pool.close()
-
-
-class JobData:
-    """Stands for the arrays a job holds when it fails."""
-
-
-# In the worker process: a weak reference to the data of the job that failed last.
-failed_job_data: list[weakref.ref[JobData]] = []
-
-
-def fail_holding_data(payload: None, progress: Any) -> None:
-    data = JobData()
-    failed_job_data.append(weakref.ref(data))
-    error = GraphqError("NO_CURVES_FOUND", "nothing to read")
-    raise error  # this frame holds the error, whose traceback holds this frame: a cycle
-
-
-def failed_job_data_is_freed(payload: None, progress: Any) -> bool:
-    return all(ref() is None for ref in failed_job_data)
-
-
-async def test_the_data_of_a_job_that_failed_is_freed_before_its_worker_takes_the_next() -> None:
-    pool = WorkerPool(1)
-    await pool.start()
-    try:
-        with pytest.raises(GraphqError):
-            await pool.run(fail_holding_data, None, ignore_progress)
-        assert await pool.run(failed_job_data_is_freed, None, ignore_progress)
     finally:
         await pool.close()

@@ -17,7 +17,7 @@ import anyio
 
 from graphq.queue import leases, store
 from graphq.queue.failures import RepeatedFailure
-from graphq.queue.workers import pid_alive
+from graphq.queue.worker_dirs import pid_alive
 
 if TYPE_CHECKING:
     from graphq.queue.engine import QueueEngine

@@ -24,18 +24,13 @@ waits for a start in a thread that a cancel or a close could not reach.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import math
 import multiprocessing
 import os
-import resource
 import shutil
-import signal
 import tempfile
 import threading
-import time
-import traceback
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -46,22 +41,13 @@ from typing import Any
 import anyio
 
 from graphq.errors import GraphqError
+from graphq.queue.worker_dirs import WORKER_TMP_PREFIX, remove_stale_worker_dirs
+from graphq.queue.worker_process import worker_main
 
 log = logging.getLogger(__name__)
 
 OnProgress = Callable[[float, str], Awaitable[None]]
 
-_PROGRESS_MIN_INTERVAL_S = 0.1
-# Worker temporary directories are named graphq-worker-<server pid>-<random>, so the next
-# server can tell which belong to a server that no longer runs.
-WORKER_TMP_PREFIX = "graphq-worker-"
-# Workers run at the lowest CPU priority: when every core digitizes, the event loop (API
-# requests, claims, completions) runs first and a job waits a little longer, rather than
-# every request queueing behind the jobs. An idle loop leaves the workers all the CPU. At 10
-# the loop still lost its core often enough for polls' p99 to reach 30–55 ms with both cores
-# busy; at 19 it is 13–15 ms, and images per hour do not fall (the loop's own work is what
-# the workers wait for).
-WORKER_NICENESS = 19
 # A worker that has not said it is ready this long after its spawn is taken for stuck (an
 # import that hangs) and killed: the job waiting for it fails and is retried rather than
 # waiting forever. Generous, as a start at niceness 19 waits for every busier process: with
@@ -71,97 +57,6 @@ WORKER_START_TIMEOUT_S = 600.0
 # A killed process is gone within milliseconds unless the kernel is stuck on it (I/O);
 # waiting longer would hold up a shutdown for a process that can no longer run.
 _REAP_TIMEOUT_S = 5.0
-
-
-class _ProgressSender:
-    """Sends progress up the pipe, at most every 0.1 s unless the step changes."""
-
-    def __init__(self, conn: Connection) -> None:
-        self.conn = conn
-        self.sent_at = 0.0
-        self.step: str | None = None
-
-    def __call__(self, fraction: float, step: str) -> None:
-        now = time.monotonic()
-        if step != self.step or now - self.sent_at >= _PROGRESS_MIN_INTERVAL_S:
-            self.sent_at, self.step = now, step
-            self.conn.send(("progress", float(fraction), step))
-
-
-def _worker_main(conn: Connection, preload: list[str], tmp_dir: str, memory_limit_mb: int) -> None:
-    # Ctrl-C in a terminal reaches the whole process group; the server stops its workers
-    # itself, and one interrupted here would only print a traceback.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    os.environ["TMPDIR"] = tmp_dir
-    tempfile.tempdir = tmp_dir
-    os.nice(WORKER_NICENESS)
-    if memory_limit_mb > 0:
-        limit = memory_limit_mb * 2**20
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    for module in preload:
-        importlib.import_module(module)
-    conn.send(("ready",))
-    while True:
-        try:
-            fn, payload = conn.recv()
-        except EOFError:
-            return
-        try:
-            result = fn(payload, _ProgressSender(conn))
-        except GraphqError as exc:
-            # The worker lives on: the job's frames must not keep its arrays alive through the
-            # traceback (a frame holding the error makes a cycle only a full collection frees).
-            _release_frames(exc)
-            conn.send(("error", exc))
-        except MemoryError:
-            error = GraphqError(
-                "IMAGE_TOO_LARGE",
-                f"the job needed more than the {memory_limit_mb} MB a worker may use "
-                "(queue.worker_memory_mb)",
-            )
-            conn.send(("failed", error))
-        except Exception as exc:
-            error = GraphqError("INTERNAL", f"{type(exc).__name__}: {exc}")
-            conn.send(("failed", error))
-        else:
-            conn.send(("ok", result))
-
-
-def _release_frames(exc: BaseException) -> None:
-    """Clear the locals of the finished frames in ``exc``'s traceback and in those of the
-    exceptions it chains to."""
-    seen: set[int] = set()
-    pending: list[BaseException | None] = [exc]
-    while pending:
-        current = pending.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        if current.__traceback__ is not None:
-            traceback.clear_frames(current.__traceback__)
-        pending += [current.__cause__, current.__context__]
-
-
-def pid_alive(pid: int) -> bool:
-    """Whether a process with ``pid`` runs on this machine (one we may not signal counts)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def remove_stale_worker_dirs(root: Path | None = None) -> int:
-    """Remove the worker directories of servers that no longer run; returns how many."""
-    removed = 0
-    for path in Path(root or tempfile.gettempdir()).glob(f"{WORKER_TMP_PREFIX}*"):
-        owner = path.name.removeprefix(WORKER_TMP_PREFIX).split("-", 1)[0]
-        if owner.isdigit() and int(owner) != os.getpid() and not pid_alive(int(owner)):
-            shutil.rmtree(path, ignore_errors=True)
-            removed += 1
-    return removed
 
 
 @dataclass(eq=False)
@@ -231,7 +126,7 @@ class WorkerPool:
             tmp_dir = Path(tempfile.mkdtemp(prefix=f"{WORKER_TMP_PREFIX}{os.getpid()}-"))
             parent, child = self._context.Pipe(duplex=True)
             process = self._context.Process(
-                target=_worker_main,
+                target=worker_main,
                 args=(child, self.preload, str(tmp_dir), self.memory_limit_mb),
                 daemon=True,
                 name="graphq-worker",
