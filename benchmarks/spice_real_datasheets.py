@@ -30,7 +30,8 @@ the VDMOS card (``model.lib``, the model the product emits by default) and again
 PSpice-style subcircuit (``dialect=pspice``, "subckt"),
 the same over only the graphs the table does not contradict ("table-ok"), each graph's worst,
 the fit time (wall and CPU), and the model's ``needs_review`` reasons. Targets (exact):
-output and transfer RMS ≤ 5 % of full scale, capacitance median ≤ 10 %, fit ≤ 10 s.
+output and transfer RMS ≤ 5 % of full scale, capacitance median ≤ 10 %, fit ≤ 10 s of CPU
+(the wall time is printed too; it grows with the machine's load).
 
 Usage::
 
@@ -42,6 +43,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -488,7 +490,8 @@ def print_table(results: list[PartResult], show_reasons: bool) -> None:
             ("output", r.output),
             ("transfer", r.transfer),
             ("capacitance", r.capacitance),
-            ("fit_s", r.fit_s),
+            # On CPU time, as the fit's deadlines run: the wall time grows with the load.
+            ("fit_s", r.fit_cpu_s),
         )
         if value > TARGETS[kind]
     ]
@@ -518,8 +521,10 @@ def main(argv: list[str] | None = None) -> int:
     modes = ["exact", "pdf"] if args.mode == "both" else [args.mode]
     wanted = [n for n in args.only.split(",") if n in PARTS]
     sheets = [s for s in load_truth() if s.name in wanted]
+    load_before = os.getloadavg()[0]
     results = [r for sheet in sheets for r in run_part(args.directory, sheet, modes)]
     print_table(results, args.reasons)
+    print(f"load average: {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     return 0
 
 

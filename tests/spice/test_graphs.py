@@ -50,6 +50,20 @@ def test_output_curve_gate_voltages_come_from_their_labels() -> None:
     assert not inputs.pchan
 
 
+def test_the_pulse_width_in_a_graphs_notes_reaches_each_of_its_output_curves() -> None:
+    pulsed = graph(
+        "output",
+        [("VGS = 10 V", RISING), ("VGS = 6 V", RISING)],
+        conditions={"Tc": 25.0, "tp": 250e-6},
+    )
+    inputs = fit_input_from_graphs([pulsed, output_graph("VGS = 8 V")])
+    assert [(c.vgs_v, c.pulse_s) for c in inputs.output] == [
+        (10.0, 250e-6),
+        (6.0, 250e-6),
+        (8.0, None),
+    ]
+
+
 def test_an_unlabelled_output_curve_takes_the_digitizers_value() -> None:
     output = graph("output", [("", RISING), ("", RISING)], values=[8.0, 5.0])
     assert [c.vgs_v for c in fit_input_from_graphs([output]).output] == [8.0, 5.0]

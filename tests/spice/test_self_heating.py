@@ -73,7 +73,16 @@ def test_dc_output_curves_give_back_the_thermal_resistance(
     errors = channel_errors(fit, truth)
     assert errors["output"] <= EXACT_CURVES_BOUND, errors
     assert errors["transfer"] <= EXACT_CURVES_BOUND, errors
-    assert any("self-heating fitted: rthjc" in w for w in fit.warnings)
+    (heating,) = [w for w in fit.warnings if "self-heating fitted: rthjc" in w]
+    assert "state no pulse width" in heating
+
+
+def test_heating_fitted_to_pulsed_curves_is_named_the_pulses_not_a_dc_sweeps() -> None:
+    truth = msgspec.structs.replace(SELF_HEATED_DEVICE.datasheet(), rthjc_k_per_w=DATASHEET_RTHJC)
+    truth.output = [msgspec.structs.replace(c, pulse_s=300e-6) for c in truth.output]
+    fit = fit_model(truth, model_type="vdmos", name="PULSED")
+    (heating,) = [w for w in fit.warnings if "self-heating fitted: rthjc" in w]
+    assert "measured with 300 µs pulses" in heating and "below a DC sweep's" in heating
 
 
 def test_the_written_card_heats_in_ngspice_as_fitted(heated_fit: tuple[FitInput, SpiceFit]) -> None:

@@ -202,13 +202,14 @@ def fit_model(
             f"{inputs.rthjc_k_per_w:g} K/W"
             + (f", {inputs.rthjc_source}" if inputs.rthjc_source else "")
             + f"); ngspice heats only instances flagged thermal (M… d g s tj tc {name} thermal)"
+            + _pulse_note(inputs)
         )
     elif inputs.rthjc_k_per_w is not None and model_type == "vdmos":
         warnings.append(
             f"the datasheet's Rth(j-c) {inputs.rthjc_k_per_w:g} K/W"
             + (f" ({inputs.rthjc_source})" if inputs.rthjc_source else "")
             + " was not used: the output curves show no self-heating (none droops, or heating did"
-            " not better the fit)"
+            " not better the fit)" + _pulse_note(inputs)
         )
     at_bound = [n for stage in stages for n in stage.at_bound]
 
@@ -255,6 +256,20 @@ def fit_model(
         dialects={key: check_model_text(text) for key, text in dialects.items()},
         dialect_parameters=dialect_parameters,
         dialect_report=dialect_report,
+    )
+
+
+def _pulse_note(inputs: FitInput) -> str:
+    """What the output graphs say of their measuring pulses: a pulse heats the junction by
+    the thermal impedance at its width, below Rth(j-c), so a fitted ``rthjc`` is that
+    heating, and a DC sweep of the card heats less than the part."""
+    pulses = sorted({c.pulse_s for c in inputs.output if c.pulse_s is not None})
+    if not pulses:
+        return "; the output graphs state no pulse width (DC sweep or pulses: not known)"
+    widths = ", ".join(f"{tp * 1e6:g} µs" if tp < 1e-3 else f"{tp * 1e3:g} ms" for tp in pulses)
+    return (
+        f"; the output curves were measured with {widths} pulses, so the heating they show is "
+        "the thermal impedance at that width, below a DC sweep's"
     )
 
 

@@ -162,6 +162,7 @@ def _read_output(reader: CurveReader, curves: list[PrintedCurve]) -> None:
                     points=points.tolist(),
                     label=curve.label,
                     temperature_c=curve.conditions.get("temperature"),
+                    pulse_s=curve.conditions.get("pulse"),
                     y_scale=curve.scale,
                     x_log=curve.x_log,
                     graph=curve.graph,

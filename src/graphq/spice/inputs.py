@@ -54,6 +54,9 @@ class OutputCurve(PlottedCurve):
     points: list[list[float]]
     label: str = ""
     temperature_c: float | None = None
+    # The measuring pulse's width in s where its graph states one (None: not stated, a pulse
+    # or a DC sweep): it says what heating the curve can show.
+    pulse_s: float | None = None
 
 
 class TransferCurve(PlottedCurve):

@@ -42,8 +42,9 @@ _QUANTITIES = {
     "ta": "temperature",
     "t": "temperature",
 }
-# Keys of a ``conditions`` mapping the datasheet reader gives (as printed) → condition key.
-_MAPPING_KEYS = {**_QUANTITIES, "f": "frequency", "freq": "frequency"}
+# Keys of a ``conditions`` mapping the datasheet reader gives (as printed) → condition key;
+# ``tp`` is the measuring pulse's width in s ("250 µs pulse test").
+_MAPPING_KEYS = {**_QUANTITIES, "f": "frequency", "freq": "frequency", "tp": "pulse"}
 _CONDITION = re.compile(r"\b(vgs|vds|vsd|id|tj|tc|ta|t)\s*[=:]\s*" + _NUMBER)
 _TEMPERATURE = re.compile(_NUMBER + r"\s*(?:°|º|deg)\s*c\b")
 # A label that is nothing but a temperature whose degree sign the reader lost ("-55C",

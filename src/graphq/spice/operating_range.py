@@ -19,7 +19,7 @@ from graphq.review import Review, ReviewReason
 from graphq.spice.curves import CurveData
 from graphq.spice.model_file import check_model_text
 from graphq.spice.ngspice import control_block, run_batch
-from graphq.spice.simulate import MODEL_FILE_NAME, DeviceUnderTest
+from graphq.spice.simulate import MODEL_FILE_NAME, DeviceUnderTest, heated_case, instance_line
 
 # The junction-temperature range power devices are rated for (AEC-Q101 grade 0 and SiC).
 OPERATING_TEMPERATURES_C = (-55.0, 25.0, 175.0)
@@ -74,7 +74,7 @@ def _fmt(value: float) -> str:
 
 def bench_netlist(dut: DeviceUnderTest, bench: SwitchingBench, temperature_c: float) -> str:
     sign = -1.0 if dut.pchan else 1.0
-    name, prefix = dut.model_name, dut.instance_prefix
+    name = dut.model_name
     on, off = _fmt(sign * bench.gate_on_v), _fmt(sign * bench.gate_off_v)
     half = bench.period_s / 2.0
     supply = sign * bench.supply_v
@@ -88,15 +88,17 @@ def bench_netlist(dut: DeviceUnderTest, bench: SwitchingBench, temperature_c: fl
         f"vdrv gdrv 0 pulse({off} {on} {_fmt(half / 4)} {_fmt(bench.edge_s)} "
         f"{_fmt(bench.edge_s)} {_fmt(half)} {_fmt(bench.period_s)})",
         f"rgate gdrv gsw {_fmt(bench.gate_ohm)}",
-        f"{prefix}sw dsw gsw 0 {name}",
+        instance_line(dut, "sw", "dsw", "gsw"),
         # The output sweep at full gate drive.
         "vdc ddc 0 dc 0",
         f"vgdc gdc 0 dc {on}",
-        f"{prefix}dc ddc gdc 0 {name}",
+        instance_line(dut, "dc", "ddc", "gdc"),
         # Small signal, switched off, at half the supply.
         f"vdac dac 0 dc {_fmt(supply / 2.0)} ac 1",
         f"vgac gac 0 dc {off}",
-        f"{prefix}ac dac gac 0 {name}",
+        instance_line(dut, "ac", "dac", "gac"),
+        # A heated card's instances share a case held at the ambient, as in verification.
+        *heated_case(dut),
     ]
     step = supply / 50.0
     commands = [

@@ -77,12 +77,11 @@ def _resistance(value: float) -> str:
 
 def _card_capacitances(p: Mapping[str, float], across: Across, pchan: bool) -> list[str]:
     """Cgs, and Cgd of the card's atan/tanh shape (Cds rides on the body diode)."""
+    plus, minus = ("d1", "g1") if pchan else ("g1", "d1")
+    charge = _cgd_charge_nc(p, across("g1", "d1"))
     return [
         f"CGS g1 s1 {_f(max(p['cgs'], 1e-18))}",
-        f"EQGD qgd 0 VALUE={{{_cgd_charge_nc(p, across('g1', 'd1'))}}}",
-        "CQGD qgd mgd 1n",
-        "VQGD mgd 0 0",
-        f"FQGD {'d1 g1' if pchan else 'g1 d1'} VQGD 1",
+        *logistic.charge_element("GD", plus, minus, charge, syntax="e"),
     ]
 
 

@@ -40,8 +40,7 @@ _DENSE_POINTS = 200
 _LOG_X_DECADES = 2.0
 _COLUMNS = 3
 
-# The unit of each parameter graphq writes (VDMOS card and GaN subcircuit); "" is unitless
-# or, for the GaN channel's shape terms, not a physical quantity.
+# The unit of each parameter graphq writes (VDMOS card and GaN subcircuit); "" is unitless.
 PARAMETER_UNITS: Mapping[str, str] = {
     "vto": "V",
     "kp": "A/V²",
@@ -71,9 +70,15 @@ PARAMETER_UNITS: Mapping[str, str] = {
     "texp1": "",
     "eg": "eV",
     "xti": "",
+    # Self-heating: the junction-to-case thermal resistance.
+    "rthjc": "K/W",
     # The GaN subcircuit's: its threshold and the capacitances' steps (weights and widths
     # in V, heights in F).
     "vth": "V",
+    "awg": "A/V²",
+    "k2": "V",
+    "x0_0": "1/V",
+    "x0_1": "1/V²",
     **{f"cgd{i}": "F" for i in range(3)},
     **{f"cds{i}": "F" for i in range(3)},
     **{f"{kind}{i}": "V" for kind in ("vgd", "wgd", "vds", "wds") for i in (1, 2)},
@@ -146,8 +151,15 @@ def _subcircuit_capacitances(fit: SpiceFit, dense: list[CurveData]) -> dict[int,
 
 
 def render_report_png(fit: SpiceFit, inputs: FitInput) -> bytes:
-    """A PNG with one panel per graph (markers: datasheet points, lines: the model) and the
-    parameter table."""
+    """:func:`report_figure` as a PNG."""
+    buffer = io.BytesIO()
+    report_figure(fit, inputs).savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def report_figure(fit: SpiceFit, inputs: FitInput) -> Figure:
+    """One panel per graph (markers: datasheet points, lines: the model) and the parameter
+    table."""
     curves = curve_table(inputs)
     panels = _panels(curves)
     names = legend_names(curves)
@@ -199,6 +211,4 @@ def render_report_png(fit: SpiceFit, inputs: FitInput) -> bytes:
         summary = dialect_summary({fit.model_type: fit.report, **fit.dialect_report})
         figure.text(0.5, 0.005, f"worst curve per graph — {summary}", ha="center", fontsize=7)
     figure.tight_layout(rect=(0.0, 0.02, 1.0, 1.0))
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+    return figure

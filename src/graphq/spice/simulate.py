@@ -87,25 +87,25 @@ def _netlist(dut: DeviceUnderTest, plan: SweepPlan, lines: list[str], commands: 
     return "\n".join([*head, *lines, control_block(commands), ".end"])
 
 
-def _instance(dut: DeviceUnderTest, label: str, drain: str, gate: str) -> str:
+def instance_line(dut: DeviceUnderTest, label: str, drain: str, gate: str) -> str:
     """One device line; a heated card gets its own junction node and the shared case."""
     if dut.thermal and dut.instance_prefix == "m":
         return f"m{label} {drain} {gate} 0 tj{label} {CASE_NODE} {dut.model_name} thermal"
     return f"{dut.instance_prefix}{label} {drain} {gate} 0 {dut.model_name}"
 
 
-def _heated_case(dut: DeviceUnderTest) -> list[str]:
+def heated_case(dut: DeviceUnderTest) -> list[str]:
     """The case node at 0 V: ngspice's thermal nodes carry the rise above the ambient."""
     return [f"vcase {CASE_NODE} 0 dc 0"] if dut.thermal and dut.instance_prefix == "m" else []
 
 
 def _output_netlist(dut: DeviceUnderTest, plan: SweepPlan, sign: float) -> str:
-    lines = ["vdo dsw 0 dc 0", *_heated_case(dut)]
+    lines = ["vdo dsw 0 dc 0", *heated_case(dut)]
     for k, vgs in enumerate(plan.output_vgs_v):
         lines += [
             f"vamo{k} dsw do{k} dc 0",
             f"vgo{k} go{k} 0 dc {_fmt(sign * vgs)}",
-            _instance(dut, f"o{k}", f"do{k}", f"go{k}"),
+            instance_line(dut, f"o{k}", f"do{k}", f"go{k}"),
         ]
     start, stop, step = plan.output_vds_grid_v
     vectors = " ".join(f"i(vamo{k})" for k in range(len(plan.output_vgs_v)))
@@ -117,9 +117,12 @@ def _output_netlist(dut: DeviceUnderTest, plan: SweepPlan, sign: float) -> str:
 
 
 def _transfer_netlist(dut: DeviceUnderTest, plan: SweepPlan, sign: float) -> str:
-    lines = ["vgt gsw 0 dc 0", *_heated_case(dut)]
+    lines = ["vgt gsw 0 dc 0", *heated_case(dut)]
     for k, vds in enumerate(plan.transfer_vds_v):
-        lines += [f"vdt{k} dt{k} 0 dc {_fmt(sign * vds)}", _instance(dut, f"t{k}", f"dt{k}", "gsw")]
+        lines += [
+            f"vdt{k} dt{k} 0 dc {_fmt(sign * vds)}",
+            instance_line(dut, f"t{k}", f"dt{k}", "gsw"),
+        ]
     start, stop, step = plan.transfer_vgs_grid_v
     vectors = " ".join(f"i(vdt{k})" for k in range(len(plan.transfer_vds_v)))
     commands = [
