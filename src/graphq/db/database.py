@@ -133,8 +133,7 @@ class Database:
         """
         async with self._write_lock:
             if self.writer is not None:
-                async with self.writer.transaction() as connection:
-                    return fn(connection)
+                return await self.writer.run(fn)
             return await self._retried(self._queue_engine.begin, fn)
 
     async def statement(self, fn: Callable[[Connection], T]) -> T:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import time
-import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
@@ -44,11 +43,19 @@ def new_id() -> str:
     table's primary-key index (and in every index that holds an id, such as a result's job)
     goes onto the page the last one went to, which the commit writes anyway; a random id put it
     on a page anywhere in the index, one more page for every commit to write.
+
+    Made as text directly: through :class:`uuid.UUID` it cost twice as much, and the queue makes
+    two a job (the job's, its result's).
     """
-    random = uuid.UUID(bytes=os.urandom(16), version=4).int  # its version and variant set
-    millisecond = time.time_ns() // 1_000_000
-    # The version field's 4 becomes a 7; the variant and the random bits after it stay.
-    return str(uuid.UUID(int=(millisecond << 80) | (random & ((1 << 80) - 1)) | (0x3 << 76)))
+    bits = (time.time_ns() // 1_000_000 << 80) | (int.from_bytes(os.urandom(10)) & _RANDOM) | _MARKS
+    text = "%032x" % bits  # noqa: UP031 - the fastest way here
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+# The 80 bits after the millisecond: the version (7) and variant (0b10) fields, set, and the
+# 74 random bits between and after them.
+_MARKS = (0x7 << 76) | (0x2 << 62)
+_RANDOM = ((1 << 80) - 1) & ~(0xF << 76) & ~(0x3 << 62)
 
 
 class UtcDateTime(TypeDecorator[datetime]):

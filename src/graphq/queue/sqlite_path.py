@@ -87,10 +87,18 @@ class _InsertPlan:
     converted: tuple[tuple[int, Callable[[Any], Any]], ...]
 
     def values(self, row: dict[str, Any]) -> list[Any]:
+        """The row's values in the statement's order, converted; a value that is the same
+        object as the one converted before it, by the same converter (a new row's
+        ``created_at`` and ``updated_at``), is converted once."""
         values = [row[name] for name in self.names]
+        last: tuple[Any, Any] = (None, None)
+        stored: Any = None
         for place, process in self.converted:
-            if values[place] is not None:
-                values[place] = process(values[place])
+            value = values[place]
+            if value is not None:
+                if value is not last[0] or process is not last[1]:
+                    last, stored = (value, process), process(value)
+                values[place] = stored
         return values
 
 
