@@ -12,6 +12,7 @@ from graphq.digitizer import GraphMeta, digitize
 from graphq.digitizer.tracking.hidden_ends import extend_under_labels
 from graphq.digitizer.tracking.scale import PlotScale
 from graphq.digitizer.types import Axes, Axis
+from graphq.review import ReviewReason
 from tests.digitizer.curves import traced_curve
 
 # A 200 × 100 plot of lines 2 px wide: a label's width (``max_corner``) is 30 columns.
@@ -35,10 +36,11 @@ def test_a_start_hidden_under_a_label_at_the_frame_is_carried_to_the_frame() -> 
     np.testing.assert_allclose(extended.middle[:20], 40.0 - 0.1 * (np.arange(0, 20) - 20))
     assert not extended.shared[:20].any()
     np.testing.assert_array_equal(extended.middle[20:], curve.middle)
-    # Drawn where no ink was seen, so said: which curve, and which columns were carried.
-    [said] = carried.carried
-    assert "columns 20–199 (its start at row 40)" in said and "left" in said
-    assert "columns 0–19" in said
+    # Drawn where no ink was seen, a guess, so a review reason: which curve, which columns.
+    [said] = carried.review.reasons
+    assert said.code is ReviewReason.LOW_CONFIDENCE
+    assert "columns 20–199 (its start at row 40)" in said.message and "left" in said.message
+    assert "columns 0–19" in said.message
 
 
 def test_an_end_with_open_plot_before_the_frame_stays() -> None:
@@ -47,7 +49,7 @@ def test_an_end_with_open_plot_before_the_frame_stays() -> None:
     # The label covers only 4 of the 20 columns to the frame: the curve was seen to start.
     kept = extend_under_labels([curve], _SCALE, _label_at_left_frame(4))
     np.testing.assert_array_equal(kept.curves[0].column, columns)
-    assert kept.carried == []
+    assert not kept.review.needs_review
 
 
 def test_a_gap_wider_than_a_label_or_longer_than_the_curve_beside_it_stays() -> None:
@@ -95,5 +97,8 @@ def test_thermal_curves_labelled_over_their_starts_reach_the_left_frame() -> Non
     starts = sorted(min(x for x, _ in curve.points) for curve in result.curves)
     assert len(starts) == 3
     assert all(start < 1.5e-5 for start in starts)
-    # Each start carried under its label is said in the result's warnings.
+    # Each start carried under its label is said in the result's warnings and review.
     assert sum("carried on under a label" in w for w in result.warnings) >= 3
+    carried = [n for n in result.review.reasons if "carried on under a label" in n.message]
+    assert len(carried) >= 3 and result.review.needs_review
+    assert all(note.code is ReviewReason.LOW_CONFIDENCE for note in carried)

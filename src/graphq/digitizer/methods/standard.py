@@ -158,7 +158,8 @@ def digitize_standard(
     curves, tracks, carried = find_curves(
         runs, scale, under_labels, plot_image, search, grid_columns(vertical, plot_columns)
     )
-    warnings.extend(carried)
+    warnings.extend(note.message for note in carried.reasons)
+    review.extend(carried)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
     curves = [
         c

@@ -5,8 +5,10 @@ the label's white background covering the curve from the frame to the label's fa
 (FQA19N20's "D=0.5", "0.2", … at the left edge). The track starts past the label, and the
 curve, which runs on under it to the frame, comes out short by the label's width. When the
 straight line on from the curve's end runs under a label to the left or right side of the
-frame, the curve is carried on along it; the carried samples are marked seen in no run, and
-each carried stretch is said in a warning, since it is drawn where no ink was seen.
+frame, the curve is carried on along it; the carried samples are marked seen in no run. Each
+carried stretch is a guess the ink cannot back (the straight line is assumed, not seen), so it
+is a review reason (``low_confidence``) naming the curve and the columns, whatever the curve's
+confidence: a person checks the stretch or the label's neighbourhood.
 """
 
 from __future__ import annotations
@@ -19,15 +21,16 @@ from graphq.digitizer.budget import Budget
 from graphq.digitizer.tracking.scale import PlotScale
 from graphq.digitizer.tracking.settings import TRACKING
 from graphq.digitizer.tracking.tracks import NO_RUN, TracedCurve, end_slope, unite
+from graphq.review import Review, ReviewReason
 
 
 @dataclass(frozen=True)
 class Carried:
-    """The curves with their hidden ends carried to the frame, and each carried stretch, said
-    for a person."""
+    """The curves with their hidden ends carried to the frame, and a review reason per carried
+    stretch, said for a person."""
 
     curves: list[TracedCurve]
-    carried: list[str]
+    review: Review
 
 
 def extend_under_labels(
@@ -38,7 +41,7 @@ def extend_under_labels(
 ) -> Carried:
     """The curves, each end whose straight continuation to the frame's left or right side
     runs under labels (``under_labels``, where text and boxes covered the plot) carried on
-    to that side, with a warning per carried end naming the curve and the columns carried.
+    to that side, with a review reason per carried end naming the curve and the columns carried.
 
     The continuation is the end's fitted slope; it must reach the side within the scale's
     ``max_corner`` columns (a label's width) and within the plot's rows, no longer than half
@@ -47,10 +50,10 @@ def extend_under_labels(
     already stays. Each end costs its continuation's columns, so the whole is linear in the
     curves' ends; past ``budget`` the curves stay as they are.
     """
+    review = Review()
     if under_labels is None or (budget is not None and budget.spent):
-        return Carried(curves, [])
+        return Carried(curves, review)
     extended: list[TracedCurve] = []
-    carried: list[str] = []
     for curve in curves:
         parts = [curve]
         for at_end in (False, True):
@@ -58,15 +61,16 @@ def extend_under_labels(
             if hidden is not None:
                 parts.append(hidden)
                 seen = (curve.leave[-1], "end") if at_end else (curve.enter[0], "start")
-                carried.append(
+                review.add(
+                    ReviewReason.LOW_CONFIDENCE,
                     f"the curve over plot columns {int(curve.column[0])}–"
                     f"{int(curve.column[-1])} (its {seen[1]} at row {float(seen[0]):.0f}) was "
                     f"carried on under a label to the frame's {'right' if at_end else 'left'} "
                     f"side, over plot columns {int(hidden.column[0])}–{int(hidden.column[-1])} "
-                    "where it was not seen"
+                    "where it was not seen",
                 )
         extended.append(curve if len(parts) == 1 else unite(parts))
-    return Carried(extended, carried)
+    return Carried(extended, review)
 
 
 def _hidden_stretch(

@@ -28,6 +28,7 @@ from graphq.digitizer.tracking.runs import ColumnRuns
 from graphq.digitizer.tracking.scale import PlotScale
 from graphq.digitizer.tracking.spliced import drop_spliced
 from graphq.digitizer.tracking.tracks import TracedCurve
+from graphq.review import Review
 
 
 def find_curves(
@@ -37,10 +38,11 @@ def find_curves(
     image: np.ndarray,
     budget: Budget | None = None,
     grid_columns: np.ndarray | None = None,
-) -> tuple[list[TracedCurve], list[TracedCurve], list[str]]:
+) -> tuple[list[TracedCurve], list[TracedCurve], Review]:
     """The curves in ``runs``, every linked track before duplicates were dropped (where a
-    piece of a curve lost at a meeting point is looked for), and a warning per end carried on
-    under a label to the frame (:func:`extend_under_labels`), where no ink was seen.
+    piece of a curve lost at a meeting point is looked for), and a review reason per end
+    carried on under a label to the frame (:func:`extend_under_labels`), where no ink was
+    seen.
 
     ``under_labels`` is where text and boxes covered the plot (a curve's gap there is
     believable however long); ``image`` the plot's RGB pixels, whose colours tell crossing
@@ -56,7 +58,7 @@ def find_curves(
     curves = uncross(curves, scale, image, budget)
     curves = drop_redundant(curves, scale, budget)
     carried = extend_under_labels(curves, scale, under_labels, budget)
-    return carried.curves, tracks, carried.carried
+    return carried.curves, tracks, carried.review
 
 
 def grid_columns(vertical: list[Line], columns: int) -> np.ndarray:
