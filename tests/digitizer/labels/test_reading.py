@@ -183,3 +183,17 @@ def test_glyphs_the_curve_ink_kept_are_taken_from_it_alone() -> None:
     loose = _loose(text)
     assert loose[glyphs].all()
     assert not loose[27, 44]
+
+
+def _temperatures_and_condition(axes: plt.Axes, lines: object) -> None:
+    for level, text in zip(LEVELS, ("-25°C", "25°C", "TJ = 100°C"), strict=True):
+        axes.text(8.2, level * (1 - np.exp(-8.2 / 1.5)) + 0.25, text, fontsize=9)
+    axes.text(0.8, 0.45, "VCE = 20 V", fontsize=9)
+
+
+def test_a_condition_in_another_unit_than_the_labels_names_no_curve() -> None:
+    result = digitize(_render(_temperatures_and_condition), _meta())
+
+    found = _by_level(result)
+    assert not any(same_label(label, "VCE = 20 V") for label in found.values())
+    assert _reads(found, {2.0: "-25°C", 3.5: "25°C", 5.0: "TJ = 100°C"})

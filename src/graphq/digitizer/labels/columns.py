@@ -57,7 +57,7 @@ def bind_end_column(
     as many lines as curves end there and none of those curves is bound to other text or
     by a drawn tie (a curve bound to a line of the column by nearness alone takes its place
     in the order)."""
-    for column in _columns(lines, settings):
+    for column in label_columns(lines, settings):
         size = max(line.size for line in column)
         left = min(line.x0 for line in column)
         top, bottom = column[0].top, column[-1].bottom
@@ -152,7 +152,9 @@ def _has_digit(text: str) -> bool:
     return any(ch.isdigit() for ch in text)
 
 
-def _columns(lines: list[TextLine], settings: ColumnSettings) -> list[list[TextLine]]:
+def label_columns(
+    lines: list[TextLine], settings: ColumnSettings = DEFAULT_COLUMNS
+) -> list[list[TextLine]]:
     """Runs of two lines or more, each starting level with the one above it and just below."""
     columns: list[list[TextLine]] = []
     for line in sorted(lines, key=lambda ln: ln.top):

@@ -74,10 +74,11 @@ _MIN_STYLE_MARGIN = 0.2
 # as long a common start ("Cisg" is as alike to "Cies", but shares "Cis" with "Ciss" only).
 _CAPACITANCE = re.compile(r"^C([A-Za-z]{2,3})$")
 _MIN_CAPACITANCE_RATIO = 0.6
-# The µ of a time or a current read as a y, or as an i set apart ("10yA", "100 is"), or of a
-# time as a p ("10ps": no power device's graph is labelled in picoseconds); a 1 before "ms"
-# read as an i ("ims").
-_MICRO_AS_Y = re.compile(r"(?<=\d)(?:\s?y(?=[AVsFW]\b)|\s+i(?=s\b)|\s?p(?=s\b))")
+# The µ of a time or a current read as a y, or as an i set apart ("10yA", "100 is"), or as a
+# p ("10ps", "250 pA": no power device's curves are labelled in picoseconds or picoamperes,
+# a breakdown's or a threshold's test current is µA), or of a current as a W ("250 WA", no
+# unit); a 1 before "ms" read as an i ("ims").
+_MICRO_AS_Y = re.compile(r"(?<=\d)(?:\s?y(?=[AVsFW]\b)|\s+i(?=s\b)|\s?p(?=[sA]\b)|\s?W(?=A\b))")
 _ONE_AS_I = re.compile(r"(?<![A-Za-z])i(?=[0-9]*[mµu]s\b)")
 
 
@@ -92,13 +93,14 @@ def mend_label(text: str) -> str:
     label that is a lone O and a unit ("OV") is a zero, and one padded with a zero ("OSA", "0
     SV") lost its point ("0.5A"); a yen sign is a V ("40¥"). A run of dashes at an end is a
     legend's dashed sample read with its text, and marks a blurred grid's crossings make at its
-    ends ("+", "$", quotes) go. A µ read as a y, an i or (in "ps") a p, a 1 as an i before "ms"
-    and an A of a package's "AA" as a 4 are mended, and so is a line style named in brackets
-    ("(OULIL)" is SOLID). Before the "=" stands a name: the marks OCR makes of its subscript go,
-    and a sign OCR made of a blurred "=" between it and its value ("Vag? 10V") is the "="; so do
-    the marks a stray speck at either end is read as, a lone dash at the end or before the name
-    (a sample's), and signs before the first letter or digit ("- = VGS = 10V"). A minus set
-    apart joins its number ("- 25°C"), and a degree sign whose C was lost gets it back ("125°")."""
+    ends ("+", "$", quotes) go. A µ read as a y, an i, a p (in "ps", "pA") or a W (in "WA"), a
+    1 as an i before "ms" and an A of a package's "AA" as a 4 are mended, and so is a line style
+    named in brackets ("(OULIL)" is SOLID). Before the "=" stands a name: the marks OCR makes of
+    its subscript go, and a sign OCR made of a blurred "=" between it and its value ("Vag? 10V")
+    is the "="; so do the marks a stray speck at either end is read as, a lone dash at the end or
+    before the name (a sample's), and signs before the first letter or digit ("- = VGS = 10V"). A
+    minus set apart joins its number ("- 25°C"), and a degree sign whose C was lost gets it back
+    ("125°")."""
     text = _GRID_MARKS.sub("", text.translate(_V_AS_YEN))
     text = _SAMPLE_AS_DASHES.sub("", _LEADING_SIGNS.sub("", text)).strip(_STRAY_MARKS)
     text = _PACKAGE.sub(r"TO\1AA", text)

@@ -31,6 +31,8 @@ from graphq.digitizer.labels.columns import (
     drop_column_headers,
     drop_condition_blocks,
 )
+from graphq.digitizer.labels.family_values import mend_family_values
+from graphq.digitizer.labels.graph_conditions import without_graph_conditions
 from graphq.digitizer.labels.legend_samples import (
     find_samples,
     in_legend_order,
@@ -42,6 +44,7 @@ from graphq.digitizer.labels.legend_samples import (
 from graphq.digitizer.labels.list_ends import bind_list_ends
 from graphq.digitizer.labels.ocr import LineSettings, read_lines, sized_components
 from graphq.digitizer.labels.pointers import carried, find_pointers
+from graphq.digitizer.labels.style_words import bind_last_style
 from graphq.digitizer.tracking.tracks import TracedCurve
 from graphq.errors import GraphqError
 
@@ -131,7 +134,7 @@ def read_labels(
     # Samples first: they leave the text, which would read them as a dash.
     found = find_samples(text.image, glyphs.free, mask, glyph, colours)
     factor = settings.digit_pt / glyph
-    lines = read_lines(text.ink, mask, glyph, factor, settings.lines)
+    lines = mend_family_values(read_lines(text.ink, mask, glyph, factor, settings.lines))
     if not lines:
         return empty
     x0, y0, x1, y1 = (v * factor for v in text.frame)
@@ -167,6 +170,7 @@ def read_labels(
     # it near two curves alike, which binds to neither: each pair binds as one curve.
     twin = twins(curves, settings.twin_glyphs * glyph, settings.twin_overlap, settings.twin_along)
     kept = sorted(set(twin))
+    lines = without_graph_conditions(lines)
     binding = bind_labels(
         [traced[k] for k in kept], lines, (x0, y0, x1, y1), leaders, samples, boxes=boxes
     )
@@ -175,6 +179,7 @@ def read_labels(
     drop_column_headers(lines, own_labels, own_kinds)
     drop_condition_blocks(lines, own_labels, own_kinds)
     bind_list_ends(lines, [traced[k].points for k in kept], own_labels, own_kinds)
+    bind_last_style(lines, own_labels, own_kinds)
     labels = [own_labels[kept.index(twin[k])] for k in range(len(curves))]
     kinds = [own_kinds[kept.index(twin[k])] for k in range(len(curves))]
     listed = in_legend_order(entries, [c.points for c in traced])
