@@ -21,8 +21,9 @@ capacitance graphs become the fitter's graph dicts (as the ``spice_fit`` job's
   (:func:`graphq.datasheet.thermal.read_junction_to_case`).
 
 In both modes the electrical table's threshold and RDS(on) are read from the PDF's text
-(:mod:`graphq.datasheet.electrical`): they referee graphs that contradict each other and
-check the model.
+(:mod:`graphq.datasheet.electrical`): they referee graphs that contradict each other,
+check the model, and give an Rds(on)-against-Tj graph the VGS it leaves unstated where they
+rate RDS(on) at the current it states (:mod:`graphq.spice.table_conditions`).
 
 Per part and mode: curves used / rejected by the fitter, the worst output and transfer RMS
 error and the median capacitance error (worst of Ciss/Coss/Crss), all measured in ngspice on
@@ -79,11 +80,12 @@ from graphq.errors import GraphqError
 from graphq.spice import GraphCurves, fit_input_from_graphs, fit_model, verify_with_ngspice
 from graphq.spice.consistency import contradictions
 from graphq.spice.curves import curve_table
-from graphq.spice.datasheet_tables import table_ratings
+from graphq.spice.datasheet_tables import take_table
 from graphq.spice.graph_curves import graph_name
 from graphq.spice.inputs import FitInput
 from graphq.spice.quality import combined_review, dialect_summary
 from graphq.spice.results import CurveReport
+from graphq.spice.table_conditions import take_table_conditions
 from graphq.spice.table_referee import contradicted_graphs
 
 PARTS = ("AOT1N60", "DN2540", "FQA19N20")
@@ -338,7 +340,7 @@ def fit_part(
     typed = [msgspec.convert(g, GraphCurves) for g in graphs]
     try:
         inputs = fit_input_from_graphs(typed, DEVICE_TYPES[name])
-        inputs.table = table_ratings(table, inputs.pchan)
+        take_table(table, inputs)
         if mode == "exact":
             inputs.rthjc_k_per_w = RTHJC_K_PER_W.get(name)
             inputs.rthjc_source = "read by eye"
@@ -399,6 +401,7 @@ def alone_fit(name: str, graphs: list[dict[str, Any]], alone: str, inputs: FitIn
             [msgspec.convert(g, GraphCurves) for g in kept], DEVICE_TYPES[name]
         )
         part.table, part.rthjc_k_per_w = inputs.table, inputs.rthjc_k_per_w
+        take_table_conditions(part)
         fit = fit_model(part, model_type="vdmos", name=name)
     except GraphqError as exc:
         return f"fitted to the {alone} alone: failed ({exc.code})"

@@ -323,6 +323,36 @@ def test_a_thermal_resistance_given_with_the_job_is_taken_over_the_datasheets(
     assert "2.5 K/W (given with the job)" in note
 
 
+def test_the_datasheets_table_gives_the_vgs_a_graph_against_tj_leaves_unstated(
+    tmp_path: Path,
+) -> None:
+    """The table rates RDS(on) at the very current the graph states: its VGS is taken, the
+    fit's warnings say where from, and nothing is left assumed."""
+    rows = [("RDS(on) Static Drain-Source On-Resistance", "VGS=4.5V, ID=2A", "- 0.02 0.025", "Ω")]
+    datasheet = tmp_path / "part.pdf"
+    datasheet.write_bytes(table_pdf(rows))
+    device = VDMOS_DEVICES[2]
+    against_tj = {
+        "graph_type": "rdson_temperature",
+        "axes": {"x": {"quantity": "Tj", "unit": "°C"}, "y": {"quantity": "RDS(on)", "unit": ""}},
+        "curves": [
+            {
+                "label": "ID = 2 A",
+                "value": None,
+                "points": [[-50.0, 0.7], [25.0, 1.0], [150.0, 1.9]],
+            }
+        ],
+    }
+    graphs = [*datasheet_graphs(device.datasheet()), against_tj]
+    output = fit_product(
+        {**payload(device, graphs), "datasheet_path": str(datasheet)}, ProgressLog()
+    )
+    (note,) = [w for w in output.fit["warnings"] if "states no VGS" in w]
+    assert "VGS = 4.5 V read from the electrical table's RDS(on) row at the same ID = 2 A" in note
+    reasons = output.fit["review"]["reasons"]
+    assert not [r for r in reasons if r["code"] == "condition_assumed"]
+
+
 def test_a_stored_datasheet_graph_is_named_by_its_type_page_and_caption() -> None:
     metadata = {
         "graphType": "transfer",

@@ -4,9 +4,12 @@ input, each with where it came from."""
 from __future__ import annotations
 
 from graphq.datasheet.electrical import ElectricalTable, OnResistance, Threshold
+from graphq.spice import fit_input_from_graphs
 from graphq.spice.datasheet_tables import read_datasheet_tables, table_ratings
 from graphq.spice.inputs import FitInput
 from tests.datasheet.pdfs import table_pdf
+
+from .test_graphs import graph, output_graph
 
 ROWS = [
     ("Thermal Resistance, Junction-to-Case RθJC", "--", "0.66", "°C/W"),
@@ -52,3 +55,20 @@ def test_a_p_channel_parts_ratings_are_magnitudes_in_the_n_channel_sense() -> No
     assert ratings is not None
     assert (ratings.threshold_low_v, ratings.threshold_high_v) == (2.0, 4.0)
     assert (ratings.rdson_vgs_v, ratings.rdson_id_a, ratings.rdson_max_ohm) == (10.0, 5.0, 0.12)
+    assert [(c.vgs_v, c.id_a) for c in ratings.rdson_conditions] == [(10.0, 5.0), (4.5, 3.0)]
+
+
+def test_a_graph_against_tj_takes_its_unstated_vgs_from_the_tables_row_at_its_current() -> None:
+    rows = [("RDS(ON) Static drain-to-source on-state", "VGS = 0V, ID = 120mA", "- 17 25", "Ω")]
+    against_tj = graph(
+        "rdson_temperature", [("RDS(ON) @ ID = 120mA", [[-50.0, 0.55], [150.0, 2.4]])], y_unit=""
+    )
+    inputs = fit_input_from_graphs([output_graph("VGS = 0 V", "VGS = -1 V"), against_tj])
+    read_datasheet_tables(table_pdf(rows), inputs)
+    assert inputs.rdson_temperature[0].vgs_v == 0.0
+    assert not inputs.review.needs_review
+    (warning,) = [w for w in inputs.warnings if "states no VGS" in w]
+    assert "VGS = 0 V read from the electrical table's RDS(on) row at the same ID = 0.12 A" in (
+        warning
+    )
+    assert '(page 1: "RDS(ON) Static drain-to-source on-state' in warning

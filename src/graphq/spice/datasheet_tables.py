@@ -3,7 +3,7 @@ characteristics' threshold and RDS(on) (referee and check, :mod:`graphq.spice.ta
 
 The pages are read once (text layer, or OCR where it is unusable) for both tables. Each
 value carries where it was read; what cannot be read is a warning, and the fit goes on
-without it.
+without it. A condition a graph leaves unstated and the table states is taken from it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 from graphq.datasheet.electrical import ElectricalTable, OnResistance, read_electrical_table
 from graphq.datasheet.thermal import read_junction_to_case, table_pages
 from graphq.errors import GraphqError
-from graphq.spice.inputs import FitInput, TableRatings
+from graphq.spice.inputs import FitInput, RdsonCondition, TableRatings
+from graphq.spice.table_conditions import take_table_conditions
 
 
 def _chosen(ratings: list[OnResistance]) -> OnResistance | None:
@@ -38,6 +39,15 @@ def table_ratings(table: ElectricalTable, pchan: bool) -> TableRatings | None:
         ratings.rdson_vgs_v = abs(rating.vgs_v or 0.0) if pchan else rating.vgs_v
         ratings.rdson_id_a = abs(rating.id_a or 0.0)
         ratings.rdson_source = _where(rating.page, rating.source, rating.text)
+        ratings.rdson_conditions = [
+            RdsonCondition(
+                abs(r.vgs_v) if pchan else r.vgs_v,
+                abs(r.id_a),
+                _where(r.page, r.source, r.text),
+            )
+            for r in table.on_resistance
+            if r.vgs_v is not None and r.id_a is not None
+        ]
     return ratings if threshold is not None or rating is not None else None
 
 
@@ -62,9 +72,16 @@ def read_datasheet_tables(pdf: bytes, inputs: FitInput) -> None:
         else:
             inputs.rthjc_k_per_w = thermal.k_per_w
             inputs.rthjc_source = f"read from the datasheet ({thermal.describe()})"
-    inputs.table = table_ratings(read_electrical_table(pdf, pages=pages), inputs.pchan)
+    take_table(read_electrical_table(pdf, pages=pages), inputs)
+
+
+def take_table(table: ElectricalTable, inputs: FitInput) -> None:
+    """Set ``inputs``' table ratings from ``table``, and the conditions its graphs leave
+    unstated that the table states (:mod:`graphq.spice.table_conditions`)."""
+    inputs.table = table_ratings(table, inputs.pchan)
     if inputs.table is None:
         inputs.warnings.append(
             "the datasheet's electrical characteristics give no threshold or RDS(on) that "
             "could be read; the model was not checked against them"
         )
+    take_table_conditions(inputs)

@@ -98,6 +98,11 @@ class RdsonTemperatureCurve(msgspec.Struct):
     normalised: bool = True
     label: str = ""
     y_scale: AxisScale | None = None
+    # False where the graph states no VGS and ``vgs_v`` is assumed: the datasheet's table may
+    # state it (:mod:`graphq.spice.table_conditions`).
+    vgs_stated: bool = True
+    # How the review names it ("Rds(on)-against-Tj curve 'RDS(ON) @ ID = 120mA' of …").
+    described: str = ""
 
 
 class ThresholdTemperatureCurve(msgspec.Struct):
@@ -118,6 +123,16 @@ class DiodeCurve(PlottedCurve):
     label: str = ""
 
 
+class RdsonCondition(msgspec.Struct):
+    """The test condition of one RDS(on) row of the table (N-channel sense) and where it was
+    read: a graph of Rds(on) that states its current but not its gate voltage was drawn at
+    the row rating that current."""
+
+    vgs_v: float
+    id_a: float
+    source: str
+
+
 class TableRatings(msgspec.Struct):
     """What the datasheet's electrical-characteristics table rates, in the N-channel sense
     (a P-channel part's values as magnitudes): the gate threshold's range (VGS(th), or
@@ -136,6 +151,8 @@ class TableRatings(msgspec.Struct):
     # Where each was read ("page 2: \"VGS(th) … 3 4.1 4.5 V\"", "OCR of page 2: …").
     threshold_source: str = ""
     rdson_source: str = ""
+    # Every RDS(on) row's condition (the ratings above are the highest gate drive's).
+    rdson_conditions: list[RdsonCondition] = msgspec.field(default_factory=list)
 
 
 class FitInput(msgspec.Struct):

@@ -1,6 +1,7 @@
 """Graphs against junction temperature: Rds(on) and threshold curves (one graph often holds
 both, as "RDS(ON) @ ID = 120 mA" and "VGS(OFF) @ 10 µA"), relative to 25 °C where their axis
-has no unit. A gate voltage or drain current the graph does not state is assumed and said.
+has no unit. A gate voltage or drain current the graph does not state is assumed and said
+(the datasheet's table may state the gate voltage later, :mod:`graphq.spice.table_conditions`).
 """
 
 from __future__ import annotations
@@ -33,29 +34,32 @@ def read_against_temperature(reader: CurveReader, curves: list[PrintedCurve]) ->
                 )
             )
             continue
+        described = describe("Rds(on)-against-Tj", curve)
         vgs = curve.conditions.get("vgs")
         if vgs is None:
-            vgs = ASSUMED_RDSON_VGS_V
-            result.review.add(
-                ReviewReason.CONDITION_ASSUMED,
-                f"{describe('Rds(on)-against-Tj', curve)} states no VGS; "
-                f"assumed {ASSUMED_RDSON_VGS_V:g} V",
-            )
+            result.review.add(ReviewReason.CONDITION_ASSUMED, assumed_vgs(described))
         current = curve.conditions.get("id")
         if current is None:
             # Rds(on) at a small current: the channel's own resistance, no self-heating.
             current = 0.0
             result.review.add(
-                ReviewReason.CONDITION_ASSUMED,
-                f"{describe('Rds(on)-against-Tj', curve)} states no ID; assumed a small current",
+                ReviewReason.CONDITION_ASSUMED, f"{described} states no ID; assumed a small current"
             )
         result.rdson_temperature.append(
             RdsonTemperatureCurve(
-                vgs_v=abs(vgs),
+                vgs_v=abs(vgs if vgs is not None else ASSUMED_RDSON_VGS_V),
                 id_a=abs(current),
                 points=points.tolist(),
                 normalised=not curve.absolute,
                 label=curve.label,
                 y_scale=curve.scale,
+                vgs_stated=vgs is not None,
+                described=described,
             )
         )
+
+
+def assumed_vgs(described: str) -> str:
+    """What the review says of the Rds(on)-against-Tj curve ``described`` whose VGS is
+    assumed."""
+    return f"{described} states no VGS; assumed {ASSUMED_RDSON_VGS_V:g} V"
