@@ -328,3 +328,19 @@ def test_a_grid_line_stopping_at_a_labels_blank_is_erased_though_glyphs_stand_be
     ink[53, 88:98] = ink[57, 88:98] = 0.8  # the label's "=", a blank of 2 px before the line
     cleaned, _, _ = remove_grid(ink)
     assert cleaned[54:57, 100:-3].max() == 0.0
+
+
+def test_a_major_line_on_one_row_is_placed_by_a_hidden_major_split_over_two() -> None:
+    """A thin black major line falling on one pixel row reads darker than its fellows split
+    over two rows: a note box hides the lowest one in part, and its pieces, as heavy per
+    column but paler at their peak, still place the line judged among them."""
+    ink, majors = _log_decades()
+    lowest, middle, top = majors
+    ink[middle, 1:-1] = 0.9  # on one row
+    for row in (lowest, top):
+        ink[row, 1:-1] = 0.0
+        ink[row : row + 2, 1:-1] = 0.45  # split over two rows: as much ink per column
+    ink[lowest - 20 : lowest + 30, 100:170] = 0.0  # a blank note box over the lowest decade
+    cleaned, _, _ = remove_grid(ink)
+    assert cleaned[middle, 2:-2].max() == 0.0
+    assert cleaned[lowest : lowest + 2, 2:98].max() == 0.0

@@ -120,3 +120,18 @@ def test_a_curve_in_a_bundle_is_not_read_as_text_for_its_neighbours() -> None:
         ink[np.round(curve.middle).astype(int), curve.column] = True
     kept = cut_label_chains(bundle, ink, _GLYPH_PX, _SCALE)
     assert all(a is b for a, b in zip(kept.curves, bundle, strict=True))
+
+
+def test_letters_are_counted_between_the_first_and_last_turn_of_a_short_word() -> None:
+    # A short word's letters (stems 4 px wide, 2 px apart) stand over a flat trace from the
+    # right frame; past the word the trace runs on along a stub under no letter. Counted
+    # with the stub and the half gap cut beyond the word, letters stand over too few columns.
+    ink = np.zeros(_SHAPE, dtype=bool)
+    row, word = 100, (170, 210)
+    for column in range(word[0], word[1], 6):
+        ink[row - 8 : row - 2, column : column + 4] = True
+    columns = np.arange(word[0] - 16, _SHAPE[1])
+    trace = traced_curve(columns, np.full(columns.size, float(row)))
+    kept = cut_label_chains([trace], ink, _GLYPH_PX, _SCALE)
+    assert len(kept.curves) == 1
+    assert kept.curves[0].column[0] >= word[1] - 6

@@ -77,7 +77,7 @@ def remove_grid(
         horizontal, vertical = _without_coloured(ink, colour, horizontal, vertical)
     # The grid's look is taken from its whole lines, before any piece joins them.
     look = _grid_look(ink, horizontal, vertical)
-    horizontal += _interrupted(ink, horizontal, found_horizontal, pieces_h)
+    horizontal += _interrupted(ink, horizontal, found_horizontal, pieces_h, by_mass=True)
     vertical += _interrupted(ink.T, vertical, found_vertical, pieces_v)
     if look is not None:
         horizontal += broken_grid_lines(
@@ -164,13 +164,20 @@ def _from_frame(ink: np.ndarray, mask: np.ndarray, fraction: float, gap_px: int)
 
 
 def _interrupted(
-    ink: np.ndarray, grid: list[Line], found: list[Line], pieces: list[Line]
+    ink: np.ndarray,
+    grid: list[Line],
+    found: list[Line],
+    pieces: list[Line],
+    by_mass: bool = False,
 ) -> list[Line]:
     """Grid lines a box hides in part: pieces from the frame too short to be grid alone,
     at the grid's own spacing and as dark as its typical line, or as dark and as thick as
     some of its lines (major ones) where the piece stops at its end as a grid line does (a
     flat stretch of a curve is off the spacing, darker or thicker, or bends away at its end).
-    A piece of a long line ``found`` and judged a curve stays a curve."""
+    With ``by_mass`` (horizontal lines, as :func:`_without_flat_curves` judges them), a piece
+    carrying as much ink per column as some of the lines is alike too: a thin line's peak
+    level depends on where it falls between pixel rows, its mass does not. A piece of a long
+    line ``found`` and judged a curve stays a curve."""
     size = ink.shape[0]
     inner = [line for line in grid if _inner(line, grid, size)]
     if len(inner) < 2:
@@ -179,6 +186,7 @@ def _interrupted(
     judged = np.array([line.position for line in found])
     levels = np.array([_line_level(ink, line) for line in inner])
     thicknesses = np.array([_thickness(line) for line in inner])
+    masses = np.array([_line_mass(ink, line) if by_mass else np.nan for line in inner])
     median = float(np.median(levels))
     mask = ink > LINE_INK_THRESHOLD
     hidden_grid = []
@@ -194,9 +202,10 @@ def _interrupted(
         if not regular:
             continue
         level = _line_level(ink, piece)
+        mass = _line_mass(ink, piece) if by_mass else np.nan
         alike = (np.abs(levels - level) <= _FAMILY_LEVEL) & (
             np.abs(thicknesses - _thickness(piece)) <= _FAMILY_THICKNESS_PX
-        )
+        ) | (np.abs(masses - mass) <= FAMILY_MASS * mass)
         if abs(level - median) <= _FAMILY_LEVEL or (
             alike.any() and not _runs_on_as_curve(mask, piece)
         ):
@@ -311,12 +320,14 @@ def _without_flat_curves(
     ) -> list[Line]:
         taken = np.array([line.position for line in lines])
         hidden = [
-            (piece.position, _line_level(plane, piece))
+            (piece.position, _line_level(plane, piece), _line_mass(plane, piece))
             for piece in plane_pieces
             if not taken.size or np.min(np.abs(taken - piece.position)) > _SPACING_TOLERANCE_PX
         ]
-        spaced = _evenly_spaced(lines, levels, size, grid_level, hidden=hidden)
-        placed = _evenly_spaced(lines, levels, size, grid_level, full_span=False, hidden=hidden)
+        spaced = _evenly_spaced(lines, levels, size, grid_level, hidden, line_masses)
+        placed = _evenly_spaced(
+            lines, levels, size, grid_level, hidden, line_masses, full_span=False
+        )
         return [
             line
             for line, level, runs_on, regular, at, mass in zip(
@@ -402,30 +413,38 @@ def _evenly_spaced(
     levels: list[float],
     size: int,
     grid_level: float,
+    hidden: Sequence[tuple[float, float, float]],
+    masses: Sequence[float],
     full_span: bool = True,
-    hidden: Sequence[tuple[float, float]] = (),
 ) -> list[bool]:
     """Per line: it spans the plot (with ``full_span``; else its position alone counts)
     and sits midway between two other lines (or the frame)
     at least about as dark, or darker than the grid's typical line. Among the many light
     lines of a log grid some spacing matches any position, so a dark flat curve is
     measured against the dark major lines only, which a major line is evenly spaced among.
-    A piece of a line that a box hides in part (``hidden``: position and level) counts
-    when it is as dark as the line judged: a paler piece from the frame is a box's side.
+    A piece of a line that a box hides in part (``hidden``: position, level and mass) counts
+    when it is as dark as the line judged, or at least as dark as the lines placing it and
+    carrying as much ink per column (``masses``: the lines'; NaN where not measured): a thin
+    line's peak level depends on where it falls between pixel rows (a major line on one row
+    reads darker than its piece straddling two), its mass does not. A paler piece from the
+    frame is a box's side.
     """
     line_positions = np.array([line.position for line in lines])
     line_levels = np.array(levels)
-    hidden_positions = np.array([position for position, _ in hidden])
-    hidden_levels = np.array([level for _, level in hidden])
+    hidden_positions = np.array([position for position, _, _ in hidden])
+    hidden_levels = np.array([level for _, level, _ in hidden])
+    hidden_masses = np.array([mass for _, _, mass in hidden])
     length = size if not lines else max(line.end for line in lines)
     regular = []
-    for line, level in zip(lines, levels, strict=True):
+    for line, level, mass in zip(lines, levels, masses, strict=True):
         if full_span and line.end - line.start < _FULL_SPAN_FRACTION * length:
             regular.append(False)
             continue
         darkest = min(level, grid_level + 2 * _FAMILY_LEVEL) - _FAMILY_LEVEL
         alike = line_positions[line_levels >= darkest]
-        placing = hidden_positions[hidden_levels >= max(darkest, level - _FAMILY_LEVEL)]
+        as_heavy = np.abs(hidden_masses - mass) <= FAMILY_MASS * mass
+        as_dark = hidden_levels >= level - _FAMILY_LEVEL
+        placing = hidden_positions[(hidden_levels >= darkest) & (as_dark | as_heavy)]
         positions = np.concatenate(([0.0, size - 1.0], alike, placing))
         before = positions[positions < line.position - _MIN_SPACING_FRACTION * size]
         after = positions[positions > line.position + _MIN_SPACING_FRACTION * size]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from graphq.digitizer.strays.chained_text import drop_chained_text
 from graphq.digitizer.strays.frame_reach import ends_at_frame
 from graphq.digitizer.strays.text_traces import TEXT_TRACES, turn_samples
 from graphq.digitizer.tracking.coverage import near_ink, overlaps
@@ -94,7 +95,7 @@ def cut_label_chains(
     curves, cut = [c for c, _ in pairs], [t for _, t in pairs]
     trimmed = [index for index, (c, t) in enumerate(pairs) if c is not t]
     if not trimmed:
-        return Unchained(cut, dropped)
+        return _without_chained_text(cut, dropped, glyph_px, scale)
     copy_px = scale.on_curve_px + TRACKING.copy_line_widths * scale.line_width_px
     beside = overlaps(cut, copy_px)
     alive = np.ones(len(cut), dtype=bool)
@@ -106,7 +107,17 @@ def cut_label_chains(
                 f"a trace over plot columns {columns[0]}–{columns[1]} ran into a label's "
                 "text and otherwise copied another curve; it was dropped"
             )
-    return Unchained([c for index, c in enumerate(cut) if alive[index]], dropped)
+    kept = [c for index, c in enumerate(cut) if alive[index]]
+    return _without_chained_text(kept, dropped, glyph_px, scale)
+
+
+def _without_chained_text(
+    curves: list[TracedCurve], dropped: list[str], glyph_px: float, scale: PlotScale
+) -> Unchained:
+    """The curves left, less those that copied a curve and then ran into a line of text too
+    faint to turn (:mod:`graphq.digitizer.strays.chained_text`)."""
+    kept, chained = drop_chained_text(curves, glyph_px, scale)
+    return Unchained(kept, dropped + chained)
 
 
 def _without_text_ends(
@@ -141,9 +152,14 @@ def _without_text_ends(
     if keep.all():
         return curve
     text = ~keep
+    # Letters are counted between the text's first and last turn: the flat bits a cut takes
+    # in beyond them (half a gap, a grid line's stub the trace ran on along past the label)
+    # stand beside no letter, and are no sign against the text between.
+    inside = turns[text[turns]]
+    lettered = beside[inside.min() : inside.max() + 1] if inside.size else beside[text]
     if (
         float(np.ptp(rows[text])) > settings.max_height_glyphs * glyph_px
-        or beside[text].mean() < settings.min_letter_share
+        or lettered.mean() < settings.min_letter_share
     ):
         return curve
     return curve.part(keep)
