@@ -48,11 +48,11 @@ class Line:
 def longest_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per row: length, start and end (exclusive) of the longest run of True."""
     rows, width = mask.shape
-    padded = np.zeros((rows, width + 2), dtype=np.int8)
+    padded = np.zeros((rows, width + 2), dtype=bool)
     padded[:, 1:-1] = mask
-    edges = np.diff(padded, axis=1)
-    start_rows, start_cols = np.nonzero(edges == 1)
-    _, end_cols = np.nonzero(edges == -1)
+    # Along each row runs start and stop in turn: the changes between neighbours alternate.
+    change_rows, change_cols = np.nonzero(padded[:, 1:] != padded[:, :-1])
+    start_rows, start_cols, end_cols = change_rows[0::2], change_cols[0::2], change_cols[1::2]
     lengths = end_cols - start_cols
     best_length = np.zeros(rows, dtype=np.int64)
     best_start = np.zeros(rows, dtype=np.int64)

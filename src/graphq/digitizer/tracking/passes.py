@@ -70,7 +70,8 @@ def join_passes(
 
 
 def _agree(a: TracedCurve, b: TracedCurve, tolerance_px: float) -> bool:
-    common, ia, ib = np.intersect1d(a.column, b.column, return_indices=True)
+    # A traced curve has one sample per column, ascending: no column repeats.
+    common, ia, ib = np.intersect1d(a.column, b.column, assume_unique=True, return_indices=True)
     if common.size == 0:
         return False
     close = np.abs(a.middle[ia] - b.middle[ib]) <= tolerance_px

@@ -9,6 +9,7 @@ taking six to nine numbers in a row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from graphq.digitizer.tracking.settings import TRACKING, TrackingSettings
 
@@ -29,7 +30,8 @@ class PlotScale:
     def shape(self) -> tuple[int, int]:
         return self.rows, self.columns
 
-    @property
+    # Cached: the tracker asks these for every live track in every column.
+    @cached_property
     def gate_px(self) -> float:
         """How far from its prediction a track takes a run; two tracks this close agree."""
         return (
@@ -37,19 +39,19 @@ class PlotScale:
             + 1.0
         )
 
-    @property
+    @cached_property
     def steep_height_px(self) -> float:
         """A run taller than this is a steep stretch (or curves touching), not one line."""
         return self.settings.steep_line_widths * self.line_width_px + 2.0
 
-    @property
+    @cached_property
     def max_gap(self) -> int:
         """Columns a track coasts through with no run (dash gaps, erased grid crossings)."""
         return max(
             self.settings.min_gap_columns, round(self.settings.max_gap_fraction * self.columns)
         )
 
-    @property
+    @cached_property
     def young_gap(self) -> int:
         """Columns a track of fewer than ``young_age`` samples coasts through: a dot's gap to
         the next dot, not a dash gap (a speck of noise starts a track that would otherwise

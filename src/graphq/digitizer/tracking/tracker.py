@@ -66,13 +66,16 @@ def track_pass(
     live: list[Track] = []
     done: list[Track] = []
     half_width = scale.line_width_px / 2.0
+    # As lists once: slicing them per column costs far less than slicing the arrays.
+    all_tops, all_bottoms = runs.top.tolist(), runs.bottom.tolist()
+    all_centroids, offsets = runs.centroid.tolist(), runs.offsets.tolist()
     for column in columns:
         if budget is not None and budget.spent:
             break
-        ids = runs.in_column(column)
-        tops = runs.top[ids.start : ids.stop].tolist()
-        bottoms = runs.bottom[ids.start : ids.stop].tolist()
-        centroids = runs.centroid[ids.start : ids.stop].tolist()
+        ids = range(offsets[column], offsets[column + 1])
+        tops = all_tops[ids.start : ids.stop]
+        bottoms = all_bottoms[ids.start : ids.stop]
+        centroids = all_centroids[ids.start : ids.stop]
         claims = _claim_runs(live, runs, column, tops, bottoms, centroids, scale)
         _end_young_duplicates(claims, runs, columns, column, scale)
         taken: set[int] = set()
@@ -166,8 +169,8 @@ def _claim_runs(
         # after that has bent into a steep stretch (or a bundle) and follows it.
         crossing = (
             track.misses < TRACKING.steep_patience
-            and not _on_steep_stretch(track, runs, column, tops[best], bottoms[best])
             and _crosses_steep_run(track, tops[best], bottoms[best], predicted, gate, scale)
+            and not _on_steep_stretch(track, runs, column, tops[best], bottoms[best])
         )
         nearest.setdefault(best, []).append((track, crossing))
         gates[id(track)] = gate
