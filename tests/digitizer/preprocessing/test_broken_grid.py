@@ -2,7 +2,8 @@ import numpy as np
 
 from graphq.digitizer.axes.frame import LINE_INK_THRESHOLD
 from graphq.digitizer.preprocessing.broken_grid import GridLook, broken_grid_lines
-from graphq.digitizer.preprocessing.grid import _runs_on_as_curve, remove_grid
+from graphq.digitizer.preprocessing.grid import remove_grid
+from graphq.digitizer.preprocessing.grid_or_curve import runs_on_as_curve
 from graphq.digitizer.preprocessing.lines import Line
 
 
@@ -61,7 +62,7 @@ def test_a_flat_stretch_bending_away_at_a_label_is_no_piece_of_grid() -> None:
         rows=np.ones(len(rows)),
         levels=np.full(len(rows), 0.3),
         level=lambda plane, line: float(np.median(plane[line.first, line.start : line.end])),
-        runs_on=_runs_on_as_curve,
+        runs_on=runs_on_as_curve,
     )
     pieces = broken_grid_lines(ink, mask, grid, look, gap_px=4)
     assert not [p for p in pieces if p.start <= 1]
@@ -85,7 +86,7 @@ def test_the_rest_of_a_grid_line_beyond_a_label_is_grid_though_a_glyph_curls_rou
         rows=np.ones(len(rows)),
         levels=np.full(len(rows), 0.3),
         level=lambda plane, line: float(np.median(plane[line.first, line.start : line.end])),
-        runs_on=_runs_on_as_curve,
+        runs_on=runs_on_as_curve,
     )
     rest = [p for p in broken_grid_lines(ink, mask, grid, look, gap_px=4) if p.first == row]
     assert not rest  # alone, it seems to run on into the glyph, as a curve bending away
@@ -106,7 +107,7 @@ def test_a_line_of_note_text_on_a_grid_line_row_beyond_its_end_is_no_rest_of_it(
         rows=np.ones(len(rows)),
         levels=np.full(len(rows), 0.3),
         level=lambda plane, line: float(np.median(plane[line.first, line.start : line.end])),
-        runs_on=_runs_on_as_curve,
+        runs_on=runs_on_as_curve,
     )
     pieces = broken_grid_lines(ink, mask, grid, look, gap_px=4, grid=grid)
     assert not [p for p in pieces if p.first <= row <= p.last]

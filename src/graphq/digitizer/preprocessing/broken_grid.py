@@ -37,7 +37,7 @@ class BrokenGridSettings:
     edge_px: int = 3
     # A piece is grid when at least this many of the grid's whole lines look like it: as
     # thick to this many rows, and as dark to this much ink (the family test of
-    # :mod:`graphq.digitizer.preprocessing.grid`). Grey curves on a black grid, or thick
+    # :mod:`graphq.digitizer.preprocessing.grid_or_curve`). Grey curves on a black grid, or thick
     # black curves on a thin grid, have no such family.
     family_size: int = 3
     family_rows: int = 1
