@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import anyio
@@ -22,7 +23,7 @@ from graphq.errors import GraphqError
 from graphq.jobs.digitize import DigitizedImage, DigitizeHandler
 from graphq.queue import store
 from graphq.queue.completions import Completer, Completion
-from graphq.queue.registry import JobContext, JobSnapshot
+from graphq.queue.registry import HandlerRegistry, JobContext, JobSnapshot
 from graphq.queue.state import RunningJob
 from tests.api.helpers import upload
 from tests.api.test_events import stream_while
@@ -118,6 +119,27 @@ async def test_an_image_whose_file_is_gone_fails_for_good_not_as_an_internal_err
             await DigitizeHandler().prepare(JobContext(job=snapshot, db=db, settings=settings))
         assert error.value.code == "NOT_FOUND"
         assert not error.value.retryable
+    finally:
+        await db.dispose()
+
+
+@pytest.mark.parametrize("owner", ["host:1:abcd", None], ids=["run failed", "lease expired"])
+async def test_the_transaction_that_dead_letters_the_job_marks_its_image_failed(
+    settings: Settings, graph, owner: str | None
+) -> None:
+    db, snapshot = await seed_image(settings, graph)
+    registry = HandlerRegistry()
+    registry.register(DigitizeHandler())
+    try:
+        async with db.write() as session:
+            job = await session.get(Job, snapshot.id)
+            assert job is not None
+            job.status, job.lease_owner = "processing", owner
+            job.lease_expires_at = store.utcnow() - timedelta(seconds=1)
+        moved = await store.dead_letter(db, registry, snapshot.id, owner, "TIMEOUT", "too slow")
+        async with db.read() as session:
+            image = await session.get(GraphImage, snapshot.image_id)
+        assert moved and image is not None and image.status == "failed"
     finally:
         await db.dispose()
 

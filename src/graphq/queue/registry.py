@@ -20,7 +20,8 @@ attempt): they are written before the run learns whether the job is still its ow
 A handler may also define ``on_dead_in(connection, job_id)``: a plain function that marks what
 the job was for (its image, its datasheet) as failed. It runs inside the transaction that moves
 the job to the dead-letter queue, whether its last run failed or its lease expired, so no reader
-sees a dead job whose image still says "processing", and no crash leaves one.
+sees a dead job whose image still says "processing", and no crash leaves one (a hook that
+raises is logged, and the job dead-lettered without it).
 
 A handler names the msgspec Struct its ``parameters`` must decode into (``parameters_type``;
 ``None`` for free-form parameters), and every route that creates a job checks them through

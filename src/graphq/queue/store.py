@@ -11,6 +11,7 @@ lease ran out are in :mod:`graphq.queue.leases`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from functools import cache
@@ -25,6 +26,8 @@ from graphq.queue.leases import held_by
 from graphq.queue.new_rows import JOBS
 from graphq.queue.registry import HandlerRegistry, JobSnapshot
 from graphq.queue.vocabulary import UNFINISHED, WAITING, JobStatus
+
+log = logging.getLogger(__name__)
 
 DEAD_LETTERS = cast(Table, DeadLetter.__table__)
 
@@ -210,7 +213,12 @@ async def dead_letter(
     message: str,
 ) -> bool:
     """Move a job to the DLQ, with its handler's ``on_dead_in`` in the same transaction;
-    ``owner`` None means its lease expired (crash recovery)."""
+    ``owner`` None means its lease expired (crash recovery).
+
+    A hook that raises does not keep the job out of the DLQ (its run would end in an engine
+    error, and its lease's expiry would retry it or fail every recovery pass): the error is
+    logged and the job dead-lettered without the hook.
+    """
     now = utcnow()
     still_ours = JOBS.c.lease_owner == owner if owner is not None else JOBS.c.lease_expires_at < now
     statement = (
@@ -237,7 +245,7 @@ async def dead_letter(
         )
     )
 
-    def transition(conn: Connection) -> bool:
+    def transition(conn: Connection, *, with_hook: bool = True) -> bool:
         rows = conn.execute(statement).all()
         if not rows:
             return False
@@ -259,13 +267,17 @@ async def dead_letter(
                 },
             )
         )
-        if kind in registry:
+        if with_hook and kind in registry:
             on_dead_in = getattr(registry.get(kind), "on_dead_in", None)
             if on_dead_in is not None:
                 on_dead_in(conn, job_id)
         return True
 
-    return await db.transact(transition)
+    try:
+        return await db.transact(transition)
+    except Exception:
+        log.exception("job %s: dead-lettering it with its on_dead_in failed; without it", job_id)
+        return await db.transact(lambda conn: transition(conn, with_hook=False))
 
 
 async def mark_cancelled(db: Database, job_id: str) -> bool:
