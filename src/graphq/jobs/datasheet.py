@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, cast
 
 import msgspec
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.datasheet import read_datasheet
@@ -36,6 +36,7 @@ from graphq.datasheet.render import (
 from graphq.datasheet.types import DatasheetGraph, DatasheetResult
 from graphq.db.models import Datasheet, ExtractionResult, GraphImage, Job
 from graphq.errors import GraphqError
+from graphq.queue import row_updates
 from graphq.queue.new_rows import JOBS
 from graphq.queue.registry import (
     HandlerRegistry,
@@ -49,14 +50,7 @@ from graphq.storage import Storage
 DATASHEETS = cast(Table, Datasheet.__table__)
 
 # A dead job's datasheet fails with it (run by the dead-letter transaction).
-_FAIL_DATASHEET = (
-    update(DATASHEETS)
-    .where(
-        DATASHEETS.c.id
-        == select(JOBS.c.datasheet_id).where(JOBS.c.id == bindparam("job_id")).scalar_subquery()
-    )
-    .values(status="failed")
-)
+_FAIL_DATASHEET = row_updates.fail_subject(DATASHEETS, JOBS.c.datasheet_id)
 
 # Share of the compute stage spent reading the PDF; the rest renders panels and overlays.
 _READ_SHARE = 0.85

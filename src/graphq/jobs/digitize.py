@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, cast
 
 import msgspec
-from sqlalchemy import Connection, Table, bindparam, select, update
+from sqlalchemy import Connection, Table, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.models import ExtractionResult, GraphImage, utcnow
@@ -98,14 +98,7 @@ _TAKE_IMAGE = (
 )
 
 # A dead job's image fails with it (run by the dead-letter transaction).
-_FAIL_IMAGE = (
-    update(IMAGES)
-    .where(
-        IMAGES.c.id
-        == select(JOBS.c.image_id).where(JOBS.c.id == bindparam("job_id")).scalar_subquery()
-    )
-    .values(status="failed")
-)
+_FAIL_IMAGE = row_updates.fail_subject(IMAGES, JOBS.c.image_id)
 
 
 class DigitizeHandler:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, update
+from sqlalchemy import Column, Connection, Table, Update, bindparam, select, update
 
 from graphq.db.models import utcnow
 from graphq.queue import new_rows
@@ -42,3 +42,11 @@ def update_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> N
             {"row_id": row["id"], **{f"new_{name}": row[name] for name in names}} for row in same
         ]
         conn.execute(statement, params)
+
+
+def fail_subject(table: Table, names: Column[str | None]) -> Update:
+    """The statement that marks failed the row of ``table`` the job (``:job_id``) names in
+    its column ``names`` (an image, a datasheet): a kind's ``on_dead_in`` runs it in the
+    transaction that dead-letters the job."""
+    subject = select(names).where(new_rows.JOBS.c.id == bindparam("job_id")).scalar_subquery()
+    return update(table).where(table.c.id == subject).values(status="failed")
