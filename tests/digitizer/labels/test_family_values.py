@@ -15,7 +15,7 @@ def _column(*texts: str) -> list[TextLine]:
 
 
 def _mended(*texts: str) -> list[str]:
-    return [line.text for line in mend_family_values(_column(*texts))]
+    return [line.text for line in mend_family_values(_column(*texts)).lines]
 
 
 def test_a_decimal_point_fused_into_its_digits_is_put_back_where_the_order_needs_it() -> None:
@@ -41,10 +41,20 @@ def test_a_column_with_too_few_values_read_as_printed_is_left_as_read() -> None:
     assert _mended("7.0V", "65V", "60V", "55V") == ["7.0V", "65V", "60V", "55V"]
 
 
+def test_a_block_of_conditions_in_several_units_is_left_as_read() -> None:
+    block = ("VDS = 50V", "VGS = 10V", "ID = 15A", "Pulse width = 250us")
+    assert _mended(*block) == list(block)
+
+
 def test_lines_apart_are_no_column() -> None:
     lines = [
         TextLine((), text, x0, 40.0 * k, x0 + 40.0, 40.0 * k + 9.0, 9.0, True)
         for k, (text, x0) in enumerate((("2A", 10.0), ("15A", 200.0), ("1A", 10.0)))
     ]
 
-    assert [line.text for line in mend_family_values(lines)] == ["2A", "15A", "1A"]
+    assert [line.text for line in mend_family_values(lines).lines] == ["2A", "15A", "1A"]
+
+
+def test_each_mend_is_told_as_read_and_as_taken() -> None:
+    mended = mend_family_values(_column("IB = 2A", "15A", "1A", "0.5A"))
+    assert mended.mends == [("15A", "1.5A")]

@@ -197,3 +197,34 @@ def test_a_condition_in_another_unit_than_the_labels_names_no_curve() -> None:
     found = _by_level(result)
     assert not any(same_label(label, "VCE = 20 V") for label in found.values())
     assert _reads(found, {2.0: "-25°C", 3.5: "25°C", 5.0: "TJ = 100°C"})
+
+
+CLOSE_LEVELS = (2.0, 2.3, 2.6)
+
+
+def _close_family_with_a_lost_point() -> np.ndarray:
+    """Three curves ending close together, their labels stacked in a column past the frame,
+    the middle one printed without its decimal point ("23V" for 2.3 V)."""
+    figure = plt.figure(figsize=(6, 4.5), dpi=120)
+    axes = figure.add_axes((0.1, 0.12, 0.72, 0.8))
+    for level in CLOSE_LEVELS:
+        axes.plot(X, level * (1 - np.exp(-X / 1.5)), color="black", lw=1.2)
+    axes.set_xlim(0, 10)
+    axes.set_ylim(0, 6)
+    for level, text in zip(CLOSE_LEVELS, ("2.0V", "23V", "VGS = 2.6V"), strict=True):
+        axes.text(10.2, level, text, fontsize=9, va="center")
+    figure.canvas.draw()
+    pixels = np.asarray(figure.canvas.buffer_rgba())[:, :, :3].copy()
+    plt.close(figure)
+    return pixels
+
+
+def test_a_value_taken_from_its_columns_order_is_said_in_the_review() -> None:
+    meta = GraphMeta(
+        axes=Axes(x=Axis(min=0, max=10), y=Axis(min=0, max=6)), graph_type="output"
+    )
+    result = digitize(_close_family_with_a_lost_point(), meta)
+    labels = sorted(curve.label for curve in result.curves)
+    assert any(same_label(label, "2.3V") for label in labels), labels
+    said = [n.message for n in result.review.reasons if n.code == ReviewReason.LOW_CONFIDENCE]
+    assert any("'23V' was taken as '2.3V'" in message for message in said), said

@@ -18,6 +18,7 @@ from itertools import pairwise, product
 
 from graphq.datasheet.textlines import TextLine
 from graphq.digitizer.labels.columns import label_columns
+from graphq.digitizer.labels.graph_conditions import value_unit
 from graphq.digitizer.labels.naming import parse_value
 
 
@@ -36,16 +37,31 @@ DEFAULT_FAMILY = FamilySettings()
 _NUMBER = re.compile(r"(?<![\d.,])([-−]?)(\d+(?:[.,]\d+)?)")
 
 
+@dataclass(frozen=True)
+class MendedValues:
+    """The lines with their values mended, and each mend as read and as taken ("15A",
+    "1.5A"): a value taken from its column's order rather than read is said in the review
+    of the curve it names."""
+
+    lines: list[TextLine]
+    mends: list[tuple[str, str]]
+
+
 def mend_family_values(
     lines: list[TextLine], settings: FamilySettings = DEFAULT_FAMILY
-) -> list[TextLine]:
+) -> MendedValues:
     """``lines`` with the values of each column of labels mended where its order shows a lost
     decimal point or minus sign (see the module's doc)."""
     mended = {id(line): line for line in lines}
+    mends: list[tuple[str, str]] = []
     for column in label_columns(lines):
         stated = [(line, parse_value(line.text)) for line in column]
         valued = [(line, value) for line, value in stated if value is not None]
         if not settings.min_values <= len(valued) <= settings.max_values:
+            continue
+        # A family gives one quantity its values: a block of conditions in several units
+        # ("VGS = 10V", "ID = 15A") is no order to mend by.
+        if len({value_unit(line.text) for line, _ in valued} - {None}) > 1:
             continue
         readings = [_readings(line.text, value) for line, value in valued]
         choice = _only_ordered(readings, settings.min_anchors)
@@ -54,7 +70,8 @@ def mend_family_values(
         for (line, _), options, k in zip(valued, readings, choice, strict=True):
             if k:
                 mended[id(line)] = replace(line, text=options[k][1])
-    return [mended[id(line)] for line in lines]
+                mends.append((line.text, options[k][1]))
+    return MendedValues([mended[id(line)] for line in lines], mends)
 
 
 def _readings(text: str, value: float) -> list[tuple[float, str]]:

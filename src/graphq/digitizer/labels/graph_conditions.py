@@ -32,7 +32,7 @@ def without_graph_conditions(lines: list[TextLine]) -> list[TextLine]:
     one unit: a family's labels, which that line is not one of. Stacked lines count for
     neither."""
     stacked = {id(line) for stack in find_stacks(lines) for line in stack.lines}
-    units = [None if id(line) in stacked else _unit(line.text) for line in lines]
+    units = [None if id(line) in stacked else value_unit(line.text) for line in lines]
     values: dict[str, set[float | None]] = {}
     for line, unit in zip(lines, units, strict=True):
         if unit is not None:
@@ -51,7 +51,7 @@ def without_graph_conditions(lines: list[TextLine]) -> list[TextLine]:
     ]
 
 
-def _unit(text: str) -> str | None:
+def value_unit(text: str) -> str | None:
     """The unit of the one value ``text`` gives; None when it gives none or several."""
     found = _VALUE_UNIT.findall(text)
     if len(found) != 1:

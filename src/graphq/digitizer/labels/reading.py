@@ -47,6 +47,7 @@ from graphq.digitizer.labels.pointers import carried, find_pointers
 from graphq.digitizer.labels.style_words import bind_last_style
 from graphq.digitizer.tracking.tracks import TracedCurve
 from graphq.errors import GraphqError
+from graphq.review import ReviewReason
 
 Box = tuple[float, float, float, float]
 
@@ -68,6 +69,9 @@ class ReadingSettings:
     # patch knocked out of the grid): it is text. Where the curve ink kept it, it is read
     # from there (the image's own ink would join grid stubs and JPEG specks to it).
     erased_text: float = 0.9
+    # Glyph-sized curve ink a traced curve ran through but covered less than this fraction
+    # of is a label printed in the curve's gap (:func:`_crossed_glyphs`).
+    crossed_glyph: float = 0.95
     # Without tick labels to measure, a glyph is about this fraction of the plot's height.
     fallback_glyph_fraction: float = 0.025
     # Labels stacked at curve ends are looked for this many glyph heights right of the frame.
@@ -114,6 +118,8 @@ class ReadLabels:
     kinds: list[str]
     certainty: list[float]
     texts: list[str]
+    # Values taken from their column's order, as read and as taken (:mod:`.family_values`).
+    mends: list[tuple[str, str]] = field(default_factory=list)
 
 
 def read_labels(
@@ -134,7 +140,8 @@ def read_labels(
     # Samples first: they leave the text, which would read them as a dash.
     found = find_samples(text.image, glyphs.free, mask, glyph, colours)
     factor = settings.digit_pt / glyph
-    lines = mend_family_values(read_lines(text.ink, mask, glyph, factor, settings.lines))
+    mended = mend_family_values(read_lines(text.ink, mask, glyph, factor, settings.lines))
+    lines = mended.lines
     if not lines:
         return empty
     x0, y0, x1, y1 = (v * factor for v in text.frame)
@@ -187,7 +194,7 @@ def read_labels(
         # A legend whose samples tell no curve apart: its order is all there is.
         labels, kinds = listed, ["legend order"] * len(listed)
     certainty = [CERTAINTY.get(kind, settings.legend_order_certainty) for kind in kinds]
-    return ReadLabels(labels, kinds, certainty, binding.texts)
+    return ReadLabels(labels, kinds, certainty, binding.texts, mended.mends)
 
 
 def _read_elsewhere(labels: list[str], kinds: list[str], entries: list[TextLine]) -> bool:
@@ -260,9 +267,9 @@ def _loose_ink(text: PlotText, free: np.ndarray, settings: ReadingSettings) -> n
     left, top, right, bottom = text.plot
     crop_ink = text.ink[top:bottom, left:right] > settings.outside_ink
     glyph = text.text_px or settings.fallback_glyph_fraction * (bottom - top)
-    inside = (text.inked | _erased_text(text.inked, crop_ink, glyph, settings)) & free[
-        top:bottom, left:right
-    ]
+    crop_free = free[top:bottom, left:right]
+    inside = (text.inked | _erased_text(text.inked, crop_ink, glyph, settings)) & crop_free
+    inside |= _crossed_glyphs(text.inked, crop_free, glyph, settings)
     margin = max(2, round(text.line_width) + 1)
     for box_top, box_left, box_bottom, box_right in text.boxes:
         rows = slice(box_top + margin, max(box_top + margin, box_bottom - margin + 1))
@@ -290,6 +297,25 @@ def _erased_text(
     size = ndimage.sum_labels(sized, labels, index)
     erased = np.concatenate(([False], kept < settings.erased_text * size))
     return erased[labels]
+
+
+def _crossed_glyphs(
+    inked: np.ndarray, free: np.ndarray, glyph: float, settings: ReadingSettings
+) -> np.ndarray:
+    """The glyph-sized components of the curve ink ``inked`` that a traced curve ran through
+    but did not cover (``free`` where none runs, crop-sized): a label printed in a gap of its
+    curve ("C_iss" on FQA19N20's capacitances), across which the tracker took the letters'
+    strokes for the line. A curve's own ink that stands glyph-sized (a dash, a piece the
+    grid's erasure cut) is the run the curve took, covered whole."""
+    sized = _glyph_sized(inked, glyph, settings)
+    labels, count = ndimage.label(sized, structure=np.ones((3, 3), bool))
+    if count == 0:
+        return sized
+    index = np.arange(1, count + 1)
+    covered = ndimage.sum_labels(~free, labels, index)
+    size = ndimage.sum_labels(sized, labels, index)
+    crossed = np.concatenate(([False], (covered > 0) & (covered < settings.crossed_glyph * size)))
+    return crossed[labels]
 
 
 def _boxed(boxes: list[Box], shape: tuple[int, int]) -> np.ndarray:
@@ -361,6 +387,14 @@ def label_curves(
             if error.code != "OCR_FAILED" or not budget.spent:
                 raise
     named = bind_curve_labels(read.labels, read.certainty, given, order)
+    for as_read, taken in read.mends:
+        # The label may carry its column's name too ("VGS = 2.3V" for "2.3V").
+        if any(taken in label for label in named.labels):
+            named.review.add(
+                ReviewReason.LOW_CONFIDENCE,
+                f"the label read {as_read!r} was taken as {taken!r}, as the order of the "
+                "labels stacked with it asks (a lost decimal point or minus)",
+            )
     return replace(named, texts=read.texts)
 
 
