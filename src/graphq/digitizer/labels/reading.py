@@ -69,9 +69,6 @@ class ReadingSettings:
     # patch knocked out of the grid): it is text. Where the curve ink kept it, it is read
     # from there (the image's own ink would join grid stubs and JPEG specks to it).
     erased_text: float = 0.9
-    # Glyph-sized curve ink a traced curve ran through but covered less than this fraction
-    # of is a label printed in the curve's gap (:func:`_crossed_glyphs`).
-    crossed_glyph: float = 0.95
     # Without tick labels to measure, a glyph is about this fraction of the plot's height.
     fallback_glyph_fraction: float = 0.025
     # Labels stacked at curve ends are looked for this many glyph heights right of the frame.
@@ -267,9 +264,9 @@ def _loose_ink(text: PlotText, free: np.ndarray, settings: ReadingSettings) -> n
     left, top, right, bottom = text.plot
     crop_ink = text.ink[top:bottom, left:right] > settings.outside_ink
     glyph = text.text_px or settings.fallback_glyph_fraction * (bottom - top)
-    crop_free = free[top:bottom, left:right]
-    inside = (text.inked | _erased_text(text.inked, crop_ink, glyph, settings)) & crop_free
-    inside |= _crossed_glyphs(text.inked, crop_free, glyph, settings)
+    inside = (text.inked | _erased_text(text.inked, crop_ink, glyph, settings)) & free[
+        top:bottom, left:right
+    ]
     margin = max(2, round(text.line_width) + 1)
     for box_top, box_left, box_bottom, box_right in text.boxes:
         rows = slice(box_top + margin, max(box_top + margin, box_bottom - margin + 1))
@@ -297,25 +294,6 @@ def _erased_text(
     size = ndimage.sum_labels(sized, labels, index)
     erased = np.concatenate(([False], kept < settings.erased_text * size))
     return erased[labels]
-
-
-def _crossed_glyphs(
-    inked: np.ndarray, free: np.ndarray, glyph: float, settings: ReadingSettings
-) -> np.ndarray:
-    """The glyph-sized components of the curve ink ``inked`` that a traced curve ran through
-    but did not cover (``free`` where none runs, crop-sized): a label printed in a gap of its
-    curve ("C_iss" on FQA19N20's capacitances), across which the tracker took the letters'
-    strokes for the line. A curve's own ink that stands glyph-sized (a dash, a piece the
-    grid's erasure cut) is the run the curve took, covered whole."""
-    sized = _glyph_sized(inked, glyph, settings)
-    labels, count = ndimage.label(sized, structure=np.ones((3, 3), bool))
-    if count == 0:
-        return sized
-    index = np.arange(1, count + 1)
-    covered = ndimage.sum_labels(~free, labels, index)
-    size = ndimage.sum_labels(sized, labels, index)
-    crossed = np.concatenate(([False], (covered > 0) & (covered < settings.crossed_glyph * size)))
-    return crossed[labels]
 
 
 def _boxed(boxes: list[Box], shape: tuple[int, int]) -> np.ndarray:
