@@ -9,7 +9,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from graphq.digitizer import Axes, Axis, GraphMeta, digitize
-from graphq.digitizer.strays.frame_reach import ends_at_frame, leaves_frame
+from graphq.digitizer.strays.frame_reach import ends_at_frame, leaves_frame, without_end_jumps
 from graphq.digitizer.tracking.tracks import TracedCurve
 from tests.digitizer.curves import traced_curve
 
@@ -49,6 +49,25 @@ def test_a_wider_reach_takes_in_an_end_further_from_the_side() -> None:
     curve = traced_curve(columns, np.full(columns.size, 150.0))
     assert ends_at_frame(curve, _SHAPE) == (False, False)
     assert ends_at_frame(curve, _SHAPE, reach_px=12.0) == (True, False)
+
+
+def test_an_end_that_jumps_up_a_line_across_it_is_left_off_where_the_trace_arrived() -> None:
+    # A flat trace meets a limit line drawn upright across the curves' ends, and its last
+    # sample jumps up that line to the top edge: without the jump it ends inside the plot.
+    columns = np.arange(2, 302)
+    rows = np.full(columns.size, 150.0)
+    rows[-1] = 1.0
+    jumped = traced_curve(columns, rows)
+    assert ends_at_frame(jumped, _SHAPE) == (True, True)
+    arrived = without_end_jumps(jumped, 9.0)
+    assert arrived.column[-1] == 300
+    assert ends_at_frame(arrived, _SHAPE) == (True, False)
+
+
+def test_a_steep_curve_climbing_to_the_top_has_no_end_jump() -> None:
+    columns = np.arange(100, 200)
+    curve = traced_curve(columns, np.linspace(200.0, 1.0, columns.size))
+    assert without_end_jumps(curve, 9.0).column.size == columns.size
 
 
 _HEIGHT = 340

@@ -82,6 +82,23 @@ def test_a_copy_of_a_curve_dragged_in_by_its_label_is_dropped_with_a_warning() -
     assert len(kept.dropped) == 1 and "label" in kept.dropped[0]
 
 
+def test_a_copy_whose_text_end_jumps_up_a_line_to_the_frame_is_still_dropped() -> None:
+    # Past the label's first letter the trace jumps up a line drawn across it (a limit line)
+    # to the top edge: that end is judged where the trace arrived, inside the plot.
+    chain = _chain()
+    jump = traced_curve(np.array([_TEXT[0] - 1]), np.array([1.0]))
+    jumped = TracedCurve(
+        *(
+            np.concatenate((getattr(jump, name), getattr(chain, name)))
+            for name in ("column", "enter", "leave", "shared", "run")
+        )
+    )
+    kept = cut_label_chains([_curve(), jumped], _ink(), _GLYPH_PX, _SCALE)
+    assert len(kept.curves) == 1
+    assert kept.curves[0].column[0] == 20
+    assert len(kept.dropped) == 1 and "label" in kept.dropped[0]
+
+
 def test_a_curve_running_on_from_its_label_alone_loses_only_the_text() -> None:
     kept = cut_label_chains([_chain()], _ink(), _GLYPH_PX, _SCALE)
     assert len(kept.curves) == 1 and not kept.dropped

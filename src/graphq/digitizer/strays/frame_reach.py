@@ -38,6 +38,39 @@ def ends_at_frame(
 
 
 @dataclass(frozen=True)
+class EndJumpSettings:
+    """Tunables of an end's jump along a line standing across the curve, with their reasons."""
+
+    # A step between samples this many glyph heights tall or more is a jump: a curve's steep
+    # stretch, traced one sample per column, climbs a few px from each to the next.
+    min_jump_glyphs: float = 1.0
+    # ... between samples at most this many columns apart (the line's own width).
+    max_jump_columns: int = 2
+
+
+END_JUMPS = EndJumpSettings()
+
+
+def without_end_jumps(
+    curve: TracedCurve, glyph_px: float, settings: EndJumpSettings = END_JUMPS
+) -> TracedCurve:
+    """The curve less the samples at each end that jump along a line standing across it (a
+    limit line drawn where the curves end, a grid line's remnant): whether an end reaches the
+    frame is judged where the trace itself arrived, not where that line took its last
+    sample."""
+    rows = curve.middle
+    jumps = (np.abs(np.diff(rows)) > settings.min_jump_glyphs * glyph_px) & (
+        np.diff(curve.column) <= settings.max_jump_columns
+    )
+    first, last = 0, rows.size
+    while first < last - 1 and jumps[first]:
+        first += 1
+    while last - 1 > first and jumps[last - 2]:
+        last -= 1
+    return curve.part(slice(first, last))
+
+
+@dataclass(frozen=True)
 class FrameLeavingSettings:
     """Tunables of telling a curve whose tail lies on the frame from left-over frame."""
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphq.digitizer.strays.chained_text import drop_chained_text
-from graphq.digitizer.strays.frame_reach import ends_at_frame
+from graphq.digitizer.strays.frame_reach import ends_at_frame, without_end_jumps
 from graphq.digitizer.strays.text_traces import TEXT_TRACES, turn_samples
 from graphq.digitizer.tracking.coverage import near_ink, overlaps
 from graphq.digitizer.tracking.scale import PlotScale
@@ -127,7 +127,11 @@ def _without_text_ends(
     scale: PlotScale,
     settings: LabelChainSettings,
 ) -> TracedCurve:
-    """The curve without its text ends, or the curve itself when it has none."""
+    """The curve without its text ends, or the curve itself when it has none. The ends are
+    looked for on the trace less its end jumps (:func:`without_end_jumps`): a trace ending on
+    a line drawn across the curves (an SOA's voltage limit) may climb it to the frame, and its
+    text end would pass for one at the frame. A trace that is cut loses those jumps too."""
+    whole, curve = curve, without_end_jumps(curve, glyph_px)
     swing = max(
         TEXT_TRACES.swing_glyphs * glyph_px, TEXT_TRACES.swing_line_widths * scale.line_width_px
     )
@@ -136,7 +140,7 @@ def _without_text_ends(
     changes = np.flatnonzero(np.diff(beside.astype(np.int8)))
     turns = np.union1d(np.asarray(turn_samples(rows, swing), dtype=np.int64), changes)
     if turns.size < settings.min_turns:
-        return curve
+        return whole
     at_frame = ends_at_frame(curve, scale.shape)
     keep = np.ones(rows.size, dtype=bool)
     if not at_frame[1]:
@@ -150,7 +154,7 @@ def _without_text_ends(
         if stop is not None:
             keep &= curve.column > stop
     if keep.all():
-        return curve
+        return whole
     text = ~keep
     # Letters are counted between the text's first and last turn: the flat bits a cut takes
     # in beyond them (half a gap, a grid line's stub the trace ran on along past the label)
@@ -161,7 +165,7 @@ def _without_text_ends(
         float(np.ptp(rows[text])) > settings.max_height_glyphs * glyph_px
         or lettered.mean() < settings.min_letter_share
     ):
-        return curve
+        return whole
     return curve.part(keep)
 
 
