@@ -220,9 +220,7 @@ def _close_family_with_a_lost_point() -> np.ndarray:
 
 
 def test_a_value_taken_from_its_columns_order_is_said_in_the_review() -> None:
-    meta = GraphMeta(
-        axes=Axes(x=Axis(min=0, max=10), y=Axis(min=0, max=6)), graph_type="output"
-    )
+    meta = GraphMeta(axes=Axes(x=Axis(min=0, max=10), y=Axis(min=0, max=6)), graph_type="output")
     result = digitize(_close_family_with_a_lost_point(), meta)
     labels = sorted(curve.label for curve in result.curves)
     assert any(same_label(label, "2.3V") for label in labels), labels
