@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from graphq.digitizer.tracking.tracker import Sample, Track
+from graphq.digitizer.tracking.track_state import Sample, Track
 from graphq.digitizer.tracking.tracks import end_slope, join_at, seen_columns, to_curve, unite
 from tests.digitizer.curves import traced_curve
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphq.digitizer.tracking.settings import TRACKING
-from graphq.digitizer.tracking.tracker import Track
+from graphq.digitizer.tracking.track_state import Track
 
 # The per-column arrays of a TracedCurve, in constructor order.
 _FIELDS = ("column", "enter", "leave", "shared", "run")
