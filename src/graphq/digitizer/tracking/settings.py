@@ -15,7 +15,8 @@ from dataclasses import dataclass
 class TrackingSettings:
     """Every number the tracking stage is tuned by."""
 
-    # --- the tracker (graphq.digitizer.tracking.tracker) ---
+    # --- the tracker (graphq.digitizer.tracking.tracker and the claims, tall runs and steps it
+    # walks by) ---
     # Slope smoothing gains: a lone run is good evidence, a divided shared run is weak evidence.
     lone_gain: float = 0.35
     shared_gain: float = 0.1
