@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FixedFormatter, FixedLocator
 from PIL import Image
 
-from graphq.datasheet.ocr import glyph_clusters, image_words, page_words
+from graphq.datasheet.ocr import image_words, page_words
 from graphq.datasheet.words import Word
 
 matplotlib.use("Agg")
@@ -145,16 +145,3 @@ def test_page_words_are_placed_in_pdf_points() -> None:
 
 def test_blank_image_has_no_words() -> None:
     assert image_words(np.full((200, 300, 3), 255, dtype=np.uint8)) == []
-
-
-def test_glyphs_a_word_gap_apart_are_one_word_and_a_dot_over_them_joins_across() -> None:
-    text = np.zeros((30, 60), bool)
-    text[10:20, 2:6] = text[10:20, 8:12] = True  # two glyphs 2 px apart: one word
-    text[10:20, 30:34] = True  # a glyph 18 px on: another
-    text[7:8, 9:11] = True  # a dot 2 px over the second glyph
-    clusters, boxes = glyph_clusters(text, gap_px=3)
-    assert len(boxes) == 3  # the dot stands alone along its line ...
-    clusters, boxes = glyph_clusters(text, gap_px=3, side_px=2)
-    assert len(boxes) == 2  # ... and joins its word across it
-    assert boxes[0] == (slice(7, 20), slice(2, 12))
-    assert not clusters[~text].any()

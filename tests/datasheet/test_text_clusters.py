@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from graphq.datasheet.ocr import OcrSettings
+from graphq.datasheet.ocr_settings import OcrSettings
 from graphq.datasheet.text_clusters import TextClusterSettings, text_clusters
 
 GLYPH = 10

@@ -1,6 +1,6 @@
 import numpy as np
 
-from graphq.datasheet.ocr import open_page
+from graphq.datasheet.page_images import open_page
 from graphq.datasheet.text_only import keep_text_only
 from tests.datasheet.pdfs import frame_box, graph_pdf, outlined_graph_pdf
 

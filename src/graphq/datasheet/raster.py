@@ -37,7 +37,8 @@ from graphq.datasheet.conditions import (
 )
 from graphq.datasheet.curves import VectorCurve
 from graphq.datasheet.labels import bind_labels
-from graphq.datasheet.ocr import POINTS_PER_INCH, image_words, render_page, scale_word
+from graphq.datasheet.ocr import image_words, scale_word
+from graphq.datasheet.page_images import POINTS_PER_INCH, render_page
 from graphq.datasheet.panels import find_caption
 from graphq.datasheet.textlines import TextLine, text_lines
 from graphq.datasheet.types import DatasheetCurve, DatasheetGraph

@@ -21,7 +21,7 @@ the frames (curve labels, notes). So, in the order :func:`region_words` runs the
    sizes (:func:`graphq.datasheet.rereads.reread_labels`);
 5. raised exponents, doubtful numbers and values with units are read again, subscripts
    split off and read alone, and misreads mended, as for whole pages
-   (:mod:`graphq.datasheet.ocr`, :mod:`graphq.datasheet.subscripts`,
+   (:mod:`graphq.datasheet.ocr_numbers`, :mod:`graphq.datasheet.subscripts`,
    :mod:`graphq.datasheet.misreads`).
 """
 
@@ -40,20 +40,15 @@ from graphq.datasheet.misreads import (
     restore_decimal_points,
     word_box,
 )
-from graphq.datasheet.ocr import (
-    POINTS_PER_INCH,
-    OcrSettings,
-    glyph_height,
-    open_page,
-    reread_numbers,
-    scale_word,
-    split_exponents,
-    without_rules,
-)
+from graphq.datasheet.ocr import scale_word
+from graphq.datasheet.ocr_numbers import reread_numbers, split_exponents
+from graphq.datasheet.ocr_settings import OcrSettings
+from graphq.datasheet.page_images import POINTS_PER_INCH, open_page
 from graphq.datasheet.rereads import LabelRereadSettings, reread_labels, reread_values
 from graphq.datasheet.subscripts import may_be_symbol, split_subscripts
 from graphq.datasheet.tesseract import Box, read_piece_words
 from graphq.datasheet.text_clusters import TextClusterSettings, text_clusters
+from graphq.datasheet.text_mask import glyph_height, without_rules
 from graphq.datasheet.text_only import keep_text_only
 from graphq.datasheet.words import Word
 

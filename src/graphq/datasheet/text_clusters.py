@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
-from graphq.datasheet.ocr import OcrSettings, glyph_clusters
+from graphq.datasheet.ocr_settings import OcrSettings
 from graphq.datasheet.tesseract import Box
+from graphq.datasheet.text_mask import glyph_clusters
 
 
 @dataclass(frozen=True)

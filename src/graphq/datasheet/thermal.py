@@ -23,15 +23,12 @@ import msgspec
 import numpy as np
 
 from graphq.datasheet.content import PageContent, read_pages
-from graphq.datasheet.ocr import (
-    DEFAULT_SETTINGS,
-    POINTS_PER_INCH,
-    render_page,
-    scale_word,
-    text_for_ocr,
-)
+from graphq.datasheet.ocr import scale_word
+from graphq.datasheet.ocr_settings import DEFAULT_SETTINGS
+from graphq.datasheet.page_images import POINTS_PER_INCH, render_page
 from graphq.datasheet.rules import find_rules
 from graphq.datasheet.tesseract import UNIFORM_BLOCK, read_mask
+from graphq.datasheet.text_mask import text_for_ocr
 from graphq.datasheet.words import Word, WordSource
 from graphq.digitizer.preprocessing.ink import darkness
 from graphq.errors import GraphqError

@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
-from graphq.datasheet.ocr import POINTS_PER_INCH, render_page
+from graphq.datasheet.page_images import POINTS_PER_INCH, render_page
 from graphq.datasheet.probe import open_pdf
 from graphq.digitizer.preprocessing.ink import darkness
 

@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from graphq.datasheet.ocr import glyph_height
+from graphq.datasheet.text_mask import glyph_height
 from graphq.digitizer.labels.binding import same_label
 from graphq.digitizer.labels.ocr import DEFAULT_LINES, read_lines
 from graphq.digitizer.preprocessing.ink import darkness

@@ -3,14 +3,14 @@ and what it says.
 
 Only the two bands where tick labels stand are looked at: below the frame (x) and left of it
 (y). Their rules (the frame, tick marks, grid lines running out) are taken out as the page
-reader does (:func:`graphq.datasheet.ocr.without_rules`), the glyphs left are gathered into
+reader does (:func:`graphq.datasheet.text_mask.without_rules`), the glyphs left are gathered into
 words, and every word is read alone, at a few glyph heights, with only number characters
 allowed, in one tesseract run (:func:`graphq.datasheet.tesseract.read_piece_words`): a tick
 label is a word or two of digits, which tesseract reads best alone and at a glyph size it
 knows. Each word is read from its grey ink, its contrast stretched: a blurred or 72 dpi label
 thresholded loses its strokes. A power of ten's raised exponent, read into its base
 ("103"), is split off by the page reader's own step
-(:func:`graphq.datasheet.ocr.split_exponents`).
+(:func:`graphq.datasheet.ocr_numbers.split_exponents`).
 """
 
 from __future__ import annotations
@@ -23,9 +23,11 @@ from scipy import ndimage
 
 from graphq.datasheet.misreads import restore_decimal_points
 from graphq.datasheet.numbers import parse_number
-from graphq.datasheet.ocr import OcrSettings, glyph_clusters, split_exponents, without_rules
+from graphq.datasheet.ocr_numbers import split_exponents
+from graphq.datasheet.ocr_settings import OcrSettings
 from graphq.datasheet.rereads import surest
 from graphq.datasheet.tesseract import Box, Reading, read_piece_words
+from graphq.datasheet.text_mask import glyph_clusters, without_rules
 from graphq.datasheet.words import Word
 
 # What a tick label may be: a signed decimal number, thousands grouped by commas or not.

@@ -16,9 +16,11 @@ from scipy import ndimage
 
 from graphq.datasheet.conditions import parse_label
 from graphq.datasheet.misreads import mend_subscripts, mend_units, restore_decimal_points
-from graphq.datasheet.ocr import OcrSettings, glyph_clusters, scale_word
+from graphq.datasheet.ocr import scale_word
+from graphq.datasheet.ocr_settings import OcrSettings
 from graphq.datasheet.subscripts import split_subscripts
 from graphq.datasheet.tesseract import read_piece_words
+from graphq.datasheet.text_mask import glyph_clusters
 from graphq.datasheet.textlines import TextLine, text_lines
 from graphq.datasheet.words import Word
 from graphq.digitizer.labels.misreads import mend_label

@@ -22,7 +22,7 @@ from scipy import ndimage
 from graphq.datasheet.arrows import Leader
 from graphq.datasheet.curves import LegendSample, VectorCurve
 from graphq.datasheet.labels import CERTAINTY, bind_labels
-from graphq.datasheet.ocr import glyph_height
+from graphq.datasheet.text_mask import glyph_height
 from graphq.datasheet.textlines import TextLine
 from graphq.digitizer.budget import Budget
 from graphq.digitizer.labels.binding import CurveLabels, bind_curve_labels
