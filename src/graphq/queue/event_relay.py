@@ -14,11 +14,6 @@ in one statement (a function of migration 0007), so the lock is taken a few doze
 second and held for a millisecond, not once per event. The write NOTIFYs the other nodes;
 they also poll, so a lost notification delays an event by at most
 :data:`RelaySettings.poll_s`. The outbox keeps only the newest rows.
-
-Every write wakes every node to read, and a read costs a node about as much CPU as the
-events in it cost to hand on: while events keep coming, a node writes at most once and
-reads at most once every :data:`RelaySettings.gap_s`, and takes in one go all that came
-meanwhile. The first event after a quiet spell goes and is read at once.
 """
 
 from __future__ import annotations
@@ -51,14 +46,6 @@ class RelaySettings:
     keep_rows: int = 20_000
     # How often a node prunes the outbox down to ``keep_rows``.
     prune_every_s: float = 30.0
-    # The least time between two writes, and between two reads, of one node while events keep
-    # coming: a digitize job's ~16 events then cost a few writes, and each node a few reads
-    # rather than one per write of any node. An event waits at most twice this (its write,
-    # then the read), within the second in which a pause must reach every node; 0.25 s cut a
-    # node's CPU per digitized image by a few more ms than 0.1 s did.
-    gap_s: float = 0.25
-    # How long a stopping node tries to write the events it still holds and read them back.
-    last_write_s: float = 2.0
 
 
 # The channel the outbox's writes NOTIFY, as the function ``graphq_publish_events`` does
@@ -106,7 +93,6 @@ class EventRelay:
         self._to_write = anyio.Event()
         self._to_read = anyio.Event()
         self._cursor: int | None = None
-        self._in_flight = self._reading = False
         self._failures = RepeatedFailure("relaying events", log)
         self._encoder = msgspec.json.Encoder()
         # Set once the relay listens: from then on, every other node's event is news to it.
@@ -130,24 +116,17 @@ class EventRelay:
     async def _session(self) -> None:
         writer = await asyncpg.connect(self.dsn)
         reader = await asyncpg.connect(self.dsn)
-        self._in_flight = self._reading = False
         try:
             await reader.add_listener(CHANNEL, lambda *_: self._to_read.set())
             if self._cursor is None:
                 newest = int(await reader.fetchval(_NEWEST))
                 self._cursor = max(newest - self.bus.replay_size, 0)
-                self._reading = True
                 await self._read(reader, backlog=True)
-                self._reading = False
             self._failures.succeeded()
             self.ready.set()
             async with anyio.create_task_group() as tg:
                 tg.start_soon(self._write_loop, writer)
                 tg.start_soon(self._read_loop, reader)
-        except anyio.get_cancelled_exc_class():
-            with anyio.CancelScope(shield=True), anyio.move_on_after(self.settings.last_write_s):
-                await self._finish(writer, reader)
-            raise
         finally:
             with anyio.CancelScope(shield=True):
                 await writer.close()
@@ -156,42 +135,22 @@ class EventRelay:
     async def _write_loop(self, conn: asyncpg.Connection) -> None:
         """Write what was published, and prune now and then (the same connection)."""
         prune_at = time.monotonic() + self.settings.prune_every_s
-        last = -self.settings.gap_s
         while True:
             with anyio.move_on_after(self.settings.prune_every_s):
                 await self._to_write.wait()
-            await anyio.sleep(max(last + self.settings.gap_s - time.monotonic(), 0))
             if time.monotonic() >= prune_at:
                 await conn.execute(_PRUNE, self.settings.keep_rows)
                 prune_at = time.monotonic() + self.settings.prune_every_s
             self._to_write = anyio.Event()
-            if self._pending:
-                last = time.monotonic()
-                await self._write_pending(conn)
-
-    async def _write_pending(self, conn: asyncpg.Connection) -> None:
-        batch, self._pending = self._pending, []
-        self._in_flight = True
-        try:
-            await self._write(conn, batch)
-        except BaseException:
-            self._pending[:0] = batch  # written next time, in their order
-            self._to_write.set()
-            raise
-        self._in_flight = False
-
-    async def _finish(self, writer: asyncpg.Connection, reader: asyncpg.Connection) -> None:
-        """On the way out (a node stopping): write the events still held, then read the outbox
-        to its end into the bus, as history (nothing left to act on), so that this node's
-        own last events reach its streams too. Not on a connection whose statement was cut
-        off midway: it is in doubt."""
-        try:
-            if self._pending and not self._in_flight and not writer.is_closed():
-                await self._write_pending(writer)
-            if not self._reading and self._cursor is not None and not reader.is_closed():
-                await self._read(reader, backlog=True)
-        except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError):
-            log.debug("the events of a stopping node were not all relayed", exc_info=True)
+            batch, self._pending = self._pending, []
+            if not batch:
+                continue
+            try:
+                await self._write(conn, batch)
+            except BaseException:
+                self._pending[:0] = batch  # written next time, in their order
+                self._to_write.set()
+                raise
 
     async def _write(self, conn: asyncpg.Connection, batch: list[_Pending]) -> None:
         names, queues, jobs, data = [], [], [], []
@@ -203,16 +162,11 @@ class EventRelay:
         await conn.execute(_PUBLISH, self.node, names, queues, jobs, data)
 
     async def _read_loop(self, conn: asyncpg.Connection) -> None:
-        last = -self.settings.gap_s
         while True:
             with anyio.move_on_after(self.settings.poll_s):
                 await self._to_read.wait()
-            await anyio.sleep(max(last + self.settings.gap_s - time.monotonic(), 0))
             self._to_read = anyio.Event()
-            last = time.monotonic()
-            self._reading = True
             await self._read(conn, backlog=False)
-            self._reading = False
 
     async def _read(self, conn: asyncpg.Connection, *, backlog: bool) -> None:
         """Hand on every event after the cursor; ``backlog`` (at start) only fills the
