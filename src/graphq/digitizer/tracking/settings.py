@@ -27,6 +27,13 @@ class TrackingSettings:
     steep_shift_px: int = 2
     # Observations before a track's slope is trusted enough for the normal gate.
     young_age: int = 4
+    # A track's gate widens, per column coasted: by this share of the slope's step (the slope
+    # is an estimate, its error grows with the distance carried) ...
+    gate_slope_share: float = 0.5
+    # ... and by this many pixels per column beyond the first (a curve bends while unseen);
+    gate_coast_px: float = 0.25
+    # a young track's gate is this many pixels wider still (its slope barely measured).
+    young_gate_px: float = 1.5
     # A tall run touching a flat track is not its turn when, in at least ``flat_evidence`` of
     # the next ``flat_lookahead`` columns, a thin run lies where the track was heading.
     flat_lookahead: int = 4

@@ -48,5 +48,9 @@ def predict(track: Track, column: int) -> float:
 
 def gate_at(track: Track, column: int, scale: PlotScale) -> float:
     steps = abs(column - track.column)
-    gate = scale.gate_px + 0.5 * abs(track.slope) * steps + 0.25 * (steps - 1)
-    return gate + (1.5 if track.age < TRACKING.young_age else 0.0)
+    gate = (
+        scale.gate_px
+        + TRACKING.gate_slope_share * abs(track.slope) * steps
+        + TRACKING.gate_coast_px * (steps - 1)
+    )
+    return gate + (TRACKING.young_gate_px if track.age < TRACKING.young_age else 0.0)
