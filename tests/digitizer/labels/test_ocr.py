@@ -11,8 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from graphq.datasheet.text_mask import glyph_height
+from graphq.datasheet.textlines import text_lines
+from graphq.datasheet.words import Word
 from graphq.digitizer.labels.binding import same_label
-from graphq.digitizer.labels.ocr import DEFAULT_LINES, read_lines
+from graphq.digitizer.labels.ocr import DEFAULT_LINES, _unspecked, read_lines
 from graphq.digitizer.preprocessing.ink import darkness
 
 
@@ -143,3 +145,26 @@ def test_a_dense_dotted_grid_is_no_text_and_the_labels_in_it_are_read() -> None:
     read = _read(draw)
     assert len(read) == 2
     assert same_label(read[0], "VGS = 10 V") and same_label(read[1], "VGS = 4 V")
+
+
+def test_a_symbol_with_its_state_is_read_however_unsure_tesseract_is_of_it() -> None:
+    # Its subscript set low costs the line tesseract's confidence (0.2 on a datasheet's
+    # "V_BE(sat)"), as a curve wiggle's junk reading has it; its form tells it is a label.
+    read = _read(lambda axes: axes.text(0.5, 1.0, "$V_{BE(sat)}$", fontsize=12))
+    assert [text.replace(" ", "") for text in read] == ["VBE(sat)"]
+
+
+def test_a_capacitances_name_is_read_however_unsure_tesseract_is_of_it() -> None:
+    read = _read(lambda axes: axes.text(0.5, 1.0, "$C_{rss}$", fontsize=12))
+    assert read == ["Crss"]
+
+
+def test_a_value_read_with_a_speck_after_it_is_a_label_of_its_own() -> None:
+    # Two labels set side by side, each by its curve ("150°C 25°C"), one read with the
+    # curve's leftover after it ("25°C."): each is a line.
+    words = [
+        Word("150°C", 10.0, 0.0, 40.0, 10.0, 10.0, source="ocr"),
+        Word("25°C.", 48.0, 0.0, 84.0, 10.0, 10.0, source="ocr"),
+    ]
+    lines = text_lines([_unspecked(word) for word in words])
+    assert [line.text for line in lines] == ["150°C", "25°C"]

@@ -7,6 +7,7 @@ subscripts read alone, and the misreads a curve label's text makes mended
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -24,6 +25,7 @@ from graphq.datasheet.text_mask import glyph_clusters
 from graphq.datasheet.textlines import TextLine, text_lines
 from graphq.datasheet.words import Word
 from graphq.digitizer.labels.misreads import mend_label
+from graphq.digitizer.labels.naming import capacitance
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,14 @@ class LineSettings:
 
 
 DEFAULT_LINES = LineSettings()
+# A quantity's symbol with its bracketed state ("VBE(sat)", "VCE (sat)", "RDS(on)"): its
+# subscript stands below its capital, and tesseract, reading both as one line, is unsure of
+# the whole however well it read it; no curve wiggle or grid speck reads in that form.
+_QUALIFIED_SYMBOL = re.compile(r"[A-Z][A-Za-z]{1,3}\s?\((?i:sat|on|off|th)\)")
+# A word that is a value and its unit with marks after it ("25°C.", "10V,"): a speck beside
+# the label read with it, which would hide that the word is a label of its own (two labels
+# set side by side, each by its curve, are then read as one line).
+_SPECKED_VALUE = re.compile(r"([-+−]?\d+(?:[.,]\d+)?(?:V|mA|A|W|°C))[.,:;'`‘’]+")
 
 
 def read_lines(
@@ -136,7 +146,7 @@ def _read_words(
             for w in found
             if w.confidence >= settings.min_word_confidence
         ]
-        placed = _signed(placed, mask, glyph, settings)
+        placed = _signed([_unspecked(w) for w in placed], mask, glyph, settings)
         words += _sized(_unoverlapped(placed), settings)
     # Symbols whose subscript tesseract made junk of ("C_iss" as "Cc", "V_GS" as "Vos") get it
     # read alone, all in one more run; the band a word stands in is its line's.
@@ -261,6 +271,12 @@ def _signed(
     return [signed, *ordered[lead + 1 :]]
 
 
+def _unspecked(word: Word) -> Word:
+    """The word without the speck marks after its unit (:data:`_SPECKED_VALUE`)."""
+    specked = _SPECKED_VALUE.fullmatch(word.text)
+    return msgspec.structs.replace(word, text=specked.group(1)) if specked else word
+
+
 def _moved(word: Word, dx: float, dy: float) -> Word:
     return msgspec.structs.replace(
         word, x0=word.x0 + dx, x1=word.x1 + dx, top=word.top + dy, bottom=word.bottom + dy
@@ -329,7 +345,8 @@ def _tight(word: Word, mask: np.ndarray, line: slice) -> Word:
 def _readable(line: TextLine, settings: LineSettings) -> bool:
     """Whether the line reads as text: enough letters and digits, read surely; or, however
     unsure tesseract is (a subscript it cannot place costs a whole line's confidence), a
-    value a label states ("T= 25°C")."""
+    value a label states ("T= 25°C"), a capacitance's name ("Crss") or a symbol with its state
+    ("VBE(sat)"): forms no curve wiggle or grid speck reads as."""
     digits = any(ch.isdigit() for ch in line.text)
     if sum(ch.isalnum() for ch in line.text) < (
         settings.min_chars if digits else settings.min_letters
@@ -337,7 +354,9 @@ def _readable(line: TextLine, settings: LineSettings) -> bool:
         return False
     if min(w.confidence for w in line.words) >= settings.min_confidence:
         return True
-    return parse_label(line.text)[0] is not None
+    if parse_label(line.text)[0] is not None or capacitance(line.text) is not None:
+        return True
+    return bool(_QUALIFIED_SYMBOL.fullmatch(line.text))
 
 
 def _mended(line: TextLine) -> TextLine:
