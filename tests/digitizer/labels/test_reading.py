@@ -12,7 +12,7 @@ import numpy as np
 
 from graphq.digitizer import GraphMeta, digitize
 from graphq.digitizer.labels.binding import same_label
-from graphq.digitizer.labels.reading import PlotText, plot_glyphs, twins
+from graphq.digitizer.labels.reading import DEFAULT_READING, PlotText, plot_glyphs, twins
 from graphq.digitizer.types import Axes, Axis
 from graphq.review import ReviewReason
 
@@ -134,6 +134,17 @@ def test_a_curve_traced_twice_over_binds_as_one_curve() -> None:
     traced_again = np.column_stack((x[20:], 100 - 0.3 * x[20:] + 3.0))
     other = np.column_stack((x, 150 - 0.2 * x))
     assert twins([curve, other, traced_again], 5.0, 0.5, 0.9) == [0, 1, 0]
+
+
+def test_a_curve_traced_again_that_strays_up_a_pointer_is_still_its_twin() -> None:
+    # The second trace leaves the curve for its pointer over the last eighth of its columns.
+    x = np.arange(0.0, 200.0)
+    curve = np.column_stack((x, 100 - 0.3 * x))
+    strayed = np.column_stack((x, np.where(x < 175, 100 - 0.3 * x, 100 - 0.3 * x - 4 * (x - 175))))
+    other = np.column_stack((x, 150 - 0.2 * x))
+    settings = DEFAULT_READING
+    found = twins([curve, other, strayed], 5.0, settings.twin_overlap, settings.twin_along)
+    assert found == [0, 1, 0]
 
 
 def test_curves_sharing_only_a_stretch_are_no_twins() -> None:

@@ -79,8 +79,11 @@ class ReadingSettings:
     # fraction of the shorter's) are one curve traced twice.
     twin_glyphs: float = 0.5
     twin_overlap: float = 0.5
-    # ... along this fraction of those columns: their ends fray.
-    twin_along: float = 0.9
+    # ... along this fraction of those columns: their ends fray, and a trace that strayed
+    # up a pointer or across at a steep stretch leaves the other for a tenth of them or more
+    # (a transfer curve's twin 12 px off along 11 % of its columns, its label bound to
+    # neither).
+    twin_along: float = 0.8
     # Labels bound in a legend's order, its samples all alike, are read but bound by order:
     # this sure, below every reading the binder makes.
     legend_order_certainty: float = 0.5
