@@ -11,10 +11,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from graphq.datasheet.text_mask import glyph_height
-from graphq.datasheet.textlines import text_lines
+from graphq.datasheet.textlines import TextLine, text_lines
 from graphq.datasheet.words import Word
 from graphq.digitizer.labels.binding import same_label
-from graphq.digitizer.labels.ocr import DEFAULT_LINES, _unspecked, read_lines
+from graphq.digitizer.labels.ocr import DEFAULT_LINES, _unspecked, read_lines, unsure_name
 from graphq.digitizer.preprocessing.ink import darkness
 
 
@@ -168,3 +168,17 @@ def test_a_value_read_with_a_speck_after_it_is_a_label_of_its_own() -> None:
     ]
     lines = text_lines([_unspecked(word) for word in words])
     assert [line.text for line in lines] == ["150°C", "25°C"]
+
+
+def _line(text: str, read: str, confidence: float) -> TextLine:
+    word = Word(read, 0.0, 0.0, 30.0, 10.0, 10.0, source="ocr", confidence=confidence)
+    return TextLine((word,), text, 0.0, 0.0, 30.0, 10.0, 10.0, True)
+
+
+def test_a_capacitances_name_mended_from_an_unsure_reading_is_doubted() -> None:
+    # At 72 dpi "C_ISS" read "Cos" at 0.47 and was mended to "Coss", another curve's name.
+    assert unsure_name(_line("Coss", "Cos", 0.47), DEFAULT_LINES) == "Cos"
+    # Read whole, or read surely, the name is no doubt.
+    assert unsure_name(_line("Crss", "Crss", 0.3), DEFAULT_LINES) is None
+    assert unsure_name(_line("Coss", "Cos", 0.9), DEFAULT_LINES) is None
+    assert unsure_name(_line("VGS = 10V", "VGS=10V", 0.3), DEFAULT_LINES) is None

@@ -359,5 +359,16 @@ def _readable(line: TextLine, settings: LineSettings) -> bool:
     return bool(_QUALIFIED_SYMBOL.fullmatch(line.text))
 
 
+def unsure_name(line: TextLine, settings: LineSettings) -> str | None:
+    """What tesseract read, when the line is a capacitance's name mended from a reading it was
+    unsure of ("Cos" taken as "Coss"): as often another name misread ("C_ISS" at 72 dpi read
+    "Cos") as its own; None otherwise."""
+    read = "".join(word.text for word in line.words)
+    unsure = min(word.confidence for word in line.words) < settings.min_confidence
+    if not unsure or capacitance(line.text) is None or capacitance(read) is not None:
+        return None
+    return read
+
+
 def _mended(line: TextLine) -> TextLine:
     return replace(line, text=mend_label(line.text))

@@ -42,7 +42,7 @@ from graphq.digitizer.labels.legend_samples import (
     shared_colours,
 )
 from graphq.digitizer.labels.list_ends import bind_list_ends
-from graphq.digitizer.labels.ocr import LineSettings, read_lines, sized_components
+from graphq.digitizer.labels.ocr import LineSettings, read_lines, sized_components, unsure_name
 from graphq.digitizer.labels.pointers import carried, find_pointers
 from graphq.digitizer.labels.style_words import bind_last_style
 from graphq.digitizer.tracking.tracks import TracedCurve
@@ -87,6 +87,10 @@ class ReadingSettings:
     # Labels bound in a legend's order, its samples all alike, are read but bound by order:
     # this sure, below every reading the binder makes.
     legend_order_certainty: float = 0.5
+    # A name mended from a reading tesseract was unsure of (:func:`.ocr.unsure_name`) is
+    # bound no surer than that: given labels are then bound by order, not by it, and without
+    # them it is taken and said to be doubtful.
+    unsure_name_certainty: float = 0.5
 
 
 DEFAULT_READING = ReadingSettings()
@@ -120,6 +124,8 @@ class ReadLabels:
     texts: list[str]
     # Values taken from their column's order, as read and as taken (:mod:`.family_values`).
     mends: list[tuple[str, str]] = field(default_factory=list)
+    # Names mended from an unsure reading, as read and as taken (:func:`.ocr.unsure_name`).
+    unsure: list[tuple[str, str]] = field(default_factory=list)
 
 
 def read_labels(
@@ -194,7 +200,15 @@ def read_labels(
         # A legend whose samples tell no curve apart: its order is all there is.
         labels, kinds = listed, ["legend order"] * len(listed)
     certainty = [CERTAINTY.get(kind, settings.legend_order_certainty) for kind in kinds]
-    return ReadLabels(labels, kinds, certainty, binding.texts, mended.mends)
+    unsure = {
+        line.text: read for line in lines if (read := unsure_name(line, settings.lines)) is not None
+    }
+    certainty = [
+        min(sure, settings.unsure_name_certainty) if label in unsure else sure
+        for label, sure in zip(labels, certainty, strict=True)
+    ]
+    doubted = [(unsure[label], label) for label in labels if label in unsure]
+    return ReadLabels(labels, kinds, certainty, binding.texts, mended.mends, doubted)
 
 
 def _read_elsewhere(labels: list[str], kinds: list[str], entries: list[TextLine]) -> bool:
@@ -376,6 +390,12 @@ def label_curves(
                 f"the label read {as_read!r} was taken as {taken!r}, as the order of the "
                 "labels stacked with it asks (a lost decimal point or minus)",
             )
+    for as_read, taken in read.unsure:
+        named.review.add(
+            ReviewReason.LOW_CONFIDENCE,
+            f"the label {taken!r} was mended from {as_read!r}, a reading tesseract was unsure "
+            "of: it may name another curve",
+        )
     return replace(named, texts=read.texts)
 
 
