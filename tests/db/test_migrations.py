@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
 
+import asyncpg
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -19,6 +21,7 @@ from graphq.config import Settings
 from graphq.db.database import Database
 from graphq.db.migrate import alembic_config, upgrade
 from graphq.db.models import Base, Batch, ExtractionQueue, Job, Product, utcnow
+from graphq.queue.event_relay import asyncpg_dsn
 from graphq.services import batches, jobs, monitor, stats
 
 T = TypeVar("T")
@@ -371,3 +374,46 @@ def test_upgrading_a_database_in_use_to_the_updated_index_of_jobs_at_rest_keeps_
     assert after == before == [[f"{m} min ago" for m in minutes[:n]] for n in range(0, 12)]
     index = on_database(empty_database, _index_named("ix_jobs_updated"))
     assert "updated_at <> created_at" in _predicate(index)
+
+
+async def _notifications_of_a_publish(settings: Settings) -> list[Any]:
+    """What ``graphq_publish_events`` notifies for two events: each payload, decoded where it is
+    JSON (``""`` before revision 0013)."""
+    dsn = asyncpg_dsn(settings.database_url)
+    listener, writer = await asyncpg.connect(dsn), await asyncpg.connect(dsn)
+    heard: list[str] = []
+    try:
+        await listener.add_listener("graphq_events", lambda *args: heard.append(args[-1]))
+        await writer.execute(
+            "SELECT graphq_publish_events($1, $2, $3, $4, $5)",
+            "node-a",
+            ["job:progress_updated", "queue:status_changed"],
+            [None, "q1"],
+            ["j1", None],
+            ['{"progress":0.5}', '{"status":"paused"}'],
+        )
+        await listener.execute("SELECT 1")  # a round trip after the commit: notified by now
+        return [json.loads(payload) if payload else payload for payload in heard]
+    finally:
+        await listener.close()
+        await writer.close()
+
+
+def test_the_outbox_notification_carries_its_events_from_revision_0013(
+    empty_postgresql_database: Settings,
+) -> None:
+    settings = empty_postgresql_database
+    upgrade(settings)
+    events: list[list[Any]] = [
+        ["job:progress_updated", None, "j1", {"progress": 0.5}],
+        ["queue:status_changed", "q1", None, {"status": "paused"}],
+    ]
+    assert asyncio.run(_notifications_of_a_publish(settings)) == [
+        ["node-a", [[1, *events[0]], [2, *events[1]]]]
+    ]
+    command.downgrade(alembic_config(settings), "0012")
+    assert asyncio.run(_notifications_of_a_publish(settings)) == [""]
+    upgrade(settings)
+    assert asyncio.run(_notifications_of_a_publish(settings)) == [
+        ["node-a", [[5, *events[0]], [6, *events[1]]]]
+    ]

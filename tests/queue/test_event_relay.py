@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 import anyio
 import anyio.lowlevel
 import asyncpg
+import pytest
 
 from graphq.queue.event_relay import EventRelay, RelaySettings, asyncpg_dsn
 from graphq.queue.events import Event, EventBus, EventFilter
@@ -120,3 +121,98 @@ async def test_the_outbox_keeps_only_its_newest_rows(postgres_database: str) -> 
         finally:
             await conn.close()
     assert sorted(kept) == ['{"n":7}', '{"n":8}', '{"n":9}']
+
+
+async def test_events_reach_every_node_from_the_notification_without_reading_the_table(
+    postgres_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    quiet = RelaySettings(poll_s=60.0)  # no poll within the test: only notifications
+    async with relayed(postgres_database, "a", "b", settings=quiet) as (a, b):
+        reads: list[str] = []
+
+        def count_reads(node: Node) -> None:
+            read = node.relay._read
+
+            async def counted(conn: asyncpg.Connection, *, backlog: bool) -> None:
+                reads.append(node.relay.node)
+                await read(conn, backlog=backlog)
+
+            monkeypatch.setattr(node.relay, "_read", counted)
+
+        count_reads(a)
+        count_reads(b)
+        for n in range(50):
+            a.bus.publish("job:progress_updated", {"n": n}, job_id="j")
+            if n % 10 == 0:
+                await anyio.lowlevel.checkpoint()
+        await within(10, lambda: len(a.events()) == len(b.events()) == 50)
+    assert [e.data["n"] for e in b.events()] == list(range(50))
+    assert [e.id for e in b.events()] == [e.id for e in a.events()]
+    assert reads == []
+
+
+async def test_a_batch_too_large_for_one_notification_reaches_every_node_in_order(
+    postgres_database: str,
+) -> None:
+    quiet = RelaySettings(poll_s=60.0)
+    sizes = [1000] * 30 + [9000] + [10] * 5  # many notifications, then one only of an id range
+    async with relayed(postgres_database, "a", "b", settings=quiet) as (a, b):
+        for n, size in enumerate(sizes):  # one batch: nothing yields in between
+            a.bus.publish("job:progress_updated", {"n": n, "pad": "x" * size}, job_id="j")
+        await within(10, lambda: len(a.events()) == len(b.events()) == len(sizes))
+    for node in (a, b):
+        assert [(e.data["n"], len(e.data["pad"])) for e in node.events()] == list(enumerate(sizes))
+    assert [e.id for e in b.events()] == [e.id for e in a.events()]
+    assert [e.id for e in b.remote] == [e.id for e in b.events()]
+
+
+async def test_an_id_drawn_but_never_committed_does_not_hold_events_back(
+    postgres_database: str,
+) -> None:
+    quiet = RelaySettings(poll_s=60.0)
+    async with relayed(postgres_database, "a", "b", settings=quiet) as (a, b):
+        a.bus.publish("job:progress_updated", {"n": 0})
+        await within(10, lambda: len(b.events()) == 1)
+        conn = await asyncpg.connect(asyncpg_dsn(postgres_database))
+        try:  # as a write that rolled back leaves it: an id no notification will name
+            await conn.execute("SELECT nextval(pg_get_serial_sequence('queue_events', 'id'))")
+        finally:
+            await conn.close()
+        a.bus.publish("job:progress_updated", {"n": 1})
+        a.bus.publish("job:progress_updated", {"n": 2})
+        await within(5, lambda: len(a.events()) == len(b.events()) == 3)
+    assert [e.data["n"] for e in b.events()] == [0, 1, 2]
+    first, second, third = (e.id for e in b.events())
+    assert second == first + 2 and third == second + 1
+
+
+async def test_a_node_that_lost_its_connection_gets_what_was_published_meanwhile(
+    postgres_database: str,
+) -> None:
+    # Node b's connections are told apart by their application name.
+    b_url = f"{postgres_database}?application_name=node_b"
+    a = Node(postgres_database, "a", RelaySettings())
+    b = Node(b_url, "b", RelaySettings())
+    async with anyio.create_task_group() as tg:
+        for node in (a, b):
+            tg.start_soon(node.relay.run)
+        with anyio.fail_after(10):
+            for node in (a, b):
+                await node.relay.ready.wait()
+        a.bus.publish("job:progress_updated", {"n": 0})
+        await within(10, lambda: len(b.events()) == 1)
+        conn = await asyncpg.connect(asyncpg_dsn(postgres_database))
+        try:
+            ended = await conn.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                " WHERE application_name = 'node_b'"
+            )
+        finally:
+            await conn.close()
+        assert ended == 2  # its writer and its reader: it reconnects after a second
+        for n in range(1, 4):
+            a.bus.publish("job:progress_updated", {"n": n})
+        await within(10, lambda: len(b.events()) == 4)
+        tg.cancel_scope.cancel()
+    assert [e.data["n"] for e in b.events()] == [0, 1, 2, 3]
+    assert [e.id for e in b.events()] == [e.id for e in a.events()]

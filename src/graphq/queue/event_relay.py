@@ -1,19 +1,26 @@
 """Job and queue events across the nodes of a cluster: an outbox table plus LISTEN/NOTIFY.
 
 On PostgreSQL every event a node publishes goes to the ``queue_events`` table, and every
-node — the publishing one too — reads the table back in id order and hands each event to its
-own :class:`~graphq.queue.events.EventBus`. So an SSE client on any node sees every node's
-events, each with the same id everywhere: the table's ``bigserial``, which makes
-``Last-Event-ID`` replay work whichever node the client reconnects to.
+node — the publishing one too — hands it to its own :class:`~graphq.queue.events.EventBus`
+in id order. So an SSE client on any node sees every node's events, each with the same id
+everywhere: the table's ``bigserial``, which makes ``Last-Event-ID`` replay work whichever
+node the client reconnects to.
 
 Ids must become visible in increasing order, or a reader that moved past id 11 would never
 see id 10 commit after it. Each write therefore takes one transaction-scoped advisory lock
 before it draws its ids: writes from all nodes commit one after another, in id order. A node
 writes its events in batches (all that arrived while the previous write was in flight), each
-in one statement (a function of migration 0007), so the lock is taken a few dozen times a
-second and held for a millisecond, not once per event. The write NOTIFYs the other nodes;
-they also poll, so a lost notification delays an event by at most
-:data:`RelaySettings.poll_s`. The outbox keeps only the newest rows.
+in one statement (a function of migrations 0007 and 0013), so the lock is taken a few dozen
+times a second and held for a millisecond, not once per event.
+
+The write's NOTIFYs carry the batch itself (migration 0013), and PostgreSQL delivers
+notifications in commit order, so a node hands events on straight from them, with no read of
+the table. It reads the table, from its cursor (the last id it handed on), only when a
+notification does not follow on from the cursor: a batch too large for one notification
+announces just its id range, an id between was never announced (a write rolled back after it
+drew its ids), or the node reconnected and missed notifications. Nodes also poll, so a lost
+notification delays an event by at most :data:`RelaySettings.poll_s`. The outbox keeps only
+the newest rows.
 """
 
 from __future__ import annotations
@@ -62,6 +69,11 @@ _PRUNE = "DELETE FROM queue_events WHERE id <= (SELECT max(id) FROM queue_events
 
 RemoteHook = Callable[[Event], None]
 _Pending = tuple[str, dict[str, Any], str | None, str | None]
+# A notification carrying events: the publishing node and its events, each [id, name,
+# queue_id, job_id, data], in id order. Any other payload is "<first id> <last id>", events to
+# read from the table.
+_EventRow = tuple[int, str, str | None, str | None, dict[str, Any]]
+_Carried = tuple[str, list[_EventRow]]
 
 
 def asyncpg_dsn(database_url: str) -> str:
@@ -92,9 +104,12 @@ class EventRelay:
         self._pending: list[_Pending] = []
         self._to_write = anyio.Event()
         self._to_read = anyio.Event()
+        # Notification payloads heard and not yet handled, in the order they arrived.
+        self._heard: list[str] = []
         self._cursor: int | None = None
         self._failures = RepeatedFailure("relaying events", log)
         self._encoder = msgspec.json.Encoder()
+        self._decoder = msgspec.json.Decoder(_Carried)
         # Set once the relay listens: from then on, every other node's event is news to it.
         self.ready = anyio.Event()
 
@@ -108,20 +123,26 @@ class EventRelay:
     async def run(self) -> None:
         """Relay until cancelled, reconnecting after a lost connection."""
         while True:
+            wait_s = 0.0
             try:
                 await self._session()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
-                await anyio.sleep(self._failures.failed(exc))
+            # ``except*``: a connection lost while the session's loops run comes out of their
+            # task group inside an exception group.
+            except* (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as lost:
+                wait_s = self._failures.failed(lost.exceptions[0])
+            await anyio.sleep(wait_s)
 
     async def _session(self) -> None:
         writer = await asyncpg.connect(self.dsn)
         reader = await asyncpg.connect(self.dsn)
         try:
-            await reader.add_listener(CHANNEL, lambda *_: self._to_read.set())
-            if self._cursor is None:
+            await reader.add_listener(CHANNEL, self._hear)
+            backlog = self._cursor is None
+            if backlog:
                 newest = int(await reader.fetchval(_NEWEST))
                 self._cursor = max(newest - self.bus.replay_size, 0)
-                await self._read(reader, backlog=True)
+            # At start the replay buffer's history; after a reconnect, what went unheard.
+            await self._read(reader, backlog=backlog)
             self._failures.succeeded()
             self.ready.set()
             async with anyio.create_task_group() as tg:
@@ -161,12 +182,43 @@ class EventRelay:
             data.append(self._encoder.encode(payload).decode())
         await conn.execute(_PUBLISH, self.node, names, queues, jobs, data)
 
+    def _hear(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        self._heard.append(payload)
+        self._to_read.set()
+
     async def _read_loop(self, conn: asyncpg.Connection) -> None:
         while True:
             with anyio.move_on_after(self.settings.poll_s):
                 await self._to_read.wait()
             self._to_read = anyio.Event()
-            await self._read(conn, backlog=False)
+            heard, self._heard = self._heard, []
+            if not heard:  # the poll: a notification may have been lost
+                await self._read(conn, backlog=False)
+            for payload in heard:
+                if not self._hand_on(payload):
+                    await self._read(conn, backlog=False)
+
+    def _hand_on(self, payload: str) -> bool:
+        """Hand on the events a notification carries that are news; False if the table must
+        be read instead: the notification names only an id range beyond the cursor, or its
+        first event does not follow on from the cursor."""
+        assert self._cursor is not None
+        if not payload.startswith("["):  # "<first id> <last id>"
+            last = payload.rpartition(" ")[2]
+            return last.isdigit() and int(last) <= self._cursor
+        node, rows = self._decoder.decode(payload)
+        if rows[0][0] > self._cursor + 1:
+            return False
+        remote = node != self.node
+        for event_id, name, queue_id, job_id, data in rows:
+            if event_id <= self._cursor:
+                continue
+            event = Event(event_id, name, data, queue_id, job_id)
+            self.bus.deliver(event)
+            if remote:
+                self.on_remote(event)
+            self._cursor = event_id
+        return True
 
     async def _read(self, conn: asyncpg.Connection, *, backlog: bool) -> None:
         """Hand on every event after the cursor; ``backlog`` (at start) only fills the
