@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from graphq.digitizer import Axes, Axis, GraphMeta, digitize
-from graphq.digitizer.methods.standard import _along_frame, _off_frame
+from graphq.digitizer.methods.standard import _along_frame, _explaining, _off_frame
 from graphq.digitizer.tracking.tracks import TracedCurve, seen_columns
 from graphq.review import ReviewReason
 from tests.digitizer.curves import traced_curve
@@ -91,6 +91,18 @@ def test_a_gap_longer_than_a_dots_is_not_seen() -> None:
     rows = np.full(columns.size, 50.0)
     bridged = traced_curve(columns, rows)
     assert seen_columns(bridged, dot_gap_px=6) == 200
+
+
+def test_erased_grid_columns_explain_a_sloping_curves_gaps_but_not_a_flat_traces() -> None:
+    """A horizontal grid line's remnant is cut at every vertical line just as a curve is on a
+    dark grid; only a trace that goes somewhere has its gaps explained by the erasure."""
+    columns = np.arange(0, 100)
+    erased = np.zeros(100, dtype=bool)
+    erased[40:50] = True
+    sloping = traced_curve(columns, 20.0 + 0.5 * columns)
+    flat = traced_curve(columns, np.full(columns.size, 20.0))
+    assert _explaining(sloping, erased, line_width=1.0) is erased
+    assert _explaining(flat, erased, line_width=1.0) is None
 
 
 def _bending_through_one_point(slope: float, x: np.ndarray) -> np.ndarray:

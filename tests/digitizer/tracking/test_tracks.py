@@ -46,3 +46,19 @@ def test_the_gaps_between_a_dotted_curves_dots_count_as_seen_up_to_the_dot_gap()
     dots = traced_curve(np.arange(0, 40, 3), np.full(14, 5.0))
     assert seen_columns(dots, dot_gap_px=2) == 40
     assert seen_columns(dots, dot_gap_px=1) == 14
+
+
+def test_a_gap_over_a_band_of_erased_grid_lines_counts_as_seen_and_others_do_not() -> None:
+    """On a grid as dark as the curve, crowded at a log decade's end, the curve is seen only
+    between the lines: a gap the erased grid columns fill (but for a dot gap) counts; a gap
+    mostly over blank plot does not, however many erased columns lie in it, nor does the
+    narrow gap a lone line leaves."""
+    columns = np.concatenate((np.arange(0, 10), np.arange(20, 30), np.arange(50, 60)))
+    columns = np.concatenate((columns, np.arange(64, 70)))
+    curve = traced_curve(columns, np.full(columns.size, 5.0))
+    erased = np.zeros(70, dtype=bool)
+    erased[11:20] = True  # the first gap: a fused band of grid lines, but for one column
+    erased[32:42] = True  # the second gap: half of it
+    erased[60:64] = True  # the third gap: one line and its fringe
+    assert seen_columns(curve, dot_gap_px=2) == 36
+    assert seen_columns(curve, dot_gap_px=2, erased=erased) == 36 + 10

@@ -22,7 +22,7 @@ from graphq.digitizer.preprocessing.ink import chroma, curve_threshold, darkness
 from graphq.digitizer.preprocessing.text import remove_text, text_height_px
 from graphq.digitizer.preprocessing.ticks import erase_ticks
 from graphq.digitizer.strays.frame_reach import ends_at_frame, leaves_frame
-from graphq.digitizer.strays.grid_remnants import drop_grid_remnants
+from graphq.digitizer.strays.grid_remnants import drop_grid_remnants, lies_flat
 from graphq.digitizer.strays.label_chains import cut_label_chains
 from graphq.digitizer.strays.note_areas import drop_note_traces, knocked_out
 from graphq.digitizer.strays.text_traces import drop_text_traces
@@ -61,7 +61,8 @@ class StandardSettings:
     min_curve_span_fraction: float = 0.04
     # ... and its ink is seen in at least this fraction of the columns it spans, counting the
     # gaps between the dots of a dotted curve as seen (up to the tracking stage's
-    # ``dot_gap_line_widths``).
+    # ``dot_gap_line_widths``), and its gaps that erased vertical grid lines fill (a trace
+    # keeping to one row excepted: a horizontal grid line's remnant is cut just so).
     min_seen_fraction: float = 0.5
     # A curve narrower than this fraction of the plot's width must reach the frame (a curve
     # leaving through the top edge); one floating inside is an arrow or a legend sample.
@@ -155,9 +156,8 @@ def digitize_standard(
     runs = column_runs(cleaned, threshold)
     plot_columns = right - left
     scale = PlotScale(line_width, text_px, plot_columns, bottom - top)
-    curves, tracks, carried = find_curves(
-        runs, scale, under_labels, plot_image, search, grid_columns(vertical, plot_columns)
-    )
+    erased = grid_columns(vertical, plot_columns)
+    curves, tracks, carried = find_curves(runs, scale, under_labels, plot_image, search, erased)
     warnings.extend(note.message for note in carried.reasons)
     review.extend(carried)
     mean_side = ((x1 - x0) + (y1 - y0)) / 2.0
@@ -166,7 +166,8 @@ def digitize_standard(
         for c in curves
         if c.arc_length_px >= STANDARD.min_curve_length_fraction * mean_side
         and c.span >= STANDARD.min_curve_span_fraction * plot_columns
-        and seen_columns(c, scale.dot_gap) >= STANDARD.min_seen_fraction * c.span
+        and seen_columns(c, scale.dot_gap, _explaining(c, erased, line_width))
+        >= STANDARD.min_seen_fraction * c.span
         and (
             c.span >= STANDARD.min_free_span_fraction * plot_columns
             or any(ends_at_frame(c, cleaned.shape))
@@ -283,6 +284,12 @@ def _under_labels(
     return ndimage.maximum_filter(
         covered.view(np.uint8), size=2 * grow + 1, mode="constant"
     ).astype(bool)
+
+
+def _explaining(curve: TracedCurve, erased: np.ndarray, line_width: float) -> np.ndarray | None:
+    """The erased grid columns that may explain a curve's gaps: none for a trace that keeps to
+    one row, which is what a horizontal grid line's remnant is, cut at every vertical line."""
+    return None if lies_flat(curve, line_width) else erased
 
 
 def _along_frame(curve: TracedCurve, height: int) -> bool:

@@ -87,19 +87,26 @@ def _mass(curve: TracedCurve, runs: ColumnRuns, settings: GridRemnantSettings) -
     return float(np.median(runs.mass[alone if fair else curve.run]))
 
 
+def lies_flat(
+    curve: TracedCurve, line_width_px: float, settings: GridRemnantSettings = GRID_REMNANTS
+) -> bool:
+    """Whether a trace keeps to one row, as a grid line does (``flat_px``, ``flat_fraction``)."""
+    rows = curve.middle
+    if rows.size < 2:
+        return False
+    flat = np.abs(rows - float(np.median(rows))) <= settings.flat_px + 0.5 * line_width_px
+    return bool(flat.mean() >= settings.flat_fraction)
+
+
 def _shaped_like_remnant(
     curve: TracedCurve,
     under_labels: np.ndarray,
     line_width_px: float,
     settings: GridRemnantSettings,
 ) -> bool:
-    rows = curve.middle
-    if rows.size < 2:
+    if not lies_flat(curve, line_width_px, settings):
         return False
-    median = float(np.median(rows))
-    flat = np.abs(rows - median) <= settings.flat_px + 0.5 * line_width_px
-    if flat.mean() < settings.flat_fraction:
-        return False
+    median = float(np.median(curve.middle))
     height, width = under_labels.shape
     row = int(np.clip(round(median), 0, height - 1))
     first, last = int(curve.column[0]), int(curve.column[-1])

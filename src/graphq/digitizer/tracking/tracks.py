@@ -19,6 +19,10 @@ _FIELDS = ("column", "enter", "leave", "shared", "run")
 # The run of a sample not traced in the main pass's runs: the pale pass's, or an end carried on
 # under a label where no ink was seen (:mod:`~graphq.digitizer.tracking.hidden_ends`).
 NO_RUN = -1
+# A gap the grid's erasure explains is wider than this many dot gaps: a band of crowded grid
+# lines fused (a log decade's end). A lone line's erased columns are no wider than a dot gap
+# and its fringe; a curve cut by lone lines only is seen between them, as before.
+_BAND_DOT_GAPS = 2
 
 
 @dataclass(frozen=True)
@@ -56,10 +60,22 @@ class TracedCurve:
         return float(np.hypot(np.diff(xs), np.diff(ys)).sum())
 
 
-def seen_columns(curve: TracedCurve, dot_gap_px: int) -> int:
-    """Columns where the curve's ink was seen, or that lie in a gap between its dots."""
+def seen_columns(curve: TracedCurve, dot_gap_px: int, erased: np.ndarray | None = None) -> int:
+    """Columns where the curve's ink was seen, or that lie in a gap between its dots, or (given
+    ``erased``, per plot column whether a vertical grid line was erased there) in a gap the
+    grid's erasure explains: erased all along but for a dot gap. On a grid as dark as the
+    curves, crowded at the end of each log decade, a curve is seen only between the lines; a
+    gap the erasure does not explain (a track bridging blank plot) counts for nothing."""
     gaps = np.diff(curve.column) - 1
-    return int(curve.column.size + gaps[gaps <= dot_gap_px].sum())
+    seen = int(curve.column.size + gaps[gaps <= dot_gap_px].sum())
+    if erased is None or erased.size == 0:
+        return seen
+    wide = np.flatnonzero(gaps > _BAND_DOT_GAPS * dot_gap_px)
+    inside = np.concatenate(([0], np.cumsum(erased, dtype=np.int64)))
+    starts = np.clip(curve.column[wide] + 1, 0, erased.size)
+    ends = np.clip(curve.column[wide + 1], 0, erased.size)
+    explained = gaps[wide] - (inside[ends] - inside[starts]) <= dot_gap_px
+    return seen + int(gaps[wide][explained].sum())
 
 
 def to_curve(track: Track) -> TracedCurve:
