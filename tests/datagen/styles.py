@@ -109,7 +109,9 @@ def draw_extra_styles(rng: np.random.Generator, style: dict[str, Any]) -> None:
     each seed's other choices (and every image without them) stay as they were.
 
     Dense dark dotted minor grids (log capacitance plots), 72 dpi renders, JPEG at quality
-    60, and plots with only two axis lines and no box.
+    60, plots with only two axis lines and no box, and grids whose minor lines are as black
+    as the major ones and the curves (older thermal-response graphs: at each log decade's end
+    the lines crowd into solid bands that cut every curve).
     """
     if style["grid_major"] != "none" and rng.random() < 0.08:
         style["grid_major"] = "dotted"
@@ -125,6 +127,9 @@ def draw_extra_styles(rng: np.random.Generator, style: dict[str, Any]) -> None:
         # Plots drawn with two axis lines and no box carry no grid either.
         style["frame"] = "two_axis"
         style["grid_major"] = style["grid_minor"] = "none"
+    dense = style["grid_minor"] == DENSE_DOTTED
+    if style["grid_major"] != "none" and not dense and rng.random() < 0.05:
+        style["grid_major"] = style["grid_minor"] = "solid_black"
 
 
 def curve_colours(style: dict[str, Any], count: int, rng: np.random.Generator) -> list[str]:

@@ -79,7 +79,9 @@ def test_extra_styles_change_only_their_own_keys_and_appear_in_some_seeds() -> N
     assert all(count < 60 for count in changed.values())
 
 
-def test_extra_styles_draw_dense_dotted_grids_72_dpi_jpeg_60_and_two_axis_frames() -> None:
+def test_extra_styles_draw_dense_dotted_and_black_grids_72_dpi_jpeg_60_and_two_axis_frames() -> (
+    None
+):
     extras = []
     for seed in range(300):
         style = draw_style(np.random.default_rng([seed, 1]), "output", 4)
@@ -89,3 +91,4 @@ def test_extra_styles_draw_dense_dotted_grids_72_dpi_jpeg_60_and_two_axis_frames
     assert any(s["dpi"] == 72.0 for s in extras)
     assert any(s["format"] == "jpeg" and s["jpeg_quality"] == 60 for s in extras)
     assert any(s["frame"] == "two_axis" for s in extras)
+    assert any(s["grid_major"] == s["grid_minor"] == "solid_black" for s in extras)
