@@ -178,6 +178,10 @@ class TrackingSettings:
     max_pale_shared_fraction: float = 0.3
     # The gaps between a dotted curve's dots count as seen up to this many line widths.
     dot_gap_line_widths: float = 2.0
+    # A gap the grid's erasure explains is wider than this many dot gaps: a band of crowded
+    # grid lines fused (a log decade's end). A lone line's erased columns are no wider than a
+    # dot gap and its fringe; a curve cut by lone lines only is seen between them, as before.
+    band_dot_gaps: int = 2
 
     # --- crossings and meeting points (graphq.digitizer.tracking.crossings, .meetings, .looks) ---
     # Columns either side of a touching stretch whose slope is compared.

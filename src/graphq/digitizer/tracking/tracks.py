@@ -19,10 +19,6 @@ _FIELDS = ("column", "enter", "leave", "shared", "run")
 # The run of a sample not traced in the main pass's runs: the pale pass's, or an end carried on
 # under a label where no ink was seen (:mod:`~graphq.digitizer.tracking.hidden_ends`).
 NO_RUN = -1
-# A gap the grid's erasure explains is wider than this many dot gaps: a band of crowded grid
-# lines fused (a log decade's end). A lone line's erased columns are no wider than a dot gap
-# and its fringe; a curve cut by lone lines only is seen between them, as before.
-_BAND_DOT_GAPS = 2
 
 
 @dataclass(frozen=True)
@@ -70,7 +66,7 @@ def seen_columns(curve: TracedCurve, dot_gap_px: int, erased: np.ndarray | None 
     seen = int(curve.column.size + gaps[gaps <= dot_gap_px].sum())
     if erased is None or erased.size == 0:
         return seen
-    wide = np.flatnonzero(gaps > _BAND_DOT_GAPS * dot_gap_px)
+    wide = np.flatnonzero(gaps > TRACKING.band_dot_gaps * dot_gap_px)
     inside = np.concatenate(([0], np.cumsum(erased, dtype=np.int64)))
     starts = np.clip(curve.column[wide] + 1, 0, erased.size)
     ends = np.clip(curve.column[wide + 1], 0, erased.size)
