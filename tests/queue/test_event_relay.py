@@ -133,9 +133,9 @@ async def test_events_reach_every_node_from_the_notification_without_reading_the
         def count_reads(node: Node) -> None:
             read = node.relay._read
 
-            async def counted(conn: asyncpg.Connection, *, backlog: bool) -> None:
+            async def counted(conn: asyncpg.Connection) -> None:
                 reads.append(node.relay.node)
-                await read(conn, backlog=backlog)
+                await read(conn)
 
             monkeypatch.setattr(node.relay, "_read", counted)
 
@@ -180,7 +180,7 @@ async def test_an_id_drawn_but_never_committed_does_not_hold_events_back(
             await conn.close()
         a.bus.publish("job:progress_updated", {"n": 1})
         a.bus.publish("job:progress_updated", {"n": 2})
-        await within(5, lambda: len(a.events()) == len(b.events()) == 3)
+        await within(10, lambda: len(a.events()) == len(b.events()) == 3)
     assert [e.data["n"] for e in b.events()] == [0, 1, 2]
     first, second, third = (e.id for e in b.events())
     assert second == first + 2 and third == second + 1
@@ -215,4 +215,39 @@ async def test_a_node_that_lost_its_connection_gets_what_was_published_meanwhile
         await within(10, lambda: len(b.events()) == 4)
         tg.cancel_scope.cancel()
     assert [e.data["n"] for e in b.events()] == [0, 1, 2, 3]
+    assert [e.id for e in b.events()] == [e.id for e in a.events()]
+    assert [e.data["n"] for e in b.remote] == [0, 1, 2, 3]  # news, not history
+
+
+async def test_a_notification_lost_on_the_way_is_made_good_from_the_table(
+    postgres_database: str,
+) -> None:
+    quiet = RelaySettings(poll_s=60.0)  # no poll within the test: the next notification tells
+    a, b = (Node(postgres_database, name, quiet) for name in "ab")
+    hear = b.relay._hear
+    dropped: list[str] = []
+    armed = False
+
+    def lose_the_first_once_armed(conn: object, pid: int, channel: str, payload: str) -> None:
+        if armed and not dropped:
+            dropped.append(payload)
+        else:
+            hear(conn, pid, channel, payload)
+
+    b.relay._hear = lose_the_first_once_armed  # type: ignore[method-assign]
+    async with anyio.create_task_group() as tg:
+        for node in (a, b):
+            tg.start_soon(node.relay.run)
+        with anyio.fail_after(10):
+            for node in (a, b):
+                await node.relay.ready.wait()
+        a.bus.publish("job:progress_updated", {"n": 0})
+        await within(10, lambda: len(b.events()) == 1)
+        armed = True
+        a.bus.publish("job:progress_updated", {"n": 1})
+        await within(10, lambda: len(dropped) == 1)
+        a.bus.publish("job:progress_updated", {"n": 2})
+        await within(10, lambda: len(b.events()) == 3)
+        tg.cancel_scope.cancel()
+    assert [e.data["n"] for e in b.events()] == [0, 1, 2]
     assert [e.id for e in b.events()] == [e.id for e in a.events()]

@@ -56,8 +56,9 @@ class RelaySettings:
 
 
 # The channel the outbox's writes NOTIFY, as the function ``graphq_publish_events`` does
-# (migration 0007): it takes the advisory lock, inserts the batch and notifies, all in the
-# one statement, so the lock is held for the statement and not across round trips.
+# (migrations 0007 and 0013): it takes the advisory lock, inserts the batch and notifies with
+# it, all in the one statement, so the lock is held for the statement and not across round
+# trips.
 CHANNEL = "graphq_events"
 _PUBLISH = "SELECT graphq_publish_events($1, $2::text[], $3::text[], $4::text[], $5::text[])"
 _READ = """
@@ -107,6 +108,9 @@ class EventRelay:
         # Notification payloads heard and not yet handled, in the order they arrived.
         self._heard: list[str] = []
         self._cursor: int | None = None
+        # The newest id when the relay first started: events up to it only fill the replay
+        # buffer, as they happened before this node could act on them.
+        self._news_after = 0
         self._failures = RepeatedFailure("relaying events", log)
         self._encoder = msgspec.json.Encoder()
         self._decoder = msgspec.json.Decoder(_Carried)
@@ -123,27 +127,25 @@ class EventRelay:
     async def run(self) -> None:
         """Relay until cancelled, reconnecting after a lost connection."""
         while True:
-            wait_s = 0.0
             try:
                 await self._session()
             # ``except*``: a connection lost while the session's loops run comes out of their
             # task group inside an exception group.
             except* (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as lost:
-                wait_s = self._failures.failed(lost.exceptions[0])
-            await anyio.sleep(wait_s)
+                await anyio.sleep(self._failures.failed(lost.exceptions[0]))
 
     async def _session(self) -> None:
         writer = await asyncpg.connect(self.dsn)
         reader = await asyncpg.connect(self.dsn)
         try:
             await reader.add_listener(CHANNEL, self._hear)
-            backlog = self._cursor is None
-            if backlog:
-                newest = int(await reader.fetchval(_NEWEST))
-                self._cursor = max(newest - self.bus.replay_size, 0)
+            if self._cursor is None:
+                self._news_after = int(await reader.fetchval(_NEWEST))
+                self._cursor = max(self._news_after - self.bus.replay_size, 0)
             # At start the replay buffer's history; after a reconnect, what went unheard.
-            await self._read(reader, backlog=backlog)
-            self._failures.succeeded()
+            await self._read(reader)
+            if not self._pending:  # else a write must succeed first: it may be what fails
+                self._failures.succeeded()
             self.ready.set()
             async with anyio.create_task_group() as tg:
                 tg.start_soon(self._write_loop, writer)
@@ -172,6 +174,7 @@ class EventRelay:
                 self._pending[:0] = batch  # written next time, in their order
                 self._to_write.set()
                 raise
+            self._failures.succeeded()
 
     async def _write(self, conn: asyncpg.Connection, batch: list[_Pending]) -> None:
         names, queues, jobs, data = [], [], [], []
@@ -193,10 +196,10 @@ class EventRelay:
             self._to_read = anyio.Event()
             heard, self._heard = self._heard, []
             if not heard:  # the poll: a notification may have been lost
-                await self._read(conn, backlog=False)
+                await self._read(conn)
             for payload in heard:
                 if not self._hand_on(payload):
-                    await self._read(conn, backlog=False)
+                    await self._read(conn)
 
     def _hand_on(self, payload: str) -> bool:
         """Hand on the events a notification carries that are news; False if the table must
@@ -220,15 +223,14 @@ class EventRelay:
             self._cursor = event_id
         return True
 
-    async def _read(self, conn: asyncpg.Connection, *, backlog: bool) -> None:
-        """Hand on every event after the cursor; ``backlog`` (at start) only fills the
-        replay buffer: those events happened before this node could act on them."""
+    async def _read(self, conn: asyncpg.Connection) -> None:
+        """Hand on every event after the cursor."""
         while True:
             rows = await conn.fetch(_READ, self._cursor, self.settings.read_batch)
             for event_id, node, name, queue_id, job_id, data in rows:
                 event = Event(event_id, name, msgspec.json.decode(data), queue_id, job_id)
                 self.bus.deliver(event)
-                if node != self.node and not backlog:
+                if node != self.node and event_id > self._news_after:
                     self.on_remote(event)
                 self._cursor = event_id
             if len(rows) < self.settings.read_batch:

@@ -84,7 +84,7 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP FUNCTION graphq_publish_events")
         script = op.get_context().script
-        assert script is not None
-        revision_0007 = script.get_revision("0007")
-        assert revision_0007 is not None
+        revision_0007 = script.get_revision("0007") if script is not None else None
+        if revision_0007 is None:
+            raise RuntimeError("the downgrade needs revision 0007's function from its script")
         op.execute(revision_0007.module.PUBLISH_EVENTS)
