@@ -62,3 +62,19 @@ def test_a_gap_over_a_band_of_erased_grid_lines_counts_as_seen_and_others_do_not
     erased[60:64] = True  # the third gap: one line and its fringe
     assert seen_columns(curve, dot_gap_px=2) == 36
     assert seen_columns(curve, dot_gap_px=2, erased=erased) == 36 + 10
+
+
+def test_a_gap_is_explained_by_exactly_the_erased_columns_between_its_seen_ends() -> None:
+    """The columns counted are those strictly between the two seen columns: erasure on the
+    seen columns themselves explains nothing, and one unexplained column past the dot gap
+    leaves the gap unseen."""
+    columns = np.concatenate((np.arange(0, 10), np.arange(30, 40)))
+    curve = traced_curve(columns, np.full(columns.size, 5.0))
+    gap = 20  # columns 10..29
+    erased = np.zeros(40, dtype=bool)
+    erased[9:28] = True  # 10..27 of the gap and seen column 9: two gap columns left
+    assert seen_columns(curve, dot_gap_px=2, erased=erased) == columns.size + gap
+    erased[9:27] = True
+    erased[27] = False  # three gap columns left, one more than the dot gap
+    erased[30] = True  # a seen column erased too: it makes up for nothing
+    assert seen_columns(curve, dot_gap_px=2, erased=erased) == columns.size
