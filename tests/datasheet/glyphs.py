@@ -11,8 +11,8 @@ from graphq.datasheet.tesseract import Box
 from graphq.datasheet.words import Word
 
 FONT_PATH = font_manager.findfont("DejaVu Sans")
-# Point size at which a digit of DejaVu Sans stands about 24 px tall: the glyph height OCR
-# scales text to (``OcrSettings.glyph_px``).
+# Font size (PIL's em, in pixels) at which a digit of DejaVu Sans stands about 24 px tall:
+# the glyph height OCR scales text to (``OcrSettings.glyph_px``).
 DIGIT_FONT_PX = 33
 GLYPH_PX = 24.0
 

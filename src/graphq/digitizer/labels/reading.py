@@ -207,7 +207,8 @@ def read_labels(
         min(sure, settings.unsure_name_certainty) if label in unsure else sure
         for label, sure in zip(labels, certainty, strict=True)
     ]
-    doubted = [(unsure[label], label) for label in labels if label in unsure]
+    # Once per name: twins share their label.
+    doubted = list(dict.fromkeys((unsure[label], label) for label in labels if label in unsure))
     return ReadLabels(labels, kinds, certainty, binding.texts, mended.mends, doubted)
 
 
