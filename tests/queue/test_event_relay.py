@@ -31,10 +31,8 @@ class Node:
 
 
 @asynccontextmanager
-async def relayed(
-    database_url: str, *names: str, settings: RelaySettings | None = None
-) -> AsyncIterator[list[Node]]:
-    nodes = [Node(database_url, name, settings or RelaySettings()) for name in names]
+async def running(nodes: list[Node]) -> AsyncIterator[list[Node]]:
+    """The nodes' relays running, each listening, until the block ends."""
     async with anyio.create_task_group() as tg:
         for node in nodes:
             tg.start_soon(node.relay.run)
@@ -43,6 +41,15 @@ async def relayed(
                 await node.relay.ready.wait()
         yield nodes
         tg.cancel_scope.cancel()
+
+
+@asynccontextmanager
+async def relayed(
+    database_url: str, *names: str, settings: RelaySettings | None = None
+) -> AsyncIterator[list[Node]]:
+    nodes = [Node(database_url, name, settings or RelaySettings()) for name in names]
+    async with running(nodes):
+        yield nodes
 
 
 async def test_an_event_published_on_one_node_reaches_every_node_with_one_id(
@@ -193,12 +200,7 @@ async def test_a_node_that_lost_its_connection_gets_what_was_published_meanwhile
     b_url = f"{postgres_database}?application_name=node_b"
     a = Node(postgres_database, "a", RelaySettings())
     b = Node(b_url, "b", RelaySettings())
-    async with anyio.create_task_group() as tg:
-        for node in (a, b):
-            tg.start_soon(node.relay.run)
-        with anyio.fail_after(10):
-            for node in (a, b):
-                await node.relay.ready.wait()
+    async with running([a, b]):
         a.bus.publish("job:progress_updated", {"n": 0})
         await within(10, lambda: len(b.events()) == 1)
         conn = await asyncpg.connect(asyncpg_dsn(postgres_database))
@@ -213,7 +215,6 @@ async def test_a_node_that_lost_its_connection_gets_what_was_published_meanwhile
         for n in range(1, 4):
             a.bus.publish("job:progress_updated", {"n": n})
         await within(10, lambda: len(b.events()) == 4)
-        tg.cancel_scope.cancel()
     assert [e.data["n"] for e in b.events()] == [0, 1, 2, 3]
     assert [e.id for e in b.events()] == [e.id for e in a.events()]
     assert [e.data["n"] for e in b.remote] == [0, 1, 2, 3]  # news, not history
@@ -235,12 +236,7 @@ async def test_a_notification_lost_on_the_way_is_made_good_from_the_table(
             hear(conn, pid, channel, payload)
 
     b.relay._hear = lose_the_first_once_armed  # type: ignore[method-assign]
-    async with anyio.create_task_group() as tg:
-        for node in (a, b):
-            tg.start_soon(node.relay.run)
-        with anyio.fail_after(10):
-            for node in (a, b):
-                await node.relay.ready.wait()
+    async with running([a, b]):
         a.bus.publish("job:progress_updated", {"n": 0})
         await within(10, lambda: len(b.events()) == 1)
         armed = True
@@ -248,6 +244,5 @@ async def test_a_notification_lost_on_the_way_is_made_good_from_the_table(
         await within(10, lambda: len(dropped) == 1)
         a.bus.publish("job:progress_updated", {"n": 2})
         await within(10, lambda: len(b.events()) == 3)
-        tg.cancel_scope.cancel()
     assert [e.data["n"] for e in b.events()] == [0, 1, 2]
     assert [e.id for e in b.events()] == [e.id for e in a.events()]
