@@ -3,9 +3,11 @@ back from a holder that stopped."""
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import update
 
 from graphq.db.models import Job
@@ -76,3 +78,20 @@ async def test_leases_of_dead_servers_on_this_host_end_at_once(tmp_path: Path) -
     assert ended == 1
     assert expired == {gone}
     assert alive not in expired and elsewhere not in expired
+
+
+def test_a_lease_owner_fits_its_column_however_long_the_host_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(leases.socket, "gethostname", lambda: "pod-" + "x" * 120)
+    owner = leases.new_owner()
+    assert len(owner) <= leases.OWNER_COLUMN_CHARS
+    assert owner.startswith(f"{leases.owner_host()}:{os.getpid()}:")
+    assert leases.owner_host() == ("pod-" + "x" * 120)[: leases.OWNER_HOST_CHARS]
+
+
+def test_a_short_host_name_is_kept_whole_in_its_lease_owners(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(leases.socket, "gethostname", lambda: "node-a")
+    assert leases.new_owner().split(":")[:2] == ["node-a", str(os.getpid())]

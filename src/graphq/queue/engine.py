@@ -13,9 +13,6 @@ completion, with its result and the claim of the job after it.
 from __future__ import annotations
 
 import logging
-import os
-import socket
-import uuid
 from typing import TYPE_CHECKING
 
 import anyio
@@ -51,9 +48,7 @@ class QueueEngine:
     def __init__(self, ctx: QueueContext, *, lease_renewal: bool = True) -> None:
         self.ctx = ctx
         self.lease_renewal = lease_renewal
-        # One owner per process start: host, pid and a random part (a restarted container
-        # may get its old pid back).
-        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.owner = leases.new_owner()
         self.runner = JobRunner(ctx, self.owner)
         self.queues: dict[str, QueueState] = {}
         self.running: dict[str, RunningJob] = {}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import socket
 from typing import TYPE_CHECKING
 
 import anyio
@@ -34,7 +33,7 @@ class LeaseKeeper:
         """Take back the jobs of stopped servers: this machine's at once, others' once their
         lease ran out."""
         ended = await leases.expire_leases_of_dead_local_servers(
-            self.engine.ctx.db, socket.gethostname(), self._owner_is_gone
+            self.engine.ctx.db, leases.owner_host(), self._owner_is_gone
         )
         if ended:
             log.info("took back %d jobs of a stopped server on this machine", ended)

@@ -10,6 +10,9 @@ servers on its own machine that no longer run.
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -21,6 +24,23 @@ from graphq.db.database import Database
 from graphq.db.models import Job, utcnow
 from graphq.queue.new_rows import JOBS
 from graphq.queue.vocabulary import WAITING, JobStatus
+
+# A lease owner is "<host>:<pid>:<8 hex>", held in 64-character columns (``jobs.lease_owner``,
+# and ``queue_events.node`` on a cluster): the host's name is cut to leave room for the
+# longest Linux pid (7 digits), so a long container or pod name cannot make every claim fail.
+OWNER_COLUMN_CHARS = 64
+OWNER_HOST_CHARS = OWNER_COLUMN_CHARS - len(":4194304:") - 8
+
+
+def owner_host() -> str:
+    """This machine's name as the lease owners of its servers carry it."""
+    return socket.gethostname()[:OWNER_HOST_CHARS]
+
+
+def new_owner() -> str:
+    """A lease owner for this process start: host, pid and a random part (a restarted
+    container may get its old pid back)."""
+    return f"{owner_host()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
 @dataclass(frozen=True, slots=True)
