@@ -87,7 +87,18 @@ def test_a_lease_owner_fits_its_column_however_long_the_host_name(
     owner = leases.new_owner()
     assert len(owner) <= leases.OWNER_COLUMN_CHARS
     assert owner.startswith(f"{leases.owner_host()}:{os.getpid()}:")
-    assert leases.owner_host() == ("pod-" + "x" * 120)[: leases.OWNER_HOST_CHARS]
+    assert leases.owner_host().startswith("pod-xxx")
+
+
+def test_machines_whose_long_names_share_their_start_own_leases_apart(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hosts = []
+    for ending in ("-a", "-b"):
+        monkeypatch.setattr(leases.socket, "gethostname", lambda e=ending: "x" * 80 + e)
+        hosts.append(leases.owner_host())
+    assert hosts[0] != hosts[1]
+    assert all(len(host) == leases.OWNER_HOST_CHARS for host in hosts)
 
 
 def test_a_short_host_name_is_kept_whole_in_its_lease_owners(

@@ -10,6 +10,7 @@ servers on its own machine that no longer run.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import socket
 import uuid
@@ -26,15 +27,23 @@ from graphq.queue.new_rows import JOBS
 from graphq.queue.vocabulary import WAITING, JobStatus
 
 # A lease owner is "<host>:<pid>:<8 hex>", held in 64-character columns (``jobs.lease_owner``,
-# and ``queue_events.node`` on a cluster): the host's name is cut to leave room for the
-# longest Linux pid (7 digits), so a long container or pod name cannot make every claim fail.
+# and ``queue_events.node`` on a cluster): the host's name must leave room for the longest
+# Linux pid (7 digits), or a long container or pod name makes every claim fail.
 OWNER_COLUMN_CHARS = 64
 OWNER_HOST_CHARS = OWNER_COLUMN_CHARS - len(":4194304:") - 8
+# A longer name keeps its start and ends in a digest of the whole (``~`` and 8 hex), so two
+# machines whose names share a long start stay apart: a restarting server ends at once the
+# leases of stopped servers on its own machine, judged by their pids, never another's.
+_DIGEST_CHARS = 8
 
 
 def owner_host() -> str:
     """This machine's name as the lease owners of its servers carry it."""
-    return socket.gethostname()[:OWNER_HOST_CHARS]
+    host = socket.gethostname()
+    if len(host) <= OWNER_HOST_CHARS:
+        return host
+    digest = hashlib.sha256(host.encode()).hexdigest()[:_DIGEST_CHARS]
+    return f"{host[: OWNER_HOST_CHARS - _DIGEST_CHARS - 1]}~{digest}"
 
 
 def new_owner() -> str:
