@@ -36,7 +36,7 @@ def follow_lone(
         track.slope = middle - track.samples[-1].middle
         enter, leave = middle - track.slope / 2.0, middle + track.slope / 2.0
     elif bottom - top + 1 > scale.steep_height_px:
-        upper, lower = top + half_width - 0.5, bottom - half_width + 0.5
+        upper, lower = stroke_ends(top, bottom, half_width)
         enter, leave = (
             (upper, lower) if abs(track.y - upper) <= abs(track.y - lower) else (lower, upper)
         )
@@ -48,6 +48,12 @@ def follow_lone(
         track.slope += gain * (measured - track.slope)
     track.samples.append(Sample(column, enter, leave, run, 1))
     track.y, track.column, track.misses = leave, column, 0
+
+
+def stroke_ends(top: int, bottom: int, half_width: float) -> tuple[float, float]:
+    """The rows of a tall run's upper and lower stroke centres: a curve crossing it steeply
+    enters at one and leaves at the other."""
+    return top + half_width - 0.5, bottom - half_width + 0.5
 
 
 def coast_through(track: Track, column: int, run: int, top: int, bottom: int) -> None:
@@ -92,9 +98,7 @@ def start_track(
 ) -> Track:
     track = Track(y=centroid, slope=0.0, column=column)
     if bottom - top + 1 > scale.steep_height_px:
-        track.samples.append(
-            Sample(column, top + half_width - 0.5, bottom - half_width + 0.5, run, 1)
-        )
+        track.samples.append(Sample(column, *stroke_ends(top, bottom, half_width), run, 1))
     else:
         track.samples.append(Sample(column, centroid, centroid, run, 1))
     return track
