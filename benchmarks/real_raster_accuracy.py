@@ -372,6 +372,7 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
     score = score_result(result, graph)
     right_by_extracted: dict[int, bool] = {}
     labelled = labels_right = 0
+    mislabels: list[str] = []
     for truth, curve in zip(case.truth, score.curves, strict=True):
         known = bool(truth.label)
         named = curve.matched is not None and same_label(
@@ -383,6 +384,9 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
         if known and curve.recovered:
             labelled += 1
             labels_right += named
+            if not named and curve.matched is not None:
+                found = result.curves[curve.matched]
+                mislabels.append(f"{truth.label!r} read {found.label!r} ({found.confidence:.2f})")
     confidences = [
         (c.confidence, right_by_extracted.get(i, False)) for i, c in enumerate(result.curves)
     ]
@@ -407,7 +411,9 @@ def run_case(job: tuple[Case, str, bool]) -> Run:
         miss_classes = ("wrong-frame",) * len(miss_classes)
     classes = (spurious_classes, miss_classes)
     if DUMP is not None:
-        _dump(DUMP, f"{name} {variant} {int(labels_given)}", image, result, meta, classes)
+        _dump(
+            DUMP, f"{name} {variant} {int(labels_given)}", image, result, meta, classes, mislabels
+        )
     return Run(
         name,
         variant,
@@ -459,6 +465,7 @@ def _dump(
     result: DigitizeResult,
     meta: GraphMeta,
     classes: tuple[tuple[str, ...], tuple[str, ...]],
+    mislabels: list[str],
 ) -> None:
     from PIL import Image
 
@@ -467,7 +474,10 @@ def _dump(
     stem = "".join(ch if ch.isalnum() else "_" for ch in name)
     Image.fromarray(image).save(directory / f"{stem}.png")
     (directory / f"{stem}_overlay.png").write_bytes(render_overlay(image, result, meta))
-    (directory / f"{stem}.txt").write_text(f"spurious {classes[0]}\nmissed {classes[1]}\n")
+    lines = [f"spurious {classes[0]}", f"missed {classes[1]}"]
+    lines += [f"label {line}" for line in mislabels]
+    lines += [f"review {note.code}: {note.message}" for note in result.review.reasons]
+    (directory / f"{stem}.txt").write_text("\n".join(lines) + "\n")
 
 
 def _report(title: str, runs: list[Run]) -> None:

@@ -13,7 +13,12 @@ import numpy as np
 from graphq.datasheet.textlines import TextLine
 from graphq.digitizer import GraphMeta, digitize
 from graphq.digitizer.labels.binding import same_label
-from graphq.digitizer.labels.list_ends import LIST_END, bind_list_ends
+from graphq.digitizer.labels.list_ends import (
+    LIST_END,
+    LIST_ORDER,
+    bind_list_ends,
+    bind_whole_list,
+)
 from graphq.digitizer.types import Axes, Axis
 from graphq.review import ReviewReason
 
@@ -78,6 +83,48 @@ def test_an_entry_that_is_already_another_curves_label_is_not_bound_again() -> N
     labels, kinds = ["", "", "VGS = 8 V", ""], ["", "", "end", ""]
     bind_list_ends(LIST, curves, labels, kinds)
     assert labels == ["", "", "VGS = 8 V", "4 V"]
+
+
+def test_a_list_naming_every_curve_but_a_line_crossing_them_is_bound_whole_by_order() -> None:
+    stray = np.column_stack((X, 150.0 - 0.6 * X))
+    curves = [_level(110.0), stray, _level(40.0), _level(75.0)]
+    labels, kinds = [""] * 4, [""] * 4
+
+    bind_whole_list(LIST, curves, labels, kinds)
+
+    assert labels == ["4 V", "", "8 V", "6 V"]
+    assert kinds == [LIST_ORDER, "", LIST_ORDER, LIST_ORDER]
+
+
+def test_curves_swapping_where_they_bunch_keep_the_order_they_hold_along_the_span() -> None:
+    # The top two traces swap by a point and a half over the first tenth, where they bunch.
+    swapped = _level(40.0)
+    swapped[X < 20.0, 1] = _level(48.0)[X < 20.0, 1] + 1.5
+    curves = [_level(110.0), swapped, _level(48.0)]
+    labels, kinds = [""] * 3, [""] * 3
+
+    bind_whole_list(LIST, curves, labels, kinds)
+
+    assert labels == ["4 V", "8 V", "6 V"]
+
+
+def test_no_list_is_bound_whole_where_two_curves_cross_along_the_span() -> None:
+    crossing = np.column_stack((X, 40.0 + 0.5 * X))
+    curves = [_level(110.0), crossing, _level(75.0)]
+    labels, kinds = [""] * 3, [""] * 3
+
+    bind_whole_list(LIST, curves, labels, kinds)
+
+    assert labels == [""] * 3
+
+
+def test_a_label_a_leader_ties_stays_when_a_list_is_bound_whole() -> None:
+    curves = [_level(110.0), _level(40.0), _level(75.0)]
+    labels, kinds = ["", "", "VGS = 6 V"], ["", "", "leader"]
+
+    bind_whole_list(LIST, curves, labels, kinds)
+
+    assert labels == ["4 V", "8 V", "VGS = 6 V"]
 
 
 def test_a_plot_with_a_stray_line_and_a_list_gets_its_ends_named_by_order() -> None:

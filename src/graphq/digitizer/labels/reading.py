@@ -41,7 +41,7 @@ from graphq.digitizer.labels.legend_samples import (
     legend_entries,
     shared_colours,
 )
-from graphq.digitizer.labels.list_ends import bind_list_ends
+from graphq.digitizer.labels.list_ends import bind_list_ends, bind_whole_list
 from graphq.digitizer.labels.ocr import LineSettings, read_lines, sized_components, unsure_name
 from graphq.digitizer.labels.pointers import carried, find_pointers
 from graphq.digitizer.labels.style_words import bind_last_style
@@ -195,6 +195,7 @@ def read_labels(
     bind_last_style(lines, own_labels, own_kinds)
     labels = [own_labels[kept.index(twin[k])] for k in range(len(curves))]
     kinds = [own_kinds[kept.index(twin[k])] for k in range(len(curves))]
+    bind_whole_list(lines, [c.points for c in traced], labels, kinds)
     listed = in_legend_order(entries, [c.points for c in traced])
     if listed is not None and not _read_elsewhere(labels, kinds, entries):
         # A legend whose samples tell no curve apart: its order is all there is.
