@@ -1,7 +1,7 @@
 """A curve label's text is mended to what was printed where its form tells (a value after
 an "=", a capacitance's name, a line style), and left as read where it does not."""
 
-from graphq.digitizer.labels.misreads import mend_label
+from graphq.digitizer.labels.misreads import mend_label, mend_saturation_pair
 
 
 def test_misreads_of_a_labels_points_zeros_and_micro_signs_are_mended() -> None:
@@ -90,3 +90,23 @@ def test_an_equals_sign_blur_made_another_sign_is_read_as_the_equals_sign() -> N
     # A sign between a name and a word, or with no name before it, is left as read.
     assert mend_label("Note * Pulse") == "Note * Pulse"
     assert mend_label("* 100)s") == "* 100)s"
+
+
+def test_a_saturation_voltage_whose_subscript_tells_which_is_named_as_printed() -> None:
+    assert mend_label("VBE (cat)") == "VBE(sat)"
+    assert mend_label("BE(sat)") == "VBE(sat)"
+    assert mend_label("Voc(at)") == "VCE(sat)"
+    assert mend_label("Voce (sat)") == "VCE(sat)"
+    # Either of the two, and names that are no saturation voltage's, stay as read.
+    assert mend_label("VE (sat)") == "VE (sat)"
+    assert mend_label("Vds(sat)") == "Vds(sat)"
+    assert mend_label("VGS(th)") == "VGS(th)"
+
+
+def test_a_saturation_voltage_read_without_its_telling_letter_is_the_pairs_other() -> None:
+    assert mend_saturation_pair(["T = 25°C", "VBE(sat)", "VE (sat)"]) == [
+        "T = 25°C",
+        "VBE(sat)",
+        "VCE(sat)",
+    ]
+    assert mend_saturation_pair(["VE (sat)", "VE(sat)"]) == ["VE (sat)", "VE(sat)"]

@@ -78,6 +78,12 @@ _MIN_CAPACITANCE_RATIO = 0.6
 # p ("10ps", "250 pA": no power device's curves are labelled in picoseconds or picoamperes,
 # a breakdown's or a threshold's test current is µA), or of a current as a W ("250 WA", no
 # unit); a 1 before "ms" read as an i ("ims").
+# A transistor's saturation voltage, V_CE(sat) or V_BE(sat), its subscript and its state set
+# small: OCR reads the subscript as what letters it may ("Voc", "Voce", "VBE", a V lost:
+# "BE") and the state's s as a c or not at all ("(cat)", "(at)"). A B is only in V_BE's; an
+# o or a c (C read small) with another letter is V_CE's; "VE" is either, and stays as read.
+_SATURATION = re.compile(r"^(?:V([A-Za-z]{1,3})|([BC][Ee]))\s?\(\s?[sSc]?at\s?\)$")
+_SATURATIONS = ("VCE(sat)", "VBE(sat)")
 _MICRO_AS_Y = re.compile(r"(?<=\d)(?:\s?y(?=[AVsFW]\b)|\s+i(?=s\b)|\s?p(?=[sA]\b)|\s?W(?=A\b))")
 _ONE_AS_I = re.compile(r"(?<![A-Za-z])i(?=[0-9]*[mµu]s\b)")
 
@@ -95,12 +101,13 @@ def mend_label(text: str) -> str:
     legend's dashed sample read with its text, and marks a blurred grid's crossings make at its
     ends ("+", "$", quotes) go. A µ read as a y, an i, a p (in "ps", "pA") or a W (in "WA"), a
     1 as an i before "ms" and an A of a package's "AA" as a 4 are mended, and so is a line style
-    named in brackets ("(OULIL)" is SOLID). Before the "=" stands a name: the marks OCR makes of
-    its subscript go, and a sign OCR made of a blurred "=" between it and its value ("Vag? 10V")
-    is the "="; so do the marks a stray speck at either end is read as, a lone dash at the end or
-    before the name (a sample's), and signs before the first letter or digit ("- = VGS = 10V"). A
-    minus set apart joins its number ("- 25°C"), and a degree sign whose C was lost gets it back
-    ("125°")."""
+    named in brackets ("(OULIL)" is SOLID), and a saturation voltage's name whose subscript
+    tells which it is ("Voc(at)" is VCE(sat), "BE(sat)" VBE(sat)). Before the "=" stands a
+    name: the marks OCR makes of its subscript go, and a sign OCR made of a blurred "="
+    between it and its value ("Vag? 10V") is the "="; so do the marks a stray speck at either
+    end is read as, a lone dash at the end or before the name (a sample's), and signs before
+    the first letter or digit ("- = VGS = 10V"). A minus set apart joins its number ("- 25°C"),
+    and a degree sign whose C was lost gets it back ("125°")."""
     text = _GRID_MARKS.sub("", text.translate(_V_AS_YEN))
     text = _SAMPLE_AS_DASHES.sub("", _LEADING_SIGNS.sub("", text)).strip(_STRAY_MARKS)
     text = _PACKAGE.sub(r"TO\1AA", text)
@@ -117,6 +124,7 @@ def mend_label(text: str) -> str:
         lambda m: m.group(1) + m.group(2).translate(_DIGIT_LOOKALIKES), text
     )
     text = _CAPACITANCE.sub(_capacitance, text)
+    text = _SATURATION.sub(_saturation, text)
     return _STYLE_WORD.sub(_style_word, re.sub(r"\s*=\s*", " = ", text))
 
 
@@ -136,6 +144,29 @@ def _capacitance(match: re.Match[str]) -> str:
     if ratio < _MIN_CAPACITANCE_RATIO or (ratio, start) == runner_up[:2]:
         return match.group(0)
     return "C" + (name[1:].upper() if read.isupper() else name[1:])
+
+
+def mend_saturation_pair(texts: list[str]) -> list[str]:
+    """The texts of a graph's lines with one saturation voltage read without its subscript's
+    telling letter ("VE(sat)") named as the other of the pair when the graph's other line
+    names one: a graph of V_CE(sat) and V_BE(sat) names each once."""
+    named = {text for text in texts if text in _SATURATIONS}
+    unsure = [text for text in texts if _SATURATION.fullmatch(text) and text not in _SATURATIONS]
+    if len(named) != 1 or len(unsure) != 1:
+        return texts
+    other = next(name for name in _SATURATIONS if name not in named)
+    return [other if text == unsure[0] else text for text in texts]
+
+
+def _saturation(match: re.Match[str]) -> str:
+    """The saturation voltage named ("VCE(sat)", "VBE(sat)") when its subscript as read
+    tells which; as read otherwise."""
+    letters = (match.group(1) or match.group(2)).lower()
+    if "b" in letters:
+        return "VBE(sat)"
+    if len(letters) >= 2 and ("c" in letters or "o" in letters):
+        return "VCE(sat)"
+    return match.group(0)
 
 
 def _common_start(first: str, second: str) -> int:

@@ -24,7 +24,7 @@ from graphq.datasheet.tesseract import read_piece_words
 from graphq.datasheet.text_mask import glyph_clusters
 from graphq.datasheet.textlines import TextLine, text_lines
 from graphq.datasheet.words import Word
-from graphq.digitizer.labels.misreads import mend_label
+from graphq.digitizer.labels.misreads import mend_label, mend_saturation_pair
 from graphq.digitizer.labels.naming import capacitance
 
 
@@ -97,7 +97,9 @@ def read_lines(
         for band in _read_words(ink, mask, glyph, settings)
         for line in text_lines([scale_word(w, factor) for w in band])
     ]
-    return [line for line in map(_mended, read) if _readable(line, settings)]
+    lines = [line for line in map(_mended, read) if _readable(line, settings)]
+    texts = mend_saturation_pair([line.text for line in lines])
+    return [replace(line, text=text) for line, text in zip(lines, texts, strict=True)]
 
 
 def _read_words(
