@@ -123,6 +123,14 @@ def test_a_legends_entries_stand_in_one_column_with_their_samples() -> None:
     assert legend_entries(lines, [_sample_left_of(ln) for ln in lines]) == lines
 
 
+def test_lines_with_a_stroke_left_of_one_and_right_of_another_are_no_legend() -> None:
+    # A safe operating area's labels in one column, a curve's piece left of the first and
+    # a speck right of the second: a legend sets its samples on one side of its entries.
+    lines = [_line("T = 25°C", 100.0, 40.0), _line("TO-92 (DC)", 100.0, 70.0)]
+    right = LegendSample((lines[1].x1 + 20.0, 73.5), (0, 0, 0), 1.0, False)
+    assert legend_entries(lines, [_sample_left_of(lines[0]), right]) == []
+
+
 def test_lines_scattered_over_the_plot_with_strokes_beside_them_are_no_legend() -> None:
     # A thermal graph's stacked labels ("TO-220" over "TC = 25°C" over "PD = 15 W") here and
     # there, each with a curve's piece or a pointer beside one of its lines: taken for a

@@ -232,16 +232,20 @@ def legend_entries(lines: list[TextLine], samples: list[LegendSample]) -> list[T
     :data:`graphq.datasheet.legends.SAMPLE_REACH_EM` of their heights), top first, that
     stand as a legend's entries do: the most of them set in one column or one row. A line
     elsewhere with a stroke beside it (a curve's piece, a pointer) is no entry: taken for
-    one, the box round the entries would swallow the labels between them."""
-    entries = []
+    one, the box round the entries would swallow the labels between them. A legend sets its
+    samples on one side of its entries: lines with a stroke left of one and right of another
+    are no legend's."""
+    sided: dict[bool, list[TextLine]] = {True: [], False: []}
     for line in lines:
         for sample in samples:
             sx, sy = sample.centre
-            near = min(abs(sx - line.x0), abs(sx - line.x1)) <= SAMPLE_REACH_EM * line.size
+            left, right = abs(sx - line.x0), abs(sx - line.x1)
+            near = min(left, right) <= SAMPLE_REACH_EM * line.size
             if near and line.top - 2 <= sy <= line.bottom + 2:
-                entries.append(line)
+                sided[left <= right].append(line)
                 break
-    return sorted(_set_as_legend(entries), key=lambda line: line.top)
+    legend: list[TextLine] = max((_set_as_legend(e) for e in sided.values()), key=len)
+    return sorted(legend, key=lambda line: line.top)
 
 
 def _set_as_legend(entries: list[TextLine]) -> list[TextLine]:
