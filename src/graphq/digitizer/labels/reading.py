@@ -31,6 +31,7 @@ from graphq.digitizer.labels.columns import (
     drop_column_headers,
     drop_condition_blocks,
 )
+from graphq.digitizer.labels.elimination import bind_left_near
 from graphq.digitizer.labels.family_values import mend_family_values
 from graphq.digitizer.labels.graph_conditions import without_graph_conditions
 from graphq.digitizer.labels.legend_samples import (
@@ -193,6 +194,7 @@ def read_labels(
     drop_condition_blocks(lines, own_labels, own_kinds)
     bind_list_ends(lines, [traced[k].points for k in kept], own_labels, own_kinds)
     bind_last_style(lines, own_labels, own_kinds)
+    bind_left_near(lines, [traced[k].points for k in kept], own_labels, own_kinds)
     labels = [own_labels[kept.index(twin[k])] for k in range(len(curves))]
     kinds = [own_kinds[kept.index(twin[k])] for k in range(len(curves))]
     bind_whole_list(lines, [c.points for c in traced], labels, kinds)
