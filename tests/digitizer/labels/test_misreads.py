@@ -120,3 +120,11 @@ def test_a_subscripts_s_read_as_a_five_and_grid_stubs_by_a_label_are_mended() ->
     # A 5 that is a value's, and an i that is a word's, stay.
     assert mend_label("VGS = 5V") == "VGS = 5V"
     assert mend_label("Ciss") == "Ciss"
+
+
+def test_a_mark_or_lone_small_letter_set_before_a_value_goes() -> None:
+    assert mend_label("y 25°C") == "25°C"
+    assert mend_label("» 25°C") == "25°C"
+    # A sign, a name before an "=" and a condition stay.
+    assert mend_label("+25°C") == "+25°C"
+    assert mend_label("f = 1MHz") == "f = 1MHz"

@@ -29,6 +29,11 @@ _STRAY_MARKS = " '‘’`,.:;|_~©®\\"
 # Marks the crossings of a blurred grid beside a label read as ("+ T4 = 100°C+", "Voge = 5V >
 # + >>"): at its end, or set before its name or a minus ("+-25C"; "+25°C" keeps its sign).
 _GRID_MARKS = re.compile(r'^[+$£“”"«»<>]+\s*(?=[-−A-Za-z])|(?:\s*[+$*“”"«»<>])+$')
+# A grid stub or a pointer's end before a value with its unit read as a mark or a lone small
+# letter set apart ("» 25°C", "y 25°C"): a label names its quantity before an "=", never so.
+_STUB_BEFORE_VALUE = re.compile(
+    r"^(?:[»«“”\"$£<>]+\s*|[a-z]\s+)(?=[-−]?\d[\d.,]*\s*(?:°C|[pnuµmk]?[VAW])$)"
+)
 # A grid stub beside a label's end read as a thin letter set apart ("VGS = 20V i"): no label
 # ends in a lone i, l or bar after its value's unit.
 _STUB_AFTER_UNIT = re.compile(r"(?<=\d[VAW])\s+[il|!]$")
@@ -105,21 +110,22 @@ def mend_label(text: str) -> str:
     unit ("OV") is a zero, and one padded with a zero ("OSA", "0 SV") lost its point ("0.5A"); a yen
     sign is a V ("40¥"). A run of dashes at an end is a legend's dashed sample read with its text,
     and marks a blurred grid's crossings make at its ends ("+", "$", "£", quotes, a lone i after the
-    unit) go. A µ read as a y, an i, a p (in "ps", "pA") or a W (in "WA"), a 1 as an i before "ms"
-    and an A of a package's "AA" as a 4 are mended, and so is a line style named in brackets
-    ("(OULIL)" is SOLID), and a saturation voltage's name whose subscript tells which it is
-    ("Voc(at)" is VCE(sat), "BE(sat)" VBE(sat)). Before the "=" stands a name: the marks OCR makes
-    of its subscript go (an S read as a 5 is an S), and a sign OCR made of a blurred "=" between it
-    and its value ("Vag? 10V") is the "="; so do the marks a stray speck at either end is read as, a
-    lone dash at the end or before the name (a sample's), and signs before the first letter or digit
-    ("- = VGS = 10V"). A minus set apart joins its number ("- 25°C"), and a degree sign whose C was
-    lost gets it back ("125°")."""
+    unit, a lone small letter before a value) go. A µ read as a y, an i, a p (in "ps", "pA") or a W
+    (in "WA"), a 1 as an i before "ms" and an A of a package's "AA" as a 4 are mended, and so is a
+    line style named in brackets ("(OULIL)" is SOLID), and a saturation voltage's name whose
+    subscript tells which it is ("Voc(at)" is VCE(sat), "BE(sat)" VBE(sat)). Before the "=" stands a
+    name: the marks OCR makes of its subscript go (an S read as a 5 is an S), and a sign OCR made of
+    a blurred "=" between it and its value ("Vag? 10V") is the "="; so do the marks a stray speck at
+    either end is read as, a lone dash at the end or before the name (a sample's), and signs before
+    the first letter or digit ("- = VGS = 10V"). A minus set apart joins its number ("- 25°C"), and
+    a degree sign whose C was lost gets it back ("125°")."""
     text = _GRID_MARKS.sub("", text.translate(_V_AS_YEN))
     text = _SAMPLE_AS_DASHES.sub("", _LEADING_SIGNS.sub("", text)).strip(_STRAY_MARKS)
     text = _PACKAGE.sub(r"TO\1AA", text)
     text = _EQUALS_MISREAD.sub(r"\1 = ", text)
     text = _LOST_DEGREE.sub(r"\1°C", text)
-    text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(_name, _STUB_AFTER_UNIT.sub("", text)))
+    text = _STUB_BEFORE_VALUE.sub("", _STUB_AFTER_UNIT.sub("", text))
+    text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(_name, text))
     text = _SPLIT_ZERO.sub("0", _POINT_AS_HYPHEN.sub(".", _MINUS_APART.sub("-", text)))
     text = _ZERO_ALONE.sub(lambda m: "0" + m.group(1).upper(), text)
     text = _LOST_POINT_AFTER_ZERO.sub(
