@@ -112,9 +112,7 @@ def test_a_saturation_voltage_read_without_its_telling_letter_is_the_pairs_other
     assert mend_saturation_pair(["VE (sat)", "VE(sat)"]) == ["VE (sat)", "VE(sat)"]
 
 
-def test_a_subscripts_s_read_as_a_five_and_grid_stubs_by_a_label_are_mended() -> None:
-    assert mend_label("V5 = 100V") == "VS = 100V"
-    assert mend_label("Vp5 = 40V") == "VpS = 40V"
+def test_grid_stubs_read_beside_a_label_go() -> None:
     assert mend_label("Veg = 20V i") == "Veg = 20V"
     assert mend_label("£ Vgg = 10V") == "Vgg = 10V"
     # A 5 that is a value's, and an i that is a word's, stay.

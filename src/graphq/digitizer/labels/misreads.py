@@ -37,9 +37,6 @@ _STUB_BEFORE_VALUE = re.compile(
 # A grid stub beside a label's end read as a thin letter set apart ("VGS = 20V i"): no label
 # ends in a lone i, l or bar after its value's unit.
 _STUB_AFTER_UNIT = re.compile(r"(?<=\d[VAW])\s+[il|!]$")
-# A subscript's S read as a 5 at the end of a quantity's name ("V5 = 100V", "Vp5 = 40V" for
-# V_DS): a name's subscript is letters.
-_S_AS_FIVE = re.compile(r"(?<=[A-Za-z])5$")
 # A package's name ("TO-243AA") with an A of its suffix read as a 4 ("TO-2434A"), or its O
 # read as a zero ("T0-204AA"): only those two are mended, its number is read as printed.
 _PACKAGE = re.compile(r"^T[O0](-\d{3})[A4]{2}\b")
@@ -114,18 +111,18 @@ def mend_label(text: str) -> str:
     (in "WA"), a 1 as an i before "ms" and an A of a package's "AA" as a 4 are mended, and so is a
     line style named in brackets ("(OULIL)" is SOLID), and a saturation voltage's name whose
     subscript tells which it is ("Voc(at)" is VCE(sat), "BE(sat)" VBE(sat)). Before the "=" stands a
-    name: the marks OCR makes of its subscript go (an S read as a 5 is an S), and a sign OCR made of
-    a blurred "=" between it and its value ("Vag? 10V") is the "="; so do the marks a stray speck at
-    either end is read as, a lone dash at the end or before the name (a sample's), and signs before
-    the first letter or digit ("- = VGS = 10V"). A minus set apart joins its number ("- 25°C"), and
-    a degree sign whose C was lost gets it back ("125°")."""
+    name: the marks OCR makes of its subscript go, and a sign OCR made of a blurred "=" between it
+    and its value ("Vag? 10V") is the "="; so do the marks a stray speck at either end is read as, a
+    lone dash at the end or before the name (a sample's), and signs before the first letter or digit
+    ("- = VGS = 10V"). A minus set apart joins its number ("- 25°C"), and a degree sign whose C was
+    lost gets it back ("125°")."""
     text = _GRID_MARKS.sub("", text.translate(_V_AS_YEN))
     text = _SAMPLE_AS_DASHES.sub("", _LEADING_SIGNS.sub("", text)).strip(_STRAY_MARKS)
     text = _PACKAGE.sub(r"TO\1AA", text)
     text = _EQUALS_MISREAD.sub(r"\1 = ", text)
     text = _LOST_DEGREE.sub(r"\1°C", text)
     text = _STUB_BEFORE_VALUE.sub("", _STUB_AFTER_UNIT.sub("", text))
-    text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(_name, text))
+    text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(lambda m: re.sub(r"[^\w()]", "", m.group(1)), text))
     text = _SPLIT_ZERO.sub("0", _POINT_AS_HYPHEN.sub(".", _MINUS_APART.sub("-", text)))
     text = _ZERO_ALONE.sub(lambda m: "0" + m.group(1).upper(), text)
     text = _LOST_POINT_AFTER_ZERO.sub(
@@ -168,12 +165,6 @@ def mend_saturation_pair(texts: list[str]) -> list[str]:
         return texts
     other = next(name for name in _SATURATIONS if name not in named)
     return [other if text == unsure[0] else text for text in texts]
-
-
-def _name(match: re.Match[str]) -> str:
-    """A quantity's name before its "=" without the marks OCR made of its subscript, and
-    with a subscript's S read as a 5 put back."""
-    return _S_AS_FIVE.sub("S", re.sub(r"[^\w()]", "", match.group(1)))
 
 
 def _saturation(match: re.Match[str]) -> str:
