@@ -384,3 +384,29 @@ class QueueDispatchCredits(Base):
         ForeignKey("extraction_queues.id", ondelete="CASCADE"), primary_key=True
     )
     credits: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QueueCount(Base):
+    """How many jobs each queue holds per status and priority, and (status
+    :data:`WAITING_LETTERS`, priority ``""``) how many of its dead letters await reprocessing.
+
+    Kept by triggers in the transaction of every change of a job or a letter (migration 0014),
+    so stats and monitors read a few rows instead of counting the job table. A key's count is
+    the sum of its shards: SQLite, one writer, keeps shard 0 alone; on PostgreSQL each
+    connection adds to its own shard (its backend's pid), so nodes completing jobs at once never
+    wait on one another's counter rows, and :func:`graphq.queue.counts.fold` folds them back
+    into shard 0 now and then.
+    """
+
+    __tablename__ = "queue_counts"
+
+    queue_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), primary_key=True)
+    priority: Mapped[str] = mapped_column(String(10), primary_key=True)
+    shard: Mapped[int] = mapped_column(Integer, primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# The status under which :class:`QueueCount` counts a queue's dead letters awaiting
+# reprocessing (no job status is spelt so).
+WAITING_LETTERS = "letters_waiting"

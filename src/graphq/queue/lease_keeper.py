@@ -2,7 +2,8 @@
 
 Every few seconds (a third of ``queue.lease_s``) the keeper renews the leases of this
 process's running jobs and looks for jobs whose lease ran out: each goes back in line, or to
-the DLQ once its attempts are spent. At start it also ends at once the leases of earlier
+the DLQ once its attempts are spent; on PostgreSQL it also folds the queue's counter shards
+(graphq.queue.counts). At start it also ends at once the leases of earlier
 servers on this machine that no longer run, rather than waiting them out.
 """
 
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from graphq.queue import leases, store
+from graphq.queue import counts, leases, store
 from graphq.queue.failures import RepeatedFailure
 from graphq.queue.worker_dirs import pid_alive
 
@@ -61,6 +62,7 @@ class LeaseKeeper:
                         engine.ctx.db, engine.owner, list(engine.running), lease_s
                     )
                 await self.recover_expired()
+                await counts.fold(engine.ctx.db)
             except Exception as exc:
                 self._failures.failed(exc)
             else:

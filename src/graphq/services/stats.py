@@ -2,8 +2,8 @@
 
 The database is the queue's source of truth, so numbers read here survive restarts and agree
 with ``GET /api/jobs``. Every figure is an aggregate the database answers from an index, never
-rows loaded into Python: counts per status and priority from ``ix_jobs_queue_status`` (a range
-of it for one queue, the whole of it, which is small, for all), the last hour from
+rows loaded into Python: counts per status and priority, and of waiting dead letters, from the
+queue's counters (:mod:`graphq.queue.counts`, a few rows however many jobs), the last hour from
 ``ix_jobs_completed``, durations from the latest :data:`DURATION_SAMPLE` completed jobs so that
 a long history does not make every request slower; throughput is per the last hour. Each count
 is grouped by queue as well, so every queue's figures cost what the whole table's do.
@@ -22,7 +22,8 @@ from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from graphq.db.database import Database
-from graphq.db.models import DeadLetter, ExtractionQueue, GraphImage, Job, Product, utcnow
+from graphq.db.models import ExtractionQueue, GraphImage, Job, Product, utcnow
+from graphq.queue import counts
 from graphq.queue.vocabulary import OUTCOMES, WAITING, JobStatus, Priority
 from graphq.schema_base import Struct
 from graphq.services.queues import get_queue
@@ -130,22 +131,21 @@ class _Tally:
         )
 
 
-async def _tallies(
-    session: AsyncSession, queue_id: str | None, *, queues_letters: bool = True
-) -> dict[str | None, _Tally]:
+async def _tallies(session: AsyncSession, queue_id: str | None) -> dict[str | None, _Tally]:
     """The counted figures of each queue's jobs (by queue id) and, under ``None``, of all
-    jobs, or of the one queue ``queue_id``: each figure is one grouped query for every queue,
-    so the dashboard pays one pass over an index, not one per queue. ``queues_letters`` false
-    leaves each queue's ``dlq_size`` uncounted (the whole table's is always counted)."""
+    jobs, or of the one queue ``queue_id``: the counts from the queue's counters (a few rows
+    however many jobs), the last hour's ends grouped over a range of an index."""
     where: ColumnElement[bool] = Job.queue_id == queue_id if queue_id is not None else true()
     tallies: defaultdict[str | None, _Tally] = defaultdict(_Tally)
-    # Grouped in the index's own order, so the database streams it without sorting.
-    grouping = (Job.queue_id, Job.status, Job.priority)
-    counts = select(*grouping, func.count()).where(where).group_by(*grouping)
-    for queue, status, priority, n in await session.execute(counts):
-        for tally in (tallies[queue], tallies[None]):
-            tally.by_status[status] = tally.by_status.get(status, 0) + n
-            tally.by_priority[priority] = tally.by_priority.get(priority, 0) + n
+    # The queue's counters: a few rows, however many jobs.
+    for count in await counts.job_counts(session, queue_id):
+        if counts.is_letters(count):
+            tallies[count.queue_id].dlq_size = count.n
+            tallies[None].dlq_size += count.n
+            continue
+        for tally in (tallies[count.queue_id], tallies[None]):
+            tally.by_status[count.status] = tally.by_status.get(count.status, 0) + count.n
+            tally.by_priority[count.priority] = tally.by_priority.get(count.priority, 0) + count.n
     since = utcnow() - timedelta(hours=1)
     # A range of ``ix_jobs_completed``: only the last hour's jobs are read.
     finished_recently = (
@@ -156,27 +156,12 @@ async def _tallies(
     for queue, status, n in await session.execute(finished_recently):
         for tally in (tallies[queue], tallies[None]):
             tally.last_hour[status] += int(n)
-    if queues_letters:
-        # Driven from the waiting letters, each joined to its job by primary key; all queues
-        # at once (one queue alone would cost the same: the letters are read either way).
-        letters = (
-            select(Job.queue_id, func.count(DeadLetter.id))
-            .join_from(DeadLetter, Job, Job.id == DeadLetter.job_id)
-            .where(DeadLetter.reprocessed_at.is_(None))
-            .group_by(Job.queue_id)
-        )
-        for queue, n in await session.execute(letters):
-            tallies[queue].dlq_size = int(n)
-    if queue_id is None:
-        # Every waiting letter, a job of its own or not, as the DLQ's routes count them.
-        waiting = select(func.count(DeadLetter.id)).where(DeadLetter.reprocessed_at.is_(None))
-        tallies[None].dlq_size = await _count(session, waiting)
     return tallies
 
 
 async def job_stats(session: AsyncSession, queue_id: str | None) -> JobStats:
     """Every figure of :class:`JobStats` for one queue's jobs, or for all (``None``)."""
-    tallies = await _tallies(session, queue_id, queues_letters=queue_id is not None)
+    tallies = await _tallies(session, queue_id)
     tally = tallies[queue_id]
     where = Job.queue_id == queue_id if queue_id is not None else true()
     return tally.stats(await recent_durations(session, where))
@@ -239,7 +224,7 @@ async def all_queue_stats(db: Database) -> list[QueueStats]:
 
 async def global_stats(db: Database) -> GlobalStats:
     async with db.read() as session:
-        tallies = await _tallies(session, None, queues_letters=False)
+        tallies = await _tallies(session, None)
         return await _global(session, tallies[None])
 
 
