@@ -8,7 +8,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Connection, Update, update
 
 from graphq.config import Settings
 from graphq.db.models import WAITING_LETTERS, Job, new_id
@@ -73,7 +73,11 @@ async def crashed_jobs(
         lapse = (
             update(Job).where(Job.id == job_id).values(lease_expires_at=lapsed, attempts=attempt)
         )
-        await db.transact(lambda conn, lapse=lapse: conn.execute(lapse))
+
+        def run(conn: Connection, lapse: Update = lapse) -> None:
+            conn.execute(lapse)
+
+        await db.transact(run)
     return ids
 
 
