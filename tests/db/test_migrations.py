@@ -13,16 +13,27 @@ import asyncpg
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, event, inspect, true
+from sqlalchemy import Connection, event, inspect, select, true
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
 from graphq.config import Settings
 from graphq.db.database import Database
 from graphq.db.migrate import alembic_config, upgrade
-from graphq.db.models import Base, Batch, ExtractionQueue, Job, Product, utcnow
+from graphq.db.models import (
+    WAITING_LETTERS,
+    Base,
+    Batch,
+    DeadLetter,
+    ExtractionQueue,
+    Job,
+    Product,
+    utcnow,
+)
 from graphq.queue.event_relay import asyncpg_dsn
 from graphq.services import batches, jobs, monitor, stats
+from tests.conftest import query_rows
+from tests.queue.helpers import counted, recounted
 
 T = TypeVar("T")
 
@@ -417,3 +428,43 @@ def test_the_outbox_notification_carries_its_events_from_revision_0013(
     assert asyncio.run(_notifications_of_a_publish(settings)) == [
         ["node-a", [[5, *events[0]], [6, *events[1]]]]
     ]
+
+
+async def _add_dead_letters(settings: Settings) -> None:
+    """The dead job's letter awaiting reprocessing, and an older one of it reprocessed."""
+    db = Database(settings.database_url)
+    try:
+        async with db.write() as session:
+            (dead,) = (await session.execute(select(Job.id).where(Job.status == "dead"))).all()
+            session.add_all(
+                [
+                    DeadLetter(job_id=dead.id, error_code="FLAKY"),
+                    DeadLetter(job_id=dead.id, error_code="FLAKY", reprocessed_at=utcnow()),
+                ]
+            )
+    finally:
+        await db.dispose()
+
+
+def test_the_queue_counters_are_filled_from_the_rows_a_database_in_use_holds(
+    empty_database: Settings,
+) -> None:
+    upgrade(empty_database, "0013")
+    asyncio.run(_add_jobs_of_every_state(empty_database))
+    asyncio.run(_add_dead_letters(empty_database))
+    upgrade(empty_database)
+    filled = counted(empty_database)
+    assert filled == recounted(empty_database)
+    assert sorted((status, n) for (_q, status, _p), n in filled.items()) == [
+        ("completed", 3),
+        ("dead", 1),
+        (WAITING_LETTERS, 1),
+        ("processing", 1),
+        ("queued", 1),
+    ]
+    command.downgrade(alembic_config(empty_database), "0013")
+    assert "queue_counts" not in on_database(empty_database, tables)
+    # Without the counters' triggers, jobs still change.
+    query_rows(empty_database, "UPDATE jobs SET status = 'completed' WHERE status = 'queued'")
+    upgrade(empty_database)
+    assert counted(empty_database) == recounted(empty_database)

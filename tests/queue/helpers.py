@@ -1,5 +1,6 @@
 """Helpers the queue tests share: a restartable app, queues and jobs over HTTP, overlap, and a
-migrated database with jobs claimed straight in the table."""
+migrated database with jobs claimed straight in the table, and the queue's counters beside a
+fresh count."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from graphq.app import create_app
 from graphq.config import Settings
 from graphq.db.database import Database
 from graphq.db.migrate import upgrade
-from graphq.db.models import Job, new_id
+from graphq.db.models import WAITING_LETTERS, Job, new_id
 from graphq.queue import new_rows, store
 from graphq.runtime import build_runtime
 from tests.conftest import TEST_HANDLERS, Service, make_key, make_settings, query_rows
@@ -129,3 +130,32 @@ async def job_columns(
     async with db.read() as session:
         rows = await session.execute(select(Job.id, *columns).where(Job.id.in_(job_ids)))
         return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def counted(settings: Settings) -> dict[tuple[str, str, str], int]:
+    """What the counters say, keys counted to zero left out."""
+    rows = query_rows(
+        settings,
+        "SELECT queue_id, status, priority, sum(n) AS n FROM queue_counts "
+        "GROUP BY queue_id, status, priority",
+    )
+    return {(r["queue_id"], r["status"], r["priority"]): int(r["n"]) for r in rows if r["n"]}
+
+
+def recounted(settings: Settings) -> dict[tuple[str, str, str], int]:
+    """The same figures counted afresh from the job and dead-letter tables."""
+    jobs = query_rows(
+        settings,
+        "SELECT queue_id, status, priority, count(*) AS n FROM jobs "
+        "GROUP BY queue_id, status, priority",
+    )
+    letters = query_rows(
+        settings,
+        "SELECT jobs.queue_id, count(*) AS n FROM dead_letters "
+        "JOIN jobs ON jobs.id = dead_letters.job_id "
+        "WHERE dead_letters.reprocessed_at IS NULL GROUP BY jobs.queue_id",
+    )
+    return {
+        **{(r["queue_id"], r["status"], r["priority"]): int(r["n"]) for r in jobs},
+        **{(r["queue_id"], WAITING_LETTERS, ""): int(r["n"]) for r in letters},
+    }

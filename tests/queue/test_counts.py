@@ -8,46 +8,20 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
+import asyncpg
 from sqlalchemy import Connection, Update, update
 
 from graphq.config import Settings
+from graphq.db.database import Database
 from graphq.db.models import WAITING_LETTERS, Job, new_id
 from graphq.queue import counts, new_rows, store
+from graphq.queue.event_relay import asyncpg_dsn
 from graphq.services import stats
 from tests.conftest import Service, query_rows
-from tests.queue.helpers import add_job, make_queue
+from tests.queue.helpers import add_job, counted, make_queue, recounted
 
 # A server that crashed on another machine: its jobs come back only when their leases lapse.
 CRASHED = "elsewhere:4242:dead"
-
-
-def counted(settings: Settings) -> dict[tuple[str, str, str], int]:
-    """What the counters say, keys counted to zero left out."""
-    rows = query_rows(
-        settings,
-        "SELECT queue_id, status, priority, sum(n) AS n FROM queue_counts "
-        "GROUP BY queue_id, status, priority",
-    )
-    return {(r["queue_id"], r["status"], r["priority"]): int(r["n"]) for r in rows if r["n"]}
-
-
-def recounted(settings: Settings) -> dict[tuple[str, str, str], int]:
-    """The same figures counted afresh from the job and dead-letter tables."""
-    jobs = query_rows(
-        settings,
-        "SELECT queue_id, status, priority, count(*) AS n FROM jobs "
-        "GROUP BY queue_id, status, priority",
-    )
-    letters = query_rows(
-        settings,
-        "SELECT jobs.queue_id, count(*) AS n FROM dead_letters "
-        "JOIN jobs ON jobs.id = dead_letters.job_id "
-        "WHERE dead_letters.reprocessed_at IS NULL GROUP BY jobs.queue_id",
-    )
-    return {
-        **{(r["queue_id"], r["status"], r["priority"]): int(r["n"]) for r in jobs},
-        **{(r["queue_id"], WAITING_LETTERS, ""): int(r["n"]) for r in letters},
-    }
 
 
 def statuses(settings: Settings) -> Counter[str]:
@@ -149,3 +123,47 @@ async def test_counters_equal_a_fresh_count_through_every_change_of_a_job(
     assert counted(settings) == before
     (shards,) = query_rows(settings, "SELECT count(DISTINCT shard) AS n FROM queue_counts")
     assert shards["n"] == 1
+
+
+async def test_on_postgresql_open_transactions_moving_jobs_of_one_queue_never_wait_on_each_other(
+    postgres_database: str,
+) -> None:
+    """Each connection counts in a shard of its own: a node completing a job does not wait
+    for another node's transaction, still open, that completed one of the same queue."""
+    dsn = asyncpg_dsn(postgres_database)
+    setup, first, second = [await asyncpg.connect(dsn) for _ in range(3)]
+    try:
+        await setup.execute(
+            "INSERT INTO products (id, name, manufacturer, part_number, device_type, package, "
+            "description, status, created_at, updated_at) VALUES ('p', 'p', '', 'P', "
+            "'Si-MOSFET', '', '', 'active', now(), now())"
+        )
+        await setup.execute(
+            "INSERT INTO extraction_queues (id, name, mode, status, max_concurrent_jobs, "
+            "priority_policy, description, settings, created_at, updated_at) VALUES ('q', 'q', "
+            "'automatic', 'active', 8, 'priority', '', '{}', now(), now())"
+        )
+        ids = [new_id() for _ in range(2)]
+        given = {"product_id": "p", "queue_id": "q", "kind": "noop", "status": "processing"}
+        db = Database(postgres_database)
+        try:
+            await new_rows.enqueue(db, [{"id": i, **given} for i in ids])
+        finally:
+            await db.dispose()
+        complete = "UPDATE jobs SET status = 'completed' WHERE id = $1"
+        await first.execute("BEGIN")
+        await first.execute(complete, ids[0])
+        await second.execute("SET lock_timeout = '2s'")
+        await second.execute(complete, ids[1])  # its own transaction, committed
+        await first.execute("COMMIT")
+        rows = await setup.fetch(
+            "SELECT status, sum(n) AS n, count(*) AS shards FROM queue_counts "
+            "WHERE queue_id = 'q' GROUP BY status ORDER BY status"
+        )
+    finally:
+        for connection in (setup, first, second):
+            await connection.close()
+    assert [(r["status"], r["n"], r["shards"]) for r in rows] == [
+        ("completed", 2, 2),
+        ("processing", 0, 3),
+    ]
