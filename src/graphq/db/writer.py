@@ -102,6 +102,12 @@ class Writer:
                 dbapi_connection.execute(pragma)
             dbapi_connection.execute("PRAGMA busy_timeout=0")
             dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
+            # A statement that fires triggers (the queue's counters, migration 0014) keeps a
+            # statement journal to undo itself alone; past 64 KiB SQLite spilled it to a temp
+            # file, so a batch INSERT of 1,000 jobs wrote twice its bytes (65 KiB a job
+            # against 32). The writer's statements are the queue's and job creation's, whose
+            # journals are bounded by the pages they touch; long cascades go elsewhere.
+            dbapi_connection.execute("PRAGMA temp_store=MEMORY")
 
         # The open connection of each thread that writes, by thread id.
         self._held: dict[int, Connection] = {}
