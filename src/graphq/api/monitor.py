@@ -107,7 +107,7 @@ class MonitorController(Controller):
             return HourlyStats(hours=await monitor.hourly_stats(db, hours))
         overall, queues = await stats.overview(db)
         return Dashboard(
-            health=await monitor.health(db, app_settings.monitor),
+            health=await monitor.health_of(db, app_settings.monitor, overall, queues),
             stats=overall,
             queues=queues,
             recent_jobs=[

@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select, true, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from graphq.config import MonitorSettings
@@ -28,7 +29,13 @@ from graphq.queue import counts
 from graphq.queue.front import QueueFront
 from graphq.queue.vocabulary import OUTCOMES, WAITING, JobStatus
 from graphq.schema_base import Struct
-from graphq.services.stats import DurationStats, duration_stats, recent_durations
+from graphq.services.stats import (
+    DurationStats,
+    GlobalStats,
+    QueueStats,
+    duration_stats,
+    recent_durations,
+)
 
 RECENT_ERRORS = 20
 
@@ -106,8 +113,6 @@ async def health(db: Database, limits: MonitorSettings) -> Health:
         names = dict(
             (await session.execute(select(ExtractionQueue.id, ExtractionQueue.name))).all()
         )
-        busy = [(names[queue], n) for queue, n in depth.items() if n and queue in names]
-        deepest_name, deepest = max(busy, key=lambda row: row[1], default=(None, 0))
         ended = dict(
             (
                 await session.execute(
@@ -117,14 +122,52 @@ async def health(db: Database, limits: MonitorSettings) -> Health:
                 )
             ).all()
         )
-        average = (
-            await session.execute(
-                select(func.avg(Job.actual_duration)).where(
-                    Job.status == JobStatus.COMPLETED, Job.completed_at >= since
-                )
-            )
-        ).scalar_one()
+        average = await _average_duration(session, since)
+    depths = [(names[queue], n) for queue, n in depth.items() if queue in names]
     completed, dead = ended.get(JobStatus.COMPLETED, 0), ended.get(JobStatus.DEAD, 0)
+    return _health(limits, depths, dlq, completed, dead, average)
+
+
+async def health_of(
+    db: Database, limits: MonitorSettings, overall: GlobalStats, queues: list[QueueStats]
+) -> Health:
+    """:func:`health` from the figures of :func:`graphq.services.stats.overview`, which the
+    dashboard reads anyway (their reads showed the database reachable): only the last hour's
+    average duration is read here."""
+    async with db.read() as session:
+        average = await _average_duration(session, utcnow() - timedelta(hours=1))
+    return _health(
+        limits,
+        [(queue.name, queue.waiting) for queue in queues],
+        overall.dlq_size,
+        overall.completed_last_hour,
+        overall.dead_last_hour,
+        average,
+    )
+
+
+async def _average_duration(session: AsyncSession, since: datetime) -> float | None:
+    average = (
+        await session.execute(
+            select(func.avg(Job.actual_duration)).where(
+                Job.status == JobStatus.COMPLETED, Job.completed_at >= since
+            )
+        )
+    ).scalar_one()
+    return float(average) if average is not None else None
+
+
+def _health(
+    limits: MonitorSettings,
+    depths: list[tuple[str, int]],
+    dlq: int,
+    completed: int,
+    dead: int,
+    average: float | None,
+) -> Health:
+    """The checks of the measures: ``depths`` is each queue's name and waiting jobs."""
+    busy = [(name, n) for name, n in depths if n]
+    deepest_name, deepest = max(busy, key=lambda row: row[1], default=(None, 0))
     rate = completed / (completed + dead) if completed + dead else None
     checks = [
         HealthCheck(
@@ -155,7 +198,7 @@ async def health(db: Database, limits: MonitorSettings) -> Health:
         HealthCheck(
             name="averageDuration",
             ok=average is None or average <= limits.max_avg_duration_s,
-            value=round(float(average), 3) if average is not None else None,
+            value=round(average, 3) if average is not None else None,
             threshold=limits.max_avg_duration_s,
             detail="average seconds of the jobs completed in the last hour",
         ),
