@@ -3,7 +3,7 @@
 600 jobs go in over HTTP, spread over the three nodes, urgent and low mixed, into a paused
 queue that is then resumed. Every job must complete exactly once, no job may run on two
 nodes at once, every urgent job must be claimed before any low one, and an SSE client on
-node A must see node C's completions.
+node A must see node C's completions, and the queue's counters must add up to the table.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import msgspec
 
 from graphq.config import Settings
 from tests.conftest import make_settings, query_rows
+from tests.queue.helpers import counted, recounted
 from tests.queue.test_crash_recovery import (
     admin_headers,
     free_port,
@@ -177,6 +178,9 @@ def test_three_nodes_share_one_queue_through_a_kill_9(
             kill_group(server)
 
     assert final == {"completed": JOBS}, final
+    # The queue's counters, each node's connections counting in shards of their own (and a
+    # node killed mid-transaction), add up to the table.
+    assert counted(reader) == recounted(reader)
     jobs = query_rows(
         reader,
         "SELECT j.id, j.attempts, j.started_at, count(r.id) AS results FROM jobs j "
