@@ -93,16 +93,18 @@ def test_a_gap_longer_than_a_dots_is_not_seen() -> None:
     assert seen_columns(bridged, dot_gap_px=6) == 200
 
 
-def test_erased_grid_columns_explain_a_sloping_curves_gaps_but_not_a_flat_traces() -> None:
+def test_erased_grid_and_dashes_explain_a_sloping_curves_gaps_but_not_a_flat_traces() -> None:
     """A horizontal grid line's remnant is cut at every vertical line just as a curve is on a
-    dark grid; only a trace that goes somewhere has its gaps explained by the erasure."""
+    dark grid, and a dotted one's in a rhythm as a dashed curve's: only a trace that goes
+    somewhere has its gaps explained by the erasure or by a dash pattern."""
     columns = np.arange(0, 100)
     erased = np.zeros(100, dtype=bool)
     erased[40:50] = True
     sloping = traced_curve(columns, 20.0 + 0.5 * columns)
     flat = traced_curve(columns, np.full(columns.size, 20.0))
-    assert _explaining(sloping, erased, line_width=1.0) is erased
-    assert _explaining(flat, erased, line_width=1.0) is None
+    explained, dashed = _explaining(sloping, erased, line_width=1.0)
+    assert explained is erased and dashed
+    assert _explaining(flat, erased, line_width=1.0) == (None, False)
 
 
 def _bending_through_one_point(slope: float, x: np.ndarray) -> np.ndarray:

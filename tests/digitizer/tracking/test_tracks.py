@@ -78,3 +78,28 @@ def test_a_gap_is_explained_by_exactly_the_erased_columns_between_its_seen_ends(
     erased[27] = False  # three gap columns left, one more than the dot gap
     erased[30] = True  # a seen column erased too: it makes up for nothing
     assert seen_columns(curve, dot_gap_px=2, erased=erased) == columns.size
+
+
+def _dashed(dash: int, gaps: list[int]) -> np.ndarray:
+    """The columns of a dashed line: dashes ``dash`` columns long, apart by ``gaps``."""
+    starts = np.cumsum([0] + [dash + gap for gap in gaps])
+    return np.concatenate([np.arange(start, start + dash) for start in starts])
+
+
+def test_the_gaps_of_a_regular_dash_pattern_count_as_seen_however_long() -> None:
+    """An SOA's dashed limit line leaves gaps twice as long as its dashes: seen only in its
+    dashes, it would fall short of the seen-columns test; its rhythm says it is one line."""
+    columns = _dashed(8, [16, 15, 17, 16, 16])
+    curve = traced_curve(columns, 100.0 - 0.5 * columns)
+    assert seen_columns(curve, dot_gap_px=2) == columns.size
+    assert seen_columns(curve, dot_gap_px=2, dashed=True) == curve.span
+
+
+def test_gaps_without_a_rhythm_count_for_nothing_as_dashes() -> None:
+    """Too few gaps, or gaps of all lengths (fragments bridged across blank plot), are no dash
+    pattern."""
+    few = _dashed(8, [16, 16, 16])
+    uneven = _dashed(8, [16, 40, 5, 30, 9, 60])
+    for columns in (few, uneven):
+        curve = traced_curve(columns, 100.0 - 0.5 * columns)
+        assert seen_columns(curve, dot_gap_px=2, dashed=True) == columns.size

@@ -166,7 +166,7 @@ def digitize_standard(
         for c in curves
         if c.arc_length_px >= STANDARD.min_curve_length_fraction * mean_side
         and c.span >= STANDARD.min_curve_span_fraction * plot_columns
-        and seen_columns(c, scale.dot_gap, _explaining(c, erased, line_width))
+        and seen_columns(c, scale.dot_gap, *_explaining(c, erased, line_width))
         >= STANDARD.min_seen_fraction * c.span
         and (
             c.span >= STANDARD.min_free_span_fraction * plot_columns
@@ -286,10 +286,14 @@ def _under_labels(
     ).astype(bool)
 
 
-def _explaining(curve: TracedCurve, erased: np.ndarray, line_width: float) -> np.ndarray | None:
-    """The erased grid columns that may explain a curve's gaps: none for a trace that keeps to
-    one row, which is what a horizontal grid line's remnant is, cut at every vertical line."""
-    return None if lies_flat(curve, line_width) else erased
+def _explaining(
+    curve: TracedCurve, erased: np.ndarray, line_width: float
+) -> tuple[np.ndarray | None, bool]:
+    """The erased grid columns that may explain a curve's gaps, and whether a dash pattern
+    may: neither for a trace that keeps to one row, which is what a horizontal grid line's
+    remnant is, cut at every vertical line (and a dotted one's in a regular rhythm)."""
+    flat = lies_flat(curve, line_width)
+    return (None if flat else erased), not flat
 
 
 def _along_frame(curve: TracedCurve, height: int) -> bool:

@@ -182,6 +182,13 @@ class TrackingSettings:
     # grid lines fused (a log decade's end). A lone line's erased columns are no wider than a
     # dot gap and its fringe; a curve cut by lone lines only is seen between them, as before.
     band_dot_gaps: int = 2
+    # A curve's gaps wider than a dot gap are a dash pattern's when at least this many of
+    # them, this share of its wide gaps, each within this ratio of their median length (and
+    # the dashes between likewise), recur: an SOA's dashed limit lines leave gaps longer than
+    # their dashes (FQA19N20's, 2:1), which the seen-columns test would otherwise drop.
+    min_dash_gaps: int = 4
+    dash_gap_share: float = 0.7
+    dash_period_ratio: float = 1.6
 
     # --- crossings and meeting points (graphq.digitizer.tracking.crossings, .meetings, .looks) ---
     # Columns either side of a touching stretch whose slope is compared.

@@ -56,14 +56,23 @@ class TracedCurve:
         return float(np.hypot(np.diff(xs), np.diff(ys)).sum())
 
 
-def seen_columns(curve: TracedCurve, dot_gap_px: int, erased: np.ndarray | None = None) -> int:
+def seen_columns(
+    curve: TracedCurve, dot_gap_px: int, erased: np.ndarray | None = None, dashed: bool = False
+) -> int:
     """Columns where the curve's ink was seen, or that lie in a gap between its dots, or (given
     ``erased``, per plot column whether a vertical grid line was erased there) in a gap the
     grid's erasure explains: erased all along but for a dot gap. On a grid as dark as the
     curves, crowded at the end of each log decade, a curve is seen only between the lines; a
-    gap the erasure does not explain (a track bridging blank plot) counts for nothing."""
+    gap the erasure does not explain (a track bridging blank plot) counts for nothing. Given
+    ``dashed``, the gaps of a regular dash pattern count as seen however long
+    (:func:`_dash_period`): an SOA's dashed limit line leaves gaps longer than its dashes."""
     gaps = np.diff(curve.column) - 1
     seen = int(curve.column.size + gaps[gaps <= dot_gap_px].sum())
+    if dashed:
+        dash_gaps = gaps > dot_gap_px
+        dash_gaps[dash_gaps] = _dash_period(gaps, dash_gaps)
+        seen += int(gaps[dash_gaps].sum())
+        gaps = np.where(dash_gaps, 0, gaps)
     if erased is None or erased.size == 0:
         return seen
     wide = np.flatnonzero(gaps > TRACKING.band_dot_gaps * dot_gap_px)
@@ -72,6 +81,27 @@ def seen_columns(curve: TracedCurve, dot_gap_px: int, erased: np.ndarray | None 
     ends = np.clip(curve.column[wide + 1], 0, erased.size)
     explained = gaps[wide] - (inside[ends] - inside[starts]) <= dot_gap_px
     return seen + int(gaps[wide][explained].sum())
+
+
+def _dash_period(gaps: np.ndarray, wide: np.ndarray) -> np.ndarray:
+    """Which of the ``wide`` gaps (``gaps[wide]``, between a curve's samples) are its dash
+    gaps: where at least ``min_dash_gaps`` of them alternate with the dashes seen between in
+    a regular period, each gap and each dash within ``dash_period_ratio`` of their medians.
+    Bridged blank plot, a label's gap or a curve's stray pieces keep no such rhythm."""
+    at = np.flatnonzero(wide)
+    lengths = gaps[at]
+    dashes = np.diff(at)
+    if at.size < TRACKING.min_dash_gaps:
+        return np.zeros(at.size, dtype=bool)
+    ratio = TRACKING.dash_period_ratio
+    gap = float(np.median(lengths))
+    dash = float(np.median(dashes))
+    alike = (lengths <= ratio * gap) & (lengths >= gap / ratio)
+    dash_alike = (dashes <= ratio * dash) & (dashes >= dash / ratio)
+    share = TRACKING.dash_gap_share
+    if alike.sum() < TRACKING.min_dash_gaps or alike.mean() < share or dash_alike.mean() < share:
+        return np.zeros(at.size, dtype=bool)
+    return alike
 
 
 def to_curve(track: Track) -> TracedCurve:
