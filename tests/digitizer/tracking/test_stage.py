@@ -4,7 +4,8 @@ import numpy as np
 
 from graphq.digitizer import digitize
 from graphq.digitizer.preprocessing.lines import Line
-from graphq.digitizer.tracking.stage import grid_columns
+from graphq.digitizer.tracking.scale import PlotScale
+from graphq.digitizer.tracking.stage import grid_bands, grid_columns
 from tests.datagen import CurveScore, generate_graph, score_result
 
 _CLEAN = {
@@ -51,3 +52,16 @@ def test_erased_grid_columns_cover_each_vertical_line_and_its_fringe() -> None:
     lines = [Line(10.5, 10, 11, 0, 100, 1.0), Line(40.0, 40, 40, 0, 100, 1.0)]
     erased = grid_columns(lines, 50)
     assert np.flatnonzero(erased).tolist() == [9, 10, 11, 12, 39, 40, 41]
+
+
+def test_a_band_of_erased_grid_columns_is_wider_than_two_dot_gaps() -> None:
+    """A log decade's crowded lines fuse into a band; a lone line and its fringe do not make
+    one, however many of them there are."""
+    scale = PlotScale(1.0, None, 100, 100)
+    assert scale.dot_gap == 2
+    erased = np.zeros(100, dtype=bool)
+    erased[10:13] = True  # a lone line and its fringe
+    erased[20:23] = True
+    erased[40:50] = True  # a band
+    erased[60:65] = True  # just wider than two dot gaps
+    assert np.flatnonzero(grid_bands(erased, scale)).tolist() == [*range(40, 50), *range(60, 65)]

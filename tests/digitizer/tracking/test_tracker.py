@@ -51,3 +51,26 @@ def test_a_dotted_curve_is_followed_from_dot_to_dot() -> None:
     scale = PlotScale(1.0, None, width, 100)
     curves = [to_curve(t) for t in track_pass(column_runs(ink, 0.5), range(width), scale)]
     assert max(c.span for c in curves) >= width - 4
+
+
+def test_a_track_coasts_through_a_band_of_erased_grid_lines_wider_than_a_dash_gap() -> None:
+    """On a grid as dark as the curve, a log decade's crowded lines fuse into a band that
+    grid removal erases with the curve's ink in it: in the band's columns the curve may be
+    there unseen; over blank plot, the same gap ends the track as before."""
+    width = 400
+    ink = np.zeros((100, width), dtype=np.float32)
+    rows = np.round(80 - 0.1 * np.arange(width)).astype(int)
+    ink[rows, np.arange(width)] = 1.0
+    ink[:, 150:180] = 0.0  # the band, erased
+    bands = np.zeros(width, dtype=bool)
+    bands[150:180] = True
+    scale = PlotScale(1.0, None, width, 100)
+    assert scale.max_gap < 30 <= scale.max_hidden_gap
+
+    def longest(band_columns: np.ndarray | None) -> int:
+        tracks = track_pass(column_runs(ink, 0.5), range(width), scale, bands=band_columns)
+        return max(to_curve(t).span for t in tracks)
+
+    assert longest(bands) == width
+    assert longest(None) < width
+    assert longest(np.zeros_like(bands)) < width

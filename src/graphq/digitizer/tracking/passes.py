@@ -22,13 +22,18 @@ from graphq.digitizer.tracking.tracks import TracedCurve, to_curve, unite
 
 
 def track_both_ways(
-    runs: ColumnRuns, scale: PlotScale, budget: Budget | None = None
+    runs: ColumnRuns,
+    scale: PlotScale,
+    budget: Budget | None = None,
+    bands: np.ndarray | None = None,
 ) -> list[TracedCurve]:
     """The curves of one pass left to right and one right to left, joined; past ``budget``
-    the tracks as far as they got."""
-    forward = [to_curve(t) for t in track_pass(runs, range(scale.columns), scale, budget)]
+    the tracks as far as they got. ``bands``: the columns of erased grid bands a curve may run
+    through unseen (:func:`graphq.digitizer.tracking.tracker.track_pass`)."""
+    forward = [to_curve(t) for t in track_pass(runs, range(scale.columns), scale, budget, bands)]
     backward = [
-        to_curve(t) for t in track_pass(runs, range(scale.columns - 1, -1, -1), scale, budget)
+        to_curve(t)
+        for t in track_pass(runs, range(scale.columns - 1, -1, -1), scale, budget, bands)
     ]
     return join_passes(forward, backward, scale.gate_px)
 

@@ -52,6 +52,11 @@ class PlotScale:
         )
 
     @cached_property
+    def max_hidden_gap(self) -> int:
+        """Columns a track coasts through in all where erased grid bands may hide its curve."""
+        return max(self.max_gap, round(self.settings.max_hidden_gap_fraction * self.columns))
+
+    @cached_property
     def young_gap(self) -> int:
         """Columns a track of fewer than ``young_age`` samples coasts through: a dot's gap to
         the next dot, not a dash gap (a speck of noise starts a track that would otherwise

@@ -64,6 +64,11 @@ class TrackingSettings:
     # through gaps up to this many line widths (at least ``min_gap_columns``): a dotted
     # curve's next dot is closer, a dashed curve's dash is longer than ``young_age``.
     young_gap_line_widths: float = 3.0
+    # Columns of a band of erased vertical grid lines (``band_dot_gaps``) do not count towards
+    # a track's gap, up to this fraction of the plot's width in all: a log decade's end of
+    # crowded grid lines as dark as the curves fuses into a band (FQA19N20's transient thermal
+    # graph at 72-100 dpi: 3-4 % of the width), twice over where a curve's dash gap meets it.
+    max_hidden_gap_fraction: float = 0.08
 
     # --- joining both passes and curve ends (tracking.passes, tracking.tracks) ---
     # Two tracks are one curve when they agree on this fraction of their common columns.

@@ -17,6 +17,7 @@ import numpy as np
 
 from graphq.digitizer.budget import Budget
 from graphq.digitizer.preprocessing.lines import Line
+from graphq.digitizer.stretches import true_stretches
 from graphq.digitizer.tracking.corners import link_corners
 from graphq.digitizer.tracking.crossings import uncross
 from graphq.digitizer.tracking.duplicates import drop_duplicates, drop_redundant
@@ -26,6 +27,7 @@ from graphq.digitizer.tracking.linking import link_fragments
 from graphq.digitizer.tracking.passes import track_both_ways
 from graphq.digitizer.tracking.runs import ColumnRuns
 from graphq.digitizer.tracking.scale import PlotScale
+from graphq.digitizer.tracking.settings import TRACKING
 from graphq.digitizer.tracking.spliced import drop_spliced
 from graphq.digitizer.tracking.tracks import TracedCurve
 from graphq.review import Review
@@ -47,9 +49,12 @@ def find_curves(
     ``under_labels`` is where text and boxes covered the plot (a curve's gap there is
     believable however long); ``image`` the plot's RGB pixels, whose colours tell crossing
     curves apart; ``grid_columns`` the columns whose vertical grid line was erased
-    (:func:`grid_columns`), which a curve's gap may span as wide as they are.
+    (:func:`grid_columns`), which a curve's gap may span as wide as they are, and whose bands
+    (:func:`grid_bands`) a track coasts through.
     """
-    curves = split_at_junctions(track_both_ways(runs, scale, budget), runs, scale, budget)
+    bands = None if grid_columns is None else grid_bands(grid_columns, scale)
+    curves = track_both_ways(runs, scale, budget, bands)
+    curves = split_at_junctions(curves, runs, scale, budget)
     curves = link_fragments(curves, scale, under_labels, budget, grid_columns)
     tracks = link_corners(curves, scale, budget)
     curves = drop_duplicates(tracks, scale, budget=budget)
@@ -68,3 +73,14 @@ def grid_columns(vertical: list[Line], columns: int) -> np.ndarray:
     for line in vertical:
         erased[max(0, line.first - 1) : max(0, line.last + 2)] = True
     return erased
+
+
+def grid_bands(erased: np.ndarray, scale: PlotScale) -> np.ndarray:
+    """Per plot column, whether it lies in a band of erased grid columns wider than
+    ``band_dot_gaps`` dot gaps: crowded lines fused (a log decade's end), not a lone line."""
+    starts, stops = true_stretches(erased)
+    wide = stops - starts > TRACKING.band_dot_gaps * scale.dot_gap
+    marks = np.zeros(erased.size + 1, dtype=np.int64)
+    marks[starts[wide]] = 1
+    marks[stops[wide]] = -1
+    return np.cumsum(marks[:-1]) > 0

@@ -10,7 +10,10 @@ the same way (a near-vertical curve); a track whose prediction falls deep inside
 it does not end at is crossing a steep curve and coasts, unless the strokes of the tracks
 heading into the run stack up to its height (sloping curves converging). A track that finds
 nothing coasts on its slope through dash gaps and erased grid crossings, up to the plot
-scale's ``max_gap`` columns (a track of a few samples, a dot or a speck, only ``young_gap``).
+scale's ``max_gap`` columns (a track of a few samples, a dot or a speck, only ``young_gap``);
+columns of a band of erased grid lines (``bands``) do not count towards that, up to
+``max_hidden_gap`` columns in all: on a grid as dark as the curves, crowded into bands at each
+log decade's end, a curve is seen only between the bands.
 
 A curve seen from the left fans out of a bundle (output characteristics) while one seen from
 the right merges into one (thermal impedance); a pass only splits bundles it walks *into*,
@@ -24,6 +27,8 @@ it claims :mod:`~graphq.digitizer.tracking.claims`, what a tall run is to it
 
 from __future__ import annotations
 
+import numpy as np
+
 from graphq.digitizer.budget import Budget
 from graphq.digitizer.tracking.claims import claim_runs, end_young_duplicates
 from graphq.digitizer.tracking.runs import ColumnRuns
@@ -31,14 +36,20 @@ from graphq.digitizer.tracking.scale import PlotScale
 from graphq.digitizer.tracking.settings import TRACKING
 from graphq.digitizer.tracking.steps import coast_through, divide_shared, follow_lone, start_track
 from graphq.digitizer.tracking.tall_runs import runs_on_flat
-from graphq.digitizer.tracking.track_state import Track
+from graphq.digitizer.tracking.track_state import Track, predict
 
 
 def track_pass(
-    runs: ColumnRuns, columns: range, scale: PlotScale, budget: Budget | None = None
+    runs: ColumnRuns,
+    columns: range,
+    scale: PlotScale,
+    budget: Budget | None = None,
+    bands: np.ndarray | None = None,
 ) -> list[Track]:
     """Track every curve along ``columns`` (ascending or descending); past ``budget``, the
-    tracks as far as they got."""
+    tracks as far as they got. ``bands`` marks the plot columns of bands of erased vertical
+    grid lines (:func:`graphq.digitizer.tracking.stage.grid_bands`), where a curve may run
+    unseen."""
     live: list[Track] = []
     done: list[Track] = []
     half_width = scale.line_width_px / 2.0
@@ -79,10 +90,12 @@ def track_pass(
         claimed = {id(track) for members in claims.values() for track in members}
         still_live: list[Track] = []
         for track in live:
-            if id(track) not in claimed:
+            if id(track) not in claimed and not _in_band(track, column, bands, scale):
                 track.misses += 1
-            if track.misses > (
-                scale.max_gap if track.age >= TRACKING.young_age else scale.young_gap
+            if (
+                track.misses
+                > (scale.max_gap if track.age >= TRACKING.young_age else scale.young_gap)
+                or abs(column - track.column) > scale.max_hidden_gap
             ):
                 done.append(track)
             else:
@@ -102,3 +115,12 @@ def track_pass(
                 )
         live = still_live
     return done + live
+
+
+def _in_band(track: Track, column: int, bands: np.ndarray | None, scale: PlotScale) -> bool:
+    """Whether a track of some age, heading into the plot, is in a column of an erased grid
+    band: its curve may be there, unseen."""
+    if bands is None or track.age < TRACKING.young_age or not bands[column]:
+        return False
+    reach = scale.line_width_px / 2.0 + 1.0
+    return bool(-reach <= predict(track, column) < scale.rows + reach)
