@@ -29,6 +29,9 @@ class LeaseKeeper:
     def __init__(self, engine: QueueEngine) -> None:
         self.engine = engine
         self._failures = RepeatedFailure("lease maintenance", log)
+        # Apart from the leases': a fold that keeps failing must not hold back their renewal,
+        # nor leases that keep failing the fold.
+        self._fold_failures = RepeatedFailure("folding the queue's counters", log)
 
     async def recover_at_start(self) -> None:
         """Take back the jobs of stopped servers: this machine's at once, others' once their
@@ -62,11 +65,16 @@ class LeaseKeeper:
                         engine.ctx.db, engine.owner, list(engine.running), lease_s
                     )
                 await self.recover_expired()
-                await counts.fold(engine.ctx.db)
             except Exception as exc:
                 self._failures.failed(exc)
             else:
                 self._failures.succeeded()
+            try:
+                await counts.fold(engine.ctx.db)
+            except Exception as exc:
+                self._fold_failures.failed(exc)
+            else:
+                self._fold_failures.succeeded()
 
     async def recover_expired(self) -> None:
         engine, db = self.engine, self.engine.ctx.db

@@ -1,4 +1,4 @@
-"""Monitoring views over the job table: health, performance, errors, DLQ and hourly history.
+"""Monitoring views over the queue: health, performance, errors, DLQ and hourly history.
 
 Health compares four measures with the ``[monitor]`` thresholds: the deepest queue's waiting
 jobs (``max_queue_depth``), the unprocessed dead letters (``max_dlq_size``), and, over jobs
@@ -7,9 +7,10 @@ that ended in the last hour, the success rate (``min_success_rate``) and the ave
 or an unreachable database — is ``unhealthy``. A measure with nothing to measure (no job ended
 in the last hour) passes.
 
-Every view is answered from an index (see migration 0005): counts and averages are grouped by
-the database over an index range, lists read the first rows of an index in order, so no view
-grows slower with the job table's history.
+Jobs per queue and status and the waiting dead letters come from the queue's counters
+(graphq.queue.counts); every other figure from an index (see migration 0005): averages are
+grouped by the database over an index range, lists read the first rows of an index in order,
+so no view grows slower with the job table's history.
 """
 
 from __future__ import annotations

@@ -195,7 +195,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("queue_id", "status", "priority", "shard"),
     )
     if op.get_bind().dialect.name == "postgresql":
-        statements = [*_postgresql_functions(), *POSTGRESQL_TRIGGERS]
+        # Both tables at once, before any trigger: creating each trigger locks its table, and a
+        # running node's transaction holding the other table's lock would deadlock with that.
+        statements = [
+            "LOCK TABLE jobs, dead_letters IN SHARE ROW EXCLUSIVE MODE",
+            *_postgresql_functions(),
+            *POSTGRESQL_TRIGGERS,
+        ]
     else:
         statements = _sqlite_triggers()
     for statement in [*statements, *FILL]:
