@@ -75,3 +75,21 @@ def test_segments_far_apart_in_scale_are_a_misread_not_a_hand_drawn_axis() -> No
     labels = [(100.0, 0.1), (120.0, 1.0), (500.0, 10.0), (520.0, 100.0)]
     verdict = judge_axis("x", labels, LOG_X, EDGES)
     assert verdict.note is not None and isinstance(verdict.map, AxisMap)
+
+
+def test_a_label_that_lost_its_point_is_read_with_it_put_back_and_said() -> None:
+    """MJL21193's hand-drawn decades, "1.0" read as 10 at 100 dpi."""
+    labels = [(100.0, 0.1), (230.0, 10.0), (315.0, 10.0), (520.0, 100.0)]
+    verdict = judge_axis("x", labels, LOG_X, EDGES)
+    assert isinstance(verdict.map, KnotMap) and verdict.note is None
+    assert "read 10 as 1: a decimal point lost" in verdict.warning
+    np.testing.assert_allclose(verdict.map.pixel_to_value(np.array([230.0, 315.0])), [1, 10])
+
+
+def test_lost_points_put_back_two_ways_leave_the_axis_for_review() -> None:
+    """100 read twice on 0.1..1000, the first of them "10.0" or "1.00": the labels then map
+    the axis either way."""
+    labels = [(100.0, 0.1), (250.0, 100.0), (380.0, 100.0), (520.0, 1000.0)]
+    verdict = judge_axis("x", labels, Axis(0.1, 1000, "log"), EDGES)
+    assert verdict.note is not None and verdict.note.code == ReviewReason.AXIS_UNREAD
+    assert "more than one way" in verdict.note.message

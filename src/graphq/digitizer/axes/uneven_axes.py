@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graphq.digitizer.axes.calibration import AxisMap, KnotMap, map_from_frame
+from graphq.digitizer.axes.lost_points import Reading, readings
 from graphq.digitizer.types import Axis
 from graphq.review import ReviewNote, ReviewReason
 
@@ -70,10 +71,49 @@ def judge_axis(
     settings: UnevenAxisSettings = UNEVEN_AXES,
 ) -> AxisVerdict:
     """The map of ``axis`` (``edges``: pixels of its min and max) given the tick labels read
-    along it, (pixel, value) each; called for an axis whose ticks stand off the even map."""
+    along it, (pixel, value) each; called for an axis whose ticks stand off the even map.
+
+    Labels that map no axis as read are tried with lost decimal points put back
+    (:mod:`graphq.digitizer.axes.lost_points`): the fewest changes that map the axis are
+    taken when they map it one way only; otherwise the first verdict stands."""
     even = map_from_frame(axis, *edges)
     log = axis.scale == "log"
     usable = [(p, v) for p, v in labels if math.isfinite(v) and (v > 0 or not log)]
+    verdict = _judge_read(name, usable, axis, even, settings)
+    if verdict.note is None:
+        return verdict
+    low, high = sorted((axis.min, axis.max))
+    forward = float(np.sign(even.pixel_b - even.pixel_a))
+    found: list[tuple[AxisVerdict, Reading]] = []
+    for reading in readings(usable, low, high, log, forward):
+        if found and reading.changes > found[0][1].changes:
+            break
+        mended = _judge_read(name, reading.labels, axis, even, settings)
+        if mended.note is None:
+            found.append((mended, reading))
+    if not found:
+        return verdict
+    if any(other.map != found[0][0].map for other, _ in found[1:]):
+        return _unread(
+            even,
+            name,
+            "its tick labels read with a decimal point put back map it more than one way",
+        )
+    mended, reading = found[0]
+    put_back = ", ".join(f"{was:g} as {now:g}" for was, now in reading.mended)
+    said = mended.warning or f"{name} axis: tick labels stand where the given range puts them"
+    return AxisVerdict(mended.map, f"{said} (read {put_back}: a decimal point lost)")
+
+
+def _judge_read(
+    name: str,
+    usable: list[tuple[float, float]],
+    axis: Axis,
+    even: AxisMap,
+    settings: UnevenAxisSettings,
+) -> AxisVerdict:
+    """:func:`judge_axis` of labels taken as read."""
+    log = axis.scale == "log"
     range_text = f"{axis.min:g}..{axis.max:g}"
     if len(usable) < 2:
         return _unread(even, name, f"its tick marks stand off the given range {range_text}")
