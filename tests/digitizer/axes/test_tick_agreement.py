@@ -54,3 +54,15 @@ def test_the_y_axis_is_checked_from_its_bottom_edge_up() -> None:
 
 def test_too_few_ticks_tell_nothing() -> None:
     assert ticks_agree([100.0, 300.0, 500.0], (100.0, 500.0), Axis(0, 10)) is None
+
+
+def test_a_hand_drawn_grid_among_curve_crossings_matches_no_odd_cut_of_the_range() -> None:
+    """MJL21193's uneven 0..30 grid (steps 55, 46, 44, 53, 46, 55 px) and curves crossing the
+    left edge: three of them land on the range cut in steps of 6, which is no axis's step."""
+    ticks = [24.5, 79.0, 85.5, 107.0, 125.5, 145.0, 178.0, 204.0, 222.5, 268.0, 323.5]
+    assert ticks_agree(ticks, (324.0, 24.0), Axis(0, 30)) is False
+
+
+def test_a_range_given_a_hair_off_round_agrees_by_its_cut_steps() -> None:
+    ticks = [100.0 + 50.0 * k for k in range(11)]
+    assert ticks_agree(ticks, (100.0, 600.0), Axis(-0.0077, 25.0)) is True
