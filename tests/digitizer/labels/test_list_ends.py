@@ -127,6 +127,37 @@ def test_a_label_a_leader_ties_stays_when_a_list_is_bound_whole() -> None:
     assert labels == ["4 V", "8 V", "VGS = 6 V"]
 
 
+def test_no_list_is_bound_whole_where_a_leader_names_another_entry_than_the_order() -> None:
+    # The middle curve's leader says 8 V, the list's order names it 6 V: one is wrong, and
+    # the graph's own tie is not to be outvoted by an order.
+    curves = [_level(110.0), _level(40.0), _level(75.0)]
+    labels, kinds = ["", "", "VGS = 8 V"], ["", "", "leader"]
+
+    bind_whole_list(LIST, curves, labels, kinds)
+
+    assert labels == ["", "", "VGS = 8 V"]
+    assert kinds == ["", "", "leader"]
+
+
+def test_a_label_read_inline_stays_as_read_when_a_list_is_bound_whole() -> None:
+    curves = [_level(110.0), _level(40.0), _level(75.0)]
+    labels, kinds = ["4 V", "", ""], ["inline", "", ""]
+
+    bind_whole_list(LIST, curves, labels, kinds)
+
+    assert labels == ["4 V", "8 V", "6 V"]
+    assert kinds == ["inline", LIST_ORDER, LIST_ORDER]
+
+
+def test_a_label_bound_by_the_list_ends_gives_way_to_the_whole_list() -> None:
+    curves = [_level(110.0), _level(40.0), _level(75.0)]
+    labels, kinds = ["", "", "4 V"], ["", "", LIST_END]
+
+    bind_whole_list(LIST, curves, labels, kinds)
+
+    assert labels == ["4 V", "8 V", "6 V"]
+
+
 def test_a_plot_with_a_stray_line_and_a_list_gets_its_ends_named_by_order() -> None:
     x = np.linspace(0, 10, 300)
     figure = plt.figure(figsize=(6, 4.5), dpi=120)

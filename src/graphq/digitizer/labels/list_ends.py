@@ -26,7 +26,7 @@ import numpy as np
 from graphq.datasheet.labels import CERTAINTY
 from graphq.datasheet.lists import find_lists
 from graphq.datasheet.textlines import TextLine
-from graphq.digitizer.labels.binding import same_label
+from graphq.digitizer.labels.binding import DEFAULT_BINDING, same_label
 from graphq.digitizer.labels.legend_samples import heights_across
 
 # How an end bound so is named among the binder's kinds; it is sure below every binding the
@@ -95,7 +95,9 @@ def bind_whole_list(
     """Bind, in place, each entry of the one list the ``lines`` hold to the curves (points
     x, y, y down, in the lines' units) top to bottom, where it names as many as keep one
     order (all, or all but one that crosses them) and the binder bound no list. A label
-    bound by a leader or a legend sample stays: the graph ties it."""
+    the graph ties to its curve (a leader, a sample, text inline, at its end or beside it)
+    stays, and must say what its curve's entry says: where one names another entry, the
+    order is not the graph's, and no entry is bound."""
     found = find_lists(lines)
     if LISTED in kinds or len(found) != 1:
         return
@@ -113,8 +115,15 @@ def bind_whole_list(
     ]
     if len(ordered) != 1:
         return
-    for index, entry in zip(ordered[0], entries, strict=True):
-        if CERTAINTY.get(kinds[index], 0.0) <= CERTAINTY["inline"]:
+    # Labels the binder would not take on their own (none, or bound by an order) give way.
+    pairs = [
+        (index, entry, CERTAINTY.get(kinds[index], 0.0) < DEFAULT_BINDING.min_certainty)
+        for index, entry in zip(ordered[0], entries, strict=True)
+    ]
+    if any(not free and not same_label(labels[index], entry) for index, entry, free in pairs):
+        return
+    for index, entry, free in pairs:
+        if free:
             labels[index], kinds[index] = entry, LIST_ORDER
 
 
