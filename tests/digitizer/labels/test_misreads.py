@@ -103,6 +103,15 @@ def test_a_saturation_voltage_whose_subscript_tells_which_is_named_as_printed() 
     assert mend_label("VGS(th)") == "VGS(th)"
 
 
+def test_a_saturation_voltage_read_with_two_terminals_letters_keeps_them_as_read() -> None:
+    # A PNP's V_EC(sat) and V_EB(sat), and V_CB(sat), are printed so: only the state is mended.
+    assert mend_label("VEC(sat)") == "VEC(sat)"
+    assert mend_label("VEB (cat)") == "VEB(sat)"
+    assert mend_label("VCB(sat)") == "VCB(sat)"
+    assert mend_label("Vbc(sat)") == "Vbc(sat)"
+    assert mend_label("Vce(at)") == "Vce(sat)"
+
+
 def test_a_saturation_voltage_read_without_its_telling_letter_is_the_pairs_other() -> None:
     assert mend_saturation_pair(["T = 25°C", "VBE(sat)", "VE (sat)"]) == [
         "T = 25°C",
@@ -110,6 +119,9 @@ def test_a_saturation_voltage_read_without_its_telling_letter_is_the_pairs_other
         "VCE(sat)",
     ]
     assert mend_saturation_pair(["VE (sat)", "VE(sat)"]) == ["VE (sat)", "VE(sat)"]
+    assert mend_saturation_pair(["Vbe(sat)", "VE(sat)"]) == ["Vbe(sat)", "VCE(sat)"]
+    # A PNP's pair read whole is no untold one.
+    assert mend_saturation_pair(["VBE(sat)", "VEC(sat)"]) == ["VBE(sat)", "VEC(sat)"]
 
 
 def test_grid_stubs_read_beside_a_label_go() -> None:

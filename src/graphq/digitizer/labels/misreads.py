@@ -87,11 +87,14 @@ _MIN_CAPACITANCE_RATIO = 0.6
 # a breakdown's or a threshold's test current is µA), or of a current as a W ("250 WA", no
 # unit); a 1 before "ms" read as an i ("ims").
 # A transistor's saturation voltage, V_CE(sat) or V_BE(sat), its subscript and its state set
-# small: OCR reads the subscript as what letters it may ("Voc", "Voce", "VBE", a V lost:
-# "BE") and the state's s as a c or not at all ("(cat)", "(at)"). A B is only in V_BE's; an
-# o or a c (C read small) with another letter is V_CE's; "VE" is either, and stays as read.
+# small: OCR reads the subscript as what letters it may ("Voc", "Voce", a V lost: "BE") and
+# the state's s as a c or not at all ("(cat)", "(at)"). A B is only in V_BE's; an o or a c
+# (C read small) with another letter is V_CE's; "VE" is either, and stays as read.
 _SATURATION = re.compile(r"^(?:V([A-Za-z]{1,3})|([BC][Ee]))\s?\(\s?[sSc]?at\s?\)$")
 _SATURATIONS = ("VCE(sat)", "VBE(sat)")
+# A subscript read as two terminals' letters is the one printed: a PNP's V_EC(sat), V_EB(sat),
+# or V_CB(sat), is no misread V_CE(sat) or V_BE(sat).
+_TERMINAL_PAIRS = frozenset({"ce", "be", "ec", "eb", "cb", "bc"})
 _MICRO_AS_Y = re.compile(r"(?<=\d)(?:\s?y(?=[AVsFW]\b)|\s+i(?=s\b)|\s?p(?=[sA]\b)|\s?W(?=A\b))")
 _ONE_AS_I = re.compile(r"(?<![A-Za-z])i(?=[0-9]*[mµu]s\b)")
 
@@ -159,17 +162,28 @@ def mend_saturation_pair(texts: list[str]) -> list[str]:
     """The texts of a graph's lines with one saturation voltage read without its subscript's
     telling letter ("VE(sat)") named as the other of the pair when the graph's other line
     names one: a graph of V_CE(sat) and V_BE(sat) names each once."""
-    named = {text for text in texts if text in _SATURATIONS}
-    unsure = [text for text in texts if _SATURATION.fullmatch(text) and text not in _SATURATIONS]
+    names = {name.casefold(): name for name in _SATURATIONS}
+    named = {names[text.casefold()] for text in texts if text.casefold() in names}
+    unsure = [text for text in texts if _subscript_untold(text)]
     if len(named) != 1 or len(unsure) != 1:
         return texts
     other = next(name for name in _SATURATIONS if name not in named)
     return [other if text == unsure[0] else text for text in texts]
 
 
+def _subscript_untold(text: str) -> bool:
+    """Whether a text is a saturation voltage whose subscript as read names no two
+    terminals ("VE(sat)"; not "VEC(sat)")."""
+    match = _SATURATION.fullmatch(text)
+    return match is not None and (match.group(1) or match.group(2)).lower() not in _TERMINAL_PAIRS
+
+
 def _saturation(match: re.Match[str]) -> str:
     """The saturation voltage named ("VCE(sat)", "VBE(sat)") when its subscript as read
-    tells which; as read otherwise."""
+    tells which; a subscript of two terminals' letters as read, its state as printed; as
+    read otherwise."""
+    if match.group(1) is not None and match.group(1).lower() in _TERMINAL_PAIRS:
+        return f"V{match.group(1)}(sat)"
     letters = (match.group(1) or match.group(2)).lower()
     if "b" in letters:
         return "VBE(sat)"
