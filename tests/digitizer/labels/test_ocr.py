@@ -182,3 +182,12 @@ def test_a_capacitances_name_mended_from_an_unsure_reading_is_doubted() -> None:
     assert unsure_name(_line("Crss", "Crss", 0.3), DEFAULT_LINES) is None
     assert unsure_name(_line("Coss", "Cos", 0.9), DEFAULT_LINES) is None
     assert unsure_name(_line("VGS = 10V", "VGS=10V", 0.3), DEFAULT_LINES) is None
+
+
+def test_a_saturation_voltage_named_as_the_other_of_its_pair_is_doubted() -> None:
+    # "VE(sat)" tells neither V_CE(sat) nor V_BE(sat): named as the one the graph's other line
+    # is not, it is a guess however sure tesseract was of its letters.
+    assert unsure_name(_line("VCE(sat)", "VE(sat)", 0.95), DEFAULT_LINES) == "VE(sat)"
+    # Its subscript read, or mended from letters that tell it, it is no guess.
+    assert unsure_name(_line("VCE(sat)", "VCE(sat)", 0.95), DEFAULT_LINES) is None
+    assert unsure_name(_line("VCE(sat)", "Voc(at)", 0.95), DEFAULT_LINES) is None

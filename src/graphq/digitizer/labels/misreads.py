@@ -171,6 +171,13 @@ def mend_saturation_pair(texts: list[str]) -> list[str]:
     return [other if text == unsure[0] else text for text in texts]
 
 
+def named_by_pair(text: str, read: str) -> bool:
+    """Whether ``text`` is a saturation voltage :func:`mend_saturation_pair` named from a
+    reading (``read``, as tesseract gave it) that told neither of the pair: a guess by
+    elimination, not a reading."""
+    return text in _SATURATIONS and _subscript_untold(mend_label(read))
+
+
 def _subscript_untold(text: str) -> bool:
     """Whether a text is a saturation voltage whose subscript as read names no two
     terminals ("VE(sat)"; not "VEC(sat)")."""

@@ -24,7 +24,7 @@ from graphq.datasheet.tesseract import read_piece_words
 from graphq.datasheet.text_mask import glyph_clusters
 from graphq.datasheet.textlines import TextLine, text_lines
 from graphq.datasheet.words import Word
-from graphq.digitizer.labels.misreads import mend_label, mend_saturation_pair
+from graphq.digitizer.labels.misreads import mend_label, mend_saturation_pair, named_by_pair
 from graphq.digitizer.labels.naming import capacitance
 
 
@@ -364,8 +364,11 @@ def _readable(line: TextLine, settings: LineSettings) -> bool:
 def unsure_name(line: TextLine, settings: LineSettings) -> str | None:
     """What tesseract read, when the line is a capacitance's name mended from a reading it was
     unsure of ("Cos" taken as "Coss"): as often another name misread ("C_ISS" at 72 dpi read
-    "Cos") as its own; None otherwise."""
+    "Cos") as its own; or a saturation voltage named only as the other of its graph's pair
+    ("VE(sat)" taken as "VCE(sat)"), a guess however sure tesseract was; None otherwise."""
     read = "".join(word.text for word in line.words)
+    if named_by_pair(line.text, read):
+        return read
     unsure = min(word.confidence for word in line.words) < settings.min_confidence
     if not unsure or capacitance(line.text) is None or capacitance(read) is not None:
         return None

@@ -88,7 +88,7 @@ class ReadingSettings:
     # Labels bound in a legend's order, its samples all alike, are read but bound by order:
     # this sure, below every reading the binder makes.
     legend_order_certainty: float = 0.5
-    # A name mended from a reading tesseract was unsure of (:func:`.ocr.unsure_name`) is
+    # A name mended from an unsure reading (:func:`.ocr.unsure_name`) is
     # bound no surer than that: given labels are then bound by order, not by it, and without
     # them it is taken and said to be doubtful.
     unsure_name_certainty: float = 0.5
@@ -397,8 +397,8 @@ def label_curves(
     for as_read, taken in read.unsure:
         named.review.add(
             ReviewReason.LOW_CONFIDENCE,
-            f"the label {taken!r} was mended from {as_read!r}, a reading tesseract was unsure "
-            "of: it may name another curve",
+            f"the label {taken!r} was mended from {as_read!r}, a reading that does not tell "
+            "it from another name: it may name another curve",
         )
     return replace(named, texts=read.texts)
 
