@@ -9,10 +9,21 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 import numpy as np
+import pytest
 
+from graphq.datasheet.labels import CERTAINTY
 from graphq.digitizer import GraphMeta, digitize
-from graphq.digitizer.labels.binding import same_label
-from graphq.digitizer.labels.reading import DEFAULT_READING, PlotText, plot_glyphs, twins
+from graphq.digitizer.labels import reading
+from graphq.digitizer.labels.binding import CurveLabels, LabelSource, same_label
+from graphq.digitizer.labels.elimination import ELIMINATED
+from graphq.digitizer.labels.list_ends import LIST_ORDER
+from graphq.digitizer.labels.reading import (
+    DEFAULT_READING,
+    PlotText,
+    label_curves,
+    plot_glyphs,
+    twins,
+)
 from graphq.digitizer.types import Axes, Axis
 from graphq.review import ReviewReason
 
@@ -237,3 +248,59 @@ def test_a_value_taken_from_its_columns_order_is_said_in_the_review() -> None:
     assert any(same_label(label, "2.3V") for label in labels), labels
     said = [n.message for n in result.review.reasons if n.code == ReviewReason.LOW_CONFIDENCE]
     assert any("'23V' was taken as '2.3V'" in message for message in said), said
+
+
+def _flat_pair_and_between(axes: plt.Axes, lines: object) -> None:
+    """Curves settling at 1.5, 3.5 and 4.1, the top and the bottom one labelled at their end
+    and "25°C" set between the top two, as near one as the other."""
+    for line, level in zip(lines, (1.5, 3.5, 4.1), strict=True):  # type: ignore[call-overload]
+        line.set_ydata(level * (1 - np.exp(-X / 1.5)))
+    axes.text(8.4, 4.25, "150°C", fontsize=9)
+    axes.text(8.4, 1.65, "-55°C", fontsize=9)
+    axes.text(5.0, 3.8 * (1 - np.exp(-5.0 / 1.5)), "25°C", fontsize=9, va="center")
+
+
+def _stray_and_list(axes: plt.Axes, lines: object) -> None:
+    # A stray line crossing the family mid-plot: the three curves keep one order without it.
+    axes.plot([0, 10], [4.4, 0.0], color="black", lw=1.2)
+    _top_bottom(axes, lines)
+
+
+def _bound(pixels: np.ndarray, monkeypatch: pytest.MonkeyPatch) -> tuple[object, CurveLabels]:
+    """The result, and the labels as bound (with where each came from)."""
+    named: list[CurveLabels] = []
+
+    def kept(*args: object) -> CurveLabels:
+        named.append(label_curves(*args))  # type: ignore[arg-type]
+        return named[-1]
+
+    monkeypatch.setattr(reading, "label_curves", kept)
+    return digitize(pixels, _meta()), named[0]
+
+
+@pytest.mark.parametrize("in_table", [False, True])
+def test_a_label_bound_by_elimination_is_bound_by_order_and_said_to_be(
+    monkeypatch: pytest.MonkeyPatch, in_table: bool
+) -> None:
+    # However sure the datasheet binder's table would take the kind, it is an order's.
+    if in_table:
+        monkeypatch.setitem(CERTAINTY, ELIMINATED, 0.95)
+    result, named = _bound(_render(_flat_pair_and_between), monkeypatch)
+
+    between = named.labels.index("25°C")
+    assert named.sources[between] == LabelSource.ORDER
+    assert ReviewReason.LABELS_BY_ORDER in {n.code for n in result.review.reasons}  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("in_table", [False, True])
+def test_a_list_bound_whole_by_order_is_said_to_be(
+    monkeypatch: pytest.MonkeyPatch, in_table: bool
+) -> None:
+    if in_table:
+        monkeypatch.setitem(CERTAINTY, LIST_ORDER, 0.95)
+    result, named = _bound(_render(_stray_and_list), monkeypatch)
+
+    # The middle entry, bound only by the list's order, and both ends; the stray unread.
+    assert any(same_label(label, "VGS = 6 V") for label in named.labels)
+    assert sorted(named.sources) == [LabelSource.ORDER] * 3 + [LabelSource.UNREAD]
+    assert ReviewReason.LABELS_BY_ORDER in {n.code for n in result.review.reasons}  # type: ignore[attr-defined]

@@ -31,7 +31,7 @@ from graphq.digitizer.labels.columns import (
     drop_column_headers,
     drop_condition_blocks,
 )
-from graphq.digitizer.labels.elimination import bind_left_near
+from graphq.digitizer.labels.elimination import ELIMINATED, bind_left_near
 from graphq.digitizer.labels.family_values import mend_family_values
 from graphq.digitizer.labels.graph_conditions import without_graph_conditions
 from graphq.digitizer.labels.legend_samples import (
@@ -42,15 +42,21 @@ from graphq.digitizer.labels.legend_samples import (
     legend_entries,
     shared_colours,
 )
-from graphq.digitizer.labels.list_ends import bind_list_ends, bind_whole_list
+from graphq.digitizer.labels.list_ends import LIST_END, LIST_ORDER, bind_list_ends, bind_whole_list
 from graphq.digitizer.labels.ocr import LineSettings, read_lines, sized_components, unsure_name
 from graphq.digitizer.labels.pointers import carried, find_pointers
-from graphq.digitizer.labels.style_words import bind_last_style
+from graphq.digitizer.labels.style_words import STYLE_LEFT, bind_last_style
 from graphq.digitizer.tracking.tracks import TracedCurve
 from graphq.errors import GraphqError
 from graphq.review import ReviewReason
 
 Box = tuple[float, float, float, float]
+# A legend's entries bound in its order, its samples all alike.
+LEGEND_ORDER = "legend order"
+# Labels tied to their curves by an order (a list's, a legend's, the one curve left), not
+# by the graph: bound no surer than the reading's legend order certainty, whatever the
+# datasheet binder's table says, so that the review names them.
+ORDER_KINDS = frozenset({LIST_END, LIST_ORDER, ELIMINATED, STYLE_LEFT, LEGEND_ORDER})
 
 
 @dataclass(frozen=True)
@@ -201,8 +207,11 @@ def read_labels(
     listed = in_legend_order(entries, [c.points for c in traced])
     if listed is not None and not _read_elsewhere(labels, kinds, entries):
         # A legend whose samples tell no curve apart: its order is all there is.
-        labels, kinds = listed, ["legend order"] * len(listed)
-    certainty = [CERTAINTY.get(kind, settings.legend_order_certainty) for kind in kinds]
+        labels, kinds = listed, [LEGEND_ORDER] * len(listed)
+    certainty = [
+        settings.legend_order_certainty if kind in ORDER_KINDS else CERTAINTY.get(kind, 0.0)
+        for kind in kinds
+    ]
     unsure = {
         line.text: read for line in lines if (read := unsure_name(line, settings.lines)) is not None
     }
