@@ -131,6 +131,26 @@ def test_lines_with_a_stroke_left_of_one_and_right_of_another_are_no_legend() ->
     assert legend_entries(lines, [_sample_left_of(lines[0]), right]) == []
 
 
+def _sample_right_of(line: TextLine) -> LegendSample:
+    return LegendSample((line.x1 + 20.0, (line.top + line.bottom) / 2), (0, 0, 0), 1.0, False)
+
+
+def test_lines_with_a_stroke_on_either_side_are_no_legend_whatever_the_strokes_order() -> None:
+    lines = [_line("VGS = 10 V", 100.0, 40.0), _line("VGS = 5 V", 100.0, 55.0)]
+    both = [_sample_left_of(ln) for ln in lines] + [_sample_right_of(ln) for ln in lines]
+    assert legend_entries(lines, both) == []
+    assert legend_entries(lines, both[::-1]) == []
+
+
+def test_two_columns_with_strokes_on_opposite_sides_are_no_one_legend() -> None:
+    # Two columns of two aligned lines, one with strokes left, one with strokes right: which
+    # is the legend is not known, and neither is taken for it.
+    left = [_line("VGS = 10 V", 100.0, 40.0), _line("VGS = 5 V", 100.0, 55.0)]
+    right = [_line("TJ = 25°C", 300.0, 140.0), _line("TJ = 125°C", 300.0, 155.0)]
+    samples = [_sample_left_of(ln) for ln in left] + [_sample_right_of(ln) for ln in right]
+    assert legend_entries(left + right, samples) == []
+
+
 def test_lines_scattered_over_the_plot_with_strokes_beside_them_are_no_legend() -> None:
     # A thermal graph's stacked labels ("TO-220" over "TC = 25°C" over "PD = 15 W") here and
     # there, each with a curve's piece or a pointer beside one of its lines: taken for a

@@ -233,19 +233,24 @@ def legend_entries(lines: list[TextLine], samples: list[LegendSample]) -> list[T
     stand as a legend's entries do: the most of them set in one column or one row. A line
     elsewhere with a stroke beside it (a curve's piece, a pointer) is no entry: taken for
     one, the box round the entries would swallow the labels between them. A legend sets its
-    samples on one side of its entries: lines with a stroke left of one and right of another
-    are no legend's."""
+    samples on one side of its entries: a line with a stroke on both sides is no legend's,
+    and where lines with strokes left and lines with strokes right both stand as entries,
+    which are the legend's is not known, and none is taken."""
     sided: dict[bool, list[TextLine]] = {True: [], False: []}
     for line in lines:
+        sides: set[bool] = set()
         for sample in samples:
             sx, sy = sample.centre
             left, right = abs(sx - line.x0), abs(sx - line.x1)
             near = min(left, right) <= SAMPLE_REACH_EM * line.size
             if near and line.top - 2 <= sy <= line.bottom + 2:
-                sided[left <= right].append(line)
-                break
-    legend: list[TextLine] = max((_set_as_legend(e) for e in sided.values()), key=len)
-    return sorted(legend, key=lambda line: line.top)
+                sides.add(left <= right)
+        if len(sides) == 1:
+            sided[sides.pop()].append(line)
+    groups = [group for group in map(_set_as_legend, sided.values()) if group]
+    if len(groups) != 1:
+        return []
+    return sorted(groups[0], key=lambda line: line.top)
 
 
 def _set_as_legend(entries: list[TextLine]) -> list[TextLine]:
