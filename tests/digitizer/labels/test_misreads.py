@@ -71,6 +71,7 @@ def test_hyphens_and_letters_that_are_printed_so_stay() -> None:
     assert mend_label("TO-220") == "TO-220"
     assert mend_label("-55°C") == "-55°C"
     assert mend_label("Ciss") == "Ciss"
+    assert mend_label("Note 1 Vi") == "Note 1 Vi"
     assert mend_label("OVP") == "OVP"
     assert mend_label("OSS") == "OSS"
     assert mend_label("TO-220 (DC)") == "TO-220 (DC)"
@@ -126,6 +127,9 @@ def test_a_saturation_voltage_read_without_its_telling_letter_is_the_pairs_other
 
 def test_grid_stubs_read_beside_a_label_go() -> None:
     assert mend_label("Veg = 20V i") == "Veg = 20V"
+    assert mend_label("VGS = 10 V i") == "VGS = 10 V"
+    assert mend_label("ID = 10mA i") == "ID = 10mA"
+    assert mend_label("ID = 2 mA |") == "ID = 2 mA"
     assert mend_label("£ Vgg = 10V") == "Vgg = 10V"
     # A 5 that is a value's, and an i that is a word's, stay.
     assert mend_label("VGS = 5V") == "VGS = 5V"

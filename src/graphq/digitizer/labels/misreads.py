@@ -34,9 +34,9 @@ _GRID_MARKS = re.compile(r'^[+$£“”"«»<>]+\s*(?=[-−A-Za-z])|(?:\s*[+$*�
 _STUB_BEFORE_VALUE = re.compile(
     r"^(?:[»«“”\"$£<>]+\s*|[a-z]\s+)(?=[-−]?\d[\d.,]*\s*(?:°C|[pnuµmk]?[VAW])$)"
 )
-# A grid stub beside a label's end read as a thin letter set apart ("VGS = 20V i"): no label
-# ends in a lone i, l or bar after its value's unit.
-_STUB_AFTER_UNIT = re.compile(r"(?<=\d[VAW])\s+[il|!]$")
+# A grid stub beside a label's end read as a thin letter set apart ("VGS = 20V i", "ID = 10mA
+# i", "VGS = 10 V i"): no label ends in a lone i, l or bar after its value's unit.
+_STUB_AFTER_UNIT = re.compile(r"(\d\s?[pnuµmk]?[VAW])\s+[il|!]$")
 # A package's name ("TO-243AA") with an A of its suffix read as a 4 ("TO-2434A"), or its O
 # read as a zero ("T0-204AA"): only those two are mended, its number is read as printed.
 _PACKAGE = re.compile(r"^T[O0](-\d{3})[A4]{2}\b")
@@ -124,7 +124,7 @@ def mend_label(text: str) -> str:
     text = _PACKAGE.sub(r"TO\1AA", text)
     text = _EQUALS_MISREAD.sub(r"\1 = ", text)
     text = _LOST_DEGREE.sub(r"\1°C", text)
-    text = _STUB_BEFORE_VALUE.sub("", _STUB_AFTER_UNIT.sub("", text))
+    text = _STUB_BEFORE_VALUE.sub("", _STUB_AFTER_UNIT.sub(r"\1", text))
     text = _ZERO_AS_O.sub("0", _NAME_MARKS.sub(lambda m: re.sub(r"[^\w()]", "", m.group(1)), text))
     text = _SPLIT_ZERO.sub("0", _POINT_AS_HYPHEN.sub(".", _MINUS_APART.sub("-", text)))
     text = _ZERO_ALONE.sub(lambda m: "0" + m.group(1).upper(), text)
