@@ -8,7 +8,8 @@ user's label that says the same (``"10V"`` and ``"VGS = 10 V"``), or failing tha
 user's label it is a misreading of (``"Cus"`` for ``"Ciss"``), is bound to the curve the
 reading found, in the user's spelling. A read label that says what none of the given ones
 says is a disagreement a person must settle; its curve takes a given label by order. Given
-labels left over go to the curves left over, highest first, and the review says so;
+labels left over go to the curves left over, highest first between the curves read
+(:mod:`graphq.digitizer.labels.given_order`), and the review says so;
 without given labels, labels read but tied to curves only by an order (a legend whose
 samples all look alike, listed top to bottom) are taken, and the review says so too; a
 curve whose label could not be read is named by its rank and said to be unread.
@@ -25,6 +26,7 @@ from functools import partial
 from itertools import pairwise
 
 from graphq.datasheet.conditions import parse_label
+from graphq.digitizer.labels.given_order import fill_by_order
 from graphq.review import Review, ReviewReason
 
 
@@ -71,10 +73,12 @@ def bind_curve_labels(
     certainty: list[float],
     given: list[str],
     order: list[int],
+    spans: list[int] | None = None,
     settings: BindingSettings = DEFAULT_BINDING,
 ) -> CurveLabels:
     """Labels for curves whose reading is ``read`` (with its ``certainty``; "" unread), given
-    ``given`` highest first, with ``order`` the curve indices highest first."""
+    ``given`` highest first, with ``order`` the curve indices highest first and ``spans``
+    the columns each curve was seen over (:func:`fill_by_order`)."""
     count = len(read)
     review = Review()
     sure = [
@@ -84,20 +88,18 @@ def bind_curve_labels(
     labels = list(sure)
     from_order: list[int] = []
     if given:
-        used: set[int] = set()  # given labels bound
-        bound: set[int] = set()  # curves bound to one
+        anchors: dict[int, int] = {}  # curve → the given label reading bound it to
         misread = partial(_spelt_alike, settings=settings)
         for alike in (same_label, misread):  # the sure matches first, misreads next
             for index, text in enumerate(sure):
-                if not text or index in bound:
+                if not text or index in anchors:
                     continue
-                match = _match(text, given, used, alike)
+                match = _match(text, given, set(anchors.values()), alike)
                 if match is not None:
-                    used.add(match)
-                    bound.add(index)
+                    anchors[index] = match
                     labels[index] = given[match]
         for index, text in enumerate(sure):
-            if text and index not in bound:
+            if text and index not in anchors:
                 # Which given label the graph names here is unknown: the curve takes one by
                 # order with the rest, and a person settles it.
                 labels[index] = ""
@@ -105,13 +107,7 @@ def bind_curve_labels(
                     ReviewReason.LABELS_DISAGREE,
                     f"the label read beside a curve, {text!r}, is none of the labels given",
                 )
-        left = iter(label for k, label in enumerate(given) if k not in used)
-        for index in order:
-            if not labels[index]:
-                label = next(left, None)
-                if label is not None:
-                    labels[index] = label
-                    from_order.append(index)
+        from_order = fill_by_order(labels, anchors, given, order, spans, review)
     else:
         # Labels read but tied to their curves by an order only (a legend whose samples
         # look alike): better than none, and said so.

@@ -394,7 +394,8 @@ def label_curves(
             # result says budget_hit (the method marks a spent budget) and label_unread.
             if error.code != "OCR_FAILED" or not budget.spent:
                 raise
-    named = bind_curve_labels(read.labels, read.certainty, given, order)
+    spans = [curve.column.size for curve in curves]
+    named = bind_curve_labels(read.labels, read.certainty, given, order, spans)
     for as_read, taken in read.mends:
         # The label may carry its column's name too ("VGS = 2.3V" for "2.3V").
         if any(taken in label for label in named.labels):

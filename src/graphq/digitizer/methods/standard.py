@@ -231,7 +231,13 @@ def digitize_standard(
         )
         named = label_curves(plot_text, curves, colours, labels, order, budget)
     else:
-        named = bind_curve_labels([""] * len(curves), [0.0] * len(curves), labels, order)
+        named = bind_curve_labels(
+            [""] * len(curves),
+            [0.0] * len(curves),
+            labels,
+            order,
+            [curve.column.size for curve in curves],
+        )
     review.extend(named.review)
     confidences, doubts = curve_confidences(
         curves,

@@ -1,0 +1,75 @@
+"""Given labels left unbound by reading, bound to the curves left over by their order: only
+between the curves reading tied to a given label (anchors), so that one curve found too many
+or too few shifts no label past an anchor.
+
+Labels are given highest curve first (SPEC §4) and anchored curves keep their place in that
+list: the labels given between two anchors name the curves found between them. Where a
+stretch between anchors holds more curves than labels, the curves seen over the fewest
+columns (a piece or a partial trace) go unlabelled; where it holds fewer, the labels are
+taken from its top. Either is a guess, and the review says which stretch it was made in.
+Labels no stretch took go to the curves left, highest first.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+from graphq.review import Review, ReviewReason
+
+
+def fill_by_order(
+    labels: list[str],
+    anchors: dict[int, int],
+    given: list[str],
+    order: list[int],
+    spans: list[int] | None,
+    review: Review,
+) -> list[int]:
+    """Fill ``labels`` (per curve; "" unbound) with the given labels not in ``anchors``
+    (curve index → given index), highest first; the curves so filled. ``spans`` counts each
+    curve's columns (None: unknown, and extra curves are taken from the bottom)."""
+    rank = {index: position for position, index in enumerate(order)}
+    pins = sorted((rank[index], label) for index, label in anchors.items())
+    if any(later[1] < earlier[1] for earlier, later in pairwise(pins)):
+        # The graph reads the labels in another order than given: no stretch between anchors
+        # is known, and the labels left go highest first.
+        pins = []
+    bounds = [(-1, -1), *pins, (len(order), len(given))]
+    used = set(anchors.values())
+    filled: list[int] = []
+    for (top, first), (bottom, last) in pairwise(bounds):
+        curves = [order[p] for p in range(top + 1, bottom) if not labels[order[p]]]
+        names = [k for k in range(first + 1, last) if k not in used]
+        if curves and names and len(curves) != len(names):
+            review.add(
+                ReviewReason.LABELS_BY_ORDER,
+                f"{len(names)} labels given from {given[names[0]]!r} to {given[names[-1]]!r} "
+                f"for {len(curves)} curves found there: which curve is "
+                f"{'extra' if len(curves) > len(names) else 'missing'} is a guess",
+            )
+        if len(curves) > len(names):
+            kept = _longest(curves, len(names), spans)
+            curves = [index for index in curves if index in kept]
+        for index, name in zip(curves, names, strict=False):
+            labels[index] = given[name]
+            used.add(name)
+            filled.append(index)
+    # Labels no stretch could take (the graph reads a label lower or higher than its place in
+    # the list puts it) go to the curves left, highest first.
+    left = iter(k for k in range(len(given)) if k not in used)
+    for index in order:
+        if not labels[index]:
+            name = next(left, None)
+            if name is None:
+                break
+            labels[index] = given[name]
+            filled.append(index)
+    return filled
+
+
+def _longest(curves: list[int], count: int, spans: list[int] | None) -> set[int]:
+    """The ``count`` curves seen over the most columns (the highest where unknown or tied)."""
+    if spans is None:
+        return set(curves[:count])
+    ranked = sorted(range(len(curves)), key=lambda k: (-spans[curves[k]], k))
+    return {curves[k] for k in ranked[:count]}
