@@ -56,14 +56,10 @@ def fill_by_order(
             filled.append(index)
     # Labels no stretch could take (the graph reads a label lower or higher than its place in
     # the list puts it) go to the curves left, highest first.
-    left = iter(k for k in range(len(given)) if k not in used)
-    for index in order:
-        if not labels[index]:
-            name = next(left, None)
-            if name is None:
-                break
-            labels[index] = given[name]
-            filled.append(index)
+    left = [k for k in range(len(given)) if k not in used]
+    for index, name in zip([i for i in order if not labels[i]], left, strict=False):
+        labels[index] = given[name]
+        filled.append(index)
     return filled
 
 
