@@ -7,7 +7,8 @@ list: the labels given between two anchors name the curves found between them. W
 stretch between anchors holds more curves than labels, the curves seen over the fewest
 columns (a piece or a partial trace) go unlabelled; where it holds fewer, the labels are
 taken from its top. Either is a guess, and the review says which stretch it was made in.
-Labels no stretch took go to the curves left, highest first.
+Labels no stretch took go to the curves left, highest first; with as many curves as labels,
+all of them do.
 """
 
 from __future__ import annotations
@@ -30,9 +31,10 @@ def fill_by_order(
     curve's columns (None: unknown, and extra curves are taken from the bottom)."""
     rank = {index: position for position, index in enumerate(order)}
     pins = sorted((rank[index], label) for index, label in anchors.items())
-    if any(later[1] < earlier[1] for earlier, later in pairwise(pins)):
-        # The graph reads the labels in another order than given: no stretch between anchors
-        # is known, and the labels left go highest first.
+    if len(order) == len(given) or any(later[1] < earlier[1] for earlier, later in pairwise(pins)):
+        # As many curves as labels: none is extra or missing, and a stretch short of labels
+        # is one the graph orders otherwise than the list (crossing curves). Or the graph reads
+        # the labels in another order than given. Either way the labels left go highest first.
         pins = []
     bounds = [(-1, -1), *pins, (len(order), len(given))]
     used = set(anchors.values())
