@@ -22,10 +22,10 @@ def test_an_extra_curve_above_a_curve_read_shifts_no_label_below_it() -> None:
     assert bound.labels[3:] == ["6 V", "4 V"]
 
 
-def test_the_shortest_curve_of_a_stretch_with_one_curve_too_many_goes_unlabelled() -> None:
+def test_the_curve_seen_over_fewest_columns_in_a_stretch_of_one_too_many_goes_unlabelled() -> None:
     read = ["", "", "", "6V", ""]
-    lengths = [300, 40, 280, 300, 290]
-    bound = bind_curve_labels(read, [0.0, 0.0, 0.0, SURE, 0.0], GIVEN, [0, 1, 2, 3, 4], lengths)
+    spans = [300, 40, 280, 300, 290]
+    bound = bind_curve_labels(read, [0.0, 0.0, 0.0, SURE, 0.0], GIVEN, [0, 1, 2, 3, 4], spans)
     assert bound.labels == ["10 V", "curve 2", "8 V", "6 V", "4 V"]
     assert bound.sources[1] == LabelSource.UNREAD
 
