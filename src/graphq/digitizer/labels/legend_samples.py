@@ -12,6 +12,7 @@ datasheet binder's exact comparison (:func:`graphq.datasheet.legends.by_sample`)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -301,18 +302,32 @@ def stacked_order(
     """Curve indices highest first (points x ascending, y down), or None when two curves
     are never apart or cross over the x span they share (see :class:`StackSettings`)."""
     heights = heights_across(curves, 0.02, 0.98, settings.checks)
-    if heights is None:
-        return None
-    above = np.zeros(len(curves), dtype=int)
-    for a in range(len(curves)):
-        for b in range(a + 1, len(curves)):
-            diff = heights[a] - heights[b]
-            lower, higher = float(diff.max(initial=0.0)), float(-diff.min(initial=0.0))
-            major, minor = max(lower, higher), min(lower, higher)
-            if major < settings.tied_pt or minor > settings.minor_share * major:
+
+    def first_above(diff: np.ndarray) -> bool | None:
+        lower, higher = float(diff.max(initial=0.0)), float(-diff.min(initial=0.0))
+        major, minor = max(lower, higher), min(lower, higher)
+        if major < settings.tied_pt or minor > settings.minor_share * major:
+            return None
+        return higher > lower
+
+    above = None if heights is None else times_above(heights, first_above)
+    return None if above is None else [int(k) for k in np.argsort(-above, kind="stable")]
+
+
+def times_above(
+    heights: np.ndarray, first_above: Callable[[np.ndarray], bool | None]
+) -> np.ndarray | None:
+    """Per curve (a row of ``heights``), how many others it stands above, each pair judged
+    by ``first_above`` on the first's heights less the second's (y down): True, False, or
+    None when the pair tells no order, and then None for all."""
+    above = np.zeros(len(heights), dtype=int)
+    for a in range(len(heights)):
+        for b in range(a + 1, len(heights)):
+            verdict = first_above(heights[a] - heights[b])
+            if verdict is None:
                 return None
-            above[a if higher > lower else b] += 1
-    return [int(k) for k in np.argsort(-above, kind="stable")]
+            above[a if verdict else b] += 1
+    return above
 
 
 def heights_across(

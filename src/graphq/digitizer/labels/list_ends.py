@@ -27,7 +27,7 @@ from graphq.datasheet.labels import CERTAINTY
 from graphq.datasheet.lists import find_lists
 from graphq.datasheet.textlines import TextLine
 from graphq.digitizer.labels.binding import DEFAULT_BINDING, same_label
-from graphq.digitizer.labels.legend_samples import heights_across
+from graphq.digitizer.labels.legend_samples import heights_across, times_above
 
 # How an end bound so is named among the binder's kinds; it is sure below every binding the
 # binder makes, so it is taken as a label bound by order.
@@ -132,21 +132,19 @@ def _kept_order(curves: list[np.ndarray], settings: ListEndSettings) -> list[int
     keep one order along most of where they do; None otherwise (two cross, or are drawn
     as one)."""
     heights = heights_across(curves, 0.0, 1.0, settings.order_checks)
-    if heights is None:
-        return None
-    above = np.zeros(len(curves), dtype=int)
-    for a in range(len(curves)):
-        for b in range(a + 1, len(curves)):
-            diff = heights[a] - heights[b]
-            apart = np.abs(diff) >= settings.order_apart
-            if apart.sum() < settings.order_min_apart:
-                return None
-            higher = float(np.mean(diff[apart] < 0))  # a above b (y down)
-            if max(higher, 1.0 - higher) < settings.order_holds:
-                return None
-            above[a if higher >= 0.5 else b] += 1
+
+    def first_above(diff: np.ndarray) -> bool | None:
+        apart = np.abs(diff) >= settings.order_apart
+        if apart.sum() < settings.order_min_apart:
+            return None
+        higher = float(np.mean(diff[apart] < 0))  # the first above (y down)
+        if max(higher, 1.0 - higher) < settings.order_holds:
+            return None
+        return higher >= 0.5
+
+    above = None if heights is None else times_above(heights, first_above)
     # Each curve is above as many as stand below it: distinct counts make one order.
-    if len(set(above.tolist())) != len(curves):
+    if above is None or len(set(above.tolist())) != len(curves):
         return None
     return [int(k) for k in np.argsort(-above, kind="stable")]
 
