@@ -42,3 +42,19 @@ def test_labels_all_scaled_alike_are_no_lost_points_but_a_range_in_other_units()
     """30, 35, …, 65 along an axis given as 3..6.5: nothing read as printed pins the scale."""
     labels = [(100.0 + 50 * k, 30.0 + 5 * k) for k in range(8)]
     assert readings(labels, 3.0, 6.5, False, 1.0) == []
+
+
+def test_two_labels_at_one_pixel_are_told_apart_by_their_place_in_the_reading() -> None:
+    """Two labels read at one pixel (a stray glyph beside a label): which of them was mended
+    is told by its place in the reading, not by its pixel."""
+    labels = [(100.0, 0.1), (230.0, 10.0), (230.0, 20.0), (520.0, 100.0)]
+    found = readings(labels, 0.1, 100.0, True, 1.0)
+    assert found[0].mended == [(10.0, 1.0)] and found[0].changes == 1
+
+
+def test_an_axis_with_more_labels_than_a_tick_axis_carries_is_not_searched() -> None:
+    """0, 0.1, …, 1.6 with "1.0" read 10: put back with 16 labels, left as read with 17."""
+    values = [round(0.1 * k, 1) if k != 10 else 10.0 for k in range(17)]
+    labels = [(float(10 * k), v) for k, v in enumerate(values)]
+    assert readings(labels[:16], 0.0, 2.0, False, 1.0)[0].mended == [(10.0, 1.0)]
+    assert readings(labels, 0.0, 2.0, False, 1.0) == []

@@ -77,12 +77,14 @@ def test_segments_far_apart_in_scale_are_a_misread_not_a_hand_drawn_axis() -> No
     assert verdict.note is not None and isinstance(verdict.map, AxisMap)
 
 
-def test_a_label_that_lost_its_point_is_read_with_it_put_back_and_said() -> None:
+def test_a_label_that_lost_its_point_is_read_with_it_put_back_and_left_for_review() -> None:
     """MJL21193's hand-drawn decades, "1.0" read as 10 at 100 dpi."""
     labels = [(100.0, 0.1), (230.0, 10.0), (315.0, 10.0), (520.0, 100.0)]
     verdict = judge_axis("x", labels, LOG_X, EDGES)
-    assert isinstance(verdict.map, KnotMap) and verdict.note is None
+    assert isinstance(verdict.map, KnotMap)
     assert "read 10 as 1: a decimal point lost" in verdict.warning
+    assert verdict.note is not None and verdict.note.code == ReviewReason.LOW_CONFIDENCE
+    assert "read 10 as 1" in verdict.note.message
     np.testing.assert_allclose(verdict.map.pixel_to_value(np.array([230.0, 315.0])), [1, 10])
 
 

@@ -30,6 +30,11 @@ class LostPointSettings:
     # A label lies within the range to this fraction of its span (display units): a given
     # range's ends may sit a little off the round labels at the frame's edges (0.1003..10.03).
     range_reach: float = 0.02
+    # Readings are sought only along an axis with at most this many labels read (a tick
+    # axis carries about a dozen): the search grows with the cube of the labels (up to three
+    # whole numbers of one axis each have two points to put back at no cost), ~1,000 steps
+    # at 16.
+    max_labels: int = 16
 
 
 LOST_POINTS = LostPointSettings()
@@ -65,6 +70,8 @@ def readings(
     """The readings of ``labels`` (pixel, value) that put back a lost point somewhere and
     rise in value along the axis (``forward``: the sign of pixels' step from ``low`` to
     ``high``) within ``low``..``high`` (a log axis's: positive), fewest changes first."""
+    if len(labels) > settings.max_labels:
+        return []
     ordered = sorted(labels, key=lambda label: label[0] * forward)
     ends = (math.log10(low), math.log10(high)) if log else (low, high)
     reach = settings.range_reach * (ends[1] - ends[0])
@@ -87,18 +94,17 @@ def readings(
             options.append(forced or [(None, 0)])
     found: list[Reading] = []
 
-    def extend(k: int, chosen: list[tuple[float, float]], changes: int) -> None:
+    def extend(k: int, chosen: list[tuple[int, float]], changes: int) -> None:
         if changes > settings.max_changes:
             return
         if k == len(ordered):
             _keep(ordered, chosen, changes, found, settings)
             return
-        pixel = ordered[k][0]
         for value, cost in options[k]:
             if value is None:
                 extend(k + 1, chosen, changes)
             elif not chosen or value > chosen[-1][1]:
-                extend(k + 1, [*chosen, (pixel, value)], changes + cost)
+                extend(k + 1, [*chosen, (k, value)], changes + cost)
 
     extend(0, [], 0)
     return sorted(found, key=lambda reading: reading.changes)
@@ -106,13 +112,14 @@ def readings(
 
 def _keep(
     ordered: list[tuple[float, float]],
-    chosen: list[tuple[float, float]],
+    chosen: list[tuple[int, float]],
     changes: int,
     found: list[Reading],
     settings: LostPointSettings,
 ) -> None:
-    read = dict(ordered)
-    mended = [(read[p], v) for p, v in chosen if read[p] != v]
-    as_read = [v for p, v in chosen if read[p] == v and v != 0]
+    """Add the reading ``chosen`` ((index into ``ordered``, value) each) to ``found`` where it
+    mends a label and keeps enough as read to pin the scale."""
+    mended = [(ordered[k][1], v) for k, v in chosen if ordered[k][1] != v]
+    as_read = [v for k, v in chosen if ordered[k][1] == v and v != 0]
     if mended and len(as_read) >= settings.min_as_read:
-        found.append(Reading(chosen, changes, mended))
+        found.append(Reading([(ordered[k][0], v) for k, v in chosen], changes, mended))

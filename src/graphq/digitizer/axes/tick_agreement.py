@@ -36,15 +36,13 @@ class TickAgreementSettings:
     # ten: a curve's steep stretch or a glyph's stem by the edge passes for a tick now and
     # then, and a hand-drawn log grid's 2–9 lines stand off.
     min_log_ticks: float = 0.75
-    # A linear axis's step is a round number (these mantissas times a power of ten) or the
-    # range cut into a whole number of steps, within this many of the finest steps a frame
-    # has room for (the ticks being resolved, each step at least this many tolerances).
+    # A linear axis's step is a round number (these mantissas times a power of ten), from
+    # zero or from the range's low end, within this many of the finest steps a frame has room
+    # for (the ticks being resolved, each step at least this many tolerances). Not the range
+    # cut into any whole number of steps: one of so many cuts (0..30 in sixes) is covered by
+    # chance by the curves crossing the edge and a hand-drawn grid's lines (MJL21193 Figure
+    # 7); a range given a hair off round is met by the round step within the tolerance.
     round_mantissas: tuple[float, ...] = (1.0, 2.0, 2.5, 4.0, 5.0)
-    # The range cut into whole steps stands for a round step whose range ends were given a
-    # hair off round (-0.0077..25 cut in five): the cut step is round to this fraction. Any
-    # other cut (0..30 in steps of 6) is one of so many that the curves crossing the edge
-    # and a hand-drawn grid's lines cover one of them by chance.
-    cut_roundness: float = 0.01
     max_steps: int = 40
     min_step_tolerances: float = 4.0
     # Ticks this close to a frame edge (px) are the edge itself.
@@ -114,13 +112,9 @@ def _linear_steps(
     lo: float, hi: float, min_step: float, settings: TickAgreementSettings
 ) -> list[tuple[float, float]]:
     """(step, anchor) pairs a linear axis's major ticks may follow: round steps from zero
-    and from the range's low end, and the range cut into whole numbers of steps."""
+    and from the range's low end."""
     span = hi - lo
-    steps = [
-        (span / n, lo)
-        for n in range(2, settings.max_steps + 1)
-        if _roundness(span / n, settings.round_mantissas) <= settings.cut_roundness
-    ]
+    steps: list[tuple[float, float]] = []
     for power in range(
         math.floor(math.log10(span / settings.max_steps)), math.ceil(math.log10(span)) + 1
     ):
@@ -128,13 +122,6 @@ def _linear_steps(
             step = mantissa * 10.0**power
             steps += [(step, 0.0), (step, lo)]
     return [(step, anchor) for step, anchor in steps if min_step <= step <= span / 2]
-
-
-def _roundness(step: float, mantissas: tuple[float, ...]) -> float:
-    """How far ``step`` is from the nearest round step (a mantissa × 10^n), as a fraction."""
-    power = 10.0 ** math.floor(math.log10(step))
-    rounds = [m * power * scale for m in mantissas for scale in (1.0, 10.0)]
-    return min(abs(step - r) / r for r in rounds)
 
 
 def _off_log_values(display: np.ndarray) -> np.ndarray:

@@ -56,7 +56,7 @@ UNEVEN_AXES = UnevenAxisSettings()
 @dataclass(frozen=True)
 class AxisVerdict:
     """The map an axis is read by, and what was said about it: a warning when it is mapped
-    by its labels, a review note when they could not confirm it."""
+    by its labels, a review note when they could not confirm it or were mended to map it."""
 
     map: AxisMap | KnotMap
     warning: str = ""
@@ -102,7 +102,13 @@ def judge_axis(
     mended, reading = found[0]
     put_back = ", ".join(f"{was:g} as {now:g}" for was, now in reading.mended)
     said = mended.warning or f"{name} axis: tick labels stand where the given range puts them"
-    return AxisVerdict(mended.map, f"{said} (read {put_back}: a decimal point lost)")
+    # The one reading that maps the axis, yet each point put back is a choice the glyphs did
+    # not show: mapped by it, and said for review.
+    doubt = ReviewNote(
+        ReviewReason.LOW_CONFIDENCE,
+        f"{name} axis: mapped by tick labels read {put_back} (a decimal point taken as lost)",
+    )
+    return AxisVerdict(mended.map, f"{said} (read {put_back}: a decimal point lost)", doubt)
 
 
 def _judge_read(
