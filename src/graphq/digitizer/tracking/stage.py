@@ -3,7 +3,9 @@
 Each step is its own module: tracking both ways and joining the passes
 (:mod:`~graphq.digitizer.tracking.passes`), cutting tracks that turned at a junction onto a
 line passing through it (:mod:`~graphq.digitizer.tracking.junctions`), linking fragments
-across gaps and hidden bends (:mod:`~graphq.digitizer.tracking.linking`), dropping duplicates
+across gaps and hidden bends (:mod:`~graphq.digitizer.tracking.linking`), cutting off the
+label pointers a track ran on into (:mod:`~graphq.digitizer.tracking.pointer_tails`),
+dropping duplicates
 (:mod:`~graphq.digitizer.tracking.duplicates`) and splices
 (:mod:`~graphq.digitizer.tracking.spliced`), and re-pairing curves at crossings
 (:mod:`~graphq.digitizer.tracking.crossings`), and carrying ends hidden under labels on to the
@@ -25,6 +27,7 @@ from graphq.digitizer.tracking.hidden_ends import extend_under_labels
 from graphq.digitizer.tracking.junctions import split_at_junctions
 from graphq.digitizer.tracking.linking import link_fragments
 from graphq.digitizer.tracking.passes import track_both_ways
+from graphq.digitizer.tracking.pointer_tails import cut_pointer_tails
 from graphq.digitizer.tracking.runs import ColumnRuns
 from graphq.digitizer.tracking.scale import PlotScale
 from graphq.digitizer.tracking.settings import TRACKING
@@ -57,7 +60,8 @@ def find_curves(
     curves = split_at_junctions(curves, runs, scale, budget)
     curves = link_fragments(curves, scale, under_labels, budget, grid_columns)
     tracks = link_corners(curves, scale, budget)
-    curves = drop_duplicates(tracks, scale, budget=budget)
+    curves = cut_pointer_tails(tracks, scale, under_labels)
+    curves = drop_duplicates(curves, scale, budget=budget)
     curves = drop_duplicates(curves, scale, longest_first=True, budget=budget)
     curves = drop_spliced(curves, scale, budget)
     curves = uncross(curves, scale, image, budget)
