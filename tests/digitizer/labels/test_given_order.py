@@ -68,3 +68,19 @@ def test_labels_read_against_the_given_order_leave_the_rest_highest_first() -> N
     labels = ["4 V", "", ""]
     fill_by_order(labels, {0: 3}, GIVEN, [0, 1, 2], None, Review())
     assert labels == ["4 V", "10 V", "8 V"]
+
+
+def test_labels_of_a_stretch_with_no_curve_stay_unbound_rather_than_cross_an_anchor() -> None:
+    # A, C and E read on curves 0, 1 and 5: no curve stands between A and C, so B is unbound
+    # (never given to a curve below C's), and the review names it.
+    review = Review()
+    given = ["A", "B", "C", "D", "E"]
+    labels = ["A", "C", "", "", "", "E"]
+    fill_by_order(labels, {0: 0, 1: 2, 5: 4}, given, [0, 1, 2, 3, 4, 5], None, review)
+    assert "B" not in labels
+    assert labels[:2] == ["A", "C"]
+    assert labels.count("D") == 1
+    assert any(
+        note.code == ReviewReason.CURVE_COUNT_DIFFERS and "'B'" in note.message
+        for note in review.reasons
+    )

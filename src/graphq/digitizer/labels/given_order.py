@@ -7,8 +7,9 @@ list: the labels given between two anchors name the curves found between them. W
 stretch between anchors holds more curves than labels, the curves seen over the fewest
 columns (a piece or a partial trace) go unlabelled; where it holds fewer, the labels are
 taken from its top. Either is a guess, and the review says which stretch it was made in.
-Labels no stretch took go to the curves left, highest first; with as many curves as labels,
-all of them do.
+A stretch with labels but no curve leaves them unbound (a curve not found), said in the
+review. Without anchors kept (as many curves as labels, or labels read out of the given
+order), the labels go to the curves left, highest first.
 """
 
 from __future__ import annotations
@@ -36,18 +37,27 @@ def fill_by_order(
         # is one the graph orders otherwise than the list (crossing curves). Or the graph reads
         # the labels in another order than given. Either way the labels left go highest first.
         pins = []
-    bounds = [(-1, -1), *pins, (len(order), len(given))]
     used = set(anchors.values())
+    stretches = _stretches(labels, pins, order, len(given), used)
+    if pins and not any(curves and names for curves, names in stretches):
+        # No stretch holds both curves and labels: the graph reads the labels in another order
+        # than given (4 V on the highest curve), so no stretch is known.
+        pins = []
+        stretches = _stretches(labels, pins, order, len(given), used)
     filled: list[int] = []
-    for (top, first), (bottom, last) in pairwise(bounds):
-        curves = [order[p] for p in range(top + 1, bottom) if not labels[order[p]]]
-        names = [k for k in range(first + 1, last) if k not in used]
+    for curves, names in stretches:
         if curves and names and len(curves) != len(names):
             review.add(
                 ReviewReason.LABELS_BY_ORDER,
                 f"{len(names)} labels given from {given[names[0]]!r} to {given[names[-1]]!r} "
                 f"for {len(curves)} curves found there: which curve is "
                 f"{'extra' if len(curves) > len(names) else 'missing'} is a guess",
+            )
+        if names and not curves:
+            review.add(
+                ReviewReason.CURVE_COUNT_DIFFERS,
+                f"no curve found for {', '.join(repr(given[k]) for k in names)} where the "
+                "order of the labels read puts it: left unbound",
             )
         if len(curves) > len(names):
             kept = _longest(curves, len(names), spans)
@@ -56,8 +66,10 @@ def fill_by_order(
             labels[index] = given[name]
             used.add(name)
             filled.append(index)
-    # Labels no stretch could take (the graph reads a label lower or higher than its place in
-    # the list puts it) go to the curves left, highest first.
+    if pins:
+        # Anchors kept: a label its stretch could not take would cross an anchor elsewhere.
+        return filled
+    # No anchors: the labels left go to the curves left, highest first.
     left = [k for k in range(len(given)) if k not in used]
     for index, name in zip([i for i in order if not labels[i]], left, strict=False):
         labels[index] = given[name]
@@ -71,3 +83,18 @@ def _longest(curves: list[int], count: int, spans: list[int] | None) -> set[int]
         return set(curves[:count])
     ranked = sorted(range(len(curves)), key=lambda k: (-spans[curves[k]], k))
     return {curves[k] for k in ranked[:count]}
+
+
+def _stretches(
+    labels: list[str], pins: list[tuple[int, int]], order: list[int], count: int, used: set[int]
+) -> list[tuple[list[int], list[int]]]:
+    """Between each two pins (rank, given index): the curves left unlabelled, highest first,
+    and the given labels not yet used."""
+    bounds = [(-1, -1), *pins, (len(order), count)]
+    return [
+        (
+            [order[p] for p in range(top + 1, bottom) if not labels[order[p]]],
+            [k for k in range(first + 1, last) if k not in used],
+        )
+        for (top, first), (bottom, last) in pairwise(bounds)
+    ]
