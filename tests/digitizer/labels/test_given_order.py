@@ -84,3 +84,12 @@ def test_labels_of_a_stretch_with_no_curve_stay_unbound_rather_than_cross_an_anc
         note.code == ReviewReason.CURVE_COUNT_DIFFERS and "'B'" in note.message
         for note in review.reasons
     )
+
+
+def test_a_stretch_of_one_label_is_named_in_the_singular() -> None:
+    review = Review()
+    labels = ["10 V", "", "", "6 V", ""]
+    fill_by_order(labels, {0: 0, 3: 2}, GIVEN, [0, 1, 2, 3, 4], [300, 40, 280, 300, 290], review)
+    assert any(
+        message.startswith("the label '8 V' given for 2 curves") for message in _guessed(review)
+    )

@@ -49,8 +49,8 @@ def fill_by_order(
         if curves and names and len(curves) != len(names):
             review.add(
                 ReviewReason.LABELS_BY_ORDER,
-                f"{len(names)} labels given from {given[names[0]]!r} to {given[names[-1]]!r} "
-                f"for {len(curves)} curves found there: which curve is "
+                f"{_named(given, names)} for {len(curves)} "
+                f"curve{'s' if len(curves) > 1 else ''} found there: which curve is "
                 f"{'extra' if len(curves) > len(names) else 'missing'} is a guess",
             )
         if names and not curves:
@@ -98,3 +98,10 @@ def _stretches(
         )
         for (top, first), (bottom, last) in pairwise(bounds)
     ]
+
+
+def _named(given: list[str], names: list[int]) -> str:
+    """The given labels of a stretch, as the review names them."""
+    if len(names) == 1:
+        return f"the label {given[names[0]]!r} given"
+    return f"{len(names)} labels given from {given[names[0]]!r} to {given[names[-1]]!r}"
