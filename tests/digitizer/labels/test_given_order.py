@@ -93,3 +93,15 @@ def test_a_stretch_of_one_label_is_named_in_the_singular() -> None:
     assert any(
         message.startswith("the label '8 V' given for 2 curves") for message in _guessed(review)
     )
+
+
+def test_as_many_curves_as_labels_name_the_stretch_whose_count_differs() -> None:
+    # 6 V read on the third curve: two curves above it for one label (10 V), one below it for
+    # two (4 V and 2 V); the labels go highest first, and the review names both stretches.
+    review = Review()
+    given = ["10 V", "6 V", "4 V", "2 V"]
+    labels = ["", "", "6 V", ""]
+    fill_by_order(labels, {2: 1}, given, [0, 1, 2, 3], None, review)
+    assert labels == ["10 V", "4 V", "6 V", "2 V"]
+    assert any("'10 V'" in message for message in _guessed(review))
+    assert any("'4 V' to '2 V'" in message for message in _guessed(review))

@@ -32,12 +32,24 @@ def fill_by_order(
     curve's columns (None: unknown, and extra curves are taken from the bottom)."""
     rank = {index: position for position, index in enumerate(order)}
     pins = sorted((rank[index], label) for index, label in anchors.items())
-    if len(order) == len(given) or any(later[1] < earlier[1] for earlier, later in pairwise(pins)):
-        # As many curves as labels: none is extra or missing, and a stretch short of labels
-        # is one the graph orders otherwise than the list (crossing curves). Or the graph reads
-        # the labels in another order than given. Either way the labels left go highest first.
-        pins = []
     used = set(anchors.values())
+    if any(later[1] < earlier[1] for earlier, later in pairwise(pins)):
+        # The graph reads the labels in another order than given: the labels left go highest
+        # first.
+        pins = []
+    elif len(order) == len(given):
+        # As many curves as labels: none is extra or missing, and a stretch short of labels
+        # is one the graph orders otherwise than the list (crossing curves). The labels left
+        # go highest first, past the anchors, and the review names where.
+        for curves, names in _stretches(labels, pins, order, len(given), used):
+            if len(curves) != len(names) and names:
+                review.add(
+                    ReviewReason.LABELS_BY_ORDER,
+                    f"{_named(given, names)} for {len(curves)} curve"
+                    f"{'' if len(curves) == 1 else 's'} found there: curves cross, or one is "
+                    "extra and another missing; the labels go highest first",
+                )
+        pins = []
     stretches = _stretches(labels, pins, order, len(given), used)
     if pins and not any(curves and names for curves, names in stretches):
         # No stretch holds both curves and labels: the graph reads the labels in another order
